@@ -1,0 +1,261 @@
+/**
+ * The connector interface: what every ATS implements. A connector is data (its definition)
+ * plus small functions. Connectors never see atsgate IDs, HTTP requests from our clients or
+ * the database: they get remote IDs, a context with their credentials and an HTTP client,
+ * and they return remote records and warnings.
+ */
+import type { TObject, Static } from '@sinclair/typebox';
+import type { HttpClient, HttpClientOptions } from '../http/client.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Definition (data)
+// ---------------------------------------------------------------------------------------------
+
+/** How a write lands in the ATS; surfaced in GET /v1/tools/ats and the README table. */
+export type ResultLinkMode =
+  | 'native' // the ATS has a result/link/assessment feature that shows label + url
+  | 'custom_fields' // url and attributes are written to custom fields
+  | 'note' // a note/comment carrying label, url and attributes
+  | 'unsupported';
+
+export interface ConnectorCapabilities {
+  resultLinks: {
+    candidate: ResultLinkMode;
+    application: ResultLinkMode;
+    /** Where `details.attributes` go. */
+    attributes: 'native' | 'custom_fields' | 'note';
+    /** One line for the README/tools table: what a result link becomes in this ATS. */
+    summary: string;
+  };
+  attachments: {
+    candidate: boolean;
+    /** Vendor's own document type for each Kombo attachment type. */
+    types: Record<AttachmentType, string>;
+    /** Largest decoded file the vendor accepts, enforced before upload. */
+    maxBytes: number;
+    /** 'json_base64' | 'multipart' | 'url' ...: how the file travels, for the docs. */
+    upload: string;
+  };
+  reads: { jobs: boolean; candidates: boolean; applications: boolean; candidateAttachments: boolean };
+  /** The reader honours `updatedAfter`, so delta syncs are possible. */
+  deltaSync: boolean;
+}
+
+export interface CredentialField {
+  key: string;
+  label: string;
+  /** Where the customer finds it in the ATS's UI (shown on the connect page). */
+  help: string;
+  secret: boolean;
+  optional?: boolean;
+}
+
+export interface ConnectorDefinition<S extends TObject = TObject> {
+  /** Tool id, the prefix of integration ids: `greenhouse`, `lever`... */
+  id: string;
+  label: string;
+  /** TypeBox schema of the credentials object; validated on integration create. */
+  credentialSchema: S;
+  /** Human guidance for each credential, in display order. */
+  credentialFields: CredentialField[];
+  /** Production base URL; an integration may override it (regional hosts, tests). */
+  defaultBaseUrl: string;
+  /** Documented vendor rate limit, enforced by the shared client (per integration). */
+  rateLimit: { requests: number; perMs: number };
+  capabilities: ConnectorCapabilities;
+  /** Vendor documentation this connector follows (cited in the README). */
+  docs: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context (what an operation gets)
+// ---------------------------------------------------------------------------------------------
+
+export interface ConnectorContext<C = Record<string, unknown>> {
+  integrationId: string;
+  credentials: C;
+  baseUrl: string;
+  /**
+   * Builds the shared outbound client for this integration: rate limiting, retries, error
+   * mapping and call recording are done there. The connector supplies auth headers and how
+   * to read the vendor's error messages.
+   */
+  http(opts: VendorHttpOptions): HttpClient;
+  /** An atsgate URL that serves `downloadAttachment(ref)` behind a signed, expiring token. */
+  signedFileUrl(ref: string): string;
+  /** A small per-integration cache (OAuth tokens); lives as long as the process. */
+  cache: Map<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export type VendorHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'rateLimit' | 'limiterKey' | 'limiter' | 'recorder' | 'tool' | 'signal'> & {
+  baseUrl?: string;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Remote models (what readers return; the sync turns them into Kombo-shaped records)
+// ---------------------------------------------------------------------------------------------
+
+export type Outcome = 'PENDING' | 'HIRED' | 'DECLINED';
+export type AttachmentType = 'CV' | 'COVER_LETTER' | 'OTHER';
+
+export interface RemoteStage { remote_id: string; name: string | null; index?: number | null }
+export interface RemoteLocation {
+  city?: string | null; country?: string | null; raw?: string | null; state?: string | null;
+  street_1?: string | null; street_2?: string | null; zip_code?: string | null;
+}
+/** ISO-8601 strings or Dates; the sync normalises. */
+export type Timestamp = string | Date | null | undefined;
+
+export interface RemoteJob {
+  remote_id: string;
+  name?: string | null;
+  job_code?: string | null;
+  description?: string | null;
+  confidential?: boolean | null;
+  weekly_hours?: number | null;
+  employment_type?: 'FULL_TIME' | 'PART_TIME' | 'CONTRACT' | 'SEASONAL' | 'INTERNSHIP' | null;
+  status?: 'OPEN' | 'CLOSED' | 'DRAFT' | 'ARCHIVED' | null;
+  visibility?: 'PUBLIC' | 'INTERNAL' | 'UNLISTED' | 'CONFIDENTIAL' | null;
+  category?: string | null;
+  department?: string | null;
+  post_url?: string | null;
+  location?: RemoteLocation | null;
+  custom_fields?: Record<string, unknown> | null;
+  remote_url?: string | null;
+  opened_at?: Timestamp;
+  closed_at?: Timestamp;
+  remote_created_at?: Timestamp;
+  remote_updated_at?: Timestamp;
+  stages?: RemoteStage[];
+}
+
+export interface RemoteCandidate {
+  remote_id: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  company?: string | null;
+  title?: string | null;
+  confidential?: boolean | null;
+  source?: string | null;
+  email_addresses?: { email_address: string; type: string | null }[];
+  phone_numbers?: { phone_number: string; type: string | null }[];
+  social_media?: { link?: string | null; type?: string | null; username?: string | null }[];
+  location?: RemoteLocation | null;
+  custom_fields?: Record<string, unknown> | null;
+  remote_url?: string | null;
+  remote_created_at?: Timestamp;
+  remote_updated_at?: Timestamp;
+  tags?: { remote_id: string | null; name: string | null }[];
+}
+
+export interface RemoteApplication {
+  remote_id: string;
+  candidate_remote_id: string;
+  job_remote_id?: string | null;
+  current_stage?: RemoteStage | null;
+  outcome?: Outcome | null;
+  rejection_reason_name?: string | null;
+  rejected_at?: Timestamp;
+  custom_fields?: Record<string, unknown> | null;
+  remote_url?: string | null;
+  remote_created_at?: Timestamp;
+  remote_updated_at?: Timestamp;
+}
+
+export interface RemoteAttachment {
+  remote_id: string;
+  /** null: attached to the candidate itself. */
+  application_remote_id: string | null;
+  type: AttachmentType;
+  file_name: string;
+  content_type: string;
+  /** A URL the caller can download from: the vendor's (pre-signed) URL or ctx.signedFileUrl(). */
+  data_url: string;
+  remote_created_at?: Timestamp;
+  remote_updated_at?: Timestamp;
+}
+
+export interface ReadOptions {
+  /** Only records changed at or after this instant (delta sync). Absent: everything. */
+  updatedAfter?: Date;
+}
+
+/** Readers yield pages so that memory does not grow with the tenant. */
+export type PageStream<T> = AsyncIterable<T[]>;
+
+// ---------------------------------------------------------------------------------------------
+// Write inputs (remote IDs resolved and synced context attached by the write service)
+// ---------------------------------------------------------------------------------------------
+
+/** What atsgate knows about a candidate from the last sync. */
+export interface CandidateRef {
+  remote_id: string;
+  /** The candidate's synced applications, newest first. */
+  applications: ApplicationRef[];
+}
+
+export interface ApplicationRef {
+  remote_id: string;
+  candidate_remote_id: string;
+  job_remote_id: string | null;
+  outcome: Outcome | null;
+}
+
+/** `remote_fields` with the spellings normalised (Greenhouse `On-Behalf-Of`/`on_behalf_of`). */
+export interface RemoteFields {
+  greenhouse?: { on_behalf_of?: string | null };
+  workable?: { on_behalf_of_user_remote_id?: string };
+  lever?: { perform_as?: string };
+  teamtailor?: { user_id?: string };
+  [tool: string]: Record<string, unknown> | undefined;
+}
+
+export interface ResultLinkInput {
+  label: string;
+  url: string;
+  /** `details`, if given. Custom field names are `${prefix} ${key}`. */
+  details: { custom_field_name_prefix: string; attributes: { key: string; value: string }[] } | null;
+  remote_fields: RemoteFields;
+}
+
+export interface AttachmentInput {
+  name: string;
+  type: AttachmentType;
+  content_type: string;
+  /** Decoded bytes (from `data` or downloaded from `data_url`). */
+  data: Buffer;
+  remote_fields: RemoteFields;
+}
+
+export interface WriteResult {
+  /** Human sentences, each saying what was done instead of the obvious thing. */
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connector
+// ---------------------------------------------------------------------------------------------
+
+export interface Connector<S extends TObject = TObject> {
+  definition: ConnectorDefinition<S>;
+
+  /** Throws AtsgateError INTEGRATION.AUTHENTICATION_INVALID / PERMISSION_MISSING (naming what). */
+  checkCredentials(ctx: ConnectorContext<Static<S>>): Promise<void>;
+
+  addCandidateResultLink(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult>;
+  addApplicationResultLink(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult>;
+  addCandidateAttachment(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult>;
+  listCandidateAttachments(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
+  /** Serves a file for ctx.signedFileUrl(ref); only connectors that use signed URLs need it. */
+  downloadAttachment?(ctx: ConnectorContext<Static<S>>, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }>;
+
+  readJobs(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteJob>;
+  readCandidates(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteCandidate>;
+  readApplications(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteApplication>;
+  /** Optional: re-read one candidate (and its applications) so a write is visible at once. */
+  readCandidate?(ctx: ConnectorContext<Static<S>>, remoteId: string): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null>;
+}
+
+/** Erases the credential type so connectors of different tools fit in one registry. */
+export type AnyConnector = Connector<TObject>;

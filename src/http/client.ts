@@ -1,0 +1,260 @@
+/**
+ * The one outbound HTTP client every connector uses. It owns the behaviour that must be the
+ * same everywhere: auth headers, client-side rate limiting, bounded retries (429 per
+ * Retry-After; 5xx/timeouts only for idempotent calls), mapping vendor failures to Kombo
+ * error codes, and recording each call (redacted) for the interaction log.
+ */
+import { fetch, Agent, FormData } from 'undici';
+import { AtsgateError } from '../errors.ts';
+import { redact, redactUrl } from '../logs/redact.ts';
+import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type QueryValue = string | number | boolean | null | undefined | (string | number)[];
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Relative to the client's base URL, or absolute. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string>;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Raw body; a FormData is sent as multipart/form-data. */
+  body?: Buffer | string | FormData;
+  /** Safe to repeat after a 5xx or timeout. Defaults to true for GET/PUT/DELETE. */
+  idempotent?: boolean;
+  /** Names the record a 404 is about: "candidate 123". */
+  notFound?: string;
+  /** Statuses the caller handles itself; no error is thrown for them. */
+  accept?: number[];
+  /** Keep the request body out of the interaction log (file uploads). */
+  redactBody?: boolean;
+}
+
+export interface HttpResponse<T = any> {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response is JSON, else the text. */
+  data: T;
+  url: string;
+}
+
+export interface OutboundCall {
+  method: string;
+  url: string;
+  status: number | null;
+  duration_ms: number;
+  attempt: number;
+  error?: string;
+  request_body?: unknown;
+  response_body?: unknown;
+}
+
+export interface CallRecorder {
+  record(call: OutboundCall): void;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** First backoff for 5xx/timeouts; doubles each time, with jitter. */
+  baseDelayMs: number;
+  /** Longest single wait we accept (Retry-After beyond it fails fast). */
+  maxDelayMs: number;
+  /** Longest total time spent waiting across retries. */
+  budgetMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Tool label for messages: "Greenhouse". */
+  tool: string;
+  baseUrl: string;
+  /** Auth and vendor headers, computed per request (tokens may refresh). */
+  headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  /** Called on a 401; return true after refreshing credentials to retry once. */
+  onUnauthorized?: () => Promise<boolean>;
+  /** Pulls the vendor's human message out of an error body. */
+  errorMessage?: (status: number, body: any) => string | undefined;
+  /** Extra wait hint from vendor headers when there is no Retry-After (ms). */
+  rateLimitResetMs?: (headers: Record<string, string>) => number | undefined;
+  rateLimit?: RateLimitSpec;
+  limiterKey?: string;
+  limiter?: RateLimiter;
+  recorder?: CallRecorder;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: Number(process.env.ATSGATE_RETRY_MAX_ATTEMPTS ?? 4),
+  baseDelayMs: Number(process.env.ATSGATE_RETRY_BASE_MS ?? 300),
+  maxDelayMs: Number(process.env.ATSGATE_RETRY_MAX_DELAY_MS ?? 30_000),
+  budgetMs: Number(process.env.ATSGATE_RETRY_BUDGET_MS ?? 60_000),
+};
+
+/** Outbound connections: keep-alive pool shared by all clients. */
+const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+
+class RetryableFailure extends Error {
+  constructor(readonly final: AtsgateError, readonly waitMs: number | null) {
+    super(final.message);
+  }
+}
+
+export class HttpClient {
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl;
+  }
+
+  async request<T = any>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = this.buildUrl(req);
+    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    let waited = 0;
+    let refreshedAuth = false;
+    for (let attempt = 1; ; attempt++) {
+      if (this.opts.rateLimit && this.opts.limiter) {
+        await this.opts.limiter.acquire(this.opts.limiterKey ?? this.opts.baseUrl, this.opts.rateLimit, this.opts.signal);
+      }
+      try {
+        const res = await this.send<T>(req, url, attempt, idempotent);
+        if (res.status === 401 && !refreshedAuth && this.opts.onUnauthorized && !req.accept?.includes(401)) {
+          refreshedAuth = true;
+          if (await this.opts.onUnauthorized()) continue;
+        }
+        if (res.status < 400 || req.accept?.includes(res.status)) return res;
+        throw this.classify(res, req, idempotent);
+      } catch (err) {
+        if (!(err instanceof RetryableFailure)) throw err;
+        const wait = err.waitMs ?? backoff(this.retry.baseDelayMs, attempt);
+        const outOfAttempts = attempt >= this.retry.maxAttempts;
+        if (outOfAttempts || wait > this.retry.maxDelayMs || waited + wait > this.retry.budgetMs) throw err.final;
+        waited += wait;
+        await sleep(wait, this.opts.signal);
+      }
+    }
+  }
+
+  private buildUrl(req: HttpRequest): string {
+    const base = this.opts.baseUrl.endsWith('/') ? this.opts.baseUrl : this.opts.baseUrl + '/';
+    const url = /^https?:\/\//.test(req.path) ? new URL(req.path) : new URL(req.path.replace(/^\//, ''), base);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v === undefined || v === null) continue;
+      url.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
+    return url.toString();
+  }
+
+  private async send<T>(req: HttpRequest, url: string, attempt: number, idempotent: boolean): Promise<HttpResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(await this.opts.headers?.()), ...req.headers };
+    let body: string | Buffer | FormData | undefined;
+    if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    } else if (req.body !== undefined) {
+      body = req.body;
+    }
+    const started = performance.now();
+    const call: OutboundCall = { method: req.method, url: redactUrl(url), status: null, duration_ms: 0, attempt };
+    if (req.json !== undefined) call.request_body = req.redactBody ? '[redacted]' : redact(req.json);
+    else if (req.body !== undefined) call.request_body = `[${req.body instanceof FormData ? 'multipart form' : 'raw body'}${req.redactBody ? ', redacted' : ''}]`;
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
+    const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+    try {
+      const res = await fetch(url, { method: req.method, headers, body, signal, dispatcher: agent, redirect: 'follow' });
+      const text = await res.text();
+      const resHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => (resHeaders[k] = v));
+      const isJson = /json/i.test(resHeaders['content-type'] ?? '');
+      let data: any = text;
+      if (isJson && text.length > 0) {
+        try {
+          data = JSON.parse(text);
+        } catch {
+          data = text;
+        }
+      }
+      call.status = res.status;
+      if (res.status >= 400) call.response_body = redact(data);
+      return { status: res.status, headers: resHeaders, data, url };
+    } catch (err) {
+      call.error = describeNetworkError(err);
+      if (this.opts.signal?.aborted) throw err;
+      // A refused connection never reached the vendor, so even a POST may be retried.
+      const neverSent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(call.error);
+      const final = new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `${this.opts.tool} could not be reached: ${call.error}.`, { cause: err });
+      if (idempotent || neverSent) throw new RetryableFailure(final, null);
+      throw final;
+    } finally {
+      call.duration_ms = Math.round(performance.now() - started);
+      this.opts.recorder?.record(call);
+    }
+  }
+
+  /** Turns a vendor error response into the Kombo error (wrapped when a retry may help). */
+  private classify(res: HttpResponse, req: HttpRequest, idempotent: boolean): Error {
+    const vendorMsg = this.opts.errorMessage?.(res.status, res.data) ?? genericMessage(res.data);
+    const detail = vendorMsg ? `: ${vendorMsg}` : '.';
+    const tool = this.opts.tool;
+    switch (true) {
+      case res.status === 401:
+        return new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `${tool} rejected the integration's credentials (HTTP 401)${detail}`);
+      case res.status === 403:
+        return new AtsgateError('INTEGRATION.PERMISSION_MISSING', `${tool} refused the request for lack of permission (HTTP 403)${detail}`);
+      case res.status === 404 && !!req.notFound:
+        return new AtsgateError('PLATFORM.INPUT_INVALID', `${req.notFound} was not found in ${tool}${detail}`, { status: 404 });
+      case res.status === 429: {
+        const wait = retryAfterMs(res.headers) ?? this.opts.rateLimitResetMs?.(res.headers) ?? null;
+        const final = new AtsgateError('REMOTE.RATE_LIMIT_EXCEEDED', `${tool}'s rate limit was exceeded and retrying did not help${detail}`, {
+          headers: wait !== null ? { 'retry-after': String(Math.ceil(wait / 1000)) } : {},
+        });
+        // A 429 means the request was not processed, so it is safe to repeat even for a POST.
+        return new RetryableFailure(final, wait);
+      }
+      case res.status === 400 || res.status === 409 || res.status === 422 || res.status === 404 || res.status === 413 || res.status === 415:
+        return new AtsgateError('REMOTE.INPUT_INVALID', `${tool} rejected the request (HTTP ${res.status})${detail}`);
+      case res.status >= 500: {
+        const final = new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `${tool} failed with HTTP ${res.status}${detail}`);
+        return idempotent ? new RetryableFailure(final, retryAfterMs(res.headers) ?? null) : final;
+      }
+      default:
+        return new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${tool} answered HTTP ${res.status}${detail}`);
+    }
+  }
+}
+
+function backoff(baseMs: number, attempt: number): number {
+  const exp = baseMs * 2 ** (attempt - 1);
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/** Retry-After as seconds or an HTTP date. */
+export function retryAfterMs(headers: Record<string, string>): number | undefined {
+  const v = headers['retry-after'];
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function genericMessage(body: any): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const m = body.message ?? body.error_description ?? body.error?.message ?? body.error ?? body.errors?.[0]?.detail ?? body.errors?.[0]?.message;
+  return typeof m === 'string' ? m.slice(0, 500) : m ? JSON.stringify(m).slice(0, 500) : undefined;
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'timed out';
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+}
+
+export { FormData };
