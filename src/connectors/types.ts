@@ -85,6 +85,11 @@ export interface ConnectorContext<C = Record<string, unknown>> {
   signedFileUrl(ref: string): string;
   /** A small per-integration cache (OAuth tokens); lives as long as the process. */
   cache: Map<string, unknown>;
+  /**
+   * atsgate's own database. Only for the built-in sandbox ATS, whose "remote" data lives
+   * there; real connectors talk to their vendor through `http` and must not use it.
+   */
+  localStore?: import('../store/db.ts').Queryable;
   signal?: AbortSignal;
 }
 
@@ -147,6 +152,8 @@ export interface RemoteCandidate {
   remote_created_at?: Timestamp;
   remote_updated_at?: Timestamp;
   tags?: { remote_id: string | null; name: string | null }[];
+  /** Raw vendor data, keyed by the endpoint path it came from (Kombo's `remote_data`). */
+  remote_data?: Record<string, unknown> | null;
 }
 
 export interface RemoteApplication {
@@ -161,6 +168,8 @@ export interface RemoteApplication {
   remote_url?: string | null;
   remote_created_at?: Timestamp;
   remote_updated_at?: Timestamp;
+  /** Raw vendor data, keyed by the endpoint path it came from (Kombo's `remote_data`). */
+  remote_data?: Record<string, unknown> | null;
 }
 
 export interface RemoteAttachment {

@@ -18,8 +18,10 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
-  /** Sent as application/json. */
+  /** Serialised as JSON; sent as application/json unless `contentType` says otherwise. */
   json?: unknown;
+  /** Media type of a `json` body, e.g. JSON:API's application/vnd.api+json. */
+  contentType?: string;
   /** Raw body; a FormData is sent as multipart/form-data. */
   body?: Buffer | string | FormData;
   /** Safe to repeat after a 5xx or timeout. Defaults to true for GET/PUT/DELETE. */
@@ -30,6 +32,8 @@ export interface HttpRequest {
   accept?: number[];
   /** Keep the request body out of the interaction log (file uploads). */
   redactBody?: boolean;
+  /** 'buffer': return the body as raw bytes (file downloads); default parses JSON or text. */
+  responseType?: 'buffer';
 }
 
 export interface HttpResponse<T = any> {
@@ -156,7 +160,7 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.opts.headers?.()), ...req.headers };
     let body: string | Buffer | FormData | undefined;
     if (req.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = req.contentType ?? 'application/json';
       body = JSON.stringify(req.json);
     } else if (req.body !== undefined) {
       body = req.body;
@@ -169,9 +173,13 @@ export class HttpClient {
     const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
     try {
       const res = await fetch(url, { method: req.method, headers, body, signal, dispatcher: agent, redirect: 'follow' });
-      const text = await res.text();
       const resHeaders: Record<string, string> = {};
       res.headers.forEach((v, k) => (resHeaders[k] = v));
+      if (req.responseType === 'buffer' && res.status < 400) {
+        call.status = res.status;
+        return { status: res.status, headers: resHeaders, data: Buffer.from(await res.arrayBuffer()) as any, url };
+      }
+      const text = await res.text();
       const isJson = /json/i.test(resHeaders['content-type'] ?? '');
       let data: any = text;
       if (isJson && text.length > 0) {

@@ -1,8 +1,10 @@
 /**
  * Client-side rate limiting so that we stay under each vendor's documented limit instead of
- * finding it with 429s. A token bucket per key (one key per integration): `requests` tokens
- * refill evenly over `perMs`. In-process; a shared limiter for several processes can implement
- * the same interface.
+ * finding it with 429s. A sliding-window log per key (one key per integration): a request may
+ * go when fewer than `requests` were sent in the last `perMs`. Unlike a token bucket, this
+ * never sends more than `requests` in ANY window of `perMs`, so it also respects vendors that
+ * count in fixed intervals (a full bucket after idling would burst into one interval twice).
+ * In-process; a limiter shared by several processes can implement the same interface.
  */
 export interface RateLimitSpec { requests: number; perMs: number }
 
@@ -11,33 +13,28 @@ export interface RateLimiter {
   acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void>;
 }
 
-interface Bucket { tokens: number; updated: number; queue: Promise<void> }
+interface Window { sent: number[]; queue: Promise<void> }
 
-export class TokenBucketLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+export class SlidingWindowLimiter implements RateLimiter {
+  private readonly windows = new Map<string, Window>();
 
   async acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = { tokens: spec.requests, updated: Date.now(), queue: Promise.resolve() };
-      this.buckets.set(key, bucket);
-    }
+    let w = this.windows.get(key);
+    if (!w) this.windows.set(key, (w = { sent: [], queue: Promise.resolve() }));
+    const win = w;
     // Waiters queue in order, so a burst is spread out rather than stampeding.
-    const b = bucket;
-    const turn = b.queue.then(async () => {
+    const turn = win.queue.then(async () => {
       for (;;) {
         const now = Date.now();
-        b.tokens = Math.min(spec.requests, b.tokens + ((now - b.updated) * spec.requests) / spec.perMs);
-        b.updated = now;
-        if (b.tokens >= 1) {
-          b.tokens -= 1;
+        while (win.sent.length && now - win.sent[0] >= spec.perMs) win.sent.shift();
+        if (win.sent.length < spec.requests) {
+          win.sent.push(now);
           return;
         }
-        const waitMs = Math.ceil(((1 - b.tokens) * spec.perMs) / spec.requests);
-        await sleep(waitMs, signal);
+        await sleep(spec.perMs - (now - win.sent[0]) + 1, signal);
       }
     });
-    b.queue = turn.catch(() => undefined);
+    win.queue = turn.catch(() => undefined);
     return turn;
   }
 }

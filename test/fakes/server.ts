@@ -122,6 +122,7 @@ export class WindowCounter {
   hit(now = Date.now()): { count: number; over: boolean; resetMs: number } {
     this.hits = this.hits.filter((t) => now - t < this.windowMs);
     this.hits.push(now);
+    this.peak = Math.max(this.peak, this.hits.length);
     const resetMs = this.windowMs - (now - this.hits[0]);
     return { count: this.hits.length, over: this.hits.length > this.limit, resetMs };
   }

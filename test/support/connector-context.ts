@@ -3,12 +3,12 @@
  * the real shared HttpClient (rate limiter, retries, error mapping), pointed at a fake.
  */
 import { HttpClient, type OutboundCall } from '../../src/http/client.ts';
-import { TokenBucketLimiter } from '../../src/http/rate-limit.ts';
+import { SlidingWindowLimiter } from '../../src/http/rate-limit.ts';
 import type { AnyConnector, ConnectorContext } from '../../src/connectors/types.ts';
 
 export function connectorContext(connector: AnyConnector, credentials: Record<string, unknown>, baseUrl: string) {
   const calls: OutboundCall[] = [];
-  const limiter = new TokenBucketLimiter();
+  const limiter = new SlidingWindowLimiter();
   const def = connector.definition;
   const ctx: ConnectorContext<any> = {
     integrationId: `${def.id}:test`,

@@ -1,0 +1,122 @@
+/**
+ * The HTTP server: fastify with Kombo's envelopes, bearer-key auth, and one error handler
+ * that turns every failure (validation, body too large, ATS errors, bugs) into the error
+ * envelope without leaking stack traces or secrets.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Runtime } from '../runtime.ts';
+import { AtsgateError } from '../errors.ts';
+import { sendError } from './envelope.ts';
+import { describeValidation } from './validation.ts';
+import { authenticate } from '../store/keys.ts';
+import { getIntegration, type IntegrationWithSecrets } from '../store/integrations.ts';
+import { atsReadRoutes } from './routes/ats-reads.ts';
+import { atsWriteRoutes } from './routes/ats-writes.ts';
+import { generalRoutes } from './routes/general.ts';
+import { logRoutes } from './routes/logs.ts';
+import { fileRoutes } from './routes/files.ts';
+import { healthRoutes } from './routes/health.ts';
+import { toolRoutes } from './routes/tools.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: { accountId: string; keyId: string } | null;
+    /** The interaction log of this request, once opened (error responses link to it). */
+    logId: string | null;
+  }
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+/** Paths that do not take an API key. */
+const PUBLIC = [/^\/health\//, /^\/v1\/files\//, /^\/v1\/assets\//];
+
+export function baseUrlOf(rt: Runtime, req: FastifyRequest): string {
+  return rt.config.publicUrl ?? `${req.protocol}://${req.host}`;
+}
+
+export function logUrl(rt: Runtime, req: FastifyRequest, id: string | null): string | null {
+  return id ? `${baseUrlOf(rt, req)}/v1/logs/${id}` : null;
+}
+
+export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: rt.config.bodyLimitBytes,
+    // Ajv must not quietly turn `label: 5` into "5": bodies are validated as sent.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, strict: false } },
+    trustProxy: true,
+    // Signed file tokens are longer than fastify's default of 100 characters.
+    maxParamLength: 2048,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('auth', null);
+  app.decorateRequest('logId', null);
+
+  // DELETE /integrations/:id arrives with a JSON body `{}`; an empty JSON body is fine too.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AtsgateError('PLATFORM.INPUT_INVALID', 'Invalid request body: it is not valid JSON.'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    if (PUBLIC.some((p) => p.test(req.url))) return;
+    const header = req.headers.authorization ?? '';
+    const m = /^bearer\s+(.+)$/i.exec(header);
+    if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing API key: send "Authorization: Bearer <api key>".');
+    const auth = await authenticate(rt.db, m[1].trim());
+    if (!auth) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
+    req.auth = auth;
+  });
+
+  app.setErrorHandler((err: any, req, reply) => {
+    const logUrlFor = () => logUrl(rt, req, req.logId);
+    if (err instanceof AtsgateError) return sendError(req, reply, err, logUrlFor());
+    if (err.validation) {
+      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', describeValidation(err.validation, err.validationContext ?? 'body')), logUrlFor());
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `The request body is larger than the limit of ${rt.config.bodyLimitBytes} bytes.`, { status: 413 }), null);
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // fastify's own client errors (bad content type, malformed body...)
+      const message = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Content-Type: send JSON with "Content-Type: application/json".' : `Invalid request: ${err.message}`;
+      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', message, { status: err.statusCode === 415 ? 415 : 400 }), null);
+    }
+    req.log.error({ err: { type: err?.name, message: err?.message, stack: err?.stack } }, 'unexpected error');
+    return sendError(req, reply, new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred. The log of this request has the details.'), logUrlFor());
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0]}.`, { status: 404 }), null),
+  );
+
+  await app.register(healthRoutes(rt));
+  await app.register(fileRoutes(rt), { prefix: '/v1' });
+  await app.register(generalRoutes(rt), { prefix: '/v1' });
+  await app.register(toolRoutes(rt), { prefix: '/v1' });
+  await app.register(logRoutes(rt), { prefix: '/v1' });
+  await app.register(atsReadRoutes(rt), { prefix: '/v1/ats' });
+  await app.register(atsWriteRoutes(rt), { prefix: '/v1/ats' });
+  return app;
+}
+
+/** The integration named by X-Integration-Id, scoped to the caller's account. */
+export async function integrationFromHeader(rt: Runtime, req: FastifyRequest, opts: { requireSynced: boolean }): Promise<IntegrationWithSecrets> {
+  const raw = req.headers['x-integration-id'];
+  const id = Array.isArray(raw) ? raw[0] : raw;
+  if (!id) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The X-Integration-Id header is required: the id of the integration to act on, like "greenhouse:8Xi6iZrwusZqJmDGXs49GBmJ".');
+  const integration = await getIntegration(rt.db, req.auth!.accountId, id);
+  if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${id.slice(0, 100)}" exists for this API key.`);
+  if (opts.requireSynced && integration.setup_status !== 'COMPLETED') {
+    throw new AtsgateError('INTEGRATION.SETUP_SYNC_PENDING', `The first sync of integration ${integration.id} has not finished yet; retry shortly.`);
+  }
+  return integration;
+}

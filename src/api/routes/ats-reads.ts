@@ -1,0 +1,59 @@
+/** GET /v1/ats/jobs | candidates | applications, and a candidate's attachments. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Runtime } from '../../runtime.ts';
+import type { App } from '../app.ts';
+import { integrationFromHeader } from '../app.ts';
+import { ok, action } from '../envelope.ts';
+import { IdParam, LIMITS, ListQuery, type ListQueryString } from '../schemas.ts';
+import { listApplications, listCandidates, listJobs, type ListQuery as StoreQuery } from '../../store/read-models.ts';
+import { listCandidateAttachments } from '../../writes/service.ts';
+import { inputInvalid } from '../../errors.ts';
+
+const csv = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+
+function toStoreQuery(q: ListQueryString): StoreQuery {
+  const pageSize = q.page_size === undefined ? 100 : Number(q.page_size);
+  if (pageSize < 1 || pageSize > LIMITS.pageSize) throw inputInvalid(`Invalid query parameter: "page_size" must be from 1 to ${LIMITS.pageSize}.`);
+  const outcomes = csv(q.outcomes) ?? (q.outcome ? [q.outcome] : undefined);
+  for (const o of outcomes ?? []) if (!['PENDING', 'HIRED', 'DECLINED'].includes(o)) throw inputInvalid(`Invalid query parameter: "outcomes" must be a comma-separated list of PENDING, HIRED, DECLINED (got "${o.slice(0, 40)}").`);
+  for (const [name, v] of [['updated_after', q.updated_after], ['remote_created_after', q.remote_created_after]] as const) {
+    if (v !== undefined && Number.isNaN(Date.parse(v))) throw inputInvalid(`Invalid query parameter: "${name}" is not a valid date-time.`);
+  }
+  return {
+    cursor: q.cursor || undefined,
+    page_size: pageSize,
+    updated_after: q.updated_after ? new Date(q.updated_after).toISOString() : undefined,
+    include_deleted: q.include_deleted === 'true',
+    ids: csv(q.ids),
+    remote_ids: csv(q.remote_ids),
+    email: q.email,
+    job_ids: csv(q.job_ids),
+    first_name: q.first_name,
+    last_name: q.last_name,
+    outcomes,
+    job_remote_ids: csv(q.job_remote_ids),
+    current_stage_ids: csv(q.current_stage_ids),
+    remote_created_after: q.remote_created_after ? new Date(q.remote_created_after).toISOString() : undefined,
+    statuses: csv(q.statuses),
+    job_codes: csv(q.job_codes),
+    name_contains: q.name_contains,
+  };
+}
+
+export const atsReadRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
+  const app = fastify as unknown as App;
+  const lists = { jobs: listJobs, candidates: listCandidates, applications: listApplications } as const;
+  for (const [model, list] of Object.entries(lists)) {
+    app.get(`/${model}`, { schema: { querystring: ListQuery } }, async (req) => {
+      const integration = await integrationFromHeader(rt, req, { requireSynced: true });
+      return ok(await list(rt.db, integration.id, toStoreQuery(req.query as ListQueryString)));
+    });
+  }
+
+  app.get('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id') } }, async (req) => {
+    const integration = await integrationFromHeader(rt, req, { requireSynced: true });
+    const { candidate_id } = req.params as { candidate_id: string };
+    const out = await listCandidateAttachments(rt, { accountId: req.auth!.accountId, integration, method: req.method, path: req.url }, candidate_id);
+    return action({ results: out.results }, out.warnings);
+  });
+};

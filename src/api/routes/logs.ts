@@ -1,0 +1,58 @@
+/** Interaction logs (atsgate extension): where every error's log_url points. */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Runtime } from '../../runtime.ts';
+import type { App } from '../app.ts';
+import { ok } from '../envelope.ts';
+import { getLog, listLogs, type LogEntry } from '../../store/logs.ts';
+import { AtsgateError } from '../../errors.ts';
+
+export function presentLog(l: LogEntry) {
+  return {
+    id: l.id,
+    integration_id: l.integration_id,
+    action: l.action,
+    method: l.method,
+    path: l.path,
+    // A PENDING entry whose request is long gone means the process died mid-call.
+    outcome: l.outcome === 'PENDING' && Date.now() - new Date(l.created_at).getTime() > 10 * 60_000 ? 'UNKNOWN' : l.outcome,
+    status_code: l.status_code,
+    request: l.request,
+    calls: l.calls,
+    warnings: l.warnings,
+    error: l.error,
+    created_at: new Date(l.created_at).toISOString(),
+    completed_at: l.completed_at ? new Date(l.completed_at).toISOString() : null,
+    duration_ms: l.duration_ms,
+  };
+}
+
+export const logRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
+  const app = fastify as unknown as App;
+
+  app.get('/logs/:log_id', { schema: { params: Type.Object({ log_id: Type.String({ maxLength: 100 }) }) } }, async (req) => {
+    const { log_id } = req.params as { log_id: string };
+    const l = await getLog(rt.db, req.auth!.accountId, log_id);
+    if (!l) throw new AtsgateError('PLATFORM.INPUT_INVALID', `No log entry with the id "${log_id}".`, { status: 404 });
+    return ok(presentLog(l));
+  });
+
+  app.get(
+    '/logs',
+    {
+      schema: {
+        querystring: Type.Object({
+          integration_id: Type.Optional(Type.String({ maxLength: 200 })),
+          outcome: Type.Optional(Type.Union([Type.Literal('PENDING'), Type.Literal('SUCCESS'), Type.Literal('ERROR')])),
+          limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+          before: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query as { integration_id?: string; outcome?: string; limit?: string; before?: string };
+      const rows = await listLogs(rt.db, req.auth!.accountId, { integrationId: q.integration_id, outcome: q.outcome, limit: Number(q.limit ?? 50), before: q.before });
+      return ok({ results: rows.map(presentLog) });
+    },
+  );
+};

@@ -1,0 +1,105 @@
+/**
+ * Request schemas of the public API. They validate requests (fastify + Ajv), give the route
+ * handlers their TypeScript types (Static<>), and feed the OpenAPI document: one definition
+ * each. Limits are explicit here so that oversized input is refused with a message naming
+ * the field, not discovered by the ATS.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const LIMITS = {
+  label: 1_000,
+  url: 2_048,
+  prefix: 100,
+  attributes: 100,
+  attributeKey: 200,
+  attributeValue: 10_000,
+  fileName: 255,
+  pageSize: 250,
+} as const;
+
+const HTTP_URL = '^[hH][tT][tT][pP][sS]?://[^\\s/?#]+[^\\s]*$';
+/** No control characters (they could smuggle header lines into vendor requests). */
+const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]*$';
+
+const HeaderValue = Type.Union([Type.String({ maxLength: 200, pattern: NO_CONTROL }), Type.Null()]);
+
+/** Per-ATS passthrough options; unknown tools' keys are accepted and ignored, as Kombo does. */
+export const RemoteFields = Type.Object(
+  {
+    greenhouse: Type.Optional(
+      Type.Object({
+        post_headers: Type.Optional(Type.Object({ 'On-Behalf-Of': Type.Optional(HeaderValue), on_behalf_of: Type.Optional(HeaderValue) })),
+      }),
+    ),
+    workable: Type.Optional(Type.Object({ on_behalf_of_user_remote_id: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
+    lever: Type.Optional(Type.Object({ perform_as: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
+    teamtailor: Type.Optional(Type.Object({ user_id: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
+  },
+  { additionalProperties: Type.Object({}, { additionalProperties: true }) },
+);
+
+export const ResultLinkBody = Type.Object({
+  label: Type.String({ minLength: 1, maxLength: LIMITS.label, description: 'Display name of the link, where the ATS can show one.' }),
+  url: Type.String({ maxLength: LIMITS.url, pattern: HTTP_URL, description: 'Absolute http(s) URL of the result.' }),
+  details: Type.Optional(
+    Type.Object({
+      custom_field_name_prefix: Type.String({ maxLength: LIMITS.prefix, description: 'Custom fields are named "<prefix> <key>".' }),
+      attributes: Type.Array(
+        Type.Object({
+          key: Type.String({ minLength: 1, maxLength: LIMITS.attributeKey }),
+          value: Type.String({ maxLength: LIMITS.attributeValue }),
+        }),
+        { maxItems: LIMITS.attributes },
+      ),
+    }),
+  ),
+  remote_fields: Type.Optional(RemoteFields),
+});
+export type ResultLinkBody = Static<typeof ResultLinkBody>;
+
+export const AttachmentBody = Type.Object({
+  attachment: Type.Object({
+    name: Type.String({ minLength: 1, maxLength: LIMITS.fileName, pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$', description: 'File name with extension, no path.' }),
+    type: Type.Union([Type.Literal('CV'), Type.Literal('COVER_LETTER'), Type.Literal('OTHER')]),
+    content_type: Type.Optional(Type.String({ maxLength: 255, pattern: '^[\\w.+-]+/[\\w.+-]+$', description: 'MIME type; required with data.' })),
+    data: Type.Optional(Type.String({ description: 'Base64-encoded file contents.' })),
+    data_url: Type.Optional(Type.String({ maxLength: LIMITS.url, pattern: HTTP_URL, description: 'URL atsgate downloads the file from, at once.' })),
+  }),
+  remote_fields: Type.Optional(RemoteFields),
+});
+export type AttachmentBody = Static<typeof AttachmentBody>;
+
+export const ForceSyncBody = Type.Union([Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }), Type.Null()]);
+
+const DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$';
+const BOOL = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+const CSV = Type.String({ maxLength: 20_000 });
+
+/** Query strings arrive as text; the route converts after validation (no silent coercion). */
+export const ListQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  page_size: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+  updated_after: Type.Optional(Type.String({ pattern: DATE_TIME })),
+  include_deleted: Type.Optional(BOOL),
+  ignore_unsupported_filters: Type.Optional(BOOL),
+  ids: Type.Optional(CSV),
+  remote_ids: Type.Optional(CSV),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  job_ids: Type.Optional(CSV),
+  first_name: Type.Optional(Type.String({ maxLength: 200 })),
+  last_name: Type.Optional(Type.String({ maxLength: 200 })),
+  outcomes: Type.Optional(CSV),
+  outcome: Type.Optional(Type.String({ maxLength: 20 })),
+  job_remote_ids: Type.Optional(CSV),
+  current_stage_ids: Type.Optional(CSV),
+  remote_created_after: Type.Optional(Type.String({ pattern: DATE_TIME })),
+  statuses: Type.Optional(CSV),
+  job_codes: Type.Optional(CSV),
+  name_contains: Type.Optional(Type.String({ maxLength: 200 })),
+  employment_types: Type.Optional(CSV),
+  visibilities: Type.Optional(CSV),
+  post_url: Type.Optional(Type.String({ maxLength: LIMITS.url })),
+});
+export type ListQueryString = Static<typeof ListQuery>;
+
+export const IdParam = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 200 }) });

@@ -1,0 +1,196 @@
+/**
+ * The atsgate command line: `atsgate serve`, and the operator tasks (integrations, keys,
+ * syncs) against the same database the server uses.
+ */
+import { loadConfig, ConfigError } from '../config.ts';
+import { openRuntime, startServer } from '../server.ts';
+import { DEFAULT_ACCOUNT, createApiKey, listApiKeys, revokeApiKey } from '../store/keys.ts';
+import { getIntegrationById, listIntegrations } from '../store/integrations.ts';
+import { countRecords } from '../store/records.ts';
+import { connectIntegration } from '../integrations/service.ts';
+import { startSync, type SyncProgress } from '../sync/run.ts';
+import { connectors } from '../connectors/registry.ts';
+import { AtsgateError } from '../errors.ts';
+
+const HELP = `atsgate — open-source unified ATS API (Kombo-compatible)
+
+Usage:
+  atsgate serve                                    start the HTTP server
+  atsgate integrations create <tool> --name <organisation> --credentials '<json>'
+                          [--base-url <url>] [--account <id>] [--email <creator email>]
+  atsgate integrations list [--account <id>]
+  atsgate sync <integration id> [--delta]          run a sync now, with progress
+  atsgate keys create [--account <id>] [--name <label>]
+  atsgate keys list
+  atsgate keys revoke <key id>
+  atsgate tools                                     list the ATSs atsgate can connect to
+  atsgate migrate                                   apply database migrations
+
+Configuration comes from the environment (PORT, HOST, ATSGATE_DATA_DIR, DATABASE_URL,
+ATSGATE_API_KEY, ATSGATE_SECRET, ...; see the README). With the embedded database, stop the
+server before running other commands, or use DATABASE_URL.`;
+
+function parse(argv: string[]): { args: string[]; flags: Record<string, string | true> } {
+  const args: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2);
+      if (v !== undefined) flags[k] = v;
+      else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
+      else flags[k] = true;
+    } else args.push(a);
+  }
+  return { args, flags };
+}
+
+const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+
+function progressBar(): (p: SyncProgress) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  const spin = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+  let n = 0;
+  return (p) => {
+    const now = Date.now();
+    if (!tty && now - last < 2000) return;
+    last = now;
+    const line = `${tty ? spin[n++ % spin.length] : '-'} syncing ${p.model.padEnd(12)} ${String(p.read).padStart(8)} records`;
+    process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { args, flags } = parse(argv);
+  const [cmd, sub] = args;
+  if (!cmd || cmd === 'help' || flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+
+  if (cmd === 'serve') {
+    const started = await startServer(config, { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
+    console.log(`atsgate listening on ${started.url} (database: ${started.db.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`);
+    if (!config.apiKey) console.log('No ATSGATE_API_KEY set: create a key with `atsgate keys create` (or set ATSGATE_API_KEY) to call the API.');
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: finishing in-flight requests, then stopping.`);
+      await started.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    return -1; // keep running
+  }
+
+  if (cmd === 'tools') {
+    for (const c of connectors.values()) console.log(`${c.definition.id.padEnd(16)} ${c.definition.label.padEnd(18)} ${c.definition.capabilities.resultLinks.summary}`);
+    return 0;
+  }
+
+  const rt = await openRuntime(config);
+  try {
+    const account = str(flags.account) ?? DEFAULT_ACCOUNT;
+    switch (`${cmd} ${sub ?? ''}`.trim()) {
+      case 'migrate':
+        console.log('Database is up to date.');
+        return 0;
+      case 'integrations create': {
+        const tool = args[2];
+        const name = str(flags.name);
+        const credsRaw = str(flags.credentials);
+        if (!tool || !name || !credsRaw) {
+          console.error('Usage: atsgate integrations create <tool> --name <organisation> --credentials \'<json>\'');
+          return 2;
+        }
+        let credentials: Record<string, unknown>;
+        try {
+          credentials = JSON.parse(credsRaw);
+        } catch {
+          console.error('--credentials must be a JSON object, e.g. \'{"api_key":"..."}\'');
+          return 2;
+        }
+        const i = await connectIntegration(rt, {
+          accountId: account,
+          tool,
+          organizationName: name,
+          credentials,
+          baseUrl: str(flags['base-url']),
+          creatorEmail: str(flags.email),
+          waitForSync: true,
+          onProgress: progressBar(),
+        });
+        process.stderr.write('\n');
+        const counts = await countRecords(rt.db, i.id);
+        console.log(`Created ${i.id} (${i.setup_status}): ${counts.jobs} jobs, ${counts.candidates} candidates, ${counts.applications} applications.`);
+        return 0;
+      }
+      case 'integrations list': {
+        const rows = await listIntegrations(rt.db, flags.account ? account : undefined);
+        if (!rows.length) console.log('No integrations.');
+        for (const i of rows) {
+          const c = await countRecords(rt.db, i.id);
+          console.log(`${i.id.padEnd(40)} ${i.status.padEnd(8)} ${i.setup_status.padEnd(18)} ${i.organization_name} — ${c.candidates} candidates, ${c.applications} applications, ${c.jobs} jobs; last sync ${i.last_sync_ended_at ? new Date(i.last_sync_ended_at).toISOString() : 'never'}`);
+        }
+        return 0;
+      }
+      case `sync ${sub}`: {
+        if (!sub || !(await getIntegrationById(rt.db, sub))) {
+          console.error(`No integration "${sub ?? ''}". List them with: atsgate integrations list`);
+          return 2;
+        }
+        const s = await startSync(rt, sub, flags.delta ? 'DELTA' : 'FULL', progressBar());
+        if (s.alreadyRunning) {
+          console.log(`A sync of ${sub} is already running (${s.syncId}).`);
+          return 0;
+        }
+        const stats = await s.done;
+        process.stderr.write('\n');
+        console.log(`${stats.type} sync ${s.syncId} done in ${stats.duration_ms} ms: read ${JSON.stringify(stats.read)}, changed ${JSON.stringify(stats.changed)}, deleted ${JSON.stringify(stats.deleted)}.`);
+        return 0;
+      }
+      case 'keys create': {
+        const k = await createApiKey(rt.db, account, str(flags.name) ?? null);
+        console.log(`Key ${k.id} for account "${account}" (shown once, store it now):\n${k.key}`);
+        return 0;
+      }
+      case 'keys list':
+        for (const k of await listApiKeys(rt.db)) console.log(`${k.id.padEnd(26)} ${k.account_id.padEnd(16)} ${k.prefix}…  ${k.name ?? ''}${k.revoked_at ? '  (revoked)' : ''}`);
+        return 0;
+      case `keys revoke`: {
+        const id = args[2];
+        if (!id) {
+          console.error('Usage: atsgate keys revoke <key id>');
+          return 2;
+        }
+        const done = await revokeApiKey(rt.db, id);
+        console.log(done ? `Revoked ${id}.` : `No active key ${id}.`);
+        return done ? 0 : 1;
+      }
+      default:
+        console.error(`Unknown command "${args.join(' ')}".\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof AtsgateError) {
+      console.error(`${err.code}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await rt.db.close();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Configuration from the environment, validated once at start with one clear message per
+ * wrong value (a server that starts with a typo in its config fails later and worse).
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  apiKey: string | null;
+  secret: string | null;
+  /** Public base URL used in log_url and signed file URLs; defaults to http://HOST:PORT. */
+  publicUrl: string | null;
+  bodyLimitBytes: number;
+  attachmentMaxBytes: number;
+  downloadTimeoutMs: number;
+  /** Allow data_url downloads from loopback/private addresses (tests, on-prem file servers). */
+  allowPrivateDownloads: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed the demo sandbox integration on first start (embedded default with ATSGATE_API_KEY). */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}.`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${name}="${raw}" must be true or false.`);
+    return def;
+  };
+
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database).');
+  }
+  const apiKey = env.ATSGATE_API_KEY || null;
+  if (apiKey !== null && apiKey.length < 16) problems.push('ATSGATE_API_KEY must be at least 16 characters long.');
+  const secret = env.ATSGATE_SECRET || null;
+  if (secret !== null && !/^[0-9a-fA-F]{64}$/.test(secret) && Buffer.from(secret, 'base64').length !== 32) {
+    problems.push('ATSGATE_SECRET must be 32 bytes, as 64 hex characters or base64 (generate one with: openssl rand -hex 32).');
+  }
+  const publicUrl = env.ATSGATE_PUBLIC_URL || null;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('ATSGATE_PUBLIC_URL must be an http(s) URL.');
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of fatal, error, warn, info, debug, trace, silent.`);
+  }
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.ATSGATE_DATA_DIR || './data'),
+    databaseUrl,
+    apiKey,
+    secret,
+    publicUrl: publicUrl ? publicUrl.replace(/\/+$/, '') : null,
+    bodyLimitBytes: int('ATSGATE_BODY_LIMIT_BYTES', 40 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    attachmentMaxBytes: int('ATSGATE_ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    downloadTimeoutMs: int('ATSGATE_DOWNLOAD_TIMEOUT_MS', 30_000, 100, 600_000),
+    allowPrivateDownloads: bool('ATSGATE_ALLOW_PRIVATE_DOWNLOADS', false),
+    logLevel,
+    seedDemo: bool('ATSGATE_SEED_DEMO', true),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,33 @@
+/**
+ * What a connector covers, in Kombo's vocabulary (read models and write actions with a
+ * coverage status), derived from its definition so that /tools and /integrations agree.
+ */
+import type { ConnectorDefinition } from './types.ts';
+
+type Status = 'SUPPORTED' | 'UNSUPPORTED';
+const s = (b: boolean): Status => (b ? 'SUPPORTED' : 'UNSUPPORTED');
+
+export function coverage(def: ConnectorDefinition) {
+  const c = def.capabilities;
+  const read_models = [
+    { id: 'ats_jobs', label: 'Jobs', coverage_status: s(c.reads.jobs) },
+    { id: 'ats_candidates', label: 'Candidates', coverage_status: s(c.reads.candidates) },
+    { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
+  ];
+  const write_actions = [
+    { id: 'ats_add_candidate_result_link', label: 'Add result link to candidate', coverage_status: s(c.resultLinks.candidate !== 'unsupported') },
+    { id: 'ats_add_application_result_link', label: 'Add result link to application', coverage_status: s(c.resultLinks.application !== 'unsupported') },
+    { id: 'ats_add_candidate_attachment', label: 'Add attachment to candidate', coverage_status: s(c.attachments.candidate) },
+    { id: 'ats_get_candidate_attachments', label: 'Get candidate attachments', coverage_status: s(c.reads.candidateAttachments) },
+  ];
+  return { read_models, write_actions };
+}
+
+/** A small generated logo, so no asset is fetched from anywhere else. */
+export function logoSvg(def: ConnectorDefinition, dark = false): string {
+  const initials = def.label.replace(/[^A-Za-z ]/g, '').split(/\s+/).filter(Boolean).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
+  let h = 0;
+  for (const ch of def.id) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  const fill = dark ? '#111' : `hsl(${h} 55% 42%)`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="${def.label}"><rect width="64" height="64" rx="14" fill="${fill}"/><text x="32" y="40" font-family="sans-serif" font-size="24" font-weight="700" fill="#fff" text-anchor="middle">${initials}</text></svg>`;
+}

@@ -1,0 +1,24 @@
+import type { Connector } from '../types.ts';
+import { definition, credentialSchema } from './definition.ts';
+import { SandboxClient } from './client.ts';
+import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+
+export { definition };
+
+export const connector: Connector<typeof credentialSchema> = {
+  definition,
+  async checkCredentials(ctx) {
+    // Validates the key; the simulated data is seeded on first read, under the integration.
+    SandboxClient.from(ctx);
+  },
+  addCandidateResultLink,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  listCandidateAttachments,
+  downloadAttachment,
+  readJobs,
+  readCandidates,
+  readApplications,
+  readCandidate,
+};

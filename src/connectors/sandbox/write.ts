@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { ApplicationRef, AttachmentInput, CandidateRef, ConnectorContext, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import { attributeFields } from '../helpers/result-link.ts';
+import { AtsgateError } from '../../errors.ts';
+import { SandboxClient } from './client.ts';
+import { definition } from './definition.ts';
+
+type Ctx = ConnectorContext<{ api_key: string }>;
+
+/** Native result link on the record, attributes as custom fields on the same record. */
+async function addResultLink(ctx: Ctx, kind: 'candidate' | 'application', remoteId: string, link: ResultLinkInput): Promise<WriteResult> {
+  const client = SandboxClient.from(ctx);
+  if (!(await client.get(kind, remoteId))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `${kind} ${remoteId} was not found in the Sandbox ATS.`, { status: 404 });
+  const fields = attributeFields(link);
+  await client.insert('result_link', `link-${randomUUID()}`, remoteId, { label: link.label, url: link.url, attributes: link.details?.attributes ?? [], created_at: new Date().toISOString() });
+  if (Object.keys(fields).length) await client.setCustomFields(kind, remoteId, fields);
+  else await client.touch(kind, remoteId);
+  return { warnings: [] };
+}
+
+export const addCandidateResultLink = (ctx: Ctx, c: CandidateRef, link: ResultLinkInput) => addResultLink(ctx, 'candidate', c.remote_id, link);
+export const addApplicationResultLink = (ctx: Ctx, a: ApplicationRef, link: ResultLinkInput) => addResultLink(ctx, 'application', a.remote_id, link);
+
+export async function addCandidateAttachment(ctx: Ctx, c: CandidateRef, att: AttachmentInput): Promise<WriteResult> {
+  const client = SandboxClient.from(ctx);
+  if (!(await client.get('candidate', c.remote_id))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${c.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+  const type = definition.capabilities.attachments.types[att.type];
+  await client.insert('attachment', `file-${randomUUID()}`, c.remote_id, { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: att.data.length }, att.data);
+  await client.touch('candidate', c.remote_id);
+  return { warnings: [] };
+}
+
+export async function listCandidateAttachments(ctx: Ctx, c: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const client = SandboxClient.from(ctx);
+  const files = await client.list('attachment', { limit: 1000, parentIds: [c.remote_id] });
+  return {
+    warnings: [],
+    attachments: files.map((f) => ({
+      remote_id: f.remote_id,
+      application_remote_id: null,
+      type: f.data.kombo_type,
+      file_name: f.data.name,
+      content_type: f.data.content_type,
+      data_url: ctx.signedFileUrl(f.remote_id),
+      remote_created_at: f.created_at,
+      remote_updated_at: f.updated_at,
+    })),
+  };
+}
+
+export async function downloadAttachment(ctx: Ctx, ref: string) {
+  const got = await SandboxClient.from(ctx).content('attachment', ref);
+  if (!got) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The file no longer exists.', { status: 404 });
+  return { content_type: got.data.content_type as string, file_name: got.data.name as string, data: got.content };
+}

@@ -1,0 +1,125 @@
+/**
+ * Downloads a caller-supplied `data_url` without becoming a proxy into our network: http(s)
+ * only; the host is resolved once and the connection pinned to that address (no DNS
+ * rebinding between check and use); loopback, private, link-local and metadata ranges are
+ * refused unless the operator allows them; every redirect hop is checked again; size and time
+ * are limited while streaming, so an endless body costs at most `maxBytes`.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP, BlockList } from 'node:net';
+import { Agent, request } from 'undici';
+import { AtsgateError, inputInvalid } from '../errors.ts';
+import { redactUrl } from '../logs/redact.ts';
+import type { CallRecorder } from './client.ts';
+
+export interface DownloadOptions {
+  maxBytes: number;
+  timeoutMs: number;
+  allowPrivate: boolean;
+  maxRedirects?: number;
+  recorder?: CallRecorder;
+}
+
+export interface Downloaded { data: Buffer; contentType: string | null }
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    // IPv4-mapped (::ffff:a.b.c.d): judge the IPv4 address inside.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return blocked.check(mapped[1], 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return true;
+}
+
+async function resolvePinned(hostname: string, allowPrivate: boolean): Promise<{ address: string; family: number }> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  let resolved: { address: string; family: number };
+  try {
+    resolved = isIP(host) ? { address: host, family: isIP(host) } : await lookup(host, { verbatim: true });
+  } catch {
+    throw inputInvalid(`attachment.data_url: the host "${hostname}" could not be resolved.`);
+  }
+  if (!allowPrivate && isPrivateAddress(resolved.address)) {
+    throw inputInvalid(`attachment.data_url: the host "${hostname}" resolves to a private or reserved address, which is not allowed.`);
+  }
+  return resolved;
+}
+
+export async function downloadDataUrl(rawUrl: string, opts: DownloadOptions): Promise<Downloaded> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw inputInvalid('attachment.data_url must be an absolute http(s) URL.');
+  }
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  for (let hop = 0; hop <= (opts.maxRedirects ?? 5); hop++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw inputInvalid('attachment.data_url must use http or https.');
+    if (url.username || url.password) throw inputInvalid('attachment.data_url must not contain credentials.');
+    const pinned = await resolvePinned(url.hostname, opts.allowPrivate);
+    // One agent per hop, whose DNS lookup always answers the address we checked.
+    const agent = new Agent({
+      connect: {
+        lookup: (_host, _o, cb) => (cb as any)(null, [{ address: pinned.address, family: pinned.family }]),
+        servername: isIP(url.hostname) ? undefined : url.hostname,
+      },
+    });
+    const started = performance.now();
+    const call = { method: 'GET', url: redactUrl(url.toString()), status: null as number | null, duration_ms: 0, attempt: 1, error: undefined as string | undefined };
+    try {
+      const res = await request(url, { method: 'GET', dispatcher: agent, signal: deadline, headers: { accept: '*/*' } });
+      call.status = res.statusCode;
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+        await res.body.dump();
+        url = new URL(String(res.headers.location), url);
+        continue;
+      }
+      if (res.statusCode !== 200) {
+        await res.body.dump().catch(() => undefined);
+        throw inputInvalid(`attachment.data_url could not be downloaded: the server answered HTTP ${res.statusCode}.`);
+      }
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (declared > opts.maxBytes) {
+        res.body.destroy();
+        throw tooLarge(opts.maxBytes);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > opts.maxBytes) {
+          res.body.destroy();
+          throw tooLarge(opts.maxBytes);
+        }
+        chunks.push(chunk);
+      }
+      const ct = res.headers['content-type'];
+      const contentType = typeof ct === 'string' ? ct.split(';')[0].trim().toLowerCase() || null : null;
+      return { data: Buffer.concat(chunks, size), contentType };
+    } catch (err) {
+      call.error = err instanceof Error ? err.message : String(err);
+      if (err instanceof AtsgateError) throw err;
+      if (deadline.aborted) throw inputInvalid(`attachment.data_url could not be downloaded within ${opts.timeoutMs} ms.`);
+      throw inputInvalid(`attachment.data_url could not be downloaded: ${(err as any)?.cause?.code ?? (err as Error).message}.`);
+    } finally {
+      call.duration_ms = Math.round(performance.now() - started);
+      opts.recorder?.record(call);
+      void agent.close().catch(() => undefined);
+    }
+  }
+  throw inputInvalid('attachment.data_url redirected too many times.');
+}
+
+const tooLarge = (max: number) => new AtsgateError('PLATFORM.INPUT_INVALID', `attachment.data_url: the file is larger than the limit of ${max} bytes.`, { status: 413 });

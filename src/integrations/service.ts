@@ -1,0 +1,73 @@
+/**
+ * Connecting an ATS: validate the credentials' shape against the connector's schema, let the
+ * connector check them against the ATS, store them sealed, and run the first full sync.
+ */
+import { Value } from '@sinclair/typebox/value';
+import type { Runtime } from '../runtime.ts';
+import { contextFor } from '../runtime.ts';
+import { getConnector } from '../connectors/registry.ts';
+import { createIntegration, getIntegrationById, setIntegrationState, type Integration } from '../store/integrations.ts';
+import { ensureAccount } from '../store/keys.ts';
+import { startSync, type SyncProgress } from '../sync/run.ts';
+import { AtsgateError, inputInvalid } from '../errors.ts';
+
+export interface ConnectRequest {
+  accountId: string;
+  tool: string;
+  organizationName: string;
+  credentials: Record<string, unknown>;
+  baseUrl?: string;
+  creatorEmail?: string | null;
+  originId?: string | null;
+  id?: string;
+  /** Await the first sync (CLI, tests) or let it run in the background (connect page). */
+  waitForSync?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promise<Integration> {
+  const connector = getConnector(r.tool);
+  if (!connector) throw inputInvalid(`Unknown tool "${r.tool}".`);
+  const schema = connector.definition.credentialSchema;
+  if (!Value.Check(schema, r.credentials)) {
+    const first = [...Value.Errors(schema, r.credentials)][0];
+    const field = first?.path.replace(/^\//, '').replace(/\//g, '.') || '(credentials)';
+    throw inputInvalid(`Invalid credentials for ${connector.definition.label}: "${field}" ${first?.message ?? 'is invalid'}.`);
+  }
+  if (r.baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(r.baseUrl)) throw inputInvalid('base_url must be an http(s) URL.');
+
+  // Check against the ATS before storing anything.
+  const probe = {
+    id: r.id ?? `${r.tool}:pending`,
+    account_id: r.accountId,
+    tool: r.tool,
+    config: r.baseUrl ? { base_url: r.baseUrl } : {},
+    credentials_sealed: '',
+  } as unknown as Parameters<typeof contextFor>[1];
+  const { ctx } = contextFor(rt, probe, { credentials: r.credentials });
+  await connector.checkCredentials(ctx);
+
+  await ensureAccount(rt.db, r.accountId);
+  const integration = await createIntegration(rt.db, rt.box, {
+    accountId: r.accountId,
+    tool: r.tool,
+    organizationName: r.organizationName,
+    creatorEmail: r.creatorEmail,
+    originId: r.originId,
+    credentials: r.credentials,
+    config: r.baseUrl ? { base_url: r.baseUrl } : {},
+    id: r.id,
+  });
+  rt.caches.delete(probe.id);
+  const sync = await startSync(rt, integration.id, 'FULL', r.onProgress);
+  if (r.waitForSync) {
+    try {
+      await sync.done;
+    } catch (err) {
+      if (!(err instanceof AtsgateError)) throw err;
+      await setIntegrationState(rt.db, integration.id, { setup_status: 'FINAL_SYNC_PENDING' });
+      throw err;
+    }
+  }
+  return (await getIntegrationById(rt.db, integration.id))!;
+}

@@ -1,0 +1,62 @@
+/**
+ * Starting atsgate: open the database (embedded PGlite unless DATABASE_URL), migrate, make
+ * sure the bootstrap key and the demo sandbox integration exist, serve, and shut down
+ * gracefully: on SIGTERM stop accepting, let in-flight requests finish, then close.
+ */
+import type { Config } from './config.ts';
+import { openDb, type Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+import { buildApp, type App } from './api/app.ts';
+import { ensureBootstrapKey, DEFAULT_ACCOUNT } from './store/keys.ts';
+import { getIntegrationById } from './store/integrations.ts';
+import { failOrphanedSyncs } from './store/syncs.ts';
+import { connectIntegration } from './integrations/service.ts';
+
+export const DEMO_INTEGRATION_ID = 'sandbox:demo';
+
+export interface Started { app: App; rt: Runtime; db: Db; url: string; close(): Promise<void> }
+
+export async function openRuntime(config: Config, opts: { memory?: boolean } = {}): Promise<Runtime> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: opts.memory });
+  await migrate(db);
+  const rt = createRuntime(config, db);
+  if (config.apiKey) await ensureBootstrapKey(db, config.apiKey);
+  // Syncs left RUNNING by a process that died can never finish; free the integration.
+  await failOrphanedSyncs(db, 15 * 60_000);
+  return rt;
+}
+
+/** The demo integration the README's first example uses (embedded default + ATSGATE_API_KEY). */
+export async function ensureDemoIntegration(rt: Runtime): Promise<void> {
+  if (await getIntegrationById(rt.db, DEMO_INTEGRATION_ID)) return;
+  await connectIntegration(rt, {
+    accountId: DEFAULT_ACCOUNT,
+    tool: 'sandbox',
+    organizationName: 'Demo Company',
+    credentials: { api_key: 'sandbox-demo' },
+    id: DEMO_INTEGRATION_ID,
+    waitForSync: true,
+  });
+}
+
+export async function startServer(config: Config, opts: { memory?: boolean; logger?: boolean | object } = {}): Promise<Started> {
+  const rt = await openRuntime(config, opts);
+  if (config.apiKey && config.seedDemo) await ensureDemoIntegration(rt);
+  const app = await buildApp(rt, { logger: opts.logger });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('://[::1]', '://localhost');
+  if (!config.publicUrl) rt.publicUrl = () => url;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    rt,
+    db: rt.db,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close(); // stops accepting, waits for in-flight requests
+        await rt.db.close();
+      })()),
+  };
+}

@@ -1,0 +1,64 @@
+/** Sync runs: at most one RUNNING per integration (a partial unique index enforces it). */
+import type { Queryable } from './db.ts';
+import { randomId } from '../ids.ts';
+
+export type SyncType = 'FULL' | 'DELTA';
+
+export interface SyncRow {
+  id: string;
+  integration_id: string;
+  type: SyncType;
+  state: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  started_at: Date;
+  ended_at: Date | null;
+  error: string | null;
+  stats: Record<string, unknown>;
+}
+
+/** Starts a sync row, or returns the running one (`created: false`). */
+export async function beginSync(db: Queryable, integrationId: string, type: SyncType): Promise<{ sync: SyncRow; created: boolean }> {
+  const id = randomId();
+  const ins = await db.query<SyncRow>(
+    `INSERT INTO syncs (id, integration_id, type, state) VALUES ($1, $2, $3, 'RUNNING')
+     ON CONFLICT (integration_id) WHERE state = 'RUNNING' DO NOTHING RETURNING *`,
+    [id, integrationId, type],
+  );
+  if (ins.rows[0]) {
+    await db.query('UPDATE integrations SET last_sync_started_at = now() WHERE id = $1', [integrationId]);
+    return { sync: ins.rows[0], created: true };
+  }
+  const running = await db.query<SyncRow>(`SELECT * FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`, [integrationId]);
+  return { sync: running.rows[0], created: false };
+}
+
+export async function endSync(db: Queryable, id: string, outcome: { error?: string; stats: Record<string, unknown> }): Promise<void> {
+  await db.query(`UPDATE syncs SET state = $2, ended_at = now(), error = $3, stats = $4::jsonb WHERE id = $1`, [
+    id,
+    outcome.error ? 'FAILED' : 'SUCCEEDED',
+    outcome.error ?? null,
+    JSON.stringify(outcome.stats),
+  ]);
+}
+
+/** When the last successful sync of the integration started (the next delta reads from there). */
+export async function lastSuccessfulSyncStart(db: Queryable, integrationId: string): Promise<Date | null> {
+  const { rows } = await db.query<{ started_at: Date }>(
+    `SELECT started_at FROM syncs WHERE integration_id = $1 AND state = 'SUCCEEDED' ORDER BY started_at DESC LIMIT 1`,
+    [integrationId],
+  );
+  return rows[0]?.started_at ?? null;
+}
+
+export async function listSyncs(db: Queryable, integrationId: string, limit = 20): Promise<SyncRow[]> {
+  return (await db.query<SyncRow>('SELECT * FROM syncs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT $2', [integrationId, limit])).rows;
+}
+
+/** Syncs left RUNNING by a process that died; marked failed at start-up. */
+export async function failOrphanedSyncs(db: Queryable, olderThanMs: number): Promise<number> {
+  const res = await db.query(
+    `UPDATE syncs SET state = 'FAILED', ended_at = now(), error = 'abandoned: the process running it stopped'
+     WHERE state = 'RUNNING' AND started_at < now() - ($1::int * interval '1 millisecond')`,
+    [olderThanMs],
+  );
+  return res.rowCount;
+}
