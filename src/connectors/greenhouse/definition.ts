@@ -1,0 +1,112 @@
+/**
+ * Greenhouse Recruiting through the Harvest v3 API. v1/v2 (API key as Basic user) were retired
+ * on 2026-08-31, so this connector speaks only v3: OAuth 2.0 client credentials minted from the
+ * customer's "Harvest V3 (OAuth)" credential, then Bearer tokens. See README.md for sources.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+export const credentialSchema = Type.Object({
+  client_id: Type.String({ minLength: 1 }),
+  client_secret: Type.String({ minLength: 1 }),
+  /** Greenhouse user the token acts as (the JWT `sub`); blank: the credential's service account. */
+  user_id: Type.Optional(Type.String({ pattern: '^[0-9]*$' })),
+  /**
+   * Token endpoint override. Absent: https://auth.greenhouse.io/token for the production API
+   * host, else `<origin of the overridden base URL>/token` (regional/proxy hosts, test fakes).
+   */
+  token_url: Type.Optional(Type.String({ pattern: '^https?://' })),
+});
+
+export type GreenhouseCredentials = Static<typeof credentialSchema>;
+
+/** Scopes this connector uses, by operation (Dev Center > API Credentials > Manage Scopes). */
+export const SCOPES = {
+  jobs: 'harvest:jobs:list',
+  stages: 'harvest:job_interview_stages:list',
+  candidates: 'harvest:candidates:list',
+  applications: 'harvest:applications:list',
+  rejectionReasons: 'harvest:rejection_reasons:list',
+  customFields: 'harvest:custom_fields:list',
+  attachmentsList: 'harvest:attachments:list',
+  attachmentsCreate: 'harvest:attachments:create',
+  notesCreate: 'harvest:notes:create',
+  candidatesUpdate: 'harvest:candidates:update',
+  applicationsUpdate: 'harvest:applications:update',
+} as const;
+
+export const PRODUCTION_BASE_URL = 'https://harvest.greenhouse.io/v3';
+export const PRODUCTION_TOKEN_URL = 'https://auth.greenhouse.io/token';
+
+/** Vendor types for Kombo's attachment types (POST /v3/attachments `type` enum). */
+export const ATTACHMENT_TYPES = { CV: 'resume', COVER_LETTER: 'cover_letter', OTHER: 'other' } as const;
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'greenhouse',
+  label: 'Greenhouse',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'client_id',
+      label: 'Client ID',
+      help:
+        'In Greenhouse: Configure > Dev Center > API Credentials > Create new API credentials, type "Harvest V3 (OAuth)". ' +
+        'Copy the Client ID. Under the credential\'s Manage Scopes enable: ' + Object.values(SCOPES).join(', ') + '.',
+      secret: false,
+    },
+    {
+      key: 'client_secret',
+      label: 'Client Secret',
+      help: 'Shown once when the Harvest V3 (OAuth) credential is created, next to the Client ID.',
+      secret: true,
+    },
+    {
+      key: 'user_id',
+      label: 'Act as user ID (optional)',
+      help:
+        'Numeric id of the Greenhouse user that notes and uploads are attributed to: open the user under Configure > Users; ' +
+        'the id is the number after /account/users/ in the address bar. Blank: the credential\'s service account.',
+      secret: false,
+      optional: true,
+    },
+    {
+      key: 'token_url',
+      label: 'Token URL (optional)',
+      help: 'Only for proxies or test servers; leave blank to use https://auth.greenhouse.io/token.',
+      secret: false,
+      optional: true,
+    },
+  ],
+  defaultBaseUrl: PRODUCTION_BASE_URL,
+  // Harvest documents the limit per rolling 10 s window in X-RateLimit-Limit (50 in its example);
+  // v3's own rate-limit page could not be read, so we stay under the documented example.
+  rateLimit: { requests: 50, perMs: 10_000 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'note',
+      application: 'note',
+      attributes: 'custom_fields',
+      summary:
+        'A note on the candidate (label + URL; application-level calls name the application and job); ' +
+        'attributes go to existing custom fields named "<prefix> <key>", else into the note.',
+    },
+    attachments: {
+      candidate: true,
+      types: { ...ATTACHMENT_TYPES },
+      // Not documented for v3; Greenhouse's UI caps uploads well above typical CVs. See README.
+      maxBytes: 25 * 1024 * 1024,
+      upload: 'json_base64',
+    },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    deltaSync: true,
+  },
+  docs: [
+    'https://harvestdocs.greenhouse.io/docs/authentication',
+    'https://harvestdocs.greenhouse.io/docs/pagination',
+    'https://harvestdocs.greenhouse.io/docs/list-endpoints',
+    'https://harvestdocs.greenhouse.io/docs/write-endpoint-migration-guide',
+    'https://harvestdocs.greenhouse.io/reference/post_v3-attachments',
+    'https://harvestdocs.greenhouse.io/reference/get_v3-attachments',
+    'https://harvestdocs.greenhouse.io/docs/api-rate-limiting',
+  ],
+};

@@ -1,0 +1,510 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connector } from '../../src/connectors/greenhouse/index.ts';
+import { tokenUrl } from '../../src/connectors/greenhouse/client.ts';
+import { AtsgateError } from '../../src/errors.ts';
+import { warn } from '../../src/connectors/helpers/result-link.ts';
+import type { AnyConnector, ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import { connectorContext, collect } from '../support/connector-context.ts';
+import { ALL_SCOPES, startGreenhouseFake, type GreenhouseFake } from '../fakes/greenhouse.ts';
+
+const gh = connector as unknown as AnyConnector;
+const ctxFor = (fake: GreenhouseFake, creds: Record<string, unknown> = fake.credentials) => connectorContext(gh, creds, fake.url);
+
+async function rejects(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<AtsgateError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${err}`);
+    assert.equal(err.code, code, err.message);
+    if (pattern) assert.match(err.message, pattern);
+    return err;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+function refOf(fake: GreenhouseFake, candidateId: number): CandidateRef {
+  const apps = fake.applications
+    .filter((a) => a.candidate_id === candidateId)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .map((a): ApplicationRef => ({
+      remote_id: String(a.id),
+      candidate_remote_id: String(a.candidate_id),
+      job_remote_id: String(a.job_id),
+      outcome: a.status === 'hired' ? 'HIRED' : a.status === 'rejected' ? 'DECLINED' : 'PENDING',
+    }));
+  return { remote_id: String(candidateId), applications: apps };
+}
+
+const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+  label: 'Acme coding test',
+  url: 'https://acme.test/results/abc',
+  details: null,
+  remote_fields: {},
+  ...over,
+});
+
+describe('greenhouse: credentials and tokens', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
+  after(() => fake.stop());
+
+  test('accepts good credentials: mints a token, then reads one candidate, application and job', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.checkCredentials(ctx);
+    const tokenCalls = fake.server.calls('POST', '/token');
+    assert.equal(tokenCalls.length, 1);
+    assert.equal(tokenCalls[0].form?.get('grant_type'), 'client_credentials');
+    assert.equal(tokenCalls[0].form?.get('sub'), null, 'no acting user configured: the service account');
+    assert.equal(fake.server.calls('GET', '/v3/candidates').at(-1)?.query.get('per_page'), '1');
+  });
+
+  test('rejects a wrong client secret with INTEGRATION.AUTHENTICATION_INVALID and no secret in the message', async () => {
+    const { ctx } = ctxFor(fake, fake.badCredentials);
+    const err = await rejects(gh.checkCredentials(ctx), 'INTEGRATION.AUTHENTICATION_INVALID', /invalid_client/);
+    assert.ok(!err.message.includes(String(fake.badCredentials.client_secret)));
+    assert.ok(!err.message.includes(String(fake.credentials.client_secret)));
+  });
+
+  test('a missing scope is INTEGRATION.PERMISSION_MISSING naming the scope', async () => {
+    const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:applications:list') });
+    try {
+      const { ctx } = ctxFor(scoped);
+      await rejects(gh.checkCredentials(ctx), 'INTEGRATION.PERMISSION_MISSING', /"harvest:applications:list"/);
+    } finally {
+      await scoped.stop();
+    }
+  });
+
+  test('a credential user id is the token subject; an unknown one is refused at the token endpoint', async () => {
+    const { ctx } = ctxFor(fake, { ...fake.credentials, user_id: '1003' });
+    await gh.checkCredentials(ctx);
+    assert.equal(fake.tokens.at(-1)?.sub, '1003');
+    const bad = ctxFor(fake, { ...fake.credentials, user_id: '4242' });
+    await rejects(gh.checkCredentials(bad.ctx), 'INTEGRATION.AUTHENTICATION_INVALID', /4242/);
+  });
+
+  test('the token is cached across operations and re-minted once after a 401', async () => {
+    const { ctx } = ctxFor(fake);
+    const before = fake.tokens.length;
+    await collect(gh.readJobs(ctx, {}));
+    await collect(gh.readJobs(ctx, {}));
+    assert.equal(fake.tokens.length, before + 1, 'one token for both reads');
+    fake.revokeTokens();
+    const jobs = await collect(gh.readJobs(ctx, {}));
+    assert.equal(jobs.length, 3);
+    assert.equal(fake.tokens.length, before + 2, 'refreshed exactly once on the 401');
+  });
+
+  test('an expiring token is renewed before use', async () => {
+    const shortLived = await startGreenhouseFake({ tokenTtlSec: 1 });
+    try {
+      const { ctx } = ctxFor(shortLived);
+      await collect(gh.readJobs(ctx, {}));
+      await new Promise((r) => setTimeout(r, 700));
+      await collect(gh.readJobs(ctx, {}));
+      assert.equal(shortLived.tokens.length, 2);
+      assert.equal(shortLived.server.calls('GET', '/v3/jobs').length, 2, 'no 401 round trip was needed');
+    } finally {
+      await shortLived.stop();
+    }
+  });
+});
+
+test('greenhouse: the token URL follows the API host unless the credential names one', () => {
+  const make = (baseUrl: string, creds: Record<string, unknown> = {}) =>
+    tokenUrl({ ...connectorContext(gh, { client_id: 'a', client_secret: 'b', ...creds }, baseUrl).ctx });
+  assert.equal(make('https://harvest.greenhouse.io/v3'), 'https://auth.greenhouse.io/token');
+  assert.equal(make('http://127.0.0.1:9999/v3'), 'http://127.0.0.1:9999/token');
+  assert.equal(make('https://harvest.greenhouse.io/v3', { token_url: 'https://proxy.example/oauth/token' }), 'https://proxy.example/oauth/token');
+});
+
+describe('greenhouse: readers', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
+  after(() => fake.stop());
+
+  test('readCandidates returns every candidate across cursor pages, mapped', async () => {
+    const { ctx } = ctxFor(fake);
+    const pages: number[] = [];
+    const all = [];
+    for await (const page of gh.readCandidates(ctx, {})) {
+      pages.push(page.length);
+      all.push(...page);
+    }
+    assert.ok(pages.length >= 3, `expected >= 3 pages, got ${pages.length}`);
+    assert.deepEqual(all.map((c) => c.remote_id).sort(), fake.candidateRemoteIds().sort());
+    const calls = fake.server.calls('GET', '/v3/candidates');
+    assert.equal(calls[0].query.get('per_page'), '500');
+    for (const follow of calls.slice(1)) assert.deepEqual([...follow.query.keys()], ['cursor'], 'cursor is the only parameter');
+
+    const ada = all.find((c) => c.remote_id === '5001')!;
+    assert.equal(ada.first_name, 'Ada');
+    assert.equal(ada.last_name, 'Lovelace');
+    assert.deepEqual(ada.email_addresses, [{ email_address: 'ada.lovelace.5001@example.com', type: 'personal' }]);
+    assert.deepEqual(ada.phone_numbers, [{ phone_number: '+1-555-0100', type: 'mobile' }]);
+    assert.deepEqual(ada.tags, [{ remote_id: null, name: 'Referral' }]);
+    assert.equal(ada.remote_url, 'https://app.greenhouse.io/people/5001');
+    assert.equal(ada.remote_created_at, '2026-01-01T00:00:00.000Z');
+    assert.equal(all.find((c) => c.remote_id === '5004')!.custom_fields?.desired_salary, '90000');
+    assert.equal(all.find((c) => c.remote_id === '5008')!.confidential, true);
+  });
+
+  test('readJobs returns jobs with their interview stages in order', async () => {
+    const { ctx } = ctxFor(fake);
+    const jobs = await collect(gh.readJobs(ctx, {}));
+    assert.deepEqual(jobs.map((j) => j.remote_id).sort(), fake.jobRemoteIds().sort());
+    const closed = jobs.find((j) => j.remote_id === '4003')!;
+    assert.equal(closed.status, 'CLOSED');
+    assert.equal(closed.confidential, true);
+    assert.equal(closed.job_code, 'DAT-3');
+    const backend = jobs.find((j) => j.remote_id === '4001')!;
+    assert.equal(backend.status, 'OPEN');
+    assert.deepEqual(backend.stages?.map((s) => s.name), ['Application Review', 'Phone Screen', 'Take Home Test', 'Onsite', 'Offer']);
+    assert.deepEqual(backend.stages?.map((s) => s.index), [0, 1, 2, 3, 4]);
+  });
+
+  test('readApplications returns every application with stage, outcome and rejection reason', async () => {
+    const { ctx } = ctxFor(fake);
+    const apps = await collect(gh.readApplications(ctx, {}));
+    assert.equal(apps.length, fake.applications.length);
+    assert.ok(fake.applications.length >= 39);
+    const first = apps.find((a) => a.remote_id === '7001')!;
+    assert.equal(first.candidate_remote_id, '5001');
+    assert.equal(first.job_remote_id, '4001');
+    assert.equal(first.outcome, 'PENDING');
+    assert.deepEqual(first.current_stage, { remote_id: '60000', name: 'Application Review', index: 0 });
+    assert.equal(first.remote_url, 'https://app.greenhouse.io/people/5001/applications/7001');
+    const rejected = apps.find((a) => fake.applications.find((x) => String(x.id) === a.remote_id)?.rejection_reason_id === 9002)!;
+    assert.equal(rejected.outcome, 'DECLINED');
+    assert.equal(rejected.rejection_reason_name, 'Candidate withdrew');
+    const hired = apps.filter((a) => a.outcome === 'HIRED');
+    assert.ok(hired.length >= 1);
+    assert.equal(hired[0].current_stage?.name, 'Offer');
+  });
+
+  test('updatedAfter becomes the v3 updated_at=gte| filter', async () => {
+    const { ctx } = ctxFor(fake);
+    const since = new Date('2026-02-26T00:00:00.000Z'); // candidates 5026.. were updated from then on
+    const recent = await collect(gh.readCandidates(ctx, { updatedAfter: since }));
+    assert.deepEqual(recent.map((c) => c.remote_id).sort(), ['5026', '5027', '5028', '5029', '5030', '5031', '5032']);
+    const first = fake.server.calls('GET', '/v3/candidates').find((c) => c.query.get('updated_at'));
+    assert.equal(first?.query.get('updated_at'), 'gte|2026-02-26T00:00:00.000Z');
+    assert.ok(connector.definition.capabilities.deltaSync);
+  });
+
+  test('readCandidate returns one candidate with its applications, or null', async () => {
+    const { ctx } = ctxFor(fake);
+    const one = await gh.readCandidate!(ctx, '5006');
+    assert.equal(one?.candidate.remote_id, '5006');
+    assert.deepEqual(one?.applications.map((a) => a.remote_id).sort(), fake.applications.filter((a) => a.candidate_id === 5006).map((a) => String(a.id)).sort());
+    assert.equal(one?.applications.length, 2);
+    assert.equal(await gh.readCandidate!(ctx, '999999'), null);
+  });
+
+  test('a candidate deleted upstream no longer appears', async () => {
+    const { ctx } = ctxFor(fake);
+    fake.deleteCandidate('5032');
+    const all = await collect(gh.readCandidates(ctx, {}));
+    assert.ok(!all.some((c) => c.remote_id === '5032'));
+    const apps = await collect(gh.readApplications(ctx, {}));
+    assert.ok(!apps.some((a) => a.candidate_remote_id === '5032'));
+    assert.equal(await gh.readCandidate!(ctx, '5032'), null);
+  });
+});
+
+describe('greenhouse: result links', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
+  after(() => fake.stop());
+
+  test('candidate-level: note on the candidate, attributes to "<prefix> <key>" custom fields, the rest in the note', async () => {
+    const { ctx } = ctxFor(fake);
+    const candidate = refOf(fake, 5006); // two applications: 4002 in process, 4003 rejected
+    const res = await gh.addCandidateResultLink(ctx, candidate, link({
+      details: {
+        custom_field_name_prefix: 'Acme:',
+        attributes: [
+          { key: 'Score', value: '87' },
+          { key: 'Percentile', value: '93' },
+          { key: 'Verdict', value: 'Strong hire' },
+        ],
+      },
+    }));
+    // Score exists on candidates; Percentile only on applications; Verdict nowhere.
+    assert.deepEqual(fake.candidateFieldValues(5006), { 'Acme: Score': '87' });
+    const current = fake.applications.find((a) => a.candidate_id === 5006 && a.status === 'in_process')!;
+    const old = fake.applications.find((a) => a.candidate_id === 5006 && a.status === 'rejected')!;
+    assert.deepEqual(fake.applicationFieldValues(current.id), { 'Acme: Percentile': '93' });
+    assert.deepEqual(fake.applicationFieldValues(old.id), {}, 'only current applications get the fanned-out field');
+
+    const patch = fake.server.calls('PATCH', '/v3/candidates/5006')[0];
+    assert.deepEqual(patch.json, { custom_fields: [{ id: 8001, value: '87' }] });
+
+    const notes = fake.notes.filter((n) => n.candidate_id === 5006);
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0].body, 'Acme coding test: https://acme.test/results/abc\nAcme: Verdict: Strong hire');
+    assert.equal(notes[0].application_id, null);
+    assert.equal(notes[0].visibility, 'public');
+    assert.equal(notes[0].type, 'NOTE');
+    assert.equal(notes[0].user_id, 1001, 'service account when no acting user');
+
+    assert.ok(res.warnings.includes(warn.note('Greenhouse', 'candidate')));
+    assert.ok(res.warnings.includes(warn.customFields('Greenhouse', ['Acme: Score', 'Acme: Percentile'])));
+    assert.ok(res.warnings.includes(warn.fannedOut('Greenhouse', 1)));
+    assert.ok(res.warnings.some((w) => w.startsWith(warn.attributesAsNote('Greenhouse')) && w.includes('"Acme: Verdict"')));
+    for (const text of ['Acme coding test', 'https://acme.test/results/abc', '87', '93', 'Strong hire']) assert.match(fake.resultTextFor('5006'), new RegExp(text));
+  });
+
+  test('application-level: note on the candidate tagged with the application; application fields first, then candidate fields', async () => {
+    const { ctx } = ctxFor(fake);
+    const app = fake.applications.find((a) => a.candidate_id === 5002)!;
+    const ref: ApplicationRef = { remote_id: String(app.id), candidate_remote_id: '5002', job_remote_id: String(app.job_id), outcome: 'PENDING' };
+    const res = await gh.addApplicationResultLink(ctx, ref, link({
+      details: {
+        custom_field_name_prefix: 'Acme:',
+        attributes: [
+          { key: 'Score', value: '71' },
+          { key: 'Report', value: 'https://acme.test/report/71' },
+          { key: 'Level', value: 'Senior' },
+        ],
+      },
+    }));
+    assert.deepEqual(fake.applicationFieldValues(app.id), { 'Acme: Score': '71', 'Acme: Report': 'https://acme.test/report/71' });
+    assert.deepEqual(fake.candidateFieldValues(5002), { 'Acme: Level': 'Senior' });
+    assert.deepEqual(fake.server.calls('PATCH', `/v3/applications/${app.id}`)[0].json, {
+      custom_fields: [{ id: 8101, value: '71' }, { id: 8102, value: 'https://acme.test/report/71' }],
+    });
+    const note = fake.notes.find((n) => n.candidate_id === 5002)!;
+    assert.equal(note.application_id, app.id);
+    assert.equal(note.body, `Acme coding test: https://acme.test/results/abc\nApplication ${app.id} for job ${app.job_id}`);
+    assert.ok(res.warnings.includes(warn.note('Greenhouse', 'candidate')));
+    assert.ok(res.warnings.includes(warn.onCandidate('Greenhouse')));
+    assert.ok(res.warnings.includes(warn.customFields('Greenhouse', ['Acme: Score', 'Acme: Report', 'Acme: Level'])));
+  });
+
+  test('no custom field with that name: everything goes into the note, with a warning', async () => {
+    const { ctx } = ctxFor(fake);
+    const res = await gh.addCandidateResultLink(ctx, refOf(fake, 5003), link({
+      details: { custom_field_name_prefix: 'Globex', attributes: [{ key: 'Score', value: '12' }] },
+    }));
+    assert.equal(fake.server.calls('PATCH', '/v3/candidates/5003').length, 0);
+    assert.equal(fake.notes.find((n) => n.candidate_id === 5003)?.body, 'Acme coding test: https://acme.test/results/abc\nGlobex Score: 12');
+    assert.ok(res.warnings.some((w) => w.startsWith(warn.attributesAsNote('Greenhouse')) && w.includes('"Globex Score"')));
+  });
+
+  test('an inactive field of the right name is not written', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.addCandidateResultLink(ctx, refOf(fake, 5005), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Retired', value: 'x' }] } }));
+    assert.deepEqual(fake.candidateFieldValues(5005), {});
+    assert.match(fake.notes.find((n) => n.candidate_id === 5005)!.body, /Acme: Retired: x/);
+  });
+
+  test('remote_fields.greenhouse.on_behalf_of acts as that user (token sub) and authors the note', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.addCandidateResultLink(ctx, refOf(fake, 5009), link({ remote_fields: { greenhouse: { on_behalf_of: '1002' } } }));
+    const note = fake.notes.find((n) => n.candidate_id === 5009)!;
+    assert.equal(note.user_id, 1002);
+    assert.equal(note.token_sub, '1002');
+    assert.equal(fake.server.calls('POST', '/v3/notes').at(-1)?.json.user_id, 1002);
+    // The credential's own user applies when the request names none.
+    const own = ctxFor(fake, { ...fake.credentials, user_id: '1003' });
+    await gh.addCandidateResultLink(own.ctx, refOf(fake, 5010), link());
+    assert.equal(fake.notes.find((n) => n.candidate_id === 5010)!.user_id, 1003);
+  });
+
+  test('an on_behalf_of user Greenhouse does not know is PLATFORM.INPUT_INVALID', async () => {
+    const { ctx } = ctxFor(fake);
+    await rejects(gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: '777' } } })), 'PLATFORM.INPUT_INVALID', /777/);
+    await rejects(gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: 'jane' } } })), 'PLATFORM.INPUT_INVALID', /numeric/);
+  });
+
+  test('an unknown candidate is PLATFORM.INPUT_INVALID naming it', async () => {
+    const { ctx } = ctxFor(fake);
+    await rejects(gh.addCandidateResultLink(ctx, { remote_id: '999999', applications: [] }, link()), 'PLATFORM.INPUT_INVALID', /candidate 999999/);
+  });
+
+  test('a field value Greenhouse refuses is REMOTE.INPUT_INVALID with its message', async () => {
+    const { ctx } = ctxFor(fake);
+    const app = fake.applications.find((a) => a.candidate_id === 5014)!;
+    const ref: ApplicationRef = { remote_id: String(app.id), candidate_remote_id: '5014', job_remote_id: String(app.job_id), outcome: 'PENDING' };
+    await rejects(
+      gh.addApplicationResultLink(ctx, ref, link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: 'high' }] } })),
+      'REMOTE.INPUT_INVALID',
+      /Acme: Percentile: must be a number/,
+    );
+  });
+
+  test('without harvest:custom_fields:list the attributes land in the note and the scope is named', async () => {
+    const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:custom_fields:list') });
+    try {
+      const { ctx } = ctxFor(scoped);
+      const res = await gh.addCandidateResultLink(ctx, refOf(scoped, 5001), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '5' }] } }));
+      assert.match(scoped.notes[0].body, /Acme: Score: 5/);
+      assert.ok(res.warnings.some((w) => w.includes('"harvest:custom_fields:list"')));
+      assert.ok(res.warnings.includes(warn.attributesAsNote('Greenhouse')));
+    } finally {
+      await scoped.stop();
+    }
+  });
+
+  test('without harvest:notes:create the write fails with PERMISSION_MISSING naming it', async () => {
+    const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:notes:create') });
+    try {
+      const { ctx } = ctxFor(scoped);
+      await rejects(gh.addCandidateResultLink(ctx, refOf(scoped, 5001), link()), 'INTEGRATION.PERMISSION_MISSING', /"harvest:notes:create"/);
+    } finally {
+      await scoped.stop();
+    }
+  });
+});
+
+describe('greenhouse: attachments', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
+  after(() => fake.stop());
+
+  const file = (type: 'CV' | 'COVER_LETTER' | 'OTHER', name: string, data: Buffer, remote_fields = {}) => ({ name, type, content_type: 'application/pdf', data, remote_fields });
+
+  test('CV, COVER_LETTER and OTHER become resume, cover_letter and other, with the exact bytes, on the current application', async () => {
+    const { ctx } = ctxFor(fake);
+    const candidate = refOf(fake, 5016); // 4001 in process (newest) + 4003 rejected
+    const current = fake.applications.find((a) => a.candidate_id === 5016 && a.status === 'in_process')!;
+    const bytes = {
+      CV: Buffer.from('%PDF-1.7 cv \x00\xff binary', 'latin1'),
+      COVER_LETTER: Buffer.from('%PDF-1.7 letter'),
+      OTHER: Buffer.from([0, 1, 2, 3, 250, 251, 252]),
+    };
+    const res = await gh.addCandidateAttachment(ctx, candidate, file('CV', 'cv.pdf', bytes.CV));
+    await gh.addCandidateAttachment(ctx, candidate, file('COVER_LETTER', 'letter.pdf', bytes.COVER_LETTER));
+    await gh.addCandidateAttachment(ctx, candidate, file('OTHER', 'report.bin', bytes.OTHER));
+    assert.match(res.warnings[0], new RegExp(`application ${current.id}`));
+
+    const files = fake.filesFor('5016');
+    assert.deepEqual(files.map((f) => [f.name, f.type]), [['cv.pdf', 'resume'], ['letter.pdf', 'cover_letter'], ['report.bin', 'other']]);
+    assert.deepEqual(files.map((f) => f.data), [bytes.CV, bytes.COVER_LETTER, bytes.OTHER]);
+    assert.ok(fake.attachments.every((a) => a.application_id === current.id));
+    const upload = fake.server.calls('POST', '/v3/attachments')[0].json;
+    assert.deepEqual(Object.keys(upload).sort(), ['application_id', 'content', 'content_type', 'filename', 'type']);
+    assert.equal(upload.application_id, current.id);
+
+    const listed = await gh.listCandidateAttachments(ctx, candidate);
+    assert.deepEqual(listed.attachments.map((a) => [a.file_name, a.type, a.application_remote_id]).sort(), [
+      ['cv.pdf', 'CV', String(current.id)],
+      ['letter.pdf', 'COVER_LETTER', String(current.id)],
+      ['report.bin', 'OTHER', String(current.id)],
+    ]);
+    const cv = listed.attachments.find((a) => a.file_name === 'cv.pdf')!;
+    assert.equal(cv.content_type, 'application/pdf');
+    const downloaded = Buffer.from(await (await fetch(cv.data_url)).arrayBuffer());
+    assert.deepEqual(downloaded, bytes.CV);
+  });
+
+  test('a second CV demotes the first to "other", as Greenhouse does', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.addCandidateAttachment(ctx, refOf(fake, 5016), file('CV', 'cv-v2.pdf', Buffer.from('v2')));
+    const listed = await gh.listCandidateAttachments(ctx, refOf(fake, 5016));
+    assert.equal(listed.attachments.find((a) => a.file_name === 'cv.pdf')?.type, 'OTHER');
+    assert.equal(listed.attachments.find((a) => a.file_name === 'cv-v2.pdf')?.type, 'CV');
+  });
+
+  test('a candidate not synced yet: the application is looked up in Greenhouse', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.addCandidateAttachment(ctx, { remote_id: '5017', applications: [] }, file('CV', 'cv.pdf', Buffer.from('x')));
+    assert.equal(fake.filesFor('5017').length, 1);
+    assert.equal(fake.server.calls('GET', '/v3/applications').at(-1)?.query.get('candidate_ids'), '5017');
+  });
+
+  test('a blocked file extension is REMOTE.INPUT_INVALID with the vendor message', async () => {
+    const { ctx } = ctxFor(fake);
+    await rejects(gh.addCandidateAttachment(ctx, refOf(fake, 5018), file('OTHER', 'setup.exe', Buffer.from('MZ'))), 'REMOTE.INPUT_INVALID', /filename extension \.exe is not allowed/);
+  });
+
+  test('the fake refuses malformed uploads like Greenhouse (bad base64, both content and url)', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.checkCredentials(ctx);
+    const token = fake.tokens.at(-1)!.token;
+    const post = (json: unknown) =>
+      fetch(`${fake.url}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+    const app = fake.applications[0].id;
+    let res = await post({ application_id: app, filename: 'a.pdf', type: 'resume', content: 'not base64!' });
+    assert.equal(res.status, 422);
+    assert.deepEqual(await res.json(), { message: 'Validation error', errors: [{ message: 'must be Base64-encoded', field: 'content' }] });
+    res = await post({ application_id: app, filename: 'a.pdf', type: 'resume', content: 'QQ==', url: 'https://x.test/a.pdf' });
+    assert.equal(res.status, 422);
+    res = await post({ application_id: app, filename: 'a.pdf', type: 'resumé', content: 'QQ==' });
+    assert.equal(res.status, 422);
+    res = await post({ application_id: 1, filename: 'a.pdf', type: 'resume', content: 'QQ==' });
+    assert.equal(res.status, 404);
+  });
+
+  test('capabilities describe the upload truthfully', () => {
+    const caps = connector.definition.capabilities.attachments;
+    assert.deepEqual(caps.types, { CV: 'resume', COVER_LETTER: 'cover_letter', OTHER: 'other' });
+    assert.equal(caps.upload, 'json_base64');
+  });
+});
+
+describe('greenhouse: transport failures and rate limits', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000, retryAfterSec: 1 })));
+  after(() => fake.stop());
+
+  test('a 429 is retried after Retry-After, then succeeds', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.checkCredentials(ctx); // token cached, so the fault hits the read
+    fake.failNext(1, 429);
+    const started = Date.now();
+    const jobs = await collect(gh.readJobs(ctx, {}));
+    assert.equal(jobs.length, 3);
+    assert.ok(Date.now() - started >= 900, 'waited for Retry-After: 1');
+  });
+
+  test('the fake enforces its 10-second window with Harvest headers, and the client rides it out', async () => {
+    const tight = await startGreenhouseFake({ rateLimit: 3, rateWindowMs: 1000 });
+    try {
+      const { ctx } = ctxFor(tight);
+      const started = Date.now();
+      const all = await collect(gh.readCandidates(ctx, {})); // 4 pages against 3 per second
+      assert.equal(all.length, 32);
+      assert.ok(tight.server.journal.filter((r) => r.path === '/v3/candidates').length > 4, 'at least one 429 was retried');
+      assert.ok(Date.now() - started >= 900, 'waited for the window to reopen');
+      let res: Response | undefined;
+      for (let i = 0; i < 4; i++) res = await fetch(`${tight.url}/candidates`, { headers: { authorization: 'Bearer x' } });
+      assert.ok(res);
+      assert.equal(res.status, 429);
+      assert.deepEqual(await res.json(), { message: 'Too Many Requests' });
+      assert.equal(res.headers.get('retry-after'), '1');
+      assert.equal(res.headers.get('x-ratelimit-limit'), '3');
+      assert.ok(Number(res.headers.get('x-ratelimit-reset')) > 0);
+    } finally {
+      await tight.stop();
+    }
+  });
+
+  test('a GET failing with 5xx every time is REMOTE.SERVICE_UNAVAILABLE after bounded retries', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.checkCredentials(ctx);
+    const before = fake.server.calls('GET', '/v3/jobs').length;
+    fake.failNext(100, 503);
+    await rejects(collect(gh.readJobs(ctx, {})), 'REMOTE.SERVICE_UNAVAILABLE');
+    const attempts = fake.server.calls('GET', '/v3/jobs').length - before;
+    fake.failNext(0, 500);
+    assert.ok(attempts > 1 && attempts <= 4, `bounded retries, got ${attempts}`);
+  });
+
+  test('a POST failing with 500 is not retried', async () => {
+    const { ctx } = ctxFor(fake);
+    await gh.checkCredentials(ctx);
+    const before = fake.server.calls('POST', '/v3/notes').length;
+    fake.failNext(1, 500);
+    await rejects(gh.addCandidateResultLink(ctx, refOf(fake, 5020), link()), 'REMOTE.SERVICE_UNAVAILABLE');
+    assert.equal(fake.server.calls('POST', '/v3/notes').length - before, 1);
+    assert.equal(fake.notes.length, 0);
+  });
+
+  test('the client stays under the documented rate limit', async () => {
+    assert.deepEqual(connector.definition.rateLimit, { requests: 50, perMs: 10_000 });
+    assert.ok(fake.peakRate() <= 50);
+  });
+});
