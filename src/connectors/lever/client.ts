@@ -1,0 +1,132 @@
+/**
+ * The Lever HttpClient (Basic auth with the API key as user name and an empty password),
+ * Lever's error bodies, its list pagination and the JSON shapes the connector reads.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { HttpClient } from '../../http/client.ts';
+import { paginate } from '../helpers/pagination.ts';
+import type { ConnectorContext, RemoteFields } from '../types.ts';
+import type { credentialSchema } from './definition.ts';
+
+export type LeverCredentials = Static<typeof credentialSchema>;
+export type LeverContext = ConnectorContext<LeverCredentials>;
+
+/** Lever accepts 1..100 per page; asking for the maximum keeps the request count down. */
+export const PAGE_SIZE = 100;
+
+export function leverClient(ctx: LeverContext): HttpClient {
+  const token = Buffer.from(`${ctx.credentials.api_key}:`).toString('base64');
+  return ctx.http({
+    headers: () => ({ authorization: `Basic ${token}` }),
+    errorMessage: leverErrorMessage,
+    // Lever documents no rate-limit headers; a 429 without Retry-After falls back to the
+    // shared exponential backoff, which Lever itself recommends.
+  });
+}
+
+/** Lever errors are `{ "code": "ResourceNotFound", "message": "..." }`. */
+export function leverErrorMessage(_status: number, body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined;
+  const { code, message } = body as { code?: unknown; message?: unknown };
+  if (typeof message === 'string' && message) return typeof code === 'string' && code ? `${message} (${code})` : message;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Walks a Lever list endpoint: `limit` + `offset`, where `offset` is the opaque token the
+ * previous page returned as `next`, until `hasNext` is false.
+ */
+export function leverPages<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): AsyncGenerator<T[]> {
+  return paginate<T, string>(async (offset) => {
+    const res = await client.request<LeverList<T>>({ method: 'GET', path, query: { ...query, limit: PAGE_SIZE, offset: offset ?? undefined }, notFound });
+    const body = res.data;
+    return { items: body.data ?? [], next: body.hasNext && body.next ? body.next : null };
+  });
+}
+
+export async function leverAll<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of leverPages<T>(client, path, query, notFound)) out.push(...page);
+  return out;
+}
+
+/** The user a write is attributed to: the call's remote field, else the integration's default. */
+export function performAs(ctx: LeverContext, remoteFields: RemoteFields): string | undefined {
+  const fromCall = remoteFields.lever?.perform_as;
+  return (typeof fromCall === 'string' && fromCall.trim()) || ctx.credentials.perform_as || undefined;
+}
+
+// --------------------------------------------------------------------------------------------
+// Lever JSON (timestamps are milliseconds since the epoch)
+// --------------------------------------------------------------------------------------------
+
+export interface LeverList<T> { data: T[]; next?: string; hasNext?: boolean }
+
+export interface LeverApplication {
+  id: string;
+  opportunityId?: string;
+  type?: 'posting' | 'user' | 'referral';
+  posting?: string | null;
+  company?: string | null;
+  createdAt?: number | null;
+  archived?: { archivedAt: number | null; reason: string | null } | null;
+}
+
+export interface LeverOpportunity {
+  id: string;
+  name?: string | null;
+  headline?: string | null;
+  contact: string;
+  emails?: string[];
+  phones?: { type?: string | null; value: string }[];
+  links?: string[];
+  location?: string | null;
+  /** A stage id, or the stage object with expand=stage. */
+  stage?: string | { id: string; text: string } | null;
+  confidentiality?: 'confidential' | 'non-confidential';
+  archived?: { archivedAt: number | null; reason: string | null } | null;
+  tags?: string[];
+  sources?: string[];
+  origin?: string | null;
+  /** Application ids, or the objects with expand=applications (at most one per opportunity). */
+  applications?: (string | LeverApplication)[];
+  createdAt?: number | null;
+  updatedAt?: number | null;
+  urls?: { list?: string; show?: string } | null;
+  isAnonymized?: boolean;
+}
+
+export interface LeverPosting {
+  id: string;
+  text?: string | null;
+  state?: 'published' | 'internal' | 'closed' | 'draft' | 'pending' | 'rejected';
+  distributionChannels?: string[];
+  confidentiality?: 'confidential' | 'non-confidential';
+  categories?: { team?: string; department?: string; location?: string; commitment?: string; level?: string } | null;
+  content?: { description?: string; descriptionHtml?: string } | null;
+  country?: string | null;
+  requisitionCodes?: string[];
+  urls?: { list?: string; show?: string; apply?: string } | null;
+  workplaceType?: string | null;
+  createdAt?: number | null;
+  updatedAt?: number | null;
+}
+
+export interface LeverStage { id: string; text: string }
+export interface LeverArchiveReason { id: string; text: string; status?: 'active' | 'inactive'; type: 'hired' | 'non-hired' }
+
+export interface LeverFile {
+  id: string;
+  downloadUrl?: string;
+  ext?: string | null;
+  name: string;
+  uploadedAt?: number | null;
+  status?: 'processing' | 'processed' | 'unsupported' | 'error' | null;
+  size?: number | null;
+}
+
+export interface LeverResume {
+  id: string;
+  createdAt?: number | null;
+  file?: { name: string; ext?: string | null; downloadUrl?: string; uploadedAt?: number | null; status?: string | null; size?: number | null } | null;
+}

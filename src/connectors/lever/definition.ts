@@ -1,0 +1,73 @@
+/**
+ * Lever (Data API v1): what the connector is, how a customer connects it and what it can do.
+ * Facts and sources: ./README.md.
+ */
+import { Type } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+export const credentialSchema = Type.Object({
+  api_key: Type.String({ minLength: 1 }),
+  /**
+   * Lever user id written as `perform_as` when a call carries no `remote_fields.lever.perform_as`.
+   * Lever REQUIRES perform_as for file uploads, so without it attachments fail with a clear error.
+   */
+  perform_as: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'lever',
+  label: 'Lever',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'api_key',
+      label: 'API key',
+      help:
+        'In Lever: Settings → Integrations and API → API Credentials → Generate new key. Grant read access to ' +
+        'Opportunities, Postings, Stages, Archive reasons, Files and Resumes, and write access to Notes, ' +
+        'Opportunities (links) and Files.',
+      secret: true,
+    },
+    {
+      key: 'perform_as',
+      label: 'Default user id for writes (perform_as)',
+      help:
+        'The Lever user that notes, links and files are attributed to. Lever requires it for file uploads. ' +
+        'A Super Admin finds user ids in Settings → Users (or via GET /users).',
+      secret: false,
+      optional: true,
+    },
+  ],
+  defaultBaseUrl: 'https://api.lever.co/v1',
+  // Lever: token bucket per API key, 10 requests/s steady (bursts to 20 tolerated). We stay at the steady rate.
+  rateLimit: { requests: 10, perMs: 1000 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'native',
+      application: 'native',
+      attributes: 'note',
+      summary:
+        "The URL is added to the candidate's Lever links (POST /opportunities/:id/addLinks; links live on the contact " +
+        'and have no label); the label, URL and attributes go into a note on the opportunity (candidate-level: on ' +
+        'every current opportunity).',
+    },
+    attachments: {
+      candidate: true,
+      // Lever files have no document type; resumes can only be attached when an opportunity is created.
+      types: { CV: 'file', COVER_LETTER: 'file', OTHER: 'file' },
+      // "The request file size is limited to 30MB"; 30 000 000 keeps the multipart envelope under it too.
+      maxBytes: 30_000_000,
+      upload: 'multipart',
+    },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    deltaSync: true,
+  },
+  docs: [
+    'https://hire.lever.co/developer/documentation',
+    'https://hire.lever.co/developer/documentation#opportunities',
+    'https://hire.lever.co/developer/documentation#update-contact-links-by-opportunity',
+    'https://hire.lever.co/developer/documentation#notes',
+    'https://hire.lever.co/developer/documentation#files',
+    'https://hire.lever.co/developer/documentation#rate-limits',
+  ],
+};

@@ -1,0 +1,205 @@
+/**
+ * Writing to Lever. Everything lands on opportunities (Lever's candidacies):
+ * - result link: POST /opportunities/:id/addLinks puts the URL in the person's Lever links
+ *   (links belong to the contact and carry no label), and POST /opportunities/:id/notes adds a
+ *   note with the label, URL and attributes, because links cannot show a label and Lever has no
+ *   free-form custom fields (its profile forms need a pre-built template with every field set).
+ * - attachment: POST /opportunities/:id/files (multipart `file`, perform_as required).
+ * Candidate-level calls go to the candidate's current opportunities (open ones, else the newest).
+ */
+import { FormData } from '../../http/client.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { AtsgateError } from '../../errors.ts';
+import { currentApplications, resultNoteText, warn } from '../helpers/result-link.ts';
+import type {
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
+} from '../types.ts';
+import { leverAll, leverClient, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
+import { contactOpportunities } from './read.ts';
+
+const TOOL = 'Lever';
+
+const labelWarning = (where: string) =>
+  `Lever links have no display label and belong to the person (they show on all of their opportunities); ` +
+  `the URL was added to the candidate's links and the label, URL and attributes were written into a note on ${where}.`;
+
+// ---------------------------------------------------------------------------------------------
+// Which opportunities a candidate-level write goes to
+// ---------------------------------------------------------------------------------------------
+
+/** The candidate's current opportunities; asks Lever when the last sync knew of none. */
+async function currentOpportunityIds(client: HttpClient, candidate: CandidateRef): Promise<string[]> {
+  const known = currentApplications(candidate).map((a) => a.remote_id);
+  if (known.length) return known;
+  const live = await contactOpportunities(client, candidate.remote_id);
+  const open = live.filter((o) => !o.archived?.archivedAt);
+  const chosen = open.length ? open : live.slice(0, 1);
+  if (!chosen.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`, { status: 404 });
+  return chosen.map((o) => o.id);
+}
+
+/** Every opportunity of the candidate (for listing files), synced or live. */
+async function allOpportunityIds(client: HttpClient, candidate: CandidateRef): Promise<string[]> {
+  if (candidate.applications.length) return candidate.applications.map((a) => a.remote_id);
+  const live = await contactOpportunities(client, candidate.remote_id);
+  if (!live.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`, { status: 404 });
+  return live.map((o) => o.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Result links
+// ---------------------------------------------------------------------------------------------
+
+async function addLink(client: HttpClient, opportunityId: string, url: string, user: string | undefined, what: string): Promise<void> {
+  await client.request({
+    method: 'POST',
+    path: `opportunities/${encodeURIComponent(opportunityId)}/addLinks`,
+    query: { perform_as: user },
+    json: { links: [url] },
+    notFound: what,
+  });
+}
+
+async function addNote(client: HttpClient, opportunityId: string, text: string, user: string | undefined, what: string): Promise<void> {
+  await client.request({
+    method: 'POST',
+    path: `opportunities/${encodeURIComponent(opportunityId)}/notes`,
+    query: { perform_as: user },
+    json: { value: text },
+    notFound: what,
+  });
+}
+
+function resultWarnings(link: ResultLinkInput, where: string): string[] {
+  const warnings = [labelWarning(where)];
+  if (link.details?.attributes.length) warnings.push(warn.attributesAsNote(TOOL));
+  return warnings;
+}
+
+export async function addApplicationResultLink(ctx: LeverContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+  const client = leverClient(ctx);
+  const user = performAs(ctx, link.remote_fields);
+  const what = `application ${application.remote_id}`;
+  await addLink(client, application.remote_id, link.url, user, what);
+  await addNote(client, application.remote_id, resultNoteText(link), user, what);
+  return { warnings: resultWarnings(link, 'the opportunity') };
+}
+
+export async function addCandidateResultLink(ctx: LeverContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
+  const client = leverClient(ctx);
+  const user = performAs(ctx, link.remote_fields);
+  const opportunityIds = await currentOpportunityIds(client, candidate);
+  const what = (id: string) => `application ${id} of candidate ${candidate.remote_id}`;
+  // Links are stored on the contact, so one addLinks call covers every opportunity.
+  await addLink(client, opportunityIds[0], link.url, user, what(opportunityIds[0]));
+  for (const id of opportunityIds) await addNote(client, id, resultNoteText(link), user, what(id));
+  const n = opportunityIds.length;
+  return {
+    warnings: [warn.fannedOut(TOOL, n), ...resultWarnings(link, n === 1 ? 'that opportunity' : 'each of them')],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+// ---------------------------------------------------------------------------------------------
+
+export async function addCandidateAttachment(ctx: LeverContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+  const user = performAs(ctx, attachment.remote_fields);
+  if (!user) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      'Lever requires a user to upload files as (perform_as): pass remote_fields.lever.perform_as or set the ' +
+        "integration's default perform_as user id.",
+    );
+  }
+  const client = leverClient(ctx);
+  const opportunityIds = await currentOpportunityIds(client, candidate);
+  for (const id of opportunityIds) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(attachment.data)], { type: attachment.content_type }), attachment.name);
+    await client.request({
+      method: 'POST',
+      path: `opportunities/${encodeURIComponent(id)}/files`,
+      query: { perform_as: user },
+      body: form,
+      redactBody: true,
+      notFound: `application ${id} of candidate ${candidate.remote_id}`,
+    });
+  }
+  const n = opportunityIds.length;
+  const warnings = [`Lever keeps files on opportunities; the file was uploaded to ${n} current opportunit${n === 1 ? 'y' : 'ies'} of the candidate.`];
+  if (attachment.type !== 'OTHER') {
+    warnings.push(
+      `Lever files have no document type and resumes can only be added when an opportunity is created; the ${attachment.type === 'CV' ? 'CV' : 'cover letter'} was uploaded as a file.`,
+    );
+  }
+  return { warnings };
+}
+
+const MIME: Record<string, string> = {
+  pdf: 'application/pdf', doc: 'application/msword', txt: 'text/plain', rtf: 'application/rtf', html: 'text/html',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  odt: 'application/vnd.oasis.opendocument.text', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif',
+};
+
+function contentType(ext: string | null | undefined, name: string): string {
+  const e = (ext || name.split('.').pop() || '').toLowerCase().replace(/^\./, '');
+  return MIME[e] ?? 'application/octet-stream';
+}
+
+/** `ref` handed to ctx.signedFileUrl: which download endpoint serves the bytes. */
+type FileRef = { kind: 'files' | 'resumes'; opportunityId: string; id: string; name: string; ext: string | null };
+const encodeRef = (r: FileRef) => Buffer.from(JSON.stringify(r)).toString('base64url');
+function decodeRef(ref: string): FileRef {
+  try {
+    const r = JSON.parse(Buffer.from(ref, 'base64url').toString('utf8')) as FileRef;
+    if ((r.kind === 'files' || r.kind === 'resumes') && r.opportunityId && r.id) return r;
+  } catch {
+    // fall through
+  }
+  throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The file reference is not a Lever file reference.');
+}
+
+export async function listCandidateAttachments(ctx: LeverContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const client = leverClient(ctx);
+  const attachments: RemoteAttachment[] = [];
+  const add = (r: FileRef, type: AttachmentType, uploadedAt: number | null | undefined) =>
+    attachments.push({
+      remote_id: r.id,
+      application_remote_id: r.opportunityId,
+      type,
+      file_name: r.name,
+      content_type: contentType(r.ext, r.name),
+      // Lever's downloadUrl needs the API key, so callers get an atsgate-signed URL instead.
+      data_url: ctx.signedFileUrl(encodeRef(r)),
+      remote_created_at: typeof uploadedAt === 'number' ? new Date(uploadedAt) : null,
+      remote_updated_at: typeof uploadedAt === 'number' ? new Date(uploadedAt) : null,
+    });
+  for (const opp of await allOpportunityIds(client, candidate)) {
+    const base = `opportunities/${encodeURIComponent(opp)}`;
+    const what = `application ${opp} of candidate ${candidate.remote_id}`;
+    for (const r of await leverAll<LeverResume>(client, `${base}/resumes`, {}, what)) {
+      if (r.file) add({ kind: 'resumes', opportunityId: opp, id: r.id, name: r.file.name, ext: r.file.ext ?? null }, 'CV', r.file.uploadedAt ?? r.createdAt);
+    }
+    for (const f of await leverAll<LeverFile>(client, `${base}/files`, {}, what)) {
+      add({ kind: 'files', opportunityId: opp, id: f.id, name: f.name, ext: f.ext ?? null }, 'OTHER', f.uploadedAt);
+    }
+  }
+  const warnings = attachments.some((a) => a.type === 'OTHER')
+    ? ["Lever files carry no document type; resumes are reported as CV and every other file as OTHER."]
+    : [];
+  return { attachments, warnings };
+}
+
+export async function downloadAttachment(ctx: LeverContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+  const r = decodeRef(ref);
+  const client = leverClient(ctx);
+  const res = await client.request<Buffer>({
+    method: 'GET',
+    path: `opportunities/${encodeURIComponent(r.opportunityId)}/${r.kind}/${encodeURIComponent(r.id)}/download`,
+    headers: { accept: '*/*' },
+    responseType: 'buffer',
+    notFound: `${r.kind === 'resumes' ? 'resume' : 'file'} ${r.id}`,
+  });
+  return { content_type: res.headers['content-type']?.split(';')[0] || contentType(r.ext, r.name), file_name: r.name, data: res.data };
+}
