@@ -1,0 +1,69 @@
+/**
+ * SmartRecruiters (Customer API, https://api.smartrecruiters.com) as data: credentials, limits
+ * and what a result link or an attachment becomes there. See README.md for the sources.
+ */
+import { Type } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+export const credentialSchema = Type.Object({
+  /** Sent as the `X-SmartToken` header; belongs to an admin user and has that user's access. */
+  api_key: Type.String({ minLength: 1 }),
+});
+
+/** SmartRecruiters' own attachment types (`attachmentType` form field). */
+export const ATTACHMENT_TYPES = { CV: 'RESUME', COVER_LETTER: 'COVER_LETTER', OTHER: 'GENERIC_FILE' } as const;
+
+/**
+ * Not documented for `POST /candidates/{id}/attachments`; 10 MB is our conservative pick (see
+ * README "Open questions"). A larger file would come back as a vendor 4xx anyway.
+ */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'smartrecruiters',
+  label: 'SmartRecruiters',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'api_key',
+      label: 'API key (X-SmartToken)',
+      help:
+        'In SmartRecruiters, as an administrator: Settings / Admin → Apps & Integrations → Credentials → ' +
+        'New credential → API key. Copy the generated key (it is shown once).',
+      secret: true,
+    },
+  ],
+  defaultBaseUrl: 'https://api.smartrecruiters.com',
+  // Documented: 10 requests per second per credential (developers.smartrecruiters.com/docs/rate-limiting).
+  // The shared limiter is a sliding window, so this never sends more than 10 in any 1.1 s; the
+  // extra 100 ms absorbs network jitter between our send time and their arrival time.
+  rateLimit: { requests: 10, perMs: 1_100 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'note',
+      application: 'note',
+      attributes: 'custom_fields',
+      summary:
+        'A note (Message API share tagged #[CANDIDATE:id]) with the label and URL on the candidate; ' +
+        'details.attributes go to existing candidate properties named "<prefix> <key>" on the application(s), ' +
+        'any without a matching property go into the note.',
+    },
+    attachments: {
+      candidate: true,
+      types: { ...ATTACHMENT_TYPES },
+      maxBytes: MAX_ATTACHMENT_BYTES,
+      upload: 'multipart',
+    },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    deltaSync: true,
+  },
+  docs: [
+    'https://developers.smartrecruiters.com/docs/api-key',
+    'https://developers.smartrecruiters.com/docs/rate-limiting',
+    'https://developers.smartrecruiters.com/reference/candidatesall-1',
+    'https://developers.smartrecruiters.com/reference/candidatespropertiesvaluesbatchupdateforjob-1',
+    'https://developers.smartrecruiters.com/reference/messagessharescreate-1',
+    'https://developers.smartrecruiters.com/reference/candidatesattachmentsadd-1',
+    'https://developers.smartrecruiters.com/reference/jobsall-1',
+  ],
+};

@@ -1,0 +1,182 @@
+/**
+ * Readers over SmartRecruiters' list endpoints. Both `GET /jobs` and `GET /candidates` page with
+ * `limit` (max 100) + `pageId`, the next id coming back as `nextPageId`, and both filter with
+ * `updatedAfter`. There is no list of applications: an application is a candidate × job pair,
+ * carried on each candidate as `primaryAssignment` / `secondaryAssignments`, so applications
+ * are read from the same candidate pages (no call per candidate).
+ */
+import { paginate, mapPages } from '../helpers/pagination.ts';
+import type {
+  Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteLocation, RemoteStage,
+} from '../types.ts';
+import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
+
+const PAGE_LIMIT = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Vendor shapes (only the fields we read)
+// ---------------------------------------------------------------------------------------------
+
+interface SrList<T> { limit?: number; totalFound?: number; nextPageId?: string | null; content: T[] }
+interface SrLocation { country?: string; countryCode?: string; regionCode?: string; region?: string; city?: string; address?: string; postalCode?: string }
+export interface SrJob {
+  id: string; title?: string; refNumber?: string; createdOn?: string; updatedOn?: string; lastActivityOn?: string;
+  status?: string; postingStatus?: string; department?: { id?: string; label?: string } | null;
+  function?: { id?: string; label?: string } | null; typeOfEmployment?: { id?: string; label?: string } | null;
+  location?: SrLocation | null;
+}
+export interface SrAssignment { job?: { id?: string; title?: string } | null; status?: string; subStatus?: string | null }
+export interface SrCandidate {
+  id: string; internal?: boolean; firstName?: string; lastName?: string; email?: string | null; phoneNumber?: string | null;
+  createdOn?: string; updatedOn?: string; location?: SrLocation | null; tags?: string[];
+  web?: Record<string, string | null | undefined> | null;
+  primaryAssignment?: SrAssignment | null; secondaryAssignments?: SrAssignment[] | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging
+// ---------------------------------------------------------------------------------------------
+
+function listPages<T>(ctx: SmartRecruitersContext, path: string, opts: ReadOptions): PageStream<T> {
+  const http = smartRecruitersClient(ctx);
+  return paginate<T, string>(async (pageId) => {
+    const res = await http.request<SrList<T>>({
+      method: 'GET',
+      path,
+      query: { limit: PAGE_LIMIT, pageId, updatedAfter: opts.updatedAfter?.toISOString() },
+    });
+    return { items: res.data?.content ?? [], next: res.data?.nextPageId || null };
+  });
+}
+
+export function readJobs(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteJob> {
+  return mapPages(listPages<SrJob>(ctx, '/jobs', opts), mapJob);
+}
+
+export function readCandidates(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteCandidate> {
+  return mapPages(listPages<SrCandidate>(ctx, '/candidates', opts), mapCandidate);
+}
+
+export async function* readApplications(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteApplication> {
+  for await (const page of listPages<SrCandidate>(ctx, '/candidates', opts)) {
+    const apps = page.flatMap(applicationsOf);
+    if (apps.length) yield apps;
+  }
+}
+
+/** `GET /candidates/{id}`: the candidate's details and its applications; null once deleted. */
+export async function readCandidate(ctx: SmartRecruitersContext, remoteId: string) {
+  const res = await smartRecruitersClient(ctx).request<SrCandidate>({
+    method: 'GET',
+    path: `/candidates/${encodeURIComponent(remoteId)}`,
+    accept: [404],
+  });
+  if (res.status === 404) return null;
+  return { candidate: mapCandidate(res.data), applications: applicationsOf(res.data) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * SmartRecruiters' hiring statuses are fixed for every job (companies only add sub-statuses),
+ * so they are the stages. REJECTED / WITHDRAWN / TRANSFERRED are outcomes, not steps.
+ */
+const PIPELINE: [string, string][] = [
+  ['LEAD', 'Lead'], ['NEW', 'New'], ['IN_REVIEW', 'In Review'], ['INTERVIEW', 'Interview'], ['OFFERED', 'Offered'], ['HIRED', 'Hired'],
+];
+const STAGES: RemoteStage[] = PIPELINE.map(([id, name], index) => ({ remote_id: id, name, index }));
+
+const JOB_STATUS: Record<string, RemoteJob['status']> = {
+  CREATED: 'DRAFT', SOURCING: 'OPEN', INTERVIEW: 'OPEN', OFFER: 'OPEN', FILLED: 'CLOSED', CANCELLED: 'CLOSED', ON_HOLD: 'CLOSED',
+};
+const JOB_VISIBILITY: Record<string, RemoteJob['visibility']> = { PUBLIC: 'PUBLIC', INTERNAL: 'INTERNAL', PRIVATE: 'UNLISTED' };
+const EMPLOYMENT: Record<string, RemoteJob['employment_type']> = {
+  permanent: 'FULL_TIME', 'full-time': 'FULL_TIME', 'part-time': 'PART_TIME', contract: 'CONTRACT', contractor: 'CONTRACT',
+  temporary: 'SEASONAL', internship: 'INTERNSHIP',
+};
+
+/** Web-app deep links (pattern not in the API docs; see README open questions). */
+const APP = 'https://www.smartrecruiters.com/app';
+
+export function mapJob(j: SrJob): RemoteJob {
+  return {
+    remote_id: j.id,
+    name: j.title ?? null,
+    job_code: j.refNumber ?? null,
+    status: JOB_STATUS[j.status ?? ''] ?? null,
+    visibility: JOB_VISIBILITY[j.postingStatus ?? ''] ?? null,
+    department: j.department?.label ?? null,
+    category: j.function?.label ?? null,
+    employment_type: EMPLOYMENT[(j.typeOfEmployment?.id ?? j.typeOfEmployment?.label ?? '').toLowerCase()] ?? null,
+    location: mapLocation(j.location),
+    remote_url: `${APP}/jobs/details/${j.id}`,
+    remote_created_at: j.createdOn ?? null,
+    remote_updated_at: j.updatedOn ?? j.lastActivityOn ?? null,
+    stages: STAGES,
+  };
+}
+
+export function mapCandidate(c: SrCandidate): RemoteCandidate {
+  const social = Object.entries(c.web ?? {})
+    .filter(([, link]) => typeof link === 'string' && link)
+    .map(([type, link]) => ({ type, link: link as string, username: null }));
+  return {
+    remote_id: c.id,
+    first_name: c.firstName ?? null,
+    last_name: c.lastName ?? null,
+    email_addresses: c.email ? [{ email_address: c.email, type: null }] : [],
+    phone_numbers: c.phoneNumber ? [{ phone_number: c.phoneNumber, type: null }] : [],
+    social_media: social,
+    location: mapLocation(c.location),
+    tags: (c.tags ?? []).map((name) => ({ remote_id: null, name })),
+    remote_url: `${APP}/people/candidates/${c.id}`,
+    remote_created_at: c.createdOn ?? null,
+    remote_updated_at: c.updatedOn ?? null,
+  };
+}
+
+/** An application's remote id: SmartRecruiters identifies it by candidate and job. */
+export const applicationId = (candidateId: string, jobId: string) => `${candidateId}:${jobId}`;
+
+export function applicationsOf(c: SrCandidate): RemoteApplication[] {
+  const assignments = [c.primaryAssignment, ...(c.secondaryAssignments ?? [])];
+  const out: RemoteApplication[] = [];
+  for (const a of assignments) {
+    const jobId = a?.job?.id;
+    if (!a || !jobId) continue;
+    const stage = STAGES.find((s) => s.remote_id === a.status) ?? null;
+    out.push({
+      remote_id: applicationId(c.id, jobId),
+      candidate_remote_id: c.id,
+      job_remote_id: jobId,
+      current_stage: stage,
+      outcome: outcomeOf(a.status),
+      // The list carries no per-application timestamps; the candidate's are the closest truth.
+      remote_created_at: c.createdOn ?? null,
+      remote_updated_at: c.updatedOn ?? null,
+      remote_url: `${APP}/people/candidates/${c.id}`,
+    });
+  }
+  return out;
+}
+
+function outcomeOf(status: string | undefined): Outcome {
+  if (status === 'HIRED') return 'HIRED';
+  if (status === 'REJECTED' || status === 'WITHDRAWN') return 'DECLINED';
+  return 'PENDING';
+}
+
+function mapLocation(l: SrLocation | null | undefined): RemoteLocation | null {
+  if (!l) return null;
+  const raw = [l.city, l.region, l.country].filter(Boolean).join(', ') || null;
+  return {
+    city: l.city ?? null,
+    state: l.region ?? null,
+    country: l.countryCode ? l.countryCode.toUpperCase() : l.country ?? null,
+    street_1: l.address ?? null,
+    zip_code: l.postalCode ?? null,
+    raw,
+  };
+}

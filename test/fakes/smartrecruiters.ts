@@ -1,0 +1,379 @@
+/**
+ * A fake SmartRecruiters Customer API (https://api.smartrecruiters.com) for tests: the slice the
+ * connector uses, with the vendor's auth (`X-SmartToken`), error body
+ * (`{ message, errors: [{ code, message }] }`), `limit` + `pageId`/`nextPageId` paging (plus the
+ * `Link: <...>; rel="next"` header on candidates), `updatedAfter` filters, payload validation,
+ * and its rate limit (10 requests per second per credential, one concurrent `GET /candidates`,
+ * 429 with X-RateLimit-* headers).
+ *
+ * Docs: developers.smartrecruiters.com — reference/candidatesall-1, jobsall-1,
+ * candidatespropertiesvaluesbatchupdateforjob-1, configurationcandidatepropertiesall-1,
+ * messagessharescreate-1, candidatesattachmentsadd-1 / -list-1 / -get-1, docs/rate-limiting.
+ */
+import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse, type Handler } from './server.ts';
+import type { VendorFake } from './types.ts';
+
+export interface SmartRecruitersFakeOptions {
+  apiKey?: string;
+  /** Largest page the fake returns whatever `limit` asks (the vendor's cap is 100). */
+  maxLimit?: number;
+  /** Retry-After seconds on 429s; SmartRecruiters documents none, so unset by default. */
+  retryAfterSeconds?: number;
+  rateLimit?: { requests: number; perMs: number };
+}
+
+interface Job {
+  id: string; title: string; refNumber: string; createdOn: string; updatedOn: string; status: string; postingStatus: string;
+  department: { id: string; label: string }; location: { city: string; country: string; countryCode: string; region: string };
+  typeOfEmployment: { id: string; label: string };
+}
+interface Assignment { jobId: string; status: string; subStatus: string | null }
+interface Candidate {
+  id: string; firstName: string; lastName: string; email: string; phoneNumber: string; createdOn: string; updatedOn: string;
+  location: { city: string; country: string; countryCode: string }; tags: string[]; web: { linkedin?: string };
+  assignments: Assignment[];
+}
+interface PropertyDef { id: string; label: string; type: string; values?: { id: string; label: string }[] }
+interface Note { id: string; content: string; shareWith: unknown; candidateIds: string[] }
+interface StoredFile { id: string; name: string; type: string; contentType: string; data: Buffer; createdOn: string }
+
+export interface SmartRecruitersFake extends VendorFake {
+  jobs: Job[];
+  candidates: Map<string, Candidate>;
+  propertyDefinitions: PropertyDef[];
+  /** `${candidateId}:${jobId}` → propertyId → value, as stored by the batch PUT. */
+  propertyValues: Map<string, Map<string, unknown>>;
+  notes: Note[];
+  files: Map<string, StoredFile[]>;
+  /** Credentials whose key exists but may not read jobs (403). */
+  limitedCredentials: Record<string, unknown>;
+  /** Property values on one application, keyed by property label. */
+  propertiesOn(candidateId: string, jobId: string): Record<string, unknown>;
+}
+
+const STATUSES = ['NEW', 'IN_REVIEW', 'INTERVIEW', 'OFFERED', 'HIRED', 'REJECTED', 'WITHDRAWN', 'LEAD'];
+const ATTACHMENT_TYPES = ['GENERIC_FILE', 'RESUME', 'COVER_LETTER'];
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const day = (base: string, days: number, hours = 0) => new Date(Date.parse(base) + days * 86_400_000 + hours * 3_600_000).toISOString();
+
+/** The vendor's error body. */
+function error(status: number, code: string, message: string): FakeResponse {
+  const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+  return { status, json: { message: titles[status] ?? 'Error', errors: [{ code, message }] } };
+}
+
+export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions = {}): Promise<SmartRecruitersFake> {
+  const apiKey = opts.apiKey ?? 'sr-test-key-0123456789abcdef0123';
+  const limitedKey = 'sr-limited-key-without-job-access';
+  const maxLimit = opts.maxLimit ?? 100;
+  const rate = opts.rateLimit ?? { requests: 10, perMs: 1000 };
+  const server = new FakeServer();
+  // SmartRecruiters counts the rate per credential (docs/rate-limiting), so one window per key.
+  const windows = new Map<string, WindowCounter>();
+  let peak = 0;
+  const remainingFor = new WeakMap<FakeRequest, number>();
+  let failures: { n: number; status: 429 | 500 | 503 } = { n: 0, status: 500 };
+  let candidatesInFlight = 0;
+  let nextId = 1;
+
+  // ---- seed ---------------------------------------------------------------------------------
+  const departments = ['Engineering', 'Sales', 'Operations'];
+  const jobs: Job[] = Array.from({ length: 25 }, (_, i) => ({
+    id: uuid(0x10b, i + 1),
+    title: ['Backend Engineer', 'Account Executive', 'Warehouse Lead'][i % 3] + (i >= 3 ? ` ${i}` : ''),
+    refNumber: `REF-${String(i + 1).padStart(3, '0')}`,
+    createdOn: day('2025-10-01T09:00:00.000Z', i),
+    updatedOn: day('2025-11-01T09:00:00.000Z', i),
+    status: i === 3 ? 'CREATED' : i === 4 ? 'FILLED' : 'SOURCING',
+    postingStatus: i === 3 ? 'NOT_PUBLISHED' : i === 5 ? 'INTERNAL' : 'PUBLIC',
+    department: { id: `dep-${i % 3}`, label: departments[i % 3] },
+    location: { city: ['Berlin', 'Krakow', 'London'][i % 3], country: ['Germany', 'Poland', 'United Kingdom'][i % 3], countryCode: ['de', 'pl', 'gb'][i % 3], region: ['Berlin', 'Lesser Poland', 'England'][i % 3] },
+    typeOfEmployment: i % 2 ? { id: 'part-time', label: 'Part-time' } : { id: 'permanent', label: 'Full-time' },
+  }));
+  const candidates = new Map<string, Candidate>();
+  for (let i = 0; i < 32; i++) {
+    const id = uuid(0xca0, i + 1);
+    const assignments: Assignment[] = [{ jobId: jobs[i % 3].id, status: STATUSES[i % STATUSES.length], subStatus: i % 4 === 0 ? 'Phone screen' : null }];
+    if (i % 5 === 0) assignments.push({ jobId: jobs[(i + 1) % 3].id, status: 'NEW', subStatus: null });
+    candidates.set(id, {
+      id,
+      firstName: `First${i + 1}`,
+      lastName: `Last${i + 1}`,
+      email: `candidate${i + 1}@example.com`,
+      phoneNumber: `+49 30 5550${String(i + 1).padStart(3, '0')}`,
+      createdOn: day('2025-12-01T08:00:00.000Z', 0, i),
+      updatedOn: day('2026-01-01T12:00:00.000Z', i),
+      location: { city: 'Berlin', country: 'Germany', countryCode: 'de' },
+      tags: i % 2 ? ['fluent english'] : [],
+      web: i % 3 === 0 ? { linkedin: `https://www.linkedin.com/in/candidate${i + 1}` } : {},
+      assignments,
+    });
+  }
+  const propertyDefinitions: PropertyDef[] = [
+    { id: 'prop-acme-score', label: 'Acme: Score', type: 'TEXT' },
+    { id: 'prop-acme-percentile', label: 'Acme: Percentile', type: 'PERCENT' },
+    { id: 'prop-acme-level', label: 'Acme: Level', type: 'SINGLE_SELECT', values: [{ id: 'lvl-junior', label: 'Junior' }, { id: 'lvl-senior', label: 'Senior' }] },
+    { id: 'prop-salary', label: 'Salary expectation', type: 'CURRENCY' },
+  ];
+  const propertyValues = new Map<string, Map<string, unknown>>();
+  const notes: Note[] = [];
+  const files = new Map<string, StoredFile[]>();
+
+  // ---- cross-cutting: faults, rate limit, auth (docs/rate-limiting, docs/api-key) -----------
+  const rateHeaders = (remaining: number): Record<string, string> => ({
+    'X-RateLimit-Limit': String(rate.requests),
+    'X-RateLimit-Remaining': String(Math.max(0, remaining)),
+    'X-RateLimit-Concurrent-Limit': '8',
+    'X-RateLimit-Concurrent-Remaining': '8',
+  });
+  const tooMany = (extra: Record<string, string> = {}): FakeResponse => ({
+    ...error(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded'),
+    headers: { ...rateHeaders(0), ...(opts.retryAfterSeconds !== undefined ? { 'Retry-After': String(opts.retryAfterSeconds) } : {}), ...extra },
+  });
+
+  server.before = (req) => {
+    const key = String(req.headers['x-smarttoken'] ?? '');
+    if (!windows.has(key)) windows.set(key, new WindowCounter(rate.requests, rate.perMs));
+    const hit = windows.get(key)!.hit();
+    peak = Math.max(peak, hit.count);
+    remainingFor.set(req, rate.requests - hit.count);
+    if (failures.n > 0) {
+      failures.n--;
+      if (failures.status === 429) return tooMany();
+      return error(failures.status, failures.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR', 'Something went wrong on our side');
+    }
+    if (hit.over) return tooMany();
+    const token = req.headers['x-smarttoken'];
+    if (token !== apiKey && token !== limitedKey) return error(401, 'UNAUTHORIZED', 'Invalid or missing X-SmartToken');
+    if (token === limitedKey && req.path.startsWith('/jobs')) return error(403, 'FORBIDDEN', 'Access denied: this credential lacks permission to read jobs');
+    return undefined;
+  };
+
+  /** Registers a route whose responses carry the documented X-RateLimit-* headers. */
+  const route = (method: string, path: string, handler: Handler) =>
+    server.route(method, path, async (req) => {
+      const res = await handler(req);
+      return { ...res, headers: { ...rateHeaders(remainingFor.get(req) ?? rate.requests), ...res.headers } };
+    });
+
+  // ---- paging helpers -----------------------------------------------------------------------
+  const encodePage = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+  function pageParams(req: FakeRequest): { limit: number; offset: number; updatedAfter: number | null } | FakeResponse {
+    const rawLimit = req.query.get('limit');
+    const limit = rawLimit === null ? 10 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, 'INVALID_PARAMETER', 'limit must be an integer between 1 and 100');
+    let offset = 0;
+    const pageId = req.query.get('pageId');
+    if (pageId !== null) {
+      const m = /^o:(\d+)$/.exec(Buffer.from(pageId, 'base64url').toString('utf8'));
+      if (!m) return error(400, 'INVALID_PARAMETER', 'Invalid pageId');
+      offset = Number(m[1]);
+    }
+    const ua = req.query.get('updatedAfter');
+    const updatedAfter = ua === null ? null : Date.parse(ua);
+    if (updatedAfter !== null && Number.isNaN(updatedAfter)) return error(400, 'INVALID_PARAMETER', 'updatedAfter must be an ISO8601 date-time');
+    return { limit: Math.min(limit, maxLimit), offset, updatedAfter };
+  }
+  function page<T>(items: T[], p: { limit: number; offset: number }) {
+    const content = items.slice(p.offset, p.offset + p.limit);
+    const more = p.offset + p.limit < items.length;
+    return { content, nextPageId: more ? encodePage(p.offset + p.limit) : undefined, body: { limit: p.limit, offset: p.offset, totalFound: items.length, ...(more ? { nextPageId: encodePage(p.offset + p.limit) } : {}), content } };
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+  const jobById = (id: string) => jobs.find((j) => j.id === id);
+  const assignmentView = (a: Assignment) => ({
+    job: { id: a.jobId, title: jobById(a.jobId)?.title, actions: { details: { url: `${server.url}/jobs/${a.jobId}`, method: 'GET' } } },
+    status: a.status,
+    subStatus: a.subStatus,
+  });
+  const candidateListItem = (c: Candidate) => ({
+    id: c.id, internal: false, firstName: c.firstName, lastName: c.lastName, email: c.email, createdOn: c.createdOn, updatedOn: c.updatedOn,
+    location: c.location, averageRating: 0, tags: c.tags,
+    primaryAssignment: assignmentView(c.assignments[0]),
+    secondaryAssignments: c.assignments.slice(1).map(assignmentView),
+    actions: { details: { url: `${server.url}/candidates/${c.id}`, method: 'GET' } },
+  });
+  const candidateDetails = (c: Candidate) => ({ ...candidateListItem(c), phoneNumber: c.phoneNumber, web: c.web, education: [], experience: [] });
+  const attachmentView = (cid: string, f: StoredFile) => ({
+    id: f.id, name: f.name, type: f.type, contentType: f.contentType,
+    actions: { download: { url: `${server.url}/candidates/${cid}/attachments/${f.id}`, method: 'GET' } },
+  });
+  const missingCandidate = (id: string) => error(404, 'NOT_FOUND', `Candidate with id ${id} not found`);
+
+  // ---- routes -------------------------------------------------------------------------------
+
+  // GET /jobs — reference/jobsall-1 (limit ≤ 100, pageId/nextPageId, updatedAfter)
+  route('GET', '/jobs', (req) => {
+    const p = pageParams(req);
+    if (!('limit' in p)) return p;
+    const list = jobs.filter((j) => p.updatedAfter === null || Date.parse(j.updatedOn) >= p.updatedAfter);
+    return { json: page(list, p).body };
+  });
+
+  // GET /candidates — reference/candidatesall-1 (only candidates with an application; one concurrent call)
+  route('GET', '/candidates', async (req) => {
+    if (candidatesInFlight > 0) return tooMany({ 'X-RateLimit-Concurrent-Limit': '1', 'X-RateLimit-Concurrent-Remaining': '0' });
+    candidatesInFlight++;
+    try {
+      await new Promise((r) => setTimeout(r, 1));
+      const p = pageParams(req);
+      if (!('limit' in p)) return p;
+      const list = [...candidates.values()].filter((c) => c.assignments.length && (p.updatedAfter === null || Date.parse(c.updatedOn) >= p.updatedAfter));
+      const pg = page(list, p);
+      const headers: Record<string, string> = {};
+      if (pg.nextPageId) headers.Link = `</candidates?limit=${p.limit}&pageId=${encodeURIComponent(pg.nextPageId)}>; rel="next"`;
+      return { headers, json: { ...pg.body, content: pg.content.map(candidateListItem) } };
+    } finally {
+      candidatesInFlight--;
+    }
+  });
+
+  // GET /candidates/{id} — reference/candidatesget-1
+  route('GET', '/candidates/:id', (req) => {
+    const c = candidates.get(req.params.id);
+    return c ? { json: candidateDetails(c) } : missingCandidate(req.params.id);
+  });
+
+  // GET /candidates/{id}/jobs/{jobId} — reference/candidatesgetapplication-1
+  route('GET', '/candidates/:id/jobs/:jobId', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    const a = c.assignments.find((x) => x.jobId === req.params.jobId);
+    if (!a) return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
+    return { json: { status: a.status, subStatus: a.subStatus, actions: {} } };
+  });
+
+  // GET /configuration/candidate-properties — reference/configurationcandidatepropertiesall-1
+  route('GET', '/configuration/candidate-properties', () => ({
+    json: { totalFound: propertyDefinitions.length, content: propertyDefinitions.map(({ values, ...d }) => ({ ...d, actions: {} })) },
+  }));
+
+  // PUT /candidates/{id}/jobs/{jobId}/properties — reference/candidatespropertiesvaluesbatchupdateforjob-1 (204)
+  route('PUT', '/candidates/:id/jobs/:jobId/properties', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    if (!c.assignments.some((a) => a.jobId === req.params.jobId)) return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
+    if (!Array.isArray(req.json)) return error(400, 'INVALID_BODY', 'Request body must be an array of {id, value}');
+    for (const item of req.json) {
+      if (!item || typeof item.id !== 'string') return error(400, 'INVALID_BODY', 'Each item needs a property id');
+      const def = propertyDefinitions.find((d) => d.id === item.id);
+      if (!def) return error(400, 'INVALID_PROPERTY', `Candidate property ${item.id} does not exist`);
+      if ('value' in item && !valueFits(def, item.value)) return error(400, 'INVALID_PROPERTY_VALUE', `Invalid value for candidate property ${def.id} of type ${def.type}`);
+    }
+    const key = `${c.id}:${req.params.jobId}`;
+    const stored = propertyValues.get(key) ?? new Map<string, unknown>();
+    for (const item of req.json) {
+      if ('value' in item) stored.set(item.id, item.value);
+      else stored.delete(item.id); // `[{"id": ...}]` without value resets it
+    }
+    propertyValues.set(key, stored);
+    return { status: 204 };
+  });
+
+  // POST /messages/shares — reference/messagessharescreate-1 (content 1..10000 chars, no HTML; 201)
+  route('POST', '/messages/shares', (req) => {
+    const b = req.json;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return error(400, 'INVALID_BODY', 'Request body must be a message object');
+    if (typeof b.content !== 'string' || b.content.length < 1 || b.content.length > 10_000) return error(400, 'INVALID_CONTENT', 'content must have between 1 and 10000 characters');
+    if (/<\/?[a-z][^>]*>/i.test(b.content)) return error(400, 'INVALID_CONTENT', 'HTML tags are not allowed in content');
+    if (b.shareWith !== undefined && (typeof b.shareWith !== 'object' || b.shareWith === null)) return error(400, 'INVALID_BODY', 'shareWith must be an object');
+    const candidateIds = [...b.content.matchAll(/#\[CANDIDATE:([^\]]+)\]/g)].map((m: RegExpMatchArray) => m[1]);
+    const note: Note = { id: `msg-${nextId++}`, content: b.content, shareWith: b.shareWith, candidateIds };
+    notes.push(note);
+    return { status: 201, json: { id: note.id, shareRequired: false } };
+  });
+
+  // POST /candidates/{id}/attachments — reference/candidatesattachmentsadd-1 (multipart: attachmentType, file)
+  route('POST', '/candidates/:id/attachments', async (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    if (!req.form) return error(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be multipart/form-data');
+    const type = req.form.get('attachmentType');
+    if (typeof type !== 'string' || !ATTACHMENT_TYPES.includes(type)) return error(400, 'INVALID_ATTACHMENT_TYPE', `attachmentType must be one of ${ATTACHMENT_TYPES.join(', ')}`);
+    const file = req.form.get('file');
+    if (!file || typeof file === 'string') return error(400, 'MISSING_FILE', 'file is required');
+    const data = Buffer.from(await file.arrayBuffer());
+    if (data.length === 0) return error(400, 'EMPTY_FILE', 'Uploaded file is empty');
+    if (data.length > MAX_FILE_BYTES) return error(400, 'FILE_TOO_LARGE', 'Uploaded file is too large');
+    const stored: StoredFile = { id: `att-${nextId++}`, name: file.name, type, contentType: file.type || 'application/octet-stream', data, createdOn: new Date().toISOString() };
+    files.set(c.id, [...(files.get(c.id) ?? []), stored]);
+    return { status: 201, json: attachmentView(c.id, stored) };
+  });
+
+  // GET /candidates/{id}/attachments — reference/candidatesattachmentslist-1
+  route('GET', '/candidates/:id/attachments', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    const list = files.get(c.id) ?? [];
+    return { json: { totalFound: list.length, content: list.map((f) => attachmentView(c.id, f)) } };
+  });
+
+  // GET /candidates/{id}/attachments/{attachmentId} — reference/candidatesattachmentsget-1 (the file)
+  route('GET', '/candidates/:id/attachments/:attachmentId', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    const f = (files.get(c.id) ?? []).find((x) => x.id === req.params.attachmentId);
+    if (!f) return error(404, 'NOT_FOUND', `Attachment ${req.params.attachmentId} not found`);
+    return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
+  });
+
+  const url = await server.start();
+
+  const labelOf = (propertyId: string) => propertyDefinitions.find((d) => d.id === propertyId)?.label ?? propertyId;
+  const propertiesOn = (candidateId: string, jobId: string) =>
+    Object.fromEntries([...(propertyValues.get(`${candidateId}:${jobId}`) ?? new Map()).entries()].map(([id, v]) => [labelOf(id), v]));
+
+  return {
+    tool: 'smartrecruiters',
+    server,
+    url,
+    credentials: { api_key: apiKey },
+    badCredentials: { api_key: 'sr-wrong-key-ffffffffffffffffffff' },
+    limitedCredentials: { api_key: limitedKey },
+    jobs,
+    candidates,
+    propertyDefinitions,
+    propertyValues,
+    notes,
+    files,
+    propertiesOn,
+    stop: () => server.stop(),
+    failNext(n, status) {
+      failures = { n, status };
+    },
+    candidateRemoteIds: () => [...candidates.keys()],
+    applicationRemoteIds: () => [...candidates.values()].flatMap((c) => c.assignments.map((a) => `${c.id}:${a.jobId}`)),
+    jobRemoteIds: () => jobs.map((j) => j.id),
+    deleteCandidate(remoteId) {
+      const c = candidates.get(remoteId);
+      candidates.delete(remoteId);
+      files.delete(remoteId);
+      for (const a of c?.assignments ?? []) propertyValues.delete(`${remoteId}:${a.jobId}`);
+    },
+    resultTextFor(candidateId) {
+      const texts = notes.filter((n) => n.candidateIds.includes(candidateId)).map((n) => n.content);
+      for (const a of candidates.get(candidateId)?.assignments ?? []) {
+        for (const [label, value] of Object.entries(propertiesOn(candidateId, a.jobId))) texts.push(`${label}: ${String(value)}`);
+      }
+      return texts.join('\n');
+    },
+    filesFor: (candidateId) => (files.get(candidateId) ?? []).map((f) => ({ name: f.name, type: f.type, data: f.data })),
+    peakRate: () => peak,
+  };
+}
+
+/** Does a value have the shape the property type takes (reference/candidatespropertiesvaluesbatchupdateforjob-1)? */
+function valueFits(def: PropertyDef, value: unknown): boolean {
+  switch (def.type) {
+    case 'TEXT': return typeof value === 'string';
+    case 'NUMBER':
+    case 'PERCENT': return typeof value === 'number' && Number.isFinite(value);
+    case 'BOOLEAN': return typeof value === 'boolean';
+    case 'SINGLE_SELECT': return typeof value === 'string' && !!def.values?.some((v) => v.id === value);
+    case 'CURRENCY': return !!value && typeof value === 'object' && typeof (value as any).code === 'string' && typeof (value as any).value === 'number';
+    default: return value !== undefined;
+  }
+}
