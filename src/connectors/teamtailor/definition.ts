@@ -1,0 +1,110 @@
+/**
+ * Teamtailor (public API v1, JSON:API): what the connector is, how a customer connects it and
+ * what it can do. Facts, sources and open questions: ./README.md.
+ */
+import { Type } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+/** Teamtailor runs two stacks; an account lives on one and its key only works there. */
+export const REGION_BASE_URLS = {
+  eu: 'https://api.teamtailor.com/v1',
+  na: 'https://api.na.teamtailor.com/v1',
+} as const;
+
+/**
+ * Dated API version sent as X-Api-Version (required on every request). Pinned so that response
+ * shapes do not change under us; an integration may override it.
+ */
+export const DEFAULT_API_VERSION = '20240904';
+
+export const credentialSchema = Type.Object({
+  api_key: Type.String({ minLength: 1 }),
+  /** Which Teamtailor stack the account lives on; a key used on the wrong stack gets 401s. */
+  region: Type.Optional(Type.Union([Type.Literal('eu'), Type.Literal('na')])),
+  api_version: Type.Optional(Type.String({ pattern: '^[0-9]{8}$' })),
+  /** Teamtailor user that notes are written as when a call has no remote_fields.teamtailor.user_id. */
+  default_user_id: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'teamtailor',
+  label: 'Teamtailor',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'api_key',
+      label: 'API key',
+      help:
+        'In Teamtailor (as a Company Admin): Settings → Integrations → API keys → New API key. Choose the ' +
+        '"Admin" scope and tick both Read and Write (candidates, notes, uploads and custom field values need Admin ' +
+        'read/write). The key is shown once.',
+      secret: true,
+    },
+    {
+      key: 'region',
+      label: 'Data region',
+      help:
+        '"eu" (api.teamtailor.com, the default) or "na" (api.na.teamtailor.com). The API keys page in Teamtailor ' +
+        'shows the base URL for your account; a key used against the wrong region is rejected as invalid.',
+      secret: false,
+      optional: true,
+    },
+    {
+      key: 'api_version',
+      label: 'API version (X-Api-Version)',
+      help: `Dated Teamtailor API version, e.g. ${DEFAULT_API_VERSION} (the default). Only change it if Teamtailor support asks you to.`,
+      secret: false,
+      optional: true,
+    },
+    {
+      key: 'default_user_id',
+      label: 'Default note author (user id)',
+      help:
+        'Teamtailor user id that result notes are written as when a request has no remote_fields.teamtailor.user_id. ' +
+        'Find it in Settings → Users (the number in the user\'s URL). Without it the first admin user is used.',
+      secret: false,
+      optional: true,
+    },
+  ],
+  defaultBaseUrl: REGION_BASE_URLS.eu,
+  // Teamtailor sends X-Rate-Limit-* headers but documents no number; 50 requests per 10 s is the
+  // commonly reported limit (unconfirmed, see README). The shared limiter is a token bucket, which
+  // allows `requests` at once plus the refill: 5 + 4/s × 10 s = 45 in any 10 s window, so even a
+  // sliding-window limit of 50/10 s is never crossed, with room for a second process's stray calls.
+  rateLimit: { requests: 5, perMs: 1_250 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'note',
+      application: 'note',
+      attributes: 'custom_fields',
+      summary:
+        'A note on the candidate with the label, URL and attributes (author: remote_fields.teamtailor.user_id); each ' +
+        'attribute is also set on the existing candidate custom field named "<prefix> <key>" (missing fields: note ' +
+        'only, with a warning). Notes and custom fields live on the candidate, so application-level links land on ' +
+        "the application's candidate. Teamtailor's native Partner Results need a Teamtailor partnership.",
+    },
+    attachments: {
+      candidate: true,
+      // Teamtailor uploads have no document type; every file becomes a candidate upload.
+      types: { CV: 'upload', COVER_LETTER: 'upload', OTHER: 'upload' },
+      // No documented limit; 20 MB is a conservative guess (see README open questions).
+      maxBytes: 20 * 1024 * 1024,
+      upload: 'url',
+    },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    deltaSync: true,
+  },
+  docs: [
+    'https://docs.teamtailor.com/',
+    'https://documenter.gw.postman.com/view/metadata/TVzSiGxA',
+    'https://docs.teamtailor.com/#authentication',
+    'https://docs.teamtailor.com/#pagination',
+    'https://docs.teamtailor.com/#rate-limit',
+    'https://docs.teamtailor.com/#candidates',
+    'https://docs.teamtailor.com/#job-applications',
+    'https://docs.teamtailor.com/#notes',
+    'https://docs.teamtailor.com/#custom-field-value',
+    'https://docs.teamtailor.com/#uploads',
+    'https://partner.teamtailor.com/',
+  ],
+};

@@ -1,0 +1,51 @@
+/**
+ * Teamtailor connector: JSON:API over https://api.teamtailor.com/v1 (EU) or
+ * https://api.na.teamtailor.com/v1 (NA). Facts, sources and open questions: ./README.md.
+ */
+import { AtsgateError } from '../../errors.ts';
+import type { Connector } from '../types.ts';
+import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from './client.ts';
+import { credentialSchema, definition } from './definition.ts';
+import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+
+export { definition };
+
+/**
+ * Lists one candidate: candidates, notes, uploads and custom field values all need an Admin
+ * key, so a Public/Internal key fails here rather than on the first write.
+ */
+async function checkCredentials(ctx: TeamtailorContext): Promise<void> {
+  const res = await teamtailorClient(ctx).request({ method: 'GET', path: 'candidates', query: { 'page[size]': 1 }, accept: [401, 403, 406] });
+  const vendor = teamtailorErrorMessage(res.status, res.data);
+  const detail = vendor ? ` (Teamtailor: ${vendor})` : '';
+  if (res.status === 401) {
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `Teamtailor rejected the API key${detail}. Check the key, and the region: an EU key is rejected by the NA host and vice versa.`,
+    );
+  }
+  if (res.status === 403) {
+    throw new AtsgateError(
+      'INTEGRATION.PERMISSION_MISSING',
+      `The Teamtailor API key may not read candidates${detail}. Create a key with the "Admin" scope and Read + Write permissions (Settings → Integrations → API keys).`,
+    );
+  }
+  if (res.status === 406) {
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor does not accept the configured X-Api-Version${detail}.`);
+  }
+}
+
+export const connector: Connector<typeof credentialSchema> = {
+  definition,
+  checkCredentials,
+  addCandidateResultLink,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  listCandidateAttachments,
+  downloadAttachment,
+  readJobs,
+  readCandidates,
+  readApplications,
+  readCandidate,
+};

@@ -1,0 +1,370 @@
+/**
+ * Writes: result links become a candidate note (+ existing candidate custom fields for the
+ * attributes); attachments become candidate uploads, which Teamtailor only accepts as a URL it
+ * downloads itself, so we hand it a signed atsgate URL and serve the bytes via downloadAttachment.
+ */
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { AtsgateError } from '../../errors.ts';
+import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import {
+  Included,
+  relId,
+  relIds,
+  sendDocument,
+  teamtailorAll,
+  teamtailorBaseUrl,
+  teamtailorClient,
+  teamtailorPages,
+  type JsonApiDocument,
+  type Resource,
+  type TeamtailorContext,
+} from './client.ts';
+
+const TOOL = 'Teamtailor';
+const seg = encodeURIComponent;
+
+// --------------------------------------------------------------------------------------------
+// Result links
+// --------------------------------------------------------------------------------------------
+
+export async function addCandidateResultLink(ctx: TeamtailorContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
+  return addResultLink(ctx, candidate.remote_id, link, []);
+}
+
+/** Teamtailor notes and custom field values belong to the candidate, never to an application. */
+export async function addApplicationResultLink(ctx: TeamtailorContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+  return addResultLink(ctx, application.candidate_remote_id, link, [warn.onCandidate(TOOL)]);
+}
+
+async function addResultLink(ctx: TeamtailorContext, candidateId: string, link: ResultLinkInput, warnings: string[]): Promise<WriteResult> {
+  const client = teamtailorClient(ctx);
+  warnings.push(...ignoredRemoteFields(link.remote_fields));
+  // Reading the candidate first turns an unknown id into a clear 404 and gives us its current
+  // custom field values (a second POST for the same field would be rejected).
+  const { candidate, included } = await loadCandidate(client, candidateId);
+  const author = await noteAuthor(ctx, client, link.remote_fields, warnings);
+
+  // Custom fields first: they are upserts, so a retry after a failed note repeats nothing.
+  const attributes = Object.entries(attributeFields(link));
+  if (attributes.length) {
+    const { written, skipped } = await writeAttributeFields(client, candidate, included, attributes);
+    if (written.length) warnings.push(warn.customFields(TOOL, written));
+    if (skipped.length) warnings.push(`${warn.attributesAsNote(TOOL)} Not written to custom fields: ${skipped.join(', ')}.`);
+  }
+
+  await sendDocument(client, 'POST', 'notes', {
+    data: {
+      type: 'notes',
+      attributes: { note: resultNoteText(link) },
+      relationships: {
+        candidate: { data: { id: candidateId, type: 'candidates' } },
+        user: { data: { id: author, type: 'users' } },
+      },
+    },
+  });
+  return { warnings: [warn.note(TOOL, 'candidate'), ...warnings] };
+}
+
+async function loadCandidate(client: HttpClient, candidateId: string): Promise<{ candidate: Resource; included: Included }> {
+  const res = await client.request<JsonApiDocument<Resource>>({
+    method: 'GET',
+    path: `candidates/${seg(candidateId)}`,
+    query: { include: 'custom-field-values.custom-field' },
+    notFound: `candidate ${candidateId}`,
+  });
+  return { candidate: res.data.data, included: new Included(res.data.included) };
+}
+
+/**
+ * Notes need an author. The call's remote_fields.teamtailor.user_id wins, then the integration's
+ * default_user_id; failing both, the first admin user, which is a fallback and says so.
+ */
+async function noteAuthor(ctx: TeamtailorContext, client: HttpClient, remoteFields: RemoteFields, warnings: string[]): Promise<string> {
+  const fromCall = remoteFields.teamtailor?.user_id;
+  if (typeof fromCall === 'string' && fromCall.trim()) return fromCall.trim();
+  if (typeof fromCall === 'number') return String(fromCall);
+  if (ctx.credentials.default_user_id) return ctx.credentials.default_user_id;
+
+  const cacheKey = 'teamtailor:first-admin-user';
+  let admin = ctx.cache.get(cacheKey) as { id: string; name: string } | undefined;
+  if (!admin) {
+    for await (const pages of teamtailorPages(client, 'users')) {
+      const found = pages.flatMap((p) => p.resources).find((u) => u.attributes.role === 'admin');
+      if (found) {
+        admin = { id: found.id, name: String(found.attributes.name ?? found.attributes.email ?? found.id) };
+        break;
+      }
+    }
+    if (!admin) {
+      throw new AtsgateError(
+        'PLATFORM.INPUT_INVALID',
+        'Teamtailor notes need an author and this account has no admin user to fall back to: pass remote_fields.teamtailor.user_id.',
+      );
+    }
+    ctx.cache.set(cacheKey, admin);
+  }
+  warnings.push(
+    `Teamtailor notes need an author and none was given (remote_fields.teamtailor.user_id); the note was written as ${admin.name} (user ${admin.id}), the first admin user.`,
+  );
+  return admin.id;
+}
+
+/**
+ * Sets each attribute on the candidate custom field of the same name. Teamtailor requires the
+ * field to exist (we never create fields) and validates values by field type, so a field whose
+ * type cannot hold the value is skipped rather than failing the whole call.
+ */
+async function writeAttributeFields(
+  client: HttpClient,
+  candidate: Resource,
+  included: Included,
+  attributes: [string, string][],
+): Promise<{ written: string[]; skipped: string[] }> {
+  const fields = (await teamtailorAll(client, 'custom-fields')).resources.filter((f) => {
+    const owner = f.attributes['owner-type'];
+    return owner === undefined || owner === null || owner === 'Candidate';
+  });
+  const valueIdByField = new Map<string, string>();
+  for (const valueId of relIds(candidate, 'custom-field-values')) {
+    const fieldId = relId(included.get('custom-field-values', valueId) ?? ({} as Resource), 'custom-field');
+    if (fieldId) valueIdByField.set(fieldId, valueId);
+  }
+
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const [name, value] of attributes) {
+    const field = findField(fields, name);
+    if (!field) {
+      skipped.push(`"${name}" (no candidate custom field with that name)`);
+      continue;
+    }
+    const fieldType = String(field.attributes['field-type'] ?? '');
+    if (!acceptsValue(fieldType, value)) {
+      skipped.push(`"${name}" (a ${fieldType} field cannot hold this value)`);
+      continue;
+    }
+    const existing = valueIdByField.get(field.id);
+    if (existing) {
+      await sendDocument(client, 'PATCH', `custom-field-values/${seg(existing)}`, {
+        data: { id: existing, type: 'custom-field-values', attributes: { value } },
+      });
+    } else {
+      await sendDocument(client, 'POST', 'custom-field-values', {
+        data: {
+          type: 'custom-field-values',
+          attributes: { value },
+          relationships: {
+            'custom-field': { data: { id: field.id, type: 'custom-fields' } },
+            owner: { data: { id: candidate.id, type: 'candidates' } },
+          },
+        },
+      });
+    }
+    written.push(name);
+  }
+  return { written, skipped };
+}
+
+/** Exact name first; people do not always match the case of the prefix. */
+function findField(fields: Resource[], name: string): Resource | undefined {
+  const wanted = name.trim();
+  return (
+    fields.find((f) => String(f.attributes.name ?? '').trim() === wanted) ??
+    fields.find((f) => String(f.attributes.name ?? '').trim().toLowerCase() === wanted.toLowerCase())
+  );
+}
+
+/** What each documented field type accepts; select fields need option ids, which we do not have. */
+export function acceptsValue(fieldType: string, value: string): boolean {
+  switch (fieldType) {
+    case 'CustomField::Text':
+      return true;
+    case 'CustomField::Url':
+      return /^https?:\/\/\S+$/i.test(value);
+    case 'CustomField::Email':
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+    case 'CustomField::Number':
+      return /^-?\d+(\.\d+)?$/.test(value.trim());
+    case 'CustomField::Phone':
+      return /^\+?\d+$/.test(value.replace(/[\s-]/g, ''));
+    case 'CustomField::Date':
+      return /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
+    case 'CustomField::Checkbox':
+      return value === 'true' || value === 'false';
+    default:
+      return false;
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Attachments
+// --------------------------------------------------------------------------------------------
+
+/** How long Teamtailor may take to fetch a staged file (it may download in the background). */
+const STAGED_TTL_MS = 60 * 60 * 1000;
+const STAGED_PREFIX = 'teamtailor:staged:';
+
+interface StagedFile { data: Buffer; content_type: string; file_name: string; expiresAt: number }
+
+export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+  const client = teamtailorClient(ctx);
+  const candidateId = candidate.remote_id;
+  const warnings = ignoredRemoteFields(attachment.remote_fields);
+  await client.request({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
+
+  const ref = stageFile(ctx, attachment);
+  try {
+    await sendDocument(
+      client,
+      'POST',
+      'uploads',
+      {
+        data: {
+          type: 'uploads',
+          attributes: { url: ctx.signedFileUrl(ref), 'file-name': attachment.name },
+          relationships: { candidate: { data: { id: candidateId, type: 'candidates' } } },
+        },
+      },
+      // The URL carries a signed token.
+      { redactBody: true },
+    );
+  } catch (err) {
+    ctx.cache.delete(STAGED_PREFIX + ref.slice('staged:'.length));
+    throw err;
+  }
+  if (attachment.type !== 'OTHER') {
+    const what = attachment.type === 'CV' ? 'CV' : 'cover letter';
+    warnings.push(`Teamtailor uploads have no document type; the ${what} was added as a file on the candidate (the candidate's resume was not replaced).`);
+  }
+  return { warnings };
+}
+
+/** Keeps the bytes in the integration's cache until Teamtailor has fetched them. */
+function stageFile(ctx: TeamtailorContext, attachment: AttachmentInput): string {
+  const now = Date.now();
+  for (const [key, value] of ctx.cache) {
+    if (key.startsWith(STAGED_PREFIX) && (value as StagedFile).expiresAt < now) ctx.cache.delete(key);
+  }
+  const id = randomUUID();
+  const staged: StagedFile = { data: attachment.data, content_type: attachment.content_type, file_name: attachment.name, expiresAt: now + STAGED_TTL_MS };
+  ctx.cache.set(STAGED_PREFIX + id, staged);
+  return `staged:${id}`;
+}
+
+/**
+ * The candidate's uploads plus its resume. Teamtailor's file URLs are signed for 30 s to 1 min,
+ * so we hand out our own signed URLs and fetch a fresh Teamtailor URL on each download.
+ */
+export async function listCandidateAttachments(ctx: TeamtailorContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const client = teamtailorClient(ctx);
+  const candidateId = candidate.remote_id;
+  const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
+  const attachments: RemoteAttachment[] = [];
+  if (res.data.data.attributes.resume) {
+    attachments.push({
+      remote_id: `resume-${candidateId}`,
+      application_remote_id: null,
+      type: 'CV',
+      // Teamtailor's `resume` is the PDF rendition of the candidate's CV.
+      file_name: 'resume.pdf',
+      content_type: 'application/pdf',
+      data_url: ctx.signedFileUrl(`resume:${candidateId}`),
+      remote_updated_at: res.data.data.attributes['updated-at'] ?? null,
+    });
+  }
+  const uploads = await teamtailorAll(client, `candidates/${seg(candidateId)}/uploads`, {}, `candidate ${candidateId}`);
+  for (const u of uploads.resources) {
+    const name = String(u.attributes['file-name'] ?? `upload-${u.id}`);
+    attachments.push({
+      remote_id: u.id,
+      application_remote_id: null,
+      // Uploads carry no type; anything that is not the resume reads back as OTHER.
+      type: 'OTHER',
+      file_name: name,
+      content_type: contentTypeFor(name),
+      data_url: ctx.signedFileUrl(`upload:${u.id}`),
+      remote_created_at: u.attributes['created-at'] ?? null,
+      remote_updated_at: u.attributes['updated-at'] ?? null,
+    });
+  }
+  return { attachments, warnings: [] };
+}
+
+/**
+ * Serves three kinds of ref: `staged:<uuid>` (bytes waiting for Teamtailor to fetch them),
+ * `upload:<id>` and `resume:<candidateId>` (read from Teamtailor through a fresh signed URL).
+ */
+export async function downloadAttachment(ctx: TeamtailorContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+  const colon = ref.indexOf(':');
+  const kind = colon > 0 ? ref.slice(0, colon) : '';
+  const id = colon > 0 ? ref.slice(colon + 1) : '';
+  if (!id) throw unknownFile(ref);
+
+  if (kind === 'staged') {
+    const staged = ctx.cache.get(STAGED_PREFIX + id) as StagedFile | undefined;
+    if (!staged || staged.expiresAt < Date.now()) throw unknownFile(ref);
+    return { content_type: staged.content_type, file_name: staged.file_name, data: staged.data };
+  }
+  const client = teamtailorClient(ctx);
+  if (kind === 'upload') {
+    const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `uploads/${seg(id)}`, notFound: `upload ${id}` });
+    const name = String(res.data.data.attributes['file-name'] ?? `upload-${id}`);
+    const file = await fetchSignedFile(ctx, res.data.data.attributes.url, `upload ${id}`);
+    return { content_type: file.contentType ?? contentTypeFor(name), file_name: name, data: file.data };
+  }
+  if (kind === 'resume') {
+    const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `candidates/${seg(id)}`, notFound: `candidate ${id}` });
+    const file = await fetchSignedFile(ctx, res.data.data.attributes.resume, `the resume of candidate ${id}`);
+    return { content_type: file.contentType ?? 'application/pdf', file_name: 'resume.pdf', data: file.data };
+  }
+  throw unknownFile(ref);
+}
+
+/** Files up to this size are served back from Teamtailor (reads are not bound by the upload limit). */
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+
+async function fetchSignedFile(ctx: TeamtailorContext, url: unknown, what: string): Promise<{ data: Buffer; contentType: string | null }> {
+  if (typeof url !== 'string' || !url) throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor has no file for ${what}.`, { status: 404 });
+  // The shared downloader streams bytes (the HttpClient decodes bodies as text). Private
+  // addresses are allowed only when the integration itself points at one (a local fake).
+  const host = new URL(teamtailorBaseUrl(ctx)).hostname.replace(/^\[|\]$/g, '');
+  const allowPrivate = host === 'localhost' || (isIP(host) !== 0 && isPrivateAddress(host));
+  try {
+    return await downloadDataUrl(url, { maxBytes: MAX_DOWNLOAD_BYTES, timeoutMs: 60_000, allowPrivate });
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.replace(/^attachment\.data_url:?\s*/, '') : String(err);
+    throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `Teamtailor's file for ${what} could not be downloaded: ${detail}`, { cause: err });
+  }
+}
+
+const unknownFile = (ref: string) => new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor file "${ref}" was not found or has expired.`, { status: 404 });
+
+const CONTENT_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  txt: 'text/plain',
+  rtf: 'application/rtf',
+  odt: 'application/vnd.oasis.opendocument.text',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  html: 'text/html',
+  zip: 'application/zip',
+};
+
+function contentTypeFor(fileName: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}
+
+/** Only remote_fields.teamtailor applies here; say so for any sent for another ATS. */
+function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {
+  return Object.entries(remoteFields ?? {})
+    .filter(([tool, v]) => tool !== 'teamtailor' && v && Object.keys(v).length > 0)
+    .map(([tool]) => warn.ignoredRemoteField(TOOL, tool));
+}
