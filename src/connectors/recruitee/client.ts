@@ -1,0 +1,55 @@
+/**
+ * The Recruitee HTTP client: Bearer token, every path under `/c/{company_id}`, Recruitee's
+ * error bodies and its fixed-window rate-limit headers.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { HttpClient } from '../../http/client.ts';
+import type { ConnectorContext } from '../types.ts';
+import type { credentialSchema } from './definition.ts';
+
+export type RecruiteeCredentials = Static<typeof credentialSchema>;
+export type RecruiteeContext = ConnectorContext<RecruiteeCredentials>;
+
+/** `https://api.recruitee.com/c/{company_id}`: the company is part of every path. */
+export function companyBaseUrl(ctx: RecruiteeContext): string {
+  return `${ctx.baseUrl.replace(/\/+$/, '')}/c/${encodeURIComponent(ctx.credentials.company_id)}`;
+}
+
+export function recruiteeClient(ctx: RecruiteeContext): HttpClient {
+  return ctx.http({
+    baseUrl: companyBaseUrl(ctx),
+    headers: () => ({ authorization: `Bearer ${ctx.credentials.api_token}` }),
+    errorMessage: recruiteeErrorMessage,
+    rateLimitResetMs: rateLimitResetMs,
+  });
+}
+
+/**
+ * Recruitee runs on Phoenix: errors come as `{"errors":{"detail":"Not Found"}}`, validation
+ * failures as changeset maps `{"errors":{"body":["can't be blank"]}}`, and some endpoints use
+ * `{"error": "..."}` or `{"error": ["..."]}`. Flatten any of them into one sentence.
+ */
+export function recruiteeErrorMessage(_status: number, body: any): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const parts: string[] = [];
+  const collect = (v: unknown, field?: string) => {
+    if (typeof v === 'string') parts.push(field && field !== 'detail' ? `${field} ${v}` : v);
+    else if (Array.isArray(v)) v.forEach((x) => collect(x, field));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k);
+  };
+  collect(body.errors ?? body.error ?? body.message);
+  return parts.length ? parts.join('; ').slice(0, 500) : undefined;
+}
+
+/**
+ * Recruitee's limiter (fixed window) sends `x-ratelimit-reset` as the seconds left in the
+ * window rather than a Retry-After; a value that looks like an epoch is read as one.
+ */
+export function rateLimitResetMs(headers: Record<string, string>): number | undefined {
+  const raw = headers['x-ratelimit-reset'];
+  if (!raw || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
+  const n = Number(raw);
+  if (n > 1_000_000_000) return Math.max(0, n * 1000 - Date.now());
+  return Math.round(n * 1000);
+}

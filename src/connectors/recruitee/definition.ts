@@ -1,0 +1,71 @@
+/**
+ * Recruitee (Tellent Recruitee): what the connector is, how a customer connects it and what it
+ * can do. Facts and their sources are in ./README.md.
+ */
+import { Type } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+export const credentialSchema = Type.Object(
+  {
+    api_token: Type.String({ minLength: 1, description: 'Personal API token (Bearer).' }),
+    // Recruitee accepts the numeric company id or the company subdomain in `/c/{company_id}`.
+    company_id: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', description: 'Company id or subdomain.' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Largest file we hand to Recruitee. Not documented; see README "Open questions". */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'recruitee',
+  label: 'Recruitee',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'api_token',
+      label: 'Personal API token',
+      help:
+        'In Recruitee go to Settings > Apps and plugins > Personal API tokens and click "+ New token". ' +
+        "The token acts with the permissions of the user who creates it, so create it as a user whose hiring role can see and edit candidates.",
+      secret: true,
+    },
+    {
+      key: 'company_id',
+      label: 'Company ID',
+      help:
+        'Shown on the same Personal API tokens page; it is also the number after "company=" in the address bar of the Recruitee app. The company subdomain works too.',
+      secret: false,
+    },
+  ],
+  defaultBaseUrl: 'https://api.recruitee.com',
+  // Recruitee publishes no number; this stays well under what its fixed-window limiter has
+  // been seen to allow, and 429s are still retried per X-RateLimit-Reset. See README.
+  rateLimit: { requests: 100, perMs: 60_000 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'note',
+      application: 'note',
+      attributes: 'custom_fields',
+      summary:
+        'A note on the candidate with the label and URL; each attribute goes to the candidate profile field named "<prefix> <key>" when that field exists, otherwise into the note.',
+    },
+    attachments: {
+      candidate: true,
+      types: { CV: 'cv', COVER_LETTER: 'attachment', OTHER: 'attachment' },
+      maxBytes: MAX_UPLOAD_BYTES,
+      upload: 'multipart',
+    },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
+    deltaSync: false,
+  },
+  docs: [
+    'https://docs.recruitee.com/reference/getting-started',
+    'https://docs.recruitee.com/reference/candidates-get',
+    'https://docs.recruitee.com/reference/candidatesidnotes',
+    'https://docs.recruitee.com/reference/custom_fieldscandidatesidfields-post',
+    'https://api.recruitee.com/docs/index.html',
+    'https://support.recruitee.com/en/articles/8213076-faq-api',
+  ],
+};

@@ -1,0 +1,58 @@
+/**
+ * The Recruitee connector: Bearer personal API token scoped to `/c/{company_id}`.
+ */
+import { AtsgateError } from '../../errors.ts';
+import type { Connector } from '../types.ts';
+import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from './client.ts';
+import { credentialSchema, definition } from './definition.ts';
+import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+
+export { definition };
+
+/**
+ * Reads one candidate and the offers: what every sync and write needs. Recruitee answers a
+ * bad token with 401, a company the token does not belong to with 404, and a user whose
+ * hiring role cannot see a resource with 403.
+ */
+async function checkCredentials(ctx: RecruiteeContext): Promise<void> {
+  const http = recruiteeClient(ctx);
+  const company = ctx.credentials.company_id;
+  const probes = [
+    { path: 'candidates', query: { limit: 1 }, what: 'view candidates' },
+    { path: 'offers', query: {}, what: 'view jobs (offers)' },
+  ];
+  for (const probe of probes) {
+    const res = await http.request({ method: 'GET', path: probe.path, query: probe.query, accept: [401, 403, 404] });
+    const vendor = recruiteeErrorMessage(res.status, res.data);
+    const detail = vendor ? `: ${vendor}` : '.';
+    if (res.status === 401) {
+      throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `Recruitee rejected the personal API token (HTTP 401)${detail}`);
+    }
+    if (res.status === 404) {
+      throw new AtsgateError(
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        `Recruitee has no company "${company}" that this token can access (HTTP 404); check the company ID on the Personal API tokens page.`,
+      );
+    }
+    if (res.status === 403) {
+      throw new AtsgateError(
+        'INTEGRATION.PERMISSION_MISSING',
+        `The token's Recruitee user may not ${probe.what} (HTTP 403)${vendor ? `: ${vendor}` : ''}. Create the token as a user whose hiring role can view and edit candidates.`,
+      );
+    }
+  }
+}
+
+export const connector: Connector<typeof credentialSchema> = {
+  definition,
+  checkCredentials,
+  addCandidateResultLink,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  listCandidateAttachments,
+  readJobs,
+  readCandidates,
+  readApplications,
+  readCandidate,
+};
