@@ -4,8 +4,15 @@
  */
 import type { AnyConnector } from './types.ts';
 import { connector as sandbox } from './sandbox/index.ts';
+import { connector as greenhouse } from './greenhouse/index.ts';
+import { connector as lever } from './lever/index.ts';
+import { connector as workable } from './workable/index.ts';
+import { connector as smartrecruiters } from './smartrecruiters/index.ts';
+import { connector as recruitee } from './recruitee/index.ts';
+import { connector as ashby } from './ashby/index.ts';
+import { connector as teamtailor } from './teamtailor/index.ts';
 
-const CONNECTORS = [sandbox] as unknown as AnyConnector[];
+const CONNECTORS = [sandbox, greenhouse, lever, ashby, workable, smartrecruiters, teamtailor, recruitee] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));
 
