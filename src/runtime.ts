@@ -13,6 +13,7 @@ import { getConnector } from './connectors/registry.ts';
 import type { AnyConnector, ConnectorContext } from './connectors/types.ts';
 import { openCredentials, type IntegrationWithSecrets } from './store/integrations.ts';
 import { AtsgateError } from './errors.ts';
+import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
 
 export interface Runtime {
   config: Config;
@@ -22,6 +23,8 @@ export interface Runtime {
   limiter: RateLimiter;
   /** Per-integration connector caches (OAuth tokens). */
   caches: Map<string, Map<string, unknown>>;
+  /** Background work (outbox deliveries, webhooks, syncs). */
+  jobs: JobQueue;
   /** Where this server is reachable, for log_url and signed file URLs. */
   publicUrl(): string;
 }
@@ -35,6 +38,7 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
     signer: new UrlSigner(box.deriveKey('file-urls')),
     limiter: new SlidingWindowLimiter(),
     caches: new Map(),
+    jobs: new InProcessQueue(),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }

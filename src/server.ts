@@ -44,6 +44,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   const rt = await openRuntime(config, opts);
   if (config.apiKey && config.seedDemo) await ensureDemoIntegration(rt);
   const app = await buildApp(rt, { logger: opts.logger });
+  await rt.jobs.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
   if (!config.publicUrl) rt.publicUrl = () => url;
@@ -56,6 +57,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting, waits for in-flight requests
+        await rt.jobs.stop(); // lets running background jobs finish
         await rt.db.close();
       })()),
   };
