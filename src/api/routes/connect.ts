@@ -1,0 +1,154 @@
+/**
+ * Kombo Connect: the API side (create-link, integration-by-token, relink; API key required) and
+ * the hosted page under /connect/<token> (public: the link token is the credential).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Runtime } from '../../runtime.ts';
+import type { App } from '../app.ts';
+import { baseUrlOf } from '../app.ts';
+import { ok } from '../envelope.ts';
+import { IdParam } from '../schemas.ts';
+import { AtsgateError, ERROR_CATALOGUE } from '../../errors.ts';
+import { findLinkByToken, type ConnectLink } from '../../store/connect-links.ts';
+import { getConnector } from '../../connectors/registry.ts';
+import {
+  connectableTools, createConnectLink, createRelinkLink, flowStatus, integrationByActivationToken, submitCredentials, toolForLink,
+} from '../../connect/service.ts';
+import { PAGE_HEADERS, connectedPage, formPage, invalidLinkPage, pickerPage } from '../../connect/page.ts';
+
+const Str = (max: number) => Type.String({ maxLength: max });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+const LinkTypeSchema = Type.Union([Type.Literal('EMBEDDED'), Type.Literal('MAGIC_LINK')]);
+
+const CreateLinkBody = Type.Object({
+  end_user_email: Type.String({ minLength: 1, maxLength: 320 }),
+  end_user_organization_name: Type.String({ minLength: 1, maxLength: 300 }),
+  end_user_origin_id: Nullable(Str(300)),
+  remote_environment: Nullable(Str(100)),
+  integration_category: Type.Optional(Str(20)),
+  integration_tool: Nullable(Str(100)),
+  language: Nullable(Str(10)),
+  scope_config_id: Nullable(Str(100)),
+  enable_filtering: Type.Optional(Type.Boolean()),
+  enable_field_mapping: Type.Optional(Type.Boolean()),
+  link_type: Type.Optional(LinkTypeSchema),
+});
+
+const RelinkBody = Type.Object({
+  language: Nullable(Str(10)),
+  scope_config_id: Nullable(Str(100)),
+  link_type: Type.Optional(LinkTypeSchema),
+});
+
+const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+/** The page's own routes are not API operations: the OpenAPI document leaves them out. */
+const HIDDEN = { hide: true } as {};
+
+const ASSETS: Record<string, { type: string; body: string }> = Object.fromEntries(
+  [['connect.js', 'text/javascript; charset=utf-8'], ['connect.css', 'text/css; charset=utf-8']].map(([file, type]) => [
+    file,
+    { type, body: readFileSync(new URL(`../../connect/assets/${file}`, import.meta.url), 'utf8') },
+  ]),
+);
+
+/** Form bodies of the page: flat string fields, first value wins. */
+function parseForm(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+const wantsJson = (req: FastifyRequest) => /application\/json/.test(String(req.headers.accept ?? ''));
+
+/** ATSGATE_CONNECT_ALLOW_BASE_URL: whether the page offers (and accepts) an API base URL. */
+const allowBaseUrl = (rt: Runtime) => rt.config.connectAllowBaseUrl === true;
+
+export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
+  const app = fastify as unknown as App;
+  // The page's form posts urlencoded; this parser exists only inside this plugin.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
+
+  // --- API (bearer key) --------------------------------------------------------------------
+
+  app.post('/v1/connect/create-link', { schema: { body: CreateLinkBody } }, async (req) => {
+    const token = await createConnectLink(rt, req.auth!.accountId, req.body as Static<typeof CreateLinkBody>);
+    return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
+  });
+
+  app.get('/v1/connect/integration-by-token/:token', { schema: { params: TokenParam } }, async (req) =>
+    ok(await integrationByActivationToken(rt, req.auth!.accountId, (req.params as { token: string }).token)),
+  );
+
+  app.post('/v1/integrations/:integration_id/relink', { schema: { params: IdParam('integration_id'), body: Type.Optional(RelinkBody) } }, async (req) => {
+    const { integration_id } = req.params as { integration_id: string };
+    const token = await createRelinkLink(rt, req.auth!.accountId, integration_id, (req.body ?? {}) as Static<typeof RelinkBody>);
+    return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
+  });
+
+  // --- Hosted page (public) ----------------------------------------------------------------
+
+  app.get('/connect/assets/:file', { schema: { ...HIDDEN } }, async (req, reply) => {
+    const asset = ASSETS[(req.params as { file: string }).file];
+    if (!asset) return reply.code(404).type('text/plain').send('not found');
+    return reply.type(asset.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(asset.body);
+  });
+
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).headers(PAGE_HEADERS).send(body);
+
+  /** The link behind the URL's token; the page answers with an HTML error page when there is none. */
+  const linkOf = async (req: FastifyRequest): Promise<ConnectLink | null> => findLinkByToken(rt.db, (req.params as { token: string }).token);
+
+  app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const link = await linkOf(req);
+    if (!link) return html(reply, 404, invalidLinkPage());
+    const picked = (req.query as { tool?: unknown }).tool;
+    const pick = typeof picked === 'string' && getConnector(picked) ? picked : undefined;
+    const def = toolForLink(link, pick);
+    if (link.completed_at) return html(reply, 200, connectedPage(link, token, def ?? getConnector(link.integration_id!.split(':')[0])!.definition));
+    if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
+    return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
+  });
+
+  app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const link = await linkOf(req);
+    const json = wantsJson(req);
+    if (!link) {
+      if (json) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
+      return html(reply, 404, invalidLinkPage());
+    }
+    const form = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const tool = fields.tool || undefined;
+    try {
+      const { activationToken } = await submitCredentials(rt, link, { tool, form: fields, allowBaseUrl: allowBaseUrl(rt) });
+      if (json) return ok({ activation_token: activationToken, status_url: `/connect/${token}/status` });
+      // Without JavaScript there is no embed to notify: show the progress page.
+      return reply.code(303).header('location', `/connect/${token}`).header('cache-control', 'no-store').send();
+    } catch (err) {
+      if (!(err instanceof AtsgateError)) throw err;
+      // The ATS's own verdict (wrong secret, missing scope...) is what the user needs to read.
+      // Server-side failures keep their status; whatever the user typed wrong is a 400.
+      const status = err.status >= 500 ? err.status : err.status === 409 || err.status === 404 ? err.status : 400;
+      if (json) {
+        return reply.code(status).type('application/json; charset=utf-8').send({
+          status: 'error',
+          error: { code: err.code, title: ERROR_CATALOGUE[err.code].title, message: err.message, log_url: null },
+        });
+      }
+      const def = toolForLink(link, tool && getConnector(tool) ? tool : undefined);
+      if (!def) return html(reply, 400, pickerPage(link, connectableTools()));
+      return html(reply, status, formPage(link, token, def, { error: err.message, values: fields, allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
+    }
+  });
+
+  app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+    const link = await linkOf(req);
+    if (!link) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
+    reply.header('cache-control', 'no-store');
+    return ok(await flowStatus(rt, link));
+  });
+};
