@@ -1,0 +1,344 @@
+/**
+ * The OpenAPI 3.1 document of atsgate, generated from what fastify actually registered: each
+ * route's method, path and TypeBox request schemas (`params`, `querystring`, `body`), plus the
+ * response schemas of src/api/responses.ts. Nothing is listed by hand that the router doesn't
+ * have, so the document can't drift from the server.
+ *
+ * Routes are collected with fastify's `onRoute` hook (see src/api/routes/docs.ts). Per-route
+ * prose (summary, tag, success schema) lives in OPERATIONS below; a route missing there still
+ * appears, with its request schemas and the `summary`/`tags`/`description` of its own route
+ * schema. A route whose schema says `hide: true` (the docs UI itself) is left out.
+ */
+import { readFileSync } from 'node:fs';
+import { OptionalKind, type TSchema } from '@sinclair/typebox';
+import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
+import { AttachmentBody, ResultLinkBody } from './schemas.ts';
+import * as R from './responses.ts';
+
+/** What the onRoute hook records of a route. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema?: {
+    body?: TSchema;
+    querystring?: TSchema;
+    params?: TSchema;
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    hide?: boolean;
+  };
+}
+
+/** Paths that take no API key (app.ts's PUBLIC list); they get `security: []`. */
+export type PublicTest = (path: string) => boolean;
+
+type Family = 'ats' | 'general';
+
+interface OperationDoc {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Name of the success schema in COMPONENTS, or a non-JSON body. */
+  success: { status?: number; schema?: keyof typeof COMPONENTS; contentType?: string; description?: string };
+  /** Which error envelope (and codes) the route answers with; none for public plumbing. */
+  errors?: Family;
+  /** Takes X-Integration-Id. */
+  integration?: boolean;
+}
+
+const TAGS = [
+  { name: 'Unified ATS API', description: 'Read jobs, candidates and applications; push result links and attachments into the ATS.' },
+  { name: 'Connect', description: 'Links to the hosted page where customers connect their ATS.' },
+  { name: 'General', description: 'API key check, integrations, syncs and the tools atsgate connects to.' },
+  { name: 'Logs', description: 'atsgate extension: every write-back and its calls to the ATS, where error responses link to.' },
+  { name: 'Files & assets', description: 'Files atsgate serves itself (signed, expiring links) and tool logos.' },
+  { name: 'Health', description: 'Liveness and readiness probes.' },
+  { name: 'Docs', description: 'This document.' },
+];
+
+/** Schemas named in `components.schemas`; operations refer to them with $ref. */
+export const COMPONENTS = {
+  JobsResponse: R.JobsResponse,
+  CandidatesResponse: R.CandidatesResponse,
+  ApplicationsResponse: R.ApplicationsResponse,
+  CandidateAttachmentsResponse: R.CandidateAttachmentsResponse,
+  ActionResponse: R.ActionResponse,
+  CheckApiKeyResponse: R.CheckApiKeyResponse,
+  IntegrationResponse: R.IntegrationResponse,
+  DeleteIntegrationResponse: R.DeleteIntegrationResponse,
+  ForceSyncResponse: R.ForceSyncResponse,
+  ToolsResponse: R.ToolsResponse,
+  ConnectLinkResponse: R.ConnectLinkResponse,
+  ConnectIntegrationResponse: R.ConnectIntegrationResponse,
+  LogResponse: R.LogResponse,
+  LogsResponse: R.LogsResponse,
+  HealthLiveResponse: R.HealthLiveResponse,
+  HealthReadyResponse: R.HealthReadyResponse,
+  AtsErrorResponse: R.AtsErrorResponse,
+  GeneralErrorResponse: R.GeneralErrorResponse,
+  ResultLinkBody,
+  AttachmentBody,
+} satisfies Record<string, TSchema>;
+
+const ATS = 'Unified ATS API';
+const listDescription =
+  'Served from the last sync, never from the ATS directly. Filters are ANDed; comma-separated lists match any value. Page with `next` as `cursor`.';
+
+/** Keyed by fastify's "METHOD url". */
+const OPERATIONS: Record<string, OperationDoc> = {
+  'GET /v1/ats/jobs': { operationId: 'getJobs', summary: 'Get jobs', description: listDescription, tag: ATS, success: { schema: 'JobsResponse' }, errors: 'ats', integration: true },
+  'GET /v1/ats/candidates': { operationId: 'getCandidates', summary: 'Get candidates', description: listDescription, tag: ATS, success: { schema: 'CandidatesResponse' }, errors: 'ats', integration: true },
+  'GET /v1/ats/applications': { operationId: 'getApplications', summary: 'Get applications', description: listDescription, tag: ATS, success: { schema: 'ApplicationsResponse' }, errors: 'ats', integration: true },
+  'GET /v1/ats/candidates/:candidate_id/attachments': {
+    operationId: 'getCandidateAttachments',
+    summary: 'Get candidate attachments',
+    description: 'Fetched live from the ATS. `data_url`s served by atsgate are signed and expire; list again for fresh ones.',
+    tag: ATS,
+    success: { schema: 'CandidateAttachmentsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/candidates/:candidate_id/result-links': {
+    operationId: 'addCandidateResultLink',
+    summary: 'Add a result link to a candidate',
+    description: 'Shows the assessment result in the ATS: natively where the ATS has a place for it, otherwise as custom fields or a note (see `atsgate.result_links` of GET /v1/tools/ats). Attributes become custom fields named "<prefix> <key>" where supported.',
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/applications/:application_id/result-links': {
+    operationId: 'addApplicationResultLink',
+    summary: 'Add a result link to an application',
+    description: 'Like the candidate variant, on one application.',
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/candidates/:candidate_id/attachments': {
+    operationId: 'addCandidateAttachment',
+    summary: 'Add an attachment to a candidate',
+    description: 'Give exactly one of `data` (base64, with `content_type`) and `data_url` (downloaded at once). The file size limit is the smaller of atsgate\'s and the ATS\'s.',
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/check-api-key': { operationId: 'checkApiKey', summary: 'Check the API key', tag: 'General', success: { schema: 'CheckApiKeyResponse' }, errors: 'general' },
+  'GET /v1/integrations/:integration_id': { operationId: 'getIntegrationDetails', summary: 'Get integration details', tag: 'General', success: { schema: 'IntegrationResponse' }, errors: 'general' },
+  'DELETE /v1/integrations/:integration_id': {
+    operationId: 'deleteIntegration',
+    summary: 'Delete an integration',
+    description: 'Deletes the integration, its sealed credentials and all its synced data. The body may be `{}` or empty.',
+    tag: 'General',
+    success: { schema: 'DeleteIntegrationResponse' },
+    errors: 'general',
+  },
+  'POST /v1/force-sync': {
+    operationId: 'triggerSync',
+    summary: 'Start a sync',
+    description: 'Starts a FULL (default) or DELTA sync of the integration, or joins the one already running.',
+    tag: 'General',
+    success: { schema: 'ForceSyncResponse' },
+    errors: 'general',
+    integration: true,
+  },
+  'GET /v1/tools/:category': {
+    operationId: 'getTools',
+    summary: 'Get tools',
+    description: 'The ATSs atsgate connects to and what each supports. Other categories answer an empty list.',
+    tag: 'General',
+    success: { schema: 'ToolsResponse' },
+    errors: 'general',
+  },
+  'POST /v1/connect/create-link': {
+    operationId: 'createConnectionLink',
+    summary: 'Create a Connect link',
+    description: 'A link to the hosted Connect page where your customer picks their ATS and enters its credentials.',
+    tag: 'Connect',
+    success: { schema: 'ConnectLinkResponse' },
+    errors: 'general',
+  },
+  'GET /v1/connect/integration-by-token/:token': {
+    operationId: 'getIntegrationByToken',
+    summary: 'Get the integration of a finished Connect flow',
+    description: 'Exchange the activation token the Connect page hands your frontend for the new integration.',
+    tag: 'Connect',
+    success: { schema: 'ConnectIntegrationResponse' },
+    errors: 'general',
+  },
+  'POST /v1/integrations/:integration_id/relink': {
+    operationId: 'createReconnectionLink',
+    summary: 'Create a reconnection link',
+    description: 'A Connect link that updates the credentials of an existing integration.',
+    tag: 'Connect',
+    success: { schema: 'ConnectLinkResponse' },
+    errors: 'general',
+  },
+  'GET /v1/logs': { operationId: 'getLogs', summary: 'List interaction logs', tag: 'Logs', success: { schema: 'LogsResponse' }, errors: 'general' },
+  'GET /v1/logs/:log_id': { operationId: 'getLog', summary: 'Get an interaction log entry', description: 'Where `error.log_url` of an error response points.', tag: 'Logs', success: { schema: 'LogResponse' }, errors: 'general' },
+  'GET /v1/files/:token': {
+    operationId: 'downloadFile',
+    summary: 'Download a file',
+    description: 'The signed, expiring token in the path is the only credential: these are the `data_url`s of attachments atsgate serves itself.',
+    tag: 'Files & assets',
+    success: { contentType: '*/*', description: 'The file, with its own content type and a content-disposition naming it.' },
+    errors: 'general',
+  },
+  'GET /v1/assets/tools/:file': {
+    operationId: 'getToolLogo',
+    summary: 'Get a tool logo',
+    description: '`<tool>.svg` or `<tool>-black.svg`.',
+    tag: 'Files & assets',
+    success: { contentType: 'image/svg+xml', description: 'The logo.' },
+    errors: 'general',
+  },
+  'GET /health/live': { operationId: 'healthLive', summary: 'Liveness', tag: 'Health', success: { schema: 'HealthLiveResponse' } },
+  'GET /health/ready': { operationId: 'healthReady', summary: 'Readiness', description: 'Answers 503 with status "unavailable" while the database does not answer.', tag: 'Health', success: { schema: 'HealthReadyResponse' } },
+  'GET /v1/openapi.json': { operationId: 'getOpenApi', summary: 'This OpenAPI document', tag: 'Docs', success: { contentType: 'application/json', description: 'OpenAPI 3.1.' } },
+};
+
+/** Error statuses each family can answer, each described by the codes behind it. */
+function errorResponses(family: Family, hasBody: boolean): Record<string, unknown> {
+  const codes = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter((c) => family === 'ats' || GENERAL_CODES.has(c));
+  const byStatus = new Map<number, string[]>();
+  for (const c of codes) byStatus.set(ERROR_CATALOGUE[c].status, [...(byStatus.get(ERROR_CATALOGUE[c].status) ?? []), c]);
+  // Unknown records and routes answer 404 with PLATFORM.INPUT_INVALID; bodies can be too large.
+  byStatus.set(404, [...new Set([...(byStatus.get(404) ?? []), 'PLATFORM.INPUT_INVALID (unknown record)'])]);
+  if (hasBody) {
+    byStatus.set(413, ['PLATFORM.INPUT_INVALID (body too large)']);
+    byStatus.set(415, ['PLATFORM.INPUT_INVALID (not JSON)']);
+  }
+  const ref = { $ref: `#/components/schemas/${family === 'ats' ? 'AtsErrorResponse' : 'GeneralErrorResponse'}` };
+  const out: Record<string, unknown> = {};
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    out[String(status)] = { description: byStatus.get(status)!.join(', '), content: { 'application/json': { schema: ref } } };
+  }
+  return out;
+}
+
+/** Plain JSON Schema: TypeBox's Kind/Optional markers are symbols, which JSON drops. */
+const plain = (s: TSchema): Record<string, any> => JSON.parse(JSON.stringify(s));
+
+function componentRef(s: TSchema): Record<string, any> {
+  const name = Object.entries(COMPONENTS).find(([, c]) => c === s)?.[0];
+  return name ? { $ref: `#/components/schemas/${name}` } : plain(s);
+}
+
+/** `/v1/candidates/:candidate_id/x` → `/v1/candidates/{candidate_id}/x`; `*` → `{wildcard}`. */
+export function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{wildcard}');
+}
+
+function pathParamNames(url: string): string[] {
+  return [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]).concat(url.endsWith('*') ? ['wildcard'] : []);
+}
+
+function parameters(route: RouteEntry, doc: OperationDoc | undefined): unknown[] {
+  const out: unknown[] = [];
+  if (doc?.integration) out.push({ $ref: '#/components/parameters/IntegrationId' });
+  const params = route.schema?.params as { properties?: Record<string, TSchema> } | undefined;
+  for (const name of pathParamNames(route.url)) {
+    const s = params?.properties?.[name];
+    out.push({ name, in: 'path', required: true, schema: s ? plain(s) : { type: 'string' }, ...(s?.description ? { description: s.description } : {}) });
+  }
+  const query = route.schema?.querystring as { properties?: Record<string, TSchema>; required?: string[] } | undefined;
+  for (const [name, s] of Object.entries(query?.properties ?? {})) {
+    out.push({ name, in: 'query', required: query!.required?.includes(name) ?? false, schema: plain(s), ...(s.description ? { description: s.description } : {}) });
+  }
+  return out;
+}
+
+function operation(route: RouteEntry, isPublic: PublicTest): Record<string, unknown> {
+  const key = `${route.method} ${route.url}`;
+  const doc = OPERATIONS[key];
+  const body = route.schema?.body;
+  const op: Record<string, any> = {
+    operationId: doc?.operationId ?? `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    summary: doc?.summary ?? route.schema?.summary ?? key,
+    tags: doc ? [doc.tag] : route.schema?.tags ?? ['Other'],
+  };
+  const description = doc?.description ?? route.schema?.description;
+  if (description) op.description = description;
+  const params = parameters(route, doc);
+  if (params.length) op.parameters = params;
+  if (body) {
+    op.requestBody = { required: !(OptionalKind in body), content: { 'application/json': { schema: componentRef(body) } } };
+  }
+  const success = doc?.success;
+  const okContent = success?.schema
+    ? { 'application/json': { schema: { $ref: `#/components/schemas/${success.schema}` } } }
+    : success?.contentType
+      ? { [success.contentType]: { schema: success.contentType === 'application/json' ? { type: 'object' } : success.contentType.includes('*') ? {} : { type: 'string', contentMediaType: success.contentType } } }
+      : undefined;
+  op.responses = {
+    [String(success?.status ?? 200)]: {
+      description: success?.description ?? (success?.schema ? (COMPONENTS[success.schema] as TSchema).description ?? 'Success.' : 'Success.'),
+      ...(okContent ? { content: okContent } : {}),
+    },
+    ...(doc?.errors ? errorResponses(doc.errors, !!body) : {}),
+  };
+  if (isPublic(route.url.replace(/:[A-Za-z0-9_]+/g, 'x'))) op.security = [];
+  return op;
+}
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Browser pages are not API operations: the dashboard (cookie login), the Connect page and the
+ * docs UI.
+ * Routes can also opt out with `schema: { hide: true }`.
+ */
+export const UI_PREFIXES = ['/dashboard', '/docs', '/connect'];
+
+/** Whether a registered route belongs in the document. HEAD twins of GET routes are implicit. */
+export function documented(r: RouteEntry): boolean {
+  if (r.method === 'HEAD' || r.schema?.hide) return false;
+  return !UI_PREFIXES.some((p) => r.url === p || r.url.startsWith(p + '/'));
+}
+
+/** The document for these routes. `serverUrl` is where "Try it out" sends requests. */
+export function buildOpenApi(routes: readonly RouteEntry[], opts: { serverUrl: string; isPublic: PublicTest }): Record<string, any> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    if (!documented(r)) continue;
+    (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = operation(r, opts.isPublic);
+  }
+  const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'atsgate API',
+      version: packageVersion(),
+      description:
+        "atsgate is a self-hostable unified ATS API, wire-compatible with Kombo's: the official Kombo SDKs work against it. Authenticate with `Authorization: Bearer <api key>`; ATS endpoints act on the integration named by the `X-Integration-Id` header. Errors come as `{ status: \"error\", error: { code, title, message, log_url } }`.",
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: opts.serverUrl }],
+    security: [{ bearerAuth: [] }],
+    tags: TAGS,
+    paths: sortedPaths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An atsgate API key (`atsgate keys create`).' } },
+      parameters: {
+        IntegrationId: {
+          name: 'X-Integration-Id',
+          in: 'header',
+          required: true,
+          description: 'The integration to act on, like `greenhouse:8Xi6iZrwusZqJmDGXs49GBmJ`.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+      },
+      schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, s]) => [name, plain(s)])),
+    },
+  };
+}
