@@ -50,6 +50,26 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  /**
+   * Binary form for file contents kept in the database until delivered (async writes):
+   * "v1" + key id (8 bytes) + nonce (12) + tag (16) + ciphertext.
+   */
+  sealBytes(plain: Buffer): Buffer {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([Buffer.from('v1' + this.keyId, 'ascii'), nonce, cipher.getAuthTag(), ct]);
+  }
+
+  openBytes(sealed: Buffer): Buffer {
+    if (sealed.subarray(0, 2).toString('ascii') !== 'v1') throw new Error('Not sealed bytes.');
+    const keyId = sealed.subarray(2, 10).toString('ascii');
+    if (keyId !== this.keyId) throw new Error(`Sealed with another key (${keyId}).`);
+    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(10, 22));
+    decipher.setAuthTag(sealed.subarray(22, 38));
+    return Buffer.concat([decipher.update(sealed.subarray(38)), decipher.final()]);
+  }
+
   sealJson(value: unknown): string {
     return this.seal(JSON.stringify(value));
   }

@@ -5,6 +5,9 @@
  *   (decode or download files, enforce limits) → call the connector → refresh the record so
  *   the write is visible to readers → complete the log.
  * The route only validates the body shape and sends the envelope.
+ * The two halves, prepareWrite (validate) and sendWrite (the ATS call), are also used apart by
+ * asynchronous writes (src/writes/outbox.ts): validated now, stored, sent later. Idempotency
+ * keys wrap the whole request (src/writes/idempotency.ts) and never reach this file.
  */
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
@@ -16,7 +19,7 @@ import { iso } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
-import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType } from '../connectors/types.ts';
+import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
 
 /** Kombo rejects more than 30 in-flight actions per integration with 429. */
 export const MAX_IN_FLIGHT = 30;
@@ -43,10 +46,86 @@ export interface AttachmentBody {
   remote_fields?: Record<string, any>;
 }
 
-type Op<T> = (connector: AnyConnector, ctx: ConnectorContext<any>, journal: CallJournal) => Promise<T & { warnings: string[] }>;
+/** A write as the route received it: which action, on which atsgate ID, with which body. */
+export type WriteRequest =
+  | { action: 'ats_add_candidate_result_link'; candidateId: string; body: ResultLinkBody }
+  | { action: 'ats_add_application_result_link'; applicationId: string; body: ResultLinkBody }
+  | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody };
 
-async function interact<T>(rt: Runtime, it: Interaction, action: string, body: unknown, op: Op<T>): Promise<T & { warnings: string[] }> {
-  const logId = await openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action, request: body });
+/**
+ * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
+ * call needs and nothing more, so an asynchronous write can be stored and sent later.
+ */
+export type PreparedWrite =
+  | { action: 'ats_add_candidate_result_link'; candidate: CandidateRef; link: ResultLinkInput }
+  | { action: 'ats_add_application_result_link'; application: ApplicationRef; link: ResultLinkInput }
+  | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput };
+
+/** Anything thrown on the write path, as the error the caller sees. */
+export function asAtsgateError(err: unknown): AtsgateError {
+  return err instanceof AtsgateError ? err : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while talking to the ATS.', { cause: err });
+}
+
+/** The integration can take writes at all (checked before validating, again before sending). */
+export function assertWritable(integration: IntegrationWithSecrets): void {
+  if (integration.status === 'INACTIVE') throw new AtsgateError('INTEGRATION.INACTIVE', `Integration ${integration.id} is inactive.`);
+}
+
+/** Validates a write against the synced data and the connector's limits; touches the ATS only to download data_url files. */
+export async function prepareWrite(rt: Runtime, integrationId: string, connector: AnyConnector, req: WriteRequest, journal: CallJournal): Promise<PreparedWrite> {
+  switch (req.action) {
+    case 'ats_add_candidate_result_link': {
+      const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
+      if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
+      return { action: req.action, candidate: plainCandidateRef(ref), link: linkInput(req.body) };
+    }
+    case 'ats_add_application_result_link': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      return { action: req.action, application: plainApplicationRef(ref), link: linkInput(req.body) };
+    }
+    case 'ats_add_candidate_attachment': {
+      const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
+      if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
+      const caps = connector.definition.capabilities.attachments;
+      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', `${connector.definition.label} does not support adding attachments to candidates.`);
+      const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
+      const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal);
+      return { action: req.action, candidate: plainCandidateRef(ref), attachment };
+    }
+  }
+}
+
+/** Sends a prepared write to the ATS, then refreshes the candidate so readers see it. */
+export async function sendWrite(rt: Runtime, integrationId: string, connector: AnyConnector, ctx: ConnectorContext<any>, w: PreparedWrite): Promise<{ warnings: string[] }> {
+  let out: { warnings: string[] };
+  let candidateRemoteId: string;
+  switch (w.action) {
+    case 'ats_add_candidate_result_link':
+      out = await connector.addCandidateResultLink(ctx, w.candidate, w.link);
+      candidateRemoteId = w.candidate.remote_id;
+      break;
+    case 'ats_add_application_result_link':
+      out = await connector.addApplicationResultLink(ctx, w.application, w.link);
+      candidateRemoteId = w.application.candidate_remote_id;
+      break;
+    case 'ats_add_candidate_attachment':
+      out = await connector.addCandidateAttachment(ctx, w.candidate, w.attachment);
+      candidateRemoteId = w.candidate.remote_id;
+      break;
+  }
+  // Never fails the write: the ATS has it already.
+  await refreshCandidate(rt, connector, ctx, integrationId, candidateRemoteId).catch(() => undefined);
+  return { warnings: out.warnings };
+}
+
+/** The refs without the atsgate-side extras (id, candidate_id), as connectors take them. */
+const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({ remote_id: r.remote_id, candidate_remote_id: r.candidate_remote_id, job_remote_id: r.job_remote_id, outcome: r.outcome });
+const plainCandidateRef = (r: CandidateRef): CandidateRef => ({ remote_id: r.remote_id, applications: r.applications.map(plainApplicationRef) });
+
+/** A synchronous write: log, concurrency cap, validate, send, complete the log. */
+export async function interact(rt: Runtime, it: Interaction, req: WriteRequest): Promise<{ warnings: string[] }> {
+  const logId = await openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
   it.onLogOpened?.(logId);
   const journal = new CallJournal();
   const n = inFlight.get(it.integration.id) ?? 0;
@@ -57,13 +136,14 @@ async function interact<T>(rt: Runtime, it: Interaction, action: string, body: u
   }
   inFlight.set(it.integration.id, n + 1);
   try {
-    if (it.integration.status === 'INACTIVE') throw new AtsgateError('INTEGRATION.INACTIVE', `Integration ${it.integration.id} is inactive.`);
+    assertWritable(it.integration);
     const { connector, ctx } = contextFor(rt, it.integration, { recorder: journal });
-    const result = await op(connector, ctx, journal);
+    const prepared = await prepareWrite(rt, it.integration.id, connector, req, journal);
+    const result = await sendWrite(rt, it.integration.id, connector, ctx, prepared);
     await completeLog(rt.db, logId, { statusCode: 200, calls: journal.calls, warnings: result.warnings });
     return result;
   } catch (err) {
-    const e = err instanceof AtsgateError ? err : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while talking to the ATS.', { cause: err });
+    const e = asAtsgateError(err);
     await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
     throw e;
   } finally {
@@ -85,44 +165,14 @@ function linkInput(body: ResultLinkBody): ResultLinkInput {
   return { label: body.label, url: body.url, details: body.details ?? null, remote_fields: normalizeRemoteFields(body.remote_fields) };
 }
 
-/** After a write, re-read the candidate so GET /ats/candidates shows it; never fails the write. */
-async function refreshQuietly(rt: Runtime, connector: AnyConnector, ctx: ConnectorContext<any>, it: Interaction, remoteId: string): Promise<void> {
-  await refreshCandidate(rt, connector, ctx, it.integration.id, remoteId).catch(() => undefined);
-}
+export const addCandidateResultLink = (rt: Runtime, it: Interaction, candidateId: string, body: ResultLinkBody) =>
+  interact(rt, it, { action: 'ats_add_candidate_result_link', candidateId, body });
 
-export async function addCandidateResultLink(rt: Runtime, it: Interaction, candidateId: string, body: ResultLinkBody) {
-  return interact(rt, it, 'ats_add_candidate_result_link', body, async (connector, ctx) => {
-    const ref = await findCandidateRef(rt.db, it.integration.id, candidateId);
-    if (!ref) throw notFoundInput(`candidate_id "${candidateId}": the candidate`);
-    const out = await connector.addCandidateResultLink(ctx, ref, linkInput(body));
-    await refreshQuietly(rt, connector, ctx, it, ref.remote_id);
-    return { warnings: out.warnings };
-  });
-}
+export const addApplicationResultLink = (rt: Runtime, it: Interaction, applicationId: string, body: ResultLinkBody) =>
+  interact(rt, it, { action: 'ats_add_application_result_link', applicationId, body });
 
-export async function addApplicationResultLink(rt: Runtime, it: Interaction, applicationId: string, body: ResultLinkBody) {
-  return interact(rt, it, 'ats_add_application_result_link', body, async (connector, ctx) => {
-    const ref = await findApplicationRef(rt.db, it.integration.id, applicationId);
-    if (!ref) throw notFoundInput(`application_id "${applicationId}": the application`);
-    const out = await connector.addApplicationResultLink(ctx, ref, linkInput(body));
-    await refreshQuietly(rt, connector, ctx, it, ref.candidate_remote_id);
-    return { warnings: out.warnings };
-  });
-}
-
-export async function addCandidateAttachment(rt: Runtime, it: Interaction, candidateId: string, body: AttachmentBody) {
-  return interact(rt, it, 'ats_add_candidate_attachment', body, async (connector, ctx, journal) => {
-    const ref = await findCandidateRef(rt.db, it.integration.id, candidateId);
-    if (!ref) throw notFoundInput(`candidate_id "${candidateId}": the candidate`);
-    const caps = connector.definition.capabilities.attachments;
-    if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', `${connector.definition.label} does not support adding attachments to candidates.`);
-    const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
-    const input = await attachmentInput(rt, body, maxBytes, connector.definition.label, journal);
-    const out = await connector.addCandidateAttachment(ctx, ref, input);
-    await refreshQuietly(rt, connector, ctx, it, ref.remote_id);
-    return { warnings: out.warnings };
-  });
-}
+export const addCandidateAttachment = (rt: Runtime, it: Interaction, candidateId: string, body: AttachmentBody) =>
+  interact(rt, it, { action: 'ats_add_candidate_attachment', candidateId, body });
 
 export async function listCandidateAttachments(rt: Runtime, it: Interaction, candidateId: string) {
   const ref = await findCandidateRef(rt.db, it.integration.id, candidateId);

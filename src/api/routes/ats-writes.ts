@@ -1,15 +1,24 @@
-/** The three write-backs: result link on a candidate or an application, candidate attachment. */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+/**
+ * The three write-backs: result link on a candidate or an application, candidate attachment.
+ * Two atsgate extensions apply to all three: `Idempotency-Key` (src/writes/idempotency.ts,
+ * as hooks around the routes) and `Prefer: respond-async` (src/writes/outbox.ts).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import type { App } from '../app.ts';
-import { integrationFromHeader } from '../app.ts';
+import { integrationFromHeader, logUrl } from '../app.ts';
 import { action } from '../envelope.ts';
 import { AttachmentBody, IdParam, ResultLinkBody } from '../schemas.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, type Interaction } from '../../writes/service.ts';
+import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
+import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
+import { idempotencyHooks } from '../../writes/idempotency.ts';
 import { inputInvalid } from '../../errors.ts';
 
 export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
+  const idempotency = idempotencyHooks(rt);
+  app.addHook('preHandler', idempotency.preHandler);
+  app.addHook('onSend', idempotency.onSend);
 
   /** The interaction shares the request's log id, so an error response can link to the log. */
   async function interaction(req: FastifyRequest): Promise<Interaction> {
@@ -17,19 +26,30 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
     return { accountId: req.auth!.accountId, integration, method: req.method, path: req.url, onLogOpened: (id) => (req.logId = id) };
   }
 
-  app.post('/candidates/:candidate_id/result-links', { schema: { params: IdParam('candidate_id'), body: ResultLinkBody } }, async (req) => {
+  /** Runs the write now, or (Prefer: respond-async) validates and stores it for delivery. */
+  async function perform(req: FastifyRequest, reply: FastifyReply, write: WriteRequest) {
+    const it = await interaction(req);
+    if (prefersAsync(req.headers)) {
+      const { logId } = await acceptWrite(rt, it, write);
+      const url = logUrl(rt, req, logId)!;
+      reply.header('location', url).header('x-atsgate-log-id', logId).header('preference-applied', 'respond-async');
+      return action({}, [`Accepted for asynchronous delivery; see ${url}`]);
+    }
+    const out = await interact(rt, it, write);
+    return action({}, out.warnings);
+  }
+
+  app.post('/candidates/:candidate_id/result-links', { schema: { params: IdParam('candidate_id'), body: ResultLinkBody } }, async (req, reply) => {
     const { candidate_id } = req.params as { candidate_id: string };
-    const out = await addCandidateResultLink(rt, await interaction(req), candidate_id, req.body as ResultLinkBody);
-    return action({}, out.warnings);
+    return perform(req, reply, { action: 'ats_add_candidate_result_link', candidateId: candidate_id, body: req.body as ResultLinkBody });
   });
 
-  app.post('/applications/:application_id/result-links', { schema: { params: IdParam('application_id'), body: ResultLinkBody } }, async (req) => {
+  app.post('/applications/:application_id/result-links', { schema: { params: IdParam('application_id'), body: ResultLinkBody } }, async (req, reply) => {
     const { application_id } = req.params as { application_id: string };
-    const out = await addApplicationResultLink(rt, await interaction(req), application_id, req.body as ResultLinkBody);
-    return action({}, out.warnings);
+    return perform(req, reply, { action: 'ats_add_application_result_link', applicationId: application_id, body: req.body as ResultLinkBody });
   });
 
-  app.post('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id'), body: AttachmentBody } }, async (req) => {
+  app.post('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id'), body: AttachmentBody } }, async (req, reply) => {
     const { candidate_id } = req.params as { candidate_id: string };
     const body = req.body as AttachmentBody;
     const a = body.attachment;
@@ -38,7 +58,6 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
       throw inputInvalid('Invalid request body: provide exactly one of "attachment.data" (base64) and "attachment.data_url".');
     }
     if (a.data !== undefined && !a.content_type) throw inputInvalid('Invalid request body: "attachment.content_type" is required when "attachment.data" is given.');
-    const out = await addCandidateAttachment(rt, await interaction(req), candidate_id, body);
-    return action({}, out.warnings);
+    return perform(req, reply, { action: 'ats_add_candidate_attachment', candidateId: candidate_id, body });
   });
 };
