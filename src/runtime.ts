@@ -7,13 +7,15 @@ import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
 import { SecretBox } from './crypto/secretbox.ts';
 import { UrlSigner } from './crypto/signed-url.ts';
-import { SlidingWindowLimiter, type RateLimiter } from './http/rate-limit.ts';
+import { SlidingWindowLimiter, type RateLimiter, type RateLimitSpec } from './http/rate-limit.ts';
 import { HttpClient, type CallRecorder } from './http/client.ts';
 import { getConnector } from './connectors/registry.ts';
 import type { AnyConnector, ConnectorContext } from './connectors/types.ts';
 import { openCredentials, type IntegrationWithSecrets } from './store/integrations.ts';
 import { AtsgateError } from './errors.ts';
 import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
+import { GraphileQueue } from './jobs/graphile.ts';
+import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
 
 export interface Runtime {
   config: Config;
@@ -36,14 +38,37 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
     db,
     box,
     signer: new UrlSigner(box.deriveKey('file-urls')),
-    limiter: new SlidingWindowLimiter(),
+    // On PostgreSQL several processes may serve one deployment: the vendor limits and the job
+    // queue are shared through the database. The embedded database is one process only.
+    limiter: db.kind === 'postgres' ? new PostgresRateLimiter(db) : new SlidingWindowLimiter(),
     caches: new Map(),
-    jobs: new InProcessQueue(),
+    jobs:
+      db.kind === 'postgres' && config.databaseUrl
+        ? new GraphileQueue({
+            connectionString: config.databaseUrl,
+            concurrency: config.jobConcurrency,
+            log: config.logLevel === 'silent' ? undefined : (level, msg) => console.error(JSON.stringify({ level, component: 'jobs', msg })),
+          })
+        : new InProcessQueue(),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }
 
 export const FILE_URL_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * BENCHMARKS ONLY (bench/run.ts): ATSGATE_RATE_LIMIT_OVERRIDE="<requests>/<ms>" replaces every
+ * connector's vendor rate limit, so the write path can be measured against a fake ATS that has
+ * none. Never set it in production: vendors would answer 429 or suspend the customer's key.
+ */
+const RATE_LIMIT_OVERRIDE = ((raw) => {
+  const m = raw ? /^(\d+)\/(\d+)$/.exec(raw.trim()) : null;
+  return m ? { requests: Number(m[1]), perMs: Number(m[2]) } : null;
+})(process.env.ATSGATE_RATE_LIMIT_OVERRIDE);
+
+function rateLimitFor(spec: RateLimitSpec | undefined): RateLimitSpec | undefined {
+  return RATE_LIMIT_OVERRIDE ?? spec;
+}
 
 export function connectorFor(tool: string): AnyConnector {
   const c = getConnector(tool);
@@ -76,7 +101,7 @@ export function contextFor(
         ...o,
         tool: def.label,
         baseUrl: o.baseUrl ?? baseUrl,
-        rateLimit: def.rateLimit,
+        rateLimit: rateLimitFor(def.rateLimit),
         limiterKey: integration.id,
         limiter: rt.limiter,
         recorder: opts.recorder,

@@ -12,6 +12,9 @@ import { ensureBootstrapKey, DEFAULT_ACCOUNT } from './store/keys.ts';
 import { getIntegrationById } from './store/integrations.ts';
 import { failOrphanedSyncs } from './store/syncs.ts';
 import { connectIntegration } from './integrations/service.ts';
+import { registerSyncTask, startLeaseReaper } from './jobs/sync-tasks.ts';
+import { registerScheduler } from './sync/scheduler.ts';
+import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
 
 export const DEMO_INTEGRATION_ID = 'sandbox:demo';
 
@@ -44,10 +47,15 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   const rt = await openRuntime(config, opts);
   if (config.apiKey && config.seedDemo) await ensureDemoIntegration(rt);
   const app = await buildApp(rt, { logger: opts.logger });
+  registerSyncTask(rt);
+  registerScheduler(rt);
+  registerWriteTasks(rt);
   await rt.jobs.start();
+  const stopReaper = startLeaseReaper(rt, config.syncLeaseSeconds * 1000);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
   if (!config.publicUrl) rt.publicUrl = () => url;
+  await resumeWriteDelivery(rt); // outbox rows and webhooks a previous process left
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -57,6 +65,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting, waits for in-flight requests
+        stopReaper();
         await rt.jobs.stop(); // lets running background jobs finish
         await rt.db.close();
       })()),

@@ -9,7 +9,9 @@ import { getConnector } from '../connectors/registry.ts';
 import { createIntegration, getIntegrationById, setIntegrationState, type Integration } from '../store/integrations.ts';
 import { ensureAccount } from '../store/keys.ts';
 import { startSync, type SyncProgress } from '../sync/run.ts';
+import { requestSync } from '../jobs/sync-tasks.ts';
 import { AtsgateError, inputInvalid } from '../errors.ts';
+import { randomId } from '../ids.ts';
 
 export interface ConnectRequest {
   accountId: string;
@@ -36,16 +38,22 @@ export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promis
   }
   if (r.baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(r.baseUrl)) throw inputInvalid('base_url must be an http(s) URL.');
 
-  // Check against the ATS before storing anything.
+  // Check against the ATS before storing anything. The probe already runs under the id the
+  // integration will get: the vendor counts the check and the first sync in one rate-limit
+  // window, and two connects of one tool must never share a connector cache (OAuth tokens).
+  const id = r.id ?? `${r.tool}:${randomId()}`;
   const probe = {
-    id: r.id ?? `${r.tool}:pending`,
+    id,
     account_id: r.accountId,
     tool: r.tool,
     config: r.baseUrl ? { base_url: r.baseUrl } : {},
     credentials_sealed: '',
   } as unknown as Parameters<typeof contextFor>[1];
   const { ctx } = contextFor(rt, probe, { credentials: r.credentials });
-  await connector.checkCredentials(ctx);
+  await connector.checkCredentials(ctx).catch((err: unknown) => {
+    rt.caches.delete(id);
+    throw err;
+  });
 
   await ensureAccount(rt.db, r.accountId);
   const integration = await createIntegration(rt.db, rt.box, {
@@ -56,13 +64,15 @@ export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promis
     originId: r.originId,
     credentials: r.credentials,
     config: r.baseUrl ? { base_url: r.baseUrl } : {},
-    id: r.id,
+    id,
   });
   rt.caches.delete(probe.id);
-  const sync = await startSync(rt, integration.id, 'FULL', r.onProgress);
-  if (r.waitForSync) {
+  // The first sync runs inline when the caller waits for it (CLI, tests); otherwise it is queued
+  // on the job engine like every other sync, and runs on whichever process is free.
+  if (!r.waitForSync) await requestSync(rt, integration.id, 'FULL');
+  else {
     try {
-      await sync.done;
+      await (await startSync(rt, integration.id, 'FULL', r.onProgress)).done;
     } catch (err) {
       if (!(err instanceof AtsgateError)) throw err;
       await setIntegrationState(rt.db, integration.id, { setup_status: 'FINAL_SYNC_PENDING' });

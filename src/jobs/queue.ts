@@ -10,11 +10,19 @@ export interface JobOptions {
   jobKey?: string;
   runAt?: Date;
   maxAttempts?: number;
+  /**
+   * What adding with a key that is already queued does: 'replace' (default) replaces it,
+   * 'preserve_run_at' replaces the payload but keeps the earlier run time, 'unsafe_dedupe'
+   * keeps the existing job, even one that is running (periodic schedulers).
+   */
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
 }
 
 export interface JobHelpers {
   attempt: number;
   signal: AbortSignal;
+  /** The engine worker running this job (PostgreSQL engine only), recorded for lease recovery. */
+  workerId?: string;
 }
 
 export type TaskHandler = (payload: any, helpers: JobHelpers) => Promise<void>;
@@ -25,6 +33,12 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops taking jobs and waits for running ones (graceful shutdown). */
   stop(): Promise<void>;
+  /** Adds `task` every `everyMinutes`, once per deployment however many processes run. Call before start(). */
+  repeat?(task: string, everyMinutes: number): void;
+  /** Jobs due and not yet running (the queue-depth metric). */
+  depth?(): Promise<number>;
+  /** Hands jobs held by dead workers back to the queue (lease recovery). */
+  releaseWorkers?(workerIds: string[]): Promise<void>;
 }
 
 /** The single-process queue for the embedded database: timers, bounded retries with backoff. */
@@ -35,6 +49,8 @@ export class InProcessQueue implements JobQueue {
   private readonly abort = new AbortController();
   private started = false;
   private seq = 0;
+  private readonly repeats: { task: string; everyMinutes: number }[] = [];
+  private readonly intervals: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: { baseDelayMs?: number; onError?: (task: string, err: unknown) => void } = {}) {}
 
@@ -71,12 +87,26 @@ export class InProcessQueue implements JobQueue {
     this.timers.set(key, t);
   }
 
+  repeat(task: string, everyMinutes: number): void {
+    this.repeats.push({ task, everyMinutes });
+  }
+
+  async depth(): Promise<number> {
+    return this.timers.size;
+  }
+
   async start(): Promise<void> {
     this.started = true;
+    for (const r of this.repeats) {
+      const t = setInterval(() => void this.add(r.task, {}, { jobKey: r.task, maxAttempts: 1 }), r.everyMinutes * 60_000);
+      t.unref?.();
+      this.intervals.push(t);
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    for (const t of this.intervals.splice(0)) clearInterval(t);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.running]);

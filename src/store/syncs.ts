@@ -16,8 +16,7 @@ export interface SyncRow {
 }
 
 /** Starts a sync row, or returns the running one (`created: false`). */
-export async function beginSync(db: Queryable, integrationId: string, type: SyncType): Promise<{ sync: SyncRow; created: boolean }> {
-  const id = randomId();
+export async function beginSync(db: Queryable, integrationId: string, type: SyncType, id: string = randomId()): Promise<{ sync: SyncRow; created: boolean }> {
   const ins = await db.query<SyncRow>(
     `INSERT INTO syncs (id, integration_id, type, state) VALUES ($1, $2, $3, 'RUNNING')
      ON CONFLICT (integration_id) WHERE state = 'RUNNING' DO NOTHING RETURNING *`,

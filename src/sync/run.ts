@@ -12,6 +12,8 @@ import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../s
 import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
+import { holdSyncLease } from '../jobs/sync-tasks.ts';
+import { syncEnded } from '../metrics/observers.ts';
 
 export interface SyncProgress { model: Model; read: number }
 export interface SyncStats { type: SyncType; read: Record<Model, number>; changed: Record<Model, number>; deleted: Record<Model, number>; duration_ms: number }
@@ -27,18 +29,24 @@ export interface StartedSync {
   done: Promise<SyncStats>;
 }
 
-export async function startSync(rt: Runtime, integrationId: string, requested: SyncType, onProgress?: (p: SyncProgress) => void): Promise<StartedSync> {
+export async function startSync(
+  rt: Runtime,
+  integrationId: string,
+  requested: SyncType,
+  onProgress?: (p: SyncProgress) => void,
+  run: { signal?: AbortSignal; workerId?: string; syncId?: string } = {},
+): Promise<StartedSync> {
   const integration = await getIntegrationById(rt.db, integrationId);
   if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `Integration ${integrationId} was not found.`);
-  const { connector, ctx } = contextFor(rt, integration);
+  const { connector, ctx } = contextFor(rt, integration, { signal: run.signal });
   const since = requested === 'DELTA' && connector.definition.capabilities.deltaSync ? await lastSuccessfulSyncStart(rt.db, integrationId) : null;
   const type: SyncType = since ? 'DELTA' : 'FULL';
-  const { sync, created } = await beginSync(rt.db, integrationId, type);
+  const { sync, created } = await beginSync(rt.db, integrationId, type, run.syncId);
   if (!created) {
     return { syncId: sync.id, type: sync.type, alreadyRunning: true, done: Promise.resolve({ type: sync.type } as SyncStats) };
   }
   const opts: ReadOptions = since ? { updatedAfter: new Date(since.getTime() - DELTA_SKEW_MS) } : {};
-  const done = runSync(rt, connector, ctx, integrationId, sync.id, type, opts, onProgress);
+  const done = runSync(rt, connector, ctx, integrationId, sync.id, type, opts, onProgress, run.workerId);
   done.catch(() => undefined); // callers that don't await must not crash the process
   return { syncId: sync.id, type, alreadyRunning: false, done };
 }
@@ -52,8 +60,14 @@ async function runSync(
   type: SyncType,
   opts: ReadOptions,
   onProgress?: (p: SyncProgress) => void,
+  workerId?: string,
 ): Promise<SyncStats> {
   const started = Date.now();
+  // The lease tells other processes this sync is alive (src/jobs/sync-tasks.ts).
+  const lease = holdSyncLease(rt.db, syncId, rt.config.syncLeaseSeconds * 1000, workerId);
+  const checkLease = () => {
+    if (lease.lost) throw new Error('sync lease lost: another process took over this integration');
+  };
   const stats: SyncStats = { type, read: { jobs: 0, candidates: 0, applications: 0 }, changed: { jobs: 0, candidates: 0, applications: 0 }, deleted: { jobs: 0, candidates: 0, applications: 0 }, duration_ms: 0 };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
     ['jobs', connector.readJobs(ctx, opts), (j) => normalizeJob(integrationId, j)],
@@ -70,24 +84,34 @@ async function runSync(
           stats.changed[model] += r.changed;
         }
         onProgress?.({ model, read: stats.read[model] });
+        checkLease();
       }
     }
+    checkLease();
     if (type === 'FULL') {
       for (const model of ['applications', 'candidates', 'jobs'] as Model[]) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     stats.duration_ms = Date.now() - started;
-    await endSync(rt.db, syncId, { stats: stats as unknown as Record<string, unknown> });
-    await rt.db.query('UPDATE integrations SET last_sync_ended_at = now() WHERE id = $1', [integrationId]);
-    await setIntegrationState(rt.db, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
+    // One transaction: nobody may see the sync SUCCEEDED while the integration still says
+    // FINAL_SYNC_PENDING (the connect page polls exactly that).
+    await rt.db.tx(async (q) => {
+      await endSync(q, syncId, { stats: stats as unknown as Record<string, unknown> });
+      await q.query('UPDATE integrations SET last_sync_ended_at = now() WHERE id = $1', [integrationId]);
+      await setIntegrationState(q, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
+    });
+    syncEnded({ tool: connector.definition.id, type, state: 'SUCCEEDED', durationMs: stats.duration_ms });
     return stats;
   } catch (err) {
     stats.duration_ms = Date.now() - started;
     const message = err instanceof Error ? err.message : String(err);
     await endSync(rt.db, syncId, { error: message, stats: stats as unknown as Record<string, unknown> }).catch(() => undefined);
+    syncEnded({ tool: connector.definition.id, type, state: 'FAILED', durationMs: stats.duration_ms });
     if (err instanceof AtsgateError && err.code === 'INTEGRATION.AUTHENTICATION_INVALID') {
       await setIntegrationState(rt.db, integrationId, { status: 'INVALID' }).catch(() => undefined);
     }
     throw err;
+  } finally {
+    lease.stop();
   }
 }
 

@@ -8,7 +8,7 @@ import { baseUrlOf, integrationFromHeader } from '../app.ts';
 import { ok } from '../envelope.ts';
 import { ForceSyncBody, IdParam } from '../schemas.ts';
 import { deleteIntegration, getIntegration, type Integration } from '../../store/integrations.ts';
-import { startSync } from '../../sync/run.ts';
+import { requestSync } from '../../jobs/sync-tasks.ts';
 import { coverage } from '../../connectors/coverage.ts';
 import { AtsgateError } from '../../errors.ts';
 
@@ -61,8 +61,8 @@ export const generalRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
   app.post('/force-sync', { schema: { body: Type.Optional(ForceSyncBody) } }, async (req) => {
     const integration = await integrationFromHeader(rt, req, { requireSynced: false });
     const requested = (req.body as { type?: 'FULL' | 'DELTA' } | null | undefined)?.type ?? 'FULL';
-    const s = await startSync(rt, integration.id, requested);
-    s.done.catch((err) => req.log.warn({ integration: integration.id, error: (err as Error).message }, 'sync failed'));
-    return ok({ already_queued: s.alreadyRunning, sync_id: s.syncId, type: s.type });
+    // Queued on the job engine (one queued sync per integration for the whole deployment).
+    const s = await requestSync(rt, integration.id, requested);
+    return ok({ already_queued: s.alreadyQueued, sync_id: s.syncId, type: s.type });
   });
 };
