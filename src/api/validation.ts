@@ -39,7 +39,7 @@ function patternHint(path: string): string {
   if (/(^|\.)(url|data_url)$/.test(path)) return 'must be an absolute http(s) URL';
   if (path.endsWith('content_type')) return 'must be a MIME type like "application/pdf" (type/subtype, no parameters)';
   if (path.endsWith('name')) return 'must be a file name without path separators or control characters';
-  if (/updated_after|created_after/.test(path)) return 'must be an ISO-8601 date-time such as 2024-01-01T00:00:00.000Z';
+  if (/updated_after|created_after|^before$/.test(path)) return 'must be an ISO-8601 date-time such as 2024-01-01T00:00:00.000Z';
   if (path === 'page_size') return 'must be a whole number';
   return 'contains characters that are not allowed';
 }
@@ -51,4 +51,33 @@ function pickMostSpecific(errors: FastifySchemaValidationError[]): FastifySchema
     return { ...literal[0], keyword: 'enum', params: { allowedValues: literal.map((e) => (e.params as any).allowedValue) } } as FastifySchemaValidationError;
   }
   return errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'const') ?? errors[0];
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb, nor an unpaired UTF-16 surrogate (both are
+ * valid in JSON and in percent-encoded URLs), and its JSON parser recurses per nesting level.
+ * Without this check such input reached the database (the interaction log stores the request)
+ * and failed there as a 500; now it is refused up front with a message naming the field.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const MAX_JSON_DEPTH = 32;
+
+export function unstorableInput(value: unknown, where: string): string | null {
+  // Iterative walk: a hostile body may be nested thousands of levels deep.
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length) {
+    const [v, fullPath, depth] = stack.pop()!;
+    const path = fullPath.length > 200 ? `${fullPath.slice(0, 200)}…` : fullPath;
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return `Invalid ${where}: "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return `Invalid ${where}: "${path || '(root)'}" is nested more than ${MAX_JSON_DEPTH} levels deep.`;
+    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+      if (UNSTORABLE.test(k)) return `Invalid ${where}: a key in "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+      stack.push([child, Array.isArray(v) ? `${fullPath}[${k}]` : fullPath ? `${fullPath}.${k}` : k, depth + 1]);
+    }
+  }
+  return null;
 }

@@ -11,6 +11,7 @@ import { connectIntegration } from '../integrations/service.ts';
 import { startSync, type SyncProgress } from '../sync/run.ts';
 import { connectors } from '../connectors/registry.ts';
 import { AtsgateError } from '../errors.ts';
+import { RotationError, commitKeyFile, discardStagedKeyFile, parseNewSecret, rotateCredentials, stageKeyFile } from '../crypto/rotate.ts';
 
 const HELP = `atsgate — open-source unified ATS API (Kombo-compatible)
 
@@ -25,6 +26,7 @@ Usage:
   atsgate keys revoke <key id>
   atsgate tools                                     list the ATSs atsgate can connect to
   atsgate migrate                                   apply database migrations
+  atsgate secrets rotate --new-secret <64 hex>      re-encrypt all credentials with a new key
 
 Configuration comes from the environment (PORT, HOST, ATSGATE_DATA_DIR, DATABASE_URL,
 ATSGATE_API_KEY, ATSGATE_SECRET, ...; see the README). With the embedded database, stop the
@@ -179,6 +181,40 @@ export async function main(argv: string[]): Promise<number> {
         const done = await revokeApiKey(rt.db, id);
         console.log(done ? `Revoked ${id}.` : `No active key ${id}.`);
         return done ? 0 : 1;
+      }
+      case 'secrets rotate': {
+        const secret = str(flags['new-secret']);
+        if (!secret) {
+          console.error('Usage: atsgate secrets rotate --new-secret <64 hex characters>   (generate one with: openssl rand -hex 32)');
+          return 2;
+        }
+        let newBox;
+        try {
+          newBox = parseNewSecret(secret);
+        } catch (err) {
+          console.error((err as Error).message);
+          return 2;
+        }
+        const embeddedKey = !config.secret;
+        if (embeddedKey) stageKeyFile(config.dataDir, secret);
+        let r;
+        try {
+          r = await rotateCredentials(rt.db, rt.box, newBox);
+        } catch (err) {
+          if (embeddedKey) discardStagedKeyFile(config.dataDir);
+          if (!(err instanceof RotationError)) throw err;
+          console.error(err.message);
+          return 1;
+        }
+        console.log(`Re-encrypted the credentials of ${r.resealed} integration(s) with key ${r.newKeyId} (${r.alreadyCurrent} already used it).`);
+        if (embeddedKey) {
+          const { file, backup } = commitKeyFile(config.dataDir);
+          console.log(`Wrote the new key to ${file}; the old key is in ${backup}: delete it once the server runs with the new key.`);
+        } else {
+          // The secret is not echoed: stdout may end up in a log.
+          console.log('Now set ATSGATE_SECRET to the value you passed to --new-secret, then restart the server: it can no longer read credentials with the old one.');
+        }
+        return 0;
       }
       default:
         console.error(`Unknown command "${args.join(' ')}".\n\n${HELP}`);

@@ -18,40 +18,55 @@ export interface DownloadOptions {
   allowPrivate: boolean;
   maxRedirects?: number;
   recorder?: CallRecorder;
+  /**
+   * Seams for tests, which can only serve from loopback: how a host name resolves (default:
+   * the system resolver) and which addresses are refused (default: isPrivateAddress). They let
+   * a test make "allowed.test" reach a loopback server whose redirect points at a blocked one.
+   */
+  resolve?: (hostname: string) => Promise<{ address: string; family: number }>;
+  isBlocked?: (address: string) => boolean;
 }
 
 export interface Downloaded { data: Buffer; contentType: string | null }
 
-const blocked = new BlockList();
+// Two lists: node's BlockList matches an IPv4 address against IPv6 rules as if it were
+// ::ffff:a.b.c.d, so one shared list holding ::ffff:0:0/96 refused EVERY IPv4 address.
+const blockedV4 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+] as const) blockedV4.addSubnet(net, prefix, 'ipv4');
+const blockedV6 = new BlockList();
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
+  blockedV6.addSubnet(net, prefix, 'ipv6');
 }
+const mappedV4 = new BlockList();
+mappedV4.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 4) return blockedV4.check(address, 'ipv4');
   if (family === 6) {
-    // IPv4-mapped (::ffff:a.b.c.d): judge the IPv4 address inside.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
+    // IPv4-mapped (::ffff:a.b.c.d, also spelled ::ffff:7f00:1): judge the IPv4 address inside.
+    if (mappedV4.check(address, 'ipv6')) {
+      const groups = new URL(`http://[${address}]/`).hostname.slice(1, -1).split(':');
+      const [hi, lo] = groups.slice(-2).map((g) => parseInt(g, 16));
+      return blockedV4.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+    }
+    return blockedV6.check(address, 'ipv6');
   }
   return true;
 }
 
-async function resolvePinned(hostname: string, allowPrivate: boolean): Promise<{ address: string; family: number }> {
+async function resolvePinned(hostname: string, opts: DownloadOptions): Promise<{ address: string; family: number }> {
   const host = hostname.replace(/^\[|\]$/g, '');
   let resolved: { address: string; family: number };
   try {
-    resolved = isIP(host) ? { address: host, family: isIP(host) } : await lookup(host, { verbatim: true });
+    resolved = isIP(host) ? { address: host, family: isIP(host) } : await (opts.resolve ?? ((h) => lookup(h, { verbatim: true })))(host);
   } catch {
     throw inputInvalid(`attachment.data_url: the host "${hostname}" could not be resolved.`);
   }
-  if (!allowPrivate && isPrivateAddress(resolved.address)) {
+  if (!opts.allowPrivate && (opts.isBlocked ?? isPrivateAddress)(resolved.address)) {
     throw inputInvalid(`attachment.data_url: the host "${hostname}" resolves to a private or reserved address, which is not allowed.`);
   }
   return resolved;
@@ -68,7 +83,7 @@ export async function downloadDataUrl(rawUrl: string, opts: DownloadOptions): Pr
   for (let hop = 0; hop <= (opts.maxRedirects ?? 5); hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw inputInvalid('attachment.data_url must use http or https.');
     if (url.username || url.password) throw inputInvalid('attachment.data_url must not contain credentials.');
-    const pinned = await resolvePinned(url.hostname, opts.allowPrivate);
+    const pinned = await resolvePinned(url.hostname, opts);
     // One agent per hop, whose DNS lookup always answers the address we checked.
     const agent = new Agent({
       connect: {

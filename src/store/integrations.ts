@@ -2,6 +2,7 @@
 import type { Queryable } from './db.ts';
 import type { SecretBox } from '../crypto/secretbox.ts';
 import { randomId } from '../ids.ts';
+import { AtsgateError } from '../errors.ts';
 
 export type IntegrationStatus = 'ACTIVE' | 'INVALID' | 'INACTIVE';
 export type SetupStatus = 'INCOMPLETE' | 'FINAL_SYNC_PENDING' | 'COMPLETED';
@@ -86,5 +87,10 @@ export async function updateCredentials(db: Queryable, box: SecretBox, id: strin
 }
 
 export function openCredentials(box: SecretBox, integration: IntegrationWithSecrets): Record<string, unknown> {
+  const keyId = integration.credentials_sealed.split(':')[1];
+  if (integration.credentials_sealed.startsWith('v1:') && keyId !== box.keyId) {
+    // An operator error (ATSGATE_SECRET changed without `atsgate secrets rotate`): say so, by key id only.
+    throw new AtsgateError('PLATFORM.UNKNOWN_ERROR', `The credentials of integration ${integration.id} were encrypted with key ${keyId}, but this server runs with key ${box.keyId}: restore the previous ATSGATE_SECRET or run \`atsgate secrets rotate\` with it.`);
+  }
   return box.openJson<Record<string, unknown>>(integration.credentials_sealed);
 }

@@ -45,7 +45,8 @@ export const toolRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) =
     const { file } = req.params as { file: string };
     const m = /^([a-z0-9_-]+?)(-black)?\.svg$/.exec(file);
     const c = m ? connectors.get(m[1]) : undefined;
-    if (!c) return reply.code(404).type('text/plain').send('not found');
+    // In the error envelope like every other error (it used to be a bare text/plain 404).
+    if (!c) throw inputInvalid(`No tool logo "${file.slice(0, 100)}".`, 404);
     return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(logoSvg(c.definition, !!m![2]));
   });
 };

@@ -1,0 +1,320 @@
+/**
+ * Property-based fuzzing of every endpoint, in-process through fastify's inject() (no
+ * sockets, so thousands of cases stay fast). For random and malformed input — wrong types,
+ * huge strings, deep nesting, invalid UTF-8, invalid base64, wrong content types, path
+ * traversal, CR/LF in header-bound fields, bad query values — every response must be a 4xx
+ * in Kombo's error envelope with a catalogued code (or a 200 success for reads, whose input
+ * may be valid), never a 5xx; and the stored data must not change. Inputs to write
+ * endpoints are invalid by construction (or aim at records that do not exist), so no write
+ * may legitimately succeed.
+ *
+ * Case counts: FUZZ_SCALE (default 1) multiplies them. PostgreSQL runs the bulk (10,000
+ * cases); the embedded PGlite, about ten times slower per write, runs a fifth of that (2,000),
+ * enough to catch engine differences (NUL bytes, casts) within the CI time budget.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { databaseKinds } from '../support/databases.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { ERROR_CATALOGUE } from '../../src/errors.ts';
+import type { Queryable } from '../../src/store/db.ts';
+
+const DEMO = 'sandbox:demo';
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+/** Tables no rejected request may touch (interaction_logs legitimately gain rows). */
+const GUARDED = ['accounts', 'api_keys', 'integrations', 'jobs', 'candidates', 'applications', 'sandbox_objects', 'syncs'];
+
+export async function snapshot(db: Queryable, tables = GUARDED): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const { rows } = await db.query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`);
+    out[t] = `${rows[0].n}:${rows[0].h}`;
+  }
+  return out;
+}
+
+interface Req {
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH' | 'HEAD' | 'OPTIONS';
+  url: string;
+  headers?: Record<string, string>;
+  payload?: string | Buffer;
+  /** Reads may succeed with valid input; writes never may. */
+  mayPass?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+/** Strings with the characters that break things: controls, NUL, CR/LF, lone surrogates, emoji, RTL. */
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\u0000', '\r\n', 'a\r\nX-Injected: 1', '\ud800', '\udfff', '../../etc/passwd', '..\\..\\boot.ini', '%00', '%E0%A4%A', '😀', '\u202e', "' OR 1=1 --", '${jndi:x}', '<script>', 'null', '[]', '{}', '\\', '"'),
+  fc.string({ minLength: 1, maxLength: 50 }).map((s) => s.repeat(Math.ceil(3000 / s.length))),
+);
+const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3, withNullPrototype: false }).map((v) => JSON.parse(JSON.stringify(v ?? null) ?? 'null')));
+const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }));
+/** Deep nesting, spliced into the JSON text by jsonText() (JSON.stringify itself would overflow). */
+const deep = fc.integer({ min: 33, max: 20_000 }).map((n) => `__DEEP_${n}__`);
+const enc = (s: string) => {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s.replace(/[^\w]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0').slice(-2));
+  }
+};
+
+/** A plausibly valid result-link body, then one or more mutations that each make it invalid. */
+const validLink = fc.record({
+  label: fc.string({ minLength: 1, maxLength: 30 }),
+  url: fc.constantFrom('https://assess.example/r/1', 'http://x.example/p?q=1'),
+  details: fc.option(fc.record({ custom_field_name_prefix: fc.string({ maxLength: 10 }), attributes: fc.array(fc.record({ key: fc.string({ minLength: 1, maxLength: 10 }), value: fc.string({ maxLength: 10 }) }), { maxLength: 3 }) }), { nil: undefined }),
+});
+type Mut = (b: any) => any;
+const linkMutations: fc.Arbitrary<Mut>[] = [
+  fc.constant((b) => ({ ...b, label: undefined })),
+  fc.constant((b) => ({ ...b, label: '' })),
+  wrongType.map((v) => (b) => ({ ...b, label: v })),
+  wrongType.map((v) => (b) => ({ ...b, url: v })),
+  fc.constantFrom('javascript:alert(1)', 'ftp://x/y', 'no url', '//x.example', 'https://', 'http:// x', 'file:///etc/passwd', 'data:text/html,hi').map((u) => (b) => ({ ...b, url: u })),
+  fc.constant((b) => ({ ...b, url: 'https://x.example/' + 'a'.repeat(2100) })),
+  fc.constant((b) => ({ ...b, label: 'l'.repeat(1001) })),
+  fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'p'.repeat(101), attributes: [] } })),
+  fc.integer({ min: 101, max: 400 }).map((n) => (b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' })) } })),
+  fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: [{ key: '', value: 'v' }] } })),
+  fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: [{ key: 'k', value: 'v'.repeat(10_001) }] } })),
+  wrongType.map((v) => (b) => ({ ...b, details: v })),
+  wrongType.filter((v) => !Array.isArray(v)).map((v) => (b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: v } })),
+  // Header injection through the fields that become request headers at the vendor.
+  fc.constantFrom('1\r\nX-Evil: 1', '1\nX', '1\r', '\u0000', '1\u007f').chain((v) =>
+    fc.constantFrom<Mut>(
+      (b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': v } } } }),
+      (b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { on_behalf_of: v } } } }),
+      (b) => ({ ...b, remote_fields: { lever: { perform_as: v } } }),
+      (b) => ({ ...b, remote_fields: { workable: { on_behalf_of_user_remote_id: v } } }),
+      (b) => ({ ...b, remote_fields: { teamtailor: { user_id: v } } }),
+    ),
+  ),
+  fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': 'x'.repeat(201) } } } })),
+  wrongType.filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => (b) => ({ ...b, remote_fields: { greenhouse: v } })),
+  wrongType.filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => (b) => ({ ...b, remote_fields: v })),
+  deep.map((d) => (b) => ({ ...b, remote_fields: { custom_ats: { nested: d } } })),
+  fc.constantFrom('\u0000', '\ud800', 'a\udc00b').map((bad) => (b) => ({ ...b, label: `x${bad}y` })),
+  fc.constantFrom('\u0000', '\ud800').map((bad) => (b) => ({ ...b, remote_fields: { [`k${bad}`]: {} } })),
+];
+const badLink = fc.tuple(validLink, fc.array(fc.oneof(...linkMutations), { minLength: 1, maxLength: 3 })).map(([b, ms]) => ms.reduce((acc, m) => m(acc), b));
+
+const validAttachment = fc.record({
+  name: fc.constantFrom('cv.pdf', 'Résumé.docx', 'a b (1).txt'),
+  type: fc.constantFrom('CV', 'COVER_LETTER', 'OTHER'),
+  content_type: fc.constantFrom('application/pdf', 'text/plain'),
+  data: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((u) => Buffer.from(u).toString('base64')),
+});
+const badBase64 = fc.oneof(
+  fc.constantFrom('A', '=', '!!!!', 'QUJD$', 'QU=JD', '====', '', 'data:application/pdf;base64,QUJD', '\u0000QUJD', 'QUJDRA=A'),
+  fc.string({ minLength: 1, maxLength: 50 }).filter((s) => /[^A-Za-z0-9+/=_\-\s]/.test(s)),
+);
+const attachmentMutations: fc.Arbitrary<Mut>[] = [
+  badBase64.map((d) => (b) => ({ ...b, attachment: { ...b.attachment, data: d } })),
+  fc.constantFrom('../../etc/passwd', '..\\..\\x.pdf', 'a/b.pdf', 'dir\\x.pdf', '', 'a\u0000.pdf', 'a\r\n.pdf', 'a\u007f.pdf', 'n'.repeat(256)).map((n) => (b) => ({ ...b, attachment: { ...b.attachment, name: n } })),
+  fc.constantFrom('RESUME', 'cv', '', 'OTHER ').map((t) => (b) => ({ ...b, attachment: { ...b.attachment, type: t } })),
+  wrongType.map((t) => (b) => ({ ...b, attachment: { ...b.attachment, type: t } })),
+  fc.constantFrom('pdf', 'application/pdf; charset=x', 'application/pdf\r\nX: 1', '/', 'a/b/c', '').map((c) => (b) => ({ ...b, attachment: { ...b.attachment, content_type: c } })),
+  fc.constant((b) => ({ ...b, attachment: { ...b.attachment, content_type: undefined } })),
+  fc.constant((b) => ({ ...b, attachment: { ...b.attachment, data: undefined } })),
+  fc.constant((b) => ({ ...b, attachment: { ...b.attachment, data_url: 'http://127.0.0.1:9/x.pdf' } })),
+  // With ATSGATE_ALLOW_PRIVATE_DOWNLOADS=false none of these may be fetched (and none leaves loopback).
+  fc.constantFrom('http://127.0.0.1:9/a', 'http://localhost:9/a', 'http://[::1]:9/a', 'http://10.0.0.1/a', 'http://169.254.169.254/latest/meta-data', 'http://0.0.0.0:9/', 'http://[::ffff:127.0.0.1]:9/', 'http://2130706433:9/', 'http://0177.0.0.1:9/', 'ftp://127.0.0.1/a', 'file:///etc/passwd', 'gopher://127.0.0.1:9/', 'http://user:pw@127.0.0.1:9/').map(
+    (u) => (b) => ({ ...b, attachment: { ...b.attachment, data: undefined, content_type: undefined, data_url: u } }),
+  ),
+  wrongType.map((v) => (b) => ({ ...b, attachment: { ...b.attachment, data: v } })),
+  wrongType.map((v) => (b) => ({ ...b, attachment: v })),
+  fc.constant((b) => ({ remote_fields: b.remote_fields })),
+  fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } } })),
+  deep.map((d) => (b) => ({ ...b, attachment: { ...b.attachment, extra: d } })),
+];
+const badAttachment = fc.tuple(validAttachment, fc.array(fc.oneof(...attachmentMutations), { minLength: 1, maxLength: 3 })).map(([a, ms]) => ms.reduce((acc, m) => m(acc), { attachment: a } as any));
+
+/** Random JSON that cannot be a valid body for `required` (it lacks a required key). */
+const randomJsonBody = (required: string) => anyJson.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [required]: undefined } : v));
+
+/** Bytes that are not valid UTF-8, spliced into an otherwise fine JSON text. */
+const invalidUtf8 = fc.tuple(fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0xbc], [0xed, 0xa0, 0x80], [0xc0, 0xaf]), fc.integer({ min: 0, max: 30 })).map(([bad, at]) => {
+  const text = Buffer.from(JSON.stringify({ label: 'Coding test', url: 'https://assess.example/r/1' }));
+  const i = Math.min(at + 10, text.length - 2);
+  return Buffer.concat([text.subarray(0, i), Buffer.from(bad), text.subarray(i)]);
+});
+
+const contentTypes = fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/octet-stream', 'application/json; charset=utf-16', 'application/jsonx', 'garbage', '', 'application/json\u0000');
+
+function jsonText(v: unknown): string {
+  return (JSON.stringify(v) ?? 'null').replace(/"__DEEP_(\d+)__"/g, (_, n) => '['.repeat(Number(n)) + '{"a":1}' + ']'.repeat(Number(n)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The property
+// ---------------------------------------------------------------------------------------------
+
+const CODES = new Set(Object.keys(ERROR_CATALOGUE));
+
+function assertGoodResponse(r: { statusCode: number; body: string; headers: Record<string, any> }, req: Req): void {
+  const where = `${req.method} ${req.url.slice(0, 200)} → ${r.statusCode} ${r.body.slice(0, 300)}`;
+  assert.ok(r.statusCode < 500, `no 5xx: ${where}`);
+  if (r.statusCode >= 200 && r.statusCode < 300) {
+    assert.ok(req.mayPass, `only reads may succeed: ${where}`);
+    if (/json/.test(String(r.headers['content-type'])) && req.method !== 'HEAD') assert.equal(JSON.parse(r.body).status, 'success', where);
+    return;
+  }
+  assert.ok(r.statusCode >= 400, `a 4xx: ${where}`);
+  if (req.method === 'HEAD') return; // no body on HEAD
+  let body: any;
+  assert.doesNotThrow(() => (body = JSON.parse(r.body)), `JSON error body: ${where}`);
+  assert.equal(body.status, 'error', where);
+  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'log_url', 'message', 'title'], where);
+  assert.ok(CODES.has(body.error.code), `catalogued code: ${where}`);
+  assert.equal(typeof body.error.message, 'string');
+  assert.ok(body.error.message.length > 0 && body.error.message.length < 2000, `a bounded message: ${where}`);
+}
+
+for (const kind of databaseKinds()) {
+  describe(`fuzz: every endpoint on ${kind}`, () => {
+    let s: TestServer;
+    let cand: string;
+    let appl: string;
+    let fileToken: string;
+    let before0: Record<string, string>;
+    let cases = 0;
+    // PostgreSQL serves these in well under a millisecond each; the embedded PGlite (one WASM
+    // thread) is ~10x slower on the write path, so it runs a fifth of the cases.
+    const runs = (n: number) => Math.max(20, Math.round((kind === 'postgres' ? n : n / 5) * SCALE));
+
+    const send = async (req: Req) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${s.apiKey}`, 'x-integration-id': DEMO, ...req.headers };
+      for (const [k, v] of Object.entries(headers)) if (v === '\u0000omit') delete headers[k];
+      if (req.payload !== undefined && !('content-type' in (req.headers ?? {}))) headers['content-type'] = 'application/json';
+      const r = await s.started.app.inject({ method: req.method, url: req.url, headers, payload: req.payload });
+      assertGoodResponse(r, req);
+      return r;
+    };
+    const check = async (arb: fc.Arbitrary<Req>, numRuns: number) => {
+      const pre = await snapshot(s.started.db);
+      const out = await fc.check(fc.asyncProperty(arb, async (req) => void (await send(req))), { numRuns: runs(numRuns), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, maxSkipsPerRun: 100, endOnFailure: true });
+      cases += out.numRuns;
+      // A short report: counterexamples can be megabytes of generated text.
+      if (out.failed) assert.fail(`seed ${out.seed}, after ${out.numRuns} cases: ${String((out.errorInstance as Error)?.message ?? out.errorInstance).slice(0, 1500)}`);
+      assert.deepEqual(await snapshot(s.started.db), pre, 'stored data unchanged');
+    };
+
+    before(async () => {
+      s = await startTestServer(kind, { env: { ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'false', ATSGATE_BODY_LIMIT_BYTES: String(1024 * 1024), ATSGATE_ATTACHMENT_MAX_BYTES: String(64 * 1024) } });
+      const c = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO });
+      cand = c.body.data.results[0].id;
+      appl = c.body.data.results[0].applications[0].id;
+      // A real file token, to mutate.
+      await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data: 'JVBERi0=' } } });
+      const list = await s.call('GET', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO });
+      fileToken = new URL(list.body.data.results[0].data_url).pathname.split('/').pop()!;
+      before0 = await snapshot(s.started.db);
+    });
+    after(async () => {
+      // Nothing the fuzzer sent changed stored data, across all properties.
+      if (s) assert.deepEqual(await snapshot(s.started.db), before0);
+      await s?.close();
+    });
+
+    test('result links (candidate and application): mutated, random and malformed bodies', async () => {
+      const target = fc.oneof(
+        fc.constant(() => `/v1/ats/candidates/${cand}/result-links`),
+        fc.constant(() => `/v1/ats/applications/${appl}/result-links`),
+      );
+      const body = fc.oneof(
+        { weight: 6, arbitrary: badLink.map(jsonText) },
+        { weight: 2, arbitrary: randomJsonBody('url').map(jsonText) },
+        { weight: 1, arbitrary: invalidUtf8 },
+        { weight: 1, arbitrary: fc.string({ maxLength: 200 }).filter((t) => { try { JSON.parse(t); return false; } catch { return true; } }) },
+        { weight: 1, arbitrary: deep.map(jsonText) },
+      );
+      await check(fc.record({ target, body }).map(({ target, body }): Req => ({ method: 'POST', url: target(), payload: body })), 2000);
+    });
+
+    test('result links with valid bodies on records that do not exist (ids: traversal, NUL, huge, unicode)', async () => {
+      const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 30 })).filter((x) => x !== cand && x !== appl && x.length > 0);
+      const arb = fc.record({ id, body: validLink, model: fc.constantFrom('candidates', 'applications') }).map(({ id, body, model }): Req => ({ method: 'POST', url: `/v1/ats/${model}/${enc(id)}/result-links`, payload: jsonText(body) }));
+      await check(arb, 1000);
+    });
+
+    test('candidate attachments POST: invalid base64, traversal names, bad content types, private data_urls', async () => {
+      const body = fc.oneof({ weight: 6, arbitrary: badAttachment.map(jsonText) }, { weight: 1, arbitrary: randomJsonBody('attachment').map(jsonText) }, { weight: 1, arbitrary: invalidUtf8 });
+      await check(body.map((payload): Req => ({ method: 'POST', url: `/v1/ats/candidates/${cand}/attachments`, payload })), 2000);
+    });
+
+    test('wrong content types, stray encodings and non-JSON bodies on every write', async () => {
+      const arb = fc
+        .record({
+          url: fc.constantFrom(`/v1/ats/candidates/${cand}/result-links`, `/v1/ats/applications/${appl}/result-links`, `/v1/ats/candidates/${cand}/attachments`, '/v1/force-sync'),
+          ct: contentTypes,
+          body: fc.oneof(fc.string({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u))),
+        })
+        // An empty (or blank) body is a valid force-sync, whatever its type: not what this property is about.
+        .filter(({ url, body }) => url !== '/v1/force-sync' || (Buffer.from(body).toString('latin1').trim() !== '' && Buffer.from(body).toString('utf8').trim() !== ''))
+        .map(({ url, ct, body }): Req => ({ method: 'POST', url, headers: { 'content-type': ct }, payload: body }));
+      await check(arb, 800);
+    });
+
+    test('list endpoints: random query strings are a 200 or a named 400, never a 500', async () => {
+      const keys = fc.constantFrom('cursor', 'page_size', 'updated_after', 'include_deleted', 'ignore_unsupported_filters', 'ids', 'remote_ids', 'email', 'job_ids', 'first_name', 'last_name', 'outcomes', 'outcome', 'job_remote_ids', 'current_stage_ids', 'remote_created_after', 'statuses', 'job_codes', 'name_contains', 'employment_types', 'visibilities', 'post_url', 'unknown', '__proto__', 'constructor');
+      const values = fc.oneof(
+        nasty,
+        fc.constantFrom('0', '-1', '251', '1e3', '99999999', 'true', 'TRUE', '2024-02-30', '0000-01-01', '9999-12-31T23:59:59+14:00', '2024-01-01T00:00:00.000Z', 'PENDING,HIRED', 'eyJzIjoxfQ', 'MWU0MDA', 'NaN'),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+      );
+      // Small pages unless the case sets page_size: serialising 100 records per case would dominate the run.
+      const query = fc.array(fc.tuple(keys, values, fc.boolean()), { maxLength: 6 }).map((pairs) =>
+        [...pairs.map(([k, v, raw]) => `${k}=${raw ? v.replace(/[#&\s]/g, '') : enc(v)}`), ...(pairs.some(([k]) => k === 'page_size') ? [] : ['page_size=2'])].join('&'),
+      );
+      const arb = fc.record({ model: fc.constantFrom('jobs', 'candidates', 'applications'), query }).map(({ model, query }): Req => ({ method: 'GET', url: `/v1/ats/${model}?${query}`, mayPass: true }));
+      await check(arb, 2000);
+    });
+
+    test('general endpoints: check-api-key, integrations get/delete, force-sync, logs, files, tools, attachments GET, unknown paths', async () => {
+      const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.length > 0 && x !== DEMO);
+      const token = fc.oneof(
+        fc.string({ maxLength: 100 }),
+        fc.integer({ min: 0, max: fileToken.length - 1 }).chain((i) => fc.constantFrom('A', 'B', '.', '_').map((ch) => fileToken.slice(0, i) + ch + fileToken.slice(i + 1))).filter((t) => t !== fileToken),
+        fc.constant(Buffer.from(JSON.stringify({ i: DEMO, r: 'x', e: 9e15 })).toString('base64url') + '.forged'),
+      );
+      const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+      const arb: fc.Arbitrary<Req> = fc.oneof(
+        printable.map((k): Req => ({ method: 'GET', url: '/v1/check-api-key', headers: { authorization: `Bearer ${k}` } })),
+        fc.constantFrom('', 'Basic abc', 'Bearer', 'bearer  ', 'Token x', '\u0000omit').map((a): Req => ({ method: 'GET', url: '/v1/check-api-key', headers: { authorization: a } })),
+        id.map((i): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}` })),
+        id.map((i): Req => ({ method: 'DELETE', url: `/v1/integrations/${enc(i)}`, payload: '{}' })),
+        fc.tuple(id, anyJson).map(([i, b]): Req => ({ method: 'POST', url: '/v1/force-sync', headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` }, payload: jsonText(b) })),
+        fc.oneof(wrongType, fc.record({ type: fc.oneof(fc.string(), wrongType) })).filter((b: any) => b !== null && !(typeof b === 'object' && !Array.isArray(b) && (b.type === undefined || b.type === 'FULL' || b.type === 'DELTA'))).map((b): Req => ({ method: 'POST', url: '/v1/force-sync', payload: jsonText(b) })),
+        id.map((i): Req => ({ method: 'GET', url: `/v1/logs/${enc(i)}`, mayPass: false })),
+        fc.record({ integration_id: nasty, outcome: fc.constantFrom('PENDING', 'x', ''), limit: fc.constantFrom('1', '0', '999', '-1', 'a', '1000'), before: fc.oneof(nasty, fc.constantFrom('2024-01-01', '0000-01-01', 'garbage', '2024-13-45T99:99')) }, { requiredKeys: [] }).map(
+          (q): Req => ({ method: 'GET', url: `/v1/logs?${Object.entries(q).map(([k, v]) => `${k}=${enc(v as string)}`).join('&')}`, mayPass: true }),
+        ),
+        token.map((t): Req => ({ method: 'GET', url: `/v1/files/${enc(t)}`, headers: { authorization: '\u0000omit' } })),
+        nasty.map((c): Req => ({ method: 'GET', url: `/v1/tools/${enc(c)}`, mayPass: c === 'ats' || c === 'hris' || c === 'assessment' || c === 'lms' })),
+        nasty.map((f): Req => ({ method: 'GET', url: `/v1/assets/tools/${enc(f)}`, headers: { authorization: '\u0000omit' }, mayPass: false })),
+        id.map((i): Req => ({ method: 'GET', url: `/v1/ats/candidates/${enc(i)}/attachments` })),
+        fc.tuple(fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), fc.array(fc.oneof(nasty, fc.constantFrom('ats', 'v1', '..', '%2e%2e', 'candidates')), { minLength: 1, maxLength: 4 })).map(
+          ([m, segs]): Req => ({ method: m, url: `/v1/${segs.map(enc).join('/')}`, mayPass: m === 'GET' }),
+        ),
+        fc.tuple(id, fc.constantFrom('/v1/ats/jobs', `/v1/ats/candidates/${cand}/result-links`)).map(([i, url]): Req => ({ method: url.endsWith('links') ? 'POST' : 'GET', url, headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` }, payload: url.endsWith('links') ? '{"label":"L","url":"https://x.example"}' : undefined })),
+        fc.integer({ min: 2049, max: 6000 }).map((n): Req => ({ method: 'GET', url: `/v1/integrations/${'x'.repeat(n)}` })),
+        fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF').map((b): Req => ({ method: 'GET', url: `/v1/files/${b}` })),
+      );
+      await check(arb, 2200);
+    });
+
+    test('the fuzz found nothing to write: no sandbox object, record or integration changed', async () => {
+      assert.deepEqual(await snapshot(s.started.db), before0);
+      assert.ok(cases >= runs(10_000) * 0.99, `ran ${cases} cases`);
+      console.log(`fuzz on ${kind}: ${cases} cases`);
+    });
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Tenancy: an API key belongs to one account and sees only that account's integrations. On
+ * every endpoint that names an integration (path or X-Integration-Id), another account's
+ * integration answers exactly like one that does not exist — same status, code, title and
+ * message (with the id swapped) — so a key cannot even learn that an id exists elsewhere.
+ * Revoking a key takes effect on the very next request.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { databaseKinds } from '../support/databases.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { createApiKey, revokeApiKey } from '../../src/store/keys.ts';
+
+const DEMO = 'sandbox:demo';
+const MISSING = 'sandbox:NoSuchIntegration0000000';
+
+interface Probe { name: string; method: string; path: (id: string) => string; header?: boolean; body?: unknown }
+
+for (const kind of databaseKinds()) {
+  describe(`tenancy on ${kind}`, () => {
+    let s: TestServer;
+    let otherKey: string;
+    let cand: string;
+    let appl: string;
+    let logId: string;
+
+    before(async () => {
+      s = await startTestServer(kind);
+      otherKey = (await createApiKey(s.started.db, 'other-account', 'other')).key;
+      const c = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO });
+      cand = c.body.data.results[0].id;
+      appl = c.body.data.results[0].applications[0].id;
+      const failed = await s.call('POST', '/v1/ats/candidates/unknown/result-links', { integrationId: DEMO, body: { label: 'L', url: 'https://x.example' } });
+      logId = new URL(failed.body.error.log_url).pathname.split('/').pop()!;
+    });
+    after(() => s?.close());
+
+    const asOther = (method: string, path: string, o: { integrationId?: string; body?: unknown } = {}) =>
+      s.call(method, path, { ...o, headers: { authorization: `Bearer ${otherKey}` } });
+
+    test('every integration-scoped endpoint answers for a foreign integration exactly as for a missing one', async () => {
+      const probes: Probe[] = [
+        { name: 'integration details', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}` },
+        { name: 'delete integration', method: 'DELETE', path: (id) => `/v1/integrations/${encodeURIComponent(id)}`, body: {} },
+        { name: 'relink', method: 'POST', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/relink`, body: {} },
+        { name: 'force-sync', method: 'POST', path: () => '/v1/force-sync', header: true, body: { type: 'FULL' } },
+        { name: 'jobs', method: 'GET', path: () => '/v1/ats/jobs', header: true },
+        { name: 'candidates', method: 'GET', path: () => '/v1/ats/candidates', header: true },
+        { name: 'applications', method: 'GET', path: () => '/v1/ats/applications', header: true },
+        { name: 'candidate attachments', method: 'GET', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true },
+        { name: 'candidate result link', method: 'POST', path: () => `/v1/ats/candidates/${cand}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
+        { name: 'application result link', method: 'POST', path: () => `/v1/ats/applications/${appl}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
+        { name: 'add attachment', method: 'POST', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } } },
+      ];
+      for (const p of probes) {
+        const foreign = await asOther(p.method, p.path(DEMO), { integrationId: p.header ? DEMO : undefined, body: p.body });
+        const missing = await asOther(p.method, p.path(MISSING), { integrationId: p.header ? MISSING : undefined, body: p.body });
+        assert.equal(foreign.status, 404, `${p.name}: ${JSON.stringify(foreign.body)}`);
+        assert.equal(foreign.body.error.code, 'PLATFORM.INTEGRATION_NOT_FOUND', p.name);
+        assert.equal(foreign.status, missing.status, p.name);
+        assert.deepEqual(
+          { ...foreign.body, error: { ...foreign.body.error, message: foreign.body.error.message.replaceAll(DEMO, '<id>') } },
+          { ...missing.body, error: { ...missing.body.error, message: missing.body.error.message.replaceAll(MISSING, '<id>') } },
+          `${p.name}: indistinguishable from a missing integration`,
+        );
+        // The owner still sees it (the probe really named an existing integration).
+      }
+      const owner = await s.call('GET', `/v1/integrations/${DEMO}`);
+      assert.equal(owner.status, 200);
+      assert.equal(owner.body.data.id, DEMO, 'the foreign delete did not delete it');
+    });
+
+    test('logs and key checks are scoped to the caller\'s account', async () => {
+      const mine = await s.call('GET', `/v1/logs/${logId}`);
+      assert.equal(mine.status, 200);
+      const foreign = await asOther('GET', `/v1/logs/${logId}`);
+      const missing = await asOther('GET', '/v1/logs/NoSuchLog000000000000000');
+      assert.equal(foreign.status, 404);
+      assert.equal(foreign.status, missing.status);
+      assert.equal(foreign.body.error.code, missing.body.error.code);
+      assert.equal(foreign.body.error.message.replace(logId, '<id>'), missing.body.error.message.replace('NoSuchLog000000000000000', '<id>'));
+      const list = await asOther('GET', `/v1/logs?integration_id=${encodeURIComponent(DEMO)}`);
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.data.results, [], "no entry of another account's integration");
+      const whoami = await asOther('GET', '/v1/check-api-key');
+      assert.equal(whoami.body.data.environment_id, 'other-account');
+    });
+
+    test('a revoked key fails on the very next request, everywhere', async () => {
+      const k = await createApiKey(s.started.db, 'default', 'to-revoke');
+      const as = (path: string) => s.call('GET', path, { integrationId: DEMO, headers: { authorization: `Bearer ${k.key}` } });
+      assert.equal((await as('/v1/ats/jobs?page_size=1')).status, 200);
+      assert.equal((await as('/v1/check-api-key')).status, 200);
+      assert.equal(await revokeApiKey(s.started.db, k.id), true);
+      for (const path of ['/v1/ats/jobs?page_size=1', '/v1/check-api-key', `/v1/integrations/${DEMO}`, '/v1/logs']) {
+        const r = await as(path);
+        assert.equal(r.status, 401, path);
+        assert.equal(r.body.error.code, 'PLATFORM.AUTHENTICATION_INVALID', path);
+        assert.match(r.body.error.message, /invalid or has been revoked/);
+      }
+    });
+  });
+}
