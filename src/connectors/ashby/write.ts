@@ -17,6 +17,7 @@ import type {
 } from '../types.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
 import { fetchCandidate, type AshbyFileHandle } from './read.ts';
+import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 const TOOL = 'Ashby';
 
@@ -271,22 +272,3 @@ export async function listCandidateAttachments(ctx: AshbyContext, candidate: Can
   return { attachments, warnings: [] };
 }
 
-/** Ashby's file handles carry no MIME type; derive it from the extension. */
-const MIME: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  odt: 'application/vnd.oasis.opendocument.text',
-  rtf: 'application/rtf',
-  txt: 'text/plain',
-  html: 'text/html',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  zip: 'application/zip',
-};
-
-function contentTypeOf(fileName: string): string {
-  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
-  return MIME[ext] ?? 'application/octet-stream';
-}

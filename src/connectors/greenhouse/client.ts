@@ -98,7 +98,7 @@ async function mintToken(ctx: GreenhouseContext, sub: string, fromRequest: boole
     }
     throw new AtsgateError(
       'INTEGRATION.AUTHENTICATION_INVALID',
-      `Greenhouse's token endpoint refused the Harvest v3 credentials (HTTP ${res.status}): ${why}. ` +
+      `Greenhouse's token endpoint refused the Harvest v3 credentials (HTTP ${res.status}): ${why.replace(/\.+$/, '')}. ` +
         'Check the Client ID and Client Secret of the "Harvest V3 (OAuth)" credential' + (sub ? ` and that user ${sub} exists` : '') + '.',
     );
   }

@@ -13,6 +13,7 @@ import type {
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
 import type { V3Application } from './read.ts';
+import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 type Kind = 'candidate' | 'application';
 interface Target { kind: Kind; id: string }
@@ -248,22 +249,4 @@ export async function listCandidateAttachments(ctx: GreenhouseContext, candidate
   return { attachments, warnings: [] };
 }
 
-const EXTENSION_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  txt: 'text/plain',
-  rtf: 'application/rtf',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  html: 'text/html',
-  zip: 'application/zip',
-};
-
-/** Attachment listings carry no MIME type; the extension is the best evidence we have. */
-function contentTypeOf(filename: string): string {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(filename ?? '')?.[1]?.toLowerCase() ?? '';
-  return EXTENSION_TYPES[ext] ?? 'application/octet-stream';
-}
 

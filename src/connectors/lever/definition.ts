@@ -39,8 +39,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
   ],
   defaultBaseUrl: 'https://api.lever.co/v1',
-  // Lever: token bucket per API key, 10 requests/s steady (bursts to 20 tolerated). We stay at the steady rate.
-  rateLimit: { requests: 10, perMs: 1000 },
+  // Lever: token bucket per API key, 10 requests/s steady (bursts to 20 tolerated). We stay at the steady rate,
+  // counted over 1.1 s: Lever counts arrivals, not our send times, and a request delayed on the
+  // way must not land in the same second as the tenth after it.
+  rateLimit: { requests: 10, perMs: 1_100 },
   capabilities: {
     resultLinks: {
       candidate: 'native',

@@ -16,6 +16,7 @@ import type {
 } from '../types.ts';
 import { leverAll, leverClient, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
 import { contactOpportunities } from './read.ts';
+import { contentTypeFromName } from '../helpers/files.ts';
 
 const TOOL = 'Lever';
 
@@ -136,16 +137,6 @@ export async function addCandidateAttachment(ctx: LeverContext, candidate: Candi
   return { warnings };
 }
 
-const MIME: Record<string, string> = {
-  pdf: 'application/pdf', doc: 'application/msword', txt: 'text/plain', rtf: 'application/rtf', html: 'text/html',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  odt: 'application/vnd.oasis.opendocument.text', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif',
-};
-
-function contentType(ext: string | null | undefined, name: string): string {
-  const e = (ext || name.split('.').pop() || '').toLowerCase().replace(/^\./, '');
-  return MIME[e] ?? 'application/octet-stream';
-}
 
 /** `ref` handed to ctx.signedFileUrl: which download endpoint serves the bytes. */
 type FileRef = { kind: 'files' | 'resumes'; opportunityId: string; id: string; name: string; ext: string | null };
@@ -169,7 +160,7 @@ export async function listCandidateAttachments(ctx: LeverContext, candidate: Can
       application_remote_id: r.opportunityId,
       type,
       file_name: r.name,
-      content_type: contentType(r.ext, r.name),
+      content_type: contentTypeFromName(r.ext || r.name),
       // Lever's downloadUrl needs the API key, so callers get an atsgate-signed URL instead.
       data_url: ctx.signedFileUrl(encodeRef(r)),
       remote_created_at: typeof uploadedAt === 'number' ? new Date(uploadedAt) : null,
@@ -201,5 +192,5 @@ export async function downloadAttachment(ctx: LeverContext, ref: string): Promis
     responseType: 'buffer',
     notFound: `${r.kind === 'resumes' ? 'resume' : 'file'} ${r.id}`,
   });
-  return { content_type: res.headers['content-type']?.split(';')[0] || contentType(r.ext, r.name), file_name: r.name, data: res.data };
+  return { content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(r.ext || r.name), file_name: r.name, data: res.data };
 }

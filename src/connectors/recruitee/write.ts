@@ -15,6 +15,7 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, R
 import { recruiteeClient, type RecruiteeContext } from './client.ts';
 import { definition } from './definition.ts';
 import { fetchCandidate, type RecruiteeCandidate, type RecruiteeField } from './read.ts';
+import { contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 
 const TOOL = definition.label;
 
@@ -240,20 +241,3 @@ function fileNameFromUrl(url: string, fallback: string): string {
   }
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  txt: 'text/plain',
-  rtf: 'application/rtf',
-  odt: 'application/vnd.oasis.opendocument.text',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  html: 'text/html',
-};
-
-function contentTypeFor(name: string): string {
-  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
-}

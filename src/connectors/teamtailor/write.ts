@@ -10,6 +10,7 @@ import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import { contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import {
   Included,
   relId,
@@ -343,24 +344,6 @@ async function fetchSignedFile(ctx: TeamtailorContext, url: unknown, what: strin
 
 const unknownFile = (ref: string) => new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor file "${ref}" was not found or has expired.`, { status: 404 });
 
-const CONTENT_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  txt: 'text/plain',
-  rtf: 'application/rtf',
-  odt: 'application/vnd.oasis.opendocument.text',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  html: 'text/html',
-  zip: 'application/zip',
-};
-
-function contentTypeFor(fileName: string): string {
-  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
-}
 
 /** Only remote_fields.teamtailor applies here; say so for any sent for another ATS. */
 function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {

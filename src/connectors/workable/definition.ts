@@ -69,8 +69,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
   ],
   defaultBaseUrl: PRODUCTION_BASE_URL,
-  // Documented: account tokens get 10 requests per 10-second interval (429 beyond).
-  rateLimit: { requests: 10, perMs: 10_000 },
+  // Documented: account tokens get 10 requests per 10-second interval (429 beyond). Counted over
+  // 11 s: Workable counts arrivals in its intervals, and a request delayed on the way must not
+  // share an interval with the tenth one after it.
+  rateLimit: { requests: 10, perMs: 11_000 },
   capabilities: {
     resultLinks: {
       candidate: 'note',

@@ -24,6 +24,7 @@ import type {
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import type { WkCustomAttribute, WkFile, WkMember } from './read.ts';
+import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 const TOOL = 'Workable';
 const candidatePath = (id: string) => `candidates/${encodeURIComponent(id)}`;
@@ -196,22 +197,6 @@ export async function addCandidateAttachment(ctx: WorkableContext, candidate: Ca
 
 const KIND_TYPES: Record<string, AttachmentType> = { resume: 'CV', cv: 'CV', cover_letter: 'COVER_LETTER' };
 
-const CONTENT_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  odt: 'application/vnd.oasis.opendocument.text',
-  rtf: 'application/rtf',
-  txt: 'text/plain',
-  html: 'text/html',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  zip: 'application/zip',
-};
-
-const contentTypeOf = (name: string) => CONTENT_TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
 export async function listCandidateAttachments(ctx: WorkableContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const http = workableClient(ctx);
