@@ -21,6 +21,25 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo sandbox integration on first start (embedded default with ATSGATE_API_KEY). */
   seedDemo: boolean;
+  /** The connect page offers an "API base URL" field (tests, proxies). Off: end users cannot aim the server at arbitrary hosts. */
+  connectAllowBaseUrl: boolean;
+  /** Minutes between periodic syncs of each integration (delta where the ATS supports it); 0 turns them off. */
+  syncIntervalMinutes: number;
+  /** Minutes between periodic full syncs (they also catch upstream deletions). */
+  fullSyncIntervalMinutes: number;
+  /** A running sync that has not shown a heartbeat for this long is taken as dead and re-run. */
+  syncLeaseSeconds: number;
+  /** Background jobs (syncs) one process runs at once, on the PostgreSQL job engine. */
+  jobConcurrency: number;
+  /** Bearer token that may read GET /metrics besides API keys (for a Prometheus scraper). */
+  metricsToken: string | null;
+  /** How long an Idempotency-Key's stored response is replayed (hours). */
+  idempotencyTtlHours: number;
+  /** How long a process holds a claimed write (idempotency key, outbox row) without renewing it. */
+  writeLeaseSeconds: number;
+  /** Where signed webhook notifications of asynchronous writes go (with webhookSecret), or null. */
+  webhookUrl: string | null;
+  webhookSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +88,15 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of fatal, error, warn, info, debug, trace, silent.`);
   }
 
+  const metricsToken = env.ATSGATE_METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) problems.push('ATSGATE_METRICS_TOKEN must be at least 16 characters long.');
+
+  const webhookUrl = env.ATSGATE_WEBHOOK_URL || null;
+  const webhookSecret = env.ATSGATE_WEBHOOK_SECRET || null;
+  if (webhookUrl && !/^https?:\/\/[^/]+/.test(webhookUrl)) problems.push('ATSGATE_WEBHOOK_URL must be an http(s) URL.');
+  if (webhookUrl && !webhookSecret) problems.push('ATSGATE_WEBHOOK_SECRET is required with ATSGATE_WEBHOOK_URL (webhooks are always signed).');
+  if (webhookSecret !== null && webhookSecret.length < 16) problems.push('ATSGATE_WEBHOOK_SECRET must be at least 16 characters long.');
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -83,6 +111,17 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateDownloads: bool('ATSGATE_ALLOW_PRIVATE_DOWNLOADS', false),
     logLevel,
     seedDemo: bool('ATSGATE_SEED_DEMO', true),
+    connectAllowBaseUrl: bool('ATSGATE_CONNECT_ALLOW_BASE_URL', false),
+    // Kombo's defaults: a delta sync every 3 hours, a full one every 10.
+    syncIntervalMinutes: int('ATSGATE_SYNC_INTERVAL_MINUTES', 180, 0, 7 * 24 * 60),
+    fullSyncIntervalMinutes: int('ATSGATE_FULL_SYNC_INTERVAL_MINUTES', 600, 1, 30 * 24 * 60),
+    syncLeaseSeconds: int('ATSGATE_SYNC_LEASE_SECONDS', 60, 2, 3600),
+    jobConcurrency: int('ATSGATE_JOB_CONCURRENCY', 4, 1, 100),
+    metricsToken,
+    idempotencyTtlHours: int('ATSGATE_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
+    writeLeaseSeconds: int('ATSGATE_WRITE_LEASE_SECONDS', 60, 2, 3600),
+    webhookUrl,
+    webhookSecret,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.ts';
 import { AtsgateError } from '../errors.ts';
 import { sendError } from './envelope.ts';
-import { describeValidation } from './validation.ts';
+import { describeValidation, unstorableInput } from './validation.ts';
 import { authenticate } from '../store/keys.ts';
 import { getIntegration, type IntegrationWithSecrets } from '../store/integrations.ts';
 import { atsReadRoutes } from './routes/ats-reads.ts';
@@ -18,6 +18,10 @@ import { logRoutes } from './routes/logs.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { toolRoutes } from './routes/tools.ts';
+import { connectRoutes } from './routes/connect.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +34,7 @@ declare module 'fastify' {
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
 /** Paths that do not take an API key. */
-const PUBLIC = [/^\/health\//, /^\/v1\/files\//, /^\/v1\/assets\//];
+export const PUBLIC = [/^\/health\//, /^\/v1\/files\//, /^\/v1\/assets\//, /^\/dashboard(\/|\?|$)/, /^\/docs(\/|\?|$)/, /^\/v1\/openapi\.json(\?|$)/, /^\/connect\//, /^\/metrics(\?|$)/];
 
 export function baseUrlOf(rt: Runtime, req: FastifyRequest): string {
   return rt.config.publicUrl ?? `${req.protocol}://${req.host}`;
@@ -48,7 +52,13 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, strict: false } },
     trustProxy: true,
     // Signed file tokens are longer than fastify's default of 100 characters.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
+    // Router-level rejections (over-long path parameter, malformed %-escape) in the envelope too.
+    frameworkErrors: (err, req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const message = tooLong ? 'A path parameter is longer than 2048 characters.' : 'The URL is malformed (an invalid %-escape in the path).';
+      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', message, { status: tooLong ? 414 : 400 }), null);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('auth', null);
@@ -56,8 +66,15 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
 
   // DELETE /integrations/:id arrives with a JSON body `{}`; an empty JSON body is fine too.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
+  // Parsed from bytes with a strict decoder: invalid UTF-8 is refused, not silently turned into U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new AtsgateError('PLATFORM.INPUT_INVALID', 'Invalid request body: it is not valid UTF-8.'), undefined);
+    }
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
@@ -66,14 +83,28 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     }
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (PUBLIC.some((p) => p.test(req.url))) return;
     const header = req.headers.authorization ?? '';
     const m = /^bearer\s+(.+)$/i.exec(header);
+    // A person opening an error's log_url in a browser gets the dashboard's page for that log.
+    const logPage = /^\/v1\/logs\/([^/?#]+)$/.exec(req.url);
+    if (!m && logPage && req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
+      return reply.redirect(`/dashboard/logs/${logPage[1]}`, 303);
+    }
     if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing API key: send "Authorization: Bearer <api key>".');
     const auth = await authenticate(rt.db, m[1].trim());
     if (!auth) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
     req.auth = auth;
+  });
+
+  // Input PostgreSQL cannot store (NUL, lone surrogates, absurd nesting) is refused before any handler.
+  app.addHook('preValidation', async (req) => {
+    const parts: [unknown, string][] = [[req.params, 'path parameter'], [req.query, 'query parameter'], [req.headers['x-integration-id'], 'X-Integration-Id header'], [req.body, 'request body']];
+    for (const [value, where] of parts) {
+      const problem = unstorableInput(value, where);
+      if (problem) throw new AtsgateError('PLATFORM.INPUT_INVALID', problem);
+    }
   });
 
   app.setErrorHandler((err: any, req, reply) => {
@@ -95,9 +126,11 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
   });
 
   app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0]}.`, { status: 404 }), null),
+    sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, { status: 404 }), null),
   );
 
+  await app.register(docsRoutes(rt)); // first: its onRoute hook records the routes below for /v1/openapi.json
+  await app.register(metricsRoutes(rt)); // root-level hooks: request metrics and log bindings
   await app.register(healthRoutes(rt));
   await app.register(fileRoutes(rt), { prefix: '/v1' });
   await app.register(generalRoutes(rt), { prefix: '/v1' });
@@ -105,6 +138,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
   await app.register(logRoutes(rt), { prefix: '/v1' });
   await app.register(atsReadRoutes(rt), { prefix: '/v1/ats' });
   await app.register(atsWriteRoutes(rt), { prefix: '/v1/ats' });
+  await app.register(dashboardRoutes(rt), { prefix: '/dashboard' });
+  await app.register(connectRoutes(rt));
   return app;
 }
 

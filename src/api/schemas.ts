@@ -94,6 +94,8 @@ export const ListQuery = Type.Object({
   current_stage_ids: Type.Optional(CSV),
   remote_created_after: Type.Optional(Type.String({ pattern: DATE_TIME })),
   statuses: Type.Optional(CSV),
+  /** Deprecated by Kombo in favour of `statuses`; still honoured. */
+  status: Type.Optional(Type.String({ maxLength: 20 })),
   job_codes: Type.Optional(CSV),
   name_contains: Type.Optional(Type.String({ maxLength: 200 })),
   employment_types: Type.Optional(CSV),

@@ -23,15 +23,18 @@ export class SlidingWindowLimiter implements RateLimiter {
     if (!w) this.windows.set(key, (w = { sent: [], queue: Promise.resolve() }));
     const win = w;
     // Waiters queue in order, so a burst is spread out rather than stampeding.
+    // Requests admitted a window apart can still arrive closer together (a busy event loop,
+    // network jitter), so the window we enforce is a little longer than the vendor's.
+    const windowMs = spec.perMs + Math.max(50, Math.round(spec.perMs * 0.05));
     const turn = win.queue.then(async () => {
       for (;;) {
         const now = Date.now();
-        while (win.sent.length && now - win.sent[0] >= spec.perMs) win.sent.shift();
+        while (win.sent.length && now - win.sent[0] >= windowMs) win.sent.shift();
         if (win.sent.length < spec.requests) {
           win.sent.push(now);
           return;
         }
-        await sleep(spec.perMs - (now - win.sent[0]) + 1, signal);
+        await sleep(windowMs - (now - win.sent[0]) + 1, signal);
       }
     });
     win.queue = turn.catch(() => undefined);

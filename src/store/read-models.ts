@@ -27,6 +27,9 @@ export interface ListQuery {
   statuses?: string[];
   job_codes?: string[];
   name_contains?: string;
+  employment_types?: string[];
+  visibilities?: string[];
+  post_url?: string;
 }
 
 export interface Page<T> { next: string | null; results: T[] }
@@ -92,6 +95,9 @@ export async function listJobs(db: Queryable, integrationId: string, q: ListQuer
   if (q.job_codes?.length) w.add((p) => `jobs.job_code = ANY(${p(q.job_codes)}::text[])`);
   if (q.name_contains) w.add((p) => `jobs.name ILIKE ${p('%' + q.name_contains!.replace(/[\\%_]/g, '\\$&') + '%')}`);
   if (q.remote_created_after) w.add((p) => `jobs.remote_created_at >= ${p(q.remote_created_after)}::timestamptz`);
+  if (q.employment_types?.length) w.add((p) => `jobs.data->>'employment_type' = ANY(${p(q.employment_types)}::text[])`);
+  if (q.visibilities?.length) w.add((p) => `jobs.data->>'visibility' = ANY(${p(q.visibilities)}::text[])`);
+  if (q.post_url) w.add((p) => `jobs.data->>'post_url' = ${p(q.post_url)}`);
   const { rows, next } = await page<Row>(db, 'jobs', w, q.page_size);
   return { next, results: rows.map((r) => ({ id: r.id, ...r.data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at) })) };
 }

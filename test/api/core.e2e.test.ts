@@ -121,6 +121,10 @@ for (const kind of databaseKinds()) {
       const jobId = c1.applications[0].job.id;
       const byJob = await allCandidates(kombo, { job_ids: [jobId] });
       assert.ok(byJob.length > 0 && byJob.every((c) => c.applications.some((a: any) => a.job?.id === jobId)));
+      const partTime = (await kombo.ats.getJobs({ employment_types: ['PART_TIME'] })).result.data.results;
+      assert.deepEqual(partTime.map((j) => j.name), ['Data Analyst']);
+      assert.equal((await kombo.ats.getJobs({ statuses: ['CLOSED'], visibilities: ['PUBLIC'] })).result.data.results.length, 1);
+      assert.equal((await kombo.ats.getJobs({ visibilities: ['INTERNAL'] })).result.data.results.length, 0);
       const declined = (await kombo.ats.getApplications({ outcomes: ['DECLINED'], page_size: 250 })).result.data.results;
       assert.ok(declined.length > 0 && declined.every((a) => a.outcome === 'DECLINED'));
     });
@@ -266,6 +270,10 @@ for (const kind of databaseKinds()) {
       assert.equal(log.body.data.outcome, 'ERROR');
       assert.equal(log.body.data.error.code, 'PLATFORM.INPUT_INVALID');
       assert.equal(log.body.data.request.label, 'L');
+      // A person opening the same log_url in a browser is sent to the dashboard's page for it.
+      const human = await fetch(err.body.error.log_url, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      assert.equal(human.status, 303);
+      assert.equal(human.headers.get('location'), `/dashboard/logs/${log.body.data.id}`);
     });
 
     test('integration details, tools, force-sync and upstream deletions', async () => {

@@ -11,6 +11,8 @@ import { inputInvalid } from '../../errors.ts';
 
 const csv = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+
 function toStoreQuery(q: ListQueryString): StoreQuery {
   const pageSize = q.page_size === undefined ? 100 : Number(q.page_size);
   if (pageSize < 1 || pageSize > LIMITS.pageSize) throw inputInvalid(`Invalid query parameter: "page_size" must be from 1 to ${LIMITS.pageSize}.`);
@@ -18,6 +20,8 @@ function toStoreQuery(q: ListQueryString): StoreQuery {
   for (const o of outcomes ?? []) if (!['PENDING', 'HIRED', 'DECLINED'].includes(o)) throw inputInvalid(`Invalid query parameter: "outcomes" must be a comma-separated list of PENDING, HIRED, DECLINED (got "${o.slice(0, 40)}").`);
   for (const [name, v] of [['updated_after', q.updated_after], ['remote_created_after', q.remote_created_after]] as const) {
     if (v !== undefined && Number.isNaN(Date.parse(v))) throw inputInvalid(`Invalid query parameter: "${name}" is not a valid date-time.`);
+    // PostgreSQL has no year 0; "0000-01-01" passed the pattern and failed in the database.
+    if (v !== undefined && Date.parse(v) < EARLIEST) throw inputInvalid(`Invalid query parameter: "${name}" must be on or after 0001-01-01.`);
   }
   return {
     cursor: q.cursor || undefined,
@@ -34,9 +38,12 @@ function toStoreQuery(q: ListQueryString): StoreQuery {
     job_remote_ids: csv(q.job_remote_ids),
     current_stage_ids: csv(q.current_stage_ids),
     remote_created_after: q.remote_created_after ? new Date(q.remote_created_after).toISOString() : undefined,
-    statuses: csv(q.statuses),
+    statuses: csv(q.statuses) ?? (q.status ? [q.status] : undefined),
     job_codes: csv(q.job_codes),
     name_contains: q.name_contains,
+    employment_types: csv(q.employment_types),
+    visibilities: csv(q.visibilities),
+    post_url: q.post_url,
   };
 }
 
