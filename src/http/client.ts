@@ -59,6 +59,9 @@ export interface CallRecorder {
   record(call: OutboundCall): void;
 }
 
+/** Process-wide observers of every outbound attempt (src/metrics); they must not throw. */
+export const callObservers = new Set<(call: OutboundCall, tool: string) => void>();
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   maxAttempts: number;
@@ -203,6 +206,7 @@ export class HttpClient {
     } finally {
       call.duration_ms = Math.round(performance.now() - started);
       this.opts.recorder?.record(call);
+      for (const observe of callObservers) observe(call, this.opts.tool);
     }
   }
 

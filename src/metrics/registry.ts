@@ -1,0 +1,107 @@
+/**
+ * The Prometheus metrics of one Runtime. Each Runtime gets its own prom-client Registry (not
+ * the library's global default) so that several servers in one process (tests, the bench)
+ * never collide on metric names.
+ *
+ * What is counted where:
+ *  - inbound HTTP requests: a fastify onResponse hook (src/metrics/plugin.ts), labelled by the
+ *    route PATTERN (`/v1/ats/candidates/:candidate_id/result-links`), never the raw URL, so the
+ *    label set stays bounded and no id or token in a URL reaches the scrape;
+ *  - outbound calls to the ATSs: the process-wide observer in src/http/client.ts;
+ *  - sync durations: the observer in src/metrics/observers.ts, called by src/sync/run.ts;
+ *  - sync lag and queue depth: computed when scraped (from the database / the job engine), so
+ *    they are right even when another process ran the sync.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Runtime } from '../runtime.ts';
+import { callObservers, type OutboundCall } from '../http/client.ts';
+import { syncObservers, type SyncEnded } from './observers.ts';
+
+/** Request and vendor-call latencies: 2.5 ms (loopback) to 30 s (a vendor's timeout). */
+const LATENCY_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Syncs: a second (a small tenant's delta) to two hours (a very large full sync). */
+const SYNC_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route'>;
+  private readonly outboundCalls: Counter<'tool' | 'status'>;
+  private readonly outboundDuration: Histogram<'tool'>;
+  private readonly vendorRateLimited: Counter<'tool'>;
+  private readonly syncDuration: Histogram<'tool' | 'type' | 'state'>;
+  private readonly onCall = (call: OutboundCall, tool: string) => this.observeCall(call, tool);
+  private readonly onSync = (e: SyncEnded) => this.observeSync(e);
+
+  constructor(rt: Runtime) {
+    const registers = [this.registry];
+    this.httpRequests = new Counter({ name: 'atsgate_http_requests_total', help: 'HTTP requests served, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.httpDuration = new Histogram({ name: 'atsgate_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
+    this.outboundCalls = new Counter({ name: 'atsgate_ats_calls_total', help: 'Calls (attempts, retries included) to ATS APIs, by tool and HTTP status ("error" when no response came).', labelNames: ['tool', 'status'], registers });
+    this.outboundDuration = new Histogram({ name: 'atsgate_ats_call_duration_seconds', help: 'Duration of one call to an ATS API.', labelNames: ['tool'], buckets: LATENCY_BUCKETS, registers });
+    this.vendorRateLimited = new Counter({ name: 'atsgate_ats_rate_limited_total', help: 'HTTP 429 answers from ATS APIs (the client-side limiter should keep this near zero).', labelNames: ['tool'], registers });
+    this.syncDuration = new Histogram({ name: 'atsgate_sync_duration_seconds', help: 'Duration of syncs run by this process, by tool, type and final state.', labelNames: ['tool', 'type', 'state'], buckets: SYNC_BUCKETS, registers });
+
+    new Gauge({
+      name: 'atsgate_sync_lag_seconds',
+      help: 'Seconds since the last successful sync of each integration ended (absent before its first).',
+      labelNames: ['integration_id', 'tool'],
+      registers,
+      async collect() {
+        this.reset();
+        const { rows } = await rt.db.query<{ id: string; tool: string; lag: number }>(
+          `SELECT id, tool, extract(epoch FROM now() - last_sync_ended_at)::float8 AS lag
+             FROM integrations WHERE last_sync_ended_at IS NOT NULL`,
+        );
+        for (const r of rows) this.set({ integration_id: r.id, tool: r.tool }, Math.max(0, Number(r.lag)));
+      },
+    });
+    new Gauge({
+      name: 'atsgate_job_queue_depth',
+      help: 'Background jobs (syncs, deliveries) due and not yet running.',
+      registers,
+      async collect() {
+        const depth = await rt.jobs.depth?.();
+        if (depth !== undefined) this.set(depth);
+      },
+    });
+    callObservers.add(this.onCall);
+    syncObservers.add(this.onSync);
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, seconds);
+  }
+
+  private observeCall(call: OutboundCall, tool: string): void {
+    const status = call.status === null ? 'error' : String(call.status);
+    this.outboundCalls.inc({ tool, status });
+    this.outboundDuration.observe({ tool }, call.duration_ms / 1000);
+    if (call.status === 429) this.vendorRateLimited.inc({ tool });
+  }
+
+  private observeSync(e: SyncEnded): void {
+    this.syncDuration.observe({ tool: e.tool, type: e.type, state: e.state }, e.durationMs / 1000);
+  }
+
+  /** The scrape, in Prometheus text format. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** Stops listening to the process-wide observers (the server is closing). */
+  dispose(): void {
+    callObservers.delete(this.onCall);
+    syncObservers.delete(this.onSync);
+  }
+}
+
+const byRuntime = new WeakMap<Runtime, Metrics>();
+
+/** The metrics of a Runtime, created on first use. */
+export function metricsFor(rt: Runtime): Metrics {
+  let m = byRuntime.get(rt);
+  if (!m) byRuntime.set(rt, (m = new Metrics(rt)));
+  return m;
+}
