@@ -14,6 +14,8 @@ import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
 import { holdSyncLease } from '../jobs/sync-tasks.ts';
 import { syncEnded } from '../metrics/observers.ts';
+import { recordDataChanged } from '../webhooks/data-changed.ts';
+import { queueWebhook } from '../webhooks/deliver.ts';
 
 export interface SyncProgress { model: Model; read: number }
 export interface SyncStats { type: SyncType; read: Record<Model, number>; changed: Record<Model, number>; deleted: Record<Model, number>; duration_ms: number }
@@ -94,11 +96,13 @@ async function runSync(
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says
     // FINAL_SYNC_PENDING (the connect page polls exactly that).
-    await rt.db.tx(async (q) => {
+    const event = await rt.db.tx(async (q) => {
       await endSync(q, syncId, { stats: stats as unknown as Record<string, unknown> });
       await q.query('UPDATE integrations SET last_sync_ended_at = now() WHERE id = $1', [integrationId]);
       await setIntegrationState(q, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
+      return recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id }, stats);
     });
+    if (event) await queueWebhook(rt, event);
     syncEnded({ tool: connector.definition.id, type, state: 'SUCCEEDED', durationMs: stats.duration_ms });
     return stats;
   } catch (err) {

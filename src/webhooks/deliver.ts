@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime.ts';
 import type { Queryable } from '../store/db.ts';
 import { randomId } from '../ids.ts';
 import { claimWebhook, endAllWebhookLeases, insertWebhook, markWebhookFailed, markWebhookSent, openWebhooks } from './store.ts';
-import { SIGNATURE_HEADER, signWebhook } from './signature.ts';
+import { KOMBO_SIGNATURE_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
 
 export const WEBHOOK_TASK = 'deliver-webhook';
 const MAX_ATTEMPTS = 12;
@@ -50,6 +50,8 @@ async function sendOnce(rt: Runtime, id: string): Promise<void> {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'atsgate-webhooks',
         [SIGNATURE_HEADER]: signWebhook(rt.config.webhookSecret!, row.body),
+        // Kombo's header, same scheme, so receivers written for Kombo verify atsgate's events too.
+        [KOMBO_SIGNATURE_HEADER]: signWebhook(rt.config.webhookSecret!, row.body),
         'x-atsgate-event-id': row.id,
         'x-atsgate-event-type': row.event_type,
       },

@@ -6,6 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-atsgate-signature';
+/** Kombo's webhook signature header (base64url HMAC-SHA256 of the raw body, as far as is public). */
+export const KOMBO_SIGNATURE_HEADER = 'x-kombo-signature';
 
 export function signWebhook(secret: string, rawBody: string | Buffer): string {
   return createHmac('sha256', secret).update(rawBody).digest('base64url');

@@ -18,19 +18,11 @@ import { databaseKinds, freshPostgres } from '../support/databases.ts';
 import { startRecruiteeFake, type RecruiteeFake } from '../fakes/recruitee.ts';
 import type { FakeRequest, FakeResponse } from '../fakes/server.ts';
 import { INTERRUPTED_WARNING } from '../../src/writes/outbox.ts';
+import { eventually } from '../support/eventually.ts';
 
 const BIN = new URL('../../bin/atsgate.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
-async function eventually<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One atsgate server process; resolves once it prints its URL. */
 async function serve(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; kill9(): Promise<void> }> {
