@@ -12,7 +12,8 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import * as sdk from '@kombo-api/sdk/models';
@@ -21,6 +22,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { COMPONENTS, UI_PREFIXES, documented as inDocument, type RouteEntry } from '../../src/api/openapi.ts';
 import * as R from '../../src/api/responses.ts';
+import { SCREENSHOT_DIR } from '../support/screenshots.ts';
 
 const DEMO = 'sandbox:demo';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -484,8 +486,7 @@ describe('OpenAPI document and /docs', () => {
       await resultLinks.click();
       await page.locator('.opblock-body', { hasText: 'Request body' }).first().waitFor({ state: 'visible' });
       assert.match((await page.locator('.opblock-body').first().textContent()) ?? '', /custom_field_name_prefix/);
-      mkdirSync('docs/screenshots', { recursive: true });
-      await page.screenshot({ path: 'docs/screenshots/api-docs.png' });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'api-docs.png') });
       const foreign = requests.filter((u) => !u.startsWith(s.url) && !u.startsWith('data:'));
       assert.deepEqual(foreign, [], 'no request leaves the server');
       assert.deepEqual(errors, [], 'no script or CSP errors');

@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -21,8 +20,9 @@ import { launchBrowser } from '../support/browser.ts';
 import { startGreenhouseFake, type GreenhouseFake } from '../fakes/greenhouse.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { getIntegrationById } from '../../src/store/integrations.ts';
+import { SCREENSHOT_DIR } from '../support/screenshots.ts';
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+const SCREENSHOTS = SCREENSHOT_DIR;
 const EMBED = readFileSync(join(dirname(createRequire(import.meta.url).resolve('@kombo-api/connect/package.json')), 'dist/index.mjs'), 'utf8');
 
 /** The embedding app: its own origin, the official embed served from node_modules. */

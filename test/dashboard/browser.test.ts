@@ -14,9 +14,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startGreenhouseFake, type GreenhouseFake } from '../fakes/greenhouse.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
+import { SCREENSHOT_DIR } from '../support/screenshots.ts';
 
 const DEMO = 'sandbox:demo';
-const SHOTS = 'docs/screenshots';
+const SHOTS = SCREENSHOT_DIR;
 
 /** Presses Tab until the focused element matches, as a keyboard user would; fails if it never does. */
 async function tabTo(page: Page, matches: (el: { tag: string; text: string; href: string }) => boolean, what: string): Promise<void> {
