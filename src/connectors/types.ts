@@ -83,6 +83,12 @@ export interface ConnectorContext<C = Record<string, unknown>> {
   http(opts: VendorHttpOptions): HttpClient;
   /** An atsgate URL that serves `downloadAttachment(ref)` behind a signed, expiring token. */
   signedFileUrl(ref: string): string;
+  /**
+   * For vendors that take a file only as a URL they fetch: atsgate keeps the bytes (sealed, in
+   * its database, so any process can serve them) and returns a public signed URL that serves
+   * them until `ttlMs` passes.
+   */
+  publishFile(file: { data: Buffer; content_type: string; file_name: string }, ttlMs: number): Promise<string>;
   /** A small per-integration cache (OAuth tokens); lives as long as the process. */
   cache: Map<string, unknown>;
   /**

@@ -23,6 +23,7 @@ let fake: TeamtailorFake;
 let fileServer: Server;
 let fileServerUrl = '';
 let filesCtx: ConnectorContext<any> | null = null;
+let publishedFiles = new Map<string, { data: Buffer; content_type: string; file_name: string }>();
 
 /**
  * One context (and so one rate limiter and cache) per set of credentials, as in production where
@@ -38,6 +39,7 @@ function makeCtx(credentials: Record<string, unknown> = fake.credentials) {
     contexts.set(key, made);
   }
   filesCtx = made.ctx;
+  publishedFiles = made.published;
   return made;
 }
 
@@ -75,7 +77,8 @@ before(async () => {
   fileServer = createServer(async (req, res) => {
     try {
       const ref = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/files\//, ''));
-      const file = await connector.downloadAttachment!(filesCtx!, ref);
+      // Published files are served by atsgate's file route itself; the rest by the connector.
+      const file = publishedFiles.get(ref) ?? (await connector.downloadAttachment!(filesCtx!, ref));
       res.writeHead(200, { 'content-type': file.content_type });
       res.end(file.data);
     } catch {
@@ -352,7 +355,7 @@ describe('attachments', () => {
     const post = fake.server.calls('POST', '/v1/uploads').at(-1)!;
     assert.equal(post.json.data.type, 'uploads');
     assert.equal(post.json.data.attributes['file-name'], 'report.bin');
-    assert.match(post.json.data.attributes.url, new RegExp(`^${fileServerUrl}/files/staged%3A[0-9a-f-]{36}\\?token=signed$`));
+    assert.match(post.json.data.attributes.url, new RegExp(`^${fileServerUrl}/files/published%3A[0-9a-f-]{36}\\?token=signed$`));
     assert.deepEqual(post.json.data.relationships, { candidate: { data: { id: '5020', type: 'candidates' } } });
     // The signed URL never reaches the interaction log.
     const logged = calls.slice(callsBefore).filter((c) => c.method === 'POST' && c.url.endsWith('/uploads'));
@@ -381,7 +384,7 @@ describe('attachments', () => {
 
   test('an unknown file ref is PLATFORM.INPUT_INVALID', async () => {
     const { ctx } = makeCtx();
-    await rejects(connector.downloadAttachment!(ctx, 'staged:nope'), 'PLATFORM.INPUT_INVALID');
+    await rejects(connector.downloadAttachment!(ctx, 'nonsense'), 'PLATFORM.INPUT_INVALID');
     await rejects(connector.downloadAttachment!(ctx, 'upload:424242'), 'PLATFORM.INPUT_INVALID', /upload 424242/);
   });
 });

@@ -44,7 +44,7 @@ const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
 
 describe('configuration', () => {
   test('the production base URL is built from the subdomain; an override wins', () => {
-    const base = { integrationId: 'workable:x', cache: new Map(), signedFileUrl: () => '', http: () => { throw new Error('unused'); } };
+    const base = { integrationId: 'workable:x', cache: new Map(), signedFileUrl: () => '', publishFile: async () => '', http: () => { throw new Error('unused'); } };
     assert.equal(workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: 'acme', api_token: 't' } }), 'https://acme.workable.com/spi/v3');
     assert.equal(workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: 'Acme.workable.com', api_token: 't' } }), 'https://acme.workable.com/spi/v3');
     assert.equal(workableBaseUrl({ ...base, baseUrl: 'http://127.0.0.1:9/spi/v3', credentials: { subdomain: 'acme', api_token: 't' } }), 'http://127.0.0.1:9/spi/v3');

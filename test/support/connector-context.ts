@@ -2,12 +2,15 @@
  * Builds the ConnectorContext a connector gets in production, for connector-level tests:
  * the real shared HttpClient (rate limiter, retries, error mapping), pointed at a fake.
  */
+import { randomUUID } from 'node:crypto';
 import { HttpClient, type OutboundCall } from '../../src/http/client.ts';
 import { SlidingWindowLimiter } from '../../src/http/rate-limit.ts';
 import type { AnyConnector, ConnectorContext } from '../../src/connectors/types.ts';
 
 export function connectorContext(connector: AnyConnector, credentials: Record<string, unknown>, baseUrl: string) {
   const calls: OutboundCall[] = [];
+  /** What ctx.publishFile stored, by ref, so a test can serve it the way atsgate's file route does. */
+  const published = new Map<string, { data: Buffer; content_type: string; file_name: string }>();
   const limiter = new SlidingWindowLimiter();
   const def = connector.definition;
   const ctx: ConnectorContext<any> = {
@@ -16,6 +19,11 @@ export function connectorContext(connector: AnyConnector, credentials: Record<st
     baseUrl,
     cache: new Map(),
     signedFileUrl: (ref) => `http://atsgate.test/v1/files/${encodeURIComponent(ref)}`,
+    async publishFile(file) {
+      const ref = `published:${randomUUID()}`;
+      published.set(ref, file);
+      return ctx.signedFileUrl(ref);
+    },
     http: (opts) =>
       new HttpClient({
         ...opts,
@@ -28,7 +36,7 @@ export function connectorContext(connector: AnyConnector, credentials: Record<st
         retry: { baseDelayMs: 5, ...opts.retry },
       }),
   };
-  return { ctx, calls };
+  return { ctx, calls, published };
 }
 
 /** Drains a page stream into one array. */

@@ -3,7 +3,6 @@
  * attributes); attachments become candidate uploads, which Teamtailor only accepts as a URL it
  * downloads itself, so we hand it a signed atsgate URL and serve the bytes via downloadAttachment.
  */
-import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { AtsgateError } from '../../errors.ts';
 import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
@@ -205,11 +204,8 @@ export function acceptsValue(fieldType: string, value: string): boolean {
 // Attachments
 // --------------------------------------------------------------------------------------------
 
-/** How long Teamtailor may take to fetch a staged file (it may download in the background). */
-const STAGED_TTL_MS = 60 * 60 * 1000;
-const STAGED_PREFIX = 'teamtailor:staged:';
-
-interface StagedFile { data: Buffer; content_type: string; file_name: string; expiresAt: number }
+/** How long Teamtailor may take to fetch a published file (it may download in the background). */
+const PUBLISHED_TTL_MS = 60 * 60 * 1000;
 
 export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
   const client = teamtailorClient(ctx);
@@ -217,26 +213,22 @@ export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: 
   const warnings = ignoredRemoteFields(attachment.remote_fields);
   await client.request({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
 
-  const ref = stageFile(ctx, attachment);
-  try {
-    await sendDocument(
-      client,
-      'POST',
-      'uploads',
-      {
-        data: {
-          type: 'uploads',
-          attributes: { url: ctx.signedFileUrl(ref), 'file-name': attachment.name },
-          relationships: { candidate: { data: { id: candidateId, type: 'candidates' } } },
-        },
+  // Teamtailor fetches the file from a URL: atsgate publishes the bytes for an hour.
+  const url = await ctx.publishFile({ data: attachment.data, content_type: attachment.content_type, file_name: attachment.name }, PUBLISHED_TTL_MS);
+  await sendDocument(
+    client,
+    'POST',
+    'uploads',
+    {
+      data: {
+        type: 'uploads',
+        attributes: { url, 'file-name': attachment.name },
+        relationships: { candidate: { data: { id: candidateId, type: 'candidates' } } },
       },
-      // The URL carries a signed token.
-      { redactBody: true },
-    );
-  } catch (err) {
-    ctx.cache.delete(STAGED_PREFIX + ref.slice('staged:'.length));
-    throw err;
-  }
+    },
+    // The URL carries a signed token.
+    { redactBody: true },
+  );
   if (attachment.type !== 'OTHER') {
     const what = attachment.type === 'CV' ? 'CV' : 'cover letter';
     warnings.push(`Teamtailor uploads have no document type; the ${what} was added as a file on the candidate (the candidate's resume was not replaced).`);
@@ -244,17 +236,6 @@ export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: 
   return { warnings };
 }
 
-/** Keeps the bytes in the integration's cache until Teamtailor has fetched them. */
-function stageFile(ctx: TeamtailorContext, attachment: AttachmentInput): string {
-  const now = Date.now();
-  for (const [key, value] of ctx.cache) {
-    if (key.startsWith(STAGED_PREFIX) && (value as StagedFile).expiresAt < now) ctx.cache.delete(key);
-  }
-  const id = randomUUID();
-  const staged: StagedFile = { data: attachment.data, content_type: attachment.content_type, file_name: attachment.name, expiresAt: now + STAGED_TTL_MS };
-  ctx.cache.set(STAGED_PREFIX + id, staged);
-  return `staged:${id}`;
-}
 
 /**
  * The candidate's uploads plus its resume. Teamtailor's file URLs are signed for 30 s to 1 min,
@@ -296,8 +277,8 @@ export async function listCandidateAttachments(ctx: TeamtailorContext, candidate
 }
 
 /**
- * Serves three kinds of ref: `staged:<uuid>` (bytes waiting for Teamtailor to fetch them),
- * `upload:<id>` and `resume:<candidateId>` (read from Teamtailor through a fresh signed URL).
+ * Serves two kinds of ref: `upload:<id>` and `resume:<candidateId>`, read from Teamtailor
+ * through a fresh signed URL (Teamtailor's own links expire within a minute).
  */
 export async function downloadAttachment(ctx: TeamtailorContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
   const colon = ref.indexOf(':');
@@ -305,11 +286,6 @@ export async function downloadAttachment(ctx: TeamtailorContext, ref: string): P
   const id = colon > 0 ? ref.slice(colon + 1) : '';
   if (!id) throw unknownFile(ref);
 
-  if (kind === 'staged') {
-    const staged = ctx.cache.get(STAGED_PREFIX + id) as StagedFile | undefined;
-    if (!staged || staged.expiresAt < Date.now()) throw unknownFile(ref);
-    return { content_type: staged.content_type, file_name: staged.file_name, data: staged.data };
-  }
   const client = teamtailorClient(ctx);
   if (kind === 'upload') {
     const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `uploads/${seg(id)}`, notFound: `upload ${id}` });
