@@ -13,6 +13,8 @@ import { getConnector } from './connectors/registry.ts';
 import type { AnyConnector, ConnectorContext } from './connectors/types.ts';
 import { openCredentials, type IntegrationWithSecrets } from './store/integrations.ts';
 import { AtsgateError } from './errors.ts';
+import { randomId } from './ids.ts';
+import { insertPublishedFile } from './store/published-files.ts';
 import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
 import { GraphileQueue } from './jobs/graphile.ts';
 import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
@@ -55,6 +57,8 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
 }
 
 export const FILE_URL_TTL_MS = 60 * 60 * 1000;
+/** Signed-file refs for files atsgate itself publishes (ctx.publishFile), not the connector's. */
+export const PUBLISHED_REF = 'published:';
 
 /**
  * BENCHMARKS ONLY (bench/run.ts): ATSGATE_RATE_LIMIT_OVERRIDE="<requests>/<ms>" replaces every
@@ -96,6 +100,12 @@ export function contextFor(
     signal: opts.signal,
     signedFileUrl: (ref) =>
       `${rt.publicUrl()}/v1/files/${rt.signer.sign({ integrationId: integration.id, ref, expiresAt: Date.now() + FILE_URL_TTL_MS })}`,
+    async publishFile(file, ttlMs) {
+      const id = randomId();
+      const expiresAt = new Date(Date.now() + ttlMs);
+      await insertPublishedFile(rt.db, { id, integrationId: integration.id, sealed: rt.box.sealBytes(file.data), contentType: file.content_type, fileName: file.file_name, expiresAt });
+      return `${rt.publicUrl()}/v1/files/${rt.signer.sign({ integrationId: integration.id, ref: `${PUBLISHED_REF}${id}`, expiresAt: expiresAt.getTime() })}`;
+    },
     http: (o) =>
       new HttpClient({
         ...o,

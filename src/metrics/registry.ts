@@ -74,15 +74,25 @@ export class Metrics {
     this.httpDuration.observe({ method, route }, seconds);
   }
 
-  private observeCall(call: OutboundCall, tool: string): void {
-    const status = call.status === null ? 'error' : String(call.status);
-    this.outboundCalls.inc({ tool, status });
-    this.outboundDuration.observe({ tool }, call.duration_ms / 1000);
-    if (call.status === 429) this.vendorRateLimited.inc({ tool });
+  private observeCall(call: OutboundCall, rawTool: string): void {
+    // Called from the HTTP client's finally block: counting must never break a vendor call.
+    try {
+      const tool = rawTool || 'unknown';
+      const status = call.status === null ? 'error' : String(call.status);
+      this.outboundCalls.inc({ tool, status });
+      this.outboundDuration.observe({ tool }, call.duration_ms / 1000);
+      if (call.status === 429) this.vendorRateLimited.inc({ tool });
+    } catch {
+      /* a metric lost is better than a call failed */
+    }
   }
 
   private observeSync(e: SyncEnded): void {
-    this.syncDuration.observe({ tool: e.tool, type: e.type, state: e.state }, e.durationMs / 1000);
+    try {
+      this.syncDuration.observe({ tool: e.tool, type: e.type, state: e.state }, e.durationMs / 1000);
+    } catch {
+      /* never fail a sync over a metric */
+    }
   }
 
   /** The scrape, in Prometheus text format. */
