@@ -1,20 +1,36 @@
 /**
  * The vendor rate limit for a whole deployment: several atsgate processes calling one
- * customer's ATS share one sliding window, kept in PostgreSQL (table rate_limit_hits, 004).
+ * customer's ATS share one sliding window, kept in PostgreSQL (table rate_limit_windows, 006).
  *
- * One admission is one short transaction: take a transaction-scoped advisory lock on the key
- * (so admissions for one integration are serialised across processes, and different
- * integrations never wait for each other), drop hits older than the window, count, and either
- * record this request or learn when the oldest hit leaves the window. Waiting happens outside
- * the transaction, so no lock is held while sleeping. Times are the database's clock, the one
- * clock every process shares.
+ * One admission is ONE statement: an upsert on the integration's row that keeps the admission
+ * times still inside the window and appends this one if there is room. The row lock serialises
+ * admissions for one integration across processes for the length of that statement only;
+ * different integrations never wait for each other. When there is no room, the statement
+ * returns how long until the oldest admission leaves the window, and the caller sleeps with no
+ * lock held. Times are the database's clock, the one clock every process shares, read with
+ * clock_timestamp() AFTER the row lock is taken (ON CONFLICT evaluates SET and RETURNING then):
+ * statement_timestamp() would date an admission to before a wait for the lock, and let the
+ * next requests in too early under contention.
  *
  * The window is widened by a small margin: a request admitted at the very end of one window
  * may reach the vendor a little later than one admitted at the start of the next, and the
  * vendor counts arrivals, not admissions.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
+
+const ADMIT = `
+  INSERT INTO rate_limit_windows AS w (key, hits, token) VALUES ($1, ARRAY[clock_timestamp()], $4)
+  ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN cardinality(ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')) < $3
+                THEN ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') || clock_timestamp()
+                ELSE w.hits END,
+    token = CASE WHEN cardinality(ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')) < $3
+                 THEN $4 ELSE w.token END
+  RETURNING token = $4 AS admitted,
+    ceil(extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
+                             + $2::int * interval '1 millisecond' - clock_timestamp())) * 1000)::int AS wait_ms`;
 
 export class PostgresRateLimiter implements RateLimiter {
   constructor(private readonly db: Db, private readonly opts: { marginMs?: number } = {}) {}
@@ -23,28 +39,9 @@ export class PostgresRateLimiter implements RateLimiter {
     const windowMs = spec.perMs + (this.opts.marginMs ?? 250);
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      const waitMs = await this.tryAdmit(key, spec.requests, windowMs);
-      if (waitMs === 0) return;
-      await sleep(waitMs, signal);
+      const { rows } = await this.db.query<{ admitted: boolean; wait_ms: number | null }>(ADMIT, [key, windowMs, spec.requests, randomUUID()]);
+      if (rows[0].admitted) return;
+      await sleep(Math.max(5, Number(rows[0].wait_ms ?? 5) + 1), signal);
     }
-  }
-
-  /** 0 when admitted; otherwise how long until a slot frees up. */
-  private tryAdmit(key: string, requests: number, windowMs: number): Promise<number> {
-    return this.db.tx(async (q) => {
-      await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7301))', [key]);
-      await q.query(`DELETE FROM rate_limit_hits WHERE key = $1 AND sent_at <= clock_timestamp() - ($2::int * interval '1 millisecond')`, [key, windowMs]);
-      const { rows } = await q.query<{ n: number; wait_ms: number | null }>(
-        `SELECT count(*)::int AS n,
-                ceil(extract(epoch FROM (min(sent_at) + ($2::int * interval '1 millisecond') - clock_timestamp())) * 1000)::int AS wait_ms
-           FROM rate_limit_hits WHERE key = $1`,
-        [key, windowMs],
-      );
-      if (rows[0].n < requests) {
-        await q.query('INSERT INTO rate_limit_hits (key, sent_at) VALUES ($1, clock_timestamp())', [key]);
-        return 0;
-      }
-      return Math.max(5, Number(rows[0].wait_ms ?? 5) + 1);
-    });
   }
 }

@@ -170,9 +170,14 @@ describe('database-wide rate limit on postgres', () => {
     try {
       await migrate(dbs[0]);
       // Every admission as the database recorded it (its clock is the one the limiter uses).
+      // An admission is a new token on the key's row; its time is the last element of hits.
       await dbs[0].exec(`CREATE TABLE hit_log (key text, sent_at timestamptz);
-        CREATE FUNCTION log_hit() RETURNS trigger AS $$ BEGIN INSERT INTO hit_log VALUES (NEW.key, NEW.sent_at); RETURN NEW; END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER log_hit AFTER INSERT ON rate_limit_hits FOR EACH ROW EXECUTE FUNCTION log_hit();`);
+        CREATE FUNCTION log_hit() RETURNS trigger AS $$ BEGIN
+          IF TG_OP = 'INSERT' OR NEW.token IS DISTINCT FROM OLD.token THEN
+            INSERT INTO hit_log VALUES (NEW.key, NEW.hits[array_length(NEW.hits, 1)]);
+          END IF;
+          RETURN NEW; END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER log_hit AFTER INSERT OR UPDATE ON rate_limit_windows FOR EACH ROW EXECUTE FUNCTION log_hit();`);
       const spec = { requests: 4, perMs: 600 };
       const limiters = dbs.map((d) => new PostgresRateLimiter(d, { marginMs: 0 }));
       await Promise.all(Array.from({ length: 14 }, (_, i) => limiters[i % 2].acquire('integration-x', spec)));
