@@ -6,6 +6,7 @@ import { AtsgateError } from '../../src/errors.ts';
 import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startAshbyFake, type AshbyFake } from '../fakes/ashby.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 let fake: AshbyFake;
 /** One context (one client-side rate limiter, as in production) for the integration's good key. */
@@ -41,14 +42,6 @@ const link = (attributes: [string, string][] | null, extra: Partial<ResultLinkIn
   ...extra,
 });
 const calls = (endpoint: string) => fake.server.calls('POST', `/${endpoint}`);
-const rejectsWith = async (p: Promise<unknown>, code: string, message?: RegExp) => {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-};
 
 describe('Ashby: credentials', () => {
   test('accepts a key with every needed permission', async () => {

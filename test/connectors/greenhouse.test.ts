@@ -2,26 +2,15 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/greenhouse/index.ts';
 import { tokenUrl } from '../../src/connectors/greenhouse/client.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import type { AnyConnector, ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { ALL_SCOPES, startGreenhouseFake, type GreenhouseFake } from '../fakes/greenhouse.ts';
+import { rejectsWithCode as rejects } from '../support/assertions.ts';
 
 const gh = connector as unknown as AnyConnector;
 const ctxFor = (fake: GreenhouseFake, creds: Record<string, unknown> = fake.credentials) => connectorContext(gh, creds, fake.url);
 
-async function rejects(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<AtsgateError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${err}`);
-    assert.equal(err.code, code, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 function refOf(fake: GreenhouseFake, candidateId: number): CandidateRef {
   const apps = fake.applications

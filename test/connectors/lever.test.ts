@@ -2,23 +2,14 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/lever/index.ts';
 import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startLeverFake, type LeverFake } from '../fakes/lever.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 // The optional operations are implemented by Lever; the non-null view keeps the tests terse.
 const c = { ...connector, readCandidate: connector.readCandidate!, downloadAttachment: connector.downloadAttachment! };
 
-async function rejectsWith(p: Promise<unknown>, code: string, includes?: string | RegExp) {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AtsgateError, `expected AtsgateError, got ${e}`);
-    assert.equal(e.code, code, e.message);
-    if (typeof includes === 'string') assert.ok(e.message.includes(includes), `"${e.message}" should include "${includes}"`);
-    else if (includes) assert.match(e.message, includes);
-    return true;
-  });
-}
 
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
   label: 'Acme assessment report',

@@ -1,10 +1,10 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/recruitee/index.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import type { AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startRecruiteeFake, type RecruiteeFake } from '../fakes/recruitee.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 let fake: RecruiteeFake;
 const ctx = (creds?: Record<string, unknown>) => connectorContext(connector, creds ?? fake.credentials, fake.url).ctx;
@@ -16,14 +16,6 @@ const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
   remote_fields: {},
   ...over,
 });
-const rejectsWith = async (p: Promise<unknown>, code: string, message?: RegExp) => {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${err}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-};
 
 before(async () => {
   // A generous window here; the rate-limit test below runs its own fake with a tiny one.

@@ -1,11 +1,11 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/smartrecruiters/index.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import type { AnyConnector, ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startSmartRecruitersFake, type SmartRecruitersFake } from '../fakes/smartrecruiters.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 const c = connector as unknown as AnyConnector;
 let fake: SmartRecruitersFake;
@@ -25,14 +25,6 @@ function ctxFor(credentials: Record<string, unknown> = fake.credentials) {
   return contexts.get(key)!;
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** A CandidateRef as the write service builds it from the last sync. */
 async function candidateRef(id: string): Promise<CandidateRef> {

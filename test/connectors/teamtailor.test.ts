@@ -11,9 +11,9 @@ import { teamtailorBaseUrl } from '../../src/connectors/teamtailor/client.ts';
 import { REGION_BASE_URLS } from '../../src/connectors/teamtailor/definition.ts';
 import { resultNoteText, warn } from '../../src/connectors/helpers/result-link.ts';
 import type { ConnectorContext, ResultLinkInput } from '../../src/connectors/types.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startTeamtailorFake, type TeamtailorFake } from '../fakes/teamtailor.ts';
+import { rejectsWithCode as rejects } from '../support/assertions.ts';
 
 let fake: TeamtailorFake;
 /**
@@ -60,17 +60,6 @@ function link(over: Partial<ResultLinkInput> = {}): ResultLinkInput {
   };
 }
 
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Promise<AtsgateError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${err}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 before(async () => {
   fake = await startTeamtailorFake();

@@ -2,11 +2,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/workable/index.ts';
 import { workableBaseUrl, rateLimitResetMs } from '../../src/connectors/workable/client.ts';
-import { AtsgateError } from '../../src/errors.ts';
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startWorkableFake, type WorkableFake } from '../fakes/workable.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 let fake: WorkableFake;
 // A fresh context per test: its own rate-limit bucket and member cache, as a new process would have.
@@ -20,17 +20,6 @@ after(async () => {
   await fake.stop();
 });
 
-async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp): Promise<AtsgateError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AtsgateError, `expected AtsgateError, got ${err}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const appRef = (id: string): ApplicationRef => ({ remote_id: id, candidate_remote_id: id, job_remote_id: null, outcome: 'PENDING' });
 const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: [appRef(id)] });
