@@ -2,8 +2,11 @@
  * The vendor rate limit for a whole deployment: several atsgate processes calling one
  * customer's ATS share one sliding window, kept in PostgreSQL (table rate_limit_windows, 006).
  *
- * One admission is ONE statement: an upsert on the integration's row that keeps the admission
- * times still inside the window and appends this one if there is room. The row lock serialises
+ * Admission is ONE statement: an upsert on the integration's row that keeps the admission
+ * times still inside the window and appends new ones if there is room. A process sends one
+ * such statement per key at a time, asking for as many admissions as it has requests waiting
+ * (and a few spares when the limit is high), so a burst of requests costs one round trip,
+ * not one each, and the row lock is not fought over by a process's own requests. The row lock serialises
  * admissions for one integration across processes for the length of that statement only;
  * different integrations never wait for each other. When there is no room, the statement
  * returns how long until the oldest admission leaves the window, and the caller sleeps with no
@@ -20,28 +23,108 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 
+// Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
+// is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
+// was admitted and for how many.
 const ADMIT = `
-  INSERT INTO rate_limit_windows AS w (key, hits, token) VALUES ($1, ARRAY[clock_timestamp()], $4)
-  ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN cardinality(ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')) < $3
-                THEN ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') || clock_timestamp()
-                ELSE w.hits END,
-    token = CASE WHEN cardinality(ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')) < $3
-                 THEN $4 ELSE w.token END
-  RETURNING token = $4 AS admitted,
+  INSERT INTO rate_limit_windows AS w (key, hits, token)
+    VALUES ($1, array_fill(clock_timestamp(), ARRAY[LEAST($5::int, $3::int)]), $4 || ':' || LEAST($5::int, $3::int))
+  ON CONFLICT (key) DO UPDATE SET (hits, token) = (
+    SELECT kept || array_fill(clock_timestamp(), ARRAY[GREATEST(n, 0)]),
+           CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END
+      FROM (SELECT kept, LEAST($5::int, $3::int - cardinality(kept)) AS n
+              FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept) k) r)
+  RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
     ceil(extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
                              + $2::int * interval '1 millisecond' - clock_timestamp())) * 1000)::int AS wait_ms`;
 
+interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
+
+/** One key's state in this process: who waits, and admissions fetched but not yet handed out. */
+interface KeyState { waiters: Waiter[]; spare: number; spareUntil: number; pumping: boolean }
+
 export class PostgresRateLimiter implements RateLimiter {
+  private readonly keys = new Map<string, KeyState>();
+
   constructor(private readonly db: Db, private readonly opts: { marginMs?: number } = {}) {}
 
-  async acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
-    const windowMs = spec.perMs + (this.opts.marginMs ?? 250);
-    for (;;) {
-      if (signal?.aborted) throw signal.reason;
-      const { rows } = await this.db.query<{ admitted: boolean; wait_ms: number | null }>(ADMIT, [key, windowMs, spec.requests, randomUUID()]);
-      if (rows[0].admitted) return;
-      await sleep(Math.max(5, Number(rows[0].wait_ms ?? 5) + 1), signal);
+  acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let st = this.keys.get(key);
+    if (!st) this.keys.set(key, (st = { waiters: [], spare: 0, spareUntil: 0, pumping: false }));
+    const state = st;
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, signal };
+      if (signal) {
+        w.onAbort = () => {
+          const i = state.waiters.indexOf(w);
+          if (i >= 0) state.waiters.splice(i, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      state.waiters.push(w);
+      if (!state.pumping) void this.pump(key, spec, state);
+    });
+  }
+
+  /**
+   * Serves one key's waiters in order, one database statement at a time per process: each
+   * statement asks for as many admissions as there are waiters (they go out at once), plus,
+   * when the vendor's limit is high, a few spare ones for the requests about to follow. Spares
+   * are used within half the margin or dropped unused (which only leaves capacity idle): a
+   * request sent up to that long after its admission still falls inside the widened window.
+   */
+  private async pump(key: string, spec: RateLimitSpec, st: KeyState): Promise<void> {
+    st.pumping = true;
+    const marginMs = this.opts.marginMs ?? 250;
+    const windowMs = spec.perMs + marginMs;
+    const spareTtlMs = marginMs / 2;
+    const extra = spareTtlMs > 0 ? Math.min(MAX_SPARE, Math.floor(spec.requests / 50)) : 0;
+    try {
+      while (st.waiters.length) {
+        if (st.spare > 0 && Date.now() < st.spareUntil) {
+          st.spare--;
+          admit(st.waiters.shift()!);
+          continue;
+        }
+        st.spare = 0;
+        const want = Math.min(spec.requests, st.waiters.length + extra);
+        let row: { admitted: boolean; granted: number; wait_ms: number | null };
+        try {
+          row = (await this.db.query<typeof row>(ADMIT, [key, windowMs, spec.requests, randomUUID(), want])).rows[0];
+        } catch (err) {
+          for (const w of st.waiters.splice(0)) fail(w, err);
+          return;
+        }
+        if (!row.admitted || row.granted <= 0) {
+          await sleep(Math.max(5, Number(row.wait_ms ?? 5) + 1));
+          continue;
+        }
+        let n = row.granted;
+        while (n > 0 && st.waiters.length) {
+          admit(st.waiters.shift()!);
+          n--;
+        }
+        st.spare = n;
+        st.spareUntil = Date.now() + spareTtlMs;
+      }
+    } finally {
+      st.pumping = false;
+      if (!st.waiters.length && st.spare === 0) this.keys.delete(key);
     }
   }
+}
+
+/** Most spare admissions one statement fetches for requests that have not arrived yet. */
+const MAX_SPARE = 32;
+
+function admit(w: Waiter): void {
+  if (w.onAbort) w.signal!.removeEventListener('abort', w.onAbort);
+  w.resolve();
+}
+
+function fail(w: Waiter, err: unknown): void {
+  if (w.onAbort) w.signal!.removeEventListener('abort', w.onAbort);
+  w.reject(err);
 }
