@@ -24,7 +24,11 @@ export async function openDb(opts: { databaseUrl: string | null; dataDir: string
 async function openPglite(dir: string | null): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (dir) mkdirSync(dir, { recursive: true });
-  const pg = dir ? await PGlite.create(dir) : await PGlite.create();
+  // relaxedDurability only stops PGlite from awaiting its syncToFs() after every query. On
+  // Node the data directory is NODEFS, which writes through to the files as PostgreSQL writes
+  // them and whose syncToFs() is a no-op (pglite 0.5), so nothing is less durable; each
+  // statement just skips a mutex round: 0.43 → 0.28 ms for a one-row SELECT on this machine.
+  const pg = dir ? await PGlite.create(dir, { relaxedDurability: true }) : await PGlite.create();
   type Raw = { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }>; exec: (sql: string) => Promise<unknown> };
   const wrap = (q: Raw): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
