@@ -10,51 +10,142 @@ import type { ApplicationRef, CandidateRef, Outcome } from '../connectors/types.
 export type Model = 'jobs' | 'candidates' | 'applications';
 
 type Extra = Record<string, unknown>;
-interface ModelSpec { table: Model; extra: string[]; casts: Record<string, string> }
+/** The model's own filter columns (copies of fields in `data`) and their SQL types. */
+interface ModelSpec { table: Model; extra: [column: string, type: string][] }
 
 const SPECS: Record<Model, ModelSpec> = {
-  jobs: { table: 'jobs', extra: ['name', 'status', 'job_code'], casts: {} },
-  candidates: { table: 'candidates', extra: ['emails', 'first_name_lc', 'last_name_lc'], casts: { emails: '::text[]' } },
-  applications: { table: 'applications', extra: ['candidate_id', 'job_id', 'current_stage_id', 'outcome'], casts: {} },
+  jobs: { table: 'jobs', extra: [['name', 'text'], ['status', 'text'], ['job_code', 'text']] },
+  candidates: { table: 'candidates', extra: [['emails', 'text[]'], ['first_name_lc', 'text'], ['last_name_lc', 'text']] },
+  applications: { table: 'applications', extra: [['candidate_id', 'text'], ['job_id', 'text'], ['current_stage_id', 'text'], ['outcome', 'text']] },
 };
 
 type Normalized = ReturnType<typeof normalizeJob> | ReturnType<typeof normalizeCandidate> | ReturnType<typeof normalizeApplication>;
 
 export interface UpsertStats { written: number; changed: number }
 
+/**
+ * One statement per batch, whatever its size: the rows travel as ONE jsonb parameter (a JSON
+ * array built from each row's already-serialised `json`, see UpsertBatch) unpacked by
+ * jsonb_to_recordset, so the statement text is constant and there are 4 bind parameters instead of ~13 per row (the
+ * multi-row VALUES form cost PostgreSQL a parse and plan of thousands of parameters per
+ * batch, and the client a serialisation of each). The changed rows are counted in SQL.
+ * $1 integration, $2 sync id (null: a read-back outside a sync), $3 now, $4 the rows.
+ */
+const UPSERT_SQL = Object.fromEntries(
+  (Object.keys(SPECS) as Model[]).map((model) => {
+    const { table: t, extra } = SPECS[model];
+    const names = extra.map(([c]) => c);
+    const updates = ['data', 'hash', 'remote_created_at', ...names].map((c) => `${c} = EXCLUDED.${c}`);
+    const sql = `
+    WITH written AS (
+      INSERT INTO ${t} (id, integration_id, remote_id, data, hash, changed_at, remote_created_at, remote_deleted_at, last_seen_sync_id, ${names.join(', ')})
+      SELECT r.id, $1::text, r.remote_id, r.data, r.hash, $3::timestamptz, r.remote_created_at, NULL, $2::text, ${names.map((c) => `r.${c}`).join(', ')}
+        FROM jsonb_to_recordset($4::jsonb) AS r(id text, remote_id text, data jsonb, hash text, remote_created_at timestamptz, ${extra.map(([c, type]) => `${c} ${type}`).join(', ')})
+      ON CONFLICT (integration_id, remote_id) DO UPDATE SET
+        ${updates.join(', ')},
+        changed_at = CASE WHEN ${t}.hash = EXCLUDED.hash AND ${t}.remote_deleted_at IS NULL THEN ${t}.changed_at ELSE EXCLUDED.changed_at END,
+        remote_deleted_at = NULL,
+        last_seen_sync_id = COALESCE(EXCLUDED.last_seen_sync_id, ${t}.last_seen_sync_id)
+      RETURNING changed_at = $3::timestamptz AS changed
+    )
+    SELECT count(*) FILTER (WHERE changed)::int AS changed FROM written`;
+    return [model, sql];
+  }),
+) as Record<Model, string>;
+
+const str = (v: unknown) => JSON.stringify(v ?? null);
+const OPEN = 0x5b; // [
+const CLOSE = 0x5d; // ]
+
+/**
+ * The rows of one upsert statement, serialised as they are added into a byte buffer that is
+ * reused from batch to batch. A sync writes one batch while it reads the next; whatever is
+ * alive during that write outlives the young generation and is promoted, so the rows are not
+ * kept as objects (nor as one large string per batch) but as bytes in a buffer that lives as
+ * long as the sync: the process's memory then stays flat whatever the tenant's size.
+ * Byte 0 is jsonb's binary format version (1), so on PostgreSQL the buffer IS the parameter.
+ * Its bytes must not change until the statement that uses it has finished: `clear()` only
+ * after the write resolved.
+ */
+export class UpsertBatch {
+  private buf: Buffer;
+  private len = 0;
+  private readonly ids = new Set<string>();
+  model: Model = 'jobs';
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(initialBytes, 16));
+    this.clear('jobs');
+  }
+
+  get rows(): number {
+    return this.ids.size;
+  }
+
+  get bytes(): number {
+    return this.len;
+  }
+
+  /** Starts a new, empty batch of `model` rows. */
+  clear(model: Model): void {
+    this.model = model;
+    this.ids.clear();
+    this.buf[0] = 1;
+    this.buf[1] = OPEN;
+    this.len = 2;
+  }
+
+  /** Whether a row with this remote id is already in the batch (ON CONFLICT cannot take it twice). */
+  has(remoteId: string): boolean {
+    return this.ids.has(remoteId);
+  }
+
+  add(r: Normalized): void {
+    if (this.ids.has(r.remote_id)) throw new Error(`remote id ${r.remote_id} is already in this batch`);
+    // Built around the row's `json` (the text its hash was computed from): data is not serialised twice.
+    let row = `${this.ids.size ? ',' : ''}{"id":${str(r.id)},"remote_id":${str(r.remote_id)},"data":${r.json},"hash":${str(r.hash)},"remote_created_at":${str(r.remote_created_at)}`;
+    for (const [c] of SPECS[this.model].extra) row += `,"${c}":${str((r as unknown as Extra)[c])}`;
+    row += '}';
+    this.reserve(Buffer.byteLength(row) + 1); // + the closing bracket
+    this.len += this.buf.write(row, this.len);
+    this.ids.add(r.remote_id);
+  }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.len);
+    this.buf = grown;
+  }
+
+  /** The rows as the statement's parameter: jsonb binary (PostgreSQL) or JSON text (PGlite). */
+  param(binary: boolean): Buffer | string {
+    this.buf[this.len] = CLOSE; // room was reserved by add (and by the constructor for none)
+    return binary ? this.buf.subarray(0, this.len + 1) : this.buf.toString('utf8', 1, this.len + 1);
+  }
+}
+
+/** Writes a batch; its buffer must not be cleared or added to until this resolves. */
+export async function writeBatch(db: Queryable, batch: UpsertBatch, integrationId: string, syncId: string | null): Promise<UpsertStats> {
+  const written = batch.rows;
+  if (!written) return { written: 0, changed: 0 };
+  // node-postgres sends a Buffer as a binary parameter; PGlite gets the text.
+  const binary = (db as { kind?: string }).kind === 'postgres';
+  const now = new Date().toISOString();
+  const res = await db.query<{ changed: number }>(UPSERT_SQL[batch.model], [integrationId, syncId, now, batch.param(binary)]);
+  return { written, changed: Number(res.rows[0]?.changed ?? 0) };
+}
+
 export async function upsertRecords(db: Queryable, model: Model, integrationId: string, syncId: string | null, rows: Normalized[]): Promise<UpsertStats> {
   if (!rows.length) return { written: 0, changed: 0 };
   // The same remote id twice in one batch would make ON CONFLICT fail; the last one wins.
-  const unique = [...new Map(rows.map((r) => [r.remote_id, r])).values()];
-  const spec = SPECS[model];
-  const cols = ['id', 'integration_id', 'remote_id', 'data', 'hash', 'changed_at', 'remote_created_at', 'remote_deleted_at', 'last_seen_sync_id', ...spec.extra];
-  const params: unknown[] = [];
-  const now = new Date().toISOString();
-  const tuples = unique.map((r) => {
-    const values: unknown[] = [r.id, integrationId, r.remote_id, JSON.stringify(r.data), r.hash, now, r.remote_created_at, null, syncId, ...spec.extra.map((k) => (r as unknown as Extra)[k] ?? null)];
-    const base = params.length;
-    params.push(...values);
-    return '(' + values.map((_, i) => `$${base + i + 1}${castFor(cols[i], spec)}`).join(', ') + ')';
-  });
-  const t = spec.table;
-  const updates = ['data', 'hash', 'remote_created_at', ...spec.extra].map((c) => `${c} = EXCLUDED.${c}`);
-  const sql = `
-    INSERT INTO ${t} (${cols.join(', ')}) VALUES ${tuples.join(', ')}
-    ON CONFLICT (integration_id, remote_id) DO UPDATE SET
-      ${updates.join(', ')},
-      changed_at = CASE WHEN ${t}.hash = EXCLUDED.hash AND ${t}.remote_deleted_at IS NULL THEN ${t}.changed_at ELSE EXCLUDED.changed_at END,
-      remote_deleted_at = NULL,
-      last_seen_sync_id = COALESCE(EXCLUDED.last_seen_sync_id, ${t}.last_seen_sync_id)
-    RETURNING (changed_at = $${params.length + 1}::timestamptz) AS changed`;
-  params.push(now);
-  const res = await db.query<{ changed: boolean }>(sql, params);
-  return { written: unique.length, changed: res.rows.filter((r) => r.changed).length };
-}
-
-function castFor(col: string, spec: ModelSpec): string {
-  if (col === 'data') return '::jsonb';
-  if (col === 'changed_at' || col === 'remote_created_at' || col === 'remote_deleted_at') return '::timestamptz';
-  return spec.casts[col] ?? '';
+  const unique = rows.length === 1 ? rows : [...new Map(rows.map((r) => [r.remote_id, r])).values()];
+  const batch = new UpsertBatch(unique.reduce((n, r) => n + r.json.length + 256, 64));
+  batch.clear(model);
+  for (const r of unique) batch.add(r);
+  return writeBatch(db, batch, integrationId, syncId);
 }
 
 /** After a complete full sync: whatever the sync did not see is gone upstream. */

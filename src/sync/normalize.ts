@@ -4,7 +4,7 @@
  * Relations (a candidate's applications, an application's candidate and job) are stored as
  * IDs and composed at read time, so one change upstream updates one row here.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { komboId } from '../ids.ts';
 import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, Timestamp } from '../connectors/types.ts';
 
@@ -14,12 +14,22 @@ export function iso(t: Timestamp): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-export const contentHash = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('base64url');
+/** SHA-256 of the record's JSON text: changed_at moves only when this changes. */
+export const hashJson = (json: string) => hash('sha256', json, 'base64url');
+export const contentHash = (data: unknown) => hashJson(JSON.stringify(data));
+
+/** `data`, its JSON text (stored as is: serialised once per record) and that text's hash. */
+function withJson<D>(data: D): { data: D; json: string; hash: string } {
+  const json = JSON.stringify(data);
+  return { data, json, hash: hashJson(json) };
+}
 
 export interface StoredRow {
   id: string;
   remote_id: string;
   data: Record<string, unknown>;
+  /** JSON.stringify(data), the text `hash` was computed from. */
+  json: string;
   hash: string;
   remote_created_at: string | null;
 }
@@ -70,7 +80,7 @@ export function normalizeJob(integrationId: string, j: RemoteJob): StoredRow & {
     job_postings: [],
     hiring_team: [],
   };
-  return { id: komboId(integrationId, j.remote_id), remote_id: j.remote_id, data, hash: contentHash(data), remote_created_at: data.remote_created_at, name: data.name, status: data.status, job_code: data.job_code };
+  return { id: komboId(integrationId, j.remote_id), remote_id: j.remote_id, ...withJson(data), remote_created_at: data.remote_created_at, name: data.name, status: data.status, job_code: data.job_code };
 }
 
 export function normalizeCandidate(integrationId: string, c: RemoteCandidate): StoredRow & { emails: string[]; first_name_lc: string | null; last_name_lc: string | null } {
@@ -98,8 +108,7 @@ export function normalizeCandidate(integrationId: string, c: RemoteCandidate): S
   return {
     id: komboId(integrationId, c.remote_id),
     remote_id: c.remote_id,
-    data,
-    hash: contentHash(data),
+    ...withJson(data),
     remote_created_at: data.remote_created_at,
     emails: data.email_addresses.map((e) => e.email_address.toLowerCase()),
     first_name_lc: data.first_name?.toLowerCase() ?? null,
@@ -133,8 +142,7 @@ export function normalizeApplication(integrationId: string, a: RemoteApplication
   return {
     id: komboId(integrationId, a.remote_id),
     remote_id: a.remote_id,
-    data,
-    hash: contentHash(data),
+    ...withJson(data),
     remote_created_at: data.remote_created_at,
     candidate_id: data.candidate_id,
     job_id: data.job_id,

@@ -7,7 +7,7 @@
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import { getIntegrationById, setIntegrationState } from '../store/integrations.ts';
-import { upsertRecords, markUnseenDeleted, type Model } from '../store/records.ts';
+import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
 import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
@@ -21,7 +21,9 @@ export interface SyncProgress { model: Model; read: number }
 export interface SyncStats { type: SyncType; read: Record<Model, number>; changed: Record<Model, number>; deleted: Record<Model, number>; duration_ms: number }
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
+/** Rows per upsert statement (pages are gathered up to this), and a byte bound for large records. */
 const BATCH = 500;
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface StartedSync {
   syncId: string;
@@ -76,19 +78,24 @@ async function runSync(
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
   ];
+  // Pages are gathered into batches of BATCH rows, and one batch is written while the next
+  // is read and normalised: at most one write in flight and one batch being filled, so memory
+  // stays flat, writes keep their order (a later read of a record still wins), and the
+  // database and the vendor/JS side work at the same time instead of taking turns.
+  const writer = new BatchWriter(rt, integrationId, syncId, stats);
   try {
     for (const [model, pages, normalize] of readers) {
       for await (const page of pages) {
-        for (let i = 0; i < page.length; i += BATCH) {
-          const rows = page.slice(i, i + BATCH).map(normalize);
-          const r = await upsertRecords(rt.db, model, integrationId, syncId, rows);
-          stats.read[model] += r.written;
-          stats.changed[model] += r.changed;
+        for (const item of page) {
+          const full = writer.add(model, normalize(item));
+          if (full) await full;
         }
-        onProgress?.({ model, read: stats.read[model] });
+        onProgress?.({ model, read: writer.queued[model] });
         checkLease();
       }
+      await writer.flush();
     }
+    await writer.drain();
     checkLease();
     if (type === 'FULL') {
       for (const model of ['applications', 'candidates', 'jobs'] as Model[]) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
@@ -106,6 +113,7 @@ async function runSync(
     syncEnded({ tool: connector.definition.id, type, state: 'SUCCEEDED', durationMs: stats.duration_ms });
     return stats;
   } catch (err) {
+    await writer.drain().catch(() => undefined); // a write still in flight ends before the sync does
     stats.duration_ms = Date.now() - started;
     const message = err instanceof Error ? err.message : String(err);
     await endSync(rt.db, syncId, { error: message, stats: stats as unknown as Record<string, unknown> }).catch(() => undefined);
@@ -116,6 +124,62 @@ async function runSync(
     throw err;
   } finally {
     lease.stop();
+  }
+}
+
+/**
+ * Upserts batches one at a time without making the reader wait for the batch it just handed
+ * over: a flush waits only for the previous batch's write, starts this one and returns. Two
+ * UpsertBatch buffers take turns (one being filled, one being written), reused for the whole
+ * sync. A failed write fails the next `add`, `flush` or `drain`.
+ */
+class BatchWriter {
+  private filling = new UpsertBatch(1024 * 1024);
+  private spare = new UpsertBatch(1024 * 1024);
+  private inflight: Promise<void> = Promise.resolve();
+  private failure: { err: unknown } | null = null;
+  /** Rows handed over per model (written or being written): the progress count. */
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0 };
+
+  constructor(private readonly rt: Runtime, private readonly integrationId: string, private readonly syncId: string, private readonly stats: SyncStats) {}
+
+  /** Adds a row; writes the batch first when the row belongs to another model or is already in it. */
+  add(model: Model, row: Parameters<UpsertBatch['add']>[0]): Promise<void> | void {
+    const b = this.filling;
+    if (b.rows && (b.model !== model || b.has(row.remote_id))) return this.flush().then(() => this.add(model, row));
+    if (!b.rows) b.clear(model);
+    b.add(row);
+    this.queued[model]++;
+    if (b.rows >= BATCH || b.bytes >= BATCH_BYTES) return this.flush();
+  }
+
+  /** Starts writing the batch being filled (after the previous write ended). */
+  async flush(): Promise<void> {
+    await this.drain();
+    const batch = this.filling;
+    if (!batch.rows) return;
+    const model = batch.model;
+    this.inflight = writeBatch(this.rt.db, batch, this.integrationId, this.syncId).then(
+      (r) => {
+        this.stats.read[model] += r.written;
+        this.stats.changed[model] += r.changed;
+      },
+      (err) => {
+        this.failure = { err };
+      },
+    );
+    // The spare's write ended (drained above): it is free to fill.
+    this.filling = this.spare;
+    this.spare = batch;
+    this.filling.clear(model);
+    // Embedded PGlite runs statements on this very thread: nothing to overlap, and the text
+    // parameter it gets would only be kept alive (and promoted) while the next batch is read.
+    if (this.rt.db.kind !== 'postgres') await this.drain();
+  }
+
+  async drain(): Promise<void> {
+    await this.inflight;
+    if (this.failure) throw this.failure.err;
   }
 }
 
