@@ -106,6 +106,14 @@ process.on('message', async (msg: any) => {
         watch = null;
         return reply({ ok: true, ...r });
       }
+      case 'drain': {
+        // Candidates still to be re-read after writes (src/writes/read-back.ts): work the
+        // writes caused that has not happened yet, so the write-path figures must include it.
+        const t0 = performance.now();
+        const pending = rt.readBacks.size;
+        await rt.readBacks.drain();
+        return reply({ ok: true, pending, ms: performance.now() - t0 });
+      }
       case 'queries': {
         const top = [...queryStats].sort((x, y) => y[1].ms - x[1].ms).slice(0, 25).map(([sql, v]) => ({ sql, ...v }));
         queryStats.clear();

@@ -18,6 +18,12 @@ export interface Config {
   downloadTimeoutMs: number;
   /** Allow data_url downloads from loopback/private addresses (tests, on-prem file servers). */
   allowPrivateDownloads: boolean;
+  /**
+   * Re-read the candidate from the ATS after each write so readers see the change before the
+   * next sync (in the background; coalesced per candidate). Off saves the vendor calls that
+   * read costs (Lever: 3 per write, against a 10/s budget); changes then show at the next sync.
+   */
+  readBackAfterWrite: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo sandbox integration on first start (embedded default with ATSGATE_API_KEY). */
   seedDemo: boolean;
@@ -109,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     attachmentMaxBytes: int('ATSGATE_ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     downloadTimeoutMs: int('ATSGATE_DOWNLOAD_TIMEOUT_MS', 30_000, 100, 600_000),
     allowPrivateDownloads: bool('ATSGATE_ALLOW_PRIVATE_DOWNLOADS', false),
+    readBackAfterWrite: bool('ATSGATE_READ_BACK_AFTER_WRITE', true),
     logLevel,
     seedDemo: bool('ATSGATE_SEED_DEMO', true),
     connectAllowBaseUrl: bool('ATSGATE_CONNECT_ALLOW_BASE_URL', false),

@@ -18,6 +18,7 @@ import { insertPublishedFile } from './store/published-files.ts';
 import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
 import { GraphileQueue } from './jobs/graphile.ts';
 import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
+import { ReadBackQueue } from './writes/read-back.ts';
 
 export interface Runtime {
   config: Config;
@@ -29,6 +30,8 @@ export interface Runtime {
   caches: Map<string, Map<string, unknown>>;
   /** Background work (outbox deliveries, webhooks, syncs). */
   jobs: JobQueue;
+  /** Candidates re-read after writes, in the background (src/writes/read-back.ts). */
+  readBacks: ReadBackQueue;
   /** Where this server is reachable, for log_url and signed file URLs. */
   publicUrl(): string;
 }
@@ -52,6 +55,7 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
             log: config.logLevel === 'silent' ? undefined : (level, msg) => console.error(JSON.stringify({ level, component: 'jobs', msg })),
           })
         : new InProcessQueue(),
+    readBacks: new ReadBackQueue(),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }
@@ -93,7 +97,7 @@ export function contextFor(
   const baseUrl = (integration.config.base_url as string | undefined) ?? def.defaultBaseUrl;
   const ctx: ConnectorContext<any> = {
     integrationId: integration.id,
-    credentials: opts.credentials ?? openCredentials(rt.box, integration),
+    credentials: opts.credentials ?? cachedCredentials(rt, cache, integration),
     baseUrl,
     cache,
     localStore: rt.db,
@@ -120,3 +124,17 @@ export function contextFor(
   };
   return { connector, ctx };
 }
+
+/**
+ * The integration's credentials, decrypted once per sealed value and kept (frozen) in the
+ * integration's cache: every write and read builds a context, and AES-GCM plus JSON parsing
+ * on each showed in the write path's profile. Relinking seals new credentials, a new value.
+ */
+function cachedCredentials(rt: Runtime, cache: Map<string, unknown>, integration: IntegrationWithSecrets): Record<string, unknown> {
+  const hit = cache.get(CREDENTIALS) as { sealed: string; credentials: Record<string, unknown> } | undefined;
+  if (hit?.sealed === integration.credentials_sealed) return hit.credentials;
+  const credentials = Object.freeze(openCredentials(rt.box, integration));
+  cache.set(CREDENTIALS, { sealed: integration.credentials_sealed, credentials });
+  return credentials;
+}
+const CREDENTIALS = '\u0000atsgate:credentials';

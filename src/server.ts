@@ -66,6 +66,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
       (closing ??= (async () => {
         await app.close(); // stops accepting, waits for in-flight requests
         stopReaper();
+        await rt.readBacks.drain(); // candidates still to be re-read after writes
         await rt.jobs.stop(); // lets running background jobs finish
         await rt.db.close();
       })()),

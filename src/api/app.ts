@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime.ts';
 import { AtsgateError } from '../errors.ts';
 import { sendError } from './envelope.ts';
 import { describeValidation, unstorableInput } from './validation.ts';
-import { authenticate } from '../store/keys.ts';
+import { authenticate, authenticateWithIntegration } from '../store/keys.ts';
 import { getIntegration, type IntegrationWithSecrets } from '../store/integrations.ts';
 import { atsReadRoutes } from './routes/ats-reads.ts';
 import { atsWriteRoutes } from './routes/ats-writes.ts';
@@ -28,6 +28,8 @@ declare module 'fastify' {
     auth: { accountId: string; keyId: string } | null;
     /** The interaction log of this request, once opened (error responses link to it). */
     logId: string | null;
+    /** The X-Integration-Id integration, looked up with the API key (see integrationFromHeader). */
+    prefetched: { id: string; integration: IntegrationWithSecrets | null } | null;
   }
 }
 
@@ -63,6 +65,7 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
 
   app.decorateRequest('auth', null);
   app.decorateRequest('logId', null);
+  app.decorateRequest('prefetched', null);
 
   // DELETE /integrations/:id arrives with a JSON body `{}`; an empty JSON body is fine too.
   app.removeContentTypeParser('application/json');
@@ -93,6 +96,14 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
       return reply.redirect(`/dashboard/logs/${logPage[1]}`, 303);
     }
     if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing API key: send "Authorization: Bearer <api key>".');
+    const integrationId = req.headers['x-integration-id'];
+    if (typeof integrationId === 'string' && integrationId !== '') {
+      const got = await authenticateWithIntegration(rt.db, m[1].trim(), integrationId);
+      if (!got) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
+      req.auth = { keyId: got.keyId, accountId: got.accountId };
+      req.prefetched = { id: integrationId, integration: got.integration };
+      return;
+    }
     const auth = await authenticate(rt.db, m[1].trim());
     if (!auth) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
     req.auth = auth;
@@ -148,7 +159,8 @@ export async function integrationFromHeader(rt: Runtime, req: FastifyRequest, op
   const raw = req.headers['x-integration-id'];
   const id = Array.isArray(raw) ? raw[0] : raw;
   if (!id) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The X-Integration-Id header is required: the id of the integration to act on, like "greenhouse:8Xi6iZrwusZqJmDGXs49GBmJ".');
-  const integration = await getIntegration(rt.db, req.auth!.accountId, id);
+  // Usually fetched already, with the API key, in the same round trip (onRequest hook above).
+  const integration = req.prefetched?.id === id ? req.prefetched.integration : await getIntegration(rt.db, req.auth!.accountId, id);
   if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${id.slice(0, 100)}" exists for this API key.`);
   if (opts.requireSynced && integration.setup_status !== 'COMPLETED') {
     throw new AtsgateError('INTEGRATION.SETUP_SYNC_PENDING', `The first sync of integration ${integration.id} has not finished yet; retry shortly.`);

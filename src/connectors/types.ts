@@ -63,6 +63,13 @@ export interface ConnectorDefinition<S extends TObject = TObject> {
   /** Documented vendor rate limit, enforced by the shared client (per integration). */
   rateLimit: { requests: number; perMs: number };
   capabilities: ConnectorCapabilities;
+  /**
+   * When the candidate is re-read after a write so readers see it at once: 'inline', before
+   * answering, where the read is cheap (the sandbox's own tables); otherwise (the default) in
+   * the background after the answer, since for a real ATS it costs more vendor calls than the
+   * write itself (src/writes/read-back.ts).
+   */
+  refreshAfterWrite?: 'inline' | 'background';
   /** Vendor documentation this connector follows (cited in the README). */
   docs: string[];
 }
@@ -238,8 +245,13 @@ export interface AttachmentInput {
   name: string;
   type: AttachmentType;
   content_type: string;
-  /** Decoded bytes (from `data` or downloaded from `data_url`). */
-  data: Buffer;
+  /**
+   * The file (decoded from `data` or downloaded from `data_url`), its size is `file.size`.
+   * Usually backed by a temporary file on disk that lives until the request ends: hand it to a
+   * FormData as it is (streamed from disk, re-readable on a retry), or read it with
+   * attachmentBytes() (src/connectors/helpers/files.ts) where the vendor needs the bytes.
+   */
+  file: Blob;
   remote_fields: RemoteFields;
 }
 

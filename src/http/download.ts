@@ -3,7 +3,8 @@
  * only; the host is resolved once and the connection pinned to that address (no DNS
  * rebinding between check and use); loopback, private, link-local and metadata ranges are
  * refused unless the operator allows them; every redirect hop is checked again; size and time
- * are limited while streaming, so an endless body costs at most `maxBytes`.
+ * are limited while streaming, so an endless body costs at most `maxBytes`. The body goes to a
+ * temporary file as it arrives (never whole in memory); the caller owns that file.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP, BlockList } from 'node:net';
@@ -11,6 +12,7 @@ import { Agent, request } from 'undici';
 import { AtsgateError, inputInvalid } from '../errors.ts';
 import { redactUrl } from '../logs/redact.ts';
 import type { CallRecorder } from './client.ts';
+import { TempFile } from './temp-files.ts';
 
 export interface DownloadOptions {
   maxBytes: number;
@@ -27,7 +29,8 @@ export interface DownloadOptions {
   isBlocked?: (address: string) => boolean;
 }
 
-export interface Downloaded { data: Buffer; contentType: string | null }
+/** `file` is finished (complete on disk) and the caller's to dispose(); its size is `file.size`. */
+export interface Downloaded { file: TempFile; contentType: string | null }
 
 // Two lists: node's BlockList matches an IPv4 address against IPv6 rules as if it were
 // ::ffff:a.b.c.d, so one shared list holding ::ffff:0:0/96 refused EVERY IPv4 address.
@@ -110,19 +113,23 @@ export async function downloadDataUrl(rawUrl: string, opts: DownloadOptions): Pr
         res.body.destroy();
         throw tooLarge(opts.maxBytes);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += chunk.length;
-        if (size > opts.maxBytes) {
-          res.body.destroy();
-          throw tooLarge(opts.maxBytes);
+      const file = new TempFile();
+      try {
+        for await (const chunk of res.body) {
+          if (file.size + chunk.length > opts.maxBytes) {
+            res.body.destroy();
+            throw tooLarge(opts.maxBytes);
+          }
+          await file.write(chunk);
         }
-        chunks.push(chunk);
+        await file.finish();
+      } catch (err) {
+        await file.dispose(); // no partial file is left behind
+        throw err;
       }
       const ct = res.headers['content-type'];
       const contentType = typeof ct === 'string' ? ct.split(';')[0].trim().toLowerCase() || null : null;
-      return { data: Buffer.concat(chunks, size), contentType };
+      return { file, contentType };
     } catch (err) {
       call.error = err instanceof Error ? err.message : String(err);
       if (err instanceof AtsgateError) throw err;

@@ -30,6 +30,10 @@ export interface IntegrationWithSecrets extends Integration {
 const COLUMNS = `id, account_id, tool, organization_name, creator_email, origin_id, config, status, setup_status,
   created_at, updated_at, last_sync_started_at, last_sync_ended_at`;
 
+/** The columns of an IntegrationWithSecrets, qualified by a table alias (for joins). */
+export const integrationColumns = (alias: string) =>
+  `${COLUMNS}, credentials_sealed`.split(',').map((c) => `${alias}.${c.trim()}`).join(', ');
+
 export interface NewIntegration {
   accountId: string;
   tool: string;

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from './db.ts';
 import { randomId } from '../ids.ts';
+import { integrationColumns, type IntegrationWithSecrets } from './integrations.ts';
 
 export const DEFAULT_ACCOUNT = 'default';
 const BOOTSTRAP_KEY_ID = 'env-bootstrap';
@@ -54,4 +55,27 @@ export async function authenticate(db: Queryable, presented: string): Promise<{ 
   const row = rows[0];
   if (!row || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(h))) return null;
   return { keyId: row.id, accountId: row.account_id };
+}
+
+/**
+ * authenticate() and, in the same round trip, the key's account's integration `integrationId`
+ * (null when the account has none by that id). Every integration-scoped request needs both, and
+ * on PostgreSQL the round trip costs more than either lookup.
+ */
+export async function authenticateWithIntegration(
+  db: Queryable,
+  presented: string,
+  integrationId: string,
+): Promise<{ keyId: string; accountId: string; integration: IntegrationWithSecrets | null } | null> {
+  const h = hashKey(presented);
+  const { rows } = await db.query<IntegrationWithSecrets & { key_id: string; key_account_id: string; key_hash: string }>(
+    `SELECT k.id AS key_id, k.account_id AS key_account_id, k.key_hash, ${integrationColumns('i')}
+       FROM api_keys k LEFT JOIN integrations i ON i.id = $2 AND i.account_id = k.account_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [h, integrationId],
+  );
+  const row = rows[0];
+  if (!row || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(h))) return null;
+  const { key_id, key_account_id, key_hash: _, ...integration } = row;
+  return { keyId: key_id, accountId: key_account_id, integration: integration.id == null ? null : integration };
 }

@@ -54,17 +54,21 @@ export const isRetryable = (e: AtsgateError): boolean => e.status >= 500 || e.st
 // Accepting
 // ---------------------------------------------------------------------------------------------
 
-/** File bytes wait in the outbox sealed (AES-256-GCM), so a dump or backup shows no contents. */
-function toStored(box: SecretBox, w: PreparedWrite): { payload: unknown; content: Buffer | null } {
+/**
+ * File bytes wait in the outbox sealed (AES-256-GCM), so a dump or backup shows no contents.
+ * The file is read from its request-scoped temporary file here, before the request ends.
+ */
+async function toStored(box: SecretBox, w: PreparedWrite): Promise<{ payload: unknown; content: Buffer | null }> {
   if (w.action !== 'ats_add_candidate_attachment') return { payload: w, content: null };
-  const { data, ...meta } = w.attachment;
-  return { payload: { ...w, attachment: meta }, content: box.sealBytes(data) };
+  const { file, ...meta } = w.attachment;
+  return { payload: { ...w, attachment: meta }, content: box.sealBytes(Buffer.from(await file.arrayBuffer())) };
 }
 
 function fromStored(box: SecretBox, row: OutboxRow): PreparedWrite {
   const w = row.payload as PreparedWrite;
   if (w.action !== 'ats_add_candidate_attachment') return w;
-  return { ...w, attachment: { ...w.attachment, data: row.content ? box.openBytes(row.content) : Buffer.alloc(0) } };
+  const data = row.content ? box.openBytes(row.content) : Buffer.alloc(0);
+  return { ...w, attachment: { ...w.attachment, file: new Blob([data as Uint8Array<ArrayBuffer>], { type: w.attachment.content_type }) } };
 }
 
 /** Validates and stores the write; returns its log id. Invalid input fails here, synchronously. */
@@ -76,7 +80,7 @@ export async function acceptWrite(rt: Runtime, it: Interaction, req: WriteReques
   try {
     assertWritable(it.integration);
     const prepared = await prepareWrite(rt, it.integration.id, connectorFor(it.integration.tool), req, journal);
-    const { payload, content } = toStored(rt.box, prepared);
+    const { payload, content } = await toStored(rt.box, prepared);
     await insertOutbox(rt.db, { id: writeId, logId, accountId: it.accountId, integrationId: it.integration.id, action: req.action, payload, content, prepCalls: journal.calls });
   } catch (err) {
     const e = asAtsgateError(err);
@@ -115,7 +119,7 @@ export async function deliverWrite(rt: Runtime, id: string): Promise<void> {
     }
     assertWritable(integration);
     const { connector, ctx } = contextFor(rt, integration, { recorder: journal });
-    const result = await sendWrite(rt, integration.id, connector, ctx, fromStored(rt.box, row));
+    const result = await sendWrite(rt, integration, connector, ctx, fromStored(rt.box, row));
     const warnings = row.interrupted ? [INTERRUPTED_WARNING, ...result.warnings] : result.warnings;
     await finish(rt, row, { statusCode: 200, calls: journal.calls, warnings, error: null });
   } catch (err) {

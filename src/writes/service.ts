@@ -18,6 +18,7 @@ import { refreshCandidate } from '../sync/run.ts';
 import { iso } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
+import type { RequestFiles, TempFile } from '../http/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
 
@@ -50,7 +51,7 @@ export interface AttachmentBody {
 export type WriteRequest =
   | { action: 'ats_add_candidate_result_link'; candidateId: string; body: ResultLinkBody }
   | { action: 'ats_add_application_result_link'; applicationId: string; body: ResultLinkBody }
-  | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody };
+  | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles };
 
 /**
  * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
@@ -71,8 +72,11 @@ export function assertWritable(integration: IntegrationWithSecrets): void {
   if (integration.status === 'INACTIVE') throw new AtsgateError('INTEGRATION.INACTIVE', `Integration ${integration.id} is inactive.`);
 }
 
-/** Validates a write against the synced data and the connector's limits; touches the ATS only to download data_url files. */
-export async function prepareWrite(rt: Runtime, integrationId: string, connector: AnyConnector, req: WriteRequest, journal: CallJournal): Promise<PreparedWrite> {
+/**
+ * Validates a write against the synced data and the connector's limits; touches the network
+ * only to download data_url files, and only once `logged` resolves (the log row exists).
+ */
+export async function prepareWrite(rt: Runtime, integrationId: string, connector: AnyConnector, req: WriteRequest, journal: CallJournal, logged?: Promise<unknown>): Promise<PreparedWrite> {
   switch (req.action) {
     case 'ats_add_candidate_result_link': {
       const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
@@ -90,14 +94,20 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       const caps = connector.definition.capabilities.attachments;
       if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', `${connector.definition.label} does not support adding attachments to candidates.`);
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
-      const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal);
+      await logged;
+      const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
       return { action: req.action, candidate: plainCandidateRef(ref), attachment };
     }
   }
 }
 
-/** Sends a prepared write to the ATS, then refreshes the candidate so readers see it. */
-export async function sendWrite(rt: Runtime, integrationId: string, connector: AnyConnector, ctx: ConnectorContext<any>, w: PreparedWrite): Promise<{ warnings: string[] }> {
+/**
+ * Sends a prepared write to the ATS, then has the candidate re-read so readers see the change:
+ * before answering where that read is cheap (the definition says 'inline'), otherwise in the
+ * background after the answer (src/writes/read-back.ts), unless ATSGATE_READ_BACK_AFTER_WRITE
+ * is off. Never fails the write: the ATS has it already.
+ */
+export async function sendWrite(rt: Runtime, integration: IntegrationWithSecrets, connector: AnyConnector, ctx: ConnectorContext<any>, w: PreparedWrite): Promise<{ warnings: string[] }> {
   let out: { warnings: string[] };
   let candidateRemoteId: string;
   switch (w.action) {
@@ -114,8 +124,14 @@ export async function sendWrite(rt: Runtime, integrationId: string, connector: A
       candidateRemoteId = w.candidate.remote_id;
       break;
   }
-  // Never fails the write: the ATS has it already.
-  await refreshCandidate(rt, connector, ctx, integrationId, candidateRemoteId).catch(() => undefined);
+  if (connector.definition.refreshAfterWrite === 'inline') {
+    await refreshCandidate(rt, connector, ctx, integration.id, candidateRemoteId).catch(() => undefined);
+  } else if (rt.config.readBackAfterWrite) {
+    // A context of its own: the write's call journal is closed by the time this runs.
+    rt.readBacks.schedule(`${integration.id}\u0000${candidateRemoteId}`, () =>
+      refreshCandidate(rt, connector, contextFor(rt, integration).ctx, integration.id, candidateRemoteId),
+    );
+  }
   return { warnings: out.warnings };
 }
 
@@ -123,28 +139,37 @@ export async function sendWrite(rt: Runtime, integrationId: string, connector: A
 const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({ remote_id: r.remote_id, candidate_remote_id: r.candidate_remote_id, job_remote_id: r.job_remote_id, outcome: r.outcome });
 const plainCandidateRef = (r: CandidateRef): CandidateRef => ({ remote_id: r.remote_id, applications: r.applications.map(plainApplicationRef) });
 
-/** A synchronous write: log, concurrency cap, validate, send, complete the log. */
+/**
+ * A synchronous write: log, concurrency cap, validate, send, complete the log.
+ * The log row is inserted while the write is validated against the synced tables (two database
+ * round trips at once instead of one after the other); nothing reaches the network until
+ * the row exists, so a crash mid-write still leaves a PENDING entry behind.
+ */
 export async function interact(rt: Runtime, it: Interaction, req: WriteRequest): Promise<{ warnings: string[] }> {
-  const logId = await openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
-  it.onLogOpened?.(logId);
+  const opening = openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
+  opening.then((id) => it.onLogOpened?.(id), () => undefined);
   const journal = new CallJournal();
   const n = inFlight.get(it.integration.id) ?? 0;
   if (n >= MAX_IN_FLIGHT) {
     const err = new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `More than ${MAX_IN_FLIGHT} actions are in flight for integration ${it.integration.id}; retry with backoff.`, { headers: { 'retry-after': '1' } });
-    await completeLog(rt.db, logId, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
+    await completeLog(rt.db, await opening, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
     throw err;
   }
   inFlight.set(it.integration.id, n + 1);
+  let logId: string | null = null;
   try {
     assertWritable(it.integration);
     const { connector, ctx } = contextFor(rt, it.integration, { recorder: journal });
-    const prepared = await prepareWrite(rt, it.integration.id, connector, req, journal);
-    const result = await sendWrite(rt, it.integration.id, connector, ctx, prepared);
+    const preparing = prepareWrite(rt, it.integration.id, connector, req, journal, opening);
+    preparing.catch(() => undefined); // awaited below, after the log row
+    logId = await opening;
+    const prepared = await preparing;
+    const result = await sendWrite(rt, it.integration, connector, ctx, prepared);
     await completeLog(rt.db, logId, { statusCode: 200, calls: journal.calls, warnings: result.warnings });
     return result;
   } catch (err) {
     const e = asAtsgateError(err);
-    await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
+    if (logId) await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
     throw e;
   } finally {
     const left = (inFlight.get(it.integration.id) ?? 1) - 1;
@@ -199,34 +224,67 @@ export async function listCandidateAttachments(rt: Runtime, it: Interaction, can
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
-/** Decodes `data` strictly: Buffer.from() silently skips garbage, which would corrupt files. */
+const INVALID_BASE64 = 'attachment.data must be base64-encoded file contents.';
+
+/**
+ * Decodes `data` strictly: Buffer.from() silently skips garbage, which would corrupt files.
+ * (src/http/json-spool.ts applies the same rules while it decodes a body as it arrives.)
+ */
 export function decodeBase64(data: string): Buffer {
   const s = data.replace(/\s+/g, '');
   if (!(BASE64.test(s) || BASE64URL.test(s)) || s.replace(/=+$/, '').length % 4 === 1) {
-    throw inputInvalid('attachment.data must be base64-encoded file contents.');
+    throw inputInvalid(INVALID_BASE64);
   }
   return Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url');
 }
 
-async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: number, tool: string, journal: CallJournal): Promise<AttachmentInput> {
+/**
+ * The file of an attachment write, within the limits. With `files` (the request's, from the
+ * route) the bytes stay on disk: `data` was decoded into a temporary file while the body was
+ * read (`files.spooledData`), and a `data_url` is downloaded into one; the request removes them
+ * when it ends. Without `files`, the bytes are decoded or read into memory.
+ */
+async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: number, tool: string, journal: CallJournal, files?: RequestFiles): Promise<AttachmentInput> {
   const a = body.attachment;
-  let data: Buffer;
   let contentType = a.content_type ?? null;
+  let size: number;
+  let onDisk: TempFile | null = null;
+  let inMemory: Buffer | null = null;
   if (a.data !== undefined) {
+    const spooled = files?.spooledData?.marker === a.data ? files.spooledData : null;
     // Cheap bound before decoding: base64 is 4/3 of the bytes.
-    if (Math.floor((a.data.length * 3) / 4) > maxBytes + 3) throw tooLarge(maxBytes, tool);
-    data = decodeBase64(a.data);
+    if (Math.floor(((spooled ? spooled.chars : a.data.length) * 3) / 4) > maxBytes + 3) throw tooLarge(maxBytes, tool);
+    if (spooled) {
+      if (!spooled.valid) throw inputInvalid(INVALID_BASE64);
+      size = spooled.bytes;
+      onDisk = spooled.file;
+    } else {
+      inMemory = decodeBase64(a.data);
+      size = inMemory.length;
+    }
   } else {
     const got = await downloadDataUrl(a.data_url!, { maxBytes, timeoutMs: rt.config.downloadTimeoutMs, allowPrivate: rt.config.allowPrivateDownloads, recorder: journal });
-    data = got.data;
     contentType ??= got.contentType;
+    size = got.file.size;
+    if (files) onDisk = files.track(got.file);
+    else {
+      try {
+        inMemory = await got.file.read();
+      } finally {
+        await got.file.dispose();
+      }
+    }
   }
-  if (data.length > maxBytes) throw tooLarge(maxBytes, tool);
-  if (data.length === 0) throw inputInvalid('The attachment is empty (0 bytes).');
+  if (size > maxBytes) throw tooLarge(maxBytes, tool);
+  if (size === 0) throw inputInvalid('The attachment is empty (0 bytes).');
   if (!contentType || !/^[\w.+-]+\/[\w.+-]+$/.test(contentType)) {
     throw inputInvalid('attachment.content_type is missing and the data_url response did not name a usable Content-Type; pass attachment.content_type.');
   }
-  return { name: a.name, type: a.type, content_type: contentType, data, remote_fields: normalizeRemoteFields(body.remote_fields) };
+  let file: Blob;
+  if (onDisk) file = await onDisk.blob(contentType);
+  else if (inMemory) file = new Blob([inMemory as Uint8Array<ArrayBuffer>], { type: contentType });
+  else throw new Error(`attachment of ${size} bytes: its decoded bytes were not kept`); // (cannot happen: bytes beyond the keep limit are over maxBytes)
+  return { name: a.name, type: a.type, content_type: contentType, file, remote_fields: normalizeRemoteFields(body.remote_fields) };
 }
 
 const tooLarge = (max: number, tool: string) =>

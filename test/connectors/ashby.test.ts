@@ -354,7 +354,7 @@ describe('Ashby: attachments', () => {
 
   test('CV → presigned upload + candidate.uploadResume; the exact bytes arrive; no API key sent to storage', async () => {
     const c = cand(17);
-    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data: pdf, remote_fields: {} });
+    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(pdf)]), remote_fields: {} });
     assert.deepEqual(res.warnings, []);
     const handleReq = calls('file.createFileUploadHandle').at(-1)!.json;
     assert.deepEqual(handleReq, { fileUploadContext: 'CandidateResume', filename: 'cv.pdf', contentType: 'application/pdf', contentLength: pdf.length });
@@ -370,11 +370,11 @@ describe('Ashby: attachments', () => {
   test('COVER_LETTER and OTHER → candidate.uploadFile (CandidateFiles), cover letter warned', async () => {
     const c = cand(17);
     const letter = Buffer.from('Dear hiring team, ...');
-    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'letter.txt', type: 'COVER_LETTER', content_type: 'text/plain', data: letter, remote_fields: {} });
+    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'letter.txt', type: 'COVER_LETTER', content_type: 'text/plain', file: new Blob([new Uint8Array(letter)]), remote_fields: {} });
     assert.deepEqual(res.warnings, ["Ashby's API has no cover-letter file type; the cover letter was attached as a general candidate file."]);
     assert.equal(calls('file.createFileUploadHandle').at(-1)!.json.fileUploadContext, 'CandidateFiles');
     const other = Buffer.from([1, 2, 3, 250, 251, 252]);
-    const res2 = await connector.addCandidateAttachment(ctx(), c, { name: 'report.zip', type: 'OTHER', content_type: 'application/zip', data: other, remote_fields: {} });
+    const res2 = await connector.addCandidateAttachment(ctx(), c, { name: 'report.zip', type: 'OTHER', content_type: 'application/zip', file: new Blob([new Uint8Array(other)]), remote_fields: {} });
     assert.deepEqual(res2.warnings, []);
     assert.equal(calls('candidate.uploadFile').at(-1)!.json.candidateId, c.remote_id);
     const files = fake.filesFor(c.remote_id);
@@ -403,7 +403,7 @@ describe('Ashby: attachments', () => {
 
   test("Ashby's validation error → REMOTE.INPUT_INVALID with Ashby's message", async () => {
     await rejectsWith(
-      connector.addCandidateAttachment(ctx(), cand(18), { name: 'x.pdf', type: 'OTHER', content_type: 'pdf', data: Buffer.from('x'), remote_fields: {} }),
+      connector.addCandidateAttachment(ctx(), cand(18), { name: 'x.pdf', type: 'OTHER', content_type: 'pdf', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
       'REMOTE.INPUT_INVALID',
       /file\.createFileUploadHandle: contentType must be a MIME type/,
     );

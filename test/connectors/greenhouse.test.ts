@@ -353,7 +353,7 @@ describe('greenhouse: attachments', () => {
   before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
   after(() => fake.stop());
 
-  const file = (type: 'CV' | 'COVER_LETTER' | 'OTHER', name: string, data: Buffer, remote_fields = {}) => ({ name, type, content_type: 'application/pdf', data, remote_fields });
+  const file = (type: 'CV' | 'COVER_LETTER' | 'OTHER', name: string, data: Buffer, remote_fields = {}) => ({ name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields });
 
   test('CV, COVER_LETTER and OTHER become resume, cover_letter and other, with the exact bytes, on the current application', async () => {
     const { ctx } = ctxFor(fake);

@@ -151,6 +151,24 @@ describe('Lever connector', () => {
       assert.deepEqual(r.applications.map((a) => a.remote_id), fake.opportunitiesOf(contactN(6)));
       assert.equal(await c.readCandidate(ctxOf(), '00000000-0000-4000-8000-999999999999'), null);
     });
+
+    test('readCandidate reuses stages and archive reasons, and refetches them when one is new', async () => {
+      const ctx = connectorContext(connector as any, fake.credentials, fake.url).ctx; // a fresh integration cache
+      const lookupCalls = () => fake.server.calls('GET', '/v1/stages').length + fake.server.calls('GET', '/v1/archive_reasons').length;
+      const before = lookupCalls();
+      await c.readCandidate(ctx, contactN(3));
+      await c.readCandidate(ctx, contactN(4));
+      await c.readCandidate(ctx, contactN(5));
+      assert.equal(lookupCalls() - before, 2, 'stages and archive reasons fetched once for three candidates');
+
+      // A reason created after they were cached: the candidate must not be mapped with stale lists.
+      const opp = fake.opportunitiesOf(contactN(7))[0];
+      fake.archiveWithNewReason(opp, { text: 'Hired via agency', type: 'hired' });
+      const r = (await c.readCandidate(ctx, contactN(7)))!;
+      assert.equal(lookupCalls() - before, 4, 'fetched again for the unknown reason');
+      const app = r.applications.find((a) => a.remote_id === opp)!;
+      assert.equal(app.outcome, 'HIRED');
+    });
   });
 
   describe('result links', () => {
@@ -250,7 +268,7 @@ describe('Lever connector', () => {
         const data = Buffer.concat([bytes(`${type} ☃ `), Buffer.from([0, 1, 2, 255])]);
         const name = `${type.toLowerCase()}.pdf`;
         const mark = since();
-        const res = await c.addCandidateAttachment(ctxOf(), ref, { name, type, content_type: 'application/pdf', data, remote_fields: {} });
+        const res = await c.addCandidateAttachment(ctxOf(), ref, { name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields: {} });
         const uploads = requestsSince(mark).filter((r) => r.method === 'POST');
         assert.equal(uploads.length, 2);
         for (const u of uploads) {
@@ -273,7 +291,7 @@ describe('Lever connector', () => {
       const ref = await candidateRef(contactN(3));
       const mark = since();
       await rejectsWith(
-        c.addCandidateAttachment(ctxOf(noPerformAs ??= { api_key: fake.credentials.api_key }), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: bytes('x'), remote_fields: {} }),
+        c.addCandidateAttachment(ctxOf(noPerformAs ??= { api_key: fake.credentials.api_key }), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('x'))]), remote_fields: {} }),
         'PLATFORM.INPUT_INVALID',
         'perform_as',
       );
@@ -283,7 +301,7 @@ describe('Lever connector', () => {
     test('a key without the Files write permission → INTEGRATION.PERMISSION_MISSING', async () => {
       const ref = await candidateRef(contactN(3));
       await rejectsWith(
-        c.addCandidateAttachment(ctxOf(fake.limitedCredentials), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: bytes('x'), remote_fields: {} }),
+        c.addCandidateAttachment(ctxOf(fake.limitedCredentials), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('x'))]), remote_fields: {} }),
         'INTEGRATION.PERMISSION_MISSING',
       );
     });
@@ -291,7 +309,7 @@ describe('Lever connector', () => {
     test('listCandidateAttachments returns resumes as CV and uploaded files as OTHER, downloadable', async () => {
       const contact = contactN(1);
       const ref = await candidateRef(contact);
-      await c.addCandidateAttachment(ctxOf(), ref, { name: 'report.txt', type: 'OTHER', content_type: 'text/plain', data: bytes('score: 93\n'), remote_fields: {} });
+      await c.addCandidateAttachment(ctxOf(), ref, { name: 'report.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('score: 93\n'))]), remote_fields: {} });
       const { attachments } = await c.listCandidateAttachments(ctxOf(), ref);
       const cv = attachments.find((a) => a.type === 'CV')!;
       const report = attachments.find((a) => a.file_name === 'report.txt')!;

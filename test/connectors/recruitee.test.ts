@@ -229,12 +229,12 @@ describe('result links', () => {
 
 describe('attachments', () => {
   const file = (type: AttachmentInput['type'], name: string, text: string): AttachmentInput => ({
-    name, type, content_type: 'application/pdf', data: Buffer.from(text), remote_fields: {},
+    name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.from(text))]), remote_fields: {},
   });
 
   test('CV replaces the candidate CV via update_cv (multipart), bytes intact, warning when one existed', async () => {
     const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10, 0x80]);
-    const res = await connector.addCandidateAttachment(ctx(), ref('4100003'), { name: 'Report.pdf', type: 'CV', content_type: 'application/pdf', data: bytes, remote_fields: {} });
+    const res = await connector.addCandidateAttachment(ctx(), ref('4100003'), { name: 'Report.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
     const cv = fake.cvFor('4100003')!;
     assert.equal(cv.filename, 'Report.pdf');
     assert.equal(cv.content_type, 'application/pdf');

@@ -259,7 +259,7 @@ describe('attachments', () => {
       { name: 'report.bin', type: 'OTHER' as const, content_type: 'application/octet-stream', data: Buffer.from([1, 2, 3, 250]) },
     ];
     for (const a of inputs) {
-      const res = await c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { ...a, remote_fields: {} });
+      const res = await c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: a.name, type: a.type, content_type: a.content_type, file: new Blob([new Uint8Array(a.data)]), remote_fields: {} });
       assert.deepEqual(res.warnings, []);
     }
     const stored = fake.filesFor(cid);
@@ -280,14 +280,14 @@ describe('attachments', () => {
 
   test('vendor validation error → REMOTE.INPUT_INVALID with the vendor message', async () => {
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: candidateIds()[12], applications: [] }, { name: 'empty.pdf', type: 'CV', content_type: 'application/pdf', data: Buffer.alloc(0), remote_fields: {} }),
+      c.addCandidateAttachment(ctxFor(), { remote_id: candidateIds()[12], applications: [] }, { name: 'empty.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.alloc(0))]), remote_fields: {} }),
       'REMOTE.INPUT_INVALID', /Uploaded file is empty/,
     );
   });
 
   test('unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: 'nobody', applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: Buffer.from('x'), remote_fields: {} }),
+      c.addCandidateAttachment(ctxFor(), { remote_id: 'nobody', applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
       'PLATFORM.INPUT_INVALID', /candidate nobody was not found/,
     );
     await rejectsWith(c.listCandidateAttachments(ctxFor(), { remote_id: 'nobody', applications: [] }), 'PLATFORM.INPUT_INVALID', /candidate nobody/);
@@ -316,7 +316,7 @@ describe('failures', () => {
     const cid = candidateIds()[13];
     fake.failNext(1, 500);
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: Buffer.from('x'), remote_fields: {} }),
+      c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
       'REMOTE.SERVICE_UNAVAILABLE',
     );
     assert.equal(fake.server.calls('POST', `/candidates/${cid}/attachments`).length, 1);

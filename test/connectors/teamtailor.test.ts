@@ -330,7 +330,7 @@ describe('attachments', () => {
       { name: 'report.bin', type: 'OTHER' as const, content_type: 'application/octet-stream', data: Buffer.from(Array.from({ length: 256 }, (_, i) => i)) },
     ];
     const warnings: string[][] = [];
-    for (const f of files) warnings.push((await connector.addCandidateAttachment(ctx, candidateRef('5020'), { ...f, remote_fields: {} })).warnings);
+    for (const f of files) warnings.push((await connector.addCandidateAttachment(ctx, candidateRef('5020'), { name: f.name, type: f.type, content_type: f.content_type, file: new Blob([new Uint8Array(f.data)]), remote_fields: {} })).warnings);
 
     const stored = fake.filesFor('5020');
     assert.deepEqual(stored.map((s) => s.name), ['cv.pdf', 'letter.txt', 'report.bin']);
@@ -354,7 +354,7 @@ describe('attachments', () => {
   test('listCandidateAttachments returns the resume and uploads; downloads serve their bytes', async () => {
     const { ctx } = makeCtx();
     const data = Buffer.from('portfolio bytes \u0000\u0001');
-    await connector.addCandidateAttachment(ctx, candidateRef('5002'), { name: 'work.pdf', type: 'OTHER', content_type: 'application/pdf', data, remote_fields: {} });
+    await connector.addCandidateAttachment(ctx, candidateRef('5002'), { name: 'work.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields: {} });
     const { attachments } = await connector.listCandidateAttachments(ctx, candidateRef('5002'));
     assert.deepEqual(
       attachments.map((a) => [a.type, a.file_name, a.content_type]),

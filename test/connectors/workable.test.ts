@@ -245,7 +245,7 @@ describe('result links', () => {
 });
 
 describe('attachments', () => {
-  const file = (type: AttachmentInput['type'], name: string, bytes: Buffer): AttachmentInput => ({ name, type, content_type: 'application/pdf', data: bytes, remote_fields: {} });
+  const file = (type: AttachmentInput['type'], name: string, bytes: Buffer): AttachmentInput => ({ name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
 
   test('each type travels as the base64 attachment of its own comment; the exact bytes arrive', async () => {
     const id = '3a000c';

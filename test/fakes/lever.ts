@@ -65,6 +65,8 @@ export interface LeverFake extends VendorFake {
   opportunities(): Opportunity[];
   contacts(): Contact[];
   addFile(opportunityId: string, name: string, data: Buffer, contentType: string): string;
+  /** An account admin creates an archive reason and archives an opportunity with it. */
+  archiveWithNewReason(opportunityId: string, reason: { text: string; type: 'hired' | 'non-hired' }): string;
 }
 
 export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<LeverFake> {
@@ -433,6 +435,14 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     uploadedFilesOf: (opportunityId) => files.filter((f) => f.kind === 'file' && f.opportunityId === opportunityId),
     opportunities: () => [...opportunities.values()].filter((o) => !o.deletedAt).map((o) => structuredClone(o)),
     contacts: () => [...contacts.values()].map((c) => structuredClone(c)),
+    archiveWithNewReason(opportunityId, reason) {
+      const id = uuid(0xa4c4, archiveReasons.length + 1);
+      archiveReasons.push({ id, text: reason.text, status: 'active', type: reason.type });
+      const o = opportunities.get(opportunityId)!;
+      o.archived = { archivedAt: Date.now(), reason: id };
+      o.updatedAt = Date.now();
+      return id;
+    },
     addFile(opportunityId, name, data, contentType) {
       const ext = (name.split('.').pop() ?? '').toLowerCase();
       const f: StoredFile = { id: uuid(0xf11e, ++seq), opportunityId, name, ext, data, contentType, uploadedAt: Date.now(), user: users[0].id, kind: 'file' };

@@ -62,6 +62,8 @@ for (const kind of databaseKinds()) {
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       const small = Buffer.from(`tiny-secret-${randomBytes(4).toString('hex')}`).toString('base64'); // short enough to dodge length-based redaction
       assert.equal((await call('POST', `/v1/ats/candidates/${cand}/attachments`, { attachment: { name: 'n.txt', type: 'OTHER', content_type: 'text/plain', data: small } })).status, 200);
+      // The next vendor call must be the write's: earlier writes' background re-reads first.
+      await started.rt.readBacks.drain();
       fake.failNext(1, 500);
       const failed = await call('POST', `/v1/ats/candidates/${cand}/result-links`, { label: 'Result', url: 'https://assess.example/r/1' });
       assert.equal(failed.body.status, 'error');

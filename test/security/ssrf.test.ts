@@ -114,7 +114,8 @@ describe('downloadDataUrl with private downloads refused', () => {
     const isBlocked = (a: string) => a !== '127.0.0.1' && isPrivateAddress(a);
     const opts = { ...base, resolve, isBlocked };
     const ok = await downloadDataUrl(`http://allowed.test:${target.port}/file.pdf`, opts);
-    assert.equal(ok.data.toString(), '%PDF ok', 'the seam itself works: an allowed host downloads');
+    assert.equal((await ok.file.read()).toString(), '%PDF ok', 'the seam itself works: an allowed host downloads');
+    await ok.file.dispose();
     await refused(downloadDataUrl(`http://allowed.test:${target.port}/to-internal`, opts), 400, /internal\.test.*private or reserved/);
     await refused(downloadDataUrl(`http://allowed.test:${target.port}/to-literal`, opts), 400, /private or reserved/);
     await refused(downloadDataUrl(`http://allowed.test:${target.port}/to-metadata`, opts), 400, /169\.254\.169\.254.*private or reserved/);

@@ -3,6 +3,7 @@
  * Two atsgate extensions apply to all three: `Idempotency-Key` (src/writes/idempotency.ts,
  * as hooks around the routes) and `Prefer: respond-async` (src/writes/outbox.ts).
  */
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import type { App } from '../app.ts';
@@ -13,6 +14,8 @@ import { interact, type Interaction, type WriteRequest } from '../../writes/serv
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
 import { idempotencyHooks } from '../../writes/idempotency.ts';
 import { inputInvalid } from '../../errors.ts';
+import { parseJsonSpoolingData } from '../../http/json-spool.ts';
+import { RequestFiles } from '../../http/temp-files.ts';
 
 export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
@@ -49,15 +52,43 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
     return perform(req, reply, { action: 'ats_add_application_result_link', applicationId: application_id, body: req.body as ResultLinkBody });
   });
 
-  app.post('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id'), body: AttachmentBody } }, async (req, reply) => {
-    const { candidate_id } = req.params as { candidate_id: string };
-    const body = req.body as AttachmentBody;
-    const a = body.attachment;
-    // The schema can't say "exactly one of"; say it here, naming the fields.
-    if ((a.data === undefined) === (a.data_url === undefined)) {
-      throw inputInvalid('Invalid request body: provide exactly one of "attachment.data" (base64) and "attachment.data_url".');
-    }
-    if (a.data !== undefined && !a.content_type) throw inputInvalid('Invalid request body: "attachment.content_type" is required when "attachment.data" is given.');
-    return perform(req, reply, { action: 'ats_add_candidate_attachment', candidateId: candidate_id, body });
+  // Attachments have a JSON parser of their own: `attachment.data` is decoded into a temporary
+  // file as the body arrives, never held whole in memory nor decoded in one blocking step. The
+  // request's temporary files (that one, a data_url download) go when its response is closed.
+  await app.register(async (instance) => {
+    const files = new WeakMap<FastifyRequest, RequestFiles>();
+    const filesOf = (req: FastifyRequest) => {
+      let f = files.get(req);
+      if (!f) files.set(req, (f = new RequestFiles()));
+      return f;
+    };
+    const attachments = instance as unknown as App;
+    attachments.addHook('onRequest', async (req, reply) => {
+      const f = filesOf(req);
+      reply.raw.once('close', () => f.end());
+    });
+    attachments.removeContentTypeParser('application/json');
+    attachments.addContentTypeParser('application/json', (req: FastifyRequest, payload: Readable) =>
+      parseJsonSpoolingData(payload, {
+        bodyLimit: rt.config.bodyLimitBytes,
+        keepBytes: rt.config.attachmentMaxBytes,
+        files: filesOf(req),
+        contentLength: req.headers['content-length'],
+      }),
+    );
+
+    attachments.post('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id'), body: AttachmentBody } }, async (req, reply) => {
+      const { candidate_id } = req.params as { candidate_id: string };
+      const body = req.body as AttachmentBody;
+      const a = body.attachment;
+      // The schema can't say "exactly one of"; say it here, naming the fields.
+      if ((a.data === undefined) === (a.data_url === undefined)) {
+        throw inputInvalid('Invalid request body: provide exactly one of "attachment.data" (base64) and "attachment.data_url".');
+      }
+      if (a.data !== undefined && !a.content_type) throw inputInvalid('Invalid request body: "attachment.content_type" is required when "attachment.data" is given.');
+      const f = filesOf(req);
+      // Held while the write runs: a client that goes away does not pull the file from under an upload.
+      return f.hold(() => perform(req, reply, { action: 'ats_add_candidate_attachment', candidateId: candidate_id, body, files: f }));
+    });
   });
 };

@@ -17,7 +17,7 @@ import type {
 } from '../types.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
 import { fetchCandidate, type AshbyFileHandle } from './read.ts';
-import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
+import { attachmentBlob, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 const TOOL = 'Ashby';
 
@@ -226,12 +226,12 @@ export async function addCandidateAttachment(ctx: AshbyContext, candidate: Candi
     fileUploadContext: isResume ? 'CandidateResume' : 'CandidateFiles',
     filename: attachment.name,
     contentType: attachment.content_type,
-    contentLength: attachment.data.length,
+    contentLength: attachment.file.size,
   });
   const { handle, url, fields } = created.results;
   const form = new FormData();
   for (const [k, v] of Object.entries(fields ?? {})) form.append(k, v);
-  form.append('file', new Blob([new Uint8Array(attachment.data)], { type: attachment.content_type }), attachment.name);
+  form.append('file', attachmentBlob(attachment), attachment.name);
   // Re-posting the same object to the same presigned key is harmless, so a retry is safe.
   await api.storage.request({ method: 'POST', path: url, body: form, redactBody: true, idempotent: true });
   const notFound = `candidate ${candidate.remote_id}`;

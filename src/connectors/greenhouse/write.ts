@@ -13,7 +13,7 @@ import type {
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
 import type { V3Application } from './read.ts';
-import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
+import { attachmentBytes, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 type Kind = 'candidate' | 'application';
 interface Target { kind: Kind; id: string }
@@ -211,7 +211,7 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
       application_id: numericId(target.remote_id),
       filename: attachment.name,
       type: ATTACHMENT_TYPES[attachment.type],
-      content: attachment.data.toString('base64'),
+      content: (await attachmentBytes(attachment)).toString('base64'),
       content_type: attachment.content_type,
     },
     redactBody: true,

@@ -195,6 +195,29 @@ export async function readCandidate(ctx: LeverContext, remoteId: string): Promis
   const client = leverClient(ctx);
   const opps = await contactOpportunities(client, remoteId);
   if (!opps.length) return null;
-  const l = await lookups(client);
+  const l = await knownLookups(ctx, client, opps);
   return { candidate: toCandidate(opps[0]), applications: opps.map((o) => toApplication(o, l)) };
+}
+
+/** How long one candidate's re-read may reuse the stages and archive reasons of an earlier one. */
+const LOOKUPS_TTL_MS = 10 * 60 * 1000;
+const LOOKUPS_KEY = 'lever:lookups';
+
+/**
+ * The stages and archive reasons for reading single candidates (the re-read after each write):
+ * reused for a while from the integration's cache, since fetching them costs two of the three
+ * vendor calls of such a read, but fetched again as soon as an opportunity names a stage or
+ * reason the cached lists do not know, so a new one is never mapped wrongly.
+ */
+async function knownLookups(ctx: LeverContext, client: HttpClient, opps: LeverOpportunity[]): Promise<Lookups> {
+  const hit = ctx.cache.get(LOOKUPS_KEY) as { at: number; lookups: Lookups } | undefined;
+  const covers = (l: Lookups) =>
+    opps.every((o) => {
+      const stageId = typeof o.stage === 'object' && o.stage ? o.stage.id : o.stage ?? null;
+      return (!stageId || l.stages.has(stageId)) && (!o.archived?.reason || l.reasons.has(o.archived.reason));
+    });
+  if (hit && Date.now() - hit.at < LOOKUPS_TTL_MS && covers(hit.lookups)) return hit.lookups;
+  const fresh = await lookups(client);
+  ctx.cache.set(LOOKUPS_KEY, { at: Date.now(), lookups: fresh });
+  return fresh;
 }

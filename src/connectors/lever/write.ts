@@ -16,7 +16,7 @@ import type {
 } from '../types.ts';
 import { leverAll, leverClient, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
 import { contactOpportunities } from './read.ts';
-import { contentTypeFromName } from '../helpers/files.ts';
+import { attachmentBlob, contentTypeFromName } from '../helpers/files.ts';
 
 const TOOL = 'Lever';
 
@@ -117,7 +117,7 @@ export async function addCandidateAttachment(ctx: LeverContext, candidate: Candi
   const opportunityIds = await currentOpportunityIds(client, candidate);
   for (const id of opportunityIds) {
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(attachment.data)], { type: attachment.content_type }), attachment.name);
+    form.append('file', attachmentBlob(attachment), attachment.name);
     await client.request({
       method: 'POST',
       path: `opportunities/${encodeURIComponent(id)}/files`,

@@ -15,7 +15,7 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, R
 import { recruiteeClient, type RecruiteeContext } from './client.ts';
 import { definition } from './definition.ts';
 import { fetchCandidate, type RecruiteeCandidate, type RecruiteeField } from './read.ts';
-import { contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
+import { attachmentBlob, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 
 const TOOL = definition.label;
 
@@ -170,7 +170,7 @@ function fieldValuesFor(field: RecruiteeField, value: string): Record<string, un
 export async function addCandidateAttachment(ctx: RecruiteeContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
   const http = recruiteeClient(ctx);
   const id = candidate.remote_id;
-  const file = new Blob([attachment.data], { type: attachment.content_type });
+  const file = attachmentBlob(attachment);
   const warnings: string[] = [];
 
   if (attachment.type === 'CV') {

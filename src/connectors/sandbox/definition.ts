@@ -30,5 +30,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     deltaSync: true,
   },
+  // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
+  refreshAfterWrite: 'inline',
   docs: [],
 };

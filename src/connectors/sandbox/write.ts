@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ConnectorContext, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
 import { attributeFields } from '../helpers/result-link.ts';
+import { attachmentBytes } from '../helpers/files.ts';
 import { AtsgateError } from '../../errors.ts';
 import { SandboxClient } from './client.ts';
 import { definition } from './definition.ts';
@@ -25,7 +26,8 @@ export async function addCandidateAttachment(ctx: Ctx, c: CandidateRef, att: Att
   const client = SandboxClient.from(ctx);
   if (!(await client.get('candidate', c.remote_id))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${c.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
   const type = definition.capabilities.attachments.types[att.type];
-  await client.insert('attachment', `file-${randomUUID()}`, c.remote_id, { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: att.data.length }, att.data);
+  const data = await attachmentBytes(att);
+  await client.insert('attachment', `file-${randomUUID()}`, c.remote_id, { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: data.length }, data);
   await client.touch('candidate', c.remote_id);
   return { warnings: [] };
 }

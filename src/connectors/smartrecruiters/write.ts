@@ -14,6 +14,7 @@ import { FormData } from '../../http/client.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
+import { attachmentBlob } from '../helpers/files.ts';
 import type {
   ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
@@ -155,7 +156,7 @@ function propertyValue(def: PropertyDefinition, value: string): unknown {
 export async function addCandidateAttachment(ctx: SmartRecruitersContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
   const form = new FormData();
   form.append('attachmentType', ATTACHMENT_TYPES[attachment.type]);
-  form.append('file', new Blob([new Uint8Array(attachment.data)], { type: attachment.content_type }), attachment.name);
+  form.append('file', attachmentBlob(attachment), attachment.name);
   await smartRecruitersClient(ctx).request({
     method: 'POST',
     path: `/candidates/${seg(candidate.remote_id)}/attachments`,

@@ -9,7 +9,7 @@ import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
-import { contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
+import { attachmentBytes, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import {
   Included,
   relId,
@@ -214,7 +214,7 @@ export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: 
   await client.request({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
 
   // Teamtailor fetches the file from a URL: atsgate publishes the bytes for an hour.
-  const url = await ctx.publishFile({ data: attachment.data, content_type: attachment.content_type, file_name: attachment.name }, PUBLISHED_TTL_MS);
+  const url = await ctx.publishFile({ data: await attachmentBytes(attachment), content_type: attachment.content_type, file_name: attachment.name }, PUBLISHED_TTL_MS);
   await sendDocument(
     client,
     'POST',
@@ -311,7 +311,12 @@ async function fetchSignedFile(ctx: TeamtailorContext, url: unknown, what: strin
   const host = new URL(teamtailorBaseUrl(ctx)).hostname.replace(/^\[|\]$/g, '');
   const allowPrivate = host === 'localhost' || (isIP(host) !== 0 && isPrivateAddress(host));
   try {
-    return await downloadDataUrl(url, { maxBytes: MAX_DOWNLOAD_BYTES, timeoutMs: 60_000, allowPrivate });
+    const got = await downloadDataUrl(url, { maxBytes: MAX_DOWNLOAD_BYTES, timeoutMs: 60_000, allowPrivate });
+    try {
+      return { data: await got.file.read(), contentType: got.contentType };
+    } finally {
+      await got.file.dispose();
+    }
   } catch (err) {
     const detail = err instanceof Error ? err.message.replace(/^attachment\.data_url:?\s*/, '') : String(err);
     throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `Teamtailor's file for ${what} could not be downloaded: ${detail}`, { cause: err });

@@ -24,7 +24,7 @@ import type {
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import type { WkCustomAttribute, WkFile, WkMember } from './read.ts';
-import { contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
+import { attachmentBytes, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 const TOOL = 'Workable';
 const candidatePath = (id: string) => `candidates/${encodeURIComponent(id)}`;
@@ -183,7 +183,7 @@ export async function addCandidateAttachment(ctx: WorkableContext, candidate: Ca
       member_id: member,
       comment: {
         body: `${TYPE_WORDS[attachment.type]}: ${attachment.name}`,
-        attachment: { name: attachment.name, data: attachment.data.toString('base64') },
+        attachment: { name: attachment.name, data: (await attachmentBytes(attachment)).toString('base64') },
       },
     },
     true,
