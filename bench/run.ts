@@ -17,7 +17,8 @@
  *
  * Sections:
  *  (1) write path: application result links through atsgate (Lever connector → generated
- *      Lever fake) vs the same vendor calls sent directly, and through a minimal undici proxy.
+ *      Lever fake) vs the same vendor calls sent directly, and through a minimal undici proxy;
+ *      then the same with the background re-read after each write turned off.
  *  (2) attachments via `data` (base64 in JSON) and `data_url` (downloaded): time, memory growth
  *      relative to the file size, event-loop delay while another client pings /health/live.
  *  (3) sync: full sync records/s and memory vs PostgreSQL COPY of the same rows into the same
@@ -81,7 +82,7 @@ function printTable(): void {
 
 const API_KEY = 'bench_' + randomBytes(16).toString('hex');
 
-async function startAtsgate(kind: Kind, label: string): Promise<{ child: Child; databaseUrl: string | null; cleanup(): Promise<void> }> {
+async function startAtsgate(kind: Kind, label: string, extraEnv: Record<string, string> = {}): Promise<{ child: Child; databaseUrl: string | null; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atsgate-bench-'));
   const pgdb = kind === 'postgres' ? await freshPostgres() : null;
   const env: Record<string, string> = {
@@ -100,6 +101,7 @@ async function startAtsgate(kind: Kind, label: string): Promise<{ child: Child; 
     ATSGATE_RATE_LIMIT_OVERRIDE: '1000000/1000',
     LOG_LEVEL: 'silent',
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    ...extraEnv,
   };
   // One directory per child and Node's default file names (which carry the thread id): a fixed
   // --cpu-prof-name made tsx's loader thread overwrite the main thread's profile.
@@ -167,9 +169,9 @@ function loadRow(section: string, name: string, db: string, r: LoadResult, base:
   });
 }
 
-async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child; integrationId: string; cleanup(): Promise<void> }> {
-  say(`write path on ${kind}`);
-  const a = await startAtsgate(kind, 'write');
+/** An atsgate child with a synced Lever integration and a client writing result links through it. */
+async function writingAtsgate(kind: Kind, fake: LeverGen, label: string, extraEnv: Record<string, string> = {}) {
+  const a = await startAtsgate(kind, label, extraEnv);
   const integrationId = 'lever:bench-writes';
   await a.child.ask({ cmd: 'integration', id: integrationId, baseUrl: fake.url, credentials });
   await a.child.ask({ cmd: 'sync', id: integrationId, type: 'FULL' });
@@ -182,26 +184,42 @@ async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child;
     const text = await r.body.text();
     if (r.statusCode !== 200) throw new Error(`HTTP ${r.statusCode}: ${text.slice(0, 300)}`);
   };
-
-  // One write, recorded at the fake: the exact vendor calls the baselines replay. A result link
-  // on a Lever application is two POSTs; the GETs after it are atsgate re-reading the candidate
-  // in the background (src/writes/read-back.ts), atsgate's own work, not forwarding, so the
-  // baselines do not replay them but atsgate's figures include them (see drained() below).
-  fake.recording = [];
-  await write(0, 0);
-  await a.child.ask({ cmd: 'drain' });
-  const recorded = fake.recording;
-  fake.recording = null;
-  const calls = recorded.filter((c) => c.method !== 'GET');
-  const show = (cs: RecordedCall[]) => cs.map((c) => `${c.method} ${c.path.split('?')[0].replace(/\/v1\/opportunities\/[^/]+/, '/opportunities/:id')}`).join(', ');
-  say(`one result-link write = ${calls.length} vendor calls: ${show(calls)}; then, in the background, ${recorded.length - calls.length} more: ${show(recorded.filter((c) => c.method === 'GET'))}`);
-  /** A load run's throughput counting the read-backs it left queued: ops / (time + time to drain them). */
+  /** A load run's throughput counting the re-reads it left queued: ops / (time + time to drain them). */
   const drained = async (r: LoadResult): Promise<LoadResult> => {
     const d = await a.child.ask({ cmd: 'drain' });
     const seconds = r.ops / r.perSec;
     if (d.pending) say(`${d.pending} read-backs were still queued after the run; draining took ${fmt(d.ms, 0)} ms, counted in the throughput`);
     return { ...r, perSec: r.ops / (seconds + d.ms / 1000) };
   };
+  const opts = { concurrency: CONCURRENCY, seconds: SECONDS };
+  return {
+    ...a,
+    integrationId,
+    write,
+    drain: () => a.child.ask({ cmd: 'drain' }),
+    loadAt: async (concurrency: number) => drained(await runLoad(write, { ...opts, concurrency })),
+    async close() {
+      await gw.close();
+    },
+  };
+}
+
+async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child; integrationId: string; cleanup(): Promise<void> }> {
+  say(`write path on ${kind}`);
+  const g = await writingAtsgate(kind, fake, 'write');
+
+  // One write, recorded at the fake: the exact vendor calls the baselines replay. A result link
+  // on a Lever application is two POSTs; the GETs after it are atsgate re-reading the candidate
+  // in the background (src/writes/read-back.ts), atsgate's own work, not forwarding, so the
+  // baselines do not replay them but atsgate's figures include them (see drained()).
+  fake.recording = [];
+  await g.write(0, 0);
+  await g.drain();
+  const recorded = fake.recording;
+  fake.recording = null;
+  const calls = recorded.filter((c) => c.method !== 'GET');
+  const show = (cs: RecordedCall[]) => cs.map((c) => `${c.method} ${c.path.split('?')[0].replace(/\/v1\/opportunities\/[^/]+/, '/opportunities/:id')}`).join(', ');
+  say(`one result-link write = ${calls.length} vendor calls: ${show(calls)}; then, in the background, ${recorded.length - calls.length} more: ${show(recorded.filter((c) => c.method === 'GET'))}`);
 
   const proxy = await startChild('./proxy.ts', { PROXY_UPSTREAM: fake.url });
   const origin = new URL(fake.url).origin;
@@ -210,15 +228,23 @@ async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child;
   const opts = { concurrency: CONCURRENCY, seconds: SECONDS };
   const direct = await runLoad(() => replay(directPool, calls), opts);
   const viaProxy = await runLoad(() => replay(proxyPool, calls), opts);
-  const gate = await drained(await runLoad(write, opts));
+  const gate = await g.loadAt(CONCURRENCY);
   const direct1 = await runLoad(() => replay(directPool, calls), { ...opts, concurrency: 1 });
-  const gate1 = await drained(await runLoad(write, { ...opts, concurrency: 1 }));
+  const gate1 = await g.loadAt(1);
   if (process.env.BENCH_COUNT_QUERIES) {
-    const { top } = await a.child.ask({ cmd: 'queries' });
+    const { top } = await g.child.ask({ cmd: 'queries' });
     for (const q of top) say(`${String(q.n).padStart(7)} ${q.ms.toFixed(0).padStart(7)} ms  ${q.sql}`);
   }
+  await g.close();
+  // The same writes with the re-read after each write turned off (ATSGATE_READ_BACK_AFTER_WRITE=false):
+  // what that read costs, measured rather than guessed.
+  const off = await writingAtsgate(kind, fake, 'write-no-readback', { ATSGATE_READ_BACK_AFTER_WRITE: 'false' });
+  const gateOff = await off.loadAt(CONCURRENCY);
+  const gateOff1 = await off.loadAt(1);
+  await off.close();
+  await off.cleanup();
   await proxy.close();
-  await Promise.all([directPool.close(), proxyPool.close(), gw.close()]);
+  await Promise.all([directPool.close(), proxyPool.close()]);
 
   const c = `c=${CONCURRENCY}`;
   const sec = '1 write path';
@@ -227,7 +253,9 @@ async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child;
   loadRow(sec, `atsgate result link, ${c}`, kind, gate, viaProxy, '≥ 50% of proxy thr', gate.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO');
   loadRow(sec, `atsgate result link, ${c} vs direct`, kind, gate, direct, '≤ +2 ms p50', gate.p50 - direct.p50 <= 2 ? 'yes' : 'NO');
   loadRow(sec, 'atsgate result link, c=1 vs direct c=1', kind, gate1, direct1, '≤ +2 ms p50', gate1.p50 - direct1.p50 <= 2 ? 'yes' : 'NO');
-  return { child: a.child, integrationId, cleanup: a.cleanup };
+  loadRow(sec, `  same, read-back off, ${c}`, kind, gateOff, viaProxy, '(≥ 50% of proxy thr)', gateOff.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO');
+  loadRow(sec, '  same, read-back off, c=1 vs direct c=1', kind, gateOff1, direct1, '(≤ +2 ms p50)', gateOff1.p50 - direct1.p50 <= 2 ? 'yes' : 'NO');
+  return { child: g.child, integrationId: g.integrationId, cleanup: g.cleanup };
 }
 
 // ------------------------------------------------------------------------------------------------

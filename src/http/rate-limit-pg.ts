@@ -92,7 +92,7 @@ export class PostgresRateLimiter implements RateLimiter {
         const want = Math.min(spec.requests, st.waiters.length + extra);
         let row: { admitted: boolean; granted: number; wait_ms: number | null };
         try {
-          row = (await this.db.query<typeof row>(ADMIT, [key, windowMs, spec.requests, randomUUID(), want])).rows[0];
+          row = (await this.db.relaxed.query<typeof row>(ADMIT, [key, windowMs, spec.requests, randomUUID(), want])).rows[0];
         } catch (err) {
           for (const w of st.waiters.splice(0)) fail(w, err);
           return;

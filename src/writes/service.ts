@@ -146,13 +146,13 @@ const plainCandidateRef = (r: CandidateRef): CandidateRef => ({ remote_id: r.rem
  * the row exists, so a crash mid-write still leaves a PENDING entry behind.
  */
 export async function interact(rt: Runtime, it: Interaction, req: WriteRequest): Promise<{ warnings: string[] }> {
-  const opening = openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
+  const opening = openLog(rt.db.relaxed, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
   opening.then((id) => it.onLogOpened?.(id), () => undefined);
   const journal = new CallJournal();
   const n = inFlight.get(it.integration.id) ?? 0;
   if (n >= MAX_IN_FLIGHT) {
     const err = new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `More than ${MAX_IN_FLIGHT} actions are in flight for integration ${it.integration.id}; retry with backoff.`, { headers: { 'retry-after': '1' } });
-    await completeLog(rt.db, await opening, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
+    await completeLog(rt.db.relaxed, await opening, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
     throw err;
   }
   inFlight.set(it.integration.id, n + 1);
@@ -165,11 +165,11 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
     logId = await opening;
     const prepared = await preparing;
     const result = await sendWrite(rt, it.integration, connector, ctx, prepared);
-    await completeLog(rt.db, logId, { statusCode: 200, calls: journal.calls, warnings: result.warnings });
+    await completeLog(rt.db.relaxed, logId, { statusCode: 200, calls: journal.calls, warnings: result.warnings });
     return result;
   } catch (err) {
     const e = asAtsgateError(err);
-    if (logId) await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
+    if (logId) await completeLog(rt.db.relaxed, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
     throw e;
   } finally {
     const left = (inFlight.get(it.integration.id) ?? 1) - 1;
