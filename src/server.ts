@@ -15,6 +15,7 @@ import { connectIntegration } from './integrations/service.ts';
 import { registerSyncTask, startLeaseReaper } from './jobs/sync-tasks.ts';
 import { registerScheduler } from './sync/scheduler.ts';
 import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
+import { sweepStaleTempFiles } from './http/temp-files.ts';
 
 export const DEMO_INTEGRATION_ID = 'sandbox:demo';
 
@@ -56,6 +57,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   const url = address.replace('://[::1]', '://localhost');
   if (!config.publicUrl) rt.publicUrl = () => url;
   await resumeWriteDelivery(rt); // outbox rows and webhooks a previous process left
+  void sweepStaleTempFiles(); // attachment files a crashed process left in the temp directory
   let closing: Promise<void> | null = null;
   return {
     app,

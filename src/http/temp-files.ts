@@ -6,7 +6,7 @@
  * made it (RequestFiles) and is removed when the request ends, however it ends.
  */
 import { createWriteStream, openAsBlob, type WriteStream } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,4 +164,21 @@ export class RequestFiles {
     this.files.clear();
     await Promise.all(files.map((f) => f.dispose()));
   }
+}
+
+/**
+ * Removes temporary files a crashed process left behind (one that died mid-request never ran
+ * its cleanup). Only files older than `olderThanMs`: other atsgate processes on this host may
+ * be using theirs right now, and no request lives anywhere near an hour. Called at start.
+ */
+export async function sweepStaleTempFiles(olderThanMs = 60 * 60 * 1000, dir = tmpdir()): Promise<number> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^atsgate-[0-9a-f-]{36}\.tmp$/.test(n));
+  let removed = 0;
+  for (const name of names) {
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => null);
+    if (!st || !st.isFile() || Date.now() - st.mtimeMs < olderThanMs) continue;
+    await rm(path, { force: true }).then(() => removed++, () => undefined);
+  }
+  return removed;
 }
