@@ -10,7 +10,8 @@
  *  - outbound calls to the ATSs: the process-wide observer in src/http/client.ts;
  *  - sync durations: the observer in src/metrics/observers.ts, called by src/sync/run.ts;
  *  - sync lag and queue depth: computed when scraped (from the database / the job engine), so
- *    they are right even when another process ran the sync.
+ *    they are right even when another process ran the sync; re-reads pending after writes:
+ *    this process's own queue, read when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../runtime.ts';
@@ -63,6 +64,14 @@ export class Metrics {
       async collect() {
         const depth = await rt.jobs.depth?.();
         if (depth !== undefined) this.set(depth);
+      },
+    });
+    new Gauge({
+      name: 'atsgate_read_backs_pending',
+      help: 'Candidates of this process waiting to be, or being, re-read after a write (src/writes/read-back.ts).',
+      registers,
+      collect() {
+        this.set(rt.readBacks.size);
       },
     });
     callObservers.add(this.onCall);

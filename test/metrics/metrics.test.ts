@@ -91,6 +91,7 @@ for (const kind of databaseKinds()) {
       const lag = sample(text, 'atsgate_sync_lag_seconds', { integration_id: integrationId, tool: 'lever' });
       assert.ok(lag !== undefined && lag >= 0, 'sync lag of the integration');
       assert.ok(sample(text, 'atsgate_job_queue_depth') !== undefined, 'queue depth');
+      assert.ok(sample(text, 'atsgate_read_backs_pending') !== undefined, 're-reads pending after writes');
 
       for (const secret of [s.apiKey, METRICS_TOKEN, s.env.ATSGATE_SECRET, String(fake.credentials.api_key)]) {
         assert.ok(!text.includes(secret), 'no secret in the scrape');
