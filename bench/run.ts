@@ -9,8 +9,9 @@
  *   --dbs LIST         write-path databases: pglite,postgres (default both)
  *   --sync-dbs LIST    sync databases (default postgres; COPY baseline is PostgreSQL only)
  *   --contacts N       largest sync tenant: N candidates, 2N applications (default 100000)
- *   --attach-mb LIST   attachment sizes in MB (default 1,10,28: Lever, the connector used,
- *                      accepts at most 30,000,000 bytes)
+ *   --attach-mb LIST   attachment sizes in MB through Lever (default 1,10,28: Lever accepts at
+ *                      most 30,000,000 bytes)
+ *   --attach-ashby-mb LIST  sizes in MB through Ashby, which takes up to 50 MiB (default 50)
  *   --only LIST        sections: write,attach,sync (default all)
  *   --cpu-prof         write V8 CPU profiles of the atsgate process to bench/profiles/<label>-<db>-<time>/
  *                      (one file per thread: the largest, thread id 0, is the main thread)
@@ -37,6 +38,7 @@ import { startChild, type Child } from './proc.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { startLeverGen, LEVER_KEY, PERFORM_AS, contactId, type LeverGen, type RecordedCall } from './lever-gen.ts';
 import { freshPostgres } from '../test/support/databases.ts';
+import { startAshbyFake } from '../test/fakes/ashby.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,6 +48,7 @@ const { values: flags } = parseArgs({
     'sync-dbs': { type: 'string', default: 'postgres' },
     contacts: { type: 'string', default: '100000' },
     'attach-mb': { type: 'string', default: '1,10,28' },
+    'attach-ashby-mb': { type: 'string', default: '50' },
     only: { type: 'string', default: 'write,attach,sync' },
     'cpu-prof': { type: 'boolean', default: false },
   },
@@ -268,6 +271,19 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
   // Contact 0 has exactly one current opportunity (its other one is archived): one upload per write.
   const candidate = (await allIds(gw, '/v1/ats/candidates', integrationId)).find((c) => c.remote_id === contactId(0));
   if (!candidate) throw new Error('candidate of contact 0 not synced');
+  const targets = [{ tool: 'Lever', integrationId, candidateId: candidate.id, sizes: list(flags['attach-mb']!).map(Number) }];
+  // 50 MB, the issue's largest size, exceeds Lever's limit: Ashby (its test fake, which follows
+  // Ashby's documented upload flow and 50 MiB cap) takes it, in the same atsgate process.
+  const ashbySizes = list(flags['attach-ashby-mb']!).map(Number);
+  const ashby = ashbySizes.length ? await startAshbyFake({ rateLimit: { limit: 1000, windowMs: 1000 } }) : null;
+  if (ashby) {
+    const id = 'ashby:bench-files';
+    await child.ask({ cmd: 'integration', tool: 'ashby', id, baseUrl: ashby.url, credentials: ashby.credentials });
+    await child.ask({ cmd: 'sync', id, type: 'FULL' });
+    const first = (await allIds(gw, '/v1/ats/candidates', id))[0];
+    if (!first) throw new Error('no Ashby candidate synced');
+    targets.push({ tool: 'Ashby', integrationId: id, candidateId: first.id, sizes: ashbySizes });
+  }
   let file = Buffer.alloc(0);
   const files = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': file.length });
@@ -276,7 +292,7 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
   await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
   const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/result.pdf`;
 
-  for (const sizeMb of list(flags['attach-mb']!).map(Number)) {
+  for (const t of targets) for (const sizeMb of t.sizes) {
     file = randomBytes(Math.round(sizeMb * 1048576));
     for (const mode of ['data_url', 'data'] as const) {
       const attachment = { name: 'result.pdf', type: 'OTHER', content_type: 'application/pdf', ...(mode === 'data' ? { data: file.toString('base64') } : { data_url: fileUrl }) };
@@ -298,7 +314,7 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
       })();
       await child.ask({ cmd: 'watch' });
       const t0 = performance.now();
-      const r = await json(gw, 'POST', `/v1/ats/candidates/${candidate.id}/attachments`, body, integrationId);
+      const r = await json(gw, 'POST', `/v1/ats/candidates/${t.candidateId}/attachments`, body, t.integrationId);
       const ms = performance.now() - t0;
       const w = await child.ask({ cmd: 'unwatch' });
       pinging = false;
@@ -309,7 +325,7 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
       const limit = mode === 'data_url' ? 1 : 3;
       rows.push({
         section: '2 attachments',
-        case: `${sizeMb} MB via ${mode}`,
+        case: `${sizeMb} MB via ${mode} (${t.tool})`,
         db: kind,
         result: `${fmt(ms, 0)} ms; +${mb(w.rssGrowth)} RSS, +${mb(w.heapGrowth)} heap+ext; loop delay max ${fmt(w.eldMaxMs, 0)} ms, ping max ${fmt(pingMax, 0)} ms (${pings} pings)`,
         baseline: `file ${mb(file.length)}`,
@@ -322,6 +338,7 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
   files.closeAllConnections();
   files.close();
   await gw.close();
+  await ashby?.stop();
 }
 
 // ------------------------------------------------------------------------------------------------
