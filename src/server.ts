@@ -66,7 +66,11 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
     url,
     close: () =>
       (closing ??= (async () => {
-        await app.close(); // stops accepting, waits for in-flight requests
+        // Stops accepting and waits for in-flight requests. A keep-alive connection whose request
+        // finishes during the close would otherwise stay open until fastify's keepAliveTimeout
+        // (72 s), holding the stop that long: close connections as soon as they are idle.
+        const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+        await app.close().finally(() => clearInterval(idle));
         stopReaper();
         await rt.readBacks.drain(); // candidates still to be re-read after writes
         await rt.jobs.stop(); // lets running background jobs finish
