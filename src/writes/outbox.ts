@@ -24,6 +24,7 @@ import { openLog, completeLog, CallJournal } from '../store/logs.ts';
 import { getIntegrationById } from '../store/integrations.ts';
 import { claimOutbox, endAllOutboxLeases, finishOutbox, insertOutbox, openOutboxRows, renewOutboxLease, scheduleRetry, type OutboxRow } from '../store/outbox.ts';
 import { deleteExpiredKeys, endAllKeyLeases } from '../store/idempotency.ts';
+import { attachmentBytes } from '../connectors/helpers/files.ts';
 import { asAtsgateError, assertWritable, prepareWrite, sendWrite, type Interaction, type PreparedWrite, type WriteRequest } from './service.ts';
 import { backoffMs, queueWebhook, recordWebhookEvent, registerWebhookTask, resumeWebhooks } from '../webhooks/deliver.ts';
 
@@ -60,8 +61,8 @@ export const isRetryable = (e: AtsgateError): boolean => e.status >= 500 || e.st
  */
 async function toStored(box: SecretBox, w: PreparedWrite): Promise<{ payload: unknown; content: Buffer | null }> {
   if (w.action !== 'ats_add_candidate_attachment') return { payload: w, content: null };
-  const { file, ...meta } = w.attachment;
-  return { payload: { ...w, attachment: meta }, content: box.sealBytes(Buffer.from(await file.arrayBuffer())) };
+  const { file: _file, ...meta } = w.attachment;
+  return { payload: { ...w, attachment: meta }, content: box.sealBytes(await attachmentBytes(w.attachment)) };
 }
 
 function fromStored(box: SecretBox, row: OutboxRow): PreparedWrite {
