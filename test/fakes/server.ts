@@ -6,6 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { documentingRow, provenanceOf, type ProvenanceRow } from './provenance.ts';
+import type { SpecCheck } from './spec-check.ts';
 
 export interface FakeRequest {
   method: string;
@@ -32,9 +34,31 @@ export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>
 
 interface Route { method: string; pattern: RegExp; keys: string[]; handler: Handler }
 
+export interface FakeServerOptions {
+  /**
+   * Connector id whose README provenance table (test/fakes/provenance.ts) must document every
+   * request this fake receives. A request without a row is answered 501 and stop() throws.
+   */
+  provenance?: string;
+  /**
+   * The vendor's machine-readable contract (test/fakes/spec-check.ts): every JSON request body
+   * and response is validated against it; a violation is answered 422 (requests) and stop() throws.
+   */
+  spec?: SpecCheck;
+}
+
 export class FakeServer {
   readonly journal: FakeRequest[] = [];
+  /** Requests that matched no row of the connector's provenance table ("METHOD /path"). */
+  readonly undocumented: string[] = [];
   private readonly routes: Route[] = [];
+  private readonly provenance?: { tool: string; rows: ProvenanceRow[] };
+  readonly spec?: SpecCheck;
+
+  constructor(opts: FakeServerOptions = {}) {
+    if (opts.provenance) this.provenance = { tool: opts.provenance, rows: provenanceOf(opts.provenance) };
+    this.spec = opts.spec;
+  }
   private server?: Server;
   /** Hook to inject faults before routing: return a response to short-circuit. */
   before?: (req: FakeRequest) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
@@ -55,9 +79,17 @@ export class FakeServer {
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    }
+    if (this.spec?.violations.length) {
+      throw new Error(`requests or responses that break the ${this.spec.opts.label}:\n  ${[...new Set(this.spec.violations)].slice(0, 20).join('\n  ')}`);
+    }
+    if (this.undocumented.length && this.provenance) {
+      const calls = [...new Set(this.undocumented)].join(', ');
+      throw new Error(`${this.provenance.tool}: calls with no row in src/connectors/${this.provenance.tool}/README.md's provenance table: ${calls}`);
+    }
   }
 
   /** Requests matching method and path pattern (a regexp or a substring). */
@@ -80,8 +112,17 @@ export class FakeServer {
     }
     this.journal.push(fr);
     let out: FakeResponse | undefined;
+    if (this.provenance && !documentingRow(this.provenance.rows, fr.method, fr.path)) {
+      this.undocumented.push(`${fr.method} ${fr.path}`);
+      out = { status: 501, json: { error: `atsgate test fake: ${fr.method} ${fr.path} has no row in the ${this.provenance.tool} provenance table` } };
+    }
+    const specChecked = !out && !!this.spec;
+    if (specChecked) {
+      const bad = this.spec!.checkRequest(fr.method, fr.path, fr.json, ct);
+      if (bad.length) out = { status: 422, json: { error: 'atsgate test fake: request breaks the vendor spec', violations: bad } };
+    }
     try {
-      out = await this.before?.(fr);
+      out ??= await this.before?.(fr);
       if (!out) {
         const route = this.routes.find((r) => r.method === fr.method && r.pattern.test(fr.path));
         if (!route) out = { status: 404, json: { error: 'not found', path: fr.path } };
@@ -94,6 +135,7 @@ export class FakeServer {
     } catch (err) {
       out = { status: 500, json: { error: String(err) } };
     }
+    if (specChecked && out.status !== 422) this.spec!.checkResponse(fr.method, fr.path, out.status ?? 200, out.json);
     if (out.headers?.['x-fake-drop'] === '1') {
       res.socket?.destroy();
       return;
