@@ -8,6 +8,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP, BlockList } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Agent, request } from 'undici';
 import { AtsgateError, inputInvalid } from '../errors.ts';
 import { redactUrl } from '../logs/redact.ts';
@@ -22,7 +23,7 @@ export interface DownloadOptions {
   recorder?: CallRecorder;
   /**
    * Seams for tests, which can only serve from loopback: how a host name resolves (default:
-   * the system resolver) and which addresses are refused (default: isPrivateAddress). They let
+   * the system resolver) and which addresses are refused (default: isBlockedAddress). They let
    * a test make "allowed.test" reach a loopback server whose redirect points at a blocked one.
    */
   resolve?: (hostname: string) => Promise<{ address: string; family: number }>;
@@ -38,9 +39,14 @@ const blockedV4 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  // Documentation ranges (RFC 5737): never a real public host, but machines (and containers) do use them.
+  ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24],
 ] as const) blockedV4.addSubnet(net, prefix, 'ipv4');
 const blockedV6 = new BlockList();
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
+for (const [net, prefix] of [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96],
+  ['2001:db8::', 32], // documentation (RFC 3849)
+] as const) {
   blockedV6.addSubnet(net, prefix, 'ipv6');
 }
 const mappedV4 = new BlockList();
@@ -61,6 +67,40 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
+/** The same address in one spelling: IPv6 lower-cased and compressed, IPv4-mapped IPv6 as IPv4. */
+function canonicalAddress(address: string): string {
+  const family = isIP(address);
+  if (family !== 6) return address;
+  const host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (!mapped) return host;
+  const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/**
+ * The machine's own addresses, on every interface. A public address of this host is still
+ * this host: a data_url pointing at it would reach any service listening on all interfaces.
+ * Interfaces come and go (DHCP, containers, VPNs), so the list is read again when older than
+ * a second rather than once at start.
+ */
+function addressesOf(interfaces: ReturnType<typeof networkInterfaces>): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(interfaces)) for (const i of list ?? []) out.add(canonicalAddress(i.address.split('%')[0]));
+  return out;
+}
+let own: { at: number; addresses: Set<string> } | undefined;
+export function isOwnAddress(address: string, interfaces?: ReturnType<typeof networkInterfaces>): boolean {
+  if (interfaces) return addressesOf(interfaces).has(canonicalAddress(address));
+  if (!own || Date.now() - own.at > 1000) own = { at: Date.now(), addresses: addressesOf(networkInterfaces()) };
+  return own.addresses.has(canonicalAddress(address));
+}
+
+/** What a data_url may not reach: private and reserved ranges, and this machine's own addresses. */
+export function isBlockedAddress(address: string): boolean {
+  return isPrivateAddress(address) || isOwnAddress(address);
+}
+
 async function resolvePinned(hostname: string, opts: DownloadOptions): Promise<{ address: string; family: number }> {
   const host = hostname.replace(/^\[|\]$/g, '');
   let resolved: { address: string; family: number };
@@ -69,8 +109,8 @@ async function resolvePinned(hostname: string, opts: DownloadOptions): Promise<{
   } catch {
     throw inputInvalid(`attachment.data_url: the host "${hostname}" could not be resolved.`);
   }
-  if (!opts.allowPrivate && (opts.isBlocked ?? isPrivateAddress)(resolved.address)) {
-    throw inputInvalid(`attachment.data_url: the host "${hostname}" resolves to a private or reserved address, which is not allowed.`);
+  if (!opts.allowPrivate && (opts.isBlocked ?? isBlockedAddress)(resolved.address)) {
+    throw inputInvalid(`attachment.data_url: the host "${hostname}" resolves to a private or reserved address, or one of this server's own, which is not allowed.`);
   }
   return resolved;
 }

@@ -11,7 +11,8 @@ import { createServer, type Server, type IncomingMessage, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { downloadDataUrl, isPrivateAddress } from '../../src/http/download.ts';
+import { downloadDataUrl, isBlockedAddress, isOwnAddress, isPrivateAddress } from '../../src/http/download.ts';
+import { networkInterfaces } from 'node:os';
 import { AtsgateError } from '../../src/errors.ts';
 
 interface Recorder { url: string; port: number; hits: string[]; connections(): number; close(): Promise<void> }
@@ -62,6 +63,28 @@ describe('the address policy', () => {
     }
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1', '11.0.0.1', '::ffff:8.8.8.8']) assert.equal(isPrivateAddress(a), false, a);
   });
+
+  test('the documentation ranges (RFC 5737, RFC 3849) are refused', () => {
+    for (const a of ['192.0.2.1', '198.51.100.7', '203.0.113.254', '2001:db8::1', '2001:0db8:85a3::8a2e:370:7334', '::ffff:192.0.2.9']) {
+      assert.equal(isPrivateAddress(a), true, a);
+    }
+    for (const a of ['192.0.3.1', '198.51.101.1', '203.0.114.1', '2001:db9::1']) assert.equal(isPrivateAddress(a), false, a);
+  });
+
+  test("the machine's own addresses are refused on every interface, whatever range they are in", () => {
+    // A host whose public interface is 93.184.216.34: that address is this host, not the internet.
+    const fake = { eth0: [{ address: '93.184.216.34', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '93.184.216.34/24' }],
+      eth1: [{ address: '2606:4700::1111', netmask: 'ffff::', family: 'IPv6', mac: '00:00:00:00:00:02', internal: false, cidr: '2606:4700::1111/64', scopeid: 0 }] } as ReturnType<typeof networkInterfaces>;
+    assert.equal(isOwnAddress('93.184.216.34', fake), true);
+    assert.equal(isOwnAddress('::ffff:93.184.216.34', fake), true, 'the IPv4-mapped spelling too');
+    assert.equal(isOwnAddress('2606:4700:0:0:0:0:0:1111', fake), true, 'any IPv6 spelling');
+    assert.equal(isOwnAddress('8.8.8.8', fake), false);
+    // And on this machine, every real interface address is blocked.
+    for (const list of Object.values(networkInterfaces())) {
+      for (const i of list ?? []) assert.equal(isBlockedAddress(i.address.split('%')[0]), true, i.address);
+    }
+    assert.equal(isBlockedAddress('8.8.8.8'), false);
+  });
 });
 
 describe('downloadDataUrl with private downloads refused', () => {
@@ -96,6 +119,18 @@ describe('downloadDataUrl with private downloads refused', () => {
     for (const u of urls) await refused(downloadDataUrl(u, base), 400, /private or reserved address/);
     assert.deepEqual(target.hits, [], 'no request reached the loopback server');
     assert.equal(target.connections(), 0, 'not even a TCP connection');
+  });
+
+  test("a data_url naming one of this machine's own interface addresses never connects, even to a server on all interfaces", async () => {
+    const addresses = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((i) => i.family === 'IPv4').map((i) => i.address);
+    const everywhere = await recordingServer('0.0.0.0');
+    try {
+      for (const a of addresses) await refused(downloadDataUrl(`http://${a}:${everywhere.port}/secret`, base), 400, /own/);
+      assert.ok(addresses.length >= 1);
+      assert.equal(everywhere.connections(), 0, 'not even a TCP connection');
+    } finally {
+      await everywhere.close();
+    }
   });
 
   test('non-http schemes and URLs with credentials are refused', async () => {
