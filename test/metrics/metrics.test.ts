@@ -6,6 +6,7 @@
 import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createApiKey } from '../../src/store/keys.ts';
 import { Writable } from 'node:stream';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -58,13 +59,28 @@ for (const kind of databaseKinds()) {
       }
     });
 
-    test('accepts the metrics token and any valid API key', async () => {
-      for (const auth of [`Bearer ${METRICS_TOKEN}`, `Bearer ${s.apiKey}`]) {
-        const res = await scrape(auth);
-        assert.equal(res.status, 200);
-        assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
-        assert.match(await res.text(), /# TYPE atsgate_http_requests_total counter/);
-      }
+    test('the metrics token sees every series', async () => {
+      const res = await scrape(`Bearer ${METRICS_TOKEN}`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+      const text = await res.text();
+      assert.match(text, /# TYPE atsgate_http_requests_total counter/);
+      assert.ok(sample(text, 'atsgate_sync_lag_seconds', { integration_id: integrationId, tool: 'lever' }) !== undefined);
+    });
+
+    test("an account's API key sees only its own integrations' series, never another account's or deployment-wide ones", async () => {
+      const other = (await createApiKey(s.started.db, 'metrics-other-account', 'other')).key;
+      const res = await scrape(`Bearer ${other}`);
+      assert.equal(res.status, 200);
+      const otherView = await res.text();
+      assert.ok(!otherView.includes(integrationId), "the other account does not learn this account's integration");
+      assert.doesNotMatch(otherView, /atsgate_http_requests_total|atsgate_job_queue_depth|atsgate_ats_calls_total/, 'no deployment-wide series');
+
+      const own = await (await scrape(`Bearer ${s.apiKey}`)).text();
+      const lag = sample(own, 'atsgate_sync_lag_seconds', { integration_id: integrationId, tool: 'lever' });
+      assert.ok(lag !== undefined && lag >= 0, "the owner sees its integration's sync lag");
+      assert.match(own, /# TYPE atsgate_sync_lag_seconds gauge/);
+      assert.doesNotMatch(own, /atsgate_http_requests_total/, 'deployment-wide series are the operator\'s only');
     });
 
     test('a write, a sync and a vendor 429 appear in their series; no secret does', async () => {

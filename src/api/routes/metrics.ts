@@ -3,9 +3,11 @@
  * request logs. Registered with `skip-override` so that the hooks sit on the root instance
  * and see every route, not only this plugin's.
  *
- * Who may scrape: the bearer token ATSGATE_METRICS_TOKEN (a scraper needs no API key) or any
- * valid API key. The path is in app.ts's PUBLIC list so the check is done here, where both are
- * known; a refusal is the usual 401 envelope.
+ * Who may scrape: metrics are the operator's view of the whole deployment, so the bearer token
+ * ATSGATE_METRICS_TOKEN sees every series. An account's API key sees only the series labelled
+ * with its own integrations (sync lag, …): deployment-wide series (request counts, queue depth,
+ * vendor calls) would tell one tenant about the others' traffic. The path is in app.ts's PUBLIC
+ * list so the check is done here, where both are known; a refusal is the usual 401 envelope.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -14,6 +16,8 @@ import { AtsgateError } from '../../errors.ts';
 import { authenticate } from '../../store/keys.ts';
 import { getConnector } from '../../connectors/registry.ts';
 import { metricsFor } from '../../metrics/registry.ts';
+import { scopeToIntegrations } from '../../metrics/scope.ts';
+import { listIntegrations } from '../../store/integrations.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -22,12 +26,14 @@ function isMetricsToken(rt: Runtime, presented: string): boolean {
   return rt.config.metricsToken !== null && timingSafeEqual(sha256(presented), sha256(rt.config.metricsToken));
 }
 
-async function assertMayScrape(rt: Runtime, req: FastifyRequest): Promise<void> {
+/** Who is scraping: the operator (everything) or an account (its own integrations' series only). */
+async function scraper(rt: Runtime, req: FastifyRequest): Promise<{ operator: true } | { operator: false; accountId: string }> {
   const m = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing credentials: send "Authorization: Bearer <metrics token or API key>".');
   const presented = m[1].trim();
-  if (isMetricsToken(rt, presented)) return;
-  if (await authenticate(rt.db, presented)) return;
+  if (isMetricsToken(rt, presented)) return { operator: true };
+  const key = await authenticate(rt.db, presented);
+  if (key) return { operator: false, accountId: key.accountId };
   throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The metrics token or API key is invalid or has been revoked.');
 }
 
@@ -63,9 +69,10 @@ export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
     app.addHook('onClose', async () => metrics.dispose());
 
     app.get('/metrics', { schema: { hide: true } as {} }, async (req, reply) => {
-      await assertMayScrape(rt, req);
+      const who = await scraper(rt, req);
       const { contentType, body } = await metrics.scrape();
-      return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+      const visible = who.operator ? body : scopeToIntegrations(body, new Set((await listIntegrations(rt.db, who.accountId)).map((i) => i.id)));
+      return reply.header('content-type', contentType).header('cache-control', 'no-store').send(visible);
     });
   };
   // Hooks on the root instance (what fastify-plugin does, without the dependency).
