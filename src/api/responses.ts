@@ -69,6 +69,16 @@ const SocialMedia = Type.Object({ link: OptNull(Str()), type: OptNull(Str()), us
 const Tag = Type.Object({ id: Str(), name: Nullable(Str()), remote_id: Nullable(Str()) });
 const CustomFields = Nullable(Type.Record(Type.String(), Type.Any()));
 const StageSummary = Type.Object({ id: Str(), name: Nullable(Str()), remote_id: Nullable(Str()), index: Nullable(Int()) });
+/**
+ * Kombo's newer models (Python SDK 1.3.x) require `status` (ACTIVE | INACTIVE, a closed enum)
+ * and `custom_fields` on a job's stages and an application's current stage, both nullable:
+ * atsgate sends null where the ATS does not say.
+ */
+const StageNewest = {
+  status: Nullable(Enum(['ACTIVE', 'INACTIVE'])),
+  custom_fields: Nullable(Type.Record(Type.String(), Type.Unknown())),
+};
+const ApplicationStage = Type.Object({ ...StageSummary.properties, ...StageNewest });
 const JobSummary = Type.Object({ id: Str(), name: Nullable(Str()), remote_id: Str() });
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +172,8 @@ export const Job = Type.Object({
   contact_id: Nullable(Str()),
   changed_at: DateTime(),
   remote_deleted_at: Nullable(DateTime()),
-  stages: Type.Array(Type.Object({ id: Str(), remote_id: Nullable(Str()), name: Nullable(Str()), index: OptNull(Int()) })),
+  // remote_data: required (nullable) on job stages by Kombo's OpenAPI of May 2026.
+  stages: Type.Array(Type.Object({ id: Str(), remote_id: Nullable(Str()), name: Nullable(Str()), index: OptNull(Int()), ...StageNewest, remote_data: Nullable(Type.Record(Type.String(), Type.Unknown())) })),
   screening_questions: Type.Array(ScreeningQuestion),
   job_postings: Type.Array(JobPosting),
   hiring_team: Type.Array(HiringTeamMember),
@@ -260,7 +271,7 @@ export const Application = Type.Object({
       tags: Type.Array(Tag),
     }),
   ),
-  current_stage: Nullable(StageSummary),
+  current_stage: Nullable(ApplicationStage),
   job: Nullable(JobSummary),
   interviews: Type.Array(
     Type.Object({

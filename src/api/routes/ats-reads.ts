@@ -8,6 +8,8 @@ import { IdParam, LIMITS, ListQuery, type ListQueryString } from '../schemas.ts'
 import { listApplications, listCandidates, listJobs, type ListQuery as StoreQuery } from '../../store/read-models.ts';
 import { listCandidateAttachments } from '../../writes/service.ts';
 import { inputInvalid } from '../../errors.ts';
+import { completeToSchema } from '../complete.ts';
+import { ApplicationsResponse, CandidatesResponse, JobsResponse } from '../responses.ts';
 
 const csv = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
@@ -49,11 +51,15 @@ function toStoreQuery(q: ListQueryString): StoreQuery {
 
 export const atsReadRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
-  const lists = { jobs: listJobs, candidates: listCandidates, applications: listApplications } as const;
-  for (const [model, list] of Object.entries(lists)) {
+  const lists = {
+    jobs: { list: listJobs, response: JobsResponse },
+    candidates: { list: listCandidates, response: CandidatesResponse },
+    applications: { list: listApplications, response: ApplicationsResponse },
+  } as const;
+  for (const [model, { list, response }] of Object.entries(lists)) {
     app.get(`/${model}`, { schema: { querystring: ListQuery } }, async (req) => {
       const integration = await integrationFromHeader(rt, req, { requireSynced: true });
-      return ok(await list(rt.db, integration.id, toStoreQuery(req.query as ListQueryString)));
+      return completeToSchema(ok(await list(rt.db, integration.id, toStoreQuery(req.query as ListQueryString))), response);
     });
   }
 
