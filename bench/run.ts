@@ -102,6 +102,9 @@ async function startAtsgate(kind: Kind, label: string, extraEnv: Record<string, 
     // Bench only: the generated fake has no rate limit; the limiter still runs (on PostgreSQL,
     // one transaction per vendor call), only its ceiling is raised.
     ATSGATE_RATE_LIMIT_OVERRIDE: '1000000/1000',
+    // The inbound per-account/per-integration limits would cap the load runs at their defaults.
+    ATSGATE_RATE_LIMIT_PER_ACCOUNT: '0',
+    ATSGATE_RATE_LIMIT_PER_INTEGRATION: '0',
     LOG_LEVEL: 'silent',
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...extraEnv,

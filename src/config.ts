@@ -46,6 +46,12 @@ export interface Config {
   /** Where signed webhook notifications of asynchronous writes go (with webhookSecret), or null. */
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** Inbound requests per window an account may make (all its integrations together); 0: no limit. */
+  rateLimitPerAccount: number;
+  /** Inbound requests per window naming one integration (X-Integration-Id); 0: no limit. */
+  rateLimitPerIntegration: number;
+  /** Length of the inbound rate-limit windows (fixed, aligned to the epoch), in seconds. */
+  rateLimitWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +135,11 @@ export function loadConfig(env: Env = process.env): Config {
     writeLeaseSeconds: int('ATSGATE_WRITE_LEASE_SECONDS', 60, 2, 3600),
     webhookUrl,
     webhookSecret,
+    // Generous by default: they stop a runaway client, not normal use (a sync-heavy customer
+    // reads a few thousand pages a minute at most). Kombo publishes no numbers of its own.
+    rateLimitPerAccount: int('ATSGATE_RATE_LIMIT_PER_ACCOUNT', 6000, 0, 10_000_000),
+    rateLimitPerIntegration: int('ATSGATE_RATE_LIMIT_PER_INTEGRATION', 3000, 0, 10_000_000),
+    rateLimitWindowSeconds: int('ATSGATE_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

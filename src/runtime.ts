@@ -19,6 +19,7 @@ import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
 import { GraphileQueue } from './jobs/graphile.ts';
 import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
 import { ReadBackQueue } from './writes/read-back.ts';
+import { DatabaseWindows, InMemoryWindows, InboundRateLimiter } from './limits/inbound.ts';
 
 export interface Runtime {
   config: Config;
@@ -32,6 +33,8 @@ export interface Runtime {
   jobs: JobQueue;
   /** Candidates re-read after writes, in the background (src/writes/read-back.ts). */
   readBacks: ReadBackQueue;
+  /** Inbound per-account and per-integration request limits (src/limits/inbound.ts). */
+  inboundLimiter: InboundRateLimiter;
   /** Where this server is reachable, for log_url and signed file URLs. */
   publicUrl(): string;
 }
@@ -56,6 +59,10 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
           })
         : new InProcessQueue(),
     readBacks: new ReadBackQueue(),
+    inboundLimiter: new InboundRateLimiter(
+      { perAccount: config.rateLimitPerAccount, perIntegration: config.rateLimitPerIntegration, windowSeconds: config.rateLimitWindowSeconds },
+      db.kind === 'postgres' ? new DatabaseWindows(db.relaxed) : new InMemoryWindows(),
+    ),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }

@@ -3,7 +3,7 @@
  * that turns every failure (validation, body too large, ATS errors, bugs) into the error
  * envelope without leaking stack traces or secrets.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.ts';
 import { AtsgateError } from '../errors.ts';
@@ -36,6 +36,13 @@ declare module 'fastify' {
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
 /** Paths that do not take an API key. */
+/** Counts the request against its account's (and integration's) limits; sets the RateLimit-* headers. */
+async function limitInbound(rt: Runtime, reply: FastifyReply, accountId: string, integrationId: string | null): Promise<void> {
+  if (!rt.inboundLimiter.enabled) return;
+  const { headers } = await rt.inboundLimiter.admit(accountId, integrationId);
+  for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+}
+
 export const PUBLIC = [/^\/health\//, /^\/v1\/files\//, /^\/v1\/assets\//, /^\/dashboard(\/|\?|$)/, /^\/docs(\/|\?|$)/, /^\/v1\/openapi\.json(\?|$)/, /^\/connect\//, /^\/metrics(\?|$)/];
 
 export function baseUrlOf(rt: Runtime, req: FastifyRequest): string {
@@ -102,11 +109,13 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
       if (!got) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
       req.auth = { keyId: got.keyId, accountId: got.accountId };
       req.prefetched = { id: integrationId, integration: got.integration };
-      return;
+      // Another account's integration id counts as no integration: it must not reveal its limit.
+      return limitInbound(rt, reply, got.accountId, got.integration ? integrationId : null);
     }
     const auth = await authenticate(rt.db, m[1].trim());
     if (!auth) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
     req.auth = auth;
+    return limitInbound(rt, reply, auth.accountId, null);
   });
 
   // Input PostgreSQL cannot store (NUL, lone surrogates, absurd nesting) is refused before any handler.

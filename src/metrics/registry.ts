@@ -17,6 +17,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../runtime.ts';
 import { callObservers, type OutboundCall } from '../http/client.ts';
 import { syncObservers, type SyncEnded } from './observers.ts';
+import type { LimitScope } from '../limits/inbound.ts';
 
 /** Request and vendor-call latencies: 2.5 ms (loopback) to 30 s (a vendor's timeout). */
 const LATENCY_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -31,16 +32,19 @@ export class Metrics {
   private readonly outboundDuration: Histogram<'tool'>;
   private readonly vendorRateLimited: Counter<'tool'>;
   private readonly syncDuration: Histogram<'tool' | 'type' | 'state'>;
+  private readonly inboundLimited: Counter<'scope'>;
+  private readonly onInboundLimited = (scope: LimitScope) => this.inboundLimited.inc({ scope });
   private readonly onCall = (call: OutboundCall, tool: string) => this.observeCall(call, tool);
   private readonly onSync = (e: SyncEnded) => this.observeSync(e);
 
-  constructor(rt: Runtime) {
+  constructor(private readonly rt: Runtime) {
     const registers = [this.registry];
     this.httpRequests = new Counter({ name: 'atsgate_http_requests_total', help: 'HTTP requests served, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
     this.httpDuration = new Histogram({ name: 'atsgate_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
     this.outboundCalls = new Counter({ name: 'atsgate_ats_calls_total', help: 'Calls (attempts, retries included) to ATS APIs, by tool and HTTP status ("error" when no response came).', labelNames: ['tool', 'status'], registers });
     this.outboundDuration = new Histogram({ name: 'atsgate_ats_call_duration_seconds', help: 'Duration of one call to an ATS API.', labelNames: ['tool'], buckets: LATENCY_BUCKETS, registers });
     this.vendorRateLimited = new Counter({ name: 'atsgate_ats_rate_limited_total', help: 'HTTP 429 answers from ATS APIs (the client-side limiter should keep this near zero).', labelNames: ['tool'], registers });
+    this.inboundLimited = new Counter({ name: 'atsgate_inbound_rate_limited_total', help: 'API requests refused with PLATFORM.RATE_LIMIT_EXCEEDED, by the limit that refused them (account or integration).', labelNames: ['scope'], registers });
     this.syncDuration = new Histogram({ name: 'atsgate_sync_duration_seconds', help: 'Duration of syncs run by this process, by tool, type and final state.', labelNames: ['tool', 'type', 'state'], buckets: SYNC_BUCKETS, registers });
 
     new Gauge({
@@ -76,6 +80,7 @@ export class Metrics {
     });
     callObservers.add(this.onCall);
     syncObservers.add(this.onSync);
+    rt.inboundLimiter.refusals.add(this.onInboundLimited);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -113,6 +118,7 @@ export class Metrics {
   dispose(): void {
     callObservers.delete(this.onCall);
     syncObservers.delete(this.onSync);
+    this.rt.inboundLimiter.refusals.delete(this.onInboundLimited);
   }
 }
 

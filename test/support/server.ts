@@ -41,6 +41,10 @@ export async function startTestServer(kind: DbKind, opts: { env?: Record<string,
     ATSGATE_API_KEY: opts.reuse?.apiKey ?? 'test_' + randomBytes(16).toString('hex'),
     ATSGATE_SECRET: opts.reuse?.env.ATSGATE_SECRET ?? randomBytes(32).toString('hex'),
     ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'true',
+    // The inbound limits are tested on their own (test/security/inbound-limits.test.ts); the
+    // fuzz and load suites send more than a minute's default allowance.
+    ATSGATE_RATE_LIMIT_PER_ACCOUNT: '0',
+    ATSGATE_RATE_LIMIT_PER_INTEGRATION: '0',
     LOG_LEVEL: 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.reuse?.env,
