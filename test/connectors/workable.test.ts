@@ -22,6 +22,9 @@ after(async () => {
 });
 
 
+/** Waits for the start of the fake's next 1 s rate-limit interval. */
+const freshInterval = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+
 const appRef = (id: string): ApplicationRef => ({ remote_id: id, candidate_remote_id: id, job_remote_id: null, outcome: 'PENDING' });
 const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: [appRef(id)] });
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
@@ -155,6 +158,9 @@ describe('result links', () => {
   test('application: attributes to existing custom attributes, the rest and the link into a comment', async () => {
     const id = '3a0003';
     const { ctx } = ctxFor();
+    // The fake counts 10 per 1 s interval across every context; start on a fresh interval so an
+    // earlier test's burst cannot 429 (and so repeat) one of the PATCHes this test counts.
+    await freshInterval();
     const result = await connector.addApplicationResultLink(ctx, appRef(id), link({
       details: {
         custom_field_name_prefix: 'Acme:',
@@ -312,7 +318,7 @@ describe('HTTP behaviour', () => {
     try {
       const { ctx } = connectorContext(connector, tight.credentials, tight.url);
       // Start just after an interval boundary so the 4 page requests fall into one interval.
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+      await freshInterval();
       const cands = await collect(connector.readCandidates(ctx, {}));
       assert.equal(cands.length, 34);
       assert.ok(tight.throttled() >= 1);
