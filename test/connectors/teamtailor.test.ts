@@ -7,12 +7,14 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connector } from '../../src/connectors/teamtailor/index.ts';
-import { teamtailorBaseUrl } from '../../src/connectors/teamtailor/client.ts';
-import { REGION_BASE_URLS } from '../../src/connectors/teamtailor/definition.ts';
+import { teamtailorBaseUrl, teamtailorErrorMessage, Included, type Resource } from '../../src/connectors/teamtailor/client.ts';
+import { DEFAULT_API_VERSION, REGION_BASE_URLS } from '../../src/connectors/teamtailor/definition.ts';
+import { relatedPath } from '../../src/connectors/teamtailor/related.ts';
+import { toRemoteJob } from '../../src/connectors/teamtailor/read.ts';
 import { resultNoteText, warn } from '../../src/connectors/helpers/result-link.ts';
 import type { ConnectorContext, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
-import { startTeamtailorFake, type TeamtailorFake } from '../fakes/teamtailor.ts';
+import { startTeamtailorFake, type TeamtailorFake, type TeamtailorFakeOptions } from '../fakes/teamtailor.ts';
 import { rejectsWithCode as rejects } from '../support/assertions.ts';
 
 let fake: TeamtailorFake;
@@ -375,6 +377,126 @@ describe('attachments', () => {
     const { ctx } = makeCtx();
     await rejects(connector.downloadAttachment!(ctx, 'nonsense'), 'PLATFORM.INPUT_INVALID');
     await rejects(connector.downloadAttachment!(ctx, 'upload:424242'), 'PLATFORM.INPUT_INVALID', /upload 424242/);
+  });
+});
+
+/** A second fake for one vendor variant, with its own rate window. */
+async function withFake(opts: TeamtailorFakeOptions, fn: (f: TeamtailorFake) => Promise<void>): Promise<void> {
+  const f = await startTeamtailorFake({ candidateCount: 8, ...opts });
+  try {
+    await fn(f);
+  } finally {
+    await f.stop();
+  }
+}
+
+describe('T4 / T30: X-Api-Version', () => {
+  test("the version sent is the one Teamtailor's docs and gem name, 20161108, and a fake accepting only it is satisfied", async () => {
+    assert.equal(DEFAULT_API_VERSION, '20161108');
+    await withFake({ apiVersions: ['20161108'] }, async (f) => {
+      const { ctx } = connectorContext(connector, f.credentials, f.url);
+      await connector.checkCredentials(ctx);
+      assert.equal(f.server.calls('GET', '/v1/candidates').at(-1)!.headers['x-api-version'], '20161108');
+      assert.equal((await collect(connector.readJobs(ctx, {}))).length, f.jobRemoteIds().length);
+    });
+  });
+
+  test('a refused version: the 406 (errors as an array) is reported with the version sent and the one Teamtailor names', async () => {
+    await withFake({ apiVersions: ['20161108'] }, async (f) => {
+      const raw = await fetch(`${f.url}/jobs`, { headers: { authorization: `Token token=${f.adminKey}`, 'x-api-version': '20240904' } });
+      assert.equal(raw.status, 406);
+      const body = await raw.json();
+      assert.ok(Array.isArray(body.errors), 'teamtailor-rb: {"errors":[{...}]}');
+      assert.equal(body.errors[0].title, 'Invalid/Missing API Version');
+
+      const { ctx } = connectorContext(connector, { ...f.credentials, api_version: '20240904' }, f.url);
+      const err = await rejects(connector.checkCredentials(ctx), 'PLATFORM.INPUT_INVALID', /X-Api-Version 20240904/);
+      assert.match(err.message, /Set the integration's api_version \(X-Api-Version\) to 20161108/);
+      await assert.rejects(collect(connector.readJobs(ctx, {})), /HTTP 406.*Current version is: 20161108.*Set the integration's api_version \(X-Api-Version\) to 20161108/);
+    });
+  });
+
+  test('a single errors object (tolerated by teamtailor-rb) is read as well', () => {
+    assert.equal(teamtailorErrorMessage(406, { errors: { status: 406, detail: 'Current version is: 20161108' } }), "Current version is: 20161108. Set the integration's api_version (X-Api-Version) to 20161108.");
+    assert.equal(teamtailorErrorMessage(422, { errors: [{ detail: 'email - can\'t be blank', source: { pointer: '/data/attributes/email' } }] }), "email - can't be blank (/data/attributes/email)");
+  });
+});
+
+describe('T16 / T25: a candidate\'s applications and uploads through its related links', () => {
+  const cand = (links: Record<string, string> | null): Resource => ({
+    id: '42', type: 'candidates', attributes: {},
+    relationships: links ? Object.fromEntries(Object.entries(links).map(([k, v]) => [k, { links: { related: v } }])) : {},
+  });
+  const base = 'https://api.teamtailor.com/v1';
+
+  test('the link the API hands out is followed as is; none, or another origin, gives the conventional path', () => {
+    const odd = 'https://api.teamtailor.com/v1/job-applications?filter%5Bcandidate%5D=42';
+    assert.equal(relatedPath(cand({ 'job-applications': odd }), 'job-applications', base), odd);
+    assert.equal(relatedPath(cand(null), 'job-applications', base), 'candidates/42/job-applications');
+    assert.equal(relatedPath(cand({ uploads: 'https://evil.example/v1/candidates/42/uploads' }), 'uploads', base), 'candidates/42/uploads');
+  });
+
+  test('readCandidate and listCandidateAttachments request the related URLs of the candidate they read', async () => {
+    const { ctx } = makeCtx();
+    const one = await connector.readCandidate!(ctx, '5004');
+    assert.equal(one!.applications.length, 2);
+    const related = fake.server.calls('GET', '/v1/candidates/5004/job-applications').at(-1)!;
+    assert.equal(related.query.get('include'), 'candidate,job,stage,reject-reason');
+    const { attachments } = await connector.listCandidateAttachments(ctx, candidateRef('5003'));
+    assert.deepEqual(attachments.map((a) => a.file_name), ['portfolio.pdf']);
+    assert.equal(fake.server.calls('GET', '/v1/candidates/5003/uploads').length, 1);
+  });
+
+  test('candidates without relationship links: the conventional paths still work', async () => {
+    await withFake({ relationshipLinks: 'none' }, async (f) => {
+      const { ctx } = connectorContext(connector, f.credentials, f.url);
+      const one = await connector.readCandidate!(ctx, '5004');
+      assert.deepEqual(one!.applications.map((a) => a.remote_id).sort(), [...f.applications.values()].filter((a) => a.candidateId === '5004').map((a) => a.id).sort());
+      const { attachments } = await connector.listCandidateAttachments(ctx, { remote_id: '5003', applications: [] });
+      assert.deepEqual(attachments.map((a) => a.file_name), ['portfolio.pdf']);
+    });
+  });
+});
+
+describe('custom field values are a secondary step', () => {
+  const withAttrs = link({
+    remote_fields: { teamtailor: { user_id: '11' } },
+    details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '91' }, { key: 'Passed', value: 'true' }] },
+  });
+
+  test('a value write Teamtailor refuses costs that field only: the note is written with every attribute', async () => {
+    const { ctx } = makeCtx();
+    const notes = fake.notes.length;
+    fake.failNextMatching(1, 500, 'POST', /^\/v1\/custom-field-values$/);
+    const result = await connector.addCandidateResultLink(ctx, candidateRef('5021'), withAttrs);
+    assert.equal(fake.notes.length, notes + 1);
+    assert.equal(fake.notes.at(-1)!.note, resultNoteText(withAttrs));
+    assert.deepEqual([...fake.customFieldValues.values()].filter((v) => v.candidateId === '5021').map((v) => v.fieldId), ['303']);
+    assert.ok(result.warnings.includes(warn.customFields('Teamtailor', ['Acme: Passed'])));
+    assert.match(result.warnings.at(-1)!, /^Setting the Teamtailor custom field "Acme: Score" failed: .*HTTP 500.*The value is in the note only\.$/);
+  });
+
+  test('a custom-field list that cannot be read: the note is still written', async () => {
+    const { ctx } = makeCtx();
+    const notes = fake.notes.length;
+    fake.failNextMatching(4, 503, 'GET', /^\/v1\/custom-fields$/);
+    const result = await connector.addCandidateResultLink(ctx, candidateRef('5022'), withAttrs);
+    assert.equal(fake.notes.length, notes + 1);
+    assert.match(result.warnings.at(-1)!, /^Reading the Teamtailor custom fields failed: .*HTTP 503/);
+  });
+});
+
+describe('T10: undocumented job attributes', () => {
+  const job = (attributes: Record<string, unknown>): Resource => ({ id: '1', type: 'jobs', attributes: { title: 'X', status: 'open', ...attributes } });
+  test('internal-name and employment-type are used when present, in any spelling, and null otherwise', () => {
+    const mapped = (a: Record<string, unknown>) => toRemoteJob(job(a), new Included(), []);
+    assert.equal(mapped({ 'employment-type': 'Full-time', 'internal-name': 'ENG-7' }).employment_type, 'FULL_TIME');
+    assert.equal(mapped({ 'internal-name': 'ENG-7' }).job_code, 'ENG-7');
+    assert.equal(mapped({ 'employment-type': 'part_time' }).employment_type, 'PART_TIME');
+    assert.equal(mapped({ 'employment-type': 'Internship' }).employment_type, 'INTERNSHIP');
+    const bare = mapped({});
+    assert.equal(bare.employment_type, null);
+    assert.equal(bare.job_code, null);
   });
 });
 

@@ -5,7 +5,8 @@ import { workableBaseUrl, rateLimitResetMs } from '../../src/connectors/workable
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
-import { startWorkableFake, type WorkableFake } from '../fakes/workable.ts';
+import { startWorkableFake, type WorkableFake, type WorkableFakeOptions } from '../fakes/workable.ts';
+import { adminRank } from '../../src/connectors/workable/members.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 let fake: WorkableFake;
@@ -20,6 +21,9 @@ after(async () => {
   await fake.stop();
 });
 
+
+/** Waits for the start of the fake's next 1 s rate-limit interval. */
+const freshInterval = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
 
 const appRef = (id: string): ApplicationRef => ({ remote_id: id, candidate_remote_id: id, job_remote_id: null, outcome: 'PENDING' });
 const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: [appRef(id)] });
@@ -46,6 +50,13 @@ describe('configuration', () => {
     assert.ok(Math.abs(rateLimitResetMs({ 'x-rate-limit-reset': String(inTwo) })! - 2000) <= 50);
     assert.equal(rateLimitResetMs({ 'x-rate-limit-reset': '3' }), 3000);
     assert.equal(rateLimitResetMs({}), undefined);
+    // W18: the unit is not documented, so a date is read too.
+    const asDate = rateLimitResetMs({ 'x-rate-limit-reset': new Date(Date.now() + 5000).toUTCString() })!;
+    assert.ok(asDate > 3000 && asDate <= 5000, `HTTP date → ${asDate} ms`);
+  });
+
+  test('W12: attachments up to 20 MB (help centre: 20 MB per file)', () => {
+    assert.equal(connector.definition.capabilities.attachments.maxBytes, 20 * 1024 * 1024);
   });
 });
 
@@ -117,7 +128,8 @@ describe('readers', () => {
     assert.equal(hired.outcome, 'HIRED');
     assert.deepEqual(hired.current_stage, { remote_id: 'hired', name: 'Hired', index: 5 });
     const designer = apps.find((a) => a.remote_id === '3a0002')!; // person 1, design job, custom stage
-    assert.deepEqual(designer.current_stage, { remote_id: 'portfolio_review', name: 'Portfolio Review', index: null });
+    // A stage only the job has is found in the job's pipeline, position included.
+    assert.deepEqual(designer.current_stage, { remote_id: 'portfolio_review', name: 'Portfolio Review', index: 2 });
     assert.equal(apps.find((a) => a.remote_id === '3a000d')!.outcome, 'DECLINED'); // person 12 withdrew
   });
 
@@ -146,6 +158,9 @@ describe('result links', () => {
   test('application: attributes to existing custom attributes, the rest and the link into a comment', async () => {
     const id = '3a0003';
     const { ctx } = ctxFor();
+    // The fake counts 10 per 1 s interval across every context; start on a fresh interval so an
+    // earlier test's burst cannot 429 (and so repeat) one of the PATCHes this test counts.
+    await freshInterval();
     const result = await connector.addApplicationResultLink(ctx, appRef(id), link({
       details: {
         custom_field_name_prefix: 'Acme:',
@@ -193,12 +208,12 @@ describe('result links', () => {
     const id = '3a0007';
     await connector.addCandidateResultLink(ctxFor({ ...fake.credentials, member_id: fake.memberIds.simple }).ctx, candRef(id), link());
     assert.equal(fake.comments(id).at(-1)!.member_id, fake.memberIds.simple);
-    const { ctx } = ctxFor();
-    const lookups = () => fake.server.calls('GET', '/spi/v3/members').length;
-    const n = lookups();
+    const { ctx, calls: ctxCalls } = ctxFor();
+    // Answered lookups: a 429 from the fake's shared 1 s interval may add a retry of the same one.
+    const lookups = () => ctxCalls.filter((c) => c.url.includes('/spi/v3/members') && c.status === 200).length;
     await connector.addCandidateResultLink(ctx, candRef(id), link());
     await connector.addCandidateResultLink(ctx, candRef(id), link());
-    assert.equal(lookups(), n + 1);
+    assert.equal(lookups(), 1);
     const req = fake.server.calls('GET', '/spi/v3/members').at(-1)!;
     assert.equal(req.query.get('role'), 'admin');
     assert.equal(fake.comments(id).at(-1)!.member_id, fake.memberIds.firstActiveAdmin);
@@ -303,7 +318,7 @@ describe('HTTP behaviour', () => {
     try {
       const { ctx } = connectorContext(connector, tight.credentials, tight.url);
       // Start just after an interval boundary so the 4 page requests fall into one interval.
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+      await freshInterval();
       const cands = await collect(connector.readCandidates(ctx, {}));
       assert.equal(cands.length, 34);
       assert.ok(tight.throttled() >= 1);
@@ -345,5 +360,117 @@ describe('HTTP behaviour', () => {
     assert.ok(!apps.some((a) => a.remote_id === '3a001e'));
     assert.equal(cands.length, 33);
     assert.equal(await connector.readCandidate!(ctxFor().ctx, '3a001e'), null);
+  });
+});
+
+/** A second fake for one vendor variant; its own rate-limit interval, so tests stay independent. */
+async function withFake(opts: WorkableFakeOptions, fn: (f: WorkableFake) => Promise<void>): Promise<void> {
+  const f = await startWorkableFake({ rateLimit: { requests: 10, intervalMs: 1000 }, ...opts });
+  try {
+    await fn(f);
+  } finally {
+    await f.stop();
+  }
+}
+
+describe('W16: the default comment author on every revision of the members page', () => {
+  test('members with roles ["ats.admin", ...] (current page): the first active ATS admin, not the HR-only admin, with no member_id configured', async () => {
+    await withFake({ memberSchema: 'roles' }, async (f) => {
+      const { ctx } = connectorContext(connector, f.credentials, f.url);
+      await connector.addCandidateResultLink(ctx, candRef('3a0003'), link());
+      assert.deepEqual(f.comments('3a0003').map((c) => c.member_id), [f.memberIds.firstActiveAdmin]);
+      const req = f.server.calls('GET', '/spi/v3/members')[0];
+      assert.equal(req.query.get('role'), 'admin');
+      assert.equal(req.query.get('status'), 'active');
+      const body = await (await fetch(`${f.url}/members?role=admin`, { headers: { authorization: 'Bearer wk-test-token' } })).json();
+      assert.deepEqual(body.members[0].roles, ['ats.admin', 'hris.employee'], 'the fake serves roles[], not role');
+      assert.equal(body.members[0].role, undefined);
+    });
+  });
+
+  test('members with role: "admin" (older revisions) still work', async () => {
+    await withFake({ memberSchema: 'role' }, async (f) => {
+      const { ctx } = connectorContext(connector, f.credentials, f.url);
+      await connector.addCandidateResultLink(ctx, candRef('3a0003'), link());
+      assert.equal(f.comments('3a0003').at(-1)!.member_id, f.memberIds.firstActiveAdmin);
+    });
+  });
+
+  test('a role filter Workable refuses: every active member is listed and an admin picked by roles', async () => {
+    await withFake({ memberRoleFilter: 'rejected' }, async (f) => {
+      const { ctx } = connectorContext(connector, f.credentials, f.url);
+      await connector.addCandidateResultLink(ctx, candRef('3a0003'), link());
+      assert.equal(f.comments('3a0003').at(-1)!.member_id, f.memberIds.firstActiveAdmin);
+      const lookups = f.server.calls('GET', '/spi/v3/members');
+      assert.deepEqual(lookups.map((r) => r.query.get('role')), ['admin', null]);
+      assert.ok(!lookups.some((r) => r.query.get('role') === null && r.query.get('status') !== 'active'));
+    });
+  });
+
+  test('a super admin is preferred, then an ATS admin; HR-only and other roles never qualify', () => {
+    const rank = (m: Parameters<typeof adminRank>[0]) => adminRank(m, false);
+    assert.ok(rank({ id: 'a', roles: ['ats.admin', 'workable.superadmin'] }) < rank({ id: 'b', roles: ['ats.admin'] }));
+    assert.equal(rank({ id: 'c', role: 'admin' }), rank({ id: 'b', roles: ['ats.admin'] }));
+    assert.equal(rank({ id: 'd', roles: ['hris.admin', 'ats.simple'] }), Number.POSITIVE_INFINITY);
+    assert.equal(rank({ id: 'e' }), Number.POSITIVE_INFINITY);
+    assert.ok(adminRank({ id: 'e' }, true) < Number.POSITIVE_INFINITY, 'a role=admin answer vouches for a member without role fields');
+  });
+});
+
+describe('W8: the candidate stage as a slug or a name', () => {
+  test('slugs (the field table) map to the same stages as names (the example)', async () => {
+    await withFake({ stageField: 'slug' }, async (f) => {
+      const apps = await collect(connector.readApplications(connectorContext(connector, f.credentials, f.url).ctx, {}));
+      assert.deepEqual(apps.find((a) => a.remote_id === '3a0001')!.current_stage, { remote_id: 'applied', name: 'Applied', index: 1 });
+      assert.deepEqual(apps.find((a) => a.remote_id === '3a0003')!.current_stage, { remote_id: 'interview', name: 'Interview', index: 3 });
+      // A stage only the job has: found in that job's pipeline, read once for the job.
+      assert.deepEqual(apps.find((a) => a.remote_id === '3a0002')!.current_stage, { remote_id: 'portfolio_review', name: 'Portfolio Review', index: 2 });
+      assert.equal(f.server.calls('GET', /^\/spi\/v3\/jobs\/F6G7H8I9J0\/stages$/).length, 1);
+    });
+  });
+});
+
+describe('W15 and the secondary-step rule: custom attribute keys', () => {
+  const attrs = link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '87' }, { key: 'Passed', value: 'no' }] } });
+
+  test('a catalogue that carries a key: the key is sent', async () => {
+    await withFake({ attributeKeys: 'key' }, async (f) => {
+      const result = await connector.addApplicationResultLink(connectorContext(connector, f.credentials, f.url).ctx, appRef('3a0003'), attrs);
+      assert.deepEqual(f.server.calls('PATCH', '/update_custom_attribute_value').map((r) => r.json.custom_attribute_key), ['13e0eb0e', '13e0eb11']);
+      assert.deepEqual(f.customValues('3a0003'), { acme_score: '87', acme_passed: false });
+      assert.equal(result.warnings[1], warn.customFields('Workable', ['Acme: Score', 'Acme: Passed']));
+    });
+  });
+
+  test('a key that is not the catalogue id: Workable refuses the value (404), the comment is still written with every attribute', async () => {
+    await withFake({ attributeKeys: 'key-hidden' }, async (f) => {
+      const result = await connector.addApplicationResultLink(connectorContext(connector, f.credentials, f.url).ctx, appRef('3a0003'), attrs);
+      assert.deepEqual(f.customValues('3a0003'), {});
+      assert.deepEqual(f.comments('3a0003').map((c) => c.body), ['Acme coding test: https://assess.example/r/123\nAcme: Score: 87\nAcme: Passed: no']);
+      assert.match(result.warnings.join('\n'), /Setting the Workable custom attribute "Acme: Score" \(key acme_score\) failed: .*HTTP 404.*The value was written into the comment instead\./);
+      assert.match(result.warnings.join('\n'), /"Acme: Passed" \(key acme_passed\) failed/);
+    });
+  });
+
+  test('a catalogue read that fails for another reason (5xx) never costs the comment', async () => {
+    await withFake({}, async (f) => {
+      const { ctx } = connectorContext(connector, { ...f.credentials, member_id: f.memberIds.simple }, f.url);
+      f.failNext(4, 503); // every attempt of GET /custom_attributes
+      const result = await connector.addApplicationResultLink(ctx, appRef('3a0005'), attrs);
+      assert.equal(f.comments('3a0005').length, 1);
+      assert.match(f.comments('3a0005')[0].body, /Acme: Score: 87/);
+      assert.match(result.warnings.at(-1)!, /^Reading the Workable custom attributes failed: .*HTTP 503/);
+    });
+  });
+});
+
+describe('W12: a file between the old 10 MB and the 20 MB ceiling', () => {
+  test('a 12 MB attachment reaches Workable intact', async () => {
+    await withFake({}, async (f) => {
+      const bytes = Buffer.alloc(12 * 1024 * 1024, 7);
+      const file: AttachmentInput = { name: 'Recording.bin', type: 'OTHER', content_type: 'application/octet-stream', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} };
+      await connector.addCandidateAttachment(connectorContext(connector, f.credentials, f.url).ctx, candRef('3a0003'), file);
+      assert.equal(f.comments('3a0003').at(-1)!.attachment!.data.length, bytes.length);
+    });
   });
 });

@@ -1,14 +1,21 @@
 /**
- * A fake of the slice of Teamtailor's public API v1 the connector uses, served as JSON:API
- * documents the way Teamtailor serves them:
- *  - auth `Authorization: Token token=<key>` and a required `X-Api-Version` header
- *    (https://docs.teamtailor.com/#authentication, #versioning);
+ * A fake of the slice of Teamtailor's public API v1 the connector uses, written from Teamtailor's
+ * own sources: the docs repository Teamtailor/docs (`source/includes/*`, commit 435312b, the
+ * source of docs.teamtailor.com) and the official gem Teamtailor/teamtailor-rb (commit 1932771:
+ * request.rb, error.rb, spec/teamtailor/request_spec.rb, spec/fixtures/v1/*). Teamtailor
+ * publishes no machine-readable spec, so there is no spec check; every request must match a row
+ * of the connector's provenance table (`provenance: 'teamtailor'`). Served as JSON:API documents
+ * the way Teamtailor serves them:
+ *  - auth `Authorization: Token token=<key>` and a required `X-Api-Version` header (docs
+ *    `_auth`, `_versioning`): a missing or unknown version is a 406 whose `errors` is an array
+ *    naming the current version, 20161108 (teamtailor-rb request_spec.rb); any dated version
+ *    from 20161108 to today is accepted unless `apiVersions` lists the only valid ones;
  *  - Admin vs Public key scopes (Public keys only reach jobs/departments/locations);
  *  - `page[number]` + `page[size]` (default 10, max 30) with `links.first/prev/next/last` and
  *    `meta.record-count/page-count` (https://docs.teamtailor.com/#pagination);
  *  - relationship linkage (`data`) only for relationships named in `include`, plus `included`;
  *  - `X-Rate-Limit-Limit/-Remaining/-Reset` on every response (#rate-limit), 429 when over;
- *  - JSON:API error bodies `{ errors: [{ title, detail, status, source }] }` (406: one object);
+ *  - JSON:API error bodies `{ errors: [{ title, detail, status, source }] }` (406 included);
  *  - writes need `Content-Type: application/vnd.api+json` (415 otherwise);
  *  - uploads take a public `url` that Teamtailor downloads itself (#uploads); file URLs it hands
  *    out are signed and expire (uploads: 1 minute, resume: 30 seconds).
@@ -23,8 +30,15 @@ export const TEAMTAILOR_PUBLIC_KEY = 'tt-public-r-77aa01';
 export interface TeamtailorFakeOptions {
   /** Largest `page[size]` accepted (Teamtailor: 30). */
   maxPageSize?: number;
-  /** Documented headers, undocumented numbers: we enforce 50 requests per 10 s. */
+  /**
+   * Teamtailor documents the X-Rate-Limit-* headers but no number (docs `_rate_limit`: the values
+   * are "static"); this fake's limit is a test device, not Teamtailor's: 50 per 10 s by default.
+   */
   rateLimit?: { limit: number; windowMs: number };
+  /** The only X-Api-Version values accepted (default: any dated version from 20161108 to today). */
+  apiVersions?: string[];
+  /** `none`: candidates carry no relationship links (the connector then builds the conventional path). */
+  relationshipLinks?: 'related' | 'none';
   /** X-Rate-Limit-Reset (seconds) sent with injected 429s. */
   retryAfterSeconds?: number;
   candidateCount?: number;
@@ -64,6 +78,8 @@ export interface TeamtailorFake extends VendorFake {
 }
 
 const JSON_API = 'application/vnd.api+json';
+/** docs config.rb `api_version`; the changelog's only "New version" entry (2016-11-08). */
+const CURRENT_API_VERSION = '20161108';
 const PUBLIC_SCOPE = /^\/v1\/(jobs|departments|locations)(\/|$)/;
 
 function iso(base: number, hours: number): string {
@@ -74,7 +90,14 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   const maxPageSize = opts.maxPageSize ?? 30;
   const counter = new WindowCounter(opts.rateLimit?.limit ?? 50, opts.rateLimit?.windowMs ?? 10_000);
   const retryAfterSeconds = opts.retryAfterSeconds ?? 1;
-  const server = new FakeServer();
+  /** Dated versions: no public list exists; "today's date" is reported to work (airbyte's docs). */
+  const acceptsVersion = (v: string) => {
+    if (opts.apiVersions) return opts.apiVersions.includes(v);
+    if (!/^\d{8}$/.test(v)) return false;
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    return v >= CURRENT_API_VERSION && v <= today;
+  };
+  const server = new FakeServer({ provenance: 'teamtailor' });
   await server.start();
   const apiBase = `${server.url}/v1`;
 
@@ -257,7 +280,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     uploads: {
       attrs: (id) => {
         const u = uploads.get(id);
-        return u ? { url: signFile(u.data, u.contentType, 60_000), 'file-name': u.fileName, internal: u.internal, 'created-at': u.createdAt } : null;
+        // docs uploads/_index: url (signed, 1 minute), file-name, internal — no timestamps.
+        return u ? { url: signFile(u.data, u.contentType, 60_000), 'file-name': u.fileName, internal: u.internal } : null;
       },
       rels: (id) => ({ candidate: { type: 'candidates', ids: uploads.get(id)!.candidateId }, job: { type: 'jobs', ids: null } }),
     },
@@ -309,9 +333,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     const def = types[type];
     const relationships: Record<string, unknown> = {};
     for (const [name, rel] of Object.entries(def.rels(id))) {
-      const entry: Record<string, unknown> = {
-        links: { self: `${apiBase}/${type}/${id}/relationships/${name}`, related: `${apiBase}/${type}/${id}/${name}` },
-      };
+      const entry: Record<string, unknown> =
+        opts.relationshipLinks === 'none' ? {} : { links: { self: `${apiBase}/${type}/${id}/relationships/${name}`, related: `${apiBase}/${type}/${id}/${name}` } };
       const sub = tree.get(name);
       if (sub) {
         const ids = rel.ids === null ? null : Array.isArray(rel.ids) ? rel.ids : [rel.ids];
@@ -446,8 +469,13 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       return { status: 401, headers, json: { errors: [{ title: 'Unauthorized', detail: 'Invalid or missing API key', status: '401' }] } };
     }
     const version = String(req.headers['x-api-version'] ?? '');
-    if (!/^\d{8}$/.test(version)) {
-      return { status: 406, headers, json: { errors: { status: 406, title: 'Not Acceptable', detail: 'Invalid X-Api-Version header. Please provide a valid API version.' } } };
+    if (!acceptsVersion(version)) {
+      // The body of teamtailor-rb's 406 fixture (spec/teamtailor/request_spec.rb).
+      return {
+        status: 406,
+        headers,
+        json: { errors: [{ status: 406, title: 'Invalid/Missing API Version', detail: `Please provide a correct API version in the X-Api-Version header. Current version is: ${CURRENT_API_VERSION}` }] },
+      };
     }
     headers['x-api-version'] = version; // Teamtailor echoes the version it used
     if (key === TEAMTAILOR_PUBLIC_KEY && !PUBLIC_SCOPE.test(req.path)) {
@@ -484,7 +512,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   });
   // https://docs.teamtailor.com/#get-candidate
   route('GET', '/v1/candidates/:id', (req) => (candidates.has(req.params.id) ? docOne('candidates', req.params.id, req) : notFound(req.params.id)));
-  // Relationship "related" links of a candidate (the `links.related` URLs Teamtailor hands out).
+  // Relationship "related" links of a candidate: the `links.related` URLs Teamtailor hands out
+  // (docs candidates/_list example; teamtailor-rb spec/fixtures/v1/candidate.json for uploads).
   for (const [rel, type] of [['job-applications', 'job-applications'], ['custom-field-values', 'custom-field-values'], ['uploads', 'uploads']] as const) {
     route('GET', `/v1/candidates/:id/${rel}`, (req) => {
       if (!candidates.has(req.params.id)) return notFound(req.params.id);

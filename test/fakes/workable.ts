@@ -1,14 +1,22 @@
 /**
- * A fake Workable SPI v3 API (the slice atsgate uses), served under /spi/v3 on loopback.
+ * A fake Workable SPI v3 API (the slice atsgate uses), served under /spi/v3 on loopback, written
+ * from Workable's reference pages (workable.readme.io; keys as in src/connectors/workable/README.md
+ * "Sources"). No machine-readable Workable spec is public, so there is no spec check; every
+ * request must match a row of the connector's provenance table (`provenance: 'workable'`).
  *
  * Faithful where the docs say so: Bearer account tokens with scopes, one candidate record per
  * job, `paging.next` absolute URLs with `since_id`/`limit` (ascending ids), `updated_after` /
  * `created_after` filters, 10 requests per fixed 10 s interval with X-Rate-Limit-Limit /
- * -Remaining / -Reset on every response, comments posted as a member with at most one base64
- * attachment, custom attributes that must exist, 404 for unknown records.
- * Assumed (not in the docs we could read; see src/connectors/workable/README.md): the exact
- * error bodies (`{ error, validation_errors }`), the 403 wording, the jobs list defaulting to
- * published jobs, and the `source`/`kind` of files that came in as comment attachments.
+ * -Remaining / -Reset on every response [WK-RL], comments posted as a member with at most one
+ * base64 attachment [WK-COM], custom attributes that must exist (404 for an unknown key, as
+ * Nango's template notes), 404 for unknown records, `{"error": "..."}` bodies for 401/403/404
+ * [WITHONE].
+ * The documented traps: members carry `roles: ["ats.admin", ...]` in the current members page
+ * (`role: "admin"` in older revisions: `memberSchema`) [WK-MEM]; the candidate `stage` is the
+ * name in the docs' example and the slug in their field table (`stageField`) [WK-CANDS]; the
+ * jobs list without `state` returns published jobs only (assumed, README open question 2).
+ * Assumed (no source): `validation_errors` on 422, the `source`/`kind` of files that came in as
+ * comment attachments, and a 20 MB ceiling on a comment attachment.
  */
 import { FakeServer, bearer, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
@@ -21,6 +29,18 @@ export interface WorkableFakeOptions {
   pageSize?: number;
   /** Requests allowed per fixed interval (documented: 10 per 10 s for account tokens). */
   rateLimit?: { requests: number; intervalMs: number };
+  /** Members page revision: `roles` (current, default) or `role` (older revisions). */
+  memberSchema?: 'roles' | 'role';
+  /** `rejected`: the `role` query filter is answered 422 (a value the API no longer takes). */
+  memberRoleFilter?: 'supported' | 'rejected';
+  /** What the candidate `stage` field holds: the stage name (docs example, default) or its slug (field table). */
+  stageField?: 'name' | 'slug';
+  /**
+   * `key`: `update_custom_attribute_value` only accepts a key different from the catalogue id
+   * (the catalogue then also carries it as `key`); `key-hidden`: the same, but the catalogue
+   * does not show the key, so writes by id are refused with 404.
+   */
+  attributeKeys?: 'id' | 'key' | 'key-hidden';
 }
 
 interface Job {
@@ -37,8 +57,20 @@ interface Candidate {
   created_at: string; updated_at: string; originating_candidate_id: string | null;
   files: StoredFile[]; comments: Comment[]; custom: Record<string, unknown>;
 }
-interface Member { id: string; name: string; email: string; role: 'admin' | 'simple' | 'reviewer'; active: boolean }
-interface CustomAttribute { id: string; label: string; type: string; enabled: boolean; choices?: { id: string; body: string }[] }
+/** `roles` as the current members page documents them [WK-MEM]. */
+interface Member { id: string; name: string; email: string; roles: string[]; active: boolean }
+interface CustomAttribute { id: string; key: string; label: string; type: string; enabled: boolean; choices?: { id: string; body: string }[] }
+
+/** The older revisions' single recruiting role for a member's current roles [WK-MEM]. */
+function legacyRole(roles: string[]): string {
+  if (roles.includes('ats.admin') || roles.includes('workable.superadmin')) return 'admin';
+  if (roles.includes('ats.simple')) return 'simple';
+  if (roles.includes('ats.reviewer')) return 'reviewer';
+  return 'no_access';
+}
+
+/** Largest comment attachment accepted (help centre: 20 MB per file; the API limit is not documented). */
+const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 export interface WorkableFake extends VendorFake {
   /** Comments on a candidate record, oldest first. */
@@ -49,7 +81,7 @@ export interface WorkableFake extends VendorFake {
   tokenWithScopes(scopes: string[]): string;
   /** Sets a record's updated_at (delta-sync tests). */
   touch(candidateId: string, at: string): void;
-  memberIds: { firstActiveAdmin: string; simple: string; inactiveAdmin: string };
+  memberIds: { firstActiveAdmin: string; simple: string; inactiveAdmin: string; hrAdmin: string };
   /** Requests refused with 429 by the interval limiter. */
   throttled(): number;
 }
@@ -57,7 +89,10 @@ export interface WorkableFake extends VendorFake {
 export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise<WorkableFake> {
   const pageSize = opts.pageSize ?? 10;
   const limit = opts.rateLimit ?? { requests: 10, intervalMs: 10_000 };
-  const server = new FakeServer();
+  const server = new FakeServer({ provenance: 'workable' });
+  const memberSchema = opts.memberSchema ?? 'roles';
+  const stageField = opts.stageField ?? 'name';
+  const attributeKeys = opts.attributeKeys ?? 'id';
   const tokens = new Map<string, string[]>([['wk-test-token', ALL_SCOPES]]);
   const seed = seedData();
   const { jobs, accountStages, members, customAttributes } = seed;
@@ -113,7 +148,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     const granted = token ? tokens.get(token) : undefined;
     if (!granted) return { status: 401, headers, json: { error: 'Not authorized' } };
     const missing = scopes.filter((s) => !granted.includes(s));
-    if (missing.length) return { status: 403, headers, json: { error: `The access token is missing the required scope(s): ${missing.join(', ')}` } };
+    if (missing.length) return { status: 403, headers, json: { error: 'Forbidden' } };
     const out = await handler(req);
     return { ...out, headers: { ...headers, ...out.headers } };
   };
@@ -171,7 +206,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       headline: c.headline,
       account: { subdomain: 'acme', name: 'Acme Inc.' },
       job: { shortcode: job.shortcode, title: job.title },
-      stage: stage.name,
+      stage: stageField === 'slug' ? stage.slug : stage.name,
       stage_kind: stage.kind,
       disqualified: c.disqualified,
       withdrew: c.withdrew,
@@ -227,17 +262,28 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
   // https://workable.readme.io/reference/stages — GET /stages (account pipeline)
   server.route('GET', `${PREFIX}/stages`, api(['r_jobs'], () => ({ json: { stages: accountStages } })));
 
-  // https://workable.readme.io/reference/members — GET /members (role, status, limit)
+  // https://workable.readme.io/reference/members — GET /members (role: simple|admin|reviewer,
+  // status: active|inactive|all, default active; limit, since_id) [WK-MEM], [WITHONE]
   server.route('GET', `${PREFIX}/members`, api(['r_jobs'], (req) => {
     const role = req.query.get('role');
+    if (role !== null && (opts.memberRoleFilter === 'rejected' || !['simple', 'admin', 'reviewer'].includes(role))) return invalid('role', 'is not included in the list');
     const status = req.query.get('status') ?? 'active';
-    const rows = members.filter((m) => (!role || m.role === role) && (status === 'all' || (status === 'active') === m.active));
-    return page(req, 'members', rows, 'members', (m) => ({ id: m.id, name: m.name, headline: null, email: m.email, role: m.role, active: m.active }));
+    if (!['active', 'inactive', 'all'].includes(status)) return invalid('status', 'is not included in the list');
+    const rows = members.filter((m) => (!role || legacyRole(m.roles) === role) && (status === 'all' || (status === 'active') === m.active));
+    return page(req, 'members', rows, 'members', (m) => ({
+      id: m.id, name: m.name, headline: null, email: m.email,
+      ...(memberSchema === 'roles' ? { roles: m.roles } : { role: legacyRole(m.roles) }),
+      active: m.active, collaboration_rules: [],
+    }));
   }));
 
   // https://workable.readme.io/reference/custom_attributes — GET /custom_attributes (the docs list r_jobs)
   server.route('GET', `${PREFIX}/custom_attributes`, api(['r_jobs'], () => ({
-    json: { custom_attributes: customAttributes.map((a) => ({ id: a.id, type: a.type, enabled: a.enabled, label: a.label, hint: null, ...(a.choices ? { choices: a.choices } : {}) })) },
+    json: {
+      custom_attributes: customAttributes.map((a) => ({
+        id: a.id, ...(attributeKeys === 'key' ? { key: a.key } : {}), type: a.type, enabled: a.enabled, label: a.label, hint: null, ...(a.choices ? { choices: a.choices } : {}),
+      })),
+    },
   })));
 
   // https://workable.readme.io/reference/job-candidates-index — GET /candidates
@@ -292,8 +338,9 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     if (!member || !member.active) return invalid('member_id', 'does not belong to an active member of the account');
     const comment = b.comment;
     if (!comment || typeof comment.body !== 'string' || !comment.body.trim()) return invalid('body', "can't be blank");
-    if (comment.policy !== undefined && (!Array.isArray(comment.policy) || comment.policy.some((p: unknown) => !['simple', 'recruiter', 'reviewer'].includes(p as string)))) {
-      return invalid('policy', 'must contain only simple, recruiter or reviewer');
+    const policies = ['simple', 'recruiter', 'reviewer', 'admin', 'recruiting_admin', 'hiring_manager'];
+    if (comment.policy !== undefined && (!Array.isArray(comment.policy) || comment.policy.some((p: unknown) => !policies.includes(p as string)))) {
+      return invalid('policy', `must contain only ${policies.join(', ')}`);
     }
     let attachment: Comment['attachment'];
     if (comment.attachment !== undefined) {
@@ -302,6 +349,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       if (!a || typeof a.name !== 'string' || !a.name) return invalid('attachment.name', "can't be blank");
       if (typeof a.data !== 'string' || !a.data || !isBase64(a.data)) return invalid('attachment.data', 'is not valid base64');
       attachment = { name: a.name, data: Buffer.from(a.data, 'base64') };
+      if (attachment.data.length > MAX_ATTACHMENT_BYTES) return invalid('attachment', 'is too big (maximum is 20 MB)');
     }
     const id = `cm${String(nextCommentId++).padStart(5, '0')}`;
     c.comments.push({ id, member_id: member.id, body: comment.body, policy: comment.policy, attachment, created_at: new Date().toISOString() });
@@ -317,8 +365,8 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     const b = req.json;
     if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
     if (typeof b.custom_attribute_key !== 'string') return invalid('custom_attribute_key', "can't be blank");
-    const attr = customAttributes.find((a) => a.id === b.custom_attribute_key);
-    if (!attr) return notFound();
+    const attr = customAttributes.find((a) => (attributeKeys === 'id' ? a.id : a.key) === b.custom_attribute_key);
+    if (!attr) return notFound(); // Workable answers 404 for an unknown key (Nango's template notes it)
     if (!attr.enabled) return invalid('custom_attribute_key', 'refers to a disabled custom attribute');
     let stored: unknown;
     switch (attr.type) {
@@ -384,7 +432,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       const c = candidates.get(id);
       if (c) c.updated_at = at;
     },
-    memberIds: { firstActiveAdmin: members[1].id, simple: members[2].id, inactiveAdmin: members[0].id },
+    memberIds: { firstActiveAdmin: members[1].id, simple: members[2].id, inactiveAdmin: members[0].id, hrAdmin: members[4].id },
     throttled: () => throttled,
   };
   return fake;
@@ -424,19 +472,21 @@ function seedData() {
   jobs[0].updated_at = '2026-09-10T12:00:00Z';
 
   const members: Member[] = [
-    { id: '1f0a00', name: 'Olga Old', email: 'olga@acme.test', role: 'admin', active: false },
-    { id: '1f0a01', name: 'Alice Admin', email: 'alice@acme.test', role: 'admin', active: true },
-    { id: '1f0a02', name: 'Sam Simple', email: 'sam@acme.test', role: 'simple', active: true },
-    { id: '1f0a03', name: 'Rita Reviewer', email: 'rita@acme.test', role: 'reviewer', active: true },
+    { id: '1f0a00', name: 'Olga Old', email: 'olga@acme.test', roles: ['ats.admin', 'hris.admin', 'workable.superadmin'], active: false },
+    { id: '1f0a01', name: 'Alice Admin', email: 'alice@acme.test', roles: ['ats.admin', 'hris.employee'], active: true },
+    { id: '1f0a02', name: 'Sam Simple', email: 'sam@acme.test', roles: ['ats.simple'], active: true },
+    { id: '1f0a03', name: 'Rita Reviewer', email: 'rita@acme.test', roles: ['ats.reviewer', 'Interviewers'], active: true },
+    // An HR admin is no recruiting admin: not a default comment author.
+    { id: '1f0a04', name: 'Hugo HR', email: 'hugo@acme.test', roles: ['hris.admin'], active: true },
   ];
 
   const customAttributes: CustomAttribute[] = [
-    { id: 'acme_score', label: 'Acme: Score', type: 'short_text', enabled: true },
-    { id: 'acme_report', label: 'Acme: Report', type: 'free_text', enabled: true },
-    { id: 'acme_percentile', label: 'Acme: Percentile', type: 'numeric', enabled: true },
-    { id: 'acme_passed', label: 'Acme: Passed', type: 'boolean', enabled: true },
-    { id: 'acme_legacy', label: 'Acme: Legacy', type: 'short_text', enabled: false },
-    { id: 'notice_period', label: 'Notice period', type: 'dropdown', enabled: true, choices: [{ id: 'np1', body: '1 month' }, { id: 'np2', body: '3 months' }] },
+    { id: 'acme_score', key: '13e0eb0e', label: 'Acme: Score', type: 'short_text', enabled: true },
+    { id: 'acme_report', key: '13e0eb0f', label: 'Acme: Report', type: 'free_text', enabled: true },
+    { id: 'acme_percentile', key: '13e0eb10', label: 'Acme: Percentile', type: 'numeric', enabled: true },
+    { id: 'acme_passed', key: '13e0eb11', label: 'Acme: Passed', type: 'boolean', enabled: true },
+    { id: 'acme_legacy', key: '13e0eb12', label: 'Acme: Legacy', type: 'short_text', enabled: false },
+    { id: 'notice_period', key: '13e0eb13', label: 'Notice period', type: 'dropdown', enabled: true, choices: [{ id: 'np1', body: '1 month' }, { id: 'np2', body: '3 months' }] },
   ];
 
   const first = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Mira', 'Nils', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umut', 'Vera', 'Wim', 'Xenia', 'Yusuf', 'Zoe', 'Anton', 'Bea', 'Carl', 'Dana'];

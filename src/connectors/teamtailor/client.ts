@@ -50,10 +50,18 @@ export function fileDownloadClient(ctx: TeamtailorContext): HttpClient {
 }
 
 /**
- * JSON:API errors: `{ "errors": [{ "title", "detail", "status", "source": { "pointer" } }] }`;
- * the 406 for a bad X-Api-Version has `errors` as a single object.
+ * JSON:API errors: `{ "errors": [{ "title", "detail", "status", "source": { "pointer" } }] }`,
+ * the 406 for a bad X-Api-Version included (teamtailor-rb's fixture); a single `errors` object
+ * is read too (teamtailor-rb's error.rb tolerates both). A 406 that names Teamtailor's current
+ * version says which value to configure.
  */
-export function teamtailorErrorMessage(_status: number, body: unknown): string | undefined {
+export function teamtailorErrorMessage(status: number, body: unknown): string | undefined {
+  const text = errorDetails(body);
+  const current = status === 406 && text ? /current version is:?\s*(\d{8})/i.exec(text)?.[1] : undefined;
+  return current ? `${text}. Set the integration's api_version (X-Api-Version) to ${current}.` : text;
+}
+
+function errorDetails(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (!body || typeof body !== 'object') return undefined;
   const raw = (body as { errors?: unknown }).errors;

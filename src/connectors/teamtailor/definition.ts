@@ -12,10 +12,14 @@ export const REGION_BASE_URLS = {
 } as const;
 
 /**
- * Dated API version sent as X-Api-Version (required on every request). Pinned so that response
- * shapes do not change under us; an integration may override it.
+ * Dated API version sent as X-Api-Version (required on every request). Teamtailor's own sources
+ * all name 20161108: the docs ("The current version is 20161108", Teamtailor/docs config.rb; the
+ * changelog lists no later version, only non-breaking additions), the official gem's README
+ * (Teamtailor/teamtailor-rb, 2025) and its 406 fixture ("Current version is: 20161108"). The
+ * connector is written against exactly those documented shapes, so that version is pinned. An
+ * integration may override it; a 406 is reported with the version Teamtailor names (client.ts).
  */
-export const DEFAULT_API_VERSION = '20240904';
+export const DEFAULT_API_VERSION = '20161108';
 
 export const credentialSchema = Type.Object({
   api_key: Type.String({ minLength: 1 }),
@@ -67,10 +71,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
   ],
   defaultBaseUrl: REGION_BASE_URLS.eu,
-  // Teamtailor sends X-Rate-Limit-* headers but documents no number; 50 requests per 10 s is the
-  // commonly reported limit (unconfirmed, see README). The shared limiter is a token bucket, which
-  // allows `requests` at once plus the refill: 5 + 4/s × 10 s = 45 in any 10 s window, so even a
-  // sliding-window limit of 50/10 s is never crossed, with room for a second process's stray calls.
+  // Teamtailor sends X-Rate-Limit-* headers but documents no number (the docs say the values are
+  // static: "use common sense"); 50 requests per 10 s is the commonly reported limit. The shared
+  // limiter is a sliding window (src/http/rate-limit.ts): at most 5 in any 1.25 s, so at most 40
+  // in any 10 s, under that figure with room for a second process's stray calls. A 429 is still
+  // honoured (Retry-After, else X-Rate-Limit-Reset seconds).
   rateLimit: { requests: 5, perMs: 1_250 },
   capabilities: {
     resultLinks: {
@@ -87,7 +92,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       candidate: true,
       // Teamtailor uploads have no document type; every file becomes a candidate upload.
       types: { CV: 'upload', COVER_LETTER: 'upload', OTHER: 'upload' },
-      // No documented limit; 20 MB is a conservative guess (see README open questions).
+      // No documented limit (Teamtailor downloads the file from our URL). 20 MB is our ceiling; a
+      // file Teamtailor refuses is reported with its message (README "Attachments").
       maxBytes: 20 * 1024 * 1024,
       upload: 'url',
     },

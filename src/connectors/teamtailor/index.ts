@@ -5,7 +5,7 @@
 import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from './client.ts';
-import { credentialSchema, definition } from './definition.ts';
+import { credentialSchema, DEFAULT_API_VERSION, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
 
@@ -32,7 +32,8 @@ async function checkCredentials(ctx: TeamtailorContext): Promise<void> {
     );
   }
   if (res.status === 406) {
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor does not accept the configured X-Api-Version${detail}.`);
+    const sent = ctx.credentials.api_version ?? DEFAULT_API_VERSION;
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor does not accept X-Api-Version ${sent}${detail || '.'}`);
   }
 }
 

@@ -4,7 +4,8 @@
  * so every list asks for the ones it maps.
  */
 import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
-import { Included, relId, relIds, teamtailorAll, teamtailorClient, teamtailorPages, type Resource, type TeamtailorContext } from './client.ts';
+import { Included, relId, relIds, teamtailorAll, teamtailorBaseUrl, teamtailorClient, teamtailorPages, type Resource, type TeamtailorContext } from './client.ts';
+import { relatedPath } from './related.ts';
 
 const CANDIDATE_INCLUDE = 'custom-field-values.custom-field';
 const APPLICATION_INCLUDE = 'candidate,job,stage,reject-reason';
@@ -49,13 +50,22 @@ async function loadStagesByJob(ctx: TeamtailorContext): Promise<Map<string, Remo
 }
 
 const JOB_STATUS: Record<string, RemoteJob['status']> = { open: 'OPEN', unlisted: 'OPEN', draft: 'DRAFT', temp: 'DRAFT', archived: 'ARCHIVED' };
+/**
+ * `employment-type` and `internal-name` are not in Teamtailor's documented job attributes
+ * (docs jobs/_index, teamtailor-rb's job fixture); one third-party client reads them. They are
+ * mapped when present and null otherwise; spellings vary, so the type is compared without case,
+ * spaces, hyphens or underscores ("Full-time", "full_time", "fulltime").
+ */
 const EMPLOYMENT_TYPE: Record<string, RemoteJob['employment_type']> = {
   fulltime: 'FULL_TIME',
   parttime: 'PART_TIME',
   contract: 'CONTRACT',
+  contractor: 'CONTRACT',
   temporary: 'SEASONAL',
+  seasonal: 'SEASONAL',
   internship: 'INTERNSHIP',
 };
+const employmentType = (raw: unknown) => EMPLOYMENT_TYPE[String(raw ?? '').toLowerCase().replace(/[\s_-]+/g, '')] ?? null;
 
 export function toRemoteJob(job: Resource, included: Included, stages: RemoteStage[]): RemoteJob {
   const a = job.attributes;
@@ -63,11 +73,11 @@ export function toRemoteJob(job: Resource, included: Included, stages: RemoteSta
   return {
     remote_id: job.id,
     name: a.title ?? null,
-    job_code: a['internal-name'] ?? null,
+    job_code: typeof a['internal-name'] === 'string' && a['internal-name'] ? a['internal-name'] : null,
     description: a.body ?? null,
     status: JOB_STATUS[status] ?? null,
     visibility: a.internal ? 'INTERNAL' : status === 'unlisted' ? 'UNLISTED' : 'PUBLIC',
-    employment_type: EMPLOYMENT_TYPE[String(a['employment-type'] ?? '')] ?? null,
+    employment_type: employmentType(a['employment-type']),
     department: included.get('departments', relId(job, 'department'))?.attributes.name ?? null,
     post_url: job.links?.['careersite-job-url'] ?? null,
     remote_url: job.links?.['careersite-job-url'] ?? null,
@@ -167,7 +177,9 @@ export async function readCandidate(
   const client = teamtailorClient(ctx);
   const res = await client.request({ method: 'GET', path: `candidates/${encodeURIComponent(remoteId)}`, query: { include: CANDIDATE_INCLUDE }, accept: [404] });
   if (res.status === 404) return null;
-  const candidate = toRemoteCandidate(res.data.data as Resource, new Included(res.data.included));
-  const apps = await teamtailorAll(client, `candidates/${encodeURIComponent(remoteId)}/job-applications`, { include: APPLICATION_INCLUDE });
+  const resource = res.data.data as Resource;
+  const candidate = toRemoteCandidate(resource, new Included(res.data.included));
+  // No documented candidate filter on /job-applications: follow the candidate's related link (related.ts).
+  const apps = await teamtailorAll(client, relatedPath(resource, 'job-applications', teamtailorBaseUrl(ctx)), { include: APPLICATION_INCLUDE });
   return { candidate, applications: apps.resources.flatMap((a) => toRemoteApplication(a, apps.included) ?? []) };
 }

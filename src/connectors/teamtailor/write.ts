@@ -23,6 +23,8 @@ import {
   type Resource,
   type TeamtailorContext,
 } from './client.ts';
+import { relatedPath } from './related.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 
 const TOOL = 'Teamtailor';
 const seg = encodeURIComponent;
@@ -48,10 +50,13 @@ async function addResultLink(ctx: TeamtailorContext, candidateId: string, link: 
   const { candidate, included } = await loadCandidate(client, candidateId);
   const author = await noteAuthor(ctx, client, link.remote_fields, warnings);
 
-  // Custom fields first: they are upserts, so a retry after a failed note repeats nothing.
+  // Custom fields are the secondary step (helpers/secondary.ts): every attribute is in the note
+  // anyway, so a refused field costs only that field. They run first because they are upserts:
+  // a retry after a failed note repeats nothing.
   const attributes = Object.entries(attributeFields(link));
+  const failures: string[] = [];
   if (attributes.length) {
-    const { written, skipped } = await writeAttributeFields(client, candidate, included, attributes);
+    const { written, skipped } = await writeAttributeFields(client, candidate, included, attributes, failures);
     if (written.length) warnings.push(warn.customFields(TOOL, written));
     if (skipped.length) warnings.push(`${warn.attributesAsNote(TOOL)} Not written to custom fields: ${skipped.join(', ')}.`);
   }
@@ -66,7 +71,7 @@ async function addResultLink(ctx: TeamtailorContext, candidateId: string, link: 
       },
     },
   });
-  return { warnings: [warn.note(TOOL, 'candidate'), ...warnings] };
+  return { warnings: [warn.note(TOOL, 'candidate'), ...warnings, ...failures] };
 }
 
 async function loadCandidate(client: HttpClient, candidateId: string): Promise<{ candidate: Resource; included: Included }> {
@@ -116,15 +121,21 @@ async function noteAuthor(ctx: TeamtailorContext, client: HttpClient, remoteFiel
 /**
  * Sets each attribute on the candidate custom field of the same name. Teamtailor requires the
  * field to exist (we never create fields) and validates values by field type, so a field whose
- * type cannot hold the value is skipped rather than failing the whole call.
+ * type cannot hold the value is skipped, and one Teamtailor refuses is reported in `failures`:
+ * neither fails the call.
  */
 async function writeAttributeFields(
   client: HttpClient,
   candidate: Resource,
   included: Included,
   attributes: [string, string][],
+  failures: string[],
 ): Promise<{ written: string[]; skipped: string[] }> {
-  const fields = (await teamtailorAll(client, 'custom-fields')).resources.filter((f) => {
+  const listed = await secondaryStep(failures, 'Reading the Teamtailor custom fields', () => teamtailorAll(client, 'custom-fields'), {
+    fallback: 'The attributes are in the note only.',
+  });
+  if (!listed.ok) return { written: [], skipped: [] };
+  const fields = listed.value!.resources.filter((f) => {
     const owner = f.attributes['owner-type'];
     return owner === undefined || owner === null || owner === 'Candidate';
   });
@@ -148,23 +159,24 @@ async function writeAttributeFields(
       continue;
     }
     const existing = valueIdByField.get(field.id);
-    if (existing) {
-      await sendDocument(client, 'PATCH', `custom-field-values/${seg(existing)}`, {
-        data: { id: existing, type: 'custom-field-values', attributes: { value } },
-      });
-    } else {
-      await sendDocument(client, 'POST', 'custom-field-values', {
-        data: {
-          type: 'custom-field-values',
-          attributes: { value },
-          relationships: {
-            'custom-field': { data: { id: field.id, type: 'custom-fields' } },
-            owner: { data: { id: candidate.id, type: 'candidates' } },
-          },
-        },
-      });
-    }
-    written.push(name);
+    const step = await secondaryStep(failures, `Setting the Teamtailor custom field "${name}"`, () =>
+      existing
+        ? sendDocument(client, 'PATCH', `custom-field-values/${seg(existing)}`, {
+            data: { id: existing, type: 'custom-field-values', attributes: { value } },
+          })
+        : sendDocument(client, 'POST', 'custom-field-values', {
+            data: {
+              type: 'custom-field-values',
+              attributes: { value },
+              relationships: {
+                'custom-field': { data: { id: field.id, type: 'custom-fields' } },
+                owner: { data: { id: candidate.id, type: 'candidates' } },
+              },
+            },
+          }),
+      { fallback: 'The value is in the note only.' },
+    );
+    if (step.ok) written.push(name);
   }
   return { written, skipped };
 }
@@ -258,7 +270,8 @@ export async function listCandidateAttachments(ctx: TeamtailorContext, candidate
       remote_updated_at: res.data.data.attributes['updated-at'] ?? null,
     });
   }
-  const uploads = await teamtailorAll(client, `candidates/${seg(candidateId)}/uploads`, {}, `candidate ${candidateId}`);
+  // `GET /uploads` filters by job only; the candidate's related link lists its uploads (related.ts).
+  const uploads = await teamtailorAll(client, relatedPath(res.data.data, 'uploads', teamtailorBaseUrl(ctx)), {}, `candidate ${candidateId}`);
   for (const u of uploads.resources) {
     const name = String(u.attributes['file-name'] ?? `upload-${u.id}`);
     attachments.push({

@@ -85,8 +85,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     attachments: {
       candidate: true,
       types: { ...ATTACHMENT_TYPES },
-      // Not documented for the API; Workable's upload forms accept 10 MB files. See README.
-      maxBytes: 10 * 1024 * 1024,
+      // No API limit is documented. Workable's help centre gives 20 MB per file, and file custom
+      // attributes report max_file_size 20971520; a larger body Workable refuses is reported
+      // with its message (README "Attachments").
+      maxBytes: 20 * 1024 * 1024,
       upload: 'json_base64',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },

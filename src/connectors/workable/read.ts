@@ -3,8 +3,8 @@
  * readCandidates and readApplications: every record becomes a RemoteCandidate and a
  * RemoteApplication sharing its id (README "Data model").
  */
+import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { paginate } from '../helpers/pagination.ts';
 import type {
   Outcome,
   PageStream,
@@ -17,15 +17,11 @@ import type {
 } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
+import { listPages } from './paging.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The slice of Workable's v3 JSON used here; every field may be missing or null in practice.
 // ---------------------------------------------------------------------------------------------
-export interface WkPaging {
-  /** Absolute URL of the next page; absent on the last page. */
-  next?: string | null;
-}
-
 export interface WkLocation {
   location_str?: string | null;
   country?: string | null;
@@ -68,7 +64,10 @@ export interface WkCandidate {
   lastname?: string | null;
   headline?: string | null;
   job?: { shortcode?: string | null; title?: string | null } | null;
-  /** The stage's name (the list filter takes its slug). */
+  /**
+   * The current stage. The docs' field table calls it the stage slug while their example shows
+   * the name ("Interview"), so both are accepted (see StageResolver).
+   */
   stage?: string | null;
   stage_kind?: string | null;
   disqualified?: boolean | null;
@@ -99,39 +98,18 @@ export interface WkFile {
 }
 
 export interface WkCustomAttribute {
-  /** The key `update_custom_attribute_value` takes as `custom_attribute_key`. */
+  /** The catalogue's identifier; sent as `custom_attribute_key` unless a `key` is present. */
   id: string;
+  /** Not in the documented catalogue; preferred as the key if Workable ever sends it. */
+  key?: string | null;
   type: string;
   enabled?: boolean;
   label: string;
   choices?: { id: string; body: string }[];
 }
 
-export interface WkMember {
-  id: string;
-  name?: string | null;
-  email?: string | null;
-  role?: string | null;
-  roles?: string[] | null;
-  active?: boolean | null;
-}
-
-/** Largest page Workable serves (default 50). */
-const PAGE_SIZE = 100;
-
 /** Job states the jobs list filters on; asked one by one because the list defaults to published. */
 const JOB_STATES = ['draft', 'published', 'closed', 'archived'] as const;
-
-/** Walks a v3 collection: the first URL with its filters, then each absolute `paging.next`. */
-export async function* listPages<T>(http: HttpClient, path: string, key: string, query: Record<string, string | number | undefined>): AsyncGenerator<T[]> {
-  yield* paginate<T, string>(async (next) => {
-    const res = await http.request<Record<string, unknown> & { paging?: WkPaging }>(
-      next ? { method: 'GET', path: next } : { method: 'GET', path, query: { limit: PAGE_SIZE, ...query } },
-    );
-    const items = (res.data?.[key] as T[] | undefined) ?? [];
-    return { items, next: res.data?.paging?.next || null };
-  });
-}
 
 const updatedAfter = (opts: ReadOptions) => opts.updatedAfter?.toISOString();
 
@@ -210,10 +188,11 @@ export async function* readCandidates(ctx: WorkableContext, opts: ReadOptions): 
 }
 
 export async function* readApplications(ctx: WorkableContext, opts: ReadOptions): PageStream<RemoteApplication> {
-  let stages: StageLookup | null = null;
+  const stages = new StageResolver(workableClient(ctx));
   for await (const page of candidatePages(ctx, opts)) {
-    stages ??= await accountStages(workableClient(ctx));
-    yield page.map((c) => mapApplication(c, stages!));
+    const apps: RemoteApplication[] = [];
+    for (const c of page) apps.push(mapApplication(c, await stages.resolve(c)));
+    yield apps;
   }
 }
 
@@ -224,7 +203,7 @@ export async function readCandidate(ctx: WorkableContext, remoteId: string): Pro
   );
   if (res.status === 404 || !res.data?.candidate) return null;
   const c = res.data.candidate;
-  return { candidate: mapCandidate(c), applications: [mapApplication(c, await accountStages(http))] };
+  return { candidate: mapCandidate(c), applications: [mapApplication(c, await new StageResolver(http).resolve(c))] };
 }
 
 export function mapCandidate(c: WkCandidate): RemoteCandidate {
@@ -253,24 +232,66 @@ export function outcomeOf(c: WkCandidate): Outcome {
   return 'PENDING';
 }
 
-/** Stage names → account stages (slug is the stable id; the candidate JSON carries the name). */
-type StageLookup = Map<string, WkStage>;
+/** Stages of one pipeline, findable by slug or (case-insensitively) by name. */
+class StageIndex {
+  private readonly bySlug = new Map<string, WkStage>();
+  private readonly byName = new Map<string, WkStage>();
+  constructor(stages: WkStage[]) {
+    for (const s of stages) {
+      this.bySlug.set(s.slug, s);
+      this.byName.set(s.name.toLowerCase(), s);
+    }
+  }
+  find(value: string): WkStage | undefined {
+    return this.bySlug.get(value) ?? this.byName.get(value.toLowerCase());
+  }
+}
 
-async function accountStages(http: HttpClient): Promise<StageLookup> {
-  const res = await withScope(SCOPES.readJobs, 'read pipeline stages', () => http.request<{ stages?: WkStage[] }>({ method: 'GET', path: 'stages' }));
-  return new Map((res.data?.stages ?? []).map((s) => [s.name.toLowerCase(), s]));
+/**
+ * Turns a candidate's `stage` into the stage it names, whether Workable sent the slug (as the
+ * field table says) or the name (as the example shows): the account pipeline (GET /stages) is
+ * searched by slug, then by name; a stage only the candidate's job has is looked up in that
+ * job's pipeline (GET /jobs/:shortcode/stages, once per job). Pipelines are read lazily.
+ */
+export class StageResolver {
+  private account?: Promise<StageIndex>;
+  private readonly jobs = new Map<string, Promise<StageIndex>>();
+  constructor(private readonly http: HttpClient) {}
+
+  async resolve(c: WkCandidate): Promise<WkStage | undefined> {
+    if (!c.stage) return undefined;
+    this.account ??= this.load('stages', 'read pipeline stages');
+    const found = (await this.account).find(c.stage);
+    const shortcode = c.job?.shortcode;
+    if (found || !shortcode) return found;
+    let job = this.jobs.get(shortcode);
+    if (!job) {
+      // Only a nicer name and position are at stake: a job we cannot read keeps the raw value.
+      job = this.load(`jobs/${encodeURIComponent(shortcode)}/stages`, 'read job stages').catch((err) => {
+        if (err instanceof AtsgateError) return new StageIndex([]);
+        throw err;
+      });
+      this.jobs.set(shortcode, job);
+    }
+    return (await job).find(c.stage);
+  }
+
+  private async load(path: string, what: string): Promise<StageIndex> {
+    const res = await withScope(SCOPES.readJobs, what, () => this.http.request<{ stages?: WkStage[] }>({ method: 'GET', path }));
+    return new StageIndex(res.data?.stages ?? []);
+  }
 }
 
 const slugify = (name: string) => name.toLowerCase().trim().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
-export function mapApplication(c: WkCandidate, stages: StageLookup): RemoteApplication {
-  const stage = c.stage ? stages.get(c.stage.toLowerCase()) : undefined;
+/** `stage`: the pipeline stage the candidate's `stage` value names, if it was found. */
+export function mapApplication(c: WkCandidate, stage: WkStage | undefined): RemoteApplication {
   const outcome = outcomeOf(c);
   return {
     remote_id: c.id,
     candidate_remote_id: c.id,
     job_remote_id: c.job?.shortcode ?? null,
-    current_stage: c.stage ? { remote_id: stage?.slug ?? slugify(c.stage), name: c.stage, index: stage?.position ?? null } : null,
+    current_stage: c.stage ? { remote_id: stage?.slug ?? slugify(c.stage), name: stage?.name ?? c.stage, index: stage?.position ?? null } : null,
     outcome,
     rejection_reason_name: outcome === 'DECLINED' ? (c.disqualification_reason ?? null) : null,
     rejected_at: outcome === 'DECLINED' ? (c.disqualified_at ?? null) : null,

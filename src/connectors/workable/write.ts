@@ -1,29 +1,22 @@
 /**
  * Writes. Workable's native assessment results are only open to partner "Assessment Providers"
  * on assessments Workable itself ordered, so with an account token a result link becomes:
- *   - details.attributes → existing custom attributes labelled "<prefix> <key>"
- *     (PATCH /candidates/:id/update_custom_attribute_value), and
  *   - a comment (POST /candidates/:id/comments) with label, URL and any attribute that found no
- *     writable custom attribute.
+ *     writable custom attribute (the primary write), and
+ *   - details.attributes → existing custom attributes labelled "<prefix> <key>"
+ *     (PATCH /candidates/:id/update_custom_attribute_value), a secondary step that never costs
+ *     the comment (helpers/secondary.ts).
  * Files travel as the single base64 attachment a comment may carry. Comments need the member
- * they are posted as (README "Acting member").
+ * they are posted as (members.ts).
  */
-import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
-import type {
-  ApplicationRef,
-  AttachmentInput,
-  AttachmentType,
-  CandidateRef,
-  RemoteAttachment,
-  RemoteFields,
-  ResultLinkInput,
-  WriteResult,
-} from '../types.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
+import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
-import type { WkCustomAttribute, WkFile, WkMember } from './read.ts';
+import { actingMember } from './members.ts';
+import type { WkCustomAttribute, WkFile } from './read.ts';
 import { attachmentBytes, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 const TOOL = 'Workable';
@@ -44,11 +37,13 @@ export async function addApplicationResultLink(ctx: WorkableContext, application
 
 async function writeResultLink(ctx: WorkableContext, candidateId: string, link: ResultLinkInput, where: string): Promise<WriteResult> {
   const http = workableClient(ctx);
-  const warnings: string[] = [];
-  const attributes = attributeFields(link);
-  const { written, leftover, catalogueRefused } = await writeCustomAttributes(http, candidateId, attributes);
-
+  // The author first: without one the comment cannot be written, and then nothing should be.
   const member = await actingMember(ctx, http, link.remote_fields);
+  // Custom attributes are the secondary step. They run before the comment so that an attribute
+  // they could not take is written into the comment, and they can never cost the comment.
+  const failures: string[] = [];
+  const { written, leftover, catalogueRefused } = await writeCustomAttributes(http, candidateId, attributeFields(link), failures);
+
   const noteLink: ResultLinkInput = {
     ...link,
     details: link.details
@@ -57,15 +52,15 @@ async function writeResultLink(ctx: WorkableContext, candidateId: string, link: 
   };
   await postComment(http, candidateId, { member_id: member, comment: { body: resultNoteText(noteLink) } });
 
-  warnings.push(warn.note(TOOL, where));
+  const warnings = [warn.note(TOOL, where)];
   if (written.length) warnings.push(warn.customFields(TOOL, written));
   if (leftover.length) {
     const why = catalogueRefused
-      ? `the API token may not read custom attributes (scope "${SCOPES.readJobs}")`
-      : `no enabled custom attribute of a fitting type is labelled ${leftover.map((n) => `"${n}"`).join(', ')}`;
+      ? 'the custom-attribute catalogue could not be read'
+      : `no enabled custom attribute of a fitting type took ${leftover.map((n) => `"${n}"`).join(', ')}`;
     warnings.push(`${warn.attributesAsNote(TOOL)} (${why})`);
   }
-  return { warnings };
+  return { warnings: [...warnings, ...failures] };
 }
 
 /** The value body `update_custom_attribute_value` takes for each attribute type, or null if the value does not fit. */
@@ -86,75 +81,70 @@ function customAttributeValue(attr: WkCustomAttribute, value: string): Record<st
   }
 }
 
+/**
+ * The `custom_attribute_key` for an attribute. The value endpoint asks for "the unique custom
+ * attribute key" while the catalogue (GET /custom_attributes) only gives `id`: a `key` is used
+ * if the catalogue ever carries one, else the id. A wrong guess is a refused secondary step
+ * (Workable answers 404 for an unknown key), so the value still lands in the comment.
+ */
+export function customAttributeKey(attr: WkCustomAttribute): string {
+  return typeof attr.key === 'string' && attr.key ? attr.key : attr.id;
+}
+
+/**
+ * Writes each attribute to the enabled custom attribute with its label. Nothing here fails the
+ * call: a refused catalogue read or value write becomes a warning in `failures`, and the
+ * attribute is left over for the comment.
+ */
 async function writeCustomAttributes(
   http: HttpClient,
   candidateId: string,
   attributes: Record<string, string>,
+  failures: string[],
 ): Promise<{ written: string[]; leftover: string[]; catalogueRefused: boolean }> {
   const names = Object.keys(attributes);
   if (!names.length) return { written: [], leftover: [], catalogueRefused: false };
-  let catalogue: WkCustomAttribute[];
-  try {
-    const res = await http.request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' });
-    catalogue = res.data?.custom_attributes ?? [];
-  } catch (err) {
-    // Without the catalogue the attributes still reach the ATS, in the comment.
-    if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') return { written: [], leftover: names, catalogueRefused: true };
-    throw err;
-  }
+  const catalogue = await secondaryStep(
+    failures,
+    'Reading the Workable custom attributes',
+    () => withScope(SCOPES.readJobs, 'read custom attributes', () => http.request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' })),
+    { fallback: 'The attributes were written into the comment instead.' },
+  );
+  if (!catalogue.ok) return { written: [], leftover: names, catalogueRefused: true };
+  const attrs = catalogue.value?.data?.custom_attributes ?? [];
+
   const written: string[] = [];
   const leftover: string[] = [];
   for (const name of names) {
-    const attr = catalogue.find((a) => a.enabled !== false && a.label.trim() === name);
+    const attr = attrs.find((a) => a.enabled !== false && a.label.trim() === name);
     const body = attr ? customAttributeValue(attr, attributes[name]) : null;
     if (!attr || !body) {
       leftover.push(name);
       continue;
     }
-    await withScope(SCOPES.writeCandidates, 'write custom attribute values', () =>
-      http.request({
-        method: 'PATCH',
-        path: `${candidatePath(candidateId)}/update_custom_attribute_value`,
-        json: { custom_attribute_key: attr.id, ...body },
-        idempotent: true, // setting a value twice leaves the same value
-        notFound: `candidate ${candidateId}`,
-      }),
+    const key = customAttributeKey(attr);
+    const step = await secondaryStep(
+      failures,
+      `Setting the Workable custom attribute "${name}" (key ${key})`,
+      () =>
+        withScope(SCOPES.writeCandidates, 'write custom attribute values', () =>
+          http.request({
+            method: 'PATCH',
+            path: `${candidatePath(candidateId)}/update_custom_attribute_value`,
+            json: { custom_attribute_key: key, ...body },
+            idempotent: true, // setting a value twice leaves the same value
+          }),
+        ),
+      { fallback: 'The value was written into the comment instead.' },
     );
-    written.push(name);
+    (step.ok ? written : leftover).push(name);
   }
   return { written, leftover, catalogueRefused: false };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Acting member
+// Comments
 // ---------------------------------------------------------------------------------------------
-
-const DEFAULT_MEMBER_KEY = 'workable:default_member_id';
-
-/**
- * Comments are posted as a member: the one the caller names, else the credential's member_id,
- * else the first active admin of the account (looked up once per process).
- */
-export async function actingMember(ctx: WorkableContext, http: HttpClient, remoteFields: RemoteFields): Promise<string> {
-  const named = remoteFields.workable?.on_behalf_of_user_remote_id?.trim();
-  if (named) return named;
-  const configured = ctx.credentials.member_id?.trim();
-  if (configured) return configured;
-  const cached = ctx.cache.get(DEFAULT_MEMBER_KEY);
-  if (typeof cached === 'string') return cached;
-  const res = await withScope(SCOPES.readJobs, 'list members (to pick who comments are posted as)', () =>
-    http.request<{ members?: WkMember[] }>({ method: 'GET', path: 'members', query: { role: 'admin', status: 'active', limit: 100 } }),
-  );
-  const admin = (res.data?.members ?? []).find((m) => m.active !== false && (m.role === 'admin' || m.roles?.includes('admin') || (!m.role && !m.roles)));
-  if (!admin) {
-    throw new AtsgateError(
-      'INTEGRATION.SETUP_INCOMPLETE',
-      'Workable needs a member to post comments as, and the account has no active admin visible to the API token: set the integration\'s member_id or pass remote_fields.workable.on_behalf_of_user_remote_id.',
-    );
-  }
-  ctx.cache.set(DEFAULT_MEMBER_KEY, admin.id);
-  return admin.id;
-}
 
 interface CommentBody {
   member_id: string;
