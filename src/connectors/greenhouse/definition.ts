@@ -85,7 +85,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
     {
       key: 'user_id',
-      label: 'Note author user ID (optional)',
+      label: 'Act as user ID (optional)',
       help:
         'Numeric id of the Greenhouse user that notes and uploads are attributed to (any level; a request can name another ' +
         'through remote_fields.greenhouse.on_behalf_of). Found the same way. Blank: the credential\'s service account.',
