@@ -39,10 +39,10 @@ export interface ConnectorCase {
 export const CONNECTOR_CASES: ConnectorCase[] = [
   {
     tool: 'greenhouse',
-    // Harvest: 50 requests per rolling 10 s window (fake default); compressed to 1 s.
-    timeScale: 10,
-    fakeLimit: { requests: 50, windowMs: 1000 },
-    start: () => startGreenhouseFake({ pageSize: 10, rateLimit: 50, rateWindowMs: 1000, retryAfterSec: 1 }),
+    // Harvest v3: fixed 30 s windows, 75 in the guide's example (fake default); compressed to 1 s.
+    timeScale: 30,
+    fakeLimit: { requests: 75, windowMs: 1000 },
+    start: () => startGreenhouseFake({ pageSize: 10, rateLimit: 75, rateWindowMs: 1000, retryAfterSec: 1 }),
   },
   {
     tool: 'lever',

@@ -1,10 +1,16 @@
 /**
- * Talking to Harvest v3: OAuth client-credentials tokens (cached per acting user in ctx.cache,
+ * Talking to Harvest v3: OAuth client-credentials tokens (cached per user in ctx.cache,
  * refreshed before expiry and once on a 401), Bearer requests through the shared HttpClient,
- * scope-aware 403s and cursor pagination that follows the Link header exactly as issued.
+ * scope-aware 403s, cursor pagination that follows the Link header exactly as issued, and
+ * pacing by the X-RateLimit-* headers.
+ *
+ * Two identities: v3 GET/list endpoints return results only to a Site Admin `sub`, so every
+ * read runs as the *reading user*; notes and uploads are written as the *acting user* (their
+ * author). [GH-V3T contract-foundation §A, 0001:55, 0002:48]
  */
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
+import { sleep } from '../../http/rate-limit.ts';
 import { paginate, parseLinkHeader } from '../helpers/pagination.ts';
 import type { ConnectorContext, RemoteFields } from '../types.ts';
 import { PRODUCTION_BASE_URL, PRODUCTION_TOKEN_URL, type GreenhouseCredentials } from './definition.ts';
@@ -19,7 +25,15 @@ const REFRESH_MARGIN_MS = 60_000;
 /** v3 list filters take at most 50 ids per parameter. */
 export const MAX_IDS_PER_FILTER = 50;
 
+/** The token lifetime Greenhouse states for access tokens (docs/harvest-partner-oauth): 1 h. */
+const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
+/** Longest pause we take on the vendor's word that the rate window is spent (windows are 30 s). */
+const MAX_WINDOW_PAUSE_MS = 31_000;
+
 interface Token { accessToken: string; expiresAt: number }
+
+/** A Greenhouse user id for a token `sub`; '' is the credential's own service account. */
+export interface Identity { id: string; fromRequest: boolean }
 
 /**
  * Where tokens come from. The production API host pairs with auth.greenhouse.io; an overridden
@@ -36,7 +50,7 @@ export function tokenUrl(ctx: GreenhouseContext): string {
  * The Greenhouse user a call acts as. v3 has no On-Behalf-Of header: the acting user is the
  * `sub` of the token, so remote_fields.greenhouse.on_behalf_of selects which token we mint.
  */
-export function actingUser(ctx: GreenhouseContext, remoteFields?: RemoteFields): { id: string; fromRequest: boolean } {
+export function actingUser(ctx: GreenhouseContext, remoteFields?: RemoteFields): Identity {
   const requested = remoteFields?.greenhouse?.on_behalf_of;
   if (requested !== undefined && requested !== null && String(requested).trim() !== '') {
     const id = String(requested).trim();
@@ -46,6 +60,16 @@ export function actingUser(ctx: GreenhouseContext, remoteFields?: RemoteFields):
     return { id, fromRequest: true };
   }
   return { id: (ctx.credentials.user_id ?? '').trim(), fromRequest: false };
+}
+
+/**
+ * The user every read runs as: the credential's Site Admin `reading_user_id`. Credentials
+ * stored before that field existed have only `user_id`, which then reads too (checkCredentials
+ * says so when that user is not a Site Admin).
+ */
+export function readingUser(ctx: GreenhouseContext): Identity {
+  const id = (ctx.credentials.reading_user_id ?? '').trim() || (ctx.credentials.user_id ?? '').trim();
+  return { id, fromRequest: false };
 }
 
 function cacheKey(ctx: GreenhouseContext, sub: string): string {
@@ -106,8 +130,21 @@ async function mintToken(ctx: GreenhouseContext, sub: string, fromRequest: boole
   if (typeof token !== 'string' || !token) {
     throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', "Greenhouse's token endpoint answered without an access_token.");
   }
-  const lifetimeMs = Number(res.data.expires_in ?? 3600) * 1000;
+  const lifetimeMs = tokenLifetimeMs(res.data);
   return { accessToken: token, expiresAt: Date.now() + Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2) };
+}
+
+/**
+ * How long a minted token lives. Greenhouse answers `expires_at` (ISO-8601): its own SDK refuses
+ * a token response without it (grnhse/greenhouse-tools-php: src/Clients/HarvestAuthClient.php).
+ * An RFC 6749 `expires_in` (seconds) is read too, and without either we assume the documented 1 h.
+ */
+export function tokenLifetimeMs(body: { expires_at?: unknown; expires_in?: unknown }, now = Date.now()): number {
+  const at = typeof body.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
+  if (Number.isFinite(at) && at > now) return at - now;
+  const inSeconds = Number(body.expires_in);
+  if (Number.isFinite(inSeconds) && inSeconds > 0) return inSeconds * 1000;
+  return DEFAULT_TOKEN_LIFETIME_MS;
 }
 
 /** Harvest errors: `{message, errors:[{message, field}]}`; the token endpoint: OAuth `{error, error_description}`. */
@@ -130,14 +167,49 @@ export function rateLimitResetMs(headers: Record<string, string>): number | unde
   return Math.max(0, reset * 1000 - Date.now());
 }
 
-/** One Harvest v3 session for one acting user. */
+interface WindowState { remaining: number; resetAt: number }
+
+/**
+ * X-RateLimit-Remaining/-Reset (epoch seconds) come on every v3 response [GH-V3T 0000:20-56].
+ * The static limit in definition.ts is our ceiling; when the vendor says the current window is
+ * already spent (other clients of the same credential, a smaller tier), we wait for its reset.
+ */
+function windowKey(ctx: GreenhouseContext): string {
+  return `greenhouse:ratewindow:${ctx.credentials.client_id}`;
+}
+
+function noteWindow(ctx: GreenhouseContext, headers: Record<string, string>): void {
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining)) return;
+  ctx.cache.set(windowKey(ctx), { remaining, resetAt: Number.isFinite(reset) && reset > 0 ? reset * 1000 : 0 } satisfies WindowState);
+}
+
+async function awaitWindow(ctx: GreenhouseContext): Promise<void> {
+  const state = ctx.cache.get(windowKey(ctx)) as WindowState | undefined;
+  if (!state || state.remaining > 0) return;
+  const wait = state.resetAt - Date.now();
+  ctx.cache.delete(windowKey(ctx));
+  if (wait > 0) await sleep(Math.min(wait, MAX_WINDOW_PAUSE_MS), ctx.signal);
+}
+
+/** One Harvest v3 session for one Greenhouse user (the reading user or the acting user). */
 export class Harvest {
   readonly http: HttpClient;
   readonly userId: string;
   private readonly fromRequest: boolean;
 
-  constructor(readonly ctx: GreenhouseContext, remoteFields?: RemoteFields) {
-    const user = actingUser(ctx, remoteFields);
+  /** The session every read goes through: the Site Admin reading user. */
+  static reader(ctx: GreenhouseContext): Harvest {
+    return new Harvest(ctx, readingUser(ctx));
+  }
+
+  /** The session writes go through: the note author (on_behalf_of, else the credential's user_id). */
+  static actor(ctx: GreenhouseContext, remoteFields?: RemoteFields): Harvest {
+    return new Harvest(ctx, actingUser(ctx, remoteFields));
+  }
+
+  constructor(readonly ctx: GreenhouseContext, user: Identity) {
     this.userId = user.id;
     this.fromRequest = user.fromRequest;
     this.http = ctx.http({
@@ -159,8 +231,11 @@ export class Harvest {
 
   /** A request needing `scope`; a 403 names the scope the customer must enable. */
   async request<T = any>(scope: string, req: HttpRequest): Promise<HttpResponse<T>> {
+    await awaitWindow(this.ctx);
     try {
-      return await this.http.request<T>(req);
+      const res = await this.http.request<T>(req);
+      noteWindow(this.ctx, res.headers);
+      return res;
     } catch (err) {
       if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') throw missingScope(scope, err);
       throw err;

@@ -9,7 +9,16 @@ import type { ConnectorDefinition } from '../types.ts';
 export const credentialSchema = Type.Object({
   client_id: Type.String({ minLength: 1 }),
   client_secret: Type.String({ minLength: 1 }),
-  /** Greenhouse user the token acts as (the JWT `sub`); blank: the credential's service account. */
+  /**
+   * Site Admin whose token (JWT `sub`) makes every read: Harvest v3 GET/list endpoints return
+   * results only to Site Admins. Blank: `user_id`, else the credential's service account.
+   */
+  reading_user_id: Type.Optional(Type.String({ pattern: '^[0-9]*$' })),
+  /**
+   * Default author of notes and uploads (the write token's `sub`); a request's
+   * remote_fields.greenhouse.on_behalf_of wins. Blank: the credential's service account.
+   * Credentials stored before reading_user_id existed read as this user too.
+   */
   user_id: Type.Optional(Type.String({ pattern: '^[0-9]*$' })),
   /**
    * Token endpoint override. Absent: https://auth.greenhouse.io/token for the production API
@@ -26,7 +35,10 @@ export const SCOPES = {
   stages: 'harvest:job_interview_stages:list',
   candidates: 'harvest:candidates:list',
   applications: 'harvest:applications:list',
+  applicationStages: 'harvest:application_stages:list',
+  rejectionDetails: 'harvest:rejection_details:list',
   rejectionReasons: 'harvest:rejection_reasons:list',
+  users: 'harvest:users:list',
   customFields: 'harvest:custom_fields:list',
   attachmentsList: 'harvest:attachments:list',
   attachmentsCreate: 'harvest:attachments:create',
@@ -61,11 +73,22 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       secret: true,
     },
     {
+      key: 'reading_user_id',
+      label: 'Reading user ID: a Site Admin (optional)',
+      help:
+        'Numeric id of a Greenhouse user with the Site Admin level; atsgate reads jobs, candidates, applications, custom fields ' +
+        'and attachments as this user, because Harvest v3 returns list results only to Site Admins (any other user gets empty lists). ' +
+        'Open the user under Configure > Users; the id is the number after /account/users/ in the address bar. ' +
+        'Blank: the note author below, else the credential\'s service account. Connecting checks that this user is a Site Admin.',
+      secret: false,
+      optional: true,
+    },
+    {
       key: 'user_id',
       label: 'Act as user ID (optional)',
       help:
-        'Numeric id of the Greenhouse user that notes and uploads are attributed to: open the user under Configure > Users; ' +
-        'the id is the number after /account/users/ in the address bar. Blank: the credential\'s service account.',
+        'Numeric id of the Greenhouse user that notes and uploads are attributed to (any level; a request can name another ' +
+        'through remote_fields.greenhouse.on_behalf_of). Found the same way. Blank: the credential\'s service account.',
       secret: false,
       optional: true,
     },
@@ -78,9 +101,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
   ],
   defaultBaseUrl: PRODUCTION_BASE_URL,
-  // Harvest documents the limit per rolling 10 s window in X-RateLimit-Limit (50 in its example);
-  // v3's own rate-limit page could not be read, so we stay under the documented example.
-  rateLimit: { requests: 50, perMs: 10_000 },
+  // Harvest v3 counts requests in fixed 30-second windows; the rate-limiting guide's example
+  // limit is 75 and the real one is per integration type (X-RateLimit-Limit). We stay a little
+  // under 75; client.ts also slows down when X-RateLimit-Remaining says the window is spent.
+  // [GH-V3T contract-foundation §A, 0000:20-56; AB-GH §5]
+  rateLimit: { requests: 70, perMs: 30_000 },
   capabilities: {
     resultLinks: {
       candidate: 'note',
@@ -93,7 +118,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     attachments: {
       candidate: true,
       types: { ...ATTACHMENT_TYPES },
-      // Not documented for v3; Greenhouse's UI caps uploads well above typical CVs. See README.
+      // Greenhouse documents no upload limit for v3; this is atsgate's own cap (base64 grows the
+      // JSON body by a third). A vendor refusal (413/422) is REMOTE.INPUT_INVALID. See README.
       maxBytes: 25 * 1024 * 1024,
       upload: 'json_base64',
     },

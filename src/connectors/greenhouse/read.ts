@@ -1,7 +1,9 @@
 /**
  * Readers over Harvest v3 list endpoints: /v3/jobs (+ /v3/job_interview_stages), /v3/candidates,
- * /v3/applications (+ stage names and /v3/rejection_reasons). Lists are bare JSON arrays paged
- * by an opaque cursor in the Link header; `updated_at=gte|<ISO>` gives delta syncs.
+ * /v3/applications (+ /v3/application_stages and /v3/job_interview_stages for the current stage,
+ * /v3/rejection_details and /v3/rejection_reasons for the rejection reason). Lists are bare JSON
+ * arrays paged by an opaque cursor in the Link header; `updated_at=gte|<ISO>` gives delta syncs.
+ * Every read runs as the Site Admin reading user (Harvest.reader).
  */
 import { AtsgateError } from '../../errors.ts';
 import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
@@ -21,15 +23,28 @@ interface V3Stage { id: Id; job_id?: Id | null; name?: string | null; sort_order
 interface V3Contact { value?: string | null; type?: string | null }
 export interface V3Candidate {
   id: Id; first_name?: string | null; last_name?: string | null; company?: string | null; title?: string | null;
-  is_private?: boolean | null; created_at?: string | null; updated_at?: string | null;
+  private?: boolean | null; created_at?: string | null; updated_at?: string | null;
   email_addresses?: V3Contact[] | null; phone_numbers?: V3Contact[] | null; social_media_addresses?: V3Contact[] | null;
   addresses?: V3Contact[] | null; tags?: (string | { id?: Id; name?: string })[] | null; custom_fields?: unknown;
 }
+/**
+ * v3 application [GH-V3T inventory 0015:754-966]. `stage_id` is an *application stage* id (a row
+ * of /v3/application_stages), not a job interview stage id (0015:581); `stage_name` is the
+ * current stage's display name (0015:826). The rejection reason is not on the application: it
+ * lives in /v3/rejection_details (0150). `rejection_reason_id` is still read if present, because
+ * the migration guide's alias table lists it (0008:74-87).
+ */
 export interface V3Application {
-  id: Id; candidate_id: Id; job_id?: Id | null; job_interview_stage_id?: Id | null; status?: string | null; prospect?: boolean | null;
-  rejected_at?: string | null; rejection_reason_id?: Id | null; created_at?: string | null; updated_at?: string | null;
-  last_activity_at?: string | null; applied_at?: string | null; custom_fields?: unknown;
+  id: Id; candidate_id: Id; job_id?: Id | null; stage_id?: Id | null; stage_name?: string | null; status?: string | null;
+  prospect?: boolean | null; rejected_at?: string | null; rejection_reason_id?: Id | null; created_at?: string | null;
+  updated_at?: string | null; last_activity_at?: string | null; custom_fields?: unknown;
 }
+/** A row of /v3/application_stages: one visit of an application to a job interview stage (0013). */
+interface V3ApplicationStage {
+  id: Id; application_id: Id; job_interview_stage_id?: Id | null; current?: boolean | null;
+  entered_at?: string | null; exited_at?: string | null;
+}
+interface V3RejectionDetail { id: Id; application_id: Id; rejection_reason_id?: Id | null }
 
 const str = (v: Id | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -81,7 +96,8 @@ export function mapCandidate(c: V3Candidate): RemoteCandidate {
     last_name: c.last_name ?? null,
     company: c.company ?? null,
     title: c.title ?? null,
-    confidential: c.is_private ?? null,
+    // v3 renamed v1's is_private to `private` [GH-V3T contract-foundation §B, 0008:274-281].
+    confidential: c.private ?? null,
     email_addresses: contacts(c.email_addresses).map((e) => ({ email_address: e.value!, type: e.type ?? null })),
     phone_numbers: contacts(c.phone_numbers).map((p) => ({ phone_number: p.value!, type: p.type ?? null })),
     social_media: contacts(c.social_media_addresses).map((s) => ({ link: s.value!, type: s.type ?? null, username: null })),
@@ -107,29 +123,32 @@ export function outcomeOf(status: string | null | undefined): Outcome {
   }
 }
 
-export function mapApplication(a: V3Application, stages: Map<string, V3Stage>, reasons: Map<string, string>): RemoteApplication {
-  const stageId = str(a.job_interview_stage_id);
-  const stage = stageId ? stages.get(stageId) : undefined;
-  const current: RemoteStage | null = stageId ? { remote_id: stageId, name: stage?.name ?? null, index: stage?.sort_order ?? null } : null;
-  const reasonId = str(a.rejection_reason_id);
+/** What the lookups found for one application: its job interview stage and rejection reason. */
+export interface ApplicationFacts { stage?: V3Stage; stageId?: string; reasonName?: string | null }
+
+export function mapApplication(a: V3Application, facts: ApplicationFacts = {}): RemoteApplication {
+  const stageId = facts.stage ? String(facts.stage.id) : facts.stageId;
+  const current: RemoteStage | null = stageId
+    ? { remote_id: stageId, name: facts.stage?.name ?? a.stage_name ?? null, index: facts.stage?.sort_order ?? null }
+    : null;
   return {
     remote_id: String(a.id),
     candidate_remote_id: String(a.candidate_id),
     job_remote_id: str(a.job_id),
     current_stage: current,
     outcome: outcomeOf(a.status),
-    rejection_reason_name: reasonId ? reasons.get(reasonId) ?? null : null,
+    rejection_reason_name: facts.reasonName ?? null,
     rejected_at: a.rejected_at,
     custom_fields: flattenCustomFields(a.custom_fields),
     remote_url: `${APP_URL}/people/${a.candidate_id}/applications/${a.id}`,
-    remote_created_at: a.created_at ?? a.applied_at,
+    remote_created_at: a.created_at,
     remote_updated_at: a.updated_at ?? a.last_activity_at,
     remote_data: { '/v3/applications': a },
   };
 }
 
 export async function* readJobs(ctx: GreenhouseContext, opts: ReadOptions): PageStream<RemoteJob> {
-  const gh = new Harvest(ctx);
+  const gh = Harvest.reader(ctx);
   for await (const page of gh.list<V3Job>(SCOPES.jobs, 'jobs', { updated_at: sinceFilter(opts.updatedAfter) })) {
     const byJob = new Map<string, V3Stage[]>();
     for (const ids of chunks(page.map((j) => String(j.id)))) {
@@ -143,32 +162,103 @@ export async function* readJobs(ctx: GreenhouseContext, opts: ReadOptions): Page
 }
 
 export async function* readCandidates(ctx: GreenhouseContext, opts: ReadOptions): PageStream<RemoteCandidate> {
-  const gh = new Harvest(ctx);
+  const gh = Harvest.reader(ctx);
   for await (const page of gh.list<V3Candidate>(SCOPES.candidates, 'candidates', { updated_at: sinceFilter(opts.updatedAfter) })) {
     yield page.map(mapCandidate);
   }
 }
 
-/** Resolves stage names and rejection reasons for application pages, remembering what it saw. */
+/**
+ * Resolves each application's current job interview stage and rejection reason, remembering
+ * what it saw across pages:
+ * - stage: /v3/application_stages?application_ids= (the row whose id is the application's
+ *   `stage_id`, else its current row, else its latest visit, for hired/rejected applications whose
+ *   `stage_id` is null), then /v3/job_interview_stages?ids= for name and sort order. This is the
+ *   route the read-migration guide gives for v1's current_stage [GH-V3T 0008:76, 0013, 0108].
+ * - rejection: /v3/rejection_details?application_ids= for rejected applications, named through
+ *   /v3/rejection_reasons?include_defaults=true (Greenhouse's built-in reasons too) [0150, 0153].
+ * Both are niceties: without their scopes the sync still works, with `stage_name` as the stage
+ * name and no reason names.
+ */
 class ApplicationLookups {
   private readonly stages = new Map<string, V3Stage>();
   private reasons: Map<string, string> | null = null;
+  private stageHistory = true;
+  private rejectionDetails = true;
 
   constructor(private readonly gh: Harvest) {}
 
   async map(page: V3Application[]): Promise<RemoteApplication[]> {
-    const missing = [...new Set(page.map((a) => str(a.job_interview_stage_id)).filter((id): id is string => !!id && !this.stages.has(id)))];
+    const stageOf = await this.currentStageIds(page);
+    const missing = [...new Set([...stageOf.values()].filter((id) => !this.stages.has(id)))];
     for (const ids of chunks(missing)) {
       for (const s of await this.gh.all<V3Stage>(SCOPES.stages, 'job_interview_stages', { ids: ids.join(',') })) this.stages.set(String(s.id), s);
     }
-    if (!this.reasons && page.some((a) => a.rejection_reason_id != null)) this.reasons = await this.loadReasons();
-    return page.map((a) => mapApplication(a, this.stages, this.reasons ?? new Map()));
+    const reasonOf = await this.rejectionReasonIds(page);
+    if (!this.reasons && reasonOf.size) this.reasons = await this.loadReasons();
+    return page.map((a) => {
+      const stageId = stageOf.get(String(a.id));
+      const reasonId = reasonOf.get(String(a.id));
+      return mapApplication(a, {
+        stageId,
+        stage: stageId ? this.stages.get(stageId) : undefined,
+        reasonName: reasonId ? this.reasons?.get(reasonId) ?? null : null,
+      });
+    });
   }
 
-  /** Reason names are a nicety: without the scope the sync still works, names stay null. */
+  /** application id → job interview stage id, from the applications' stage history. */
+  private async currentStageIds(page: V3Application[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const wanted = page.filter((a) => a.stage_id != null || (a.status && a.status !== 'in_process' && !a.prospect));
+    if (!this.stageHistory || !wanted.length) return out;
+    const byApplication = new Map<string, V3ApplicationStage[]>();
+    try {
+      for (const ids of chunks(wanted.map((a) => String(a.id)))) {
+        for (const row of await this.gh.all<V3ApplicationStage>(SCOPES.applicationStages, 'application_stages', { application_ids: ids.join(',') })) {
+          const key = String(row.application_id);
+          byApplication.set(key, [...(byApplication.get(key) ?? []), row]);
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+      this.stageHistory = false;
+      return out;
+    }
+    for (const a of wanted) {
+      const rows = byApplication.get(String(a.id)) ?? [];
+      const row =
+        rows.find((r) => a.stage_id != null && String(r.id) === String(a.stage_id)) ??
+        rows.find((r) => r.current === true) ??
+        [...rows].sort((x, y) => visitedAt(y).localeCompare(visitedAt(x)))[0];
+      if (row?.job_interview_stage_id != null) out.set(String(a.id), String(row.job_interview_stage_id));
+    }
+    return out;
+  }
+
+  /** application id → rejection reason id, for the rejected applications of a page. */
+  private async rejectionReasonIds(page: V3Application[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const a of page) if (a.rejection_reason_id != null) out.set(String(a.id), String(a.rejection_reason_id));
+    const rejected = page.filter((a) => a.status === 'rejected' && !out.has(String(a.id))).map((a) => String(a.id));
+    if (!this.rejectionDetails || !rejected.length) return out;
+    try {
+      for (const ids of chunks(rejected)) {
+        for (const d of await this.gh.all<V3RejectionDetail>(SCOPES.rejectionDetails, 'rejection_details', { application_ids: ids.join(',') })) {
+          if (d.rejection_reason_id != null) out.set(String(d.application_id), String(d.rejection_reason_id));
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+      this.rejectionDetails = false;
+    }
+    return out;
+  }
+
   private async loadReasons(): Promise<Map<string, string>> {
     try {
-      const all = await this.gh.all<{ id: Id; name?: string }>(SCOPES.rejectionReasons, 'rejection_reasons');
+      // include_defaults: without it Greenhouse lists only the organisation's own reasons [0153; AB-GH §6].
+      const all = await this.gh.all<{ id: Id; name?: string }>(SCOPES.rejectionReasons, 'rejection_reasons', { include_defaults: 'true' });
       return new Map(all.map((r) => [String(r.id), r.name ?? '']));
     } catch (err) {
       if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') return new Map();
@@ -177,8 +267,13 @@ class ApplicationLookups {
   }
 }
 
+/** When a stage visit happened, for picking the latest one (ISO strings sort by time). */
+function visitedAt(row: V3ApplicationStage): string {
+  return String(row.exited_at ?? row.entered_at ?? '') + String(row.id).padStart(20, '0');
+}
+
 export async function* readApplications(ctx: GreenhouseContext, opts: ReadOptions): PageStream<RemoteApplication> {
-  const gh = new Harvest(ctx);
+  const gh = Harvest.reader(ctx);
   const lookups = new ApplicationLookups(gh);
   for await (const page of gh.list<V3Application>(SCOPES.applications, 'applications', { updated_at: sinceFilter(opts.updatedAfter) })) {
     yield await lookups.map(page);
@@ -191,7 +286,7 @@ export async function readCandidate(
   remoteId: string,
 ): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
   if (!/^\d+$/.test(remoteId)) return null;
-  const gh = new Harvest(ctx);
+  const gh = Harvest.reader(ctx);
   const [candidate] = await gh.all<V3Candidate>(SCOPES.candidates, 'candidates', { ids: remoteId });
   if (!candidate) return null;
   const apps = await gh.all<V3Application>(SCOPES.applications, 'applications', { candidate_ids: remoteId });

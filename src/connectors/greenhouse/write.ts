@@ -1,12 +1,17 @@
 /**
  * Writes through Harvest v3. Greenhouse's native assessment results need a partnership, so a
- * result link becomes a note on the candidate (POST /v3/notes); its attributes go to existing
- * custom fields named "<prefix> <key>" (PATCH /v3/candidates|applications/{id}), the rest into
- * the note. Files go to POST /v3/attachments as base64 JSON: in v3 a file belongs to an
- * application, so a candidate-level upload lands on the candidate's current application.
+ * result link becomes a note on the candidate (POST /v3/notes, the primary write); its
+ * attributes go to existing custom fields named "<prefix> <key>" (PATCH
+ * /v3/candidates|applications/{id}), the rest into the note. Files go to POST /v3/attachments as
+ * base64 JSON: in v3 a file belongs to an application, so a candidate-level upload lands on the
+ * candidate's current application.
+ *
+ * Reads (custom field definitions, record read-backs, application lookups, attachment lists)
+ * run as the Site Admin reading user; the note, the PATCH and the upload as the acting user.
  */
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 import type {
   ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
 } from '../types.ts';
@@ -17,7 +22,10 @@ import { attachmentBytes, contentTypeFromName as contentTypeOf } from '../helper
 
 type Kind = 'candidate' | 'application';
 interface Target { kind: Kind; id: string }
-interface V3CustomField { id: number | string; name: string; field_type: string; active?: boolean | null }
+interface V3CustomField { id: number | string; name: string; name_key: string; field_type: string; active?: boolean | null }
+/** The custom-field writes one record receives: attribute name → the field's name_key. */
+interface Patch { target: Target; items: { name: string; nameKey: string }[] }
+interface AttributePlan { patches: Patch[]; onPrimary: string[]; onSecondary: string[]; missing: string[] }
 
 /** Notes written for a result link are visible to everyone who can see the candidate. */
 const NOTE_VISIBILITY = 'public';
@@ -27,48 +35,57 @@ const NOTE_VISIBILITY = 'public';
 // ---------------------------------------------------------------------------------------------
 
 export async function addCandidateResultLink(ctx: GreenhouseContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
-  const gh = new Harvest(ctx, link.remote_fields);
+  const reader = Harvest.reader(ctx);
+  const actor = Harvest.actor(ctx, link.remote_fields);
   const warnings = [warn.note(TOOL, 'candidate')];
   // Candidate fields first; an attribute only defined on applications goes to the current ones.
   const secondary = currentApplications(candidate).map((a): Target => ({ kind: 'application', id: a.remote_id }));
-  const written = await writeAttributes(gh, link, { kind: 'candidate', id: candidate.remote_id }, secondary, warnings);
-  await createNote(gh, { candidateId: candidate.remote_id, applicationId: null, body: noteBody(link, written) });
+  const plan = await planAttributes(reader, link, { kind: 'candidate', id: candidate.remote_id }, secondary, warnings);
+  const note = { candidateId: candidate.remote_id, applicationId: null };
+  await createNote(actor, { ...note, body: noteBody(link, plannedNames(plan)) });
+  await writeAttributes(reader, actor, link, plan, 'candidate', note, warnings);
   return { warnings };
 }
 
 export async function addApplicationResultLink(ctx: GreenhouseContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
-  const gh = new Harvest(ctx, link.remote_fields);
+  const reader = Harvest.reader(ctx);
+  const actor = Harvest.actor(ctx, link.remote_fields);
   // v3 notes live on the candidate; the application id tags the note and is named in its text.
   const warnings = [warn.note(TOOL, 'candidate'), warn.onCandidate(TOOL)];
   const secondary: Target[] = [{ kind: 'candidate', id: application.candidate_remote_id }];
-  const written = await writeAttributes(gh, link, { kind: 'application', id: application.remote_id }, secondary, warnings);
+  const plan = await planAttributes(reader, link, { kind: 'application', id: application.remote_id }, secondary, warnings);
   const context = `Application ${application.remote_id}${application.job_remote_id ? ` for job ${application.job_remote_id}` : ''}`;
-  await createNote(gh, {
-    candidateId: application.candidate_remote_id,
-    applicationId: application.remote_id,
-    body: `${noteBody(link, written)}\n${context}`,
-  });
+  const note = { candidateId: application.candidate_remote_id, applicationId: application.remote_id };
+  await createNote(actor, { ...note, body: `${noteBody(link, plannedNames(plan))}\n${context}` });
+  await writeAttributes(reader, actor, link, plan, 'application', note, warnings);
   return { warnings };
 }
 
-/** The note: label and URL, plus every attribute that did not land in a custom field. */
-function noteBody(link: ResultLinkInput, written: Set<string>): string {
+/** The note: label and URL, plus every attribute that is not going to a custom field. */
+function noteBody(link: ResultLinkInput, toFields: Set<string>): string {
   if (!link.details) return resultNoteText(link);
   const { custom_field_name_prefix: prefix, attributes } = link.details;
-  const rest = attributes.filter((a) => !written.has(customFieldName(prefix, a.key)));
+  const rest = attributes.filter((a) => !toFields.has(customFieldName(prefix, a.key)));
   return resultNoteText({ ...link, details: { custom_field_name_prefix: prefix, attributes: rest } });
 }
 
-/** POST /v3/notes (scope harvest:notes:create). */
-async function createNote(gh: Harvest, note: { candidateId: string; applicationId: string | null; body: string }): Promise<void> {
-  await gh.request(SCOPES.notesCreate, {
+function plannedNames(plan: AttributePlan | null): Set<string> {
+  return new Set(plan ? [...plan.onPrimary, ...plan.onSecondary] : []);
+}
+
+/**
+ * POST /v3/notes (scope harvest:notes:create), as the acting user. Body shape from three
+ * independent v3 clients [GH-3P]; the vendor reference page could not be read.
+ */
+async function createNote(actor: Harvest, note: { candidateId: string; applicationId: string | null; body: string }): Promise<void> {
+  await actor.request(SCOPES.notesCreate, {
     method: 'POST',
     path: 'notes',
     json: {
       candidate_id: numericId(note.candidateId),
       ...(note.applicationId ? { application_id: numericId(note.applicationId) } : {}),
       // The author; without one Greenhouse attributes the note to the token's user.
-      ...(gh.userId ? { user_id: numericId(gh.userId) } : {}),
+      ...(actor.userId ? { user_id: numericId(actor.userId) } : {}),
       body: note.body,
       visibility: NOTE_VISIBILITY,
       note_type: 'NOTE',
@@ -78,101 +95,117 @@ async function createNote(gh: Harvest, note: { candidateId: string; applicationI
 }
 
 /**
- * Writes `details.attributes` into custom fields named "<prefix> <key>" that already exist:
- * on the primary record if it has such a field, else on the secondary records. Returns the
- * field names written; the caller puts the others into the note.
+ * Which attribute goes to which existing custom field "<prefix> <key>": on the primary record if
+ * it has such a field, else on the secondary records. Null (all attributes into the note) when
+ * the field definitions cannot be read.
  */
-async function writeAttributes(gh: Harvest, link: ResultLinkInput, primary: Target, secondary: Target[], warnings: string[]): Promise<Set<string>> {
-  const attrs = attributeFields(link);
-  const names = Object.keys(attrs);
-  const written = new Set<string>();
-  if (!names.length) return written;
-
+async function planAttributes(reader: Harvest, link: ResultLinkInput, primary: Target, secondary: Target[], warnings: string[]): Promise<AttributePlan | null> {
+  const names = Object.keys(attributeFields(link));
+  if (!names.length) return null;
   const kinds: Kind[] = [primary.kind, ...(secondary.length ? [secondary[0].kind] : [])];
-  const fields = await customFieldsByName(gh, kinds, warnings);
-  if (!fields) {
+  const listed = await secondaryStep(warnings, 'Listing Greenhouse custom fields', () => customFieldsByName(reader, kinds));
+  if (!listed.ok || !listed.value) {
     warnings.push(warn.attributesAsNote(TOOL));
-    return written;
+    return null;
   }
-
-  // One PATCH per record, carrying every field that record receives.
-  const patches = new Map<string, { target: Target; items: { name: string; fieldId: number | string }[] }>();
-  const assign = (target: Target, name: string, fieldId: number | string) => {
+  const fields = listed.value;
+  const patches = new Map<string, Patch>();
+  const assign = (target: Target, name: string, nameKey: string) => {
     const key = `${target.kind}:${target.id}`;
     const entry = patches.get(key) ?? { target, items: [] };
-    entry.items.push({ name, fieldId });
+    entry.items.push({ name, nameKey });
     patches.set(key, entry);
   };
-  const onPrimary: string[] = [];
-  const onSecondary: string[] = [];
-  const missing: string[] = [];
+  const plan: AttributePlan = { patches: [], onPrimary: [], onSecondary: [], missing: [] };
   for (const name of names) {
     const own = fields.get(`${primary.kind}:${name.toLowerCase()}`);
     const other = secondary.length ? fields.get(`${secondary[0].kind}:${name.toLowerCase()}`) : undefined;
     if (own) {
-      assign(primary, name, own.id);
-      onPrimary.push(name);
+      assign(primary, name, own.name_key);
+      plan.onPrimary.push(name);
     } else if (other) {
-      for (const t of secondary) assign(t, name, other.id);
-      onSecondary.push(name);
-    } else missing.push(name);
+      for (const t of secondary) assign(t, name, other.name_key);
+      plan.onSecondary.push(name);
+    } else plan.missing.push(name);
   }
-
-  const refused = new Set<string>();
-  for (const { target, items } of patches.values()) {
-    const ok = await patchCustomFields(gh, target, items.map((i) => ({ id: i.fieldId, value: attrs[i.name] })), warnings);
-    if (!ok) for (const i of items) refused.add(i.name);
-  }
-
-  for (const n of [...onPrimary, ...onSecondary]) if (!refused.has(n)) written.add(n);
-  if (written.size) warnings.push(warn.customFields(TOOL, [...written]));
-  if (onSecondary.some((n) => written.has(n))) {
-    warnings.push(primary.kind === 'candidate' ? warn.fannedOut(TOOL, secondary.length) : warn.onCandidate(TOOL));
-  }
-  if (missing.length) {
-    warnings.push(`${warn.attributesAsNote(TOOL)} No ${primary.kind} custom field exists for: ${missing.map((m) => `"${m}"`).join(', ')}.`);
-  }
-  if (refused.size && !missing.length) warnings.push(warn.attributesAsNote(TOOL));
-  return written;
+  plan.patches = [...patches.values()];
+  return plan;
 }
 
 /**
- * Active custom field definitions of the given types, keyed `kind:lowercased name`. Null when
- * the credential may not list them: the attributes then go into the note instead of failing.
+ * The secondary step, after the note: one PATCH per record. A refused PATCH costs nothing
+ * already written: its attributes go into a follow-up note and a warning says why.
  */
-async function customFieldsByName(gh: Harvest, kinds: Kind[], warnings: string[]): Promise<Map<string, V3CustomField> | null> {
-  const out = new Map<string, V3CustomField>();
-  try {
-    for (const kind of new Set(kinds)) {
-      for (const f of await gh.all<V3CustomField>(SCOPES.customFields, 'custom_fields', { field_type: kind })) {
-        if (f.active === false || f.field_type !== kind) continue;
-        out.set(`${kind}:${String(f.name).trim().toLowerCase()}`, f);
-      }
-    }
-    return out;
-  } catch (err) {
-    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
-    warnings.push(`Greenhouse custom fields could not be listed (the credential lacks the scope "${SCOPES.customFields}").`);
-    return null;
+async function writeAttributes(
+  reader: Harvest, actor: Harvest, link: ResultLinkInput, plan: AttributePlan | null, level: Kind,
+  note: { candidateId: string; applicationId: string | null }, warnings: string[],
+): Promise<void> {
+  if (!plan) return;
+  const attrs = attributeFields(link);
+  const refused = new Set<string>();
+  for (const { target, items } of plan.patches) {
+    const done = await secondaryStep(
+      warnings,
+      `Writing ${target.kind} ${target.id}'s Greenhouse custom fields`,
+      () => patchCustomFields(reader, actor, target, items.map((i) => ({ name_key: i.nameKey, value: attrs[i.name] }))),
+      { fallback: 'Those attributes were added to a follow-up note instead.' },
+    );
+    if (!done.ok) for (const i of items) refused.add(i.name);
   }
+  const written = [...plan.onPrimary, ...plan.onSecondary].filter((n) => !refused.has(n));
+  if (written.length) warnings.push(warn.customFields(TOOL, written));
+  if (plan.onSecondary.some((n) => !refused.has(n))) {
+    warnings.push(level === 'candidate' ? warn.fannedOut(TOOL, plan.patches.filter((p) => p.target.kind === 'application').length) : warn.onCandidate(TOOL));
+  }
+  if (plan.missing.length) {
+    warnings.push(`${warn.attributesAsNote(TOOL)} No ${level} custom field exists for: ${plan.missing.map((m) => `"${m}"`).join(', ')}.`);
+  }
+  if (!refused.size) return;
+  if (!plan.missing.length) warnings.push(warn.attributesAsNote(TOOL));
+  const lines = [...refused].map((n) => `${n}: ${attrs[n]}`);
+  await secondaryStep(warnings, 'Adding the refused attributes as a follow-up Greenhouse note', () =>
+    createNote(actor, { ...note, body: [`${link.label} (attributes): ${link.url}`, ...lines].join('\n') }));
 }
 
-/** PATCH /v3/{candidates|applications}/{id} with `custom_fields: [{id, value}]`. False: scope missing. */
-async function patchCustomFields(gh: Harvest, target: Target, values: { id: number | string; value: string }[], warnings: string[]): Promise<boolean> {
-  const scope = target.kind === 'candidate' ? SCOPES.candidatesUpdate : SCOPES.applicationsUpdate;
-  try {
-    await gh.request(scope, {
-      method: 'PATCH',
-      path: `${target.kind === 'candidate' ? 'candidates' : 'applications'}/${encodeURIComponent(target.id)}`,
-      json: { custom_fields: values.map((v) => ({ id: numericId(String(v.id)), value: v.value })) },
-      notFound: `${target.kind} ${target.id}`,
-    });
-    return true;
-  } catch (err) {
-    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
-    warnings.push(`Greenhouse refused to update ${target.kind} ${target.id}'s custom fields (the credential lacks the scope "${scope}").`);
-    return false;
+/**
+ * Active custom field definitions of the given types, keyed `kind:lowercased name`. A refusal
+ * (e.g. the scope is missing) throws; the caller turns it into a warning.
+ */
+async function customFieldsByName(reader: Harvest, kinds: Kind[]): Promise<Map<string, V3CustomField>> {
+  const out = new Map<string, V3CustomField>();
+  for (const kind of new Set(kinds)) {
+    for (const f of await reader.all<V3CustomField>(SCOPES.customFields, 'custom_fields', { field_type: kind })) {
+      if (f.active === false || f.field_type !== kind || !f.name_key) continue;
+      out.set(`${kind}:${String(f.name).trim().toLowerCase()}`, f);
+    }
   }
+  return out;
+}
+
+/**
+ * PATCH /v3/{candidates|applications}/{id} with `custom_fields: [{name_key, value}]`. The v3
+ * reference names `name_key` "the canonical key when reading/writing custom_fields" [GH-V3T
+ * 0077]. Whether the PATCH merges into or replaces the record's values is not documented where
+ * we could read it, so we send the complete set: the record's current values, read back first,
+ * with ours on top. That is right under either answer (a third-party v3 client does the same
+ * [GH-3P custom-fields.ts]).
+ */
+async function patchCustomFields(reader: Harvest, actor: Harvest, target: Target, values: { name_key: string; value: string }[]): Promise<void> {
+  const plural = target.kind === 'candidate' ? 'candidates' : 'applications';
+  const listScope = target.kind === 'candidate' ? SCOPES.candidates : SCOPES.applications;
+  const [record] = await reader.all<{ custom_fields?: unknown }>(listScope, plural, { ids: target.id });
+  const complete = new Map<string, unknown>();
+  for (const [nameKey, raw] of Object.entries(record?.custom_fields && typeof record.custom_fields === 'object' ? record.custom_fields : {})) {
+    const value = raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw ? (raw as { value: unknown }).value : raw;
+    if (value !== null && value !== undefined) complete.set(nameKey, value);
+  }
+  for (const v of values) complete.set(v.name_key, v.value);
+  await actor.request(target.kind === 'candidate' ? SCOPES.candidatesUpdate : SCOPES.applicationsUpdate, {
+    method: 'PATCH',
+    path: `${plural}/${encodeURIComponent(target.id)}`,
+    json: { custom_fields: [...complete].map(([name_key, value]) => ({ name_key, value })) },
+    notFound: `${target.kind} ${target.id}`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,8 +228,7 @@ async function applicationsOf(gh: Harvest, candidate: CandidateRef): Promise<App
 }
 
 export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
-  const gh = new Harvest(ctx, attachment.remote_fields);
-  const apps = await applicationsOf(gh, candidate);
+  const apps = await applicationsOf(Harvest.reader(ctx), candidate);
   if (!apps.length) {
     throw new AtsgateError(
       'PLATFORM.INPUT_INVALID',
@@ -204,7 +236,9 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
     );
   }
   const target = apps[0];
-  await gh.request(SCOPES.attachmentsCreate, {
+  // Body per reference/post_v3-attachments: no content_type (v1 had one; v3 lists application_id,
+  // filename, type, content|url, visibility), so none is sent [ATS-V §1.2].
+  await Harvest.actor(ctx, attachment.remote_fields).request(SCOPES.attachmentsCreate, {
     method: 'POST',
     path: 'attachments',
     json: {
@@ -212,7 +246,6 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
       filename: attachment.name,
       type: ATTACHMENT_TYPES[attachment.type],
       content: (await attachmentBytes(attachment)).toString('base64'),
-      content_type: attachment.content_type,
     },
     redactBody: true,
     notFound: `application ${target.remote_id}`,
@@ -231,7 +264,7 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
 const VENDOR_TO_KOMBO: Record<string, AttachmentType> = { resume: 'CV', cover_letter: 'COVER_LETTER' };
 
 export async function listCandidateAttachments(ctx: GreenhouseContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
-  const gh = new Harvest(ctx);
+  const gh = Harvest.reader(ctx);
   const rows = await gh.all<any>(SCOPES.attachmentsList, 'attachments', { candidate_ids: candidate.remote_id });
   const attachments = rows.map(
     (r): RemoteAttachment => ({
@@ -239,7 +272,8 @@ export async function listCandidateAttachments(ctx: GreenhouseContext, candidate
       application_remote_id: r.application_id == null ? null : String(r.application_id),
       type: VENDOR_TO_KOMBO[r.type] ?? 'OTHER',
       file_name: r.filename,
-      content_type: r.content_type ?? contentTypeOf(r.filename),
+      // v3 lists no MIME type (get_v3-attachments), so it comes from the file name.
+      content_type: contentTypeOf(r.filename),
       // Greenhouse hands out pre-signed URLs valid for 7 days; no auth needed to fetch them.
       data_url: r.url,
       remote_created_at: r.created_at,
