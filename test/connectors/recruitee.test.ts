@@ -355,6 +355,17 @@ describe('attachments', () => {
     await rejectsWith(connector.listCandidateAttachments(ctx(), ref('12')), 'PLATFORM.INPUT_INVALID', /candidate 12/);
   });
 
+  test('without a per-candidate file list (404) only the CV is listed, with a warning, never a company-wide list', async () => {
+    fake.attachmentsListRoute = false;
+    try {
+      const { attachments, warnings } = await connector.listCandidateAttachments(ctx(), ref('4100015'));
+      assert.deepEqual(attachments.map((a) => a.type), ['CV']);
+      assert.deepEqual(warnings, ["Recruitee did not list the candidate's files (HTTP 404 on GET /candidates/4100015/attachments); only the CV is listed."]);
+    } finally {
+      fake.attachmentsListRoute = true;
+    }
+  });
+
   test('an upload for an unknown candidate is PLATFORM.INPUT_INVALID', async () => {
     await rejectsWith(connector.addCandidateAttachment(ctx(), ref('13'), file('OTHER', 'x.pdf', 'x')), 'PLATFORM.INPUT_INVALID', /candidate 13/);
   });

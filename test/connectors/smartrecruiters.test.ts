@@ -7,6 +7,7 @@ import { connectorContext, collect } from '../support/connector-context.ts';
 import { startSmartRecruitersFake, type SmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { SpecCheck } from '../fakes/spec-check.ts';
+import { smartRecruitersClient } from '../../src/connectors/smartrecruiters/client.ts';
 import { fileURLToPath } from 'node:url';
 
 const c = connector as unknown as AnyConnector;
@@ -401,6 +402,13 @@ describe('failures', () => {
     const apps = await collect(c.readApplications(ctxFor(), {}));
     assert.ok(!apps.some((a) => a.candidate_remote_id === gone));
     assert.equal(await c.readCandidate!(ctxFor(), gone), null);
+  });
+
+  test('requests may run longer than the shared 30 s default (advice: client timeouts of at least 128 s)', () => {
+    let seen: Record<string, unknown> | undefined;
+    const ctx = { ...ctxFor(), http: (opts: Record<string, unknown>) => ((seen = opts), {}) } as unknown as Parameters<typeof smartRecruitersClient>[0];
+    smartRecruitersClient(ctx);
+    assert.ok(Number(seen?.timeoutMs) >= 128_000, `timeoutMs ${String(seen?.timeoutMs)}`);
   });
 
   test('the connector stays within the documented 10 requests per second', () => {

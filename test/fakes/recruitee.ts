@@ -94,6 +94,8 @@ export interface RecruiteeFake extends VendorFake {
   updateCvRoute: boolean;
   /** Profile field names whose writes Recruitee refuses (422), to exercise the secondary-step path. */
   refusedFields: Set<string>;
+  /** Whether `GET /candidates/{id}/attachments` exists (false: 404, as an unknown route). */
+  attachmentsListRoute: boolean;
   cvFor(candidateId: string): StoredFile | null;
   fieldsOf(candidateId: string): Field[];
   /** Marks a candidate changed now (as an edit in the Recruitee app would). */
@@ -419,6 +421,7 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
 
   // GET /candidates/{id}/attachments — this candidate's files (not the CV) [RC-NODE].
   route('GET', '/candidates/:id/attachments', (req) => {
+    if (!fake.attachmentsListRoute) return notFound();
     const c = candidateOf(req.params.id);
     if (!c) return notFound();
     return { json: { attachments: attachments.filter((a) => a.candidate_id === c.id).map(attachmentJson) } };
@@ -458,6 +461,7 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     numberValues: 'string',
     updateCvRoute: true,
     refusedFields: new Set(),
+    attachmentsListRoute: true,
     async stop() {
       await storage.stop();
       await server.stop();
