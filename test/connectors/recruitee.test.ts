@@ -54,8 +54,23 @@ describe('checkCredentials', () => {
 
 describe('readers', () => {
   test('readJobs returns the jobs (not talent pools) with stages', async () => {
+    const before = fake.server.calls('GET', /\/offers$/).length;
     const jobs = await collect(connector.readJobs(ctx(), {}));
+    // Every job: published, internal, draft and archived, whatever /offers' default scope is.
     assert.deepEqual(jobs.map((j) => j.remote_id).sort(), fake.jobRemoteIds().sort());
+    assert.deepEqual(fake.jobRemoteIds().sort(), ['5001', '5002', '5004', '5005']);
+    const calls = fake.server.calls('GET', /\/offers$/).slice(before);
+    assert.deepEqual([...new Set(calls.map((r) => r.query.get('scope')))], ['not_archived', 'archived']);
+    assert.ok(calls.every((r) => r.query.get('view_mode') === 'default'));
+    assert.ok(calls.filter((r) => r.query.get('scope') === 'not_archived').length >= 2, 'offers are paged');
+    // The archived job's payload has no pipeline template: its stages come from /offers/{id}/placements.
+    const archived = jobs.find((j) => j.remote_id === '5004')!;
+    assert.equal(archived.status, 'ARCHIVED');
+    assert.deepEqual(archived.stages?.map((s) => s.name), ['Applied', 'Phone screen', 'Interview', 'Offer', 'Hired']);
+    assert.equal(fake.server.calls('GET', '/offers/5004/placements').length >= 1, true);
+    assert.equal(fake.server.calls('GET', '/offers/5001/placements').length, 0, 'no extra call when the payload has stages');
+    assert.equal(jobs.find((j) => j.remote_id === '5005')!.status, 'DRAFT');
+    assert.equal(jobs.find((j) => j.remote_id === '5001')!.remote_url, 'https://app.recruitee.com/#/offers/5001');
     const backend = jobs.find((j) => j.remote_id === '5001')!;
     assert.equal(backend.name, 'Backend Engineer');
     assert.equal(backend.status, 'OPEN');
@@ -82,7 +97,8 @@ describe('readers', () => {
     assert.deepEqual(c.email_addresses, [{ email_address: 'barbara.hamilton@example.com', type: null }]);
     assert.deepEqual(c.tags, [{ remote_id: null, name: 'senior' }]);
     assert.equal(c.source, 'Careers site');
-    assert.equal(c.remote_url, `https://app.recruitee.com/#/dashboard/overview?candidate=4100004&company=${fake.companyId}`);
+    // The app link Recruitee returns (adminapp_url), not one built from a guessed route.
+    assert.equal(c.remote_url, fake.adminUrlOf('4100004'));
     assert.equal(c.remote_created_at, '2026-01-05T00:00:00.000Z');
     // Every request carried the personal token as a Bearer.
     assert.ok(pages.every((r) => r.headers.authorization === `Bearer ${fake.credentials.api_token}`));
@@ -108,6 +124,11 @@ describe('readers', () => {
     const pending = byCandidate('4100002')[0];
     assert.equal(pending.outcome, 'PENDING');
     assert.equal(pending.current_stage?.name, 'Interview');
+    // Candidate 11 was hired on a job that is archived now: job and stage are still known.
+    const archived = byCandidate('4100011').find((a) => a.job_remote_id === '5004')!;
+    assert.deepEqual(archived.current_stage, { remote_id: '64004', name: 'Hired', index: 4 });
+    assert.equal(archived.outcome, 'HIRED');
+    assert.equal(archived.remote_url, fake.adminUrlOf('4100011'));
   });
 
   test('updatedAfter keeps only candidates changed since (filtered after reading)', async () => {
@@ -142,18 +163,19 @@ describe('result links', () => {
         ],
       },
     }));
+    // Both fields are company templates without a value yet (id null): created with the documented POST.
     const writes = fake.fieldWrites.filter((w) => w.candidate_id === 4100020);
-    assert.deepEqual(writes.map((w) => ({ name: w.name, values: w.values })), [
-      { name: 'Acme: Score', values: [{ text: '92/100' }] },
-      { name: 'Acme: Percentile', values: [{ number: 87 }] },
+    assert.deepEqual(writes.map((w) => ({ name: w.name, values: w.values, method: w.method })), [
+      { name: 'Acme: Score', values: [{ text: '92/100' }], method: 'POST' },
+      { name: 'Acme: Percentile', values: [{ number: '87' }], method: 'POST' },
     ]);
-    const patch = fake.server.calls('PATCH', '/custom_fields/candidates/4100020/fields/41000200')[0];
-    assert.deepEqual(patch.json, { field: { values: [{ text: '92/100' }] } });
+    const post = fake.server.calls('POST', '/custom_fields/candidates/4100020/fields')[0];
+    assert.deepEqual(post.json, { field: { name: 'Acme: Score', kind: 'single_line', values: [{ text: '92/100' }] } });
     const notes = fake.notes.filter((n) => n.candidate_id === 4100020);
     assert.equal(notes.length, 1);
     assert.equal(notes[0].body, 'Acme coding test: https://acme.example/results/r-42\nAcme: Track: Backend\nAcme: Reviewer: Sam');
-    const post = fake.server.calls('POST', '/candidates/4100020/notes')[0];
-    assert.deepEqual(post.json, { note: { body: notes[0].body } });
+    const notePost = fake.server.calls('POST', '/candidates/4100020/notes')[0];
+    assert.deepEqual(notePost.json, { note: { body: notes[0].body } });
     assert.deepEqual(res.warnings, [
       'Recruitee has no result-link feature reachable with an API key; the result link was added as a note on the candidate.',
       'Recruitee stores the result in custom fields: "Acme: Score", "Acme: Percentile".',
@@ -161,6 +183,39 @@ describe('result links', () => {
       'Recruitee has no candidate profile field named "Acme: Reviewer"; that attribute was written into the note instead.',
     ]);
     assert.match(fake.resultTextFor('4100020'), /Acme: Score: 92\/100/);
+  });
+
+  test('a field that already has a value is PATCHed by its id', async () => {
+    const field = fake.fieldsOf('4100018').find((f) => f.name === 'Acme: Score')!;
+    assert.ok(field.id !== null);
+    await connector.addCandidateResultLink(ctx(), ref('4100018'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '64' }] } }));
+    const patch = fake.server.calls('PATCH', `/custom_fields/candidates/4100018/fields/${field.id}`)[0];
+    assert.deepEqual(patch.json, { field: { name: 'Acme: Score', kind: 'single_line', values: [{ text: '64' }] } });
+    assert.deepEqual(fake.fieldsOf('4100018').find((f) => f.name === 'Acme: Score')!.values, [{ text: '64' }]);
+  });
+
+  test('a number goes as the documented decimal string, and as a JSON number if Recruitee refuses the string', async () => {
+    fake.numberValues = 'number';
+    try {
+      const res = await connector.addCandidateResultLink(ctx(), ref('4100019'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: '42.5' }] } }));
+      const posts = fake.server.calls('POST', '/custom_fields/candidates/4100019/fields').map((r) => r.json.field.values);
+      assert.deepEqual(posts, [[{ number: '42.5' }], [{ number: 42.5 }]]);
+      assert.deepEqual(fake.fieldsOf('4100019').find((f) => f.name === 'Acme: Percentile')!.values, [{ number: 42.5 }]);
+      assert.ok(res.warnings.includes('Recruitee stores the result in custom fields: "Acme: Percentile".'));
+    } finally {
+      fake.numberValues = 'string';
+    }
+  });
+
+  test('a profile field write Recruitee refuses is a secondary failure: the value goes into the note', async () => {
+    fake.refusedFields.add('Acme: Score');
+    try {
+      const res = await connector.addCandidateResultLink(ctx(), ref('4100028'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '55' }] } }));
+      assert.equal(fake.notes.find((n) => n.candidate_id === 4100028)?.body, 'Acme coding test: https://acme.example/results/r-42\nAcme: Score: 55');
+      assert.ok(res.warnings.some((w) => /^Writing Recruitee's profile field "Acme: Score" failed: .*HTTP 422.*values is locked.* The value was written into the note instead\.$/.test(w)), res.warnings.join(' | '));
+    } finally {
+      fake.refusedFields.clear();
+    }
   });
 
   test('no field exists for any attribute: everything goes into the note, with a warning', async () => {
@@ -202,11 +257,14 @@ describe('result links', () => {
     ]);
   });
 
-  test('remote_fields.recruitee.visibility is passed to the note; is_json is ignored with a warning', async () => {
-    const visibility = { level: 'team' };
+  test('remote_fields.recruitee.visibility is sent as {level}; is_json is ignored with a warning', async () => {
+    const visibility = { level: 'private' };
     const res = await connector.addCandidateResultLink(ctx(), ref('4100025'), link({ remote_fields: { recruitee: { visibility, is_json: false } } }));
     assert.deepEqual(fake.notes.find((n) => n.candidate_id === 4100025)?.visibility, visibility);
     assert.ok(res.warnings.includes('remote_fields.recruitee.is_json does not apply to Recruitee and was ignored.'));
+    // A plain level string (the obvious thing to send through Kombo's "any") is wrapped.
+    await connector.addCandidateResultLink(ctx(), ref('4100029'), link({ remote_fields: { recruitee: { visibility: 'Public' } } }));
+    assert.deepEqual(fake.notes.find((n) => n.candidate_id === 4100029)?.visibility, { level: 'public' });
   });
 
   test('Recruitee validation errors are REMOTE.INPUT_INVALID with its message', async () => {
@@ -245,6 +303,23 @@ describe('attachments', () => {
     assert.deepEqual(none.warnings, []);
   });
 
+  test('without an update_cv route (404) the CV goes through POST /attachments + set_as_cv', async () => {
+    fake.updateCvRoute = false;
+    try {
+      const res = await connector.addCandidateAttachment(ctx(), ref('4100006'), file('CV', 'New CV.pdf', 'new cv bytes'));
+      assert.deepEqual(res.warnings, ['Recruitee keeps one CV per candidate; the uploaded CV replaced the previous one.']);
+      assert.equal(fake.cvFor('4100006')!.filename, 'New CV.pdf');
+      assert.equal(fake.cvFor('4100006')!.data.toString(), 'new cv bytes');
+      const upload = fake.server.calls('POST', '/attachments').at(-1)!;
+      assert.equal(upload.form?.get('attachment[candidate_id]'), '4100006');
+      assert.equal(fake.server.calls('PATCH', /\/candidates\/4100006\/set_as_cv\/\d+$/).length, 1);
+      // The previous CV is now a plain file (set_as_cv replaces, it does not delete).
+      assert.deepEqual(fake.filesFor('4100006').map((f) => f.type), ['cv', 'attachment']);
+    } finally {
+      fake.updateCvRoute = true;
+    }
+  });
+
   test('COVER_LETTER and OTHER become candidate files via POST /attachments', async () => {
     const cover = await connector.addCandidateAttachment(ctx(), ref('4100008'), file('COVER_LETTER', 'Cover letter.pdf', 'dear acme'));
     const other = await connector.addCandidateAttachment(ctx(), ref('4100008'), file('OTHER', 'Results.pdf', 'score 92'));
@@ -270,7 +345,25 @@ describe('attachments', () => {
     ]);
     const body = await (await fetch(attachments[1].data_url)).text();
     assert.equal(body, 'take home bytes');
+    // Listed through the per-candidate route, never a company-wide list filtered by a parameter.
+    assert.equal(fake.server.calls('GET', '/candidates/4100009/attachments').length, 1);
+    assert.equal(fake.server.calls('GET', /\/c\/[^/]+\/attachments$/).length, 0);
+    // Another candidate's file never shows up here.
+    await connector.addCandidateAttachment(ctx(), ref('4100010'), file('OTHER', 'Not yours.pdf', 'other'));
+    const again = await connector.listCandidateAttachments(ctx(), ref('4100009'));
+    assert.ok(!again.attachments.some((a) => a.file_name === 'Not yours.pdf'));
     await rejectsWith(connector.listCandidateAttachments(ctx(), ref('12')), 'PLATFORM.INPUT_INVALID', /candidate 12/);
+  });
+
+  test('without a per-candidate file list (404) only the CV is listed, with a warning, never a company-wide list', async () => {
+    fake.attachmentsListRoute = false;
+    try {
+      const { attachments, warnings } = await connector.listCandidateAttachments(ctx(), ref('4100015'));
+      assert.deepEqual(attachments.map((a) => a.type), ['CV']);
+      assert.deepEqual(warnings, ["Recruitee did not list the candidate's files (HTTP 404 on GET /candidates/4100015/attachments); only the CV is listed."]);
+    } finally {
+      fake.attachmentsListRoute = true;
+    }
   });
 
   test('an upload for an unknown candidate is PLATFORM.INPUT_INVALID', async () => {
@@ -283,7 +376,7 @@ describe('failures', () => {
     fake.failNext(1, 429);
     const started = Date.now();
     const jobs = await collect(connector.readJobs(ctx(), {}));
-    assert.equal(jobs.length, 2);
+    assert.equal(jobs.length, fake.jobRemoteIds().length);
     assert.ok(Date.now() - started >= 950, 'waited for the reset');
   });
 

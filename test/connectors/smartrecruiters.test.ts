@@ -6,6 +6,9 @@ import { warn } from '../../src/connectors/helpers/result-link.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { startSmartRecruitersFake, type SmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
+import { SpecCheck } from '../fakes/spec-check.ts';
+import { smartRecruitersClient } from '../../src/connectors/smartrecruiters/client.ts';
+import { fileURLToPath } from 'node:url';
 
 const c = connector as unknown as AnyConnector;
 let fake: SmartRecruitersFake;
@@ -79,7 +82,11 @@ describe('reads', () => {
     assert.equal(first.status, 'OPEN');
     assert.equal(first.visibility, 'PUBLIC');
     assert.equal(first.department, 'Engineering');
+    // typeOfEmployment and function exist only on JobDetails (GET /jobs/{id}), not on list items.
     assert.equal(first.employment_type, 'FULL_TIME');
+    assert.equal(first.category, 'Engineering');
+    assert.equal(jobs.find((j) => j.remote_id === fake.jobs[1].id)!.employment_type, 'PART_TIME');
+    for (const id of fake.jobRemoteIds()) assert.ok(fake.server.calls('GET', `/jobs/${id}`).length >= 1, `details of ${id}`);
     assert.equal(first.location?.city, 'Berlin');
     assert.equal(first.location?.country, 'DE');
     assert.equal(first.remote_created_at, fake.jobs[0].createdOn);
@@ -88,7 +95,7 @@ describe('reads', () => {
     assert.equal(jobs.find((j) => j.remote_id === fake.jobs[4].id)!.status, 'CLOSED');
     assert.equal(jobs.find((j) => j.remote_id === fake.jobs[5].id)!.visibility, 'INTERNAL');
     // The vendor's cap is honoured: the connector asks for 100 and follows nextPageId.
-    assert.equal(fake.server.calls('GET', '/jobs').at(-1)!.query.get('limit'), '100');
+    assert.equal(fake.server.calls('GET', /^\/jobs$/).at(-1)!.query.get('limit'), '100');
   });
 
   test('readCandidates returns every candidate across pages, mapped', async () => {
@@ -115,11 +122,28 @@ describe('reads', () => {
     assert.deepEqual(byId(c0, 0).current_stage, { remote_id: 'NEW', name: 'New', index: 1 });
     assert.equal(byId(c0, 0).outcome, 'PENDING');
     assert.equal(byId(c0, 1).job_remote_id, fake.jobs[1].id); // the secondary assignment
+    // Secondary assignments carry no status in the list; it comes from GET /candidates/{id}.
+    assert.equal(byId(c0, 1).outcome, 'HIRED');
+    assert.deepEqual(byId(c0, 1).current_stage, { remote_id: 'HIRED', name: 'Hired', index: 5 });
+    assert.equal(byId(c5, 0).outcome, 'DECLINED');
+    assert.equal(byId(c5, 0).current_stage, null);
+    const c10 = candidateIds()[10];
+    assert.equal(byId(c10, 2).current_stage?.remote_id, 'INTERVIEW');
+    assert.equal(byId(c10, 2).outcome, 'PENDING');
     assert.equal(byId(c4, 1).outcome, 'HIRED');
     assert.equal(byId(c5, 2).outcome, 'DECLINED'); // REJECTED
     assert.equal(byId(c5, 2).current_stage, null);
     assert.equal(byId(c1, 1).current_stage?.remote_id, 'IN_REVIEW');
     assert.equal(byId(c1, 1).candidate_remote_id, c1);
+  });
+
+  test('one detail call per candidate with secondary applications, none for the others', async () => {
+    const details = () => fake.server.journal.filter((r) => r.method === 'GET' && /^\/candidates\/[^/]+$/.test(r.path)).map((r) => r.path);
+    const before = details().length;
+    await collect(c.readApplications(ctxFor(), {}));
+    const withSecondary = [...fake.candidates.values()].filter((x) => x.assignments.length > 1).map((x) => `/candidates/${x.id}`);
+    assert.ok(withSecondary.length > 0 && withSecondary.length < fake.candidates.size);
+    assert.deepEqual(details().slice(before).sort(), withSecondary.sort());
   });
 
   test('updatedAfter is sent as the vendor filter and honoured', async () => {
@@ -225,6 +249,25 @@ describe('result links', () => {
     assert.ok(!('Acme: Level' in fake.propertiesOn(cid, jobId)));
   });
 
+  test('a property PUT the vendor refuses is a secondary failure: the note is written with the attributes', async () => {
+    const cid = candidateIds()[14];
+    const jobId = fake.candidates.get(cid)!.assignments[0].jobId;
+    fake.refusedProperties.add('prop-acme-score');
+    try {
+      const res = await c.addApplicationResultLink(ctxFor(), { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
+        link('Acme:', [{ key: 'Score', value: '91' }]));
+      assert.deepEqual(fake.propertiesOn(cid, jobId), {});
+      assert.equal(fake.notes.at(-1)!.content, `Assessment Result: https://acme.example/results/5BtP1WC1\nAcme: Score: 91\n#[CANDIDATE:${cid}]`);
+      const failure = res.warnings.find((w) => w.startsWith(`Writing SmartRecruiters candidate properties on application ${cid}:${jobId} failed`));
+      assert.ok(failure, res.warnings.join(' | '));
+      assert.match(failure!, /not available for job/);
+      assert.match(failure!, /written into the note instead/);
+      assert.ok(!res.warnings.includes(warn.customFields('SmartRecruiters', ['Acme: Score'])));
+    } finally {
+      fake.refusedProperties.clear();
+    }
+  });
+
   test('a candidate without applications gets the attributes in the note', async () => {
     const cid = candidateIds()[7];
     const res = await c.addCandidateResultLink(ctxFor(), { remote_id: cid, applications: [] }, link('Acme:', [{ key: 'Score', value: '1' }]));
@@ -276,6 +319,33 @@ describe('attachments', () => {
 
     const file = await c.downloadAttachment!(ctxFor(), `${cid}/${attachments[1].remote_id}`);
     assert.deepEqual(file, { content_type: 'text/plain', file_name: 'letter.txt', data: Buffer.from('Dear team,\nhello') });
+  });
+
+  test('a download answered with a redirect to storage on another origin still yields the file', async () => {
+    const cid = candidateIds()[15];
+    await c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: 'report.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.from('%PDF-1.4 x'))]), remote_fields: {} });
+    const [listed] = (await c.listCandidateAttachments(ctxFor(), { remote_id: cid, applications: [] })).attachments;
+    fake.downloadMode = 'redirect';
+    try {
+      const before = fake.storage.journal.length;
+      const file = await c.downloadAttachment!(ctxFor(), `${cid}/${listed.remote_id}`);
+      assert.deepEqual(file, { content_type: 'application/pdf', file_name: 'report.pdf', data: Buffer.from('%PDF-1.4 x') });
+      assert.equal(fake.storage.journal.length - before, 1, 'the bytes came from the storage host');
+    } finally {
+      fake.downloadMode = 'bytes';
+    }
+  });
+
+  test('an upload over SmartRecruiters\' (undocumented) size limit → REMOTE.INPUT_INVALID with the vendor message', async () => {
+    fake.maxFileBytes = 8;
+    try {
+      await rejectsWith(
+        c.addCandidateAttachment(ctxFor(), { remote_id: candidateIds()[16], applications: [] }, { name: 'big.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.alloc(9, 1))]), remote_fields: {} }),
+        'REMOTE.INPUT_INVALID', /HTTP 413.*Uploaded file is too large/,
+      );
+    } finally {
+      fake.maxFileBytes = Number.POSITIVE_INFINITY;
+    }
   });
 
   test('vendor validation error → REMOTE.INPUT_INVALID with the vendor message', async () => {
@@ -334,6 +404,13 @@ describe('failures', () => {
     assert.equal(await c.readCandidate!(ctxFor(), gone), null);
   });
 
+  test('requests may run longer than the shared 30 s default (advice: client timeouts of at least 128 s)', () => {
+    let seen: Record<string, unknown> | undefined;
+    const ctx = { ...ctxFor(), http: (opts: Record<string, unknown>) => ((seen = opts), {}) } as unknown as Parameters<typeof smartRecruitersClient>[0];
+    smartRecruitersClient(ctx);
+    assert.ok(Number(seen?.timeoutMs) >= 128_000, `timeoutMs ${String(seen?.timeoutMs)}`);
+  });
+
   test('the connector stays within the documented 10 requests per second', () => {
     assert.ok(fake.peakRate() <= 10, `peak ${fake.peakRate()}`);
   });
@@ -358,6 +435,16 @@ describe('fake fidelity', () => {
     assert.ok(body.nextPageId);
     assert.match(r.headers.get('link')!, /pageId=.*rel="next"/);
     assert.equal(r.headers.get('x-ratelimit-limit'), '10');
+  });
+
+  test('the spec the fake validates against encodes the list traps', () => {
+    const spec = SpecCheck.fromFile(fileURLToPath(new URL('../specs/smartrecruiters/customer-api.json', import.meta.url)), { label: 'SR spec' });
+    const action = { url: 'https://api.smartrecruiters.com/jobs/j1', method: 'GET' };
+    assert.match(spec.checkResponse('GET', '/jobs', 200, { content: [{ id: 'j1', typeOfEmployment: { id: 'permanent', label: 'Full-time' } }] }).join(), /typeOfEmployment is not declared/);
+    const candidate = { id: 'c', internal: false, firstName: 'A', lastName: 'B', createdOn: '2026-01-01T00:00:00.000Z', actions: { details: action, properties: action } };
+    const listed = { limit: 1, offset: 0, totalFound: 1, content: [{ ...candidate, secondaryAssignments: [{ job: { id: 'j1', actions: { details: action } }, status: 'HIRED' }] }] };
+    assert.match(spec.checkResponse('GET', '/candidates', 200, listed).join(), /secondaryAssignments\[0\]\/status is not declared/);
+    assert.deepEqual(spec.checkResponse('GET', '/jobs/j1', 200, { id: 'j1', typeOfEmployment: { id: 'permanent', label: 'Full-time' }, function: { id: 'f', label: 'F' } }), []);
   });
 
   test('rejects HTML in a message and unknown property ids', async () => {

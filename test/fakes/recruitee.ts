@@ -1,23 +1,56 @@
 /**
- * A fake Recruitee API (https://api.recruitee.com/c/{company_id}/...) for connector tests:
- * the slice the connector uses, with Recruitee's auth (Bearer personal API token, per
- * company), Phoenix-style error bodies, limit/offset pagination, the fixed-window rate
- * limiter's x-ratelimit-* headers, and pre-signed file URLs.
+ * A fake Recruitee ATS API (https://api.recruitee.com/c/{company_id}/...) for connector tests,
+ * written from Recruitee's pages and from public clients that call the real API, not from
+ * the connector. Recruitee's full reference (apidocs.recruitee.com) publishes no
+ * machine-readable spec we could read, so there is no spec check; every request must still have
+ * a row in the connector's README provenance table (the fake runs with `provenance: 'recruitee'`).
  *
- * Sources (see src/connectors/recruitee/README.md for what is confirmed and what is assumed):
- *   getting started / auth  https://docs.recruitee.com/reference/getting-started
- *   candidates list         https://docs.recruitee.com/reference/candidates-get
- *   notes                   https://docs.recruitee.com/reference/candidatesidnotes
- *   profile fields          https://docs.recruitee.com/reference/custom_fieldscandidatesidfields-post
- *   legacy full reference   https://api.recruitee.com/docs/index.html
- *   rate-limit headers      github.com/Recruitee/plug_limit (Recruitee's own limiter)
+ * Sources (keys as in shared/connector-audit.md, section 7):
+ *   [RC-DOCS] docs.recruitee.com: getting-started (Bearer, company id or subdomain), candidates-get
+ *             (limit/offset, sort, all records without limit), custom_fieldscandidatesidfields-post
+ *             (POST {field:{name, values, kind}}, number example {"number": "12345"}), candidatesidnotes.
+ *   [RC-AB]   airbytehq/airbyte source-recruitee manifest.yaml: /candidates and /offers envelopes and
+ *             fields (adminapp_url on both, pipeline_template object or null, placements).
+ *   [RC-NODE] jnot807/recruitee-mcp client.js + README ("verified live"): POST /attachments multipart
+ *             attachment[file] + attachment[candidate_id] (a bare `file` 500s; a candidate id only in
+ *             the query makes an orphan file), GET /candidates/{id}/attachments, PATCH
+ *             /candidates/{id}/set_as_cv/{attachment_id} (replaces the CV, the old one becomes a plain
+ *             file), note visibility {level}, GET /offers/{id}/placements grouped by stage, a wrong
+ *             company id answered 422 "Company id is invalid" with errors[{message, code}].
+ *   [RC-SIP]  sipgate hacking-talents Deno client: template profile fields sit on candidate.fields with
+ *             id null until a value exists (then POST creates, PATCH /fields/{id} updates);
+ *             /offers?scope=not_archived&view_mode=default carries pipeline_template.stages.
+ *   [RC-INT]  a third-party integration README summarising the current reference: scope=active means
+ *             published + closed, not_archived everything but archived; offers are paginated (page,
+ *             limit, total_count) since December 2025; PATCH /candidates/{id}/update_cv exists.
+ *   [RC-JD]   jdautomate/recruitee-mcp client.py: `scope` = published / archived / active / not_archived,
+ *             `view_mode` brief / default.
+ *   [RC-PD], [RC-BH] Pipedream's create-note action (visibility {level}); BROCKHAUS-AG's PHP client
+ *             (POST /attachments, then set_as_cv).
+ *   [RC-PL]   Recruitee/plug_limit: 429 "Too Many Requests" with x-ratelimit-limit/-remaining/-reset.
+ *
+ * The documented traps, and the undocumented answers the fake picks (the connector must cope
+ * with every plausible one):
+ *  - without `scope` the fake answers the deprecated `active` scope (published and closed only),
+ *    and without `view_mode=default` offers come without pipeline stages (the default is not
+ *    documented; this is the narrowest plausible answer);
+ *  - `GET /offers` pages (`page`, `limit`, capped at `offerPageCap`) even when no limit is sent;
+ *  - one archived job has `pipeline_template: null`: its stages exist only on
+ *    `GET /offers/{id}/placements`;
+ *  - template profile fields have `id: null` until first set;
+ *  - a number value is the documented decimal string (`numberValues` switches to a JS number);
+ *  - note visibility must be `{level: "public" | "private"}`;
+ *  - `update_cv` can be switched off (`updateCvRoute`), as if the route did not exist (404);
+ *  - files are served by a separate storage host (another origin, pre-signed, no token).
  */
 import { FakeServer, WindowCounter, bearer, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
 
 export interface RecruiteeFakeOptions {
-  /** Largest `limit` the fake honours, so that 36 candidates need several pages. */
+  /** Largest candidates `limit` the fake honours, so that 36 candidates need several pages. */
   pageCap?: number;
+  /** Offers per page (the December 2025 paging), so that the offers need several pages. */
+  offerPageCap?: number;
   /** Seconds sent in x-ratelimit-reset on a 429 (small, to keep tests fast). */
   resetSeconds?: number;
   /** The fixed window the fake enforces. */
@@ -27,22 +60,24 @@ export interface RecruiteeFakeOptions {
 interface Stage { id: number; name: string; category: string; position: number }
 interface Offer {
   id: number; title: string; kind: 'job' | 'talent_pool'; status: string; department: string | null; city: string | null;
-  country_code: string | null; employment_type_code: string | null; created_at: string; updated_at: string;
-  published_at: string | null; closed_at: string | null; careers_url: string | null; stages: Stage[];
+  country_code: string | null; employment_type: string | null; created_at: string; updated_at: string;
+  published_at: string | null; closed_at: string | null; careers_url: string; stages: Stage[];
+  /** The offer's payload carries no pipeline template (its stages only via /offers/{id}/placements). */
+  noTemplate?: boolean;
 }
 interface Placement {
   id: number; candidate_id: number; offer_id: number; stage_id: number; created_at: string; updated_at: string;
   disqualified_at: string | null; disqualify_reason: { id: number; name: string } | null; hired_at: string | null;
 }
-interface Field { id: number; name: string; kind: string; values: Record<string, unknown>[] }
+interface Field { id: number | null; name: string; kind: string; values: Record<string, unknown>[] }
 interface StoredFile { filename: string; content_type: string; data: Buffer }
 interface Candidate {
   id: number; name: string; emails: string[]; phones: string[]; source: string | null; tags: string[];
   created_at: string; updated_at: string; placements: Placement[]; fields: Field[]; cv: StoredFile | null;
 }
 export interface FakeNote { id: number; candidate_id: number; body: string; visibility: unknown; created_at: string }
-export interface FakeAttachment extends StoredFile { id: number; candidate_id: number; created_at: string }
-export interface FakeFieldWrite { candidate_id: number; field_id: number; name: string; values: Record<string, unknown>[] }
+export interface FakeAttachment extends StoredFile { id: number; candidate_id: number | null; created_at: string }
+export interface FakeFieldWrite { candidate_id: number; field_id: number; name: string; values: Record<string, unknown>[]; method: 'POST' | 'PATCH' }
 
 export interface RecruiteeFake extends VendorFake {
   companyId: string;
@@ -51,11 +86,22 @@ export interface RecruiteeFake extends VendorFake {
   notes: FakeNote[];
   fieldWrites: FakeFieldWrite[];
   attachments: FakeAttachment[];
+  /** The storage host that serves the pre-signed file URLs (another origin). */
+  storage: FakeServer;
+  /** How a `number` profile field value must be sent: the documented string, or a JS number. */
+  numberValues: 'string' | 'number';
+  /** Whether `PATCH /candidates/{id}/update_cv` exists (false: 404, as an unknown route). */
+  updateCvRoute: boolean;
+  /** Profile field names whose writes Recruitee refuses (422), to exercise the secondary-step path. */
+  refusedFields: Set<string>;
+  /** Whether `GET /candidates/{id}/attachments` exists (false: 404, as an unknown route). */
+  attachmentsListRoute: boolean;
   cvFor(candidateId: string): StoredFile | null;
   fieldsOf(candidateId: string): Field[];
   /** Marks a candidate changed now (as an edit in the Recruitee app would). */
   touchCandidate(candidateId: string, at: Date): void;
   offerIds(): { jobs: string[]; talentPools: string[] };
+  adminUrlOf(candidateId: string): string;
 }
 
 const COMPANY_ID = '71234';
@@ -66,7 +112,7 @@ const LIMITED_TOKEN = 'rt_pat_limited_77aa';
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Margaret', 'Ken', 'Radia', 'Tim'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Backus', 'Hamilton', 'Thompson', 'Perlman', 'Berners-Lee'];
 
-/** Company-wide profile fields: every candidate profile shows them (values empty until set). */
+/** Company-wide profile field templates: every profile lists them, `id: null` until a value is set [RC-SIP]. */
 const FIELD_TEMPLATES = [
   { name: 'Acme: Score', kind: 'single_line' },
   { name: 'Acme: Percentile', kind: 'number' },
@@ -74,18 +120,30 @@ const FIELD_TEMPLATES = [
   { name: 'Notice period', kind: 'single_line' },
 ];
 
+/** Offer scopes [RC-JD, RC-INT]: which statuses each one lists. */
+const SCOPES: Record<string, (o: Offer) => boolean> = {
+  active: (o) => o.status === 'published' || o.status === 'closed',
+  not_archived: (o) => o.status !== 'archived',
+  archived: (o) => o.status === 'archived',
+  published: (o) => o.status === 'published',
+};
+
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString();
 
-// Phoenix's JSON error views and Ecto changeset errors, which is what Recruitee returns.
+// Phoenix's JSON error views and changeset errors for most answers; errors[{message, code}] for
+// the company check [RC-NODE].
 const notFound = (): FakeResponse => ({ status: 404, json: { errors: { detail: 'Not Found' } } });
 const unauthorized = (): FakeResponse => ({ status: 401, json: { errors: { detail: 'Unauthorized' } } });
 const forbidden = (): FakeResponse => ({ status: 403, json: { errors: { detail: 'Forbidden' } } });
 const badRequest = (): FakeResponse => ({ status: 400, json: { errors: { detail: 'Bad Request' } } });
 const invalid = (errors: Record<string, string[]>): FakeResponse => ({ status: 422, json: { errors } });
+const invalidCompany = (): FakeResponse => ({ status: 422, json: { errors: [{ message: 'Company id is invalid', code: 'invalid_company' }] } });
 
 export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promise<RecruiteeFake> {
-  const server = new FakeServer();
+  const server = new FakeServer({ provenance: 'recruitee' });
+  const storage = new FakeServer();
   const pageCap = opts.pageCap ?? 10;
+  const offerPageCap = opts.offerPageCap ?? 2;
   const resetSeconds = opts.resetSeconds ?? 1;
   const window = new WindowCounter(opts.rateLimit?.limit ?? 100, opts.rateLimit?.windowMs ?? 60_000);
   let faults: { left: number; status: 429 | 500 | 503 } = { left: 0, status: 500 };
@@ -98,10 +156,13 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     [['Applied', 'apply'], ['Phone screen', 'phone_screen'], ['Interview', 'interview'], ['Offer', 'offer'], ['Hired', 'hire']].map(
       ([name, category], i) => ({ id: base + i, name, category, position: i }),
     );
+  const careers = (slug: string) => `https://acme-talent.recruitee.com/o/${slug}`;
   const offers: Offer[] = [
-    { id: 5001, title: 'Backend Engineer', kind: 'job', status: 'published', department: 'Engineering', city: 'Amsterdam', country_code: 'NL', employment_type_code: 'fulltime_permanent', created_at: day(-60), updated_at: day(-10), published_at: day(-59), closed_at: null, careers_url: 'https://acme-talent.recruitee.com/o/backend-engineer', stages: pipeline(61_000) },
-    { id: 5002, title: 'Product Designer', kind: 'job', status: 'internal', department: 'Design', city: 'Berlin', country_code: 'DE', employment_type_code: 'parttime', created_at: day(-50), updated_at: day(-5), published_at: day(-49), closed_at: null, careers_url: null, stages: pipeline(62_000) },
-    { id: 5003, title: 'Future talent', kind: 'talent_pool', status: 'published', department: null, city: null, country_code: null, employment_type_code: null, created_at: day(-90), updated_at: day(-90), published_at: null, closed_at: null, careers_url: null, stages: pipeline(63_000) },
+    { id: 5001, title: 'Backend Engineer', kind: 'job', status: 'published', department: 'Engineering', city: 'Amsterdam', country_code: 'NL', employment_type: 'fulltime_permanent', created_at: day(-60), updated_at: day(-10), published_at: day(-59), closed_at: null, careers_url: careers('backend-engineer'), stages: pipeline(61_000) },
+    { id: 5002, title: 'Product Designer', kind: 'job', status: 'internal', department: 'Design', city: 'Berlin', country_code: 'DE', employment_type: 'parttime', created_at: day(-50), updated_at: day(-5), published_at: day(-49), closed_at: null, careers_url: careers('product-designer'), stages: pipeline(62_000) },
+    { id: 5003, title: 'Future talent', kind: 'talent_pool', status: 'published', department: null, city: null, country_code: null, employment_type: null, created_at: day(-90), updated_at: day(-90), published_at: null, closed_at: null, careers_url: careers('future-talent'), stages: pipeline(63_000) },
+    { id: 5004, title: 'Data Analyst', kind: 'job', status: 'archived', department: 'Data', city: 'Utrecht', country_code: 'NL', employment_type: 'fulltime_permanent', created_at: day(-200), updated_at: day(-100), published_at: day(-199), closed_at: day(-120), careers_url: careers('data-analyst'), stages: pipeline(64_000), noTemplate: true },
+    { id: 5005, title: 'Sales Lead', kind: 'job', status: 'draft', department: 'Sales', city: 'Amsterdam', country_code: 'NL', employment_type: 'contract', created_at: day(-20), updated_at: day(-20), published_at: null, closed_at: null, careers_url: careers('sales-lead'), stages: pipeline(65_000) },
   ];
   const candidates = new Map<number, Candidate>();
   let placementId = 9_000_000;
@@ -118,11 +179,14 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     const placements = [place(offers[i % 2], i % 5, 0)];
     if (i % 5 === 0) placements.push(place(offers[(i + 1) % 2], 1, 1));
     if (i % 7 === 0) placements.push(place(offers[2], 0, 1));
+    if (i % 11 === 0) placements.push(place(offers[3], 4, 1)); // hired on the archived job
+    const fields: Field[] = FIELD_TEMPLATES.map((t) => ({ id: null, name: t.name, kind: t.kind, values: [] }));
+    if (i % 2) fields[3] = { ...fields[3], id: id * 10 + 3, values: [{ text: '1 month' }] };
+    if (i % 9 === 0) fields[0] = { ...fields[0], id: id * 10, values: [{ text: 'previous' }] };
     candidates.set(id, {
       id, name, emails: [`${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`], phones: i % 2 ? [`+31 20 555 ${String(1000 + i)}`] : [],
       source: i % 3 ? 'Careers site' : 'LinkedIn', tags: i % 4 === 0 ? ['senior'] : [],
-      created_at: day(i), updated_at: day(i + 2), placements,
-      fields: FIELD_TEMPLATES.map((t, k) => ({ id: id * 10 + k, name: t.name, kind: t.kind, values: k === 3 && i % 2 ? [{ text: '1 month' }] : [] })),
+      created_at: day(i), updated_at: day(i + 2), placements, fields,
       cv: i % 3 === 0 ? { filename: `${name.replace(/\s+/g, '_')}_CV.pdf`, content_type: 'application/pdf', data: Buffer.from(`%PDF-1.4 cv of ${name}`) } : null,
     });
   }
@@ -131,20 +195,23 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   const fieldWrites: FakeFieldWrite[] = [];
 
   // -------------------------------------------------------------------------------------------
-  // Serialisation
+  // Serialisation ([RC-AB] field names)
   // -------------------------------------------------------------------------------------------
   const fileUrl = (kind: string, id: number, filename: string) =>
-    `${server.url}/files/${kind}/${id}/${encodeURIComponent(filename)}?X-Amz-Expires=600&X-Amz-Signature=fake${id}`;
+    `${storage.url}/files/${kind}/${id}/${encodeURIComponent(filename)}?X-Amz-Expires=600&X-Amz-Signature=fake${id}`;
+  // The value is Recruitee's to choose; the connector must pass it through, never build it.
+  const adminUrl = (id: number) => `https://app.recruitee.com/#/candidates/${id}?company=${COMPANY_ID}&from=fake`;
   const candidateJson = (c: Candidate) => ({
-    id: c.id, name: c.name, emails: c.emails, phones: c.phones, social_links: [], links: [], source: c.source, tags: c.tags,
-    created_at: c.created_at, updated_at: c.updated_at, photo_thumb_url: null,
+    id: c.id, name: c.name, emails: c.emails, phones: c.phones, source: c.source, tags: c.tags,
+    created_at: c.created_at, updated_at: c.updated_at, photo_thumb_url: null, adminapp_url: adminUrl(c.id),
     cv_url: c.cv ? fileUrl('cv', c.id, c.cv.filename) : null,
     cv_original_url: c.cv ? fileUrl('cv', c.id, c.cv.filename) : null,
     placements: c.placements.map((p) => ({ ...p })),
   });
-  const offerJson = (o: Offer) => {
-    const { stages, ...rest } = o;
-    return { ...rest, pipeline_template: { stages } };
+  const offerJson = (o: Offer, withStages: boolean) => {
+    const { stages, noTemplate, ...rest } = o;
+    const template = noTemplate ? null : withStages ? { id: o.id * 10, name: 'Default pipeline', stages } : { id: o.id * 10, name: 'Default pipeline' };
+    return { ...rest, adminapp_url: `https://app.recruitee.com/#/offers/${o.id}`, pipeline_template: template };
   };
   const touch = (c: Candidate) => (c.updated_at = new Date().toISOString());
   const candidateOf = (raw: string) => candidates.get(Number(raw));
@@ -154,7 +221,6 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   // -------------------------------------------------------------------------------------------
   const rateHeaders = new WeakMap<FakeRequest, Record<string, string>>();
   server.before = (req) => {
-    if (req.path.startsWith('/files/')) return undefined; // pre-signed: no Authorization
     const m = /^\/c\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m) return notFound();
     const hit = window.hit();
@@ -168,7 +234,7 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     if (hit.over) return tooManyRequests(Math.ceil(hit.resetMs / 1000));
     const token = bearer(req);
     if (token !== GOOD_TOKEN && token !== LIMITED_TOKEN) return unauthorized();
-    if (m[1] !== COMPANY_ID && m[1] !== SUBDOMAIN) return notFound(); // the token's user is not in that company
+    if (m[1] !== COMPANY_ID && m[1] !== SUBDOMAIN) return invalidCompany(); // the token's user is not in that company [RC-NODE]
     if (token === LIMITED_TOKEN && /^\/(candidates|attachments|custom_fields)/.test(m[2] ?? '')) return forbidden();
     rateHeaders.set(req, rlHeaders);
     return undefined;
@@ -178,20 +244,43 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     text: 'Too Many Requests',
     headers: { 'x-ratelimit-limit': String(window.limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
   });
-  /** Every answer carries the limiter's headers, as Recruitee's plug does. */
+  /** Every answer carries the limiter's headers, as Recruitee's plug does [RC-PL]. */
   const withRl = (req: FakeRequest, res: FakeResponse): FakeResponse => ({ ...res, headers: { ...rateHeaders.get(req), ...res.headers } });
   const route = (method: string, path: string, h: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) =>
     server.route(method, `/c/:company${path}`, async (req) => withRl(req, await h(req)));
+  const jsonBody = (req: FakeRequest) => (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object' ? undefined : req.json);
 
   // -------------------------------------------------------------------------------------------
-  // Routes
+  // Offers
   // -------------------------------------------------------------------------------------------
 
-  // GET /c/{company_id}/offers — jobs and talent pools with pipeline stages (api.recruitee.com/docs, Offers).
-  route('GET', '/offers', () => ({ json: { offers: offers.map(offerJson) } }));
+  // GET /offers — scope, view_mode, and page/limit paging [RC-JD, RC-SIP, RC-INT]; envelope [RC-AB].
+  route('GET', '/offers', (req) => {
+    const scope = req.query.get('scope') ?? 'active';
+    if (!SCOPES[scope]) return invalid({ scope: ['is invalid'] });
+    const viewMode = req.query.get('view_mode') ?? 'brief';
+    if (!['brief', 'default'].includes(viewMode)) return invalid({ view_mode: ['is invalid'] });
+    const page = Number(req.query.get('page') ?? '1');
+    const limit = Math.min(Number(req.query.get('limit') ?? offerPageCap), offerPageCap);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1) return invalid({ page: ['is invalid'] });
+    const list = offers.filter(SCOPES[scope]);
+    const slice = list.slice((page - 1) * limit, page * limit);
+    return { json: { offers: slice.map((o) => offerJson(o, viewMode === 'default')), meta: { page, limit, total_count: list.length } } };
+  });
 
-  // GET /c/{company_id}/candidates — https://docs.recruitee.com/reference/candidates-get
-  // limit/offset (all records without limit), newest first (sort=by_date), created_after, offer_id.
+  // GET /offers/{id}/placements — the offer's pipeline grouped by stage [RC-NODE].
+  route('GET', '/offers/:id/placements', (req) => {
+    const o = offers.find((x) => String(x.id) === req.params.id);
+    if (!o) return notFound();
+    const onOffer = [...candidates.values()].flatMap((c) => c.placements.filter((p) => p.offer_id === o.id));
+    return { json: { stages: o.stages.map((s) => ({ ...s, placements: onOffer.filter((p) => p.stage_id === s.id) })) } };
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Candidates
+  // -------------------------------------------------------------------------------------------
+
+  // GET /candidates — [RC-DOCS candidates-get]: limit/offset (all records without limit), sort.
   route('GET', '/candidates', (req) => {
     const limitRaw = req.query.get('limit');
     const offsetRaw = req.query.get('offset') ?? '0';
@@ -201,61 +290,95 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     let list = [...candidates.values()].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
     const createdAfter = req.query.get('created_after');
     if (createdAfter) list = list.filter((c) => c.created_at > createdAfter);
-    const offerId = req.query.get('offer_id');
-    if (offerId) list = list.filter((c) => c.placements.some((p) => String(p.offer_id) === offerId));
     const offset = Number(offsetRaw);
     const limit = limitRaw === null ? list.length : Math.min(Number(limitRaw), pageCap);
     return { json: { candidates: list.slice(offset, offset + limit).map(candidateJson), generated_at: new Date().toISOString() } };
   });
 
-  // GET /c/{company_id}/candidates/{id} — the candidate with its profile fields.
+  // GET /candidates/{id} — {candidate: {..., fields}, references} [RC-NODE, RC-SIP].
   route('GET', '/candidates/:id', (req) => {
     const c = candidateOf(req.params.id);
     if (!c) return notFound();
     return { json: { candidate: { ...candidateJson(c), fields: c.fields.map((f) => ({ ...f, values: [...f.values] })) }, references: [] } };
   });
 
-  // POST /c/{company_id}/candidates/{id}/notes — https://docs.recruitee.com/reference/candidatesidnotes
-  // {"note": {"body": "...", "visibility": ...}}; body is required.
+  // POST /candidates/{id}/notes — {note: {body, visibility?: {level}}} [RC-DOCS, RC-PD, RC-NODE].
   route('POST', '/candidates/:id/notes', (req) => {
-    if (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object') return badRequest();
+    const b = jsonBody(req);
+    if (!b) return badRequest();
     const c = candidateOf(req.params.id);
     if (!c) return notFound();
-    const note = req.json.note;
+    const note = b.note;
     if (!note || typeof note !== 'object') return invalid({ note: ["can't be blank"] });
     if (typeof note.body !== 'string' || note.body.trim() === '') return invalid({ body: ["can't be blank"] });
-    if (note.visibility !== undefined && (note.visibility === null || !['object', 'string'].includes(typeof note.visibility))) return invalid({ visibility: ['is invalid'] });
-    const saved: FakeNote = { id: ++nextId, candidate_id: c.id, body: note.body, visibility: note.visibility ?? null, created_at: new Date().toISOString() };
+    const v = note.visibility;
+    if (v !== undefined && !(v && typeof v === 'object' && ['public', 'private'].includes(v.level))) return invalid({ visibility: ['is invalid'] });
+    const saved: FakeNote = { id: ++nextId, candidate_id: c.id, body: note.body, visibility: v ?? null, created_at: new Date().toISOString() };
     notes.push(saved);
     touch(c);
     return { status: 201, json: { note: { id: saved.id, body: saved.body, visibility: saved.visibility, created_at: saved.created_at } } };
   });
 
-  // PATCH /c/{company_id}/custom_fields/candidates/{id}/fields/{field_id} — set a profile field's values;
-  // value shape per kind as in https://docs.recruitee.com/reference/custom_fieldscandidatesidfields-post
-  route('PATCH', '/custom_fields/candidates/:id/fields/:fieldId', (req) => {
-    if (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object') return badRequest();
-    const c = candidateOf(req.params.id);
-    const f = c?.fields.find((x) => String(x.id) === req.params.fieldId);
-    if (!c || !f) return notFound();
-    const values = req.json.field?.values;
-    if (!Array.isArray(values)) return invalid({ values: ["can't be blank"] });
-    const ok = values.every((v: any) => {
+  // -------------------------------------------------------------------------------------------
+  // Profile fields [RC-DOCS custom_fieldscandidatesidfields-post, RC-SIP]
+  // -------------------------------------------------------------------------------------------
+  const refused = (name: string): FakeResponse | undefined => (fake.refusedFields.has(name) ? invalid({ values: ['is locked'] }) : undefined);
+  const valuesFit = (kind: string, values: unknown): values is Record<string, unknown>[] =>
+    Array.isArray(values) &&
+    values.every((v: any) => {
       if (!v || typeof v !== 'object') return false;
-      if (f.kind === 'single_line' || f.kind === 'multi_line') return typeof v.text === 'string';
-      if (f.kind === 'number') return typeof v.number === 'number';
-      if (f.kind === 'boolean') return typeof v.flag === 'boolean';
-      return false; // dropdowns take option ids, which the connector never sends
+      if (kind === 'single_line' || kind === 'multi_line') return typeof v.text === 'string';
+      if (kind === 'number') return fake.numberValues === 'string' ? typeof v.number === 'string' && /^-?\d+(\.\d+)?$/.test(v.number) : typeof v.number === 'number';
+      if (kind === 'boolean') return typeof v.flag === 'boolean';
+      return false; // dropdowns take option values the connector never has
     });
-    if (!ok) return invalid({ values: ['is invalid'] });
-    f.values = values;
-    fieldWrites.push({ candidate_id: c.id, field_id: f.id, name: f.name, values });
+
+  // POST /custom_fields/candidates/{id}/fields — {field: {name, kind, values}}: fills a template field
+  // that has no value yet (id null), or creates a one-off field.
+  route('POST', '/custom_fields/candidates/:id/fields', (req) => {
+    const field = jsonBody(req)?.field;
+    if (!field || typeof field !== 'object') return badRequest();
+    const c = candidateOf(req.params.id);
+    if (!c) return notFound();
+    if (typeof field.name !== 'string' || !field.name) return invalid({ name: ["can't be blank"] });
+    if (typeof field.kind !== 'string' || !field.kind) return invalid({ kind: ["can't be blank"] });
+    if (!valuesFit(field.kind, field.values)) return invalid({ values: ['is invalid'] });
+    const no = refused(field.name);
+    if (no) return no;
+    let f = c.fields.find((x) => x.name === field.name);
+    if (f && f.id !== null) return invalid({ name: ['has already been taken'] });
+    if (f && f.kind !== field.kind) return invalid({ kind: ['is invalid'] });
+    if (!f) c.fields.push((f = { id: null, name: field.name, kind: field.kind, values: [] }));
+    f.id = ++nextId;
+    f.values = field.values;
+    fieldWrites.push({ candidate_id: c.id, field_id: f.id, name: f.name, values: f.values, method: 'POST' });
+    touch(c);
+    return { status: 201, json: { field: f } };
+  });
+
+  // PATCH /custom_fields/candidates/{id}/fields/{field_id} — a field that already has a value [RC-SIP].
+  route('PATCH', '/custom_fields/candidates/:id/fields/:fieldId', (req) => {
+    const field = jsonBody(req)?.field;
+    if (!field || typeof field !== 'object') return badRequest();
+    const c = candidateOf(req.params.id);
+    const f = c?.fields.find((x) => x.id !== null && String(x.id) === req.params.fieldId);
+    if (!c || !f) return notFound();
+    if (!valuesFit(f.kind, field.values)) return invalid({ values: ['is invalid'] });
+    const no = refused(f.name);
+    if (no) return no;
+    f.values = field.values;
+    fieldWrites.push({ candidate_id: c.id, field_id: f.id!, name: f.name, values: f.values, method: 'PATCH' });
     touch(c);
     return { json: { field: f } };
   });
 
-  // PATCH /c/{company_id}/candidates/{id}/update_cv — multipart `candidate[cv]`; replaces the CV.
+  // -------------------------------------------------------------------------------------------
+  // Files [RC-NODE, RC-BH; update_cv: RC-INT]
+  // -------------------------------------------------------------------------------------------
+
+  // PATCH /candidates/{id}/update_cv — multipart `candidate[cv]`; replaces the CV.
   route('PATCH', '/candidates/:id/update_cv', async (req) => {
+    if (!fake.updateCvRoute) return notFound();
     const c = candidateOf(req.params.id);
     if (!c) return notFound();
     const file = req.form?.get('candidate[cv]');
@@ -265,31 +388,47 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     return { json: { candidate: candidateJson(c) } };
   });
 
-  // POST /c/{company_id}/attachments — multipart `attachment[file]` + `attachment[candidate_id]`.
+  // POST /attachments — multipart `attachment[file]` + `attachment[candidate_id]` → 201.
   route('POST', '/attachments', async (req) => {
     if (!req.form) return badRequest();
-    const candidateId = req.form.get('attachment[candidate_id]');
+    if (req.form.get('file') instanceof File && !req.form.get('attachment[file]')) return { status: 500, json: { errors: { detail: 'Internal Server Error' } } };
     const file = req.form.get('attachment[file]');
-    if (typeof candidateId !== 'string' || !candidateId) return invalid({ candidate_id: ["can't be blank"] });
     if (!(file instanceof File)) return invalid({ file: ["can't be blank"] });
-    const c = candidateOf(candidateId);
-    if (!c) return notFound();
-    const saved: FakeAttachment = { id: ++nextId, candidate_id: c.id, filename: file.name, content_type: file.type || 'application/octet-stream', data: Buffer.from(await file.arrayBuffer()), created_at: new Date().toISOString() };
+    const rawCandidate = req.form.get('attachment[candidate_id]');
+    // A candidate id only in the query string makes a file linked to nobody [RC-NODE].
+    const c = typeof rawCandidate === 'string' && rawCandidate ? candidateOf(rawCandidate) : undefined;
+    if (typeof rawCandidate === 'string' && rawCandidate && !c) return notFound();
+    const saved: FakeAttachment = { id: ++nextId, candidate_id: c?.id ?? null, filename: file.name, content_type: file.type || 'application/octet-stream', data: Buffer.from(await file.arrayBuffer()), created_at: new Date().toISOString() };
     attachments.push(saved);
-    touch(c);
+    if (c) touch(c);
     return { status: 201, json: { attachment: attachmentJson(saved) } };
   });
-  const attachmentJson = (a: FakeAttachment) => ({ id: a.id, candidate_id: a.candidate_id, filename: a.filename, content_type: a.content_type, url: fileUrl('attachment', a.id, a.filename), created_at: a.created_at, updated_at: a.created_at });
+  const attachmentJson = (a: FakeAttachment) => ({ id: a.id, candidate_id: a.candidate_id, filename: a.filename, url: fileUrl('attachment', a.id, a.filename), created_at: a.created_at, updated_at: a.created_at });
 
-  // GET /c/{company_id}/attachments?candidate_id= — the candidate's files.
-  route('GET', '/attachments', (req) => {
-    const c = candidateOf(req.query.get('candidate_id') ?? '');
+  // PATCH /candidates/{id}/set_as_cv/{attachment_id} — the file becomes the CV (under a new identity);
+  // the previous CV becomes a plain file [RC-NODE].
+  route('PATCH', '/candidates/:id/set_as_cv/:attachmentId', (req) => {
+    const c = candidateOf(req.params.id);
+    if (!c) return notFound();
+    const i = attachments.findIndex((a) => String(a.id) === req.params.attachmentId && a.candidate_id === c.id);
+    if (i < 0) return notFound();
+    const [promoted] = attachments.splice(i, 1);
+    if (c.cv) attachments.push({ ...c.cv, id: ++nextId, candidate_id: c.id, created_at: new Date().toISOString() });
+    c.cv = { filename: promoted.filename, content_type: promoted.content_type, data: promoted.data };
+    touch(c);
+    return { json: { candidate: candidateJson(c) } };
+  });
+
+  // GET /candidates/{id}/attachments — this candidate's files (not the CV) [RC-NODE].
+  route('GET', '/candidates/:id/attachments', (req) => {
+    if (!fake.attachmentsListRoute) return notFound();
+    const c = candidateOf(req.params.id);
     if (!c) return notFound();
     return { json: { attachments: attachments.filter((a) => a.candidate_id === c.id).map(attachmentJson) } };
   });
 
-  // Pre-signed file downloads (S3 in production): no auth, the signature is the credential.
-  server.route('GET', '/files/:kind/:id/:name', (req) => {
+  // The storage host: pre-signed URLs, no Authorization, the signature is the credential.
+  storage.route('GET', '/files/:kind/:id/:name', (req) => {
     if (!req.query.get('X-Amz-Signature')) return { status: 403, text: 'AccessDenied' };
     const id = Number(req.params.id);
     const file = req.params.kind === 'cv' ? candidates.get(id)?.cv : attachments.find((a) => a.id === id);
@@ -298,16 +437,19 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   });
 
   await server.start();
+  await storage.start();
 
   const mustGet = (id: string) => {
     const c = candidateOf(id);
     if (!c) throw new Error(`no candidate ${id}`);
     return c;
   };
+  const isPool = (offerId: number) => offers.find((o) => o.id === offerId)?.kind === 'talent_pool';
 
-  return {
+  const fake: RecruiteeFake = {
     tool: 'recruitee',
     server,
+    storage,
     url: server.url,
     companyId: COMPANY_ID,
     credentials: { api_token: GOOD_TOKEN, company_id: COMPANY_ID },
@@ -316,15 +458,22 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     notes,
     fieldWrites,
     attachments,
-    stop: () => server.stop(),
+    numberValues: 'string',
+    updateCvRoute: true,
+    refusedFields: new Set(),
+    attachmentsListRoute: true,
+    async stop() {
+      await storage.stop();
+      await server.stop();
+    },
     failNext(n, status) {
       faults = { left: n, status };
     },
     candidateRemoteIds: () => [...candidates.keys()].map(String),
-    applicationRemoteIds: () =>
-      [...candidates.values()].flatMap((c) => c.placements.filter((p) => p.offer_id !== 5003).map((p) => String(p.id))),
+    applicationRemoteIds: () => [...candidates.values()].flatMap((c) => c.placements.filter((p) => !isPool(p.offer_id)).map((p) => String(p.id))),
     jobRemoteIds: () => offers.filter((o) => o.kind === 'job').map((o) => String(o.id)),
-    offerIds: () => ({ jobs: ['5001', '5002'], talentPools: ['5003'] }),
+    offerIds: () => ({ jobs: offers.filter((o) => o.kind === 'job').map((o) => String(o.id)), talentPools: offers.filter((o) => o.kind !== 'job').map((o) => String(o.id)) }),
+    adminUrlOf: (id) => adminUrl(Number(id)),
     deleteCandidate(id) {
       candidates.delete(Number(id));
     },
@@ -346,4 +495,5 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
       mustGet(id).updated_at = at.toISOString();
     },
   };
+  return fake;
 }

@@ -1,17 +1,30 @@
 /**
- * A fake SmartRecruiters Customer API (https://api.smartrecruiters.com) for tests: the slice the
- * connector uses, with the vendor's auth (`X-SmartToken`), error body
- * (`{ message, errors: [{ code, message }] }`), `limit` + `pageId`/`nextPageId` paging (plus the
- * `Link: <...>; rel="next"` header on candidates), `updatedAfter` filters, payload validation,
- * and its rate limit (10 requests per second per credential, one concurrent `GET /candidates`,
- * 429 with X-RateLimit-* headers).
+ * A fake SmartRecruiters Customer API (https://api.smartrecruiters.com) for tests, written from
+ * SmartRecruiters' spec (test/specs/smartrecruiters/, rebuilt from the two SDKs generated from
+ * it; see PROVENANCE.md there) and its rate-limiting page, not from the connector. Every request
+ * and JSON response is validated against that spec, and every request must have a row in the
+ * connector's README provenance table.
  *
- * Docs: developers.smartrecruiters.com — reference/candidatesall-1, jobsall-1,
- * candidatespropertiesvaluesbatchupdateforjob-1, configurationcandidatepropertiesall-1,
- * messagessharescreate-1, candidatesattachmentsadd-1 / -list-1 / -get-1, docs/rate-limiting.
+ * Modelled: `X-SmartToken` auth; the ErrorResponse body (`{ message, errors: [{ code, message }] }`);
+ * `limit` + `pageId`/`nextPageId` paging (plus `Link: <...>; rel="next"` on candidates);
+ * `updatedAfter`; the rate limit (10 requests per second per credential, one concurrent
+ * `GET /candidates`, 429 with X-RateLimit-* headers and no Retry-After) [docs/rate-limiting].
+ *
+ * The spec's traps, as the spec states them:
+ *  - `GET /jobs` items are JobSummary: no `typeOfEmployment`, no `function` (only `GET /jobs/{id}`);
+ *  - `GET /candidates` items' `secondaryAssignments[]` carry only `job`; their status is on
+ *    `GET /candidates/{id}` (CandidateDetails) and `GET /candidates/{id}/jobs/{jobId}` (Application);
+ *  - the attachment download declares no body: the fake answers with the bytes or with a
+ *    redirect to a storage host on another origin (`downloadMode`), since either is plausible.
+ * Undocumented, so switchable: an upload size limit (`maxFileBytes`) and a property that the
+ * batch PUT refuses (`refusedProperties`).
  */
+import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse, type Handler } from './server.ts';
+import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
+
+const SPEC_FILE = fileURLToPath(new URL('../specs/smartrecruiters/customer-api.json', import.meta.url));
 
 export interface SmartRecruitersFakeOptions {
   apiKey?: string;
@@ -25,7 +38,8 @@ export interface SmartRecruitersFakeOptions {
 interface Job {
   id: string; title: string; refNumber: string; createdOn: string; updatedOn: string; status: string; postingStatus: string;
   department: { id: string; label: string }; location: { city: string; country: string; countryCode: string; region: string };
-  typeOfEmployment: { id: string; label: string };
+  /** JobDetails only (not on the JobSummary list item). */
+  typeOfEmployment: { id: string; label: string }; function: { id: string; label: string };
 }
 interface Assignment { jobId: string; status: string; subStatus: string | null }
 interface Candidate {
@@ -49,11 +63,20 @@ export interface SmartRecruitersFake extends VendorFake {
   limitedCredentials: Record<string, unknown>;
   /** Property values on one application, keyed by property label. */
   propertiesOn(candidateId: string, jobId: string): Record<string, unknown>;
+  /** How `GET /candidates/{id}/attachments/{attachmentId}` answers (undocumented, so both). */
+  downloadMode: 'bytes' | 'redirect';
+  /** The storage host a `redirect` download points to (another origin); its journal shows what it got. */
+  storage: FakeServer;
+  /** Largest upload accepted (undocumented for this endpoint); above it the fake answers 413. */
+  maxFileBytes: number;
+  /** Property ids the batch PUT refuses (400), as a job whose configuration excludes them might. */
+  refusedProperties: Set<string>;
 }
 
 const STATUSES = ['NEW', 'IN_REVIEW', 'INTERVIEW', 'OFFERED', 'HIRED', 'REJECTED', 'WITHDRAWN', 'LEAD'];
 const ATTACHMENT_TYPES = ['GENERIC_FILE', 'RESUME', 'COVER_LETTER'];
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Secondary applications get statuses that matter (outcomes), so losing them shows. */
+const SECONDARY_STATUSES = ['HIRED', 'REJECTED', 'INTERVIEW', 'NEW'];
 
 const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const day = (base: string, days: number, hours = 0) => new Date(Date.parse(base) + days * 86_400_000 + hours * 3_600_000).toISOString();
@@ -69,7 +92,8 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   const limitedKey = 'sr-limited-key-without-job-access';
   const maxLimit = opts.maxLimit ?? 100;
   const rate = opts.rateLimit ?? { requests: 10, perMs: 1000 };
-  const server = new FakeServer();
+  const server = new FakeServer({ provenance: 'smartrecruiters', spec: SpecCheck.fromFile(SPEC_FILE, { label: 'SmartRecruiters spec', strictPaths: true }) });
+  const storage = new FakeServer();
   // SmartRecruiters counts the rate per credential (docs/rate-limiting), so one window per key.
   const windows = new Map<string, WindowCounter>();
   let peak = 0;
@@ -91,12 +115,13 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     department: { id: `dep-${i % 3}`, label: departments[i % 3] },
     location: { city: ['Berlin', 'Krakow', 'London'][i % 3], country: ['Germany', 'Poland', 'United Kingdom'][i % 3], countryCode: ['de', 'pl', 'gb'][i % 3], region: ['Berlin', 'Lesser Poland', 'England'][i % 3] },
     typeOfEmployment: i % 2 ? { id: 'part-time', label: 'Part-time' } : { id: 'permanent', label: 'Full-time' },
+    function: { id: ['engineering', 'sales', 'operations'][i % 3], label: ['Engineering', 'Sales', 'Operations'][i % 3] },
   }));
   const candidates = new Map<string, Candidate>();
   for (let i = 0; i < 32; i++) {
     const id = uuid(0xca0, i + 1);
     const assignments: Assignment[] = [{ jobId: jobs[i % 3].id, status: STATUSES[i % STATUSES.length], subStatus: i % 4 === 0 ? 'Phone screen' : null }];
-    if (i % 5 === 0) assignments.push({ jobId: jobs[(i + 1) % 3].id, status: 'NEW', subStatus: null });
+    if (i % 5 === 0) assignments.push({ jobId: jobs[(i + 1) % 3].id, status: SECONDARY_STATUSES[(i / 5) % SECONDARY_STATUSES.length], subStatus: null });
     candidates.set(id, {
       id,
       firstName: `First${i + 1}`,
@@ -182,24 +207,50 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     return { content, nextPageId: more ? encodePage(p.offset + p.limit) : undefined, body: { limit: p.limit, offset: p.offset, totalFound: items.length, ...(more ? { nextPageId: encodePage(p.offset + p.limit) } : {}), content } };
   }
 
-  // ---- views --------------------------------------------------------------------------------
+  // ---- views (shapes from the spec: JobSummary, JobDetails, Candidate, CandidateDetails, ...) -----
   const jobById = (id: string) => jobs.find((j) => j.id === id);
-  const assignmentView = (a: Assignment) => ({
-    job: { id: a.jobId, title: jobById(a.jobId)?.title, actions: { details: { url: `${server.url}/jobs/${a.jobId}`, method: 'GET' } } },
+  const action = (path: string) => ({ url: `${server.url}${path}`, method: 'GET' });
+  const jobSummary = (j: Job) => ({
+    id: j.id, title: j.title, refNumber: j.refNumber, createdOn: j.createdOn, updatedOn: j.updatedOn, status: j.status,
+    postingStatus: j.postingStatus, department: j.department, location: j.location, actions: { details: action(`/jobs/${j.id}`) },
+  });
+  const jobDetails = (j: Job) => {
+    const { actions, ...summary } = jobSummary(j);
+    return { ...summary, typeOfEmployment: j.typeOfEmployment, function: j.function, actions: { details: actions.details } };
+  };
+  const subStatus = (a: Assignment) => (a.subStatus === null ? {} : { subStatus: a.subStatus });
+  /** The list item's primaryAssignment (CandidatePrimaryAssignment): job, status, subStatus. */
+  const primaryView = (a: Assignment) => ({
+    job: { id: a.jobId, title: jobById(a.jobId)?.title ?? '', actions: { details: action(`/jobs/${a.jobId}`) } },
     status: a.status,
-    subStatus: a.subStatus,
+    ...subStatus(a),
+  });
+  /** The list item's secondaryAssignments[] (CandidateSecondaryAssignments): the job, nothing else. */
+  const secondaryView = (a: Assignment) => ({ job: { id: a.jobId, actions: { details: action(`/jobs/${a.jobId}`) } } });
+  /** CandidateDetails' assignments (Assignment): job and status. */
+  const assignmentView = (a: Assignment) => ({
+    job: { id: a.jobId, title: jobById(a.jobId)?.title ?? '', actions: { details: action(`/jobs/${a.jobId}`) } },
+    status: a.status,
+    ...subStatus(a),
   });
   const candidateListItem = (c: Candidate) => ({
     id: c.id, internal: false, firstName: c.firstName, lastName: c.lastName, email: c.email, createdOn: c.createdOn, updatedOn: c.updatedOn,
     location: c.location, averageRating: 0, tags: c.tags,
+    primaryAssignment: primaryView(c.assignments[0]),
+    secondaryAssignments: c.assignments.slice(1).map(secondaryView),
+    actions: { details: action(`/candidates/${c.id}`), properties: action(`/candidates/${c.id}/properties`) },
+  });
+  const candidateDetails = (c: Candidate) => ({
+    id: c.id, internal: false, firstName: c.firstName, lastName: c.lastName, email: c.email, phoneNumber: c.phoneNumber,
+    location: c.location, web: c.web, createdOn: c.createdOn, updatedOn: c.updatedOn, tags: c.tags, averageRating: 0,
+    education: [], experience: [],
     primaryAssignment: assignmentView(c.assignments[0]),
     secondaryAssignments: c.assignments.slice(1).map(assignmentView),
-    actions: { details: { url: `${server.url}/candidates/${c.id}`, method: 'GET' } },
+    actions: { properties: action(`/candidates/${c.id}/properties`), attachments: action(`/candidates/${c.id}/attachments`) },
   });
-  const candidateDetails = (c: Candidate) => ({ ...candidateListItem(c), phoneNumber: c.phoneNumber, web: c.web, education: [], experience: [] });
   const attachmentView = (cid: string, f: StoredFile) => ({
     id: f.id, name: f.name, type: f.type, contentType: f.contentType,
-    actions: { download: { url: `${server.url}/candidates/${cid}/attachments/${f.id}`, method: 'GET' } },
+    actions: { download: action(`/candidates/${cid}/attachments/${f.id}`) },
   });
   const missingCandidate = (id: string) => error(404, 'NOT_FOUND', `Candidate with id ${id} not found`);
 
@@ -210,7 +261,14 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     const p = pageParams(req);
     if (!('limit' in p)) return p;
     const list = jobs.filter((j) => p.updatedAfter === null || Date.parse(j.updatedOn) >= p.updatedAfter);
-    return { json: page(list, p).body };
+    const pg = page(list, p);
+    return { json: { ...pg.body, content: pg.content.map(jobSummary) } };
+  });
+
+  // GET /jobs/{id} — jobs_get → JobDetails (the only place with typeOfEmployment and function)
+  route('GET', '/jobs/:id', (req) => {
+    const j = jobById(req.params.id);
+    return j ? { json: jobDetails(j) } : error(404, 'NOT_FOUND', `Job with id ${req.params.id} not found`);
   });
 
   // GET /candidates — reference/candidatesall-1 (only candidates with an application; one concurrent call)
@@ -243,12 +301,15 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     if (!c) return missingCandidate(req.params.id);
     const a = c.assignments.find((x) => x.jobId === req.params.jobId);
     if (!a) return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
-    return { json: { status: a.status, subStatus: a.subStatus, actions: {} } };
+    return { json: { status: a.status, ...subStatus(a) } };
   });
 
   // GET /configuration/candidate-properties — reference/configurationcandidatepropertiesall-1
   route('GET', '/configuration/candidate-properties', () => ({
-    json: { totalFound: propertyDefinitions.length, content: propertyDefinitions.map(({ values, ...d }) => ({ ...d, actions: {} })) },
+    json: {
+      totalFound: propertyDefinitions.length,
+      content: propertyDefinitions.map(({ values, ...d }) => ({ ...d, availability: { toUsers: 'ALL', context: ['CANDIDATE_PROFILE'] }, actions: {} })),
+    },
   }));
 
   // PUT /candidates/{id}/jobs/{jobId}/properties — reference/candidatespropertiesvaluesbatchupdateforjob-1 (204)
@@ -262,6 +323,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
       const def = propertyDefinitions.find((d) => d.id === item.id);
       if (!def) return error(400, 'INVALID_PROPERTY', `Candidate property ${item.id} does not exist`);
       if ('value' in item && !valueFits(def, item.value)) return error(400, 'INVALID_PROPERTY_VALUE', `Invalid value for candidate property ${def.id} of type ${def.type}`);
+      if (refusedProperties.has(def.id)) return error(400, 'PROPERTY_NOT_AVAILABLE', `Candidate property ${def.id} is not available for job ${req.params.jobId}`);
     }
     const key = `${c.id}:${req.params.jobId}`;
     const stored = propertyValues.get(key) ?? new Map<string, unknown>();
@@ -297,7 +359,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     if (!file || typeof file === 'string') return error(400, 'MISSING_FILE', 'file is required');
     const data = Buffer.from(await file.arrayBuffer());
     if (data.length === 0) return error(400, 'EMPTY_FILE', 'Uploaded file is empty');
-    if (data.length > MAX_FILE_BYTES) return error(400, 'FILE_TOO_LARGE', 'Uploaded file is too large');
+    if (data.length > fake.maxFileBytes) return error(413, 'FILE_TOO_LARGE', 'Uploaded file is too large');
     const stored: StoredFile = { id: `att-${nextId++}`, name: file.name, type, contentType: file.type || 'application/octet-stream', data, createdOn: new Date().toISOString() };
     files.set(c.id, [...(files.get(c.id) ?? []), stored]);
     return { status: 201, json: attachmentView(c.id, stored) };
@@ -317,18 +379,34 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     if (!c) return missingCandidate(req.params.id);
     const f = (files.get(c.id) ?? []).find((x) => x.id === req.params.attachmentId);
     if (!f) return error(404, 'NOT_FOUND', `Attachment ${req.params.attachmentId} not found`);
+    if (fake.downloadMode === 'redirect') return { status: 302, headers: { location: `${storage.url}/files/${c.id}/${f.id}` } };
     return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
   });
 
+  // The storage host a redirected download lands on (another origin); it needs no token and,
+  // like a bare object store, names no file and sends a generic content type.
+  storage.route('GET', '/files/:cid/:fid', (req) => {
+    const f = (files.get(req.params.cid) ?? []).find((x) => x.id === req.params.fid);
+    if (!f) return { status: 404, text: 'NoSuchKey' };
+    return { headers: { 'content-type': 'binary/octet-stream' }, body: f.data };
+  });
+
   const url = await server.start();
+  await storage.start();
 
   const labelOf = (propertyId: string) => propertyDefinitions.find((d) => d.id === propertyId)?.label ?? propertyId;
   const propertiesOn = (candidateId: string, jobId: string) =>
     Object.fromEntries([...(propertyValues.get(`${candidateId}:${jobId}`) ?? new Map()).entries()].map(([id, v]) => [labelOf(id), v]));
 
-  return {
+  const refusedProperties = new Set<string>();
+  const fake: SmartRecruitersFake = {
     tool: 'smartrecruiters',
     server,
+    storage,
+    downloadMode: 'bytes',
+    // No limit is documented for this endpoint; tests lower it to see how a refusal surfaces.
+    maxFileBytes: Number.POSITIVE_INFINITY,
+    refusedProperties,
     url,
     credentials: { api_key: apiKey },
     badCredentials: { api_key: 'sr-wrong-key-ffffffffffffffffffff' },
@@ -340,7 +418,10 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     notes,
     files,
     propertiesOn,
-    stop: () => server.stop(),
+    async stop() {
+      await storage.stop();
+      await server.stop();
+    },
     failNext(n, status) {
       failures = { n, status };
     },
@@ -363,6 +444,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     filesFor: (candidateId) => (files.get(candidateId) ?? []).map((f) => ({ name: f.name, type: f.type, data: f.data })),
     peakRate: () => peak,
   };
+  return fake;
 }
 
 /** Does a value have the shape the property type takes (reference/candidatespropertiesvaluesbatchupdateforjob-1)? */

@@ -27,7 +27,8 @@ export function recruiteeClient(ctx: RecruiteeContext): HttpClient {
 /**
  * Recruitee runs on Phoenix: errors come as `{"errors":{"detail":"Not Found"}}`, validation
  * failures as changeset maps `{"errors":{"body":["can't be blank"]}}`, and some endpoints use
- * `{"error": "..."}` or `{"error": ["..."]}`. Flatten any of them into one sentence.
+ * `{"error": "..."}` or `{"error": ["..."]}`; a public client also reads `{"errors":[{message,
+ * code}]}`. None is documented, so flatten any of them into one sentence.
  */
 export function recruiteeErrorMessage(_status: number, body: any): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
@@ -35,7 +36,8 @@ export function recruiteeErrorMessage(_status: number, body: any): string | unde
   const parts: string[] = [];
   const collect = (v: unknown, field?: string) => {
     if (typeof v === 'string') parts.push(field && field !== 'detail' ? `${field} ${v}` : v);
-    else if (Array.isArray(v)) v.forEach((x) => collect(x, field));
+    // `errors: [{message, code}]`, as a public client reads them: the message is the sentence.
+    else if (Array.isArray(v)) v.forEach((x) => collect(x && typeof x === 'object' && 'message' in x ? (x as { message: unknown }).message : x, field));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k);
   };
   collect(body.errors ?? body.error ?? body.message);

@@ -12,8 +12,9 @@ export { definition };
 
 /**
  * Reads one candidate and the offers: what every sync and write needs. Recruitee answers a
- * bad token with 401, a company the token does not belong to with 404, and a user whose
- * hiring role cannot see a resource with 403.
+ * bad token with 401 and a user whose hiring role cannot see a resource with 403. For a
+ * company the token does not belong to, a public client reports 422 "Company id is invalid";
+ * 404 is also plausible for an unknown company, so both name the company.
  */
 async function checkCredentials(ctx: RecruiteeContext): Promise<void> {
   const http = recruiteeClient(ctx);
@@ -23,16 +24,16 @@ async function checkCredentials(ctx: RecruiteeContext): Promise<void> {
     { path: 'offers', query: {}, what: 'view jobs (offers)' },
   ];
   for (const probe of probes) {
-    const res = await http.request({ method: 'GET', path: probe.path, query: probe.query, accept: [401, 403, 404] });
+    const res = await http.request({ method: 'GET', path: probe.path, query: probe.query, accept: [401, 403, 404, 422] });
     const vendor = recruiteeErrorMessage(res.status, res.data);
     const detail = vendor ? `: ${vendor}` : '.';
     if (res.status === 401) {
       throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `Recruitee rejected the personal API token (HTTP 401)${detail}`);
     }
-    if (res.status === 404) {
+    if (res.status === 404 || res.status === 422) {
       throw new AtsgateError(
         'INTEGRATION.AUTHENTICATION_INVALID',
-        `Recruitee has no company "${company}" that this token can access (HTTP 404); check the company ID on the Personal API tokens page.`,
+        `Recruitee has no company "${company}" that this token can access (HTTP ${res.status}${vendor ? `: ${vendor}` : ''}); check the company ID on the Personal API tokens page.`,
       );
     }
     if (res.status === 403) {

@@ -4,6 +4,13 @@
  *
  * Recruitee has no updated-since filter on GET /candidates, so `updatedAfter` is applied
  * here, after reading; the sync cannot save requests with it (definition.deltaSync = false).
+ *
+ * Offers: the default `scope` of GET /offers is undocumented (the deprecated `active` lists only
+ * published and closed offers), so the connector asks for `not_archived` and then `archived`,
+ * which together are every offer; `view_mode=default` is the mode in which a public client
+ * reads `pipeline_template.stages`. Offers are paginated since December 2025 (page, limit), so
+ * each scope is walked page by page. An offer whose payload still has no stages gets them from
+ * GET /offers/{id}/placements (grouped by stage). See README "Provenance".
  */
 import type { HttpClient } from '../../http/client.ts';
 import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
@@ -37,6 +44,7 @@ export interface RecruiteeOffer {
   published_at?: string | null;
   closed_at?: string | null;
   pipeline_template?: { stages?: RecruiteeStage[] } | null;
+  adminapp_url?: string | null;
 }
 
 export interface RecruiteeField {
@@ -73,10 +81,16 @@ export interface RecruiteeCandidate {
   fields?: RecruiteeField[] | null;
   cv_url?: string | null;
   cv_original_url?: string | null;
+  /** The candidate's page in the Recruitee app, as Recruitee gives it. */
+  adminapp_url?: string | null;
 }
 
 /** Page size asked for; Recruitee returns everything when `limit` is absent, so always send it. */
 export const CANDIDATE_PAGE_SIZE = 100;
+/** Offers per page asked for (the server may cap it lower; the walk does not rely on it). */
+export const OFFER_PAGE_SIZE = 100;
+/** Together these scopes are every offer, whatever the undocumented default is. */
+const OFFER_SCOPES = ['not_archived', 'archived'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Readers
@@ -90,9 +104,7 @@ export async function* readJobs(ctx: RecruiteeContext, opts: ReadOptions): PageS
 
 export async function* readCandidates(ctx: RecruiteeContext, opts: ReadOptions): PageStream<RemoteCandidate> {
   for await (const page of candidatePages(recruiteeClient(ctx))) {
-    const mapped = page
-      .filter((c) => candidateChangedSince(opts.updatedAfter, c))
-      .map((c) => mapCandidate(c, ctx.credentials.company_id));
+    const mapped = page.filter((c) => candidateChangedSince(opts.updatedAfter, c)).map(mapCandidate);
     if (mapped.length) yield mapped;
   }
 }
@@ -105,7 +117,7 @@ export async function* readApplications(ctx: RecruiteeContext, opts: ReadOptions
     for (const c of page) {
       for (const p of c.placements ?? []) {
         if (!changedSince(opts.updatedAfter, p.updated_at ?? c.updated_at)) continue;
-        const app = mapPlacement(c, p, offers, ctx.credentials.company_id);
+        const app = mapPlacement(c, p, offers);
         if (app) apps.push(app);
       }
     }
@@ -122,19 +134,60 @@ export async function readCandidate(
   const c = await fetchCandidate(http, remoteId);
   if (!c) return null;
   const offers = new OfferIndex(await fetchOffers(http));
-  const companyId = ctx.credentials.company_id;
-  const applications = (c.placements ?? []).map((p) => mapPlacement(c, p, offers, companyId)).filter((a): a is RemoteApplication => a !== null);
-  return { candidate: mapCandidate(c, companyId), applications };
+  const applications = (c.placements ?? []).map((p) => mapPlacement(c, p, offers)).filter((a): a is RemoteApplication => a !== null);
+  return { candidate: mapCandidate(c), applications };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Vendor calls
 // ---------------------------------------------------------------------------------------------
 
-/** GET /offers: jobs and talent pools, each with its pipeline stages. Not paginated. */
+/** Every offer (jobs and talent pools) with its pipeline stages; see the header comment. */
 export async function fetchOffers(http: HttpClient): Promise<RecruiteeOffer[]> {
-  const res = await http.request<{ offers: RecruiteeOffer[] }>({ method: 'GET', path: 'offers' });
-  return res.data?.offers ?? [];
+  const byId = new Map<number, RecruiteeOffer>();
+  for (const scope of OFFER_SCOPES) {
+    for await (const page of offerPages(http, scope)) for (const o of page) byId.set(o.id, o);
+  }
+  const offers = [...byId.values()];
+  for (const o of offers) {
+    if (isJob(o) && !o.pipeline_template?.stages?.length) {
+      const stages = await offerPipeline(http, o.id);
+      if (stages.length) o.pipeline_template = { ...o.pipeline_template, stages };
+    }
+  }
+  return offers;
+}
+
+/**
+ * GET /offers?scope=&view_mode=default&page=&limit=. The walk ends on an empty page, a page with
+ * nothing new (a server that ignores `page`), or once `meta.total_count` offers were seen.
+ */
+async function* offerPages(http: HttpClient, scope: string): AsyncGenerator<RecruiteeOffer[]> {
+  const seen = new Set<number>();
+  for (let page = 1; ; page++) {
+    const res = await http.request<{ offers?: RecruiteeOffer[]; meta?: { total_count?: number } }>({
+      method: 'GET',
+      path: 'offers',
+      query: { scope, view_mode: 'default', page, limit: OFFER_PAGE_SIZE },
+    });
+    const fresh = (res.data?.offers ?? []).filter((o) => !seen.has(o.id));
+    if (!fresh.length) return;
+    fresh.forEach((o) => seen.add(o.id));
+    yield fresh;
+    const total = res.data?.meta?.total_count;
+    if (typeof total === 'number' && seen.size >= total) return;
+  }
+}
+
+/** GET /offers/{id}/placements: the offer's pipeline, grouped by stage; [] if Recruitee has none. */
+async function offerPipeline(http: HttpClient, offerId: number): Promise<RecruiteeStage[]> {
+  const res = await http.request<{ stages?: (RecruiteeStage & { placements?: unknown })[] }>({
+    method: 'GET',
+    path: `offers/${offerId}/placements`,
+    accept: [404],
+  });
+  if (res.status === 404) return [];
+  return (res.data?.stages ?? []).map(({ id, name, category, position }) => ({ id, name, category, position }));
 }
 
 /** GET /candidates/{id}; null on 404 (deleted or never existed). */
@@ -199,10 +252,6 @@ const offerStages = (o: RecruiteeOffer) => [...(o.pipeline_template?.stages ?? [
 
 const toRemoteStage = (s: RecruiteeStage, index: number): RemoteStage => ({ remote_id: String(s.id), name: s.name, index });
 
-/** Where a recruiter opens the candidate: the app reads `candidate=` and `company=` from the URL. */
-export function candidateUrl(companyId: string, candidateId: number | string): string {
-  return `https://app.recruitee.com/#/dashboard/overview?candidate=${encodeURIComponent(String(candidateId))}&company=${encodeURIComponent(companyId)}`;
-}
 
 const JOB_STATUS: Record<string, RemoteJob['status']> = {
   published: 'OPEN',
@@ -238,6 +287,7 @@ export function mapJob(o: RecruiteeOffer): RemoteJob {
     location: { raw: o.location ?? null, city: o.city ?? null, state: o.state_name ?? null, country: o.country_code ?? null, zip_code: o.postal_code ?? null },
     opened_at: o.published_at ?? null,
     closed_at: o.closed_at ?? null,
+    remote_url: o.adminapp_url ?? null,
     remote_created_at: o.created_at ?? null,
     remote_updated_at: o.updated_at ?? null,
     stages: offerStages(o).map(toRemoteStage),
@@ -262,7 +312,7 @@ function splitName(name: string | null | undefined): { first_name: string | null
   return { first_name: parts[0], last_name: parts.slice(1).join(' ') || null };
 }
 
-export function mapCandidate(c: RecruiteeCandidate, companyId: string): RemoteCandidate {
+export function mapCandidate(c: RecruiteeCandidate): RemoteCandidate {
   return {
     remote_id: String(c.id),
     ...splitName(c.name),
@@ -272,7 +322,8 @@ export function mapCandidate(c: RecruiteeCandidate, companyId: string): RemoteCa
     social_media: [...(c.social_links ?? []), ...(c.links ?? [])].map((link) => ({ link })),
     custom_fields: fieldValues(c.fields),
     tags: (c.tags ?? []).map((t) => (typeof t === 'string' ? { remote_id: null, name: t } : { remote_id: t.id != null ? String(t.id) : null, name: t.name ?? null })),
-    remote_url: candidateUrl(companyId, c.id),
+    // Recruitee returns the app link itself; we never build one.
+    remote_url: c.adminapp_url ?? null,
     remote_created_at: c.created_at ?? null,
     remote_updated_at: c.updated_at ?? null,
   };
@@ -288,7 +339,7 @@ function outcome(p: RecruiteePlacement, stage: RecruiteeStage | undefined): Outc
 const reasonName = (r: RecruiteePlacement['disqualify_reason']) => (typeof r === 'string' ? r : (r?.name ?? null));
 
 /** A placement on a job is an application; placements in talent pools are not. */
-export function mapPlacement(c: RecruiteeCandidate, p: RecruiteePlacement, offers: OfferIndex, companyId: string): RemoteApplication | null {
+export function mapPlacement(c: RecruiteeCandidate, p: RecruiteePlacement, offers: OfferIndex): RemoteApplication | null {
   if (offers.isTalentPool(p.offer_id)) return null;
   const found = offers.stage(p.stage_id);
   const result = outcome(p, found?.stage);
@@ -300,7 +351,7 @@ export function mapPlacement(c: RecruiteeCandidate, p: RecruiteePlacement, offer
     outcome: result,
     rejection_reason_name: result === 'DECLINED' ? reasonName(p.disqualify_reason) : null,
     rejected_at: result === 'DECLINED' ? (p.disqualified_at ?? null) : null,
-    remote_url: candidateUrl(companyId, c.id),
+    remote_url: c.adminapp_url ?? null,
     remote_created_at: p.created_at ?? null,
     remote_updated_at: p.updated_at ?? null,
   };

@@ -7,7 +7,6 @@
  * "<prefix> <key>" when the company has such a field; the rest go into the note.
  * Notes and profile fields live on the candidate, so application-level links land there too.
  */
-import { Blob } from 'node:buffer';
 import { FormData, type HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
@@ -16,6 +15,7 @@ import { recruiteeClient, type RecruiteeContext } from './client.ts';
 import { definition } from './definition.ts';
 import { fetchCandidate, type RecruiteeCandidate, type RecruiteeField } from './read.ts';
 import { attachmentBlob, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 
 const TOOL = definition.label;
 
@@ -50,11 +50,17 @@ async function writeResultLink(ctx: RecruiteeContext, candidateId: string, link:
   return { warnings };
 }
 
-/** `remote_fields.recruitee`: `visibility` is passed to the note as is; `is_json` cannot apply to a note atsgate writes. */
+/**
+ * `remote_fields.recruitee`: `is_json` cannot apply to a note atsgate writes. `visibility` is
+ * sent in the shape public clients send, `{level: "public" | "private"}` (Kombo types it "any"):
+ * a plain level string is wrapped, an object is passed as it is, anything else too, and
+ * Recruitee's own refusal is then reported.
+ */
 function noteOptions(link: ResultLinkInput, warnings: string[]): { visibility: unknown } {
   const rf = link.remote_fields.recruitee ?? {};
   if (rf.is_json !== undefined) warnings.push(warn.ignoredRemoteField(TOOL, 'recruitee.is_json'));
-  return { visibility: rf.visibility };
+  const v = rf.visibility;
+  return { visibility: typeof v === 'string' ? { level: v.trim().toLowerCase() } : v };
 }
 
 /** The note keeps label and URL, plus every attribute that did not land in a profile field. */
@@ -94,14 +100,17 @@ interface FieldWriteOutcome {
 }
 
 /**
- * Sets each attribute on the candidate's existing profile field of the same name via
- * PATCH /custom_fields/candidates/{id}/fields/{field_id}. Recruitee could also create a
- * one-off field per candidate, but that would scatter ad-hoc fields over profiles and
- * bypass the company's field setup, so a missing field falls back to the note.
+ * Sets each attribute on the candidate's profile field of the same name. A company's template
+ * fields are listed on every candidate, with `id: null` until they hold a value; those are
+ * filled with the documented POST /custom_fields/candidates/{id}/fields `{field:{name, kind,
+ * values}}`, fields that already have an id with PATCH .../fields/{field_id} (same body). A
+ * name that is not on the candidate at all goes to the note: creating one-off fields would
+ * scatter ad-hoc fields over profiles and bypass the company's field setup. Each write is a
+ * secondary step: if Recruitee refuses it, the attribute goes to the note with a warning.
  */
 async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidate, wanted: Record<string, string>): Promise<FieldWriteOutcome> {
   const out: FieldWriteOutcome = { written: [], unwritten: {}, warnings: [] };
-  const byName = new Map((candidate.fields ?? []).filter((f) => f.id !== null).map((f) => [f.name.trim(), f] as const));
+  const byName = new Map((candidate.fields ?? []).map((f) => [f.name.trim(), f] as const));
   const missing: string[] = [];
 
   for (const [name, value] of Object.entries(wanted)) {
@@ -111,27 +120,17 @@ async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidat
       out.unwritten[name] = value;
       continue;
     }
-    const values = fieldValuesFor(field, value);
-    if (!values) {
+    const shapes = fieldValuesFor(field, value);
+    if (!shapes.length) {
       out.unwritten[name] = value;
       out.warnings.push(`${TOOL}'s profile field "${name}" is of kind "${field.kind}", which cannot hold "${value}"; it was written into the note instead.`);
       continue;
     }
-    try {
-      await http.request({
-        method: 'PATCH',
-        path: `custom_fields/candidates/${candidate.id}/fields/${field.id}`,
-        json: { field: { values } },
-        idempotent: true, // setting the same value again is harmless
-        notFound: `candidate ${candidate.id}`,
-      });
-      out.written.push(name);
-    } catch (err) {
-      // The vendor refused this value (422): keep the result by moving it into the note.
-      if (!(err instanceof AtsgateError) || err.code !== 'REMOTE.INPUT_INVALID') throw err;
-      out.unwritten[name] = value;
-      out.warnings.push(`${TOOL} refused the value for profile field "${name}" (${err.message}); it was written into the note instead.`);
-    }
+    const step = await secondaryStep(out.warnings, `Writing ${TOOL}'s profile field "${name}"`, () => writeField(http, candidate.id, field, shapes), {
+      fallback: 'The value was written into the note instead.',
+    });
+    if (step.ok) out.written.push(name);
+    else out.unwritten[name] = value;
   }
   if (missing.length) {
     out.warnings.push(
@@ -142,24 +141,52 @@ async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidat
   return out;
 }
 
-/** The `values` payload for a field kind, or null when the kind cannot take this text. */
-function fieldValuesFor(field: RecruiteeField, value: string): Record<string, unknown>[] | null {
+/**
+ * POST (template field without a value yet) or PATCH (field with an id). `shapes` are the
+ * acceptable `values` payloads in order of preference; the next is tried only when Recruitee
+ * refuses the previous one as invalid (422), so a number goes as the documented decimal string
+ * first and as a JSON number second.
+ */
+async function writeField(http: HttpClient, candidateId: number, field: RecruiteeField, shapes: Record<string, unknown>[][]): Promise<void> {
+  const path = field.id === null ? `custom_fields/candidates/${candidateId}/fields` : `custom_fields/candidates/${candidateId}/fields/${field.id}`;
+  for (let i = 0; ; i++) {
+    try {
+      await http.request({
+        method: field.id === null ? 'POST' : 'PATCH',
+        path,
+        json: { field: { name: field.name, kind: field.kind, values: shapes[i] } },
+        notFound: `candidate ${candidateId}`,
+      });
+      return;
+    } catch (err) {
+      const refused = err instanceof AtsgateError && err.code === 'REMOTE.INPUT_INVALID' && /HTTP 422/.test(err.message);
+      if (!refused || i === shapes.length - 1) throw err;
+    }
+  }
+}
+
+/**
+ * The `values` payloads a field kind takes for this text, best first; empty when the kind
+ * cannot hold it. Number: the documented example is a string (`{"number": "12345"}`), a JSON
+ * number is the fallback.
+ */
+function fieldValuesFor(field: RecruiteeField, value: string): Record<string, unknown>[][] {
   switch (field.kind) {
     case 'single_line':
     case 'multi_line':
-      return [{ text: value }];
+      return [[{ text: value }]];
     case 'number': {
-      const n = Number(value.trim());
-      return value.trim() !== '' && Number.isFinite(n) ? [{ number: n }] : null;
+      const t = value.trim();
+      return /^-?\d+(\.\d+)?$/.test(t) ? [[{ number: t }], [{ number: Number(t) }]] : [];
     }
     case 'boolean': {
       const v = value.trim().toLowerCase();
-      if (['true', 'yes', '1'].includes(v)) return [{ flag: true }];
-      if (['false', 'no', '0'].includes(v)) return [{ flag: false }];
-      return null;
+      if (['true', 'yes', '1'].includes(v)) return [[{ flag: true }]];
+      if (['false', 'no', '0'].includes(v)) return [[{ flag: false }]];
+      return [];
     }
     default:
-      return null;
+      return [];
   }
 }
 
@@ -170,53 +197,103 @@ function fieldValuesFor(field: RecruiteeField, value: string): Record<string, un
 export async function addCandidateAttachment(ctx: RecruiteeContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
   const http = recruiteeClient(ctx);
   const id = candidate.remote_id;
-  const file = attachmentBlob(attachment);
   const warnings: string[] = [];
 
   if (attachment.type === 'CV') {
     // A candidate has one CV in Recruitee; uploading replaces it, so say so when there was one.
     const existing = await requireCandidate(http, id);
-    const form = new FormData();
-    form.append('candidate[cv]', file, attachment.name);
-    await http.request({ method: 'PATCH', path: `candidates/${encodeURIComponent(id)}/update_cv`, body: form, redactBody: true, notFound: `candidate ${id}` });
+    await uploadCv(http, id, attachment);
     if (existing.cv_url || existing.cv_original_url) warnings.push(`${TOOL} keeps one CV per candidate; the uploaded CV replaced the previous one.`);
     return { warnings };
   }
 
-  const form = new FormData();
-  form.append('attachment[candidate_id]', id);
-  form.append('attachment[file]', file, attachment.name);
-  await http.request({ method: 'POST', path: 'attachments', body: form, redactBody: true, notFound: `candidate ${id}` });
+  await uploadFile(http, id, attachment);
   if (attachment.type === 'COVER_LETTER') {
     warnings.push(`${TOOL} has no cover-letter upload in its API; the cover letter was added to the candidate's files.`);
   }
   return { warnings };
 }
 
+/**
+ * Two public routes set a CV and neither is on a vendor page we could read:
+ * `PATCH /candidates/{id}/update_cv` (multipart `candidate[cv]`; named by a summary of the
+ * current reference and forwarded by a public proxy) and, as public clients that verified it
+ * live do, `POST /attachments` then `PATCH /candidates/{id}/set_as_cv/{attachment_id}`. The
+ * first is one call; when Recruitee answers 404 (the candidate exists, checked just before, so
+ * the route does not), the second is used.
+ */
+async function uploadCv(http: HttpClient, candidateId: string, attachment: AttachmentInput): Promise<void> {
+  const form = new FormData();
+  form.append('candidate[cv]', attachmentBlob(attachment), attachment.name);
+  const res = await http.request({
+    method: 'PATCH',
+    path: `candidates/${encodeURIComponent(candidateId)}/update_cv`,
+    body: form,
+    redactBody: true,
+    accept: [404],
+  });
+  if (res.status !== 404) return;
+  const file = await uploadFile(http, candidateId, attachment);
+  await http.request({
+    method: 'PATCH',
+    path: `candidates/${encodeURIComponent(candidateId)}/set_as_cv/${encodeURIComponent(String(file.id))}`,
+    notFound: `candidate ${candidateId}`,
+  });
+}
+
+/**
+ * POST /attachments, multipart `attachment[file]` + `attachment[candidate_id]`. The candidate id
+ * must be a form field: in the query string it makes a file linked to nobody (public client report).
+ */
+async function uploadFile(http: HttpClient, candidateId: string, attachment: AttachmentInput): Promise<{ id: number }> {
+  const form = new FormData();
+  form.append('attachment[candidate_id]', candidateId);
+  form.append('attachment[file]', attachmentBlob(attachment), attachment.name);
+  const res = await http.request<{ attachment?: { id?: number } }>({ method: 'POST', path: 'attachments', body: form, redactBody: true, notFound: `candidate ${candidateId}` });
+  const id = res.data?.attachment?.id;
+  if (typeof id !== 'number') throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${TOOL} accepted the file but returned no attachment id.`);
+  return { id };
+}
+
 interface RecruiteeAttachment {
   id: number;
   filename: string;
-  url: string;
+  url?: string | null;
+  candidate_id?: number | null;
   content_type?: string | null;
   created_at?: string | null;
   updated_at?: string | null;
 }
 
 /**
- * The CV (from the candidate) plus the candidate's files (GET /attachments?candidate_id=).
- * Recruitee's file URLs are pre-signed, so they are handed out as they are.
+ * The CV (from the candidate) plus the candidate's files from GET /candidates/{id}/attachments,
+ * the per-candidate route a public client uses. Never a company-wide list with a filter that
+ * might be ignored: a file naming another candidate is dropped, so no other candidate's file
+ * can be handed out. If the route is missing (404), only the CV is listed, with a warning.
+ * Recruitee's file URLs are pre-signed, so they are handed out as they are; a file without an
+ * absolute URL is left out with a warning rather than given a guessed one.
  */
 export async function listCandidateAttachments(ctx: RecruiteeContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const http = recruiteeClient(ctx);
   const c = await requireCandidate(http, candidate.remote_id);
   const out: RemoteAttachment[] = [];
+  const warnings: string[] = [];
   const cvUrl = c.cv_original_url ?? c.cv_url;
   if (cvUrl) {
     const name = fileNameFromUrl(cvUrl, 'cv');
     out.push({ remote_id: `cv-${c.id}`, application_remote_id: null, type: 'CV', file_name: name, content_type: contentTypeFor(name), data_url: cvUrl, remote_updated_at: c.updated_at ?? null });
   }
-  const res = await http.request<{ attachments: RecruiteeAttachment[] }>({ method: 'GET', path: 'attachments', query: { candidate_id: c.id } });
+  const res = await http.request<{ attachments?: RecruiteeAttachment[] }>({ method: 'GET', path: `candidates/${c.id}/attachments`, accept: [404] });
+  if (res.status === 404) {
+    warnings.push(`${TOOL} did not list the candidate's files (HTTP 404 on GET /candidates/${c.id}/attachments); only the CV is listed.`);
+    return { attachments: out, warnings };
+  }
   for (const a of res.data?.attachments ?? []) {
+    if (a.candidate_id != null && String(a.candidate_id) !== String(c.id)) continue;
+    if (!a.url || !/^https?:\/\//i.test(a.url)) {
+      warnings.push(`${TOOL} gave no download URL for the file "${a.filename}"; it was left out.`);
+      continue;
+    }
     out.push({
       remote_id: String(a.id),
       application_remote_id: null,
@@ -229,7 +306,7 @@ export async function listCandidateAttachments(ctx: RecruiteeContext, candidate:
       remote_updated_at: a.updated_at ?? null,
     });
   }
-  return { attachments: out, warnings: [] };
+  return { attachments: out, warnings };
 }
 
 function fileNameFromUrl(url: string, fallback: string): string {

@@ -5,7 +5,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient } from '../../http/client.ts';
 import type { ConnectorContext } from '../types.ts';
-import type { credentialSchema } from './definition.ts';
+import { REQUEST_TIMEOUT_MS, type credentialSchema } from './definition.ts';
 
 export type SmartRecruitersContext = ConnectorContext<Static<typeof credentialSchema>>;
 
@@ -14,6 +14,7 @@ export function smartRecruitersClient(ctx: SmartRecruitersContext): HttpClient {
     headers: () => ({ 'X-SmartToken': ctx.credentials.api_key }),
     errorMessage: vendorErrorMessage,
     rateLimitResetMs,
+    timeoutMs: REQUEST_TIMEOUT_MS,
   });
 }
 

@@ -19,6 +19,14 @@ export const ATTACHMENT_TYPES = { CV: 'RESUME', COVER_LETTER: 'COVER_LETTER', OT
  */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
+/**
+ * Per-request timeout. A generated summary of SmartRecruiters' rate-limit page advises client
+ * timeouts of at least 128 s (unconfirmed on the vendor page itself); a slow `GET /candidates`
+ * page must not be cut at the shared 30 s default and then retried into the one-concurrent
+ * limit, so we wait a little longer than that advice.
+ */
+export const REQUEST_TIMEOUT_MS = 130_000;
+
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'smartrecruiters',
   label: 'SmartRecruiters',

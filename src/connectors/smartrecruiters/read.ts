@@ -2,9 +2,18 @@
  * Readers over SmartRecruiters' list endpoints. Both `GET /jobs` and `GET /candidates` page with
  * `limit` (max 100) + `pageId`, the next id coming back as `nextPageId`, and both filter with
  * `updatedAfter`. There is no list of applications: an application is a candidate × job pair,
- * carried on each candidate as `primaryAssignment` / `secondaryAssignments`, so applications
- * are read from the same candidate pages (no call per candidate).
+ * carried on each candidate as `primaryAssignment` / `secondaryAssignments`.
+ *
+ * Two list shapes are thinner than they look (SmartRecruiters' spec, test/specs/smartrecruiters):
+ *  - a `GET /jobs` item is a JobSummary, without `typeOfEmployment` and `function`, so each job
+ *    is completed with `GET /jobs/{id}` (JobDetails): one call per job read;
+ *  - a `GET /candidates` item's `secondaryAssignments[]` hold only `job`, so a candidate with
+ *    secondary applications is completed with `GET /candidates/{id}` (CandidateDetails, whose
+ *    assignments carry `status`): one call per such candidate. Candidates with only a primary
+ *    assignment cost nothing extra.
+ * Every call goes through the integration's rate limiter (10 per second), one at a time.
  */
+import type { HttpClient } from '../../http/client.ts';
 import { paginate, mapPages } from '../helpers/pagination.ts';
 import type {
   Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteLocation, RemoteStage,
@@ -25,6 +34,7 @@ export interface SrJob {
   function?: { id?: string; label?: string } | null; typeOfEmployment?: { id?: string; label?: string } | null;
   location?: SrLocation | null;
 }
+/** A list item's secondary assignment has only `job`; CandidateDetails' assignments add `status`. */
 export interface SrAssignment { job?: { id?: string; title?: string } | null; status?: string; subStatus?: string | null }
 export interface SrCandidate {
   id: string; internal?: boolean; firstName?: string; lastName?: string; email?: string | null; phoneNumber?: string | null;
@@ -49,8 +59,19 @@ function listPages<T>(ctx: SmartRecruitersContext, path: string, opts: ReadOptio
   });
 }
 
-export function readJobs(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteJob> {
-  return mapPages(listPages<SrJob>(ctx, '/jobs', opts), mapJob);
+export async function* readJobs(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteJob> {
+  const http = smartRecruitersClient(ctx);
+  for await (const page of listPages<SrJob>(ctx, '/jobs', opts)) {
+    const jobs: RemoteJob[] = [];
+    for (const summary of page) jobs.push(mapJob((await jobDetails(http, summary.id)) ?? summary));
+    if (jobs.length) yield jobs;
+  }
+}
+
+/** `GET /jobs/{id}` (JobDetails); null when the job vanished between the list and this call. */
+async function jobDetails(http: HttpClient, id: string): Promise<SrJob | null> {
+  const res = await http.request<SrJob>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, accept: [404] });
+  return res.status === 404 ? null : res.data;
 }
 
 export function readCandidates(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteCandidate> {
@@ -58,21 +79,29 @@ export function readCandidates(ctx: SmartRecruitersContext, opts: ReadOptions): 
 }
 
 export async function* readApplications(ctx: SmartRecruitersContext, opts: ReadOptions): PageStream<RemoteApplication> {
+  const http = smartRecruitersClient(ctx);
   for await (const page of listPages<SrCandidate>(ctx, '/candidates', opts)) {
-    const apps = page.flatMap(applicationsOf);
+    const apps: RemoteApplication[] = [];
+    for (const listed of page) {
+      // The list gives secondary assignments without status: only the details have it.
+      const full = listed.secondaryAssignments?.length ? ((await candidateDetails(http, listed.id)) ?? listed) : listed;
+      apps.push(...applicationsOf(full));
+    }
     if (apps.length) yield apps;
   }
 }
 
 /** `GET /candidates/{id}`: the candidate's details and its applications; null once deleted. */
 export async function readCandidate(ctx: SmartRecruitersContext, remoteId: string) {
-  const res = await smartRecruitersClient(ctx).request<SrCandidate>({
-    method: 'GET',
-    path: `/candidates/${encodeURIComponent(remoteId)}`,
-    accept: [404],
-  });
-  if (res.status === 404) return null;
-  return { candidate: mapCandidate(res.data), applications: applicationsOf(res.data) };
+  const details = await candidateDetails(smartRecruitersClient(ctx), remoteId);
+  if (!details) return null;
+  return { candidate: mapCandidate(details), applications: applicationsOf(details) };
+}
+
+/** `GET /candidates/{id}` (CandidateDetails); null when there is no such candidate (any more). */
+async function candidateDetails(http: HttpClient, id: string): Promise<SrCandidate | null> {
+  const res = await http.request<SrCandidate>({ method: 'GET', path: `/candidates/${encodeURIComponent(id)}`, accept: [404] });
+  return res.status === 404 ? null : res.data;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import type { HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { attachmentBlob } from '../helpers/files.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 import type {
   ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
@@ -26,7 +27,8 @@ const TOOL = 'SmartRecruiters';
 const MAX_NOTE_CHARS = 10_000;
 
 interface PropertyDefinition { id: string; label?: string; type?: string }
-interface SrAttachment { id: string; name?: string; type?: string; contentType?: string; createdOn?: string }
+/** The spec's Attachment: id, name, type, contentType, actions.download (no timestamps). */
+interface SrAttachment { id: string; name?: string; type?: string; contentType?: string }
 
 const seg = encodeURIComponent;
 
@@ -66,40 +68,56 @@ async function writeResultLink(http: HttpClient, candidateId: string, jobIds: st
   const fields = attributeFields(link);
   const names = Object.keys(fields);
   const placed = new Map<string, { id: string; value: unknown }>();
+  /** Attributes no existing property can hold (as opposed to ones the vendor refused). */
+  const unmatched: string[] = [];
+  let propertiesWritten = false;
 
   if (names.length && jobIds.length) {
-    const definitions = await propertyDefinitions(http);
-    for (const name of names) {
-      const def = findProperty(definitions, name);
+    // Properties are a secondary step: if the configuration cannot be read, the attributes go
+    // into the note and the note is still written.
+    const definitions = await secondaryStep(warnings, `Reading ${TOOL}'s candidate property definitions`, () => propertyDefinitions(http), {
+      fallback: 'The attributes were written into the note instead.',
+    });
+    for (const name of definitions.ok ? names : []) {
+      const def = findProperty(definitions.value!, name);
       const value = def ? propertyValue(def, fields[name]) : undefined;
       if (def && value !== undefined) placed.set(name, { id: def.id, value });
+      else unmatched.push(name);
     }
     if (placed.size) {
+      // One batch PUT per application. SmartRecruiters does not document whether a property
+      // unavailable for a job's configuration fails the batch, so a refusal on any job keeps
+      // the attributes in the note (they are never lost) and names that job.
       const body = [...placed.values()];
+      let refused = false;
+      let accepted = false;
       for (const jobId of jobIds) {
-        await http.request({
-          method: 'PUT',
-          path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}/properties`,
-          json: body,
-          notFound: `application ${candidateId}:${jobId}`,
-        });
+        const step = await secondaryStep(
+          warnings,
+          `Writing ${TOOL} candidate properties on application ${candidateId}:${jobId}`,
+          () => http.request({ method: 'PUT', path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}/properties`, json: body, notFound: `application ${candidateId}:${jobId}` }),
+          { fallback: 'Those attributes were written into the note instead.' },
+        );
+        if (step.ok) accepted = true;
+        else refused = true;
       }
-      warnings.push(warn.customFields(TOOL, [...placed.keys()]));
+      if (accepted) warnings.push(warn.customFields(TOOL, [...placed.keys()]));
+      propertiesWritten = accepted;
+      if (refused) placed.clear();
     }
   }
 
   const unplaced = names.filter((n) => !placed.has(n));
-  if (unplaced.length) {
+  if (names.length && !jobIds.length) warnings.push(warn.attributesAsNote(TOOL));
+  else if (unmatched.length) {
     warnings.push(
-      jobIds.length
-        ? `${TOOL} has no candidate property named ${unplaced.map((n) => `"${n}"`).join(', ')} that can hold the value; ` +
-            'those attributes were written into the note instead.'
-        : warn.attributesAsNote(TOOL),
+      `${TOOL} has no candidate property named ${unmatched.map((n) => `"${n}"`).join(', ')} that can hold the value; ` +
+        'those attributes were written into the note instead.',
     );
   }
 
   await postNote(http, candidateId, noteFor(link, unplaced));
-  return { warnings, propertiesWritten: placed.size > 0 };
+  return { warnings, propertiesWritten };
 }
 
 /** The link with only the attributes that still need a home, rendered as the note text. */
@@ -170,12 +188,8 @@ export async function addCandidateAttachment(ctx: SmartRecruitersContext, candid
 const KOMBO_TYPE: Record<string, AttachmentType> = { RESUME: 'CV', COVER_LETTER: 'COVER_LETTER' };
 
 export async function listCandidateAttachments(ctx: SmartRecruitersContext, candidate: CandidateRef) {
-  const res = await smartRecruitersClient(ctx).request<{ content?: SrAttachment[] }>({
-    method: 'GET',
-    path: `/candidates/${seg(candidate.remote_id)}/attachments`,
-    notFound: `candidate ${candidate.remote_id}`,
-  });
-  const attachments: RemoteAttachment[] = (res.data?.content ?? []).map((a) => ({
+  const listed = await attachmentsOf(smartRecruitersClient(ctx), candidate.remote_id);
+  const attachments: RemoteAttachment[] = listed.map((a) => ({
     remote_id: a.id,
     application_remote_id: null,
     type: KOMBO_TYPE[a.type ?? ''] ?? 'OTHER',
@@ -183,29 +197,51 @@ export async function listCandidateAttachments(ctx: SmartRecruitersContext, cand
     content_type: a.contentType ?? 'application/octet-stream',
     // SmartRecruiters' download link needs the X-SmartToken, so callers get a signed atsgate URL.
     data_url: ctx.signedFileUrl(`${candidate.remote_id}/${a.id}`),
-    remote_created_at: a.createdOn ?? null,
+    // The spec's Attachment has no timestamp.
+    remote_created_at: null,
   }));
   return { attachments, warnings: [] as string[] };
 }
 
-/** Serves `ctx.signedFileUrl("<candidateId>/<attachmentId>")`. */
+/**
+ * Serves `ctx.signedFileUrl("<candidateId>/<attachmentId>")`. The spec declares no response body
+ * for `GET /candidates/{id}/attachments/{attachmentId}`, so both plausible answers work: the
+ * bytes themselves, or a redirect to a storage host, which the shared client follows (and, on
+ * another origin, without the X-SmartToken). A storage host may send neither a file name nor a
+ * real content type; then the candidate's attachment list supplies them (one more call).
+ */
 export async function downloadAttachment(ctx: SmartRecruitersContext, ref: string) {
   const slash = ref.indexOf('/');
   const [candidateId, attachmentId] = slash > 0 ? [ref.slice(0, slash), ref.slice(slash + 1)] : ['', ''];
   if (!candidateId || !attachmentId) throw notFoundAttachment(ref);
-  const res = await smartRecruitersClient(ctx).request<Buffer>({
+  const http = smartRecruitersClient(ctx);
+  const res = await http.request<Buffer>({
     method: 'GET',
     path: `/candidates/${seg(candidateId)}/attachments/${seg(attachmentId)}`,
     headers: { accept: '*/*' },
     responseType: 'buffer',
     notFound: `attachment ${attachmentId} of candidate ${candidateId}`,
   });
-  const data = res.data;
-  return {
-    content_type: (res.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim(),
-    file_name: fileNameFrom(res.headers['content-disposition']) ?? attachmentId,
-    data,
-  };
+  let fileName = fileNameFrom(res.headers['content-disposition']);
+  let contentType = (res.headers['content-type'] ?? '').split(';')[0].trim();
+  if (!fileName || !contentType || GENERIC_TYPES.has(contentType)) {
+    const listed = (await attachmentsOf(http, candidateId)).find((a) => a.id === attachmentId);
+    fileName ??= listed?.name ?? null;
+    if (!contentType || GENERIC_TYPES.has(contentType)) contentType = listed?.contentType ?? contentType;
+  }
+  return { content_type: contentType || 'application/octet-stream', file_name: fileName ?? attachmentId, data: res.data };
+}
+
+/** Content types that say nothing (storage defaults). */
+const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream']);
+
+async function attachmentsOf(http: HttpClient, candidateId: string): Promise<SrAttachment[]> {
+  const res = await http.request<{ content?: SrAttachment[] }>({
+    method: 'GET',
+    path: `/candidates/${seg(candidateId)}/attachments`,
+    notFound: `candidate ${candidateId}`,
+  });
+  return res.data?.content ?? [];
 }
 
 function fileNameFrom(disposition: string | undefined): string | null {
