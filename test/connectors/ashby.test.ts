@@ -541,6 +541,28 @@ describe('Ashby: attachments', () => {
   });
 });
 
+describe("Ashby: the fake holds to Ashby's OpenAPI and the provenance table", () => {
+  const post = (endpoint: string, body: unknown) =>
+    fetch(`${fake.url}/${endpoint}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from(`${fake.apiKey}:`).toString('base64'), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  test('a request body the spec rejects is refused (422), an undocumented call is refused (501)', async () => {
+    try {
+      assert.equal((await post('candidate.list', { limit: 'many' })).status, 422);
+      assert.match(fake.server.spec!.violations.join('\n'), /candidate\.list request: \/limit/);
+      assert.equal((await post('candidate.search', { name: 'Ada' })).status, 501);
+      assert.deepEqual(fake.server.undocumented, ['POST /candidate.search']);
+    } finally {
+      // These were provoked on purpose; they must not fail the file when the fake stops.
+      fake.server.spec!.violations.length = 0;
+      fake.server.undocumented.length = 0;
+    }
+  });
+});
+
 describe('Ashby: transport behaviour', () => {
   test('429 then success: the client waits per Retry-After', async () => {
     fake.failNext(1, 429);

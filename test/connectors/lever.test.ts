@@ -423,6 +423,7 @@ describe('Lever connector', () => {
         assert.ok(body.message.length > 0);
       }
     });
+
   });
 
   describe('failures', () => {
@@ -484,5 +485,36 @@ describe('Lever 429 with a Retry-After header', () => {
     const jobs = await collect(connector.readJobs(ctx, {}));
     assert.equal(jobs.length, fake.jobRemoteIds().length);
     assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+  });
+});
+
+// Its own fake: these requests bypass the connector's rate limiter, so they must not count
+// against the burst allowance measured above.
+describe("Lever fake: Lever's documented traps and the provenance table", () => {
+  let fake: LeverFake;
+  before(async () => {
+    fake = await startLeverFake();
+  });
+  after(() => fake.stop());
+  const call = (method: string, path: string) =>
+    fetch(`${fake.url}${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}` } });
+
+  test('postings: updated_at_start with any filter but confidentiality → 400; published internal-only postings need distributionChannel', async () => {
+    const ids = async (path: string) => ((await (await call('GET', path)).json()) as { data: { id: string }[] }).data.map((p) => p.id);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&state=published')).status, 400);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&distributionChannel=internal')).status, 400);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&confidentiality=all')).status, 200);
+    assert.ok(!(await ids('/postings?state=published')).includes(fake.postingIds[3]));
+    assert.ok((await ids('/postings?state=published&distributionChannel=internal')).includes(fake.postingIds[3]));
+    assert.ok(!(await ids('/postings')).includes(fake.postingIds[4]), 'confidential postings only on request');
+  });
+
+  test('a call with no row in the provenance table is refused (501)', async () => {
+    try {
+      assert.equal((await call('GET', '/users')).status, 501);
+      assert.deepEqual(fake.server.undocumented, ['GET /v1/users']);
+    } finally {
+      fake.server.undocumented.length = 0; // provoked on purpose
+    }
   });
 });
