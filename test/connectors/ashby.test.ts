@@ -117,7 +117,8 @@ describe('Ashby: reads', () => {
       { email_address: 'ada.lovelace@example.com', type: 'PERSONAL' },
       { email_address: 'ada.lovelace@work.example.org', type: 'WORK' },
     ]);
-    assert.deepEqual(c0.phone_numbers, [{ phone_number: '+49 30 5550000', type: 'MOBILE' }]);
+    // Ashby's contact types are Personal, Work and Other (its OpenAPI enum); there is no "Mobile".
+    assert.deepEqual(c0.phone_numbers, [{ phone_number: '+49 30 5550000', type: 'PERSONAL' }]);
     assert.deepEqual(c0.social_media, [{ link: 'https://linkedin.com/in/ada.lovelace', type: 'LinkedIn', username: null }]);
     assert.deepEqual(c0.location, { raw: 'Germany, Berlin, Berlin', city: 'Berlin', state: 'Berlin', country: 'Germany' });
     assert.deepEqual(c0.tags, [{ remote_id: '50000000-0000-4000-8000-000000000001', name: 'Referral' }]);
@@ -161,7 +162,8 @@ describe('Ashby: reads', () => {
     assert.equal(eng.name, 'Backend Engineer');
     assert.equal(eng.status, 'OPEN');
     assert.equal(eng.employment_type, 'FULL_TIME');
-    assert.equal(eng.job_code, 'ENG-101');
+    // Ashby's OpenAPI declares customRequisitionId with format uuid.
+    assert.equal(eng.job_code, 'a0000000-0000-4000-8000-000000000001');
     assert.deepEqual(eng.custom_fields, { Headcount: 3 });
     assert.deepEqual(eng.location, { raw: 'Berlin', city: 'Berlin', state: 'Berlin', country: 'Germany' });
     assert.deepEqual(eng.stages?.map((s) => s.name), ['Lead', 'Application Review', 'Phone Screen', 'Onsite', 'Offer', 'Hired', 'Archived']);
@@ -218,6 +220,135 @@ describe('Ashby: reads', () => {
     assert.ok(sent[0].json.syncToken);
     assert.ok(sent.length >= 5 && sent.slice(1).every((r) => r.json.syncToken === undefined));
   });
+
+  /** A context whose remembered candidate.list token is older than `since`, plus one candidate changed after it. */
+  async function syncedThenChanged(i: number) {
+    const c = ctx();
+    await collect(connector.readCandidates(c, {}));
+    const since = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    fake.touchCandidate(fake.candidateRemoteIds()[i]);
+    return { c, since };
+  }
+  const TOKEN_KEY = 'ashby:syncToken:candidate.list';
+
+  for (const status of [200, 400]) {
+    test(`incremental_sync_too_large (HTTP ${status}): the token is dropped, a filtered full walk answers, the next delta read works again`, async () => {
+      const { c, since } = await syncedThenChanged(14);
+      const oldToken = (c.cache.get(TOKEN_KEY) as { token: string }).token;
+      fake.incrementalPageLimit = 0;
+      fake.paginationErrorStatus = status;
+      try {
+        const before = calls('candidate.list').length;
+        const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
+        assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[14]]);
+        const sent = calls('candidate.list').slice(before);
+        assert.equal(sent[0].json.syncToken, oldToken, 'the delta read first tried the token');
+        assert.ok(sent.length >= 5 && sent.slice(1).every((r) => r.json.syncToken === undefined), 'then a full walk without it');
+        assert.notEqual((c.cache.get(TOKEN_KEY) as { token: string }).token, oldToken, 'the refused token is gone; the full walk left a fresh one');
+      } finally {
+        fake.incrementalPageLimit = null;
+        fake.paginationErrorStatus = 200;
+      }
+      // The next sync goes incremental again with the fresh token.
+      const since2 = new Date();
+      await new Promise((r) => setTimeout(r, 5));
+      fake.touchCandidate(fake.candidateRemoteIds()[15]);
+      const before = calls('candidate.list').length;
+      const got = await collect(connector.readCandidates(c, { updatedAfter: since2 }));
+      assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[15]]);
+      assert.equal(calls('candidate.list').length - before, 1);
+    });
+  }
+
+  test('incremental_sync_too_large deep into an incremental walk: the walk starts over as a full one', async () => {
+    const { c, since } = await syncedThenChanged(16);
+    for (let i = 17; i < 30; i++) fake.touchCandidate(fake.candidateRemoteIds()[i]); // 14 changes: two incremental pages
+    fake.incrementalPageLimit = 1;
+    try {
+      const before = calls('candidate.list').length;
+      const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
+      assert.deepEqual(new Set(got.map((x) => x.remote_id)), new Set(fake.candidateRemoteIds().slice(16, 30)));
+      const sent = calls('candidate.list').slice(before);
+      assert.ok(sent[1].json.syncToken && sent[1].json.cursor, 'page two of the incremental walk sends the token with the cursor');
+      assert.ok(sent.slice(2).every((r) => r.json.syncToken === undefined));
+    } finally {
+      fake.incrementalPageLimit = null;
+    }
+  });
+
+  test('sync_token_invalid: the token is dropped and a filtered full walk answers', async () => {
+    const { c, since } = await syncedThenChanged(18);
+    c.cache.set(TOKEN_KEY, { token: 'not-a-token', receivedAt: 0 });
+    const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
+    assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[18]]);
+    assert.notEqual((c.cache.get(TOKEN_KEY) as { token: string }).token, 'not-a-token');
+  });
+
+  test('a refused token is forgotten even when the full walk that follows fails', async () => {
+    const { c, since } = await syncedThenChanged(19);
+    fake.incrementalPageLimit = 0;
+    // The token request reaches Ashby (incremental_sync_too_large); every later one is refused.
+    const route = fake.server.before;
+    let seen = 0;
+    fake.server.before = (req) => (++seen > 1 ? { status: 400, text: 'Bad Request' } : route?.(req));
+    try {
+      await rejectsWith(collect(connector.readCandidates(c, { updatedAfter: since })), 'REMOTE.INPUT_INVALID', /HTTP 400/);
+    } finally {
+      fake.server.before = route;
+      fake.incrementalPageLimit = null;
+    }
+    assert.equal(seen, 2);
+    assert.equal(c.cache.get(TOKEN_KEY), undefined, 'no token kept after Ashby refused it');
+  });
+
+  test('an expired cursor mid-walk restarts the walk from page one; nothing is lost', async () => {
+    const before = calls('candidate.list').length;
+    const it = connector.readCandidates(ctx(), {})[Symbol.asyncIterator]();
+    const seen = new Set<string>();
+    const first = await it.next();
+    for (const x of first.value!) seen.add(x.remote_id);
+    fake.expireCursors();
+    for (let r = await it.next(); !r.done; r = await it.next()) for (const x of r.value) seen.add(x.remote_id);
+    assert.deepEqual(seen, new Set(fake.candidateRemoteIds()));
+    const sent = calls('candidate.list').slice(before);
+    assert.equal(sent.filter((r) => r.json.cursor === undefined).length, 2, 'one restart');
+  });
+
+  for (const code of ['next_cursor_expired', 'invalid_next_cursor'] as const) {
+    test(`a cursor refused every time (${code}) fails after a bounded number of restarts`, async () => {
+      fake.breakCursors = code;
+      const before = calls('candidate.list').length;
+      try {
+        await assert.rejects(collect(connector.readCandidates(ctx(), {})), (err: AtsgateError & { ashbyCode?: string }) => {
+          assert.equal(err.code, 'REMOTE.INPUT_INVALID');
+          assert.equal(err.ashbyCode, code);
+          return true;
+        });
+      } finally {
+        fake.breakCursors = null;
+      }
+      const sent = calls('candidate.list').slice(before);
+      assert.equal(sent.filter((r) => r.json.cursor === undefined).length, 3, 'the first walk and two restarts');
+      assert.equal(sent.length, 6);
+    });
+  }
+
+  for (const answer of ['record_not_found', 'invalid_input', 'http_404'] as const) {
+    test(`readCandidate is null for an unknown id whatever Ashby answers (${answer})`, async () => {
+      fake.notFoundAnswer = answer;
+      try {
+        assert.equal(await connector.readCandidate!(ctx(), '20000000-0000-4000-8000-0000000eeeee'), null);
+        await rejectsWith(
+          connector.addCandidateResultLink(ctx(), { remote_id: '20000000-0000-4000-8000-0000000eeeee', applications: [] }, link(null)),
+          'PLATFORM.INPUT_INVALID',
+          /candidate 20000000-0000-4000-8000-0000000eeeee was not found in Ashby/,
+        );
+      } finally {
+        fake.notFoundAnswer = 'record_not_found';
+      }
+    });
+  }
 
   test('a candidate deleted upstream no longer appears in reads', async () => {
     const id = fake.candidateRemoteIds()[29];
@@ -407,6 +538,28 @@ describe('Ashby: attachments', () => {
       'REMOTE.INPUT_INVALID',
       /file\.createFileUploadHandle: contentType must be a MIME type/,
     );
+  });
+});
+
+describe("Ashby: the fake holds to Ashby's OpenAPI and the provenance table", () => {
+  const post = (endpoint: string, body: unknown) =>
+    fetch(`${fake.url}/${endpoint}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from(`${fake.apiKey}:`).toString('base64'), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  test('a request body the spec rejects is refused (422), an undocumented call is refused (501)', async () => {
+    try {
+      assert.equal((await post('candidate.list', { limit: 'many' })).status, 422);
+      assert.match(fake.server.spec!.violations.join('\n'), /candidate\.list request: \/limit/);
+      assert.equal((await post('candidate.search', { name: 'Ada' })).status, 501);
+      assert.deepEqual(fake.server.undocumented, ['POST /candidate.search']);
+    } finally {
+      // These were provoked on purpose; they must not fail the file when the fake stops.
+      fake.server.spec!.violations.length = 0;
+      fake.server.undocumented.length = 0;
+    }
   });
 });
 

@@ -83,6 +83,51 @@ describe('Lever connector', () => {
       assert.ok(backend.remote_updated_at instanceof Date);
     });
 
+    test('an internal-only published posting and a confidential posting are synced (distributionChannel, confidentiality=all)', async () => {
+      const mark = since();
+      const jobs = await collect(c.readJobs(ctxOf(), {}));
+      const [, , , internalOnly, confidential] = fake.postingIds.map((id) => jobs.find((j) => j.remote_id === id));
+      assert.ok(internalOnly, 'the posting published on the internal job site only is synced');
+      assert.equal(internalOnly.status, 'OPEN');
+      assert.equal(internalOnly.visibility, 'INTERNAL');
+      assert.ok(confidential, 'the confidential posting is synced');
+      assert.equal(confidential.confidential, true);
+      assert.equal(confidential.visibility, 'CONFIDENTIAL');
+      assert.equal(new Set(jobs.map((j) => j.remote_id)).size, jobs.length, 'no posting twice');
+      const sent = requestsSince(mark).filter((r) => r.path === '/v1/postings');
+      assert.ok(sent.every((r) => r.query.get('confidentiality') === 'all'));
+      assert.ok(sent.some((r) => r.query.get('distributionChannel') === 'internal'));
+    });
+
+    test('a delta read of postings sends updated_at_start with nothing but confidentiality, and still sees internal-only postings', async () => {
+      const cut = Date.now();
+      await new Promise((r) => setTimeout(r, 5));
+      fake.touchPosting(fake.postingIds[3]);
+      const mark = since();
+      const jobs = await collect(c.readJobs(ctxOf(), { updatedAfter: new Date(cut) }));
+      assert.deepEqual(jobs.map((j) => j.remote_id), [fake.postingIds[3]]);
+      const withSince = requestsSince(mark).filter((r) => r.path === '/v1/postings' && r.query.has('updated_at_start'));
+      assert.equal(withSince.length, 1);
+      assert.deepEqual([...new Set(withSince[0].query.keys())].sort(), ['confidentiality', 'limit', 'updated_at_start']);
+    });
+
+    test('a confidential candidacy is synced, flagged confidential', async () => {
+      const cands = await collect(c.readCandidates(ctxOf(), {}));
+      const cand = cands.find((x) => x.remote_id === contactN(13));
+      assert.ok(cand, 'the contact whose only opportunity is confidential is synced');
+      assert.equal(cand.confidential, true);
+      const apps = await collect(c.readApplications(ctxOf(), {}));
+      assert.ok(apps.some((a) => a.candidate_remote_id === contactN(13)));
+      assert.equal((await c.readCandidate(ctxOf(), contactN(13)))?.applications.length, 1);
+    });
+
+    test('a key Lever refuses confidential data (403) still syncs everything else', async () => {
+      const ctx = connectorContext(connector as any, { ...fake.limitedCredentials }, fake.url).ctx;
+      const cands = await collect(c.readCandidates(ctx, {}));
+      assert.equal(cands.length, fake.candidateRemoteIds().length - 1);
+      assert.ok(!cands.some((x) => x.remote_id === contactN(13)));
+    });
+
     test('readJobs honours updatedAfter', async () => {
       const all = await collect(c.readJobs(ctxOf(), {}));
       const newest = Math.max(...all.map((j) => (j.remote_updated_at as Date).getTime()));
@@ -328,6 +373,31 @@ describe('Lever connector', () => {
     });
   });
 
+  describe('files list: every plausible shape (audit L13)', () => {
+    for (const style of ['envelope', 'doc-example'] as const) {
+      test(`${style}: the uploaded file is listed with its date and type`, async () => {
+        const contact = contactN(2);
+        const ref = await candidateRef(contact);
+        const opp = ref.applications[0].remote_id;
+        const before = Date.now();
+        fake.addFile(opp, `notes-${style}.pdf`, Buffer.from('%PDF-1.4 x'), 'application/pdf');
+        fake.fileListStyle = style;
+        try {
+          const { attachments } = await c.listCandidateAttachments(ctxOf(), ref);
+          const f = attachments.find((a) => a.file_name === `notes-${style}.pdf`);
+          assert.ok(f, `listed with the ${style} shape`);
+          assert.equal(f.type, 'OTHER');
+          assert.equal(f.content_type, 'application/pdf');
+          assert.ok(f.remote_created_at instanceof Date && f.remote_created_at.getTime() >= before - 1000, 'uploadedAt read as a date');
+          const got = await c.downloadAttachment(ctxOf(), decodeURIComponent(f.data_url.split('/').pop()!));
+          assert.equal(got.content_type, 'application/pdf');
+        } finally {
+          fake.fileListStyle = 'envelope';
+        }
+      });
+    }
+  });
+
   describe('the fake answers malformed requests like Lever', () => {
     const call = (method: string, path: string, init: { json?: unknown; body?: FormData } = {}) =>
       fetch(`${fake.url}${path}`, {
@@ -353,6 +423,7 @@ describe('Lever connector', () => {
         assert.ok(body.message.length > 0);
       }
     });
+
   });
 
   describe('failures', () => {
@@ -360,7 +431,7 @@ describe('Lever connector', () => {
       fake.failNext(1, 429);
       const mark = since();
       const jobs = await collect(c.readJobs(ctxOf(), {}));
-      assert.equal(jobs.length, 3);
+      assert.equal(jobs.length, fake.jobRemoteIds().length);
       assert.ok(requestsSince(mark).length >= 3);
     });
 
@@ -412,7 +483,38 @@ describe('Lever 429 with a Retry-After header', () => {
     const { ctx } = connectorContext(connector as any, fake.credentials, fake.url);
     const started = Date.now();
     const jobs = await collect(connector.readJobs(ctx, {}));
-    assert.equal(jobs.length, 3);
+    assert.equal(jobs.length, fake.jobRemoteIds().length);
     assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+  });
+});
+
+// Its own fake: these requests bypass the connector's rate limiter, so they must not count
+// against the burst allowance measured above.
+describe("Lever fake: Lever's documented traps and the provenance table", () => {
+  let fake: LeverFake;
+  before(async () => {
+    fake = await startLeverFake();
+  });
+  after(() => fake.stop());
+  const call = (method: string, path: string) =>
+    fetch(`${fake.url}${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}` } });
+
+  test('postings: updated_at_start with any filter but confidentiality → 400; published internal-only postings need distributionChannel', async () => {
+    const ids = async (path: string) => ((await (await call('GET', path)).json()) as { data: { id: string }[] }).data.map((p) => p.id);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&state=published')).status, 400);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&distributionChannel=internal')).status, 400);
+    assert.equal((await call('GET', '/postings?updated_at_start=1&confidentiality=all')).status, 200);
+    assert.ok(!(await ids('/postings?state=published')).includes(fake.postingIds[3]));
+    assert.ok((await ids('/postings?state=published&distributionChannel=internal')).includes(fake.postingIds[3]));
+    assert.ok(!(await ids('/postings')).includes(fake.postingIds[4]), 'confidential postings only on request');
+  });
+
+  test('a call with no row in the provenance table is refused (501)', async () => {
+    try {
+      assert.equal((await call('GET', '/users')).status, 501);
+      assert.deepEqual(fake.server.undocumented, ['GET /v1/users']);
+    } finally {
+      fake.server.undocumented.length = 0; // provoked on purpose
+    }
   });
 });

@@ -1,15 +1,20 @@
 /**
- * A fake Ashby API (https://developers.ashbyhq.com), faithful to the slice atsgate uses:
- * RPC-style `POST /<resource>.<action>` with JSON bodies; Basic auth with the API key as user
- * name (missing key → 401, wrong key → 403, missing permission → 403 missing_endpoint_permission,
- * per the Authentication page); `{success:true, results, moreDataAvailable, nextCursor, syncToken}`
- * envelopes; validation failures as HTTP 200 `{success:false, errors:[code], errorInfo:{code,
- * message}}` (the spec declares only 200 with a success/error oneOf); cursor pagination with a
- * capped page size and syncToken incremental sync; presigned uploads to an S3-like storage
- * endpoint; 429 + Retry-After when over the rate limit.
+ * A fake Ashby API (https://developers.ashbyhq.com), built from Ashby's own OpenAPI document: every
+ * request body and JSON response is validated against the operations atsgate calls, kept under
+ * test/specs/ashby/ (PROVENANCE.md there; strictPaths on), and every call must have a row in the
+ * connector's provenance table. What the spec does not say comes from the pages cited inline:
+ * RPC-style `POST /<resource>.<action>`; Basic auth with the API key as user name (missing key →
+ * 401, wrong key → 403, missing permission → 403 missing_endpoint_permission, per the
+ * Authentication page); `{success:true, results, moreDataAvailable, nextCursor, syncToken}`
+ * envelopes; errors as HTTP 200 `{success:false, errors:[code], errorInfo:{code, message}}`;
+ * cursor pagination with a capped page size and syncToken incremental sync, with every
+ * documented pagination trap (see listPage); presigned uploads to an S3-like storage endpoint;
+ * 429 + Retry-After when over the rate limit.
  */
 import { randomUUID, createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, basicUser, type FakeRequest, type FakeResponse } from './server.ts';
+import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
 
 export interface AshbyFakeOptions {
@@ -36,7 +41,7 @@ interface Candidate {
 }
 interface Application {
   id: string; candidateId: string; jobId: string; status: 'Active' | 'Hired' | 'Archived' | 'Lead'; stageId: string;
-  createdAt: string; updatedAt: string; archivedAt: string | null; archiveReason: { id: string; text: string; reasonType: string } | null;
+  createdAt: string; updatedAt: string; archivedAt: string | null; archiveReason: { id: string; text: string; reasonType: string; isArchived: boolean } | null;
 }
 interface FieldDef {
   id: string; title: string; objectType: 'Candidate' | 'Application' | 'Job'; fieldType: string; isArchived: boolean; isPrivate: boolean; isRequired: boolean;
@@ -65,6 +70,20 @@ export interface AshbyFake extends VendorFake {
   touchCandidate(id: string): void;
   /** Invalidates every syncToken handed out so far (Ashby then answers sync_token_expired). */
   expireSyncTokens(): void;
+  /** Invalidates every cursor handed out so far (Ashby then answers next_cursor_expired). */
+  expireCursors(): void;
+  /** While set, every cursor is refused with this code (a walk that can never get past page one). */
+  breakCursors: 'next_cursor_expired' | 'invalid_next_cursor' | null;
+  /** Pages an incremental (syncToken) walk may read before incremental_sync_too_large; null: no limit. */
+  incrementalPageLimit: number | null;
+  /** HTTP status of the pagination/sync-token errors (Ashby keeps it unpublished): 200 (success:false) or a 4xx. */
+  paginationErrorStatus: number;
+  /**
+   * How a missing record is reported. Ashby documents no not-found code for the calls atsgate
+   * makes, so tests run every plausible answer: `<record>_not_found` (the form its spec uses for
+   * application.changeStage), `invalid_input` naming the id, or an HTTP 404.
+   */
+  notFoundAnswer: 'record_not_found' | 'invalid_input' | 'http_404';
   /** Drops failures queued by failNext that were not consumed. */
   clearFailures(): void;
   rawCandidate(id: string): Candidate | undefined;
@@ -72,7 +91,7 @@ export interface AshbyFake extends VendorFake {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Deterministic ids: one prefix digit per kind keeps them unique across kinds. */
-const uid = (kind: number, n: number) => `${kind}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const uid = (kind: number, n: number) => `${kind.toString(16)}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 class AshbyError extends Error {
   constructor(readonly code: string, message: string, readonly status = 200, readonly headers: Record<string, string> = {}) {
@@ -92,7 +111,16 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   // Roomier than atsgate's 10/s budget: a token bucket may send its burst plus a window's refill.
   const limiter = new WindowCounter(opts.rateLimit?.limit ?? 25, opts.rateLimit?.windowMs ?? 1_000);
   const apiKey = 'ashby-test-key-7f3c';
-  const server = new FakeServer();
+  const server = new FakeServer({
+    provenance: 'ashby',
+    // Ashby's own OpenAPI, cut to the operations atsgate calls (test/specs/ashby/PROVENANCE.md).
+    spec: SpecCheck.fromFile(fileURLToPath(new URL('../specs/ashby/ashby-openapi.cut.json', import.meta.url)), {
+      label: 'Ashby OpenAPI',
+      strictPaths: true,
+      // Presigned storage (another host in production) is not part of Ashby's API.
+      ignorePaths: [/^\/_storage\//],
+    }),
+  });
   const signingSecret = randomUUID();
 
   // --- seed ---------------------------------------------------------------------------------
@@ -112,10 +140,10 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     id: uid(6, n), name, address: { postalAddress: { addressCountry: country, addressRegion: region, addressLocality: city } },
   });
   const jobs: Job[] = [
-    { id: uid(1, 1), title: 'Backend Engineer', status: 'Open', employmentType: 'FullTime', confidential: false, customRequisitionId: 'ENG-101', defaultInterviewPlanId: planA, createdAt: iso(T0 - 30 * 24 * HOUR), updatedAt: iso(T0 - 20 * 24 * HOUR), openedAt: iso(T0 - 29 * 24 * HOUR), closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
-    { id: uid(1, 2), title: 'Product Designer', status: 'Open', employmentType: 'PartTime', confidential: false, customRequisitionId: 'DES-7', defaultInterviewPlanId: planB, createdAt: iso(T0 - 25 * 24 * HOUR), updatedAt: iso(T0 - 10 * 24 * HOUR), openedAt: iso(T0 - 24 * 24 * HOUR), closedAt: null, location: loc(2, 'Remote (EU)', 'Lisbon', 'Lisbon', 'Portugal') },
-    { id: uid(1, 3), title: 'Data Analyst', status: 'Closed', employmentType: 'Contract', confidential: true, customRequisitionId: 'DATA-3', defaultInterviewPlanId: planA, createdAt: iso(T0 - 60 * 24 * HOUR), updatedAt: iso(T0 - 5 * 24 * HOUR), openedAt: iso(T0 - 59 * 24 * HOUR), closedAt: iso(T0 - 5 * 24 * HOUR), location: loc(3, 'London', 'London', 'England', 'United Kingdom') },
-    { id: uid(1, 4), title: 'Draft: Support Lead', status: 'Draft', employmentType: 'FullTime', confidential: false, customRequisitionId: 'SUP-1', defaultInterviewPlanId: planB, createdAt: iso(T0), updatedAt: iso(T0), openedAt: null, closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
+    { id: uid(1, 1), title: 'Backend Engineer', status: 'Open', employmentType: 'FullTime', confidential: false, customRequisitionId: uid(10, 1), defaultInterviewPlanId: planA, createdAt: iso(T0 - 30 * 24 * HOUR), updatedAt: iso(T0 - 20 * 24 * HOUR), openedAt: iso(T0 - 29 * 24 * HOUR), closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
+    { id: uid(1, 2), title: 'Product Designer', status: 'Open', employmentType: 'PartTime', confidential: false, customRequisitionId: uid(10, 2), defaultInterviewPlanId: planB, createdAt: iso(T0 - 25 * 24 * HOUR), updatedAt: iso(T0 - 10 * 24 * HOUR), openedAt: iso(T0 - 24 * 24 * HOUR), closedAt: null, location: loc(2, 'Remote (EU)', 'Lisbon', 'Lisbon', 'Portugal') },
+    { id: uid(1, 3), title: 'Data Analyst', status: 'Closed', employmentType: 'Contract', confidential: true, customRequisitionId: uid(10, 3), defaultInterviewPlanId: planA, createdAt: iso(T0 - 60 * 24 * HOUR), updatedAt: iso(T0 - 5 * 24 * HOUR), openedAt: iso(T0 - 59 * 24 * HOUR), closedAt: iso(T0 - 5 * 24 * HOUR), location: loc(3, 'London', 'London', 'England', 'United Kingdom') },
+    { id: uid(1, 4), title: 'Draft: Support Lead', status: 'Draft', employmentType: 'FullTime', confidential: false, customRequisitionId: uid(10, 4), defaultInterviewPlanId: planB, createdAt: iso(T0), updatedAt: iso(T0), openedAt: null, closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
   ];
   const stageOf = (planId: string, title: string) => plans[planId].find((s) => s.title === title)!;
 
@@ -123,7 +151,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Berners-Lee', 'Allen', 'McCarthy'];
   const candidates: Candidate[] = [];
   const applications: Application[] = [];
-  const archiveReason = { id: uid(9, 1), text: 'Not a fit for the role', reasonType: 'RejectedByOrg' };
+  const archiveReason = { id: uid(9, 1), text: 'Not a fit for the role', reasonType: 'RejectedByOrg', isArchived: false };
   for (let i = 0; i < 32; i++) {
     const id = uid(2, i + 1);
     const created = T0 + i * HOUR;
@@ -135,7 +163,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
         { value: `${slug}@example.com`, type: 'Personal', isPrimary: true },
         ...(i % 3 === 0 ? [{ value: `${slug}@work.example.org`, type: 'Work', isPrimary: false }] : []),
       ],
-      phoneNumbers: i % 2 === 0 ? [{ value: `+49 30 5550${String(i).padStart(3, '0')}`, type: 'Mobile', isPrimary: true }] : [],
+      phoneNumbers: i % 2 === 0 ? [{ value: `+49 30 5550${String(i).padStart(3, '0')}`, type: 'Personal', isPrimary: true }] : [],
       socialLinks: i % 4 === 0 ? [{ type: 'LinkedIn', url: `https://linkedin.com/in/${slug}` }] : [],
       tags: i % 5 === 0 ? [{ id: uid(5, 1), title: 'Referral', isArchived: false }] : [],
       position: i % 2 === 0 ? 'Software Engineer' : null,
@@ -164,7 +192,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const fieldDefs: FieldDef[] = [
     { id: uid(4, 1), title: 'Acme: Score', objectType: 'Candidate', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
     { id: uid(4, 2), title: 'Acme: Score', objectType: 'Application', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 3), title: 'Acme: Report', objectType: 'Application', fieldType: 'Url', isArchived: false, isPrivate: false, isRequired: false },
+    { id: uid(4, 3), title: 'Acme: Report', objectType: 'Application', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
     { id: uid(4, 4), title: 'Acme: Passed', objectType: 'Candidate', fieldType: 'Boolean', isArchived: false, isPrivate: false, isRequired: false },
     { id: uid(4, 5), title: 'Acme: Seniority', objectType: 'Candidate', fieldType: 'ValueSelect', isArchived: false, isPrivate: false, isRequired: false,
       selectableValues: [{ label: 'Junior', value: 'junior', isArchived: false }, { label: 'Senior', value: 'senior', isArchived: false }] },
@@ -199,6 +227,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     'apiKeys:read', 'candidates:read', 'candidates:write', 'jobs:read', 'interviews:read', 'hiringProcessMetadata:read',
   ]);
   let syncGeneration = 1;
+  let cursorGeneration = 1;
   const failures: { status: 429 | 500 | 503 }[] = [];
 
   // --- helpers ------------------------------------------------------------------------------
@@ -237,14 +266,19 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     if (!UUID.test(v)) throw invalid(`${key} must be a valid UUID`);
     return v;
   };
+  const notFound = (record: string, label: string, id: string) => {
+    if (fake.notFoundAnswer === 'invalid_input') return invalid(`${label} with id ${id} not found`);
+    if (fake.notFoundAnswer === 'http_404') return new AshbyError('not_found', `${label} not found`, 404);
+    return new AshbyError(`${record}_not_found`, `${label} with id ${id} not found`);
+  };
   const findCandidate = (id: string) => {
     const c = candidates.find((x) => x.id === id);
-    if (!c) throw new AshbyError('candidate_not_found', `Candidate with id ${id} not found`);
+    if (!c) throw notFound('candidate', 'Candidate', id);
     return c;
   };
   const findApplication = (id: string) => {
     const a = applications.find((x) => x.id === id);
-    if (!a) throw new AshbyError('application_not_found', `Application with id ${id} not found`);
+    if (!a) throw notFound('application', 'Application', id);
     return a;
   };
   const valuesOf = (type: string, id: string) => {
@@ -257,8 +291,14 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   };
   const handleJson = (f: StoredFile) => ({ id: f.id, name: f.name, handle: fileHandleOf(f) });
 
-  // Response shapes, per candidate.info / application.list / job.list references.
-  const candidateJson = (c: Candidate) => ({
+  /**
+   * Ashby's spec declares these fields as plain strings/objects, never null: a value the record
+   * does not have is left out of the response, not sent as null.
+   */
+  const present = <T extends Json>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
+
+  // Response shapes, per candidate.info / application.list / job.list in Ashby's OpenAPI.
+  const candidateJson = (c: Candidate) => present({
     id: c.id, createdAt: c.createdAt, updatedAt: c.updatedAt, name: c.name,
     primaryEmailAddress: c.emailAddresses.find((e) => e.isPrimary) ?? null,
     emailAddresses: c.emailAddresses,
@@ -275,16 +315,16 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     const c = candidates.find((x) => x.id === a.candidateId)!;
     const job = jobs.find((j) => j.id === a.jobId)!;
     const stage = Object.values(plans).flat().find((s) => s.id === a.stageId)!;
-    return {
+    return present({
       id: a.id, createdAt: a.createdAt, updatedAt: a.updatedAt, status: a.status, customFields: valuesOf('Application', a.id),
-      candidate: { id: c.id, name: c.name, primaryEmailAddress: c.emailAddresses[0] ?? null, primaryPhoneNumber: c.phoneNumbers[0] ?? null },
-      currentInterviewStage: { id: stage.id, title: stage.title, type: stage.type, orderInInterviewPlan: stage.orderInInterviewPlan, interviewStageGroupId: null, interviewPlanId: stage.interviewPlanId },
-      source: c.source, archiveReason: a.archiveReason, archivedAt: a.archivedAt,
+      candidate: present({ id: c.id, name: c.name, primaryEmailAddress: c.emailAddresses[0], primaryPhoneNumber: c.phoneNumbers[0] }),
+      currentInterviewStage: { id: stage.id, title: stage.title, type: stage.type, orderInInterviewPlan: stage.orderInInterviewPlan, interviewPlanId: stage.interviewPlanId },
+      source: c.source, archiveReason: a.archiveReason ? { ...a.archiveReason, customFields: [] } : null, archivedAt: a.archivedAt,
       job: { id: job.id, title: job.title, locationId: job.location.id, departmentId: uid(6, 99) },
       creditedToUser: null, hiringTeam: [], appliedViaJobPostingId: null,
-    };
+    });
   };
-  const jobJson = (j: Job, expandLocation: boolean) => ({
+  const jobJson = (j: Job, expandLocation: boolean) => present({
     id: j.id, title: j.title, confidential: j.confidential, status: j.status, employmentType: j.employmentType,
     locationId: j.location.id, departmentId: uid(6, 99), defaultInterviewPlanId: j.defaultInterviewPlanId, interviewPlanIds: [j.defaultInterviewPlanId],
     customFields: valuesOf('Job', j.id), jobPostingIds: [], customRequisitionId: j.customRequisitionId, hiringTeam: [],
@@ -295,8 +335,19 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   /**
    * Cursor pagination + incremental sync (docs/pagination-and-incremental-sync): `limit` ≤ 100,
    * results capped by the API, `nextCursor` while `moreDataAvailable`, a `syncToken` on the last
-   * page; a later call with that token returns only what changed since.
+   * page; a later call with that token returns only what changed since. The token may be sent
+   * with the cursor on later pages (the spec's list examples send both); the cursor remembers the
+   * walk it belongs to, so a cursor with another walk's token is invalid.
+   *
+   * The documented traps, each with Ashby's code: an undecodable token `sync_token_invalid` and
+   * an expired one `sync_token_expired` (changelog 2026-08-04); an incremental walk deeper than
+   * Ashby's page limit `incremental_sync_too_large` (changelog 2026-05-14: "discard their current
+   * syncToken and perform a full sync"); an undecodable cursor `invalid_next_cursor` and an
+   * expired one `next_cursor_expired` (changelog 2026-08-04). Their HTTP status is not published
+   * ("unchanged"); `fake.paginationErrorStatus` picks it (200 with success:false by default, as
+   * the spec declares only 200).
    */
+  const paginationError = (code: string, message: string) => new AshbyError(code, message, fake.paginationErrorStatus);
   const listPage = <T extends { updatedAt: string }>(endpoint: string, body: Json, all: T[], toJson: (t: T) => unknown) => {
     if (body.limit !== undefined && (!Number.isInteger(body.limit) || body.limit < 1 || body.limit > 100)) {
       throw invalid('limit must be an integer between 1 and 100');
@@ -304,23 +355,28 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     let since: number | null = null;
     if (body.syncToken !== undefined) {
       const t = unb64(body.syncToken);
-      if (!t || typeof t.t !== 'number' || t.e !== endpoint) throw invalid('Invalid syncToken');
-      if (t.g !== syncGeneration) throw new AshbyError('sync_token_expired', 'The sync token has expired. Please perform a full sync.');
+      if (!t || typeof t.t !== 'number' || t.e !== endpoint) throw paginationError('sync_token_invalid', 'The syncToken could not be decoded. Discard it and perform a full sync without a syncToken.');
+      if (t.g !== syncGeneration) throw paginationError('sync_token_expired', 'The syncToken has expired. Discard it and perform a full sync without a syncToken.');
       since = t.t;
     }
     let offset = 0;
     if (body.cursor !== undefined) {
       const c = unb64(body.cursor);
-      if (!c || c.e !== endpoint || typeof c.o !== 'number' || c.s !== since) throw invalid('Invalid cursor');
+      if (!c || c.e !== endpoint || typeof c.o !== 'number' || c.s !== since) throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
+      if (fake.breakCursors === 'invalid_next_cursor') throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
+      if (c.g !== cursorGeneration || fake.breakCursors === 'next_cursor_expired') throw paginationError('next_cursor_expired', 'The cursor has expired. Restart pagination from the first page.');
       offset = c.o;
     }
-    const matching = since === null ? all : all.filter((r) => Date.parse(r.updatedAt) >= since!);
     const size = Math.min(body.limit ?? 100, pageSize);
+    if (since !== null && fake.incrementalPageLimit !== null && offset / size >= fake.incrementalPageLimit) {
+      throw paginationError('incremental_sync_too_large', 'Too many changes since this syncToken to sync incrementally. Discard the syncToken and perform a full sync.');
+    }
+    const matching = since === null ? all : all.filter((r) => Date.parse(r.updatedAt) >= since!);
     const results = matching.slice(offset, offset + size).map(toJson);
     const more = offset + size < matching.length;
     return {
       success: true, results, moreDataAvailable: more,
-      ...(more ? { nextCursor: b64({ e: endpoint, o: offset + size, s: since }) } : { syncToken: b64({ e: endpoint, t: Date.now(), g: syncGeneration }) }),
+      ...(more ? { nextCursor: b64({ e: endpoint, o: offset + size, s: since, g: cursorGeneration }) } : { syncToken: b64({ e: endpoint, t: Date.now(), g: syncGeneration }) }),
     };
   };
 
@@ -658,6 +714,13 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     expireSyncTokens() {
       syncGeneration++;
     },
+    expireCursors() {
+      cursorGeneration++;
+    },
+    incrementalPageLimit: null,
+    breakCursors: null,
+    paginationErrorStatus: 200,
+    notFoundAnswer: 'record_not_found',
     clearFailures() {
       failures.length = 0;
     },

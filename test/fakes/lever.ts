@@ -1,10 +1,16 @@
 /**
- * A fake of the slice of Lever's Data API v1 that the Lever connector uses, with Lever's
- * behaviour: Basic auth with the API key as user name, `{data}` envelopes, `limit` + opaque
- * `offset` token pagination with `next`/`hasNext`, millisecond timestamps, `{code, message}`
- * error bodies, a token-bucket rate limit (10 req/s steady, bursts to 20) and perform_as.
- * Reference: https://hire.lever.co/developer/documentation (sections cited per route).
- * Where Lever's exact error wording is not published, the messages here are plausible stand-ins.
+ * A fake of the slice of Lever's Data API v1 that the Lever connector uses, written from Lever's
+ * reference (https://hire.lever.co/developer/documentation; sections cited per route) and not from
+ * the connector. Lever publishes no OpenAPI spec, so the fake models the documented behaviour,
+ * traps included: Basic auth with the API key as user name; `{data}` envelopes; `limit` + opaque
+ * `offset` token pagination with `next`/`hasNext`; millisecond timestamps; `{code, message}`
+ * error bodies; a token-bucket rate limit (10 req/s steady, bursts to 20) without documented
+ * headers; perform_as; lists that default to non-confidential records; published postings that
+ * only appear with `distributionChannel` when they are not on the public job site; posting
+ * `updated_at_*` filters that refuse any companion but `confidentiality`; and the Files list in
+ * both plausible shapes (`fileListStyle`). Every request must have a row in the connector's
+ * provenance table. Where Lever's exact error wording is not published, the messages here are
+ * plausible stand-ins.
  */
 import { FakeServer, WindowCounter, basicUser, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
@@ -32,10 +38,15 @@ interface StoredFile { id: string; opportunityId: string; name: string; ext: str
 const API_KEY = 'lvr_fake_full_3f9c2b7a61';
 /** A key generated without the Postings and Files-write permissions. */
 const LIMITED_KEY = 'lvr_fake_limited_82d1c0e4';
-const ALL_PERMISSIONS = ['opportunities:read', 'opportunities:write', 'postings:read', 'stages:read', 'archive_reasons:read', 'notes:write', 'files:read', 'files:write', 'resumes:read'];
+/**
+ * `confidential` stands for "this key may see confidential data" [Confidential data]. What Lever
+ * answers a key without it that asks for `confidentiality=all` is not documented; this fake
+ * answers 403 (the answer that needs handling; silently leaving them out needs none).
+ */
+const ALL_PERMISSIONS = ['opportunities:read', 'opportunities:write', 'postings:read', 'stages:read', 'archive_reasons:read', 'notes:write', 'files:read', 'files:write', 'resumes:read', 'confidential'];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
   [API_KEY]: new Set(ALL_PERMISSIONS),
-  [LIMITED_KEY]: new Set(ALL_PERMISSIONS.filter((p) => p !== 'postings:read' && p !== 'files:write')),
+  [LIMITED_KEY]: new Set(ALL_PERMISSIONS.filter((p) => p !== 'postings:read' && p !== 'files:write' && p !== 'confidential')),
 };
 
 const MAX_FILE_BYTES = 30 * 1024 * 1024;
@@ -53,6 +64,12 @@ const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton',
 const err = (status: number, code: string, message: string): FakeResponse => ({ status, json: { code, message } });
 
 export interface LeverFake extends VendorFake {
+  /**
+   * The shape of GET …/files: Lever's Lists envelope with numeric timestamps ('envelope', the
+   * default), or the Files section's example taken literally ('doc-example': a bare array,
+   * string timestamps and sizes, `ext` with a dot).
+   */
+  fileListStyle: 'envelope' | 'doc-example';
   limitedCredentials: Record<string, unknown>;
   users: { id: string; name: string }[];
   postingIds: string[];
@@ -65,6 +82,8 @@ export interface LeverFake extends VendorFake {
   opportunities(): Opportunity[];
   contacts(): Contact[];
   addFile(opportunityId: string, name: string, data: Buffer, contentType: string): string;
+  /** A change to a posting made in Lever's UI: bumps its updatedAt to now. */
+  touchPosting(id: string): void;
   /** An account admin creates an archive reason and archives an opportunity with it. */
   archiveWithNewReason(opportunityId: string, reason: { text: string; type: 'hired' | 'non-hired' }): string;
 }
@@ -73,7 +92,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   const pageSize = Math.min(100, opts.pageSize ?? 100);
   const steady = opts.steadyPerSecond ?? 10;
   const burst = opts.burst ?? 20;
-  const server = new FakeServer();
+  // Every call must have a row in src/connectors/lever/README.md's provenance table.
+  const server = new FakeServer({ provenance: 'lever' });
 
   // ------------------------------------------------------------------------------------------
   // Seed data
@@ -93,14 +113,18 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     { id: uuid(0x9057, 1), text: 'Senior Backend Engineer', state: 'published', distributionChannels: ['public', 'internal'], commitment: 'Full-time', team: 'Platform', department: 'Engineering', location: 'Berlin', country: 'DE', req: 'ENG-101' },
     { id: uuid(0x9057, 2), text: 'Product Designer', state: 'internal', distributionChannels: [], commitment: 'Part-time', team: 'Design', department: 'Product', location: 'Remote', country: 'DE', req: 'DES-7' },
     { id: uuid(0x9057, 3), text: 'Data Analyst Intern', state: 'closed', distributionChannels: [], commitment: 'Internship', team: 'Analytics', department: 'Finance', location: 'Paris', country: 'FR', req: 'FIN-3' },
+    // Published on the internal job site only: a plain list request does not return it (Postings: list).
+    { id: uuid(0x9057, 4), text: 'Internal Tools Engineer', state: 'published', distributionChannels: ['internal'], commitment: 'Full-time', team: 'Platform', department: 'Engineering', location: 'Berlin', country: 'DE', req: 'ENG-202' },
+    // Confidential: lists default to non-confidential (Postings: list; Confidential data).
+    { id: uuid(0x9057, 5), text: 'Chief of Staff', state: 'internal', distributionChannels: [], commitment: 'Full-time', team: 'Office of the CEO', department: 'Operations', location: 'Berlin', country: 'DE', req: 'OPS-1', confidential: true },
   ].map((p, i) => ({
-    id: p.id, text: p.text, state: p.state, distributionChannels: p.distributionChannels, confidentiality: 'non-confidential',
+    id: p.id, text: p.text, state: p.state, distributionChannels: p.distributionChannels as string[], confidentiality: p.confidential ? 'confidential' : 'non-confidential',
     user: users[0].id, owner: users[0].id, hiringManager: users[1].id,
     categories: { team: p.team, department: p.department, location: p.location, commitment: p.commitment, allLocations: [p.location] },
     tags: [], content: { description: `${p.text} at Acme.`, descriptionHtml: `<p>${p.text} at Acme.</p>`, lists: [], closing: '', closingHtml: '' },
     country: p.country, followers: [], requisitionCodes: [p.req], workplaceType: i === 1 ? 'remote' : 'onsite',
     urls: { list: 'https://jobs.lever.co/acme', show: `https://jobs.lever.co/acme/${p.id}`, apply: `https://jobs.lever.co/acme/${p.id}/apply` },
-    createdAt: T0 - 30 * DAY + i * DAY, updatedAt: T0 - 10 * DAY + i * 5 * DAY,
+    createdAt: T0 - 30 * DAY + i * DAY, updatedAt: i < 3 ? T0 - 10 * DAY + i * 5 * DAY : T0 - 20 * DAY + i * HOUR,
   }));
 
   const contacts = new Map<string, Contact>();
@@ -124,7 +148,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     const posting = postings[i % 2].id;
     const opp: Opportunity = {
       id: uuid(0x0990, i), contact: contact.id, stage: sourced ? 'lead-new' : stages[2 + (i % 4)].id,
-      confidentiality: 'non-confidential', archived: i % 7 === 0 ? { archivedAt: createdAt + 3 * DAY, reason: archiveReasons[2].id } : null,
+      // Contact 13's candidacy is confidential: lists return it only with confidentiality=all.
+      confidentiality: i === 13 ? 'confidential' : 'non-confidential', archived: i % 7 === 0 ? { archivedAt: createdAt + 3 * DAY, reason: archiveReasons[2].id } : null,
       tags: i % 4 === 0 ? ['Referral', 'Senior'] : ['Inbound'], sources: [sourced ? 'LinkedIn' : 'Job site'], origin: sourced ? 'sourced' : 'applied',
       owner: users[0].id, createdAt, updatedAt: createdAt + i * HOUR,
       application: sourced ? null : { id: uuid(0xa991, i), type: 'posting', posting, company: i % 2 ? 'Initech' : null, createdAt },
@@ -247,6 +272,14 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   }
   const isResponse = (x: unknown): x is FakeResponse => !!x && typeof x === 'object' && 'status' in x;
 
+  /** `confidentiality`: confidential, non-confidential (the default) or all. */
+  function confidentialityOf(req: FakeRequest): string | FakeResponse {
+    const v = req.query.get('confidentiality') ?? 'non-confidential';
+    if (!['confidential', 'non-confidential', 'all'].includes(v)) return err(400, 'BadRequestError', 'confidentiality must be confidential, non-confidential or all.');
+    if (v !== 'non-confidential' && permitted(req, 'confidential')) return err(403, 'ForbiddenError', 'This API key does not have access to confidential data.');
+    return v;
+  }
+
   function msParam(req: FakeRequest, name: string): number | undefined | FakeResponse {
     const v = req.query.get(name);
     if (v === null) return undefined;
@@ -272,7 +305,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     const postingIds = req.query.getAll('posting_id');
     const email = req.query.get('email');
     const archived = req.query.get('archived');
-    const confidentiality = req.query.get('confidentiality') ?? 'non-confidential';
+    const confidentiality = confidentialityOf(req);
+    if (isResponse(confidentiality)) return confidentiality;
     const list = [...opportunities.values()]
       .filter((o) => !o.deletedAt)
       .filter((o) => confidentiality === 'all' || o.confidentiality === confidentiality)
@@ -352,12 +386,16 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     ext: f.ext, name: f.name, uploadedAt: f.uploadedAt, status: SUPPORTED_EXT.has(f.ext) ? 'processed' : 'unsupported', size: f.data.length,
   });
 
-  // Files → List all files (#list-all-files).
+  // Files → List all files (#list-all-files). The section's example is a bare JSON array with
+  // `uploadedAt`/`size` as strings and `ext` ".pdf"; the Lists section says every list uses the
+  // `{data, next, hasNext}` envelope. Both are plausible: `fake.fileListStyle` picks.
   server.route('GET', '/v1/opportunities/:opportunity/files', (req) => {
     const denied = permitted(req, 'files:read');
     if (denied) return denied;
     if (!live(req.params.opportunity)) return notFound();
-    return page(req, files.filter((f) => f.kind === 'file' && f.opportunityId === req.params.opportunity).map(fileJson));
+    const list = files.filter((f) => f.kind === 'file' && f.opportunityId === req.params.opportunity).map(fileJson);
+    if (fake.fileListStyle === 'envelope') return page(req, list);
+    return { json: list.map((f) => ({ ...f, ext: `.${f.ext}`, uploadedAt: String(f.uploadedAt), size: String(f.size) })) };
   });
 
   // Resumes → List all resumes (#list-all-resumes): read-only, created with the opportunity.
@@ -382,12 +420,36 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   server.route('GET', '/v1/opportunities/:opportunity/files/:file/download', download('file', 'files:read'));
   server.route('GET', '/v1/opportunities/:opportunity/resumes/:file/download', download('resume', 'resumes:read'));
 
-  // Postings → List all postings (#list-all-postings).
+  // Postings → List all postings (#list-all-postings). The documented traps: `confidentiality`
+  // defaults to non-confidential; published postings that are not on the public job site only come
+  // back with `distributionChannel`; `updated_at_start`/`_end` may only be combined with
+  // `confidentiality` (any other filter with them is refused here).
+  const POSTING_FILTERS = ['state', 'distributionChannel', 'team', 'department', 'location', 'commitment', 'level', 'tag'];
   server.route('GET', '/v1/postings', (req) => {
     const denied = permitted(req, 'postings:read');
     if (denied) return denied;
+    const confidentiality = confidentialityOf(req);
+    if (isResponse(confidentiality)) return confidentiality;
+    const bounds: Record<string, number | undefined> = {};
+    for (const name of ['updated_at_start', 'updated_at_end']) {
+      const v = msParam(req, name);
+      if (isResponse(v)) return v;
+      bounds[name] = v;
+    }
+    const filters = POSTING_FILTERS.filter((f) => req.query.has(f));
+    if ((bounds.updated_at_start !== undefined || bounds.updated_at_end !== undefined) && filters.length) {
+      return err(400, 'BadRequestError', `updated_at_start and updated_at_end can only be combined with confidentiality, not with ${filters.join(', ')}.`);
+    }
+    const channel = req.query.get('distributionChannel');
+    if (channel !== null && channel !== 'public' && channel !== 'internal') return err(400, 'BadRequestError', 'distributionChannel must be public or internal.');
     const states = req.query.getAll('state');
-    return page(req, postings.filter((p) => !states.length || states.includes(p.state)));
+    const list = postings
+      .filter((p) => confidentiality === 'all' || p.confidentiality === confidentiality)
+      .filter((p) => !states.length || states.includes(p.state))
+      .filter((p) => (channel ? p.distributionChannels.includes(channel) : p.state !== 'published' || p.distributionChannels.includes('public')))
+      .filter((p) => bounds.updated_at_start === undefined || p.updatedAt >= bounds.updated_at_start)
+      .filter((p) => bounds.updated_at_end === undefined || p.updatedAt <= bounds.updated_at_end);
+    return page(req, list);
   });
 
   // Stages → List all stages (#list-all-stages).
@@ -399,7 +461,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   const root = await server.start();
   const oppsOf = (contactId: string) => [...opportunities.values()].filter((o) => o.contact === contactId && !o.deletedAt);
 
-  return {
+  const fake: LeverFake = {
+    fileListStyle: 'envelope',
     tool: 'lever',
     server,
     url: `${root}/v1`,
@@ -435,6 +498,9 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     uploadedFilesOf: (opportunityId) => files.filter((f) => f.kind === 'file' && f.opportunityId === opportunityId),
     opportunities: () => [...opportunities.values()].filter((o) => !o.deletedAt).map((o) => structuredClone(o)),
     contacts: () => [...contacts.values()].map((c) => structuredClone(c)),
+    touchPosting(id) {
+      postings.find((p) => p.id === id)!.updatedAt = Date.now();
+    },
     archiveWithNewReason(opportunityId, reason) {
       const id = uuid(0xa4c4, archiveReasons.length + 1);
       archiveReasons.push({ id, text: reason.text, status: 'active', type: reason.type });
@@ -450,4 +516,5 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
       return f.id;
     },
   };
+  return fake;
 }

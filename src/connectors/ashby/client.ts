@@ -107,7 +107,9 @@ export function ashbyClient(ctx: AshbyContext): AshbyClient {
       // Every Ashby call is a POST; list/info calls are reads and safe to repeat after a 5xx.
       idempotent: ENDPOINTS[endpoint].read,
       notFound: opts.notFound,
-      accept: [401, 403],
+      // Ashby's codes decide, not the status: its spec declares only HTTP 200 (success:false),
+      // and the pagination codes keep "the HTTP status" whatever it is (changelog 2026-08-04).
+      accept: [400, 401, 403, 404, 409, 410, 422],
     });
     const { code, message } = ashbyError(res.data);
     const detail = message ? `: ${message}` : '.';
@@ -127,6 +129,7 @@ export function ashbyClient(ctx: AshbyContext): AshbyClient {
       throw new AshbyApiError('INTEGRATION.AUTHENTICATION_INVALID', `${TOOL} rejected the integration's API key (HTTP 403)${detail}`, code);
     }
     const data = res.data as (ErrorBody & { success?: boolean }) | null;
+    if (res.status >= 400) throw classifyFailure(endpoint, code, detail, opts, res.status);
     if (!data || typeof data !== 'object') {
       throw new AshbyApiError('REMOTE.UNKNOWN_HTTP_ERROR', `${TOOL} answered ${endpoint} with a non-JSON body.`, null);
     }
@@ -137,19 +140,39 @@ export function ashbyClient(ctx: AshbyContext): AshbyClient {
   return { call, storage };
 }
 
-/** A `success: false` body (HTTP 200) → the Kombo error it means. */
-function classifyFailure(endpoint: AshbyEndpoint, code: string | null, detail: string, opts: CallOptions): AshbyApiError {
+/** Reads whose request names one record and nothing else: any `*_not_found` can only be about it. */
+const SINGLE_RECORD_READS = new Set<AshbyEndpoint>(['candidate.info', 'application.info', 'file.info']);
+
+/**
+ * A `success: false` body (HTTP 200, or a 4xx) → the Kombo error it means. Ashby documents no
+ * not-found code for the calls we make (its spec lists `application_not_found` only for
+ * application.changeStage), so "the named record is gone" is recognised in every plausible form:
+ * `<record>_not_found`; any `*_not_found` on a single-record read; an HTTP 404; or an error whose
+ * message names the record's id and says it was not found (e.g. `invalid_input`).
+ */
+function classifyFailure(endpoint: AshbyEndpoint, code: string | null, detail: string, opts: CallOptions, status = 200): AshbyApiError {
   if (code === 'missing_endpoint_permission') {
     return new AshbyApiError('INTEGRATION.PERMISSION_MISSING', `${TOOL} refused ${endpoint}: the API key lacks the ${describePermission(permissionOf(endpoint))} permission${detail}`, code);
   }
-  // Only the record the caller named: `partner_not_found` on an assessment call is not "candidate X not found".
-  if (code && opts.notFound && code === `${opts.notFound.split(' ')[0].toLowerCase()}_not_found`) {
+  if (opts.notFound && namesMissingRecord(endpoint, code, detail, opts.notFound, status)) {
     return new AshbyApiError('PLATFORM.INPUT_INVALID', `${opts.notFound} was not found in ${TOOL}${detail}`, code, 404);
   }
   if (code === 'rate_limit_exceeded' || code === 'concurrent_limit_exceeded') {
     return new AshbyApiError('REMOTE.RATE_LIMIT_EXCEEDED', `${TOOL}'s rate limit was exceeded${detail}`, code);
   }
-  return new AshbyApiError('REMOTE.INPUT_INVALID', `${TOOL} rejected ${endpoint}${detail}`, code);
+  const http = status >= 400 ? ` (HTTP ${status})` : '';
+  return new AshbyApiError('REMOTE.INPUT_INVALID', `${TOOL} rejected ${endpoint}${http}${detail}`, code);
+}
+
+/** `notFound` is "<record> <id>". Only that record counts: `partner_not_found` on an assessment is not "candidate X not found". */
+function namesMissingRecord(endpoint: AshbyEndpoint, code: string | null, detail: string, notFound: string, status: number): boolean {
+  const [record, ...rest] = notFound.split(' ');
+  const id = rest.join(' ');
+  if (code === `${record.toLowerCase()}_not_found`) return true;
+  if (code?.endsWith('_not_found') && SINGLE_RECORD_READS.has(endpoint)) return true;
+  // A 404 is about the named record unless its code names another one (`partner_not_found`).
+  if (status === 404 && (SINGLE_RECORD_READS.has(endpoint) || !code?.endsWith('_not_found'))) return true;
+  return !!id && detail.includes(id) && /not\s*found|does\s*n[o']t\s*exist|no such/i.test(detail);
 }
 
 /** S3-style XML errors from presigned storage: `<Message>...</Message>`. */

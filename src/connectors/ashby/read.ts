@@ -6,8 +6,9 @@
  * handed out on the last page of a walk ("changes since then"). The connector interface speaks in
  * instants, so we remember per endpoint the last token and when we received it (ctx.cache). A
  * delta read sends that token when it was received at or before `updatedAfter` (then it covers at
- * least the asked window); otherwise, or when Ashby says the token expired, we walk everything and
- * keep records with `updatedAt >= updatedAfter`.
+ * least the asked window); otherwise, or when Ashby refuses the token (expired, invalid, or the
+ * change set too large for an incremental walk), we drop it and walk everything, keeping records
+ * with `updatedAt >= updatedAfter`.
  */
 import { AtsgateError } from '../../errors.ts';
 import type {
@@ -83,9 +84,24 @@ interface AshbyStage { id: string; title?: string | null; orderInInterviewPlan?:
 /** Ashby's documented maximum (and default) page size. */
 const PAGE_LIMIT = 100;
 
+/**
+ * Codes after which the sync token must be thrown away and everything walked again:
+ * `incremental_sync_too_large` ("discard their current syncToken and perform a full sync",
+ * changelog 2026-05-14), and an expired or undecodable token (`sync_token_expired`,
+ * `sync_token_invalid`, changelog 2026-08-04 and the pagination guide).
+ */
+const TOKEN_UNUSABLE = new Set(['incremental_sync_too_large', 'sync_token_expired', 'sync_token_invalid']);
+/** A cursor that expired or cannot be decoded (changelog 2026-08-04): the walk starts again from page one. */
+const CURSOR_UNUSABLE = new Set(['next_cursor_expired', 'invalid_next_cursor']);
+/** Restarts of one walk after a cursor error before we give up: a walk that keeps losing its cursor is not converging. */
+const MAX_CURSOR_RESTARTS = 2;
+
 interface SyncMemo { token: string; receivedAt: number }
+/** One list endpoint with its fixed request fields. */
+interface Walk { ctx: AshbyContext; api: AshbyClient; endpoint: AshbyEndpoint; extra: Record<string, unknown> }
 
 const memoKey = (endpoint: AshbyEndpoint) => `ashby:syncToken:${endpoint}`;
+const ashbyCodeOf = (err: unknown) => (err instanceof AshbyApiError ? err.ashbyCode : null);
 
 export async function* walkList<T extends { updatedAt?: string | null }>(
   ctx: AshbyContext,
@@ -97,26 +113,46 @@ export async function* walkList<T extends { updatedAt?: string | null }>(
   const memo = ctx.cache.get(memoKey(endpoint)) as SyncMemo | undefined;
   const since = opts.updatedAfter?.getTime();
   const token = since !== undefined && memo && memo.receivedAt <= since ? memo.token : undefined;
+  const walk: Walk = { ctx, api, endpoint, extra };
   try {
-    yield* walkPages<T>(ctx, api, endpoint, extra, token, token ? undefined : since);
+    yield* walkRestartingOnCursorErrors<T>(walk, token, token ? undefined : since);
   } catch (err) {
-    if (!(token && err instanceof AshbyApiError && err.ashbyCode === 'sync_token_expired')) throw err;
-    // Ashby asks for a full sync again; filter it ourselves so the caller still gets a delta.
+    const code = ashbyCodeOf(err);
+    if (!(token && code && TOKEN_UNUSABLE.has(code))) throw err;
+    // Forget the refused token before anything else can fail, so no later read sends it again.
     ctx.cache.delete(memoKey(endpoint));
-    yield* walkPages<T>(ctx, api, endpoint, extra, undefined, since);
+    // Ashby asks for a full sync; filter it ourselves so the caller still gets a delta. Records
+    // already yielded by the failed incremental walk come again: upserts make that harmless.
+    yield* walkRestartingOnCursorErrors<T>(walk, undefined, since);
+  }
+}
+
+/** One walk; when Ashby says the cursor expired or is invalid, the same walk again from page one (bounded). */
+async function* walkRestartingOnCursorErrors<T extends { updatedAt?: string | null }>(
+  walk: Walk,
+  syncToken: string | undefined,
+  keepSince: number | undefined,
+): AsyncGenerator<T[]> {
+  for (let restarts = 0; ; restarts++) {
+    try {
+      yield* walkPages<T>(walk, syncToken, keepSince);
+      return;
+    } catch (err) {
+      const code = ashbyCodeOf(err);
+      if (!(code && CURSOR_UNUSABLE.has(code)) || restarts >= MAX_CURSOR_RESTARTS) throw err;
+    }
   }
 }
 
 async function* walkPages<T extends { updatedAt?: string | null }>(
-  ctx: AshbyContext,
-  api: AshbyClient,
-  endpoint: AshbyEndpoint,
-  extra: Record<string, unknown>,
+  { ctx, api, endpoint, extra }: Walk,
   syncToken: string | undefined,
   keepSince: number | undefined,
 ): AsyncGenerator<T[]> {
   let cursor: string | undefined;
   for (;;) {
+    // The token goes with the cursor on every page of an incremental walk: the spec's list
+    // examples send both (`{cursor: "qA", syncToken: "6W05prn4d"}`).
     const page = await api.call<T[]>(endpoint, { ...extra, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}), ...(syncToken ? { syncToken } : {}) });
     const items = (page.results ?? []).filter((r) => keepSince === undefined || updatedAtOrAfter(r.updatedAt, keepSince));
     if (items.length) yield items;

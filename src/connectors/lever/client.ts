@@ -3,6 +3,7 @@
  * Lever's error bodies, its list pagination and the JSON shapes the connector reads.
  */
 import type { Static } from '@sinclair/typebox';
+import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { paginate } from '../helpers/pagination.ts';
 import type { ConnectorContext, RemoteFields } from '../types.ts';
@@ -34,14 +35,37 @@ export function leverErrorMessage(_status: number, body: unknown): string | unde
 
 /**
  * Walks a Lever list endpoint: `limit` + `offset`, where `offset` is the opaque token the
- * previous page returned as `next`, until `hasNext` is false.
+ * previous page returned as `next`, until `hasNext` is false. Every list shares the `{data,
+ * next, hasNext}` envelope [LV, Lists], but the Files example shows a bare array: that is
+ * read as one complete page.
  */
 export function leverPages<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): AsyncGenerator<T[]> {
   return paginate<T, string>(async (offset) => {
-    const res = await client.request<LeverList<T>>({ method: 'GET', path, query: { ...query, limit: PAGE_SIZE, offset: offset ?? undefined }, notFound });
+    const res = await client.request<LeverList<T> | T[]>({ method: 'GET', path, query: { ...query, limit: PAGE_SIZE, offset: offset ?? undefined }, notFound });
     const body = res.data;
-    return { items: body.data ?? [], next: body.hasNext && body.next ? body.next : null };
+    if (Array.isArray(body)) return { items: body, next: null };
+    return { items: body?.data ?? [], next: body?.hasNext && body.next ? body.next : null };
   });
+}
+
+/**
+ * A list walk that includes confidential records: opportunities and postings default to
+ * non-confidential, and `confidentiality=all` returns both [LV, Opportunities: list; Postings:
+ * list; Confidential data]. Lever does not say what a key without access to confidential data
+ * gets for it; if the first page is refused (403), the walk goes on without confidential records
+ * rather than failing the whole sync.
+ */
+export async function* withConfidential<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): AsyncGenerator<T[]> {
+  let refusedBeforeAnyPage = true;
+  try {
+    for await (const page of leverPages<T>(client, path, { ...query, confidentiality: 'all' }, notFound)) {
+      refusedBeforeAnyPage = false;
+      yield page;
+    }
+  } catch (err) {
+    if (!(refusedBeforeAnyPage && err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+    yield* leverPages<T>(client, path, query, notFound);
+  }
 }
 
 export async function leverAll<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): Promise<T[]> {
@@ -115,18 +139,31 @@ export interface LeverPosting {
 export interface LeverStage { id: string; text: string }
 export interface LeverArchiveReason { id: string; text: string; status?: 'active' | 'inactive'; type: 'hired' | 'non-hired' }
 
+/** `uploadedAt`/`size` are numbers in the Resumes example and strings in the Files example; `ext` "pdf" or ".pdf". */
 export interface LeverFile {
   id: string;
   downloadUrl?: string;
   ext?: string | null;
   name: string;
-  uploadedAt?: number | null;
+  uploadedAt?: number | string | null;
   status?: 'processing' | 'processed' | 'unsupported' | 'error' | null;
-  size?: number | null;
+  size?: number | string | null;
 }
 
 export interface LeverResume {
   id: string;
-  createdAt?: number | null;
-  file?: { name: string; ext?: string | null; downloadUrl?: string; uploadedAt?: number | null; status?: string | null; size?: number | null } | null;
+  createdAt?: number | string | null;
+  file?: { name: string; ext?: string | null; downloadUrl?: string; uploadedAt?: number | string | null; status?: string | null; size?: number | string | null } | null;
+}
+
+/** A Lever timestamp (ms since the epoch), whether sent as a number or a numeric string. */
+export function leverMs(v: number | string | null | undefined): number | null {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/** `ext` without a leading dot, or null. */
+export function leverExt(ext: string | null | undefined): string | null {
+  const e = (ext ?? '').trim().replace(/^\./, '');
+  return e || null;
 }

@@ -13,7 +13,7 @@ import type {
   Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage,
 } from '../types.ts';
 import {
-  leverAll, leverClient, leverPages, type LeverApplication, type LeverArchiveReason, type LeverContext,
+  leverAll, leverClient, withConfidential, type LeverApplication, type LeverArchiveReason, type LeverContext,
   type LeverOpportunity, type LeverPosting, type LeverStage,
 } from './client.ts';
 
@@ -153,18 +153,32 @@ export function toJob(p: LeverPosting, stages: RemoteStage[]): RemoteJob {
 // ---------------------------------------------------------------------------------------------
 
 function opportunityPages(client: HttpClient, query: Record<string, string | number | undefined>): AsyncGenerator<LeverOpportunity[]> {
-  return leverPages<LeverOpportunity>(client, 'opportunities', { expand: 'applications', ...query });
+  return withConfidential<LeverOpportunity>(client, 'opportunities', { expand: 'applications', ...query });
 }
 
+/**
+ * Postings [LV, Postings: list] take two walks, de-duplicated by id:
+ * 1. every posting (confidential ones included), with `updated_at_start` on a delta read. The
+ *    docs allow `updated_at_start` only together with `confidentiality`, so nothing else is sent.
+ * 2. `distributionChannel=internal`: "List requests for published postings will only return
+ *    postings that appear on your public job site… you must use the distributionChannel query
+ *    parameter" to get the rest, so published postings that are internal-only come from here.
+ *    This walk may not carry `updated_at_start`, so a delta read filters it on `updatedAt`.
+ * Whether walk 1 already contains those postings, or walk 2 also returns unpublished ones, the
+ * union is the same.
+ */
 export async function* readJobs(ctx: LeverContext, opts: ReadOptions): PageStream<RemoteJob> {
   const client = leverClient(ctx);
   const stages = await stageList(client);
   const since = updatedSince(opts);
-  // Postings are few; the updatedAt check is done here because a posting-list
-  // `updated_at_start` filter is not documented by Lever.
-  yield* mapPages(leverPages<LeverPosting>(client, 'postings'), (p) =>
-    since === undefined || (p.updatedAt ?? p.createdAt ?? 0) >= since ? toJob(p, stages) : null,
-  );
+  const seen = new Set<string>();
+  const keep = (p: LeverPosting) => {
+    if (seen.has(p.id) || (since !== undefined && (p.updatedAt ?? p.createdAt ?? 0) < since)) return null;
+    seen.add(p.id);
+    return toJob(p, stages);
+  };
+  yield* mapPages(withConfidential<LeverPosting>(client, 'postings', { updated_at_start: since }), keep);
+  yield* mapPages(withConfidential<LeverPosting>(client, 'postings', { distributionChannel: 'internal' }), keep);
 }
 
 export async function* readCandidates(ctx: LeverContext, opts: ReadOptions): PageStream<RemoteCandidate> {
@@ -187,7 +201,8 @@ export async function* readApplications(ctx: LeverContext, opts: ReadOptions): P
 
 /** Every opportunity of one contact, newest first. */
 export async function contactOpportunities(client: HttpClient, contactId: string): Promise<LeverOpportunity[]> {
-  const opps = await leverAll<LeverOpportunity>(client, 'opportunities', { contact_id: contactId, expand: 'applications' });
+  const opps: LeverOpportunity[] = [];
+  for await (const page of withConfidential<LeverOpportunity>(client, 'opportunities', { contact_id: contactId, expand: 'applications' })) opps.push(...page);
   return opps.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
 }
 

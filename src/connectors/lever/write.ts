@@ -14,7 +14,7 @@ import { currentApplications, resultNoteText, warn } from '../helpers/result-lin
 import type {
   ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
 } from '../types.ts';
-import { leverAll, leverClient, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
+import { leverAll, leverClient, leverExt, leverMs, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
 import { contactOpportunities } from './read.ts';
 import { attachmentBlob, contentTypeFromName } from '../helpers/files.ts';
 
@@ -154,7 +154,8 @@ function decodeRef(ref: string): FileRef {
 export async function listCandidateAttachments(ctx: LeverContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const client = leverClient(ctx);
   const attachments: RemoteAttachment[] = [];
-  const add = (r: FileRef, type: AttachmentType, uploadedAt: number | null | undefined) =>
+  const add = (r: FileRef, type: AttachmentType, uploadedAtRaw: number | string | null | undefined) => {
+    const uploadedAt = leverMs(uploadedAtRaw);
     attachments.push({
       remote_id: r.id,
       application_remote_id: r.opportunityId,
@@ -163,17 +164,18 @@ export async function listCandidateAttachments(ctx: LeverContext, candidate: Can
       content_type: contentTypeFromName(r.ext || r.name),
       // Lever's downloadUrl needs the API key, so callers get an atsgate-signed URL instead.
       data_url: ctx.signedFileUrl(encodeRef(r)),
-      remote_created_at: typeof uploadedAt === 'number' ? new Date(uploadedAt) : null,
-      remote_updated_at: typeof uploadedAt === 'number' ? new Date(uploadedAt) : null,
+      remote_created_at: uploadedAt === null ? null : new Date(uploadedAt),
+      remote_updated_at: uploadedAt === null ? null : new Date(uploadedAt),
     });
+  };
   for (const opp of await allOpportunityIds(client, candidate)) {
     const base = `opportunities/${encodeURIComponent(opp)}`;
     const what = `application ${opp} of candidate ${candidate.remote_id}`;
     for (const r of await leverAll<LeverResume>(client, `${base}/resumes`, {}, what)) {
-      if (r.file) add({ kind: 'resumes', opportunityId: opp, id: r.id, name: r.file.name, ext: r.file.ext ?? null }, 'CV', r.file.uploadedAt ?? r.createdAt);
+      if (r.file) add({ kind: 'resumes', opportunityId: opp, id: r.id, name: r.file.name, ext: leverExt(r.file.ext) }, 'CV', r.file.uploadedAt ?? r.createdAt);
     }
     for (const f of await leverAll<LeverFile>(client, `${base}/files`, {}, what)) {
-      add({ kind: 'files', opportunityId: opp, id: f.id, name: f.name, ext: f.ext ?? null }, 'OTHER', f.uploadedAt);
+      add({ kind: 'files', opportunityId: opp, id: f.id, name: f.name, ext: leverExt(f.ext) }, 'OTHER', f.uploadedAt);
     }
   }
   const warnings = attachments.some((a) => a.type === 'OTHER')
