@@ -84,3 +84,19 @@ test('a fake with a spec refuses a request that breaks it, and stop() fails the 
   assert.equal(bad.status, 422);
   await assert.rejects(server.stop(), /break the Demo OpenAPI/);
 });
+
+test('every connector has a provenance table its fake enforces, with at least 90% of calls confirmed by a vendor or third-party source', async () => {
+  const { connectors } = await import('../../src/connectors/registry.ts');
+  const { readFileSync } = await import('node:fs');
+  const { provenanceOf } = await import('../fakes/provenance.ts');
+  const real = [...connectors.values()].filter((c) => c.definition.id !== 'sandbox');
+  assert.ok(real.length >= 7);
+  for (const c of real) {
+    const tool = c.definition.id;
+    const rows = provenanceOf(tool);
+    const confirmed = rows.filter((r) => r.confidence === 'vendor' || r.confidence === 'third-party').length;
+    assert.ok(confirmed / rows.length >= 0.9, `${tool}: ${confirmed}/${rows.length} calls confirmed`);
+    const fake = readFileSync(new URL(`../fakes/${tool}.ts`, import.meta.url), 'utf8');
+    assert.match(fake, new RegExp(`new FakeServer\\(\\{[^)]*provenance: '${tool}'`), `${tool}'s fake checks its provenance table`);
+  }
+});
