@@ -15,13 +15,17 @@
  * statement_timestamp() would date an admission to before a wait for the lock, and let the
  * next requests in too early under contention.
  *
+ * The vendor's own word (observe) is kept on the same row, so every process obeys it: a limit
+ * lower than the configured one caps admissions, and while `held_until` is ahead nothing is
+ * admitted and the wait returned is until then.
+ *
  * The window is widened by a small margin: a request admitted at the very end of one window
  * may reach the vendor a little later than one admitted at the start of the next, and the
  * vendor counts arrivals, not admissions.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
+import { sleep, type RateLimitFeedback, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 
 // Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
 // is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
@@ -32,11 +36,24 @@ const ADMIT = `
   ON CONFLICT (key) DO UPDATE SET (hits, token) = (
     SELECT kept || array_fill(clock_timestamp(), ARRAY[GREATEST(n, 0)]),
            CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END
-      FROM (SELECT kept, LEAST($5::int, $3::int - cardinality(kept)) AS n
+      FROM (SELECT kept,
+                   CASE WHEN w.held_until > clock_timestamp() THEN 0
+                        ELSE LEAST($5::int, LEAST($3::int, COALESCE(w.learned_limit, $3::int)) - cardinality(kept)) END AS n
               FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept) k) r)
   RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
-    ceil(extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
-                             + $2::int * interval '1 millisecond' - clock_timestamp())) * 1000)::int AS wait_ms`;
+    ceil(1000 * GREATEST(
+      extract(epoch FROM (held_until - clock_timestamp())),
+      extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
+                          + $2::int * interval '1 millisecond' - clock_timestamp()))))::int AS wait_ms`;
+
+// What a vendor response said (client.ts learn()): a limit (applied only when lower than the
+// configured one, in ADMIT) and a hold, which only ever lengthens. Times on the database clock.
+const OBSERVE = `
+  INSERT INTO rate_limit_windows AS w (key, hits, token, learned_limit, held_until)
+    VALUES ($1, '{}', '', $2::int, clock_timestamp() + $3::int * interval '1 millisecond')
+  ON CONFLICT (key) DO UPDATE SET
+    learned_limit = COALESCE($2::int, w.learned_limit),
+    held_until = GREATEST(w.held_until, clock_timestamp() + $3::int * interval '1 millisecond')`;
 
 interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
 
@@ -66,6 +83,16 @@ export class PostgresRateLimiter implements RateLimiter {
       state.waiters.push(w);
       if (!state.pumping) void this.pump(key, spec, state);
     });
+  }
+
+  async observe(key: string, feedback: RateLimitFeedback): Promise<void> {
+    const hold = feedback.holdMs !== undefined && feedback.holdMs > 0 ? Math.ceil(feedback.holdMs) : null;
+    const limit = feedback.limit !== undefined && feedback.limit > 0 ? Math.floor(feedback.limit) : null;
+    if (hold === null && limit === null) return;
+    // Admissions this process fetched ahead must not outlive a hold.
+    const st = this.keys.get(key);
+    if (st && hold !== null) st.spare = 0;
+    await this.db.relaxed.query(OBSERVE, [key, limit, hold]);
   }
 
   /**
