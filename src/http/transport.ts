@@ -158,6 +158,19 @@ export function fill(template: string, credentials: Record<string, unknown>, lab
   });
 }
 
+/**
+ * The base URL a connector's client uses for an integration: the override or the definition's
+ * default, with the transport's region choice, placeholders and path applied. For code that
+ * needs it outside a client (a host allow-list, a test).
+ */
+export function transportBaseUrl(
+  def: { label: string; defaultBaseUrl: string; transport?: Transport },
+  ctx: { baseUrl: string; credentials: object },
+): string {
+  const input = { label: def.label, credentials: ctx.credentials as Record<string, unknown>, baseUrl: ctx.baseUrl, defaultBaseUrl: def.defaultBaseUrl };
+  return resolveBaseUrl(def.transport?.baseUrl, input);
+}
+
 function resolveBaseUrl(spec: TransportBaseUrl | undefined, input: { label: string; credentials: Record<string, unknown>; baseUrl: string; defaultBaseUrl: string }): string {
   let url = input.baseUrl || input.defaultBaseUrl;
   if (spec?.byCredential && url === input.defaultBaseUrl) {
@@ -230,7 +243,14 @@ function fieldEntries(body: unknown, path: string | undefined): string[] {
   return Object.entries(raw).map(([field, msgs]) => `${field} ${Array.isArray(msgs) ? msgs.join(', ') : String(msgs)}`);
 }
 
+/** The error-message reader the transport declares, for code that reads an error body itself. */
+export function errorReader(transport: Transport | undefined): (status: number, body: unknown) => string | undefined {
+  const shape = transport?.errors;
+  return (_status, body) => (shape ? messageFromShape(shape, body) : undefined);
+}
+
 /** The reset-header reader a connector used to write by hand, for code that still needs one. */
-export function resetReader(spec: RateLimitHeaderSpec): (headers: Record<string, string>) => number | undefined {
-  return (headers) => (spec.reset ? resetDelayMs(headers[spec.reset.toLowerCase()], spec.resetUnit) : undefined);
+export function resetReader(transport: Transport | undefined): (headers: Record<string, string>) => number | undefined {
+  const spec = transport?.rateLimit;
+  return (headers) => (spec?.reset ? resetDelayMs(headers[spec.reset.toLowerCase()], spec.resetUnit) : undefined);
 }

@@ -7,7 +7,8 @@ import { AtsgateError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
 import { paginate, parseLinkHeader } from '../helpers/pagination.ts';
 import type { ConnectorContext, RemoteFields } from '../types.ts';
-import { PRODUCTION_BASE_URL, PRODUCTION_TOKEN_URL, type GreenhouseCredentials } from './definition.ts';
+import { resetReader } from '../../http/transport.ts';
+import { PRODUCTION_BASE_URL, PRODUCTION_TOKEN_URL, definition, type GreenhouseCredentials } from './definition.ts';
 
 export type GreenhouseContext = ConnectorContext<GreenhouseCredentials>;
 
@@ -123,12 +124,8 @@ export function harvestErrorMessage(_status: number, body: any): string | undefi
   return text ? text.slice(0, 500) : undefined;
 }
 
-/** X-RateLimit-Reset is a Unix timestamp in seconds; used when Retry-After is absent. */
-export function rateLimitResetMs(headers: Record<string, string>): number | undefined {
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (!Number.isFinite(reset) || reset <= 0) return undefined;
-  return Math.max(0, reset * 1000 - Date.now());
-}
+/** X-RateLimit-Reset (a Unix timestamp in seconds) in ms, read as the transport declares. */
+export const rateLimitResetMs = resetReader(definition.transport);
 
 /** One Harvest v3 session for one acting user. */
 export class Harvest {
@@ -141,7 +138,8 @@ export class Harvest {
     this.userId = user.id;
     this.fromRequest = user.fromRequest;
     this.http = ctx.http({
-      headers: async () => ({ authorization: `Bearer ${(await this.token()).accessToken}` }),
+      // Bearer auth is the transport's; the token is ours to mint.
+      token: async () => (await this.token()).accessToken,
       onUnauthorized: async () => {
         // A token we believed valid was refused (revoked, rotated secret, clock skew): mint once more.
         dropToken(ctx, this.userId);
@@ -149,7 +147,6 @@ export class Harvest {
         return true;
       },
       errorMessage: harvestErrorMessage,
-      rateLimitResetMs,
     });
   }
 
