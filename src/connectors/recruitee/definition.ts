@@ -49,8 +49,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     baseUrl: { path: '/c/{company_id}' },
     // Recruitee/plug_limit (its own limiter; its use on api.recruitee.com is an inference, audit
     // R24): a fixed window sending x-ratelimit-limit/-remaining/-reset, the reset as the seconds
-    // left; a value that looks like an epoch is read as one (`auto`).
-    rateLimit: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'auto', window: 'fixed' },
+    // left; a value that looks like an epoch is read as one (`auto`). The window's length is not
+    // published, so x-ratelimit-limit (a count per that unknown window) is not learned: holding
+    // at remaining 0 until the reset is exact without it.
+    rateLimit: { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'auto', window: 'fixed' },
     // Error bodies take several shapes (Phoenix changesets among them): recruiteeErrorMessage in
     // ./client.ts flattens them.
   } satisfies Transport<CredentialKey<typeof credentialSchema>>,

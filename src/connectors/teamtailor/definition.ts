@@ -81,8 +81,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // explicit override (a proxy, a test fake) always wins.
     baseUrl: { byCredential: { credential: 'region', urls: REGION_BASE_URLS, fallback: REGION_BASE_URLS.eu } },
     // #rate-limit: X-Rate-Limit-Limit/-Remaining/-Reset, the reset being "the number of seconds
-    // left in the current period" (the docs add that the values are static: audit T27).
-    rateLimit: { limit: 'x-rate-limit-limit', remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset', resetUnit: 'seconds-until', window: 'fixed' },
+    // left in the current period". The docs add that the values are static (audit T27), so the
+    // limit is not learned; a Remaining of 0 still holds until the reset.
+    rateLimit: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset', resetUnit: 'seconds-until', window: 'fixed' },
     // JSON:API errors `{ errors: [{ title, detail, source: { pointer } }] }` (a single object tolerated).
     errors: { list: { path: 'errors', text: ['detail', 'title'], pointer: 'source.pointer' } },
   } satisfies Transport<CredentialKey<typeof credentialSchema>>,
