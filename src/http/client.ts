@@ -196,7 +196,7 @@ export class HttpClient {
     // A wait longer than we would ever retry after fails the call instead (classify); holding
     // the whole integration that long would only stall its other calls.
     if (feedback.holdMs !== undefined) feedback.holdMs = Math.min(feedback.holdMs, this.retry.maxDelayMs);
-    if (feedback.limit === undefined && feedback.holdMs === undefined) return;
+    if (feedback.limit === undefined && feedback.holdMs === undefined && feedback.budget === undefined) return;
     try {
       await limiter.observe(key, feedback);
     } catch {

@@ -81,19 +81,21 @@ export function waitAfterRateLimit(headers: Record<string, string>, spec: RateLi
 }
 
 /**
- * What a non-429 response teaches the limiter: the vendor's limit, and a hold until the reset
- * when nothing remains. Without a reset header there is no hold: when the vendor does not say
- * how long, our own window (which the configured limit keeps under the vendor's) decides.
+ * What a non-429 response teaches the limiter: the vendor's limit; a hold until the reset when
+ * nothing remains; in a fixed window, the remainder as a budget until the reset. Without a reset
+ * header there is neither: when the vendor does not say how long, our own window (which the
+ * configured limit keeps under the vendor's) decides.
  */
 export function feedbackFrom(headers: Record<string, string>, spec: RateLimitHeaderSpec): RateLimitFeedback | null {
   const out: RateLimitFeedback = {};
   const limit = wholeNumber(get(headers, spec.limit));
   if (limit !== undefined && limit > 0) out.limit = limit;
-  if (wholeNumber(get(headers, spec.remaining)) === 0) {
-    const reset = resetDelayMs(get(headers, spec.reset), spec.resetUnit);
-    if (reset !== undefined && reset > 0) out.holdMs = reset;
-  }
-  return out.limit !== undefined || out.holdMs !== undefined ? out : null;
+  const remaining = wholeNumber(get(headers, spec.remaining));
+  const reset = remaining === undefined ? undefined : resetDelayMs(get(headers, spec.reset), spec.resetUnit);
+  if (remaining === 0 && reset !== undefined && reset > 0) out.holdMs = reset;
+  // In a fixed window the remainder is the vendor's exact count until the reset.
+  if (remaining !== undefined && remaining > 0 && reset !== undefined && reset > 0 && spec.window === 'fixed') out.budget = { left: remaining, forMs: reset };
+  return out.limit !== undefined || out.holdMs !== undefined || out.budget !== undefined ? out : null;
 }
 
 function wholeNumber(v: string | undefined): number | undefined {

@@ -36,8 +36,9 @@ describe('reading rate-limit headers', () => {
 
   const spec: RateLimitHeaderSpec = { limit: 'X-RateLimit-Limit', remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset', resetUnit: 'seconds-until', window: 'fixed', windowMs: 30_000 };
 
-  test('feedback: the limit, and a hold only when nothing remains and a reset is given', () => {
-    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, spec), { limit: 75 });
+  test('feedback: the limit, a hold only when nothing remains and a reset is given, a budget in fixed windows', () => {
+    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, spec), { limit: 75, budget: { left: 10, forMs: 4000 } });
+    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, { ...spec, window: 'rolling' }), { limit: 75 }, 'rolling: slots free one by one');
     assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4' }, spec), { limit: 75, holdMs: 4000 });
     assert.deepEqual(feedbackFrom({ 'x-ratelimit-remaining': '0' }, spec), null, 'no reset: our own window decides');
     assert.equal(feedbackFrom({}, spec), null);
@@ -104,6 +105,29 @@ describe('in-process limiter on a fake clock', () => {
     assert.equal(b.filter((t) => t === 0).length, 5, 'still the configured 5');
   });
 
+  test("fixed window: the vendor's remainder is a budget until its reset, whatever our own log says", async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: NOW });
+    const limiter = new SlidingWindowLimiter();
+    // Someone else used the customer's key: 2 left for the next 3 s, though our log is empty.
+    limiter.observe('k', { budget: { left: 2, forMs: 3000 } });
+    // An answer to an older request, arriving late, says more remained: the smaller count stands.
+    limiter.observe('k', { budget: { left: 4, forMs: 2900 } });
+    const at = await admitTimes(limiter, 5);
+    assert.deepEqual(at.slice(0, 2), [0, 0]);
+    for (const t of at.slice(2)) assert.ok(t >= 3000, `admitted at ${t} ms, before the window ended`);
+    assert.equal(at.filter((t) => t >= 3000 && t < 3100).length, 3, 'then the configured limit applies again');
+  });
+
+  test('a later window starts a new budget', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: NOW });
+    const limiter = new SlidingWindowLimiter();
+    limiter.observe('k', { budget: { left: 0, forMs: 10_000 } });
+    limiter.observe('k', { budget: { left: 3, forMs: 20_000 } });
+    const at = await admitTimes(limiter, 4, { requests: 5, perMs: 1000 }, 100, 30_000);
+    assert.deepEqual(at.slice(0, 3), [0, 0, 0]);
+    assert.ok(at[3] >= 20_000, `the fourth waited for the new window's end: ${at[3]}`);
+  });
+
   test('learning is per key', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'], now: NOW });
     const limiter = new SlidingWindowLimiter();
@@ -152,7 +176,7 @@ describe('the shared client teaches the limiter', () => {
   });
 
   test("a 429's Retry-After holds the integration's other calls too, not only the refused one", async () => {
-    const v = await vendor((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} }));
+    const v = await vendor((n): { status: number; headers: Record<string, string> } => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} }));
     try {
       const limiter = new Spy();
       const opts = { tool: 'T', baseUrl: v.url, rateLimit: { requests: 100, perMs: 1000 }, limiter, limiterKey: 'int-2' };
@@ -186,7 +210,7 @@ for (const kind of databaseKinds()) {
   describe(`deployment-wide limiter learns on ${kind}`, () => {
     async function dbs(n: number) {
       if (kind === 'pglite') {
-        const db = await openDb({ dataDir: '/nonexistent', memory: true });
+        const db = await openDb({ databaseUrl: null, dataDir: '/nonexistent', memory: true });
         await migrate(db);
         return { all: Array.from({ length: n }, () => db), close: async () => db.close() };
       }
@@ -210,6 +234,24 @@ for (const kind of databaseKinds()) {
         const other = Date.now();
         await b.acquire('int-other', spec);
         assert.ok(Date.now() - other < 300);
+      } finally {
+        await d.close();
+      }
+    });
+
+    test("a fixed window's remainder is a budget shared by every process until the window ends", async () => {
+      const d = await dbs(2);
+      try {
+        const [a, b] = d.all.map((db) => new PostgresRateLimiter(db, { marginMs: 0 }));
+        const spec = { requests: 50, perMs: 1000 };
+        await a.observe('int-b', { budget: { left: 2, forMs: 800 } });
+        await b.observe('int-b', { budget: { left: 5, forMs: 750 } }); // a late, older answer
+        const times: number[] = [];
+        const t0 = Date.now();
+        await Promise.all(Array.from({ length: 4 }, (_, i) => [a, b][i % 2].acquire('int-b', spec).then(() => times.push(Date.now() - t0))));
+        times.sort((x, y) => x - y);
+        assert.ok(times[1] < 400, `two at once: ${times}`);
+        assert.ok(times[2] >= 700, `the rest waited for the window's end: ${times}`);
       } finally {
         await d.close();
       }
