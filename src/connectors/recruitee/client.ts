@@ -6,7 +6,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient } from '../../http/client.ts';
 import type { ConnectorContext } from '../types.ts';
-import { resetReader, transportBaseUrl } from '../../http/transport.ts';
+import { transportBaseUrl } from '../../http/transport.ts';
 import { definition, type credentialSchema } from './definition.ts';
 
 export type RecruiteeCredentials = Static<typeof credentialSchema>;
@@ -39,6 +39,3 @@ export function recruiteeErrorMessage(_status: number, body: any): string | unde
   collect(body.errors ?? body.error ?? body.message);
   return parts.length ? parts.join('; ').slice(0, 500) : undefined;
 }
-
-/** x-ratelimit-reset in ms (seconds left in the window, or an epoch): the transport's reader. */
-export const rateLimitResetMs = resetReader(definition.transport);

@@ -7,7 +7,7 @@ import type { Static } from '@sinclair/typebox';
 import type { HttpClient, HttpMethod, HttpResponse } from '../../http/client.ts';
 import { paginate } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
-import { errorReader, resetReader, transportBaseUrl } from '../../http/transport.ts';
+import { errorReader, transportBaseUrl } from '../../http/transport.ts';
 import { definition, type credentialSchema } from './definition.ts';
 
 export type TeamtailorCredentials = Static<typeof credentialSchema>;
@@ -39,9 +39,6 @@ export function fileDownloadClient(ctx: TeamtailorContext): HttpClient {
 
 /** JSON:API error bodies, read the way the transport declares (index.ts words the credential check with it). */
 export const teamtailorErrorMessage = errorReader(definition.transport);
-
-/** `X-Rate-Limit-Reset` ("the number of seconds left in the current period") in ms. */
-export const teamtailorRateLimitResetMs = resetReader(definition.transport);
 
 // --------------------------------------------------------------------------------------------
 // JSON:API documents
