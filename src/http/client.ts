@@ -193,6 +193,10 @@ export class HttpClient {
       const wait = this.rateLimitWait(res.headers);
       if (wait !== undefined && wait > 0) feedback.holdMs = Math.max(feedback.holdMs ?? 0, wait);
     }
+    // A remainder of at least our own per-window limit does not bind yet (the vendor's answers
+    // report it again, lower, before it could): passing on only smaller ones spares the shared
+    // limiter a database write on most responses.
+    if (feedback.budget && feedback.budget.left >= this.opts.rateLimit.requests) delete feedback.budget;
     // A wait longer than we would ever retry after fails the call instead (classify); holding
     // the whole integration that long would only stall its other calls.
     if (feedback.holdMs !== undefined) feedback.holdMs = Math.min(feedback.holdMs, this.retry.maxDelayMs);

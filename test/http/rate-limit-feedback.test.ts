@@ -13,6 +13,8 @@ import { SlidingWindowLimiter, type RateLimiter } from '../../src/http/rate-limi
 import { PostgresRateLimiter } from '../../src/http/rate-limit-pg.ts';
 import { feedbackFrom, resetDelayMs, waitAfterRateLimit, type RateLimitHeaderSpec } from '../../src/http/rate-limit-headers.ts';
 import { HttpClient } from '../../src/http/client.ts';
+import { vendorHttpClient } from '../../src/connectors/helpers/vendor-http.ts';
+import { getConnector } from '../../src/connectors/registry.ts';
 import { openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
@@ -190,6 +192,24 @@ describe('the shared client teaches the limiter', () => {
       assert.deepEqual(limiter.seen, [{ key: 'int-2', holdMs: 1000 }]);
     } finally {
       await v.close();
+    }
+  });
+
+  test("a connector's clients learn from its API's origin only, not from a token endpoint on another host", async () => {
+    const api = await vendor(() => ({ status: 200, headers: { 'x-ratelimit-limit': '7', 'x-ratelimit-remaining': '5' } }));
+    const auth = await vendor(() => ({ status: 200, headers: { 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) } }));
+    try {
+      const limiter = new Spy();
+      const def = getConnector('greenhouse')!.definition;
+      const shared = { rateLimit: { requests: 50, perMs: 1000 }, limiter, limiterKey: 'gh-1' };
+      const harvest = vendorHttpClient(def, { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url }, { token: () => 't' }, shared);
+      await harvest.request({ method: 'GET', path: '/v3/jobs' });
+      const mint = vendorHttpClient(def, { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url }, { baseUrl: `${auth.url}/token` }, shared);
+      await mint.request({ method: 'POST', path: `${auth.url}/token`, body: 'grant_type=client_credentials' });
+      assert.deepEqual(limiter.seen, [{ key: 'gh-1', limit: 7 }], 'only the Harvest answer taught the limiter');
+    } finally {
+      await api.close();
+      await auth.close();
     }
   });
 

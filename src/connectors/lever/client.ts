@@ -1,6 +1,6 @@
 /**
- * The Lever HttpClient (Basic auth with the API key as user name and an empty password),
- * Lever's error bodies, its list pagination and the JSON shapes the connector reads.
+ * The Lever HttpClient (Basic auth and error bodies are data: `transport` in ./definition.ts),
+ * Lever's list pagination and the JSON shapes the connector reads.
  */
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient } from '../../http/client.ts';
