@@ -101,9 +101,10 @@ export interface TransportRequestOptions {
 export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
 
 /**
- * The shared client's options for one integration, from its transport. `explicit` are what the
- * connector passed to ctx.http(); they win over the transport's (an explicit baseUrl is used as
- * it is, an explicit errorMessage replaces the declared shape).
+ * The shared client's options for one integration, from its transport. What the connector
+ * passes to ctx.http() wins over them (src/connectors/helpers/vendor-http.ts): an explicit
+ * baseUrl is used as it is, an explicit errorMessage replaces the declared shape, explicit
+ * headers are added after the transport's.
  */
 export function transportClientOptions(
   transport: Transport | undefined,
