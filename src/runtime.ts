@@ -8,7 +8,8 @@ import type { Db } from './store/db.ts';
 import { SecretBox } from './crypto/secretbox.ts';
 import { UrlSigner } from './crypto/signed-url.ts';
 import { SlidingWindowLimiter, type RateLimiter, type RateLimitSpec } from './http/rate-limit.ts';
-import { HttpClient, type CallRecorder } from './http/client.ts';
+import type { CallRecorder } from './http/client.ts';
+import { vendorHttpClient } from './connectors/helpers/vendor-http.ts';
 import { getConnector } from './connectors/registry.ts';
 import type { AnyConnector, ConnectorContext } from './connectors/types.ts';
 import { openCredentials, type IntegrationWithSecrets } from './store/integrations.ts';
@@ -118,10 +119,7 @@ export function contextFor(
       return `${rt.publicUrl()}/v1/files/${rt.signer.sign({ integrationId: integration.id, ref: `${PUBLISHED_REF}${id}`, expiresAt: expiresAt.getTime() })}`;
     },
     http: (o) =>
-      new HttpClient({
-        ...o,
-        tool: def.label,
-        baseUrl: o.baseUrl ?? baseUrl,
+      vendorHttpClient(def, { credentials: ctx.credentials, baseUrl }, o, {
         rateLimit: rateLimitFor(def.rateLimit),
         limiterKey: integration.id,
         limiter: rt.limiter,

@@ -6,6 +6,7 @@
  */
 import type { TObject, Static } from '@sinclair/typebox';
 import type { HttpClient, HttpClientOptions } from '../http/client.ts';
+import type { Transport, TransportRequestOptions } from '../http/transport.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Definition (data)
@@ -50,6 +51,9 @@ export interface CredentialField {
   optional?: boolean;
 }
 
+/** The credential fields of a connector's schema, for its transport. */
+export type CredentialKey<S extends TObject> = Extract<keyof Static<S>, string>;
+
 export interface ConnectorDefinition<S extends TObject = TObject> {
   /** Tool id, the prefix of integration ids: `greenhouse`, `lever`... */
   id: string;
@@ -62,6 +66,15 @@ export interface ConnectorDefinition<S extends TObject = TObject> {
   defaultBaseUrl: string;
   /** Documented vendor rate limit, enforced by the shared client (per integration). */
   rateLimit: { requests: number; perMs: number };
+  /**
+   * How the vendor is spoken to, as data (src/http/transport.ts): auth scheme and header, static
+   * headers, the base URL made from the credentials, rate-limit headers, error-body shape.
+   * ctx.http() builds every client from it. Absent: the connector supplies all of it itself.
+   * Write it as `{...} satisfies Transport<CredentialKey<typeof credentialSchema>>` so that it
+   * can only name fields the credentials have (typed loosely here: the registry holds every
+   * connector as ConnectorDefinition<TObject>, and a key type would make S invariant).
+   */
+  transport?: Transport;
   capabilities: ConnectorCapabilities;
   /**
    * When the candidate is re-read after a write so readers see it at once: 'inline', before
@@ -83,9 +96,10 @@ export interface ConnectorContext<C = Record<string, unknown>> {
   credentials: C;
   baseUrl: string;
   /**
-   * Builds the shared outbound client for this integration: rate limiting, retries, error
-   * mapping and call recording are done there. The connector supplies auth headers and how
-   * to read the vendor's error messages.
+   * Builds the shared outbound client for this integration from the definition's transport:
+   * auth, vendor headers, base URL, rate limiting (adapting to the vendor's headers), retries,
+   * redirects, error mapping and call recording are done there. The connector adds only what
+   * the transport cannot say (an OAuth token provider, an RPC-style error reader).
    */
   http(opts: VendorHttpOptions): HttpClient;
   /** An atsgate URL that serves `downloadAttachment(ref)` behind a signed, expiring token. */
@@ -106,9 +120,14 @@ export interface ConnectorContext<C = Record<string, unknown>> {
   signal?: AbortSignal;
 }
 
-export type VendorHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'rateLimit' | 'limiterKey' | 'limiter' | 'recorder' | 'tool' | 'signal'> & {
-  baseUrl?: string;
-};
+export type VendorHttpOptions = Omit<
+  HttpClientOptions,
+  'baseUrl' | 'rateLimit' | 'limiterKey' | 'limiter' | 'recorder' | 'tool' | 'signal' | 'credentialHeaders' | 'rateLimitHeaders'
+> &
+  TransportRequestOptions & {
+    /** Used as it is (no transport template): a token endpoint, a storage host. */
+    baseUrl?: string;
+  };
 
 // ---------------------------------------------------------------------------------------------
 // Remote models (what readers return; the sync turns them into Kombo-shaped records)

@@ -1,13 +1,19 @@
 /**
  * The one outbound HTTP client every connector uses. It owns the behaviour that must be the
- * same everywhere: auth headers, client-side rate limiting, bounded retries (429 per
- * Retry-After; 5xx/timeouts only for idempotent calls), mapping vendor failures to Kombo
- * error codes, and recording each call (redacted) for the interaction log.
+ * same everywhere: auth headers, client-side rate limiting that adapts to the vendor's
+ * rate-limit headers, bounded retries (429 per Retry-After; 5xx/timeouts only for idempotent
+ * calls), redirects that never carry credentials to another origin, mapping vendor failures to
+ * Kombo error codes, and recording each call (redacted) for the interaction log. What differs
+ * per vendor comes from the connector's transport (src/http/transport.ts).
  */
-import { Agent, FormData, interceptors, type Dispatcher } from 'undici';
+import { Agent, FormData, type Dispatcher } from 'undici';
 import { AtsgateError } from '../errors.ts';
 import { redact, redactUrl } from '../logs/redact.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
+import { feedbackFrom, retryAfterMs, waitAfterRateLimit, type RateLimitHeaderSpec } from './rate-limit-headers.ts';
+import { ALWAYS_CREDENTIAL_HEADERS } from './transport.ts';
+
+export { retryAfterMs } from './rate-limit-headers.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type QueryValue = string | number | boolean | null | undefined | (string | number)[];
@@ -85,6 +91,16 @@ export interface HttpClientOptions {
   errorMessage?: (status: number, body: any) => string | undefined;
   /** Extra wait hint from vendor headers when there is no Retry-After (ms). */
   rateLimitResetMs?: (headers: Record<string, string>) => number | undefined;
+  /**
+   * The vendor's rate-limit headers: each response teaches the limiter (a lower limit, a hold
+   * while nothing remains), and a 429 without Retry-After waits for their reset.
+   */
+  rateLimitHeaders?: RateLimitHeaderSpec;
+  /**
+   * Header names (lower case) that carry credentials besides Authorization, Proxy-Authorization
+   * and Cookie: dropped when a redirect leads to another origin.
+   */
+  credentialHeaders?: string[];
   rateLimit?: RateLimitSpec;
   limiterKey?: string;
   limiter?: RateLimiter;
@@ -105,9 +121,13 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * Outbound connections: keep-alive pool shared by all clients. undici's request() rather than
  * its fetch(): the same connections for a fraction of the per-call work (no WHATWG Request,
  * Response and stream objects), which showed up in the write path's CPU profile. Redirects are
- * followed as fetch did; undici drops Authorization and cookies when a redirect changes origin.
+ * followed here (followRedirects), not by undici's redirect interceptor: that one drops only
+ * Authorization, Cookie and Proxy-Authorization on a change of origin, so a vendor key sent as
+ * X-SmartToken or X-Api-Key would reach whatever host a redirect names.
  */
-const agent: Dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 }).compose(interceptors.redirect({ maxRedirections: 5 }));
+const agent: Dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 class RetryableFailure extends Error {
   constructor(readonly final: AtsgateError, readonly waitMs: number | null) {
@@ -126,6 +146,10 @@ export class HttpClient {
     return this.opts.baseUrl;
   }
 
+  private credentialHeaders(): Set<string> {
+    return new Set([...ALWAYS_CREDENTIAL_HEADERS, ...(this.opts.credentialHeaders ?? []).map((h) => h.toLowerCase())]);
+  }
+
   async request<T = any>(req: HttpRequest): Promise<HttpResponse<T>> {
     const url = this.buildUrl(req);
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
@@ -137,6 +161,7 @@ export class HttpClient {
       }
       try {
         const res = await this.send<T>(req, url, attempt, idempotent);
+        await this.learn(res);
         if (res.status === 401 && !refreshedAuth && this.opts.onUnauthorized && !req.accept?.includes(401)) {
           refreshedAuth = true;
           if (await this.opts.onUnauthorized()) continue;
@@ -152,6 +177,44 @@ export class HttpClient {
         await sleep(wait, this.opts.signal);
       }
     }
+  }
+
+  /**
+   * Tells the limiter what the vendor said: its limit, "nothing remains until the reset", or a
+   * 429's wait, which then holds every request of the integration, not only the one refused.
+   */
+  private async learn(res: HttpResponse): Promise<void> {
+    const limiter = this.opts.limiter;
+    if (!limiter?.observe || !this.opts.rateLimit) return;
+    const key = this.opts.limiterKey ?? this.opts.baseUrl;
+    const spec = this.opts.rateLimitHeaders;
+    const feedback = (spec && feedbackFrom(res.headers, spec)) || {};
+    if (res.status === 429) {
+      const wait = this.rateLimitWait(res.headers);
+      if (wait !== undefined && wait > 0) feedback.holdMs = Math.max(feedback.holdMs ?? 0, wait);
+    }
+    // A remainder of at least our own per-window limit does not bind yet (the vendor's answers
+    // report it again, lower, before it could): passing on only smaller ones spares the shared
+    // limiter a database write on most responses.
+    if (feedback.budget && feedback.budget.left >= this.opts.rateLimit.requests) delete feedback.budget;
+    // A wait longer than we would ever retry after fails the call instead (classify); holding
+    // the whole integration that long would only stall its other calls.
+    if (feedback.holdMs !== undefined) feedback.holdMs = Math.min(feedback.holdMs, this.retry.maxDelayMs);
+    if (feedback.limit === undefined && feedback.holdMs === undefined && feedback.budget === undefined) return;
+    try {
+      await limiter.observe(key, feedback);
+    } catch {
+      // Learning is an optimisation: a failed write to a shared limiter must not fail the call.
+    }
+  }
+
+  /** A 429's wait: Retry-After, else what the connector or its rate-limit headers say. */
+  private rateLimitWait(headers: Record<string, string>): number | undefined {
+    return (
+      retryAfterMs(headers) ??
+      this.opts.rateLimitResetMs?.(headers) ??
+      (this.opts.rateLimitHeaders ? waitAfterRateLimit(headers, this.opts.rateLimitHeaders) : undefined)
+    );
   }
 
   private buildUrl(req: HttpRequest): string {
@@ -180,8 +243,7 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
     const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
     try {
-      const { origin, pathname, search } = new URL(url);
-      const res = await agent.request({ origin, path: pathname + search, method: req.method, headers, body, signal });
+      const res = await followRedirects({ url, method: req.method, headers, body, signal }, this.credentialHeaders());
       const status = res.statusCode;
       const resHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -230,7 +292,7 @@ export class HttpClient {
       case res.status === 404 && !!req.notFound:
         return new AtsgateError('PLATFORM.INPUT_INVALID', `${req.notFound} was not found in ${tool}${detail}`, { status: 404 });
       case res.status === 429: {
-        const wait = retryAfterMs(res.headers) ?? this.opts.rateLimitResetMs?.(res.headers) ?? null;
+        const wait = this.rateLimitWait(res.headers) ?? null;
         const final = new AtsgateError('REMOTE.RATE_LIMIT_EXCEEDED', `${tool}'s rate limit was exceeded and retrying did not help${detail}`, {
           headers: wait !== null ? { 'retry-after': String(Math.ceil(wait / 1000)) } : {},
         });
@@ -249,18 +311,50 @@ export class HttpClient {
   }
 }
 
+interface Outgoing {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Buffer | FormData | undefined;
+  signal: AbortSignal;
+}
+
+/**
+ * Sends a request and follows up to MAX_REDIRECTS redirects the way fetch does (303, and 301/302
+ * after a POST, become a GET without body), except that a hop to another origin (scheme, host or
+ * port) loses every credential header: Authorization, Proxy-Authorization, Cookie and the ones
+ * the connector's transport declares. A same-origin hop keeps them.
+ */
+async function followRedirects(first: Outgoing, credentialHeaders: Set<string>): Promise<Dispatcher.ResponseData> {
+  let { url, method, headers, body } = first;
+  const origin = new URL(url).origin;
+  for (let hop = 0; ; hop++) {
+    const target = new URL(url);
+    const res = await agent.request({ origin: target.origin, path: target.pathname + target.search, method, headers, body, signal: first.signal });
+    const location = res.headers.location;
+    if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string' || hop >= MAX_REDIRECTS) return res;
+    await res.body.dump();
+    const next = new URL(location, url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') return res;
+    if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers = withoutHeaders(headers, (h) => h === 'content-type' || h === 'content-length');
+    }
+    // Compared with the first request's origin: a detour through another host does not earn the
+    // credentials back on the way home.
+    if (next.origin !== origin) headers = withoutHeaders(headers, (h) => credentialHeaders.has(h));
+    url = next.toString();
+  }
+}
+
+function withoutHeaders(headers: Record<string, string>, drop: (lowerName: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !drop(k.toLowerCase())));
+}
+
 function backoff(baseMs: number, attempt: number): number {
   const exp = baseMs * 2 ** (attempt - 1);
   return Math.round(exp / 2 + Math.random() * (exp / 2));
-}
-
-/** Retry-After as seconds or an HTTP date. */
-export function retryAfterMs(headers: Record<string, string>): number | undefined {
-  const v = headers['retry-after'];
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function genericMessage(body: any): string | undefined {

@@ -15,13 +15,18 @@
  * statement_timestamp() would date an admission to before a wait for the lock, and let the
  * next requests in too early under contention.
  *
+ * The vendor's own word (observe) is kept on the same row, so every process obeys it: a limit
+ * lower than the configured one caps admissions; while `held_until` is ahead nothing is
+ * admitted and the wait returned is until then; while `budget_until` is ahead (a fixed window's
+ * remainder) admissions also spend `budget_left`, and at 0 the wait is until the window ends.
+ *
  * The window is widened by a small margin: a request admitted at the very end of one window
  * may reach the vendor a little later than one admitted at the start of the next, and the
  * vendor counts arrivals, not admissions.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
+import { SAME_WINDOW_SLACK_MS, sleep, type RateLimitFeedback, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 
 // Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
 // is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
@@ -29,14 +34,40 @@ import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 const ADMIT = `
   INSERT INTO rate_limit_windows AS w (key, hits, token)
     VALUES ($1, array_fill(clock_timestamp(), ARRAY[LEAST($5::int, $3::int)]), $4 || ':' || LEAST($5::int, $3::int))
-  ON CONFLICT (key) DO UPDATE SET (hits, token) = (
+  ON CONFLICT (key) DO UPDATE SET (hits, token, budget_left) = (
     SELECT kept || array_fill(clock_timestamp(), ARRAY[GREATEST(n, 0)]),
-           CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END
-      FROM (SELECT kept, LEAST($5::int, $3::int - cardinality(kept)) AS n
-              FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept) k) r)
+           CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END,
+           CASE WHEN budgeted THEN w.budget_left - GREATEST(n, 0) ELSE w.budget_left END
+      FROM (SELECT kept, budgeted,
+                   CASE WHEN w.held_until > clock_timestamp() THEN 0
+                        ELSE LEAST($5::int,
+                                   LEAST($3::int, COALESCE(w.learned_limit, $3::int)) - cardinality(kept),
+                                   CASE WHEN budgeted THEN w.budget_left ELSE $5::int END) END AS n
+              FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept,
+                           COALESCE(w.budget_until > clock_timestamp(), false) AS budgeted) k) r)
   RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
-    ceil(extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
-                             + $2::int * interval '1 millisecond' - clock_timestamp())) * 1000)::int AS wait_ms`;
+    ceil(1000 * GREATEST(
+      extract(epoch FROM (held_until - clock_timestamp())),
+      CASE WHEN budget_left <= 0 THEN extract(epoch FROM (budget_until - clock_timestamp())) END,
+      extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
+                          + $2::int * interval '1 millisecond' - clock_timestamp()))))::int AS wait_ms`;
+
+// What a vendor response said (client.ts learn()): a limit (applied only when lower than the
+// configured one, in ADMIT); a hold, which only ever lengthens; a fixed window's remainder
+// ($4 requests until $5 ms from now), the smallest within one window, replaced by a later window
+// (SAME_WINDOW_SLACK_MS apart). Times on the database clock.
+const OBSERVE = `
+  INSERT INTO rate_limit_windows AS w (key, hits, token, learned_limit, held_until, budget_left, budget_until)
+    VALUES ($1, '{}', '', $2::int, clock_timestamp() + $3::int * interval '1 millisecond', $4::int, clock_timestamp() + $5::int * interval '1 millisecond')
+  ON CONFLICT (key) DO UPDATE SET
+    learned_limit = COALESCE($2::int, w.learned_limit),
+    held_until = GREATEST(w.held_until, clock_timestamp() + $3::int * interval '1 millisecond'),
+    (budget_left, budget_until) = (
+      SELECT CASE WHEN $4::int IS NULL THEN w.budget_left WHEN fresh THEN $4::int ELSE LEAST(w.budget_left, $4::int) END,
+             CASE WHEN $4::int IS NULL THEN w.budget_until WHEN fresh THEN ends ELSE w.budget_until END
+        FROM (SELECT ends, (w.budget_until IS NULL OR w.budget_until <= clock_timestamp()
+                            OR ends > w.budget_until + $6::int * interval '1 millisecond') AS fresh
+                FROM (SELECT clock_timestamp() + $5::int * interval '1 millisecond' AS ends) e) f)`;
 
 interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
 
@@ -45,6 +76,8 @@ interface KeyState { waiters: Waiter[]; spare: number; spareUntil: number; pumpi
 
 export class PostgresRateLimiter implements RateLimiter {
   private readonly keys = new Map<string, KeyState>();
+  /** The vendor limit last written per key, so that an unchanged one costs no statement. */
+  private readonly limits = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly opts: { marginMs?: number } = {}) {}
 
@@ -66,6 +99,20 @@ export class PostgresRateLimiter implements RateLimiter {
       state.waiters.push(w);
       if (!state.pumping) void this.pump(key, spec, state);
     });
+  }
+
+  async observe(key: string, feedback: RateLimitFeedback): Promise<void> {
+    const hold = feedback.holdMs !== undefined && feedback.holdMs > 0 ? Math.ceil(feedback.holdMs) : null;
+    let limit = feedback.limit !== undefined && feedback.limit > 0 ? Math.floor(feedback.limit) : null;
+    // Most responses repeat the same limit: write it only when it changes, not once per call.
+    if (limit !== null && this.limits.get(key) === limit) limit = null;
+    const budget = feedback.budget && feedback.budget.forMs > 0 ? feedback.budget : null;
+    if (hold === null && limit === null && budget === null) return;
+    // Admissions this process fetched ahead must not outlive a hold or a smaller budget.
+    const st = this.keys.get(key);
+    if (st && (hold !== null || budget !== null)) st.spare = 0;
+    await this.db.relaxed.query(OBSERVE, [key, limit, hold, budget ? Math.max(0, Math.floor(budget.left)) : null, budget ? Math.ceil(budget.forMs) : null, SAME_WINDOW_SLACK_MS]);
+    if (limit !== null) this.limits.set(key, limit);
   }
 
   /**

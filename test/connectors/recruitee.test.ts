@@ -384,10 +384,17 @@ describe('failures', () => {
     const small = await startRecruiteeFake({ pageCap: 10, rateLimit: { limit: 3, windowMs: 1000 } });
     try {
       const { ctx: c } = connectorContext(connector, small.credentials, small.url);
+      const started = Date.now();
       const cands = await collect(connector.readCandidates(c, {}));
       assert.equal(cands.length, 36);
-      const limited = small.server.journal.length - 5; // 5 page requests succeeded; the rest were 429s
-      assert.ok(limited >= 1, 'some requests were rate limited');
+      // x-ratelimit-remaining: 0 held the client until x-ratelimit-reset (src/http/transport.ts).
+      assert.equal(small.server.journal.length, 5, 'no request was refused');
+      assert.ok(Date.now() - started >= 900, 'waited for the reset');
+      // The fake's own window still refuses a burst, with the limiter's headers.
+      let res: Response | undefined;
+      for (let i = 0; i < 4; i++) res = await fetch(`${small.url}/c/${small.credentials.company_id}/candidates`, { headers: { authorization: `Bearer ${small.credentials.api_token}` } });
+      assert.equal(res?.status, 429);
+      assert.equal(res?.headers.get('x-ratelimit-remaining'), '0');
     } finally {
       await small.stop();
     }

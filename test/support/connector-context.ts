@@ -3,7 +3,8 @@
  * the real shared HttpClient (rate limiter, retries, error mapping), pointed at a fake.
  */
 import { randomUUID } from 'node:crypto';
-import { HttpClient, type OutboundCall } from '../../src/http/client.ts';
+import type { OutboundCall } from '../../src/http/client.ts';
+import { vendorHttpClient } from '../../src/connectors/helpers/vendor-http.ts';
 import { SlidingWindowLimiter } from '../../src/http/rate-limit.ts';
 import type { AnyConnector, ConnectorContext } from '../../src/connectors/types.ts';
 
@@ -25,15 +26,12 @@ export function connectorContext(connector: AnyConnector, credentials: Record<st
       return ctx.signedFileUrl(ref);
     },
     http: (opts) =>
-      new HttpClient({
-        ...opts,
-        tool: def.label,
-        baseUrl: opts.baseUrl ?? baseUrl,
+      vendorHttpClient(def, { credentials: ctx.credentials, baseUrl: ctx.baseUrl }, opts, {
         rateLimit: def.rateLimit,
         limiterKey: `${def.id}:test`,
         limiter,
         recorder: { record: (c) => calls.push(c) },
-        retry: { baseDelayMs: 5, ...opts.retry },
+        retry: { baseDelayMs: 5 },
       }),
   };
   return { ctx, calls, published };

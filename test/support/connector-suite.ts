@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RateLimiter, RateLimitSpec } from '../../src/http/rate-limit.ts';
+import type { RateLimitFeedback, RateLimiter, RateLimitSpec } from '../../src/http/rate-limit.ts';
 import type { AttachmentType } from '../../src/connectors/types.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { startGreenhouseFake } from '../fakes/greenhouse.ts';
@@ -103,6 +103,11 @@ export class TimeScaledLimiter implements RateLimiter {
   acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
     const scale = this.scales[key.split(':')[0]] ?? 1;
     return this.inner.acquire(key, scale === 1 ? spec : { requests: spec.requests, perMs: spec.perMs / scale }, signal);
+  }
+
+  /** The fakes' rate-limit headers already speak in compressed time: passed on as they are. */
+  async observe(key: string, feedback: RateLimitFeedback): Promise<void> {
+    await this.inner.observe?.(key, feedback);
   }
 }
 

@@ -91,13 +91,10 @@ export function ashbyError(body: unknown): { code: string | null; message: strin
 const TOOL = 'Ashby';
 
 export function ashbyClient(ctx: AshbyContext): AshbyClient {
-  // Basic auth with the key as user name and an empty password, per the Authentication page.
-  const authorization = 'Basic ' + Buffer.from(`${ctx.credentials.api_key}:`).toString('base64');
-  const http = ctx.http({
-    headers: () => ({ authorization, accept: 'application/json; version=1' }),
-    errorMessage: (_status, body) => ashbyError(body).message,
-  });
-  const storage = ctx.http({ errorMessage: (_status, body) => storageMessage(body) });
+  // Auth and the versioned Accept are the definition's transport; the RPC envelope is ours.
+  const http = ctx.http({ errorMessage: (_status, body) => ashbyError(body).message });
+  // Presigned storage is not Ashby's API: no transport, so no Ashby credentials reach it.
+  const storage = ctx.http({ transport: false, errorMessage: (_status, body) => storageMessage(body) });
 
   async function call<T>(endpoint: AshbyEndpoint, body: Record<string, unknown>, opts: CallOptions = {}): Promise<AshbyOk<T>> {
     const res = await http.request<unknown>({

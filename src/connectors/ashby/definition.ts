@@ -2,7 +2,8 @@
  * Ashby: what the connector is, as data. Facts and their sources are in ./README.md.
  */
 import { Type } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object(
   {
@@ -57,6 +58,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // Ashby publishes no general per-key number (only report.* limits); 10/s is a conservative
   // budget, and 429s are still retried per Retry-After.
   rateLimit: { requests: 10, perMs: 1_000 },
+  transport: {
+    // Authentication page: Basic auth with the key as user name and an empty password; the
+    // versioned media type in Accept.
+    auth: { scheme: 'basic', username: 'api_key' },
+    headers: { accept: 'application/json; version=1' },
+    // Errors mostly arrive as HTTP 200 `{ success: false, errorInfo }`: ./client.ts reads them.
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'custom_fields',

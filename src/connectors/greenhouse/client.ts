@@ -1,8 +1,8 @@
 /**
  * Talking to Harvest v3: OAuth client-credentials tokens (cached per user in ctx.cache,
  * refreshed before expiry and once on a 401), Bearer requests through the shared HttpClient,
- * scope-aware 403s, cursor pagination that follows the Link header exactly as issued, and
- * pacing by the X-RateLimit-* headers.
+ * scope-aware 403s and cursor pagination that follows the Link header exactly as issued (pacing
+ * by the X-RateLimit-* headers is the shared limiter's, from the transport in definition.ts).
  *
  * Two identities: v3 GET/list endpoints return results only to a Site Admin `sub`, so every
  * read runs as the *reading user*; notes and uploads are written as the *acting user* (their
@@ -10,10 +10,10 @@
  */
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
-import { sleep } from '../../http/rate-limit.ts';
 import { paginate, parseLinkHeader } from '../helpers/pagination.ts';
 import type { ConnectorContext, RemoteFields } from '../types.ts';
-import { PRODUCTION_BASE_URL, PRODUCTION_TOKEN_URL, type GreenhouseCredentials } from './definition.ts';
+import { resetReader } from '../../http/transport.ts';
+import { PRODUCTION_BASE_URL, PRODUCTION_TOKEN_URL, definition, type GreenhouseCredentials } from './definition.ts';
 
 export type GreenhouseContext = ConnectorContext<GreenhouseCredentials>;
 
@@ -27,8 +27,6 @@ export const MAX_IDS_PER_FILTER = 50;
 
 /** The token lifetime Greenhouse states for access tokens (docs/harvest-partner-oauth): 1 h. */
 const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
-/** Longest pause we take on the vendor's word that the rate window is spent (windows are 30 s). */
-const MAX_WINDOW_PAUSE_MS = 31_000;
 
 interface Token { accessToken: string; expiresAt: number }
 
@@ -160,38 +158,8 @@ export function harvestErrorMessage(_status: number, body: any): string | undefi
   return text ? text.slice(0, 500) : undefined;
 }
 
-/** X-RateLimit-Reset is a Unix timestamp in seconds; used when Retry-After is absent. */
-export function rateLimitResetMs(headers: Record<string, string>): number | undefined {
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (!Number.isFinite(reset) || reset <= 0) return undefined;
-  return Math.max(0, reset * 1000 - Date.now());
-}
-
-interface WindowState { remaining: number; resetAt: number }
-
-/**
- * X-RateLimit-Remaining/-Reset (epoch seconds) come on every v3 response [GH-V3T 0000:20-56].
- * The static limit in definition.ts is our ceiling; when the vendor says the current window is
- * already spent (other clients of the same credential, a smaller tier), we wait for its reset.
- */
-function windowKey(ctx: GreenhouseContext): string {
-  return `greenhouse:ratewindow:${ctx.credentials.client_id}`;
-}
-
-function noteWindow(ctx: GreenhouseContext, headers: Record<string, string>): void {
-  const remaining = Number(headers['x-ratelimit-remaining']);
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining)) return;
-  ctx.cache.set(windowKey(ctx), { remaining, resetAt: Number.isFinite(reset) && reset > 0 ? reset * 1000 : 0 } satisfies WindowState);
-}
-
-async function awaitWindow(ctx: GreenhouseContext): Promise<void> {
-  const state = ctx.cache.get(windowKey(ctx)) as WindowState | undefined;
-  if (!state || state.remaining > 0) return;
-  const wait = state.resetAt - Date.now();
-  ctx.cache.delete(windowKey(ctx));
-  if (wait > 0) await sleep(Math.min(wait, MAX_WINDOW_PAUSE_MS), ctx.signal);
-}
+/** X-RateLimit-Reset (a Unix timestamp in seconds) in ms, read as the transport declares. */
+export const rateLimitResetMs = resetReader(definition.transport);
 
 /** One Harvest v3 session for one Greenhouse user (the reading user or the acting user). */
 export class Harvest {
@@ -213,7 +181,8 @@ export class Harvest {
     this.userId = user.id;
     this.fromRequest = user.fromRequest;
     this.http = ctx.http({
-      headers: async () => ({ authorization: `Bearer ${(await this.token()).accessToken}` }),
+      // Bearer auth is the transport's; the token is ours to mint.
+      token: async () => (await this.token()).accessToken,
       onUnauthorized: async () => {
         // A token we believed valid was refused (revoked, rotated secret, clock skew): mint once more.
         dropToken(ctx, this.userId);
@@ -221,7 +190,6 @@ export class Harvest {
         return true;
       },
       errorMessage: harvestErrorMessage,
-      rateLimitResetMs,
     });
   }
 
@@ -231,11 +199,10 @@ export class Harvest {
 
   /** A request needing `scope`; a 403 names the scope the customer must enable. */
   async request<T = any>(scope: string, req: HttpRequest): Promise<HttpResponse<T>> {
-    await awaitWindow(this.ctx);
     try {
-      const res = await this.http.request<T>(req);
-      noteWindow(this.ctx, res.headers);
-      return res;
+      // Pacing by X-RateLimit-Remaining/-Reset is the shared limiter's (the transport declares
+      // Harvest's fixed 30-second window); nothing to do here.
+      return await this.http.request<T>(req);
     } catch (err) {
       if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') throw missingScope(scope, err);
       throw err;

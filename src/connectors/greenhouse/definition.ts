@@ -4,7 +4,8 @@
  * customer's "Harvest V3 (OAuth)" credential, then Bearer tokens. See README.md for sources.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object({
   client_id: Type.String({ minLength: 1 }),
@@ -106,6 +107,16 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // under 75; client.ts also slows down when X-RateLimit-Remaining says the window is spent.
   // [GH-V3T contract-foundation §A, 0000:20-56; AB-GH §5]
   rateLimit: { requests: 70, perMs: 30_000 },
+  transport: {
+    // v3 is OAuth client credentials: ./client.ts mints, caches and refreshes the token and hands
+    // it to ctx.http() as `token`; the request carries `Authorization: Bearer <token>`.
+    auth: { scheme: 'bearer-provider' },
+    // docs/api-rate-limiting: X-RateLimit-Limit/-Remaining, X-RateLimit-Reset as an epoch in
+    // seconds, in fixed 30-second windows (audit G25, G26). Read only from the Harvest host: the
+    // token endpoint counts in a window of its own.
+    rateLimit: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'epoch-seconds', window: 'fixed', windowMs: 30_000 },
+    // Error bodies come in two shapes (Harvest's and OAuth's): harvestErrorMessage in ./client.ts.
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',

@@ -1,6 +1,6 @@
 /**
- * The Lever HttpClient (Basic auth with the API key as user name and an empty password),
- * Lever's error bodies, its list pagination and the JSON shapes the connector reads.
+ * The Lever HttpClient (Basic auth and error bodies are data: `transport` in ./definition.ts),
+ * Lever's list pagination and the JSON shapes the connector reads.
  */
 import type { Static } from '@sinclair/typebox';
 import { AtsgateError } from '../../errors.ts';
@@ -15,22 +15,9 @@ export type LeverContext = ConnectorContext<LeverCredentials>;
 /** Lever accepts 1..100 per page; asking for the maximum keeps the request count down. */
 export const PAGE_SIZE = 100;
 
+/** Auth, error bodies and rate limits are the definition's transport; nothing is Lever's own. */
 export function leverClient(ctx: LeverContext): HttpClient {
-  const token = Buffer.from(`${ctx.credentials.api_key}:`).toString('base64');
-  return ctx.http({
-    headers: () => ({ authorization: `Basic ${token}` }),
-    errorMessage: leverErrorMessage,
-    // Lever documents no rate-limit headers; a 429 without Retry-After falls back to the
-    // shared exponential backoff, which Lever itself recommends.
-  });
-}
-
-/** Lever errors are `{ "code": "ResourceNotFound", "message": "..." }`. */
-export function leverErrorMessage(_status: number, body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined;
-  const { code, message } = body as { code?: unknown; message?: unknown };
-  if (typeof message === 'string' && message) return typeof code === 'string' && code ? `${message} (${code})` : message;
-  return typeof code === 'string' ? code : undefined;
+  return ctx.http({});
 }
 
 /**

@@ -3,7 +3,8 @@
  * Facts and sources: ./README.md.
  */
 import { Type } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object({
   api_key: Type.String({ minLength: 1 }),
@@ -43,6 +44,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // counted over 1.1 s: Lever counts arrivals, not our send times, and a request delayed on the
   // way must not land in the same second as the tenth after it.
   rateLimit: { requests: 10, perMs: 1_100 },
+  transport: {
+    // Basic auth: the API key as user name, empty password (#authentication).
+    auth: { scheme: 'basic', username: 'api_key' },
+    // Lever documents no rate-limit headers: a 429 without Retry-After falls back to the shared
+    // exponential backoff, which Lever itself recommends (#rate-limits).
+    // Errors are `{ "code": "ResourceNotFound", "message": "..." }`.
+    errors: { message: ['message'], code: ['code'] },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'native',

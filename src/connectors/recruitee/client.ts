@@ -1,27 +1,25 @@
 /**
- * The Recruitee HTTP client: Bearer token, every path under `/c/{company_id}`, Recruitee's
- * error bodies and its fixed-window rate-limit headers.
+ * The Recruitee HTTP client: Bearer token, every path under `/c/{company_id}` and the
+ * fixed-window rate-limit headers are data (`transport` in ./definition.ts); Recruitee's many
+ * error-body shapes are read here.
  */
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient } from '../../http/client.ts';
 import type { ConnectorContext } from '../types.ts';
-import type { credentialSchema } from './definition.ts';
+import { transportBaseUrl } from '../../http/transport.ts';
+import { definition, type credentialSchema } from './definition.ts';
 
 export type RecruiteeCredentials = Static<typeof credentialSchema>;
 export type RecruiteeContext = ConnectorContext<RecruiteeCredentials>;
 
-/** `https://api.recruitee.com/c/{company_id}`: the company is part of every path. */
+/** `https://api.recruitee.com/c/{company_id}`: the company is part of every path (the transport's `baseUrl.path`). */
 export function companyBaseUrl(ctx: RecruiteeContext): string {
-  return `${ctx.baseUrl.replace(/\/+$/, '')}/c/${encodeURIComponent(ctx.credentials.company_id)}`;
+  return transportBaseUrl(definition, ctx);
 }
 
+/** Auth, base URL and rate-limit headers are the definition's transport; error bodies are read here. */
 export function recruiteeClient(ctx: RecruiteeContext): HttpClient {
-  return ctx.http({
-    baseUrl: companyBaseUrl(ctx),
-    headers: () => ({ authorization: `Bearer ${ctx.credentials.api_token}` }),
-    errorMessage: recruiteeErrorMessage,
-    rateLimitResetMs: rateLimitResetMs,
-  });
+  return ctx.http({ errorMessage: recruiteeErrorMessage });
 }
 
 /**
@@ -42,16 +40,4 @@ export function recruiteeErrorMessage(_status: number, body: any): string | unde
   };
   collect(body.errors ?? body.error ?? body.message);
   return parts.length ? parts.join('; ').slice(0, 500) : undefined;
-}
-
-/**
- * Recruitee's limiter (fixed window) sends `x-ratelimit-reset` as the seconds left in the
- * window rather than a Retry-After; a value that looks like an epoch is read as one.
- */
-export function rateLimitResetMs(headers: Record<string, string>): number | undefined {
-  const raw = headers['x-ratelimit-reset'];
-  if (!raw || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
-  const n = Number(raw);
-  if (n > 1_000_000_000) return Math.max(0, n * 1000 - Date.now());
-  return Math.round(n * 1000);
 }

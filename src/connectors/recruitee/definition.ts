@@ -3,7 +3,8 @@
  * can do. Facts and their sources are in ./README.md.
  */
 import { Type } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object(
   {
@@ -42,6 +43,19 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // Recruitee publishes no number; this stays well under what its fixed-window limiter has
   // been seen to allow, and 429s are still retried per X-RateLimit-Reset. See README.
   rateLimit: { requests: 100, perMs: 60_000 },
+  transport: {
+    // getting-started: `Authorization: Bearer <token>`; every path lives under /c/{company_id}.
+    auth: { scheme: 'bearer', token: 'api_token' },
+    baseUrl: { path: '/c/{company_id}' },
+    // Recruitee/plug_limit (its own limiter; its use on api.recruitee.com is an inference, audit
+    // R24): a fixed window sending x-ratelimit-limit/-remaining/-reset, the reset as the seconds
+    // left; a value that looks like an epoch is read as one (`auto`). The window's length is not
+    // published, so x-ratelimit-limit (a count per that unknown window) is not learned: holding
+    // at remaining 0 until the reset is exact without it.
+    rateLimit: { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'auto', window: 'fixed' },
+    // Error bodies take several shapes (Phoenix changesets among them): recruiteeErrorMessage in
+    // ./client.ts flattens them.
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',

@@ -3,7 +3,8 @@
  * and what a result link or an attachment becomes there. See README.md for the sources.
  */
 import { Type } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object({
   /** Sent as the `X-SmartToken` header; belongs to an admin user and has that user's access. */
@@ -46,6 +47,21 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // The shared limiter is a sliding window, so this never sends more than 10 in any 1.1 s; the
   // extra 100 ms absorbs network jitter between our send time and their arrival time.
   rateLimit: { requests: 10, perMs: 1_100 },
+  transport: {
+    // docs/api-key: the key travels in X-SmartToken (a credential header: never sent across origins).
+    auth: { scheme: 'header', header: 'X-SmartToken', template: '{api_key}' },
+    // docs/rate-limiting: X-RateLimit-Limit/-Remaining (and -Concurrent-*) on every response, no
+    // reset header and no Retry-After; the window is one second, so a 429 waits for the next one.
+    rateLimit: {
+      limit: 'x-ratelimit-limit',
+      remaining: 'x-ratelimit-remaining',
+      window: 'rolling',
+      windowMs: 1000,
+      alsoSignals: ['x-ratelimit-concurrent-limit'],
+    },
+    // `{ message, errors: [{ code, message }] }`: the errors' messages (else codes), else `message`.
+    errors: { message: ['message'], list: { path: 'errors', text: ['message', 'code'] } },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',

@@ -1,13 +1,14 @@
 /**
- * The Teamtailor HttpClient (`Authorization: Token token=<key>` + the required X-Api-Version),
- * Teamtailor's JSON:API documents (resources, relationships, `included`), its error bodies,
- * its rate-limit headers and its `links.next` pagination.
+ * The Teamtailor HttpClient (auth, X-Api-Version, region host, error bodies and rate-limit
+ * headers are data: `transport` in ./definition.ts), Teamtailor's JSON:API documents
+ * (resources, relationships, `included`) and its `links.next` pagination.
  */
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient, HttpMethod, HttpResponse } from '../../http/client.ts';
 import { paginate } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
-import { DEFAULT_API_VERSION, REGION_BASE_URLS, definition, type credentialSchema } from './definition.ts';
+import { errorReader, transportBaseUrl } from '../../http/transport.ts';
+import { definition, type credentialSchema } from './definition.ts';
 
 export type TeamtailorCredentials = Static<typeof credentialSchema>;
 export type TeamtailorContext = ConnectorContext<TeamtailorCredentials>;
@@ -18,70 +19,38 @@ export const PAGE_SIZE = 30;
 /** JSON:API media type; Teamtailor (like any JSON:API server) wants it on bodies. */
 export const JSON_API = 'application/vnd.api+json';
 
-/**
- * The region picks the host only when the integration did not set its own base URL, so that an
- * explicit override (a proxy, a test fake) always wins.
- */
+/** The host for the integration's region, unless its base URL was overridden (the transport's `baseUrl`). */
 export function teamtailorBaseUrl(ctx: TeamtailorContext): string {
-  const region = ctx.credentials.region ?? 'eu';
-  if (ctx.baseUrl && ctx.baseUrl !== definition.defaultBaseUrl) return ctx.baseUrl;
-  return REGION_BASE_URLS[region];
-}
-
-export function teamtailorClient(ctx: TeamtailorContext): HttpClient {
-  return ctx.http({
-    baseUrl: teamtailorBaseUrl(ctx),
-    headers: () => ({
-      authorization: `Token token=${ctx.credentials.api_key}`,
-      'x-api-version': ctx.credentials.api_version ?? DEFAULT_API_VERSION,
-      accept: JSON_API,
-    }),
-    errorMessage: teamtailorErrorMessage,
-    rateLimitResetMs: teamtailorRateLimitResetMs,
-  });
+  return transportBaseUrl(definition, ctx);
 }
 
 /**
- * For Teamtailor's pre-signed file URLs (S3, valid 30 s to 1 min): no auth header, which the
- * storage host would reject and must never see.
+ * Auth, X-Api-Version, region host, error bodies and rate-limit headers are the definition's
+ * transport; the error reader adds the 406 hint.
+ */
+export function teamtailorClient(ctx: TeamtailorContext): HttpClient {
+  return ctx.http({ errorMessage: teamtailorErrorMessage });
+}
+
+/**
+ * For Teamtailor's pre-signed file URLs (S3, valid 30 s to 1 min): not the Teamtailor API, so
+ * no transport: no auth header, which the storage host would reject and must never see.
  */
 export function fileDownloadClient(ctx: TeamtailorContext): HttpClient {
-  return ctx.http({ baseUrl: teamtailorBaseUrl(ctx) });
+  return ctx.http({ baseUrl: teamtailorBaseUrl(ctx), transport: false });
 }
 
+const readErrorBody = errorReader(definition.transport);
+
 /**
- * JSON:API errors: `{ "errors": [{ "title", "detail", "status", "source": { "pointer" } }] }`,
- * the 406 for a bad X-Api-Version included (teamtailor-rb's fixture); a single `errors` object
- * is read too (teamtailor-rb's error.rb tolerates both). A 406 that names Teamtailor's current
+ * JSON:API error bodies, read the way the transport declares (an `errors` array, or a single
+ * object as teamtailor-rb's error.rb also tolerates). A 406 that names Teamtailor's current
  * version says which value to configure.
  */
 export function teamtailorErrorMessage(status: number, body: unknown): string | undefined {
-  const text = errorDetails(body);
+  const text = readErrorBody(status, body);
   const current = status === 406 && text ? /current version is:?\s*(\d{8})/i.exec(text)?.[1] : undefined;
   return current ? `${text}. Set the integration's api_version (X-Api-Version) to ${current}.` : text;
-}
-
-function errorDetails(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
-  if (!body || typeof body !== 'object') return undefined;
-  const raw = (body as { errors?: unknown }).errors;
-  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
-  const parts = list
-    .map((e) => {
-      const { detail, title, source } = (e ?? {}) as { detail?: unknown; title?: unknown; source?: { pointer?: unknown } };
-      const text = typeof detail === 'string' && detail ? detail : typeof title === 'string' ? title : '';
-      const where = typeof source?.pointer === 'string' ? ` (${source.pointer})` : '';
-      return text ? text + where : '';
-    })
-    .filter(Boolean);
-  return parts.length ? parts.join('; ').slice(0, 500) : undefined;
-}
-
-/** `X-Rate-Limit-Reset` is "the number of seconds left in the current period". */
-export function teamtailorRateLimitResetMs(headers: Record<string, string>): number | undefined {
-  const v = headers['x-rate-limit-reset'];
-  if (!v || !/^\d+(\.\d+)?$/.test(v.trim())) return undefined;
-  return Math.round(Number(v) * 1000);
 }
 
 // --------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * what it can do. Facts, sources and open questions: ./README.md.
  */
 import { Type } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 /** Teamtailor runs two stacks; an account lives on one and its key only works there. */
 export const REGION_BASE_URLS = {
@@ -77,6 +78,20 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // in any 10 s, under that figure with room for a second process's stray calls. A 429 is still
   // honoured (Retry-After, else X-Rate-Limit-Reset seconds).
   rateLimit: { requests: 5, perMs: 1_250 },
+  transport: {
+    // #authentication: `Authorization: Token token=<key>` plus the required X-Api-Version; JSON:API media type.
+    auth: { scheme: 'header', header: 'authorization', template: 'Token token={api_key}' },
+    headers: { 'x-api-version': `{api_version|${DEFAULT_API_VERSION}}`, accept: 'application/vnd.api+json' },
+    // The region picks the host only while the integration keeps the default base URL, so that an
+    // explicit override (a proxy, a test fake) always wins.
+    baseUrl: { byCredential: { credential: 'region', urls: REGION_BASE_URLS, fallback: REGION_BASE_URLS.eu } },
+    // #rate-limit: X-Rate-Limit-Limit/-Remaining/-Reset, the reset being "the number of seconds
+    // left in the current period". The docs add that the values are static (audit T27), so the
+    // limit is not learned; a Remaining of 0 still holds until the reset.
+    rateLimit: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset', resetUnit: 'seconds-until', window: 'fixed' },
+    // JSON:API errors `{ errors: [{ title, detail, source: { pointer } }] }` (a single object tolerated).
+    errors: { list: { path: 'errors', text: ['detail', 'title'], pointer: 'source.pointer' } },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',

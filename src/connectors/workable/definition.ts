@@ -5,7 +5,8 @@
  * id (see README.md "Data model"). Sources are listed in `docs` and README.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object({
   /** The account's subdomain: `acme` for https://acme.workable.com. */
@@ -73,6 +74,21 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // 11 s: Workable counts arrivals in its intervals, and a request delayed on the way must not
   // share an interval with the tenth one after it.
   rateLimit: { requests: 10, perMs: 11_000 },
+  transport: {
+    auth: { scheme: 'bearer', token: 'api_token' },
+    baseUrl: {
+      // `{subdomain}` in PRODUCTION_BASE_URL; "acme.workable.com" pasted whole is tolerated.
+      placeholders: {
+        subdomain: { lowercase: true, stripSuffix: '.workable.com', pattern: /^[a-z0-9][a-z0-9-]*$/, invalid: 'no valid account subdomain' },
+      },
+    },
+    // docs/rate-limits: X-Rate-Limit-Limit/-Remaining/-Reset per 10-second interval; the reset is
+    // "Timestamp of next interval" with no unit stated (audit W18), so every plausible unit is read.
+    rateLimit: { limit: 'x-rate-limit-limit', remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset', resetUnit: 'auto', window: 'fixed', windowMs: 10_000 },
+    // `{ "error": "..." }`, validation failures adding `validation_errors` per field; some
+    // gateways answer `{ "message": "..." }`.
+    errors: { message: ['error', 'message'], fields: 'validation_errors', combine: 'message-and-details' },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',
