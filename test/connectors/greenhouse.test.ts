@@ -491,7 +491,8 @@ describe('greenhouse: transport failures and rate limits', () => {
   test('the fake enforces its fixed window with Harvest headers, and the client rides out a 429', async () => {
     const tight = await startGreenhouseFake({ rateLimit: 3, rateWindowMs: 1000 });
     try {
-      const { ctx } = ctxFor(tight);
+      // Harvest's 30 s window, served by the fake as 1 s: the client counts in the same 1 s.
+      const { ctx } = connectorContext(gh, tight.credentials, tight.url, { rateLimit: { requests: 70, perMs: 1000 } });
       await gh.checkCredentials(ctx); // the token is minted (its own window) before the clock starts
       // Another client of the same credential spends the window that is just starting.
       await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
@@ -499,9 +500,12 @@ describe('greenhouse: transport failures and rate limits', () => {
       const started = Date.now();
       const all = await collect(gh.readCandidates(ctx, {})); // 4 pages against 3 per second
       assert.equal(all.length, 32);
-      // X-RateLimit-Limit: 3 replaced the configured 50 for this integration (src/http/transport.ts),
-      // so the client paced itself instead of running into the fake's 429s.
-      assert.equal(tight.server.journal.filter((r) => r.path === '/v3/candidates').length, 4, 'no request was refused');
+      // The window was spent by the other client, so the first page draws a 429 and is ridden out;
+      // from its X-RateLimit-Limit: 3 on, the client paces itself (src/http/transport.ts), so
+      // the other pages are not refused.
+      const sent = tight.server.journal.filter((r) => r.path === '/v3/candidates').length;
+      assert.ok(sent > 4, 'the 429 of the spent window was retried');
+      assert.ok(sent <= 6, `pacing after learning the limit: ${sent} requests for 4 pages`);
       assert.ok(Date.now() - started >= 900, 'waited for the window to reopen');
       let res: Response | undefined;
       for (let i = 0; i < 4; i++) res = await fetch(`${tight.url}/candidates`, { headers: { authorization: 'Bearer x' } });
@@ -546,7 +550,8 @@ describe('greenhouse: transport failures and rate limits', () => {
   test('when X-RateLimit-Remaining says the window is spent, the client waits for X-RateLimit-Reset instead of drawing a 429', async () => {
     const tight = await startGreenhouseFake({ rateLimit: 3, rateWindowMs: 1000 });
     try {
-      const { ctx } = ctxFor(tight);
+      // Harvest's 30 s window, served by the fake as 1 s: the client counts in the same 1 s.
+      const { ctx } = connectorContext(gh, tight.credentials, tight.url, { rateLimit: { requests: 70, perMs: 1000 } });
       const all = await collect(gh.readCandidates(ctx, {})); // 4 pages against 3 per window
       assert.equal(all.length, 32);
       const pages = tight.server.journal.filter((r) => r.path === '/v3/candidates');

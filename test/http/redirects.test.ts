@@ -109,7 +109,7 @@ describe('redirects and credentials', () => {
     const client = clientFor(SCHEMES.find((s) => s.tool === 'teamtailor')!);
     const before = elsewhere.seen.length;
     await client.request({ method: 'GET', path: '/redirect/302/away' });
-    assert.equal(elsewhere.seen[before].headers['x-api-version'], '20240904');
+    assert.equal(elsewhere.seen[before].headers['x-api-version'], '20161108');
   });
 
   test('303 turns a POST into a GET without body; 307 repeats the POST with its body', async () => {

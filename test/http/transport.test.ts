@@ -56,7 +56,7 @@ describe('auth and headers', () => {
     assert.equal((await headersOf(sr))['X-SmartToken'], 'sk');
     assert.deepEqual(sr.credentialHeaders, ['x-smarttoken']);
     const tt = await headersOf(options('teamtailor', { api_key: 'tk' }));
-    assert.deepEqual(tt, { authorization: 'Token token=tk', 'x-api-version': '20240904', accept: 'application/vnd.api+json' });
+    assert.deepEqual(tt, { authorization: 'Token token=tk', 'x-api-version': '20161108', accept: 'application/vnd.api+json' });
     assert.equal((await headersOf(options('teamtailor', { api_key: 'tk', api_version: '20250101' })))['x-api-version'], '20250101');
   });
 });

@@ -8,7 +8,11 @@ import { vendorHttpClient } from '../../src/connectors/helpers/vendor-http.ts';
 import { SlidingWindowLimiter } from '../../src/http/rate-limit.ts';
 import type { AnyConnector, ConnectorContext } from '../../src/connectors/types.ts';
 
-export function connectorContext(connector: AnyConnector, credentials: Record<string, unknown>, baseUrl: string) {
+/**
+ * `rateLimit` replaces the definition's ceiling, for tests whose fake compresses the vendor's
+ * window (a 30 s window served as 1 s): the client must count in the same window as the fake.
+ */
+export function connectorContext(connector: AnyConnector, credentials: Record<string, unknown>, baseUrl: string, overrides: { rateLimit?: { requests: number; perMs: number } } = {}) {
   const calls: OutboundCall[] = [];
   /** What ctx.publishFile stored, by ref, so a test can serve it the way atsgate's file route does. */
   const published = new Map<string, { data: Buffer; content_type: string; file_name: string }>();
@@ -27,7 +31,7 @@ export function connectorContext(connector: AnyConnector, credentials: Record<st
     },
     http: (opts) =>
       vendorHttpClient(def, { credentials: ctx.credentials, baseUrl: ctx.baseUrl }, opts, {
-        rateLimit: def.rateLimit,
+        rateLimit: overrides.rateLimit ?? def.rateLimit,
         limiterKey: `${def.id}:test`,
         limiter,
         recorder: { record: (c) => calls.push(c) },
