@@ -5,6 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
+import { liveKeyHash } from '../store/keys.ts';
 
 export const SESSION_COOKIE = 'atsgate_dashboard';
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -64,9 +65,9 @@ export class SessionSigner {
  * still has the same value (ATSGATE_API_KEY keeps its id when the operator changes it).
  */
 export async function sessionKeyIsLive(db: Queryable, signer: SessionSigner, s: Session): Promise<boolean> {
-  const { rows } = await db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [s.keyId, s.accountId]);
-  if (!rows[0]) return false;
-  const current = Buffer.from(signer.fingerprint(rows[0].key_hash));
+  const keyHash = await liveKeyHash(db, s.keyId, s.accountId);
+  if (keyHash === null) return false;
+  const current = Buffer.from(signer.fingerprint(keyHash));
   const held = Buffer.from(s.keyFingerprint);
   return current.length === held.length && timingSafeEqual(current, held);
 }

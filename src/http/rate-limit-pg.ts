@@ -21,22 +21,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
+import { admitToWindow, type Admission } from '../store/rate-limit-windows.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
-
-// Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
-// is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
-// was admitted and for how many.
-const ADMIT = `
-  INSERT INTO rate_limit_windows AS w (key, hits, token)
-    VALUES ($1, array_fill(clock_timestamp(), ARRAY[LEAST($5::int, $3::int)]), $4 || ':' || LEAST($5::int, $3::int))
-  ON CONFLICT (key) DO UPDATE SET (hits, token) = (
-    SELECT kept || array_fill(clock_timestamp(), ARRAY[GREATEST(n, 0)]),
-           CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END
-      FROM (SELECT kept, LEAST($5::int, $3::int - cardinality(kept)) AS n
-              FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept) k) r)
-  RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
-    ceil(extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
-                             + $2::int * interval '1 millisecond' - clock_timestamp())) * 1000)::int AS wait_ms`;
 
 interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
 
@@ -90,9 +76,9 @@ export class PostgresRateLimiter implements RateLimiter {
         }
         st.spare = 0;
         const want = Math.min(spec.requests, st.waiters.length + extra);
-        let row: { admitted: boolean; granted: number; wait_ms: number | null };
+        let row: Admission;
         try {
-          row = (await this.db.relaxed.query<typeof row>(ADMIT, [key, windowMs, spec.requests, randomUUID(), want])).rows[0];
+          row = await admitToWindow(this.db.relaxed, { key, windowMs, limit: spec.requests, token: randomUUID(), want });
         } catch (err) {
           for (const w of st.waiters.splice(0)) fail(w, err);
           return;

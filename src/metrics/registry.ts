@@ -17,6 +17,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../runtime.ts';
 import { callObservers, type OutboundCall } from '../http/client.ts';
 import { syncObservers, type SyncEnded } from './observers.ts';
+import { syncLags } from '../store/integrations.ts';
 
 /** Request and vendor-call latencies: 2.5 ms (loopback) to 30 s (a vendor's timeout). */
 const LATENCY_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -50,11 +51,7 @@ export class Metrics {
       registers,
       async collect() {
         this.reset();
-        const { rows } = await rt.db.query<{ id: string; tool: string; lag: number }>(
-          `SELECT id, tool, extract(epoch FROM now() - last_sync_ended_at)::float8 AS lag
-             FROM integrations WHERE last_sync_ended_at IS NOT NULL`,
-        );
-        for (const r of rows) this.set({ integration_id: r.id, tool: r.tool }, Math.max(0, Number(r.lag)));
+        for (const r of await syncLags(rt.db)) this.set({ integration_id: r.id, tool: r.tool }, Math.max(0, Number(r.lag)));
       },
     });
     new Gauge({

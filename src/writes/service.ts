@@ -18,7 +18,7 @@ import { refreshCandidate } from '../sync/run.ts';
 import { iso } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
-import type { RequestFiles, TempFile } from '../http/temp-files.ts';
+import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
 
@@ -228,7 +228,7 @@ const INVALID_BASE64 = 'attachment.data must be base64-encoded file contents.';
 
 /**
  * Decodes `data` strictly: Buffer.from() silently skips garbage, which would corrupt files.
- * (src/http/json-spool.ts applies the same rules while it decodes a body as it arrives.)
+ * (src/uploads/json-spool.ts applies the same rules while it decodes a body as it arrives.)
  */
 export function decodeBase64(data: string): Buffer {
   const s = data.replace(/\s+/g, '');

@@ -6,16 +6,16 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { integrationFromHeader, logUrl } from '../app.ts';
+import type { App } from '../types.ts';
+import { integrationFromHeader, logUrl } from '../request-context.ts';
 import { action } from '../envelope.ts';
 import { AttachmentBody, IdParam, ResultLinkBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
 import { idempotencyHooks } from '../../writes/idempotency.ts';
 import { inputInvalid } from '../../errors.ts';
-import { parseJsonSpoolingData } from '../../http/json-spool.ts';
-import { RequestFiles } from '../../http/temp-files.ts';
+import { parseJsonSpoolingData } from '../../uploads/json-spool.ts';
+import { RequestFiles } from '../../uploads/temp-files.ts';
 
 export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;

@@ -4,8 +4,8 @@
  * and see every route, not only this plugin's.
  *
  * Who may scrape: the bearer token ATSGATE_METRICS_TOKEN (a scraper needs no API key) or any
- * valid API key. The path is in app.ts's PUBLIC list so the check is done here, where both are
- * known; a refusal is the usual 401 envelope.
+ * valid API key. The route declares `auth: 'none'` so that the check is done here, where both
+ * are known; a refusal is the usual 401 envelope.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -62,7 +62,7 @@ export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
     });
     app.addHook('onClose', async () => metrics.dispose());
 
-    app.get('/metrics', { schema: { hide: true } as {} }, async (req, reply) => {
+    app.get('/metrics', { schema: { hide: true } as {}, config: { auth: 'none' } }, async (req, reply) => {
       await assertMayScrape(rt, req);
       const { contentType, body } = await metrics.scrape();
       return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);

@@ -22,24 +22,10 @@ import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { errorCodes } from 'fastify';
 import { AtsgateError } from '../errors.ts';
-import type { RequestFiles, TempFile } from './temp-files.ts';
+import type { RequestFiles, SpooledBase64, TempFile } from './temp-files.ts';
 
 export const INVALID_UTF8 = 'Invalid request body: it is not valid UTF-8.';
 export const INVALID_JSON = 'Invalid request body: it is not valid JSON.';
-
-/** `attachment.data` as read from the body: the verdict on it and, if valid, its bytes on disk. */
-export interface SpooledBase64 {
-  /** What the body carries in place of the string: `attachment.data === marker`. */
-  marker: string;
-  /** Length of the string (UTF-16 code units, as `data.length` was). */
-  chars: number;
-  /** Decoded bytes, counted on even when more than were kept. */
-  bytes: number;
-  /** Whether the string is base64 that decodeBase64 accepts. */
-  valid: boolean;
-  /** The decoded bytes, complete when valid and bytes <= the keep limit; null when nothing was kept. */
-  file: TempFile | null;
-}
 
 export interface SpoolOptions {
   /** Bytes of body accepted (413 beyond). */
