@@ -19,6 +19,7 @@ import { InProcessQueue, type JobQueue } from './jobs/queue.ts';
 import { GraphileQueue } from './jobs/graphile.ts';
 import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
 import { ReadBackQueue } from './writes/read-back.ts';
+import { InFlightWrites } from './writes/in-flight.ts';
 
 export interface Runtime {
   config: Config;
@@ -32,6 +33,8 @@ export interface Runtime {
   jobs: JobQueue;
   /** Candidates re-read after writes, in the background (src/writes/read-back.ts). */
   readBacks: ReadBackQueue;
+  /** Synchronous writes in flight per integration, and their cap (src/writes/in-flight.ts). */
+  writesInFlight: InFlightWrites;
   /** Where this server is reachable, for log_url and signed file URLs. */
   publicUrl(): string;
 }
@@ -56,6 +59,7 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
           })
         : new InProcessQueue(),
     readBacks: new ReadBackQueue(),
+    writesInFlight: new InFlightWrites(),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }

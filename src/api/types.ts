@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IntegrationWithSecrets } from '../store/integrations.ts';
+import type { RequestFiles } from '../uploads/temp-files.ts';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -29,5 +30,7 @@ declare module 'fastify' {
     logId: string | null;
     /** The X-Integration-Id integration, looked up with the API key (see integrationFromHeader). */
     prefetched: { id: string; integration: IntegrationWithSecrets | null } | null;
+    /** The attachments route's temporary files (decorated in src/api/routes/ats-writes.ts). */
+    uploads: RequestFiles | null;
   }
 }

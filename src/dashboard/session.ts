@@ -72,23 +72,11 @@ export async function sessionKeyIsLive(db: Queryable, signer: SessionSigner, s: 
   return current.length === held.length && timingSafeEqual(current, held);
 }
 
-/** The value of one cookie from a Cookie header (no dependency for one cookie). */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
-
 /**
- * The Set-Cookie value. HttpOnly keeps scripts away from it; SameSite=Strict keeps other
- * sites from sending it (the CSRF defence, with POST-only mutations); Secure over https.
+ * The session cookie's attributes (for @fastify/cookie's setCookie). HttpOnly keeps scripts
+ * away from it; SameSite=Strict keeps other sites from sending it (the CSRF defence, with
+ * POST-only mutations); Secure over https.
  */
-export function sessionCookie(value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/dashboard', 'HttpOnly', 'SameSite=Strict', `Max-Age=${opts.maxAgeSeconds}`];
-  if (opts.secure) parts.push('Secure');
-  return parts.join('; ');
+export function sessionCookieOptions(opts: { secure: boolean; maxAgeSeconds: number }) {
+  return { path: '/dashboard', httpOnly: true, sameSite: 'strict' as const, maxAge: opts.maxAgeSeconds, secure: opts.secure };
 }

@@ -1,5 +1,6 @@
 /**
- * The Prometheus metrics of one Runtime. Each Runtime gets its own prom-client Registry (not
+ * The Prometheus metrics of one server (src/api/routes/metrics.ts makes one per app, and
+ * disposes of it when the app closes). Each gets its own prom-client Registry (not
  * the library's global default) so that several servers in one process (tests, the bench)
  * never collide on metric names.
  *
@@ -111,13 +112,4 @@ export class Metrics {
     callObservers.delete(this.onCall);
     syncObservers.delete(this.onSync);
   }
-}
-
-const byRuntime = new WeakMap<Runtime, Metrics>();
-
-/** The metrics of a Runtime, created on first use. */
-export function metricsFor(rt: Runtime): Metrics {
-  let m = byRuntime.get(rt);
-  if (!m) byRuntime.set(rt, (m = new Metrics(rt)));
-  return m;
 }

@@ -8,6 +8,9 @@
  * as well, in case an old browser ignores SameSite.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { ok, sendError } from '../envelope.ts';
@@ -17,20 +20,27 @@ import { getIntegration, listIntegrations } from '../../store/integrations.ts';
 import { getLog } from '../../store/logs.ts';
 import { listSyncs } from '../../store/syncs.ts';
 import { countRecords } from '../../store/records.ts';
-import { startSync } from '../../sync/run.ts';
+import { requestSync } from '../../jobs/sync-tasks.ts';
 import { presentLog } from '../present-log.ts';
-import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookie, sessionKeyIsLive } from '../../dashboard/session.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookieOptions, sessionKeyIsLive } from '../../dashboard/session.ts';
 import { decodeCursor, encodeCursor, integrationSummaries } from '../../dashboard/queries.ts';
 import { countLogs, failedWritesSince, logPage, OUTCOME_FILTERS, type LogCursor, type LogFilter, type OutcomeFilter } from '../../store/log-pages.ts';
 import { integrationPage, integrationsPage, loginPage, logDetailPage, logsPage, messagePage, type LogsView } from '../../dashboard/pages.ts';
 import { DASHBOARD_CSS } from '../../dashboard/assets.ts';
 
+/**
+ * @fastify/helmet's headers, on every dashboard response (errors and 404s too). The policy: no
+ * scripts at all; styles and images only from atsgate itself. HSTS is left to whatever
+ * terminates TLS: sent from here it would bind every subdomain of the operator's domain.
+ */
 const SECURITY_HEADERS = {
-  // No scripts at all; styles and images only from atsgate itself.
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'same-origin' as const },
+  hsts: false,
 };
 
 const SYNC_NOTICES: Record<string, string> = {
@@ -94,13 +104,13 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
   const signer = new SessionSigner(rt.box.deriveKey('dashboard-sessions'));
   const secure = (req: FastifyRequest) => req.protocol === 'https' || (rt.config.publicUrl ?? '').startsWith('https:');
 
-  // The login form posts urlencoded; this parser is scoped to the dashboard.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  // All three are scoped to the dashboard (this plugin is encapsulated): the login form posts
+  // urlencoded, the session is a cookie, and the pages get helmet's headers.
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(cookie);
+  await app.register(helmet, SECURITY_HEADERS);
 
   app.addHook('onSend', async (req, reply) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (!req.url.startsWith('/dashboard/assets/')) reply.header('cache-control', 'no-store');
   });
 
@@ -134,7 +144,7 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
 
   /** The logged-in key's account, or null (no, bad, expired cookie, or a revoked key). */
   async function sessionOf(req: FastifyRequest) {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const token = req.cookies[SESSION_COOKIE];
     const s = token ? signer.verify(token) : null;
     if (!s || !(await sessionKeyIsLive(rt.db, signer, s))) return null;
     return { accountId: s.accountId, keyId: s.keyId };
@@ -172,12 +182,12 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
     const next = safeNext(body.next);
     const auth = key && key.length <= 512 ? await authenticate(rt.db, key) : null;
     if (!auth) return html(reply, 401, loginPage({ error: key ? 'That API key is not valid or has been revoked.' : 'Enter an API key.', next }));
-    reply.header('set-cookie', sessionCookie(signer.issue(auth.keyId, auth.accountId, hashKey(key)), { secure: secure(req), maxAgeSeconds: SESSION_TTL_MS / 1000 }));
+    reply.setCookie(SESSION_COOKIE, signer.issue(auth.keyId, auth.accountId, hashKey(key)), sessionCookieOptions({ secure: secure(req), maxAgeSeconds: SESSION_TTL_MS / 1000 }));
     return reply.redirect(next, 303);
   });
 
   app.post('/logout', OPEN, async (req, reply) => {
-    reply.header('set-cookie', sessionCookie('', { secure: secure(req), maxAgeSeconds: 0 }));
+    reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions({ secure: secure(req), maxAgeSeconds: 0 }));
     return reply.redirect('/dashboard/login', 303);
   });
 
@@ -203,9 +213,9 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
     const integration = await getIntegration(rt.db, req.auth!.accountId, id);
     if (!integration) throw notFound('integration');
     const type = ((req.body ?? {}) as Record<string, unknown>).type === 'FULL' ? 'FULL' : 'DELTA';
-    const s = await startSync(rt, integration.id, type);
-    s.done.catch((err) => req.log.warn({ integration: integration.id, error: (err as Error).message }, 'sync failed'));
-    return reply.redirect(`/dashboard/integrations/${encodeURIComponent(integration.id)}?sync=${s.alreadyRunning ? 'running' : 'started'}`, 303);
+    // Queued like POST /v1/force-sync: retried on failure, and a graceful stop waits for it.
+    const s = await requestSync(rt, integration.id, type);
+    return reply.redirect(`/dashboard/integrations/${encodeURIComponent(integration.id)}?sync=${s.alreadyQueued ? 'running' : 'started'}`, 303);
   });
 
   const readLogs = async (req: FastifyRequest) => {

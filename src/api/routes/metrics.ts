@@ -13,7 +13,7 @@ import type { Runtime } from '../../runtime.ts';
 import { AtsgateError } from '../../errors.ts';
 import { authenticate } from '../../store/keys.ts';
 import { getConnector } from '../../connectors/registry.ts';
-import { metricsFor } from '../../metrics/registry.ts';
+import { Metrics } from '../../metrics/registry.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -45,7 +45,7 @@ function integrationBindings(req: FastifyRequest): Record<string, string> | null
 
 export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
   const plugin: FastifyPluginAsync = async (app) => {
-    const metrics = metricsFor(rt);
+    const metrics = new Metrics(rt);
 
     app.addHook('onRequest', async (req, reply) => {
       const bindings = integrationBindings(req);
