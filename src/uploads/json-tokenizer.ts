@@ -12,7 +12,7 @@
  * unpaired surrogate in the string is noted (`unstorable`), so the body can be refused as
  * unstorable, as a whole-body parse would.
  *
- * Measured against stream-json doing the same job (bench/json-parsers.ts, docs/reliability.md):
+ * Measured against stream-json doing the same job (bench/json-parsers.ts, bench/RESULTS.md):
  * about twice the throughput, and memory that stays flat with the size of the body.
  */
 import { createHash, type Hash } from 'node:crypto';
