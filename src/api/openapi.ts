@@ -9,6 +9,7 @@
  * appears, with its request schemas and the `summary`/`tags`/`description` of its own route
  * schema. A route whose schema says `hide: true` (the docs UI itself) is left out.
  */
+import type { RouteAuth } from './types.ts';
 import { readFileSync } from 'node:fs';
 import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
@@ -28,8 +29,8 @@ export interface RouteEntry {
     tags?: string[];
     hide?: boolean;
   };
-  /** Declared `auth: 'none'` or `session`: no API key (`security: []` in the document). */
-  public?: boolean;
+  /** How the route authenticates (src/api/auth.ts); all but `api-key` get `security: []`. */
+  auth?: RouteAuth;
 }
 
 
@@ -282,7 +283,7 @@ function operation(route: RouteEntry): Record<string, unknown> {
     ...(doc?.errors ? errorResponses(doc.errors, !!body) : {}),
   };
   // Routes that declare `auth: 'none'` (src/api/auth.ts) take no API key.
-  if (route.public) op.security = [];
+  if (route.auth && route.auth !== 'api-key') op.security = [];
   return op;
 }
 

@@ -70,7 +70,7 @@ export const docsRoutes = (rt: Runtime): FastifyPluginAsync => {
     const app = fastify as unknown as App;
     const routes: RouteEntry[] = [];
     app.addHook('onRoute', (opts) => {
-      for (const method of [opts.method].flat()) routes.push({ method: String(method).toUpperCase(), url: opts.url, schema: opts.schema as RouteEntry['schema'], public: routeAuth(opts) !== 'api-key' });
+      for (const method of [opts.method].flat()) routes.push({ method: String(method).toUpperCase(), url: opts.url, schema: opts.schema as RouteEntry['schema'], auth: routeAuth(opts) });
     });
     // What was recorded, for the test that compares it with fastify's router.
     app.decorate('openApiRoutes', routes);
