@@ -2,6 +2,7 @@
  * Kombo Connect: the API side (create-link, integration-by-token, relink; API key required) and
  * the hosted page under /connect/<token> (public: the link token is the credential).
  */
+import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
@@ -69,8 +70,9 @@ const allowBaseUrl = (rt: Runtime) => rt.config.connectAllowBaseUrl === true;
 
 export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
-  // The page's form posts urlencoded; this parser exists only inside this plugin.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
+  // The page's form posts urlencoded; @fastify/formbody reads it only inside this plugin, with
+  // our first-value-wins reading of repeated fields.
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseForm });
 
   // --- API (bearer key) --------------------------------------------------------------------
 
