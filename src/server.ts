@@ -12,10 +12,11 @@ import { ensureBootstrapKey, DEFAULT_ACCOUNT } from './store/keys.ts';
 import { getIntegrationById } from './store/integrations.ts';
 import { failOrphanedSyncs } from './store/syncs.ts';
 import { connectIntegration } from './integrations/service.ts';
-import { registerSyncTask, startLeaseReaper } from './jobs/sync-tasks.ts';
+import { registerSyncTask } from './jobs/sync-tasks.ts';
+import { startLeaseReaper } from './sync/lease.ts';
 import { registerScheduler } from './sync/scheduler.ts';
 import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
-import { sweepStaleTempFiles } from './http/temp-files.ts';
+import { sweepStaleTempFiles } from './uploads/temp-files.ts';
 
 export const DEMO_INTEGRATION_ID = 'sandbox:demo';
 

@@ -3,14 +3,15 @@
  * that turns every failure (validation, body too large, ATS errors, bugs) into the error
  * envelope without leaking stack traces or secrets.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.ts';
+import type { App } from './types.ts';
 import { AtsgateError } from '../errors.ts';
 import { sendError } from './envelope.ts';
 import { describeValidation, unstorableInput } from './validation.ts';
-import { authenticate, authenticateWithIntegration } from '../store/keys.ts';
-import { getIntegration, type IntegrationWithSecrets } from '../store/integrations.ts';
+import { installRouteAuth, requireApiKey } from './auth.ts';
+import { logUrl } from './request-context.ts';
 import { atsReadRoutes } from './routes/ats-reads.ts';
 import { atsWriteRoutes } from './routes/ats-writes.ts';
 import { generalRoutes } from './routes/general.ts';
@@ -23,35 +24,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    auth: { accountId: string; keyId: string } | null;
-    /** The interaction log of this request, once opened (error responses link to it). */
-    logId: string | null;
-    /** The X-Integration-Id integration, looked up with the API key (see integrationFromHeader). */
-    prefetched: { id: string; integration: IntegrationWithSecrets | null } | null;
-  }
-}
-
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
-
-/** Paths that do not take an API key. */
-/** Counts the request against its account's (and integration's) limits; sets the RateLimit-* headers. */
-async function limitInbound(rt: Runtime, reply: FastifyReply, accountId: string, integrationId: string | null): Promise<void> {
-  if (!rt.inboundLimiter.enabled) return;
-  const { headers } = await rt.inboundLimiter.admit(accountId, integrationId);
-  for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-}
-
-export const PUBLIC = [/^\/health\//, /^\/v1\/files\//, /^\/v1\/assets\//, /^\/dashboard(\/|\?|$)/, /^\/docs(\/|\?|$)/, /^\/v1\/openapi\.json(\?|$)/, /^\/connect\//, /^\/metrics(\?|$)/];
-
-export function baseUrlOf(rt: Runtime, req: FastifyRequest): string {
-  return rt.config.publicUrl ?? `${req.protocol}://${req.host}`;
-}
-
-export function logUrl(rt: Runtime, req: FastifyRequest, id: string | null): string | null {
-  return id ? `${baseUrlOf(rt, req)}/v1/logs/${id}` : null;
-}
+export type { App } from './types.ts';
 
 export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
@@ -93,30 +66,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (PUBLIC.some((p) => p.test(req.url))) return;
-    const header = req.headers.authorization ?? '';
-    const m = /^bearer\s+(.+)$/i.exec(header);
-    // A person opening an error's log_url in a browser gets the dashboard's page for that log.
-    const logPage = /^\/v1\/logs\/([^/?#]+)$/.exec(req.url);
-    if (!m && logPage && req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
-      return reply.redirect(`/dashboard/logs/${logPage[1]}`, 303);
-    }
-    if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing API key: send "Authorization: Bearer <api key>".');
-    const integrationId = req.headers['x-integration-id'];
-    if (typeof integrationId === 'string' && integrationId !== '') {
-      const got = await authenticateWithIntegration(rt.db, m[1].trim(), integrationId);
-      if (!got) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
-      req.auth = { keyId: got.keyId, accountId: got.accountId };
-      req.prefetched = { id: integrationId, integration: got.integration };
-      // Another account's integration id counts as no integration: it must not reveal its limit.
-      return limitInbound(rt, reply, got.accountId, got.integration ? integrationId : null);
-    }
-    const auth = await authenticate(rt.db, m[1].trim());
-    if (!auth) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'The API key is invalid or has been revoked.');
-    req.auth = auth;
-    return limitInbound(rt, reply, auth.accountId, null);
-  });
+  // Each route declares how it authenticates (`config: { auth }`); api-key routes get the check.
+  installRouteAuth(app as unknown as App, rt);
 
   // Input PostgreSQL cannot store (NUL, lone surrogates, absurd nesting) is refused before any handler.
   app.addHook('preValidation', async (req) => {
@@ -145,9 +96,12 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     return sendError(req, reply, new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred. The log of this request has the details.'), logUrlFor());
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, { status: 404 }), null),
-  );
+  // No route matched: only a caller with an API key learns that (the dashboard has its own 404 page).
+  app.setNotFoundHandler(async (req, reply) => {
+    await requireApiKey(rt, req, reply);
+    if (reply.sent) return reply;
+    return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, { status: 404 }), null);
+  });
 
   await app.register(docsRoutes(rt)); // first: its onRoute hook records the routes below for /v1/openapi.json
   await app.register(metricsRoutes(rt)); // root-level hooks: request metrics and log bindings
@@ -160,19 +114,5 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
   await app.register(atsWriteRoutes(rt), { prefix: '/v1/ats' });
   await app.register(dashboardRoutes(rt), { prefix: '/dashboard' });
   await app.register(connectRoutes(rt));
-  return app;
-}
-
-/** The integration named by X-Integration-Id, scoped to the caller's account. */
-export async function integrationFromHeader(rt: Runtime, req: FastifyRequest, opts: { requireSynced: boolean }): Promise<IntegrationWithSecrets> {
-  const raw = req.headers['x-integration-id'];
-  const id = Array.isArray(raw) ? raw[0] : raw;
-  if (!id) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The X-Integration-Id header is required: the id of the integration to act on, like "greenhouse:8Xi6iZrwusZqJmDGXs49GBmJ".');
-  // Usually fetched already, with the API key, in the same round trip (onRequest hook above).
-  const integration = req.prefetched?.id === id ? req.prefetched.integration : await getIntegration(rt.db, req.auth!.accountId, id);
-  if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${id.slice(0, 100)}" exists for this API key.`);
-  if (opts.requireSynced && integration.setup_status !== 'COMPLETED') {
-    throw new AtsgateError('INTEGRATION.SETUP_SYNC_PENDING', `The first sync of integration ${integration.id} has not finished yet; retry shortly.`);
-  }
-  return integration;
+  return app as unknown as App;
 }

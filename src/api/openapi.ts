@@ -9,6 +9,7 @@
  * appears, with its request schemas and the `summary`/`tags`/`description` of its own route
  * schema. A route whose schema says `hide: true` (the docs UI itself) is left out.
  */
+import type { RouteAuth } from './types.ts';
 import { readFileSync } from 'node:fs';
 import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
@@ -28,10 +29,10 @@ export interface RouteEntry {
     tags?: string[];
     hide?: boolean;
   };
+  /** How the route authenticates (src/api/auth.ts); all but `api-key` get `security: []`. */
+  auth?: RouteAuth;
 }
 
-/** Paths that take no API key (app.ts's PUBLIC list); they get `security: []`. */
-export type PublicTest = (path: string) => boolean;
 
 type Family = 'ats' | 'general';
 
@@ -252,7 +253,7 @@ function parameters(route: RouteEntry, doc: OperationDoc | undefined): unknown[]
   return out;
 }
 
-function operation(route: RouteEntry, isPublic: PublicTest): Record<string, unknown> {
+function operation(route: RouteEntry): Record<string, unknown> {
   const key = `${route.method} ${route.url}`;
   const doc = OPERATIONS[key];
   const body = route.schema?.body;
@@ -281,7 +282,8 @@ function operation(route: RouteEntry, isPublic: PublicTest): Record<string, unkn
     },
     ...(doc?.errors ? errorResponses(doc.errors, !!body) : {}),
   };
-  if (isPublic(route.url.replace(/:[A-Za-z0-9_]+/g, 'x'))) op.security = [];
+  // Routes that declare `auth: 'none'` (src/api/auth.ts) take no API key.
+  if (route.auth && route.auth !== 'api-key') op.security = [];
   return op;
 }
 
@@ -307,11 +309,11 @@ export function documented(r: RouteEntry): boolean {
 }
 
 /** The document for these routes. `serverUrl` is where "Try it out" sends requests. */
-export function buildOpenApi(routes: readonly RouteEntry[], opts: { serverUrl: string; isPublic: PublicTest }): Record<string, any> {
+export function buildOpenApi(routes: readonly RouteEntry[], opts: { serverUrl: string }): Record<string, any> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     if (!documented(r)) continue;
-    (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = operation(r, opts.isPublic);
+    (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = operation(r);
   }
   const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
   return {

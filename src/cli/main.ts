@@ -2,6 +2,7 @@
  * The atsgate command line: `atsgate serve`, and the operator tasks (integrations, keys,
  * syncs) against the same database the server uses.
  */
+import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../config.ts';
 import { openRuntime, startServer } from '../server.ts';
 import { DEFAULT_ACCOUNT, createApiKey, listApiKeys, revokeApiKey } from '../store/keys.ts';
@@ -32,22 +33,23 @@ Configuration comes from the environment (PORT, HOST, ATSGATE_DATA_DIR, DATABASE
 ATSGATE_API_KEY, ATSGATE_SECRET, ...; see the README). With the embedded database, stop the
 server before running other commands, or use DATABASE_URL.`;
 
-function parse(argv: string[]): { args: string[]; flags: Record<string, string | true> } {
-  const args: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2);
-      if (v !== undefined) flags[k] = v;
-      else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
-      else flags[k] = true;
-    } else args.push(a);
-  }
-  return { args, flags };
-}
+/** Every option of every command (node's util.parseArgs: `--name value` and `--name=value`). */
+const OPTIONS = {
+  account: { type: 'string' },
+  name: { type: 'string' },
+  credentials: { type: 'string' },
+  'base-url': { type: 'string' },
+  email: { type: 'string' },
+  'new-secret': { type: 'string' },
+  delta: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+/** The command's words and options; an unknown or malformed option is an error, never ignored. */
+function parse(argv: string[]) {
+  const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  return { args: positionals, flags: values };
+}
 
 function progressBar(): (p: SyncProgress) => void {
   const tty = process.stderr.isTTY;
@@ -64,7 +66,15 @@ function progressBar(): (p: SyncProgress) => void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { args, flags } = parse(argv);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    // ERR_PARSE_ARGS_UNKNOWN_OPTION, ..._INVALID_OPTION_VALUE: node's message names the option.
+    console.error(`${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { args, flags } = parsed;
   const [cmd, sub] = args;
   if (!cmd || cmd === 'help' || flags.help) {
     console.log(HELP);
@@ -105,15 +115,15 @@ export async function main(argv: string[]): Promise<number> {
 
   const rt = await openRuntime(config);
   try {
-    const account = str(flags.account) ?? DEFAULT_ACCOUNT;
+    const account = flags.account ?? DEFAULT_ACCOUNT;
     switch (`${cmd} ${sub ?? ''}`.trim()) {
       case 'migrate':
         console.log('Database is up to date.');
         return 0;
       case 'integrations create': {
         const tool = args[2];
-        const name = str(flags.name);
-        const credsRaw = str(flags.credentials);
+        const name = flags.name;
+        const credsRaw = flags.credentials;
         if (!tool || !name || !credsRaw) {
           console.error('Usage: atsgate integrations create <tool> --name <organisation> --credentials \'<json>\'');
           return 2;
@@ -130,8 +140,8 @@ export async function main(argv: string[]): Promise<number> {
           tool,
           organizationName: name,
           credentials,
-          baseUrl: str(flags['base-url']),
-          creatorEmail: str(flags.email),
+          baseUrl: flags['base-url'],
+          creatorEmail: flags.email,
           waitForSync: true,
           onProgress: progressBar(),
         });
@@ -165,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'keys create': {
-        const k = await createApiKey(rt.db, account, str(flags.name) ?? null);
+        const k = await createApiKey(rt.db, account, flags.name ?? null);
         console.log(`Key ${k.id} for account "${account}" (shown once, store it now):\n${k.key}`);
         return 0;
       }
@@ -183,7 +193,7 @@ export async function main(argv: string[]): Promise<number> {
         return done ? 0 : 1;
       }
       case 'secrets rotate': {
-        const secret = str(flags['new-secret']);
+        const secret = flags['new-secret'];
         if (!secret) {
           console.error('Usage: atsgate secrets rotate --new-secret <64 hex characters>   (generate one with: openssl rand -hex 32)');
           return 2;

@@ -13,7 +13,7 @@ import { getIntegration, getIntegrationById, updateCredentials, type Integration
 import { claimLink, completeLink, createLink, findLinkByActivationToken, releaseLink, type ConnectLink, type LinkType } from '../store/connect-links.ts';
 import { countRecords } from '../store/records.ts';
 import { listSyncs } from '../store/syncs.ts';
-import { startSync } from '../sync/run.ts';
+import { requestSync } from '../jobs/sync-tasks.ts';
 import { randomId } from '../ids.ts';
 import { AtsgateError, inputInvalid } from '../errors.ts';
 
@@ -241,8 +241,10 @@ async function relink(rt: Runtime, link: ConnectLink, credentials: Record<string
   }
   await updateCredentials(rt.db, rt.box, integration.id, credentials);
   rt.caches.delete(integration.id);
-  // Catch up with what changed while the old credentials were failing.
-  await startSync(rt, integration.id, 'DELTA').catch(() => undefined);
+  // Catch up with what changed while the old credentials were failing: queued like every other
+  // sync (retries; a graceful stop waits for it). Not being able to queue it does not undo the
+  // relink: the scheduler's next round syncs the integration anyway.
+  await requestSync(rt, integration.id, 'DELTA').catch(() => undefined);
   return (await getIntegrationById(rt.db, integration.id))!;
 }
 

@@ -16,6 +16,8 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../store/db.ts';
 import { SecretBox } from './secretbox.ts';
+import { lockAllSealedCredentials, replaceSealedCredentials } from '../store/integrations.ts';
+import { lockSealedOutboxContent, replaceSealedOutboxContent } from '../store/outbox.ts';
 
 export interface RotationResult {
   /** Integrations whose credentials were re-sealed with the new key. */
@@ -44,7 +46,7 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
   return db.tx(async (q) => {
     // FOR UPDATE: a connect or re-link running now waits for the rotation instead of writing
     // a value sealed with the old key after we passed its row.
-    const { rows } = await q.query<{ id: string; credentials_sealed: string }>('SELECT id, credentials_sealed FROM integrations ORDER BY id FOR UPDATE');
+    const rows = await lockAllSealedCredentials(q);
     let resealed = 0;
     let alreadyCurrent = 0;
     for (const row of rows) {
@@ -62,15 +64,14 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
       } catch {
         throw new RotationError(`The credentials of integration ${row.id} do not decrypt with the current key (corrupted?); nothing was changed.`);
       }
-      await q.query('UPDATE integrations SET credentials_sealed = $2, updated_at = now() WHERE id = $1', [row.id, newBox.seal(plaintext)]);
+      await replaceSealedCredentials(q, row.id, newBox.seal(plaintext));
       resealed++;
     }
     // Attachment bytes of asynchronous writes still waiting for delivery are sealed too.
-    const pending = await q.query<{ id: string; content: Uint8Array }>('SELECT id, content FROM write_outbox WHERE content IS NOT NULL FOR UPDATE');
-    for (const row of pending.rows) {
+    for (const row of await lockSealedOutboxContent(q)) {
       const sealed = Buffer.from(row.content);
       if (sealed.subarray(2, 10).toString('ascii') === newBox.keyId) continue;
-      await q.query('UPDATE write_outbox SET content = $2 WHERE id = $1', [row.id, newBox.sealBytes(oldBox.openBytes(sealed))]);
+      await replaceSealedOutboxContent(q, row.id, newBox.sealBytes(oldBox.openBytes(sealed)));
     }
     return { resealed, alreadyCurrent, oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
   });

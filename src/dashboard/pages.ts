@@ -4,9 +4,10 @@ import type { Integration } from '../store/integrations.ts';
 import type { SyncRow } from '../store/syncs.ts';
 import type { Model } from '../store/records.ts';
 import type { OutboundCall } from '../http/client.ts';
-import type { presentLog } from '../api/routes/logs.ts';
+import type { presentLog } from '../api/present-log.ts';
 import { badge, duration, html, page, prettyJson, Safe, when } from './html.ts';
-import { COUNT_CAP, encodeCursor, OUTCOME_FILTERS, type IntegrationSummary, type LogPage } from './queries.ts';
+import { encodeCursor, type IntegrationSummary } from './queries.ts';
+import { COUNT_CAP, OUTCOME_FILTERS, type LogPage } from '../store/log-pages.ts';
 
 type PresentedLog = ReturnType<typeof presentLog>;
 

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
+import { liveKeyHash } from '../store/keys.ts';
 
 export const SESSION_COOKIE = 'atsgate_dashboard';
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -64,30 +65,18 @@ export class SessionSigner {
  * still has the same value (ATSGATE_API_KEY keeps its id when the operator changes it).
  */
 export async function sessionKeyIsLive(db: Queryable, signer: SessionSigner, s: Session): Promise<boolean> {
-  const { rows } = await db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [s.keyId, s.accountId]);
-  if (!rows[0]) return false;
-  const current = Buffer.from(signer.fingerprint(rows[0].key_hash));
+  const keyHash = await liveKeyHash(db, s.keyId, s.accountId);
+  if (keyHash === null) return false;
+  const current = Buffer.from(signer.fingerprint(keyHash));
   const held = Buffer.from(s.keyFingerprint);
   return current.length === held.length && timingSafeEqual(current, held);
 }
 
-/** The value of one cookie from a Cookie header (no dependency for one cookie). */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
-
 /**
- * The Set-Cookie value. HttpOnly keeps scripts away from it; SameSite=Strict keeps other
- * sites from sending it (the CSRF defence, with POST-only mutations); Secure over https.
+ * The session cookie's attributes (for @fastify/cookie's setCookie). HttpOnly keeps scripts
+ * away from it; SameSite=Strict keeps other sites from sending it (the CSRF defence, with
+ * POST-only mutations); Secure over https.
  */
-export function sessionCookie(value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/dashboard', 'HttpOnly', 'SameSite=Strict', `Max-Age=${opts.maxAgeSeconds}`];
-  if (opts.secure) parts.push('Secure');
-  return parts.join('; ');
+export function sessionCookieOptions(opts: { secure: boolean; maxAgeSeconds: number }) {
+  return { path: '/dashboard', httpOnly: true, sameSite: 'strict' as const, maxAge: opts.maxAgeSeconds, secure: opts.secure };
 }

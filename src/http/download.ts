@@ -13,7 +13,7 @@ import { Agent, request } from 'undici';
 import { AtsgateError, inputInvalid } from '../errors.ts';
 import { redactUrl } from '../logs/redact.ts';
 import type { CallRecorder } from './client.ts';
-import { TempFile } from './temp-files.ts';
+import { TempFile } from '../uploads/temp-files.ts';
 
 export interface DownloadOptions {
   maxBytes: number;

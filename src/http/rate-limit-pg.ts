@@ -26,48 +26,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
+import { admitToWindow, observeWindow, type Admission } from '../store/rate-limit-windows.ts';
 import { SAME_WINDOW_SLACK_MS, sleep, type RateLimitFeedback, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
-
-// Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
-// is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
-// was admitted and for how many.
-const ADMIT = `
-  INSERT INTO rate_limit_windows AS w (key, hits, token)
-    VALUES ($1, array_fill(clock_timestamp(), ARRAY[LEAST($5::int, $3::int)]), $4 || ':' || LEAST($5::int, $3::int))
-  ON CONFLICT (key) DO UPDATE SET (hits, token, budget_left) = (
-    SELECT kept || array_fill(clock_timestamp(), ARRAY[GREATEST(n, 0)]),
-           CASE WHEN n > 0 THEN $4 || ':' || n ELSE w.token END,
-           CASE WHEN budgeted THEN w.budget_left - GREATEST(n, 0) ELSE w.budget_left END
-      FROM (SELECT kept, budgeted,
-                   CASE WHEN w.held_until > clock_timestamp() THEN 0
-                        ELSE LEAST($5::int,
-                                   LEAST($3::int, COALESCE(w.learned_limit, $3::int)) - cardinality(kept),
-                                   CASE WHEN budgeted THEN w.budget_left ELSE $5::int END) END AS n
-              FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept,
-                           COALESCE(w.budget_until > clock_timestamp(), false) AS budgeted) k) r)
-  RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
-    ceil(1000 * GREATEST(
-      extract(epoch FROM (held_until - clock_timestamp())),
-      CASE WHEN budget_left <= 0 THEN extract(epoch FROM (budget_until - clock_timestamp())) END,
-      extract(epoch FROM ((SELECT min(h) FROM unnest(hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond')
-                          + $2::int * interval '1 millisecond' - clock_timestamp()))))::int AS wait_ms`;
-
-// What a vendor response said (client.ts learn()): a limit (applied only when lower than the
-// configured one, in ADMIT); a hold, which only ever lengthens; a fixed window's remainder
-// ($4 requests until $5 ms from now), the smallest within one window, replaced by a later window
-// (SAME_WINDOW_SLACK_MS apart). Times on the database clock.
-const OBSERVE = `
-  INSERT INTO rate_limit_windows AS w (key, hits, token, learned_limit, held_until, budget_left, budget_until)
-    VALUES ($1, '{}', '', $2::int, clock_timestamp() + $3::int * interval '1 millisecond', $4::int, clock_timestamp() + $5::int * interval '1 millisecond')
-  ON CONFLICT (key) DO UPDATE SET
-    learned_limit = COALESCE($2::int, w.learned_limit),
-    held_until = GREATEST(w.held_until, clock_timestamp() + $3::int * interval '1 millisecond'),
-    (budget_left, budget_until) = (
-      SELECT CASE WHEN $4::int IS NULL THEN w.budget_left WHEN fresh THEN $4::int ELSE LEAST(w.budget_left, $4::int) END,
-             CASE WHEN $4::int IS NULL THEN w.budget_until WHEN fresh THEN ends ELSE w.budget_until END
-        FROM (SELECT ends, (w.budget_until IS NULL OR w.budget_until <= clock_timestamp()
-                            OR ends > w.budget_until + $6::int * interval '1 millisecond') AS fresh
-                FROM (SELECT clock_timestamp() + $5::int * interval '1 millisecond' AS ends) e) f)`;
 
 interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
 
@@ -111,7 +71,7 @@ export class PostgresRateLimiter implements RateLimiter {
     // Admissions this process fetched ahead must not outlive a hold or a smaller budget.
     const st = this.keys.get(key);
     if (st && (hold !== null || budget !== null)) st.spare = 0;
-    await this.db.relaxed.query(OBSERVE, [key, limit, hold, budget ? Math.max(0, Math.floor(budget.left)) : null, budget ? Math.ceil(budget.forMs) : null, SAME_WINDOW_SLACK_MS]);
+    await observeWindow(this.db.relaxed, { key, limit, holdMs: hold, budgetLeft: budget ? Math.max(0, Math.floor(budget.left)) : null, budgetForMs: budget ? Math.ceil(budget.forMs) : null, sameWindowSlackMs: SAME_WINDOW_SLACK_MS });
     if (limit !== null) this.limits.set(key, limit);
   }
 
@@ -137,9 +97,9 @@ export class PostgresRateLimiter implements RateLimiter {
         }
         st.spare = 0;
         const want = Math.min(spec.requests, st.waiters.length + extra);
-        let row: { admitted: boolean; granted: number; wait_ms: number | null };
+        let row: Admission;
         try {
-          row = (await this.db.relaxed.query<typeof row>(ADMIT, [key, windowMs, spec.requests, randomUUID(), want])).rows[0];
+          row = await admitToWindow(this.db.relaxed, { key, windowMs, limit: spec.requests, token: randomUUID(), want });
         } catch (err) {
           for (const w of st.waiters.splice(0)) fail(w, err);
           return;

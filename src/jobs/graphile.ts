@@ -7,11 +7,12 @@
  * - periodic tasks (`repeat`) are graphile cron items, which graphile runs once per tick for
  *   the whole deployment however many processes have the same crontab.
  * graphile-worker's own lock expiry is 4 hours; atsgate shortens that for syncs with its
- * own lease (src/jobs/sync-tasks.ts) and `releaseWorkers`.
+ * own lease (src/sync/lease.ts) and `releaseWorkers`.
  */
 import pg from 'pg';
 import { run, makeWorkerUtils, Logger, type Runner, type WorkerUtils, type Task, type TaskList } from 'graphile-worker';
 import type { JobOptions, JobQueue, TaskHandler } from './queue.ts';
+import { countDueJobs } from '../store/job-queue.ts';
 
 export interface GraphileQueueOptions {
   connectionString: string;
@@ -104,10 +105,7 @@ export class GraphileQueue implements JobQueue {
 
   async depth(): Promise<number> {
     const u = await this.workerUtils();
-    return u.withPgClient(async (c) => {
-      const r = await c.query(`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`);
-      return r.rows[0].n as number;
-    });
+    return u.withPgClient((c) => countDueJobs(c));
   }
 
   async releaseWorkers(workerIds: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * The Prometheus metrics of one Runtime. Each Runtime gets its own prom-client Registry (not
+ * The Prometheus metrics of one server (src/api/routes/metrics.ts makes one per app, and
+ * disposes of it when the app closes). Each gets its own prom-client Registry (not
  * the library's global default) so that several servers in one process (tests, the bench)
  * never collide on metric names.
  *
@@ -18,6 +19,7 @@ import type { Runtime } from '../runtime.ts';
 import { callObservers, type OutboundCall } from '../http/client.ts';
 import { syncObservers, type SyncEnded } from './observers.ts';
 import type { LimitScope } from '../limits/inbound.ts';
+import { syncLags } from '../store/integrations.ts';
 
 /** Request and vendor-call latencies: 2.5 ms (loopback) to 30 s (a vendor's timeout). */
 const LATENCY_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -54,11 +56,7 @@ export class Metrics {
       registers,
       async collect() {
         this.reset();
-        const { rows } = await rt.db.query<{ id: string; tool: string; lag: number }>(
-          `SELECT id, tool, extract(epoch FROM now() - last_sync_ended_at)::float8 AS lag
-             FROM integrations WHERE last_sync_ended_at IS NOT NULL`,
-        );
-        for (const r of rows) this.set({ integration_id: r.id, tool: r.tool }, Math.max(0, Number(r.lag)));
+        for (const r of await syncLags(rt.db)) this.set({ integration_id: r.id, tool: r.tool }, Math.max(0, Number(r.lag)));
       },
     });
     new Gauge({
@@ -120,13 +118,4 @@ export class Metrics {
     syncObservers.delete(this.onSync);
     this.rt.inboundLimiter.refusals.delete(this.onInboundLimited);
   }
-}
-
-const byRuntime = new WeakMap<Runtime, Metrics>();
-
-/** The metrics of a Runtime, created on first use. */
-export function metricsFor(rt: Runtime): Metrics {
-  let m = byRuntime.get(rt);
-  if (!m) byRuntime.set(rt, (m = new Metrics(rt)));
-  return m;
 }

@@ -90,6 +90,30 @@ export async function updateCredentials(db: Queryable, box: SecretBox, id: strin
   await db.query('UPDATE integrations SET credentials_sealed = $2, status = $3, updated_at = now() WHERE id = $1', [id, box.sealJson(credentials), 'ACTIVE']);
 }
 
+/** A sync of the integration ended successfully just now (the sync-lag metric reads this). */
+export async function markSyncEnded(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE integrations SET last_sync_ended_at = now() WHERE id = $1', [id]);
+}
+
+/** Seconds since each integration's last successful sync ended (integrations that never synced are left out). */
+export async function syncLags(db: Queryable): Promise<{ id: string; tool: string; lag: number }[]> {
+  const { rows } = await db.query<{ id: string; tool: string; lag: number }>(
+    `SELECT id, tool, extract(epoch FROM now() - last_sync_ended_at)::float8 AS lag
+       FROM integrations WHERE last_sync_ended_at IS NOT NULL`,
+  );
+  return rows;
+}
+
+/** Every integration's sealed credentials, locked until the transaction ends (key rotation). */
+export async function lockAllSealedCredentials(q: Queryable): Promise<{ id: string; credentials_sealed: string }[]> {
+  return (await q.query<{ id: string; credentials_sealed: string }>('SELECT id, credentials_sealed FROM integrations ORDER BY id FOR UPDATE')).rows;
+}
+
+/** Replaces sealed credentials as they are (key rotation: same plaintext, new key). */
+export async function replaceSealedCredentials(q: Queryable, id: string, sealed: string): Promise<void> {
+  await q.query('UPDATE integrations SET credentials_sealed = $2, updated_at = now() WHERE id = $1', [id, sealed]);
+}
+
 export function openCredentials(box: SecretBox, integration: IntegrationWithSecrets): Record<string, unknown> {
   const keyId = integration.credentials_sealed.split(':')[1];
   if (integration.credentials_sealed.startsWith('v1:') && keyId !== box.keyId) {

@@ -79,3 +79,9 @@ export async function authenticateWithIntegration(
   const { key_id, key_account_id, key_hash: _, ...integration } = row;
   return { keyId: key_id, accountId: key_account_id, integration: integration.id == null ? null : integration };
 }
+
+/** The stored hash of a live (not revoked) key of the account, or null (dashboard sessions re-check it). */
+export async function liveKeyHash(db: Queryable, keyId: string, accountId: string): Promise<string | null> {
+  const { rows } = await db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [keyId, accountId]);
+  return rows[0]?.key_hash ?? null;
+}

@@ -104,3 +104,12 @@ export async function getOutboxRow(db: Queryable, id: string): Promise<OutboxRow
   const { rows } = await db.query<OutboxRow>('SELECT * FROM write_outbox WHERE id = $1', [id]);
   return rows[0] ? { ...rows[0], content: asBuffer(rows[0].content) } : null;
 }
+
+/** Sealed attachment bytes still waiting for delivery, locked until the transaction ends (key rotation). */
+export async function lockSealedOutboxContent(q: Queryable): Promise<{ id: string; content: Uint8Array }[]> {
+  return (await q.query<{ id: string; content: Uint8Array }>('SELECT id, content FROM write_outbox WHERE content IS NOT NULL FOR UPDATE')).rows;
+}
+
+export async function replaceSealedOutboxContent(q: Queryable, id: string, sealed: Buffer): Promise<void> {
+  await q.query('UPDATE write_outbox SET content = $2 WHERE id = $1', [id, sealed]);
+}

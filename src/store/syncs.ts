@@ -61,3 +61,51 @@ export async function failOrphanedSyncs(db: Queryable, olderThanMs: number): Pro
   );
   return res.rowCount;
 }
+
+export async function syncExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM syncs WHERE id = $1', [id])).rows.length > 0;
+}
+
+/** The integration's RUNNING sync, if any (at most one: a partial unique index). */
+export async function runningSync(db: Queryable, integrationId: string): Promise<{ id: string; type: SyncType } | null> {
+  const { rows } = await db.query<{ id: string; type: SyncType }>(`SELECT id, type FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`, [integrationId]);
+  return rows[0] ?? null;
+}
+
+/**
+ * One lease heartbeat of a running sync (src/sync/lease.ts). False when the row is no longer
+ * RUNNING: another process reaped it.
+ */
+export async function heartbeatSync(db: Queryable, id: string, workerId: string | null): Promise<boolean> {
+  const r = await db.query(`UPDATE syncs SET heartbeat_at = now(), worker_id = coalesce($2, worker_id) WHERE id = $1 AND state = 'RUNNING'`, [id, workerId]);
+  return r.rowCount > 0;
+}
+
+/** Marks RUNNING syncs whose lease ran out as FAILED; returns each one's integration and worker. */
+export async function reapExpiredSyncs(db: Queryable, leaseMs: number): Promise<{ integration_id: string; worker_id: string | null }[]> {
+  const { rows } = await db.query<{ integration_id: string; worker_id: string | null }>(
+    `UPDATE syncs SET state = 'FAILED', ended_at = now(), error = 'abandoned: the process running it stopped'
+     WHERE state = 'RUNNING' AND coalesce(heartbeat_at, started_at) < now() - ($1::int * interval '1 millisecond')
+     RETURNING integration_id, worker_id`,
+    [leaseMs],
+  );
+  return rows;
+}
+
+export interface SyncHistory { id: string; tool: string; last_any: Date | null; last_full: Date | null }
+
+/**
+ * Each integration that could sync now (not INVALID, no sync RUNNING), with when its last sync
+ * of any kind and its last successful full sync started: the scheduler decides from these.
+ */
+export async function syncHistories(db: Queryable): Promise<SyncHistory[]> {
+  const { rows } = await db.query<SyncHistory>(
+    `SELECT i.id, i.tool,
+            (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id) AS last_any,
+            (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id AND s.type = 'FULL' AND s.state = 'SUCCEEDED') AS last_full
+       FROM integrations i
+      WHERE i.status <> 'INVALID'
+        AND NOT EXISTS (SELECT 1 FROM syncs r WHERE r.integration_id = i.id AND r.state = 'RUNNING')`,
+  );
+  return rows;
+}

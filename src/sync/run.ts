@@ -6,13 +6,13 @@
  */
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
-import { getIntegrationById, setIntegrationState } from '../store/integrations.ts';
+import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
 import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
-import { holdSyncLease } from '../jobs/sync-tasks.ts';
+import { holdSyncLease } from './lease.ts';
 import { syncEnded } from '../metrics/observers.ts';
 import { recordDataChanged } from '../webhooks/data-changed.ts';
 import { queueWebhook } from '../webhooks/deliver.ts';
@@ -67,7 +67,7 @@ async function runSync(
   workerId?: string,
 ): Promise<SyncStats> {
   const started = Date.now();
-  // The lease tells other processes this sync is alive (src/jobs/sync-tasks.ts).
+  // The lease tells other processes this sync is alive (src/sync/lease.ts).
   const lease = holdSyncLease(rt.db, syncId, rt.config.syncLeaseSeconds * 1000, workerId);
   const checkLease = () => {
     if (lease.lost) throw new Error('sync lease lost: another process took over this integration');
@@ -105,7 +105,7 @@ async function runSync(
     // FINAL_SYNC_PENDING (the connect page polls exactly that).
     const event = await rt.db.tx(async (q) => {
       await endSync(q, syncId, { stats: stats as unknown as Record<string, unknown> });
-      await q.query('UPDATE integrations SET last_sync_ended_at = now() WHERE id = $1', [integrationId]);
+      await markSyncEnded(q, integrationId);
       await setIntegrationState(q, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
       return recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id }, stats);
     });

@@ -14,7 +14,7 @@ import type { Runtime } from '../runtime.ts';
 import { connectorFor } from '../runtime.ts';
 import { getConnector } from '../connectors/registry.ts';
 import { requestSync } from '../jobs/sync-tasks.ts';
-import type { SyncType } from '../store/syncs.ts';
+import { syncHistories, type SyncType } from '../store/syncs.ts';
 
 export const SCHEDULE_TASK = 'schedule-syncs';
 
@@ -24,14 +24,7 @@ export interface DueSync { integrationId: string; type: SyncType }
 export async function dueSyncs(rt: Runtime, now = new Date()): Promise<DueSync[]> {
   const { syncIntervalMinutes: every, fullSyncIntervalMinutes: fullEvery } = rt.config;
   if (every <= 0) return [];
-  const { rows } = await rt.db.query<{ id: string; tool: string; last_any: Date | null; last_full: Date | null }>(
-    `SELECT i.id, i.tool,
-            (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id) AS last_any,
-            (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id AND s.type = 'FULL' AND s.state = 'SUCCEEDED') AS last_full
-       FROM integrations i
-      WHERE i.status <> 'INVALID'
-        AND NOT EXISTS (SELECT 1 FROM syncs r WHERE r.integration_id = i.id AND r.state = 'RUNNING')`,
-  );
+  const rows = await syncHistories(rt.db);
   const minute = 60_000;
   const due: DueSync[] = [];
   for (const r of rows) {

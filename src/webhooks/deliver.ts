@@ -8,7 +8,7 @@
 import type { Runtime } from '../runtime.ts';
 import type { Queryable } from '../store/db.ts';
 import { randomId } from '../ids.ts';
-import { claimWebhook, endAllWebhookLeases, insertWebhook, markWebhookFailed, markWebhookSent, openWebhooks } from './store.ts';
+import { claimWebhook, endAllWebhookLeases, insertWebhook, markWebhookFailed, markWebhookSent, openWebhooks } from '../store/webhooks.ts';
 import { KOMBO_SIGNATURE_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
 
 export const WEBHOOK_TASK = 'deliver-webhook';

@@ -18,7 +18,7 @@
  * (src/writes/service.ts) knows nothing of keys.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { AtsgateError, inputInvalid, type ErrorCode } from '../errors.ts';
 import { claimKey, completeKey, releaseKey, renewKey, type KeyRef } from '../store/idempotency.ts';
@@ -93,9 +93,23 @@ interface Held {
   stopRenewing: () => void;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Idempotency-Key this request claimed, until its response is recorded (onSend). */
+    idempotencyHold: Held | null;
+  }
+}
+
+/** Idempotency-Key for the write routes of `app` (an encapsulated plugin): a request field and two hooks. */
+export function registerIdempotency(app: FastifyInstance<any, any, any, any, any>, rt: Runtime): void {
+  const { preHandler, onSend } = idempotencyHooks(rt);
+  app.decorateRequest('idempotencyHold', null);
+  app.addHook('preHandler', preHandler);
+  app.addHook('onSend', onSend);
+}
+
 /** preHandler + onSend hooks for the write routes. */
-export function idempotencyHooks(rt: Runtime) {
-  const held = new WeakMap<FastifyRequest, Held>();
+function idempotencyHooks(rt: Runtime) {
   const lease = rt.config.writeLeaseSeconds;
 
   async function preHandler(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
@@ -111,7 +125,7 @@ export function idempotencyHooks(rt: Runtime) {
         case 'claimed': {
           const t = setInterval(() => void renewKey(rt.db, ref, PROCESS_ID, lease).catch(() => undefined), (lease * 1000) / 3);
           t.unref?.();
-          held.set(req, { ref, stopRenewing: () => clearInterval(t) });
+          req.idempotencyHold = { ref, stopRenewing: () => clearInterval(t) };
           return;
         }
         case 'replay':
@@ -138,9 +152,9 @@ export function idempotencyHooks(rt: Runtime) {
 
   /** Stores the response (or frees the key) before it leaves, so a retry that follows it replays it. */
   async function onSend(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    const h = held.get(req);
+    const h = req.idempotencyHold;
     if (!h) return payload;
-    held.delete(req);
+    req.idempotencyHold = null;
     h.stopRenewing();
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
     try {

@@ -18,13 +18,9 @@ import { refreshCandidate } from '../sync/run.ts';
 import { iso } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
-import type { RequestFiles, TempFile } from '../http/temp-files.ts';
+import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
-
-/** Kombo rejects more than 30 in-flight actions per integration with 429. */
-export const MAX_IN_FLIGHT = 30;
-const inFlight = new Map<string, number>();
 
 export interface Interaction {
   accountId: string;
@@ -149,13 +145,11 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
   const opening = openLog(rt.db.relaxed, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
   opening.then((id) => it.onLogOpened?.(id), () => undefined);
   const journal = new CallJournal();
-  const n = inFlight.get(it.integration.id) ?? 0;
-  if (n >= MAX_IN_FLIGHT) {
-    const err = new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `More than ${MAX_IN_FLIGHT} actions are in flight for integration ${it.integration.id}; retry with backoff.`, { headers: { 'retry-after': '1' } });
+  if (!rt.writesInFlight.tryEnter(it.integration.id)) {
+    const err = new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `More than ${rt.writesInFlight.max} actions are in flight for integration ${it.integration.id}; retry with backoff.`, { headers: { 'retry-after': '1' } });
     await completeLog(rt.db.relaxed, await opening, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
     throw err;
   }
-  inFlight.set(it.integration.id, n + 1);
   let logId: string | null = null;
   try {
     assertWritable(it.integration);
@@ -172,9 +166,7 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
     if (logId) await completeLog(rt.db.relaxed, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
     throw e;
   } finally {
-    const left = (inFlight.get(it.integration.id) ?? 1) - 1;
-    if (left <= 0) inFlight.delete(it.integration.id);
-    else inFlight.set(it.integration.id, left);
+    rt.writesInFlight.leave(it.integration.id);
   }
 }
 
@@ -228,7 +220,7 @@ const INVALID_BASE64 = 'attachment.data must be base64-encoded file contents.';
 
 /**
  * Decodes `data` strictly: Buffer.from() silently skips garbage, which would corrupt files.
- * (src/http/json-spool.ts applies the same rules while it decodes a body as it arrives.)
+ * (src/uploads/json-spool.ts applies the same rules while it decodes a body as it arrives.)
  */
 export function decodeBase64(data: string): Buffer {
   const s = data.replace(/\s+/g, '');

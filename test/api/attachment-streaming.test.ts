@@ -1,6 +1,6 @@
 /**
  * Attachments are streamed, not held whole in memory (issue #5):
- * - the attachments route parses its JSON body incrementally (src/http/json-spool.ts), decoding
+ * - the attachments route parses its JSON body incrementally (src/uploads/json-spool.ts), decoding
  *   `attachment.data` into a temporary file in slices: same answers as the whole-body parser
  *   and decodeBase64 for any body (property test over bodies split into random chunks), and
  *   the event loop runs between slices;
@@ -17,8 +17,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { parseJsonSpoolingData, INVALID_JSON, INVALID_UTF8 } from '../../src/http/json-spool.ts';
-import { RequestFiles, TempFile } from '../../src/http/temp-files.ts';
+import { parseJsonSpoolingData, INVALID_JSON, INVALID_UTF8 } from '../../src/uploads/json-spool.ts';
+import { RequestFiles, TempFile } from '../../src/uploads/temp-files.ts';
 import { downloadDataUrl } from '../../src/http/download.ts';
 import { decodeBase64 } from '../../src/writes/service.ts';
 import { AtsgateError } from '../../src/errors.ts';
@@ -150,7 +150,7 @@ const chunked = fc.tuple(damaged, fc.array(fc.integer({ min: 1, max: 64 }), { mi
   return { bytes: b, chunks: out.length ? out : [b] };
 });
 
-describe('the attachments body parser (src/http/json-spool.ts)', () => {
+describe('the attachments body parser (src/uploads/json-spool.ts)', () => {
   test('answers as the whole-body parser and decodeBase64 do, for any body in any pieces', async () => {
     let spooledCount = 0;
     await fc.assert(

@@ -344,6 +344,24 @@ describe('OpenAPI document and /docs', () => {
     assert.ok(ids.has('addCandidateResultLink') && ids.has('getCandidates'), "the SDK's operation names");
   });
 
+  test('auth is declared per route: exactly these take no API key, and every other one refuses a request without it', async () => {
+    const recorded = (s.started.app as unknown as { openApiRoutes: RouteEntry[] }).openApiRoutes.filter((r) => r.method !== 'HEAD');
+    const mode = (want: string) => recorded.filter((r) => (r.auth ?? 'api-key') === want).map((r) => `${r.method} ${r.url}`).sort();
+    assert.deepEqual(mode('none'), [
+      'GET /connect/:token', 'GET /connect/:token/status', 'GET /connect/assets/:file', 'GET /dashboard/assets/dashboard.css', 'GET /dashboard/login',
+      'GET /docs', 'GET /docs/*', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /v1/assets/tools/:file', 'GET /v1/files/:token',
+      'GET /v1/openapi.json', 'POST /connect/:token', 'POST /dashboard/login', 'POST /dashboard/logout',
+    ]);
+    assert.ok(mode('session').length >= 7 && mode('session').every((r) => /^\/dashboard(\/|$)/.test(r.split(' ')[1])), mode('session').join());
+    const keyed = recorded.filter((r) => (r.auth ?? 'api-key') === 'api-key');
+    assert.ok(keyed.length >= 15, `${keyed.length} routes take the API key`);
+    for (const r of keyed) {
+      const url = r.url.replace(/:[A-Za-z0-9_]+/g, 'x');
+      const res = await fetch(`${s.url}${url}`, { method: r.method, headers: { 'content-type': 'application/json', 'x-integration-id': DEMO }, body: r.method === 'GET' ? undefined : '{}' });
+      assert.equal(res.status, 401, `${r.method} ${r.url} without a key`);
+    }
+  });
+
   test('security: bearer everywhere, except the public paths; X-Integration-Id on /ats and /force-sync', () => {
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);

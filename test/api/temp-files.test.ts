@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, utimesSync, existsSync, rmSync } from 'node
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepStaleTempFiles } from '../../src/http/temp-files.ts';
+import { sweepStaleTempFiles } from '../../src/uploads/temp-files.ts';
 
 test('stale atsgate temp files are removed; fresh ones and other files are kept', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-'));

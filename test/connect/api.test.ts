@@ -271,8 +271,25 @@ for (const kind of databaseKinds()) {
       let row = await getIntegrationById(s.started.db, integration.id);
       assert.deepEqual(openCredentials(s.started.rt.box, row!), { api_key: 'sandbox-old' }, 'refused credentials change nothing');
 
-      const ok = await submit(relink.data.link, { tool: 'sandbox', cred_api_key: 'sandbox-new' });
+      // The catch-up sync after a relink is queued like every other (retries; a graceful stop
+      // waits for it). The first sync ends first, so that this one is not answered by it.
+      for (;;) {
+        const { rows } = await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`, [integration.id]);
+        if (rows[0].n === 0 && (await getIntegrationById(s.started.db, integration.id))!.setup_status === 'COMPLETED') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const jobs = s.started.rt.jobs;
+      const add = jobs.add;
+      const queued: unknown[][] = [];
+      jobs.add = (task, payload, opts) => (queued.push([task, payload.integrationId, payload.type]), add.call(jobs, task, payload, opts));
+      let ok: Awaited<ReturnType<typeof submit>>;
+      try {
+        ok = await submit(relink.data.link, { tool: 'sandbox', cred_api_key: 'sandbox-new' });
+      } finally {
+        jobs.add = add;
+      }
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.deepEqual(queued, [['sync-integration', integration.id, 'DELTA']]);
       const again = await kombo.connect.getIntegrationByToken({ token: ok.body.data.activation_token });
       assert.equal(again.data.id, integration.id);
       assert.equal(await count(), before);

@@ -338,9 +338,21 @@ for (const kind of databaseKinds()) {
 
     test('"sync now" starts a sync that shows up in the sync history', async () => {
       const before = await s.started.db.query<{ n: number }>('SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1', [DEMO]);
-      const r = await request(s, 'POST', `/dashboard/integrations/${encodeURIComponent(DEMO)}/sync`, { cookie, form: { type: 'FULL' } });
+      // The sync goes through the job queue, like POST /v1/force-sync (retries; a graceful stop waits for it).
+      const jobs = s.started.rt.jobs;
+      const add = jobs.add;
+      const queued: { task: string; payload: Record<string, unknown> }[] = [];
+      jobs.add = (task, payload, opts) => (queued.push({ task, payload }), add.call(jobs, task, payload, opts));
+      let r: Res;
+      try {
+        r = await request(s, 'POST', `/dashboard/integrations/${encodeURIComponent(DEMO)}/sync`, { cookie, form: { type: 'FULL' } });
+      } finally {
+        jobs.add = add;
+      }
       assert.equal(r.status, 303);
       assert.match(r.headers.get('location')!, /^\/dashboard\/integrations\/sandbox%3Ademo\?sync=(started|running)$/);
+      if (r.headers.get('location')!.endsWith('=started')) assert.deepEqual(queued.map((q) => [q.task, q.payload.integrationId, q.payload.type]), [['sync-integration', DEMO, 'FULL']]);
+      else assert.deepEqual(queued, [], 'a running sync answers the request; nothing is queued');
       // Wait for the sync to end (bounded by the test runner's timeout, not by a clock here).
       for (;;) {
         const { rows } = await s.started.db.query<{ n: number; running: number }>(

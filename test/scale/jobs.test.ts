@@ -15,7 +15,8 @@ import { GraphileQueue } from '../../src/jobs/graphile.ts';
 import { PostgresRateLimiter } from '../../src/http/rate-limit-pg.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { dueSyncs } from '../../src/sync/scheduler.ts';
-import { reapAbandonedSyncs, registerSyncTask, requestSync } from '../../src/jobs/sync-tasks.ts';
+import { registerSyncTask, requestSync } from '../../src/jobs/sync-tasks.ts';
+import { reapAbandonedSyncs } from '../../src/sync/lease.ts';
 import { freshPostgres, databaseKinds, type DbKind } from '../support/databases.ts';
 
 async function runtimeFor(kind: DbKind, env: Record<string, string> = {}): Promise<{ rt: Runtime; url: string | null; close(): Promise<void> }> {

@@ -214,7 +214,7 @@ describe('three processes on one PostgreSQL database', () => {
                              count(s.*) FILTER (WHERE s.state = 'SUCCEEDED')::int AS ok,
                              count(s.*) FILTER (WHERE s.state = 'RUNNING')::int AS running
                         FROM integrations i LEFT JOIN syncs s ON s.integration_id = i.id GROUP BY i.id`);
-      const pending = await q(`SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'sync-integration'`);
+      const pending = await q(`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'sync-integration'`);
       if (rows.every((r) => r.ok >= 2 && r.running === 0) && pending.length === 0) break;
       await sleep(100);
     }
@@ -223,7 +223,7 @@ describe('three processes on one PostgreSQL database', () => {
     const abandoned = await q<{ integration_id: string }>(`SELECT integration_id FROM syncs WHERE error LIKE 'abandoned%'`);
     assert.deepEqual(abandoned.map((a) => a.integration_id).sort(), [...held].sort(), "exactly the killed process's syncs were reaped (and, above, re-run once)");
     for (const a of abandoned) assert.ok(runningAtKill.has(a.integration_id));
-    const leftJobs = await q(`SELECT 1 FROM graphile_worker._private_jobs`);
+    const leftJobs = await q(`SELECT 1 FROM graphile_worker.jobs`); // the engine's public view
     assert.equal(leftJobs.length, 0, 'no job left in the engine');
 
     // Vendor limits held for the whole deployment.

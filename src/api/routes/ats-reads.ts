@@ -1,8 +1,8 @@
 /** GET /v1/ats/jobs | candidates | applications, and a candidate's attachments. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { integrationFromHeader } from '../app.ts';
+import type { App } from '../types.ts';
+import { integrationFromHeader } from '../request-context.ts';
 import { ok, action } from '../envelope.ts';
 import { IdParam, LIMITS, ListQuery, type ListQueryString } from '../schemas.ts';
 import { listApplications, listCandidates, listJobs, type ListQuery as StoreQuery } from '../../store/read-models.ts';

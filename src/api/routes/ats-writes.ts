@@ -6,22 +6,20 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { integrationFromHeader, logUrl } from '../app.ts';
+import type { App } from '../types.ts';
+import { integrationFromHeader, logUrl } from '../request-context.ts';
 import { action } from '../envelope.ts';
 import { AttachmentBody, IdParam, ResultLinkBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
-import { idempotencyHooks } from '../../writes/idempotency.ts';
+import { registerIdempotency } from '../../writes/idempotency.ts';
 import { inputInvalid } from '../../errors.ts';
-import { parseJsonSpoolingData } from '../../http/json-spool.ts';
-import { RequestFiles } from '../../http/temp-files.ts';
+import { parseJsonSpoolingData } from '../../uploads/json-spool.ts';
+import { RequestFiles } from '../../uploads/temp-files.ts';
 
 export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
-  const idempotency = idempotencyHooks(rt);
-  app.addHook('preHandler', idempotency.preHandler);
-  app.addHook('onSend', idempotency.onSend);
+  registerIdempotency(app, rt);
 
   /** The interaction shares the request's log id, so an error response can link to the log. */
   async function interaction(req: FastifyRequest): Promise<Interaction> {
@@ -56,15 +54,12 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
   // file as the body arrives, never held whole in memory nor decoded in one blocking step. The
   // request's temporary files (that one, a data_url download) go when its response is closed.
   await app.register(async (instance) => {
-    const files = new WeakMap<FastifyRequest, RequestFiles>();
-    const filesOf = (req: FastifyRequest) => {
-      let f = files.get(req);
-      if (!f) files.set(req, (f = new RequestFiles()));
-      return f;
-    };
     const attachments = instance as unknown as App;
+    attachments.decorateRequest('uploads', null);
+    /** The request's temporary files, created in onRequest (before the body is parsed). */
+    const filesOf = (req: FastifyRequest) => req.uploads!;
     attachments.addHook('onRequest', async (req, reply) => {
-      const f = filesOf(req);
+      const f = (req.uploads = new RequestFiles());
       reply.raw.once('close', () => f.end());
     });
     attachments.removeContentTypeParser('application/json');

@@ -2,12 +2,13 @@
  * Kombo Connect: the API side (create-link, integration-by-token, relink; API key required) and
  * the hosted page under /connect/<token> (public: the link token is the credential).
  */
+import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { baseUrlOf } from '../app.ts';
+import type { App } from '../types.ts';
+import { baseUrlOf } from '../request-context.ts';
 import { ok } from '../envelope.ts';
 import { IdParam } from '../schemas.ts';
 import { AtsgateError, ERROR_CATALOGUE } from '../../errors.ts';
@@ -45,6 +46,8 @@ const RelinkBody = Type.Object({
 const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 /** The page's own routes are not API operations: the OpenAPI document leaves them out. */
 const HIDDEN = { hide: true } as {};
+/** The customer's page: the link token in the URL is the credential, there is no API key. */
+const PAGE_AUTH = { auth: 'none' as const };
 
 const ASSETS: Record<string, { type: string; body: string }> = Object.fromEntries(
   [['connect.js', 'text/javascript; charset=utf-8'], ['connect.css', 'text/css; charset=utf-8']].map(([file, type]) => [
@@ -67,8 +70,9 @@ const allowBaseUrl = (rt: Runtime) => rt.config.connectAllowBaseUrl === true;
 
 export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;
-  // The page's form posts urlencoded; this parser exists only inside this plugin.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
+  // The page's form posts urlencoded; @fastify/formbody reads it only inside this plugin, with
+  // our first-value-wins reading of repeated fields.
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseForm });
 
   // --- API (bearer key) --------------------------------------------------------------------
 
@@ -89,7 +93,7 @@ export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
 
   // --- Hosted page (public) ----------------------------------------------------------------
 
-  app.get('/connect/assets/:file', { schema: { ...HIDDEN } }, async (req, reply) => {
+  app.get('/connect/assets/:file', { schema: { ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
     const asset = ASSETS[(req.params as { file: string }).file];
     if (!asset) return reply.code(404).type('text/plain').send('not found');
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(asset.body);
@@ -100,7 +104,7 @@ export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
   /** The link behind the URL's token; the page answers with an HTML error page when there is none. */
   const linkOf = async (req: FastifyRequest): Promise<ConnectLink | null> => findLinkByToken(rt.db, (req.params as { token: string }).token);
 
-  app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+  app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
     const { token } = req.params as { token: string };
     const link = await linkOf(req);
     if (!link) return html(reply, 404, invalidLinkPage());
@@ -112,7 +116,7 @@ export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
     return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
   });
 
-  app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+  app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
     const { token } = req.params as { token: string };
     const link = await linkOf(req);
     const json = wantsJson(req);
@@ -145,7 +149,7 @@ export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
     }
   });
 
-  app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN } }, async (req, reply) => {
+  app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
     const link = await linkOf(req);
     if (!link) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
     reply.header('cache-control', 'no-store');

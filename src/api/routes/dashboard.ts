@@ -1,14 +1,18 @@
 /**
  * /dashboard: the vendor's developers look at their integrations, syncs and interaction logs.
- * It is listed as public in app.ts because it authenticates on its own: a person logs in once
- * with an API key and then carries a signed session cookie (src/dashboard/session.ts). Every
+ * Its routes declare `auth: 'session'` (or `none`: login, logout, the stylesheet) because it
+ * authenticates on its own: a person logs in once with an API key and then carries a signed
+ * session cookie (src/dashboard/session.ts). Every
  * page and JSON document is scoped to that key's account. Mutations are POST only and the
  * cookie is SameSite=Strict, so other sites cannot act with it; a cross-site Origin is refused
  * as well, in case an old browser ignores SameSite.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 import { ok, sendError } from '../envelope.ts';
 import { AtsgateError } from '../../errors.ts';
 import { authenticate, hashKey } from '../../store/keys.ts';
@@ -16,19 +20,27 @@ import { getIntegration, listIntegrations } from '../../store/integrations.ts';
 import { getLog } from '../../store/logs.ts';
 import { listSyncs } from '../../store/syncs.ts';
 import { countRecords } from '../../store/records.ts';
-import { startSync } from '../../sync/run.ts';
-import { presentLog } from './logs.ts';
-import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookie, sessionKeyIsLive } from '../../dashboard/session.ts';
-import { countLogs, decodeCursor, encodeCursor, failedWritesSince, integrationSummaries, logPage, OUTCOME_FILTERS, type LogCursor, type LogFilter, type OutcomeFilter } from '../../dashboard/queries.ts';
+import { requestSync } from '../../jobs/sync-tasks.ts';
+import { presentLog } from '../present-log.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookieOptions, sessionKeyIsLive } from '../../dashboard/session.ts';
+import { decodeCursor, encodeCursor, integrationSummaries } from '../../dashboard/queries.ts';
+import { countLogs, failedWritesSince, logPage, OUTCOME_FILTERS, type LogCursor, type LogFilter, type OutcomeFilter } from '../../store/log-pages.ts';
 import { integrationPage, integrationsPage, loginPage, logDetailPage, logsPage, messagePage, type LogsView } from '../../dashboard/pages.ts';
 import { DASHBOARD_CSS } from '../../dashboard/assets.ts';
 
+/**
+ * @fastify/helmet's headers, on every dashboard response (errors and 404s too). The policy: no
+ * scripts at all; styles and images only from atsgate itself. HSTS is left to whatever
+ * terminates TLS: sent from here it would bind every subdomain of the operator's domain.
+ */
 const SECURITY_HEADERS = {
-  // No scripts at all; styles and images only from atsgate itself.
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'same-origin' as const },
+  hsts: false,
 };
 
 const SYNC_NOTICES: Record<string, string> = {
@@ -92,13 +104,13 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
   const signer = new SessionSigner(rt.box.deriveKey('dashboard-sessions'));
   const secure = (req: FastifyRequest) => req.protocol === 'https' || (rt.config.publicUrl ?? '').startsWith('https:');
 
-  // The login form posts urlencoded; this parser is scoped to the dashboard.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  // All three are scoped to the dashboard (this plugin is encapsulated): the login form posts
+  // urlencoded, the session is a cookie, and the pages get helmet's headers.
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(cookie);
+  await app.register(helmet, SECURITY_HEADERS);
 
   app.addHook('onSend', async (req, reply) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (!req.url.startsWith('/dashboard/assets/')) reply.header('cache-control', 'no-store');
   });
 
@@ -132,7 +144,7 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
 
   /** The logged-in key's account, or null (no, bad, expired cookie, or a revoked key). */
   async function sessionOf(req: FastifyRequest) {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const token = req.cookies[SESSION_COOKIE];
     const s = token ? signer.verify(token) : null;
     if (!s || !(await sessionKeyIsLive(rt.db, signer, s))) return null;
     return { accountId: s.accountId, keyId: s.keyId };
@@ -149,117 +161,119 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
 
   const notFound = (what: string) => new AtsgateError('PLATFORM.INPUT_INVALID', `No ${what} with this id exists in your account.`, { status: 404 });
 
-  app.get('/assets/dashboard.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DASHBOARD_CSS));
+  // Declared per route (src/api/types.ts): these three need no session, every other one does.
+  const OPEN = { config: { auth: 'none' as const } };
+  const SESSION = { config: { auth: 'session' as const } };
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.routeOptions.config.auth === 'session') return requireSession(req, reply);
+  });
 
-  app.get('/login', async (req, reply) => {
+  app.get('/assets/dashboard.css', OPEN, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DASHBOARD_CSS));
+
+  app.get('/login', OPEN, async (req, reply) => {
     if (await sessionOf(req)) return reply.redirect('/dashboard', 303);
     const next = (req.query as Record<string, unknown>).next;
     return html(reply, 200, loginPage({ next: safeNext(next) }));
   });
 
-  app.post('/login', async (req, reply) => {
+  app.post('/login', OPEN, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const key = typeof body.api_key === 'string' ? body.api_key.trim() : '';
     const next = safeNext(body.next);
     const auth = key && key.length <= 512 ? await authenticate(rt.db, key) : null;
     if (!auth) return html(reply, 401, loginPage({ error: key ? 'That API key is not valid or has been revoked.' : 'Enter an API key.', next }));
-    reply.header('set-cookie', sessionCookie(signer.issue(auth.keyId, auth.accountId, hashKey(key)), { secure: secure(req), maxAgeSeconds: SESSION_TTL_MS / 1000 }));
+    reply.setCookie(SESSION_COOKIE, signer.issue(auth.keyId, auth.accountId, hashKey(key)), sessionCookieOptions({ secure: secure(req), maxAgeSeconds: SESSION_TTL_MS / 1000 }));
     return reply.redirect(next, 303);
   });
 
-  app.post('/logout', async (req, reply) => {
-    reply.header('set-cookie', sessionCookie('', { secure: secure(req), maxAgeSeconds: 0 }));
+  app.post('/logout', OPEN, async (req, reply) => {
+    reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions({ secure: secure(req), maxAgeSeconds: 0 }));
     return reply.redirect('/dashboard/login', 303);
   });
 
-  // Everything below needs a session.
-  await app.register(async (authed) => {
-    authed.addHook('preHandler', requireSession);
+  app.get('/', SESSION, async (req, reply) => html(reply, 200, integrationsPage(req.auth!.accountId, await integrationSummaries(rt.db, req.auth!.accountId))));
 
-    authed.get('/', async (req, reply) => html(reply, 200, integrationsPage(req.auth!.accountId, await integrationSummaries(rt.db, req.auth!.accountId))));
+  app.get('/integrations/:id', SESSION, async (req, reply) => {
+    const accountId = req.auth!.accountId;
+    const { id } = req.params as { id: string };
+    const integration = await getIntegration(rt.db, accountId, id);
+    if (!integration) throw notFound('integration');
+    const [records, failed24h, syncs, recent] = [
+      await countRecords(rt.db, integration.id),
+      await failedWritesSince(rt.db, accountId, integration.id, 24),
+      await listSyncs(rt.db, integration.id, 20),
+      await logPage(rt.db, accountId, { integrationId: integration.id }, { limit: 10 }),
+    ];
+    const notice = SYNC_NOTICES[String((req.query as Record<string, unknown>).sync ?? '')];
+    return html(reply, 200, integrationPage({ accountId, integration, records, failed24h, syncs, recent: recent.entries.map(presentLog), notice }));
+  });
 
-    authed.get('/integrations/:id', async (req, reply) => {
-      const accountId = req.auth!.accountId;
-      const { id } = req.params as { id: string };
-      const integration = await getIntegration(rt.db, accountId, id);
-      if (!integration) throw notFound('integration');
-      const [records, failed24h, syncs, recent] = [
-        await countRecords(rt.db, integration.id),
-        await failedWritesSince(rt.db, accountId, integration.id, 24),
-        await listSyncs(rt.db, integration.id, 20),
-        await logPage(rt.db, accountId, { integrationId: integration.id }, { limit: 10 }),
-      ];
-      const notice = SYNC_NOTICES[String((req.query as Record<string, unknown>).sync ?? '')];
-      return html(reply, 200, integrationPage({ accountId, integration, records, failed24h, syncs, recent: recent.entries.map(presentLog), notice }));
+  app.post('/integrations/:id/sync', SESSION, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const integration = await getIntegration(rt.db, req.auth!.accountId, id);
+    if (!integration) throw notFound('integration');
+    const type = ((req.body ?? {}) as Record<string, unknown>).type === 'FULL' ? 'FULL' : 'DELTA';
+    // Queued like POST /v1/force-sync: retried on failure, and a graceful stop waits for it.
+    const s = await requestSync(rt, integration.id, type);
+    return reply.redirect(`/dashboard/integrations/${encodeURIComponent(integration.id)}?sync=${s.alreadyQueued ? 'running' : 'started'}`, 303);
+  });
+
+  const readLogs = async (req: FastifyRequest) => {
+    const accountId = req.auth!.accountId;
+    const q = parseLogQuery(req.query as Record<string, unknown>);
+    const page = await logPage(rt.db, accountId, q.filter, { limit: q.view.limit, after: q.after, before: q.before });
+    const count = await countLogs(rt.db, accountId, q.filter);
+    return { accountId, q, page, count };
+  };
+
+  app.get('/logs', SESSION, async (req, reply) => {
+    const { accountId, q, page, count } = await readLogs(req);
+    const integrations = await listIntegrations(rt.db, accountId);
+    const body = logsPage({ accountId, view: q.view, integrations, page, entries: page.entries.map(presentLog), count, problem: q.problems.join(' ') || undefined });
+    return html(reply, q.problems.length ? 400 : 200, body);
+  });
+
+  app.get('/logs/:id', SESSION, async (req, reply) => {
+    const accountId = req.auth!.accountId;
+    const { id } = req.params as { id: string };
+    const log = id.length <= 100 ? await getLog(rt.db, accountId, id) : null;
+    if (!log) throw notFound('log entry');
+    const integration = log.integration_id ? await getIntegration(rt.db, accountId, log.integration_id) : null;
+    return html(reply, 200, logDetailPage({ accountId, log: presentLog(log), integration }));
+  });
+
+  // The same data as JSON, for scripts run from a logged-in browser session.
+  app.get('/data/integrations', SESSION, async (req) => {
+    const list = await integrationSummaries(rt.db, req.auth!.accountId);
+    return ok({
+      results: list.map((i) => ({
+        id: i.id,
+        tool: i.tool,
+        organization_name: i.organization_name,
+        status: i.status,
+        setup_status: i.setup_status,
+        last_sync_ended_at: i.last_sync_ended_at ? new Date(i.last_sync_ended_at).toISOString() : null,
+        records: i.records,
+        failed_writes_24h: i.failedWrites24h,
+      })),
     });
+  });
 
-    authed.post('/integrations/:id/sync', async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const integration = await getIntegration(rt.db, req.auth!.accountId, id);
-      if (!integration) throw notFound('integration');
-      const type = ((req.body ?? {}) as Record<string, unknown>).type === 'FULL' ? 'FULL' : 'DELTA';
-      const s = await startSync(rt, integration.id, type);
-      s.done.catch((err) => req.log.warn({ integration: integration.id, error: (err as Error).message }, 'sync failed'));
-      return reply.redirect(`/dashboard/integrations/${encodeURIComponent(integration.id)}?sync=${s.alreadyRunning ? 'running' : 'started'}`, 303);
+  app.get('/data/logs', SESSION, async (req) => {
+    const { q, page, count } = await readLogs(req);
+    if (q.problems.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', q.problems.join(' '));
+    return ok({
+      results: page.entries.map(presentLog),
+      count,
+      older_cursor: page.older ? encodeCursor(page.older) : null,
+      newer_cursor: page.newer ? encodeCursor(page.newer) : null,
     });
+  });
 
-    const readLogs = async (req: FastifyRequest) => {
-      const accountId = req.auth!.accountId;
-      const q = parseLogQuery(req.query as Record<string, unknown>);
-      const page = await logPage(rt.db, accountId, q.filter, { limit: q.view.limit, after: q.after, before: q.before });
-      const count = await countLogs(rt.db, accountId, q.filter);
-      return { accountId, q, page, count };
-    };
-
-    authed.get('/logs', async (req, reply) => {
-      const { accountId, q, page, count } = await readLogs(req);
-      const integrations = await listIntegrations(rt.db, accountId);
-      const body = logsPage({ accountId, view: q.view, integrations, page, entries: page.entries.map(presentLog), count, problem: q.problems.join(' ') || undefined });
-      return html(reply, q.problems.length ? 400 : 200, body);
-    });
-
-    authed.get('/logs/:id', async (req, reply) => {
-      const accountId = req.auth!.accountId;
-      const { id } = req.params as { id: string };
-      const log = id.length <= 100 ? await getLog(rt.db, accountId, id) : null;
-      if (!log) throw notFound('log entry');
-      const integration = log.integration_id ? await getIntegration(rt.db, accountId, log.integration_id) : null;
-      return html(reply, 200, logDetailPage({ accountId, log: presentLog(log), integration }));
-    });
-
-    // The same data as JSON, for scripts run from a logged-in browser session.
-    authed.get('/data/integrations', async (req) => {
-      const list = await integrationSummaries(rt.db, req.auth!.accountId);
-      return ok({
-        results: list.map((i) => ({
-          id: i.id,
-          tool: i.tool,
-          organization_name: i.organization_name,
-          status: i.status,
-          setup_status: i.setup_status,
-          last_sync_ended_at: i.last_sync_ended_at ? new Date(i.last_sync_ended_at).toISOString() : null,
-          records: i.records,
-          failed_writes_24h: i.failedWrites24h,
-        })),
-      });
-    });
-
-    authed.get('/data/logs', async (req) => {
-      const { q, page, count } = await readLogs(req);
-      if (q.problems.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', q.problems.join(' '));
-      return ok({
-        results: page.entries.map(presentLog),
-        count,
-        older_cursor: page.older ? encodeCursor(page.older) : null,
-        newer_cursor: page.newer ? encodeCursor(page.newer) : null,
-      });
-    });
-
-    authed.get('/data/logs/:id', async (req) => {
-      const { id } = req.params as { id: string };
-      const log = id.length <= 100 ? await getLog(rt.db, req.auth!.accountId, id) : null;
-      if (!log) throw notFound('log entry');
-      return ok(presentLog(log));
-    });
+  app.get('/data/logs/:id', SESSION, async (req) => {
+    const { id } = req.params as { id: string };
+    const log = id.length <= 100 ? await getLog(rt.db, req.auth!.accountId, id) : null;
+    if (!log) throw notFound('log entry');
+    return ok(presentLog(log));
   });
 };

@@ -13,8 +13,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync, FastifySchema } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { baseUrlOf, PUBLIC } from '../app.ts';
+import type { App } from '../types.ts';
+import { baseUrlOf } from '../request-context.ts';
+import { routeAuth } from '../auth.ts';
 import { buildOpenApi, type RouteEntry } from '../openapi.ts';
 
 /** The only files /docs/* serves: name → content type. Everything else is a 404. */
@@ -69,22 +70,23 @@ export const docsRoutes = (rt: Runtime): FastifyPluginAsync => {
     const app = fastify as unknown as App;
     const routes: RouteEntry[] = [];
     app.addHook('onRoute', (opts) => {
-      for (const method of [opts.method].flat()) routes.push({ method: String(method).toUpperCase(), url: opts.url, schema: opts.schema as RouteEntry['schema'] });
+      for (const method of [opts.method].flat()) routes.push({ method: String(method).toUpperCase(), url: opts.url, schema: opts.schema as RouteEntry['schema'], auth: routeAuth(opts) });
     });
     // What was recorded, for the test that compares it with fastify's router.
     app.decorate('openApiRoutes', routes);
 
-    const isPublic = (path: string) => PUBLIC.some((p) => p.test(path));
     // Every route is registered before the server answers, so the document is built once;
     // only `servers` (where "Try it out" goes) depends on the request.
     let doc: Record<string, any> | null = null;
-    app.get('/v1/openapi.json', async (req, reply) => {
-      doc ??= buildOpenApi(routes, { serverUrl: '/', isPublic });
+    // The reference is public, like the docs UI below.
+    const open = { config: { auth: 'none' as const } };
+    app.get('/v1/openapi.json', open, async (req, reply) => {
+      doc ??= buildOpenApi(routes, { serverUrl: '/' });
       return reply.header('cache-control', 'no-cache').send({ ...doc, servers: [{ url: baseUrlOf(rt, req) }] });
     });
 
     // `hide`: the UI pages are not API operations, so the document leaves them out.
-    const html = { schema: { hide: true } as FastifySchema };
+    const html = { schema: { hide: true } as FastifySchema, config: { auth: 'none' as const } };
     app.get('/docs', html, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).send(PAGE));
 
     const dir = swaggerUiDir();

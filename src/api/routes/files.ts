@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import { contextFor, PUBLISHED_REF } from '../../runtime.ts';
 import { getPublishedFile } from '../../store/published-files.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 import { getIntegrationById } from '../../store/integrations.ts';
 import { AtsgateError } from '../../errors.ts';
 
@@ -26,7 +26,8 @@ export const fileRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) =
     if (!connector.downloadAttachment) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This file cannot be downloaded through atsgate.', { status: 404 });
     return connector.downloadAttachment(ctx, ref);
   }
-  app.get('/files/:token', async (req, reply) => {
+  // The signed, expiring token in the URL is the credential (a browser or an ATS fetches it).
+  app.get('/files/:token', { config: { auth: 'none' } }, async (req, reply) => {
     const { token } = req.params as { token: string };
     const claim = rt.signer.verify(token);
     if (!claim) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'This file link is invalid or has expired; list the attachments again for a fresh one.');

@@ -2,30 +2,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 import { ok } from '../envelope.ts';
-import { getLog, listLogs, type LogEntry } from '../../store/logs.ts';
+import { getLog, listLogs } from '../../store/logs.ts';
+import { presentLog } from '../present-log.ts';
 import { AtsgateError, inputInvalid } from '../../errors.ts';
-
-export function presentLog(l: LogEntry) {
-  return {
-    id: l.id,
-    integration_id: l.integration_id,
-    action: l.action,
-    method: l.method,
-    path: l.path,
-    // A PENDING entry whose request is long gone means the process died mid-call.
-    outcome: l.outcome === 'PENDING' && Date.now() - new Date(l.created_at).getTime() > 10 * 60_000 ? 'UNKNOWN' : l.outcome,
-    status_code: l.status_code,
-    request: l.request,
-    calls: l.calls,
-    warnings: l.warnings,
-    error: l.error,
-    created_at: new Date(l.created_at).toISOString(),
-    completed_at: l.completed_at ? new Date(l.completed_at).toISOString() : null,
-    duration_ms: l.duration_ms,
-  };
-}
 
 export const logRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
   const app = fastify as unknown as App;

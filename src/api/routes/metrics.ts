@@ -6,8 +6,8 @@
  * Who may scrape: metrics are the operator's view of the whole deployment, so the bearer token
  * ATSGATE_METRICS_TOKEN sees every series. An account's API key sees only the series labelled
  * with its own integrations (sync lag, …): deployment-wide series (request counts, queue depth,
- * vendor calls) would tell one tenant about the others' traffic. The path is in app.ts's PUBLIC
- * list so the check is done here, where both are known; a refusal is the usual 401 envelope.
+ * vendor calls) would tell one tenant about the others' traffic. The route declares `auth: 'none'`
+ * so that the check is done here, where both are known; a refusal is the usual 401 envelope.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -15,7 +15,7 @@ import type { Runtime } from '../../runtime.ts';
 import { AtsgateError } from '../../errors.ts';
 import { authenticate } from '../../store/keys.ts';
 import { getConnector } from '../../connectors/registry.ts';
-import { metricsFor } from '../../metrics/registry.ts';
+import { Metrics } from '../../metrics/registry.ts';
 import { scopeToIntegrations } from '../../metrics/scope.ts';
 import { listIntegrations } from '../../store/integrations.ts';
 
@@ -51,7 +51,7 @@ function integrationBindings(req: FastifyRequest): Record<string, string> | null
 
 export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
   const plugin: FastifyPluginAsync = async (app) => {
-    const metrics = metricsFor(rt);
+    const metrics = new Metrics(rt);
 
     app.addHook('onRequest', async (req, reply) => {
       const bindings = integrationBindings(req);
@@ -68,7 +68,7 @@ export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
     });
     app.addHook('onClose', async () => metrics.dispose());
 
-    app.get('/metrics', { schema: { hide: true } as {} }, async (req, reply) => {
+    app.get('/metrics', { schema: { hide: true } as {}, config: { auth: 'none' } }, async (req, reply) => {
       const who = await scraper(rt, req);
       const { contentType, body } = await metrics.scrape();
       const visible = who.operator ? body : scopeToIntegrations(body, new Set((await listIntegrations(rt.db, who.accountId)).map((i) => i.id)));

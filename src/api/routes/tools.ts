@@ -2,8 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
-import { baseUrlOf } from '../app.ts';
+import type { App } from '../types.ts';
+import { baseUrlOf } from '../request-context.ts';
 import { ok } from '../envelope.ts';
 import { connectors } from '../../connectors/registry.ts';
 import { coverage, logoSvg } from '../../connectors/coverage.ts';
@@ -41,7 +41,8 @@ export const toolRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) =
     return ok({ tools });
   });
 
-  app.get('/assets/tools/:file', async (req, reply) => {
+  // Logos are public (the connect page and the SDK's UI show them).
+  app.get('/assets/tools/:file', { config: { auth: 'none' } }, async (req, reply) => {
     const { file } = req.params as { file: string };
     const m = /^([a-z0-9_-]+?)(-black)?\.svg$/.exec(file);
     const c = m ? connectors.get(m[1]) : undefined;

@@ -1,30 +1,15 @@
 /**
  * Files for every connector. Most ATSs list files without a MIME type, so the file name's
- * extension is the best evidence we have (one table). And an attachment's file, as a multipart
+ * extension is the best evidence we have (mime-types' table). And an attachment's file, as a multipart
  * part (streamed from disk) or as bytes.
  */
+import { lookup } from 'mime-types';
 import type { AttachmentInput } from '../types.ts';
-
-const BY_EXTENSION: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  odt: 'application/vnd.oasis.opendocument.text',
-  rtf: 'application/rtf',
-  txt: 'text/plain',
-  html: 'text/html',
-  htm: 'text/html',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  zip: 'application/zip',
-};
 
 /** MIME type from a file name (or a bare extension); application/octet-stream when unknown. */
 export function contentTypeFromName(fileName: string | null | undefined): string {
-  const ext = /(?:^|\.)([A-Za-z0-9]+)$/.exec(fileName ?? '')?.[1]?.toLowerCase() ?? '';
-  return BY_EXTENSION[ext] ?? 'application/octet-stream';
+  // mime-types (mime-db's table, the one Express uses) rather than a table of our own.
+  return lookup(fileName ?? '') || 'application/octet-stream';
 }
 
 /**

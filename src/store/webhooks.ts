@@ -1,5 +1,5 @@
 /** Webhook deliveries in the database: one row per event, sent with retries until 2xx. */
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from './db.ts';
 
 export interface WebhookRow {
   id: string;

@@ -10,7 +10,20 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpooledBase64 } from './json-spool.ts';
+
+/** `attachment.data` as read from the body: the verdict on it and, if valid, its bytes on disk. */
+export interface SpooledBase64 {
+  /** What the body carries in place of the string: `attachment.data === marker`. */
+  marker: string;
+  /** Length of the string (UTF-16 code units, as `data.length` was). */
+  chars: number;
+  /** Decoded bytes, counted on even when more than were kept. */
+  bytes: number;
+  /** Whether the string is base64 that decodeBase64 accepts. */
+  valid: boolean;
+  /** The decoded bytes, complete when valid and bytes <= the keep limit; null when nothing was kept. */
+  file: TempFile | null;
+}
 
 /** Removed or being removed: nothing may be written or read any more. */
 export class TempFileGone extends Error {
@@ -118,7 +131,7 @@ export class TempFile {
  * still holds the scope (a connector may still be streaming a file to the ATS).
  */
 export class RequestFiles {
-  /** `attachment.data`, decoded into a temporary file while the body was read (src/http/json-spool.ts). */
+  /** `attachment.data`, decoded into a temporary file while the body was read (src/uploads/json-spool.ts). */
   spooledData: SpooledBase64 | null = null;
   private readonly files = new Set<TempFile>();
   private holds = 0;
