@@ -11,9 +11,11 @@ import { AtsgateError } from '../errors.ts';
 import { redact, redactUrl } from '../logs/redact.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 import { feedbackFrom, retryAfterMs, waitAfterRateLimit, type RateLimitHeaderSpec } from './rate-limit-headers.ts';
-import { ALWAYS_CREDENTIAL_HEADERS } from './transport.ts';
 
 export { retryAfterMs } from './rate-limit-headers.ts';
+
+/** Header names that carry credentials and must never follow a redirect to another origin. */
+export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type QueryValue = string | number | boolean | null | undefined | (string | number)[];

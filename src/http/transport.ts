@@ -97,8 +97,6 @@ export interface TransportRequestOptions {
   transport?: false;
 }
 
-/** Header names that carry credentials and must never follow a redirect to another origin. */
-export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
 
 /**
  * The shared client's options for one integration, from its transport. What the connector
