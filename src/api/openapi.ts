@@ -13,7 +13,7 @@ import type { RouteAuth } from './types.ts';
 import { readFileSync } from 'node:fs';
 import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
-import { AttachmentBody, ResultLinkBody } from './schemas.ts';
+import { AttachmentBody, NoteBody, ResultLinkBody } from './schemas.ts';
 import * as R from './responses.ts';
 
 /** What the onRoute hook records of a route. */
@@ -65,6 +65,7 @@ export const COMPONENTS = {
   CandidatesResponse: R.CandidatesResponse,
   ApplicationsResponse: R.ApplicationsResponse,
   CandidateAttachmentsResponse: R.CandidateAttachmentsResponse,
+  ApplicationAttachmentsResponse: R.ApplicationAttachmentsResponse,
   ActionResponse: R.ActionResponse,
   CheckApiKeyResponse: R.CheckApiKeyResponse,
   IntegrationResponse: R.IntegrationResponse,
@@ -81,6 +82,7 @@ export const COMPONENTS = {
   GeneralErrorResponse: R.GeneralErrorResponse,
   ResultLinkBody,
   AttachmentBody,
+  NoteBody,
 } satisfies Record<string, TSchema>;
 
 const ATS = 'Unified ATS API';
@@ -125,6 +127,35 @@ const OPERATIONS: Record<string, OperationDoc> = {
     description: 'Give exactly one of `data` (base64, with `content_type`) and `data_url` (downloaded at once). The file size limit is the smaller of atsgate\'s and the ATS\'s.',
     tag: ATS,
     success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/applications/:application_id/notes': {
+    operationId: 'addApplicationNote',
+    summary: 'Add a note to an application',
+    description:
+      "Plain text. Lands on the application where the ATS has application notes (Greenhouse, Lever, Workable, the sandbox), otherwise on the application's candidate with a warning (see `atsgate.application_writes` of GET /v1/tools/ats).",
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/applications/:application_id/attachments': {
+    operationId: 'addApplicationAttachment',
+    summary: 'Add an attachment to an application',
+    description:
+      "As for candidates: exactly one of `data` (base64, with `content_type`) and `data_url`, within the same size limits. Where the ATS keeps files on the person, the file goes to the application's candidate and a warning says so, as in Kombo.",
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/applications/:application_id/attachments': {
+    operationId: 'getApplicationAttachments',
+    summary: 'Get application attachments',
+    description: "Fetched live from the ATS: the application's files, or its candidate's (with a warning) where the ATS keeps files on the person. atsgate-served `data_url`s are signed and expire.",
+    tag: ATS,
+    success: { schema: 'ApplicationAttachmentsResponse' },
     errors: 'ats',
     integration: true,
   },

@@ -310,6 +310,14 @@ export const Attachment = Type.Object({
 
 export const CandidateAttachmentsResponse = ActionSuccess(Type.Object({ results: Type.Array(Attachment) }), "The candidate's attachments, fetched live from the ATS.");
 
+/** An application's files, in Kombo's shape for this endpoint (no candidate_id/application_id). */
+export const ApplicationAttachment = Type.Omit(Attachment, ['application_id', 'candidate_id']);
+
+export const ApplicationAttachmentsResponse = ActionSuccess(
+  Type.Object({ results: Type.Array(ApplicationAttachment) }),
+  "The application's attachments, fetched live from the ATS (its candidate's, with a warning, where the ATS keeps files on the person).",
+);
+
 /** The write-backs answer `{ status, data: {}, warnings }`; warnings say what was adapted. */
 export const ActionResponse = ActionSuccess(Type.Object({}), 'The action was carried out in the ATS. `warnings` lists anything that was adapted (a field the ATS lacks, a shortened label...).');
 
@@ -408,6 +416,10 @@ export const ToolsResponse = Success(
             {
               result_links: Type.Object({}, { additionalProperties: true, description: 'Where result links land: native, custom fields or a note.' }),
               attachments: Type.Object({}, { additionalProperties: true, description: 'Which attachments the ATS takes, and how.' }),
+              application_writes: Type.Object(
+                { notes: Enum(['application', 'candidate']), attachments: Enum(['application', 'candidate']) },
+                { description: "Where notes and files sent to an application land: on the application, or on its candidate (with a warning)." },
+              ),
               delta_sync: Bool(),
               credentials: Type.Array(Type.Object({ key: Str(), label: Str(), help: Str(), secret: Bool(), optional: Type.Optional(Bool()) })),
             },

@@ -14,6 +14,7 @@ export const LIMITS = {
   attributeKey: 200,
   attributeValue: 10_000,
   fileName: 255,
+  noteContent: 100_000,
   pageSize: 250,
 } as const;
 
@@ -68,6 +69,26 @@ export const AttachmentBody = Type.Object({
   remote_fields: Type.Optional(RemoteFields),
 });
 export type AttachmentBody = Static<typeof AttachmentBody>;
+
+/**
+ * The note body. `remote_fields` are the write-backs' ones plus the two Kombo defines for notes
+ * only: Greenhouse v3's `visibility` and Recruitee's `visibility`/`is_json`.
+ */
+export const NoteRemoteFields = Type.Object(
+  {
+    ...RemoteFields.properties,
+    greenhousev3: Type.Optional(Type.Object({ visibility: Type.Optional(Type.Union([Type.Literal('admin_only'), Type.Literal('private'), Type.Literal('public')])) })),
+    recruitee: Type.Optional(Type.Object({ visibility: Type.Optional(Type.Unknown()), is_json: Type.Optional(Type.Boolean()) })),
+  },
+  { additionalProperties: Type.Object({}, { additionalProperties: true }) },
+);
+
+export const NoteBody = Type.Object({
+  content: Type.String({ minLength: 1, maxLength: LIMITS.noteContent, description: 'The note, as plain text.' }),
+  content_type: Type.Literal('PLAIN_TEXT', { description: 'Only PLAIN_TEXT, as in Kombo.' }),
+  remote_fields: Type.Optional(NoteRemoteFields),
+});
+export type NoteBody = Static<typeof NoteBody>;
 
 export const ForceSyncBody = Type.Union([Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }), Type.Null()]);
 

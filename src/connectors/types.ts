@@ -38,9 +38,16 @@ export interface ConnectorCapabilities {
     upload: string;
   };
   reads: { jobs: boolean; candidates: boolean; applications: boolean; candidateAttachments: boolean };
+  /**
+   * Where a note or a file sent to one application lands: on the application itself, or (the
+   * ATS keeps them on the person only) on its candidate, with a warning saying so.
+   */
+  applicationWrites: { notes: ApplicationWriteTarget; attachments: ApplicationWriteTarget };
   /** The reader honours `updatedAfter`, so delta syncs are possible. */
   deltaSync: boolean;
 }
+
+export type ApplicationWriteTarget = 'application' | 'candidate';
 
 export interface CredentialField {
   key: string;
@@ -274,6 +281,13 @@ export interface AttachmentInput {
   remote_fields: RemoteFields;
 }
 
+/** POST /ats/applications/:id/notes: Kombo's `content` (plain text only, as in Kombo). */
+export interface NoteInput {
+  content: string;
+  content_type: 'PLAIN_TEXT';
+  remote_fields: RemoteFields;
+}
+
 export interface WriteResult {
   /** Human sentences, each saying what was done instead of the obvious thing. */
   warnings: string[];
@@ -293,6 +307,10 @@ export interface Connector<S extends TObject = TObject> {
   addApplicationResultLink(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult>;
   addCandidateAttachment(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult>;
   listCandidateAttachments(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
+  addApplicationNote(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, note: NoteInput): Promise<WriteResult>;
+  addApplicationAttachment(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult>;
+  /** The application's files (or its candidate's, with a warning, where files live on the person). */
+  listApplicationAttachments(ctx: ConnectorContext<Static<S>>, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
   /** Serves a file for ctx.signedFileUrl(ref); only connectors that use signed URLs need it. */
   downloadAttachment?(ctx: ConnectorContext<Static<S>>, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }>;
 

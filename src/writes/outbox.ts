@@ -60,14 +60,14 @@ export const isRetryable = (e: AtsgateError): boolean => e.status >= 500 || e.st
  * The file is read from its request-scoped temporary file here, before the request ends.
  */
 async function toStored(box: SecretBox, w: PreparedWrite): Promise<{ payload: unknown; content: Buffer | null }> {
-  if (w.action !== 'ats_add_candidate_attachment') return { payload: w, content: null };
+  if (w.action !== 'ats_add_candidate_attachment' && w.action !== 'ats_add_application_attachment') return { payload: w, content: null };
   const { file: _file, ...meta } = w.attachment;
   return { payload: { ...w, attachment: meta }, content: box.sealBytes(await attachmentBytes(w.attachment)) };
 }
 
 function fromStored(box: SecretBox, row: OutboxRow): PreparedWrite {
   const w = row.payload as PreparedWrite;
-  if (w.action !== 'ats_add_candidate_attachment') return w;
+  if (w.action !== 'ats_add_candidate_attachment' && w.action !== 'ats_add_application_attachment') return w;
   const data = row.content ? box.openBytes(row.content) : Buffer.alloc(0);
   return { ...w, attachment: { ...w.attachment, file: new Blob([data as Uint8Array<ArrayBuffer>], { type: w.attachment.content_type }) } };
 }

@@ -20,7 +20,7 @@ import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
-import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
+import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef, NoteInput, RemoteAttachment } from '../connectors/types.ts';
 
 export interface Interaction {
   accountId: string;
@@ -38,6 +38,12 @@ export interface ResultLinkBody {
   remote_fields?: Record<string, any>;
 }
 
+export interface NoteBody {
+  content: string;
+  content_type: 'PLAIN_TEXT';
+  remote_fields?: Record<string, any>;
+}
+
 export interface AttachmentBody {
   attachment: { name: string; type: AttachmentType; content_type?: string; data?: string; data_url?: string };
   remote_fields?: Record<string, any>;
@@ -47,7 +53,9 @@ export interface AttachmentBody {
 export type WriteRequest =
   | { action: 'ats_add_candidate_result_link'; candidateId: string; body: ResultLinkBody }
   | { action: 'ats_add_application_result_link'; applicationId: string; body: ResultLinkBody }
-  | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles };
+  | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles }
+  | { action: 'ats_add_note_to_application'; applicationId: string; body: NoteBody }
+  | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles };
 
 /**
  * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
@@ -56,7 +64,9 @@ export type WriteRequest =
 export type PreparedWrite =
   | { action: 'ats_add_candidate_result_link'; candidate: CandidateRef; link: ResultLinkInput }
   | { action: 'ats_add_application_result_link'; application: ApplicationRef; link: ResultLinkInput }
-  | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput };
+  | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput }
+  | { action: 'ats_add_note_to_application'; application: ApplicationRef; note: NoteInput }
+  | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput };
 
 /** Anything thrown on the write path, as the error the caller sees. */
 export function asAtsgateError(err: unknown): AtsgateError {
@@ -94,6 +104,22 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
       return { action: req.action, candidate: plainCandidateRef(ref), attachment };
     }
+    case 'ats_add_note_to_application': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      const note: NoteInput = { content: req.body.content, content_type: req.body.content_type, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, application: plainApplicationRef(ref), note };
+    }
+    case 'ats_add_application_attachment': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      // Every connector takes the file (on the application, else on its candidate), within the same limits as candidate files.
+      const caps = connector.definition.capabilities.attachments;
+      const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
+      await logged;
+      const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
+      return { action: req.action, application: plainApplicationRef(ref), attachment };
+    }
   }
 }
 
@@ -118,6 +144,14 @@ export async function sendWrite(rt: Runtime, integration: IntegrationWithSecrets
     case 'ats_add_candidate_attachment':
       out = await connector.addCandidateAttachment(ctx, w.candidate, w.attachment);
       candidateRemoteId = w.candidate.remote_id;
+      break;
+    case 'ats_add_note_to_application':
+      out = await connector.addApplicationNote(ctx, w.application, w.note);
+      candidateRemoteId = w.application.candidate_remote_id;
+      break;
+    case 'ats_add_application_attachment':
+      out = await connector.addApplicationAttachment(ctx, w.application, w.attachment);
+      candidateRemoteId = w.application.candidate_remote_id;
       break;
   }
   if (connector.definition.refreshAfterWrite === 'inline') {
@@ -199,18 +233,34 @@ export async function listCandidateAttachments(rt: Runtime, it: Interaction, can
   return {
     warnings: out.warnings,
     results: out.attachments.map((a) => ({
-      id: komboId(it.integration.id, a.remote_id),
+      ...attachmentRecord(it.integration.id, a),
       application_id: a.application_remote_id ? komboId(it.integration.id, a.application_remote_id) : null,
       candidate_id: candidateId,
-      type: a.type,
-      remote_id: a.remote_id,
-      data_url: a.data_url,
-      file_name: a.file_name,
-      content_type: a.content_type,
-      remote_created_at: iso(a.remote_created_at),
-      remote_updated_at: iso(a.remote_updated_at),
     })),
   };
+}
+
+/** An attachment in Kombo's fields common to both listings. */
+function attachmentRecord(integrationId: string, a: RemoteAttachment) {
+  return {
+    id: komboId(integrationId, a.remote_id),
+    type: a.type,
+    remote_id: a.remote_id,
+    data_url: a.data_url,
+    file_name: a.file_name,
+    content_type: a.content_type,
+    remote_created_at: iso(a.remote_created_at),
+    remote_updated_at: iso(a.remote_updated_at),
+  };
+}
+
+/** GET /ats/applications/:id/attachments: Kombo's fields only (its model has no candidate_id nor application_id). */
+export async function listApplicationAttachments(rt: Runtime, it: Interaction, applicationId: string) {
+  const ref = await findApplicationRef(rt.db, it.integration.id, applicationId);
+  if (!ref) throw notFoundInput(`application_id "${applicationId}": the application`);
+  const { connector, ctx } = contextFor(rt, it.integration);
+  const out = await connector.listApplicationAttachments(ctx, plainApplicationRef(ref));
+  return { warnings: out.warnings, results: out.attachments.map((a) => attachmentRecord(it.integration.id, a)) };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

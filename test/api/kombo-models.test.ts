@@ -53,6 +53,16 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
     await expectModel('POST', `/v1/ats/candidates/${candidate.id}/attachments`, 'PostAtsCandidatesCandidateIDAttachmentsPositiveResponse', { body: attachment });
   });
 
+  test('application notes and attachments: the two writes and the listing', async () => {
+    const application = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: INTEGRATION })).body.data.results[0];
+    const base = `/v1/ats/applications/${application.id}`;
+    await expectModel('POST', `${base}/notes`, 'PostAtsApplicationsApplicationIDNotesPositiveResponse', { body: { content: 'Interview booked for Tuesday.', content_type: 'PLAIN_TEXT' } });
+    const attachment = { attachment: { name: 'Report.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 report').toString('base64') } };
+    await expectModel('POST', `${base}/attachments`, 'PostAtsApplicationsApplicationIDAttachmentsPositiveResponse', { body: attachment });
+    const listed = await expectModel('GET', `${base}/attachments`, 'GetAtsApplicationsApplicationIDAttachmentsPositiveResponse');
+    assert.ok(listed.data.results.some((a: { file_name: string }) => a.file_name === 'Report.pdf'), 'the file is listed (so the model check saw a real row)');
+  });
+
   test('general: check-api-key, integration details, tools, force-sync, connect links', async () => {
     await expectModel('GET', '/v1/check-api-key', 'GetCheckAPIKeyPositiveResponse');
     await expectModel('GET', `/v1/integrations/${encodeURIComponent(INTEGRATION)}`, 'GetIntegrationsIntegrationIDPositiveResponse');

@@ -609,6 +609,22 @@ for (const kind of databaseKinds()) {
       await hit('GET', '/v1/files/{token}', '/v1/files/not-a-token', { expect: 401 });
     });
 
+    test('application notes and attachments, success and errors', async () => {
+      const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
+      const nT = '/v1/ats/applications/{application_id}/notes';
+      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, { integrationId: DEMO, body: { content: 'Interview on Tuesday', content_type: 'PLAIN_TEXT' }, expect: 200 });
+      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, { integrationId: DEMO, body: { content: '<b>x</b>', content_type: 'HTML' }, expect: 400 });
+      await hit('POST', nT, '/v1/ats/applications/NoSuchApplication/notes', { integrationId: DEMO, body: { content: 'x', content_type: 'PLAIN_TEXT' }, expect: 404 });
+
+      const attT = '/v1/ats/applications/{application_id}/attachments';
+      const file = { name: 'Transcript.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 transcript').toString('base64') };
+      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, body: { attachment: file }, expect: 200 });
+      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'a.pdf', type: 'CV' } }, expect: 400 });
+      const list = await hit('GET', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, expect: 200 });
+      assert.ok(list.body.data.results.some((a: any) => a.file_name === 'Transcript.pdf'), 'the new attachment is listed');
+      await hit('GET', attT, '/v1/ats/applications/NoSuchApplication/attachments', { integrationId: DEMO, expect: 404 });
+    });
+
     test('general endpoints, success and errors', async () => {
       await hit('GET', '/v1/check-api-key', '/v1/check-api-key', { expect: 200 });
       await hit('GET', '/v1/check-api-key', '/v1/check-api-key', { headers: { authorization: '' }, expect: 401 });

@@ -729,3 +729,45 @@ describe('greenhouse: v3 field names and lookups', () => {
     await assert.rejects(own.stop(), /content_type not in the documented body/);
   });
 });
+
+describe('greenhouse: application notes and files', () => {
+  let fake: GreenhouseFake;
+  before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
+  after(() => fake.stop());
+
+  /** The candidate's application that is not its current one, so a wrong fallback would show. */
+  const rejectedOf5016 = (): ApplicationRef => {
+    const a = fake.applications.find((x) => x.candidate_id === 5016 && x.status === 'rejected')!;
+    return { remote_id: String(a.id), candidate_remote_id: '5016', job_remote_id: String(a.job_id), outcome: 'DECLINED' };
+  };
+
+  test('a note carries the application id, the visibility asked for (else public) and the acting user; no warning', async () => {
+    const { ctx } = ctxFor(fake);
+    const app = rejectedOf5016();
+    const res = await gh.addApplicationNote(ctx, app, { content: 'Debrief: strong SQL', content_type: 'PLAIN_TEXT', remote_fields: { greenhousev3: { visibility: 'private' } } });
+    assert.deepEqual(res.warnings, []);
+    await gh.addApplicationNote(ctx, app, { content: 'Second note', content_type: 'PLAIN_TEXT', remote_fields: {} });
+    const notes = fake.notes.filter((n) => n.body === 'Debrief: strong SQL' || n.body === 'Second note');
+    assert.deepEqual(notes.map((n) => [n.candidate_id, n.application_id, n.visibility, n.type]), [
+      [5016, Number(app.remote_id), 'private', 'NOTE'],
+      [5016, Number(app.remote_id), 'public', 'NOTE'],
+    ]);
+  });
+
+  test('a file goes to that application (not the current one) and only its files are listed', async () => {
+    const { ctx } = ctxFor(fake);
+    const app = rejectedOf5016();
+    const bytes = Buffer.from('%PDF-1.7 debrief \x00\x01', 'latin1');
+    const res = await gh.addApplicationAttachment(ctx, app, { name: 'debrief.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+    assert.deepEqual(res.warnings, []);
+    const stored = fake.attachments.filter((a) => a.filename === 'debrief.pdf');
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].application_id, Number(app.remote_id));
+    assert.deepEqual(stored[0].data, bytes);
+    // A file on the candidate's other (current) application is not this application's.
+    await gh.addCandidateAttachment(ctx, refOf(fake, 5016), { name: 'current.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+    const listed = await gh.listApplicationAttachments(ctx, app);
+    assert.deepEqual(listed.attachments.map((a) => a.file_name), ['debrief.pdf']);
+    assert.equal(listed.attachments[0].application_remote_id, app.remote_id);
+  });
+});

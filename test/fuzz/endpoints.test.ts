@@ -137,6 +137,24 @@ const attachmentMutations: fc.Arbitrary<Mut>[] = [
 ];
 const badAttachment = fc.tuple(validAttachment, fc.array(fc.oneof(...attachmentMutations), { minLength: 1, maxLength: 3 })).map(([a, ms]) => ms.reduce((acc, m) => m(acc), { attachment: a } as any));
 
+/** A plausibly valid application note, then one or more mutations that each make it invalid. */
+const validNote = fc.record({ content: fc.string({ minLength: 1, maxLength: 40 }), content_type: fc.constant('PLAIN_TEXT') });
+const noteMutations: fc.Arbitrary<Mut>[] = [
+  fc.constant((b) => ({ ...b, content: '' })),
+  fc.constant((b) => ({ ...b, content: undefined })),
+  wrongType.map((v) => (b) => ({ ...b, content: v })),
+  fc.constantFrom('HTML', 'plain_text', '', 'PLAIN_TEXT ', 'MARKDOWN').map((t) => (b) => ({ ...b, content_type: t })),
+  wrongType.map((v) => (b) => ({ ...b, content_type: v })),
+  fc.constant((b) => ({ ...b, content_type: undefined })),
+  fc.constant((b) => ({ ...b, content: 'n'.repeat(100_001) })),
+  fc.string({ maxLength: 12 }).filter((v) => !['admin_only', 'private', 'public'].includes(v)).map((v) => (b) => ({ ...b, remote_fields: { greenhousev3: { visibility: v } } })),
+  wrongType.filter((v) => v !== null && typeof v !== 'boolean').map((v) => (b) => ({ ...b, remote_fields: { recruitee: { is_json: v } } })),
+  fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } } })),
+  wrongType.filter((v) => v !== null && !(typeof v === 'object' && !Array.isArray(v))).map((v) => (b) => ({ ...b, remote_fields: v })),
+  deep.map((d) => (b) => ({ ...b, content: d })),
+];
+const badNote = fc.tuple(validNote, fc.array(fc.oneof(...noteMutations), { minLength: 1, maxLength: 3 })).map(([n, ms]) => ms.reduce((acc, m) => m(acc), n as any));
+
 /** Random JSON that cannot be a valid body for `required` (it lacks a required key). */
 const randomJsonBody = (required: string) => anyJson.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [required]: undefined } : v));
 
@@ -248,6 +266,28 @@ for (const kind of databaseKinds()) {
     test('candidate attachments POST: invalid base64, traversal names, bad content types, private data_urls', async () => {
       const body = fc.oneof({ weight: 6, arbitrary: badAttachment.map(jsonText) }, { weight: 1, arbitrary: randomJsonBody('attachment').map(jsonText) }, { weight: 1, arbitrary: invalidUtf8 });
       await check(body.map((payload): Req => ({ method: 'POST', url: `/v1/ats/candidates/${cand}/attachments`, payload })), 2000);
+    });
+
+    test('application notes and attachments: malformed bodies, and valid ones on applications that do not exist', async () => {
+      const notes = `/v1/ats/applications/${appl}/notes`;
+      const files = `/v1/ats/applications/${appl}/attachments`;
+      const missingId = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 30 })).filter((x) => x.length > 0 && x !== appl);
+      const arb: fc.Arbitrary<Req> = fc.oneof(
+        { weight: 4, arbitrary: badNote.map((b): Req => ({ method: 'POST', url: notes, payload: jsonText(b) })) },
+        { weight: 1, arbitrary: randomJsonBody('content').map((b): Req => ({ method: 'POST', url: notes, payload: jsonText(b) })) },
+        { weight: 1, arbitrary: invalidUtf8.map((b): Req => ({ method: 'POST', url: notes, payload: b })) },
+        { weight: 4, arbitrary: badAttachment.map((b): Req => ({ method: 'POST', url: files, payload: jsonText(b) })) },
+        { weight: 1, arbitrary: randomJsonBody('attachment').map((b): Req => ({ method: 'POST', url: files, payload: jsonText(b) })) },
+        { weight: 2, arbitrary: fc.tuple(missingId, validNote).map(([i, b]): Req => ({ method: 'POST', url: `/v1/ats/applications/${enc(i)}/notes`, payload: jsonText(b) })) },
+        { weight: 2, arbitrary: fc.tuple(missingId, validAttachment).map(([i, a]): Req => ({ method: 'POST', url: `/v1/ats/applications/${enc(i)}/attachments`, payload: jsonText({ attachment: a }) })) },
+        { weight: 2, arbitrary: missingId.map((i): Req => ({ method: 'GET', url: `/v1/ats/applications/${enc(i)}/attachments` })) },
+        {
+          weight: 1,
+          arbitrary: fc.record({ url: fc.constantFrom(notes, files), ct: contentTypes, body: fc.oneof(fc.string({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u))) })
+            .map(({ url, ct, body }): Req => ({ method: 'POST', url, headers: { 'content-type': ct }, payload: body })),
+        },
+      );
+      await check(arb, 2000);
     });
 
     test('wrong content types, stray encodings and non-JSON bodies on every write', async () => {

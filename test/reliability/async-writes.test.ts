@@ -186,6 +186,46 @@ for (const kind of databaseKinds()) {
       assert.equal(fake.notes.filter((n) => n.body.includes(url)).length, 1, 'the note arrived once');
     });
 
+    test('application notes: accepted, retried past an outage, delivered once with the fallback warning in the log', async () => {
+      const apps = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: recruiteeId })).body.data.results;
+      const app = apps[0];
+      const content = `Async interview note ${randomUUID()}`;
+      fake.failNext(1, 503);
+      const res = await s.call('POST', `/v1/ats/applications/${app.id}/notes`, { integrationId: recruiteeId, body: { content, content_type: 'PLAIN_TEXT' }, headers: ASYNC });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.headers.get('preference-applied'), 'respond-async');
+      const logId = res.headers.get('x-atsgate-log-id')!;
+      assert.equal(res.headers.get('location'), `${s.url}/v1/logs/${logId}`);
+      const done = await finished(logId);
+      assert.equal(done.outcome, 'SUCCESS', JSON.stringify(done.error));
+      assert.equal(done.action, 'ats_add_note_to_application');
+      assert.ok(done.warnings.some((w: { message: string }) => w.message.includes(app.remote_id) && /keeps notes on the candidate/.test(w.message)), JSON.stringify(done.warnings));
+      assert.equal((await outbox(logId)).attempts, 2);
+      assert.equal(fake.notes.filter((n) => n.body === content).length, 1, 'the note arrived once');
+
+      // An unknown application fails synchronously, as for every write.
+      const missing = await s.call('POST', '/v1/ats/applications/NoSuchApplication123/notes', { integrationId: recruiteeId, body: { content, content_type: 'PLAIN_TEXT' }, headers: ASYNC });
+      assert.equal(missing.status, 404);
+    });
+
+    test('application attachments: the bytes wait sealed in the outbox and arrive intact on the application', async () => {
+      const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
+      const data = Buffer.from(`%PDF-1.4 async application file ${randomUUID()}`);
+      const res = await s.call('POST', `/v1/ats/applications/${app.id}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: { name: 'async-app.pdf', type: 'OTHER', content_type: 'application/pdf', data: data.toString('base64') } },
+        headers: ASYNC,
+      });
+      assert.equal(res.status, 200);
+      const logId = res.headers.get('x-atsgate-log-id')!;
+      assert.equal((await finished(logId)).outcome, 'SUCCESS');
+      const stored = await s.started.db.query<{ content: Uint8Array; app: string }>(
+        `SELECT content, data->>'application_remote_id' AS app FROM sandbox_objects WHERE kind = 'attachment' AND data->>'name' = 'async-app.pdf'`,
+      );
+      assert.ok(stored.rows.some((r) => Buffer.from(r.content).equals(data) && r.app === app.remote_id), 'the sandbox holds the same bytes, on the application');
+      assert.equal((await outbox(logId)).content, null, 'the bytes are dropped after delivery');
+    });
+
     test('a refusal by the ATS (4xx) is terminal: no retry, log ERROR, webhook write.failed', async () => {
       const remote = fake.candidateRemoteIds()[1];
       const list = await s.call('GET', `/v1/ats/candidates?remote_ids=${remote}`, { integrationId: recruiteeId });

@@ -191,5 +191,33 @@ for (const kind of databaseKinds()) {
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
       assert.equal(await count(), before + 1);
     });
+
+    test('application notes and application attachments are idempotent too', async () => {
+      const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
+      const count = async (kind: string) => Number((await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = $1`, [kind])).rows[0].n);
+
+      const notes = `/v1/ats/applications/${app.id}/notes`;
+      const note = { content: 'Interview booked for Tuesday 10:00', content_type: 'PLAIN_TEXT' };
+      const noteKey = randomUUID();
+      const notesBefore = await count('note');
+      const first = await post(note, { 'idempotency-key': noteKey }, notes);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const replay = await post(note, { 'idempotency-key': noteKey }, notes);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(replay.body, first.body);
+      assert.equal(await count('note'), notesBefore + 1, 'one note in the ATS');
+      const conflict = await post({ ...note, content: 'Another note' }, { 'idempotency-key': noteKey }, notes);
+      assert.equal(conflict.status, 409);
+      assert.equal(await count('note'), notesBefore + 1);
+
+      const files = `/v1/ats/applications/${app.id}/attachments`;
+      const body = { attachment: { name: 'transcript.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 transcript').toString('base64') } };
+      const fileKey = randomUUID();
+      const filesBefore = await count('attachment');
+      assert.equal((await post(body, { 'idempotency-key': fileKey }, files)).status, 200);
+      const again = await post(body, { 'idempotency-key': fileKey }, files);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.equal(await count('attachment'), filesBefore + 1);
+    });
   });
 }

@@ -10,11 +10,19 @@ import assert from 'node:assert/strict';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createApiKey, revokeApiKey } from '../../src/store/keys.ts';
+import { connectIntegration } from '../../src/integrations/service.ts';
 
 const DEMO = 'sandbox:demo';
 const MISSING = 'sandbox:NoSuchIntegration0000000';
 
 interface Probe { name: string; method: string; path: (id: string) => string; header?: boolean; body?: unknown }
+
+/** The application-level note and file endpoints, on one application id (X-Integration-Id names the integration). */
+const applicationProbes = (appl: () => string): Probe[] => [
+  { name: 'application note', method: 'POST', path: () => `/v1/ats/applications/${appl()}/notes`, header: true, body: { content: 'tenancy probe', content_type: 'PLAIN_TEXT' } },
+  { name: 'add application attachment', method: 'POST', path: () => `/v1/ats/applications/${appl()}/attachments`, header: true, body: { attachment: { name: 'tenancy.pdf', type: 'OTHER', content_type: 'application/pdf', data: 'QUJD' } } },
+  { name: 'application attachments', method: 'GET', path: () => `/v1/ats/applications/${appl()}/attachments`, header: true },
+];
 
 for (const kind of databaseKinds()) {
   describe(`tenancy on ${kind}`, () => {
@@ -51,6 +59,7 @@ for (const kind of databaseKinds()) {
         { name: 'candidate result link', method: 'POST', path: () => `/v1/ats/candidates/${cand}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
         { name: 'application result link', method: 'POST', path: () => `/v1/ats/applications/${appl}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
         { name: 'add attachment', method: 'POST', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } } },
+        ...applicationProbes(() => appl),
       ];
       for (const p of probes) {
         const foreign = await asOther(p.method, p.path(DEMO), { integrationId: p.header ? DEMO : undefined, body: p.body });
@@ -68,6 +77,24 @@ for (const kind of databaseKinds()) {
       const owner = await s.call('GET', `/v1/integrations/${DEMO}`);
       assert.equal(owner.status, 200);
       assert.equal(owner.body.data.id, DEMO, 'the foreign delete did not delete it');
+    });
+
+    test("another account's application id, under the caller's own integration, is a missing application", async () => {
+      const mine = await connectIntegration(s.started.rt, { accountId: 'other-account', tool: 'sandbox', organizationName: 'Other Inc', credentials: { api_key: 'sandbox-other' }, waitForSync: true });
+      const missingApp = 'NoSuchApplication0000000000';
+      for (const p of applicationProbes(() => appl)) {
+        const foreign = await asOther(p.method, p.path(''), { integrationId: mine.id, body: p.body });
+        const missing = await asOther(p.method, p.path('').replace(appl, missingApp), { integrationId: mine.id, body: p.body });
+        assert.equal(foreign.status, 404, `${p.name}: ${JSON.stringify(foreign.body)}`);
+        assert.equal(foreign.body.error.code, 'PLATFORM.INPUT_INVALID', p.name);
+        assert.equal(foreign.body.error.message.replaceAll(appl, '<id>'), missing.body.error.message.replaceAll(missingApp, '<id>'), `${p.name}: indistinguishable from a missing application`);
+      }
+      // Nothing reached the owner's application.
+      const files = await s.call('GET', `/v1/ats/applications/${appl}/attachments`, { integrationId: DEMO });
+      assert.equal(files.status, 200);
+      assert.ok(!files.body.data.results.some((f: { file_name: string }) => f.file_name === 'tenancy.pdf'), 'no foreign file on the application');
+      const notes = await s.started.db.query(`SELECT 1 FROM sandbox_objects WHERE kind = 'note' AND data->>'content' = 'tenancy probe'`);
+      assert.equal(notes.rows.length, 0, 'no foreign note anywhere');
     });
 
     test('logs and key checks are scoped to the caller\'s account', async () => {

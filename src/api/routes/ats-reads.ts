@@ -1,4 +1,4 @@
-/** GET /v1/ats/jobs | candidates | applications, and a candidate's attachments. */
+/** GET /v1/ats/jobs | candidates | applications, and a candidate's or an application's attachments. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
@@ -6,7 +6,7 @@ import { integrationFromHeader } from '../request-context.ts';
 import { ok, action } from '../envelope.ts';
 import { IdParam, LIMITS, ListQuery, type ListQueryString } from '../schemas.ts';
 import { listApplications, listCandidates, listJobs, type ListQuery as StoreQuery } from '../../store/read-models.ts';
-import { listCandidateAttachments } from '../../writes/service.ts';
+import { listApplicationAttachments, listCandidateAttachments } from '../../writes/service.ts';
 import { inputInvalid } from '../../errors.ts';
 import { completeToSchema } from '../complete.ts';
 import { ApplicationsResponse, CandidatesResponse, JobsResponse } from '../responses.ts';
@@ -67,6 +67,13 @@ export const atsReadRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
     const integration = await integrationFromHeader(rt, req, { requireSynced: true });
     const { candidate_id } = req.params as { candidate_id: string };
     const out = await listCandidateAttachments(rt, { accountId: req.auth!.accountId, integration, method: req.method, path: req.url }, candidate_id);
+    return action({ results: out.results }, out.warnings);
+  });
+
+  app.get('/applications/:application_id/attachments', { schema: { params: IdParam('application_id') } }, async (req) => {
+    const integration = await integrationFromHeader(rt, req, { requireSynced: true });
+    const { application_id } = req.params as { application_id: string };
+    const out = await listApplicationAttachments(rt, { accountId: req.auth!.accountId, integration, method: req.method, path: req.url }, application_id);
     return action({ results: out.results }, out.warnings);
   });
 };

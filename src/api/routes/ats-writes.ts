@@ -1,6 +1,6 @@
 /**
- * The three write-backs: result link on a candidate or an application, candidate attachment.
- * Two atsgate extensions apply to all three: `Idempotency-Key` (src/writes/idempotency.ts,
+ * The write-backs: result link on a candidate or an application, candidate and application
+ * attachments, application notes. Two atsgate extensions apply to all of them: `Idempotency-Key` (src/writes/idempotency.ts,
  * as hooks around the routes) and `Prefer: respond-async` (src/writes/outbox.ts).
  */
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { integrationFromHeader, logUrl } from '../request-context.ts';
 import { action } from '../envelope.ts';
-import { AttachmentBody, IdParam, ResultLinkBody } from '../schemas.ts';
+import { AttachmentBody, IdParam, NoteBody, ResultLinkBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
 import { registerIdempotency } from '../../writes/idempotency.ts';
@@ -50,6 +50,11 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
     return perform(req, reply, { action: 'ats_add_application_result_link', applicationId: application_id, body: req.body as ResultLinkBody });
   });
 
+  app.post('/applications/:application_id/notes', { schema: { params: IdParam('application_id'), body: NoteBody } }, async (req, reply) => {
+    const { application_id } = req.params as { application_id: string };
+    return perform(req, reply, { action: 'ats_add_note_to_application', applicationId: application_id, body: req.body as NoteBody });
+  });
+
   // Attachments have a JSON parser of their own: `attachment.data` is decoded into a temporary
   // file as the body arrives, never held whole in memory nor decoded in one blocking step. The
   // request's temporary files (that one, a data_url download) go when its response is closed.
@@ -74,16 +79,27 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
 
     attachments.post('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id'), body: AttachmentBody } }, async (req, reply) => {
       const { candidate_id } = req.params as { candidate_id: string };
-      const body = req.body as AttachmentBody;
-      const a = body.attachment;
-      // The schema can't say "exactly one of"; say it here, naming the fields.
-      if ((a.data === undefined) === (a.data_url === undefined)) {
-        throw inputInvalid('Invalid request body: provide exactly one of "attachment.data" (base64) and "attachment.data_url".');
-      }
-      if (a.data !== undefined && !a.content_type) throw inputInvalid('Invalid request body: "attachment.content_type" is required when "attachment.data" is given.');
+      const body = checkedAttachment(req.body as AttachmentBody);
       const f = filesOf(req);
       // Held while the write runs: a client that goes away does not pull the file from under an upload.
       return f.hold(() => perform(req, reply, { action: 'ats_add_candidate_attachment', candidateId: candidate_id, body, files: f }));
     });
+
+    attachments.post('/applications/:application_id/attachments', { schema: { params: IdParam('application_id'), body: AttachmentBody } }, async (req, reply) => {
+      const { application_id } = req.params as { application_id: string };
+      const body = checkedAttachment(req.body as AttachmentBody);
+      const f = filesOf(req);
+      return f.hold(() => perform(req, reply, { action: 'ats_add_application_attachment', applicationId: application_id, body, files: f }));
+    });
   });
 };
+
+/** What the schema can't say ("exactly one of", "required with"), said here, naming the fields. */
+function checkedAttachment(body: AttachmentBody): AttachmentBody {
+  const a = body.attachment;
+  if ((a.data === undefined) === (a.data_url === undefined)) {
+    throw inputInvalid('Invalid request body: provide exactly one of "attachment.data" (base64) and "attachment.data_url".');
+  }
+  if (a.data !== undefined && !a.content_type) throw inputInvalid('Invalid request body: "attachment.content_type" is required when "attachment.data" is given.');
+  return body;
+}

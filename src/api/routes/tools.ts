@@ -35,7 +35,7 @@ export const toolRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) =
           features: [],
         },
         // atsgate extension: how result links and attachments land in this ATS.
-        atsgate: { result_links: d.capabilities.resultLinks, attachments: d.capabilities.attachments, delta_sync: d.capabilities.deltaSync, credentials: d.credentialFields },
+        atsgate: { result_links: d.capabilities.resultLinks, attachments: d.capabilities.attachments, application_writes: d.capabilities.applicationWrites, delta_sync: d.capabilities.deltaSync, credentials: d.credentialFields },
       };
     });
     return ok({ tools });

@@ -81,6 +81,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'presigned (file.createFileUploadHandle → multipart POST to storage → candidate.uploadResume/uploadFile)',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // Notes (candidate.createNote) and files (candidate.uploadFile/uploadResume) belong to the candidate.
+    applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
   docs: [

@@ -6,6 +6,7 @@ import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };
 
@@ -16,6 +17,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   readJobs,
   readCandidates,
   readApplications,

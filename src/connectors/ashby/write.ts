@@ -13,8 +13,9 @@ import { createHash } from 'node:crypto';
 import { FormData } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteHtml, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
+import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
 import { fetchCandidate, type AshbyFileHandle } from './read.ts';
 import { attachmentBlob, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
@@ -272,3 +273,22 @@ export async function listCandidateAttachments(ctx: AshbyContext, candidate: Can
   return { attachments, warnings: [] };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Application notes and files: Ashby keeps both on the candidate
+// ---------------------------------------------------------------------------------------------
+
+/** candidate.createNote on the application's candidate, as plain text (Kombo's PLAIN_TEXT). */
+export async function addApplicationNote(ctx: AshbyContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const candidateId = application.candidate_remote_id;
+  await ashbyClient(ctx).call(
+    'candidate.createNote',
+    { candidateId, note: { type: 'text/plain', value: note.content }, sendNotifications: false },
+    { notFound: `candidate ${candidateId}` },
+  );
+  return { warnings: [applicationWarn.noteOnCandidate(TOOL, application), ...ignoredRemoteFields(note.remote_fields)] };
+}
+
+const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = onCandidate.addApplicationAttachment;
+export const listApplicationAttachments = onCandidate.listApplicationAttachments;

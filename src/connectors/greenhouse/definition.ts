@@ -135,6 +135,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'json_base64',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // v3 notes take an application_id; v3 files belong to an application.
+    applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
   docs: [

@@ -6,7 +6,9 @@ import type { Connector } from '../types.ts';
 import { Harvest, type GreenhouseContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import {
+  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments,
+} from './write.ts';
 
 /**
  * Mints a token for the reading user (a refusal is INTEGRATION.AUTHENTICATION_INVALID), checks
@@ -71,6 +73,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   readJobs,
   readCandidates,
   readApplications,

@@ -13,7 +13,7 @@ import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
@@ -29,6 +29,8 @@ interface AttributePlan { patches: Patch[]; onPrimary: string[]; onSecondary: st
 
 /** Notes written for a result link are visible to everyone who can see the candidate. */
 const NOTE_VISIBILITY = 'public';
+/** The visibilities a v3 note takes (Kombo's `remote_fields.greenhousev3.visibility` names the same three). */
+type NoteVisibility = 'admin_only' | 'private' | 'public';
 
 // ---------------------------------------------------------------------------------------------
 // Result links
@@ -77,7 +79,7 @@ function plannedNames(plan: AttributePlan | null): Set<string> {
  * POST /v3/notes (scope harvest:notes:create), as the acting user. Body shape from three
  * independent v3 clients [GH-3P]; the vendor reference page could not be read.
  */
-async function createNote(actor: Harvest, note: { candidateId: string; applicationId: string | null; body: string }): Promise<void> {
+async function createNote(actor: Harvest, note: { candidateId: string; applicationId: string | null; body: string; visibility?: NoteVisibility }): Promise<void> {
   await actor.request(SCOPES.notesCreate, {
     method: 'POST',
     path: 'notes',
@@ -87,7 +89,7 @@ async function createNote(actor: Harvest, note: { candidateId: string; applicati
       // The author; without one Greenhouse attributes the note to the token's user.
       ...(actor.userId ? { user_id: numericId(actor.userId) } : {}),
       body: note.body,
-      visibility: NOTE_VISIBILITY,
+      visibility: note.visibility ?? NOTE_VISIBILITY,
       note_type: 'NOTE',
     },
     notFound: note.applicationId ? `application ${note.applicationId}` : `candidate ${note.candidateId}`,
@@ -236,29 +238,42 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
     );
   }
   const target = apps[0];
+  await uploadToApplication(ctx, target.remote_id, attachment);
+  const warnings = [
+    `Greenhouse stores files on applications; the file was attached to application ${target.remote_id}` +
+      (apps.length > 1 ? ` (the newest of ${apps.length} current applications)` : '') +
+      " and appears on the candidate's profile.",
+  ];
+  return { warnings: [...warnings, ...typeWarnings(attachment)] };
+}
+
+/** A file on one application: where Harvest v3 keeps files anyway. */
+export async function addApplicationAttachment(ctx: GreenhouseContext, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult> {
+  await uploadToApplication(ctx, application.remote_id, attachment);
+  return { warnings: typeWarnings(attachment) };
+}
+
+async function uploadToApplication(ctx: GreenhouseContext, applicationId: string, attachment: AttachmentInput): Promise<void> {
   // Body per reference/post_v3-attachments: no content_type (v1 had one; v3 lists application_id,
   // filename, type, content|url, visibility), so none is sent [ATS-V §1.2].
   await Harvest.actor(ctx, attachment.remote_fields).request(SCOPES.attachmentsCreate, {
     method: 'POST',
     path: 'attachments',
     json: {
-      application_id: numericId(target.remote_id),
+      application_id: numericId(applicationId),
       filename: attachment.name,
       type: ATTACHMENT_TYPES[attachment.type],
       content: (await attachmentBytes(attachment)).toString('base64'),
     },
     redactBody: true,
-    notFound: `application ${target.remote_id}`,
+    notFound: `application ${applicationId}`,
   });
-  const warnings = [
-    `Greenhouse stores files on applications; the file was attached to application ${target.remote_id}` +
-      (apps.length > 1 ? ` (the newest of ${apps.length} current applications)` : '') +
-      " and appears on the candidate's profile.",
-  ];
-  if (attachment.type !== 'OTHER') {
-    warnings.push(`Greenhouse keeps one ${ATTACHMENT_TYPES[attachment.type]} per application; an earlier one on that application was reclassified as "other".`);
-  }
-  return { warnings };
+}
+
+function typeWarnings(attachment: AttachmentInput): string[] {
+  return attachment.type === 'OTHER'
+    ? []
+    : [`Greenhouse keeps one ${ATTACHMENT_TYPES[attachment.type]} per application; an earlier one on that application was reclassified as "other".`];
 }
 
 const VENDOR_TO_KOMBO: Record<string, AttachmentType> = { resume: 'CV', cover_letter: 'COVER_LETTER' };
@@ -283,4 +298,31 @@ export async function listCandidateAttachments(ctx: GreenhouseContext, candidate
   return { attachments, warnings: [] };
 }
 
+/**
+ * One application's files: the candidate's list (the documented `candidate_ids` filter) narrowed
+ * to the rows whose `application_id` is this application, since every v3 file belongs to one.
+ */
+export async function listApplicationAttachments(ctx: GreenhouseContext, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const all = await listCandidateAttachments(ctx, { remote_id: application.candidate_remote_id, applications: [application] });
+  return { attachments: all.attachments.filter((a) => a.application_remote_id === application.remote_id), warnings: all.warnings };
+}
 
+// ---------------------------------------------------------------------------------------------
+// Application notes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * POST /v3/notes with the application's id: the note shows on the candidate's profile, tied to
+ * that application. Author: `remote_fields.greenhouse.post_headers["On-Behalf-Of"]` as for every
+ * write; visibility: `remote_fields.greenhousev3.visibility` (Kombo's name), else public.
+ */
+export async function addApplicationNote(ctx: GreenhouseContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const visibility = note.remote_fields.greenhousev3?.visibility as NoteVisibility | undefined;
+  await createNote(Harvest.actor(ctx, note.remote_fields), {
+    candidateId: application.candidate_remote_id,
+    applicationId: application.remote_id,
+    body: note.content,
+    visibility,
+  });
+  return { warnings: [] };
+}

@@ -71,6 +71,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'multipart',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // Notes and files are both per opportunity (Lever's application).
+    applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
   docs: [

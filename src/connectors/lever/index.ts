@@ -9,6 +9,7 @@ import { readApplications, readCandidate, readCandidates, readJobs } from './rea
 import {
   addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments,
 } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 /**
  * Lever API keys carry per-endpoint permissions chosen when the key is generated, so one
@@ -42,6 +43,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   downloadAttachment,
   readJobs,
   readCandidates,

@@ -12,8 +12,9 @@ import type { HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { currentApplications, resultNoteText, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult,
 } from '../types.ts';
+import { candidateOf } from '../helpers/application-level.ts';
 import { leverAll, leverClient, leverExt, leverMs, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
 import { contactOpportunities } from './read.ts';
 import { attachmentBlob, contentTypeFromName } from '../helpers/files.ts';
@@ -195,4 +196,28 @@ export async function downloadAttachment(ctx: LeverContext, ref: string): Promis
     notFound: `${r.kind === 'resumes' ? 'resume' : 'file'} ${r.id}`,
   });
   return { content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(r.ext || r.name), file_name: r.name, data: res.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application notes and files (an application is a Lever opportunity: both are native there)
+// ---------------------------------------------------------------------------------------------
+
+/** POST /opportunities/:id/notes on the application's own opportunity, as `perform_as`. */
+export async function addApplicationNote(ctx: LeverContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  await addNote(leverClient(ctx), application.remote_id, note.content, performAs(ctx, note.remote_fields), `application ${application.remote_id}`);
+  return { warnings: [] };
+}
+
+/**
+ * The candidate-level upload, given this opportunity as the candidate's only current one, so it
+ * uploads to this opportunity and nowhere else; its sentence about fanning out does not apply.
+ */
+export async function addApplicationAttachment(ctx: LeverContext, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult> {
+  const out = await addCandidateAttachment(ctx, candidateOf(application), attachment);
+  return { warnings: out.warnings.filter((w) => !w.startsWith('Lever keeps files on opportunities')) };
+}
+
+/** This opportunity's resumes and files (the candidate listing, narrowed to one opportunity). */
+export async function listApplicationAttachments(ctx: LeverContext, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  return listCandidateAttachments(ctx, candidateOf(application));
 }

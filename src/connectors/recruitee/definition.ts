@@ -71,6 +71,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'multipart',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // Notes and attachments belong to the candidate; placements have neither.
+    applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
     deltaSync: false,
   },

@@ -7,6 +7,7 @@ import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from '.
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };
 
@@ -52,6 +53,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   readJobs,
   readCandidates,
   readApplications,

@@ -10,7 +10,8 @@
 import { FormData, type HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { recruiteeClient, type RecruiteeContext } from './client.ts';
 import { definition } from './definition.ts';
 import { fetchCandidate, type RecruiteeCandidate, type RecruiteeField } from './read.ts';
@@ -318,3 +319,23 @@ function fileNameFromUrl(url: string, fallback: string): string {
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Application notes and files: Recruitee keeps both on the candidate
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * POST /candidates/{id}/notes on the application's candidate. `remote_fields.recruitee.visibility`
+ * is passed on as for result links; `is_json` (a `body_json` note) is not supported here and says so.
+ */
+export async function addApplicationNote(ctx: RecruiteeContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const warnings = [applicationWarn.noteOnCandidate(TOOL, application)];
+  const rf = note.remote_fields.recruitee ?? {};
+  if (rf.is_json !== undefined) warnings.push(warn.ignoredRemoteField(TOOL, 'recruitee.is_json') + ' The content was written as plain text.');
+  await postNote(recruiteeClient(ctx), application.candidate_remote_id, note.content, rf.visibility);
+  return { warnings };
+}
+
+const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = onCandidate.addApplicationAttachment;
+export const listApplicationAttachments = onCandidate.listApplicationAttachments;

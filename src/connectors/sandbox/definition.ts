@@ -28,6 +28,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
     attachments: { candidate: true, types: { CV: 'resume', COVER_LETTER: 'cover_letter', OTHER: 'other' }, maxBytes: 50 * 1024 * 1024, upload: 'stored in atsgate\'s database' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // The sandbox keeps notes and files on the application itself.
+    applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.

@@ -3,6 +3,7 @@ import { definition, credentialSchema } from './definition.ts';
 import { SandboxClient } from './client.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };
 
@@ -16,6 +17,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   downloadAttachment,
   readJobs,
   readCandidates,

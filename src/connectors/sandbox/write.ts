@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ConnectorContext, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, ConnectorContext, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
 import { attributeFields } from '../helpers/result-link.ts';
 import { attachmentBytes } from '../helpers/files.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -23,12 +23,18 @@ export const addCandidateResultLink = (ctx: Ctx, c: CandidateRef, link: ResultLi
 export const addApplicationResultLink = (ctx: Ctx, a: ApplicationRef, link: ResultLinkInput) => addResultLink(ctx, 'application', a.remote_id, link);
 
 export async function addCandidateAttachment(ctx: Ctx, c: CandidateRef, att: AttachmentInput): Promise<WriteResult> {
+  return storeFile(ctx, c.remote_id, null, att);
+}
+
+/** Files hang off the candidate; one sent to an application also names that application. */
+async function storeFile(ctx: Ctx, candidateId: string, applicationId: string | null, att: AttachmentInput): Promise<WriteResult> {
   const client = SandboxClient.from(ctx);
-  if (!(await client.get('candidate', c.remote_id))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${c.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+  if (!(await client.get('candidate', candidateId))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidateId} was not found in the Sandbox ATS.`, { status: 404 });
   const type = definition.capabilities.attachments.types[att.type];
   const data = await attachmentBytes(att);
-  await client.insert('attachment', `file-${randomUUID()}`, c.remote_id, { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: data.length }, data);
-  await client.touch('candidate', c.remote_id);
+  const meta = { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: data.length, application_remote_id: applicationId };
+  await client.insert('attachment', `file-${randomUUID()}`, candidateId, meta, data);
+  await client.touch('candidate', candidateId);
   return { warnings: [] };
 }
 
@@ -39,7 +45,7 @@ export async function listCandidateAttachments(ctx: Ctx, c: CandidateRef): Promi
     warnings: [],
     attachments: files.map((f) => ({
       remote_id: f.remote_id,
-      application_remote_id: null,
+      application_remote_id: f.data.application_remote_id ?? null,
       type: f.data.kombo_type,
       file_name: f.data.name,
       content_type: f.data.content_type,
@@ -54,4 +60,28 @@ export async function downloadAttachment(ctx: Ctx, ref: string) {
   const got = await SandboxClient.from(ctx).content('attachment', ref);
   if (!got) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The file no longer exists.', { status: 404 });
   return { content_type: got.data.content_type as string, file_name: got.data.name as string, data: got.content };
+}
+
+// Application notes and files: native, on the application.
+
+async function requireApplication(client: SandboxClient, a: ApplicationRef): Promise<void> {
+  if (!(await client.get('application', a.remote_id))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+}
+
+export async function addApplicationNote(ctx: Ctx, a: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const client = SandboxClient.from(ctx);
+  await requireApplication(client, a);
+  await client.insert('note', `note-${randomUUID()}`, a.remote_id, { content: note.content, content_type: note.content_type, created_at: new Date().toISOString() });
+  await client.touch('application', a.remote_id);
+  return { warnings: [] };
+}
+
+export async function addApplicationAttachment(ctx: Ctx, a: ApplicationRef, att: AttachmentInput): Promise<WriteResult> {
+  await requireApplication(SandboxClient.from(ctx), a);
+  return storeFile(ctx, a.candidate_remote_id, a.remote_id, att);
+}
+
+export async function listApplicationAttachments(ctx: Ctx, a: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const all = await listCandidateAttachments(ctx, { remote_id: a.candidate_remote_id, applications: [a] });
+  return { attachments: all.attachments.filter((f) => f.application_remote_id === a.remote_id), warnings: [] };
 }

@@ -79,6 +79,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'multipart',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // Notes (Message API shares) tag the candidate; files are uploaded to the candidate.
+    applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
   docs: [

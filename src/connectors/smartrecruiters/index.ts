@@ -6,6 +6,7 @@ import { readApplications, readCandidate, readCandidates, readJobs } from './rea
 import {
   addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments,
 } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
 
 export { definition };
@@ -32,6 +33,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   downloadAttachment,
   readJobs,
   readCandidates,

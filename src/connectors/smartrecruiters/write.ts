@@ -17,8 +17,9 @@ import { attributeFields, currentApplications, customFieldName, resultNoteText, 
 import { attachmentBlob } from '../helpers/files.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
+import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
 import { ATTACHMENT_TYPES } from './definition.ts';
 
@@ -273,3 +274,30 @@ const notFoundApplication = (id: string) =>
   new AtsgateError('PLATFORM.INPUT_INVALID', `application ${id} was not found in ${TOOL}: it names no job.`, { status: 404 });
 const notFoundAttachment = (ref: string) =>
   new AtsgateError('PLATFORM.INPUT_INVALID', `attachment ${ref} was not found in ${TOOL}.`, { status: 404 });
+
+// ---------------------------------------------------------------------------------------------
+// Application notes and files: SmartRecruiters keeps both on the candidate
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A Message API note tagging the application's candidate, after checking that the application
+ * exists (the note only tags an id, so an unknown one must be a 404 rather than a note about nobody).
+ */
+export async function addApplicationNote(ctx: SmartRecruitersContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const http = smartRecruitersClient(ctx);
+  const jobId = jobIdOf(application);
+  if (!jobId) throw notFoundApplication(application.remote_id);
+  const candidateId = application.candidate_remote_id;
+  await http.request({ method: 'GET', path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}`, notFound: `application ${application.remote_id}` });
+  const warnings = [applicationWarn.noteOnCandidate(TOOL, application), ...ignoredRemoteFields(note.remote_fields)];
+  const tagLength = `\n#[CANDIDATE:${candidateId}]`.length;
+  if (note.content.length > MAX_NOTE_CHARS - tagLength) {
+    warnings.push(`${TOOL} notes hold at most ${MAX_NOTE_CHARS} characters; the note was cut to ${MAX_NOTE_CHARS - tagLength} characters plus the candidate tag.`);
+  }
+  await postNote(http, candidateId, note.content);
+  return { warnings };
+}
+
+const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = onCandidate.addApplicationAttachment;
+export const listApplicationAttachments = onCandidate.listApplicationAttachments;

@@ -113,6 +113,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'url',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // Notes and uploads relate to the candidate, not to a job application.
+    applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
   docs: [

@@ -8,6 +8,7 @@ import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from
 import { credentialSchema, DEFAULT_API_VERSION, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };
 
@@ -44,6 +45,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   downloadAttachment,
   readJobs,
   readCandidates,

@@ -8,7 +8,8 @@ import { AtsgateError } from '../../errors.ts';
 import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import {
   Included,
@@ -345,3 +346,32 @@ function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {
     .filter(([tool, v]) => tool !== 'teamtailor' && v && Object.keys(v).length > 0)
     .map(([tool]) => warn.ignoredRemoteField(TOOL, tool));
 }
+
+// --------------------------------------------------------------------------------------------
+// Application notes and files: Teamtailor keeps both on the candidate
+// --------------------------------------------------------------------------------------------
+
+/** POST /v1/notes on the application's candidate, written as remote_fields.teamtailor.user_id (else the default author). */
+export async function addApplicationNote(ctx: TeamtailorContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const client = teamtailorClient(ctx);
+  const candidateId = application.candidate_remote_id;
+  const warnings = [applicationWarn.noteOnCandidate(TOOL, application), ...ignoredRemoteFields(note.remote_fields)];
+  // Read first: an unknown candidate is a clear 404 before anything is written.
+  await client.request({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
+  const author = await noteAuthor(ctx, client, note.remote_fields, warnings);
+  await sendDocument(client, 'POST', 'notes', {
+    data: {
+      type: 'notes',
+      attributes: { note: note.content },
+      relationships: {
+        candidate: { data: { id: candidateId, type: 'candidates' } },
+        user: { data: { id: author, type: 'users' } },
+      },
+    },
+  });
+  return { warnings };
+}
+
+const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = onCandidate.addApplicationAttachment;
+export const listApplicationAttachments = onCandidate.listApplicationAttachments;

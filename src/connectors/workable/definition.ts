@@ -108,6 +108,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       upload: 'json_base64',
     },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    // A Workable candidate is one person on one job: the candidate record is the application.
+    applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
   docs: [

@@ -6,6 +6,7 @@ import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 /**
  * One cheap read per scope the connector reads with, so that a token missing one is named at
@@ -25,6 +26,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addApplicationNote,
+  addApplicationAttachment,
+  listApplicationAttachments,
   readJobs,
   readCandidates,
   readApplications,

@@ -12,7 +12,7 @@
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
-import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import { actingMember } from './members.ts';
@@ -210,3 +210,22 @@ export async function listCandidateAttachments(ctx: WorkableContext, candidate: 
   });
   return { attachments, warnings: [] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Application notes and files: the Workable candidate record is the application
+// ---------------------------------------------------------------------------------------------
+
+/** A comment on the per-job candidate record, as the acting member (remote_fields.workable.on_behalf_of_user_remote_id). */
+export async function addApplicationNote(ctx: WorkableContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
+  const http = workableClient(ctx);
+  const member = await actingMember(ctx, http, note.remote_fields);
+  await postComment(http, application.remote_id, { member_id: member, comment: { body: note.content } });
+  return { warnings: [] };
+}
+
+const recordOf = (application: ApplicationRef): CandidateRef => ({ remote_id: application.remote_id, applications: [application] });
+
+export const addApplicationAttachment = (ctx: WorkableContext, application: ApplicationRef, attachment: AttachmentInput) =>
+  addCandidateAttachment(ctx, recordOf(application), attachment);
+
+export const listApplicationAttachments = (ctx: WorkableContext, application: ApplicationRef) => listCandidateAttachments(ctx, recordOf(application));
