@@ -17,11 +17,13 @@ import { connectIntegration } from '../../src/integrations/service.ts';
 import { dueSyncs } from '../../src/sync/scheduler.ts';
 import { reapAbandonedSyncs, registerSyncTask, requestSync } from '../../src/jobs/sync-tasks.ts';
 import { freshPostgres, databaseKinds, type DbKind } from '../support/databases.ts';
+import { freshPgliteDataDir } from '../support/templates.ts';
 
 async function runtimeFor(kind: DbKind, env: Record<string, string> = {}): Promise<{ rt: Runtime; url: string | null; close(): Promise<void> }> {
   const pg = kind === 'postgres' ? await freshPostgres() : null;
   const config = loadConfig({ ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}), ...env });
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: '/nonexistent', memory: true });
+  const lite = pg ? null : await freshPgliteDataDir();
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: lite?.dataDir ?? '/nonexistent' });
   await migrate(db);
   const rt = createRuntime(config, db);
   return {
@@ -31,6 +33,7 @@ async function runtimeFor(kind: DbKind, env: Record<string, string> = {}): Promi
       await rt.jobs.stop();
       await db.close();
       await pg?.drop();
+      lite?.remove();
     },
   };
 }
