@@ -8,7 +8,8 @@
 //   database per migrations hash (test/support/templates.ts); every test database is a copy.
 // - files run in separate processes, several at once (TEST_CONCURRENCY, default cores + 1:
 //   most files wait on sockets and the database as much as they compute), longest first by the
-//   durations measured last time. Each file gets its own TMPDIR, removed when it passes.
+//   durations measured last time. Each file uses its own databases, ports (0: the system's
+//   choice) and temporary directories; nothing is shared between files but the templates.
 // - files whose assertions are about real time or that need the whole machine (SERIAL below)
 //   run afterwards, one at a time, with nothing else running.
 //
@@ -23,15 +24,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Files that run alone, after the others. Each needs the machine to itself or asserts about
- * real elapsed time, which a neighbour's CPU use would disturb.
+ * real elapsed time, which a neighbour's CPU use would disturb. (The page tests run with the
+ * others: they wait for what the page shows, with playwright's timeouts, never for a time.)
  */
 const SERIAL = [
   'test/soak/soak.test.ts', // memory must stay flat during 6 s of load; judges rss and the live heap
   'test/soak/shutdown.test.ts', // a real server process stopped mid-write with SIGTERM
   'test/scale/three-processes.test.ts', // three server processes on one database
   'test/scale/jobs.test.ts', // asserts admissions are >= perMs apart in real time (database-wide rate limit)
-  'test/dashboard/browser.test.ts', // Chromium
-  'test/connect/flow.browser.test.ts', // Chromium
 ];
 
 function findTests(dir) {
@@ -52,7 +52,6 @@ const durationsFile = join(cacheDir, 'durations.json');
 const env = {
   ...process.env,
   ATSGATE_RETRY_BASE_MS: process.env.ATSGATE_RETRY_BASE_MS ?? '20',
-  // Templates stay in the run's parent temp directory: each file's TMPDIR is its own.
   ATSGATE_TEST_TEMPLATES: process.env.ATSGATE_TEST_TEMPLATES ?? join(tmpdir(), 'atsgate-test-templates'),
 };
 
@@ -74,13 +73,11 @@ function runFile(file) {
     const tap = join(dir, 'report.tap');
     const spec = join(dir, 'report.txt');
     const usage = join(dir, 'usage.json');
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
     const started = performance.now();
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-usage.js'), '--test-reporter=spec', `--test-reporter-destination=${spec}`, '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
-      { cwd: ROOT, env: { ...env, TMPDIR: tmp, ATSGATE_TEST_USAGE_FILE: usage }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, env: { ...env, ATSGATE_TEST_USAGE_FILE: usage }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -114,7 +111,7 @@ function print(r, lane) {
   if (r.output.trim()) process.stdout.write(r.output.replace(/^/gm, '  │ ') + '\n');
   if (r.failed) {
     const how = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
-    console.log(`✖ ${r.file}: ${r.failed} failed (${how}); its files are kept in ${r.kept}`);
+    console.log(`✖ ${r.file}: ${r.failed} failed (${how}); its reports are kept in ${r.kept}`);
   }
 }
 

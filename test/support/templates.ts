@@ -28,7 +28,7 @@ import { migrate } from '../../src/store/migrate.ts';
 const MIGRATIONS = fileURLToPath(new URL('../../src/store/migrations/', import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** Where PGlite templates live: set by scripts/test.js (whose children get a TMPDIR each), else the temp directory. */
+/** Where PGlite templates live (scripts/test.js passes its choice on to every file). */
 const TEMPLATE_ROOT = process.env.ATSGATE_TEST_TEMPLATES ?? join(tmpdir(), 'atsgate-test-templates');
 
 /** A package's version, from the package.json above its entry point (not every package exports it). */
