@@ -13,6 +13,11 @@ import { CHROMIUM_MISSING, locateChromium } from './browser.ts';
 
 function ensureChromium(): void {
   if (locateChromium()) return;
+  const named = process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH;
+  if (named) {
+    console.log(`✖ CHROME_PATH names ${named}, which does not exist: page tests will fail until it names a Chromium executable (or is unset).`);
+    return;
+  }
   const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!canInstall) {
     console.log(`✖ ${CHROMIUM_MISSING}`);
