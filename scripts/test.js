@@ -31,7 +31,7 @@ const SERIAL = [
   'test/soak/soak.test.ts', // memory must stay flat during 6 s of load; judges rss and the live heap
   'test/soak/shutdown.test.ts', // a real server process stopped mid-write with SIGTERM
   'test/scale/three-processes.test.ts', // three server processes on one database
-  'test/scale/jobs.test.ts', // asserts admissions are >= perMs apart in real time (database-wide rate limit)
+  'test/scale/rate-limit-pg.test.ts', // asserts admissions are >= perMs apart in real time
 ];
 
 function findTests(dir) {
@@ -63,7 +63,10 @@ function readJson(path, fallback) {
   }
 }
 
-/** Wall seconds per file from the last run here, else the committed measurement. */
+/**
+ * Wall seconds per file, only to start the longest files first: from the last run on this
+ * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-04).
+ */
 const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
 
 /** Runs one test file in a process of its own; resolves with its counts, times and output. */
@@ -106,7 +109,7 @@ function runFile(file) {
 
 function print(r, lane) {
   const cpu = r.cpu === null ? '?' : r.cpu.toFixed(1);
-  console.log(`\n━━ ${r.file}  (${lane}; ${r.wall.toFixed(1)} s wall, ${cpu} s CPU)`);
+  console.log(`\n━━ ${r.file}  (${lane}; ${r.passed} passed; ${r.wall.toFixed(1)} s wall, ${cpu} s CPU)`);
   process.stdout.write(r.text.replace(/^ℹ .*\n/gm, ''));
   if (r.output.trim()) process.stdout.write(r.output.replace(/^/gm, '  │ ') + '\n');
   if (r.failed) {
@@ -151,9 +154,10 @@ const all = lanes.flatMap((l) => l.results);
 mkdirSync(cacheDir, { recursive: true });
 writeFileSync(durationsFile, JSON.stringify({ ...readJson(durationsFile, {}), ...Object.fromEntries(all.map((r) => [r.file, Math.round(r.wall * 10) / 10])) }, null, 1));
 
-console.log('\nWhere the time went (wall and CPU seconds per file; CPU includes the processes a file started and waited for):');
+console.log('\nWhere the time went (seconds per file; CPU includes the processes a file started and waited for, not the PostgreSQL server):');
+console.log('    wall     CPU  tests');
 for (const r of [...all].sort((a, b) => b.wall - a.wall)) {
-  console.log(`  ${r.wall.toFixed(1).padStart(6)}  ${(r.cpu === null ? '?' : r.cpu.toFixed(1)).padStart(6)}  ${r.failed ? '✖' : ' '} ${r.file}`);
+  console.log(`  ${r.wall.toFixed(1).padStart(6)}  ${(r.cpu === null ? '?' : r.cpu.toFixed(1)).padStart(6)}  ${String(r.passed + r.failed).padStart(5)} ${r.failed ? '✖' : ' '} ${r.file}`);
 }
 for (const l of lanes) {
   if (!l.results.length) continue;
