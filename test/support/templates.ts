@@ -8,9 +8,9 @@
  * - PostgreSQL: `CREATE DATABASE … TEMPLATE` copies a migrated database (ours plus
  *   graphile-worker's schema) instead of running about 1 s of migrations per database.
  *
- * Both are keyed by a hash of the migrations directory and the engine's package version, so a
- * changed migration (or a PGlite upgrade) builds a new template instead of reusing a stale
- * one. Building is safe when several test processes start at once: PGlite templates are built
+ * Both are keyed by a hash of the migrations directory, src/store/migrate.ts and the engine's
+ * package version, so a changed migration (or a PGlite upgrade) builds a new template instead
+ * of reusing a stale one. Building is safe when several test processes start at once: PGlite templates are built
  * in a directory of their own and renamed into place (the first rename wins); the PostgreSQL
  * template is built under an advisory lock. scripts/test.js builds both before the first file
  * starts; a file run on its own builds what it needs on first use.
@@ -26,6 +26,7 @@ import { openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../../src/store/migrations/', import.meta.url));
+const MIGRATE = fileURLToPath(new URL('../../src/store/migrate.ts', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Where PGlite templates live (scripts/test.js passes its choice on to every file). */
@@ -41,9 +42,12 @@ function packageVersion(name: string): string {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 }
 
-/** A short hash of every migration (name and text) and of the engine that will read the result. */
+/**
+ * A short hash of every migration (name and text), of the code that applies them (its
+ * bookkeeping decides what a later migrate() skips) and of the engine that will read the result.
+ */
 export function templateKey(engine: '@electric-sql/pglite' | 'graphile-worker'): string {
-  const h = createHash('sha256').update(`${engine}@${packageVersion(engine)}\n`);
+  const h = createHash('sha256').update(`${engine}@${packageVersion(engine)}\n`).update(readFileSync(MIGRATE));
   for (const f of readdirSync(MIGRATIONS).sort()) h.update(`${f}\n`).update(readFileSync(join(MIGRATIONS, f)));
   return h.digest('hex').slice(0, 16);
 }
