@@ -1,11 +1,41 @@
 #!/usr/bin/env node
-// Runs every test file with node's test runner (TypeScript through tsx), prints the spec
-// report, and ends with one line "N passed, N failed". Data-layer suites run on both PGlite
-// and PostgreSQL (see test/support/databases.ts). Pass file paths to run only those.
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+// Runs the test files (TypeScript through tsx), prints each file's spec report as it finishes,
+// a table of where the time went, and ends with one line "N passed, N failed" (cancelled tests
+// count as failed; a file that dies without a report counts as one failure).
+//
+// How it is fast without changing what is tested:
+// - templates first: one migrated PGlite data directory and one migrated PostgreSQL template
+//   database per migrations hash (test/support/templates.ts); every test database is a copy.
+// - files run in separate processes, several at once (TEST_CONCURRENCY, default cores + 1:
+//   most files wait on sockets and the database as much as they compute), longest first by the
+//   durations measured last time. Each file uses its own databases, ports (0: the system's
+//   choice) and temporary directories; nothing is shared between files but the templates.
+// - files whose assertions are about real time or that need the whole machine (SERIAL below)
+//   run afterwards, one at a time, with nothing else running.
+//
+// Pass file paths to run only those. TEST_CONCURRENCY=1 runs everything one file at a time.
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync, readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join, relative, basename } from 'node:path';
+import { tmpdir, availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Files that run alone, after the others. Each needs the machine to itself or asserts about
+ * real elapsed time, which a neighbour's CPU use would disturb. (The page tests run with the
+ * others: they wait for what the page shows, with playwright's timeouts, never for a time.)
+ */
+const SERIAL = [
+  'test/soak/soak.test.ts', // memory must stay flat during 6 s of load; judges rss and the live heap
+  'test/soak/shutdown.test.ts', // a real server process stopped mid-write with SIGTERM
+  'test/scale/three-processes.test.ts', // three server processes on one database
+  'test/scale/rate-limit-pg.test.ts', // asserts admissions are >= perMs apart in real time
+  // Counts each fake's requests per real-time window against the vendor's limit; a busy CPU
+  // delays admitted requests and bunches them (seen: "lever: peak 11 in 1000 ms" at load 17).
+  'test/connectors/e2e.sdk.test.ts',
+];
 
 function findTests(dir) {
   const out = [];
@@ -17,23 +47,130 @@ function findTests(dir) {
   return out.sort();
 }
 
-const files = process.argv.slice(2).length ? process.argv.slice(2) : findTests('test');
-const tap = join(mkdtempSync(join(tmpdir(), 'atsgate-tests-')), 'report.tap');
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-  { stdio: 'inherit', env: { ...process.env, ATSGATE_RETRY_BASE_MS: process.env.ATSGATE_RETRY_BASE_MS ?? '20' } },
-);
-child.on('exit', (code) => {
-  let passed = 0;
-  let failed = 0;
+const files = (process.argv.slice(2).length ? process.argv.slice(2) : findTests('test')).map((f) => relative(ROOT, join(process.cwd(), f)));
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || availableParallelism() + 1);
+const runDir = mkdtempSync(join(tmpdir(), 'atsgate-tests-'));
+const cacheDir = join(ROOT, 'node_modules', '.cache', 'atsgate-tests');
+const durationsFile = join(cacheDir, 'durations.json');
+const env = {
+  ...process.env,
+  ATSGATE_RETRY_BASE_MS: process.env.ATSGATE_RETRY_BASE_MS ?? '20',
+  ATSGATE_TEST_TEMPLATES: process.env.ATSGATE_TEST_TEMPLATES ?? join(tmpdir(), 'atsgate-test-templates'),
+};
+
+function readJson(path, fallback) {
   try {
-    const report = readFileSync(tap, 'utf8');
-    passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0);
-    failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0);
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    failed = 1;
+    return fallback;
   }
-  console.log(`\n${passed} passed, ${failed} failed`);
-  process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
-});
+}
+
+/**
+ * Wall seconds per file, only to start the longest files first: from the last run on this
+ * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-04).
+ */
+const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
+
+/** Runs one test file in a process of its own; resolves with its counts, times and output. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const dir = mkdtempSync(join(runDir, basename(file, '.test.ts') + '-'));
+    const tap = join(dir, 'report.tap');
+    const spec = join(dir, 'report.txt');
+    const usage = join(dir, 'usage.json');
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-usage.js'), '--test-reporter=spec', `--test-reporter-destination=${spec}`, '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
+      { cwd: ROOT, env: { ...env, ATSGATE_TEST_USAGE_FILE: usage }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code, signal) => {
+      const wall = (performance.now() - started) / 1000;
+      let report = '';
+      let passed = 0;
+      let failed = 0;
+      try {
+        report = readFileSync(tap, 'utf8');
+        passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0);
+        failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0);
+      } catch {
+        /* no report: counted below */
+      }
+      // A process that failed without a failing test (crashed, killed, nothing reported) is one failure.
+      if ((code !== 0 || !/^# pass /m.test(report)) && failed === 0) failed = 1;
+      const cpu = readJson(usage, null)?.cpuSeconds ?? null;
+      const text = existsSync(spec) ? readFileSync(spec, 'utf8') : '';
+      if (failed === 0) rmSync(dir, { recursive: true, force: true });
+      resolve({ file, passed, failed, wall, cpu, code, signal, text, output, kept: failed ? dir : null });
+    });
+  });
+}
+
+function print(r, lane) {
+  const cpu = r.cpu === null ? '?' : r.cpu.toFixed(1);
+  console.log(`\n━━ ${r.file}  (${lane}; ${r.passed} passed; ${r.wall.toFixed(1)} s wall, ${cpu} s CPU)`);
+  process.stdout.write(r.text.replace(/^ℹ .*\n/gm, ''));
+  if (r.output.trim()) process.stdout.write(r.output.replace(/^/gm, '  │ ') + '\n');
+  if (r.failed) {
+    const how = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+    console.log(`✖ ${r.file}: ${r.failed} failed (${how}); its reports are kept in ${r.kept}`);
+  }
+}
+
+/** Runs the files `width` at a time, longest first. */
+async function lane(name, list, width) {
+  const queue = [...list].sort((a, b) => (knownDurations[b] ?? 10) - (knownDurations[a] ?? 10));
+  const results = [];
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      const r = await runFile(f);
+      print(r, name);
+      results.push(r);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
+  return { name, results, wall: (performance.now() - started) / 1000 };
+}
+
+/** Builds the template databases once, before any file needs them, and finds (or installs) Chromium. */
+function prepare() {
+  const needsBrowser = files.some((f) => readFileSync(join(ROOT, f), 'utf8').includes('support/browser.ts'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'prepare.ts'), ...(needsBrowser ? ['--browser'] : [])], { cwd: ROOT, env, stdio: 'inherit' });
+  if (r.status !== 0) console.log('Preparing the template databases failed (above); each test file will try again on its own.');
+}
+
+const serialSet = new Set(SERIAL);
+const started = performance.now();
+prepare();
+const lanes = [
+  await lane(`parallel ×${concurrency}`, files.filter((f) => !serialSet.has(f)), concurrency),
+  await lane('serial', files.filter((f) => serialSet.has(f)), 1),
+];
+const wall = (performance.now() - started) / 1000;
+const all = lanes.flatMap((l) => l.results);
+
+mkdirSync(cacheDir, { recursive: true });
+writeFileSync(durationsFile, JSON.stringify({ ...readJson(durationsFile, {}), ...Object.fromEntries(all.map((r) => [r.file, Math.round(r.wall * 10) / 10])) }, null, 1));
+
+console.log('\nWhere the time went (seconds per file; CPU includes the processes a file started and waited for, not the PostgreSQL server):');
+console.log('    wall     CPU  tests');
+for (const r of [...all].sort((a, b) => b.wall - a.wall)) {
+  console.log(`  ${r.wall.toFixed(1).padStart(6)}  ${(r.cpu === null ? '?' : r.cpu.toFixed(1)).padStart(6)}  ${String(r.passed + r.failed).padStart(5)} ${r.failed ? '✖' : ' '} ${r.file}`);
+}
+for (const l of lanes) {
+  if (!l.results.length) continue;
+  const cpu = l.results.reduce((s, r) => s + (r.cpu ?? 0), 0);
+  console.log(`  lane ${l.name}: ${l.results.length} files, ${l.wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU`);
+}
+console.log(`  total: ${wall.toFixed(1)} s wall (templates and browser check included)`);
+
+const passed = all.reduce((s, r) => s + r.passed, 0);
+const failed = all.reduce((s, r) => s + r.failed, 0);
+if (!all.some((r) => r.failed)) rmSync(runDir, { recursive: true, force: true });
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

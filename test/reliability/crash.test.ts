@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
+import { seedPgliteDataDir } from '../support/templates.ts';
 import { startRecruiteeFake, type RecruiteeFake } from '../fakes/recruitee.ts';
 import type { FakeRequest, FakeResponse } from '../fakes/server.ts';
 import { INTERRUPTED_WARNING } from '../../src/writes/outbox.ts';
@@ -109,6 +110,8 @@ for (const kind of databaseKinds()) {
         const pg = await freshPostgres();
         env.DATABASE_URL = pg.url;
         drop = pg.drop;
+      } else {
+        await seedPgliteDataDir(dataDir); // the embedded database, migrated (test/support/templates.ts)
       }
       const created = await run(process.execPath, [BIN, 'integrations', 'create', 'recruitee', '--name', 'Acme', '--credentials', JSON.stringify(fake.credentials), '--base-url', fake.url], {
         env: { ...process.env, ...env },

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
 import { startTestServer } from '../support/server.ts';
+import { seedPgliteDataDir } from '../support/templates.ts';
 import { startGreenhouseFake } from '../fakes/greenhouse.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -85,7 +86,8 @@ for (const kind of databaseKinds()) {
       const dataDir = mkdtempSync(join(tmpdir(), 'atsgate-health-'));
       const pg = kind === 'postgres' ? await freshPostgres() : null;
       const config = loadConfig({ ATSGATE_DATA_DIR: dataDir, ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
-      const rt = await openRuntime(config, { memory: true });
+      if (!pg) await seedPgliteDataDir(dataDir); // the embedded database, migrated, on disk in dataDir
+      const rt = await openRuntime(config);
       const app = await buildApp(rt);
       try {
         assert.equal((await app.inject('/health/live')).statusCode, 200);

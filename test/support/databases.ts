@@ -1,11 +1,13 @@
 /**
  * Every data-layer suite runs twice: on embedded PGlite and on the PostgreSQL server
  * (TEST_POSTGRES_URL, default the local server's `test` database), each run in a fresh
- * database of its own. Without a reachable server the PostgreSQL half fails under CI and is
- * reported (not silently passed) elsewhere.
+ * database of its own, already migrated (a copy of the template, test/support/templates.ts).
+ * Without a reachable server the PostgreSQL half fails under CI and is reported (not silently
+ * passed) elsewhere.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { postgresTemplate, withDatabase } from './templates.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -30,20 +32,19 @@ export function databaseKinds(): DbKind[] {
   return only === 'pglite' || only === 'postgres' ? [only] : ['pglite', 'postgres'];
 }
 
-/** Creates a fresh database on the server and returns its URL and a drop function. */
+/** Creates a fresh, migrated database on the server and returns its URL and a drop function. */
 export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
   if (!(await postgresReachable())) {
     throw new Error(`PostgreSQL is not reachable at ${ADMIN_URL}. Start it, set TEST_POSTGRES_URL, or run with TEST_DB=pglite.`);
   }
+  const template = await postgresTemplate(ADMIN_URL);
   const name = `atsgate_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
   return {
-    url: u.toString(),
+    url: withDatabase(ADMIN_URL, name),
     async drop() {
       const a = new pg.Client({ connectionString: ADMIN_URL });
       await a.connect();

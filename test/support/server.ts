@@ -10,6 +10,7 @@ import { Kombo } from '@kombo-api/sdk';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type Started } from '../../src/server.ts';
 import { freshPostgres, type DbKind } from './databases.ts';
+import { seedPgliteDataDir } from './templates.ts';
 
 export interface TestServer {
   kind: DbKind;
@@ -34,6 +35,8 @@ export async function startTestServer(kind: DbKind, opts: { env?: Record<string,
     pgdb = await freshPostgres();
     databaseUrl = pgdb.url;
   }
+  // A new embedded database starts as a copy of the migrated template, not a fresh initdb.
+  if (kind === 'pglite' && !opts.reuse) await seedPgliteDataDir(dataDir);
   const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',

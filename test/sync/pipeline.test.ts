@@ -17,6 +17,7 @@ import { SandboxClient } from '../../src/connectors/sandbox/client.ts';
 import { startSync } from '../../src/sync/run.ts';
 import { komboId } from '../../src/ids.ts';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
+import { freshPgliteDataDir } from '../support/templates.ts';
 
 const BULK = 1150; // + the 50 seeded: 1,200 candidates (3 batches); 2,380 applications (5 batches)
 
@@ -31,13 +32,15 @@ for (const kind of databaseKinds()) {
     before(async () => {
       const pg = kind === 'postgres' ? await freshPostgres() : null;
       const config = loadConfig({ ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: '/nonexistent', memory: true });
+      const lite = pg ? null : await freshPgliteDataDir();
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: lite?.dataDir ?? '/nonexistent' });
       await migrate(db);
       rt = createRuntime(config, db);
       close = async () => {
         await rt.jobs.stop();
         await db.close();
         await pg?.drop();
+        lite?.remove();
       };
       await ensureAccount(rt.db, 'default');
       await createIntegration(rt.db, rt.box, { accountId: 'default', tool: 'sandbox', organizationName: 'Bulk', credentials: { api_key: 'sandbox-bulk' }, id: I });

@@ -12,6 +12,7 @@ import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch } from '../..
 import { normalizeApplication, normalizeCandidate, normalizeJob } from '../../src/sync/normalize.ts';
 import type { RemoteCandidate } from '../../src/connectors/types.ts';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
+import { freshPgliteDataDir } from '../support/templates.ts';
 
 const AWKWARD = `O'Brien "Bob" \\ back\\slash\nnew line\ttab ü 🚀 \u2028 {"not":"json"} ' OR 1=1 --`;
 
@@ -35,8 +36,9 @@ for (const kind of databaseKinds()) {
 
     before(async () => {
       const pg = kind === 'postgres' ? await freshPostgres() : null;
-      drop = pg?.drop;
-      db = await openDb({ databaseUrl: pg?.url ?? null, dataDir: '/nonexistent', memory: true });
+      const lite = pg ? null : await freshPgliteDataDir();
+      drop = pg ? pg.drop : async () => lite?.remove();
+      db = await openDb({ databaseUrl: pg?.url ?? null, dataDir: lite?.dataDir ?? '/nonexistent' });
       await migrate(db);
       await db.query(`INSERT INTO accounts (id, name) VALUES ('acc', 'acc')`);
       await db.query(`INSERT INTO integrations (id, account_id, tool, organization_name, credentials_sealed, config) VALUES ($1, 'acc', 'lever', 'x', 'x', '{}')`, [I]);
