@@ -23,13 +23,15 @@ export interface ConnectorCapabilities {
   resultLinks: {
     candidate: ResultLinkMode;
     application: ResultLinkMode;
-    /** Where `details.attributes` go. */
-    attributes: 'native' | 'custom_fields' | 'note';
+    /** Where `details.attributes` go ('unsupported': nowhere, the ATS takes no result links at all). */
+    attributes: 'native' | 'custom_fields' | 'note' | 'unsupported';
     /** One line for the README/tools table: what a result link becomes in this ATS. */
     summary: string;
   };
   attachments: {
     candidate: boolean;
+    /** When `candidate` is false: what the ATS lacks, in the INTEGRATION.ACTION_NOT_AVAILABLE message. */
+    unavailable?: string;
     /** Vendor's own document type for each Kombo attachment type. */
     types: Record<AttachmentType, string>;
     /** Largest decoded file the vendor accepts, enforced before upload. */

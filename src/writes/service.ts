@@ -92,7 +92,7 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
       if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
       const caps = connector.definition.capabilities.attachments;
-      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', `${connector.definition.label} does not support adding attachments to candidates.`);
+      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support adding attachments to candidates.`);
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
       await logged;
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
