@@ -16,6 +16,7 @@ import { startWorkableFake } from '../fakes/workable.ts';
 import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { startTeamtailorFake } from '../fakes/teamtailor.ts';
 import { startRecruiteeFake } from '../fakes/recruitee.ts';
+import { startPersonioFake } from '../fakes/personio.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -89,6 +90,15 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 10,
     fakeLimit: { requests: 100, windowMs: 6000 },
     start: () => startRecruiteeFake({ pageCap: 10, resetSeconds: 1, rateLimit: { limit: 100, windowMs: 6000 } }),
+  },
+  {
+    tool: 'personio',
+    // Personio publishes no recruiting limit; the fake enforces 300 per 60 s (its published limit
+    // for the one rate-limited personnel endpoint), compressed to 6 s. Read-only: every write
+    // case expects INTEGRATION.ACTION_NOT_AVAILABLE.
+    timeScale: 10,
+    fakeLimit: { requests: 300, windowMs: 6000 },
+    start: () => startPersonioFake({ candidateCount: 24, rateLimit: { limit: 300, windowMs: 6000 } }),
   },
 ];
 

@@ -62,8 +62,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // Personio publishes no limit for the recruiting endpoints (README, open questions). What it
   // does publish: 150 token requests per minute, and 300 requests per minute with bursts of 15/s
   // on the one personnel endpoint it limits, with "retry after at least 1 second" on a 429. A
-  // token bucket of 5 at once plus 5/s stays under both 300/min and 15/s.
-  rateLimit: { requests: 5, perMs: 1_000 },
+  // token bucket of 5 at once plus 1 per 1.1 s allows at most 5 + 54.5 = 59.5 calls in any 10 s
+  // and 5 + 272 = 277 in any minute: under both 15/s and 300/min.
+  rateLimit: { requests: 5, perMs: 1_100 },
   transport: {
     // OAuth 2.0 client credentials (POST /v2/auth/token): ./client.ts mints and caches the token.
     auth: { scheme: 'bearer-provider' },
