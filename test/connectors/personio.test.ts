@@ -13,6 +13,19 @@ import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/co
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startPersonioFake, type PersonioFake } from '../fakes/personio.ts';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { PAGE_SIZE } from '../../src/connectors/personio/client.ts';
+
+/** Personio's own v2 common components (test/specs/personio/PROVENANCE.md). */
+const components = JSON.parse(readFileSync(new URL('../specs/personio/common-components-v2.json', import.meta.url), 'utf8'));
+function vendorSchema(name: string) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema({ $id: 'personio', components: components.components }, 'personio');
+  return ajv.getSchema(`personio#/components/schemas/${name}`)!;
+}
 
 const link: ResultLinkInput = { label: 'Acme test', url: 'https://acme.example/r/1', details: null, remote_fields: {} };
 
@@ -123,7 +136,8 @@ describe('Personio connector', () => {
     });
 
     test('timestamps: every shape Personio may send', () => {
-      assert.equal(parseTimestamp({ date: '2026-01-02T03:04:05', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z');
+      assert.equal(parseTimestamp({ date: '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z');
+      assert.equal(parseTimestamp({ 'date-time': '2026-01-02T03:04:05', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z', 'no offset: UTC');
       assert.equal(parseTimestamp({ 'date-time': '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z');
       assert.equal(parseTimestamp('2026-01-02T05:04:05+02:00')!.toISOString(), '2026-01-02T03:04:05.000Z');
       assert.equal(parseTimestamp(null), null);
@@ -202,6 +216,39 @@ describe('Personio connector', () => {
       assert.equal(connector.definition.capabilities.attachments.unavailable, MISSING.attachments);
       const row = connectorsTable().split('\n').find((l) => l.startsWith('| Personio |'))!;
       assert.match(row, /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| yes \|$/);
+    });
+  });
+
+  describe("the fake against Personio's published v2 components", () => {
+    test('error bodies are ErrorResponse, list metadata is MetaObject, job timestamps DateTimeWithTimezone, our page size within Pagination', async () => {
+      const errorResponse = vendorSchema('ErrorResponse');
+      const meta = vendorSchema('MetaObject');
+      const dateTime = vendorSchema('DateTimeWithTimezone');
+      const token = (await (await fetch(`${fake.url}/v2/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.credentials as Record<string, string>) }) })).json()).access_token;
+      const limitedToken = (await (await fetch(`${fake.url}/v2/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.limitedCredentials as Record<string, string>) }) })).json()).access_token;
+      const get = (path: string, t?: string) => fetch(`${fake.url}${path}`, { headers: t ? { authorization: `Bearer ${t}` } : {} });
+      const errors = [
+        await get('/v2/recruiting/candidates'),
+        await get('/v2/recruiting/candidates', limitedToken),
+        await get('/v2/recruiting/candidates?limit=500', token),
+        await get('/v2/recruiting/candidates?updated_at.gt=2026-01-01T00:00:00Z&updated_at.lt=2026-02-01T00:00:00Z', token),
+      ];
+      assert.deepEqual(errors.map((r) => r.status), [401, 403, 400, 400]);
+      for (const r of errors) {
+        const body = await r.json();
+        assert.ok(errorResponse(body), JSON.stringify(errorResponse.errors));
+        assert.ok(body.errors[0].detail && body.personio_trace_id);
+      }
+      fake.failNext(1, 503);
+      const unavailable = await get('/v2/recruiting/jobs', token);
+      assert.equal(unavailable.status, 503);
+      assert.ok(errorResponse(await unavailable.json()));
+      const page = await (await get('/v2/recruiting/jobs?limit=2', token)).json();
+      assert.ok(meta(page._meta), JSON.stringify(meta.errors));
+      assert.ok(page._meta.links.next.href.includes('cursor='));
+      for (const j of page._data) assert.ok(dateTime(j.updated_at) && dateTime(j.created_at), JSON.stringify(dateTime.errors));
+      const limit = components.components.parameters.Pagination.schema;
+      assert.ok(PAGE_SIZE >= limit.minimum && PAGE_SIZE <= limit.maximum);
     });
   });
 

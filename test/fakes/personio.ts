@@ -11,9 +11,9 @@
  *   personio/api-docs common-components-v2.json; `_data` and `next.href` as third-party clients
  *   report) and ErrorResponse `{ personio_trace_id, timestamp, errors: [{ title, detail, type }] }`.
  * - Timestamps in the three shapes seen: `{ date, timezone }` (the vendor's
- *   DateTimeWithTimezone, on jobs), `{ "date-time", timezone }` (third-party reports, on
- *   applications) and ISO strings (candidates); all at whole seconds, without a UTC offset on
- *   the object forms ("no offset from UTC").
+ *   DateTimeWithTimezone, `date` a UTC date-time, on jobs), `{ "date-time", timezone }` without
+ *   an offset (third-party reports, on applications) and ISO strings (candidates); all at whole
+ *   seconds.
  * - 429 without Retry-After; Personio asks for "a delay of at least 1 second", so a retry that
  *   comes sooner is refused again.
  * There are no write routes: Personio has none for existing candidates, and the provenance
@@ -216,8 +216,9 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
 
   const renderJob = (j: Job) => ({
     id: j.id, name: j.name, status: j.status, department: j.department,
-    created_at: { date: isoNoZone(secs(j.created)), timezone: 'Europe/Berlin' },
-    updated_at: { date: isoNoZone(secs(j.updated)), timezone: 'Europe/Berlin' },
+    // DateTimeWithTimezone: `date` is an RFC 3339 date-time in UTC (the vendor's example "2022-01-01T14:07:17.000Z").
+    created_at: { date: new Date(secs(j.created)).toISOString(), timezone: 'Europe/Berlin' },
+    updated_at: { date: new Date(secs(j.updated)).toISOString(), timezone: 'Europe/Berlin' },
   });
   const renderCandidate = (c: Candidate) => ({
     id: c.id, first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone,
