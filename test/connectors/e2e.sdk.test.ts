@@ -137,9 +137,25 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
       );
       const dataUrl = files.put(`/${c.tool}/report.pdf`, 'application/pdf', report);
       await rejectsWith(kombo.ats.addCandidateAttachment({ candidate_id: target.id, body: { attachment: { name: reportName, type: 'OTHER', data_url: dataUrl } } }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
-      if (!caps.reads.candidateAttachments) await rejectsWith(kombo.ats.getCandidateAttachments({ candidate_id: target.id }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
       assert.equal(fake.server.journal.length, seen, `no attachment call reached ${c.tool}`);
       assert.deepEqual(fake.filesFor(target.remote_id), []);
+      if (!caps.reads.candidateAttachments) {
+        await rejectsWith(kombo.ats.getCandidateAttachments({ candidate_id: target.id }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+        assert.equal(fake.server.journal.length, seen, `no listing call reached ${c.tool}`);
+        return;
+      }
+      // The files the ATS already has are still listed, and download.
+      const all = (await allPages(await kombo.ats.getCandidates({ page_size: 250 }))).items;
+      let listedSome = false;
+      for (const cand of all.filter((x) => x.applications.length > 0).slice(0, 6)) {
+        for (const a of (await kombo.ats.getCandidateAttachments({ candidate_id: cand.id })).data.results) {
+          const res = await fetch(a.data_url);
+          assert.equal(res.status, 200, `${a.file_name} downloads`);
+          assert.ok((await res.arrayBuffer()).byteLength > 0);
+          listedSome = true;
+        }
+      }
+      assert.ok(listedSome, `some ${c.tool} candidate has files to list`);
       return;
     }
     const r1 = await kombo.ats.addCandidateAttachment({
@@ -292,7 +308,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
       test('GET /v1/tools/ats lists every tool with its coverage', async () => {
         const res = await s.sdk().general.getTools({ category: 'ats' });
         const ids = res.data.tools.map((t) => t.id).sort();
-        assert.deepEqual(ids, ['ashby', 'greenhouse', 'lever', 'personio', 'recruitee', 'sandbox', 'smartrecruiters', 'teamtailor', 'workable']);
+        assert.deepEqual(ids, ['ashby', 'bamboohr', 'greenhouse', 'lever', 'personio', 'recruitee', 'sandbox', 'smartrecruiters', 'teamtailor', 'workable']);
         for (const t of res.data.tools) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);

@@ -17,6 +17,7 @@ import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { startTeamtailorFake } from '../fakes/teamtailor.ts';
 import { startRecruiteeFake } from '../fakes/recruitee.ts';
 import { startPersonioFake } from '../fakes/personio.ts';
+import { startBambooHrFake } from '../fakes/bamboohr.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -99,6 +100,14 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 10,
     fakeLimit: { requests: 300, windowMs: 6000 },
     start: () => startPersonioFake({ candidateCount: 24, rateLimit: { limit: 300, windowMs: 6000 } }),
+  },
+  {
+    tool: 'bamboohr',
+    // BambooHR publishes no number; the fake enforces 20 per second (above atsgate's 5 + 2/s).
+    // Files cannot be added (ACTION_NOT_AVAILABLE); the files applications already have are listed.
+    timeScale: 1,
+    fakeLimit: { requests: 20, windowMs: 1000 },
+    start: () => startBambooHrFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 }, retryAfterSeconds: 1 }),
   },
 ];
 
