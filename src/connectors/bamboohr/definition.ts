@@ -17,7 +17,7 @@ export type BambooHrCredentials = Static<typeof credentialSchema>;
 
 /**
  * Files travel only with a new candidate (POST /api/v1/applicant_tracking/application,
- * multipart `resumeFile` / `coverLetterFile`); nothing adds a file to an existing application.
+ * multipart `resume` / `coverLetter`); nothing adds a file to an existing application.
  */
 export const ATTACHMENTS_UNAVAILABLE =
   "BambooHR's API takes files only when a candidate is created (POST /api/v1/applicant_tracking/application); it has no " +
