@@ -61,6 +61,13 @@ describe('Personio connector', () => {
       assert.deepEqual(reads.map((r) => r.path), ['/v2/recruiting/candidates', '/v2/recruiting/applications', '/v2/recruiting/jobs']);
       assert.ok(reads.every((r) => /^Bearer tok_/.test(String(r.headers.authorization))));
     });
+    test('the client secret never reaches the interaction log', async () => {
+      const { ctx, calls } = connectorContext(connector as any, fake.credentials, fake.url);
+      await connector.checkCredentials(ctx);
+      const token = calls.find((c) => c.url.endsWith('/v2/auth/token'))!;
+      assert.equal(token.request_body, '[raw body, redacted]');
+      assert.ok(!JSON.stringify(calls).includes(String(fake.credentials.client_secret)));
+    });
     test('a wrong secret is INTEGRATION.AUTHENTICATION_INVALID with Personio\'s OAuth message, and the secret stays out', async () => {
       const err = await rejectsWith(connector.checkCredentials(ctxOf(fake.badCredentials)), 'INTEGRATION.AUTHENTICATION_INVALID', 'The client credentials are invalid');
       assert.ok(!err.message.includes(String(fake.badCredentials.client_secret)));
