@@ -152,7 +152,7 @@ describe('the shared client teaches the limiter', () => {
   });
 
   test("a 429's Retry-After holds the integration's other calls too, not only the refused one", async () => {
-    const v = await vendor((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} }));
+    const v = await vendor((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} as Record<string, string> }));
     try {
       const limiter = new Spy();
       const opts = { tool: 'T', baseUrl: v.url, rateLimit: { requests: 100, perMs: 1000 }, limiter, limiterKey: 'int-2' };
@@ -186,7 +186,7 @@ for (const kind of databaseKinds()) {
   describe(`deployment-wide limiter learns on ${kind}`, () => {
     async function dbs(n: number) {
       if (kind === 'pglite') {
-        const db = await openDb({ dataDir: '/nonexistent', memory: true });
+        const db = await openDb({ databaseUrl: null, dataDir: '/nonexistent', memory: true });
         await migrate(db);
         return { all: Array.from({ length: n }, () => db), close: async () => db.close() };
       }
