@@ -19,10 +19,12 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_add_application_result_link', label: 'Add result link to application', coverage_status: s(c.resultLinks.application !== 'unsupported') },
     { id: 'ats_add_candidate_attachment', label: 'Add attachment to candidate', coverage_status: s(c.attachments.candidate) },
     { id: 'ats_get_candidate_attachments', label: 'Get candidate attachments', coverage_status: s(c.reads.candidateAttachments) },
-    // Every ATS takes these: on the application, or on its candidate with a warning (Kombo's own fallback for files).
-    { id: 'ats_add_note_to_application', label: 'Add note to application', coverage_status: s(!!c.applicationWrites) },
-    { id: 'ats_add_application_attachment', label: 'Add attachment to application', coverage_status: s(!!c.applicationWrites) },
-    { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(!!c.applicationWrites) },
+    // On the application, or on its candidate with a warning (Kombo's own fallback for files); an
+    // ATS without notes or uploads for existing records says 'unsupported'. Listing follows what
+    // the connector can read of a candidate's files.
+    { id: 'ats_add_note_to_application', label: 'Add note to application', coverage_status: s(c.applicationWrites.notes !== 'unsupported') },
+    { id: 'ats_add_application_attachment', label: 'Add attachment to application', coverage_status: s(c.applicationWrites.attachments !== 'unsupported') },
+    { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(c.reads.candidateAttachments) },
   ];
   return { read_models, write_actions };
 }

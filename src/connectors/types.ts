@@ -23,13 +23,15 @@ export interface ConnectorCapabilities {
   resultLinks: {
     candidate: ResultLinkMode;
     application: ResultLinkMode;
-    /** Where `details.attributes` go. */
-    attributes: 'native' | 'custom_fields' | 'note';
+    /** Where `details.attributes` go ('unsupported': nowhere, the ATS takes no result links at all). */
+    attributes: 'native' | 'custom_fields' | 'note' | 'unsupported';
     /** One line for the README/tools table: what a result link becomes in this ATS. */
     summary: string;
   };
   attachments: {
     candidate: boolean;
+    /** When `candidate` is false: what the ATS lacks, in the INTEGRATION.ACTION_NOT_AVAILABLE message. */
+    unavailable?: string;
     /** Vendor's own document type for each Kombo attachment type. */
     types: Record<AttachmentType, string>;
     /** Largest decoded file the vendor accepts, enforced before upload. */
@@ -47,7 +49,8 @@ export interface ConnectorCapabilities {
   deltaSync: boolean;
 }
 
-export type ApplicationWriteTarget = 'application' | 'candidate';
+/** Where an application-level note or file lands; 'unsupported': the ATS has no way to take it (INTEGRATION.ACTION_NOT_AVAILABLE). */
+export type ApplicationWriteTarget = 'application' | 'candidate' | 'unsupported';
 
 export interface CredentialField {
   key: string;

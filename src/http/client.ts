@@ -89,8 +89,8 @@ export interface HttpClientOptions {
   headers?: () => Promise<Record<string, string>> | Record<string, string>;
   /** Called on a 401; return true after refreshing credentials to retry once. */
   onUnauthorized?: () => Promise<boolean>;
-  /** Pulls the vendor's human message out of an error body. */
-  errorMessage?: (status: number, body: any) => string | undefined;
+  /** Pulls the vendor's human message out of an error body (or, for some vendors, a header). */
+  errorMessage?: (status: number, body: any, headers: Record<string, string>) => string | undefined;
   /** Extra wait hint from vendor headers when there is no Retry-After (ms). */
   rateLimitResetMs?: (headers: Record<string, string>) => number | undefined;
   /**
@@ -283,7 +283,7 @@ export class HttpClient {
 
   /** Turns a vendor error response into the Kombo error (wrapped when a retry may help). */
   private classify(res: HttpResponse, req: HttpRequest, idempotent: boolean): Error {
-    const vendorMsg = this.opts.errorMessage?.(res.status, res.data) ?? genericMessage(res.data);
+    const vendorMsg = this.opts.errorMessage?.(res.status, res.data, res.headers) ?? genericMessage(res.data);
     const detail = vendorMsg ? `: ${vendorMsg}` : '.';
     const tool = this.opts.tool;
     switch (true) {

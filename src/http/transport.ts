@@ -19,8 +19,11 @@ export type { RateLimitHeaderSpec, ResetUnit } from './rate-limit-headers.ts';
  * default after a bar: `Token token={api_key}`, `{api_version|20240904}`.
  */
 export type TransportAuth<K extends string = string> =
-  /** RFC 7617 Basic: base64("<username>:<password>"); no password field means an empty password. */
-  | { scheme: 'basic'; username: K; password?: K }
+  /**
+   * RFC 7617 Basic: base64("<username>:<password>"); no password field means an empty password,
+   * or `fixedPassword` where the vendor wants a constant (BambooHR: the API key and "x").
+   */
+  | { scheme: 'basic'; username: K; password?: K; fixedPassword?: string }
   /** `Authorization: Bearer <credential>`. */
   | { scheme: 'bearer'; token: K }
   /**
@@ -62,6 +65,8 @@ export interface TransportBaseUrl<K extends string = string> {
  * that holds a non-empty string wins.
  */
 export interface ErrorBodyShape {
+  /** A response header that carries the message (BambooHR's `X-BambooHR-Error-Message`); it wins over the body. */
+  header?: string;
   message?: string[];
   /** The vendor's error code: shown as "message (code)", or alone when there is no message. */
   code?: string[];
@@ -124,7 +129,7 @@ export function transportClientOptions(
       return out;
     },
     credentialHeaders: [credentialHeader.toLowerCase()],
-    errorMessage: transport.errors ? (_status, body) => messageFromShape(transport.errors!, body) : undefined,
+    errorMessage: transport.errors ? (_status, body, headers) => messageFromShape(transport.errors!, body, headers) : undefined,
     rateLimitHeaders: transport.rateLimit,
   };
 }
@@ -133,7 +138,7 @@ function authValue(auth: TransportAuth, credentials: Record<string, unknown>, la
   switch (auth.scheme) {
     case 'basic': {
       const user = text(credentials[auth.username]);
-      const password = auth.password ? text(credentials[auth.password]) : '';
+      const password = auth.password ? text(credentials[auth.password]) : (auth.fixedPassword ?? '');
       return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
     }
     case 'bearer':
@@ -197,7 +202,9 @@ function placeholder(spec: TransportBaseUrl | undefined, field: string, input: {
 // ---------------------------------------------------------------------------------------------
 
 /** The human message of an error body, read the way `shape` says. */
-export function messageFromShape(shape: ErrorBodyShape, body: unknown): string | undefined {
+export function messageFromShape(shape: ErrorBodyShape, body: unknown, headers?: Record<string, string>): string | undefined {
+  const fromHeader = shape.header ? headers?.[shape.header.toLowerCase()]?.trim() : undefined;
+  if (fromHeader) return fromHeader.slice(0, 500);
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (!body || typeof body !== 'object') return undefined;
   let message = firstString(body, shape.message);
@@ -243,9 +250,9 @@ function fieldEntries(body: unknown, path: string | undefined): string[] {
 }
 
 /** The error-message reader the transport declares, for code that reads an error body itself. */
-export function errorReader(transport: Transport | undefined): (status: number, body: unknown) => string | undefined {
+export function errorReader(transport: Transport | undefined): (status: number, body: unknown, headers?: Record<string, string>) => string | undefined {
   const shape = transport?.errors;
-  return (_status, body) => (shape ? messageFromShape(shape, body) : undefined);
+  return (_status, body, headers) => (shape ? messageFromShape(shape, body, headers) : undefined);
 }
 
 /** The reset-header reader a connector used to write by hand, for code that still needs one. */

@@ -98,7 +98,7 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
       if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
       const caps = connector.definition.capabilities.attachments;
-      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', `${connector.definition.label} does not support adding attachments to candidates.`);
+      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support adding attachments to candidates.`);
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
       await logged;
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
@@ -113,8 +113,12 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
     case 'ats_add_application_attachment': {
       const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
       if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
-      // Every connector takes the file (on the application, else on its candidate), within the same limits as candidate files.
+      // On the application, else on its candidate, within the same limits as candidate files;
+      // refused before any byte is read where the ATS takes no file at all.
       const caps = connector.definition.capabilities.attachments;
+      if (connector.definition.capabilities.applicationWrites.attachments === 'unsupported') {
+        throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support adding attachments to applications.`);
+      }
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
       await logged;
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);

@@ -79,6 +79,16 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
   });
 
   test('result links land in the ATS with label, url and every attribute', async () => {
+    if (caps.resultLinks.candidate === 'unsupported' || caps.resultLinks.application === 'unsupported') {
+      // An ATS that takes no result links answers Kombo's documented error, naming what it lacks.
+      const seen = fake.server.journal.length;
+      const body = { label: `Acme coding test (${c.tool})`, url: `https://assess.example.com/r/${c.tool}/1` };
+      if (caps.resultLinks.candidate === 'unsupported') await rejectsWith(kombo.ats.addCandidateResultLink({ candidate_id: target.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      if (caps.resultLinks.application === 'unsupported') await rejectsWith(kombo.ats.addApplicationResultLink({ application_id: targetApp.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      assert.equal(fake.server.journal.length, seen, `no write call reached ${c.tool}`);
+      assert.equal(fake.resultTextFor(target.remote_id), '', 'nothing landed');
+      if (caps.resultLinks.candidate === 'unsupported' && caps.resultLinks.application === 'unsupported') return;
+    }
     const label = `Acme coding test (${c.tool})`;
     const url = `https://assess.example.com/r/${c.tool}/1`;
     const res = await kombo.ats.addCandidateResultLink({
@@ -119,6 +129,35 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     const report = Buffer.from(`%PDF-1.4 assessment report from ${c.tool} ${'x'.repeat(1000)} %%EOF`);
     const cvName = `cv-${c.tool}.pdf`;
     const reportName = `report-${c.tool}.pdf`;
+    if (!caps.attachments.candidate) {
+      const seen = fake.server.journal.length;
+      await rejectsWith(
+        kombo.ats.addCandidateAttachment({ candidate_id: target.id, body: { attachment: { name: cvName, type: 'CV', content_type: 'application/pdf', data: cv.toString('base64') } } }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
+      const dataUrl = files.put(`/${c.tool}/report.pdf`, 'application/pdf', report);
+      await rejectsWith(kombo.ats.addCandidateAttachment({ candidate_id: target.id, body: { attachment: { name: reportName, type: 'OTHER', data_url: dataUrl } } }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      assert.equal(fake.server.journal.length, seen, `no attachment call reached ${c.tool}`);
+      assert.deepEqual(fake.filesFor(target.remote_id), []);
+      if (!caps.reads.candidateAttachments) {
+        await rejectsWith(kombo.ats.getCandidateAttachments({ candidate_id: target.id }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+        assert.equal(fake.server.journal.length, seen, `no listing call reached ${c.tool}`);
+        return;
+      }
+      // The files the ATS already has are still listed, and download.
+      const all = (await allPages(await kombo.ats.getCandidates({ page_size: 250 }))).items;
+      let listedSome = false;
+      for (const cand of all.filter((x) => x.applications.length > 0).slice(0, 6)) {
+        for (const a of (await kombo.ats.getCandidateAttachments({ candidate_id: cand.id })).data.results) {
+          const res = await fetch(a.data_url);
+          assert.equal(res.status, 200, `${a.file_name} downloads`);
+          assert.ok((await res.arrayBuffer()).byteLength > 0);
+          listedSome = true;
+        }
+      }
+      assert.ok(listedSome, `some ${c.tool} candidate has files to list`);
+      return;
+    }
     const r1 = await kombo.ats.addCandidateAttachment({
       candidate_id: target.id,
       body: { attachment: { name: cvName, type: 'CV', content_type: 'application/pdf', data: cv.toString('base64') } },
@@ -156,6 +195,24 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
   });
 
   test('a 429 is waited out; a 503 storm on a read becomes REMOTE.SERVICE_UNAVAILABLE', async () => {
+    if (caps.resultLinks.candidate === 'unsupported' && !caps.reads.candidateAttachments) {
+      // A read-only ATS: the vendor is only called by syncs, so the faults are put on those.
+      const db = env().s.started.rt.db;
+      const stateOf = async (id: string) => (await db.query<{ state: string }>('SELECT state FROM syncs WHERE id = $1', [id])).rows[0]?.state;
+      const syncUntilDone = async () => {
+        const sync = await kombo.general.triggerSync({ type: 'DELTA' });
+        assert.ok(await eventually(async () => ['SUCCEEDED', 'FAILED'].includes((await stateOf(sync.data.sync_id)) ?? '')), 'the sync ended');
+        return stateOf(sync.data.sync_id);
+      };
+      fake.failNext(1, 429);
+      assert.equal(await syncUntilDone(), 'SUCCEEDED', 'the 429 was waited out');
+      fake.failNext(20, 503);
+      assert.equal(await syncUntilDone(), 'FAILED', 'a 503 storm fails the sync');
+      let recovered = false;
+      for (let i = 0; i < 8 && !recovered; i++) recovered = (await syncUntilDone()) === 'SUCCEEDED';
+      assert.ok(recovered, 'syncs work again after the outage');
+      return;
+    }
     fake.failNext(1, 429);
     const label = `Acme retry (${c.tool})`;
     const res = await kombo.ats.addCandidateResultLink({ candidate_id: target.id, body: { label, url: `https://assess.example.com/r/${c.tool}/3` } });
@@ -251,7 +308,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
       test('GET /v1/tools/ats lists every tool with its coverage', async () => {
         const res = await s.sdk().general.getTools({ category: 'ats' });
         const ids = res.data.tools.map((t) => t.id).sort();
-        assert.deepEqual(ids, ['ashby', 'greenhouse', 'lever', 'recruitee', 'sandbox', 'smartrecruiters', 'teamtailor', 'workable']);
+        assert.deepEqual(ids, ['ashby', 'bamboohr', 'greenhouse', 'lever', 'personio', 'recruitee', 'sandbox', 'smartrecruiters', 'teamtailor', 'workable']);
         for (const t of res.data.tools) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);
@@ -260,7 +317,10 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(writes.ats_add_candidate_result_link, def.capabilities.resultLinks.candidate === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED');
           assert.equal(writes.ats_add_candidate_attachment, def.capabilities.attachments.candidate ? 'SUPPORTED' : 'UNSUPPORTED');
-          assert.equal(writes.ats_get_candidate_attachments, 'SUPPORTED');
+          assert.equal(writes.ats_add_application_result_link, def.capabilities.resultLinks.application === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED');
+          // Every connector lists attachments except one whose ATS returns no files (Personio).
+          assert.equal(writes.ats_get_candidate_attachments, t.id === 'personio' ? 'UNSUPPORTED' : 'SUPPORTED');
+          assert.equal(def.capabilities.reads.candidateAttachments, t.id !== 'personio');
         }
       });
     }

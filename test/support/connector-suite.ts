@@ -16,6 +16,8 @@ import { startWorkableFake } from '../fakes/workable.ts';
 import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { startTeamtailorFake } from '../fakes/teamtailor.ts';
 import { startRecruiteeFake } from '../fakes/recruitee.ts';
+import { startPersonioFake } from '../fakes/personio.ts';
+import { startBambooHrFake } from '../fakes/bamboohr.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -89,6 +91,23 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 10,
     fakeLimit: { requests: 100, windowMs: 6000 },
     start: () => startRecruiteeFake({ pageCap: 10, resetSeconds: 1, rateLimit: { limit: 100, windowMs: 6000 } }),
+  },
+  {
+    tool: 'personio',
+    // Personio publishes no recruiting limit; the fake enforces 300 per 60 s (its published limit
+    // for the one rate-limited personnel endpoint), compressed to 6 s. Read-only: every write
+    // case expects INTEGRATION.ACTION_NOT_AVAILABLE.
+    timeScale: 10,
+    fakeLimit: { requests: 300, windowMs: 6000 },
+    start: () => startPersonioFake({ candidateCount: 24, rateLimit: { limit: 300, windowMs: 6000 } }),
+  },
+  {
+    tool: 'bamboohr',
+    // BambooHR publishes no number; the fake enforces 20 per second (above atsgate's 5 + 2/s).
+    // Files cannot be added (ACTION_NOT_AVAILABLE); the files applications already have are listed.
+    timeScale: 1,
+    fakeLimit: { requests: 20, windowMs: 1000 },
+    start: () => startBambooHrFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 }, retryAfterSeconds: 1 }),
   },
 ];
 
