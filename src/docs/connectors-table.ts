@@ -12,7 +12,7 @@ export function connectorsTable(): string {
     const c = d.capabilities;
     const types = Object.entries(c.attachments.types).map(([k, v]) => `${k}→\`${v}\``).join(', ');
     const upload = c.attachments.candidate ? `${c.attachments.upload.split(' ')[0]}, ≤ ${+(c.attachments.maxBytes / 1_048_576).toFixed(1)} MiB; ${types}` : '—';
-    return `| ${d.label} | ${MODE[c.resultLinks.candidate]} / ${MODE[c.resultLinks.application]} | ${MODE[c.resultLinks.attributes]} | ${c.resultLinks.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${upload} | ${c.applicationWrites.notes} / ${c.applicationWrites.attachments} | ${c.deltaSync ? 'yes' : 'no'} |`;
+    return `| ${d.label} | ${MODE[c.resultLinks.candidate]} / ${MODE[c.resultLinks.application]} | ${MODE[c.resultLinks.attributes]} | ${c.resultLinks.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${upload} | ${MODE[c.applicationWrites.notes] ?? c.applicationWrites.notes} / ${MODE[c.applicationWrites.attachments] ?? c.applicationWrites.attachments} | ${c.deltaSync ? 'yes' : 'no'} |`;
   });
   return [
     '| ATS | Result link: candidate / application | `details.attributes` | What a result link becomes | Attachments | Application note / file lands on | Delta sync |',

@@ -185,11 +185,14 @@ describe('BambooHR connector', () => {
       assert.match(html, /API Keys → Add New Key/);
       assert.match(html, /access to Hiring \(ATS settings\)/);
     });
-    test('coverage and the README row: comments for result links, no file uploads, files listed', () => {
+    test('coverage and the README row: comments for result links and notes, no file uploads, files listed', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
-      assert.deepEqual(cov, { ats_add_candidate_result_link: 'SUPPORTED', ats_add_application_result_link: 'SUPPORTED', ats_add_candidate_attachment: 'UNSUPPORTED', ats_get_candidate_attachments: 'SUPPORTED' });
+      assert.deepEqual(cov, {
+        ats_add_candidate_result_link: 'SUPPORTED', ats_add_application_result_link: 'SUPPORTED', ats_add_candidate_attachment: 'UNSUPPORTED', ats_get_candidate_attachments: 'SUPPORTED',
+        ats_add_note_to_application: 'SUPPORTED', ats_add_application_attachment: 'UNSUPPORTED', ats_get_application_attachments: 'SUPPORTED',
+      });
       const row = connectorsTable().split('\n').find((l) => l.startsWith('| BambooHR |'))!;
-      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| no \|$/);
+      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| no \|$/);
     });
   });
 });
