@@ -6,8 +6,8 @@
 // How it is fast without changing what is tested:
 // - templates first: one migrated PGlite data directory and one migrated PostgreSQL template
 //   database per migrations hash (test/support/templates.ts); every test database is a copy.
-// - files run in separate processes, several at once (TEST_CONCURRENCY, default cores + 1:
-//   most files wait on sockets and the database as much as they compute), longest first by the
+// - files run in separate processes, several at once (TEST_CONCURRENCY; default cores + 1, at
+//   most 4: most files wait on sockets and the database as much as they compute), longest first by the
 //   durations measured last time. Each file uses its own databases, ports (0: the system's
 //   choice) and temporary directories; nothing is shared between files but the templates.
 // - files whose assertions are about real time or that need the whole machine (SERIAL below)
@@ -48,7 +48,9 @@ function findTests(dir) {
 }
 
 const files = (process.argv.slice(2).length ? process.argv.slice(2) : findTests('test')).map((f) => relative(ROOT, join(process.cwd(), f)));
-const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || availableParallelism() + 1);
+// At most 4 by default: each file's PostgreSQL server side holds ~20 connections (pools and the
+// job engine), and PostgreSQL's default max_connections is 100.
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || Math.min(availableParallelism() + 1, 4));
 const runDir = mkdtempSync(join(tmpdir(), 'atsgate-tests-'));
 const cacheDir = join(ROOT, 'node_modules', '.cache', 'atsgate-tests');
 const durationsFile = join(cacheDir, 'durations.json');
