@@ -16,7 +16,7 @@ import { registerSyncTask } from './jobs/sync-tasks.ts';
 import { startLeaseReaper } from './sync/lease.ts';
 import { registerScheduler } from './sync/scheduler.ts';
 import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
-import { sweepStaleTempFiles } from './uploads/temp-files.ts';
+import { startTempSweeper } from './uploads/temp-files.ts';
 
 export const DEMO_INTEGRATION_ID = 'sandbox:demo';
 
@@ -58,7 +58,8 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   const url = address.replace('://[::1]', '://localhost');
   if (!config.publicUrl) rt.publicUrl = () => url;
   await resumeWriteDelivery(rt); // outbox rows and webhooks a previous process left
-  void sweepStaleTempFiles(); // attachment files a crashed process left in the temp directory
+  // Attachment files crashed processes left in the temp directory: now, and every ten minutes.
+  const stopTempSweeper = startTempSweeper();
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -73,6 +74,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
         const idle = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(idle));
         stopReaper();
+        stopTempSweeper();
         await rt.readBacks.drain(); // candidates still to be re-read after writes
         await rt.jobs.stop(); // lets running background jobs finish
         await rt.db.close();

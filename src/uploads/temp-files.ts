@@ -4,8 +4,12 @@
  * temp directory), and connectors get a Blob backed by that file, which undici streams from
  * disk when it sends a form (again on a retry). Every such file belongs to the request that
  * made it (RequestFiles) and is removed when the request ends, however it ends.
+ *
+ * Each process keeps its files in a directory of its own, `<tmp>/atsgate-uploads/p<pid>-<id>`
+ * (mode 0700), so that what a killed process left is recognisable: at start and then every ten
+ * minutes, `sweepTempFiles` removes the directories whose process is gone, whatever their age.
  */
-import { createWriteStream, openAsBlob, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openAsBlob, type WriteStream } from 'node:fs';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -36,7 +40,7 @@ export class TempFileGone extends Error {
 export class TempFile {
   /** Paths of this process's temporary files that exist (or are being created) now. */
   static readonly live = new Set<string>();
-  readonly path = join(tmpdir(), `atsgate-${randomUUID()}.tmp`);
+  readonly path = join(processTempDir(), `atsgate-${randomUUID()}.tmp`);
   /** Bytes written so far. */
   size = 0;
   private stream: WriteStream | null = null;
@@ -179,12 +183,55 @@ export class RequestFiles {
   }
 }
 
+const UPLOADS = 'atsgate-uploads';
+const OWN = `p${process.pid}-${randomUUID().slice(0, 8)}`;
+let ownDir: string | null = null;
+
+/** This process's directory for temporary files, created on first use (mode 0700). */
+export function processTempDir(): string {
+  if (ownDir) return ownDir;
+  const dir = join(tmpdir(), UPLOADS, OWN);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return (ownDir = dir);
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Removes temporary files a crashed process left behind (one that died mid-request never ran
- * its cleanup). Only files older than `olderThanMs`: other atsgate processes on this host may
- * be using theirs right now, and no request lives anywhere near an hour. Called at start.
+ * Removes what crashed processes left: every per-process directory whose process is gone,
+ * whatever its age, and in the directories of live processes (another atsgate, or an unrelated
+ * process that reused a dead one's pid) only files older than `olderThanMs`, which no request
+ * lives to see. Also the flat `atsgate-<uuid>.tmp` files of older versions, by the same age rule.
+ * Returns how many files and directories were removed.
  */
-export async function sweepStaleTempFiles(olderThanMs = 60 * 60 * 1000, dir = tmpdir()): Promise<number> {
+export async function sweepTempFiles(opts: { root?: string; olderThanMs?: number } = {}): Promise<number> {
+  const root = opts.root ?? tmpdir();
+  const olderThanMs = opts.olderThanMs ?? 60 * 60 * 1000;
+  let removed = 0;
+  const base = join(root, UPLOADS);
+  for (const name of await readdir(base).catch(() => [] as string[])) {
+    const m = /^p(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (!m || name === OWN) continue;
+    const dir = join(base, name);
+    if (!alive(Number(m[1]))) {
+      await rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
+      continue;
+    }
+    removed += await removeOld(dir, olderThanMs);
+  }
+  removed += await removeOld(root, olderThanMs);
+  return removed;
+}
+
+async function removeOld(dir: string, olderThanMs: number): Promise<number> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^atsgate-[0-9a-f-]{36}\.tmp$/.test(n));
   let removed = 0;
   for (const name of names) {
@@ -194,4 +241,13 @@ export async function sweepStaleTempFiles(olderThanMs = 60 * 60 * 1000, dir = tm
     await rm(path, { force: true }).then(() => removed++, () => undefined);
   }
   return removed;
+}
+
+/** Sweeps at once and then every `everyMs` (unref'd); returns the stop function. */
+export function startTempSweeper(everyMs = 10 * 60 * 1000): () => void {
+  const run = () => void sweepTempFiles().catch(() => undefined);
+  run();
+  const t = setInterval(run, everyMs);
+  t.unref();
+  return () => clearInterval(t);
 }
