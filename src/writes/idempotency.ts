@@ -22,6 +22,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { AtsgateError, inputInvalid, type ErrorCode } from '../errors.ts';
 import { claimKey, completeKey, releaseKey, renewKey, type KeyRef } from '../store/idempotency.ts';
+import type { Queryable } from '../store/db.ts';
 import { PROCESS_ID, prefersAsync } from './outbox.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -98,6 +99,17 @@ declare module 'fastify' {
     /** The Idempotency-Key this request claimed, until its response is recorded (onSend). */
     idempotencyHold: Held | null;
   }
+}
+
+/**
+ * Stores the key's answer now, inside the caller's transaction (the asynchronous write's outbox
+ * insert), instead of in onSend after the answer is built: `body` must be exactly what will be
+ * sent. Does nothing when the request holds no key. onSend then finds the key completed.
+ */
+export async function completeHeldKey(q: Queryable, req: FastifyRequest, r: { statusCode: number; body: string; logId: string }): Promise<void> {
+  const h = req.idempotencyHold;
+  if (!h) return;
+  await completeKey(q, h.ref, PROCESS_ID, r);
 }
 
 /** Idempotency-Key for the write routes of `app` (an encapsulated plugin): a request field and two hooks. */

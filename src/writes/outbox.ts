@@ -15,6 +15,7 @@
  * no idempotency keys), and its log entry carries a warning saying so.
  */
 import type { SecretBox } from '../crypto/secretbox.ts';
+import type { Queryable } from '../store/db.ts';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connectorFor, contextFor, type Runtime } from '../runtime.ts';
@@ -72,8 +73,18 @@ function fromStored(box: SecretBox, row: OutboxRow): PreparedWrite {
   return { ...w, attachment: { ...w.attachment, file: new Blob([data as Uint8Array<ArrayBuffer>], { type: w.attachment.content_type }) } };
 }
 
-/** Validates and stores the write; returns its log id. Invalid input fails here, synchronously. */
-export async function acceptWrite(rt: Runtime, it: Interaction, req: WriteRequest): Promise<{ logId: string; writeId: string }> {
+/**
+ * Validates and stores the write; returns its log id. Invalid input fails here, synchronously.
+ * `commitWith` runs in the transaction that stores the row: the Idempotency-Key's stored answer
+ * goes there, so a crash can never leave a stored write whose key a retry could claim again
+ * (which would store, and deliver, the write a second time).
+ */
+export async function acceptWrite(
+  rt: Runtime,
+  it: Interaction,
+  req: WriteRequest,
+  commitWith?: (q: Queryable, accepted: { logId: string; writeId: string }) => Promise<void>,
+): Promise<{ logId: string; writeId: string }> {
   const logId = await openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
   it.onLogOpened?.(logId);
   const journal = new CallJournal();
@@ -82,7 +93,10 @@ export async function acceptWrite(rt: Runtime, it: Interaction, req: WriteReques
     assertWritable(it.integration);
     const prepared = await prepareWrite(rt, it.integration.id, connectorFor(it.integration.tool), req, journal);
     const { payload, content } = await toStored(rt.box, prepared);
-    await insertOutbox(rt.db, { id: writeId, logId, accountId: it.accountId, integrationId: it.integration.id, action: req.action, payload, content, prepCalls: journal.calls });
+    await rt.db.tx(async (q) => {
+      await insertOutbox(q, { id: writeId, logId, accountId: it.accountId, integrationId: it.integration.id, action: req.action, payload, content, prepCalls: journal.calls });
+      await commitWith?.(q, { logId, writeId });
+    });
   } catch (err) {
     const e = asAtsgateError(err);
     await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);

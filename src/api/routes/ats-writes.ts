@@ -12,7 +12,7 @@ import { action } from '../envelope.ts';
 import { AttachmentBody, IdParam, NoteBody, ResultLinkBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
-import { registerIdempotency } from '../../writes/idempotency.ts';
+import { completeHeldKey, registerIdempotency } from '../../writes/idempotency.ts';
 import { inputInvalid } from '../../errors.ts';
 import { parseJsonSpoolingData } from '../../uploads/json-spool.ts';
 import { RequestFiles } from '../../uploads/temp-files.ts';
@@ -31,10 +31,13 @@ export const atsWriteRoutes = (rt: Runtime): FastifyPluginAsync => async (fastif
   async function perform(req: FastifyRequest, reply: FastifyReply, write: WriteRequest) {
     const it = await interaction(req);
     if (prefersAsync(req.headers)) {
-      const { logId } = await acceptWrite(rt, it, write);
-      const url = logUrl(rt, req, logId)!;
-      reply.header('location', url).header('x-atsgate-log-id', logId).header('preference-applied', 'respond-async');
-      return action({}, [`Accepted for asynchronous delivery; see ${url}`]);
+      const answer = (logId: string) => action({}, [`Accepted for asynchronous delivery; see ${logUrl(rt, req, logId)}`]);
+      // The Idempotency-Key's answer is stored with the outbox row, in one transaction.
+      const { logId } = await acceptWrite(rt, it, write, (q, accepted) =>
+        completeHeldKey(q, req, { statusCode: 200, body: JSON.stringify(answer(accepted.logId)), logId: accepted.logId }),
+      );
+      reply.header('location', logUrl(rt, req, logId)!).header('x-atsgate-log-id', logId).header('preference-applied', 'respond-async');
+      return answer(logId);
     }
     const out = await interact(rt, it, write);
     return action({}, out.warnings);
