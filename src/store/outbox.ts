@@ -99,8 +99,3 @@ export async function endAllOutboxLeases(db: Queryable): Promise<number> {
   const { rowCount } = await db.query(`UPDATE write_outbox SET lease_until = NULL WHERE state = 'DELIVERING' AND lease_until IS NOT NULL`);
   return rowCount;
 }
-
-export async function getOutboxRow(db: Queryable, id: string): Promise<OutboxRow | null> {
-  const { rows } = await db.query<OutboxRow>('SELECT * FROM write_outbox WHERE id = $1', [id]);
-  return rows[0] ? { ...rows[0], content: asBuffer(rows[0].content) } : null;
-}

@@ -200,7 +200,7 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     json: { message: 'Too Many Requests' },
   });
 
-  server.before = (req) => {
+  server.before = () => {
     if (faults.n > 0) {
       faults.n--;
       if (faults.status === 429) return tooMany(retryAfterSec * 1000);

@@ -7,7 +7,6 @@
  * "<prefix> <key>" when the company has such a field; the rest go into the note.
  * Notes and profile fields live on the candidate, so application-level links land there too.
  */
-import { Blob } from 'node:buffer';
 import { FormData, type HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';

@@ -42,14 +42,6 @@ export function teamtailorClient(ctx: TeamtailorContext): HttpClient {
 }
 
 /**
- * For Teamtailor's pre-signed file URLs (S3, valid 30 s to 1 min): no auth header, which the
- * storage host would reject and must never see.
- */
-export function fileDownloadClient(ctx: TeamtailorContext): HttpClient {
-  return ctx.http({ baseUrl: teamtailorBaseUrl(ctx) });
-}
-
-/**
  * JSON:API errors: `{ "errors": [{ "title", "detail", "status", "source": { "pointer" } }] }`;
  * the 406 for a bad X-Api-Version has `errors` as a single object.
  */
