@@ -36,8 +36,13 @@ async function child(setting: string): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = mkdtempSync(join(tmpdir(), 'atsgate-pglite-buffers-'));
   try {
-    const pg = await PGlite.create(dir, { relaxedDurability: true, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${setting}`] });
-    await pg.exec('CREATE TABLE r (id serial PRIMARY KEY, integration text NOT NULL, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())');
+    const pg = await PGlite.create(dir, {
+      relaxedDurability: true,
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${setting}`],
+    });
+    await pg.exec(
+      'CREATE TABLE r (id serial PRIMARY KEY, integration text NOT NULL, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+    );
     const phase = async (fn: () => Promise<void>): Promise<Phase> => {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
@@ -47,7 +52,8 @@ async function child(setting: string): Promise<void> {
     };
     const pad = 'x'.repeat(900);
     const insert = await phase(async () => {
-      for (let i = 0; i < ROWS; i++) await pg.query('INSERT INTO r (integration, data) VALUES ($1, $2) RETURNING id', ['lever:bench', JSON.stringify({ i, pad })]);
+      for (let i = 0; i < ROWS; i++)
+        await pg.query('INSERT INTO r (integration, data) VALUES ($1, $2) RETURNING id', ['lever:bench', JSON.stringify({ i, pad })]);
     });
     const ids = Array.from({ length: ROWS }, (_, i) => 1 + ((i * 7919) % ROWS));
     const lookup = await phase(async () => {
@@ -82,7 +88,9 @@ if (flags.child) {
       const r = await runChild(s);
       all.push(r);
       const f = (p: Phase) => `${(p.wallMs / 1000).toFixed(2)} s wall / ${(p.cpuMs / 1000).toFixed(2)} s cpu`;
-      console.log(`shared_buffers=${s.padEnd(5)} insert ${f(r.insert)} | lookup ${f(r.lookup)} | scan ${f(r.scan)} | rss ${r.rssMb.toFixed(0)} MB`);
+      console.log(
+        `shared_buffers=${s.padEnd(5)} insert ${f(r.insert)} | lookup ${f(r.lookup)} | scan ${f(r.scan)} | rss ${r.rssMb.toFixed(0)} MB`,
+      );
     }
   }
 }

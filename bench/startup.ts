@@ -110,7 +110,14 @@ interface Sample {
 
 async function startOnce(v: Variant, dataDir: string): Promise<Sample> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, ATSGATE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ATSGATE_API_KEY: 'demo_key_0123456789', LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ATSGATE_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ATSGATE_API_KEY: 'demo_key_0123456789',
+    LOG_LEVEL: 'silent',
+  };
   delete env.DATABASE_URL;
   const t0 = performance.now();
   const child = spawn(process.execPath, v.args, { cwd: v.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -150,7 +157,9 @@ try {
         const again = await startOnce(v, dir);
         results.get(v.name)!.first.push(first);
         results.get(v.name)!.again.push(again);
-        process.stderr.write(`[startup] run ${run}/${RUNS} ${v.name}: first ${S(first.readyMs)} ${MB(first.idleRss)} (peak ${MB(first.peakRss)}); again ${S(again.readyMs)} ${MB(again.idleRss)} (peak ${MB(again.peakRss)})\n`);
+        process.stderr.write(
+          `[startup] run ${run}/${RUNS} ${v.name}: first ${S(first.readyMs)} ${MB(first.idleRss)} (peak ${MB(first.peakRss)}); again ${S(again.readyMs)} ${MB(again.idleRss)} (peak ${MB(again.peakRss)})\n`,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -164,13 +173,26 @@ const head = ['variant', 'start', 'ready (median)', 'idle RSS', 'peak RSS', 'rea
 const rows: string[][] = [];
 const ref = results.get(list[0].name)!;
 for (const start of ['first', 'again'] as const) {
-  const base = { ready: median(ref[start].map((s) => s.readyMs)), idle: median(ref[start].map((s) => s.idleRss)), peak: median(ref[start].map((s) => s.peakRss)) };
+  const base = {
+    ready: median(ref[start].map((s) => s.readyMs)),
+    idle: median(ref[start].map((s) => s.idleRss)),
+    peak: median(ref[start].map((s) => s.peakRss)),
+  };
   for (const v of list) {
     const xs = results.get(v.name)![start];
     const ready = median(xs.map((s) => s.readyMs));
     const idle = median(xs.map((s) => s.idleRss));
     const peak = median(xs.map((s) => s.peakRss));
-    rows.push([v.name, start, S(ready), MB(idle), MB(peak), (ready / base.ready).toFixed(2), (idle / base.idle).toFixed(2), (peak / base.peak).toFixed(2)]);
+    rows.push([
+      v.name,
+      start,
+      S(ready),
+      MB(idle),
+      MB(peak),
+      (ready / base.ready).toFixed(2),
+      (idle / base.idle).toFixed(2),
+      (peak / base.peak).toFixed(2),
+    ]);
   }
 }
 const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

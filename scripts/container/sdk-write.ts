@@ -32,7 +32,13 @@ assert.ok(application, 'the demo integration has applications');
 const label = `Container smoke ${new Date().toISOString()}`;
 const res = await kombo.ats.addApplicationResultLink({
   application_id: application.id,
-  body: { label, url: 'https://assess.example.com/r/container', details: { custom_field_name_prefix: 'Smoke:', attributes: [{ key: 'Score', value: '93%' }] } },
+  body: {
+    label,
+    url: 'https://assess.example.com/r/container',
+    details: { custom_field_name_prefix: 'Smoke:', attributes: [{ key: 'Score', value: '93%' }] },
+  },
 });
 assert.equal(res.status, 'success');
-console.log(`POST /v1/ats/applications/${application.id}/result-links through @kombo-api/sdk: ${res.status}, warnings ${JSON.stringify(res.warnings)}`);
+console.log(
+  `POST /v1/ats/applications/${application.id}/result-links through @kombo-api/sdk: ${res.status}, warnings ${JSON.stringify(res.warnings)}`,
+);
