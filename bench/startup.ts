@@ -7,7 +7,8 @@
  *   first   a new directory: create the database, migrate, seed the demo integration (a sync)
  *   again   the same directory, as after a restart
  * For each start: time from spawn to the first `/health/ready` 200, resident memory (RSS) after
- * S seconds idle, and the peak RSS (VmHWM) until then. The table shows medians and each
+ * S seconds idle (default 30: V8 shrinks its heap some 10-20 s into an idle spell, so RSS read at
+ * 10 s is ~15 MB higher than what an idle server holds), and the peak RSS (VmHWM) until then. The table shows medians and each
  * variant's ratio to the first one.
  *
  * Variants:
@@ -30,7 +31,7 @@ const ROOT = join(import.meta.dirname, '..');
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    settle: { type: 'string', default: '10' },
+    settle: { type: 'string', default: '30' },
     'baseline-ref': { type: 'string' },
   },
 });
