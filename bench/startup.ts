@@ -20,7 +20,7 @@
  * Linux only (reads /proc/<pid>/status). Sends traffic to 127.0.0.1 only.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,7 @@ function variants(): { list: Variant[]; cleanup: () => void } {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     list.unshift({ name: `baseline ${ref}`, args: [join(dir, 'bin/atsgate.js'), 'serve'], cwd: dir });
     cleanup = () => {
+      unlinkSync(join(dir, 'node_modules')); // the link only, before git removes the tree
       execFileSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
     };
   }
