@@ -100,10 +100,6 @@ export async function endAllOutboxLeases(db: Queryable): Promise<number> {
   return rowCount;
 }
 
-export async function getOutboxRow(db: Queryable, id: string): Promise<OutboxRow | null> {
-  const { rows } = await db.query<OutboxRow>('SELECT * FROM write_outbox WHERE id = $1', [id]);
-  return rows[0] ? { ...rows[0], content: asBuffer(rows[0].content) } : null;
-}
 
 /** Sealed attachment bytes still waiting for delivery, locked until the transaction ends (key rotation). */
 export async function lockSealedOutboxContent(q: Queryable): Promise<{ id: string; content: Uint8Array }[]> {

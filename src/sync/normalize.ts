@@ -16,7 +16,6 @@ export function iso(t: Timestamp): string | null {
 
 /** SHA-256 of the record's JSON text: changed_at moves only when this changes. */
 export const hashJson = (json: string) => hash('sha256', json, 'base64url');
-export const contentHash = (data: unknown) => hashJson(JSON.stringify(data));
 
 /** `data`, its JSON text (stored as is: serialised once per record) and that text's hash. */
 function withJson<D>(data: D): { data: D; json: string; hash: string } {

@@ -220,15 +220,6 @@ function linkInput(body: ResultLinkBody): ResultLinkInput {
   return { label: body.label, url: body.url, details: body.details ?? null, remote_fields: normalizeRemoteFields(body.remote_fields) };
 }
 
-export const addCandidateResultLink = (rt: Runtime, it: Interaction, candidateId: string, body: ResultLinkBody) =>
-  interact(rt, it, { action: 'ats_add_candidate_result_link', candidateId, body });
-
-export const addApplicationResultLink = (rt: Runtime, it: Interaction, applicationId: string, body: ResultLinkBody) =>
-  interact(rt, it, { action: 'ats_add_application_result_link', applicationId, body });
-
-export const addCandidateAttachment = (rt: Runtime, it: Interaction, candidateId: string, body: AttachmentBody) =>
-  interact(rt, it, { action: 'ats_add_candidate_attachment', candidateId, body });
-
 export async function listCandidateAttachments(rt: Runtime, it: Interaction, candidateId: string) {
   const ref = await findCandidateRef(rt.db, it.integration.id, candidateId);
   if (!ref) throw notFoundInput(`candidate_id "${candidateId}": the candidate`);

@@ -288,7 +288,7 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     json: { message: 'Too Many Requests' },
   });
 
-  server.before = (req) => {
+  server.before = () => {
     if (faults.n > 0) {
       faults.n--;
       if (faults.status === 429) return tooMany(Date.now() + retryAfterSec * 1000);

@@ -159,7 +159,7 @@ describe('three processes on one PostgreSQL database', () => {
     open();
 
     procs.push(await startProcess(env), await startProcess(env));
-    const [, p1, p2] = procs;
+    const p1 = procs[1];
 
     // Writes to every integration through all three processes at once.
     const candidates = new Map<string, { id: string; remote_id: string }[]>();

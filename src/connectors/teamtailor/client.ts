@@ -32,14 +32,6 @@ export function teamtailorClient(ctx: TeamtailorContext): HttpClient {
   return ctx.http({ errorMessage: teamtailorErrorMessage });
 }
 
-/**
- * For Teamtailor's pre-signed file URLs (S3, valid 30 s to 1 min): not the Teamtailor API, so
- * no transport: no auth header, which the storage host would reject and must never see.
- */
-export function fileDownloadClient(ctx: TeamtailorContext): HttpClient {
-  return ctx.http({ baseUrl: teamtailorBaseUrl(ctx), transport: false });
-}
-
 const readErrorBody = errorReader(definition.transport);
 
 /**
