@@ -12,7 +12,6 @@ import { redact, redactUrl } from '../logs/redact.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 import { feedbackFrom, retryAfterMs, waitAfterRateLimit, type RateLimitHeaderSpec } from './rate-limit-headers.ts';
 
-export { retryAfterMs } from './rate-limit-headers.ts';
 
 /** Header names that carry credentials and must never follow a redirect to another origin. */
 export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;

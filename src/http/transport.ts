@@ -12,7 +12,7 @@ import { AtsgateError } from '../errors.ts';
 import { resetDelayMs, type RateLimitHeaderSpec } from './rate-limit-headers.ts';
 import type { HttpClientOptions } from './client.ts';
 
-export type { RateLimitHeaderSpec, ResetUnit } from './rate-limit-headers.ts';
+export type { RateLimitHeaderSpec } from './rate-limit-headers.ts';
 
 /**
  * How requests prove who they are. Templates name credential fields in braces, with an optional

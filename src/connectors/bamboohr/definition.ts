@@ -3,7 +3,7 @@
  * can do. Facts, sources and open questions: ./README.md. The vendor's OpenAPI (BambooHR's own
  * SDK repository, specs/public.yaml) is kept in part under test/specs/bamboohr.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { Transport } from '../../http/transport.ts';
 import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
@@ -13,7 +13,6 @@ export const credentialSchema = Type.Object({
   api_key: Type.String({ minLength: 1 }),
 });
 
-export type BambooHrCredentials = Static<typeof credentialSchema>;
 
 /**
  * Files travel only with a new candidate (POST /api/v1/applicant_tracking/application,

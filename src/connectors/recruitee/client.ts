@@ -6,16 +6,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { HttpClient } from '../../http/client.ts';
 import type { ConnectorContext } from '../types.ts';
-import { transportBaseUrl } from '../../http/transport.ts';
-import { definition, type credentialSchema } from './definition.ts';
+import type { credentialSchema } from './definition.ts';
 
 export type RecruiteeCredentials = Static<typeof credentialSchema>;
 export type RecruiteeContext = ConnectorContext<RecruiteeCredentials>;
-
-/** `https://api.recruitee.com/c/{company_id}`: the company is part of every path (the transport's `baseUrl.path`). */
-export function companyBaseUrl(ctx: RecruiteeContext): string {
-  return transportBaseUrl(definition, ctx);
-}
 
 /** Auth, base URL and rate-limit headers are the definition's transport; error bodies are read here. */
 export function recruiteeClient(ctx: RecruiteeContext): HttpClient {
