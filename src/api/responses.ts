@@ -417,8 +417,8 @@ export const ToolsResponse = Success(
               result_links: Type.Object({}, { additionalProperties: true, description: 'Where result links land: native, custom fields or a note.' }),
               attachments: Type.Object({}, { additionalProperties: true, description: 'Which attachments the ATS takes, and how.' }),
               application_writes: Type.Object(
-                { notes: Enum(['application', 'candidate']), attachments: Enum(['application', 'candidate']) },
-                { description: "Where notes and files sent to an application land: on the application, or on its candidate (with a warning)." },
+                { notes: Enum(['application', 'candidate', 'unsupported']), attachments: Enum(['application', 'candidate', 'unsupported']) },
+                { description: "Where notes and files sent to an application land: on the application, on its candidate (with a warning), or nowhere (the ATS cannot take them: INTEGRATION.ACTION_NOT_AVAILABLE)." },
               ),
               delta_sync: Bool(),
               credentials: Type.Array(Type.Object({ key: Str(), label: Str(), help: Str(), secret: Bool(), optional: Type.Optional(Bool()) })),

@@ -121,8 +121,8 @@ for (const kind of databaseKinds()) {
         400, 'PLATFORM.INPUT_INVALID', /got "LMS"/,
       );
       await rejectsGeneral(
-        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS', integration_tool: 'personio' }),
-        400, 'PLATFORM.INPUT_INVALID', /"personio" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
+        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS', integration_tool: 'icims' }),
+        400, 'PLATFORM.INPUT_INVALID', /"icims" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
       );
       await rejectsGeneral(
         kombo.connect.createConnectionLink({ end_user_email: 'not-an-email', end_user_organization_name: 'Acme', integration_category: 'ATS' }),

@@ -3,7 +3,9 @@
  * connector's fake ATS, a real atsgate server, and the official @kombo-api/sdk
  * (`ats.addApplicationNote`, `ats.addApplicationAttachment`, `ats.getApplicationAttachments`).
  * What the fake received is checked at the fake; where the ATS keeps notes or files on the
- * person (capabilities.applicationWrites says 'candidate'), the answer must carry a warning.
+ * person (capabilities.applicationWrites says 'candidate'), the answer must carry a warning;
+ * where the ATS cannot take them at all ('unsupported'), the answer is Kombo's
+ * INTEGRATION.ACTION_NOT_AVAILABLE and nothing reaches the ATS.
  * Every connector on PGlite, Greenhouse on PostgreSQL too (as test/connectors/e2e.sdk.test.ts).
  */
 import '../support/fast-retries.ts';
@@ -19,6 +21,14 @@ import { connectIntegration } from '../../src/integrations/service.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 
 type FileServer = Awaited<ReturnType<typeof startFileServer>>;
+
+/** The SDK's error for a write the ATS cannot take. */
+function notAvailable(e: any): boolean {
+  assert.ok(e instanceof KomboAtsError, `expected KomboAtsError, got ${e?.constructor?.name}: ${e?.message}`);
+  assert.equal(e.error.code, 'INTEGRATION.ACTION_NOT_AVAILABLE');
+  assert.ok(e.error.message.length > 20, 'says what the ATS lacks');
+  return true;
+}
 
 function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files: FileServer }) {
   const caps = getConnector(c.tool)!.definition.capabilities;
@@ -42,6 +52,11 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
 
   test('a note reaches the ATS, with a warning when it lands on the candidate', async () => {
     const content = `Interview scheduled in Acme Scheduler for ${c.tool}: 2026-12-10 10:00 UTC (ref ${app.remote_id})`;
+    if (caps.applicationWrites.notes === 'unsupported') {
+      await assert.rejects(kombo.ats.addApplicationNote({ application_id: app.id, body: { content, content_type: 'PLAIN_TEXT' } }), notAvailable);
+      assert.ok(!fake.resultTextFor(app.candidate.remote_id).includes(content));
+      return;
+    }
     const res = await kombo.ats.addApplicationNote({ application_id: app.id, body: { content, content_type: 'PLAIN_TEXT' } });
     assert.equal(res.status, 'success');
     const held = fake.resultTextFor(app.candidate.remote_id);
@@ -76,6 +91,16 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
     const transcript = Buffer.from(`%PDF-1.4 interview transcript from ${c.tool} ${'y'.repeat(800)} %%EOF`);
     const reportName = `app-report-${c.tool}.pdf`;
     const transcriptName = `app-transcript-${c.tool}.pdf`;
+    if (caps.applicationWrites.attachments === 'unsupported') {
+      await assert.rejects(kombo.ats.addApplicationAttachment({
+        application_id: app.id,
+        body: { attachment: { name: reportName, type: 'OTHER', content_type: 'application/pdf', data: report.toString('base64') } },
+      }), notAvailable);
+      assert.ok(!fake.filesFor(app.candidate.remote_id).some((f) => f.data.equals(report)), 'nothing reached the ATS');
+      if (!caps.reads.candidateAttachments) await assert.rejects(kombo.ats.getApplicationAttachments({ application_id: app.id }), notAvailable);
+      else assert.equal((await kombo.ats.getApplicationAttachments({ application_id: app.id })).status, 'success');
+      return;
+    }
     const r1 = await kombo.ats.addApplicationAttachment({
       application_id: app.id,
       body: { attachment: { name: reportName, type: 'OTHER', content_type: 'application/pdf', data: report.toString('base64') } },
@@ -131,8 +156,17 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
         const res = await s.sdk().general.getTools({ category: 'ats' });
         for (const t of res.data.tools) {
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
-          for (const id of ['ats_add_note_to_application', 'ats_add_application_attachment', 'ats_get_application_attachments']) assert.equal(writes[id], 'SUPPORTED', `${t.id}: ${id}`);
+          const caps = getConnector(t.id)!.definition.capabilities;
+          const expected = {
+            ats_add_note_to_application: caps.applicationWrites.notes !== 'unsupported',
+            ats_add_application_attachment: caps.applicationWrites.attachments !== 'unsupported',
+            ats_get_application_attachments: caps.reads.candidateAttachments,
+          };
+          for (const [id, supported] of Object.entries(expected)) assert.equal(writes[id], supported ? 'SUPPORTED' : 'UNSUPPORTED', `${t.id}: ${id}`);
         }
+        const byId = Object.fromEntries(res.data.tools.map((t) => [t.id, t]));
+        assert.equal(byId.greenhouse.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status, 'SUPPORTED');
+        assert.equal(byId.personio.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status, 'UNSUPPORTED');
         // The atsgate extension (the SDK keeps only Kombo's fields): where each ATS puts them.
         const raw = await s.call('GET', '/v1/tools/ats');
         for (const t of raw.body.data.tools) {
