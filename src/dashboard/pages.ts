@@ -1,4 +1,5 @@
 /** The dashboard's pages, rendered on the server from already account-scoped data. */
+import type { InboundUsage } from '../limits/inbound.ts';
 import { getConnector } from '../connectors/registry.ts';
 import type { Integration } from '../store/integrations.ts';
 import type { SyncRow } from '../store/syncs.ts';
@@ -43,7 +44,17 @@ export function loginPage(o: { error?: string; next?: string }): string {
   });
 }
 
-export function integrationsPage(accountId: string, list: IntegrationSummary[]): string {
+/** The account's request limits (src/limits/inbound.ts) and how much of the current window is used. */
+function limitsLine(usage: InboundUsage | undefined): Safe {
+  if (!usage || (!usage.account && !Object.keys(usage.integrations).length)) return html`<p class="hint">Request limits: off.</p>`;
+  const per = usage.windowSeconds === 60 ? 'minute' : `${usage.windowSeconds} s`;
+  const acc = usage.account ? html`this account ${usage.account.used} of ${usage.account.limit} requests this ${per}` : html`no account limit`;
+  const anyIntegration = Object.values(usage.integrations)[0];
+  const each = anyIntegration ? html`; each integration at most ${anyIntegration.limit} per ${per}` : html``;
+  return html`<p class="hint" id="request-limits">Request limits: ${acc}${each}. Over a limit the API answers 429 PLATFORM.RATE_LIMIT_EXCEEDED with Retry-After.</p>`;
+}
+
+export function integrationsPage(accountId: string, list: IntegrationSummary[], usage?: InboundUsage): string {
   const rows = list.map(
     (i) => html`<tr>
       <td>${toolCell(i.tool)}</td>
@@ -55,6 +66,7 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[]):
       <td class="num">${i.records.candidates}</td>
       <td class="num">${i.records.applications}</td>
       <td class="num">${i.failedWrites24h > 0 ? html`<a href="/dashboard/logs?integration=${encodeURIComponent(i.id)}&amp;outcome=ERROR">${i.failedWrites24h}</a>` : '0'}</td>
+      <td class="num">${usage?.integrations[i.id] ? `${usage.integrations[i.id].used} / ${usage.integrations[i.id].limit}` : '—'}</td>
     </tr>`,
   );
   return page({
@@ -70,9 +82,11 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[]):
           <th scope="col">Tool</th><th scope="col">Organisation</th><th scope="col">Status</th><th scope="col">Setup</th>
           <th scope="col">Last sync ended</th><th scope="col" class="num">Jobs</th><th scope="col" class="num">Candidates</th>
           <th scope="col" class="num">Applications</th><th scope="col" class="num">Failed writes (24 h)</th>
+          <th scope="col" class="num">Requests this window</th>
         </tr></thead>
         <tbody>${rows}</tbody>
-      </table>`}`,
+      </table>`}
+      ${limitsLine(usage)}`,
   });
 }
 

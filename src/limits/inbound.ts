@@ -13,7 +13,7 @@
  */
 import { AtsgateError } from '../errors.ts';
 import type { Queryable } from '../store/db.ts';
-import { countInboundRequest, type WindowCount } from '../store/inbound-limits.ts';
+import { countInboundRequest, currentInboundCounts, type WindowCount } from '../store/inbound-limits.ts';
 
 export interface InboundLimits {
   /** Requests per window per account; 0: no limit. */
@@ -28,6 +28,8 @@ export type LimitScope = 'account' | 'integration';
 
 interface Counter {
   count(keys: string[], windowSeconds: number): Promise<WindowCount[]>;
+  /** The current window's counts, without counting anything. */
+  peek(keys: string[], windowSeconds: number): Promise<WindowCount[]>;
 }
 
 /** One process's windows, for the embedded database (and tests of the policy itself). */
@@ -47,6 +49,16 @@ export class InMemoryWindows implements Counter {
       return { key, count: next.count, resetSeconds: Math.max(1, Math.ceil((start + length - now) / 1000)) };
     });
   }
+
+  async peek(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
+    const now = this.now();
+    const length = windowSeconds * 1000;
+    const start = Math.floor(now / length) * length;
+    return keys.flatMap((key) => {
+      const w = this.windows.get(key);
+      return w && w.start === start ? [{ key, count: w.count, resetSeconds: Math.max(1, Math.ceil((start + length - now) / 1000)) }] : [];
+    });
+  }
 }
 
 export class DatabaseWindows implements Counter {
@@ -54,6 +66,16 @@ export class DatabaseWindows implements Counter {
   count(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
     return countInboundRequest(this.db, keys, windowSeconds);
   }
+  peek(keys: string[], windowSeconds: number): Promise<WindowCount[]> {
+    return currentInboundCounts(this.db, keys, windowSeconds);
+  }
+}
+
+/** What the dashboard shows: the limits, and how much of the current window is used. */
+export interface InboundUsage {
+  windowSeconds: number;
+  account: { limit: number; used: number } | null;
+  integrations: Record<string, { limit: number; used: number }>;
 }
 
 export interface Admitted { headers: Record<string, string> }
@@ -66,6 +88,20 @@ export class InboundRateLimiter {
 
   get enabled(): boolean {
     return this.limits.perAccount > 0 || this.limits.perIntegration > 0;
+  }
+
+  /** The account's and its integrations' use of the current window (limits of 0 are left out). */
+  async usage(accountId: string, integrationIds: string[]): Promise<InboundUsage> {
+    const { perAccount, perIntegration, windowSeconds } = this.limits;
+    const keys = [...(perAccount > 0 ? [`account:${accountId}`] : []), ...(perIntegration > 0 ? integrationIds.map((id) => `integration:${id}`) : [])];
+    const counts = new Map((keys.length ? await this.windows.peek(keys, windowSeconds) : []).map((c) => [c.key, c.count]));
+    const integrations: InboundUsage['integrations'] = {};
+    if (perIntegration > 0) for (const id of integrationIds) integrations[id] = { limit: perIntegration, used: counts.get(`integration:${id}`) ?? 0 };
+    return {
+      windowSeconds,
+      account: perAccount > 0 ? { limit: perAccount, used: counts.get(`account:${accountId}`) ?? 0 } : null,
+      integrations,
+    };
   }
 
   /** Counts one request; throws PLATFORM.RATE_LIMIT_EXCEEDED over a limit, else returns the headers to send. */

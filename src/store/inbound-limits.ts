@@ -22,3 +22,14 @@ export async function countInboundRequest(db: Queryable, keys: string[], windowS
   const { rows } = await db.query<{ key: string; count: number; reset_seconds: number }>(COUNT, [keys, windowSeconds]);
   return rows.map((r) => ({ key: r.key, count: Number(r.count), resetSeconds: Number(r.reset_seconds) }));
 }
+
+/** The counts of `keys` in the current window (keys without a request in it are left out); read-only. */
+export async function currentInboundCounts(db: Queryable, keys: string[], windowSeconds: number): Promise<WindowCount[]> {
+  const { rows } = await db.query<{ key: string; count: number; reset_seconds: number }>(
+    `SELECT key, count, GREATEST(1, ceil(extract(epoch FROM (window_start + $2::int * interval '1 second' - clock_timestamp()))))::int AS reset_seconds
+       FROM inbound_rate_windows
+      WHERE key = ANY($1::text[]) AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) / $2::int) * $2::int)`,
+    [keys, windowSeconds],
+  );
+  return rows.map((r) => ({ key: r.key, count: Number(r.count), resetSeconds: Number(r.reset_seconds) }));
+}

@@ -86,6 +86,9 @@ for (const kind of databaseKinds()) {
       // The account still has requests left for calls that name no integration.
       const check = await s.call('GET', '/v1/check-api-key');
       assert.equal(check.status, 200);
+      // The dashboard's reading of the window counts what was counted, the refused request included.
+      const usage = await s.started.rt.inboundLimiter.usage('default', ['sandbox:demo']);
+      assert.deepEqual(usage.integrations['sandbox:demo'], { limit: 4, used: 5 });
       // The operator sees the refusal in the metrics.
       const scrape = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${LIMITS.ATSGATE_METRICS_TOKEN}` } })).text();
       assert.match(scrape, /^atsgate_inbound_rate_limited_total\{scope="integration"\} 1$/m);
@@ -114,5 +117,25 @@ if (databaseKinds().includes('postgres')) describe('inbound limits are deploymen
       assert.equal(res.status, 429, 'per-process counting would have allowed 4 on each');
       assert.equal(res.body.error.code, 'PLATFORM.RATE_LIMIT_EXCEEDED');
     }
+  });
+});
+
+describe('inbound limits on the dashboard', () => {
+  test("the integrations page shows the account's use of the window and each integration's", async () => {
+    const { integrationsPage } = await import('../../src/dashboard/pages.ts');
+    let now = Date.parse('2026-12-04T10:00:10Z');
+    const limiter = new InboundRateLimiter({ perAccount: 8, perIntegration: 4, windowSeconds: 60 }, new InMemoryWindows(() => now));
+    for (let i = 0; i < 3; i++) await limiter.admit('acme', 'lever:acme');
+    await limiter.admit('acme', null);
+    const usage = await limiter.usage('acme', ['lever:acme', 'ashby:acme']);
+    assert.deepEqual(usage, { windowSeconds: 60, account: { limit: 8, used: 4 }, integrations: { 'lever:acme': { limit: 4, used: 3 }, 'ashby:acme': { limit: 4, used: 0 } } });
+    const summary = (id: string) => ({ id, tool: id.split(':')[0], organization_name: 'Acme', status: 'ACTIVE', setup_status: 'COMPLETED', last_sync_ended_at: null, records: { jobs: 0, candidates: 0, applications: 0 }, failedWrites24h: 0 });
+    const html = integrationsPage('acme', [summary('lever:acme'), summary('ashby:acme')] as any, usage);
+    assert.match(html, /this account 4 of 8 requests this minute; each integration at most 4 per minute/);
+    assert.match(html, />3 \/ 4<\/td>/);
+    now += 60_000;
+    assert.equal((await limiter.usage('acme', ['lever:acme'])).account?.used, 0, 'a new window starts empty');
+    const off = new InboundRateLimiter({ perAccount: 0, perIntegration: 0, windowSeconds: 60 }, new InMemoryWindows());
+    assert.match(integrationsPage('acme', [], await off.usage('acme', [])), /Request limits: off/);
   });
 });

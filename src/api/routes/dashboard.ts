@@ -191,7 +191,12 @@ export const dashboardRoutes = (rt: Runtime): FastifyPluginAsync => async (fasti
     return reply.redirect('/dashboard/login', 303);
   });
 
-  app.get('/', SESSION, async (req, reply) => html(reply, 200, integrationsPage(req.auth!.accountId, await integrationSummaries(rt.db, req.auth!.accountId))));
+  app.get('/', SESSION, async (req, reply) => {
+    const accountId = req.auth!.accountId;
+    const list = await integrationSummaries(rt.db, accountId);
+    const usage = await rt.inboundLimiter.usage(accountId, list.map((i) => i.id));
+    return html(reply, 200, integrationsPage(accountId, list, usage));
+  });
 
   app.get('/integrations/:id', SESSION, async (req, reply) => {
     const accountId = req.auth!.accountId;
