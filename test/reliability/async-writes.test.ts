@@ -173,6 +173,7 @@ for (const kind of databaseKinds()) {
       const list = await s.call('GET', `/v1/ats/candidates?remote_ids=${remote}`, { integrationId: recruiteeId });
       const id = list.body.data.results[0].id;
       const url = `https://assess.example.com/retry/${randomUUID()}`;
+      await s.started.rt.readBacks.drain(); // an earlier write's background re-read must not take the injected 503
       fake.failNext(1, 503);
       const res = await s.call('POST', `/v1/ats/candidates/${id}/result-links`, { integrationId: recruiteeId, body: { label: 'Retried', url }, headers: ASYNC });
       assert.equal(res.status, 200);
@@ -188,6 +189,8 @@ for (const kind of databaseKinds()) {
       const apps = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: recruiteeId })).body.data.results;
       const app = apps[0];
       const content = `Async interview note ${randomUUID()}`;
+      // The previous test's candidate re-read runs in the background; the injected 503 must meet the note.
+      await s.started.rt.readBacks.drain();
       fake.failNext(1, 503);
       const res = await s.call('POST', `/v1/ats/applications/${app.id}/notes`, { integrationId: recruiteeId, body: { content, content_type: 'PLAIN_TEXT' }, headers: ASYNC });
       assert.equal(res.status, 200, JSON.stringify(res.body));
