@@ -8,7 +8,8 @@
  * - otherwise a delta sync (the vendor's updated-since filter) when the last sync of any kind
  *   started longer ago than the sync interval. A failing integration is therefore retried
  *   once per interval, not every minute.
- * Integrations whose credentials were rejected (status INVALID) wait for a new connection.
+ * Integrations whose credentials were rejected (status INVALID) wait for a new connection;
+ * disabled ones (PUT /v1/integrations/:id/enabled) wait until they are enabled again.
  */
 import type { Runtime } from '../runtime.ts';
 import { connectorFor } from '../runtime.ts';
@@ -29,7 +30,7 @@ export async function dueSyncs(rt: Runtime, now = new Date()): Promise<DueSync[]
             (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id) AS last_any,
             (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id AND s.type = 'FULL' AND s.state = 'SUCCEEDED') AS last_full
        FROM integrations i
-      WHERE i.status <> 'INVALID'
+      WHERE i.status <> 'INVALID' AND i.enabled
         AND NOT EXISTS (SELECT 1 FROM syncs r WHERE r.integration_id = i.id AND r.state = 'RUNNING')`,
   );
   const minute = 60_000;

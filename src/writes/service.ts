@@ -20,6 +20,7 @@ import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../http/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
+import { assertEnabled } from '../integrations/enabled.ts';
 import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef } from '../connectors/types.ts';
 
 /** Kombo rejects more than 30 in-flight actions per integration with 429. */
@@ -70,6 +71,7 @@ export function asAtsgateError(err: unknown): AtsgateError {
 /** The integration can take writes at all (checked before validating, again before sending). */
 export function assertWritable(integration: IntegrationWithSecrets): void {
   if (integration.status === 'INACTIVE') throw new AtsgateError('INTEGRATION.INACTIVE', `Integration ${integration.id} is inactive.`);
+  assertEnabled(integration, 'ats');
 }
 
 /**

@@ -19,6 +19,7 @@ import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { ERROR_CATALOGUE } from '../../src/errors.ts';
 import type { Queryable } from '../../src/store/db.ts';
+import { createIntegration, deleteIntegration, setIntegrationState } from '../../src/store/integrations.ts';
 
 const DEMO = 'sandbox:demo';
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -292,7 +293,7 @@ for (const kind of databaseKinds()) {
         id.map((i): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}` })),
         id.map((i): Req => ({ method: 'DELETE', url: `/v1/integrations/${enc(i)}`, payload: '{}' })),
         fc.tuple(id, anyJson).map(([i, b]): Req => ({ method: 'POST', url: '/v1/force-sync', headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` }, payload: jsonText(b) })),
-        fc.oneof(wrongType, fc.record({ type: fc.oneof(fc.string(), wrongType) })).filter((b: any) => b !== null && !(typeof b === 'object' && !Array.isArray(b) && (b.type === undefined || b.type === 'FULL' || b.type === 'DELTA'))).map((b): Req => ({ method: 'POST', url: '/v1/force-sync', payload: jsonText(b) })),
+        fc.oneof(wrongType, fc.record({ type: fc.oneof(fc.string(), wrongType) })).filter((b: any) => b !== null && jsonText(b) !== 'null' /* NaN and ±Infinity serialise to null, a valid body */ && !(typeof b === 'object' && !Array.isArray(b) && (b.type === undefined || b.type === 'FULL' || b.type === 'DELTA'))).map((b): Req => ({ method: 'POST', url: '/v1/force-sync', payload: jsonText(b) })),
         id.map((i): Req => ({ method: 'GET', url: `/v1/logs/${enc(i)}`, mayPass: false })),
         fc.record({ integration_id: nasty, outcome: fc.constantFrom('PENDING', 'x', ''), limit: fc.constantFrom('1', '0', '999', '-1', 'a', '1000'), before: fc.oneof(nasty, fc.constantFrom('2024-01-01', '0000-01-01', 'garbage', '2024-13-45T99:99')) }, { requiredKeys: [] }).map(
           (q): Req => ({ method: 'GET', url: `/v1/logs?${Object.entries(q).map(([k, v]) => `${k}=${enc(v as string)}`).join('&')}`, mayPass: true }),
@@ -309,6 +310,45 @@ for (const kind of databaseKinds()) {
         fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF').map((b): Req => ({ method: 'GET', url: `/v1/files/${b}` })),
       );
       await check(arb, 2200);
+    });
+
+    test('passthrough and enabled: traversal and SSRF paths, random bodies, tools and ids are a 4xx, and nothing leaves atsgate', async () => {
+      // A Lever integration whose "vendor" is a closed port: a path that got past validation would
+      // be sent there and fail with a 5xx, which the property refuses. Removed again below, so
+      // the stored data ends as it began.
+      const lever = await createIntegration(s.started.db, s.started.rt.box, { accountId: 'default', tool: 'lever', organizationName: 'Fuzz Lever', credentials: { api_key: 'fuzz-key' }, config: { base_url: 'http://127.0.0.1:9/v1' } });
+      // INVALID keeps the scheduler from syncing it meanwhile (a syncs row would count as a write).
+      await setIntegrationState(s.started.db, lever.id, { status: 'INVALID' });
+      try {
+        const attack = fc.constantFrom('/..', '/../..', '/%2e%2e', '/%2E%2E', '/..%2f', '%2f..', '/%252e%252e', '\\..', '/.', '//', '#x', ' ', '\r\n', '/%5c..', '/%00');
+        const path = fc.oneof(
+          // A whole attack segment (or a character refused anywhere), then anything after a "/".
+          fc.tuple(fc.constantFrom('/stages', '/postings', '/opportunities/1', ''), attack, fc.oneof(nasty.map((x) => `/${x}`), fc.constantFrom('', '/admin', '/users', '/x'))).map(([a, b, c]) => a + b + c),
+          fc.tuple(fc.constantFrom('http://', 'https://', '//', 'file://', 'javascript:', 'HTTP://', 'http:\\\\', '/@'), fc.constantFrom('127.0.0.1:9', 'evil.example', '169.254.169.254', '[::1]'), fc.constantFrom('/stages', '/v1/stages', '/latest/meta-data', '')).map((p) => p.join('')),
+          nasty.filter((x) => !x.startsWith('/')),
+          fc.constantFrom('/users', '/stagesX', '/postings_', '/admin', '/v1/stages', '/'),
+        );
+        const headers = fc.dictionary(fc.oneof(nasty, fc.constantFrom('Authorization', 'Cookie', 'Host', 'X-A')), fc.oneof(nasty, fc.constant('ok')), { maxKeys: 3 });
+        const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE');
+        const viaLever = fc.record({ method, path, headers: fc.option(headers, { nil: undefined }), data: fc.option(anyJson, { nil: undefined }) }).map(
+          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
+        );
+        const randomBody = fc.oneof(anyJson, wrongType, deep, fc.record({ method: fc.oneof(nasty, wrongType), path: fc.oneof(nasty, wrongType) }, { requiredKeys: [] })).map(
+          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
+        );
+        const toolApi = fc.tuple(fc.oneof(nasty, fc.constantFrom('lever', 'sandbox', 'greenhouse')), fc.oneof(nasty, fc.constantFrom('v1', '__proto__', 'constructor', 'harvest-v3'))).filter(([t, a]) => t.length > 0 && a.length > 0);
+        const sandboxOrOther = fc.record({ ta: toolApi, sandbox: fc.boolean() }).map(
+          ({ ta: [t, a], sandbox }): Req => ({ method: 'POST', url: `/v1/passthrough/${enc(t)}/${enc(a)}`, headers: { 'x-integration-id': sandbox ? DEMO : lever.id }, payload: '{"method":"GET","path":"/stages"}' }),
+        ).filter((r) => r.url !== '/v1/passthrough/lever/v1');
+        const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.length > 0 && x !== DEMO && x !== lever.id);
+        const enabled = fc.oneof(
+          fc.oneof(anyJson, wrongType, fc.record({ value: fc.oneof(nasty, wrongType.filter((v) => typeof v !== 'boolean')) })).map((b): Req => ({ method: 'PUT', url: `/v1/integrations/${DEMO}/enabled`, payload: jsonText(b) })),
+          fc.tuple(id, fc.boolean()).map(([i, v]): Req => ({ method: 'PUT', url: `/v1/integrations/${enc(i)}/enabled`, payload: jsonText({ value: v }) })),
+        );
+        await check(fc.oneof(viaLever, randomBody, sandboxOrOther, enabled), 1500);
+      } finally {
+        await deleteIntegration(s.started.db, 'default', lever.id);
+      }
     });
 
     test('the fuzz found nothing to write: no sandbox object, record or integration changed', async () => {

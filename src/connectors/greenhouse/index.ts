@@ -34,6 +34,9 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  // Bearer tokens are minted by the connector (OAuth client credentials), so a passthrough uses
+  // the same Harvest session as the connector's own calls, token refresh on a 401 included.
+  passthroughClient: (ctx) => new Harvest(ctx).http,
 };
 
 export { definition };
