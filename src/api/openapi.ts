@@ -169,6 +169,23 @@ const OPERATIONS: Record<string, OperationDoc> = {
     success: { schema: 'SetIntegrationEnabledResponse' },
     errors: 'general',
   },
+  'GET /v1/integrations/:integration_id/custom-fields': {
+    operationId: 'getCustomFields',
+    summary: 'Get custom fields',
+    description:
+      "The ATS's custom field definitions on candidates and applications, read live, so you can check that the \"<prefix> <key>\" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields) and SmartRecruiters (candidate properties); other tools answer an empty page. `integration_field` is the ATS's own field (id and name).",
+    tag: 'General',
+    success: { schema: 'CustomFieldsResponse' },
+    errors: 'general',
+  },
+  'GET /v1/integrations/:integration_id/integration-fields': {
+    operationId: 'getIntegrationFields',
+    summary: 'Get integration fields',
+    description: 'atsgate maps no raw integration fields (no field mapping, no `integration_fields` passthrough): always an empty page.',
+    tag: 'General',
+    success: { schema: 'IntegrationFieldsResponse' },
+    errors: 'general',
+  },
   'GET /v1/tools/:category': {
     operationId: 'getTools',
     summary: 'Get tools',

@@ -325,6 +325,18 @@ export interface Connector<S extends TObject = TObject> {
    * OAuth token the connector mints). Default: ctx.http({}), the transport's client.
    */
   passthroughClient?(ctx: ConnectorContext<Static<S>>): HttpClient;
+  /**
+   * Optional: the ATS's custom field definitions (GET /v1/integrations/:id/custom-fields), read
+   * live with the same call the write path uses to find "<prefix> <key>" fields.
+   */
+  listCustomFields?(ctx: ConnectorContext<Static<S>>): Promise<RemoteCustomField[]>;
+}
+
+/** A custom field definition of the ATS, on candidates or applications. */
+export interface RemoteCustomField {
+  remote_id: string;
+  name: string;
+  model: 'ats_candidates' | 'ats_applications';
 }
 
 /** Erases the credential type so connectors of different tools fit in one registry. */

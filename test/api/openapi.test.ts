@@ -245,6 +245,8 @@ describe('response schemas agree with the official SDK', () => {
     ['integration by token', R.ConnectIntegrationResponse, 'GetConnectIntegrationByTokenTokenPositiveResponse'],
     ['passthrough', R.PassthroughResponse, 'PostPassthroughToolApiPositiveResponse'],
     ['set integration enabled', R.SetIntegrationEnabledResponse, 'PutIntegrationsIntegrationIdEnabledPositiveResponse'],
+    ['custom fields', R.CustomFieldsResponse, 'GetIntegrationsIntegrationIdCustomFieldsPositiveResponse'],
+    ['integration fields', R.IntegrationFieldsResponse, 'GetIntegrationsIntegrationIdIntegrationFieldsPositiveResponse'],
   ];
   for (const [label, ours, model] of pairs) {
     test(`${label}: same properties, optionality, nullability, types and enums as ${model}`, () => {
@@ -612,6 +614,13 @@ for (const kind of databaseKinds()) {
       await hit('PUT', eT, `/v1/integrations/${DEMO}/enabled`, { body: { value: true }, expect: 200 });
       await hit('PUT', eT, `/v1/integrations/${DEMO}/enabled`, { body: { value: 'yes' }, expect: 400 });
       await hit('PUT', eT, '/v1/integrations/sandbox:nope/enabled', { body: { value: true }, expect: 404 });
+
+      for (const t of ['custom-fields', 'integration-fields']) {
+        const T = `/v1/integrations/{integration_id}/${t}`;
+        await hit('GET', T, `/v1/integrations/${DEMO}/${t}`, { expect: 200 });
+        await hit('GET', T, `/v1/integrations/${DEMO}/${t}?page_size=0`, { expect: 400 });
+        await hit('GET', T, `/v1/integrations/sandbox:nope/${t}`, { expect: 404 });
+      }
 
       // Passthrough needs a vendor API: a Lever fake behind a real integration.
       const lever = await startLeverFake();

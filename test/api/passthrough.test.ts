@@ -236,6 +236,29 @@ for (const kind of databaseKinds()) {
       assert.equal(lever.server.journal.length, before);
     });
 
+    test('custom fields: SmartRecruiters\' candidate properties, in Kombo\'s shape and pages; integration fields: the empty page', async () => {
+      const all = await s.call('GET', `/v1/integrations/${srId}/custom-fields`);
+      assert.equal(all.status, 200, JSON.stringify(all.body));
+      assert.deepEqual([...Value.Errors(R.CustomFieldsResponse, all.body)].map((e) => `${e.path} ${e.message}`), []);
+      // Python SDK GetIntegrationsIntegrationIDCustomFieldsPositiveResponseResult: id, key, integration_field{id,key,type,label}|null, model, label, description.
+      const score = all.body.data.results.find((f: any) => f.key === 'Acme: Score');
+      assert.deepEqual(score, { id: 'ats_candidates:prop-acme-score', key: 'Acme: Score', integration_field: { id: 'ats_candidates:prop-acme-score', key: 'prop-acme-score', type: 'CUSTOM', label: 'Acme: Score' }, model: 'ats_candidates', label: 'Acme: Score', description: null });
+      assert.equal(all.body.data.results.length, 4);
+      assert.equal(all.body.data.next, null);
+      const first = await s.call('GET', `/v1/integrations/${srId}/custom-fields?page_size=3`);
+      assert.equal(first.body.data.results.length, 3);
+      assert.equal(first.body.data.next, '3');
+      assert.equal(first.body.data.next_cursor, '3');
+      const second = await s.call('GET', `/v1/integrations/${srId}/custom-fields?page_size=3&cursor=${first.body.data.next}`);
+      assert.deepEqual([...first.body.data.results, ...second.body.data.results].map((f: any) => f.id), all.body.data.results.map((f: any) => f.id));
+      assert.equal(second.body.data.next, null);
+      assert.equal((await s.call('GET', `/v1/integrations/${srId}/custom-fields?cursor=abc`)).status, 400);
+      // A tool that cannot list them (Lever documents no custom field list): an empty page.
+      assert.deepEqual((await s.call('GET', `/v1/integrations/${leverId}/custom-fields`)).body, { status: 'success', data: { results: [], next_cursor: null, next: null } });
+      const fields = await s.call('GET', `/v1/integrations/${srId}/integration-fields`);
+      assert.deepEqual(fields.body, { status: 'success', data: { results: [], next_cursor: null, next: null } });
+    });
+
     test('a disabled integration takes no passthrough calls until it is enabled again', async () => {
       const before = lever.server.journal.length;
       assert.equal((await s.call('PUT', `/v1/integrations/${leverId}/enabled`, { body: { value: false } })).status, 200);

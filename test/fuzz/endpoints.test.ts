@@ -312,7 +312,7 @@ for (const kind of databaseKinds()) {
       await check(arb, 2200);
     });
 
-    test('passthrough and enabled: traversal and SSRF paths, random bodies, tools and ids are a 4xx, and nothing leaves atsgate', async () => {
+    test('passthrough, enabled, custom and integration fields: traversal and SSRF paths, random bodies, tools and ids are a 4xx, and nothing leaves atsgate', async () => {
       // A Lever integration whose "vendor" is a closed port: a path that got past validation would
       // be sent there and fail with a 5xx, which the property refuses. Removed again below, so
       // the stored data ends as it began.
@@ -345,7 +345,10 @@ for (const kind of databaseKinds()) {
           fc.oneof(anyJson, wrongType, fc.record({ value: fc.oneof(nasty, wrongType.filter((v) => typeof v !== 'boolean')) })).map((b): Req => ({ method: 'PUT', url: `/v1/integrations/${DEMO}/enabled`, payload: jsonText(b) })),
           fc.tuple(id, fc.boolean()).map(([i, v]): Req => ({ method: 'PUT', url: `/v1/integrations/${enc(i)}/enabled`, payload: jsonText({ value: v }) })),
         );
-        await check(fc.oneof(viaLever, randomBody, sandboxOrOther, enabled), 1500);
+        const fieldLists = fc.record({ i: fc.oneof(id, fc.constant(DEMO)), list: fc.constantFrom('custom-fields', 'integration-fields'), cursor: fc.option(nasty, { nil: undefined }), size: fc.option(fc.oneof(nasty, fc.constantFrom('0', '1', '250', '251', '2000', '2001', '-1', '1.5')), { nil: undefined }) }).map(
+          ({ i, list, cursor, size }): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}/${list}?${cursor !== undefined ? `cursor=${enc(cursor)}&` : ''}${size !== undefined ? `page_size=${enc(size)}` : ''}`, mayPass: true }),
+        );
+        await check(fc.oneof(viaLever, randomBody, sandboxOrOther, enabled, fieldLists), 1500);
       } finally {
         await deleteIntegration(s.started.db, 'default', lever.id);
       }

@@ -52,6 +52,8 @@ for (const kind of databaseKinds()) {
         { name: 'application result link', method: 'POST', path: () => `/v1/ats/applications/${appl}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
         { name: 'add attachment', method: 'POST', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } } },
         { name: 'disable integration', method: 'PUT', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/enabled`, body: { value: false } },
+        { name: 'custom fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/custom-fields` },
+        { name: 'integration fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/integration-fields` },
         { name: 'passthrough', method: 'POST', path: () => '/v1/passthrough/sandbox/v1', header: true, body: { method: 'GET', path: '/candidates' } },
       ];
       for (const p of probes) {

@@ -5,7 +5,7 @@ import type { Connector } from '../types.ts';
 import { Harvest, type GreenhouseContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments, listCustomFields } from './write.ts';
 
 /**
  * Mints a token (a refusal is INTEGRATION.AUTHENTICATION_INVALID) and reads one record from each
@@ -37,6 +37,7 @@ export const connector: Connector<typeof credentialSchema> = {
   // Bearer tokens are minted by the connector (OAuth client credentials), so a passthrough uses
   // the same Harvest session as the connector's own calls, token refresh on a 401 included.
   passthroughClient: (ctx) => new Harvest(ctx).http,
+  listCustomFields,
 };
 
 export { definition };

@@ -8,7 +8,7 @@
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteCustomField, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
@@ -134,6 +134,19 @@ async function writeAttributes(gh: Harvest, link: ResultLinkInput, primary: Targ
   }
   if (refused.size && !missing.length) warnings.push(warn.attributesAsNote(TOOL));
   return written;
+}
+
+/** Active candidate and application custom fields (GET /v3/custom_fields, as result links read them). */
+export async function listCustomFields(ctx: GreenhouseContext): Promise<RemoteCustomField[]> {
+  const gh = new Harvest(ctx);
+  const out: RemoteCustomField[] = [];
+  for (const kind of ['candidate', 'application'] as const) {
+    for (const f of await gh.all<V3CustomField>(SCOPES.customFields, 'custom_fields', { field_type: kind })) {
+      if (f.active === false || f.field_type !== kind) continue;
+      out.push({ remote_id: String(f.id), name: String(f.name), model: kind === 'candidate' ? 'ats_candidates' : 'ats_applications' });
+    }
+  }
+  return out;
 }
 
 /**

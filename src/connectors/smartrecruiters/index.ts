@@ -4,7 +4,7 @@ import { smartRecruitersClient } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments,
+  addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments, listCustomFields,
 } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
 
@@ -33,6 +33,7 @@ export const connector: Connector<typeof credentialSchema> = {
   addCandidateAttachment,
   listCandidateAttachments,
   downloadAttachment,
+  listCustomFields,
   readJobs,
   readCandidates,
   readApplications,

@@ -16,7 +16,7 @@ import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { attachmentBlob } from '../helpers/files.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
 import { ATTACHMENT_TYPES } from './definition.ts';
@@ -122,6 +122,11 @@ async function postNote(http: HttpClient, candidateId: string, text: string): Pr
 async function propertyDefinitions(http: HttpClient): Promise<PropertyDefinition[]> {
   const res = await http.request<{ content?: PropertyDefinition[] }>({ method: 'GET', path: '/configuration/candidate-properties' });
   return res.data?.content ?? [];
+}
+
+/** Candidate properties as custom field definitions (the call result links use to find theirs). */
+export async function listCustomFields(ctx: SmartRecruitersContext): Promise<RemoteCustomField[]> {
+  return (await propertyDefinitions(smartRecruitersClient(ctx))).map((d) => ({ remote_id: String(d.id), name: d.label ?? String(d.id), model: 'ats_candidates' as const }));
 }
 
 function findProperty(defs: PropertyDefinition[], name: string): PropertyDefinition | undefined {
