@@ -7,7 +7,7 @@ import type { Connector } from '../types.ts';
 import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments, listCustomFields } from './write.ts';
 
 export { definition };
 
@@ -48,4 +48,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };

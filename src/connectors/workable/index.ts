@@ -5,7 +5,7 @@ import type { Connector } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments, listCustomFields } from './write.ts';
 
 /**
  * One cheap read per scope the connector reads with, so that a token missing one is named at
@@ -29,6 +29,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };
 
 export { definition };

@@ -17,6 +17,7 @@ import type {
   AttachmentType,
   CandidateRef,
   RemoteAttachment,
+  RemoteCustomField,
   RemoteFields,
   ResultLinkInput,
   WriteResult,
@@ -84,6 +85,12 @@ function customAttributeValue(attr: WkCustomAttribute, value: string): Record<st
     default:
       return null; // dropdown, multiple choice, date and file attributes are not written from free text
   }
+}
+
+/** GET /custom_attributes (the catalogue result links search), enabled ones, as custom field definitions. */
+export async function listCustomFields(ctx: WorkableContext): Promise<RemoteCustomField[]> {
+  const res = await workableClient(ctx).request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' });
+  return (res.data?.custom_attributes ?? []).filter((a) => a.enabled !== false).map((a) => ({ remote_id: a.id, name: a.label, model: 'ats_candidates' as const }));
 }
 
 async function writeCustomAttributes(
