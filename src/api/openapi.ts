@@ -173,7 +173,7 @@ const OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'getCustomFields',
     summary: 'Get custom fields',
     description:
-      "The ATS's custom field definitions on candidates and applications, read live, so you can check that the \"<prefix> <key>\" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields), SmartRecruiters (candidate properties), Workable (enabled custom attributes) and Teamtailor (candidate custom fields); Ashby, Recruitee and Lever answer an empty page for now. `integration_field` is the ATS's own field (id and name).",
+      "The ATS's custom field definitions on candidates and applications, read live, so you can check that the \"<prefix> <key>\" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields), SmartRecruiters (candidate properties), Workable (enabled custom attributes), Teamtailor (candidate custom fields) and Ashby (customField.list); Recruitee and Lever answer an empty page for now. `integration_field` is the ATS's own field (id and name).",
     tag: 'General',
     success: { schema: 'CustomFieldsResponse' },
     errors: 'general',

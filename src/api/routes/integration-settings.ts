@@ -3,7 +3,7 @@
  * - PUT /integrations/:id/enabled (src/integrations/enabled.ts says what "disabled" stops);
  * - GET /integrations/:id/custom-fields: the ATS's custom field definitions, read live where the
  *   connector can list them (so a vendor can see whether its "<prefix> <key>" fields exist);
- *   connectors that cannot (yet: Ashby, Recruitee; Lever documents no list) answer an empty page;
+ *   connectors that cannot (yet: Recruitee; Lever documents no list) answer an empty page;
  * - GET /integrations/:id/integration-fields: atsgate maps no raw integration fields (no field
  *   mapping, no `integration_fields` passthrough), so this is always Kombo's empty page.
  */

@@ -5,7 +5,7 @@ import type { Connector } from '../types.ts';
 import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments, listCustomFields } from './write.ts';
 
 export { definition };
 
@@ -20,4 +20,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };
