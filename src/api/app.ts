@@ -23,6 +23,8 @@ import { connectRoutes } from './routes/connect.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { passthroughRoutes } from './routes/passthrough.ts';
+import { integrationSettingsRoutes } from './routes/integration-settings.ts';
 
 export type { App } from './types.ts';
 
@@ -108,6 +110,8 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
   await app.register(healthRoutes(rt));
   await app.register(fileRoutes(rt), { prefix: '/v1' });
   await app.register(generalRoutes(rt), { prefix: '/v1' });
+  await app.register(passthroughRoutes(rt), { prefix: '/v1' });
+  await app.register(integrationSettingsRoutes(rt), { prefix: '/v1' });
   await app.register(toolRoutes(rt), { prefix: '/v1' });
   await app.register(logRoutes(rt), { prefix: '/v1' });
   await app.register(atsReadRoutes(rt), { prefix: '/v1/ats' });

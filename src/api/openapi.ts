@@ -71,6 +71,10 @@ export const COMPONENTS = {
   IntegrationResponse: R.IntegrationResponse,
   DeleteIntegrationResponse: R.DeleteIntegrationResponse,
   ForceSyncResponse: R.ForceSyncResponse,
+  PassthroughResponse: R.PassthroughResponse,
+  SetIntegrationEnabledResponse: R.SetIntegrationEnabledResponse,
+  CustomFieldsResponse: R.CustomFieldsResponse,
+  IntegrationFieldsResponse: R.IntegrationFieldsResponse,
   ToolsResponse: R.ToolsResponse,
   ConnectLinkResponse: R.ConnectLinkResponse,
   ConnectIntegrationResponse: R.ConnectIntegrationResponse,
@@ -177,6 +181,42 @@ const OPERATIONS: Record<string, OperationDoc> = {
     success: { schema: 'ForceSyncResponse' },
     errors: 'general',
     integration: true,
+  },
+  'POST /v1/passthrough/:tool/:api': {
+    operationId: 'sendPassthroughRequest',
+    summary: 'Send a passthrough request',
+    description:
+      "Calls the ATS's own API with the integration's credentials, through atsgate's rate limiter, retries and interaction log. `:tool` is the integration's tool; `:api` and the paths each allows are listed per connector in the README (e.g. `lever/v1`, `greenhouse/harvest-v3`). Paths are relative to the API's base URL; absolute URLs, `..`, encoded separators and paths outside the allowed prefixes are refused. Authentication, Cookie and Host headers are set by atsgate, never forwarded. The ATS's status (a 4xx too) comes back as `data.status`. The sandbox has no passthrough.",
+    tag: 'General',
+    success: { schema: 'PassthroughResponse' },
+    errors: 'general',
+    integration: true,
+  },
+  'PUT /v1/integrations/:integration_id/enabled': {
+    operationId: 'setIntegrationEnabled',
+    summary: 'Enable or disable an integration',
+    description:
+      'A disabled integration keeps its credentials and data, and shows status INACTIVE; it takes no writes (INTEGRATION.INACTIVE), passthrough calls or syncs (scheduled or forced; PLATFORM.INPUT_INVALID with HTTP 409 on these general endpoints) until it is enabled again. Disabling cancels a running sync.',
+    tag: 'General',
+    success: { schema: 'SetIntegrationEnabledResponse' },
+    errors: 'general',
+  },
+  'GET /v1/integrations/:integration_id/custom-fields': {
+    operationId: 'getCustomFields',
+    summary: 'Get custom fields',
+    description:
+      "The ATS's custom field definitions on candidates and applications, read live, so you can check that the \"<prefix> <key>\" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields), SmartRecruiters (candidate properties), Workable (enabled custom attributes), Teamtailor (candidate custom fields) and Ashby (customField.list); Recruitee and Lever answer an empty page for now. `integration_field` is the ATS's own field (id and name).",
+    tag: 'General',
+    success: { schema: 'CustomFieldsResponse' },
+    errors: 'general',
+  },
+  'GET /v1/integrations/:integration_id/integration-fields': {
+    operationId: 'getIntegrationFields',
+    summary: 'Get integration fields',
+    description: 'atsgate maps no raw integration fields (no field mapping, no `integration_fields` passthrough): always an empty page.',
+    tag: 'General',
+    success: { schema: 'IntegrationFieldsResponse' },
+    errors: 'general',
   },
   'GET /v1/tools/:category': {
     operationId: 'getTools',

@@ -378,6 +378,53 @@ export const IntegrationResponse = Success(
 
 export const DeleteIntegrationResponse = Success(Type.Object({}), 'The integration and its synced data are deleted.');
 
+/** PUT /integrations/:id/enabled answers `{status, data: {}}` (Kombo's PutIntegrationsIntegrationIdEnabledPositiveResponse). */
+export const SetIntegrationEnabledResponse = Success(Type.Object({}), 'The integration is enabled or disabled as asked.');
+
+/** Kombo's PostPassthroughToolApiPositiveResponse: the vendor's answer, whatever its status. */
+export const PassthroughResponse = ActionSuccess(
+  Type.Object({
+    url: Type.String({ description: 'The full URL that was called.' }),
+    status: Type.Integer({ description: "The vendor's HTTP status." }),
+    headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), { description: "The vendor's response headers (Set-Cookie and authentication challenges removed)." }),
+    data: Type.Optional(Type.Unknown({ description: 'The body: parsed JSON, else text; base64 with `response_as_base64`.' })),
+  }),
+  "The ATS's answer. `data.status` is the ATS's own status: a 4xx there is not an atsgate error.",
+);
+
+const FieldType = Enum(['DEFAULT', 'CUSTOM']);
+
+/** Kombo's GetIntegrationsIntegrationIdCustomFieldsPositiveResponse. */
+export const CustomFieldsResponse = Success(
+  Type.Object({
+    results: Type.Array(
+      Type.Object({
+        id: Str(),
+        key: Str(),
+        integration_field: Nullable(Type.Object({ id: Str(), key: Str(), type: FieldType, label: Nullable(Str()) })),
+        model: Str(),
+        label: Nullable(Str()),
+        description: Nullable(Str()),
+      }),
+    ),
+    next_cursor: Nullable(Str()),
+    next: Nullable(Str()),
+  }),
+  "The ATS's custom field definitions, read live.",
+);
+
+/** Kombo's GetIntegrationsIntegrationIdIntegrationFieldsPositiveResponse. */
+export const IntegrationFieldsResponse = Success(
+  Type.Object({
+    results: Type.Array(
+      Type.Object({ id: Str(), key: Str(), model: Str(), type: FieldType, label: Nullable(Str()), is_passthrough_enabled: Bool(), is_writable: Type.Literal(false) }),
+    ),
+    next_cursor: Nullable(Str()),
+    next: Nullable(Str()),
+  }),
+  'The integration fields.',
+);
+
 export const ForceSyncResponse = Success(
   Type.Object({
     already_queued: Type.Boolean({ description: 'A sync was already running; this request joined it.' }),

@@ -95,6 +95,25 @@ export interface ConnectorDefinition<S extends TObject = TObject> {
   refreshAfterWrite?: 'inline' | 'background';
   /** Vendor documentation this connector follows (cited in the README). */
   docs: string[];
+  /**
+   * The vendor APIs POST /v1/passthrough/:tool/:api may reach, by Kombo's `:api` id, and the
+   * paths allowed under each (src/passthrough). Absent: no passthrough for this tool.
+   */
+  passthrough?: Readonly<Record<string, PassthroughApi>>;
+}
+
+/** One vendor API a passthrough may call, on the base URL the connector's own client uses. */
+export interface PassthroughApi {
+  /** One line for the docs: which API, on which base URL. */
+  description: string;
+  /** The vendor documentation the allowed paths come from. */
+  docs: readonly string[];
+  /**
+   * Path prefixes, relative to the base URL, that a passthrough may reach. A prefix matches
+   * itself and anything after a following "/" (`/candidates` → `/candidates/12/notes`); one
+   * ending in "." or "/" matches anything after it (Ashby's RPC `/candidate.` → `/candidate.info`).
+   */
+  paths: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,6 +341,23 @@ export interface Connector<S extends TObject = TObject> {
   readApplications(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteApplication>;
   /** Optional: re-read one candidate (and its applications) so a write is visible at once. */
   readCandidate?(ctx: ConnectorContext<Static<S>>, remoteId: string): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null>;
+  /**
+   * Optional: the client a passthrough uses, where the transport alone cannot authenticate (an
+   * OAuth token the connector mints). Default: ctx.http({}), the transport's client.
+   */
+  passthroughClient?(ctx: ConnectorContext<Static<S>>): HttpClient;
+  /**
+   * Optional: the ATS's custom field definitions (GET /v1/integrations/:id/custom-fields), read
+   * live with the same call the write path uses to find "<prefix> <key>" fields.
+   */
+  listCustomFields?(ctx: ConnectorContext<Static<S>>): Promise<RemoteCustomField[]>;
+}
+
+/** A custom field definition of the ATS, on candidates or applications. */
+export interface RemoteCustomField {
+  remote_id: string;
+  name: string;
+  model: 'ats_candidates' | 'ats_applications';
 }
 
 /** Erases the credential type so connectors of different tools fit in one registry. */

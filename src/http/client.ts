@@ -41,6 +41,11 @@ export interface HttpRequest {
   redactBody?: boolean;
   /** 'buffer': return the body as raw bytes (file downloads); default parses JSON or text. */
   responseType?: 'buffer';
+  /**
+   * Return the vendor's error response instead of throwing (passthrough): after the retries a
+   * 429 or 5xx gets, and after a 401's token refresh, the last answer is handed back as it is.
+   */
+  returnErrorResponse?: boolean;
 }
 
 export interface HttpResponse<T = any> {
@@ -131,7 +136,7 @@ const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 class RetryableFailure extends Error {
-  constructor(readonly final: AtsgateError, readonly waitMs: number | null) {
+  constructor(readonly final: AtsgateError, readonly waitMs: number | null, readonly res?: HttpResponse) {
     super(final.message);
   }
 }
@@ -168,12 +173,17 @@ export class HttpClient {
           if (await this.opts.onUnauthorized()) continue;
         }
         if (res.status < 400 || req.accept?.includes(res.status)) return res;
-        throw this.classify(res, req, idempotent);
+        const failure = this.classify(res, req, idempotent);
+        if (req.returnErrorResponse && !(failure instanceof RetryableFailure)) return res;
+        throw failure;
       } catch (err) {
         if (!(err instanceof RetryableFailure)) throw err;
         const wait = err.waitMs ?? backoff(this.retry.baseDelayMs, attempt);
         const outOfAttempts = attempt >= this.retry.maxAttempts;
-        if (outOfAttempts || wait > this.retry.maxDelayMs || waited + wait > this.retry.budgetMs) throw err.final;
+        if (outOfAttempts || wait > this.retry.maxDelayMs || waited + wait > this.retry.budgetMs) {
+          if (req.returnErrorResponse && err.res) return err.res;
+          throw err.final;
+        }
         waited += wait;
         await sleep(wait, this.opts.signal);
       }
@@ -298,13 +308,13 @@ export class HttpClient {
           headers: wait !== null ? { 'retry-after': String(Math.ceil(wait / 1000)) } : {},
         });
         // A 429 means the request was not processed, so it is safe to repeat even for a POST.
-        return new RetryableFailure(final, wait);
+        return new RetryableFailure(final, wait, res);
       }
       case res.status === 400 || res.status === 409 || res.status === 422 || res.status === 404 || res.status === 413 || res.status === 415:
         return new AtsgateError('REMOTE.INPUT_INVALID', `${tool} rejected the request (HTTP ${res.status})${detail}`);
       case res.status >= 500: {
         const final = new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `${tool} failed with HTTP ${res.status}${detail}`);
-        return idempotent ? new RetryableFailure(final, retryAfterMs(res.headers) ?? null) : final;
+        return idempotent ? new RetryableFailure(final, retryAfterMs(res.headers) ?? null, res) : final;
       }
       default:
         return new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${tool} answered HTTP ${res.status}${detail}`);

@@ -24,8 +24,9 @@ export interface SyncJobPayload {
 
 export function registerSyncTask(rt: Runtime): void {
   rt.jobs.register(SYNC_TASK, async (payload: SyncJobPayload, helpers) => {
-    // The integration may have been deleted since the job was queued: nothing to do.
-    if (!(await getIntegrationById(rt.db, payload.integrationId))) return;
+    // The integration may have been deleted, or disabled, since the job was queued: nothing to do.
+    const integration = await getIntegrationById(rt.db, payload.integrationId);
+    if (!integration || !integration.enabled) return;
     const announced = payload.syncId && !(await syncExists(rt.db, payload.syncId)) ? payload.syncId : undefined;
     const s = await startSync(rt, payload.integrationId, payload.type === 'DELTA' ? 'DELTA' : 'FULL', undefined, {
       signal: helpers.signal,

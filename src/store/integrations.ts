@@ -17,6 +17,8 @@ export interface Integration {
   config: { base_url?: string; [k: string]: unknown };
   status: IntegrationStatus;
   setup_status: SetupStatus;
+  /** false: switched off with PUT /v1/integrations/:id/enabled (no writes, no syncs). */
+  enabled: boolean;
   created_at: Date;
   updated_at: Date;
   last_sync_started_at: Date | null;
@@ -27,7 +29,7 @@ export interface IntegrationWithSecrets extends Integration {
   credentials_sealed: string;
 }
 
-const COLUMNS = `id, account_id, tool, organization_name, creator_email, origin_id, config, status, setup_status,
+const COLUMNS = `id, account_id, tool, organization_name, creator_email, origin_id, config, status, setup_status, enabled,
   created_at, updated_at, last_sync_started_at, last_sync_ended_at`;
 
 /** The columns of an IntegrationWithSecrets, qualified by a table alias (for joins). */
@@ -84,6 +86,17 @@ export async function setIntegrationState(db: Queryable, id: string, patch: { st
     `UPDATE integrations SET status = COALESCE($2, status), setup_status = COALESCE($3, setup_status), updated_at = now() WHERE id = $1`,
     [id, patch.status ?? null, patch.setup_status ?? null],
   );
+}
+
+/** Switches an integration on or off, within the account; false when there is no such integration. */
+export async function setIntegrationEnabled(db: Queryable, accountId: string, id: string, enabled: boolean): Promise<boolean> {
+  return (await db.query('UPDATE integrations SET enabled = $3, updated_at = now() WHERE id = $1 AND account_id = $2', [id, accountId, enabled])).rowCount > 0;
+}
+
+/** Whether an integration is switched on (a sync about to start checks it again). */
+export async function isIntegrationEnabled(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query<{ enabled: boolean }>('SELECT enabled FROM integrations WHERE id = $1', [id]);
+  return rows[0]?.enabled === true;
 }
 
 export async function updateCredentials(db: Queryable, box: SecretBox, id: string, credentials: Record<string, unknown>): Promise<void> {

@@ -53,6 +53,15 @@ export async function listSyncs(db: Queryable, integrationId: string, limit = 20
 }
 
 /** Syncs left RUNNING by a process that died; marked failed at start-up. */
+/**
+ * Ends an integration's running sync as FAILED (the integration was disabled). The sync's own
+ * lease heartbeat then finds its row no longer RUNNING and stops before deleting anything.
+ */
+export async function cancelRunningSyncs(db: Queryable, integrationId: string, reason: string): Promise<number> {
+  const r = await db.query(`UPDATE syncs SET state = 'FAILED', ended_at = now(), error = $2 WHERE integration_id = $1 AND state = 'RUNNING'`, [integrationId, reason]);
+  return r.rowCount;
+}
+
 export async function failOrphanedSyncs(db: Queryable, olderThanMs: number): Promise<number> {
   const res = await db.query(
     `UPDATE syncs SET state = 'FAILED', ended_at = now(), error = 'abandoned: the process running it stopped'
@@ -104,7 +113,7 @@ export async function syncHistories(db: Queryable): Promise<SyncHistory[]> {
             (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id) AS last_any,
             (SELECT max(s.started_at) FROM syncs s WHERE s.integration_id = i.id AND s.type = 'FULL' AND s.state = 'SUCCEEDED') AS last_full
        FROM integrations i
-      WHERE i.status <> 'INVALID'
+      WHERE i.status <> 'INVALID' AND i.enabled
         AND NOT EXISTS (SELECT 1 FROM syncs r WHERE r.integration_id = i.id AND r.state = 'RUNNING')`,
   );
   return rows;

@@ -8,7 +8,8 @@
  * - otherwise a delta sync (the vendor's updated-since filter) when the last sync of any kind
  *   started longer ago than the sync interval. A failing integration is therefore retried
  *   once per interval, not every minute.
- * Integrations whose credentials were rejected (status INVALID) wait for a new connection.
+ * Integrations whose credentials were rejected (status INVALID) wait for a new connection;
+ * disabled ones (PUT /v1/integrations/:id/enabled) wait until they are enabled again.
  */
 import type { Runtime } from '../runtime.ts';
 import { connectorFor } from '../runtime.ts';

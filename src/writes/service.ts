@@ -20,6 +20,7 @@ import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
+import { assertEnabled } from '../integrations/enabled.ts';
 import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef, NoteInput, RemoteAttachment } from '../connectors/types.ts';
 
 export interface Interaction {
@@ -76,6 +77,7 @@ export function asAtsgateError(err: unknown): AtsgateError {
 /** The integration can take writes at all (checked before validating, again before sending). */
 export function assertWritable(integration: IntegrationWithSecrets): void {
   if (integration.status === 'INACTIVE') throw new AtsgateError('INTEGRATION.INACTIVE', `Integration ${integration.id} is inactive.`);
+  assertEnabled(integration, 'ats');
 }
 
 /**

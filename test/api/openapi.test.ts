@@ -23,6 +23,8 @@ import { launchBrowser } from '../support/browser.ts';
 import { COMPONENTS, UI_PREFIXES, documented as inDocument, type RouteEntry } from '../../src/api/openapi.ts';
 import * as R from '../../src/api/responses.ts';
 import { SCREENSHOT_DIR } from '../support/screenshots.ts';
+import { startLeverFake } from '../fakes/lever.ts';
+import { connectIntegration } from '../../src/integrations/service.ts';
 
 const DEMO = 'sandbox:demo';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -241,6 +243,10 @@ describe('response schemas agree with the official SDK', () => {
     ['connect create-link', R.ConnectLinkResponse, 'PostConnectCreateLinkPositiveResponse'],
     ['relink', R.ConnectLinkResponse, 'PostIntegrationsIntegrationIdRelinkPositiveResponse'],
     ['integration by token', R.ConnectIntegrationResponse, 'GetConnectIntegrationByTokenTokenPositiveResponse'],
+    ['passthrough', R.PassthroughResponse, 'PostPassthroughToolApiPositiveResponse'],
+    ['set integration enabled', R.SetIntegrationEnabledResponse, 'PutIntegrationsIntegrationIdEnabledPositiveResponse'],
+    ['custom fields', R.CustomFieldsResponse, 'GetIntegrationsIntegrationIdCustomFieldsPositiveResponse'],
+    ['integration fields', R.IntegrationFieldsResponse, 'GetIntegrationsIntegrationIdIntegrationFieldsPositiveResponse'],
   ];
   for (const [label, ours, model] of pairs) {
     test(`${label}: same properties, optionality, nullability, types and enums as ${model}`, () => {
@@ -362,7 +368,7 @@ describe('OpenAPI document and /docs', () => {
     }
   });
 
-  test('security: bearer everywhere, except the public paths; X-Integration-Id on /ats and /force-sync', () => {
+  test('security: bearer everywhere, except the public paths; X-Integration-Id on /ats, /force-sync and /passthrough', () => {
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     for (const [p, ops] of Object.entries<any>(doc.paths)) {
@@ -370,7 +376,7 @@ describe('OpenAPI document and /docs', () => {
       for (const [m, op] of Object.entries<any>(ops)) {
         assert.equal(Array.isArray(op.security) && op.security.length === 0, isPublic, `${m} ${p} public=${isPublic}`);
         const header = (op.parameters ?? []).map((x: any) => deref(doc, x)).find((x: any) => x.in === 'header' && x.name === 'X-Integration-Id');
-        const wants = p.startsWith('/v1/ats/') || p === '/v1/force-sync';
+        const wants = p.startsWith('/v1/ats/') || p === '/v1/force-sync' || p.startsWith('/v1/passthrough/');
         assert.equal(!!header, wants, `${m} ${p} X-Integration-Id`);
         if (header) assert.equal(header.required, true);
       }
@@ -637,6 +643,32 @@ for (const kind of databaseKinds()) {
       await hit('POST', '/v1/force-sync', '/v1/force-sync', { integrationId: DEMO, body: { type: 'DELTA' }, expect: 200 });
       await hit('POST', '/v1/force-sync', '/v1/force-sync', { body: {}, expect: 400 });
       await hit('POST', '/v1/force-sync', '/v1/force-sync', { integrationId: DEMO, body: { type: 'SOMETIMES' }, expect: 400 });
+
+      const eT = '/v1/integrations/{integration_id}/enabled';
+      await hit('PUT', eT, `/v1/integrations/${DEMO}/enabled`, { body: { value: true }, expect: 200 });
+      await hit('PUT', eT, `/v1/integrations/${DEMO}/enabled`, { body: { value: 'yes' }, expect: 400 });
+      await hit('PUT', eT, '/v1/integrations/sandbox:nope/enabled', { body: { value: true }, expect: 404 });
+
+      for (const t of ['custom-fields', 'integration-fields']) {
+        const T = `/v1/integrations/{integration_id}/${t}`;
+        await hit('GET', T, `/v1/integrations/${DEMO}/${t}`, { expect: 200 });
+        await hit('GET', T, `/v1/integrations/${DEMO}/${t}?page_size=0`, { expect: 400 });
+        await hit('GET', T, `/v1/integrations/sandbox:nope/${t}`, { expect: 404 });
+      }
+
+      // Passthrough needs a vendor API: a Lever fake behind a real integration.
+      const lever = await startLeverFake();
+      try {
+        const id = (await connectIntegration(s.started.rt, { accountId: 'default', tool: 'lever', organizationName: 'OpenAPI Lever', credentials: lever.credentials, baseUrl: lever.url, waitForSync: false })).id;
+        const pT = '/v1/passthrough/{tool}/{api}';
+        const got = await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: id, body: { method: 'GET', path: '/stages' }, expect: 200 });
+        assert.equal(got.body.data.status, 200);
+        await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: id, body: { method: 'GET', path: '/../admin' }, expect: 400 });
+        await hit('POST', pT, '/v1/passthrough/sandbox/v1', { integrationId: DEMO, body: { method: 'GET', path: '/candidates' }, expect: 400 });
+        await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: 'lever:nope', body: { method: 'GET', path: '/stages' }, expect: 404 });
+      } finally {
+        await lever.stop();
+      }
 
       await hit('GET', '/v1/tools/{category}', '/v1/tools/ats', { expect: 200 });
       await hit('GET', '/v1/tools/{category}', '/v1/tools/hris', { expect: 200 });

@@ -22,6 +22,7 @@ import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { ERROR_CATALOGUE } from '../../src/errors.ts';
 import type { Queryable } from '../../src/store/db.ts';
+import { createIntegration, deleteIntegration, setIntegrationState } from '../../src/store/integrations.ts';
 
 const DEMO = 'sandbox:demo';
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -374,6 +375,48 @@ for (const kind of databaseKinds()) {
         fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF').map((b): Req => ({ method: 'GET', url: `/v1/files/${b}` })),
       );
       await check(arb, 2200);
+    });
+
+    test('passthrough, enabled, custom and integration fields: traversal and SSRF paths, random bodies, tools and ids are a 4xx, and nothing leaves atsgate', async () => {
+      // A Lever integration whose "vendor" is a closed port: a path that got past validation would
+      // be sent there and fail with a 5xx, which the property refuses. Removed again below, so
+      // the stored data ends as it began.
+      const lever = await createIntegration(s.started.db, s.started.rt.box, { accountId: 'default', tool: 'lever', organizationName: 'Fuzz Lever', credentials: { api_key: 'fuzz-key' }, config: { base_url: 'http://127.0.0.1:9/v1' } });
+      // INVALID keeps the scheduler from syncing it meanwhile (a syncs row would count as a write).
+      await setIntegrationState(s.started.db, lever.id, { status: 'INVALID' });
+      try {
+        const attack = fc.constantFrom('/..', '/../..', '/%2e%2e', '/%2E%2E', '/..%2f', '%2f..', '/%252e%252e', '\\..', '/.', '//', '#x', ' ', '\r\n', '/%5c..', '/%00');
+        const path = fc.oneof(
+          // A whole attack segment (or a character refused anywhere), then anything after a "/".
+          fc.tuple(fc.constantFrom('/stages', '/postings', '/opportunities/1', ''), attack, fc.oneof(nasty.map((x) => `/${x}`), fc.constantFrom('', '/admin', '/users', '/x'))).map(([a, b, c]) => a + b + c),
+          fc.tuple(fc.constantFrom('http://', 'https://', '//', 'file://', 'javascript:', 'HTTP://', 'http:\\\\', '/@'), fc.constantFrom('127.0.0.1:9', 'evil.example', '169.254.169.254', '[::1]'), fc.constantFrom('/stages', '/v1/stages', '/latest/meta-data', '')).map((p) => p.join('')),
+          nasty.filter((x) => !x.startsWith('/')),
+          fc.constantFrom('/users', '/stagesX', '/postings_', '/admin', '/v1/stages', '/'),
+        );
+        const headers = fc.dictionary(fc.oneof(nasty, fc.constantFrom('Authorization', 'Cookie', 'Host', 'X-A')), fc.oneof(nasty, fc.constant('ok')), { maxKeys: 3 });
+        const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE');
+        const viaLever = fc.record({ method, path, headers: fc.option(headers, { nil: undefined }), data: fc.option(anyJson, { nil: undefined }) }).map(
+          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
+        );
+        const randomBody = fc.oneof(anyJson, wrongType, deep, fc.record({ method: fc.oneof(nasty, wrongType), path: fc.oneof(nasty, wrongType) }, { requiredKeys: [] })).map(
+          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
+        );
+        const toolApi = fc.tuple(fc.oneof(nasty, fc.constantFrom('lever', 'sandbox', 'greenhouse')), fc.oneof(nasty, fc.constantFrom('v1', '__proto__', 'constructor', 'harvest-v3'))).filter(([t, a]) => t.length > 0 && a.length > 0);
+        const sandboxOrOther = fc.record({ ta: toolApi, sandbox: fc.boolean() }).map(
+          ({ ta: [t, a], sandbox }): Req => ({ method: 'POST', url: `/v1/passthrough/${enc(t)}/${enc(a)}`, headers: { 'x-integration-id': sandbox ? DEMO : lever.id }, payload: '{"method":"GET","path":"/stages"}' }),
+        ).filter((r) => r.url !== '/v1/passthrough/lever/v1');
+        const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.length > 0 && x !== DEMO && x !== lever.id);
+        const enabled = fc.oneof(
+          fc.oneof(anyJson, wrongType, fc.record({ value: fc.oneof(nasty, wrongType.filter((v) => typeof v !== 'boolean')) })).map((b): Req => ({ method: 'PUT', url: `/v1/integrations/${DEMO}/enabled`, payload: jsonText(b) })),
+          fc.tuple(id, fc.boolean()).map(([i, v]): Req => ({ method: 'PUT', url: `/v1/integrations/${enc(i)}/enabled`, payload: jsonText({ value: v }) })),
+        );
+        const fieldLists = fc.record({ i: fc.oneof(id, fc.constant(DEMO)), list: fc.constantFrom('custom-fields', 'integration-fields'), cursor: fc.option(nasty, { nil: undefined }), size: fc.option(fc.oneof(nasty, fc.constantFrom('0', '1', '250', '251', '2000', '2001', '-1', '1.5')), { nil: undefined }) }).map(
+          ({ i, list, cursor, size }): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}/${list}?${cursor !== undefined ? `cursor=${enc(cursor)}&` : ''}${size !== undefined ? `page_size=${enc(size)}` : ''}`, mayPass: true }),
+        );
+        await check(fc.oneof(viaLever, randomBody, sandboxOrOther, enabled, fieldLists), 1500);
+      } finally {
+        await deleteIntegration(s.started.db, 'default', lever.id);
+      }
     });
 
     test('the fuzz found nothing to write: no sandbox object, record or integration changed', async () => {

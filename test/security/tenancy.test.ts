@@ -60,6 +60,10 @@ for (const kind of databaseKinds()) {
         { name: 'application result link', method: 'POST', path: () => `/v1/ats/applications/${appl}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
         { name: 'add attachment', method: 'POST', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } } },
         ...applicationProbes(() => appl),
+        { name: 'disable integration', method: 'PUT', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/enabled`, body: { value: false } },
+        { name: 'custom fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/custom-fields` },
+        { name: 'integration fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/integration-fields` },
+        { name: 'passthrough', method: 'POST', path: () => '/v1/passthrough/sandbox/v1', header: true, body: { method: 'GET', path: '/candidates' } },
       ];
       for (const p of probes) {
         const foreign = await asOther(p.method, p.path(DEMO), { integrationId: p.header ? DEMO : undefined, body: p.body });
@@ -77,6 +81,7 @@ for (const kind of databaseKinds()) {
       const owner = await s.call('GET', `/v1/integrations/${DEMO}`);
       assert.equal(owner.status, 200);
       assert.equal(owner.body.data.id, DEMO, 'the foreign delete did not delete it');
+      assert.equal(owner.body.data.status, 'ACTIVE', 'the foreign disable did not disable it');
     });
 
     test("another account's application id, under the caller's own integration, is a missing application", async () => {

@@ -11,6 +11,7 @@ import { deleteIntegration, getIntegration, type Integration } from '../../store
 import { requestSync } from '../../jobs/sync-tasks.ts';
 import { coverage } from '../../connectors/coverage.ts';
 import { AtsgateError } from '../../errors.ts';
+import { assertEnabled } from '../../integrations/enabled.ts';
 
 export function toolAssets(base: string, tool: string) {
   return { logo_url: `${base}/v1/assets/tools/${tool}.svg`, icon_url: `${base}/v1/assets/tools/${tool}.svg`, icon_black_url: `${base}/v1/assets/tools/${tool}-black.svg` };
@@ -25,7 +26,8 @@ export function integrationDetails(base: string, i: Integration) {
     id: i.id,
     tool: { id: def.id, label: def.label, internal_label: null, logo_url: assets.logo_url, icon_url: assets.icon_url },
     category: 'ATS',
-    status: i.status,
+    // Kombo: INACTIVE = "manually set to inactive"; a disabled integration shows it, whatever its credentials say.
+    status: i.enabled === false ? ('INACTIVE' as const) : i.status,
     setup_status: i.setup_status,
     end_user: { organization_name: i.organization_name, creator_email: i.creator_email, origin_id: i.origin_id },
     scope_config: { id: 'default', name: 'Default' },
@@ -60,6 +62,7 @@ export const generalRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify
 
   app.post('/force-sync', { schema: { body: Type.Optional(ForceSyncBody) } }, async (req) => {
     const integration = await integrationFromHeader(rt, req, { requireSynced: false });
+    assertEnabled(integration, 'general');
     const requested = (req.body as { type?: 'FULL' | 'DELTA' } | null | undefined)?.type ?? 'FULL';
     // Queued on the job engine (one queued sync per integration for the whole deployment).
     const s = await requestSync(rt, integration.id, requested);

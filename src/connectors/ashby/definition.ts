@@ -85,6 +85,15 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
+  // POST /v1/passthrough/ashby/v1 (Kombo's id): Ashby is RPC-style (POST /<object>.<verb>), so the
+  // allowed paths are the object families this connector's README cites.
+  passthrough: {
+    v1: {
+      description: 'Ashby API on https://api.ashbyhq.com (RPC: POST /candidate.info, /application.list...), with the integration\'s API key.',
+      docs: ['https://developers.ashbyhq.com/reference/introduction', 'https://developers.ashbyhq.com/docs/authentication'],
+      paths: ['/application.', '/assessment.', '/candidate.', '/customField.', '/file.', '/interviewStage.', '/job.'],
+    },
+  },
   docs: [
     'https://developers.ashbyhq.com/docs/authentication',
     'https://developers.ashbyhq.com/docs/pagination-and-incremental-sync',

@@ -5,8 +5,9 @@ import type { Connector } from '../types.ts';
 import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import {
+  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+} from './write.ts';
 
 export { definition };
 
@@ -24,4 +25,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };

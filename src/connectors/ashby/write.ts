@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { FormData } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteHtml, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
@@ -167,18 +167,33 @@ function ashbyNoteHtml(link: ResultLinkInput): string {
 
 const normalise = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** Live custom field definitions of one object type, by normalised title. */
-async function fieldDefinitions(api: AshbyClient, objectType: string): Promise<Map<string, AshbyFieldDefinition>> {
-  const out = new Map<string, AshbyFieldDefinition>();
+/** Every custom field definition (customField.list, all pages). */
+async function allFieldDefinitions(api: AshbyClient): Promise<AshbyFieldDefinition[]> {
+  const out: AshbyFieldDefinition[] = [];
   let cursor: string | undefined;
   for (;;) {
     const page = await api.call<AshbyFieldDefinition[]>('customField.list', { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const f of page.results ?? []) {
-      if (f.objectType === objectType && !f.isArchived && !out.has(normalise(f.title))) out.set(normalise(f.title), f);
-    }
+    out.push(...(page.results ?? []));
     if (!page.moreDataAvailable || !page.nextCursor || page.nextCursor === cursor) return out;
     cursor = page.nextCursor;
   }
+}
+
+/** Live custom field definitions of one object type, by normalised title. */
+async function fieldDefinitions(api: AshbyClient, objectType: string): Promise<Map<string, AshbyFieldDefinition>> {
+  const out = new Map<string, AshbyFieldDefinition>();
+  for (const f of await allFieldDefinitions(api)) {
+    if (f.objectType === objectType && !f.isArchived && !out.has(normalise(f.title))) out.set(normalise(f.title), f);
+  }
+  return out;
+}
+
+/** Candidate and Application custom fields, not archived: the ones result links can write. */
+export async function listCustomFields(ctx: AshbyContext): Promise<RemoteCustomField[]> {
+  const models = { Candidate: 'ats_candidates', Application: 'ats_applications' } as const;
+  return (await allFieldDefinitions(ashbyClient(ctx)))
+    .filter((f) => !f.isArchived && Object.hasOwn(models, f.objectType))
+    .map((f) => ({ remote_id: f.id, name: f.title, model: models[f.objectType as keyof typeof models] }));
 }
 
 /**

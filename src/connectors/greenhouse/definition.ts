@@ -139,6 +139,15 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
+  // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on
+  // 2026-08-31): the Harvest v3 resources this connector's README cites, on its base URL.
+  passthrough: {
+    'harvest-v3': {
+      description: 'Greenhouse Harvest v3 on https://harvest.greenhouse.io/v3, with an OAuth token minted from the integration\'s credential.',
+      docs: ['https://harvestdocs.greenhouse.io/docs/list-endpoints', 'https://harvestdocs.greenhouse.io/docs/write-endpoint-migration-guide'],
+      paths: ['/applications', '/attachments', '/candidates', '/custom_fields', '/job_interview_stages', '/jobs', '/notes', '/rejection_reasons'],
+    },
+  },
   docs: [
     'https://harvestdocs.greenhouse.io/docs/authentication',
     'https://harvestdocs.greenhouse.io/docs/pagination',

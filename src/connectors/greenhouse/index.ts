@@ -7,7 +7,7 @@ import { Harvest, type GreenhouseContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments,
+  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments, listCustomFields,
 } from './write.ts';
 
 /**
@@ -80,6 +80,11 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  // Bearer tokens are minted by the connector (OAuth client credentials), so a passthrough uses
+  // the same Harvest session as the connector's own calls, token refresh on a 401 included.
+  // (as the Site Admin reading user: v3 lists answer only to Site Admins).
+  passthroughClient: (ctx) => Harvest.reader(ctx).http,
+  listCustomFields,
 };
 
 export { definition };

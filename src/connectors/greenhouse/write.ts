@@ -13,7 +13,7 @@ import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
@@ -132,6 +132,19 @@ async function planAttributes(reader: Harvest, link: ResultLinkInput, primary: T
   }
   plan.patches = [...patches.values()];
   return plan;
+}
+
+/** Active candidate and application custom fields (GET /v3/custom_fields, as result links read them). */
+export async function listCustomFields(ctx: GreenhouseContext): Promise<RemoteCustomField[]> {
+  const gh = Harvest.reader(ctx);
+  const out: RemoteCustomField[] = [];
+  for (const kind of ['candidate', 'application'] as const) {
+    for (const f of await gh.all<V3CustomField>(SCOPES.customFields, 'custom_fields', { field_type: kind })) {
+      if (f.active === false || f.field_type !== kind) continue;
+      out.push({ remote_id: String(f.id), name: String(f.name), model: kind === 'candidate' ? 'ats_candidates' : 'ats_applications' });
+    }
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Transport } from '../../http/transport.ts';
-import type { ConnectorDefinition, CredentialKey } from '../types.ts';
+import type { ConnectorDefinition, CredentialKey, PassthroughApi } from '../types.ts';
 
 export const credentialSchema = Type.Object(
   {
@@ -17,6 +17,13 @@ export const credentialSchema = Type.Object(
 
 /** Largest file we hand to Recruitee. Not documented; see README "Open questions". */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** Recruitee's Careers Site/ATS API under https://api.recruitee.com/c/{company_id}. */
+const RECRUITEE_PASSTHROUGH: PassthroughApi = {
+  description: 'Recruitee API on https://api.recruitee.com/c/<company_id>, with the integration\'s API token.',
+  docs: ['https://docs.recruitee.com/reference/candidates-get', 'https://docs.recruitee.com/reference/getting-started'],
+  paths: ['/attachments', '/candidates', '/custom_fields', '/offers'],
+};
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'recruitee',
@@ -75,6 +82,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
     deltaSync: false,
+  },
+  // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
+  // the resources this connector's README cites, under the company's /c/{company_id}.
+  passthrough: {
+    v1: RECRUITEE_PASSTHROUGH,
+    default: RECRUITEE_PASSTHROUGH,
   },
   docs: [
     'https://docs.recruitee.com/reference/getting-started',

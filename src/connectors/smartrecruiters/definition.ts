@@ -84,6 +84,15 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
+  // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
+  // connector's README cites.
+  passthrough: {
+    default: {
+      description: 'SmartRecruiters Customer API on https://api.smartrecruiters.com, with the integration\'s X-SmartToken.',
+      docs: ['https://developers.smartrecruiters.com/reference/candidatesall-1', 'https://developers.smartrecruiters.com/reference/jobsall-1', 'https://developers.smartrecruiters.com/reference/messagessharescreate-1'],
+      paths: ['/candidates', '/configuration/candidate-properties', '/jobs', '/messages/shares'],
+    },
+  },
   docs: [
     'https://developers.smartrecruiters.com/docs/api-key',
     'https://developers.smartrecruiters.com/docs/rate-limiting',

@@ -17,7 +17,7 @@ import { attributeFields, currentApplications, customFieldName, resultNoteText, 
 import { attachmentBlob } from '../helpers/files.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
@@ -141,6 +141,11 @@ async function postNote(http: HttpClient, candidateId: string, text: string): Pr
 async function propertyDefinitions(http: HttpClient): Promise<PropertyDefinition[]> {
   const res = await http.request<{ content?: PropertyDefinition[] }>({ method: 'GET', path: '/configuration/candidate-properties' });
   return res.data?.content ?? [];
+}
+
+/** Candidate properties as custom field definitions (the call result links use to find theirs). */
+export async function listCustomFields(ctx: SmartRecruitersContext): Promise<RemoteCustomField[]> {
+  return (await propertyDefinitions(smartRecruitersClient(ctx))).map((d) => ({ remote_id: String(d.id), name: d.label ?? String(d.id), model: 'ats_candidates' as const }));
 }
 
 function findProperty(defs: PropertyDefinition[], name: string): PropertyDefinition | undefined {

@@ -117,6 +117,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
   },
+  // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
+  passthrough: {
+    v1: {
+      description: 'Teamtailor API v1 on the integration\'s region (https://api.teamtailor.com/v1 or api.na.teamtailor.com), with its API key and X-Api-Version.',
+      docs: ['https://docs.teamtailor.com/#candidates', 'https://docs.teamtailor.com/#job-applications', 'https://docs.teamtailor.com/#notes', 'https://docs.teamtailor.com/#custom-field-value', 'https://docs.teamtailor.com/#uploads'],
+      paths: ['/candidates', '/custom-field-values', '/custom-fields', '/job-applications', '/jobs', '/notes', '/stages', '/uploads', '/users'],
+    },
+  },
   docs: [
     'https://docs.teamtailor.com/',
     'https://documenter.gw.postman.com/view/metadata/TVzSiGxA',

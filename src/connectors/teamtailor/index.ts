@@ -7,8 +7,9 @@ import type { Connector } from '../types.ts';
 import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from './client.ts';
 import { credentialSchema, DEFAULT_API_VERSION, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import {
+  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+} from './write.ts';
 
 export { definition };
 
@@ -53,4 +54,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };

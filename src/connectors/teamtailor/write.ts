@@ -8,7 +8,7 @@ import { AtsgateError } from '../../errors.ts';
 import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import {
@@ -119,6 +119,19 @@ async function noteAuthor(ctx: TeamtailorContext, client: HttpClient, remoteFiel
   return admin.id;
 }
 
+/** The candidate custom fields (`owner-type` Candidate, or none given). */
+async function candidateCustomFields(client: HttpClient): Promise<Resource[]> {
+  return (await teamtailorAll(client, 'custom-fields')).resources.filter((f) => {
+    const owner = f.attributes['owner-type'];
+    return owner === undefined || owner === null || owner === 'Candidate';
+  });
+}
+
+/** GET /custom-fields as custom field definitions (the same list result links search). */
+export async function listCustomFields(ctx: TeamtailorContext): Promise<RemoteCustomField[]> {
+  return (await candidateCustomFields(teamtailorClient(ctx))).map((f) => ({ remote_id: f.id, name: String(f.attributes['name'] ?? f.id), model: 'ats_candidates' as const }));
+}
+
 /**
  * Sets each attribute on the candidate custom field of the same name. Teamtailor requires the
  * field to exist (we never create fields) and validates values by field type, so a field whose
@@ -132,14 +145,11 @@ async function writeAttributeFields(
   attributes: [string, string][],
   failures: string[],
 ): Promise<{ written: string[]; skipped: string[] }> {
-  const listed = await secondaryStep(failures, 'Reading the Teamtailor custom fields', () => teamtailorAll(client, 'custom-fields'), {
+  const listed = await secondaryStep(failures, 'Reading the Teamtailor custom fields', () => candidateCustomFields(client), {
     fallback: 'The attributes are in the note only.',
   });
   if (!listed.ok) return { written: [], skipped: [] };
-  const fields = listed.value!.resources.filter((f) => {
-    const owner = f.attributes['owner-type'];
-    return owner === undefined || owner === null || owner === 'Candidate';
-  });
+  const fields = listed.value!;
   const valueIdByField = new Map<string, string>();
   for (const valueId of relIds(candidate, 'custom-field-values')) {
     const fieldId = relId(included.get('custom-field-values', valueId) ?? ({} as Resource), 'custom-field');

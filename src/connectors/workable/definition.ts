@@ -112,6 +112,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
   },
+  // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
+  passthrough: {
+    v3: {
+      description: 'Workable SPI v3 on https://<subdomain>.workable.com/spi/v3, with the integration\'s access token.',
+      docs: ['https://workable.readme.io/reference/jobs', 'https://workable.readme.io/reference/job-candidates-index', 'https://workable.readme.io/reference/custom_attributes', 'https://workable.readme.io/reference/members'],
+      paths: ['/candidates', '/custom_attributes', '/jobs', '/members', '/stages'],
+    },
+  },
   docs: [
     'https://workable.readme.io/docs/whats-new-in-v3',
     'https://workable.readme.io/docs/rate-limits',

@@ -5,8 +5,9 @@ import type { Connector } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import {
+  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+} from './write.ts';
 
 /**
  * One cheap read per scope the connector reads with, so that a token missing one is named at
@@ -33,6 +34,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  listCustomFields,
 };
 
 export { definition };

@@ -12,7 +12,7 @@
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
-import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import { actingMember } from './members.ts';
@@ -79,6 +79,12 @@ function customAttributeValue(attr: WkCustomAttribute, value: string): Record<st
     default:
       return null; // dropdown, multiple choice, date and file attributes are not written from free text
   }
+}
+
+/** GET /custom_attributes (the catalogue result links search), enabled ones, as custom field definitions. */
+export async function listCustomFields(ctx: WorkableContext): Promise<RemoteCustomField[]> {
+  const res = await workableClient(ctx).request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' });
+  return (res.data?.custom_attributes ?? []).filter((a) => a.enabled !== false).map((a) => ({ remote_id: a.id, name: a.label, model: 'ats_candidates' as const }));
 }
 
 /**
