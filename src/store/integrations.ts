@@ -93,12 +93,6 @@ export async function setIntegrationEnabled(db: Queryable, accountId: string, id
   return (await db.query('UPDATE integrations SET enabled = $3, updated_at = now() WHERE id = $1 AND account_id = $2', [id, accountId, enabled])).rowCount > 0;
 }
 
-/** Whether an integration is switched on (a sync about to start checks it again). */
-export async function isIntegrationEnabled(db: Queryable, id: string): Promise<boolean> {
-  const { rows } = await db.query<{ enabled: boolean }>('SELECT enabled FROM integrations WHERE id = $1', [id]);
-  return rows[0]?.enabled === true;
-}
-
 export async function updateCredentials(db: Queryable, box: SecretBox, id: string, credentials: Record<string, unknown>): Promise<void> {
   await db.query('UPDATE integrations SET credentials_sealed = $2, status = $3, updated_at = now() WHERE id = $1', [id, box.sealJson(credentials), 'ACTIVE']);
 }

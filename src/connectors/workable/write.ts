@@ -12,7 +12,7 @@
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
-import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, ResultLinkInput, WriteResult } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import { actingMember } from './members.ts';
