@@ -10,7 +10,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../../runtime.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 import { ok } from '../envelope.ts';
 import { IdParam } from '../schemas.ts';
 import { getIntegration, setIntegrationEnabled, type IntegrationWithSecrets } from '../../store/integrations.ts';
