@@ -91,7 +91,14 @@ process.on('message', async (msg: any) => {
     switch (msg.cmd) {
       case 'integration': {
         await ensureAccount(rt.db, 'default');
-        await createIntegration(rt.db, rt.box, { accountId: 'default', tool: msg.tool ?? 'lever', organizationName: msg.id, credentials: msg.credentials, config: { base_url: msg.baseUrl }, id: msg.id });
+        await createIntegration(rt.db, rt.box, {
+          accountId: 'default',
+          tool: msg.tool ?? 'lever',
+          organizationName: msg.id,
+          credentials: msg.credentials,
+          config: { base_url: msg.baseUrl },
+          id: msg.id,
+        });
         return reply({ ok: true });
       }
       case 'sync': {
@@ -119,7 +126,10 @@ process.on('message', async (msg: any) => {
         return reply({ ok: true, pending, ms: performance.now() - t0 });
       }
       case 'queries': {
-        const top = [...queryStats].sort((x, y) => y[1].ms - x[1].ms).slice(0, 25).map(([sql, v]) => ({ sql, ...v }));
+        const top = [...queryStats]
+          .sort((x, y) => y[1].ms - x[1].ms)
+          .slice(0, 25)
+          .map(([sql, v]) => ({ sql, ...v }));
         queryStats.clear();
         return reply({ ok: true, top });
       }

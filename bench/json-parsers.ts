@@ -38,13 +38,13 @@ function body(mb: number): { stream: Readable; length: number } {
   let started = false;
   const stream = new Readable({
     read() {
-      if (!started) return (started = true), void this.push(head);
+      if (!started) return ((started = true), void this.push(head));
       if (left > 0) {
         const n = Math.min(piece, left);
         left -= n;
         return void this.push(Buffer.from(randomBytes(n).toString('base64')));
       }
-      if (left === 0) return (left = -1), void this.push(tail);
+      if (left === 0) return ((left = -1), void this.push(tail));
       this.push(null);
     },
   });
@@ -54,7 +54,16 @@ function body(mb: number): { stream: Readable; length: number } {
 /** The same job with stream-json: tokens in, `attachment.data` decoded into a file, the rest assembled. */
 async function withStreamJson(input: Readable, files: RequestFiles): Promise<{ body: unknown; file: TempFile }> {
   const { parser } = await import('stream-json');
-  const tokens = input.pipe(parser.asStream({ packKeys: true, streamKeys: false, packStrings: false, streamStrings: true, packNumbers: true, streamNumbers: false }));
+  const tokens = input.pipe(
+    parser.asStream({
+      packKeys: true,
+      streamKeys: false,
+      packStrings: false,
+      streamStrings: true,
+      packNumbers: true,
+      streamNumbers: false,
+    }),
+  );
   const file = files.create();
   const stack: { value: any; key: string | null }[] = [];
   let root: unknown;
@@ -150,11 +159,27 @@ async function measure(impl: string, mb: number): Promise<void> {
   if (bytes !== mb * 1024 * 1024) throw new Error(`${impl}: spooled ${bytes} bytes, expected ${mb * 1024 * 1024}`);
   const MB = 1024 * 1024;
   console.log(
-    JSON.stringify({ impl, mb, body_mb: +(length / MB).toFixed(1), ms: Math.round(ms), mb_per_s: +(length / MB / (ms / 1000)).toFixed(1), peak_rss_mb: +((peakRss - base.rss) / MB).toFixed(1), peak_heap_mb: +((peakHeap - base.heapUsed) / MB).toFixed(1), max_stall_ms: +(loop.max / 1e6).toFixed(1) }),
+    JSON.stringify({
+      impl,
+      mb,
+      body_mb: +(length / MB).toFixed(1),
+      ms: Math.round(ms),
+      mb_per_s: +(length / MB / (ms / 1000)).toFixed(1),
+      peak_rss_mb: +((peakRss - base.rss) / MB).toFixed(1),
+      peak_heap_mb: +((peakHeap - base.heapUsed) / MB).toFixed(1),
+      max_stall_ms: +(loop.max / 1e6).toFixed(1),
+    }),
   );
 }
 
-const { values } = parseArgs({ options: { impl: { type: 'string' }, mb: { type: 'string' }, sizes: { type: 'string', default: '28,50' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    impl: { type: 'string' },
+    mb: { type: 'string' },
+    sizes: { type: 'string', default: '28,50' },
+    runs: { type: 'string', default: '3' },
+  },
+});
 if (values.impl) {
   await measure(values.impl, Number(values.mb));
 } else {
@@ -162,7 +187,11 @@ if (values.impl) {
   for (const mb of values.sizes!.split(',').map(Number)) {
     for (let run = 0; run < Number(values.runs); run++) {
       for (const impl of ['atsgate', 'stream-json']) {
-        const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--impl', impl, '--mb', String(mb)], { encoding: 'utf8' });
+        const r = spawnSync(
+          process.execPath,
+          ['--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--impl', impl, '--mb', String(mb)],
+          { encoding: 'utf8' },
+        );
         if (r.status !== 0) throw new Error(`${impl} ${mb} MB failed: ${r.stderr}`);
         rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
       }

@@ -27,8 +27,12 @@ const BASE_MS = Date.UTC(2025, 0, 1);
 const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Edsger', 'Barbara', 'Donald', 'Frances'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Dijkstra', 'Liskov', 'Knuth', 'Allen'];
 const STAGES = [
-  { id: 'lead-new', text: 'New lead' }, { id: 'applicant-new', text: 'New applicant' }, { id: 'screen', text: 'Recruiter screen' },
-  { id: 'onsite', text: 'On-site interview' }, { id: 'offer', text: 'Offer' }, { id: 'hired', text: 'Hired' },
+  { id: 'lead-new', text: 'New lead' },
+  { id: 'applicant-new', text: 'New applicant' },
+  { id: 'screen', text: 'Recruiter screen' },
+  { id: 'onsite', text: 'On-site interview' },
+  { id: 'offer', text: 'Offer' },
+  { id: 'hired', text: 'Hired' },
 ];
 const REASONS = [
   { id: 'r-hired', text: 'Hired', status: 'active', type: 'hired' },
@@ -36,7 +40,12 @@ const REASONS = [
 ];
 const POSTINGS = 50;
 
-export interface RecordedCall { method: string; path: string; headers: Record<string, string>; body: Buffer }
+export interface RecordedCall {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
 export interface LeverGen {
   url: string;
@@ -64,21 +73,50 @@ export async function startLeverGen(opts: { contacts: number; oppsPerContact?: n
     const id = uuid(OPP, j);
     const archived = j % 7 === 0 ? { archivedAt: BASE_MS + j, reason: j % 14 === 0 ? 'r-hired' : 'r-under' } : null;
     return {
-      id, name: `${first} ${last} ${i}`, headline: 'Acme, Initech', contact: uuid(CONTACT, i),
-      emails: [`${first.toLowerCase()}.${i}@example.com`], phones: [{ type: 'mobile', value: `+49 30 ${String(i).padStart(7, '0')}` }],
-      links: i % 3 === 0 ? [`https://www.linkedin.com/in/person${i}`] : [], location: i % 2 ? 'Berlin, Germany' : 'Paris, France',
-      stage: STAGES[j % STAGES.length].id, confidentiality: 'non-confidential', archived,
-      tags: stride && j % stride === 0 ? ['touched', 'bench'] : ['bench'], sources: ['LinkedIn'], origin: 'applied', owner: PERFORM_AS,
-      applications: [{ id: uuid(0xa991, j), opportunityId: id, type: 'posting', posting: uuid(POSTING, j % POSTINGS), company: 'Acme', createdAt: BASE_MS + j }],
-      createdAt: BASE_MS + j, updatedAt: updatedAt(j), urls: { list: 'https://hire.lever.co/candidates', show: `https://hire.lever.co/candidates/${id}` },
+      id,
+      name: `${first} ${last} ${i}`,
+      headline: 'Acme, Initech',
+      contact: uuid(CONTACT, i),
+      emails: [`${first.toLowerCase()}.${i}@example.com`],
+      phones: [{ type: 'mobile', value: `+49 30 ${String(i).padStart(7, '0')}` }],
+      links: i % 3 === 0 ? [`https://www.linkedin.com/in/person${i}`] : [],
+      location: i % 2 ? 'Berlin, Germany' : 'Paris, France',
+      stage: STAGES[j % STAGES.length].id,
+      confidentiality: 'non-confidential',
+      archived,
+      tags: stride && j % stride === 0 ? ['touched', 'bench'] : ['bench'],
+      sources: ['LinkedIn'],
+      origin: 'applied',
+      owner: PERFORM_AS,
+      applications: [
+        {
+          id: uuid(0xa991, j),
+          opportunityId: id,
+          type: 'posting',
+          posting: uuid(POSTING, j % POSTINGS),
+          company: 'Acme',
+          createdAt: BASE_MS + j,
+        },
+      ],
+      createdAt: BASE_MS + j,
+      updatedAt: updatedAt(j),
+      urls: { list: 'https://hire.lever.co/candidates', show: `https://hire.lever.co/candidates/${id}` },
     };
   }
   function posting(p: number) {
     return {
-      id: uuid(POSTING, p), text: `Role ${p}`, state: 'published', distributionChannels: ['public'], confidentiality: 'non-confidential',
+      id: uuid(POSTING, p),
+      text: `Role ${p}`,
+      state: 'published',
+      distributionChannels: ['public'],
+      confidentiality: 'non-confidential',
       categories: { team: 'Platform', department: 'Engineering', location: 'Berlin', commitment: 'Full-time' },
-      content: { description: `Role ${p} at Acme.`, descriptionHtml: `<p>Role ${p} at Acme.</p>` }, country: 'DE', requisitionCodes: [`ENG-${p}`],
-      urls: { show: `https://jobs.lever.co/acme/${p}` }, createdAt: BASE_MS, updatedAt: BASE_MS + p,
+      content: { description: `Role ${p} at Acme.`, descriptionHtml: `<p>Role ${p} at Acme.</p>` },
+      country: 'DE',
+      requisitionCodes: [`ENG-${p}`],
+      urls: { show: `https://jobs.lever.co/acme/${p}` },
+      createdAt: BASE_MS,
+      updatedAt: BASE_MS + p,
     };
   }
 
@@ -153,16 +191,36 @@ export async function startLeverGen(opts: { contacts: number; oppsPerContact?: n
     if (req.method === 'GET') {
       if (path === '/opportunities') {
         const idx = opportunityIndexes(q);
-        return send(res, 200, page(q, idx.count, (k) => opportunity(idx.at(k))));
+        return send(
+          res,
+          200,
+          page(q, idx.count, (k) => opportunity(idx.at(k))),
+        );
       }
       if (path === '/postings') return send(res, 200, page(q, POSTINGS, posting));
-      if (path === '/stages') return send(res, 200, page(q, STAGES.length, (k) => STAGES[k]));
-      if (path === '/archive_reasons') return send(res, 200, page(q, REASONS.length, (k) => REASONS[k]));
-      if (path === '/users') return send(res, 200, page(q, 1, () => ({ id: PERFORM_AS, name: 'Bench User' })));
+      if (path === '/stages')
+        return send(
+          res,
+          200,
+          page(q, STAGES.length, (k) => STAGES[k]),
+        );
+      if (path === '/archive_reasons')
+        return send(
+          res,
+          200,
+          page(q, REASONS.length, (k) => REASONS[k]),
+        );
+      if (path === '/users')
+        return send(
+          res,
+          200,
+          page(q, 1, () => ({ id: PERFORM_AS, name: 'Bench User' })),
+        );
     }
     const write = /^\/opportunities\/([^/]+)\/(addLinks|notes|files)$/.exec(path);
     if (req.method === 'POST' && write) {
-      if (!q.get('perform_as') && write[2] === 'files') return send(res, 400, { code: 'BadRequestError', message: 'perform_as is required' });
+      if (!q.get('perform_as') && write[2] === 'files')
+        return send(res, 400, { code: 'BadRequestError', message: 'perform_as is required' });
       const n = indexOf(write[1]);
       if (!(n >= 0 && n < opps)) return send(res, 404, { code: 'ResourceNotFound', message: 'Opportunity not found' });
       if (write[2] === 'addLinks') return send(res, 200, {});

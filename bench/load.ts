@@ -3,9 +3,18 @@
  * time (after a warm-up that is not counted). Reports operations per second and latency
  * percentiles of whole operations.
  */
-export interface LoadResult { ops: number; perSec: number; p50: number; p99: number; errors: number }
+export interface LoadResult {
+  ops: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
-export async function runLoad(op: (worker: number, n: number) => Promise<void>, opts: { concurrency: number; seconds: number; warmupSeconds?: number }): Promise<LoadResult> {
+export async function runLoad(
+  op: (worker: number, n: number) => Promise<void>,
+  opts: { concurrency: number; seconds: number; warmupSeconds?: number },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown = null;

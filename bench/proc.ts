@@ -41,7 +41,7 @@ export async function startChild(script: string, env: Record<string, string>, ex
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
       const id = ++seq;
-      proc.send({ cmd: "close", _rid: id });
+      proc.send({ cmd: 'close', _rid: id });
       await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
     },

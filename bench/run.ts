@@ -56,21 +56,43 @@ const { values: flags } = parseArgs({
 const SECONDS = Number(flags.seconds);
 const CONCURRENCY = Number(flags.concurrency);
 const ONLY = new Set(flags.only!.split(','));
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 type Kind = 'pglite' | 'postgres';
 
 // ------------------------------------------------------------------------------------------------
 // The table
 // ------------------------------------------------------------------------------------------------
 
-interface Row { section: string; case: string; db: string; result: string; baseline: string; ratio: string; target: string; met: string }
+interface Row {
+  section: string;
+  case: string;
+  db: string;
+  result: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: string;
+}
 const rows: Row[] = [];
 const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mb = (bytes: number) => `${fmt(bytes / 1048576, 1)} MB`;
 const say = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 function printTable(): void {
-  const head: Row = { section: 'section', case: 'case', db: 'db', result: 'result', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', met: 'met' };
+  const head: Row = {
+    section: 'section',
+    case: 'case',
+    db: 'db',
+    result: 'result',
+    baseline: 'baseline (same run)',
+    ratio: 'ratio',
+    target: 'target',
+    met: 'met',
+  };
   const cols = Object.keys(head) as (keyof Row)[];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => r[c].length))])) as Record<keyof Row, number>;
   const line = (r: Row) => '| ' + cols.map((c) => r[c].padEnd(width[c])).join(' | ') + ' |';
@@ -85,7 +107,11 @@ function printTable(): void {
 
 const API_KEY = 'bench_' + randomBytes(16).toString('hex');
 
-async function startAtsgate(kind: Kind, label: string, extraEnv: Record<string, string> = {}): Promise<{ child: Child; databaseUrl: string | null; cleanup(): Promise<void> }> {
+async function startAtsgate(
+  kind: Kind,
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: Child; databaseUrl: string | null; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atsgate-bench-'));
   const pgdb = kind === 'postgres' ? await freshPostgres() : null;
   const env: Record<string, string> = {
@@ -128,7 +154,13 @@ async function startAtsgate(kind: Kind, label: string, extraEnv: Record<string, 
 
 const credentials = { api_key: LEVER_KEY, perform_as: PERFORM_AS };
 
-async function json(pool: Pool, method: string, path: string, body?: unknown, integrationId?: string): Promise<{ status: number; body: any }> {
+async function json(
+  pool: Pool,
+  method: string,
+  path: string,
+  body?: unknown,
+  integrationId?: string,
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` };
   if (integrationId) headers['x-integration-id'] = integrationId;
   let payload: string | undefined;
@@ -145,7 +177,13 @@ async function allIds(pool: Pool, path: string, integrationId: string): Promise<
   const out: { id: string; remote_id: string }[] = [];
   let cursor: string | null = null;
   do {
-    const r = await json(pool, 'GET', `${path}?page_size=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, integrationId);
+    const r = await json(
+      pool,
+      'GET',
+      `${path}?page_size=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      integrationId,
+    );
     if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
     out.push(...r.body.data.results.map((x: any) => ({ id: x.id, remote_id: x.remote_id })));
     cursor = r.body.data.next;
@@ -167,11 +205,16 @@ async function replay(pool: Pool, calls: RecordedCall[]): Promise<void> {
 
 function loadRow(section: string, name: string, db: string, r: LoadResult, base: LoadResult | null, target: string, met: string): void {
   rows.push({
-    section, case: name, db,
+    section,
+    case: name,
+    db,
     result: `${fmt(r.perSec, 0)} ops/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
     baseline: base ? `${fmt(base.perSec, 0)} ops/s, p50 ${fmt(base.p50, 2)} ms` : '',
-    ratio: base ? `${fmt((r.perSec / base.perSec) * 100, 0)}% thr, ${r.p50 - base.p50 >= 0 ? '+' : ''}${fmt(r.p50 - base.p50, 2)} ms p50` : '',
-    target, met,
+    ratio: base
+      ? `${fmt((r.perSec / base.perSec) * 100, 0)}% thr, ${r.p50 - base.p50 >= 0 ? '+' : ''}${fmt(r.p50 - base.p50, 2)} ms p50`
+      : '',
+    target,
+    met,
   });
 }
 
@@ -183,10 +226,19 @@ async function writingAtsgate(kind: Kind, fake: LeverGen, label: string, extraEn
   await a.child.ask({ cmd: 'sync', id: integrationId, type: 'FULL' });
   const gw = new Pool(a.child.url, { connections: CONCURRENCY * 2 });
   const apps = await allIds(gw, '/v1/ats/applications', integrationId);
-  const body = JSON.stringify({ label: 'Assessment result', url: 'https://assess.example.com/results/42', details: { custom_field_name_prefix: 'bench', attributes: [{ key: 'score', value: '87' }] } });
+  const body = JSON.stringify({
+    label: 'Assessment result',
+    url: 'https://assess.example.com/results/42',
+    details: { custom_field_name_prefix: 'bench', attributes: [{ key: 'score', value: '87' }] },
+  });
   const write = async (_w: number, n: number) => {
     const app = apps[n % apps.length];
-    const r = await gw.request({ method: 'POST', path: `/v1/ats/applications/${app.id}/result-links`, headers: { authorization: `Bearer ${API_KEY}`, 'x-integration-id': integrationId, 'content-type': 'application/json' }, body });
+    const r = await gw.request({
+      method: 'POST',
+      path: `/v1/ats/applications/${app.id}/result-links`,
+      headers: { authorization: `Bearer ${API_KEY}`, 'x-integration-id': integrationId, 'content-type': 'application/json' },
+      body,
+    });
     const text = await r.body.text();
     if (r.statusCode !== 200) throw new Error(`HTTP ${r.statusCode}: ${text.slice(0, 300)}`);
   };
@@ -194,7 +246,8 @@ async function writingAtsgate(kind: Kind, fake: LeverGen, label: string, extraEn
   const drained = async (r: LoadResult): Promise<LoadResult> => {
     const d = await a.child.ask({ cmd: 'drain' });
     const seconds = r.ops / r.perSec;
-    if (d.pending) say(`${d.pending} read-backs were still queued after the run; draining took ${fmt(d.ms, 0)} ms, counted in the throughput`);
+    if (d.pending)
+      say(`${d.pending} read-backs were still queued after the run; draining took ${fmt(d.ms, 0)} ms, counted in the throughput`);
     return { ...r, perSec: r.ops / (seconds + d.ms / 1000) };
   };
   const opts = { concurrency: CONCURRENCY, seconds: SECONDS };
@@ -224,8 +277,11 @@ async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child;
   const recorded = fake.recording;
   fake.recording = null;
   const calls = recorded.filter((c) => c.method !== 'GET');
-  const show = (cs: RecordedCall[]) => cs.map((c) => `${c.method} ${c.path.split('?')[0].replace(/\/v1\/opportunities\/[^/]+/, '/opportunities/:id')}`).join(', ');
-  say(`one result-link write = ${calls.length} vendor calls: ${show(calls)}; then, in the background, ${recorded.length - calls.length} more: ${show(recorded.filter((c) => c.method === 'GET'))}`);
+  const show = (cs: RecordedCall[]) =>
+    cs.map((c) => `${c.method} ${c.path.split('?')[0].replace(/\/v1\/opportunities\/[^/]+/, '/opportunities/:id')}`).join(', ');
+  say(
+    `one result-link write = ${calls.length} vendor calls: ${show(calls)}; then, in the background, ${recorded.length - calls.length} more: ${show(recorded.filter((c) => c.method === 'GET'))}`,
+  );
 
   const proxy = await startChild('./proxy.ts', { PROXY_UPSTREAM: fake.url });
   const origin = new URL(fake.url).origin;
@@ -256,11 +312,35 @@ async function writeSection(kind: Kind, fake: LeverGen): Promise<{ child: Child;
   const sec = '1 write path';
   loadRow(sec, `direct to fake (${calls.length} vendor calls/op), ${c}`, kind, direct, null, '', '');
   loadRow(sec, `undici proxy, ${c}`, kind, viaProxy, direct, '', '');
-  loadRow(sec, `atsgate result link, ${c}`, kind, gate, viaProxy, '≥ 50% of proxy thr', gate.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO');
+  loadRow(
+    sec,
+    `atsgate result link, ${c}`,
+    kind,
+    gate,
+    viaProxy,
+    '≥ 50% of proxy thr',
+    gate.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO',
+  );
   loadRow(sec, `atsgate result link, ${c} vs direct`, kind, gate, direct, '≤ +2 ms p50', gate.p50 - direct.p50 <= 2 ? 'yes' : 'NO');
   loadRow(sec, 'atsgate result link, c=1 vs direct c=1', kind, gate1, direct1, '≤ +2 ms p50', gate1.p50 - direct1.p50 <= 2 ? 'yes' : 'NO');
-  loadRow(sec, `  same, read-back off, ${c}`, kind, gateOff, viaProxy, '(≥ 50% of proxy thr)', gateOff.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO');
-  loadRow(sec, '  same, read-back off, c=1 vs direct c=1', kind, gateOff1, direct1, '(≤ +2 ms p50)', gateOff1.p50 - direct1.p50 <= 2 ? 'yes' : 'NO');
+  loadRow(
+    sec,
+    `  same, read-back off, ${c}`,
+    kind,
+    gateOff,
+    viaProxy,
+    '(≥ 50% of proxy thr)',
+    gateOff.perSec >= 0.5 * viaProxy.perSec ? 'yes' : 'NO',
+  );
+  loadRow(
+    sec,
+    '  same, read-back off, c=1 vs direct c=1',
+    kind,
+    gateOff1,
+    direct1,
+    '(≤ +2 ms p50)',
+    gateOff1.p50 - direct1.p50 <= 2 ? 'yes' : 'NO',
+  );
   return { child: g.child, integrationId: g.integrationId, cleanup: g.cleanup };
 }
 
@@ -295,49 +375,56 @@ async function attachSection(kind: Kind, child: Child, integrationId: string): P
   await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
   const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/result.pdf`;
 
-  for (const t of targets) for (const sizeMb of t.sizes) {
-    file = randomBytes(Math.round(sizeMb * 1048576));
-    for (const mode of ['data_url', 'data'] as const) {
-      const attachment = { name: 'result.pdf', type: 'OTHER', content_type: 'application/pdf', ...(mode === 'data' ? { data: file.toString('base64') } : { data_url: fileUrl }) };
-      const body = JSON.stringify({ attachment });
-      // Another client pings liveness throughout: how long does the upload stall the server?
-      const ping = new Pool(child.url, { connections: 1 });
-      let pinging = true;
-      let pingMax = 0;
-      let pings = 0;
-      const pinger = (async () => {
-        while (pinging) {
-          const t0 = performance.now();
-          const r = await ping.request({ method: 'GET', path: '/health/live' });
-          await r.body.dump();
-          pingMax = Math.max(pingMax, performance.now() - t0);
-          pings++;
-          await new Promise((res) => setTimeout(res, 5));
-        }
-      })();
-      await child.ask({ cmd: 'watch' });
-      const t0 = performance.now();
-      const r = await json(gw, 'POST', `/v1/ats/candidates/${t.candidateId}/attachments`, body, t.integrationId);
-      const ms = performance.now() - t0;
-      const w = await child.ask({ cmd: 'unwatch' });
-      pinging = false;
-      await pinger;
-      await ping.close();
-      if (r.status !== 200) throw new Error(`attachment ${sizeMb} MB via ${mode}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-      const growth = Math.max(w.rssGrowth, w.heapGrowth);
-      const limit = mode === 'data_url' ? 1 : 3;
-      rows.push({
-        section: '2 attachments',
-        case: `${sizeMb} MB via ${mode} (${t.tool})`,
-        db: kind,
-        result: `${fmt(ms, 0)} ms; +${mb(w.rssGrowth)} RSS, +${mb(w.heapGrowth)} heap+ext; loop delay max ${fmt(w.eldMaxMs, 0)} ms, ping max ${fmt(pingMax, 0)} ms (${pings} pings)`,
-        baseline: `file ${mb(file.length)}`,
-        ratio: `${fmt(growth / file.length, 2)}× file`,
-        target: `≤ ${limit}× file`,
-        met: growth <= limit * file.length ? 'yes' : 'NO',
-      });
+  for (const t of targets)
+    for (const sizeMb of t.sizes) {
+      file = randomBytes(Math.round(sizeMb * 1048576));
+      for (const mode of ['data_url', 'data'] as const) {
+        const attachment = {
+          name: 'result.pdf',
+          type: 'OTHER',
+          content_type: 'application/pdf',
+          ...(mode === 'data' ? { data: file.toString('base64') } : { data_url: fileUrl }),
+        };
+        const body = JSON.stringify({ attachment });
+        // Another client pings liveness throughout: how long does the upload stall the server?
+        const ping = new Pool(child.url, { connections: 1 });
+        let pinging = true;
+        let pingMax = 0;
+        let pings = 0;
+        const pinger = (async () => {
+          while (pinging) {
+            const t0 = performance.now();
+            const r = await ping.request({ method: 'GET', path: '/health/live' });
+            await r.body.dump();
+            pingMax = Math.max(pingMax, performance.now() - t0);
+            pings++;
+            await new Promise((res) => setTimeout(res, 5));
+          }
+        })();
+        await child.ask({ cmd: 'watch' });
+        const t0 = performance.now();
+        const r = await json(gw, 'POST', `/v1/ats/candidates/${t.candidateId}/attachments`, body, t.integrationId);
+        const ms = performance.now() - t0;
+        const w = await child.ask({ cmd: 'unwatch' });
+        pinging = false;
+        await pinger;
+        await ping.close();
+        if (r.status !== 200)
+          throw new Error(`attachment ${sizeMb} MB via ${mode}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        const growth = Math.max(w.rssGrowth, w.heapGrowth);
+        const limit = mode === 'data_url' ? 1 : 3;
+        rows.push({
+          section: '2 attachments',
+          case: `${sizeMb} MB via ${mode} (${t.tool})`,
+          db: kind,
+          result: `${fmt(ms, 0)} ms; +${mb(w.rssGrowth)} RSS, +${mb(w.heapGrowth)} heap+ext; loop delay max ${fmt(w.eldMaxMs, 0)} ms, ping max ${fmt(pingMax, 0)} ms (${pings} pings)`,
+          baseline: `file ${mb(file.length)}`,
+          ratio: `${fmt(growth / file.length, 2)}× file`,
+          target: `≤ ${limit}× file`,
+          met: growth <= limit * file.length ? 'yes' : 'NO',
+        });
+      }
     }
-  }
   files.closeAllConnections();
   files.close();
   await gw.close();
@@ -407,25 +494,53 @@ async function syncSection(kind: Kind): Promise<void> {
       await c.end();
       const bytes = Number(size.rows[0].bytes);
       const n = Number(size.rows[0].n);
-      rows.push({ section: sec, case: `database size after syncs (${fmt(n, 0)} records)`, db: kind, result: `${mb(bytes)}, ${fmt(bytes / n, 0)} bytes/record`, baseline: '', ratio: '', target: '', met: '' });
+      rows.push({
+        section: sec,
+        case: `database size after syncs (${fmt(n, 0)} records)`,
+        db: kind,
+        result: `${mb(bytes)}, ${fmt(bytes / n, 0)} bytes/record`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        met: '',
+      });
       const copy = await copyBaseline(a.databaseUrl, id);
       const copyRate = copy.rows / (copy.ms / 1000);
       rows.push({
-        section: sec, case: `full sync, ${fmt(full.stats.read.candidates, 0)} cand + ${fmt(full.stats.read.applications, 0)} apps`, db: kind,
-        result: `${fmt(rate, 0)} records/s (${fmt(full.ms / 1000, 1)} s)`, baseline: `COPY ${fmt(copyRate, 0)} rows/s (${fmt(copy.ms / 1000, 1)} s)`,
-        ratio: `${fmt((rate / copyRate) * 100, 1)}% of COPY`, target: '≥ 25% of COPY', met: rate >= 0.25 * copyRate ? 'yes' : 'NO',
+        section: sec,
+        case: `full sync, ${fmt(full.stats.read.candidates, 0)} cand + ${fmt(full.stats.read.applications, 0)} apps`,
+        db: kind,
+        result: `${fmt(rate, 0)} records/s (${fmt(full.ms / 1000, 1)} s)`,
+        baseline: `COPY ${fmt(copyRate, 0)} rows/s (${fmt(copy.ms / 1000, 1)} s)`,
+        ratio: `${fmt((rate / copyRate) * 100, 1)}% of COPY`,
+        target: '≥ 25% of COPY',
+        met: rate >= 0.25 * copyRate ? 'yes' : 'NO',
       });
     } else {
-      rows.push({ section: sec, case: `full sync, ${fmt(fullRecords, 0)} records`, db: kind, result: `${fmt(rate, 0)} records/s (${fmt(full.ms / 1000, 1)} s)`, baseline: '(COPY: PostgreSQL only)', ratio: '', target: '', met: '' });
+      rows.push({
+        section: sec,
+        case: `full sync, ${fmt(fullRecords, 0)} records`,
+        db: kind,
+        result: `${fmt(rate, 0)} records/s (${fmt(full.ms / 1000, 1)} s)`,
+        baseline: '(COPY: PostgreSQL only)',
+        ratio: '',
+        target: '',
+        met: '',
+      });
     }
     const first = mem[0];
     for (const m of mem) {
       const growth = Math.max(m.rss, m.heap);
       const base = Math.max(first.rss, first.heap);
       rows.push({
-        section: sec, case: `memory, full sync of ${fmt(m.records, 0)} records`, db: kind,
-        result: `+${mb(m.rss)} RSS, +${mb(m.heap)} heap+ext`, baseline: m === first ? '' : `${fmt(first.records, 0)} records: +${mb(base)}`,
-        ratio: m === first ? '' : `${fmt(growth / base, 2)}×`, target: m === first ? '' : 'flat (≤ 2×)', met: m === first ? '' : growth <= 2 * base ? 'yes' : 'NO',
+        section: sec,
+        case: `memory, full sync of ${fmt(m.records, 0)} records`,
+        db: kind,
+        result: `+${mb(m.rss)} RSS, +${mb(m.heap)} heap+ext`,
+        baseline: m === first ? '' : `${fmt(first.records, 0)} records: +${mb(base)}`,
+        ratio: m === first ? '' : `${fmt(growth / base, 2)}×`,
+        target: m === first ? '' : 'flat (≤ 2×)',
+        met: m === first ? '' : growth <= 2 * base ? 'yes' : 'NO',
       });
     }
     // The COPY baseline reloaded the same rows; the incremental sync reads from the last full sync's start.
@@ -433,9 +548,14 @@ async function syncSection(kind: Kind): Promise<void> {
     const inc = await a.child.ask({ cmd: 'sync', id, type: 'DELTA' });
     await fake.stop();
     rows.push({
-      section: sec, case: `incremental (${inc.type}) after 1% changed`, db: kind,
-      result: `${fmt(inc.ms / 1000, 2)} s, ${fmt(recordsOf(inc.stats), 0)} records read`, baseline: `full ${fmt(full.ms / 1000, 1)} s`,
-      ratio: `${fmt((inc.ms / full.ms) * 100, 1)}% of full`, target: '≤ 5% of full', met: inc.ms <= 0.05 * full.ms ? 'yes' : 'NO',
+      section: sec,
+      case: `incremental (${inc.type}) after 1% changed`,
+      db: kind,
+      result: `${fmt(inc.ms / 1000, 2)} s, ${fmt(recordsOf(inc.stats), 0)} records read`,
+      baseline: `full ${fmt(full.ms / 1000, 1)} s`,
+      ratio: `${fmt((inc.ms / full.ms) * 100, 1)}% of full`,
+      target: '≤ 5% of full',
+      met: inc.ms <= 0.05 * full.ms ? 'yes' : 'NO',
     });
   } finally {
     await a.cleanup();
@@ -450,13 +570,15 @@ try {
     const fake = await startLeverGen({ contacts: 1000 });
     const dbs = list(flags.dbs!) as Kind[];
     for (const kind of dbs) {
-      const w = ONLY.has('write') ? await writeSection(kind, fake) : await (async () => {
-        const a = await startAtsgate(kind, 'attach');
-        const integrationId = 'lever:bench-writes';
-        await a.child.ask({ cmd: 'integration', id: integrationId, baseUrl: fake.url, credentials });
-        await a.child.ask({ cmd: 'sync', id: integrationId, type: 'FULL' });
-        return { child: a.child, integrationId, cleanup: a.cleanup };
-      })();
+      const w = ONLY.has('write')
+        ? await writeSection(kind, fake)
+        : await (async () => {
+            const a = await startAtsgate(kind, 'attach');
+            const integrationId = 'lever:bench-writes';
+            await a.child.ask({ cmd: 'integration', id: integrationId, baseUrl: fake.url, credentials });
+            await a.child.ask({ cmd: 'sync', id: integrationId, type: 'FULL' });
+            return { child: a.child, integrationId, cleanup: a.cleanup };
+          })();
       // Attachments once, on the last write-path database (the scale-out one by default).
       if (ONLY.has('attach') && kind === dbs[dbs.length - 1]) await attachSection(kind, w.child, w.integrationId);
       await w.cleanup();

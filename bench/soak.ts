@@ -58,7 +58,11 @@ export interface SoakReport {
 }
 
 /** Failures a client must expect from a flaky ATS, and nothing else. */
-const EXPECTED_FAILURES = new Set<ErrorCode>(['REMOTE.SERVICE_UNAVAILABLE', 'REMOTE.RATE_LIMIT_EXCEEDED', 'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED']);
+const EXPECTED_FAILURES = new Set<ErrorCode>([
+  'REMOTE.SERVICE_UNAVAILABLE',
+  'REMOTE.RATE_LIMIT_EXCEEDED',
+  'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED',
+]);
 const RETRYABLE = EXPECTED_FAILURES;
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
@@ -77,16 +81,24 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     for (let i = 0; i < o.integrations; i++) {
       const fake = await startGreenhouseFake({ rateLimit: 100_000 });
       fakes.push(fake);
-      const integration = await connectIntegration(server.started.rt, { accountId: 'default', tool: 'greenhouse', organizationName: `Soak ${i}`, credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+      const integration = await connectIntegration(server.started.rt, {
+        accountId: 'default',
+        tool: 'greenhouse',
+        organizationName: `Soak ${i}`,
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: true,
+      });
       const cands = await server.call('GET', '/v1/ats/candidates?page_size=50', { integrationId: integration.id });
       targets.push({ integrationId: integration.id, fake, candidates: cands.body.data.results.map((c: any) => c.id) });
       fake.server.before = async (req): Promise<FakeResponse | undefined> => {
         if (req.method !== 'POST' || !req.path.startsWith('/v3/')) return undefined;
         const r = Math.random();
         const p = o.faultRate;
-        if (r < p) return faultsInjected['429']++, { status: 429, headers: { 'retry-after': '0' }, json: { message: 'Rate limit exceeded' } };
-        if (r < 2 * p) return faultsInjected['500']++, { status: 500, json: { message: 'Internal error' } };
-        if (r < 3 * p) return faultsInjected.drop++, { headers: { 'x-fake-drop': '1' } };
+        if (r < p)
+          return (faultsInjected['429']++, { status: 429, headers: { 'retry-after': '0' }, json: { message: 'Rate limit exceeded' } });
+        if (r < 2 * p) return (faultsInjected['500']++, { status: 500, json: { message: 'Internal error' } });
+        if (r < 3 * p) return (faultsInjected.drop++, { headers: { 'x-fake-drop': '1' } });
         if (r < 4 * p) {
           faultsInjected.slow++;
           await new Promise((res) => setTimeout(res, 100 + Math.random() * 300));
@@ -95,9 +107,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       };
     }
     const idempotencyKeys = await supportsIdempotencyKeys();
-    log(`soak on ${o.kind}: ${o.integrations} integrations, concurrency ${o.concurrency}, ${o.durationMs} ms, idempotency keys ${idempotencyKeys ? 'on' : 'not available'}`);
+    log(
+      `soak on ${o.kind}: ${o.integrations} integrations, concurrency ${o.concurrency}, ${o.durationMs} ms, idempotency keys ${idempotencyKeys ? 'on' : 'not available'}`,
+    );
 
-    const report = { sent: 0, succeeded: 0, failedWithCorrectCode: 0, failedWithWrongCode: 0, wrongCodeExamples: [] as string[], lost: 0, lostExamples: [] as string[] };
+    const report = {
+      sent: 0,
+      succeeded: 0,
+      failedWithCorrectCode: 0,
+      failedWithWrongCode: 0,
+      wrongCodeExamples: [] as string[],
+      lost: 0,
+      lostExamples: [] as string[],
+    };
     const succeededMarkers: { marker: string; fake: GreenhouseFake }[] = [];
     const keyedMarkers = new Set<string>();
     // Live heap, after a full collection: without one, heapUsed mostly says when V8 last
@@ -125,7 +147,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         if (key) keyedMarkers.add(marker);
         const path = attachment ? `/v1/ats/candidates/${cand}/attachments` : `/v1/ats/candidates/${cand}/result-links`;
         const body = attachment
-          ? { attachment: { name: `${marker}.txt`, type: 'OTHER', content_type: 'text/plain', data: Buffer.from(`file of ${marker}`).toString('base64') } }
+          ? {
+              attachment: {
+                name: `${marker}.txt`,
+                type: 'OTHER',
+                content_type: 'text/plain',
+                data: Buffer.from(`file of ${marker}`).toString('base64'),
+              },
+            }
           : { label: marker, url: `https://assess.example/r/${marker}` };
         // A client with a key retries retryable failures with the same key (up to 3 attempts).
         for (let attempt = 1; attempt <= (key ? 3 : 1); attempt++) {
@@ -135,7 +164,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           try {
             const res = await fetch(server.url + path, {
               method: 'POST',
-              headers: { authorization: `Bearer ${server.apiKey}`, 'x-integration-id': t.integrationId, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+              headers: {
+                authorization: `Bearer ${server.apiKey}`,
+                'x-integration-id': t.integrationId,
+                'content-type': 'application/json',
+                ...(key ? { 'idempotency-key': key } : {}),
+              },
               body: JSON.stringify(body),
               signal: AbortSignal.timeout(60_000),
             });
@@ -152,7 +186,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
             break;
           }
           const code = parsed?.error?.code as ErrorCode | undefined;
-          const wellFormed = parsed?.status === 'error' && code && ERROR_CATALOGUE[code] && ERROR_CATALOGUE[code].status === status && typeof parsed.error.message === 'string';
+          const wellFormed =
+            parsed?.status === 'error' &&
+            code &&
+            ERROR_CATALOGUE[code] &&
+            ERROR_CATALOGUE[code].status === status &&
+            typeof parsed.error.message === 'string';
           if (wellFormed && EXPECTED_FAILURES.has(code)) report.failedWithCorrectCode++;
           else {
             report.failedWithWrongCode++;
@@ -178,7 +217,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const missingFromAts = succeededMarkers.filter(({ marker }) => !counts.get(marker)).length;
     let withKey = 0;
     let withoutKey = 0;
-    for (const [m, c] of counts) if (c > 1) (keyedMarkers.has(m) ? withKey++ : withoutKey++);
+    for (const [m, c] of counts) if (c > 1) keyedMarkers.has(m) ? withKey++ : withoutKey++;
 
     const third = Math.max(1, Math.floor(heap.length / 3));
     return {
@@ -218,7 +257,9 @@ export function formatReport(r: SoakReport): string {
     `soak on ${r.kind} for ${r.durationMs} ms`,
     `  requests sent ${r.sent}: succeeded ${r.succeeded}, failed with a correct code ${r.failedWithCorrectCode}, failed with a wrong code ${r.failedWithWrongCode}, lost ${r.lost}`,
     `  successes missing from the ATS ${r.missingFromAts}; duplicate ATS writes: with Idempotency-Key ${r.idempotencyKeys ? r.duplicateWrites.withKey : 'n/a (keys not available)'}, without ${r.duplicateWrites.withoutKey}`,
-    `  faults injected: ${Object.entries(r.faultsInjected).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  faults injected: ${Object.entries(r.faultsInjected)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `  heap used (median) first third ${r.memory.heapFirstThirdMb} MB, last third ${r.memory.heapLastThirdMb} MB; rss ${r.memory.rssFirstMb} → ${r.memory.rssLastMb} MB (${r.memory.samples} samples)`,
     ...r.wrongCodeExamples.map((e) => `  wrong code: ${e}`),
     ...r.lostExamples.map((e) => `  lost: ${e}`),
@@ -239,6 +280,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     log: (l) => console.log(l),
   });
   console.log(formatReport(report));
-  const bad = report.lost + report.failedWithWrongCode + report.missingFromAts + report.duplicateWrites.withKey + report.duplicateWrites.withoutKey;
+  const bad =
+    report.lost + report.failedWithWrongCode + report.missingFromAts + report.duplicateWrites.withKey + report.duplicateWrites.withoutKey;
   process.exit(bad === 0 ? 0 : 1);
 }

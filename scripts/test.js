@@ -84,7 +84,17 @@ function runFile(file) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-usage.js'), '--test-reporter=spec', `--test-reporter-destination=${spec}`, '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
+      [
+        '--import',
+        'tsx',
+        '--import',
+        join(ROOT, 'scripts', 'test-usage.js'),
+        '--test-reporter=spec',
+        `--test-reporter-destination=${spec}`,
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
+        file,
+      ],
       { cwd: ROOT, env: { ...env, ATSGATE_TEST_USAGE_FILE: usage }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -142,7 +152,11 @@ async function lane(name, list, width) {
 /** Builds the template databases once, before any file needs them, and finds (or installs) Chromium. */
 function prepare() {
   const needsBrowser = files.some((f) => readFileSync(join(ROOT, f), 'utf8').includes('support/browser.ts'));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'prepare.ts'), ...(needsBrowser ? ['--browser'] : [])], { cwd: ROOT, env, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test', 'support', 'prepare.ts'), ...(needsBrowser ? ['--browser'] : [])],
+    { cwd: ROOT, env, stdio: 'inherit' },
+  );
   if (r.status !== 0) console.log('Preparing the template databases failed (above); each test file will try again on its own.');
 }
 
@@ -150,19 +164,38 @@ const serialSet = new Set(SERIAL);
 const started = performance.now();
 prepare();
 const lanes = [
-  await lane(`parallel ×${concurrency}`, files.filter((f) => !serialSet.has(f)), concurrency),
-  await lane('serial', files.filter((f) => serialSet.has(f)), 1),
+  await lane(
+    `parallel ×${concurrency}`,
+    files.filter((f) => !serialSet.has(f)),
+    concurrency,
+  ),
+  await lane(
+    'serial',
+    files.filter((f) => serialSet.has(f)),
+    1,
+  ),
 ];
 const wall = (performance.now() - started) / 1000;
 const all = lanes.flatMap((l) => l.results);
 
 mkdirSync(cacheDir, { recursive: true });
-writeFileSync(durationsFile, JSON.stringify({ ...readJson(durationsFile, {}), ...Object.fromEntries(all.map((r) => [r.file, Math.round(r.wall * 10) / 10])) }, null, 1));
+writeFileSync(
+  durationsFile,
+  JSON.stringify(
+    { ...readJson(durationsFile, {}), ...Object.fromEntries(all.map((r) => [r.file, Math.round(r.wall * 10) / 10])) },
+    null,
+    1,
+  ),
+);
 
-console.log('\nWhere the time went (seconds per file; CPU includes the processes a file started and waited for, not the PostgreSQL server):');
+console.log(
+  '\nWhere the time went (seconds per file; CPU includes the processes a file started and waited for, not the PostgreSQL server):',
+);
 console.log('    wall     CPU  tests');
 for (const r of [...all].sort((a, b) => b.wall - a.wall)) {
-  console.log(`  ${r.wall.toFixed(1).padStart(6)}  ${(r.cpu === null ? '?' : r.cpu.toFixed(1)).padStart(6)}  ${String(r.passed + r.failed).padStart(5)} ${r.failed ? '✖' : ' '} ${r.file}`);
+  console.log(
+    `  ${r.wall.toFixed(1).padStart(6)}  ${(r.cpu === null ? '?' : r.cpu.toFixed(1)).padStart(6)}  ${String(r.passed + r.failed).padStart(5)} ${r.failed ? '✖' : ' '} ${r.file}`,
+  );
 }
 for (const l of lanes) {
   if (!l.results.length) continue;

@@ -106,7 +106,8 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookUrl = env.ATSGATE_WEBHOOK_URL || null;
   const webhookSecret = env.ATSGATE_WEBHOOK_SECRET || null;
   if (webhookUrl && !/^https?:\/\/[^/]+/.test(webhookUrl)) problems.push('ATSGATE_WEBHOOK_URL must be an http(s) URL.');
-  if (webhookUrl && !webhookSecret) problems.push('ATSGATE_WEBHOOK_SECRET is required with ATSGATE_WEBHOOK_URL (webhooks are always signed).');
+  if (webhookUrl && !webhookSecret)
+    problems.push('ATSGATE_WEBHOOK_SECRET is required with ATSGATE_WEBHOOK_URL (webhooks are always signed).');
   if (webhookSecret !== null && webhookSecret.length < 16) problems.push('ATSGATE_WEBHOOK_SECRET must be at least 16 characters long.');
 
   const config: Config = {

@@ -59,12 +59,17 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
         ? new GraphileQueue({
             connectionString: config.databaseUrl,
             concurrency: config.jobConcurrency,
-            log: config.logLevel === 'silent' ? undefined : (level, msg) => console.error(JSON.stringify({ level, component: 'jobs', msg })),
+            log:
+              config.logLevel === 'silent' ? undefined : (level, msg) => console.error(JSON.stringify({ level, component: 'jobs', msg })),
           })
         : new InProcessQueue(),
     readBacks: new ReadBackQueue(),
     inboundLimiter: new InboundRateLimiter(
-      { perAccount: config.rateLimitPerAccount, perIntegration: config.rateLimitPerIntegration, windowSeconds: config.rateLimitWindowSeconds },
+      {
+        perAccount: config.rateLimitPerAccount,
+        perIntegration: config.rateLimitPerIntegration,
+        windowSeconds: config.rateLimitWindowSeconds,
+      },
       db.kind === 'postgres' ? new DatabaseWindows(db.relaxed) : new InMemoryWindows(),
     ),
     writesInFlight: new InFlightWrites(),
@@ -119,7 +124,14 @@ export function contextFor(
     async publishFile(file, ttlMs) {
       const id = randomId();
       const expiresAt = new Date(Date.now() + ttlMs);
-      await insertPublishedFile(rt.db, { id, integrationId: integration.id, sealed: rt.box.sealBytes(file.data), contentType: file.content_type, fileName: file.file_name, expiresAt });
+      await insertPublishedFile(rt.db, {
+        id,
+        integrationId: integration.id,
+        sealed: rt.box.sealBytes(file.data),
+        contentType: file.content_type,
+        fileName: file.file_name,
+        expiresAt,
+      });
       return `${rt.publicUrl()}/v1/files/${rt.signer.sign({ integrationId: integration.id, ref: `${PUBLISHED_REF}${id}`, expiresAt: expiresAt.getTime() })}`;
     },
     http: (o) =>

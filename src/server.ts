@@ -20,7 +20,13 @@ import { startTempSweeper } from './uploads/temp-files.ts';
 
 export const DEMO_INTEGRATION_ID = 'sandbox:demo';
 
-export interface Started { app: App; rt: Runtime; db: Db; url: string; close(): Promise<void> }
+export interface Started {
+  app: App;
+  rt: Runtime;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
 
 export async function openRuntime(config: Config, opts: { memory?: boolean } = {}): Promise<Runtime> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: opts.memory });

@@ -40,7 +40,9 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     // Router-level rejections (over-long path parameter, malformed %-escape) in the envelope too.
     frameworkErrors: (err, req, reply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const message = tooLong ? 'A path parameter is longer than 2048 characters.' : 'The URL is malformed (an invalid %-escape in the path).';
+      const message = tooLong
+        ? 'A path parameter is longer than 2048 characters.'
+        : 'The URL is malformed (an invalid %-escape in the path).';
       return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', message, { status: tooLong ? 414 : 400 }), null);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -73,7 +75,12 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
 
   // Input PostgreSQL cannot store (NUL, lone surrogates, absurd nesting) is refused before any handler.
   app.addHook('preValidation', async (req) => {
-    const parts: [unknown, string][] = [[req.params, 'path parameter'], [req.query, 'query parameter'], [req.headers['x-integration-id'], 'X-Integration-Id header'], [req.body, 'request body']];
+    const parts: [unknown, string][] = [
+      [req.params, 'path parameter'],
+      [req.query, 'query parameter'],
+      [req.headers['x-integration-id'], 'X-Integration-Id header'],
+      [req.body, 'request body'],
+    ];
     for (const [value, where] of parts) {
       const problem = unstorableInput(value, where);
       if (problem) throw new AtsgateError('PLATFORM.INPUT_INVALID', problem);
@@ -84,25 +91,55 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
     const logUrlFor = () => logUrl(rt, req, req.logId);
     if (err instanceof AtsgateError) return sendError(req, reply, err, logUrlFor());
     if (err.validation) {
-      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', describeValidation(err.validation, err.validationContext ?? 'body')), logUrlFor());
+      return sendError(
+        req,
+        reply,
+        new AtsgateError('PLATFORM.INPUT_INVALID', describeValidation(err.validation, err.validationContext ?? 'body')),
+        logUrlFor(),
+      );
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `The request body is larger than the limit of ${rt.config.bodyLimitBytes} bytes.`, { status: 413 }), null);
+      return sendError(
+        req,
+        reply,
+        new AtsgateError('PLATFORM.INPUT_INVALID', `The request body is larger than the limit of ${rt.config.bodyLimitBytes} bytes.`, {
+          status: 413,
+        }),
+        null,
+      );
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // fastify's own client errors (bad content type, malformed body...)
-      const message = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Content-Type: send JSON with "Content-Type: application/json".' : `Invalid request: ${err.message}`;
-      return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', message, { status: err.statusCode === 415 ? 415 : 400 }), null);
+      const message =
+        err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Unsupported Content-Type: send JSON with "Content-Type: application/json".'
+          : `Invalid request: ${err.message}`;
+      return sendError(
+        req,
+        reply,
+        new AtsgateError('PLATFORM.INPUT_INVALID', message, { status: err.statusCode === 415 ? 415 : 400 }),
+        null,
+      );
     }
     req.log.error({ err: { type: err?.name, message: err?.message, stack: err?.stack } }, 'unexpected error');
-    return sendError(req, reply, new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred. The log of this request has the details.'), logUrlFor());
+    return sendError(
+      req,
+      reply,
+      new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred. The log of this request has the details.'),
+      logUrlFor(),
+    );
   });
 
   // No route matched: only a caller with an API key learns that (the dashboard has its own 404 page).
   app.setNotFoundHandler(async (req, reply) => {
     await requireApiKey(rt, req, reply);
     if (reply.sent) return reply;
-    return sendError(req, reply, new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, { status: 404 }), null);
+    return sendError(
+      req,
+      reply,
+      new AtsgateError('PLATFORM.INPUT_INVALID', `No endpoint ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, { status: 404 }),
+      null,
+    );
   });
 
   await app.register(docsRoutes(rt)); // first: its onRoute hook records the routes below for /v1/openapi.json

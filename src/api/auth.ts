@@ -52,7 +52,8 @@ export function installRouteAuth(app: App, rt: Runtime): void {
   const check = (req: FastifyRequest, reply: FastifyReply) => requireApiKey(rt, req, reply);
   app.addHook('onRoute', (opts) => {
     const mode = routeAuth(opts);
-    if (!MODES.includes(mode)) throw new Error(`${opts.method} ${opts.url}: unknown auth mode "${String(mode)}" (one of ${MODES.join(', ')})`);
+    if (!MODES.includes(mode))
+      throw new Error(`${opts.method} ${opts.url}: unknown auth mode "${String(mode)}" (one of ${MODES.join(', ')})`);
     if (mode !== 'api-key') return;
     const own = opts.onRequest ? [opts.onRequest].flat() : [];
     opts.onRequest = [check, ...own] as RouteOptions['onRequest'];

@@ -33,7 +33,6 @@ export interface RouteEntry {
   auth?: RouteAuth;
 }
 
-
 type Family = 'ats' | 'general';
 
 interface OperationDoc {
@@ -95,9 +94,33 @@ const listDescription =
 
 /** Keyed by fastify's "METHOD url". */
 const OPERATIONS: Record<string, OperationDoc> = {
-  'GET /v1/ats/jobs': { operationId: 'getJobs', summary: 'Get jobs', description: listDescription, tag: ATS, success: { schema: 'JobsResponse' }, errors: 'ats', integration: true },
-  'GET /v1/ats/candidates': { operationId: 'getCandidates', summary: 'Get candidates', description: listDescription, tag: ATS, success: { schema: 'CandidatesResponse' }, errors: 'ats', integration: true },
-  'GET /v1/ats/applications': { operationId: 'getApplications', summary: 'Get applications', description: listDescription, tag: ATS, success: { schema: 'ApplicationsResponse' }, errors: 'ats', integration: true },
+  'GET /v1/ats/jobs': {
+    operationId: 'getJobs',
+    summary: 'Get jobs',
+    description: listDescription,
+    tag: ATS,
+    success: { schema: 'JobsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/candidates': {
+    operationId: 'getCandidates',
+    summary: 'Get candidates',
+    description: listDescription,
+    tag: ATS,
+    success: { schema: 'CandidatesResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/applications': {
+    operationId: 'getApplications',
+    summary: 'Get applications',
+    description: listDescription,
+    tag: ATS,
+    success: { schema: 'ApplicationsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
   'GET /v1/ats/candidates/:candidate_id/attachments': {
     operationId: 'getCandidateAttachments',
     summary: 'Get candidate attachments',
@@ -110,7 +133,8 @@ const OPERATIONS: Record<string, OperationDoc> = {
   'POST /v1/ats/candidates/:candidate_id/result-links': {
     operationId: 'addCandidateResultLink',
     summary: 'Add a result link to a candidate',
-    description: 'Shows the assessment result in the ATS: natively where the ATS has a place for it, otherwise as custom fields or a note (see `atsgate.result_links` of GET /v1/tools/ats). Attributes become custom fields named "<prefix> <key>" where supported.',
+    description:
+      'Shows the assessment result in the ATS: natively where the ATS has a place for it, otherwise as custom fields or a note (see `atsgate.result_links` of GET /v1/tools/ats). Attributes become custom fields named "<prefix> <key>" where supported.',
     tag: ATS,
     success: { schema: 'ActionResponse' },
     errors: 'ats',
@@ -128,7 +152,8 @@ const OPERATIONS: Record<string, OperationDoc> = {
   'POST /v1/ats/candidates/:candidate_id/attachments': {
     operationId: 'addCandidateAttachment',
     summary: 'Add an attachment to a candidate',
-    description: 'Give exactly one of `data` (base64, with `content_type`) and `data_url` (downloaded at once). The file size limit is the smaller of atsgate\'s and the ATS\'s.',
+    description:
+      "Give exactly one of `data` (base64, with `content_type`) and `data_url` (downloaded at once). The file size limit is the smaller of atsgate's and the ATS's.",
     tag: ATS,
     success: { schema: 'ActionResponse' },
     errors: 'ats',
@@ -157,14 +182,27 @@ const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/ats/applications/:application_id/attachments': {
     operationId: 'getApplicationAttachments',
     summary: 'Get application attachments',
-    description: "Fetched live from the ATS: the application's files, or its candidate's (with a warning) where the ATS keeps files on the person. atsgate-served `data_url`s are signed and expire.",
+    description:
+      "Fetched live from the ATS: the application's files, or its candidate's (with a warning) where the ATS keeps files on the person. atsgate-served `data_url`s are signed and expire.",
     tag: ATS,
     success: { schema: 'ApplicationAttachmentsResponse' },
     errors: 'ats',
     integration: true,
   },
-  'GET /v1/check-api-key': { operationId: 'checkApiKey', summary: 'Check the API key', tag: 'General', success: { schema: 'CheckApiKeyResponse' }, errors: 'general' },
-  'GET /v1/integrations/:integration_id': { operationId: 'getIntegrationDetails', summary: 'Get integration details', tag: 'General', success: { schema: 'IntegrationResponse' }, errors: 'general' },
+  'GET /v1/check-api-key': {
+    operationId: 'checkApiKey',
+    summary: 'Check the API key',
+    tag: 'General',
+    success: { schema: 'CheckApiKeyResponse' },
+    errors: 'general',
+  },
+  'GET /v1/integrations/:integration_id': {
+    operationId: 'getIntegrationDetails',
+    summary: 'Get integration details',
+    tag: 'General',
+    success: { schema: 'IntegrationResponse' },
+    errors: 'general',
+  },
   'DELETE /v1/integrations/:integration_id': {
     operationId: 'deleteIntegration',
     summary: 'Delete an integration',
@@ -205,7 +243,7 @@ const OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'getCustomFields',
     summary: 'Get custom fields',
     description:
-      "The ATS's custom field definitions on candidates and applications, read live, so you can check that the \"<prefix> <key>\" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields), SmartRecruiters (candidate properties), Workable (enabled custom attributes), Teamtailor (candidate custom fields) and Ashby (customField.list); Recruitee and Lever answer an empty page for now. `integration_field` is the ATS's own field (id and name).",
+      'The ATS\'s custom field definitions on candidates and applications, read live, so you can check that the "<prefix> <key>" fields your result links write to exist. Listed for Greenhouse (GET /v3/custom_fields), SmartRecruiters (candidate properties), Workable (enabled custom attributes), Teamtailor (candidate custom fields) and Ashby (customField.list); Recruitee and Lever answer an empty page for now. `integration_field` is the ATS\'s own field (id and name).',
     tag: 'General',
     success: { schema: 'CustomFieldsResponse' },
     errors: 'general',
@@ -250,12 +288,26 @@ const OPERATIONS: Record<string, OperationDoc> = {
     success: { schema: 'ConnectLinkResponse' },
     errors: 'general',
   },
-  'GET /v1/logs': { operationId: 'getLogs', summary: 'List interaction logs', tag: 'Logs', success: { schema: 'LogsResponse' }, errors: 'general' },
-  'GET /v1/logs/:log_id': { operationId: 'getLog', summary: 'Get an interaction log entry', description: 'Where `error.log_url` of an error response points.', tag: 'Logs', success: { schema: 'LogResponse' }, errors: 'general' },
+  'GET /v1/logs': {
+    operationId: 'getLogs',
+    summary: 'List interaction logs',
+    tag: 'Logs',
+    success: { schema: 'LogsResponse' },
+    errors: 'general',
+  },
+  'GET /v1/logs/:log_id': {
+    operationId: 'getLog',
+    summary: 'Get an interaction log entry',
+    description: 'Where `error.log_url` of an error response points.',
+    tag: 'Logs',
+    success: { schema: 'LogResponse' },
+    errors: 'general',
+  },
   'GET /v1/files/:token': {
     operationId: 'downloadFile',
     summary: 'Download a file',
-    description: 'The signed, expiring token in the path is the only credential: these are the `data_url`s of attachments atsgate serves itself.',
+    description:
+      'The signed, expiring token in the path is the only credential: these are the `data_url`s of attachments atsgate serves itself.',
     tag: 'Files & assets',
     success: { contentType: '*/*', description: 'The file, with its own content type and a content-disposition naming it.' },
     errors: 'general',
@@ -269,8 +321,19 @@ const OPERATIONS: Record<string, OperationDoc> = {
     errors: 'general',
   },
   'GET /health/live': { operationId: 'healthLive', summary: 'Liveness', tag: 'Health', success: { schema: 'HealthLiveResponse' } },
-  'GET /health/ready': { operationId: 'healthReady', summary: 'Readiness', description: 'Answers 503 with status "unavailable" while the database does not answer.', tag: 'Health', success: { schema: 'HealthReadyResponse' } },
-  'GET /v1/openapi.json': { operationId: 'getOpenApi', summary: 'This OpenAPI document', tag: 'Docs', success: { contentType: 'application/json', description: 'OpenAPI 3.1.' } },
+  'GET /health/ready': {
+    operationId: 'healthReady',
+    summary: 'Readiness',
+    description: 'Answers 503 with status "unavailable" while the database does not answer.',
+    tag: 'Health',
+    success: { schema: 'HealthReadyResponse' },
+  },
+  'GET /v1/openapi.json': {
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI document',
+    tag: 'Docs',
+    success: { contentType: 'application/json', description: 'OpenAPI 3.1.' },
+  },
 };
 
 /** Error statuses each family can answer, each described by the codes behind it. */
@@ -315,11 +378,23 @@ function parameters(route: RouteEntry, doc: OperationDoc | undefined): unknown[]
   const params = route.schema?.params as { properties?: Record<string, TSchema> } | undefined;
   for (const name of pathParamNames(route.url)) {
     const s = params?.properties?.[name];
-    out.push({ name, in: 'path', required: true, schema: s ? plain(s) : { type: 'string' }, ...(s?.description ? { description: s.description } : {}) });
+    out.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: s ? plain(s) : { type: 'string' },
+      ...(s?.description ? { description: s.description } : {}),
+    });
   }
   const query = route.schema?.querystring as { properties?: Record<string, TSchema>; required?: string[] } | undefined;
   for (const [name, s] of Object.entries(query?.properties ?? {})) {
-    out.push({ name, in: 'query', required: query!.required?.includes(name) ?? false, schema: plain(s), ...(s.description ? { description: s.description } : {}) });
+    out.push({
+      name,
+      in: 'query',
+      required: query!.required?.includes(name) ?? false,
+      schema: plain(s),
+      ...(s.description ? { description: s.description } : {}),
+    });
   }
   return out;
 }
@@ -329,9 +404,11 @@ function operation(route: RouteEntry): Record<string, unknown> {
   const doc = OPERATIONS[key];
   const body = route.schema?.body;
   const op: Record<string, any> = {
-    operationId: doc?.operationId ?? `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId:
+      doc?.operationId ??
+      `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: doc?.summary ?? route.schema?.summary ?? key,
-    tags: doc ? [doc.tag] : route.schema?.tags ?? ['Other'],
+    tags: doc ? [doc.tag] : (route.schema?.tags ?? ['Other']),
   };
   const description = doc?.description ?? route.schema?.description;
   if (description) op.description = description;
@@ -344,11 +421,21 @@ function operation(route: RouteEntry): Record<string, unknown> {
   const okContent = success?.schema
     ? { 'application/json': { schema: { $ref: `#/components/schemas/${success.schema}` } } }
     : success?.contentType
-      ? { [success.contentType]: { schema: success.contentType === 'application/json' ? { type: 'object' } : success.contentType.includes('*') ? {} : { type: 'string', contentMediaType: success.contentType } } }
+      ? {
+          [success.contentType]: {
+            schema:
+              success.contentType === 'application/json'
+                ? { type: 'object' }
+                : success.contentType.includes('*')
+                  ? {}
+                  : { type: 'string', contentMediaType: success.contentType },
+          },
+        }
       : undefined;
   op.responses = {
     [String(success?.status ?? 200)]: {
-      description: success?.description ?? (success?.schema ? (COMPONENTS[success.schema] as TSchema).description ?? 'Success.' : 'Success.'),
+      description:
+        success?.description ?? (success?.schema ? ((COMPONENTS[success.schema] as TSchema).description ?? 'Success.') : 'Success.'),
       ...(okContent ? { content: okContent } : {}),
     },
     ...(doc?.errors ? errorResponses(doc.errors, !!body) : {}),
@@ -393,7 +480,7 @@ export function buildOpenApi(routes: readonly RouteEntry[], opts: { serverUrl: s
       title: 'atsgate API',
       version: packageVersion(),
       description:
-        "atsgate is a self-hostable unified ATS API, wire-compatible with Kombo's: the official Kombo SDKs work against it. Authenticate with `Authorization: Bearer <api key>`; ATS endpoints act on the integration named by the `X-Integration-Id` header. Errors come as `{ status: \"error\", error: { code, title, message, log_url } }`.",
+        'atsgate is a self-hostable unified ATS API, wire-compatible with Kombo\'s: the official Kombo SDKs work against it. Authenticate with `Authorization: Bearer <api key>`; ATS endpoints act on the integration named by the `X-Integration-Id` header. Errors come as `{ status: "error", error: { code, title, message, log_url } }`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: opts.serverUrl }],

@@ -34,9 +34,14 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** May be missing or null. */
 const OptNull = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 /** A closed enum: the SDK rejects any other value. */
-const Enum = (values: readonly string[], opts: { description?: string } = {}) => Type.Union(values.map((v) => Type.Literal(v)), opts);
+const Enum = (values: readonly string[], opts: { description?: string } = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    opts,
+  );
 /** An open enum: the SDK knows these values and passes any other string through. */
-const OpenEnum = (values: readonly string[]) => Type.String({ description: `Known values: ${values.join(', ')}. Other values may appear.` });
+const OpenEnum = (values: readonly string[]) =>
+  Type.String({ description: `Known values: ${values.join(', ')}. Other values may appear.` });
 
 const COVERAGE = ['SUPPORTED', 'UNSUPPORTED', 'NOT_IMPLEMENTED', 'UNKNOWN'] as const;
 const SCOPE_SETTING = ['ENABLED', 'DISABLED', 'OPTIONAL'] as const;
@@ -89,11 +94,19 @@ const SelectOption = Type.Object({ id: Str(), remote_id: OptNull(Str()), name: S
 
 /** How a screening question is answered; `type` tells the variants apart. */
 const QuestionFormat = Type.Union([
-  Type.Object({ display_type: OptNull(Enum(['SINGLE_LINE', 'MULTI_LINE', 'EMAIL', 'URL'])), max_length: OptNull(Int()), type: Type.Literal('TEXT') }),
+  Type.Object({
+    display_type: OptNull(Enum(['SINGLE_LINE', 'MULTI_LINE', 'EMAIL', 'URL'])),
+    max_length: OptNull(Int()),
+    type: Type.Literal('TEXT'),
+  }),
   // The SDK defaults a missing display_type to FIELD, so it may be absent.
   Type.Object({ display_type: OptNull(Enum(['SLIDER', 'FIELD'])), max: OptNull(Num()), min: OptNull(Num()), type: Type.Literal('NUMBER') }),
   Type.Object({ accepted_mime_types: OptNull(Type.Array(Str())), max_file_size_bytes: OptNull(Int()), type: Type.Literal('FILE') }),
-  Type.Object({ display_type: OptNull(Enum(['DROPDOWN', 'RADIO'])), options: Type.Array(SelectOption), type: Type.Literal('SINGLE_SELECT') }),
+  Type.Object({
+    display_type: OptNull(Enum(['DROPDOWN', 'RADIO'])),
+    options: Type.Array(SelectOption),
+    type: Type.Literal('SINGLE_SELECT'),
+  }),
   Type.Object({ type: Type.Literal('BOOLEAN') }),
   Type.Object({ type: Type.Literal('DATE') }),
   Type.Object({ options: Type.Array(SelectOption), type: Type.Literal('MULTI_SELECT') }),
@@ -173,7 +186,16 @@ export const Job = Type.Object({
   changed_at: DateTime(),
   remote_deleted_at: Nullable(DateTime()),
   // remote_data: required (nullable) on job stages by Kombo's OpenAPI of May 2026.
-  stages: Type.Array(Type.Object({ id: Str(), remote_id: Nullable(Str()), name: Nullable(Str()), index: OptNull(Int()), ...StageNewest, remote_data: Nullable(Type.Record(Type.String(), Type.Unknown())) })),
+  stages: Type.Array(
+    Type.Object({
+      id: Str(),
+      remote_id: Nullable(Str()),
+      name: Nullable(Str()),
+      index: OptNull(Int()),
+      ...StageNewest,
+      remote_data: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  ),
   screening_questions: Type.Array(ScreeningQuestion),
   job_postings: Type.Array(JobPosting),
   hiring_team: Type.Array(HiringTeamMember),
@@ -285,7 +307,11 @@ export const Application = Type.Object({
     }),
   ),
   offers: Type.Array(
-    Type.Object({ id: Str(), remote_id: Nullable(Str()), status: Nullable(Enum(['ACCEPTED', 'DECLINED', 'SENT', 'APPROVED', 'DRAFT', 'ABANDONED'])) }),
+    Type.Object({
+      id: Str(),
+      remote_id: Nullable(Str()),
+      status: Nullable(Enum(['ACCEPTED', 'DECLINED', 'SENT', 'APPROVED', 'DRAFT', 'ABANDONED'])),
+    }),
   ),
 });
 
@@ -308,7 +334,10 @@ export const Attachment = Type.Object({
   remote_updated_at: Nullable(DateTime()),
 });
 
-export const CandidateAttachmentsResponse = ActionSuccess(Type.Object({ results: Type.Array(Attachment) }), "The candidate's attachments, fetched live from the ATS.");
+export const CandidateAttachmentsResponse = ActionSuccess(
+  Type.Object({ results: Type.Array(Attachment) }),
+  "The candidate's attachments, fetched live from the ATS.",
+);
 
 /** An application's files, in Kombo's shape for this endpoint (no candidate_id/application_id). */
 export const ApplicationAttachment = Type.Omit(Attachment, ['application_id', 'candidate_id']);
@@ -319,14 +348,20 @@ export const ApplicationAttachmentsResponse = ActionSuccess(
 );
 
 /** The write-backs answer `{ status, data: {}, warnings }`; warnings say what was adapted. */
-export const ActionResponse = ActionSuccess(Type.Object({}), 'The action was carried out in the ATS. `warnings` lists anything that was adapted (a field the ATS lacks, a shortened label...).');
+export const ActionResponse = ActionSuccess(
+  Type.Object({}),
+  'The action was carried out in the ATS. `warnings` lists anything that was adapted (a field the ATS lacks, a shortened label...).',
+);
 
 // ---------------------------------------------------------------------------------------------
 // General endpoints
 // ---------------------------------------------------------------------------------------------
 
 export const CheckApiKeyResponse = Success(
-  Type.Object({ environment_id: Str(), customer_id: Type.Optional(Type.String({ description: 'atsgate extension: the account of the key.' })) }),
+  Type.Object({
+    environment_id: Str(),
+    customer_id: Type.Optional(Type.String({ description: 'atsgate extension: the account of the key.' })),
+  }),
   'The API key is valid.',
 );
 
@@ -386,7 +421,9 @@ export const PassthroughResponse = ActionSuccess(
   Type.Object({
     url: Type.String({ description: 'The full URL that was called.' }),
     status: Type.Integer({ description: "The vendor's HTTP status." }),
-    headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), { description: "The vendor's response headers (Set-Cookie and authentication challenges removed)." }),
+    headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
+      description: "The vendor's response headers (Set-Cookie and authentication challenges removed).",
+    }),
     data: Type.Optional(Type.Unknown({ description: 'The body: parsed JSON, else text; base64 with `response_as_base64`.' })),
   }),
   "The ATS's answer. `data.status` is the ATS's own status: a 4xx there is not an atsgate error.",
@@ -417,7 +454,15 @@ export const CustomFieldsResponse = Success(
 export const IntegrationFieldsResponse = Success(
   Type.Object({
     results: Type.Array(
-      Type.Object({ id: Str(), key: Str(), model: Str(), type: FieldType, label: Nullable(Str()), is_passthrough_enabled: Bool(), is_writable: Type.Literal(false) }),
+      Type.Object({
+        id: Str(),
+        key: Str(),
+        model: Str(),
+        type: FieldType,
+        label: Nullable(Str()),
+        is_passthrough_enabled: Bool(),
+        is_writable: Type.Literal(false),
+      }),
     ),
     next_cursor: Nullable(Str()),
     next: Nullable(Str()),
@@ -461,14 +506,25 @@ export const ToolsResponse = Success(
         atsgate: Type.Optional(
           Type.Object(
             {
-              result_links: Type.Object({}, { additionalProperties: true, description: 'Where result links land: native, custom fields or a note.' }),
+              result_links: Type.Object(
+                {},
+                { additionalProperties: true, description: 'Where result links land: native, custom fields or a note.' },
+              ),
               attachments: Type.Object({}, { additionalProperties: true, description: 'Which attachments the ATS takes, and how.' }),
               application_writes: Type.Object(
-                { notes: Enum(['application', 'candidate', 'unsupported']), attachments: Enum(['application', 'candidate', 'unsupported']) },
-                { description: "Where notes and files sent to an application land: on the application, on its candidate (with a warning), or nowhere (the ATS cannot take them: INTEGRATION.ACTION_NOT_AVAILABLE)." },
+                {
+                  notes: Enum(['application', 'candidate', 'unsupported']),
+                  attachments: Enum(['application', 'candidate', 'unsupported']),
+                },
+                {
+                  description:
+                    'Where notes and files sent to an application land: on the application, on its candidate (with a warning), or nowhere (the ATS cannot take them: INTEGRATION.ACTION_NOT_AVAILABLE).',
+                },
               ),
               delta_sync: Bool(),
-              credentials: Type.Array(Type.Object({ key: Str(), label: Str(), help: Str(), secret: Bool(), optional: Type.Optional(Bool()) })),
+              credentials: Type.Array(
+                Type.Object({ key: Str(), label: Str(), help: Str(), secret: Bool(), optional: Type.Optional(Bool()) }),
+              ),
             },
             { description: 'atsgate extension: how this ATS handles the write-backs, and the credentials it needs.' },
           ),
@@ -480,7 +536,10 @@ export const ToolsResponse = Success(
 );
 
 /** POST /connect/create-link and POST /integrations/:id/relink: where to send the customer. */
-export const ConnectLinkResponse = Success(Type.Object({ link: Type.String({ description: 'The Connect page for the customer (embed it or send it).' }) }), 'A Connect link.');
+export const ConnectLinkResponse = Success(
+  Type.Object({ link: Type.String({ description: 'The Connect page for the customer (embed it or send it).' }) }),
+  'A Connect link.',
+);
 
 export const ConnectIntegrationResponse = Success(
   Type.Object({

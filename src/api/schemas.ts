@@ -32,7 +32,9 @@ export const RemoteFields = Type.Object(
         post_headers: Type.Optional(Type.Object({ 'On-Behalf-Of': Type.Optional(HeaderValue), on_behalf_of: Type.Optional(HeaderValue) })),
       }),
     ),
-    workable: Type.Optional(Type.Object({ on_behalf_of_user_remote_id: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
+    workable: Type.Optional(
+      Type.Object({ on_behalf_of_user_remote_id: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) }),
+    ),
     lever: Type.Optional(Type.Object({ perform_as: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
     teamtailor: Type.Optional(Type.Object({ user_id: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL })) })),
   },
@@ -60,11 +62,20 @@ export type ResultLinkBody = Static<typeof ResultLinkBody>;
 
 export const AttachmentBody = Type.Object({
   attachment: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: LIMITS.fileName, pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$', description: 'File name with extension, no path.' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.fileName,
+      pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$',
+      description: 'File name with extension, no path.',
+    }),
     type: Type.Union([Type.Literal('CV'), Type.Literal('COVER_LETTER'), Type.Literal('OTHER')]),
-    content_type: Type.Optional(Type.String({ maxLength: 255, pattern: '^[\\w.+-]+/[\\w.+-]+$', description: 'MIME type; required with data.' })),
+    content_type: Type.Optional(
+      Type.String({ maxLength: 255, pattern: '^[\\w.+-]+/[\\w.+-]+$', description: 'MIME type; required with data.' }),
+    ),
     data: Type.Optional(Type.String({ description: 'Base64-encoded file contents.' })),
-    data_url: Type.Optional(Type.String({ maxLength: LIMITS.url, pattern: HTTP_URL, description: 'URL atsgate downloads the file from, at once.' })),
+    data_url: Type.Optional(
+      Type.String({ maxLength: LIMITS.url, pattern: HTTP_URL, description: 'URL atsgate downloads the file from, at once.' }),
+    ),
   }),
   remote_fields: Type.Optional(RemoteFields),
 });
@@ -77,7 +88,9 @@ export type AttachmentBody = Static<typeof AttachmentBody>;
 export const NoteRemoteFields = Type.Object(
   {
     ...RemoteFields.properties,
-    greenhousev3: Type.Optional(Type.Object({ visibility: Type.Optional(Type.Union([Type.Literal('admin_only'), Type.Literal('private'), Type.Literal('public')])) })),
+    greenhousev3: Type.Optional(
+      Type.Object({ visibility: Type.Optional(Type.Union([Type.Literal('admin_only'), Type.Literal('private'), Type.Literal('public')])) }),
+    ),
     recruitee: Type.Optional(Type.Object({ visibility: Type.Optional(Type.Unknown()), is_json: Type.Optional(Type.Boolean()) })),
   },
   { additionalProperties: Type.Object({}, { additionalProperties: true }) },
@@ -90,7 +103,10 @@ export const NoteBody = Type.Object({
 });
 export type NoteBody = Static<typeof NoteBody>;
 
-export const ForceSyncBody = Type.Union([Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }), Type.Null()]);
+export const ForceSyncBody = Type.Union([
+  Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }),
+  Type.Null(),
+]);
 
 const DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$';
 const BOOL = Type.Union([Type.Literal('true'), Type.Literal('false')]);

@@ -8,7 +8,13 @@ const PART: Record<string, string> = { body: 'request body', querystring: 'query
 
 export function describeValidation(errors: FastifySchemaValidationError[], context: string): string {
   const e = pickMostSpecific(errors);
-  const path = e.instancePath.replace(/^\//, '').split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+  const path = e.instancePath
+    .replace(/^\//, '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : s))
+    .join('.')
+    .replace(/\.\[/g, '[');
   const p = e.params as Record<string, any>;
   const field = (name: string) => `"${name}"`;
   const where = PART[context] ?? context;
@@ -48,7 +54,11 @@ function patternHint(path: string): string {
 function pickMostSpecific(errors: FastifySchemaValidationError[]): FastifySchemaValidationError {
   const literal = errors.filter((e) => e.keyword === 'const');
   if (literal.length > 1 && literal.every((e) => e.instancePath === literal[0].instancePath)) {
-    return { ...literal[0], keyword: 'enum', params: { allowedValues: literal.map((e) => (e.params as any).allowedValue) } } as FastifySchemaValidationError;
+    return {
+      ...literal[0],
+      keyword: 'enum',
+      params: { allowedValues: literal.map((e) => (e.params as any).allowedValue) },
+    } as FastifySchemaValidationError;
   }
   return errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'const') ?? errors[0];
 }
@@ -69,13 +79,15 @@ export function unstorableInput(value: unknown, where: string): string | null {
     const [v, fullPath, depth] = stack.pop()!;
     const path = fullPath.length > 200 ? `${fullPath.slice(0, 200)}…` : fullPath;
     if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) return `Invalid ${where}: "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+      if (UNSTORABLE.test(v))
+        return `Invalid ${where}: "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `Invalid ${where}: "${path || '(root)'}" is nested more than ${MAX_JSON_DEPTH} levels deep.`;
     for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-      if (UNSTORABLE.test(k)) return `Invalid ${where}: a key in "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
+      if (UNSTORABLE.test(k))
+        return `Invalid ${where}: a key in "${path || '(root)'}" contains a NUL character or an unpaired surrogate, which cannot be stored.`;
       stack.push([child, Array.isArray(v) ? `${fullPath}[${k}]` : fullPath ? `${fullPath}.${k}` : k, depth + 1]);
     }
   }

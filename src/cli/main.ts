@@ -93,8 +93,11 @@ export async function main(argv: string[]): Promise<number> {
 
   if (cmd === 'serve') {
     const started = await startServer(config, { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
-    console.log(`atsgate listening on ${started.url} (database: ${started.db.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`);
-    if (!config.apiKey) console.log('No ATSGATE_API_KEY set: create a key with `atsgate keys create` (or set ATSGATE_API_KEY) to call the API.');
+    console.log(
+      `atsgate listening on ${started.url} (database: ${started.db.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
+    );
+    if (!config.apiKey)
+      console.log('No ATSGATE_API_KEY set: create a key with `atsgate keys create` (or set ATSGATE_API_KEY) to call the API.');
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -109,7 +112,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   if (cmd === 'tools') {
-    for (const c of connectors.values()) console.log(`${c.definition.id.padEnd(16)} ${c.definition.label.padEnd(18)} ${c.definition.capabilities.resultLinks.summary}`);
+    for (const c of connectors.values())
+      console.log(`${c.definition.id.padEnd(16)} ${c.definition.label.padEnd(18)} ${c.definition.capabilities.resultLinks.summary}`);
     return 0;
   }
 
@@ -125,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
         const name = flags.name;
         const credsRaw = flags.credentials;
         if (!tool || !name || !credsRaw) {
-          console.error('Usage: atsgate integrations create <tool> --name <organisation> --credentials \'<json>\'');
+          console.error("Usage: atsgate integrations create <tool> --name <organisation> --credentials '<json>'");
           return 2;
         }
         let credentials: Record<string, unknown>;
@@ -147,7 +151,9 @@ export async function main(argv: string[]): Promise<number> {
         });
         process.stderr.write('\n');
         const counts = await countRecords(rt.db, i.id);
-        console.log(`Created ${i.id} (${i.setup_status}): ${counts.jobs} jobs, ${counts.candidates} candidates, ${counts.applications} applications.`);
+        console.log(
+          `Created ${i.id} (${i.setup_status}): ${counts.jobs} jobs, ${counts.candidates} candidates, ${counts.applications} applications.`,
+        );
         return 0;
       }
       case 'integrations list': {
@@ -155,7 +161,9 @@ export async function main(argv: string[]): Promise<number> {
         if (!rows.length) console.log('No integrations.');
         for (const i of rows) {
           const c = await countRecords(rt.db, i.id);
-          console.log(`${i.id.padEnd(40)} ${i.status.padEnd(8)} ${i.setup_status.padEnd(18)} ${i.organization_name} — ${c.candidates} candidates, ${c.applications} applications, ${c.jobs} jobs; last sync ${i.last_sync_ended_at ? new Date(i.last_sync_ended_at).toISOString() : 'never'}`);
+          console.log(
+            `${i.id.padEnd(40)} ${i.status.padEnd(8)} ${i.setup_status.padEnd(18)} ${i.organization_name} — ${c.candidates} candidates, ${c.applications} applications, ${c.jobs} jobs; last sync ${i.last_sync_ended_at ? new Date(i.last_sync_ended_at).toISOString() : 'never'}`,
+          );
         }
         return 0;
       }
@@ -171,7 +179,9 @@ export async function main(argv: string[]): Promise<number> {
         }
         const stats = await s.done;
         process.stderr.write('\n');
-        console.log(`${stats.type} sync ${s.syncId} done in ${stats.duration_ms} ms: read ${JSON.stringify(stats.read)}, changed ${JSON.stringify(stats.changed)}, deleted ${JSON.stringify(stats.deleted)}.`);
+        console.log(
+          `${stats.type} sync ${s.syncId} done in ${stats.duration_ms} ms: read ${JSON.stringify(stats.read)}, changed ${JSON.stringify(stats.changed)}, deleted ${JSON.stringify(stats.deleted)}.`,
+        );
         return 0;
       }
       case 'keys create': {
@@ -180,7 +190,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'keys list':
-        for (const k of await listApiKeys(rt.db)) console.log(`${k.id.padEnd(26)} ${k.account_id.padEnd(16)} ${k.prefix}…  ${k.name ?? ''}${k.revoked_at ? '  (revoked)' : ''}`);
+        for (const k of await listApiKeys(rt.db))
+          console.log(`${k.id.padEnd(26)} ${k.account_id.padEnd(16)} ${k.prefix}…  ${k.name ?? ''}${k.revoked_at ? '  (revoked)' : ''}`);
         return 0;
       case `keys revoke`: {
         const id = args[2];
@@ -216,13 +227,17 @@ export async function main(argv: string[]): Promise<number> {
           console.error(err.message);
           return 1;
         }
-        console.log(`Re-encrypted the credentials of ${r.resealed} integration(s) with key ${r.newKeyId} (${r.alreadyCurrent} already used it).`);
+        console.log(
+          `Re-encrypted the credentials of ${r.resealed} integration(s) with key ${r.newKeyId} (${r.alreadyCurrent} already used it).`,
+        );
         if (embeddedKey) {
           const { file, backup } = commitKeyFile(config.dataDir);
           console.log(`Wrote the new key to ${file}; the old key is in ${backup}: delete it once the server runs with the new key.`);
         } else {
           // The secret is not echoed: stdout may end up in a log.
-          console.log('Now set ATSGATE_SECRET to the value you passed to --new-secret, then restart the server: it can no longer read credentials with the old one.');
+          console.log(
+            'Now set ATSGATE_SECRET to the value you passed to --new-secret, then restart the server: it can no longer read credentials with the old one.',
+          );
         }
         return 0;
       }

@@ -60,7 +60,8 @@ export function invalidLinkPage(): string {
 export function pickerPage(link: ConnectLink, tools: ConnectorDefinition[]): string {
   const items = tools
     .map(
-      (d) => `<li><a class="tool" href="?tool=${encodeURIComponent(d.id)}"><img src="/v1/assets/tools/${encodeURIComponent(d.id)}.svg" alt="" width="32" height="32"><span>${esc(d.label)}</span></a></li>`,
+      (d) =>
+        `<li><a class="tool" href="?tool=${encodeURIComponent(d.id)}"><img src="/v1/assets/tools/${encodeURIComponent(d.id)}.svg" alt="" width="32" height="32"><span>${esc(d.label)}</span></a></li>`,
     )
     .join('\n');
   return layout(
@@ -110,8 +111,9 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
   const relink = link.kind === 'RELINK';
   const values = st.values ?? {};
   const fields = def.credentialFields.map((f) => credentialInput(def, f, values[credentialInputName(f.key)] ?? '')).join('\n');
-  const baseUrl = st.allowBaseUrl && !relink
-    ? `<details class="advanced"${values.base_url ? ' open' : ''}>
+  const baseUrl =
+    st.allowBaseUrl && !relink
+      ? `<details class="advanced"${values.base_url ? ' open' : ''}>
 <summary>Advanced</summary>
 <div class="field">
 <label for="f-base_url">API base URL <span class="opt">(optional)</span></label>
@@ -119,7 +121,7 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
 <p id="h-base_url" class="help">Only for proxies and test servers. Leave empty to use ${esc(def.defaultBaseUrl)}.</p>
 </div>
 </details>`
-    : '';
+      : '';
   const title = relink ? `Reconnect ${def.label}` : `Connect ${def.label}`;
   const intro = relink
     ? `Enter new ${esc(def.label)} credentials. The connection keeps its data; only the credentials change.`
@@ -160,5 +162,8 @@ function progressSection(token: string, def: ConnectorDefinition, o: { hidden: b
 
 /** The page of a link whose flow has finished (a reload, or the no-JavaScript path). */
 export function connectedPage(link: ConnectLink, token: string, def: ConnectorDefinition): string {
-  return layout(link.kind === 'RELINK' ? `Reconnect ${def.label}` : `Connect ${def.label}`, progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK' }));
+  return layout(
+    link.kind === 'RELINK' ? `Reconnect ${def.label}` : `Connect ${def.label}`,
+    progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK' }),
+  );
 }

@@ -10,7 +10,15 @@ import { connectors, getConnector } from '../connectors/registry.ts';
 import type { ConnectorDefinition, CredentialField } from '../connectors/types.ts';
 import { connectIntegration } from '../integrations/service.ts';
 import { getIntegration, getIntegrationById, updateCredentials, type Integration } from '../store/integrations.ts';
-import { claimLink, completeLink, createLink, findLinkByActivationToken, releaseLink, type ConnectLink, type LinkType } from '../store/connect-links.ts';
+import {
+  claimLink,
+  completeLink,
+  createLink,
+  findLinkByActivationToken,
+  releaseLink,
+  type ConnectLink,
+  type LinkType,
+} from '../store/connect-links.ts';
 import { countRecords } from '../store/records.ts';
 import { listSyncs } from '../store/syncs.ts';
 import { requestSync } from '../jobs/sync-tasks.ts';
@@ -53,20 +61,28 @@ export async function createConnectLink(rt: Runtime, accountId: string, b: Creat
   // Kombo's default category is HRIS (and the SDK sends it when the field is left out).
   const category = b.integration_category ?? 'HRIS';
   if (category !== 'ATS') {
-    throw inputInvalid(`Invalid request body: atsgate connects ATS integrations only, so "integration_category" must be "ATS" (got "${category}"; Kombo's default is HRIS, so pass "ATS" explicitly).`);
+    throw inputInvalid(
+      `Invalid request body: atsgate connects ATS integrations only, so "integration_category" must be "ATS" (got "${category}"; Kombo's default is HRIS, so pass "ATS" explicitly).`,
+    );
   }
   if (!EMAIL.test(b.end_user_email)) throw inputInvalid('Invalid request body: "end_user_email" must be an email address.');
   if (!b.end_user_organization_name.trim()) throw inputInvalid('Invalid request body: "end_user_organization_name" must not be empty.');
   const tool = b.integration_tool ?? null;
   if (tool !== null && !getConnector(tool)) {
-    throw inputInvalid(`Invalid request body: "integration_tool" "${tool.slice(0, 50)}" is not a tool atsgate connects; use one of ${connectableTools().map((d) => d.id).join(', ')}.`);
+    throw inputInvalid(
+      `Invalid request body: "integration_tool" "${tool.slice(0, 50)}" is not a tool atsgate connects; use one of ${connectableTools()
+        .map((d) => d.id)
+        .join(', ')}.`,
+    );
   }
   if (b.remote_environment != null) {
     // Kombo: environments only with a preselected tool. None of our connectors has separate
     // environments, so an environment can only be a mistake: refuse it instead of ignoring it.
-    throw inputInvalid(tool === null
-      ? 'Invalid request body: "remote_environment" can only be used together with "integration_tool".'
-      : `Invalid request body: "remote_environment" is not supported: the ${getConnector(tool)!.definition.label} connector has no separate environments.`);
+    throw inputInvalid(
+      tool === null
+        ? 'Invalid request body: "remote_environment" can only be used together with "integration_tool".'
+        : `Invalid request body: "remote_environment" is not supported: the ${getConnector(tool)!.definition.label} connector has no separate environments.`,
+    );
   }
   if (b.language != null && !(LANGUAGES as readonly string[]).includes(b.language)) {
     throw inputInvalid(`Invalid request body: "language" must be one of ${LANGUAGES.join(', ')}.`);
@@ -92,12 +108,21 @@ export async function createConnectLink(rt: Runtime, accountId: string, b: Creat
   return token;
 }
 
-export interface RelinkInput { language?: string | null; scope_config_id?: string | null; link_type?: LinkType }
+export interface RelinkInput {
+  language?: string | null;
+  scope_config_id?: string | null;
+  link_type?: LinkType;
+}
 
 export async function createRelinkLink(rt: Runtime, accountId: string, integrationId: string, b: RelinkInput): Promise<string> {
   const integration = await getIntegration(rt.db, accountId, integrationId);
-  if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${integrationId.slice(0, 100)}" exists for this API key.`);
-  if (!getConnector(integration.tool)) throw inputInvalid(`The integration's tool "${integration.tool}" has no connector installed, so it cannot be reconnected.`);
+  if (!integration)
+    throw new AtsgateError(
+      'PLATFORM.INTEGRATION_NOT_FOUND',
+      `No integration with the id "${integrationId.slice(0, 100)}" exists for this API key.`,
+    );
+  if (!getConnector(integration.tool))
+    throw inputInvalid(`The integration's tool "${integration.tool}" has no connector installed, so it cannot be reconnected.`);
   if (b.language != null && !(LANGUAGES as readonly string[]).includes(b.language)) {
     throw inputInvalid(`Invalid request body: "language" must be one of ${LANGUAGES.join(', ')}.`);
   }
@@ -122,7 +147,11 @@ export async function integrationByActivationToken(rt: Runtime, accountId: strin
   const link = await findLinkByActivationToken(rt.db, accountId, token);
   const integration = link?.integration_id ? await getIntegration(rt.db, accountId, link.integration_id) : null;
   if (!link || !integration) {
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The activation token is unknown or has expired (tokens are valid for 1 hour and only with the API key of the account that created the link).', { status: 404 });
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      'The activation token is unknown or has expired (tokens are valid for 1 hour and only with the API key of the account that created the link).',
+      { status: 404 },
+    );
   }
   return {
     id: integration.id,
@@ -139,7 +168,7 @@ export async function integrationByActivationToken(rt: Runtime, accountId: strin
 /** The definition the link's form is for: the preselected/relinked tool, or the user's pick. */
 export function toolForLink(link: ConnectLink, picked: string | undefined): ConnectorDefinition | null {
   const id = link.integration_tool ?? picked;
-  return id ? getConnector(id)?.definition ?? null : null;
+  return id ? (getConnector(id)?.definition ?? null) : null;
 }
 
 /** Form field name of a credential (kept apart from the flow's own fields). */
@@ -180,9 +209,15 @@ export interface Submission {
  * the relinked one's credentials), starts the first sync without waiting for it, and returns
  * the activation token. Failures are AtsgateErrors whose message the page shows as is.
  */
-export async function submitCredentials(rt: Runtime, link: ConnectLink, s: Submission): Promise<{ activationToken: string; integration: Integration }> {
-  if (link.completed_at) throw inputInvalid('This link has already been used to connect an integration. Ask for a new link to connect again.', 409);
-  if (link.integration_tool && s.tool && s.tool !== link.integration_tool) throw inputInvalid(`This link is for ${getConnector(link.integration_tool)?.definition.label ?? link.integration_tool} only.`);
+export async function submitCredentials(
+  rt: Runtime,
+  link: ConnectLink,
+  s: Submission,
+): Promise<{ activationToken: string; integration: Integration }> {
+  if (link.completed_at)
+    throw inputInvalid('This link has already been used to connect an integration. Ask for a new link to connect again.', 409);
+  if (link.integration_tool && s.tool && s.tool !== link.integration_tool)
+    throw inputInvalid(`This link is for ${getConnector(link.integration_tool)?.definition.label ?? link.integration_tool} only.`);
   const def = toolForLink(link, s.tool);
   if (!def) throw inputInvalid('Choose the ATS to connect first.');
   const credentials = readCredentials(def, s.form);
@@ -194,9 +229,8 @@ export async function submitCredentials(rt: Runtime, link: ConnectLink, s: Submi
     throw inputInvalid('These credentials are already being checked (or this link was just used). Wait a moment and reload the page.', 409);
   }
   try {
-    const integration = link.kind === 'RELINK'
-      ? await relink(rt, link, credentials)
-      : await connectNew(rt, link, def, credentials, rawBase || undefined);
+    const integration =
+      link.kind === 'RELINK' ? await relink(rt, link, credentials) : await connectNew(rt, link, def, credentials, rawBase || undefined);
     const activationToken = await completeLink(rt.db, link.id, integration.id, ACTIVATION_TTL_MS);
     return { activationToken, integration };
   } catch (err) {
@@ -205,7 +239,13 @@ export async function submitCredentials(rt: Runtime, link: ConnectLink, s: Submi
   }
 }
 
-async function connectNew(rt: Runtime, link: ConnectLink, def: ConnectorDefinition, credentials: Record<string, string>, baseUrl: string | undefined): Promise<Integration> {
+async function connectNew(
+  rt: Runtime,
+  link: ConnectLink,
+  def: ConnectorDefinition,
+  credentials: Record<string, string>,
+  baseUrl: string | undefined,
+): Promise<Integration> {
   // A fresh id per attempt: the credential check runs under this id's connector cache, so two
   // people connecting the same ATS at once never share a cached OAuth token.
   const id = `${def.id}:${randomId()}`;

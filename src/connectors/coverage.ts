@@ -15,15 +15,31 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
   ];
   const write_actions = [
-    { id: 'ats_add_candidate_result_link', label: 'Add result link to candidate', coverage_status: s(c.resultLinks.candidate !== 'unsupported') },
-    { id: 'ats_add_application_result_link', label: 'Add result link to application', coverage_status: s(c.resultLinks.application !== 'unsupported') },
+    {
+      id: 'ats_add_candidate_result_link',
+      label: 'Add result link to candidate',
+      coverage_status: s(c.resultLinks.candidate !== 'unsupported'),
+    },
+    {
+      id: 'ats_add_application_result_link',
+      label: 'Add result link to application',
+      coverage_status: s(c.resultLinks.application !== 'unsupported'),
+    },
     { id: 'ats_add_candidate_attachment', label: 'Add attachment to candidate', coverage_status: s(c.attachments.candidate) },
     { id: 'ats_get_candidate_attachments', label: 'Get candidate attachments', coverage_status: s(c.reads.candidateAttachments) },
     // On the application, or on its candidate with a warning (Kombo's own fallback for files); an
     // ATS without notes or uploads for existing records says 'unsupported'. Listing follows what
     // the connector can read of a candidate's files.
-    { id: 'ats_add_note_to_application', label: 'Add note to application', coverage_status: s(c.applicationWrites.notes !== 'unsupported') },
-    { id: 'ats_add_application_attachment', label: 'Add attachment to application', coverage_status: s(c.applicationWrites.attachments !== 'unsupported') },
+    {
+      id: 'ats_add_note_to_application',
+      label: 'Add note to application',
+      coverage_status: s(c.applicationWrites.notes !== 'unsupported'),
+    },
+    {
+      id: 'ats_add_application_attachment',
+      label: 'Add attachment to application',
+      coverage_status: s(c.applicationWrites.attachments !== 'unsupported'),
+    },
     { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(c.reads.candidateAttachments) },
   ];
   return { read_models, write_actions };
@@ -31,7 +47,14 @@ export function coverage(def: ConnectorDefinition) {
 
 /** A small generated logo, so no asset is fetched from anywhere else. */
 export function logoSvg(def: ConnectorDefinition, dark = false): string {
-  const initials = def.label.replace(/[^A-Za-z ]/g, '').split(/\s+/).filter(Boolean).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
+  const initials = def.label
+    .replace(/[^A-Za-z ]/g, '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
   let h = 0;
   for (const ch of def.id) h = (h * 31 + ch.charCodeAt(0)) % 360;
   const fill = dark ? '#111' : `hsl(${h} 55% 42%)`;

@@ -14,7 +14,18 @@ import { connector as teamtailor } from './teamtailor/index.ts';
 import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
 
-const CONNECTORS = [sandbox, greenhouse, lever, ashby, workable, smartrecruiters, teamtailor, recruitee, personio, bamboohr] as unknown as AnyConnector[];
+const CONNECTORS = [
+  sandbox,
+  greenhouse,
+  lever,
+  ashby,
+  workable,
+  smartrecruiters,
+  teamtailor,
+  recruitee,
+  personio,
+  bamboohr,
+] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));
 

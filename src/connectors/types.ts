@@ -165,10 +165,19 @@ export type VendorHttpOptions = Omit<
 export type Outcome = 'PENDING' | 'HIRED' | 'DECLINED';
 export type AttachmentType = 'CV' | 'COVER_LETTER' | 'OTHER';
 
-export interface RemoteStage { remote_id: string; name: string | null; index?: number | null }
+export interface RemoteStage {
+  remote_id: string;
+  name: string | null;
+  index?: number | null;
+}
 export interface RemoteLocation {
-  city?: string | null; country?: string | null; raw?: string | null; state?: string | null;
-  street_1?: string | null; street_2?: string | null; zip_code?: string | null;
+  city?: string | null;
+  country?: string | null;
+  raw?: string | null;
+  state?: string | null;
+  street_1?: string | null;
+  street_2?: string | null;
+  zip_code?: string | null;
 }
 /** ISO-8601 strings or Dates; the sync normalises. */
 export type Timestamp = string | Date | null | undefined;
@@ -328,11 +337,21 @@ export interface Connector<S extends TObject = TObject> {
   addCandidateResultLink(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult>;
   addApplicationResultLink(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult>;
   addCandidateAttachment(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult>;
-  listCandidateAttachments(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
+  listCandidateAttachments(
+    ctx: ConnectorContext<Static<S>>,
+    candidate: CandidateRef,
+  ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
   addApplicationNote(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, note: NoteInput): Promise<WriteResult>;
-  addApplicationAttachment(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult>;
+  addApplicationAttachment(
+    ctx: ConnectorContext<Static<S>>,
+    application: ApplicationRef,
+    attachment: AttachmentInput,
+  ): Promise<WriteResult>;
   /** The application's files (or its candidate's, with a warning, where files live on the person). */
-  listApplicationAttachments(ctx: ConnectorContext<Static<S>>, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
+  listApplicationAttachments(
+    ctx: ConnectorContext<Static<S>>,
+    application: ApplicationRef,
+  ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
   /** Serves a file for ctx.signedFileUrl(ref); only connectors that use signed URLs need it. */
   downloadAttachment?(ctx: ConnectorContext<Static<S>>, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }>;
 
@@ -340,7 +359,10 @@ export interface Connector<S extends TObject = TObject> {
   readCandidates(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteCandidate>;
   readApplications(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteApplication>;
   /** Optional: re-read one candidate (and its applications) so a write is visible at once. */
-  readCandidate?(ctx: ConnectorContext<Static<S>>, remoteId: string): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null>;
+  readCandidate?(
+    ctx: ConnectorContext<Static<S>>,
+    remoteId: string,
+  ): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null>;
   /**
    * Optional: the client a passthrough uses, where the transport alone cannot authenticate (an
    * OAuth token the connector mints). Default: ctx.http({}), the transport's client.

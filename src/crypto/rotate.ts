@@ -37,7 +37,8 @@ export function sealedKeyId(sealed: string): string | null {
 }
 
 export function parseNewSecret(secret: string): SecretBox {
-  if (!/^[0-9a-fA-F]{64}$/.test(secret)) throw new RotationError('--new-secret must be 64 hex characters (32 bytes); generate one with: openssl rand -hex 32');
+  if (!/^[0-9a-fA-F]{64}$/.test(secret))
+    throw new RotationError('--new-secret must be 64 hex characters (32 bytes); generate one with: openssl rand -hex 32');
   return SecretBox.fromString(secret);
 }
 
@@ -56,13 +57,17 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
         continue;
       }
       if (keyId !== oldBox.keyId) {
-        throw new RotationError(`Integration ${row.id} is sealed with key ${keyId ?? '(unreadable)'}, which is neither the current key (${oldBox.keyId}) nor the new one; nothing was changed.`);
+        throw new RotationError(
+          `Integration ${row.id} is sealed with key ${keyId ?? '(unreadable)'}, which is neither the current key (${oldBox.keyId}) nor the new one; nothing was changed.`,
+        );
       }
       let plaintext: string;
       try {
         plaintext = oldBox.open(row.credentials_sealed);
       } catch {
-        throw new RotationError(`The credentials of integration ${row.id} do not decrypt with the current key (corrupted?); nothing was changed.`);
+        throw new RotationError(
+          `The credentials of integration ${row.id} do not decrypt with the current key (corrupted?); nothing was changed.`,
+        );
       }
       await replaceSealedCredentials(q, row.id, newBox.seal(plaintext));
       resealed++;

@@ -5,7 +5,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export interface FileClaim { integrationId: string; ref: string; expiresAt: number }
+export interface FileClaim {
+  integrationId: string;
+  ref: string;
+  expiresAt: number;
+}
 
 export class UrlSigner {
   constructor(private readonly key: Buffer) {}

@@ -37,7 +37,10 @@ export function when(d: Date | string | null | undefined): string {
   if (!d) return '—';
   const t = new Date(d);
   if (Number.isNaN(t.getTime())) return '—';
-  return t.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return t
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 export function duration(ms: number | null | undefined): string {
@@ -51,7 +54,7 @@ export function duration(ms: number | null | undefined): string {
 export function prettyJson(v: unknown, max = 20_000): string {
   let text: string;
   try {
-    text = typeof v === 'string' ? v : JSON.stringify(v, null, 2) ?? '';
+    text = typeof v === 'string' ? v : (JSON.stringify(v, null, 2) ?? '');
   } catch {
     text = String(v);
   }
@@ -60,7 +63,13 @@ export function prettyJson(v: unknown, max = 20_000): string {
 
 /** Outcome as text and colour (the text carries the meaning; colour only helps). */
 export function badge(kind: string, label = kind): Safe {
-  const tone = /^(SUCCESS|SUCCEEDED|ACTIVE|COMPLETED)$/.test(kind) ? 'ok' : /^(ERROR|FAILED|INVALID)$/.test(kind) ? 'bad' : /^(UNKNOWN)$/.test(kind) ? 'warn' : 'neutral';
+  const tone = /^(SUCCESS|SUCCEEDED|ACTIVE|COMPLETED)$/.test(kind)
+    ? 'ok'
+    : /^(ERROR|FAILED|INVALID)$/.test(kind)
+      ? 'bad'
+      : /^(UNKNOWN)$/.test(kind)
+        ? 'warn'
+        : 'neutral';
   return html`<span class="badge badge-${tone}">${label}</span>`;
 }
 

@@ -48,7 +48,9 @@ export function loginPage(o: { error?: string; next?: string }): string {
 function limitsLine(usage: InboundUsage | undefined): Safe {
   if (!usage || (!usage.account && !Object.keys(usage.integrations).length)) return html`<p class="hint">Request limits: off.</p>`;
   const per = usage.windowSeconds === 60 ? 'minute' : `${usage.windowSeconds} s`;
-  const acc = usage.account ? html`this account ${usage.account.used} of ${usage.account.limit} requests this ${per}` : html`no account limit`;
+  const acc = usage.account
+    ? html`this account ${usage.account.used} of ${usage.account.limit} requests this ${per}`
+    : html`no account limit`;
   const anyIntegration = Object.values(usage.integrations)[0];
   const each = anyIntegration ? html`; each integration at most ${anyIntegration.limit} per ${per}` : html``;
   return html`<p class="hint" id="request-limits">Request limits: ${acc}${each}. Over a limit the API answers 429 PLATFORM.RATE_LIMIT_EXCEEDED with Retry-After.</p>`;
@@ -74,9 +76,10 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[], 
     section: 'integrations',
     accountId,
     body: html`<h1>Integrations</h1>
-      ${list.length === 0
-        ? html`<p>This account has no integrations yet. Connect an ATS to see it here.</p>`
-        : html`<table>
+      ${
+        list.length === 0
+          ? html`<p>This account has no integrations yet. Connect an ATS to see it here.</p>`
+          : html`<table>
         <caption>${list.length} integration${list.length === 1 ? '' : 's'} of account ${accountId}</caption>
         <thead><tr>
           <th scope="col">Tool</th><th scope="col">Organisation</th><th scope="col">Status</th><th scope="col">Setup</th>
@@ -85,7 +88,8 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[], 
           <th scope="col" class="num">Requests this window</th>
         </tr></thead>
         <tbody>${rows}</tbody>
-      </table>`}
+      </table>`
+      }
       ${limitsLine(usage)}`,
   });
 }
@@ -198,7 +202,15 @@ export interface LogsView {
   limit: number;
 }
 
-export function logsPage(o: { accountId: string; view: LogsView; integrations: Integration[]; page: LogPage; entries: PresentedLog[]; count: number; problem?: string }): string {
+export function logsPage(o: {
+  accountId: string;
+  view: LogsView;
+  integrations: Integration[];
+  page: LogPage;
+  entries: PresentedLog[];
+  count: number;
+  problem?: string;
+}): string {
   const v = o.view;
   const query = (cursor: Record<string, string>) => {
     const q = new URLSearchParams();
@@ -211,7 +223,10 @@ export function logsPage(o: { accountId: string; view: LogsView; integrations: I
     const s = q.toString();
     return `/dashboard/logs${s ? `?${s}` : ''}`;
   };
-  const countText = o.count > COUNT_CAP ? `More than ${COUNT_CAP.toLocaleString('en')} entries match` : `${o.count.toLocaleString('en')} ${o.count === 1 ? 'entry matches' : 'entries match'}`;
+  const countText =
+    o.count > COUNT_CAP
+      ? `More than ${COUNT_CAP.toLocaleString('en')} entries match`
+      : `${o.count.toLocaleString('en')} ${o.count === 1 ? 'entry matches' : 'entries match'}`;
   return page({
     title: 'Logs',
     section: 'logs',
@@ -266,9 +281,11 @@ export function logDetailPage(o: { accountId: string; log: PresentedLog; integra
     accountId: o.accountId,
     body: html`<p class="hint"><a href="/dashboard/logs">Logs</a> › ${l.id}</p>
       <h1>${l.action ?? 'Interaction'} · ${outcomeBadge(l.outcome)}</h1>
-      ${l.outcome === 'UNKNOWN'
-        ? html`<div class="warn-box" role="status">Outcome unknown: this interaction started more than 10 minutes ago and never completed, most likely because the atsgate process stopped during the call. Check the ATS to see whether the write landed before retrying.</div>`
-        : ''}
+      ${
+        l.outcome === 'UNKNOWN'
+          ? html`<div class="warn-box" role="status">Outcome unknown: this interaction started more than 10 minutes ago and never completed, most likely because the atsgate process stopped during the call. Check the ATS to see whether the write landed before retrying.</div>`
+          : ''
+      }
       ${l.error ? html`<div class="error-box" role="alert"><p><code>${l.error.code}</code></p><p>${l.error.message}</p></div>` : ''}
       <div class="columns">
         <section class="panel" aria-labelledby="summary-h">
@@ -307,6 +324,9 @@ export function logDetailPage(o: { accountId: string; log: PresentedLog; integra
 }
 
 export function messagePage(o: { accountId?: string; title: string; message: string }): string {
-  return page({ title: o.title, accountId: o.accountId, body: html`<h1>${o.title}</h1><p>${o.message}</p><p><a href="/dashboard">Back to the dashboard</a></p>` });
+  return page({
+    title: o.title,
+    accountId: o.accountId,
+    body: html`<h1>${o.title}</h1><p>${o.message}</p><p><a href="/dashboard">Back to the dashboard</a></p>`,
+  });
 }
-

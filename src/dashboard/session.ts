@@ -27,7 +27,13 @@ export class SessionSigner {
   issue(keyId: string, accountId: string, keyHash: string, now = Date.now()): string {
     // The nonce makes two sessions of the same key distinct tokens.
     const payload = Buffer.from(
-      JSON.stringify({ k: keyId, a: accountId, f: this.fingerprint(keyHash), e: now + SESSION_TTL_MS, n: randomBytes(8).toString('base64url') }),
+      JSON.stringify({
+        k: keyId,
+        a: accountId,
+        f: this.fingerprint(keyHash),
+        e: now + SESSION_TTL_MS,
+        n: randomBytes(8).toString('base64url'),
+      }),
     ).toString('base64url');
     return `${payload}.${this.mac(payload)}`;
   }
@@ -46,7 +52,14 @@ export class SessionSigner {
     } catch {
       return null;
     }
-    if (typeof data.k !== 'string' || typeof data.a !== 'string' || typeof data.f !== 'string' || typeof data.e !== 'number' || data.e <= now) return null;
+    if (
+      typeof data.k !== 'string' ||
+      typeof data.a !== 'string' ||
+      typeof data.f !== 'string' ||
+      typeof data.e !== 'number' ||
+      data.e <= now
+    )
+      return null;
     return { keyId: data.k, accountId: data.a, keyFingerprint: data.f, expiresAt: data.e };
   }
 

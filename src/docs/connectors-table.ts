@@ -10,8 +10,12 @@ const MODE: Record<string, string> = { native: 'native', custom_fields: 'custom 
 export function connectorsTable(): string {
   const rows = [...connectors.values()].map(({ definition: d }) => {
     const c = d.capabilities;
-    const types = Object.entries(c.attachments.types).map(([k, v]) => `${k}→\`${v}\``).join(', ');
-    const upload = c.attachments.candidate ? `${c.attachments.upload.split(' ')[0]}, ≤ ${+(c.attachments.maxBytes / 1_048_576).toFixed(1)} MiB; ${types}` : '—';
+    const types = Object.entries(c.attachments.types)
+      .map(([k, v]) => `${k}→\`${v}\``)
+      .join(', ');
+    const upload = c.attachments.candidate
+      ? `${c.attachments.upload.split(' ')[0]}, ≤ ${+(c.attachments.maxBytes / 1_048_576).toFixed(1)} MiB; ${types}`
+      : '—';
     return `| ${d.label} | ${MODE[c.resultLinks.candidate]} / ${MODE[c.resultLinks.application]} | ${MODE[c.resultLinks.attributes]} | ${c.resultLinks.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${upload} | ${MODE[c.applicationWrites.notes] ?? c.applicationWrites.notes} / ${MODE[c.applicationWrites.attachments] ?? c.applicationWrites.attachments} | ${c.deltaSync ? 'yes' : 'no'} |`;
   });
   return [

@@ -12,7 +12,6 @@ import { redact, redactUrl } from '../logs/redact.ts';
 import { sleep, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 import { feedbackFrom, retryAfterMs, waitAfterRateLimit, type RateLimitHeaderSpec } from './rate-limit-headers.ts';
 
-
 /** Header names that carry credentials and must never follow a redirect to another origin. */
 export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
 
@@ -136,7 +135,11 @@ const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 class RetryableFailure extends Error {
-  constructor(readonly final: AtsgateError, readonly waitMs: number | null, readonly res?: HttpResponse) {
+  constructor(
+    readonly final: AtsgateError,
+    readonly waitMs: number | null,
+    readonly res?: HttpResponse,
+  ) {
     super(final.message);
   }
 }
@@ -250,7 +253,8 @@ export class HttpClient {
     const started = performance.now();
     const call: OutboundCall = { method: req.method, url: redactUrl(url), status: null, duration_ms: 0, attempt };
     if (req.json !== undefined) call.request_body = req.redactBody ? '[redacted]' : redact(req.json);
-    else if (req.body !== undefined) call.request_body = `[${req.body instanceof FormData ? 'multipart form' : 'raw body'}${req.redactBody ? ', redacted' : ''}]`;
+    else if (req.body !== undefined)
+      call.request_body = `[${req.body instanceof FormData ? 'multipart form' : 'raw body'}${req.redactBody ? ', redacted' : ''}]`;
     const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
     const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
     try {
@@ -280,7 +284,9 @@ export class HttpClient {
       if (this.opts.signal?.aborted) throw err;
       // A refused connection never reached the vendor, so even a POST may be retried.
       const neverSent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(call.error);
-      const final = new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `${this.opts.tool} could not be reached: ${call.error}.`, { cause: err });
+      const final = new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `${this.opts.tool} could not be reached: ${call.error}.`, {
+        cause: err,
+      });
       if (idempotent || neverSent) throw new RetryableFailure(final, null);
       throw final;
     } finally {
@@ -304,9 +310,13 @@ export class HttpClient {
         return new AtsgateError('PLATFORM.INPUT_INVALID', `${req.notFound} was not found in ${tool}${detail}`, { status: 404 });
       case res.status === 429: {
         const wait = this.rateLimitWait(res.headers) ?? null;
-        const final = new AtsgateError('REMOTE.RATE_LIMIT_EXCEEDED', `${tool}'s rate limit was exceeded and retrying did not help${detail}`, {
-          headers: wait !== null ? { 'retry-after': String(Math.ceil(wait / 1000)) } : {},
-        });
+        const final = new AtsgateError(
+          'REMOTE.RATE_LIMIT_EXCEEDED',
+          `${tool}'s rate limit was exceeded and retrying did not help${detail}`,
+          {
+            headers: wait !== null ? { 'retry-after': String(Math.ceil(wait / 1000)) } : {},
+          },
+        );
         // A 429 means the request was not processed, so it is safe to repeat even for a POST.
         return new RetryableFailure(final, wait, res);
       }
@@ -341,7 +351,14 @@ async function followRedirects(first: Outgoing, credentialHeaders: Set<string>):
   const origin = new URL(url).origin;
   for (let hop = 0; ; hop++) {
     const target = new URL(url);
-    const res = await agent.request({ origin: target.origin, path: target.pathname + target.search, method, headers, body, signal: first.signal });
+    const res = await agent.request({
+      origin: target.origin,
+      path: target.pathname + target.search,
+      method,
+      headers,
+      body,
+      signal: first.signal,
+    });
     const location = res.headers.location;
     if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string' || hop >= MAX_REDIRECTS) return res;
     await res.body.dump();
@@ -371,7 +388,8 @@ function backoff(baseMs: number, attempt: number): number {
 function genericMessage(body: any): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (!body || typeof body !== 'object') return undefined;
-  const m = body.message ?? body.error_description ?? body.error?.message ?? body.error ?? body.errors?.[0]?.detail ?? body.errors?.[0]?.message;
+  const m =
+    body.message ?? body.error_description ?? body.error?.message ?? body.error ?? body.errors?.[0]?.detail ?? body.errors?.[0]?.message;
   return typeof m === 'string' ? m.slice(0, 500) : m ? JSON.stringify(m).slice(0, 500) : undefined;
 }
 

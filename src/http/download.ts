@@ -31,20 +31,40 @@ export interface DownloadOptions {
 }
 
 /** `file` is finished (complete on disk) and the caller's to dispose(); its size is `file.size`. */
-export interface Downloaded { file: TempFile; contentType: string | null }
+export interface Downloaded {
+  file: TempFile;
+  contentType: string | null;
+}
 
 // Two lists: node's BlockList matches an IPv4 address against IPv6 rules as if it were
 // ::ffff:a.b.c.d, so one shared list holding ::ffff:0:0/96 refused EVERY IPv4 address.
 const blockedV4 = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
   // Documentation ranges (RFC 5737): never a real public host, but machines (and containers) do use them.
-  ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24],
-] as const) blockedV4.addSubnet(net, prefix, 'ipv4');
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+] as const)
+  blockedV4.addSubnet(net, prefix, 'ipv4');
 const blockedV6 = new BlockList();
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96],
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
   ['2001:db8::', 32], // documentation (RFC 3849)
 ] as const) {
   blockedV6.addSubnet(net, prefix, 'ipv6');
@@ -110,7 +130,9 @@ async function resolvePinned(hostname: string, opts: DownloadOptions): Promise<{
     throw inputInvalid(`attachment.data_url: the host "${hostname}" could not be resolved.`);
   }
   if (!opts.allowPrivate && (opts.isBlocked ?? isBlockedAddress)(resolved.address)) {
-    throw inputInvalid(`attachment.data_url: the host "${hostname}" resolves to a private or reserved address, or one of this server's own, which is not allowed.`);
+    throw inputInvalid(
+      `attachment.data_url: the host "${hostname}" resolves to a private or reserved address, or one of this server's own, which is not allowed.`,
+    );
   }
   return resolved;
 }
@@ -135,7 +157,14 @@ export async function downloadDataUrl(rawUrl: string, opts: DownloadOptions): Pr
       },
     });
     const started = performance.now();
-    const call = { method: 'GET', url: redactUrl(url.toString()), status: null as number | null, duration_ms: 0, attempt: 1, error: undefined as string | undefined };
+    const call = {
+      method: 'GET',
+      url: redactUrl(url.toString()),
+      status: null as number | null,
+      duration_ms: 0,
+      attempt: 1,
+      error: undefined as string | undefined,
+    };
     try {
       const res = await request(url, { method: 'GET', dispatcher: agent, signal: deadline, headers: { accept: '*/*' } });
       call.status = res.statusCode;
@@ -184,4 +213,5 @@ export async function downloadDataUrl(rawUrl: string, opts: DownloadOptions): Pr
   throw inputInvalid('attachment.data_url redirected too many times.');
 }
 
-const tooLarge = (max: number) => new AtsgateError('PLATFORM.INPUT_INVALID', `attachment.data_url: the file is larger than the limit of ${max} bytes.`, { status: 413 });
+const tooLarge = (max: number) =>
+  new AtsgateError('PLATFORM.INPUT_INVALID', `attachment.data_url: the file is larger than the limit of ${max} bytes.`, { status: 413 });

@@ -94,7 +94,8 @@ export function feedbackFrom(headers: Record<string, string>, spec: RateLimitHea
   const reset = remaining === undefined ? undefined : resetDelayMs(get(headers, spec.reset), spec.resetUnit);
   if (remaining === 0 && reset !== undefined && reset > 0) out.holdMs = reset;
   // In a fixed window the remainder is the vendor's exact count until the reset.
-  if (remaining !== undefined && remaining > 0 && reset !== undefined && reset > 0 && spec.window === 'fixed') out.budget = { left: remaining, forMs: reset };
+  if (remaining !== undefined && remaining > 0 && reset !== undefined && reset > 0 && spec.window === 'fixed')
+    out.budget = { left: remaining, forMs: reset };
   return out.limit !== undefined || out.holdMs !== undefined || out.budget !== undefined ? out : null;
 }
 

@@ -29,17 +29,30 @@ import type { Db } from '../store/db.ts';
 import { admitToWindow, observeWindow, type Admission } from '../store/rate-limit-windows.ts';
 import { SAME_WINDOW_SLACK_MS, sleep, type RateLimitFeedback, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 
-interface Waiter { resolve: () => void; reject: (err: unknown) => void; signal?: AbortSignal; onAbort?: () => void }
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
 
 /** One key's state in this process: who waits, and admissions fetched but not yet handed out. */
-interface KeyState { waiters: Waiter[]; spare: number; spareUntil: number; pumping: boolean }
+interface KeyState {
+  waiters: Waiter[];
+  spare: number;
+  spareUntil: number;
+  pumping: boolean;
+}
 
 export class PostgresRateLimiter implements RateLimiter {
   private readonly keys = new Map<string, KeyState>();
   /** The vendor limit last written per key, so that an unchanged one costs no statement. */
   private readonly limits = new Map<string, number>();
 
-  constructor(private readonly db: Db, private readonly opts: { marginMs?: number } = {}) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { marginMs?: number } = {},
+  ) {}
 
   acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -71,7 +84,14 @@ export class PostgresRateLimiter implements RateLimiter {
     // Admissions this process fetched ahead must not outlive a hold or a smaller budget.
     const st = this.keys.get(key);
     if (st && (hold !== null || budget !== null)) st.spare = 0;
-    await observeWindow(this.db.relaxed, { key, limit, holdMs: hold, budgetLeft: budget ? Math.max(0, Math.floor(budget.left)) : null, budgetForMs: budget ? Math.ceil(budget.forMs) : null, sameWindowSlackMs: SAME_WINDOW_SLACK_MS });
+    await observeWindow(this.db.relaxed, {
+      key,
+      limit,
+      holdMs: hold,
+      budgetLeft: budget ? Math.max(0, Math.floor(budget.left)) : null,
+      budgetForMs: budget ? Math.ceil(budget.forMs) : null,
+      sameWindowSlackMs: SAME_WINDOW_SLACK_MS,
+    });
     if (limit !== null) this.limits.set(key, limit);
   }
 

@@ -16,7 +16,10 @@
  * In-process; a limiter shared by several processes implements the same interface
  * (rate-limit-pg.ts).
  */
-export interface RateLimitSpec { requests: number; perMs: number }
+export interface RateLimitSpec {
+  requests: number;
+  perMs: number;
+}
 
 /** What one vendor response said about a key's limit (src/http/rate-limit-headers.ts reads it). */
 export interface RateLimitFeedback {

@@ -102,7 +102,6 @@ export interface TransportRequestOptions {
   transport?: false;
 }
 
-
 /**
  * The shared client's options for one integration, from its transport. What the connector
  * passes to ctx.http() wins over them (src/connectors/helpers/vendor-http.ts): an explicit
@@ -111,7 +110,13 @@ export interface TransportRequestOptions {
  */
 export function transportClientOptions(
   transport: Transport | undefined,
-  input: { label: string; credentials: Record<string, unknown>; baseUrl: string; defaultBaseUrl: string; token?: TransportRequestOptions['token'] },
+  input: {
+    label: string;
+    credentials: Record<string, unknown>;
+    baseUrl: string;
+    defaultBaseUrl: string;
+    token?: TransportRequestOptions['token'];
+  },
 ): Pick<HttpClientOptions, 'baseUrl' | 'headers' | 'credentialHeaders' | 'errorMessage' | 'rateLimitHeaders'> {
   if (!transport) return { baseUrl: input.baseUrl };
   const { credentials } = input;
@@ -153,11 +158,17 @@ function authValue(auth: TransportAuth, credentials: Record<string, unknown>, la
 const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
 /** `{field}` or `{field|default}` from the credentials; a field that is absent with no default is a setup error. */
-export function fill(template: string, credentials: Record<string, unknown>, label: string, encode: (v: string) => string = (v) => v): string {
+export function fill(
+  template: string,
+  credentials: Record<string, unknown>,
+  label: string,
+  encode: (v: string) => string = (v) => v,
+): string {
   return template.replace(/\{([A-Za-z0-9_]+)(?:\|([^}]*))?\}/g, (_m, field: string, fallback: string | undefined) => {
     const raw = credentials[field];
     const value = raw === undefined || raw === null || raw === '' ? fallback : String(raw);
-    if (value === undefined) throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', `The ${label} integration has no "${field}" credential.`);
+    if (value === undefined)
+      throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', `The ${label} integration has no "${field}" credential.`);
     return encode(value);
   });
 }
@@ -171,28 +182,44 @@ export function transportBaseUrl(
   def: { label: string; defaultBaseUrl: string; transport?: Transport },
   ctx: { baseUrl: string; credentials: object },
 ): string {
-  const input = { label: def.label, credentials: ctx.credentials as Record<string, unknown>, baseUrl: ctx.baseUrl, defaultBaseUrl: def.defaultBaseUrl };
+  const input = {
+    label: def.label,
+    credentials: ctx.credentials as Record<string, unknown>,
+    baseUrl: ctx.baseUrl,
+    defaultBaseUrl: def.defaultBaseUrl,
+  };
   return resolveBaseUrl(def.transport?.baseUrl, input);
 }
 
-function resolveBaseUrl(spec: TransportBaseUrl | undefined, input: { label: string; credentials: Record<string, unknown>; baseUrl: string; defaultBaseUrl: string }): string {
+function resolveBaseUrl(
+  spec: TransportBaseUrl | undefined,
+  input: { label: string; credentials: Record<string, unknown>; baseUrl: string; defaultBaseUrl: string },
+): string {
   let url = input.baseUrl || input.defaultBaseUrl;
   if (spec?.byCredential && url === input.defaultBaseUrl) {
     const choice = text(input.credentials[spec.byCredential.credential]);
     url = spec.byCredential.urls[choice] ?? spec.byCredential.fallback;
   }
   url = url.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, field: string) => placeholder(spec, field, input));
-  if (spec?.path) url = url.replace(/\/+$/, '') + spec.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, field: string) => placeholder(spec, field, input));
+  if (spec?.path)
+    url = url.replace(/\/+$/, '') + spec.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, field: string) => placeholder(spec, field, input));
   return url;
 }
 
-function placeholder(spec: TransportBaseUrl | undefined, field: string, input: { label: string; credentials: Record<string, unknown> }): string {
+function placeholder(
+  spec: TransportBaseUrl | undefined,
+  field: string,
+  input: { label: string; credentials: Record<string, unknown> },
+): string {
   const rule: UrlPlaceholder | undefined = (spec?.placeholders as Record<string, UrlPlaceholder | undefined> | undefined)?.[field];
   let value = text(input.credentials[field]).trim();
   if (rule?.lowercase) value = value.toLowerCase();
   if (rule?.stripSuffix && value.endsWith(rule.stripSuffix)) value = value.slice(0, -rule.stripSuffix.length);
   if (!value || (rule?.pattern && !rule.pattern.test(value))) {
-    throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', `The ${input.label} integration has ${rule?.invalid ?? `no valid "${field}" credential`}.`);
+    throw new AtsgateError(
+      'INTEGRATION.SETUP_INCOMPLETE',
+      `The ${input.label} integration has ${rule?.invalid ?? `no valid "${field}" credential`}.`,
+    );
   }
   return encodeURIComponent(value);
 }
@@ -211,7 +238,10 @@ export function messageFromShape(shape: ErrorBodyShape, body: unknown, headers?:
   const code = firstString(body, shape.code);
   if (code) message = message ? `${message} (${code})` : code;
   const details = [...listEntries(body, shape.list), ...fieldEntries(body, shape.fields)].join('; ');
-  const combined = (shape.combine ?? 'details-else-message') === 'details-else-message' ? details || message : [message, details].filter(Boolean).join(': ');
+  const combined =
+    (shape.combine ?? 'details-else-message') === 'details-else-message'
+      ? details || message
+      : [message, details].filter(Boolean).join(': ');
   return combined ? combined.slice(0, 500) : undefined;
 }
 
@@ -250,7 +280,9 @@ function fieldEntries(body: unknown, path: string | undefined): string[] {
 }
 
 /** The error-message reader the transport declares, for code that reads an error body itself. */
-export function errorReader(transport: Transport | undefined): (status: number, body: unknown, headers?: Record<string, string>) => string | undefined {
+export function errorReader(
+  transport: Transport | undefined,
+): (status: number, body: unknown, headers?: Record<string, string>) => string | undefined {
   const shape = transport?.errors;
   return (_status, body, headers) => (shape ? messageFromShape(shape, body, headers) : undefined);
 }

@@ -69,7 +69,12 @@ export class GraphileQueue implements JobQueue {
 
   async add(task: string, payload: Record<string, unknown>, opts: JobOptions = {}): Promise<void> {
     if (this.stopped) return;
-    const spec = { jobKey: opts.jobKey, runAt: opts.runAt, maxAttempts: opts.maxAttempts, jobKeyMode: opts.jobKey ? opts.jobKeyMode : undefined };
+    const spec = {
+      jobKey: opts.jobKey,
+      runAt: opts.runAt,
+      maxAttempts: opts.maxAttempts,
+      jobKeyMode: opts.jobKey ? opts.jobKeyMode : undefined,
+    };
     if (this.runner) await this.runner.addJob(task, payload, spec);
     else await (await this.workerUtils()).addJob(task, payload, spec);
   }
@@ -80,7 +85,11 @@ export class GraphileQueue implements JobQueue {
     for (const [name, handler] of this.handlers) {
       const task: Task = async (payload, helpers) => {
         try {
-          await handler(payload, { attempt: helpers.job.attempts, signal: helpers.abortSignal ?? new AbortController().signal, workerId: helpers.job.locked_by ?? undefined });
+          await handler(payload, {
+            attempt: helpers.job.attempts,
+            signal: helpers.abortSignal ?? new AbortController().signal,
+            workerId: helpers.job.locked_by ?? undefined,
+          });
         } catch (err) {
           this.opts.onError?.(name, err);
           throw err; // graphile-worker retries with exponential backoff up to max_attempts

@@ -66,7 +66,14 @@ export class InProcessQueue implements JobQueue {
     this.schedule(key, task, payload, Math.max(0, (opts.runAt?.getTime() ?? Date.now()) - Date.now()), 1, opts.maxAttempts ?? 10);
   }
 
-  private schedule(key: string, task: string, payload: Record<string, unknown>, delayMs: number, attempt: number, maxAttempts: number): void {
+  private schedule(
+    key: string,
+    task: string,
+    payload: Record<string, unknown>,
+    delayMs: number,
+    attempt: number,
+    maxAttempts: number,
+  ): void {
     const t = setTimeout(() => {
       this.timers.delete(key);
       if (!this.started) return this.schedule(key, task, payload, 50, attempt, maxAttempts);

@@ -78,13 +78,18 @@ export interface InboundUsage {
   integrations: Record<string, { limit: number; used: number }>;
 }
 
-export interface Admitted { headers: Record<string, string> }
+export interface Admitted {
+  headers: Record<string, string>;
+}
 
 export class InboundRateLimiter {
   /** Told of each refused request (src/metrics); they must not throw. */
   readonly refusals = new Set<(scope: LimitScope) => void>();
 
-  constructor(private readonly limits: InboundLimits, private readonly windows: Counter) {}
+  constructor(
+    private readonly limits: InboundLimits,
+    private readonly windows: Counter,
+  ) {}
 
   get enabled(): boolean {
     return this.limits.perAccount > 0 || this.limits.perIntegration > 0;
@@ -93,10 +98,14 @@ export class InboundRateLimiter {
   /** The account's and its integrations' use of the current window (limits of 0 are left out). */
   async usage(accountId: string, integrationIds: string[]): Promise<InboundUsage> {
     const { perAccount, perIntegration, windowSeconds } = this.limits;
-    const keys = [...(perAccount > 0 ? [`account:${accountId}`] : []), ...(perIntegration > 0 ? integrationIds.map((id) => `integration:${id}`) : [])];
+    const keys = [
+      ...(perAccount > 0 ? [`account:${accountId}`] : []),
+      ...(perIntegration > 0 ? integrationIds.map((id) => `integration:${id}`) : []),
+    ];
     const counts = new Map((keys.length ? await this.windows.peek(keys, windowSeconds) : []).map((c) => [c.key, c.count]));
     const integrations: InboundUsage['integrations'] = {};
-    if (perIntegration > 0) for (const id of integrationIds) integrations[id] = { limit: perIntegration, used: counts.get(`integration:${id}`) ?? 0 };
+    if (perIntegration > 0)
+      for (const id of integrationIds) integrations[id] = { limit: perIntegration, used: counts.get(`integration:${id}`) ?? 0 };
     return {
       windowSeconds,
       account: perAccount > 0 ? { limit: perAccount, used: counts.get(`account:${accountId}`) ?? 0 } : null,
@@ -108,9 +117,17 @@ export class InboundRateLimiter {
   async admit(accountId: string, integrationId: string | null): Promise<Admitted> {
     const wanted: { key: string; scope: LimitScope; limit: number }[] = [];
     if (this.limits.perAccount > 0) wanted.push({ key: `account:${accountId}`, scope: 'account', limit: this.limits.perAccount });
-    if (this.limits.perIntegration > 0 && integrationId) wanted.push({ key: `integration:${integrationId}`, scope: 'integration', limit: this.limits.perIntegration });
+    if (this.limits.perIntegration > 0 && integrationId)
+      wanted.push({ key: `integration:${integrationId}`, scope: 'integration', limit: this.limits.perIntegration });
     if (!wanted.length) return { headers: {} };
-    const counts = new Map((await this.windows.count(wanted.map((w) => w.key), this.limits.windowSeconds)).map((c) => [c.key, c]));
+    const counts = new Map(
+      (
+        await this.windows.count(
+          wanted.map((w) => w.key),
+          this.limits.windowSeconds,
+        )
+      ).map((c) => [c.key, c]),
+    );
     let tightest: { limit: number; remaining: number; reset: number } | null = null;
     for (const w of wanted) {
       const c = counts.get(w.key);

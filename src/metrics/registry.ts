@@ -41,13 +41,51 @@ export class Metrics {
 
   constructor(private readonly rt: Runtime) {
     const registers = [this.registry];
-    this.httpRequests = new Counter({ name: 'atsgate_http_requests_total', help: 'HTTP requests served, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
-    this.httpDuration = new Histogram({ name: 'atsgate_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
-    this.outboundCalls = new Counter({ name: 'atsgate_ats_calls_total', help: 'Calls (attempts, retries included) to ATS APIs, by tool and HTTP status ("error" when no response came).', labelNames: ['tool', 'status'], registers });
-    this.outboundDuration = new Histogram({ name: 'atsgate_ats_call_duration_seconds', help: 'Duration of one call to an ATS API.', labelNames: ['tool'], buckets: LATENCY_BUCKETS, registers });
-    this.vendorRateLimited = new Counter({ name: 'atsgate_ats_rate_limited_total', help: 'HTTP 429 answers from ATS APIs (the client-side limiter should keep this near zero).', labelNames: ['tool'], registers });
-    this.inboundLimited = new Counter({ name: 'atsgate_inbound_rate_limited_total', help: 'API requests refused with PLATFORM.RATE_LIMIT_EXCEEDED, by the limit that refused them (account or integration).', labelNames: ['scope'], registers });
-    this.syncDuration = new Histogram({ name: 'atsgate_sync_duration_seconds', help: 'Duration of syncs run by this process, by tool, type and final state.', labelNames: ['tool', 'type', 'state'], buckets: SYNC_BUCKETS, registers });
+    this.httpRequests = new Counter({
+      name: 'atsgate_http_requests_total',
+      help: 'HTTP requests served, by route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'atsgate_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request.',
+      labelNames: ['method', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.outboundCalls = new Counter({
+      name: 'atsgate_ats_calls_total',
+      help: 'Calls (attempts, retries included) to ATS APIs, by tool and HTTP status ("error" when no response came).',
+      labelNames: ['tool', 'status'],
+      registers,
+    });
+    this.outboundDuration = new Histogram({
+      name: 'atsgate_ats_call_duration_seconds',
+      help: 'Duration of one call to an ATS API.',
+      labelNames: ['tool'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.vendorRateLimited = new Counter({
+      name: 'atsgate_ats_rate_limited_total',
+      help: 'HTTP 429 answers from ATS APIs (the client-side limiter should keep this near zero).',
+      labelNames: ['tool'],
+      registers,
+    });
+    this.inboundLimited = new Counter({
+      name: 'atsgate_inbound_rate_limited_total',
+      help: 'API requests refused with PLATFORM.RATE_LIMIT_EXCEEDED, by the limit that refused them (account or integration).',
+      labelNames: ['scope'],
+      registers,
+    });
+    this.syncDuration = new Histogram({
+      name: 'atsgate_sync_duration_seconds',
+      help: 'Duration of syncs run by this process, by tool, type and final state.',
+      labelNames: ['tool', 'type', 'state'],
+      buckets: SYNC_BUCKETS,
+      registers,
+    });
 
     new Gauge({
       name: 'atsgate_sync_lag_seconds',

@@ -38,7 +38,24 @@ export interface PassthroughResult {
  * Headers a caller may never set: credentials (and what would replace them), the host, and
  * what the client computes itself. The connector's own credential header is added per tool.
  */
-const NEVER_FORWARDED = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-integration-id']);
+const NEVER_FORWARDED = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'expect',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-integration-id',
+]);
 /** Response headers that would hand the vendor's session to the caller. */
 const NEVER_RETURNED = new Set(['set-cookie', 'set-cookie2', 'www-authenticate', 'proxy-authenticate']);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -49,11 +66,16 @@ const BAD_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 export function passthroughApi(connector: AnyConnector, tool: string, api: string): PassthroughApi {
   const def = connector.definition;
   if (tool !== def.id) {
-    throw inputInvalid(`The integration is a ${def.label} integration ("${def.id}"), not "${tool.slice(0, 50)}": call /v1/passthrough/${def.id}/<api>.`);
+    throw inputInvalid(
+      `The integration is a ${def.label} integration ("${def.id}"), not "${tool.slice(0, 50)}": call /v1/passthrough/${def.id}/<api>.`,
+    );
   }
   const apis = def.passthrough ?? {};
   const names = Object.keys(apis);
-  if (names.length === 0) throw inputInvalid(`${def.label} integrations have no passthrough API${def.id === 'sandbox' ? ': the sandbox ATS lives in atsgate itself and has no vendor API to call' : ''}.`);
+  if (names.length === 0)
+    throw inputInvalid(
+      `${def.label} integrations have no passthrough API${def.id === 'sandbox' ? ': the sandbox ATS lives in atsgate itself and has no vendor API to call' : ''}.`,
+    );
   const chosen = Object.hasOwn(apis, api) ? apis[api] : undefined;
   if (!chosen) throw inputInvalid(`"${api.slice(0, 50)}" is not a passthrough API of ${def.label}; available: ${names.join(', ')}.`);
   return chosen;
@@ -71,8 +93,10 @@ export async function passthrough(
   const { connector, ctx } = contextFor(rt, it.integration, { recorder: journal });
   const chosen = passthroughApi(connector, tool, api);
   const warnings: string[] = [];
-  if (body.multipart_form_data !== undefined) throw inputInvalid('multipart_form_data is not supported by atsgate\'s passthrough; send JSON or a raw string in `data`.');
-  if (body.api_options && Object.keys(body.api_options).length) warnings.push(`api_options were ignored: ${connector.definition.label}'s passthrough takes none.`);
+  if (body.multipart_form_data !== undefined)
+    throw inputInvalid("multipart_form_data is not supported by atsgate's passthrough; send JSON or a raw string in `data`.");
+  if (body.api_options && Object.keys(body.api_options).length)
+    warnings.push(`api_options were ignored: ${connector.definition.label}'s passthrough takes none.`);
   const headers = forwardedHeaders(body.headers ?? {}, credentialHeaderOf(connector), warnings);
 
   const client = connector.passthroughClient?.(ctx) ?? ctx.http({});
@@ -100,7 +124,10 @@ export async function passthrough(
     }
     const res = await client.request(req);
     let data: unknown = res.data;
-    if (body.response_as_base64) data = Buffer.isBuffer(data) ? data.toString('base64') : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')).toString('base64');
+    if (body.response_as_base64)
+      data = Buffer.isBuffer(data)
+        ? data.toString('base64')
+        : Buffer.from(typeof data === 'string' ? data : JSON.stringify(data ?? '')).toString('base64');
     const out: PassthroughResult = {
       data: { url: redactUrl(url.toString()), status: res.status, headers: returnedHeaders(res.headers), ...(data === '' ? {} : { data }) },
       warnings,
@@ -108,8 +135,16 @@ export async function passthrough(
     await completeLog(rt.db.relaxed, logId, { statusCode: 200, calls: journal.calls, warnings });
     return out;
   } catch (err) {
-    const e = err instanceof AtsgateError ? err : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while calling the ATS.', { cause: err });
-    await completeLog(rt.db.relaxed, logId, { statusCode: e.status, calls: journal.calls, warnings, error: { code: e.code, message: e.message } }).catch(() => undefined);
+    const e =
+      err instanceof AtsgateError
+        ? err
+        : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while calling the ATS.', { cause: err });
+    await completeLog(rt.db.relaxed, logId, {
+      statusCode: e.status,
+      calls: journal.calls,
+      warnings,
+      error: { code: e.code, message: e.message },
+    }).catch(() => undefined);
     throw e;
   }
 }
@@ -124,7 +159,8 @@ function forwardedHeaders(raw: Record<string, string>, credentialHeader: string 
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (!HEADER_NAME.test(name)) throw inputInvalid(`headers: "${name.slice(0, 50)}" is not a valid header name.`);
-    if (typeof value !== 'string' || BAD_HEADER_VALUE.test(value)) throw inputInvalid(`headers.${name}: the value must be a string without line breaks or control characters.`);
+    if (typeof value !== 'string' || BAD_HEADER_VALUE.test(value))
+      throw inputInvalid(`headers.${name}: the value must be a string without line breaks or control characters.`);
     const lower = name.toLowerCase();
     if (NEVER_FORWARDED.has(lower) || lower === credentialHeader || lower.startsWith('proxy-')) dropped.push(name);
     else out[name] = value;

@@ -24,7 +24,11 @@ export function passthroughUrl(baseUrl: string, api: PassthroughApi, rawPath: st
   const basePath = base.pathname.replace(/\/+$/, '');
   const url = new URL(`${base.origin}${basePath}${pathPart}${query ? `?${query}` : ''}`);
   // Belt and braces: the parser must agree that the URL stayed where the text said.
-  if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`) || !allowedBy(api.paths, url.pathname.slice(basePath.length))) {
+  if (
+    url.origin !== base.origin ||
+    !url.pathname.startsWith(`${basePath}/`) ||
+    !allowedBy(api.paths, url.pathname.slice(basePath.length))
+  ) {
     throw inputInvalid(`path "${clip(pathPart)}" does not resolve under the API's base URL.`);
   }
   for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
@@ -34,10 +38,12 @@ export function passthroughUrl(baseUrl: string, api: PassthroughApi, rawPath: st
 function checkedPath(path: string): string {
   if (path.length === 0) throw inputInvalid('path must not be empty.');
   if (path.length > MAX_PATH) throw inputInvalid(`path is longer than ${MAX_PATH} characters.`);
-  if (!path.startsWith('/')) throw inputInvalid('path must start with "/" and be relative to the API\'s base URL (absolute URLs are not allowed).');
+  if (!path.startsWith('/'))
+    throw inputInvalid('path must start with "/" and be relative to the API\'s base URL (absolute URLs are not allowed).');
   if (path.startsWith('//')) throw inputInvalid('path must not start with "//" (a host-relative URL).');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0020\u007f\\#]/.test(path)) throw inputInvalid('path must not contain whitespace, control characters, backslashes or "#".');
+  if (/[\u0000-\u0020\u007f\\#]/.test(path))
+    throw inputInvalid('path must not contain whitespace, control characters, backslashes or "#".');
   const [pathPart] = splitOnce(path, '?');
   if (DANGEROUS_ESCAPE.test(pathPart)) throw inputInvalid('path must not contain encoded ".", "/", "\\", "%", "?", "#" or NUL characters.');
   let decoded: string;

@@ -55,7 +55,20 @@ export async function createLink(db: Queryable, n: NewLink): Promise<{ link: Con
        end_user_origin_id, integration_tool, integration_id, options, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, now() + ($12::bigint * interval '1 millisecond'))
      RETURNING ${COLUMNS}`,
-    [randomId(), n.accountId, n.kind, hashToken(token), n.linkType, n.endUserEmail, n.organizationName, n.originId, n.tool, n.integrationId, JSON.stringify(n.options), n.ttlMs],
+    [
+      randomId(),
+      n.accountId,
+      n.kind,
+      hashToken(token),
+      n.linkType,
+      n.endUserEmail,
+      n.organizationName,
+      n.originId,
+      n.tool,
+      n.integrationId,
+      JSON.stringify(n.options),
+      n.ttlMs,
+    ],
   );
   return { link: rows[0], token };
 }
@@ -63,7 +76,9 @@ export async function createLink(db: Queryable, n: NewLink): Promise<{ link: Con
 /** The unexpired link a token opens, or null (unknown and expired look the same). */
 export async function findLinkByToken(db: Queryable, token: string): Promise<ConnectLink | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const { rows } = await db.query<ConnectLink>(`SELECT ${COLUMNS} FROM connect_links WHERE token_hash = $1 AND expires_at > now()`, [hashToken(token)]);
+  const { rows } = await db.query<ConnectLink>(`SELECT ${COLUMNS} FROM connect_links WHERE token_hash = $1 AND expires_at > now()`, [
+    hashToken(token),
+  ]);
   return rows[0] ?? null;
 }
 

@@ -66,7 +66,10 @@ async function openPglite(dir: string | null): Promise<Db> {
   // them and whose syncToFs() is a no-op (pglite 0.5), so nothing is less durable; each
   // statement just skips a mutex round: 0.43 → 0.28 ms for a one-row SELECT on this machine.
   const pg = dir ? await PGlite.create(dir, { relaxedDurability: true, startParams }) : await PGlite.create({ startParams });
-  type Raw = { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }>; exec: (sql: string) => Promise<unknown> };
+  type Raw = {
+    query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }>;
+    exec: (sql: string) => Promise<unknown>;
+  };
   const wrap = (q: Raw): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const res = await q.query(sql, params);
@@ -93,7 +96,11 @@ async function openPostgres(url: string): Promise<Db> {
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.ATSGATE_DB_POOL_SIZE ?? 10) });
   pool.on('error', () => undefined); // an idle client dying must not crash the process
-  const relaxedPool = new pg.Pool({ connectionString: url, max: Number(process.env.ATSGATE_DB_RELAXED_POOL_SIZE ?? 4), options: '-c synchronous_commit=off' });
+  const relaxedPool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.ATSGATE_DB_RELAXED_POOL_SIZE ?? 4),
+    options: '-c synchronous_commit=off',
+  });
   relaxedPool.on('error', () => undefined);
   const db: Db = {
     kind: 'postgres',

@@ -32,7 +32,11 @@ interface Row {
 
 const WHERE = 'account_id = $1 AND path = $2 AND key = $3';
 
-export async function claimKey(db: Queryable, k: KeyRef, o: { fingerprint: string; owner: string; ttlHours: number; leaseSeconds: number }): Promise<Claim> {
+export async function claimKey(
+  db: Queryable,
+  k: KeyRef,
+  o: { fingerprint: string; owner: string; ttlHours: number; leaseSeconds: number },
+): Promise<Claim> {
   const ref = [k.accountId, k.path, k.key];
   // An expired key is as good as unused.
   await db.query(`DELETE FROM idempotency_keys WHERE ${WHERE} AND expires_at <= now()`, ref);
@@ -75,7 +79,12 @@ export async function renewKey(db: Queryable, k: KeyRef, owner: string, leaseSec
 }
 
 /** Stores the response to replay. */
-export async function completeKey(db: Queryable, k: KeyRef, owner: string, r: { statusCode: number; body: string; logId: string | null }): Promise<void> {
+export async function completeKey(
+  db: Queryable,
+  k: KeyRef,
+  owner: string,
+  r: { statusCode: number; body: string; logId: string | null },
+): Promise<void> {
   await db.query(
     `UPDATE idempotency_keys SET state = 'COMPLETED', status_code = $5, response = $6, log_id = $7, lease_until = NULL
      WHERE ${WHERE} AND owner = $4 AND state = 'IN_PROGRESS'`,
@@ -85,12 +94,19 @@ export async function completeKey(db: Queryable, k: KeyRef, owner: string, r: { 
 
 /** Frees the key without a stored response, so that a retry runs the write again. */
 export async function releaseKey(db: Queryable, k: KeyRef, owner: string): Promise<void> {
-  await db.query(`DELETE FROM idempotency_keys WHERE ${WHERE} AND owner = $4 AND state = 'IN_PROGRESS'`, [k.accountId, k.path, k.key, owner]);
+  await db.query(`DELETE FROM idempotency_keys WHERE ${WHERE} AND owner = $4 AND state = 'IN_PROGRESS'`, [
+    k.accountId,
+    k.path,
+    k.key,
+    owner,
+  ]);
 }
 
 /** Ends every lease at once: on the embedded database the starting process is the only one, so every holder is gone. */
 export async function endAllKeyLeases(db: Queryable): Promise<number> {
-  const { rowCount } = await db.query(`UPDATE idempotency_keys SET lease_until = NULL WHERE state = 'IN_PROGRESS' AND lease_until IS NOT NULL`);
+  const { rowCount } = await db.query(
+    `UPDATE idempotency_keys SET lease_until = NULL WHERE state = 'IN_PROGRESS' AND lease_until IS NOT NULL`,
+  );
   return rowCount;
 }
 

@@ -8,7 +8,11 @@
  */
 import type { Queryable } from './db.ts';
 
-export interface WindowCount { key: string; count: number; resetSeconds: number }
+export interface WindowCount {
+  key: string;
+  count: number;
+  resetSeconds: number;
+}
 
 const COUNT = `
   INSERT INTO inbound_rate_windows AS w (key, window_start, count)

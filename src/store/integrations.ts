@@ -34,7 +34,10 @@ const COLUMNS = `id, account_id, tool, organization_name, creator_email, origin_
 
 /** The columns of an IntegrationWithSecrets, qualified by a table alias (for joins). */
 export const integrationColumns = (alias: string) =>
-  `${COLUMNS}, credentials_sealed`.split(',').map((c) => `${alias}.${c.trim()}`).join(', ');
+  `${COLUMNS}, credentials_sealed`
+    .split(',')
+    .map((c) => `${alias}.${c.trim()}`)
+    .join(', ');
 
 export interface NewIntegration {
   accountId: string;
@@ -53,14 +56,26 @@ export async function createIntegration(db: Queryable, box: SecretBox, n: NewInt
   const { rows } = await db.query<Integration>(
     `INSERT INTO integrations (id, account_id, tool, organization_name, creator_email, origin_id, credentials_sealed, config)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [id, n.accountId, n.tool, n.organizationName, n.creatorEmail ?? null, n.originId ?? null, box.sealJson(n.credentials), JSON.stringify(n.config ?? {})],
+    [
+      id,
+      n.accountId,
+      n.tool,
+      n.organizationName,
+      n.creatorEmail ?? null,
+      n.originId ?? null,
+      box.sealJson(n.credentials),
+      JSON.stringify(n.config ?? {}),
+    ],
   );
   return rows[0];
 }
 
 /** Scoped to the account: another account's integration is indistinguishable from none. */
 export async function getIntegration(db: Queryable, accountId: string, id: string): Promise<IntegrationWithSecrets | null> {
-  const { rows } = await db.query<IntegrationWithSecrets>(`SELECT ${COLUMNS}, credentials_sealed FROM integrations WHERE id = $1 AND account_id = $2`, [id, accountId]);
+  const { rows } = await db.query<IntegrationWithSecrets>(
+    `SELECT ${COLUMNS}, credentials_sealed FROM integrations WHERE id = $1 AND account_id = $2`,
+    [id, accountId],
+  );
   return rows[0] ?? null;
 }
 
@@ -81,7 +96,11 @@ export async function deleteIntegration(db: Queryable, accountId: string, id: st
   return (await db.query('DELETE FROM integrations WHERE id = $1 AND account_id = $2', [id, accountId])).rowCount > 0;
 }
 
-export async function setIntegrationState(db: Queryable, id: string, patch: { status?: IntegrationStatus; setup_status?: SetupStatus }): Promise<void> {
+export async function setIntegrationState(
+  db: Queryable,
+  id: string,
+  patch: { status?: IntegrationStatus; setup_status?: SetupStatus },
+): Promise<void> {
   await db.query(
     `UPDATE integrations SET status = COALESCE($2, status), setup_status = COALESCE($3, setup_status), updated_at = now() WHERE id = $1`,
     [id, patch.status ?? null, patch.setup_status ?? null],
@@ -90,11 +109,18 @@ export async function setIntegrationState(db: Queryable, id: string, patch: { st
 
 /** Switches an integration on or off, within the account; false when there is no such integration. */
 export async function setIntegrationEnabled(db: Queryable, accountId: string, id: string, enabled: boolean): Promise<boolean> {
-  return (await db.query('UPDATE integrations SET enabled = $3, updated_at = now() WHERE id = $1 AND account_id = $2', [id, accountId, enabled])).rowCount > 0;
+  return (
+    (await db.query('UPDATE integrations SET enabled = $3, updated_at = now() WHERE id = $1 AND account_id = $2', [id, accountId, enabled]))
+      .rowCount > 0
+  );
 }
 
 export async function updateCredentials(db: Queryable, box: SecretBox, id: string, credentials: Record<string, unknown>): Promise<void> {
-  await db.query('UPDATE integrations SET credentials_sealed = $2, status = $3, updated_at = now() WHERE id = $1', [id, box.sealJson(credentials), 'ACTIVE']);
+  await db.query('UPDATE integrations SET credentials_sealed = $2, status = $3, updated_at = now() WHERE id = $1', [
+    id,
+    box.sealJson(credentials),
+    'ACTIVE',
+  ]);
 }
 
 /** A sync of the integration ended successfully just now (the sync-lag metric reads this). */
@@ -113,7 +139,9 @@ export async function syncLags(db: Queryable): Promise<{ id: string; tool: strin
 
 /** Every integration's sealed credentials, locked until the transaction ends (key rotation). */
 export async function lockAllSealedCredentials(q: Queryable): Promise<{ id: string; credentials_sealed: string }[]> {
-  return (await q.query<{ id: string; credentials_sealed: string }>('SELECT id, credentials_sealed FROM integrations ORDER BY id FOR UPDATE')).rows;
+  return (
+    await q.query<{ id: string; credentials_sealed: string }>('SELECT id, credentials_sealed FROM integrations ORDER BY id FOR UPDATE')
+  ).rows;
 }
 
 /** Replaces sealed credentials as they are (key rotation: same plaintext, new key). */
@@ -125,7 +153,10 @@ export function openCredentials(box: SecretBox, integration: IntegrationWithSecr
   const keyId = integration.credentials_sealed.split(':')[1];
   if (integration.credentials_sealed.startsWith('v1:') && keyId !== box.keyId) {
     // An operator error (ATSGATE_SECRET changed without `atsgate secrets rotate`): say so, by key id only.
-    throw new AtsgateError('PLATFORM.UNKNOWN_ERROR', `The credentials of integration ${integration.id} were encrypted with key ${keyId}, but this server runs with key ${box.keyId}: restore the previous ATSGATE_SECRET or run \`atsgate secrets rotate\` with it.`);
+    throw new AtsgateError(
+      'PLATFORM.UNKNOWN_ERROR',
+      `The credentials of integration ${integration.id} were encrypted with key ${keyId}, but this server runs with key ${box.keyId}: restore the previous ATSGATE_SECRET or run \`atsgate secrets rotate\` with it.`,
+    );
   }
   return box.openJson<Record<string, unknown>>(integration.credentials_sealed);
 }

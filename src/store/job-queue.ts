@@ -6,10 +6,14 @@
  * scrape) and never inside a transaction, as those pages ask.
  */
 /** A node-postgres client (graphile-worker lends one of its pool's). */
-interface PgClient { query(sql: string): Promise<{ rows: any[] }> }
+interface PgClient {
+  query(sql: string): Promise<{ rows: any[] }>;
+}
 
 /** Jobs due and not yet running: the queue-depth metric. */
 export async function countDueJobs(client: PgClient): Promise<number> {
-  const { rows } = await client.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`);
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`,
+  );
   return rows[0].n;
 }

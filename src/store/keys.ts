@@ -12,7 +12,14 @@ const BOOTSTRAP_KEY_ID = 'env-bootstrap';
 
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
-export interface ApiKeyRow { id: string; account_id: string; prefix: string; name: string | null; created_at: Date; revoked_at: Date | null }
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  prefix: string;
+  name: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
 
 export async function ensureAccount(db: Queryable, id: string, name = id): Promise<void> {
   await db.query('INSERT INTO accounts (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, name]);
@@ -32,7 +39,13 @@ export async function createApiKey(db: Queryable, accountId: string, name: strin
   await ensureAccount(db, accountId);
   const key = 'atsg_' + randomBytes(24).toString('base64url');
   const id = randomId();
-  await db.query('INSERT INTO api_keys (id, account_id, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5)', [id, accountId, hashKey(key), key.slice(0, 9), name]);
+  await db.query('INSERT INTO api_keys (id, account_id, key_hash, prefix, name) VALUES ($1, $2, $3, $4, $5)', [
+    id,
+    accountId,
+    hashKey(key),
+    key.slice(0, 9),
+    name,
+  ]);
   return { id, key };
 }
 
@@ -82,6 +95,9 @@ export async function authenticateWithIntegration(
 
 /** The stored hash of a live (not revoked) key of the account, or null (dashboard sessions re-check it). */
 export async function liveKeyHash(db: Queryable, keyId: string, accountId: string): Promise<string | null> {
-  const { rows } = await db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [keyId, accountId]);
+  const { rows } = await db.query<{ key_hash: string }>(
+    'SELECT key_hash FROM api_keys WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL',
+    [keyId, accountId],
+  );
   return rows[0]?.key_hash ?? null;
 }

@@ -23,7 +23,10 @@ export interface LogFilter {
 }
 
 /** A position in the log: the entry a page ends (or starts) at. */
-export interface LogCursor { at: string; id: string }
+export interface LogCursor {
+  at: string;
+  id: string;
+}
 
 export interface LogPage {
   entries: (LogEntry & { at: string })[];
@@ -52,7 +55,12 @@ function whereOf(accountId: string, f: LogFilter): { where: string[]; params: un
  * One page, newest first. `after` continues to older entries, `before` goes back to newer
  * ones; with neither it is the newest page.
  */
-export async function logPage(db: Queryable, accountId: string, f: LogFilter, opts: { limit: number; after?: LogCursor; before?: LogCursor }): Promise<LogPage> {
+export async function logPage(
+  db: Queryable,
+  accountId: string,
+  f: LogFilter,
+  opts: { limit: number; after?: LogCursor; before?: LogCursor },
+): Promise<LogPage> {
   const limit = Math.max(1, Math.min(opts.limit, MAX_PAGE));
   const { where, params } = whereOf(accountId, f);
   const cursor = opts.after ?? opts.before;
@@ -61,7 +69,11 @@ export async function logPage(db: Queryable, accountId: string, f: LogFilter, op
     const at = `$${params.push(cursor.at)}::timestamptz`;
     const id = `$${params.push(cursor.id)}`;
     // Written so that the created_at bound alone can use the (account_id, created_at) index.
-    where.push(towardsNewer ? `created_at >= ${at} AND (created_at > ${at} OR id > ${id})` : `created_at <= ${at} AND (created_at < ${at} OR id < ${id})`);
+    where.push(
+      towardsNewer
+        ? `created_at >= ${at} AND (created_at > ${at} OR id > ${id})`
+        : `created_at <= ${at} AND (created_at < ${at} OR id < ${id})`,
+    );
   }
   const order = towardsNewer ? 'created_at ASC, id ASC' : 'created_at DESC, id DESC';
   const { rows } = await db.query<LogEntry & { at: string }>(

@@ -26,7 +26,10 @@ export interface LogEntry {
   duration_ms: number | null;
 }
 
-export async function openLog(db: Queryable, e: { accountId: string; integrationId: string | null; method: string; path: string; action: string; request: unknown }): Promise<string> {
+export async function openLog(
+  db: Queryable,
+  e: { accountId: string; integrationId: string | null; method: string; path: string; action: string; request: unknown },
+): Promise<string> {
   const id = randomId();
   await db.query(
     'INSERT INTO interaction_logs (id, account_id, integration_id, method, path, action, request) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)',
@@ -44,7 +47,14 @@ export async function completeLog(
     `UPDATE interaction_logs SET outcome = $2, status_code = $3, calls = $4::jsonb, warnings = $5::jsonb, error = $6::jsonb,
        completed_at = now(), duration_ms = (EXTRACT(EPOCH FROM (now() - created_at)) * 1000)::int
      WHERE id = $1`,
-    [id, r.error ? 'ERROR' : 'SUCCESS', r.statusCode, JSON.stringify(r.calls), JSON.stringify(r.warnings.map((message) => ({ message }))), r.error ? JSON.stringify(r.error) : null],
+    [
+      id,
+      r.error ? 'ERROR' : 'SUCCESS',
+      r.statusCode,
+      JSON.stringify(r.calls),
+      JSON.stringify(r.warnings.map((message) => ({ message }))),
+      r.error ? JSON.stringify(r.error) : null,
+    ],
   );
 }
 
@@ -53,13 +63,20 @@ export async function getLog(db: Queryable, accountId: string, id: string): Prom
   return rows[0] ?? null;
 }
 
-export async function listLogs(db: Queryable, accountId: string, f: { integrationId?: string; outcome?: string; limit: number; before?: string }): Promise<LogEntry[]> {
+export async function listLogs(
+  db: Queryable,
+  accountId: string,
+  f: { integrationId?: string; outcome?: string; limit: number; before?: string },
+): Promise<LogEntry[]> {
   const params: unknown[] = [accountId];
   const where = ['account_id = $1'];
   if (f.integrationId) where.push(`integration_id = $${params.push(f.integrationId)}`);
   if (f.outcome) where.push(`outcome = $${params.push(f.outcome)}`);
   if (f.before) where.push(`created_at < $${params.push(f.before)}::timestamptz`);
-  const { rows } = await db.query<LogEntry>(`SELECT * FROM interaction_logs WHERE ${where.join(' AND ')} ORDER BY created_at DESC LIMIT ${Math.min(f.limit, 500)}`, params);
+  const { rows } = await db.query<LogEntry>(
+    `SELECT * FROM interaction_logs WHERE ${where.join(' AND ')} ORDER BY created_at DESC LIMIT ${Math.min(f.limit, 500)}`,
+    params,
+  );
   return rows;
 }
 

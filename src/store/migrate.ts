@@ -10,7 +10,9 @@ const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_ID = 4_711_803_221;
 
 export async function migrate(db: Db): Promise<string[]> {
-  const files = readdirSync(DIR).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
   const applied: string[] = [];
   await db.tx(async (q) => {
     await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);

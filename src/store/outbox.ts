@@ -25,7 +25,16 @@ export interface OutboxRow {
 
 export async function insertOutbox(
   db: Queryable,
-  r: { id: string; logId: string; accountId: string; integrationId: string; action: string; payload: unknown; content: Buffer | null; prepCalls: OutboundCall[] },
+  r: {
+    id: string;
+    logId: string;
+    accountId: string;
+    integrationId: string;
+    action: string;
+    payload: unknown;
+    content: Buffer | null;
+    prepCalls: OutboundCall[];
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO write_outbox (id, log_id, account_id, integration_id, action, payload, content, prep_calls)
@@ -41,7 +50,12 @@ const asBuffer = (v: unknown): Buffer | null => (v == null ? null : Buffer.isBuf
  * FOR UPDATE SKIP LOCKED makes a second process that races for the same row skip it rather
  * than wait and then deliver it again; the lease keeps it away once the claim is committed.
  */
-export async function claimOutbox(db: Db, id: string, owner: string, leaseSeconds: number): Promise<(OutboxRow & { interrupted: boolean }) | null> {
+export async function claimOutbox(
+  db: Db,
+  id: string,
+  owner: string,
+  leaseSeconds: number,
+): Promise<(OutboxRow & { interrupted: boolean }) | null> {
   const { rows } = await db.query<OutboxRow & { previous_state: string }>(
     `WITH due AS (
        SELECT id, state FROM write_outbox
@@ -61,11 +75,20 @@ export async function claimOutbox(db: Db, id: string, owner: string, leaseSecond
 }
 
 export async function renewOutboxLease(db: Queryable, id: string, owner: string, leaseSeconds: number): Promise<void> {
-  await db.query(`UPDATE write_outbox SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND owner = $2 AND state = 'DELIVERING'`, [id, owner, leaseSeconds]);
+  await db.query(
+    `UPDATE write_outbox SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND owner = $2 AND state = 'DELIVERING'`,
+    [id, owner, leaseSeconds],
+  );
 }
 
 /** Back to PENDING after a failure worth retrying; returns when the next attempt is due. */
-export async function scheduleRetry(db: Queryable, id: string, owner: string, delayMs: number, error: { code: string; message: string }): Promise<Date | null> {
+export async function scheduleRetry(
+  db: Queryable,
+  id: string,
+  owner: string,
+  delayMs: number,
+  error: { code: string; message: string },
+): Promise<Date | null> {
   const { rows } = await db.query<{ next_attempt_at: Date }>(
     `UPDATE write_outbox SET state = 'PENDING', owner = NULL, lease_until = NULL, last_error = $4::jsonb,
        next_attempt_at = now() + make_interval(secs => $3)
@@ -76,7 +99,13 @@ export async function scheduleRetry(db: Queryable, id: string, owner: string, de
 }
 
 /** The final state; the file bytes are dropped, they are no longer needed. Returns false if another process owns the row. */
-export async function finishOutbox(q: Queryable, id: string, owner: string, state: 'DELIVERED' | 'FAILED', error: { code: string; message: string } | null): Promise<boolean> {
+export async function finishOutbox(
+  q: Queryable,
+  id: string,
+  owner: string,
+  state: 'DELIVERED' | 'FAILED',
+  error: { code: string; message: string } | null,
+): Promise<boolean> {
   const { rows } = await q.query(
     `UPDATE write_outbox SET state = $3, owner = NULL, lease_until = NULL, content = NULL, last_error = $4::jsonb, finished_at = now()
      WHERE id = $1 AND owner = $2 AND state = 'DELIVERING' RETURNING id`,
@@ -100,10 +129,10 @@ export async function endAllOutboxLeases(db: Queryable): Promise<number> {
   return rowCount;
 }
 
-
 /** Sealed attachment bytes still waiting for delivery, locked until the transaction ends (key rotation). */
 export async function lockSealedOutboxContent(q: Queryable): Promise<{ id: string; content: Uint8Array }[]> {
-  return (await q.query<{ id: string; content: Uint8Array }>('SELECT id, content FROM write_outbox WHERE content IS NOT NULL FOR UPDATE')).rows;
+  return (await q.query<{ id: string; content: Uint8Array }>('SELECT id, content FROM write_outbox WHERE content IS NOT NULL FOR UPDATE'))
+    .rows;
 }
 
 export async function replaceSealedOutboxContent(q: Queryable, id: string, sealed: Buffer): Promise<void> {

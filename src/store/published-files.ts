@@ -1,9 +1,16 @@
 /** Files published for a vendor to fetch (see migration 005). Bytes arrive and leave sealed. */
 import type { Queryable } from './db.ts';
 
-export interface PublishedFile { content: Buffer; content_type: string; file_name: string }
+export interface PublishedFile {
+  content: Buffer;
+  content_type: string;
+  file_name: string;
+}
 
-export async function insertPublishedFile(db: Queryable, r: { id: string; integrationId: string; sealed: Buffer; contentType: string; fileName: string; expiresAt: Date }): Promise<void> {
+export async function insertPublishedFile(
+  db: Queryable,
+  r: { id: string; integrationId: string; sealed: Buffer; contentType: string; fileName: string; expiresAt: Date },
+): Promise<void> {
   // Expired files go whenever a new one arrives: no separate sweeper needed.
   await db.query('DELETE FROM published_files WHERE expires_at < now()');
   await db.query(

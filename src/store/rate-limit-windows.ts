@@ -45,20 +45,34 @@ const OBSERVE = `
                             OR ends > w.budget_until + $6::int * interval '1 millisecond') AS fresh
                 FROM (SELECT clock_timestamp() + $5::int * interval '1 millisecond' AS ends) e) f)`;
 
-export interface Admission { admitted: boolean; granted: number; wait_ms: number | null }
+export interface Admission {
+  admitted: boolean;
+  granted: number;
+  wait_ms: number | null;
+}
 
 /**
  * One admission statement for `key`: up to `want` (at most `limit` in the window of
  * `windowMs`). `token` is the caller's random id; `admitted` says this statement got them.
  */
-export async function admitToWindow(q: Queryable, r: { key: string; windowMs: number; limit: number; token: string; want: number }): Promise<Admission> {
+export async function admitToWindow(
+  q: Queryable,
+  r: { key: string; windowMs: number; limit: number; token: string; want: number },
+): Promise<Admission> {
   return (await q.query<Admission>(ADMIT, [r.key, r.windowMs, r.limit, r.token, r.want])).rows[0];
 }
 
 /** Records what a vendor response said about its limit (see OBSERVE). */
 export async function observeWindow(
   q: Queryable,
-  r: { key: string; limit: number | null; holdMs: number | null; budgetLeft: number | null; budgetForMs: number | null; sameWindowSlackMs: number },
+  r: {
+    key: string;
+    limit: number | null;
+    holdMs: number | null;
+    budgetLeft: number | null;
+    budgetForMs: number | null;
+    sameWindowSlackMs: number;
+  },
 ): Promise<void> {
   await q.query(OBSERVE, [r.key, r.limit, r.holdMs, r.budgetLeft, r.budgetForMs, r.sameWindowSlackMs]);
 }

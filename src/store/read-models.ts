@@ -32,7 +32,10 @@ export interface ListQuery {
   post_url?: string;
 }
 
-export interface Page<T> { next: string | null; results: T[] }
+export interface Page<T> {
+  next: string | null;
+  results: T[];
+}
 
 /** Cursors are opaque to clients: base64url JSON of the last row's sequence number. */
 export function encodeCursor(seq: number): string {
@@ -72,7 +75,12 @@ function common(t: string, integrationId: string, q: ListQuery, w: Where, nested
   }
 }
 
-async function page<T>(db: Queryable, t: string, w: Where, pageSize: number): Promise<{ rows: (T & { seq: number })[]; next: string | null }> {
+async function page<T>(
+  db: Queryable,
+  t: string,
+  w: Where,
+  pageSize: number,
+): Promise<{ rows: (T & { seq: number })[]; next: string | null }> {
   const { rows } = await db.query<T & { seq: number }>(
     `SELECT ${t}.* FROM ${t} WHERE ${w.clauses.join(' AND ')} ORDER BY ${t}.seq LIMIT ${pageSize + 1}`,
     w.params,
@@ -84,7 +92,14 @@ async function page<T>(db: Queryable, t: string, w: Where, pageSize: number): Pr
 
 const ts = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-interface Row { id: string; remote_id: string; data: any; changed_at: Date; remote_deleted_at: Date | null; seq: number }
+interface Row {
+  id: string;
+  remote_id: string;
+  data: any;
+  changed_at: Date;
+  remote_deleted_at: Date | null;
+  seq: number;
+}
 
 // --- Jobs -----------------------------------------------------------------------------------
 
@@ -99,27 +114,49 @@ export async function listJobs(db: Queryable, integrationId: string, q: ListQuer
   if (q.visibilities?.length) w.add((p) => `jobs.data->>'visibility' = ANY(${p(q.visibilities)}::text[])`);
   if (q.post_url) w.add((p) => `jobs.data->>'post_url' = ${p(q.post_url)}`);
   const { rows, next } = await page<Row>(db, 'jobs', w, q.page_size);
-  return { next, results: rows.map((r) => ({ id: r.id, ...r.data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at) })) };
+  return {
+    next,
+    results: rows.map((r) => ({ id: r.id, ...r.data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at) })),
+  };
 }
 
 // --- Candidates -----------------------------------------------------------------------------
 
 export async function listCandidates(db: Queryable, integrationId: string, q: ListQuery): Promise<Page<unknown>> {
   const w = new Where();
-  common('candidates', integrationId, q, w, 'EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = candidates.id AND a.changed_at >= $AT::timestamptz)');
+  common(
+    'candidates',
+    integrationId,
+    q,
+    w,
+    'EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = candidates.id AND a.changed_at >= $AT::timestamptz)',
+  );
   if (q.email) w.add((p) => `${p(q.email!.toLowerCase())} = ANY(candidates.emails)`);
   if (q.first_name) w.add((p) => `candidates.first_name_lc = ${p(q.first_name!.toLowerCase())}`);
   if (q.last_name) w.add((p) => `candidates.last_name_lc = ${p(q.last_name!.toLowerCase())}`);
   if (q.job_ids?.length) {
-    w.add((p) => `EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = candidates.id AND a.job_id = ANY(${p(q.job_ids)}::text[]) AND a.remote_deleted_at IS NULL)`);
+    w.add(
+      (p) =>
+        `EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = candidates.id AND a.job_id = ANY(${p(q.job_ids)}::text[]) AND a.remote_deleted_at IS NULL)`,
+    );
   }
   const { rows, next } = await page<Row>(db, 'candidates', w, q.page_size);
-  const apps = await applicationsOf(db, rows.map((r) => r.id));
+  const apps = await applicationsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     next,
     results: rows.map((r) => {
       const { ...data } = r.data;
-      return { id: r.id, ...data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at), applications: apps.get(r.id) ?? [], tags: data.tags ?? [] };
+      return {
+        id: r.id,
+        ...data,
+        changed_at: ts(r.changed_at),
+        remote_deleted_at: ts(r.remote_deleted_at),
+        applications: apps.get(r.id) ?? [],
+        tags: data.tags ?? [],
+      };
     }),
   };
 }
@@ -128,7 +165,9 @@ export async function listCandidates(db: Queryable, integrationId: string, q: Li
 async function applicationsOf(db: Queryable, candidateIds: string[]): Promise<Map<string, unknown[]>> {
   const out = new Map<string, unknown[]>();
   if (!candidateIds.length) return out;
-  const { rows } = await db.query<Row & { candidate_id: string; job_name: string | null; job_remote_id: string | null; job_id: string | null }>(
+  const { rows } = await db.query<
+    Row & { candidate_id: string; job_name: string | null; job_remote_id: string | null; job_id: string | null }
+  >(
     `SELECT a.*, j.name AS job_name, j.remote_id AS job_remote_id FROM applications a
      LEFT JOIN jobs j ON j.id = a.job_id
      WHERE a.candidate_id = ANY($1::text[]) AND a.remote_deleted_at IS NULL ORDER BY a.seq`,
@@ -147,7 +186,9 @@ async function applicationsOf(db: Queryable, candidateIds: string[]): Promise<Ma
       changed_at: ts(a.changed_at),
       remote_created_at: d.remote_created_at,
       remote_updated_at: d.remote_updated_at,
-      current_stage: d.current_stage ? { id: d.current_stage.id, name: d.current_stage.name, remote_id: d.current_stage.remote_id, index: d.current_stage.index } : null,
+      current_stage: d.current_stage
+        ? { id: d.current_stage.id, name: d.current_stage.name, remote_id: d.current_stage.remote_id, index: d.current_stage.index }
+        : null,
       job: a.job_id && a.job_remote_id ? { id: a.job_id, name: a.job_name, remote_id: a.job_remote_id } : null,
     });
     out.set(a.candidate_id, list);
@@ -159,7 +200,13 @@ async function applicationsOf(db: Queryable, candidateIds: string[]): Promise<Ma
 
 export async function listApplications(db: Queryable, integrationId: string, q: ListQuery): Promise<Page<unknown>> {
   const w = new Where();
-  common('applications', integrationId, q, w, 'EXISTS (SELECT 1 FROM candidates c WHERE c.id = applications.candidate_id AND c.changed_at >= $AT::timestamptz)');
+  common(
+    'applications',
+    integrationId,
+    q,
+    w,
+    'EXISTS (SELECT 1 FROM candidates c WHERE c.id = applications.candidate_id AND c.changed_at >= $AT::timestamptz)',
+  );
   if (q.outcomes?.length) w.add((p) => `applications.outcome = ANY(${p(q.outcomes)}::text[])`);
   if (q.job_ids?.length) w.add((p) => `applications.job_id = ANY(${p(q.job_ids)}::text[])`);
   if (q.job_remote_ids?.length) w.add((p) => `applications.data->>'job_remote_id' = ANY(${p(q.job_remote_ids)}::text[])`);
@@ -171,7 +218,9 @@ export async function listApplications(db: Queryable, integrationId: string, q: 
   const jobIds = [...new Set(rows.map((r) => r.job_id).filter((x): x is string => !!x))];
   const [cands, jobs] = await Promise.all([
     candIds.length ? db.query<Row>('SELECT * FROM candidates WHERE id = ANY($1::text[])', [candIds]) : { rows: [] as Row[] },
-    jobIds.length ? db.query<Row & { name: string | null }>('SELECT id, remote_id, name FROM jobs WHERE id = ANY($1::text[])', [jobIds]) : { rows: [] as (Row & { name: string | null })[] },
+    jobIds.length
+      ? db.query<Row & { name: string | null }>('SELECT id, remote_id, name FROM jobs WHERE id = ANY($1::text[])', [jobIds])
+      : { rows: [] as (Row & { name: string | null })[] },
   ]);
   const candById = new Map(cands.rows.map((c) => [c.id, c]));
   const jobById = new Map(jobs.rows.map((j) => [j.id, j]));

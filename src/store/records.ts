@@ -11,17 +11,45 @@ export type Model = 'jobs' | 'candidates' | 'applications';
 
 type Extra = Record<string, unknown>;
 /** The model's own filter columns (copies of fields in `data`) and their SQL types. */
-interface ModelSpec { table: Model; extra: [column: string, type: string][] }
+interface ModelSpec {
+  table: Model;
+  extra: [column: string, type: string][];
+}
 
 const SPECS: Record<Model, ModelSpec> = {
-  jobs: { table: 'jobs', extra: [['name', 'text'], ['status', 'text'], ['job_code', 'text']] },
-  candidates: { table: 'candidates', extra: [['emails', 'text[]'], ['first_name_lc', 'text'], ['last_name_lc', 'text']] },
-  applications: { table: 'applications', extra: [['candidate_id', 'text'], ['job_id', 'text'], ['current_stage_id', 'text'], ['outcome', 'text']] },
+  jobs: {
+    table: 'jobs',
+    extra: [
+      ['name', 'text'],
+      ['status', 'text'],
+      ['job_code', 'text'],
+    ],
+  },
+  candidates: {
+    table: 'candidates',
+    extra: [
+      ['emails', 'text[]'],
+      ['first_name_lc', 'text'],
+      ['last_name_lc', 'text'],
+    ],
+  },
+  applications: {
+    table: 'applications',
+    extra: [
+      ['candidate_id', 'text'],
+      ['job_id', 'text'],
+      ['current_stage_id', 'text'],
+      ['outcome', 'text'],
+    ],
+  },
 };
 
 type Normalized = ReturnType<typeof normalizeJob> | ReturnType<typeof normalizeCandidate> | ReturnType<typeof normalizeApplication>;
 
-export interface UpsertStats { written: number; changed: number }
+export interface UpsertStats {
+  written: number;
+  changed: number;
+}
 
 /**
  * One statement per batch, whatever its size: the rows travel as ONE jsonb parameter (a JSON
@@ -138,7 +166,13 @@ export async function writeBatch(db: Queryable, batch: UpsertBatch, integrationI
   return { written, changed: Number(res.rows[0]?.changed ?? 0) };
 }
 
-export async function upsertRecords(db: Queryable, model: Model, integrationId: string, syncId: string | null, rows: Normalized[]): Promise<UpsertStats> {
+export async function upsertRecords(
+  db: Queryable,
+  model: Model,
+  integrationId: string,
+  syncId: string | null,
+  rows: Normalized[],
+): Promise<UpsertStats> {
   if (!rows.length) return { written: 0, changed: 0 };
   // The same remote id twice in one batch would make ON CONFLICT fail; the last one wins.
   const unique = rows.length === 1 ? rows : [...new Map(rows.map((r) => [r.remote_id, r])).values()];
@@ -170,7 +204,11 @@ export async function countRecords(db: Queryable, integrationId: string): Promis
 
 // --- Resolving atsgate IDs for writes ---------------------------------------------------------
 
-interface AppRow { remote_id: string; data: { candidate_remote_id: string; job_remote_id: string | null }; outcome: Outcome | null }
+interface AppRow {
+  remote_id: string;
+  data: { candidate_remote_id: string; job_remote_id: string | null };
+  outcome: Outcome | null;
+}
 const toAppRef = (r: AppRow): ApplicationRef => ({
   remote_id: r.remote_id,
   candidate_remote_id: r.data.candidate_remote_id,
@@ -193,7 +231,11 @@ export async function findCandidateRef(db: Queryable, integrationId: string, id:
   return { id: rows[0].id, remote_id: rows[0].remote_id, applications: apps.rows.map(toAppRef) };
 }
 
-export async function findApplicationRef(db: Queryable, integrationId: string, id: string): Promise<(ApplicationRef & { candidate_id: string }) | null> {
+export async function findApplicationRef(
+  db: Queryable,
+  integrationId: string,
+  id: string,
+): Promise<(ApplicationRef & { candidate_id: string }) | null> {
   const { rows } = await db.query<AppRow & { candidate_id: string }>(
     'SELECT remote_id, data, outcome, candidate_id FROM applications WHERE integration_id = $1 AND id = $2 AND remote_deleted_at IS NULL',
     [integrationId, id],

@@ -14,7 +14,13 @@ export interface SandboxObject {
   updated_at: Date;
 }
 
-export interface NewSandboxObject { kind: string; remote_id: string; parent_id: string | null; data: unknown; at: string | Date }
+export interface NewSandboxObject {
+  kind: string;
+  remote_id: string;
+  parent_id: string | null;
+  data: unknown;
+  at: string | Date;
+}
 
 export async function hasSandboxObjects(db: Queryable, integrationId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM sandbox_objects WHERE integration_id = $1 LIMIT 1', [integrationId])).rows.length > 0;
@@ -52,7 +58,12 @@ export async function listSandboxObjects(
   return (await db.query<SandboxObject>(sql, params)).rows;
 }
 
-export async function getSandboxObject(db: Queryable, integrationId: string, kind: string, remoteId: string): Promise<SandboxObject | null> {
+export async function getSandboxObject(
+  db: Queryable,
+  integrationId: string,
+  kind: string,
+  remoteId: string,
+): Promise<SandboxObject | null> {
   const { rows } = await db.query<SandboxObject>(
     'SELECT kind, remote_id, parent_id, data, created_at, updated_at FROM sandbox_objects WHERE integration_id = $1 AND kind = $2 AND remote_id = $3 AND deleted_at IS NULL',
     [integrationId, kind, remoteId],
@@ -65,18 +76,20 @@ export async function insertSandboxObject(
   integrationId: string,
   o: { kind: string; remoteId: string; parentId: string | null; data: unknown; content?: Buffer },
 ): Promise<void> {
-  await db.query('INSERT INTO sandbox_objects (integration_id, kind, remote_id, parent_id, data, content) VALUES ($1, $2, $3, $4, $5::jsonb, $6)', [
-    integrationId,
-    o.kind,
-    o.remoteId,
-    o.parentId,
-    JSON.stringify(o.data),
-    o.content ?? null,
-  ]);
+  await db.query(
+    'INSERT INTO sandbox_objects (integration_id, kind, remote_id, parent_id, data, content) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
+    [integrationId, o.kind, o.remoteId, o.parentId, JSON.stringify(o.data), o.content ?? null],
+  );
 }
 
 /** Merges `fields` into an object's custom fields and bumps its updated_at. */
-export async function mergeSandboxCustomFields(db: Queryable, integrationId: string, kind: string, remoteId: string, fields: Record<string, string>): Promise<void> {
+export async function mergeSandboxCustomFields(
+  db: Queryable,
+  integrationId: string,
+  kind: string,
+  remoteId: string,
+  fields: Record<string, string>,
+): Promise<void> {
   await db.query(
     `UPDATE sandbox_objects SET data = jsonb_set(data, '{custom_fields}', COALESCE(data->'custom_fields', '{}'::jsonb) || $4::jsonb), updated_at = now()
      WHERE integration_id = $1 AND kind = $2 AND remote_id = $3`,
@@ -85,10 +98,19 @@ export async function mergeSandboxCustomFields(db: Queryable, integrationId: str
 }
 
 export async function touchSandboxObject(db: Queryable, integrationId: string, kind: string, remoteId: string): Promise<void> {
-  await db.query('UPDATE sandbox_objects SET updated_at = now() WHERE integration_id = $1 AND kind = $2 AND remote_id = $3', [integrationId, kind, remoteId]);
+  await db.query('UPDATE sandbox_objects SET updated_at = now() WHERE integration_id = $1 AND kind = $2 AND remote_id = $3', [
+    integrationId,
+    kind,
+    remoteId,
+  ]);
 }
 
-export async function sandboxObjectContent(db: Queryable, integrationId: string, kind: string, remoteId: string): Promise<{ data: any; content: Buffer } | null> {
+export async function sandboxObjectContent(
+  db: Queryable,
+  integrationId: string,
+  kind: string,
+  remoteId: string,
+): Promise<{ data: any; content: Buffer } | null> {
   const { rows } = await db.query<{ data: any; content: Uint8Array }>(
     'SELECT data, content FROM sandbox_objects WHERE integration_id = $1 AND kind = $2 AND remote_id = $3 AND deleted_at IS NULL',
     [integrationId, kind, remoteId],

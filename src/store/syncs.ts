@@ -16,7 +16,12 @@ export interface SyncRow {
 }
 
 /** Starts a sync row, or returns the running one (`created: false`). */
-export async function beginSync(db: Queryable, integrationId: string, type: SyncType, id: string = randomId()): Promise<{ sync: SyncRow; created: boolean }> {
+export async function beginSync(
+  db: Queryable,
+  integrationId: string,
+  type: SyncType,
+  id: string = randomId(),
+): Promise<{ sync: SyncRow; created: boolean }> {
   const ins = await db.query<SyncRow>(
     `INSERT INTO syncs (id, integration_id, type, state) VALUES ($1, $2, $3, 'RUNNING')
      ON CONFLICT (integration_id) WHERE state = 'RUNNING' DO NOTHING RETURNING *`,
@@ -49,7 +54,9 @@ export async function lastSuccessfulSyncStart(db: Queryable, integrationId: stri
 }
 
 export async function listSyncs(db: Queryable, integrationId: string, limit = 20): Promise<SyncRow[]> {
-  return (await db.query<SyncRow>('SELECT * FROM syncs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT $2', [integrationId, limit])).rows;
+  return (
+    await db.query<SyncRow>('SELECT * FROM syncs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT $2', [integrationId, limit])
+  ).rows;
 }
 
 /** Syncs left RUNNING by a process that died; marked failed at start-up. */
@@ -58,7 +65,10 @@ export async function listSyncs(db: Queryable, integrationId: string, limit = 20
  * lease heartbeat then finds its row no longer RUNNING and stops before deleting anything.
  */
 export async function cancelRunningSyncs(db: Queryable, integrationId: string, reason: string): Promise<number> {
-  const r = await db.query(`UPDATE syncs SET state = 'FAILED', ended_at = now(), error = $2 WHERE integration_id = $1 AND state = 'RUNNING'`, [integrationId, reason]);
+  const r = await db.query(
+    `UPDATE syncs SET state = 'FAILED', ended_at = now(), error = $2 WHERE integration_id = $1 AND state = 'RUNNING'`,
+    [integrationId, reason],
+  );
   return r.rowCount;
 }
 
@@ -77,7 +87,10 @@ export async function syncExists(db: Queryable, id: string): Promise<boolean> {
 
 /** The integration's RUNNING sync, if any (at most one: a partial unique index). */
 export async function runningSync(db: Queryable, integrationId: string): Promise<{ id: string; type: SyncType } | null> {
-  const { rows } = await db.query<{ id: string; type: SyncType }>(`SELECT id, type FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`, [integrationId]);
+  const { rows } = await db.query<{ id: string; type: SyncType }>(
+    `SELECT id, type FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`,
+    [integrationId],
+  );
   return rows[0] ?? null;
 }
 
@@ -86,7 +99,10 @@ export async function runningSync(db: Queryable, integrationId: string): Promise
  * RUNNING: another process reaped it.
  */
 export async function heartbeatSync(db: Queryable, id: string, workerId: string | null): Promise<boolean> {
-  const r = await db.query(`UPDATE syncs SET heartbeat_at = now(), worker_id = coalesce($2, worker_id) WHERE id = $1 AND state = 'RUNNING'`, [id, workerId]);
+  const r = await db.query(
+    `UPDATE syncs SET heartbeat_at = now(), worker_id = coalesce($2, worker_id) WHERE id = $1 AND state = 'RUNNING'`,
+    [id, workerId],
+  );
   return r.rowCount > 0;
 }
 
@@ -101,7 +117,12 @@ export async function reapExpiredSyncs(db: Queryable, leaseMs: number): Promise<
   return rows;
 }
 
-export interface SyncHistory { id: string; tool: string; last_any: Date | null; last_full: Date | null }
+export interface SyncHistory {
+  id: string;
+  tool: string;
+  last_any: Date | null;
+  last_full: Date | null;
+}
 
 /**
  * Each integration that could sync now (not INVALID, no sync RUNNING), with when its last sync

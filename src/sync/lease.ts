@@ -50,7 +50,10 @@ export async function reapAbandonedSyncs(rt: Runtime, leaseMs: number): Promise<
 
 /** Runs the reaper every half lease in this process (every process runs one; the UPDATE is atomic). */
 export function startLeaseReaper(rt: Runtime, leaseMs: number, onError?: (err: unknown) => void): () => void {
-  const timer = setInterval(() => void reapAbandonedSyncs(rt, leaseMs).catch((err) => onError?.(err)), Math.max(500, Math.floor(leaseMs / 2)));
+  const timer = setInterval(
+    () => void reapAbandonedSyncs(rt, leaseMs).catch((err) => onError?.(err)),
+    Math.max(500, Math.floor(leaseMs / 2)),
+  );
   timer.unref?.();
   return () => clearInterval(timer);
 }

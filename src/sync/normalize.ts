@@ -37,13 +37,23 @@ export const stageId = (integrationId: string, s: RemoteStage) => komboId(integr
 
 function stage(integrationId: string, s: RemoteStage | null | undefined) {
   if (!s) return null;
-  return { id: stageId(integrationId, s), remote_id: s.remote_id, name: s.name ?? null, index: s.index ?? null, status: null, custom_fields: null };
+  return {
+    id: stageId(integrationId, s),
+    remote_id: s.remote_id,
+    name: s.name ?? null,
+    index: s.index ?? null,
+    status: null,
+    custom_fields: null,
+  };
 }
 
 const nul = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 const cleanUrl = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : null);
 
-export function normalizeJob(integrationId: string, j: RemoteJob): StoredRow & { name: string | null; status: string | null; job_code: string | null } {
+export function normalizeJob(
+  integrationId: string,
+  j: RemoteJob,
+): StoredRow & { name: string | null; status: string | null; job_code: string | null } {
   const data = {
     remote_id: j.remote_id,
     name: nul(j.name),
@@ -74,15 +84,31 @@ export function normalizeJob(integrationId: string, j: RemoteJob): StoredRow & {
     remote_updated_at: iso(j.remote_updated_at),
     contact_id: null,
     remote_data: null,
-    stages: (j.stages ?? []).map((s, i) => ({ id: stageId(integrationId, s), remote_id: s.remote_id, name: s.name ?? null, index: s.index ?? i })),
+    stages: (j.stages ?? []).map((s, i) => ({
+      id: stageId(integrationId, s),
+      remote_id: s.remote_id,
+      name: s.name ?? null,
+      index: s.index ?? i,
+    })),
     screening_questions: [],
     job_postings: [],
     hiring_team: [],
   };
-  return { id: komboId(integrationId, j.remote_id), remote_id: j.remote_id, ...withJson(data), remote_created_at: data.remote_created_at, name: data.name, status: data.status, job_code: data.job_code };
+  return {
+    id: komboId(integrationId, j.remote_id),
+    remote_id: j.remote_id,
+    ...withJson(data),
+    remote_created_at: data.remote_created_at,
+    name: data.name,
+    status: data.status,
+    job_code: data.job_code,
+  };
 }
 
-export function normalizeCandidate(integrationId: string, c: RemoteCandidate): StoredRow & { emails: string[]; first_name_lc: string | null; last_name_lc: string | null } {
+export function normalizeCandidate(
+  integrationId: string,
+  c: RemoteCandidate,
+): StoredRow & { emails: string[]; first_name_lc: string | null; last_name_lc: string | null } {
   const data = {
     remote_id: c.remote_id,
     first_name: nul(c.first_name),
@@ -115,7 +141,10 @@ export function normalizeCandidate(integrationId: string, c: RemoteCandidate): S
   };
 }
 
-export function normalizeApplication(integrationId: string, a: RemoteApplication): StoredRow & { candidate_id: string; job_id: string | null; current_stage_id: string | null; outcome: string | null } {
+export function normalizeApplication(
+  integrationId: string,
+  a: RemoteApplication,
+): StoredRow & { candidate_id: string; job_id: string | null; current_stage_id: string | null; outcome: string | null } {
   const current_stage = stage(integrationId, a.current_stage);
   const data = {
     remote_id: a.remote_id,

@@ -17,8 +17,17 @@ import { syncEnded } from '../metrics/observers.ts';
 import { recordDataChanged } from '../webhooks/data-changed.ts';
 import { queueWebhook } from '../webhooks/deliver.ts';
 
-export interface SyncProgress { model: Model; read: number }
-export interface SyncStats { type: SyncType; read: Record<Model, number>; changed: Record<Model, number>; deleted: Record<Model, number>; duration_ms: number }
+export interface SyncProgress {
+  model: Model;
+  read: number;
+}
+export interface SyncStats {
+  type: SyncType;
+  read: Record<Model, number>;
+  changed: Record<Model, number>;
+  deleted: Record<Model, number>;
+  duration_ms: number;
+}
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
 /** Rows per upsert statement (pages are gathered up to this), and a byte bound for large records. */
@@ -43,7 +52,8 @@ export async function startSync(
   const integration = await getIntegrationById(rt.db, integrationId);
   if (!integration) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `Integration ${integrationId} was not found.`);
   const { connector, ctx } = contextFor(rt, integration, { signal: run.signal });
-  const since = requested === 'DELTA' && connector.definition.capabilities.deltaSync ? await lastSuccessfulSyncStart(rt.db, integrationId) : null;
+  const since =
+    requested === 'DELTA' && connector.definition.capabilities.deltaSync ? await lastSuccessfulSyncStart(rt.db, integrationId) : null;
   const type: SyncType = since ? 'DELTA' : 'FULL';
   const { sync, created } = await beginSync(rt.db, integrationId, type, run.syncId);
   if (!created) {
@@ -72,7 +82,13 @@ async function runSync(
   const checkLease = () => {
     if (lease.lost) throw new Error('sync lease lost: another process took over this integration');
   };
-  const stats: SyncStats = { type, read: { jobs: 0, candidates: 0, applications: 0 }, changed: { jobs: 0, candidates: 0, applications: 0 }, deleted: { jobs: 0, candidates: 0, applications: 0 }, duration_ms: 0 };
+  const stats: SyncStats = {
+    type,
+    read: { jobs: 0, candidates: 0, applications: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0 },
+    duration_ms: 0,
+  };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
     ['jobs', connector.readJobs(ctx, opts), (j) => normalizeJob(integrationId, j)],
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
@@ -98,7 +114,8 @@ async function runSync(
     await writer.drain();
     checkLease();
     if (type === 'FULL') {
-      for (const model of ['applications', 'candidates', 'jobs'] as Model[]) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
+      for (const model of ['applications', 'candidates', 'jobs'] as Model[])
+        stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says
@@ -141,7 +158,12 @@ class BatchWriter {
   /** Rows handed over per model (written or being written): the progress count. */
   readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0 };
 
-  constructor(private readonly rt: Runtime, private readonly integrationId: string, private readonly syncId: string, private readonly stats: SyncStats) {}
+  constructor(
+    private readonly rt: Runtime,
+    private readonly integrationId: string,
+    private readonly syncId: string,
+    private readonly stats: SyncStats,
+  ) {}
 
   /** Adds a row; writes the batch first when the row belongs to another model or is already in it. */
   add(model: Model, row: Parameters<UpsertBatch['add']>[0]): Promise<void> | void {
@@ -184,12 +206,24 @@ class BatchWriter {
 }
 
 /** Re-reads one candidate after a write so that the change is visible to readers at once. */
-export async function refreshCandidate(rt: Runtime, connector: AnyConnector, ctx: ConnectorContext<any>, integrationId: string, remoteId: string): Promise<void> {
+export async function refreshCandidate(
+  rt: Runtime,
+  connector: AnyConnector,
+  ctx: ConnectorContext<any>,
+  integrationId: string,
+  remoteId: string,
+): Promise<void> {
   if (!connector.readCandidate) return;
   const got = await connector.readCandidate(ctx, remoteId);
   if (!got) return;
   await upsertRecords(rt.db, 'candidates', integrationId, null, [normalizeCandidate(integrationId, got.candidate)]);
   if (got.applications.length) {
-    await upsertRecords(rt.db, 'applications', integrationId, null, got.applications.map((a) => normalizeApplication(integrationId, a)));
+    await upsertRecords(
+      rt.db,
+      'applications',
+      integrationId,
+      null,
+      got.applications.map((a) => normalizeApplication(integrationId, a)),
+    );
   }
 }

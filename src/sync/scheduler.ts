@@ -19,7 +19,10 @@ import { syncHistories, type SyncType } from '../store/syncs.ts';
 
 export const SCHEDULE_TASK = 'schedule-syncs';
 
-export interface DueSync { integrationId: string; type: SyncType }
+export interface DueSync {
+  integrationId: string;
+  type: SyncType;
+}
 
 /** Which integrations need a sync now, and of which type. */
 export async function dueSyncs(rt: Runtime, now = new Date()): Promise<DueSync[]> {

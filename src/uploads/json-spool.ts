@@ -137,7 +137,11 @@ export async function parseJsonSpoolingData(payload: Readable, opts: SpoolOption
   } catch (err) {
     void scanner.current?.file?.dispose();
     payload.resume(); // the rest of the body, if any, is read and dropped (as fastify does)
-    if (err instanceof Error && !(err instanceof AtsgateError) && !('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400)) {
+    if (
+      err instanceof Error &&
+      !(err instanceof AtsgateError) &&
+      !('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400)
+    ) {
       (err as Error & { statusCode: number }).statusCode = 400; // the client's stream failed (aborted): as fastify does
     }
     throw err;

@@ -34,13 +34,25 @@ B64[0x5f] = 63 | URL_SAFE; // _
 
 /** JavaScript's \s (what decodeBase64 strips), as code units. */
 function isJsSpace(c: number): boolean {
-  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
 const ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
-const hexValue = (b: number) => (b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : b >= 0x41 && b <= 0x46 ? b - 0x37 : -1);
+const hexValue = (b: number) =>
+  b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : b >= 0x41 && b <= 0x46 ? b - 0x37 : -1;
 
 /**
  * Decodes one JSON string's contents as base64, strictly, for a temporary file. Fed the raw
@@ -251,7 +263,6 @@ const COLON = 2;
 const VALUE = 3; // a value (or ']' in an array) is next
 const AFTER = 4; // ',' or the closing bracket is next
 
-
 /**
  * Scans a body slice by slice. The body's bytes go to `skeleton`, except the contents of each
  * string at attachment.data, whose place there is taken by its Base64Spool.
@@ -335,9 +346,13 @@ export class BodyScanner {
         continue;
       }
       switch (b) {
-        case 0x20: case 0x09: case 0x0a: case 0x0d:
+        case 0x20:
+        case 0x09:
+        case 0x0a:
+        case 0x0d:
           continue;
-        case 0x22: { // "
+        case 0x22: {
+          // "
           if (this.depth >= 1 && this.depth <= 2 && !this.broken) {
             const d = this.depth - 1;
             if (this.kind[d] === OBJ && this.expect[d] === KEY) {
@@ -348,7 +363,14 @@ export class BodyScanner {
             }
             if (this.expect[d] !== VALUE) this.broken = true;
             this.expect[d] = AFTER;
-            if (this.depth === 2 && !this.broken && this.kind[0] === OBJ && this.key[0] === 'attachment' && this.kind[1] === OBJ && this.key[1] === 'data') {
+            if (
+              this.depth === 2 &&
+              !this.broken &&
+              this.kind[0] === OBJ &&
+              this.key[0] === 'attachment' &&
+              this.kind[1] === OBJ &&
+              this.key[1] === 'data'
+            ) {
               // The string at attachment.data: this.skeleton so far, then the this.spool in its place.
               this.skeleton.push(buf.subarray(skelFrom, i));
               if (this.current) void this.current.file?.dispose();
@@ -373,7 +395,9 @@ export class BodyScanner {
           this.stringIsKey = false;
           continue;
         }
-        case 0x7b: case 0x5b: { // { [
+        case 0x7b:
+        case 0x5b: {
+          // { [
           if (this.depth === 0) {
             if (this.rootSeen) this.broken = true;
             this.rootSeen = true;
@@ -389,7 +413,9 @@ export class BodyScanner {
           this.depth++;
           continue;
         }
-        case 0x7d: case 0x5d: { // } ]
+        case 0x7d:
+        case 0x5d: {
+          // } ]
           if (this.depth === 0) this.broken = true;
           else {
             if (this.depth <= 2 && this.kind[this.depth - 1] !== (b === 0x7d ? OBJ : ARR)) this.broken = true;

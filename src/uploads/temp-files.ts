@@ -222,7 +222,10 @@ export async function sweepTempFiles(opts: { root?: string; olderThanMs?: number
     if (!m || name === OWN) continue;
     const dir = join(base, name);
     if (!alive(Number(m[1]))) {
-      await rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
+      await rm(dir, { recursive: true, force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
       continue;
     }
     removed += await removeOld(dir, olderThanMs);
@@ -238,7 +241,10 @@ async function removeOld(dir: string, olderThanMs: number): Promise<number> {
     const path = join(dir, name);
     const st = await stat(path).catch(() => null);
     if (!st || !st.isFile() || Date.now() - st.mtimeMs < olderThanMs) continue;
-    await rm(path, { force: true }).then(() => removed++, () => undefined);
+    await rm(path, { force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }

@@ -17,7 +17,12 @@ export interface SyncChanges {
 }
 
 /** Records the event inside the sync's closing transaction; null when nothing changed or webhooks are off. */
-export async function recordDataChanged(rt: Runtime, q: Queryable, integration: { id: string; tool: string }, s: SyncChanges): Promise<string | null> {
+export async function recordDataChanged(
+  rt: Runtime,
+  q: Queryable,
+  integration: { id: string; tool: string },
+  s: SyncChanges,
+): Promise<string | null> {
   const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => s.changed[m] + s.deleted[m] > 0);
   if (!models.length) return null;
   return recordWebhookEvent(rt, q, 'data-changed', {

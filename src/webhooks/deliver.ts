@@ -63,7 +63,7 @@ async function sendOnce(rt: Runtime, id: string): Promise<void> {
     if (res.status >= 200 && res.status < 300) return markWebhookSent(rt.db, id);
     problem = `The receiver answered HTTP ${res.status}.`;
   } catch (err) {
-    problem = `The receiver could not be reached: ${(err as Error)?.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : (err as Error)?.message ?? 'network error'}.`;
+    problem = `The receiver could not be reached: ${(err as Error)?.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : ((err as Error)?.message ?? 'network error')}.`;
   }
   const retryIn = row.attempts >= MAX_ATTEMPTS ? null : backoffMs(row.attempts, 60 * 60_000);
   const next = await markWebhookFailed(rt.db, id, problem, retryIn);

@@ -106,7 +106,11 @@ declare module 'fastify' {
  * insert), instead of in onSend after the answer is built: `body` must be exactly what will be
  * sent. Does nothing when the request holds no key. onSend then finds the key completed.
  */
-export async function completeHeldKey(q: Queryable, req: FastifyRequest, r: { statusCode: number; body: string; logId: string }): Promise<void> {
+export async function completeHeldKey(
+  q: Queryable,
+  req: FastifyRequest,
+  r: { statusCode: number; body: string; logId: string },
+): Promise<void> {
   const h = req.idempotencyHold;
   if (!h) return;
   await completeKey(q, h.ref, PROCESS_ID, r);
@@ -132,7 +136,12 @@ function idempotencyHooks(rt: Runtime) {
     const fingerprint = requestFingerprint(req, path);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
-      const claim = await claimKey(rt.db, ref, { fingerprint, owner: PROCESS_ID, ttlHours: rt.config.idempotencyTtlHours, leaseSeconds: lease });
+      const claim = await claimKey(rt.db, ref, {
+        fingerprint,
+        owner: PROCESS_ID,
+        ttlHours: rt.config.idempotencyTtlHours,
+        leaseSeconds: lease,
+      });
       switch (claim.kind) {
         case 'claimed': {
           const t = setInterval(() => void renewKey(rt.db, ref, PROCESS_ID, lease).catch(() => undefined), (lease * 1000) / 3);
@@ -152,10 +161,14 @@ function idempotencyHooks(rt: Runtime) {
           );
         case 'in_progress':
           if (Date.now() + pause > deadline) {
-            throw new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `A request with Idempotency-Key "${key.slice(0, 60)}" is still in progress; retry shortly to get its response.`, {
-              status: 409,
-              headers: { 'retry-after': '1' },
-            });
+            throw new AtsgateError(
+              'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED',
+              `A request with Idempotency-Key "${key.slice(0, 60)}" is still in progress; retry shortly to get its response.`,
+              {
+                status: 409,
+                headers: { 'retry-after': '1' },
+              },
+            );
           }
           await sleep(pause);
       }

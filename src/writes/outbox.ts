@@ -23,10 +23,27 @@ import { AtsgateError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { openLog, completeLog, CallJournal } from '../store/logs.ts';
 import { getIntegrationById } from '../store/integrations.ts';
-import { claimOutbox, endAllOutboxLeases, finishOutbox, insertOutbox, openOutboxRows, renewOutboxLease, scheduleRetry, type OutboxRow } from '../store/outbox.ts';
+import {
+  claimOutbox,
+  endAllOutboxLeases,
+  finishOutbox,
+  insertOutbox,
+  openOutboxRows,
+  renewOutboxLease,
+  scheduleRetry,
+  type OutboxRow,
+} from '../store/outbox.ts';
 import { deleteExpiredKeys, endAllKeyLeases } from '../store/idempotency.ts';
 import { attachmentBytes } from '../connectors/helpers/files.ts';
-import { asAtsgateError, assertWritable, prepareWrite, sendWrite, type Interaction, type PreparedWrite, type WriteRequest } from './service.ts';
+import {
+  asAtsgateError,
+  assertWritable,
+  prepareWrite,
+  sendWrite,
+  type Interaction,
+  type PreparedWrite,
+  type WriteRequest,
+} from './service.ts';
 import { backoffMs, queueWebhook, recordWebhookEvent, registerWebhookTask, resumeWebhooks } from '../webhooks/deliver.ts';
 
 export const DELIVER_TASK = 'deliver-write';
@@ -85,7 +102,14 @@ export async function acceptWrite(
   req: WriteRequest,
   commitWith?: (q: Queryable, accepted: { logId: string; writeId: string }) => Promise<void>,
 ): Promise<{ logId: string; writeId: string }> {
-  const logId = await openLog(rt.db, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
+  const logId = await openLog(rt.db, {
+    accountId: it.accountId,
+    integrationId: it.integration.id,
+    method: it.method,
+    path: it.path,
+    action: req.action,
+    request: req.body,
+  });
   it.onLogOpened?.(logId);
   const journal = new CallJournal();
   const writeId = randomId();
@@ -94,12 +118,26 @@ export async function acceptWrite(
     const prepared = await prepareWrite(rt, it.integration.id, connectorFor(it.integration.tool), req, journal);
     const { payload, content } = await toStored(rt.box, prepared);
     await rt.db.tx(async (q) => {
-      await insertOutbox(q, { id: writeId, logId, accountId: it.accountId, integrationId: it.integration.id, action: req.action, payload, content, prepCalls: journal.calls });
+      await insertOutbox(q, {
+        id: writeId,
+        logId,
+        accountId: it.accountId,
+        integrationId: it.integration.id,
+        action: req.action,
+        payload,
+        content,
+        prepCalls: journal.calls,
+      });
       await commitWith?.(q, { logId, writeId });
     });
   } catch (err) {
     const e = asAtsgateError(err);
-    await completeLog(rt.db, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
+    await completeLog(rt.db, logId, {
+      statusCode: e.status,
+      calls: journal.calls,
+      warnings: [],
+      error: { code: e.code, message: e.message },
+    }).catch(() => undefined);
     throw e;
   }
   // The row is durable now; a lost job is re-queued by the sweep or at the next start.
@@ -130,7 +168,10 @@ export async function deliverWrite(rt: Runtime, id: string): Promise<void> {
   try {
     const integration = await getIntegrationById(rt.db, row.integration_id);
     if (!integration || integration.account_id !== row.account_id) {
-      throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `Integration ${row.integration_id} was deleted before this write could be delivered.`);
+      throw new AtsgateError(
+        'PLATFORM.INTEGRATION_NOT_FOUND',
+        `Integration ${row.integration_id} was deleted before this write could be delivered.`,
+      );
     }
     assertWritable(integration);
     const { connector, ctx } = contextFor(rt, integration, { recorder: journal });
@@ -141,10 +182,18 @@ export async function deliverWrite(rt: Runtime, id: string): Promise<void> {
     const e = asAtsgateError(err);
     if (isRetryable(e) && row.attempts < MAX_DELIVERY_ATTEMPTS) {
       const retryAfterMs = Number(e.headers['retry-after']) * 1000 || 0;
-      const next = await scheduleRetry(rt.db, id, PROCESS_ID, Math.max(backoffMs(row.attempts, MAX_BACKOFF_MS), retryAfterMs), { code: e.code, message: e.message });
+      const next = await scheduleRetry(rt.db, id, PROCESS_ID, Math.max(backoffMs(row.attempts, MAX_BACKOFF_MS), retryAfterMs), {
+        code: e.code,
+        message: e.message,
+      });
       if (next) await queueDelivery(rt, id, next);
     } else {
-      await finish(rt, row, { statusCode: e.status, calls: journal.calls, warnings: row.interrupted ? [INTERRUPTED_WARNING] : [], error: { code: e.code, message: e.message } });
+      await finish(rt, row, {
+        statusCode: e.status,
+        calls: journal.calls,
+        warnings: row.interrupted ? [INTERRUPTED_WARNING] : [],
+        error: { code: e.code, message: e.message },
+      });
     }
   } finally {
     stopRenewing();
@@ -152,7 +201,11 @@ export async function deliverWrite(rt: Runtime, id: string): Promise<void> {
 }
 
 /** The final outcome, in one transaction: outbox row, interaction log, webhook event. */
-async function finish(rt: Runtime, row: OutboxRow, r: { statusCode: number; calls: CallJournal['calls']; warnings: string[]; error: { code: string; message: string } | null }): Promise<void> {
+async function finish(
+  rt: Runtime,
+  row: OutboxRow,
+  r: { statusCode: number; calls: CallJournal['calls']; warnings: string[]; error: { code: string; message: string } | null },
+): Promise<void> {
   const calls = [...(row.prep_calls ?? []), ...r.calls];
   const eventId = await rt.db.tx(async (q) => {
     if (!(await finishOutbox(q, row.id, PROCESS_ID, r.error ? 'FAILED' : 'DELIVERED', r.error))) return null; // lost the lease meanwhile

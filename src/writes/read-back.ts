@@ -24,7 +24,10 @@ export class ReadBackQueue {
   private readonly idle = new Set<() => void>();
   private active = 0;
 
-  constructor(private readonly concurrency = 4, private readonly onError: (err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly concurrency = 4,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
 
   /** Queues a read of `key` (integration + candidate); returns at once. */
   schedule(key: string, read: ReadBack): void {

@@ -21,7 +21,18 @@ import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
 import { assertEnabled } from '../integrations/enabled.ts';
-import type { AnyConnector, ConnectorContext, RemoteFields, ResultLinkInput, AttachmentInput, AttachmentType, CandidateRef, ApplicationRef, NoteInput, RemoteAttachment } from '../connectors/types.ts';
+import type {
+  AnyConnector,
+  ConnectorContext,
+  RemoteFields,
+  ResultLinkInput,
+  AttachmentInput,
+  AttachmentType,
+  CandidateRef,
+  ApplicationRef,
+  NoteInput,
+  RemoteAttachment,
+} from '../connectors/types.ts';
 
 export interface Interaction {
   accountId: string;
@@ -71,7 +82,9 @@ export type PreparedWrite =
 
 /** Anything thrown on the write path, as the error the caller sees. */
 export function asAtsgateError(err: unknown): AtsgateError {
-  return err instanceof AtsgateError ? err : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while talking to the ATS.', { cause: err });
+  return err instanceof AtsgateError
+    ? err
+    : new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'An unexpected error occurred while talking to the ATS.', { cause: err });
 }
 
 /** The integration can take writes at all (checked before validating, again before sending). */
@@ -84,7 +97,14 @@ export function assertWritable(integration: IntegrationWithSecrets): void {
  * Validates a write against the synced data and the connector's limits; touches the network
  * only to download data_url files, and only once `logged` resolves (the log row exists).
  */
-export async function prepareWrite(rt: Runtime, integrationId: string, connector: AnyConnector, req: WriteRequest, journal: CallJournal, logged?: Promise<unknown>): Promise<PreparedWrite> {
+export async function prepareWrite(
+  rt: Runtime,
+  integrationId: string,
+  connector: AnyConnector,
+  req: WriteRequest,
+  journal: CallJournal,
+  logged?: Promise<unknown>,
+): Promise<PreparedWrite> {
   switch (req.action) {
     case 'ats_add_candidate_result_link': {
       const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
@@ -100,7 +120,11 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
       if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
       const caps = connector.definition.capabilities.attachments;
-      if (!caps.candidate) throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support adding attachments to candidates.`);
+      if (!caps.candidate)
+        throw new AtsgateError(
+          'INTEGRATION.ACTION_NOT_AVAILABLE',
+          caps.unavailable ?? `${connector.definition.label} does not support adding attachments to candidates.`,
+        );
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
       await logged;
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
@@ -109,7 +133,11 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
     case 'ats_add_note_to_application': {
       const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
       if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
-      const note: NoteInput = { content: req.body.content, content_type: req.body.content_type, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      const note: NoteInput = {
+        content: req.body.content,
+        content_type: req.body.content_type,
+        remote_fields: normalizeRemoteFields(req.body.remote_fields),
+      };
       return { action: req.action, application: plainApplicationRef(ref), note };
     }
     case 'ats_add_application_attachment': {
@@ -119,7 +147,10 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
       // refused before any byte is read where the ATS takes no file at all.
       const caps = connector.definition.capabilities.attachments;
       if (connector.definition.capabilities.applicationWrites.attachments === 'unsupported') {
-        throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support adding attachments to applications.`);
+        throw new AtsgateError(
+          'INTEGRATION.ACTION_NOT_AVAILABLE',
+          caps.unavailable ?? `${connector.definition.label} does not support adding attachments to applications.`,
+        );
       }
       const maxBytes = Math.min(rt.config.attachmentMaxBytes, caps.maxBytes);
       await logged;
@@ -135,7 +166,13 @@ export async function prepareWrite(rt: Runtime, integrationId: string, connector
  * background after the answer (src/writes/read-back.ts), unless ATSGATE_READ_BACK_AFTER_WRITE
  * is off. Never fails the write: the ATS has it already.
  */
-export async function sendWrite(rt: Runtime, integration: IntegrationWithSecrets, connector: AnyConnector, ctx: ConnectorContext<any>, w: PreparedWrite): Promise<{ warnings: string[] }> {
+export async function sendWrite(
+  rt: Runtime,
+  integration: IntegrationWithSecrets,
+  connector: AnyConnector,
+  ctx: ConnectorContext<any>,
+  w: PreparedWrite,
+): Promise<{ warnings: string[] }> {
   let out: { warnings: string[] };
   let candidateRemoteId: string;
   switch (w.action) {
@@ -172,8 +209,16 @@ export async function sendWrite(rt: Runtime, integration: IntegrationWithSecrets
 }
 
 /** The refs without the atsgate-side extras (id, candidate_id), as connectors take them. */
-const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({ remote_id: r.remote_id, candidate_remote_id: r.candidate_remote_id, job_remote_id: r.job_remote_id, outcome: r.outcome });
-const plainCandidateRef = (r: CandidateRef): CandidateRef => ({ remote_id: r.remote_id, applications: r.applications.map(plainApplicationRef) });
+const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({
+  remote_id: r.remote_id,
+  candidate_remote_id: r.candidate_remote_id,
+  job_remote_id: r.job_remote_id,
+  outcome: r.outcome,
+});
+const plainCandidateRef = (r: CandidateRef): CandidateRef => ({
+  remote_id: r.remote_id,
+  applications: r.applications.map(plainApplicationRef),
+});
 
 /**
  * A synchronous write: log, concurrency cap, validate, send, complete the log.
@@ -182,12 +227,31 @@ const plainCandidateRef = (r: CandidateRef): CandidateRef => ({ remote_id: r.rem
  * the row exists, so a crash mid-write still leaves a PENDING entry behind.
  */
 export async function interact(rt: Runtime, it: Interaction, req: WriteRequest): Promise<{ warnings: string[] }> {
-  const opening = openLog(rt.db.relaxed, { accountId: it.accountId, integrationId: it.integration.id, method: it.method, path: it.path, action: req.action, request: req.body });
-  opening.then((id) => it.onLogOpened?.(id), () => undefined);
+  const opening = openLog(rt.db.relaxed, {
+    accountId: it.accountId,
+    integrationId: it.integration.id,
+    method: it.method,
+    path: it.path,
+    action: req.action,
+    request: req.body,
+  });
+  opening.then(
+    (id) => it.onLogOpened?.(id),
+    () => undefined,
+  );
   const journal = new CallJournal();
   if (!rt.writesInFlight.tryEnter(it.integration.id)) {
-    const err = new AtsgateError('PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', `More than ${rt.writesInFlight.max} actions are in flight for integration ${it.integration.id}; retry with backoff.`, { headers: { 'retry-after': '1' } });
-    await completeLog(rt.db.relaxed, await opening, { statusCode: err.status, calls: [], warnings: [], error: { code: err.code, message: err.message } });
+    const err = new AtsgateError(
+      'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED',
+      `More than ${rt.writesInFlight.max} actions are in flight for integration ${it.integration.id}; retry with backoff.`,
+      { headers: { 'retry-after': '1' } },
+    );
+    await completeLog(rt.db.relaxed, await opening, {
+      statusCode: err.status,
+      calls: [],
+      warnings: [],
+      error: { code: err.code, message: err.message },
+    });
     throw err;
   }
   let logId: string | null = null;
@@ -203,7 +267,13 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
     return result;
   } catch (err) {
     const e = asAtsgateError(err);
-    if (logId) await completeLog(rt.db.relaxed, logId, { statusCode: e.status, calls: journal.calls, warnings: [], error: { code: e.code, message: e.message } }).catch(() => undefined);
+    if (logId)
+      await completeLog(rt.db.relaxed, logId, {
+        statusCode: e.status,
+        calls: journal.calls,
+        warnings: [],
+        error: { code: e.code, message: e.message },
+      }).catch(() => undefined);
     throw e;
   } finally {
     rt.writesInFlight.leave(it.integration.id);
@@ -283,7 +353,14 @@ export function decodeBase64(data: string): Buffer {
  * read (`files.spooledData`), and a `data_url` is downloaded into one; the request removes them
  * when it ends. Without `files`, the bytes are decoded or read into memory.
  */
-async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: number, tool: string, journal: CallJournal, files?: RequestFiles): Promise<AttachmentInput> {
+async function attachmentInput(
+  rt: Runtime,
+  body: AttachmentBody,
+  maxBytes: number,
+  tool: string,
+  journal: CallJournal,
+  files?: RequestFiles,
+): Promise<AttachmentInput> {
   const a = body.attachment;
   let contentType = a.content_type ?? null;
   let size: number;
@@ -302,7 +379,12 @@ async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: numb
       size = inMemory.length;
     }
   } else {
-    const got = await downloadDataUrl(a.data_url!, { maxBytes, timeoutMs: rt.config.downloadTimeoutMs, allowPrivate: rt.config.allowPrivateDownloads, recorder: journal });
+    const got = await downloadDataUrl(a.data_url!, {
+      maxBytes,
+      timeoutMs: rt.config.downloadTimeoutMs,
+      allowPrivate: rt.config.allowPrivateDownloads,
+      recorder: journal,
+    });
     contentType ??= got.contentType;
     size = got.file.size;
     if (files) onDisk = files.track(got.file);
@@ -317,7 +399,9 @@ async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: numb
   if (size > maxBytes) throw tooLarge(maxBytes, tool);
   if (size === 0) throw inputInvalid('The attachment is empty (0 bytes).');
   if (!contentType || !/^[\w.+-]+\/[\w.+-]+$/.test(contentType)) {
-    throw inputInvalid('attachment.content_type is missing and the data_url response did not name a usable Content-Type; pass attachment.content_type.');
+    throw inputInvalid(
+      'attachment.content_type is missing and the data_url response did not name a usable Content-Type; pass attachment.content_type.',
+    );
   }
   let file: Blob;
   if (onDisk) file = await onDisk.blob(contentType);
@@ -327,4 +411,8 @@ async function attachmentInput(rt: Runtime, body: AttachmentBody, maxBytes: numb
 }
 
 const tooLarge = (max: number, tool: string) =>
-  new AtsgateError('PLATFORM.INPUT_INVALID', `The attachment is larger than ${max} bytes, the most ${tool} (or this server's ATSGATE_ATTACHMENT_MAX_BYTES) accepts.`, { status: 413 });
+  new AtsgateError(
+    'PLATFORM.INPUT_INVALID',
+    `The attachment is larger than ${max} bytes, the most ${tool} (or this server's ATSGATE_ATTACHMENT_MAX_BYTES) accepts.`,
+    { status: 413 },
+  );

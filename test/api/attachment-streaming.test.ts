@@ -84,7 +84,8 @@ function jsonString(s: string, rnd: () => number): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const lone = (c >= 0xd800 && c <= 0xdbff && !(s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff)) ||
+    const lone =
+      (c >= 0xd800 && c <= 0xdbff && !(s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff)) ||
       (c >= 0xdc00 && c <= 0xdfff && !(s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff));
     const short: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
     const r = rnd();
@@ -104,44 +105,134 @@ const base64Data = fc.oneof(
   { weight: 4, arbitrary: fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64')) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url')) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'A', 'QQ', 'QQ=', 'QQ==', 'QQ===', 'QUJD', 'QUJD=', 'QU=JD', 'QUJDRA=A', '====', 'QUJ+', 'QUJ-', 'Q+J-', 'AAAA\u0000', '\ud800QUJD', 'QUJD\udc00', 'QUJD\ud83d\ude00') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      'A',
+      'QQ',
+      'QQ=',
+      'QQ==',
+      'QQ===',
+      'QUJD',
+      'QUJD=',
+      'QU=JD',
+      'QUJDRA=A',
+      '====',
+      'QUJ+',
+      'QUJ-',
+      'Q+J-',
+      'AAAA\u0000',
+      '\ud800QUJD',
+      'QUJD\udc00',
+      'QUJD\ud83d\ude00',
+    ),
+  },
 );
 const insertions = fc.array(
-  fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', '\t', '\r', '\u000b', '\u000c', '\u00a0', '\u2028', '\u3000', '\ufeff', '=', '-', '_', '+', '/', '!', '"', '\\', '\u0000', '\ud800', '\udc00', '\ud83d\ude00', 'é', 'A')),
+  fc.tuple(
+    fc.nat(),
+    fc.constantFrom(
+      ' ',
+      '\n',
+      '\t',
+      '\r',
+      '\u000b',
+      '\u000c',
+      '\u00a0',
+      '\u2028',
+      '\u3000',
+      '\ufeff',
+      '=',
+      '-',
+      '_',
+      '+',
+      '/',
+      '!',
+      '"',
+      '\\',
+      '\u0000',
+      '\ud800',
+      '\udc00',
+      '\ud83d\ude00',
+      'é',
+      'A',
+    ),
+  ),
   { maxLength: 4 },
 );
-const dataString = fc.tuple(base64Data, insertions).map(([d, ins]) => ins.reduce((s, [at, c]) => s.slice(0, at % (s.length + 1)) + c + s.slice(at % (s.length + 1)), d));
+const dataString = fc
+  .tuple(base64Data, insertions)
+  .map(([d, ins]) => ins.reduce((s, [at, c]) => s.slice(0, at % (s.length + 1)) + c + s.slice(at % (s.length + 1)), d));
 
-const attachmentEntries = fc.tuple(dataString, fc.option(dataString, { nil: undefined }), fc.boolean(), fc.boolean()).map(([data, dup, escapeKey, extra]) => {
-  const entries: [string, J][] = [['name', { s: 'cv.pdf' }], ['type', { s: 'CV' }], [escapeKey ? 'dat\u0061' : 'data', { s: data }], ['content_type', { s: 'application/pdf' }]];
-  if (dup !== undefined) entries.push(['data', { s: dup }]);
-  if (extra) entries.splice(1, 0, ['nested', { obj: [['data', { s: 'QUJD' }], ['deep', { arr: [{ obj: [['attachment', { obj: [['data', { s: '!!' }]] }]] }] }]] }]);
-  return entries;
-});
+const attachmentEntries = fc
+  .tuple(dataString, fc.option(dataString, { nil: undefined }), fc.boolean(), fc.boolean())
+  .map(([data, dup, escapeKey, extra]) => {
+    const entries: [string, J][] = [
+      ['name', { s: 'cv.pdf' }],
+      ['type', { s: 'CV' }],
+      [escapeKey ? 'dat\u0061' : 'data', { s: data }],
+      ['content_type', { s: 'application/pdf' }],
+    ];
+    if (dup !== undefined) entries.push(['data', { s: dup }]);
+    if (extra)
+      entries.splice(1, 0, [
+        'nested',
+        {
+          obj: [
+            ['data', { s: 'QUJD' }],
+            ['deep', { arr: [{ obj: [['attachment', { obj: [['data', { s: '!!' }]] }]] }] }],
+          ],
+        },
+      ]);
+    return entries;
+  });
 
-const body = fc.tuple(attachmentEntries, fc.constantFrom('plain', 'data-not-string', 'attachment-array', 'second-attachment', 'remote-fields', 'root-array', 'bom'), fc.integer()).map(([entries, variant, seed]) => {
-  let s = seed >>> 0;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-  const root: [string, J][] = [['attachment', { obj: entries }]];
-  if (variant === 'data-not-string') root[0] = ['attachment', { obj: [...entries, ['data', { raw: '12' }]] }];
-  if (variant === 'attachment-array') root[0] = ['attachment', { arr: [{ obj: entries }] }];
-  if (variant === 'second-attachment') root.push(['attachment', { obj: [['name', { s: 'x' }]] }]);
-  if (variant === 'remote-fields') root.unshift(['remote_fields', { obj: [['lever', { obj: [['perform_as', { s: 'u"1' }]] }], ['attachment', { obj: [['data', { s: 'QUJD' }]] }]] }]);
-  const text = serialize(variant === 'root-array' ? { arr: [{ obj: root }] } : { obj: root }, rnd);
-  return Buffer.from((variant === 'bom' ? '\ufeff' : '') + text, 'utf8');
-});
+const body = fc
+  .tuple(
+    attachmentEntries,
+    fc.constantFrom('plain', 'data-not-string', 'attachment-array', 'second-attachment', 'remote-fields', 'root-array', 'bom'),
+    fc.integer(),
+  )
+  .map(([entries, variant, seed]) => {
+    let s = seed >>> 0;
+    const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const root: [string, J][] = [['attachment', { obj: entries }]];
+    if (variant === 'data-not-string') root[0] = ['attachment', { obj: [...entries, ['data', { raw: '12' }]] }];
+    if (variant === 'attachment-array') root[0] = ['attachment', { arr: [{ obj: entries }] }];
+    if (variant === 'second-attachment') root.push(['attachment', { obj: [['name', { s: 'x' }]] }]);
+    if (variant === 'remote-fields')
+      root.unshift([
+        'remote_fields',
+        {
+          obj: [
+            ['lever', { obj: [['perform_as', { s: 'u"1' }]] }],
+            ['attachment', { obj: [['data', { s: 'QUJD' }]] }],
+          ],
+        },
+      ]);
+    const text = serialize(variant === 'root-array' ? { arr: [{ obj: root }] } : { obj: root }, rnd);
+    return Buffer.from((variant === 'bom' ? '\ufeff' : '') + text, 'utf8');
+  });
 
 /** Damage that makes a body invalid (or not): cut short, a stray byte, invalid UTF-8. */
-const damaged = fc.tuple(body, fc.nat(), fc.constantFrom('none', 'none', 'none', 'none', 'none', 'truncate', 'byte', 'utf8', 'control')).map(([b, at, how]) => {
-  const i = at % (b.length + 1);
-  switch (how) {
-    case 'truncate': return b.subarray(0, i);
-    case 'byte': return Buffer.concat([b.subarray(0, i), Buffer.from('}'), b.subarray(i)]);
-    case 'utf8': return Buffer.concat([b.subarray(0, i), Buffer.from([0xc3, 0x28]), b.subarray(i)]);
-    case 'control': return Buffer.concat([b.subarray(0, i), Buffer.from([0x0a, 0x01]), b.subarray(i)]);
-    default: return b;
-  }
-});
+const damaged = fc
+  .tuple(body, fc.nat(), fc.constantFrom('none', 'none', 'none', 'none', 'none', 'truncate', 'byte', 'utf8', 'control'))
+  .map(([b, at, how]) => {
+    const i = at % (b.length + 1);
+    switch (how) {
+      case 'truncate':
+        return b.subarray(0, i);
+      case 'byte':
+        return Buffer.concat([b.subarray(0, i), Buffer.from('}'), b.subarray(i)]);
+      case 'utf8':
+        return Buffer.concat([b.subarray(0, i), Buffer.from([0xc3, 0x28]), b.subarray(i)]);
+      case 'control':
+        return Buffer.concat([b.subarray(0, i), Buffer.from([0x0a, 0x01]), b.subarray(i)]);
+      default:
+        return b;
+    }
+  });
 
 /** The same bytes in random pieces, as a socket delivers them. */
 const chunked = fc.tuple(damaged, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 })).map(([b, sizes]) => {
@@ -184,7 +275,12 @@ describe('the attachments body parser (src/uploads/json-spool.ts)', () => {
           }
         } else {
           assert.deepEqual(got.body, want.body);
-          const plain = want.body && !Array.isArray(want.body) && want.body.attachment && typeof want.body.attachment === 'object' && !Array.isArray(want.body.attachment);
+          const plain =
+            want.body &&
+            !Array.isArray(want.body) &&
+            want.body.attachment &&
+            typeof want.body.attachment === 'object' &&
+            !Array.isArray(want.body.attachment);
           assert.ok(!(plain && typeof wantData === 'string'), 'a string at attachment.data is always spooled');
         }
       }),
@@ -196,7 +292,11 @@ describe('the attachments body parser (src/uploads/json-spool.ts)', () => {
 
   test('a large data field is decoded in slices: the event loop runs between them', async () => {
     const file = randomBytes(6 * 1024 * 1024);
-    const bytes = Buffer.from(JSON.stringify({ attachment: { name: 'a.bin', type: 'OTHER', content_type: 'application/octet-stream', data: file.toString('base64') } }));
+    const bytes = Buffer.from(
+      JSON.stringify({
+        attachment: { name: 'a.bin', type: 'OTHER', content_type: 'application/octet-stream', data: file.toString('base64') },
+      }),
+    );
     // One 8 MB chunk, as inject() or a fast client delivers it: the worst case for blocking.
     let ticks = 0;
     let maxGap = 0;
@@ -319,7 +419,8 @@ describe('attachments through the API (sandbox ATS)', () => {
     await s?.close();
   });
 
-  const post = (body: unknown, headers?: Record<string, string>) => s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO, body, headers });
+  const post = (body: unknown, headers?: Record<string, string>) =>
+    s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO, body, headers });
 
   async function storedFile(name: string): Promise<Buffer> {
     const list = await s.call('GET', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO });
@@ -329,7 +430,9 @@ describe('attachments through the API (sandbox ATS)', () => {
   }
 
   test('data (3 MB): stored byte for byte; no temporary file left', async () => {
-    const r = await post({ attachment: { name: 'streamed.pdf', type: 'CV', content_type: 'application/pdf', data: pdf.toString('base64') } });
+    const r = await post({
+      attachment: { name: 'streamed.pdf', type: 'CV', content_type: 'application/pdf', data: pdf.toString('base64') },
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(await storedFile('streamed.pdf'), pdf);
     await noTempFilesLeft();
@@ -337,7 +440,9 @@ describe('attachments through the API (sandbox ATS)', () => {
 
   test('data with base64 line breaks (escaped \\n, \\/) is decoded as before', async () => {
     const wrapped = pdf.subarray(0, 4000).toString('base64').replace(/.{76}/g, '$&\n');
-    const text = JSON.stringify({ attachment: { name: 'wrapped.pdf', type: 'OTHER', content_type: 'application/pdf', data: wrapped } }).replace(/\//g, '\\/');
+    const text = JSON.stringify({
+      attachment: { name: 'wrapped.pdf', type: 'OTHER', content_type: 'application/pdf', data: wrapped },
+    }).replace(/\//g, '\\/');
     const r = await post(text);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(await storedFile('wrapped.pdf'), pdf.subarray(0, 4000));
@@ -365,7 +470,10 @@ describe('attachments through the API (sandbox ATS)', () => {
   });
 
   test('an unknown candidate is still a 404 before the base64 is judged', async () => {
-    const r = await s.call('POST', '/v1/ats/candidates/nope/attachments', { integrationId: DEMO, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: '!!!!' } } });
+    const r = await s.call('POST', '/v1/ats/candidates/nope/attachments', {
+      integrationId: DEMO,
+      body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: '!!!!' } },
+    });
     assert.equal(r.status, 404, JSON.stringify(r.body));
     await noTempFilesLeft();
   });
@@ -379,7 +487,9 @@ describe('attachments through the API (sandbox ATS)', () => {
 
   test('Idempotency-Key: the same data replays, different data is a conflict', async () => {
     const key = `k-${randomBytes(8).toString('hex')}`;
-    const body = (d: Buffer) => ({ attachment: { name: 'idem.pdf', type: 'OTHER', content_type: 'application/pdf', data: d.toString('base64') } });
+    const body = (d: Buffer) => ({
+      attachment: { name: 'idem.pdf', type: 'OTHER', content_type: 'application/pdf', data: d.toString('base64') },
+    });
     const first = await post(body(pdf.subarray(0, 10_000)), { 'idempotency-key': key });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const again = await post(body(pdf.subarray(0, 10_000)), { 'idempotency-key': key });
@@ -394,7 +504,14 @@ describe('attachments through the API (sandbox ATS)', () => {
     const small = await startTestServer('pglite', { env: { ATSGATE_BODY_LIMIT_BYTES: String(256 * 1024) } });
     try {
       const c = (await small.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO })).body.data.results[0].id;
-      const text = JSON.stringify({ attachment: { name: 'a.bin', type: 'OTHER', content_type: 'application/octet-stream', data: randomBytes(300 * 1024).toString('base64') } });
+      const text = JSON.stringify({
+        attachment: {
+          name: 'a.bin',
+          type: 'OTHER',
+          content_type: 'application/octet-stream',
+          data: randomBytes(300 * 1024).toString('base64'),
+        },
+      });
       const res = await fetch(`${small.url}/v1/ats/candidates/${c}/attachments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${small.apiKey}`, 'x-integration-id': DEMO, 'content-type': 'application/json' },
@@ -411,17 +528,29 @@ describe('attachments through the API (sandbox ATS)', () => {
 
   test('a client that goes away mid-upload leaves no temporary file', async () => {
     const { port } = new URL(s.url);
-    const text = Buffer.from(JSON.stringify({ attachment: { name: 'gone.pdf', type: 'OTHER', content_type: 'application/pdf', data: pdf.toString('base64') } }));
+    const text = Buffer.from(
+      JSON.stringify({ attachment: { name: 'gone.pdf', type: 'OTHER', content_type: 'application/pdf', data: pdf.toString('base64') } }),
+    );
     await new Promise<void>((resolve) => {
       const req = httpRequest({
-        host: '127.0.0.1', port, method: 'POST', path: `/v1/ats/candidates/${cand}/attachments`,
-        headers: { authorization: `Bearer ${s.apiKey}`, 'x-integration-id': DEMO, 'content-type': 'application/json', 'content-length': text.length },
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/v1/ats/candidates/${cand}/attachments`,
+        headers: {
+          authorization: `Bearer ${s.apiKey}`,
+          'x-integration-id': DEMO,
+          'content-type': 'application/json',
+          'content-length': text.length,
+        },
       });
       req.on('error', () => resolve());
-      req.write(text.subarray(0, text.length >> 1), () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 100));
+      req.write(text.subarray(0, text.length >> 1), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100),
+      );
     });
     await noTempFilesLeft();
     const r = await s.call('GET', '/health/live');

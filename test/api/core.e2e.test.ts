@@ -59,7 +59,9 @@ for (const kind of databaseKinds()) {
     let files: Awaited<ReturnType<typeof fileServer>>;
 
     before(async () => {
-      s = await startTestServer(kind, { env: { ATSGATE_ATTACHMENT_MAX_BYTES: String(2 * 1024 * 1024), ATSGATE_BODY_LIMIT_BYTES: String(4 * 1024 * 1024) } });
+      s = await startTestServer(kind, {
+        env: { ATSGATE_ATTACHMENT_MAX_BYTES: String(2 * 1024 * 1024), ATSGATE_BODY_LIMIT_BYTES: String(4 * 1024 * 1024) },
+      });
       kombo = s.sdk(DEMO);
       files = await fileServer();
     });
@@ -101,7 +103,10 @@ for (const kind of databaseKinds()) {
         const all = await allCandidates(kombo, { page_size: size });
         assert.equal(all.length, 50, `page_size ${size}`);
         assert.equal(new Set(all.map((c) => c.id)).size, 50);
-        assert.deepEqual(all.map((c) => c.remote_id), [...all.map((c) => c.remote_id)].sort());
+        assert.deepEqual(
+          all.map((c) => c.remote_id),
+          [...all.map((c) => c.remote_id)].sort(),
+        );
       }
       const tooBig = await s.call('GET', '/v1/ats/candidates?page_size=251', { integrationId: DEMO });
       assert.equal(tooBig.status, 400);
@@ -114,15 +119,27 @@ for (const kind of databaseKinds()) {
       const all = await allCandidates(kombo, { page_size: 250 });
       const [c1, c2] = all;
       assert.deepEqual((await allCandidates(kombo, { ids: [c1.id, c2.id] })).map((c) => c.id).sort(), [c1.id, c2.id].sort());
-      assert.deepEqual((await allCandidates(kombo, { remote_ids: [c2.remote_id] })).map((c) => c.id), [c2.id]);
+      assert.deepEqual(
+        (await allCandidates(kombo, { remote_ids: [c2.remote_id] })).map((c) => c.id),
+        [c2.id],
+      );
       const email = c1.email_addresses[0].email_address.toUpperCase();
-      assert.deepEqual((await allCandidates(kombo, { email })).map((c) => c.id), [c1.id]);
-      assert.deepEqual((await allCandidates(kombo, { first_name: c1.first_name.toLowerCase(), last_name: c1.last_name })).map((c) => c.id).includes(c1.id), true);
+      assert.deepEqual(
+        (await allCandidates(kombo, { email })).map((c) => c.id),
+        [c1.id],
+      );
+      assert.deepEqual(
+        (await allCandidates(kombo, { first_name: c1.first_name.toLowerCase(), last_name: c1.last_name })).map((c) => c.id).includes(c1.id),
+        true,
+      );
       const jobId = c1.applications[0].job.id;
       const byJob = await allCandidates(kombo, { job_ids: [jobId] });
       assert.ok(byJob.length > 0 && byJob.every((c) => c.applications.some((a: any) => a.job?.id === jobId)));
       const partTime = (await kombo.ats.getJobs({ employment_types: ['PART_TIME'] })).result.data.results;
-      assert.deepEqual(partTime.map((j) => j.name), ['Data Analyst']);
+      assert.deepEqual(
+        partTime.map((j) => j.name),
+        ['Data Analyst'],
+      );
       assert.equal((await kombo.ats.getJobs({ statuses: ['CLOSED'], visibilities: ['PUBLIC'] })).result.data.results.length, 1);
       assert.equal((await kombo.ats.getJobs({ visibilities: ['INTERNAL'] })).result.data.results.length, 0);
       const declined = (await kombo.ats.getApplications({ outcomes: ['DECLINED'], page_size: 250 })).result.data.results;
@@ -133,7 +150,17 @@ for (const kind of databaseKinds()) {
       const [c] = await allCandidates(kombo, { page_size: 1 });
       const res = await kombo.ats.addCandidateResultLink({
         candidate_id: c.id,
-        body: { label: 'Coding test', url: 'https://assess.example.com/r/1', details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '93%' }, { key: 'Level', value: 'Senior' }] } },
+        body: {
+          label: 'Coding test',
+          url: 'https://assess.example.com/r/1',
+          details: {
+            custom_field_name_prefix: 'Acme:',
+            attributes: [
+              { key: 'Score', value: '93%' },
+              { key: 'Level', value: 'Senior' },
+            ],
+          },
+        },
       });
       assert.equal(res.status, 'success');
       assert.deepEqual(res.warnings, []);
@@ -147,14 +174,21 @@ for (const kind of databaseKinds()) {
       const [app] = (await kombo.ats.getApplications({ page_size: 1 })).result.data.results;
       const res = await kombo.ats.addApplicationResultLink({
         application_id: app.id,
-        body: { label: 'Personality test', url: 'https://assess.example.com/r/2', details: { custom_field_name_prefix: 'Acme', attributes: [{ key: 'Fit', value: 'high' }] } },
+        body: {
+          label: 'Personality test',
+          url: 'https://assess.example.com/r/2',
+          details: { custom_field_name_prefix: 'Acme', attributes: [{ key: 'Fit', value: 'high' }] },
+        },
       });
       assert.deepEqual(res.warnings, []);
       const [after] = (await kombo.ats.getApplications({ ids: [app.id] })).result.data.results;
       assert.equal(after.custom_fields?.['Acme Fit'], 'high');
       const raw = await s.call('GET', `/v1/ats/applications?ids=${app.id}`, { integrationId: DEMO });
       const links = Object.values(raw.body.data.results[0].remote_data as Record<string, any>)[0].result_links;
-      assert.deepEqual(links.map((l: any) => [l.label, l.url]), [['Personality test', 'https://assess.example.com/r/2']]);
+      assert.deepEqual(
+        links.map((l: any) => [l.label, l.url]),
+        [['Personality test', 'https://assess.example.com/r/2']],
+      );
     });
 
     test('updated_after returns what changed since, including candidates whose applications changed', async () => {
@@ -162,9 +196,15 @@ for (const kind of databaseKinds()) {
       await new Promise((r) => setTimeout(r, 20));
       const candidates = await allCandidates(kombo, { page_size: 250 });
       const target = candidates[10];
-      await kombo.ats.addApplicationResultLink({ application_id: target.applications[0].id, body: { label: 'L', url: 'https://x.example/1' } });
+      await kombo.ats.addApplicationResultLink({
+        application_id: target.applications[0].id,
+        body: { label: 'L', url: 'https://x.example/1' },
+      });
       const changed = await allCandidates(kombo, { updated_after: mark });
-      assert.deepEqual(changed.map((c) => c.id), [target.id]);
+      assert.deepEqual(
+        changed.map((c) => c.id),
+        [target.id],
+      );
       const apps = (await kombo.ats.getApplications({ updated_after: mark })).result.data.results;
       assert.ok(apps.some((a) => a.id === target.applications[0].id));
     });
@@ -172,9 +212,15 @@ for (const kind of databaseKinds()) {
     test('attachments: by data and by data_url, listed with a working signed data_url', async () => {
       const [c] = await allCandidates(kombo, { remote_ids: ['cand-002'] });
       const pdf = Buffer.from('%PDF-1.4 hello atsgate');
-      const r1 = await kombo.ats.addCandidateAttachment({ candidate_id: c.id, body: { attachment: { name: 'CV.pdf', type: 'CV', content_type: 'application/pdf', data: pdf.toString('base64') } } });
+      const r1 = await kombo.ats.addCandidateAttachment({
+        candidate_id: c.id,
+        body: { attachment: { name: 'CV.pdf', type: 'CV', content_type: 'application/pdf', data: pdf.toString('base64') } },
+      });
       assert.deepEqual(r1.warnings, []);
-      await kombo.ats.addCandidateAttachment({ candidate_id: c.id, body: { attachment: { name: 'Cover.pdf', type: 'COVER_LETTER', data_url: `${files.url}/redirect` } } });
+      await kombo.ats.addCandidateAttachment({
+        candidate_id: c.id,
+        body: { attachment: { name: 'Cover.pdf', type: 'COVER_LETTER', data_url: `${files.url}/redirect` } },
+      });
       const list = await kombo.ats.getCandidateAttachments({ candidate_id: c.id });
       assert.equal(list.data.results.length, 2);
       const cv = list.data.results.find((a) => a.type === 'CV')!;
@@ -192,18 +238,27 @@ for (const kind of databaseKinds()) {
 
     test('attachment errors name the problem', async () => {
       const [c] = await allCandidates(kombo, { page_size: 1 });
-      const post = (attachment: unknown) => s.call('POST', `/v1/ats/candidates/${c.id}/attachments`, { integrationId: DEMO, body: { attachment } });
+      const post = (attachment: unknown) =>
+        s.call('POST', `/v1/ats/candidates/${c.id}/attachments`, { integrationId: DEMO, body: { attachment } });
       const cases: [unknown, number, RegExp][] = [
         [{ name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: '!!!not base64!!!' }, 400, /base64/],
         [{ name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD', data_url: `${files.url}/cv.pdf` }, 400, /exactly one/],
         [{ name: 'a.pdf', type: 'CV', content_type: 'application/pdf' }, 400, /exactly one/],
         [{ name: 'a.pdf', type: 'CV', data: 'QUJD' }, 400, /content_type/],
-        [{ name: 'a.pdf', type: 'RESUME', content_type: 'application/pdf', data: 'QUJD' }, 400, /attachment\.type.*CV, COVER_LETTER, OTHER/],
+        [
+          { name: 'a.pdf', type: 'RESUME', content_type: 'application/pdf', data: 'QUJD' },
+          400,
+          /attachment\.type.*CV, COVER_LETTER, OTHER/,
+        ],
         [{ name: '../../etc/passwd', type: 'CV', content_type: 'application/pdf', data: 'QUJD' }, 400, /attachment\.name/],
         [{ name: 'a.pdf', type: 'CV', data_url: `${files.url}/missing.pdf` }, 400, /HTTP 404/],
         [{ name: 'a.pdf', type: 'CV', data_url: 'ftp://example.com/a.pdf' }, 400, /http/],
         [{ name: 'big.bin', type: 'OTHER', data_url: `${files.url}/big.bin` }, 413, /larger than/],
-        [{ name: 'big.bin', type: 'OTHER', content_type: 'application/pdf', data: Buffer.alloc(3 * 1024 * 1024).toString('base64') }, 413, /larger than/],
+        [
+          { name: 'big.bin', type: 'OTHER', content_type: 'application/pdf', data: Buffer.alloc(3 * 1024 * 1024).toString('base64') },
+          413,
+          /larger than/,
+        ],
       ];
       for (const [attachment, status, message] of cases) {
         const r = await post(attachment);
@@ -214,7 +269,10 @@ for (const kind of databaseKinds()) {
       }
       // Through the SDK, the error is the typed ATS error.
       await rejects(
-        kombo.ats.addCandidateAttachment({ candidate_id: c.id, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: '***' } } }),
+        kombo.ats.addCandidateAttachment({
+          candidate_id: c.id,
+          body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: '***' } },
+        }),
         KomboAtsError,
         (e) => assert.equal(e.error.code, 'PLATFORM.INPUT_INVALID'),
       );
@@ -222,21 +280,35 @@ for (const kind of databaseKinds()) {
 
     test('result-link input errors, unknown records, integration header', async () => {
       const [c] = await allCandidates(kombo, { page_size: 1 });
-      const bad = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, { integrationId: DEMO, body: { label: 'x', url: 'not a url' } });
+      const bad = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, {
+        integrationId: DEMO,
+        body: { label: 'x', url: 'not a url' },
+      });
       assert.equal(bad.status, 400);
       assert.match(bad.body.error.message, /"url" must be an absolute http\(s\) URL/);
-      const noLabel = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, { integrationId: DEMO, body: { url: 'https://x.example' } });
+      const noLabel = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, {
+        integrationId: DEMO,
+        body: { url: 'https://x.example' },
+      });
       assert.match(noLabel.body.error.message, /"label" is required/);
       const notJson = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, { integrationId: DEMO, body: '{"label": ' });
       assert.equal(notJson.status, 400);
       assert.match(notJson.body.error.message, /not valid JSON/);
-      await rejects(kombo.ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } }), KomboAtsError, (e) => {
-        assert.equal(e.statusCode, 404);
-        assert.equal(e.error.code, 'PLATFORM.INPUT_INVALID');
-        assert.match(e.error.message, /candidate_id "NoSuchCandidate123456789"/);
-        assert.match(e.error.log_url, /\/v1\/logs\//);
-      });
-      await rejects(kombo.ats.addApplicationResultLink({ application_id: 'nope', body: { label: 'L', url: 'https://x.example' } }), KomboAtsError, (e) => assert.match(e.error.message, /application_id "nope"/));
+      await rejects(
+        kombo.ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } }),
+        KomboAtsError,
+        (e) => {
+          assert.equal(e.statusCode, 404);
+          assert.equal(e.error.code, 'PLATFORM.INPUT_INVALID');
+          assert.match(e.error.message, /candidate_id "NoSuchCandidate123456789"/);
+          assert.match(e.error.log_url, /\/v1\/logs\//);
+        },
+      );
+      await rejects(
+        kombo.ats.addApplicationResultLink({ application_id: 'nope', body: { label: 'L', url: 'https://x.example' } }),
+        KomboAtsError,
+        (e) => assert.match(e.error.message, /application_id "nope"/),
+      );
       await rejects(s.sdk().ats.getCandidates({}), KomboAtsError, (e) => {
         assert.equal(e.error.code, 'PLATFORM.INPUT_INVALID');
         assert.match(e.error.message, /X-Integration-Id/);
@@ -249,7 +321,10 @@ for (const kind of databaseKinds()) {
 
     test('an oversized body gets 413 in the envelope', async () => {
       const [c] = await allCandidates(kombo, { page_size: 1 });
-      const r = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, { integrationId: DEMO, body: { label: 'x'.repeat(5 * 1024 * 1024), url: 'https://x.example' } });
+      const r = await s.call('POST', `/v1/ats/candidates/${c.id}/result-links`, {
+        integrationId: DEMO,
+        body: { label: 'x'.repeat(5 * 1024 * 1024), url: 'https://x.example' },
+      });
       assert.equal(r.status, 413);
       assert.equal(r.body.error.code, 'PLATFORM.INPUT_INVALID');
       assert.equal(r.body.error.title !== undefined && r.body.error.log_url !== undefined, true);
@@ -258,13 +333,19 @@ for (const kind of databaseKinds()) {
     test('log_url points at a log entry with the request (file contents redacted) and outcome', async () => {
       const [c] = await allCandidates(kombo, { page_size: 1 });
       const secretData = Buffer.from('TOP-SECRET-FILE-CONTENTS '.repeat(200)).toString('base64');
-      await kombo.ats.addCandidateAttachment({ candidate_id: c.id, body: { attachment: { name: 'x.txt', type: 'OTHER', content_type: 'text/plain', data: secretData } } });
+      await kombo.ats.addCandidateAttachment({
+        candidate_id: c.id,
+        body: { attachment: { name: 'x.txt', type: 'OTHER', content_type: 'text/plain', data: secretData } },
+      });
       const logs = await s.call('GET', '/v1/logs?integration_id=sandbox:demo&limit=5');
       const entry = logs.body.data.results.find((l: any) => l.action === 'ats_add_candidate_attachment' && l.outcome === 'SUCCESS');
       assert.ok(entry);
       assert.ok(!JSON.stringify(entry).includes(secretData.slice(0, 50)), 'no file contents in the log');
       assert.match(entry.request.attachment.data, /redacted/);
-      const err = await s.call('POST', '/v1/ats/candidates/unknown-candidate-id/result-links', { integrationId: DEMO, body: { label: 'L', url: 'https://x.example' } });
+      const err = await s.call('POST', '/v1/ats/candidates/unknown-candidate-id/result-links', {
+        integrationId: DEMO,
+        body: { label: 'L', url: 'https://x.example' },
+      });
       const log = await s.call('GET', new URL(err.body.error.log_url).pathname);
       assert.equal(log.status, 200);
       assert.equal(log.body.data.outcome, 'ERROR');
@@ -288,12 +369,17 @@ for (const kind of databaseKinds()) {
       await new SandboxClient(s.started.rt.db, DEMO).deleteCandidate('cand-050');
       const sync = await kombo.general.triggerSync({ type: 'FULL' });
       assert.equal(sync.data.already_queued, false);
-      for (let i = 0; i < 100 && (await allCandidates(kombo, { page_size: 250 })).length !== 49; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await allCandidates(kombo, { page_size: 250 })).length !== 49; i++)
+        await new Promise((r) => setTimeout(r, 50));
       assert.equal((await allCandidates(kombo, { page_size: 250 })).length, 49);
       const withDeleted = await allCandidates(kombo, { include_deleted: true, remote_ids: ['cand-050'] });
       assert.equal(withDeleted[0].id, gone.id, 'the id is stable');
       assert.ok(withDeleted[0].remote_deleted_at);
-      await rejects(kombo.ats.addCandidateResultLink({ candidate_id: gone.id, body: { label: 'L', url: 'https://x.example' } }), KomboAtsError, (e) => assert.equal(e.statusCode, 404));
+      await rejects(
+        kombo.ats.addCandidateResultLink({ candidate_id: gone.id, body: { label: 'L', url: 'https://x.example' } }),
+        KomboAtsError,
+        (e) => assert.equal(e.statusCode, 404),
+      );
     });
 
     test('a revoked key stops working at once; keys of another account see nothing', async () => {
@@ -305,7 +391,9 @@ for (const kind of databaseKinds()) {
       const other = await createApiKey(s.started.rt.db, 'other-account', 'other');
       const otherClient = new Kombo({ api_key: other.key, server_url: `${s.url}/v1`, integration_id: DEMO });
       await rejects(otherClient.ats.getCandidates({}), KomboAtsError, (e) => assert.equal(e.error.code, 'PLATFORM.INTEGRATION_NOT_FOUND'));
-      await rejects(otherClient.general.getIntegrationDetails({ integration_id: DEMO }), KomboGeneralError, (e) => assert.equal(e.error.code, 'PLATFORM.INTEGRATION_NOT_FOUND'));
+      await rejects(otherClient.general.getIntegrationDetails({ integration_id: DEMO }), KomboGeneralError, (e) =>
+        assert.equal(e.error.code, 'PLATFORM.INTEGRATION_NOT_FOUND'),
+      );
     });
 
     test('a restarted server still has its data; deleting an integration removes it', async () => {
@@ -314,7 +402,10 @@ for (const kind of databaseKinds()) {
       s = await startTestServer(kind, { reuse: s });
       kombo = s.sdk(DEMO);
       const after = await allCandidates(kombo, { page_size: 250 });
-      assert.deepEqual(after.map((c) => c.id), before.map((c) => c.id));
+      assert.deepEqual(
+        after.map((c) => c.id),
+        before.map((c) => c.id),
+      );
       assert.equal(after.find((c) => c.custom_fields?.['Acme: Score'])?.custom_fields['Acme: Score'], '93%');
 
       await kombo.general.deleteIntegration({ integration_id: DEMO, body: {} });

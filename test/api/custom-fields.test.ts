@@ -36,10 +36,22 @@ describe('custom fields through the Workable, Teamtailor and Ashby fakes', () =>
     test(`${tool}: the ATS's candidate custom fields, in Kombo's shape`, async () => {
       const fake = await (start as () => Promise<any>)();
       fakes.push(fake);
-      const id = (await connectIntegration(s.started.rt, { accountId: 'default', tool, organizationName: `${tool} Inc`, credentials: fake.credentials, baseUrl: fake.url, waitForSync: false })).id;
+      const id = (
+        await connectIntegration(s.started.rt, {
+          accountId: 'default',
+          tool,
+          organizationName: `${tool} Inc`,
+          credentials: fake.credentials,
+          baseUrl: fake.url,
+          waitForSync: false,
+        })
+      ).id;
       const res = await s.call('GET', `/v1/integrations/${encodeURIComponent(id)}/custom-fields`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual([...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`), []);
+      assert.deepEqual(
+        [...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`),
+        [],
+      );
       for (const r of res.body.data.results) {
         assert.deepEqual(Object.keys(r).sort(), KOMBO_RESULT_KEYS);
         assert.equal(r.model, 'ats_candidates');
@@ -53,11 +65,27 @@ describe('custom fields through the Workable, Teamtailor and Ashby fakes', () =>
   test('ashby: Candidate and Application fields, archived and Job fields left out', async () => {
     const fake = await startAshbyFake();
     fakes.push(fake);
-    const id = (await connectIntegration(s.started.rt, { accountId: 'default', tool: 'ashby', organizationName: 'Ashby Inc', credentials: fake.credentials, baseUrl: fake.url, waitForSync: false })).id;
+    const id = (
+      await connectIntegration(s.started.rt, {
+        accountId: 'default',
+        tool: 'ashby',
+        organizationName: 'Ashby Inc',
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: false,
+      })
+    ).id;
     const res = await s.call('GET', `/v1/integrations/${encodeURIComponent(id)}/custom-fields`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual([...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`), []);
-    const byKey = (k: string) => res.body.data.results.filter((r: any) => r.key === k).map((r: any) => r.model).sort();
+    assert.deepEqual(
+      [...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`),
+      [],
+    );
+    const byKey = (k: string) =>
+      res.body.data.results
+        .filter((r: any) => r.key === k)
+        .map((r: any) => r.model)
+        .sort();
     assert.deepEqual(byKey('Acme: Score'), ['ats_applications', 'ats_candidates'], 'one per object type');
     assert.deepEqual(byKey('Acme: Report'), ['ats_applications']);
     assert.deepEqual(byKey('Acme: Passed'), ['ats_candidates']);

@@ -31,10 +31,12 @@ for (const kind of databaseKinds()) {
     });
     after(() => s?.close());
 
-    const setEnabled = (value: unknown, id = DEMO) => s.call('PUT', `/v1/integrations/${encodeURIComponent(id)}/enabled`, { body: { value } });
-    const syncCount = async () => Number((await s.started.db.query<{ n: number }>('SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1', [DEMO])).rows[0].n);
+    const setEnabled = (value: unknown, id = DEMO) =>
+      s.call('PUT', `/v1/integrations/${encodeURIComponent(id)}/enabled`, { body: { value } });
+    const syncCount = async () =>
+      Number((await s.started.db.query<{ n: number }>('SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1', [DEMO])).rows[0].n);
 
-    test('the body is Kombo\'s {value: boolean}; the answer Kombo\'s {status, data: {}}', async () => {
+    test("the body is Kombo's {value: boolean}; the answer Kombo's {status, data: {}}", async () => {
       for (const bad of [{}, { value: 'false' }, { value: 0 }, { value: null }, { value: true, extra: 1 }]) {
         const res = await s.call('PUT', `/v1/integrations/${DEMO}/enabled`, { body: bad });
         assert.equal(res.status, 400, JSON.stringify(bad));
@@ -52,7 +54,9 @@ for (const kind of databaseKinds()) {
       assert.ok(running.created, 'a sync is running');
       assert.equal((await setEnabled(false)).status, 200);
 
-      const cancelled = await s.started.db.query<{ state: string; error: string }>('SELECT state, error FROM syncs WHERE id = $1', [running.sync.id]);
+      const cancelled = await s.started.db.query<{ state: string; error: string }>('SELECT state, error FROM syncs WHERE id = $1', [
+        running.sync.id,
+      ]);
       assert.equal(cancelled.rows[0].state, 'FAILED');
       assert.match(cancelled.rows[0].error, /disabled/);
 
@@ -63,10 +67,17 @@ for (const kind of databaseKinds()) {
       assert.equal(write.status, 409, JSON.stringify(write.body));
       assert.equal(write.body.error.code, 'INTEGRATION.INACTIVE');
       assert.match(write.body.error.message, /disabled/);
-      const asyncWrite = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, { integrationId: DEMO, body: link, headers: { prefer: 'respond-async' } });
+      const asyncWrite = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, {
+        integrationId: DEMO,
+        body: link,
+        headers: { prefer: 'respond-async' },
+      });
       assert.equal(asyncWrite.status, 409);
       assert.equal(asyncWrite.body.error.code, 'INTEGRATION.INACTIVE');
-      const attachment = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'JVBERi0=' } } });
+      const attachment = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'JVBERi0=' } },
+      });
       assert.equal(attachment.status, 409);
 
       const syncsBefore = await syncCount();
@@ -100,7 +111,10 @@ for (const kind of databaseKinds()) {
       const write = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, { integrationId: DEMO, body: link });
       assert.equal(write.status, 200, JSON.stringify(write.body));
       const farFuture = new Date(Date.now() + 365 * 24 * 3600_000);
-      assert.ok((await dueSyncs(s.started.rt, farFuture)).some((d) => d.integrationId === DEMO), 'due again');
+      assert.ok(
+        (await dueSyncs(s.started.rt, farFuture)).some((d) => d.integrationId === DEMO),
+        'due again',
+      );
       const forced = await s.call('POST', '/v1/force-sync', { integrationId: DEMO, body: { type: 'DELTA' } });
       assert.equal(forced.status, 200, JSON.stringify(forced.body));
     });

@@ -26,13 +26,20 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
   });
   after(async () => s?.close());
 
-  async function expectModel(method: string, path: string, model: string, opts: { body?: unknown; integrationId?: string; status?: number } = {}) {
+  async function expectModel(
+    method: string,
+    path: string,
+    model: string,
+    opts: { body?: unknown; integrationId?: string; status?: number } = {},
+  ) {
     const res = await s.call(method, path, { integrationId: opts.integrationId ?? INTEGRATION, body: opts.body });
     assert.equal(res.status, opts.status ?? 200, `${method} ${path}: ${JSON.stringify(res.body).slice(0, 300)}`);
     // One line per distinct problem: the same gap on 50 records is one gap.
     const problems = [...new Set(checkKomboModel(res.body, model).map((p) => p.replace(/\[\d+\]/g, '[]').replace(/, got .*$/, '')))];
     assert.deepEqual(problems, [], `${method} ${path} against ${model}`);
-    const fromOpenApi = [...new Set(openapi.checkResponse(method, path.split('?')[0], res.status, res.body).map((p) => p.replace(/\/\d+(?=\/|\s|$)/g, '/[]')))];
+    const fromOpenApi = [
+      ...new Set(openapi.checkResponse(method, path.split('?')[0], res.status, res.body).map((p) => p.replace(/\/\d+(?=\/|\s|$)/g, '/[]'))),
+    ];
     assert.deepEqual(fromOpenApi, [], `${method} ${path} against Kombo's OpenAPI`);
     return res.body;
   }
@@ -41,26 +48,60 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
     await expectModel('GET', '/v1/ats/jobs?page_size=50', 'GetAtsJobsPositiveResponse');
     const candidates = await expectModel('GET', '/v1/ats/candidates?page_size=50', 'GetAtsCandidatesPositiveResponse');
     await expectModel('GET', '/v1/ats/applications?page_size=50', 'GetAtsApplicationsPositiveResponse');
-    await expectModel('GET', `/v1/ats/candidates/${candidates.data.results[0].id}/attachments`, 'GetAtsCandidatesCandidateIDAttachmentsPositiveResponse');
+    await expectModel(
+      'GET',
+      `/v1/ats/candidates/${candidates.data.results[0].id}/attachments`,
+      'GetAtsCandidatesCandidateIDAttachmentsPositiveResponse',
+    );
   });
 
   test('writes: result links on candidate and application, a candidate attachment', async () => {
     const candidate = (await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: INTEGRATION })).body.data.results[0];
-    const link = { label: 'Coding test', url: 'https://assess.example.com/r/1', details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '93%' }] } };
-    await expectModel('POST', `/v1/ats/candidates/${candidate.id}/result-links`, 'PostAtsCandidatesCandidateIDResultLinksPositiveResponse', { body: link });
-    await expectModel('POST', `/v1/ats/applications/${candidate.applications[0].id}/result-links`, 'PostAtsApplicationsApplicationIDResultLinksPositiveResponse', { body: link });
-    const attachment = { attachment: { name: 'CV.pdf', type: 'CV', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 demo').toString('base64') } };
-    await expectModel('POST', `/v1/ats/candidates/${candidate.id}/attachments`, 'PostAtsCandidatesCandidateIDAttachmentsPositiveResponse', { body: attachment });
+    const link = {
+      label: 'Coding test',
+      url: 'https://assess.example.com/r/1',
+      details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '93%' }] },
+    };
+    await expectModel(
+      'POST',
+      `/v1/ats/candidates/${candidate.id}/result-links`,
+      'PostAtsCandidatesCandidateIDResultLinksPositiveResponse',
+      { body: link },
+    );
+    await expectModel(
+      'POST',
+      `/v1/ats/applications/${candidate.applications[0].id}/result-links`,
+      'PostAtsApplicationsApplicationIDResultLinksPositiveResponse',
+      { body: link },
+    );
+    const attachment = {
+      attachment: { name: 'CV.pdf', type: 'CV', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 demo').toString('base64') },
+    };
+    await expectModel('POST', `/v1/ats/candidates/${candidate.id}/attachments`, 'PostAtsCandidatesCandidateIDAttachmentsPositiveResponse', {
+      body: attachment,
+    });
   });
 
   test('application notes and attachments: the two writes and the listing', async () => {
     const application = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: INTEGRATION })).body.data.results[0];
     const base = `/v1/ats/applications/${application.id}`;
-    await expectModel('POST', `${base}/notes`, 'PostAtsApplicationsApplicationIDNotesPositiveResponse', { body: { content: 'Interview booked for Tuesday.', content_type: 'PLAIN_TEXT' } });
-    const attachment = { attachment: { name: 'Report.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 report').toString('base64') } };
+    await expectModel('POST', `${base}/notes`, 'PostAtsApplicationsApplicationIDNotesPositiveResponse', {
+      body: { content: 'Interview booked for Tuesday.', content_type: 'PLAIN_TEXT' },
+    });
+    const attachment = {
+      attachment: {
+        name: 'Report.pdf',
+        type: 'OTHER',
+        content_type: 'application/pdf',
+        data: Buffer.from('%PDF-1.4 report').toString('base64'),
+      },
+    };
     await expectModel('POST', `${base}/attachments`, 'PostAtsApplicationsApplicationIDAttachmentsPositiveResponse', { body: attachment });
     const listed = await expectModel('GET', `${base}/attachments`, 'GetAtsApplicationsApplicationIDAttachmentsPositiveResponse');
-    assert.ok(listed.data.results.some((a: { file_name: string }) => a.file_name === 'Report.pdf'), 'the file is listed (so the model check saw a real row)');
+    assert.ok(
+      listed.data.results.some((a: { file_name: string }) => a.file_name === 'Report.pdf'),
+      'the file is listed (so the model check saw a real row)',
+    );
   });
 
   test('general: check-api-key, integration details, tools, force-sync, connect links', async () => {

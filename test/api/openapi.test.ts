@@ -89,7 +89,8 @@ function enumOf(s: any): string[] | null {
   return null;
 }
 
-const acceptsNull = (s: any) => s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null')) || (s.anyOf ?? []).some((a: any) => acceptsNull(a));
+const acceptsNull = (s: any) =>
+  s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null')) || (s.anyOf ?? []).some((a: any) => acceptsNull(a));
 const withoutNull = (s: any) => {
   const alts = (s.anyOf ?? []).filter((a: any) => a.type !== 'null');
   return s.anyOf && alts.length === 1 ? alts[0] : s;
@@ -102,9 +103,11 @@ function compareRequest(ourDoc: any, ours: any, theirs: any, path: string, probl
   const tEnum = enumOf(t);
   if (tEnum) {
     const oEnum = enumOf(o);
-    if (JSON.stringify(oEnum) !== JSON.stringify(tEnum)) problems.push(`${path}: enum ${JSON.stringify(oEnum)} vs Kombo's ${JSON.stringify(tEnum)}`);
+    if (JSON.stringify(oEnum) !== JSON.stringify(tEnum))
+      problems.push(`${path}: enum ${JSON.stringify(oEnum)} vs Kombo's ${JSON.stringify(tEnum)}`);
   }
-  if (Array.isArray(t.type) && t.type.includes('null') && !acceptsNull(merged(ourDoc, ours))) problems.push(`${path}: Kombo allows null, we don't`);
+  if (Array.isArray(t.type) && t.type.includes('null') && !acceptsNull(merged(ourDoc, ours)))
+    problems.push(`${path}: Kombo allows null, we don't`);
   if (t.type === 'array' && t.items) {
     if (o.type !== 'array') problems.push(`${path}: Kombo has an array, we have ${o.type}`);
     else compareRequest(ourDoc, o.items, t.items, `${path}[]`, problems);
@@ -119,14 +122,19 @@ function compareRequest(ourDoc: any, ours: any, theirs: any, path: string, probl
     for (const [name, sub] of Object.entries<any>(t.properties)) {
       if (o.properties?.[name]) compareRequest(ourDoc, o.properties[name], sub, `${path}.${name}`, problems);
       // A property we don't name is fine only if we accept it (passed through / ignored).
-      else if (o.additionalProperties === false || o.additionalProperties === undefined) problems.push(`${path}.${name}: Kombo's property is neither named nor accepted by us`);
+      else if (o.additionalProperties === false || o.additionalProperties === undefined)
+        problems.push(`${path}.${name}: Kombo's property is neither named nor accepted by us`);
     }
   }
 }
 
 // --- TypeBox response schemas vs the SDK's zod models -----------------------------------------
 
-interface Peeled { node: any; optional: boolean; nullable: boolean }
+interface Peeled {
+  node: any;
+  optional: boolean;
+  nullable: boolean;
+}
 
 /** Strips zod's optional/nullable/default/lazy wrappers, noting what they said. */
 function peelZod(z: any): Peeled {
@@ -136,7 +144,8 @@ function peelZod(z: any): Peeled {
     const t = z._def.typeName;
     if (t === 'ZodOptional') optional = true;
     else if (t === 'ZodNullable') nullable = true;
-    else if (t === 'ZodDefault') optional = true; // a default means the key may be missing
+    else if (t === 'ZodDefault')
+      optional = true; // a default means the key may be missing
     else if (t === 'ZodLazy') {
       z = z._def.getter();
       continue;
@@ -166,7 +175,12 @@ function zodKind(z: any): { kind: string; values?: string[] } {
     const opts = z._def.options;
     const lits = opts.filter((o: any) => o._def.typeName === 'ZodLiteral').map((o: any) => o._def.value);
     // The SDK's open enums: known literals plus any string.
-    if (lits.length && lits.length === opts.length - 1 && opts.some((o: any) => o._def.typeName === 'ZodEffects' && o._def.schema._def.typeName === 'ZodString')) return { kind: 'string' };
+    if (
+      lits.length &&
+      lits.length === opts.length - 1 &&
+      opts.some((o: any) => o._def.typeName === 'ZodEffects' && o._def.schema._def.typeName === 'ZodString')
+    )
+      return { kind: 'string' };
     if (lits.length === opts.length) return { kind: 'enum', values: lits.sort() };
     return { kind: 'union' };
   }
@@ -189,7 +203,9 @@ function compareResponse(z: any, tb: any, path: string, problems: string[]): voi
   const zk = zodKind(z);
   const tk = tbKind(tb);
   if (zk.kind !== tk.kind || JSON.stringify(zk.values) !== JSON.stringify(tk.values)) {
-    problems.push(`${path}: SDK ${zk.kind}${zk.values ? JSON.stringify(zk.values) : ''}, ours ${tk.kind}${tk.values ? JSON.stringify(tk.values) : ''}`);
+    problems.push(
+      `${path}: SDK ${zk.kind}${zk.values ? JSON.stringify(zk.values) : ''}, ours ${tk.kind}${tk.values ? JSON.stringify(tk.values) : ''}`,
+    );
     return;
   }
   if (zk.kind === 'array') return compareField(z._def.type, tb.items, false, `${path}[]`, problems);
@@ -213,9 +229,11 @@ function compareResponse(z: any, tb: any, path: string, problems: string[]): voi
 
 function compareField(z: any, tb: any, tbOptional: boolean, path: string, problems: string[]): void {
   const p = peelZod(z);
-  if (p.optional !== tbOptional) problems.push(`${path}: SDK ${p.optional ? 'optional' : 'required'}, ours ${tbOptional ? 'optional' : 'required'}`);
+  if (p.optional !== tbOptional)
+    problems.push(`${path}: SDK ${p.optional ? 'optional' : 'required'}, ours ${tbOptional ? 'optional' : 'required'}`);
   const tbNullable = Array.isArray(tb.anyOf) && tb.anyOf.some((a: any) => a.type === 'null');
-  if (p.nullable !== tbNullable) problems.push(`${path}: SDK ${p.nullable ? 'nullable' : 'not nullable'}, ours ${tbNullable ? 'nullable' : 'not nullable'}`);
+  if (p.nullable !== tbNullable)
+    problems.push(`${path}: SDK ${p.nullable ? 'nullable' : 'not nullable'}, ours ${tbNullable ? 'nullable' : 'not nullable'}`);
   compareResponse(p.node, tbNullable ? withoutNull(tb) : tb, path, problems);
 }
 
@@ -256,8 +274,11 @@ describe('response schemas agree with the official SDK', () => {
     });
   }
 
-  test('error envelopes: the code enums are exactly the SDK\'s two error families', () => {
-    for (const [ours, family] of [[R.AtsErrorResponse, 'KomboAtsError'], [R.GeneralErrorResponse, 'KomboGeneralError']] as const) {
+  test("error envelopes: the code enums are exactly the SDK's two error families", () => {
+    for (const [ours, family] of [
+      [R.AtsErrorResponse, 'KomboAtsError'],
+      [R.GeneralErrorResponse, 'KomboGeneralError'],
+    ] as const) {
       const problems: string[] = [];
       const s = plain(ours);
       compareResponse(m[`${family}Status$inboundSchema`], s.properties.status, `${family}.status`, problems);
@@ -283,8 +304,17 @@ describe('response schemas agree with the official SDK', () => {
     assert.ok(Value.Check(R.JobsResponse, { status: 'success', data: { results: [], next: null } }), 'an empty page is valid');
     const stage = { id: 's', name: null, remote_id: null, index: null };
     const app = (changed_at: string) => ({
-      id: 'a', remote_id: null, outcome: null, rejection_reason_name: null, rejected_at: null, remote_url: null, changed_at,
-      remote_created_at: null, remote_updated_at: null, current_stage: stage, job: null,
+      id: 'a',
+      remote_id: null,
+      outcome: null,
+      rejection_reason_name: null,
+      rejected_at: null,
+      remote_url: null,
+      changed_at,
+      remote_created_at: null,
+      remote_updated_at: null,
+      current_stage: stage,
+      job: null,
     });
     const Apps = R.Candidate.properties.applications;
     assert.ok(Value.Check(Apps, [app('2024-05-01T10:00:00.000Z')]));
@@ -322,13 +352,22 @@ describe('OpenAPI document and /docs', () => {
     // the recording missed is still caught, as it is then neither documented nor known hidden.
     const recorded = (s.started.app as unknown as { openApiRoutes: RouteEntry[] }).openApiRoutes;
     const hidden = new Set(recorded.filter((r) => !inDocument(r)).map((r) => `${r.method} ${r.url}`));
-    for (const h of hidden) assert.ok(h.startsWith('HEAD ') || isUi(h.split(' ')[1]) || recorded.some((r) => `${r.method} ${r.url}` === h && r.schema?.hide), `${h} is hidden on purpose`);
+    for (const h of hidden)
+      assert.ok(
+        h.startsWith('HEAD ') || isUi(h.split(' ')[1]) || recorded.some((r) => `${r.method} ${r.url}` === h && r.schema?.hide),
+        `${h} is hidden on purpose`,
+      );
     const api = routes.filter((r) => r.method !== 'HEAD' && !isUi(r.url) && !hidden.has(`${r.method} ${r.url}`));
     const missing = api.filter((r) => !doc.paths[toOpenApi(r.url)]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.url}`);
     assert.deepEqual(missing, []);
-    for (const core of ['/v1/ats/jobs', '/v1/ats/candidates/{candidate_id}/result-links', '/v1/check-api-key', '/health/live']) assert.ok(doc.paths[core], core);
+    for (const core of ['/v1/ats/jobs', '/v1/ats/candidates/{candidate_id}/result-links', '/v1/check-api-key', '/health/live'])
+      assert.ok(doc.paths[core], core);
     // And nothing the router doesn't have.
-    const documented = Object.entries<any>(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((k) => METHODS.includes(k)).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries<any>(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((k) => METHODS.includes(k))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
     assert.equal(documented.length, api.length, 'one operation per (method, route)');
     for (const op of documented) {
       const [method, path] = op.split(' ');
@@ -352,30 +391,60 @@ describe('OpenAPI document and /docs', () => {
 
   test('auth is declared per route: exactly these take no API key, and every other one refuses a request without it', async () => {
     const recorded = (s.started.app as unknown as { openApiRoutes: RouteEntry[] }).openApiRoutes.filter((r) => r.method !== 'HEAD');
-    const mode = (want: string) => recorded.filter((r) => (r.auth ?? 'api-key') === want).map((r) => `${r.method} ${r.url}`).sort();
+    const mode = (want: string) =>
+      recorded
+        .filter((r) => (r.auth ?? 'api-key') === want)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort();
     assert.deepEqual(mode('none'), [
-      'GET /connect/:token', 'GET /connect/:token/status', 'GET /connect/assets/:file', 'GET /dashboard/assets/dashboard.css', 'GET /dashboard/login',
-      'GET /docs', 'GET /docs/*', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /v1/assets/tools/:file', 'GET /v1/files/:token',
-      'GET /v1/openapi.json', 'POST /connect/:token', 'POST /dashboard/login', 'POST /dashboard/logout',
+      'GET /connect/:token',
+      'GET /connect/:token/status',
+      'GET /connect/assets/:file',
+      'GET /dashboard/assets/dashboard.css',
+      'GET /dashboard/login',
+      'GET /docs',
+      'GET /docs/*',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /v1/assets/tools/:file',
+      'GET /v1/files/:token',
+      'GET /v1/openapi.json',
+      'POST /connect/:token',
+      'POST /dashboard/login',
+      'POST /dashboard/logout',
     ]);
-    assert.ok(mode('session').length >= 7 && mode('session').every((r) => /^\/dashboard(\/|$)/.test(r.split(' ')[1])), mode('session').join());
+    assert.ok(
+      mode('session').length >= 7 && mode('session').every((r) => /^\/dashboard(\/|$)/.test(r.split(' ')[1])),
+      mode('session').join(),
+    );
     const keyed = recorded.filter((r) => (r.auth ?? 'api-key') === 'api-key');
     assert.ok(keyed.length >= 15, `${keyed.length} routes take the API key`);
     for (const r of keyed) {
       const url = r.url.replace(/:[A-Za-z0-9_]+/g, 'x');
-      const res = await fetch(`${s.url}${url}`, { method: r.method, headers: { 'content-type': 'application/json', 'x-integration-id': DEMO }, body: r.method === 'GET' ? undefined : '{}' });
+      const res = await fetch(`${s.url}${url}`, {
+        method: r.method,
+        headers: { 'content-type': 'application/json', 'x-integration-id': DEMO },
+        body: r.method === 'GET' ? undefined : '{}',
+      });
       assert.equal(res.status, 401, `${r.method} ${r.url} without a key`);
     }
   });
 
   test('security: bearer everywhere, except the public paths; X-Integration-Id on /ats, /force-sync and /passthrough', () => {
-    assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description });
+    assert.deepEqual(doc.components.securitySchemes.bearerAuth, {
+      type: 'http',
+      scheme: 'bearer',
+      description: doc.components.securitySchemes.bearerAuth.description,
+    });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     for (const [p, ops] of Object.entries<any>(doc.paths)) {
       const isPublic = /^\/(health\/|v1\/files\/|v1\/assets\/|v1\/openapi\.json)/.test(p);
       for (const [m, op] of Object.entries<any>(ops)) {
         assert.equal(Array.isArray(op.security) && op.security.length === 0, isPublic, `${m} ${p} public=${isPublic}`);
-        const header = (op.parameters ?? []).map((x: any) => deref(doc, x)).find((x: any) => x.in === 'header' && x.name === 'X-Integration-Id');
+        const header = (op.parameters ?? [])
+          .map((x: any) => deref(doc, x))
+          .find((x: any) => x.in === 'header' && x.name === 'X-Integration-Id');
         const wants = p.startsWith('/v1/ats/') || p === '/v1/force-sync' || p.startsWith('/v1/passthrough/');
         assert.equal(!!header, wants, `${m} ${p} X-Integration-Id`);
         if (header) assert.equal(header.required, true);
@@ -384,16 +453,30 @@ describe('OpenAPI document and /docs', () => {
   });
 
   test("the write endpoints' request bodies agree with Kombo's OpenAPI (required, names, enums)", () => {
-    const writes = ['/ats/candidates/{candidate_id}/result-links', '/ats/applications/{application_id}/result-links', '/ats/candidates/{candidate_id}/attachments'];
+    const writes = [
+      '/ats/candidates/{candidate_id}/result-links',
+      '/ats/applications/{application_id}/result-links',
+      '/ats/candidates/{candidate_id}/attachments',
+    ];
     for (const path of writes) {
       const theirs = kombo.paths[path].post;
       const ours = doc.paths[`/v1${path}`]?.post;
       assert.ok(ours, `we have POST /v1${path}`);
       assert.equal(ours.requestBody.required, true);
       const problems: string[] = [];
-      compareRequest(doc, ours.requestBody.content['application/json'].schema, theirs.requestBody.content['application/json'].schema, path, problems);
+      compareRequest(
+        doc,
+        ours.requestBody.content['application/json'].schema,
+        theirs.requestBody.content['application/json'].schema,
+        path,
+        problems,
+      );
       assert.deepEqual(problems, []);
-      const pathParams = (o: any, d: any) => (o.parameters ?? []).map((x: any) => deref(d, x)).filter((x: any) => x.in === 'path').map((x: any) => x.name);
+      const pathParams = (o: any, d: any) =>
+        (o.parameters ?? [])
+          .map((x: any) => deref(d, x))
+          .filter((x: any) => x.in === 'path')
+          .map((x: any) => x.name);
       assert.deepEqual(pathParams(ours, doc), pathParams(theirs, kombo));
     }
   });
@@ -408,7 +491,7 @@ describe('OpenAPI document and /docs', () => {
     assert.equal(problems.length, 2, problems.join('\n'));
   });
 
-  test("the list endpoints take every current Kombo query parameter (ours may add more)", () => {
+  test('the list endpoints take every current Kombo query parameter (ours may add more)', () => {
     for (const model of ['jobs', 'candidates', 'applications']) {
       const theirs = kombo.paths[`/ats/${model}`].get.parameters.map((x: any) => deref(kombo, x));
       const ours = (doc.paths[`/v1/ats/${model}`].get.parameters ?? []).map((x: any) => deref(doc, x));
@@ -416,9 +499,16 @@ describe('OpenAPI document and /docs', () => {
       // Deprecated parameters are not part of the current contract (jobs' `status` → `statuses`).
       const core = theirs.filter((x: any) => x.in === 'query' && !/deprecated/i.test(x.description ?? ''));
       assert.ok(core.length >= 5, `${model}: Kombo's parameters parsed`);
-      assert.deepEqual(core.map((x: any) => x.name).filter((n: string) => !names.has(n)), [], model);
+      assert.deepEqual(
+        core.map((x: any) => x.name).filter((n: string) => !names.has(n)),
+        [],
+        model,
+      );
       for (const x of ours) if (x.in === 'query') assert.equal(x.required, false, `${model}.${x.name} is optional`);
-      assert.ok(ours.some((x: any) => x.in === 'header' && x.name === 'X-Integration-Id' && x.required), `${model}: X-Integration-Id`);
+      assert.ok(
+        ours.some((x: any) => x.in === 'header' && x.name === 'X-Integration-Id' && x.required),
+        `${model}: X-Integration-Id`,
+      );
     }
   });
 
@@ -443,7 +533,14 @@ describe('OpenAPI document and /docs', () => {
           assert.ok(x.name && ['query', 'header', 'path', 'cookie'].includes(x.in) && x.schema, `${m} ${p} parameter ${x.name}`);
           if (x.in === 'path') assert.equal(x.required, true);
         }
-        assert.deepEqual(params.filter((x: any) => x.in === 'path').map((x: any) => x.name).sort(), [...templated].sort(), `${m} ${p}: path parameters match the template`);
+        assert.deepEqual(
+          params
+            .filter((x: any) => x.in === 'path')
+            .map((x: any) => x.name)
+            .sort(),
+          [...templated].sort(),
+          `${m} ${p}: path parameters match the template`,
+        );
         if (op.requestBody) assert.ok(op.requestBody.content?.['application/json']?.schema, `${m} ${p} body schema`);
       }
     }
@@ -483,7 +580,13 @@ describe('OpenAPI document and /docs', () => {
     const bundle = await fetch(`${s.url}/docs/swagger-ui-bundle.js`);
     assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
     // Only the listed files: no path traversal into node_modules.
-    for (const bad of ['/docs/package.json', '/docs/..%2Fpackage.json', '/docs/..%2F..%2Fpackage.json', '/docs/index.html', '/docs/swagger-ui.js.map']) {
+    for (const bad of [
+      '/docs/package.json',
+      '/docs/..%2Fpackage.json',
+      '/docs/..%2F..%2Fpackage.json',
+      '/docs/index.html',
+      '/docs/swagger-ui.js.map',
+    ]) {
       assert.equal((await fetch(s.url + bad)).status, 404, bad);
     }
   });
@@ -505,7 +608,11 @@ describe('OpenAPI document and /docs', () => {
       const paths = (await page.locator('.opblock-summary-path').allTextContents()).map((t) => t.replace(/\u200b/g, ''));
       assert.ok(paths.includes('/v1/ats/candidates/{candidate_id}/result-links'), paths.join(', '));
       assert.ok(paths.includes('/v1/ats/jobs'));
-      assert.equal(paths.length, Object.values<any>(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0), 'every operation is listed');
+      assert.equal(
+        paths.length,
+        Object.values<any>(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0),
+        'every operation is listed',
+      );
       // Open one operation: its request body schema renders too.
       await resultLinks.click();
       await page.locator('.opblock-body', { hasText: 'Request body' }).first().waitFor({ state: 'visible' });
@@ -544,7 +651,12 @@ for (const kind of databaseKinds()) {
      * document: the status must be documented, and the body must validate against the schema
      * the document names for it (Value.Check on our TypeBox schema).
      */
-    async function hit(method: string, template: string, url: string, o: { body?: unknown; integrationId?: string; headers?: Record<string, string>; expect?: number } = {}) {
+    async function hit(
+      method: string,
+      template: string,
+      url: string,
+      o: { body?: unknown; integrationId?: string; headers?: Record<string, string>; expect?: number } = {},
+    ) {
       const op = doc.paths[template]?.[method.toLowerCase()];
       assert.ok(op, `${method} ${template} is documented`);
       const res = await s.call(method, url, o);
@@ -558,12 +670,17 @@ for (const kind of databaseKinds()) {
         assert.match(type, /^application\/json/);
         const name = json.schema.$ref.split('/').pop() as keyof typeof COMPONENTS;
         const schema = COMPONENTS[name];
-        const errs = [...Value.Errors(schema, res.body)].slice(0, 5).map((e) => `${e.path}: ${e.message} (${JSON.stringify(e.value)?.slice(0, 80)})`);
+        const errs = [...Value.Errors(schema, res.body)]
+          .slice(0, 5)
+          .map((e) => `${e.path}: ${e.message} (${JSON.stringify(e.value)?.slice(0, 80)})`);
         assert.deepEqual(errs, [], `${method} ${url} → ${res.status} vs ${name}`);
         assert.ok(Value.Check(schema, res.body));
       } else {
         const types = Object.keys(content);
-        assert.ok(types.some((t) => t === '*/*' || type.startsWith(t)), `${method} ${url}: ${type} is one of ${types}`);
+        assert.ok(
+          types.some((t) => t === '*/*' || type.startsWith(t)),
+          `${method} ${url}: ${type} is one of ${types}`,
+        );
       }
       const key = `${method} ${template}`;
       seen.set(key, (seen.get(key) ?? new Set()).add(res.status));
@@ -586,23 +703,57 @@ for (const kind of databaseKinds()) {
     test('ATS writes and candidate attachments, success and errors; files', async () => {
       const cand = (await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO })).body.data.results[0];
       const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
-      const link = { label: 'Assessment', url: 'https://results.example/1', details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '90%' }] } };
+      const link = {
+        label: 'Assessment',
+        url: 'https://results.example/1',
+        details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '90%' }] },
+      };
 
       const cT = '/v1/ats/candidates/{candidate_id}/result-links';
       await hit('POST', cT, `/v1/ats/candidates/${cand.id}/result-links`, { integrationId: DEMO, body: link, expect: 200 });
-      await hit('POST', cT, `/v1/ats/candidates/${cand.id}/result-links`, { integrationId: DEMO, body: { label: 'x', url: 'not a url' }, expect: 400 });
-      const unknown = await hit('POST', cT, '/v1/ats/candidates/NoSuchCandidate/result-links', { integrationId: DEMO, body: link, expect: 404 });
+      await hit('POST', cT, `/v1/ats/candidates/${cand.id}/result-links`, {
+        integrationId: DEMO,
+        body: { label: 'x', url: 'not a url' },
+        expect: 400,
+      });
+      const unknown = await hit('POST', cT, '/v1/ats/candidates/NoSuchCandidate/result-links', {
+        integrationId: DEMO,
+        body: link,
+        expect: 404,
+      });
       assert.ok(unknown.body.error.log_url, 'a write error links to its log');
-      await hit('POST', cT, `/v1/ats/candidates/${cand.id}/result-links`, { integrationId: DEMO, body: '<label/>', headers: { 'content-type': 'application/xml' }, expect: 415 });
+      await hit('POST', cT, `/v1/ats/candidates/${cand.id}/result-links`, {
+        integrationId: DEMO,
+        body: '<label/>',
+        headers: { 'content-type': 'application/xml' },
+        expect: 415,
+      });
 
       const aT = '/v1/ats/applications/{application_id}/result-links';
       await hit('POST', aT, `/v1/ats/applications/${app.id}/result-links`, { integrationId: DEMO, body: link, expect: 200 });
-      await hit('POST', aT, `/v1/ats/applications/${app.id}/result-links`, { integrationId: DEMO, body: { url: 'https://x.example' }, expect: 400 });
+      await hit('POST', aT, `/v1/ats/applications/${app.id}/result-links`, {
+        integrationId: DEMO,
+        body: { url: 'https://x.example' },
+        expect: 400,
+      });
 
       const attT = '/v1/ats/candidates/{candidate_id}/attachments';
-      const file = { name: 'Report.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 report').toString('base64') };
-      await hit('POST', attT, `/v1/ats/candidates/${cand.id}/attachments`, { integrationId: DEMO, body: { attachment: file }, expect: 200 });
-      await hit('POST', attT, `/v1/ats/candidates/${cand.id}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'a.pdf', type: 'CV' } }, expect: 400 });
+      const file = {
+        name: 'Report.pdf',
+        type: 'OTHER',
+        content_type: 'application/pdf',
+        data: Buffer.from('%PDF-1.4 report').toString('base64'),
+      };
+      await hit('POST', attT, `/v1/ats/candidates/${cand.id}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: file },
+        expect: 200,
+      });
+      await hit('POST', attT, `/v1/ats/candidates/${cand.id}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: { name: 'a.pdf', type: 'CV' } },
+        expect: 400,
+      });
       const list = await hit('GET', attT, `/v1/ats/candidates/${cand.id}/attachments`, { integrationId: DEMO, expect: 200 });
       await hit('GET', attT, '/v1/ats/candidates/NoSuchCandidate/attachments', { integrationId: DEMO, expect: 404 });
 
@@ -618,16 +769,44 @@ for (const kind of databaseKinds()) {
     test('application notes and attachments, success and errors', async () => {
       const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
       const nT = '/v1/ats/applications/{application_id}/notes';
-      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, { integrationId: DEMO, body: { content: 'Interview on Tuesday', content_type: 'PLAIN_TEXT' }, expect: 200 });
-      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, { integrationId: DEMO, body: { content: '<b>x</b>', content_type: 'HTML' }, expect: 400 });
-      await hit('POST', nT, '/v1/ats/applications/NoSuchApplication/notes', { integrationId: DEMO, body: { content: 'x', content_type: 'PLAIN_TEXT' }, expect: 404 });
+      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, {
+        integrationId: DEMO,
+        body: { content: 'Interview on Tuesday', content_type: 'PLAIN_TEXT' },
+        expect: 200,
+      });
+      await hit('POST', nT, `/v1/ats/applications/${app.id}/notes`, {
+        integrationId: DEMO,
+        body: { content: '<b>x</b>', content_type: 'HTML' },
+        expect: 400,
+      });
+      await hit('POST', nT, '/v1/ats/applications/NoSuchApplication/notes', {
+        integrationId: DEMO,
+        body: { content: 'x', content_type: 'PLAIN_TEXT' },
+        expect: 404,
+      });
 
       const attT = '/v1/ats/applications/{application_id}/attachments';
-      const file = { name: 'Transcript.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 transcript').toString('base64') };
-      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, body: { attachment: file }, expect: 200 });
-      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'a.pdf', type: 'CV' } }, expect: 400 });
+      const file = {
+        name: 'Transcript.pdf',
+        type: 'OTHER',
+        content_type: 'application/pdf',
+        data: Buffer.from('%PDF-1.4 transcript').toString('base64'),
+      };
+      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: file },
+        expect: 200,
+      });
+      await hit('POST', attT, `/v1/ats/applications/${app.id}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: { name: 'a.pdf', type: 'CV' } },
+        expect: 400,
+      });
       const list = await hit('GET', attT, `/v1/ats/applications/${app.id}/attachments`, { integrationId: DEMO, expect: 200 });
-      assert.ok(list.body.data.results.some((a: any) => a.file_name === 'Transcript.pdf'), 'the new attachment is listed');
+      assert.ok(
+        list.body.data.results.some((a: any) => a.file_name === 'Transcript.pdf'),
+        'the new attachment is listed',
+      );
       await hit('GET', attT, '/v1/ats/applications/NoSuchApplication/attachments', { integrationId: DEMO, expect: 404 });
     });
 
@@ -659,13 +838,34 @@ for (const kind of databaseKinds()) {
       // Passthrough needs a vendor API: a Lever fake behind a real integration.
       const lever = await startLeverFake();
       try {
-        const id = (await connectIntegration(s.started.rt, { accountId: 'default', tool: 'lever', organizationName: 'OpenAPI Lever', credentials: lever.credentials, baseUrl: lever.url, waitForSync: false })).id;
+        const id = (
+          await connectIntegration(s.started.rt, {
+            accountId: 'default',
+            tool: 'lever',
+            organizationName: 'OpenAPI Lever',
+            credentials: lever.credentials,
+            baseUrl: lever.url,
+            waitForSync: false,
+          })
+        ).id;
         const pT = '/v1/passthrough/{tool}/{api}';
-        const got = await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: id, body: { method: 'GET', path: '/stages' }, expect: 200 });
+        const got = await hit('POST', pT, '/v1/passthrough/lever/v1', {
+          integrationId: id,
+          body: { method: 'GET', path: '/stages' },
+          expect: 200,
+        });
         assert.equal(got.body.data.status, 200);
         await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: id, body: { method: 'GET', path: '/../admin' }, expect: 400 });
-        await hit('POST', pT, '/v1/passthrough/sandbox/v1', { integrationId: DEMO, body: { method: 'GET', path: '/candidates' }, expect: 400 });
-        await hit('POST', pT, '/v1/passthrough/lever/v1', { integrationId: 'lever:nope', body: { method: 'GET', path: '/stages' }, expect: 404 });
+        await hit('POST', pT, '/v1/passthrough/sandbox/v1', {
+          integrationId: DEMO,
+          body: { method: 'GET', path: '/candidates' },
+          expect: 400,
+        });
+        await hit('POST', pT, '/v1/passthrough/lever/v1', {
+          integrationId: 'lever:nope',
+          body: { method: 'GET', path: '/stages' },
+          expect: 404,
+        });
       } finally {
         await lever.stop();
       }
@@ -692,13 +892,22 @@ for (const kind of databaseKinds()) {
 
       const nope = await s.call('GET', '/v1/no-such-endpoint');
       assert.equal(nope.status, 404);
-      assert.deepEqual([...Value.Errors(R.GeneralErrorResponse, nope.body)].map((e) => e.path), []);
+      assert.deepEqual(
+        [...Value.Errors(R.GeneralErrorResponse, nope.body)].map((e) => e.path),
+        [],
+      );
     });
 
     test('Connect API: create-link, the page flow, integration-by-token, relink, delete', async () => {
       const cl = '/v1/connect/create-link';
       const created = await hit('POST', cl, cl, {
-        body: { end_user_email: 'it@openapi.example', end_user_organization_name: 'OpenAPI Inc.', end_user_origin_id: 'oa-1', integration_category: 'ATS', integration_tool: 'sandbox' },
+        body: {
+          end_user_email: 'it@openapi.example',
+          end_user_organization_name: 'OpenAPI Inc.',
+          end_user_origin_id: 'oa-1',
+          integration_category: 'ATS',
+          integration_tool: 'sandbox',
+        },
         expect: 200,
       });
       await hit('POST', cl, cl, { body: { end_user_email: 'x@y.example' }, expect: 400 });

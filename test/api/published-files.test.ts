@@ -13,7 +13,10 @@ const DEMO = 'sandbox:demo';
 
 async function publish(s: TestServer, text: string, ttlMs: number): Promise<string> {
   const integration = (await getIntegrationById(s.started.db, DEMO))!;
-  return contextFor(s.started.rt, integration).ctx.publishFile({ data: Buffer.from(text), content_type: 'text/plain', file_name: 'note.txt' }, ttlMs);
+  return contextFor(s.started.rt, integration).ctx.publishFile(
+    { data: Buffer.from(text), content_type: 'text/plain', file_name: 'note.txt' },
+    ttlMs,
+  );
 }
 
 for (const kind of databaseKinds()) {
@@ -32,7 +35,9 @@ for (const kind of databaseKinds()) {
       assert.equal(res.headers.get('content-type'), 'text/plain');
       assert.equal(await res.text(), 'PUBLISHED-FILE-CONTENTS');
       const stored = await s.started.db.query<{ content: Uint8Array }>('SELECT content FROM published_files');
-      assert.ok(stored.rows.length >= 1 && stored.rows.every((r) => !Buffer.from(r.content).includes(Buffer.from('PUBLISHED-FILE-CONTENTS'))));
+      assert.ok(
+        stored.rows.length >= 1 && stored.rows.every((r) => !Buffer.from(r.content).includes(Buffer.from('PUBLISHED-FILE-CONTENTS'))),
+      );
 
       const short = await publish(s, 'soon gone', 1);
       await new Promise((r) => setTimeout(r, 20));

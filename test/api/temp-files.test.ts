@@ -42,13 +42,23 @@ test("a process killed mid-upload (kill -9) leaves its directory; the next sweep
   const root = mkdtempSync(join(tmpdir(), 'sweep-kill-'));
   try {
     // A child with TMPDIR=root writes half an attachment into its own directory, says where, and waits.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       const { TempFile } = await import(${JSON.stringify(MODULE)});
       const f = new TempFile();
       await f.write(Buffer.alloc(64 * 1024, 1));
       console.log(f.path);
       setInterval(() => {}, 1000);
-    `], { env: { ...process.env, TMPDIR: root }, stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { env: { ...process.env, TMPDIR: root }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const path = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (c) => {

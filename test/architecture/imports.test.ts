@@ -77,7 +77,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 /** Statements PostgreSQL would run; upper-case keywords, as every query in src/store is written. */
-const SQL = /^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+INTO\b|UPDATE\s+[\w.]+(\s+AS)?(\s+\w+)?\s+SET\b|DELETE\s+FROM\b|WITH\s+\w+\s+AS\s*\(|(CREATE|ALTER|DROP|TRUNCATE)\s+(TABLE|INDEX|SCHEMA|TYPE)\b|BEGIN\b|COMMIT\b)/;
+const SQL =
+  /^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+INTO\b|UPDATE\s+[\w.]+(\s+AS)?(\s+\w+)?\s+SET\b|DELETE\s+FROM\b|WITH\s+\w+\s+AS\s*\(|(CREATE|ALTER|DROP|TRUNCATE)\s+(TABLE|INDEX|SCHEMA|TYPE)\b|BEGIN\b|COMMIT\b)/;
 
 /** Where a file (outside src/store) runs or writes SQL: `.query(` calls and SQL-looking literals. */
 function sqlUses(fileName: string, text: string): string[] {
@@ -88,7 +89,12 @@ function sqlUses(fileName: string, text: string): string[] {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'query') {
       found.push(`${where(n)} calls ${n.expression.getText(sf).slice(0, 60)}(…)`);
     }
-    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : ts.isTemplateExpression(n) ? n.head.text + n.templateSpans.map((s) => ' x ' + s.literal.text).join('') : null;
+    const literal =
+      ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)
+        ? n.text
+        : ts.isTemplateExpression(n)
+          ? n.head.text + n.templateSpans.map((s) => ' x ' + s.literal.text).join('')
+          : null;
     if (literal !== null && SQL.test(literal)) found.push(`${where(n)} has SQL text: ${literal.trim().slice(0, 60)}`);
     ts.forEachChild(n, visit);
   };
@@ -116,7 +122,10 @@ describe('the import graph of src/', () => {
     const edges = [...graph.values()].reduce((n, d) => n + d.length, 0);
     assert.ok(edges > 200, `found ${edges} imports`);
     for (const [file, deps] of graph) for (const d of deps) assert.ok(files.has(d), `${rel(file)} imports ${rel(d)}, which does not exist`);
-    assert.deepEqual(cycles(graph).map((c) => c.map(rel)), []);
+    assert.deepEqual(
+      cycles(graph).map((c) => c.map(rel)),
+      [],
+    );
   });
 });
 
@@ -131,7 +140,10 @@ describe('SQL only in src/store', () => {
   test('no file outside src/store runs or holds SQL', () => {
     const outside = [...files].filter(([f]) => !rel(f).startsWith('store/'));
     assert.ok(outside.length > 50);
-    assert.deepEqual(outside.flatMap(([f, text]) => sqlUses(rel(f), text)), []);
+    assert.deepEqual(
+      outside.flatMap(([f, text]) => sqlUses(rel(f), text)),
+      [],
+    );
     // And the store does hold it (the checker would see it there).
     assert.ok([...files].filter(([f]) => rel(f).startsWith('store/')).some(([f, text]) => sqlUses(rel(f), text).length > 10));
   });

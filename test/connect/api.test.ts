@@ -73,7 +73,11 @@ for (const kind of databaseKinds()) {
     });
 
     test('create-link returns a link to the hosted page; the page lists every connector with its logo', async () => {
-      const res = await kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS' });
+      const res = await kombo.connect.createConnectionLink({
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        integration_category: 'ATS',
+      });
       assert.equal(res.status, 'success');
       assert.match(res.data.link, new RegExp(`^${s.url}/connect/[A-Za-z0-9_-]{43}$`));
       const page = await fetch(res.data.link + '?sdkv=1.3.0');
@@ -96,7 +100,10 @@ for (const kind of databaseKinds()) {
       assert.doesNotMatch(form, /cred_api_token/);
       // A credential with a fixed set of values (Teamtailor's data region) is a select.
       const tt = await (await fetch(`${res.data.link}?tool=teamtailor`)).text();
-      assert.match(tt, /<select id="f-region" name="cred_region"[^>]*><option value="">\(default\)<\/option><option>eu<\/option><option>na<\/option><\/select>/);
+      assert.match(
+        tt,
+        /<select id="f-region" name="cred_region"[^>]*><option value="">\(default\)<\/option><option>eu<\/option><option>na<\/option><\/select>/,
+      );
     });
 
     test('link types: EMBEDDED lives 1 hour, MAGIC_LINK 1 year', async () => {
@@ -115,30 +122,69 @@ for (const kind of databaseKinds()) {
 
     test('create-link refuses categories and tools atsgate does not serve, and malformed input', async () => {
       // The SDK fills in Kombo's default category HRIS when it is left out.
-      await rejectsGeneral(kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme' }), 400, 'PLATFORM.INPUT_INVALID', /"integration_category" must be "ATS"/);
       await rejectsGeneral(
-        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'LMS' }),
-        400, 'PLATFORM.INPUT_INVALID', /got "LMS"/,
+        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme' }),
+        400,
+        'PLATFORM.INPUT_INVALID',
+        /"integration_category" must be "ATS"/,
       );
       await rejectsGeneral(
-        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS', integration_tool: 'icims' }),
-        400, 'PLATFORM.INPUT_INVALID', /"icims" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
+        kombo.connect.createConnectionLink({
+          end_user_email: 'a@b.example',
+          end_user_organization_name: 'Acme',
+          integration_category: 'LMS',
+        }),
+        400,
+        'PLATFORM.INPUT_INVALID',
+        /got "LMS"/,
       );
       await rejectsGeneral(
-        kombo.connect.createConnectionLink({ end_user_email: 'not-an-email', end_user_organization_name: 'Acme', integration_category: 'ATS' }),
-        400, 'PLATFORM.INPUT_INVALID', /"end_user_email" must be an email address/,
+        kombo.connect.createConnectionLink({
+          end_user_email: 'a@b.example',
+          end_user_organization_name: 'Acme',
+          integration_category: 'ATS',
+          integration_tool: 'icims',
+        }),
+        400,
+        'PLATFORM.INPUT_INVALID',
+        /"icims" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
       );
       await rejectsGeneral(
-        kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS', remote_environment: 'staging' }),
-        400, 'PLATFORM.INPUT_INVALID', /"remote_environment" can only be used together with "integration_tool"/,
+        kombo.connect.createConnectionLink({
+          end_user_email: 'not-an-email',
+          end_user_organization_name: 'Acme',
+          integration_category: 'ATS',
+        }),
+        400,
+        'PLATFORM.INPUT_INVALID',
+        /"end_user_email" must be an email address/,
       );
-      const missing = await s.call('POST', '/v1/connect/create-link', { body: { end_user_email: 'a@b.example', integration_category: 'ATS' } });
+      await rejectsGeneral(
+        kombo.connect.createConnectionLink({
+          end_user_email: 'a@b.example',
+          end_user_organization_name: 'Acme',
+          integration_category: 'ATS',
+          remote_environment: 'staging',
+        }),
+        400,
+        'PLATFORM.INPUT_INVALID',
+        /"remote_environment" can only be used together with "integration_tool"/,
+      );
+      const missing = await s.call('POST', '/v1/connect/create-link', {
+        body: { end_user_email: 'a@b.example', integration_category: 'ATS' },
+      });
       assert.equal(missing.status, 400);
       assert.match(missing.body.error.message, /"end_user_organization_name" is required/);
-      const badType = await s.call('POST', '/v1/connect/create-link', { body: { end_user_email: 'a@b.example', end_user_organization_name: 'A', integration_category: 'ATS', link_type: 'FOREVER' } });
+      const badType = await s.call('POST', '/v1/connect/create-link', {
+        body: { end_user_email: 'a@b.example', end_user_organization_name: 'A', integration_category: 'ATS', link_type: 'FOREVER' },
+      });
       assert.equal(badType.status, 400);
       assert.equal(badType.body.error.code, 'PLATFORM.INPUT_INVALID');
-      const noKey = await fetch(`${s.url}/v1/connect/create-link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const noKey = await fetch(`${s.url}/v1/connect/create-link`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(noKey.status, 401);
     });
 
@@ -149,7 +195,10 @@ for (const kind of databaseKinds()) {
       const wrong = await submit(link, { tool: 'sandbox', cred_api_key: 'wrong-key' });
       assert.equal(wrong.status, 400);
       assert.equal(wrong.body.error.code, 'INTEGRATION.AUTHENTICATION_INVALID');
-      assert.equal(wrong.body.error.message, 'The Sandbox ATS rejected the API key: sandbox keys start with "sandbox" (try "sandbox-demo").');
+      assert.equal(
+        wrong.body.error.message,
+        'The Sandbox ATS rejected the API key: sandbox keys start with "sandbox" (try "sandbox-demo").',
+      );
       const empty = await submit(link, { tool: 'sandbox', cred_api_key: '  ' });
       assert.equal(empty.status, 400);
       assert.equal(empty.body.error.message, '"Sandbox API key" is required.');
@@ -173,7 +222,14 @@ for (const kind of databaseKinds()) {
       assert.equal(got.data.end_user_organization_name, 'Acme Inc.');
       assert.equal(got.data.end_user_origin_id, 'acme-1');
       assert.ok(['FINAL_SYNC_PENDING', 'COMPLETED'].includes(got.data.setup_status));
-      assert.deepEqual(Object.keys(got.data).sort(), ['end_user_email', 'end_user_organization_name', 'end_user_origin_id', 'id', 'setup_status', 'tool']);
+      assert.deepEqual(Object.keys(got.data).sort(), [
+        'end_user_email',
+        'end_user_organization_name',
+        'end_user_origin_id',
+        'id',
+        'setup_status',
+        'tool',
+      ]);
 
       // The first sync runs in the background; the page's status endpoint reports it.
       let st = (await status(link)).body.data;
@@ -199,8 +255,18 @@ for (const kind of databaseKinds()) {
     });
 
     test('without JavaScript: the form re-renders with the error and the non-secret values; success redirects', async () => {
-      const link = (await kombo.connect.createConnectionLink({ end_user_email: 'a@b.example', end_user_organization_name: 'Acme', integration_category: 'ATS' })).data.link;
-      const res = await submit(link, { tool: 'greenhouse', cred_client_id: 'my-client', cred_client_secret: 's3cret-value', cred_user_id: 'abc' }, 'text/html');
+      const link = (
+        await kombo.connect.createConnectionLink({
+          end_user_email: 'a@b.example',
+          end_user_organization_name: 'Acme',
+          integration_category: 'ATS',
+        })
+      ).data.link;
+      const res = await submit(
+        link,
+        { tool: 'greenhouse', cred_client_id: 'my-client', cred_client_secret: 's3cret-value', cred_user_id: 'abc' },
+        'text/html',
+      );
       assert.equal(res.status, 400);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/);
       assert.match(res.body, /role="alert"[^>]*>&quot;Act as user ID \(optional\)&quot; is not valid/);
@@ -217,11 +283,19 @@ for (const kind of databaseKinds()) {
       assert.equal(unknown.status, 404);
       assert.match(await unknown.text(), /invalid or has expired/);
       assert.equal((await status(`${s.url}/connect/nope`)).status, 404);
-      await rejectsGeneral(kombo.connect.getIntegrationByToken({ token: 'B'.repeat(43) }), 404, 'PLATFORM.INPUT_INVALID', /unknown or has expired/);
+      await rejectsGeneral(
+        kombo.connect.getIntegrationByToken({ token: 'B'.repeat(43) }),
+        404,
+        'PLATFORM.INPUT_INVALID',
+        /unknown or has expired/,
+      );
       await rejectsGeneral(kombo.connect.getIntegrationByToken({ token: 'short' }), 404, 'PLATFORM.INPUT_INVALID');
 
       const link = await sandboxLink();
-      await s.started.db.query(`UPDATE connect_links SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [tokenOf(link)]);
+      await s.started.db.query(
+        `UPDATE connect_links SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+        [tokenOf(link)],
+      );
       assert.equal((await fetch(link)).status, 404);
       const late = await submit(link, { tool: 'sandbox', cred_api_key: 'sandbox-late' });
       assert.equal(late.status, 404);
@@ -230,7 +304,10 @@ for (const kind of databaseKinds()) {
       const fresh = await sandboxLink();
       const activation = (await submit(fresh, { tool: 'sandbox', cred_api_key: 'sandbox-exp' })).body.data.activation_token;
       assert.equal((await kombo.connect.getIntegrationByToken({ token: activation })).status, 'success');
-      await s.started.db.query(`UPDATE connect_links SET activation_expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [tokenOf(fresh)]);
+      await s.started.db.query(
+        `UPDATE connect_links SET activation_expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+        [tokenOf(fresh)],
+      );
       await rejectsGeneral(kombo.connect.getIntegrationByToken({ token: activation }), 404, 'PLATFORM.INPUT_INVALID');
     });
 
@@ -241,10 +318,21 @@ for (const kind of databaseKinds()) {
       const activation = (await submit(link, { tool: 'sandbox', cred_api_key: 'sandbox-iso' })).body.data.activation_token;
       await rejectsGeneral(otherSdk.connect.getIntegrationByToken({ token: activation }), 404, 'PLATFORM.INPUT_INVALID');
       const mine = await kombo.connect.getIntegrationByToken({ token: activation });
-      await rejectsGeneral(otherSdk.general.createReconnectionLink({ integration_id: mine.data.id, body: {} }), 404, 'PLATFORM.INTEGRATION_NOT_FOUND');
+      await rejectsGeneral(
+        otherSdk.general.createReconnectionLink({ integration_id: mine.data.id, body: {} }),
+        404,
+        'PLATFORM.INTEGRATION_NOT_FOUND',
+      );
 
       // And the other way round: the other account's flow is invisible to the default key.
-      const theirs = (await otherSdk.connect.createConnectionLink({ end_user_email: 'x@y.example', end_user_organization_name: 'Other', integration_category: 'ATS', integration_tool: 'sandbox' })).data.link;
+      const theirs = (
+        await otherSdk.connect.createConnectionLink({
+          end_user_email: 'x@y.example',
+          end_user_organization_name: 'Other',
+          integration_category: 'ATS',
+          integration_tool: 'sandbox',
+        })
+      ).data.link;
       const theirActivation = (await submit(theirs, { tool: 'sandbox', cred_api_key: 'sandbox-other' })).body.data.activation_token;
       await rejectsGeneral(kombo.connect.getIntegrationByToken({ token: theirActivation }), 404, 'PLATFORM.INPUT_INVALID');
       const theirIntegration = await otherSdk.connect.getIntegrationByToken({ token: theirActivation });
@@ -274,7 +362,10 @@ for (const kind of databaseKinds()) {
       // The catch-up sync after a relink is queued like every other (retries; a graceful stop
       // waits for it). The first sync ends first, so that this one is not answered by it.
       for (;;) {
-        const { rows } = await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`, [integration.id]);
+        const { rows } = await s.started.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM syncs WHERE integration_id = $1 AND state = 'RUNNING'`,
+          [integration.id],
+        );
         if (rows[0].n === 0 && (await getIntegrationById(s.started.db, integration.id))!.setup_status === 'COMPLETED') break;
         await new Promise((res) => setTimeout(res, 50));
       }
@@ -297,7 +388,11 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(openCredentials(s.started.rt.box, row!), { api_key: 'sandbox-new' });
       assert.equal(row!.status, 'ACTIVE');
 
-      await rejectsGeneral(kombo.general.createReconnectionLink({ integration_id: 'sandbox:doesnotexist', body: {} }), 404, 'PLATFORM.INTEGRATION_NOT_FOUND');
+      await rejectsGeneral(
+        kombo.general.createReconnectionLink({ integration_id: 'sandbox:doesnotexist', body: {} }),
+        404,
+        'PLATFORM.INTEGRATION_NOT_FOUND',
+      );
     });
   });
 }

@@ -23,7 +23,10 @@ import { getIntegrationById } from '../../src/store/integrations.ts';
 import { SCREENSHOT_DIR } from '../support/screenshots.ts';
 
 const SCREENSHOTS = SCREENSHOT_DIR;
-const EMBED = readFileSync(join(dirname(createRequire(import.meta.url).resolve('@kombo-api/connect/package.json')), 'dist/index.mjs'), 'utf8');
+const EMBED = readFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('@kombo-api/connect/package.json')), 'dist/index.mjs'),
+  'utf8',
+);
 
 /** The embedding app: its own origin, the official embed served from node_modules. */
 const HOST_PAGE = `<!doctype html>
@@ -98,7 +101,13 @@ for (const [i, kind] of databaseKinds().entries()) {
     }
 
     test('picking an ATS inside the embed, and closing the flow, rejects the embed promise as cancelled', async () => {
-      const link = (await s.sdk().connect.createConnectionLink({ end_user_email: 'it@acme.example', end_user_organization_name: 'Acme Inc.', integration_category: 'ATS' })).data.link;
+      const link = (
+        await s.sdk().connect.createConnectionLink({
+          end_user_email: 'it@acme.example',
+          end_user_organization_name: 'Acme Inc.',
+          integration_category: 'ATS',
+        })
+      ).data.link;
       const frame = await openEmbed(link);
       // The embed appended its version parameter; the page does not mind it.
       assert.match((await page.locator('iframe').getAttribute('src')) ?? '', /\?sdkv=1\.3\.0$/);
@@ -118,15 +127,27 @@ for (const [i, kind] of databaseKinds().entries()) {
 
     test('wrong credentials show the precise error; right ones connect, sync, and resolve the embed with the activation token', async () => {
       const sdk = s.sdk();
-      const link = (await sdk.connect.createConnectionLink({
-        end_user_email: 'it@acme.example', end_user_organization_name: 'Acme Inc.', end_user_origin_id: 'acme-42',
-        integration_category: 'ATS', integration_tool: 'greenhouse',
-      })).data.link;
+      const link = (
+        await sdk.connect.createConnectionLink({
+          end_user_email: 'it@acme.example',
+          end_user_organization_name: 'Acme Inc.',
+          end_user_origin_id: 'acme-42',
+          integration_category: 'ATS',
+          integration_tool: 'greenhouse',
+        })
+      ).data.link;
 
       // What the connector itself says about the wrong credentials: the page must show exactly this.
       let expected = '';
       await assert.rejects(
-        connectIntegration(s.started.rt, { accountId: 'default', tool: 'greenhouse', organizationName: 'probe', credentials: fake.badCredentials, baseUrl: fake.url, id: 'greenhouse:probe' }),
+        connectIntegration(s.started.rt, {
+          accountId: 'default',
+          tool: 'greenhouse',
+          organizationName: 'probe',
+          credentials: fake.badCredentials,
+          baseUrl: fake.url,
+          id: 'greenhouse:probe',
+        }),
         (e: any) => ((expected = e.message), true),
       );
       assert.match(expected, /Greenhouse/);

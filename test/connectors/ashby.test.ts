@@ -67,7 +67,11 @@ describe('Ashby: credentials', () => {
     fake.scopes.delete('candidates:write');
     fake.scopes.delete('interviews:read');
     try {
-      await rejectsWith(connector.checkCredentials(ctx()), 'INTEGRATION.PERMISSION_MISSING', /candidatesWrite \(Candidates: Write\), interviewsRead \(Interviews: Read\)/);
+      await rejectsWith(
+        connector.checkCredentials(ctx()),
+        'INTEGRATION.PERMISSION_MISSING',
+        /candidatesWrite \(Candidates: Write\), interviewsRead \(Interviews: Read\)/,
+      );
     } finally {
       fake.scopes.add('candidates:write');
       fake.scopes.add('interviews:read');
@@ -89,7 +93,11 @@ describe('Ashby: credentials', () => {
   test('a write without the permission is PERMISSION_MISSING naming it', async () => {
     fake.scopes.delete('candidates:write');
     try {
-      await rejectsWith(connector.addCandidateResultLink(ctx(), cand(30), link(null)), 'INTEGRATION.PERMISSION_MISSING', /candidate\.createNote: the API key lacks the candidatesWrite/);
+      await rejectsWith(
+        connector.addCandidateResultLink(ctx(), cand(30), link(null)),
+        'INTEGRATION.PERMISSION_MISSING',
+        /candidate\.createNote: the API key lacks the candidatesWrite/,
+      );
     } finally {
       fake.scopes.add('candidates:write');
     }
@@ -166,7 +174,10 @@ describe('Ashby: reads', () => {
     assert.equal(eng.job_code, 'a0000000-0000-4000-8000-000000000001');
     assert.deepEqual(eng.custom_fields, { Headcount: 3 });
     assert.deepEqual(eng.location, { raw: 'Berlin', city: 'Berlin', state: 'Berlin', country: 'Germany' });
-    assert.deepEqual(eng.stages?.map((s) => s.name), ['Lead', 'Application Review', 'Phone Screen', 'Onsite', 'Offer', 'Hired', 'Archived']);
+    assert.deepEqual(
+      eng.stages?.map((s) => s.name),
+      ['Lead', 'Application Review', 'Phone Screen', 'Onsite', 'Offer', 'Hired', 'Archived'],
+    );
     assert.equal(design.employment_type, 'PART_TIME');
     assert.equal(design.stages?.length, 4);
     assert.equal(analyst.status, 'CLOSED');
@@ -188,8 +199,15 @@ describe('Ashby: reads', () => {
     fake.touchCandidate(fake.candidateRemoteIds()[11]);
     const before = calls('candidate.list').length;
     const got = await collect(connector.readCandidates(ctx(), { updatedAfter: since }));
-    assert.deepEqual(got.map((c) => c.remote_id), [fake.candidateRemoteIds()[11]]);
-    assert.ok(calls('candidate.list').slice(before).every((r) => r.json.syncToken === undefined));
+    assert.deepEqual(
+      got.map((c) => c.remote_id),
+      [fake.candidateRemoteIds()[11]],
+    );
+    assert.ok(
+      calls('candidate.list')
+        .slice(before)
+        .every((r) => r.json.syncToken === undefined),
+    );
   });
 
   test('updatedAfter with the syncToken from the previous walk: only changes are fetched', async () => {
@@ -200,7 +218,10 @@ describe('Ashby: reads', () => {
     fake.touchCandidate(fake.candidateRemoteIds()[12]);
     const before = calls('candidate.list').length;
     const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
-    assert.deepEqual(got.map((c) => c.remote_id), [fake.candidateRemoteIds()[12]]);
+    assert.deepEqual(
+      got.map((c) => c.remote_id),
+      [fake.candidateRemoteIds()[12]],
+    );
     const sent = calls('candidate.list').slice(before);
     assert.equal(sent.length, 1);
     assert.ok(sent[0].json.syncToken, 'the delta read sends the syncToken');
@@ -215,7 +236,10 @@ describe('Ashby: reads', () => {
     fake.expireSyncTokens();
     const before = calls('candidate.list').length;
     const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
-    assert.deepEqual(got.map((c) => c.remote_id), [fake.candidateRemoteIds()[13]]);
+    assert.deepEqual(
+      got.map((c) => c.remote_id),
+      [fake.candidateRemoteIds()[13]],
+    );
     const sent = calls('candidate.list').slice(before);
     assert.ok(sent[0].json.syncToken);
     assert.ok(sent.length >= 5 && sent.slice(1).every((r) => r.json.syncToken === undefined));
@@ -241,11 +265,18 @@ describe('Ashby: reads', () => {
       try {
         const before = calls('candidate.list').length;
         const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
-        assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[14]]);
+        assert.deepEqual(
+          got.map((x) => x.remote_id),
+          [fake.candidateRemoteIds()[14]],
+        );
         const sent = calls('candidate.list').slice(before);
         assert.equal(sent[0].json.syncToken, oldToken, 'the delta read first tried the token');
         assert.ok(sent.length >= 5 && sent.slice(1).every((r) => r.json.syncToken === undefined), 'then a full walk without it');
-        assert.notEqual((c.cache.get(TOKEN_KEY) as { token: string }).token, oldToken, 'the refused token is gone; the full walk left a fresh one');
+        assert.notEqual(
+          (c.cache.get(TOKEN_KEY) as { token: string }).token,
+          oldToken,
+          'the refused token is gone; the full walk left a fresh one',
+        );
       } finally {
         fake.incrementalPageLimit = null;
         fake.paginationErrorStatus = 200;
@@ -256,7 +287,10 @@ describe('Ashby: reads', () => {
       fake.touchCandidate(fake.candidateRemoteIds()[15]);
       const before = calls('candidate.list').length;
       const got = await collect(connector.readCandidates(c, { updatedAfter: since2 }));
-      assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[15]]);
+      assert.deepEqual(
+        got.map((x) => x.remote_id),
+        [fake.candidateRemoteIds()[15]],
+      );
       assert.equal(calls('candidate.list').length - before, 1);
     });
   }
@@ -281,7 +315,10 @@ describe('Ashby: reads', () => {
     const { c, since } = await syncedThenChanged(18);
     c.cache.set(TOKEN_KEY, { token: 'not-a-token', receivedAt: 0 });
     const got = await collect(connector.readCandidates(c, { updatedAfter: since }));
-    assert.deepEqual(got.map((x) => x.remote_id), [fake.candidateRemoteIds()[18]]);
+    assert.deepEqual(
+      got.map((x) => x.remote_id),
+      [fake.candidateRemoteIds()[18]],
+    );
     assert.notEqual((c.cache.get(TOKEN_KEY) as { token: string }).token, 'not-a-token');
   });
 
@@ -365,7 +402,16 @@ describe('Ashby: reads', () => {
 describe('Ashby: result links without a partner id (custom fields + note)', () => {
   test('candidate: existing candidate fields are set, the rest is in the note, each step warned', async () => {
     const c = cand(6);
-    const res = await connector.addCandidateResultLink(ctx(), c, link([['Score', '92'], ['Passed', 'true'], ['Seniority', 'Senior'], ['Level', 'L3']]));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      c,
+      link([
+        ['Score', '92'],
+        ['Passed', 'true'],
+        ['Seniority', 'Senior'],
+        ['Level', 'L3'],
+      ]),
+    );
     const set = calls('customField.setValues').at(-1)!.json;
     assert.deepEqual(set, {
       objectId: c.remote_id,
@@ -376,7 +422,11 @@ describe('Ashby: result links without a partner id (custom fields + note)', () =
         { fieldId: '40000000-0000-4000-8000-000000000005', fieldValue: 'senior' },
       ],
     });
-    assert.deepEqual(fake.fieldValuesOf('Candidate', c.remote_id), { 'Acme: Score': '92', 'Acme: Passed': true, 'Acme: Seniority': 'senior' });
+    assert.deepEqual(fake.fieldValuesOf('Candidate', c.remote_id), {
+      'Acme: Score': '92',
+      'Acme: Passed': true,
+      'Acme: Seniority': 'senior',
+    });
     const note = calls('candidate.createNote').at(-1)!.json;
     assert.equal(note.candidateId, c.remote_id);
     assert.equal(note.note.type, 'text/html');
@@ -399,12 +449,21 @@ describe('Ashby: result links without a partner id (custom fields + note)', () =
     const res = await connector.addApplicationResultLink(
       ctx(),
       a,
-      link([['Score', '77'], ['Report', 'https://acme.example/r/77.pdf'], ['Attempts', '2'], ['Passed', 'yes']]),
+      link([
+        ['Score', '77'],
+        ['Report', 'https://acme.example/r/77.pdf'],
+        ['Attempts', '2'],
+        ['Passed', 'yes'],
+      ]),
     );
     const set = calls('customField.setValues').at(-1)!.json;
     assert.equal(set.objectType, 'Application');
     assert.equal(set.objectId, a.remote_id);
-    assert.deepEqual(fake.fieldValuesOf('Application', a.remote_id), { 'Acme: Score': '77', 'Acme: Report': 'https://acme.example/r/77.pdf', 'Acme: Attempts': 2 });
+    assert.deepEqual(fake.fieldValuesOf('Application', a.remote_id), {
+      'Acme: Score': '77',
+      'Acme: Report': 'https://acme.example/r/77.pdf',
+      'Acme: Attempts': 2,
+    });
     assert.equal(calls('candidate.createNote').at(-1)!.json.candidateId, a.candidate_remote_id);
     assert.deepEqual(res.warnings.slice(0, 2), [
       warn.note('Ashby', "application's candidate (Ashby notes belong to candidates)"),
@@ -422,18 +481,35 @@ describe('Ashby: result links without a partner id (custom fields + note)', () =
   });
 
   test("another tool's remote_fields are ignored with a warning", async () => {
-    const res = await connector.addCandidateResultLink(ctx(), cand(10), link(null, { remote_fields: { greenhouse: { on_behalf_of: '123' } } }));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      cand(10),
+      link(null, { remote_fields: { greenhouse: { on_behalf_of: '123' } } }),
+    );
     assert.ok(res.warnings.includes(warn.ignoredRemoteField('Ashby', 'greenhouse.on_behalf_of')));
   });
 
   test('unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
     const id = '20000000-0000-4000-8000-0000000fffff';
-    await rejectsWith(connector.addCandidateResultLink(ctx(), { remote_id: id, applications: [] }, link(null)), 'PLATFORM.INPUT_INVALID', new RegExp(`candidate ${id} was not found in Ashby`));
+    await rejectsWith(
+      connector.addCandidateResultLink(ctx(), { remote_id: id, applications: [] }, link(null)),
+      'PLATFORM.INPUT_INVALID',
+      new RegExp(`candidate ${id} was not found in Ashby`),
+    );
   });
 
   test('unknown application → PLATFORM.INPUT_INVALID naming it', async () => {
-    const bad: ApplicationRef = { remote_id: '30000000-0000-4000-8000-0000000fffff', candidate_remote_id: fake.candidateRemoteIds()[0], job_remote_id: null, outcome: null };
-    await rejectsWith(connector.addApplicationResultLink(ctx(), bad, link([['Score', '1']])), 'PLATFORM.INPUT_INVALID', /application 30000000-0000-4000-8000-0000000fffff was not found/);
+    const bad: ApplicationRef = {
+      remote_id: '30000000-0000-4000-8000-0000000fffff',
+      candidate_remote_id: fake.candidateRemoteIds()[0],
+      job_remote_id: null,
+      outcome: null,
+    };
+    await rejectsWith(
+      connector.addApplicationResultLink(ctx(), bad, link([['Score', '1']])),
+      'PLATFORM.INPUT_INVALID',
+      /application 30000000-0000-4000-8000-0000000fffff was not found/,
+    );
   });
 });
 
@@ -443,14 +519,26 @@ describe('Ashby: result links with a partner id (native assessment)', () => {
   test('candidate: a completed assessment with the URL as result and attributes as metadata', async () => {
     const c = cand(14);
     const notesBefore = fake.notes.length;
-    const res = await connector.addCandidateResultLink(ctxFor(creds()).ctx, c, link([['Score', '88'], ['Level', 'Senior']]));
+    const res = await connector.addCandidateResultLink(
+      ctxFor(creds()).ctx,
+      c,
+      link([
+        ['Score', '88'],
+        ['Level', 'Senior'],
+      ]),
+    );
     assert.deepEqual(res.warnings, []);
     assert.equal(fake.notes.length, notesBefore, 'no note on the native path');
     const sent = calls('assessment.addCompletedToCandidate').at(-1)!.json;
     assert.equal(sent.candidateId, c.remote_id);
     assert.equal(sent.partnerId, PARTNER);
     assert.equal(sent.assessment.assessmentName, 'Acme coding test');
-    assert.deepEqual(sent.assessment.result, { identifier: 'result_url', label: 'Acme coding test', type: 'url', value: 'https://acme.example/results/42' });
+    assert.deepEqual(sent.assessment.result, {
+      identifier: 'result_url',
+      label: 'Acme coding test',
+      type: 'url',
+      value: 'https://acme.example/results/42',
+    });
     assert.deepEqual(sent.assessment.metadata, [
       { identifier: 'attr_score', label: 'Acme: Score', type: 'string', value: '88' },
       { identifier: 'attr_level', label: 'Acme: Level', type: 'string', value: 'Senior' },
@@ -463,7 +551,7 @@ describe('Ashby: result links with a partner id (native assessment)', () => {
     assert.equal(again.assessment.assessmentTypeId, sent.assessment.assessmentTypeId);
   });
 
-  test('application: lands on the application\'s candidate, with a warning', async () => {
+  test("application: lands on the application's candidate, with a warning", async () => {
     const a = appOf(15);
     const res = await connector.addApplicationResultLink(ctxFor(creds()).ctx, a, link([['Score', '61']]));
     assert.deepEqual(res.warnings, [warn.onCandidate('Ashby')]);
@@ -473,7 +561,11 @@ describe('Ashby: result links with a partner id (native assessment)', () => {
 
   test("a partner id Ashby doesn't know → REMOTE.INPUT_INVALID with Ashby's message (not 'candidate not found')", async () => {
     await rejectsWith(
-      connector.addCandidateResultLink(ctxFor({ ...fake.credentials, partner_id: '00000000-0000-4000-8000-000000000000' }).ctx, cand(16), link(null)),
+      connector.addCandidateResultLink(
+        ctxFor({ ...fake.credentials, partner_id: '00000000-0000-4000-8000-000000000000' }).ctx,
+        cand(16),
+        link(null),
+      ),
       'REMOTE.INPUT_INVALID',
       /No assessment partner with id/,
     );
@@ -485,10 +577,21 @@ describe('Ashby: attachments', () => {
 
   test('CV → presigned upload + candidate.uploadResume; the exact bytes arrive; no API key sent to storage', async () => {
     const c = cand(17);
-    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(pdf)]), remote_fields: {} });
+    const res = await connector.addCandidateAttachment(ctx(), c, {
+      name: 'cv.pdf',
+      type: 'CV',
+      content_type: 'application/pdf',
+      file: new Blob([new Uint8Array(pdf)]),
+      remote_fields: {},
+    });
     assert.deepEqual(res.warnings, []);
     const handleReq = calls('file.createFileUploadHandle').at(-1)!.json;
-    assert.deepEqual(handleReq, { fileUploadContext: 'CandidateResume', filename: 'cv.pdf', contentType: 'application/pdf', contentLength: pdf.length });
+    assert.deepEqual(handleReq, {
+      fileUploadContext: 'CandidateResume',
+      filename: 'cv.pdf',
+      contentType: 'application/pdf',
+      contentLength: pdf.length,
+    });
     const upload = fake.server.calls('POST', '/_storage/ashby-uploads').at(-1)!;
     assert.equal(upload.headers.authorization, undefined);
     assert.equal(calls('candidate.uploadResume').at(-1)!.json.candidateId, c.remote_id);
@@ -501,15 +604,36 @@ describe('Ashby: attachments', () => {
   test('COVER_LETTER and OTHER → candidate.uploadFile (CandidateFiles), cover letter warned', async () => {
     const c = cand(17);
     const letter = Buffer.from('Dear hiring team, ...');
-    const res = await connector.addCandidateAttachment(ctx(), c, { name: 'letter.txt', type: 'COVER_LETTER', content_type: 'text/plain', file: new Blob([new Uint8Array(letter)]), remote_fields: {} });
-    assert.deepEqual(res.warnings, ["Ashby's API has no cover-letter file type; the cover letter was attached as a general candidate file."]);
+    const res = await connector.addCandidateAttachment(ctx(), c, {
+      name: 'letter.txt',
+      type: 'COVER_LETTER',
+      content_type: 'text/plain',
+      file: new Blob([new Uint8Array(letter)]),
+      remote_fields: {},
+    });
+    assert.deepEqual(res.warnings, [
+      "Ashby's API has no cover-letter file type; the cover letter was attached as a general candidate file.",
+    ]);
     assert.equal(calls('file.createFileUploadHandle').at(-1)!.json.fileUploadContext, 'CandidateFiles');
     const other = Buffer.from([1, 2, 3, 250, 251, 252]);
-    const res2 = await connector.addCandidateAttachment(ctx(), c, { name: 'report.zip', type: 'OTHER', content_type: 'application/zip', file: new Blob([new Uint8Array(other)]), remote_fields: {} });
+    const res2 = await connector.addCandidateAttachment(ctx(), c, {
+      name: 'report.zip',
+      type: 'OTHER',
+      content_type: 'application/zip',
+      file: new Blob([new Uint8Array(other)]),
+      remote_fields: {},
+    });
     assert.deepEqual(res2.warnings, []);
     assert.equal(calls('candidate.uploadFile').at(-1)!.json.candidateId, c.remote_id);
     const files = fake.filesFor(c.remote_id);
-    assert.deepEqual(files.map((f) => [f.name, f.type]), [['cv.pdf', 'resume'], ['letter.txt', 'file'], ['report.zip', 'file']]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.type]),
+      [
+        ['cv.pdf', 'resume'],
+        ['letter.txt', 'file'],
+        ['report.zip', 'file'],
+      ],
+    );
     assert.ok(files[2].data.equals(other));
   });
 
@@ -517,11 +641,14 @@ describe('Ashby: attachments', () => {
     const c = cand(17);
     const { attachments, warnings } = await connector.listCandidateAttachments(ctx(), c);
     assert.deepEqual(warnings, []);
-    assert.deepEqual(attachments.map((a) => [a.file_name, a.type, a.content_type]), [
-      ['cv.pdf', 'CV', 'application/pdf'],
-      ['letter.txt', 'OTHER', 'text/plain'],
-      ['report.zip', 'OTHER', 'application/zip'],
-    ]);
+    assert.deepEqual(
+      attachments.map((a) => [a.file_name, a.type, a.content_type]),
+      [
+        ['cv.pdf', 'CV', 'application/pdf'],
+        ['letter.txt', 'OTHER', 'text/plain'],
+        ['report.zip', 'OTHER', 'application/zip'],
+      ],
+    );
     const res = await fetch(attachments[0].data_url);
     assert.equal(res.status, 200);
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(pdf));
@@ -529,12 +656,21 @@ describe('Ashby: attachments', () => {
 
   test('the seeded resume is listed once, as CV', async () => {
     const { attachments } = await connector.listCandidateAttachments(ctx(), cand(0));
-    assert.deepEqual(attachments.map((a) => [a.file_name, a.type]), [['ada-resume.pdf', 'CV']]);
+    assert.deepEqual(
+      attachments.map((a) => [a.file_name, a.type]),
+      [['ada-resume.pdf', 'CV']],
+    );
   });
 
   test("Ashby's validation error → REMOTE.INPUT_INVALID with Ashby's message", async () => {
     await rejectsWith(
-      connector.addCandidateAttachment(ctx(), cand(18), { name: 'x.pdf', type: 'OTHER', content_type: 'pdf', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
+      connector.addCandidateAttachment(ctx(), cand(18), {
+        name: 'x.pdf',
+        type: 'OTHER',
+        content_type: 'pdf',
+        file: new Blob([new Uint8Array(Buffer.from('x'))]),
+        remote_fields: {},
+      }),
       'REMOTE.INPUT_INVALID',
       /file\.createFileUploadHandle: contentType must be a MIME type/,
     );

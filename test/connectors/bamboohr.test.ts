@@ -45,17 +45,34 @@ describe('BambooHR connector', () => {
       await connector.checkCredentials(ctxOf());
       const [req] = requestsSince(mark);
       assert.equal(req.path, '/api/v1/applicant_tracking/statuses');
-      assert.equal(Buffer.from(String(req.headers.authorization).replace('Basic ', ''), 'base64').toString(), `${fake.credentials.api_key}:x`);
+      assert.equal(
+        Buffer.from(String(req.headers.authorization).replace('Basic ', ''), 'base64').toString(),
+        `${fake.credentials.api_key}:x`,
+      );
       const def = connector.definition;
-      assert.equal(transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { company_domain: 'Acme.bamboohr.com', api_key: 'k' } }), 'https://acme.bamboohr.com');
-      assert.throws(() => transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { company_domain: 'acme.evil.com/x', api_key: 'k' } }), /company subdomain/);
+      assert.equal(
+        transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { company_domain: 'Acme.bamboohr.com', api_key: 'k' } }),
+        'https://acme.bamboohr.com',
+      );
+      assert.throws(
+        () => transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { company_domain: 'acme.evil.com/x', api_key: 'k' } }),
+        /company subdomain/,
+      );
     });
     test('a wrong key is INTEGRATION.AUTHENTICATION_INVALID, without the key in the message', async () => {
-      const err = await rejectsWith(connector.checkCredentials(ctxOf(fake.badCredentials)), 'INTEGRATION.AUTHENTICATION_INVALID', 'BambooHR rejected the API key');
+      const err = await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.badCredentials)),
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        'BambooHR rejected the API key',
+      );
       assert.ok(!err.message.includes(String(fake.badCredentials.api_key)));
     });
-    test("a key whose user has no ATS access is INTEGRATION.PERMISSION_MISSING saying what to grant", async () => {
-      await rejectsWith(connector.checkCredentials(ctxOf(fake.limitedCredentials)), 'INTEGRATION.PERMISSION_MISSING', 'access to Hiring (ATS settings)');
+    test('a key whose user has no ATS access is INTEGRATION.PERMISSION_MISSING saying what to grant', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.limitedCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        'access to Hiring (ATS settings)',
+      );
     });
   });
 
@@ -67,10 +84,16 @@ describe('BambooHR connector', () => {
       const calls = requestsSince(mark);
       const groups = calls.map((r) => r.query.get('applicationStatus'));
       assert.deepEqual([...new Set(groups)], ['NEW,ACTIVE', 'HIRED', 'INACTIVE']);
-      assert.ok(calls.every((r) => r.query.get('jobStatusGroups') === 'ALL'), 'applications of filled and closed jobs too');
+      assert.ok(
+        calls.every((r) => r.query.get('jobStatusGroups') === 'ALL'),
+        'applications of filled and closed jobs too',
+      );
       const pending = calls.filter((r) => r.query.get('applicationStatus') === 'NEW,ACTIVE');
       assert.ok(pending.length >= 3, `${pending.length} pages`);
-      assert.deepEqual(pending.map((r) => r.query.get('page')), pending.map((_, i) => String(i + 1)));
+      assert.deepEqual(
+        pending.map((r) => r.query.get('page')),
+        pending.map((_, i) => String(i + 1)),
+      );
       // Status ids 4 = Hired, 5/6 = inactive statuses in the fake's company.
       for (const a of apps) {
         const status = Number(a.current_stage!.remote_id);
@@ -89,7 +112,14 @@ describe('BambooHR connector', () => {
       const mark = since();
       const jobs = await collect(connector.readJobs(ctxOf(), {}));
       assert.equal(requestsSince(mark)[0].query.get('statusGroups'), 'ALL');
-      assert.deepEqual(jobs.map((j) => [j.remote_id, j.status, j.department]), [['11', 'OPEN', 'Customer Success'], ['12', 'CLOSED', 'Finance'], ['13', 'CLOSED', 'Engineering']]);
+      assert.deepEqual(
+        jobs.map((j) => [j.remote_id, j.status, j.department]),
+        [
+          ['11', 'OPEN', 'Customer Success'],
+          ['12', 'CLOSED', 'Finance'],
+          ['13', 'CLOSED', 'Engineering'],
+        ],
+      );
       assert.equal(jobs[0].post_url, 'https://acme.bamboohr.com/careers/11');
       assert.equal(jobs[0].location?.city, 'Lindon');
     });
@@ -112,7 +142,11 @@ describe('BambooHR connector', () => {
       const res = await connector.addCandidateResultLink(ctxOf(), cand, link({ details: null }));
       for (const id of apps) assert.equal(fake.commentsOf(id).length, 1);
       assert.ok(res.warnings.some((w) => /2 current applications/.test(w)));
-      await rejectsWith(connector.addCandidateResultLink(ctxOf(), { remote_id: '1', applications: [] }, link()), 'PLATFORM.INPUT_INVALID', 'no application');
+      await rejectsWith(
+        connector.addCandidateResultLink(ctxOf(), { remote_id: '1', applications: [] }, link()),
+        'PLATFORM.INPUT_INVALID',
+        'no application',
+      );
     });
     test("an unknown application is PLATFORM.INPUT_INVALID with BambooHR's header message", async () => {
       await rejectsWith(connector.addApplicationResultLink(ctxOf(), appRef('999999'), link()), 'PLATFORM.INPUT_INVALID', 'Bad request url');
@@ -123,7 +157,11 @@ describe('BambooHR connector', () => {
     test('adding a file is INTEGRATION.ACTION_NOT_AVAILABLE, saying files travel only with a new candidate', async () => {
       const mark = since();
       const file = { name: 'cv.pdf', type: 'CV' as const, content_type: 'application/pdf', file: new Blob(['%PDF']), remote_fields: {} };
-      await rejectsWith(connector.addCandidateAttachment(ctxOf(), { remote_id: '3000', applications: [] }, file), 'INTEGRATION.ACTION_NOT_AVAILABLE', ATTACHMENTS_UNAVAILABLE);
+      await rejectsWith(
+        connector.addCandidateAttachment(ctxOf(), { remote_id: '3000', applications: [] }, file),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        ATTACHMENTS_UNAVAILABLE,
+      );
       assert.equal(requestsSince(mark).length, 0);
       assert.equal(connector.definition.capabilities.attachments.unavailable, ATTACHMENTS_UNAVAILABLE);
     });
@@ -131,7 +169,12 @@ describe('BambooHR connector', () => {
       const apps = fake.applicationsOf('3000');
       const cand: CandidateRef = { remote_id: '3000', applications: apps.map((id) => ({ ...appRef(id), candidate_remote_id: '3000' })) };
       const { attachments } = await connector.listCandidateAttachments(ctxOf(), cand);
-      assert.deepEqual(attachments.map((a) => [a.file_name, a.type]).sort(), [['portfolio-0.txt', 'OTHER'], ['portfolio-0.txt', 'OTHER'], ['resume-0.pdf', 'CV'], ['resume-0.pdf', 'CV']]);
+      assert.deepEqual(attachments.map((a) => [a.file_name, a.type]).sort(), [
+        ['portfolio-0.txt', 'OTHER'],
+        ['portfolio-0.txt', 'OTHER'],
+        ['resume-0.pdf', 'CV'],
+        ['resume-0.pdf', 'CV'],
+      ]);
       const cv = attachments.find((a) => a.type === 'CV')!;
       const ref = decodeURIComponent(cv.data_url.split('/files/')[1]);
       const file = await c.downloadAttachment(ctxOf(), ref);
@@ -164,7 +207,11 @@ describe('BambooHR connector', () => {
       const app = fake.applicationsOf('3003')[0];
       const mark = since();
       fake.failNext(1, 503);
-      await rejectsWith(connector.addApplicationResultLink(ctxOf(), appRef(app), link()), 'REMOTE.SERVICE_UNAVAILABLE', 'Service Unavailable');
+      await rejectsWith(
+        connector.addApplicationResultLink(ctxOf(), appRef(app), link()),
+        'REMOTE.SERVICE_UNAVAILABLE',
+        'Service Unavailable',
+      );
       assert.equal(requestsSince(mark).length, 1);
       fake.failNext(10, 503);
       await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
@@ -176,8 +223,19 @@ describe('BambooHR connector', () => {
     test('connect page: subdomain and secret API key, each with where to find it', () => {
       const now = new Date();
       const link = {
-        id: 'l1', account_id: 'default', kind: 'CONNECT', link_type: 'EMBEDDED', end_user_email: 'a@b.example', end_user_organization_name: 'Acme',
-        end_user_origin_id: null, integration_tool: 'bamboohr', integration_id: null, options: {}, expires_at: new Date(now.getTime() + 3600_000), created_at: now, completed_at: null,
+        id: 'l1',
+        account_id: 'default',
+        kind: 'CONNECT',
+        link_type: 'EMBEDDED',
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        end_user_origin_id: null,
+        integration_tool: 'bamboohr',
+        integration_id: null,
+        options: {},
+        expires_at: new Date(now.getTime() + 3600_000),
+        created_at: now,
+        completed_at: null,
       } as ConnectLink;
       const html = formPage(link, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
       assert.match(html, /<label for="f-company_domain">Company subdomain<\/label>/);
@@ -188,10 +246,17 @@ describe('BambooHR connector', () => {
     test('coverage and the README row: comments for result links and notes, no file uploads, files listed', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
       assert.deepEqual(cov, {
-        ats_add_candidate_result_link: 'SUPPORTED', ats_add_application_result_link: 'SUPPORTED', ats_add_candidate_attachment: 'UNSUPPORTED', ats_get_candidate_attachments: 'SUPPORTED',
-        ats_add_note_to_application: 'SUPPORTED', ats_add_application_attachment: 'UNSUPPORTED', ats_get_application_attachments: 'SUPPORTED',
+        ats_add_candidate_result_link: 'SUPPORTED',
+        ats_add_application_result_link: 'SUPPORTED',
+        ats_add_candidate_attachment: 'UNSUPPORTED',
+        ats_get_candidate_attachments: 'SUPPORTED',
+        ats_add_note_to_application: 'SUPPORTED',
+        ats_add_application_attachment: 'UNSUPPORTED',
+        ats_get_application_attachments: 'SUPPORTED',
       });
-      const row = connectorsTable().split('\n').find((l) => l.startsWith('| BambooHR |'))!;
+      const row = connectorsTable()
+        .split('\n')
+        .find((l) => l.startsWith('| BambooHR |'))!;
       assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| no \|$/);
     });
   });

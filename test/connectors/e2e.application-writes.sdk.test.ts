@@ -39,7 +39,14 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
   before(async () => {
     fake = await c.start();
     const { s } = env();
-    const integration = await connectIntegration(s.started.rt, { accountId: 'default', tool: c.tool, organizationName: `Acme on ${c.tool}`, credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+    const integration = await connectIntegration(s.started.rt, {
+      accountId: 'default',
+      tool: c.tool,
+      organizationName: `Acme on ${c.tool}`,
+      credentials: fake.credentials,
+      baseUrl: fake.url,
+      waitForSync: true,
+    });
     kombo = s.sdk(integration.id);
     const apps = (await allPages(await kombo.ats.getApplications({ page_size: 250 }))).items;
     const found = apps.find((a) => a.candidate?.remote_id);
@@ -53,7 +60,10 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
   test('a note reaches the ATS, with a warning when it lands on the candidate', async () => {
     const content = `Interview scheduled in Acme Scheduler for ${c.tool}: 2026-12-10 10:00 UTC (ref ${app.remote_id})`;
     if (caps.applicationWrites.notes === 'unsupported') {
-      await assert.rejects(kombo.ats.addApplicationNote({ application_id: app.id, body: { content, content_type: 'PLAIN_TEXT' } }), notAvailable);
+      await assert.rejects(
+        kombo.ats.addApplicationNote({ application_id: app.id, body: { content, content_type: 'PLAIN_TEXT' } }),
+        notAvailable,
+      );
       assert.ok(!fake.resultTextFor(app.candidate.remote_id).includes(content));
       return;
     }
@@ -62,7 +72,10 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
     const held = fake.resultTextFor(app.candidate.remote_id);
     assert.ok(held.includes(content), `the note is in what ${c.tool} holds:\n${held}`);
     if (caps.applicationWrites.notes === 'candidate') {
-      assert.ok(res.warnings.some((w) => w.message.includes(app.remote_id) && /candidate/.test(w.message)), `a warning names the application: ${JSON.stringify(res.warnings)}`);
+      assert.ok(
+        res.warnings.some((w) => w.message.includes(app.remote_id) && /candidate/.test(w.message)),
+        `a warning names the application: ${JSON.stringify(res.warnings)}`,
+      );
     } else {
       assert.ok(!res.warnings.some((w) => /keeps notes on the candidate/.test(w.message)), JSON.stringify(res.warnings));
     }
@@ -72,7 +85,11 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
     const missing = 'NoSuchApplication123';
     for (const call of [
       () => kombo.ats.addApplicationNote({ application_id: missing, body: { content: 'x', content_type: 'PLAIN_TEXT' } }),
-      () => kombo.ats.addApplicationAttachment({ application_id: missing, body: { attachment: { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: 'aGk=' } } }),
+      () =>
+        kombo.ats.addApplicationAttachment({
+          application_id: missing,
+          body: { attachment: { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', data: 'aGk=' } },
+        }),
       () => kombo.ats.getApplicationAttachments({ application_id: missing }),
     ]) {
       await assert.rejects(call(), (e: any) => {
@@ -87,17 +104,25 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
 
   test('files by data and by data_url arrive byte for byte and are listed on the application with working URLs', async () => {
     const { files } = env();
-    const report = Buffer.concat([Buffer.from(`%PDF-1.4 application report for ${c.tool} `), Buffer.from([0, 1, 2, 254, 255]), Buffer.from('%%EOF')]);
+    const report = Buffer.concat([
+      Buffer.from(`%PDF-1.4 application report for ${c.tool} `),
+      Buffer.from([0, 1, 2, 254, 255]),
+      Buffer.from('%%EOF'),
+    ]);
     const transcript = Buffer.from(`%PDF-1.4 interview transcript from ${c.tool} ${'y'.repeat(800)} %%EOF`);
     const reportName = `app-report-${c.tool}.pdf`;
     const transcriptName = `app-transcript-${c.tool}.pdf`;
     if (caps.applicationWrites.attachments === 'unsupported') {
-      await assert.rejects(kombo.ats.addApplicationAttachment({
-        application_id: app.id,
-        body: { attachment: { name: reportName, type: 'OTHER', content_type: 'application/pdf', data: report.toString('base64') } },
-      }), notAvailable);
+      await assert.rejects(
+        kombo.ats.addApplicationAttachment({
+          application_id: app.id,
+          body: { attachment: { name: reportName, type: 'OTHER', content_type: 'application/pdf', data: report.toString('base64') } },
+        }),
+        notAvailable,
+      );
       assert.ok(!fake.filesFor(app.candidate.remote_id).some((f) => f.data.equals(report)), 'nothing reached the ATS');
-      if (!caps.reads.candidateAttachments) await assert.rejects(kombo.ats.getApplicationAttachments({ application_id: app.id }), notAvailable);
+      if (!caps.reads.candidateAttachments)
+        await assert.rejects(kombo.ats.getApplicationAttachments({ application_id: app.id }), notAvailable);
       else assert.equal((await kombo.ats.getApplicationAttachments({ application_id: app.id })).status, 'success');
       return;
     }
@@ -108,16 +133,29 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
     assert.equal(r1.status, 'success');
     const r2 = await kombo.ats.addApplicationAttachment({
       application_id: app.id,
-      body: { attachment: { name: transcriptName, type: 'OTHER', data_url: files.put(`/${c.tool}/app-transcript.pdf`, 'application/pdf', transcript) } },
+      body: {
+        attachment: {
+          name: transcriptName,
+          type: 'OTHER',
+          data_url: files.put(`/${c.tool}/app-transcript.pdf`, 'application/pdf', transcript),
+        },
+      },
     });
     assert.equal(r2.status, 'success');
     for (const r of [r1, r2]) {
       const onCandidate = r.warnings.some((w) => /keeps files on the candidate/.test(w.message) && w.message.includes(app.remote_id));
-      assert.equal(onCandidate, caps.applicationWrites.attachments === 'candidate', `fallback warning iff files live on the candidate: ${JSON.stringify(r.warnings)}`);
+      assert.equal(
+        onCandidate,
+        caps.applicationWrites.attachments === 'candidate',
+        `fallback warning iff files live on the candidate: ${JSON.stringify(r.warnings)}`,
+      );
     }
 
     const stored = fake.filesFor(app.candidate.remote_id);
-    for (const [bytes, name] of [[report, reportName], [transcript, transcriptName]] as const) {
+    for (const [bytes, name] of [
+      [report, reportName],
+      [transcript, transcriptName],
+    ] as const) {
       const f = stored.find((x) => x.data.equals(bytes));
       assert.ok(f, `${name} reached ${c.tool} byte for byte (has: ${stored.map((x) => x.name).join(', ')})`);
       assert.ok(f.name.includes(name), `file name ${f.name}`);
@@ -125,8 +163,15 @@ function applicationScenario(c: ConnectorCase, env: () => { s: TestServer; files
 
     const listed = await kombo.ats.getApplicationAttachments({ application_id: app.id });
     assert.equal(listed.status, 'success');
-    assert.equal(listed.warnings.some((w) => /keeps files on the candidate/.test(w.message)), caps.applicationWrites.attachments === 'candidate', JSON.stringify(listed.warnings));
-    for (const [bytes, name] of [[report, reportName], [transcript, transcriptName]] as const) {
+    assert.equal(
+      listed.warnings.some((w) => /keeps files on the candidate/.test(w.message)),
+      caps.applicationWrites.attachments === 'candidate',
+      JSON.stringify(listed.warnings),
+    );
+    for (const [bytes, name] of [
+      [report, reportName],
+      [transcript, transcriptName],
+    ] as const) {
       const a = listed.data.results.find((x) => x.file_name.includes(name));
       assert.ok(a, `${name} is listed on the application (listed: ${listed.data.results.map((x) => x.file_name).join(', ')})`);
       assert.ok(a.id && a.remote_id, 'ids');
@@ -143,7 +188,10 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
     let files: FileServer;
     before(async () => {
       s = await startTestServer(kind, { env: { ATSGATE_SEED_DEMO: 'false' } });
-      s.started.rt.limiter = new TimeScaledLimiter(s.started.rt.limiter, Object.fromEntries(CONNECTOR_CASES.map((c) => [c.tool, c.timeScale])));
+      s.started.rt.limiter = new TimeScaledLimiter(
+        s.started.rt.limiter,
+        Object.fromEntries(CONNECTOR_CASES.map((c) => [c.tool, c.timeScale])),
+      );
       files = await startFileServer();
     });
     after(async () => {
@@ -162,11 +210,18 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
             ats_add_application_attachment: caps.applicationWrites.attachments !== 'unsupported',
             ats_get_application_attachments: caps.reads.candidateAttachments,
           };
-          for (const [id, supported] of Object.entries(expected)) assert.equal(writes[id], supported ? 'SUPPORTED' : 'UNSUPPORTED', `${t.id}: ${id}`);
+          for (const [id, supported] of Object.entries(expected))
+            assert.equal(writes[id], supported ? 'SUPPORTED' : 'UNSUPPORTED', `${t.id}: ${id}`);
         }
         const byId = Object.fromEntries(res.data.tools.map((t) => [t.id, t]));
-        assert.equal(byId.greenhouse.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status, 'SUPPORTED');
-        assert.equal(byId.personio.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status, 'UNSUPPORTED');
+        assert.equal(
+          byId.greenhouse.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status,
+          'SUPPORTED',
+        );
+        assert.equal(
+          byId.personio.coverage.write_actions.find((w) => w.id === 'ats_add_note_to_application')?.coverage_status,
+          'UNSUPPORTED',
+        );
         // The atsgate extension (the SDK keeps only Kombo's fields): where each ATS puts them.
         const raw = await s.call('GET', '/v1/tools/ats');
         for (const t of raw.body.data.tools) {

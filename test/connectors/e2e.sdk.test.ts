@@ -11,7 +11,14 @@ import assert from 'node:assert/strict';
 import type { Kombo } from '@kombo-api/sdk';
 import { KomboAtsError } from '@kombo-api/sdk/models/errors';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { CONNECTOR_CASES, TimeScaledLimiter, allPages, eventually, startFileServer, type ConnectorCase } from '../support/connector-suite.ts';
+import {
+  CONNECTOR_CASES,
+  TimeScaledLimiter,
+  allPages,
+  eventually,
+  startFileServer,
+  type ConnectorCase,
+} from '../support/connector-suite.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { databaseKinds, type DbKind } from '../support/databases.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
@@ -47,7 +54,14 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
 
   test('connects with the right credentials and runs the first sync', async () => {
     const { s } = env();
-    const integration = await connectIntegration(s.started.rt, { accountId: 'default', tool: c.tool, organizationName: `Acme on ${c.tool}`, credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+    const integration = await connectIntegration(s.started.rt, {
+      accountId: 'default',
+      tool: c.tool,
+      organizationName: `Acme on ${c.tool}`,
+      credentials: fake.credentials,
+      baseUrl: fake.url,
+      waitForSync: true,
+    });
     integrationId = integration.id;
     assert.ok(integrationId.startsWith(`${c.tool}:`));
     kombo = s.sdk(integrationId);
@@ -67,7 +81,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     assert.ok(applications.pages > 1);
     assert.deepEqual(applications.items.map((x) => x.remote_id).sort(), [...fake.applicationRemoteIds()].sort());
     const candidateIds = new Set(candidates.items.map((x) => x.id));
-    assert.ok(applications.items.every((a) => a.candidate_id && candidateIds.has(a.candidate_id)), 'every application points at a synced candidate');
+    assert.ok(
+      applications.items.every((a) => a.candidate_id && candidateIds.has(a.candidate_id)),
+      'every application points at a synced candidate',
+    );
 
     const jobs = await allPages(await kombo.ats.getJobs({ page_size: 1 }));
     assert.deepEqual(jobs.items.map((x) => x.remote_id).sort(), [...fake.jobRemoteIds()].sort());
@@ -83,8 +100,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
       // An ATS that takes no result links answers Kombo's documented error, naming what it lacks.
       const seen = fake.server.journal.length;
       const body = { label: `Acme coding test (${c.tool})`, url: `https://assess.example.com/r/${c.tool}/1` };
-      if (caps.resultLinks.candidate === 'unsupported') await rejectsWith(kombo.ats.addCandidateResultLink({ candidate_id: target.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
-      if (caps.resultLinks.application === 'unsupported') await rejectsWith(kombo.ats.addApplicationResultLink({ application_id: targetApp.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      if (caps.resultLinks.candidate === 'unsupported')
+        await rejectsWith(kombo.ats.addCandidateResultLink({ candidate_id: target.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      if (caps.resultLinks.application === 'unsupported')
+        await rejectsWith(kombo.ats.addApplicationResultLink({ application_id: targetApp.id, body }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
       assert.equal(fake.server.journal.length, seen, `no write call reached ${c.tool}`);
       assert.equal(fake.resultTextFor(target.remote_id), '', 'nothing landed');
       if (caps.resultLinks.candidate === 'unsupported' && caps.resultLinks.application === 'unsupported') return;
@@ -108,8 +127,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     });
     assert.equal(res.status, 'success');
     const text = fake.resultTextFor(target.remote_id);
-    for (const piece of [label, url, '93%', 'Senior', 'window-functions']) assert.ok(text.includes(piece), `"${piece}" is in what ${c.tool} holds:\n${text}`);
-    if (caps.resultLinks.candidate !== 'native') assert.ok(res.warnings.length > 0, `a ${caps.resultLinks.candidate} result link says so in warnings`);
+    for (const piece of [label, url, '93%', 'Senior', 'window-functions'])
+      assert.ok(text.includes(piece), `"${piece}" is in what ${c.tool} holds:\n${text}`);
+    if (caps.resultLinks.candidate !== 'native')
+      assert.ok(res.warnings.length > 0, `a ${caps.resultLinks.candidate} result link says so in warnings`);
 
     const appLabel = `Acme interview (${c.tool})`;
     const appUrl = `https://assess.example.com/r/${c.tool}/2`;
@@ -120,7 +141,8 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     assert.equal(appRes.status, 'success');
     const after = fake.resultTextFor(target.remote_id);
     for (const piece of [appLabel, appUrl, '71%']) assert.ok(after.includes(piece), `"${piece}" is in what ${c.tool} holds:\n${after}`);
-    if (caps.resultLinks.application !== 'native') assert.ok(appRes.warnings.length > 0, `a ${caps.resultLinks.application} result link says so in warnings`);
+    if (caps.resultLinks.application !== 'native')
+      assert.ok(appRes.warnings.length > 0, `a ${caps.resultLinks.application} result link says so in warnings`);
   });
 
   test('attachments by data and by data_url arrive byte for byte and are listed with working URLs', async () => {
@@ -132,11 +154,20 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     if (!caps.attachments.candidate) {
       const seen = fake.server.journal.length;
       await rejectsWith(
-        kombo.ats.addCandidateAttachment({ candidate_id: target.id, body: { attachment: { name: cvName, type: 'CV', content_type: 'application/pdf', data: cv.toString('base64') } } }),
+        kombo.ats.addCandidateAttachment({
+          candidate_id: target.id,
+          body: { attachment: { name: cvName, type: 'CV', content_type: 'application/pdf', data: cv.toString('base64') } },
+        }),
         'INTEGRATION.ACTION_NOT_AVAILABLE',
       );
       const dataUrl = files.put(`/${c.tool}/report.pdf`, 'application/pdf', report);
-      await rejectsWith(kombo.ats.addCandidateAttachment({ candidate_id: target.id, body: { attachment: { name: reportName, type: 'OTHER', data_url: dataUrl } } }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      await rejectsWith(
+        kombo.ats.addCandidateAttachment({
+          candidate_id: target.id,
+          body: { attachment: { name: reportName, type: 'OTHER', data_url: dataUrl } },
+        }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
       assert.equal(fake.server.journal.length, seen, `no attachment call reached ${c.tool}`);
       assert.deepEqual(fake.filesFor(target.remote_id), []);
       if (!caps.reads.candidateAttachments) {
@@ -171,7 +202,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     assert.equal(r2.status, 'success');
 
     const stored = fake.filesFor(target.remote_id);
-    for (const [bytes, name, type] of [[cv, cvName, 'CV'], [report, reportName, 'OTHER']] as const) {
+    for (const [bytes, name, type] of [
+      [cv, cvName, 'CV'],
+      [report, reportName, 'OTHER'],
+    ] as const) {
       const f = stored.find((x) => x.data.equals(bytes));
       assert.ok(f, `${name} reached ${c.tool} byte for byte (has: ${stored.map((x) => x.name).join(', ')})`);
       assert.ok(f.name.includes(name), `file name ${f.name}`);
@@ -179,7 +213,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     }
 
     const listed = (await kombo.ats.getCandidateAttachments({ candidate_id: target.id })).data.results;
-    for (const [bytes, name] of [[cv, cvName], [report, reportName]] as const) {
+    for (const [bytes, name] of [
+      [cv, cvName],
+      [report, reportName],
+    ] as const) {
       const a = listed.find((x) => x.file_name.includes(name));
       assert.ok(a, `${name} is listed (listed: ${listed.map((x) => x.file_name).join(', ')})`);
       const dl = await fetch(a.data_url);
@@ -198,10 +235,14 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     if (caps.resultLinks.candidate === 'unsupported' && !caps.reads.candidateAttachments) {
       // A read-only ATS: the vendor is only called by syncs, so the faults are put on those.
       const db = env().s.started.rt.db;
-      const stateOf = async (id: string) => (await db.query<{ state: string }>('SELECT state FROM syncs WHERE id = $1', [id])).rows[0]?.state;
+      const stateOf = async (id: string) =>
+        (await db.query<{ state: string }>('SELECT state FROM syncs WHERE id = $1', [id])).rows[0]?.state;
       const syncUntilDone = async () => {
         const sync = await kombo.general.triggerSync({ type: 'DELTA' });
-        assert.ok(await eventually(async () => ['SUCCEEDED', 'FAILED'].includes((await stateOf(sync.data.sync_id)) ?? '')), 'the sync ended');
+        assert.ok(
+          await eventually(async () => ['SUCCEEDED', 'FAILED'].includes((await stateOf(sync.data.sync_id)) ?? '')),
+          'the sync ended',
+        );
         return stateOf(sync.data.sync_id);
       };
       fake.failNext(1, 429);
@@ -215,7 +256,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     }
     fake.failNext(1, 429);
     const label = `Acme retry (${c.tool})`;
-    const res = await kombo.ats.addCandidateResultLink({ candidate_id: target.id, body: { label, url: `https://assess.example.com/r/${c.tool}/3` } });
+    const res = await kombo.ats.addCandidateResultLink({
+      candidate_id: target.id,
+      body: { label, url: `https://assess.example.com/r/${c.tool}/3` },
+    });
     assert.equal(res.status, 'success');
     assert.ok(fake.resultTextFor(target.remote_id).includes(label), 'the retried write landed');
 
@@ -224,10 +268,13 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     // Once the vendor recovers (the queued failures are used up), the same read works again.
     let recovered = false;
     for (let i = 0; i < 25 && !recovered; i++) {
-      recovered = await kombo.ats.getCandidateAttachments({ candidate_id: target.id }).then(() => true, (e) => {
-        if (!(e instanceof KomboAtsError) || e.error.code !== 'REMOTE.SERVICE_UNAVAILABLE') throw e;
-        return false;
-      });
+      recovered = await kombo.ats.getCandidateAttachments({ candidate_id: target.id }).then(
+        () => true,
+        (e) => {
+          if (!(e instanceof KomboAtsError) || e.error.code !== 'REMOTE.SERVICE_UNAVAILABLE') throw e;
+          return false;
+        },
+      );
     }
     assert.ok(recovered, 'reads work again after the outage');
   });
@@ -239,7 +286,9 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     fake.deleteCandidate(victim.remote_id);
     const sync = await kombo.general.triggerSync({ type: 'FULL' });
     assert.equal(sync.data.type, 'FULL');
-    const gone = await eventually(async () => (await kombo.ats.getCandidates({ remote_ids: [victim.remote_id] })).result.data.results.length === 0);
+    const gone = await eventually(
+      async () => (await kombo.ats.getCandidates({ remote_ids: [victim.remote_id] })).result.data.results.length === 0,
+    );
     assert.ok(gone, 'the deleted candidate is no longer listed');
     const withDeleted = (await kombo.ats.getCandidates({ remote_ids: [victim.remote_id], include_deleted: true })).result.data.results;
     assert.equal(withDeleted.length, 1);
@@ -249,7 +298,13 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     const apps = (await kombo.ats.getApplications({ ids: victimApps })).result.data.results;
     assert.deepEqual(apps, []);
     const db = env().s.started.rt.db;
-    const syncState = async () => (await db.query<{ state: string }>('SELECT state FROM syncs WHERE id = $1 AND integration_id = $2', [sync.data.sync_id, integrationId])).rows[0]?.state;
+    const syncState = async () =>
+      (
+        await db.query<{ state: string }>('SELECT state FROM syncs WHERE id = $1 AND integration_id = $2', [
+          sync.data.sync_id,
+          integrationId,
+        ])
+      ).rows[0]?.state;
     assert.ok(await eventually(async () => (await syncState()) === 'SUCCEEDED'), 'the triggered sync succeeded');
     const remaining = (await allPages(await kombo.ats.getCandidates({ page_size: 250 }))).items;
     assert.equal(remaining.length, all.length - 1);
@@ -258,21 +313,35 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
   test("never exceeded the vendor's rate limit", () => {
     const def = connector.definition.rateLimit;
     // atsgate's budget is within what the vendor allows (both as real-time rates).
-    assert.ok(def.requests / def.perMs <= c.fakeLimit.requests / (c.fakeLimit.windowMs * c.timeScale), `${def.requests}/${def.perMs}ms fits the vendor's limit`);
+    assert.ok(
+      def.requests / def.perMs <= c.fakeLimit.requests / (c.fakeLimit.windowMs * c.timeScale),
+      `${def.requests}/${def.perMs}ms fits the vendor's limit`,
+    );
     const peak = fake.peakRate();
     assert.ok(peak > 0, 'the fake counted requests');
-    assert.ok(peak <= c.fakeLimit.requests, `${c.tool}: peak ${peak} requests in ${c.fakeLimit.windowMs} ms, limit ${c.fakeLimit.requests}`);
+    assert.ok(
+      peak <= c.fakeLimit.requests,
+      `${c.tool}: peak ${peak} requests in ${c.fakeLimit.windowMs} ms, limit ${c.fakeLimit.requests}`,
+    );
   });
 
   test('wrong credentials are refused and nothing is stored', async () => {
     const { s } = env();
     // Run last: the fake counts every request in its rate window, whatever the credential, and
     // a stranger's failed attempt is not part of this integration's budget.
-    const count = async () => (await s.started.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM integrations WHERE tool = $1', [c.tool])).rows[0].n;
+    const count = async () =>
+      (await s.started.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM integrations WHERE tool = $1', [c.tool])).rows[0].n;
     const before = await count();
     assert.equal(before, 1, 'the integration connected above');
     await assert.rejects(
-      connectIntegration(s.started.rt, { accountId: 'default', tool: c.tool, organizationName: 'Wrong Inc', credentials: fake.badCredentials, baseUrl: fake.url, waitForSync: true }),
+      connectIntegration(s.started.rt, {
+        accountId: 'default',
+        tool: c.tool,
+        organizationName: 'Wrong Inc',
+        credentials: fake.badCredentials,
+        baseUrl: fake.url,
+        waitForSync: true,
+      }),
       (e: any) => {
         assert.ok(e instanceof AtsgateError, `expected AtsgateError, got ${e?.constructor?.name}: ${e?.message}`);
         assert.equal(e.code, 'INTEGRATION.AUTHENTICATION_INVALID', e.message);
@@ -280,7 +349,10 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
       },
     );
     assert.equal(await count(), before, 'no integration was stored');
-    assert.ok(![...s.started.rt.caches.keys()].some((k) => k.startsWith(`${c.tool}:`) && k !== integrationId), 'no probe cache left behind');
+    assert.ok(
+      ![...s.started.rt.caches.keys()].some((k) => k.startsWith(`${c.tool}:`) && k !== integrationId),
+      'no probe cache left behind',
+    );
   });
 }
 
@@ -296,7 +368,10 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
     before(async () => {
       // Retry backoff is shortened by ../support/fast-retries.ts (the client reads process.env).
       s = await startTestServer(kind, { env: { ATSGATE_SEED_DEMO: 'false' } });
-      s.started.rt.limiter = new TimeScaledLimiter(s.started.rt.limiter, Object.fromEntries(CONNECTOR_CASES.map((c) => [c.tool, c.timeScale])));
+      s.started.rt.limiter = new TimeScaledLimiter(
+        s.started.rt.limiter,
+        Object.fromEntries(CONNECTOR_CASES.map((c) => [c.tool, c.timeScale])),
+      );
       files = await startFileServer();
     });
     after(async () => {
@@ -308,16 +383,33 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
       test('GET /v1/tools/ats lists every tool with its coverage', async () => {
         const res = await s.sdk().general.getTools({ category: 'ats' });
         const ids = res.data.tools.map((t) => t.id).sort();
-        assert.deepEqual(ids, ['ashby', 'bamboohr', 'greenhouse', 'lever', 'personio', 'recruitee', 'sandbox', 'smartrecruiters', 'teamtailor', 'workable']);
+        assert.deepEqual(ids, [
+          'ashby',
+          'bamboohr',
+          'greenhouse',
+          'lever',
+          'personio',
+          'recruitee',
+          'sandbox',
+          'smartrecruiters',
+          'teamtailor',
+          'workable',
+        ]);
         for (const t of res.data.tools) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);
           const reads = Object.fromEntries(t.coverage.read_models.map((m) => [m.id, m.coverage_status]));
           assert.deepEqual(reads, { ats_jobs: 'SUPPORTED', ats_candidates: 'SUPPORTED', ats_applications: 'SUPPORTED' });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
-          assert.equal(writes.ats_add_candidate_result_link, def.capabilities.resultLinks.candidate === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED');
+          assert.equal(
+            writes.ats_add_candidate_result_link,
+            def.capabilities.resultLinks.candidate === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED',
+          );
           assert.equal(writes.ats_add_candidate_attachment, def.capabilities.attachments.candidate ? 'SUPPORTED' : 'UNSUPPORTED');
-          assert.equal(writes.ats_add_application_result_link, def.capabilities.resultLinks.application === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED');
+          assert.equal(
+            writes.ats_add_application_result_link,
+            def.capabilities.resultLinks.application === 'unsupported' ? 'UNSUPPORTED' : 'SUPPORTED',
+          );
           // Every connector lists attachments except one whose ATS returns no files (Personio).
           assert.equal(writes.ats_get_candidate_attachments, t.id === 'personio' ? 'UNSUPPORTED' : 'SUPPORTED');
           assert.equal(def.capabilities.reads.candidateAttachments, t.id !== 'personio');

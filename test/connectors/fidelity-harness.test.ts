@@ -9,7 +9,8 @@ import { FakeServer } from '../fakes/server.ts';
 import { documentingRow, parseProvenance } from '../fakes/provenance.ts';
 import { SpecCheck } from '../fakes/spec-check.ts';
 
-const TABLE = `# X\n\n## Provenance\n\n| Method | Path | Purpose | Source | Confidence |\n|---|---|---|---|---|\n` +
+const TABLE =
+  `# X\n\n## Provenance\n\n| Method | Path | Purpose | Source | Confidence |\n|---|---|---|---|---|\n` +
   `| GET | \`/v1/items\` | list | [X-DOCS] | vendor |\n| POST, PATCH | /v1/items/{id}/notes | note | [X-SDK] | third-party |\n` +
   `| PUT | /upload/** | presigned | [X-DOCS] | unconfirmed-handled |\n\n## Next\n`;
 
@@ -55,7 +56,11 @@ const SPEC = {
   },
   components: {
     schemas: {
-      NoteIn: { type: 'object', required: ['body'], properties: { body: { type: 'string' }, visibility: { type: 'string', enum: ['public', 'private'], nullable: true } } },
+      NoteIn: {
+        type: 'object',
+        required: ['body'],
+        properties: { body: { type: 'string' }, visibility: { type: 'string', enum: ['public', 'private'], nullable: true } },
+      },
       Note: { allOf: [{ $ref: '#/components/schemas/NoteIn' }, { type: 'object', properties: { id: { type: 'integer' } } }] },
     },
   },
@@ -78,9 +83,17 @@ test('a fake with a spec refuses a request that breaks it, and stop() fails the 
   const server = new FakeServer({ spec: new SpecCheck(structuredClone(SPEC), { label: 'Demo OpenAPI' }) });
   server.route('POST', '/notes', (req) => ({ status: 201, json: { id: 1, body: req.json.body } }));
   const url = await server.start();
-  const ok = await fetch(`${url}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: 'hi' }) });
+  const ok = await fetch(`${url}/notes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body: 'hi' }),
+  });
   assert.equal(ok.status, 201);
-  const bad = await fetch(`${url}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+  const bad = await fetch(`${url}/notes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'hi' }),
+  });
   assert.equal(bad.status, 422);
   await assert.rejects(server.stop(), /break the Demo OpenAPI/);
 });

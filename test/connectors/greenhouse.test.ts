@@ -12,17 +12,18 @@ import { rejectsWithCode as rejects } from '../support/assertions.ts';
 const gh = connector as unknown as AnyConnector;
 const ctxFor = (fake: GreenhouseFake, creds: Record<string, unknown> = fake.credentials) => connectorContext(gh, creds, fake.url);
 
-
 function refOf(fake: GreenhouseFake, candidateId: number): CandidateRef {
   const apps = fake.applications
     .filter((a) => a.candidate_id === candidateId)
     .sort((a, b) => b.created_at.localeCompare(a.created_at))
-    .map((a): ApplicationRef => ({
-      remote_id: String(a.id),
-      candidate_remote_id: String(a.candidate_id),
-      job_remote_id: String(a.job_id),
-      outcome: a.status === 'hired' ? 'HIRED' : a.status === 'rejected' ? 'DECLINED' : 'PENDING',
-    }));
+    .map(
+      (a): ApplicationRef => ({
+        remote_id: String(a.id),
+        candidate_remote_id: String(a.candidate_id),
+        job_remote_id: String(a.job_id),
+        outcome: a.status === 'hired' ? 'HIRED' : a.status === 'rejected' ? 'DECLINED' : 'PENDING',
+      }),
+    );
   return { remote_id: String(candidateId), applications: apps };
 }
 
@@ -106,7 +107,10 @@ test('greenhouse: the token URL follows the API host unless the credential names
     tokenUrl({ ...connectorContext(gh, { client_id: 'a', client_secret: 'b', ...creds }, baseUrl).ctx });
   assert.equal(make('https://harvest.greenhouse.io/v3'), 'https://auth.greenhouse.io/token');
   assert.equal(make('http://127.0.0.1:9999/v3'), 'http://127.0.0.1:9999/token');
-  assert.equal(make('https://harvest.greenhouse.io/v3', { token_url: 'https://proxy.example/oauth/token' }), 'https://proxy.example/oauth/token');
+  assert.equal(
+    make('https://harvest.greenhouse.io/v3', { token_url: 'https://proxy.example/oauth/token' }),
+    'https://proxy.example/oauth/token',
+  );
 });
 
 describe('greenhouse: readers', () => {
@@ -150,8 +154,14 @@ describe('greenhouse: readers', () => {
     assert.equal(closed.job_code, 'DAT-3');
     const backend = jobs.find((j) => j.remote_id === '4001')!;
     assert.equal(backend.status, 'OPEN');
-    assert.deepEqual(backend.stages?.map((s) => s.name), ['Application Review', 'Phone Screen', 'Take Home Test', 'Onsite', 'Offer']);
-    assert.deepEqual(backend.stages?.map((s) => s.index), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      backend.stages?.map((s) => s.name),
+      ['Application Review', 'Phone Screen', 'Take Home Test', 'Onsite', 'Offer'],
+    );
+    assert.deepEqual(
+      backend.stages?.map((s) => s.index),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   test('readApplications returns every application with stage, outcome and rejection reason', async () => {
@@ -187,7 +197,13 @@ describe('greenhouse: readers', () => {
     const { ctx } = ctxFor(fake);
     const one = await gh.readCandidate!(ctx, '5006');
     assert.equal(one?.candidate.remote_id, '5006');
-    assert.deepEqual(one?.applications.map((a) => a.remote_id).sort(), fake.applications.filter((a) => a.candidate_id === 5006).map((a) => String(a.id)).sort());
+    assert.deepEqual(
+      one?.applications.map((a) => a.remote_id).sort(),
+      fake.applications
+        .filter((a) => a.candidate_id === 5006)
+        .map((a) => String(a.id))
+        .sort(),
+    );
     assert.equal(one?.applications.length, 2);
     assert.equal(await gh.readCandidate!(ctx, '999999'), null);
   });
@@ -211,16 +227,20 @@ describe('greenhouse: result links', () => {
   test('candidate-level: note on the candidate, attributes to "<prefix> <key>" custom fields, the rest in the note', async () => {
     const { ctx } = ctxFor(fake);
     const candidate = refOf(fake, 5006); // two applications: 4002 in process, 4003 rejected
-    const res = await gh.addCandidateResultLink(ctx, candidate, link({
-      details: {
-        custom_field_name_prefix: 'Acme:',
-        attributes: [
-          { key: 'Score', value: '87' },
-          { key: 'Percentile', value: '93' },
-          { key: 'Verdict', value: 'Strong hire' },
-        ],
-      },
-    }));
+    const res = await gh.addCandidateResultLink(
+      ctx,
+      candidate,
+      link({
+        details: {
+          custom_field_name_prefix: 'Acme:',
+          attributes: [
+            { key: 'Score', value: '87' },
+            { key: 'Percentile', value: '93' },
+            { key: 'Verdict', value: 'Strong hire' },
+          ],
+        },
+      }),
+    );
     // Score exists on candidates; Percentile only on applications; Verdict nowhere.
     assert.deepEqual(fake.candidateFieldValues(5006), { 'Acme: Score': '87' });
     const current = fake.applications.find((a) => a.candidate_id === 5006 && a.status === 'in_process')!;
@@ -244,27 +264,40 @@ describe('greenhouse: result links', () => {
     assert.ok(res.warnings.includes(warn.customFields('Greenhouse', ['Acme: Score', 'Acme: Percentile'])));
     assert.ok(res.warnings.includes(warn.fannedOut('Greenhouse', 1)));
     assert.ok(res.warnings.some((w) => w.startsWith(warn.attributesAsNote('Greenhouse')) && w.includes('"Acme: Verdict"')));
-    for (const text of ['Acme coding test', 'https://acme.test/results/abc', '87', '93', 'Strong hire']) assert.match(fake.resultTextFor('5006'), new RegExp(text));
+    for (const text of ['Acme coding test', 'https://acme.test/results/abc', '87', '93', 'Strong hire'])
+      assert.match(fake.resultTextFor('5006'), new RegExp(text));
   });
 
   test('application-level: note on the candidate tagged with the application; application fields first, then candidate fields', async () => {
     const { ctx } = ctxFor(fake);
     const app = fake.applications.find((a) => a.candidate_id === 5002)!;
-    const ref: ApplicationRef = { remote_id: String(app.id), candidate_remote_id: '5002', job_remote_id: String(app.job_id), outcome: 'PENDING' };
-    const res = await gh.addApplicationResultLink(ctx, ref, link({
-      details: {
-        custom_field_name_prefix: 'Acme:',
-        attributes: [
-          { key: 'Score', value: '71' },
-          { key: 'Report', value: 'https://acme.test/report/71' },
-          { key: 'Level', value: 'Senior' },
-        ],
-      },
-    }));
+    const ref: ApplicationRef = {
+      remote_id: String(app.id),
+      candidate_remote_id: '5002',
+      job_remote_id: String(app.job_id),
+      outcome: 'PENDING',
+    };
+    const res = await gh.addApplicationResultLink(
+      ctx,
+      ref,
+      link({
+        details: {
+          custom_field_name_prefix: 'Acme:',
+          attributes: [
+            { key: 'Score', value: '71' },
+            { key: 'Report', value: 'https://acme.test/report/71' },
+            { key: 'Level', value: 'Senior' },
+          ],
+        },
+      }),
+    );
     assert.deepEqual(fake.applicationFieldValues(app.id), { 'Acme: Score': '71', 'Acme: Report': 'https://acme.test/report/71' });
     assert.deepEqual(fake.candidateFieldValues(5002), { 'Acme: Level': 'Senior' });
     assert.deepEqual(fake.server.calls('PATCH', `/v3/applications/${app.id}`)[0].json, {
-      custom_fields: [{ name_key: 'acme_score', value: '71' }, { name_key: 'acme_report', value: 'https://acme.test/report/71' }],
+      custom_fields: [
+        { name_key: 'acme_score', value: '71' },
+        { name_key: 'acme_report', value: 'https://acme.test/report/71' },
+      ],
     });
     const note = fake.notes.find((n) => n.candidate_id === 5002)!;
     assert.equal(note.application_id, app.id);
@@ -276,17 +309,28 @@ describe('greenhouse: result links', () => {
 
   test('no custom field with that name: everything goes into the note, with a warning', async () => {
     const { ctx } = ctxFor(fake);
-    const res = await gh.addCandidateResultLink(ctx, refOf(fake, 5003), link({
-      details: { custom_field_name_prefix: 'Globex', attributes: [{ key: 'Score', value: '12' }] },
-    }));
+    const res = await gh.addCandidateResultLink(
+      ctx,
+      refOf(fake, 5003),
+      link({
+        details: { custom_field_name_prefix: 'Globex', attributes: [{ key: 'Score', value: '12' }] },
+      }),
+    );
     assert.equal(fake.server.calls('PATCH', '/v3/candidates/5003').length, 0);
-    assert.equal(fake.notes.find((n) => n.candidate_id === 5003)?.body, 'Acme coding test: https://acme.test/results/abc\nGlobex Score: 12');
+    assert.equal(
+      fake.notes.find((n) => n.candidate_id === 5003)?.body,
+      'Acme coding test: https://acme.test/results/abc\nGlobex Score: 12',
+    );
     assert.ok(res.warnings.some((w) => w.startsWith(warn.attributesAsNote('Greenhouse')) && w.includes('"Globex Score"')));
   });
 
   test('an inactive field of the right name is not written', async () => {
     const { ctx } = ctxFor(fake);
-    await gh.addCandidateResultLink(ctx, refOf(fake, 5005), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Retired', value: 'x' }] } }));
+    await gh.addCandidateResultLink(
+      ctx,
+      refOf(fake, 5005),
+      link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Retired', value: 'x' }] } }),
+    );
     assert.deepEqual(fake.candidateFieldValues(5005), {});
     assert.match(fake.notes.find((n) => n.candidate_id === 5005)!.body, /Acme: Retired: x/);
   });
@@ -306,27 +350,51 @@ describe('greenhouse: result links', () => {
 
   test('an on_behalf_of user Greenhouse does not know is PLATFORM.INPUT_INVALID', async () => {
     const { ctx } = ctxFor(fake);
-    await rejects(gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: '777' } } })), 'PLATFORM.INPUT_INVALID', /777/);
-    await rejects(gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: 'jane' } } })), 'PLATFORM.INPUT_INVALID', /numeric/);
+    await rejects(
+      gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: '777' } } })),
+      'PLATFORM.INPUT_INVALID',
+      /777/,
+    );
+    await rejects(
+      gh.addCandidateResultLink(ctx, refOf(fake, 5012), link({ remote_fields: { greenhouse: { on_behalf_of: 'jane' } } })),
+      'PLATFORM.INPUT_INVALID',
+      /numeric/,
+    );
   });
 
   test('an unknown candidate is PLATFORM.INPUT_INVALID naming it', async () => {
     const { ctx } = ctxFor(fake);
-    await rejects(gh.addCandidateResultLink(ctx, { remote_id: '999999', applications: [] }, link()), 'PLATFORM.INPUT_INVALID', /candidate 999999/);
+    await rejects(
+      gh.addCandidateResultLink(ctx, { remote_id: '999999', applications: [] }, link()),
+      'PLATFORM.INPUT_INVALID',
+      /candidate 999999/,
+    );
   });
 
   test('a field value Greenhouse refuses costs nothing: the note is written first, the refusal is a warning and the value a follow-up note', async () => {
     // Before, the PATCH ran first and its 422 failed the whole call with REMOTE.INPUT_INVALID and no note.
     const { ctx } = ctxFor(fake);
     const app = fake.applications.find((a) => a.candidate_id === 5014)!;
-    const ref: ApplicationRef = { remote_id: String(app.id), candidate_remote_id: '5014', job_remote_id: String(app.job_id), outcome: 'PENDING' };
-    const res = await gh.addApplicationResultLink(ctx, ref, link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: 'high' }] } }));
+    const ref: ApplicationRef = {
+      remote_id: String(app.id),
+      candidate_remote_id: '5014',
+      job_remote_id: String(app.job_id),
+      outcome: 'PENDING',
+    };
+    const res = await gh.addApplicationResultLink(
+      ctx,
+      ref,
+      link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: 'high' }] } }),
+    );
     const notes = fake.notes.filter((n) => n.candidate_id === 5014);
     assert.equal(notes.length, 2);
     assert.equal(notes[0].body, `Acme coding test: https://acme.test/results/abc\nApplication ${app.id} for job ${app.job_id}`);
     assert.match(notes[1].body, /Acme: Percentile: high/);
     assert.deepEqual(fake.applicationFieldValues(app.id), {});
-    assert.ok(res.warnings.some((w) => /custom fields failed: .*Acme: Percentile: must be a number/.test(w)), res.warnings.join('\n'));
+    assert.ok(
+      res.warnings.some((w) => /custom fields failed: .*Acme: Percentile: must be a number/.test(w)),
+      res.warnings.join('\n'),
+    );
     assert.ok(res.warnings.includes(warn.attributesAsNote('Greenhouse')));
     const order = fake.server.journal.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
     assert.ok(order.indexOf('POST /v3/notes') < order.indexOf(`PATCH /v3/applications/${app.id}`), 'the note goes first');
@@ -336,11 +404,21 @@ describe('greenhouse: result links', () => {
     const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:candidates:update') });
     try {
       const { ctx } = ctxFor(scoped);
-      const res = await gh.addCandidateResultLink(ctx, refOf(scoped, 5002), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Level', value: 'Senior' }] } }));
+      const res = await gh.addCandidateResultLink(
+        ctx,
+        refOf(scoped, 5002),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Level', value: 'Senior' }] } }),
+      );
       assert.equal(scoped.notes[0].body, 'Acme coding test: https://acme.test/results/abc');
       assert.match(scoped.notes[1].body, /Acme: Level: Senior/);
-      assert.ok(res.warnings.some((w) => w.includes('"harvest:candidates:update"')), res.warnings.join('\n'));
-      assert.ok(!res.warnings.some((w) => w.startsWith(warn.customFields('Greenhouse', []).split(':')[0])), 'no field claims to hold the value');
+      assert.ok(
+        res.warnings.some((w) => w.includes('"harvest:candidates:update"')),
+        res.warnings.join('\n'),
+      );
+      assert.ok(
+        !res.warnings.some((w) => w.startsWith(warn.customFields('Greenhouse', []).split(':')[0])),
+        'no field claims to hold the value',
+      );
     } finally {
       await scoped.stop();
     }
@@ -351,10 +429,17 @@ describe('greenhouse: result links', () => {
       const own = await startGreenhouseFake({ customFieldPatch: mode });
       try {
         const { ctx } = ctxFor(own);
-        await gh.addCandidateResultLink(ctx, refOf(own, 5004), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '64' }] } }));
+        await gh.addCandidateResultLink(
+          ctx,
+          refOf(own, 5004),
+          link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '64' }] } }),
+        );
         assert.deepEqual(own.candidateFieldValues(5004), { 'Desired Salary': '90000', 'Acme: Score': '64' }, mode);
         assert.deepEqual(own.server.calls('PATCH', '/v3/candidates/5004')[0].json, {
-          custom_fields: [{ name_key: 'desired_salary', value: '90000' }, { name_key: 'acme_score', value: '64' }],
+          custom_fields: [
+            { name_key: 'desired_salary', value: '90000' },
+            { name_key: 'acme_score', value: '64' },
+          ],
         });
       } finally {
         await own.stop();
@@ -366,7 +451,11 @@ describe('greenhouse: result links', () => {
     const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:custom_fields:list') });
     try {
       const { ctx } = ctxFor(scoped);
-      const res = await gh.addCandidateResultLink(ctx, refOf(scoped, 5001), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '5' }] } }));
+      const res = await gh.addCandidateResultLink(
+        ctx,
+        refOf(scoped, 5001),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '5' }] } }),
+      );
       assert.match(scoped.notes[0].body, /Acme: Score: 5/);
       assert.ok(res.warnings.some((w) => w.includes('"harvest:custom_fields:list"')));
       assert.ok(res.warnings.includes(warn.attributesAsNote('Greenhouse')));
@@ -379,7 +468,11 @@ describe('greenhouse: result links', () => {
     const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => s !== 'harvest:notes:create') });
     try {
       const { ctx } = ctxFor(scoped);
-      await rejects(gh.addCandidateResultLink(ctx, refOf(scoped, 5001), link()), 'INTEGRATION.PERMISSION_MISSING', /"harvest:notes:create"/);
+      await rejects(
+        gh.addCandidateResultLink(ctx, refOf(scoped, 5001), link()),
+        'INTEGRATION.PERMISSION_MISSING',
+        /"harvest:notes:create"/,
+      );
     } finally {
       await scoped.stop();
     }
@@ -391,7 +484,13 @@ describe('greenhouse: attachments', () => {
   before(async () => (fake = await startGreenhouseFake({ rateLimit: 1000 })));
   after(() => fake.stop());
 
-  const file = (type: 'CV' | 'COVER_LETTER' | 'OTHER', name: string, data: Buffer, remote_fields = {}) => ({ name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields });
+  const file = (type: 'CV' | 'COVER_LETTER' | 'OTHER', name: string, data: Buffer, remote_fields = {}) => ({
+    name,
+    type,
+    content_type: 'application/pdf',
+    file: new Blob([new Uint8Array(data)]),
+    remote_fields,
+  });
 
   test('CV, COVER_LETTER and OTHER become resume, cover_letter and other, with the exact bytes, on the current application', async () => {
     const { ctx } = ctxFor(fake);
@@ -408,8 +507,18 @@ describe('greenhouse: attachments', () => {
     assert.match(res.warnings[0], new RegExp(`application ${current.id}`));
 
     const files = fake.filesFor('5016');
-    assert.deepEqual(files.map((f) => [f.name, f.type]), [['cv.pdf', 'resume'], ['letter.pdf', 'cover_letter'], ['report.bin', 'other']]);
-    assert.deepEqual(files.map((f) => f.data), [bytes.CV, bytes.COVER_LETTER, bytes.OTHER]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.type]),
+      [
+        ['cv.pdf', 'resume'],
+        ['letter.pdf', 'cover_letter'],
+        ['report.bin', 'other'],
+      ],
+    );
+    assert.deepEqual(
+      files.map((f) => f.data),
+      [bytes.CV, bytes.COVER_LETTER, bytes.OTHER],
+    );
     assert.ok(fake.attachments.every((a) => a.application_id === current.id));
     const upload = fake.server.calls('POST', '/v3/attachments')[0].json;
     // The v3 body has no content_type (v1 required one) [ATS-V §1.2]; this asserted it was sent before.
@@ -445,7 +554,11 @@ describe('greenhouse: attachments', () => {
 
   test('a blocked file extension is REMOTE.INPUT_INVALID with the vendor message', async () => {
     const { ctx } = ctxFor(fake);
-    await rejects(gh.addCandidateAttachment(ctx, refOf(fake, 5018), file('OTHER', 'setup.exe', Buffer.from('MZ'))), 'REMOTE.INPUT_INVALID', /filename extension \.exe is not allowed/);
+    await rejects(
+      gh.addCandidateAttachment(ctx, refOf(fake, 5018), file('OTHER', 'setup.exe', Buffer.from('MZ'))),
+      'REMOTE.INPUT_INVALID',
+      /filename extension \.exe is not allowed/,
+    );
   });
 
   test('the fake refuses malformed uploads like Greenhouse (bad base64, both content and url)', async () => {
@@ -453,7 +566,11 @@ describe('greenhouse: attachments', () => {
     await gh.checkCredentials(ctx);
     const token = fake.tokens.at(-1)!.token;
     const post = (json: unknown) =>
-      fetch(`${fake.url}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      fetch(`${fake.url}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
     const app = fake.applications[0].id;
     let res = await post({ application_id: app, filename: 'a.pdf', type: 'resume', content: 'not base64!' });
     assert.equal(res.status, 422);
@@ -557,7 +674,9 @@ describe('greenhouse: transport failures and rate limits', () => {
       const pages = tight.server.journal.filter((r) => r.path === '/v3/candidates');
       assert.equal(pages.length, 4, 'no request was refused and retried');
       const first = await fetch(`${tight.url}/candidates`, { headers: { authorization: 'Bearer x' } });
-      assert.ok(first.headers.get('x-ratelimit-remaining') !== null && Number(first.headers.get('x-ratelimit-reset')) > Date.now() / 1000 - 1);
+      assert.ok(
+        first.headers.get('x-ratelimit-remaining') !== null && Number(first.headers.get('x-ratelimit-reset')) > Date.now() / 1000 - 1,
+      );
     } finally {
       await tight.stop();
     }
@@ -588,11 +707,15 @@ describe('greenhouse: the Site Admin reading user (v3 lists only to Site Admins)
   });
 
   test('a non-admin reading_user_id is refused too, and a Site Admin one passes', async () => {
-    await rejects(gh.checkCredentials(ctxFor(fake, { ...fake.credentials, reading_user_id: String(RECRUITER) }).ctx), 'INTEGRATION.PERMISSION_MISSING', /not a Site Admin/);
+    await rejects(
+      gh.checkCredentials(ctxFor(fake, { ...fake.credentials, reading_user_id: String(RECRUITER) }).ctx),
+      'INTEGRATION.PERMISSION_MISSING',
+      /not a Site Admin/,
+    );
     await gh.checkCredentials(ctxFor(fake, { ...fake.credentials, reading_user_id: String(SITE_ADMIN), user_id: String(RECRUITER) }).ctx);
   });
 
-  test("a service account that cannot list is refused (its level is not documented, so it is checked)", async () => {
+  test('a service account that cannot list is refused (its level is not documented, so it is checked)', async () => {
     const noAdmin = await startGreenhouseFake({ serviceAccountSiteAdmin: false });
     try {
       await rejects(gh.checkCredentials(ctxFor(noAdmin).ctx), 'INTEGRATION.PERMISSION_MISSING', /service account.*Site Admin/);
@@ -616,13 +739,27 @@ describe('greenhouse: the Site Admin reading user (v3 lists only to Site Admins)
     const candidates = await collect(gh.readCandidates(ctx, {}));
     assert.equal(candidates.length, fake.candidates.length, 'the sync sees everything, not the empty lists a recruiter gets');
     const candidate = refOf(fake, 5011);
-    const res = await gh.addCandidateResultLink(ctx, candidate, link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '55' }] } }));
+    const res = await gh.addCandidateResultLink(
+      ctx,
+      candidate,
+      link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '55' }] } }),
+    );
     assert.deepEqual(fake.candidateFieldValues(5011), { 'Acme: Score': '55' }, 'the custom-field lookup found the field');
     assert.ok(res.warnings.includes(warn.customFields('Greenhouse', ['Acme: Score'])));
     const note = fake.notes.find((n) => n.candidate_id === 5011)!;
     assert.equal(note.user_id, RECRUITER);
     assert.equal(note.token_sub, String(RECRUITER));
-    await gh.addCandidateAttachment(ctx, { remote_id: '5011', applications: [] }, { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.from('cv'))]), remote_fields: {} });
+    await gh.addCandidateAttachment(
+      ctx,
+      { remote_id: '5011', applications: [] },
+      {
+        name: 'cv.pdf',
+        type: 'CV',
+        content_type: 'application/pdf',
+        file: new Blob([new Uint8Array(Buffer.from('cv'))]),
+        remote_fields: {},
+      },
+    );
     assert.equal(fake.filesFor('5011').length, 1, 'the application lookup ran as the Site Admin');
     const listed = await gh.listCandidateAttachments(ctx, candidate);
     assert.equal(listed.attachments.length, 1);
@@ -639,7 +776,11 @@ describe('greenhouse: v3 field names and lookups', () => {
     const apps = await collect(gh.readApplications(ctx, {}));
     for (const a of apps) {
       const stage = fake.currentStageOf(Number(a.remote_id))!;
-      assert.deepEqual(a.current_stage, { remote_id: String(stage.id), name: stage.name, index: stage.sort_order }, `application ${a.remote_id}`);
+      assert.deepEqual(
+        a.current_stage,
+        { remote_id: String(stage.id), name: stage.name, index: stage.sort_order },
+        `application ${a.remote_id}`,
+      );
     }
     const lookup = fake.server.calls('GET', '/v3/application_stages')[0];
     assert.ok(lookup.query.get('application_ids')!.split(',').length <= 50);
@@ -651,14 +792,20 @@ describe('greenhouse: v3 field names and lookups', () => {
     const apps = await collect(gh.readApplications(ctx, {}));
     for (const a of apps.filter((x) => x.outcome === 'DECLINED')) {
       const reason = fake.applications.find((x) => String(x.id) === a.remote_id)!.rejection_reason_id;
-      assert.equal(a.rejection_reason_name, reason === 9001 ? 'Lacking skill(s)/qualification(s)' : 'Candidate withdrew', `application ${a.remote_id}`);
+      assert.equal(
+        a.rejection_reason_name,
+        reason === 9001 ? 'Lacking skill(s)/qualification(s)' : 'Candidate withdrew',
+        `application ${a.remote_id}`,
+      );
     }
     assert.ok(fake.server.calls('GET', '/v3/rejection_details').length >= 1);
     assert.equal(fake.server.calls('GET', '/v3/rejection_reasons').at(-1)?.query.get('include_defaults'), 'true');
   });
 
   test('without the optional lookup scopes the sync still works: stage_name, no reason names', async () => {
-    const scoped = await startGreenhouseFake({ scopes: ALL_SCOPES.filter((s) => !['harvest:application_stages:list', 'harvest:rejection_details:list'].includes(s)) });
+    const scoped = await startGreenhouseFake({
+      scopes: ALL_SCOPES.filter((s) => !['harvest:application_stages:list', 'harvest:rejection_details:list'].includes(s)),
+    });
     try {
       const apps = await collect(gh.readApplications(ctxFor(scoped).ctx, {}));
       assert.equal(apps.length, scoped.applications.length);
@@ -683,7 +830,10 @@ describe('greenhouse: v3 field names and lookups', () => {
     assert.ok(minted >= 1);
     const res = await fetch(fake.url.replace(/\/v3$/, '/token'), {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.client_id}:${fake.credentials.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${fake.credentials.client_id}:${fake.credentials.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
     const body = await res.json();
@@ -712,8 +862,14 @@ describe('greenhouse: v3 field names and lookups', () => {
     const spec = SpecCheck.fromFile(GREENHOUSE_SPEC_FILE, { label: 'Harvest v3 registry', basePath: '/v3' });
     assert.deepEqual(spec.checkResponse('GET', '/v3/candidates', 200, [{ id: 1, private: true, first_name: 'A' }]), []);
     assert.ok(spec.checkResponse('GET', '/v3/candidates', 200, [{ id: 1, is_private: true }]).some((v) => /is_private/.test(v)));
-    assert.ok(spec.checkResponse('GET', '/v3/applications', 200, [{ id: 1, job_interview_stage_id: 3 }]).some((v) => /job_interview_stage_id/.test(v)));
-    assert.ok(spec.checkResponse('GET', '/v3/applications', 200, [{ id: 1, rejection_reason_id: 3 }]).some((v) => /rejection_reason_id/.test(v)));
+    assert.ok(
+      spec
+        .checkResponse('GET', '/v3/applications', 200, [{ id: 1, job_interview_stage_id: 3 }])
+        .some((v) => /job_interview_stage_id/.test(v)),
+    );
+    assert.ok(
+      spec.checkResponse('GET', '/v3/applications', 200, [{ id: 1, rejection_reason_id: 3 }]).some((v) => /rejection_reason_id/.test(v)),
+    );
   });
 
   test('an upload body field the v3 reference does not document is refused by the fake', async () => {
@@ -723,7 +879,13 @@ describe('greenhouse: v3 field names and lookups', () => {
     const res = await fetch(`${own.url}/attachments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${own.tokens.at(-1)!.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ application_id: own.applications[0].id, filename: 'a.pdf', type: 'resume', content: 'QQ==', content_type: 'application/pdf' }),
+      body: JSON.stringify({
+        application_id: own.applications[0].id,
+        filename: 'a.pdf',
+        type: 'resume',
+        content: 'QQ==',
+        content_type: 'application/pdf',
+      }),
     });
     assert.equal(res.status, 422);
     await assert.rejects(own.stop(), /content_type not in the documented body/);
@@ -744,30 +906,52 @@ describe('greenhouse: application notes and files', () => {
   test('a note carries the application id, the visibility asked for (else public) and the acting user; no warning', async () => {
     const { ctx } = ctxFor(fake);
     const app = rejectedOf5016();
-    const res = await gh.addApplicationNote(ctx, app, { content: 'Debrief: strong SQL', content_type: 'PLAIN_TEXT', remote_fields: { greenhousev3: { visibility: 'private' } } });
+    const res = await gh.addApplicationNote(ctx, app, {
+      content: 'Debrief: strong SQL',
+      content_type: 'PLAIN_TEXT',
+      remote_fields: { greenhousev3: { visibility: 'private' } },
+    });
     assert.deepEqual(res.warnings, []);
     await gh.addApplicationNote(ctx, app, { content: 'Second note', content_type: 'PLAIN_TEXT', remote_fields: {} });
     const notes = fake.notes.filter((n) => n.body === 'Debrief: strong SQL' || n.body === 'Second note');
-    assert.deepEqual(notes.map((n) => [n.candidate_id, n.application_id, n.visibility, n.type]), [
-      [5016, Number(app.remote_id), 'private', 'NOTE'],
-      [5016, Number(app.remote_id), 'public', 'NOTE'],
-    ]);
+    assert.deepEqual(
+      notes.map((n) => [n.candidate_id, n.application_id, n.visibility, n.type]),
+      [
+        [5016, Number(app.remote_id), 'private', 'NOTE'],
+        [5016, Number(app.remote_id), 'public', 'NOTE'],
+      ],
+    );
   });
 
   test('a file goes to that application (not the current one) and only its files are listed', async () => {
     const { ctx } = ctxFor(fake);
     const app = rejectedOf5016();
     const bytes = Buffer.from('%PDF-1.7 debrief \x00\x01', 'latin1');
-    const res = await gh.addApplicationAttachment(ctx, app, { name: 'debrief.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+    const res = await gh.addApplicationAttachment(ctx, app, {
+      name: 'debrief.pdf',
+      type: 'OTHER',
+      content_type: 'application/pdf',
+      file: new Blob([new Uint8Array(bytes)]),
+      remote_fields: {},
+    });
     assert.deepEqual(res.warnings, []);
     const stored = fake.attachments.filter((a) => a.filename === 'debrief.pdf');
     assert.equal(stored.length, 1);
     assert.equal(stored[0].application_id, Number(app.remote_id));
     assert.deepEqual(stored[0].data, bytes);
     // A file on the candidate's other (current) application is not this application's.
-    await gh.addCandidateAttachment(ctx, refOf(fake, 5016), { name: 'current.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+    await gh.addCandidateAttachment(ctx, refOf(fake, 5016), {
+      name: 'current.pdf',
+      type: 'OTHER',
+      content_type: 'application/pdf',
+      file: new Blob([new Uint8Array(bytes)]),
+      remote_fields: {},
+    });
     const listed = await gh.listApplicationAttachments(ctx, app);
-    assert.deepEqual(listed.attachments.map((a) => a.file_name), ['debrief.pdf']);
+    assert.deepEqual(
+      listed.attachments.map((a) => a.file_name),
+      ['debrief.pdf'],
+    );
     assert.equal(listed.attachments[0].application_remote_id, app.remote_id);
   });
 });

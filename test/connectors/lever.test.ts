@@ -10,11 +10,16 @@ import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 // The optional operations are implemented by Lever; the non-null view keeps the tests terse.
 const c = { ...connector, readCandidate: connector.readCandidate!, downloadAttachment: connector.downloadAttachment! };
 
-
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
   label: 'Acme assessment report',
   url: 'https://acme.example/results/42',
-  details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '93' }, { key: 'Level', value: 'Senior' }] },
+  details: {
+    custom_field_name_prefix: 'Acme:',
+    attributes: [
+      { key: 'Score', value: '93' },
+      { key: 'Level', value: 'Senior' },
+    ],
+  },
   remote_fields: {},
   ...over,
 });
@@ -29,12 +34,22 @@ describe('Lever connector', () => {
     return contexts.get(key)!;
   };
   const contactN = (n: number) => fake.contacts()[n - 1].id;
-  const appRef = (oppId: string): ApplicationRef => ({ remote_id: oppId, candidate_remote_id: fake.contactOf(oppId), job_remote_id: null, outcome: 'PENDING' });
+  const appRef = (oppId: string): ApplicationRef => ({
+    remote_id: oppId,
+    candidate_remote_id: fake.contactOf(oppId),
+    job_remote_id: null,
+    outcome: 'PENDING',
+  });
   const candidateRef = async (contactId: string): Promise<CandidateRef> => {
     const r = (await c.readCandidate(ctxOf(), contactId))!;
     return {
       remote_id: contactId,
-      applications: r.applications.map((a) => ({ remote_id: a.remote_id, candidate_remote_id: a.candidate_remote_id, job_remote_id: a.job_remote_id ?? null, outcome: a.outcome ?? null })),
+      applications: r.applications.map((a) => ({
+        remote_id: a.remote_id,
+        candidate_remote_id: a.candidate_remote_id,
+        job_remote_id: a.job_remote_id ?? null,
+        outcome: a.outcome ?? null,
+      })),
     };
   };
   let noPerformAs: Record<string, unknown> | undefined;
@@ -53,9 +68,12 @@ describe('Lever connector', () => {
       const auth = String(requestsSince(mark)[0].headers.authorization);
       assert.equal(Buffer.from(auth.replace('Basic ', ''), 'base64').toString(), `${fake.credentials.api_key}:`);
     });
-    test('rejects a wrong key with INTEGRATION.AUTHENTICATION_INVALID and Lever\'s message, without the key', async () => {
+    test("rejects a wrong key with INTEGRATION.AUTHENTICATION_INVALID and Lever's message, without the key", async () => {
       await rejectsWith(c.checkCredentials(ctxOf(fake.badCredentials)), 'INTEGRATION.AUTHENTICATION_INVALID', 'Invalid API key');
-      await assert.rejects(c.checkCredentials(ctxOf(fake.badCredentials)), (e: Error) => !e.message.includes(String(fake.badCredentials.api_key)));
+      await assert.rejects(
+        c.checkCredentials(ctxOf(fake.badCredentials)),
+        (e: Error) => !e.message.includes(String(fake.badCredentials.api_key)),
+      );
     });
     test('names the permission a restricted key lacks', async () => {
       await rejectsWith(c.checkCredentials(ctxOf(fake.limitedCredentials)), 'INTEGRATION.PERMISSION_MISSING', 'Postings (read)');
@@ -74,7 +92,10 @@ describe('Lever connector', () => {
       assert.equal(backend.department, 'Engineering');
       assert.equal(backend.job_code, 'ENG-101');
       assert.equal(backend.post_url, `https://jobs.lever.co/acme/${backend.remote_id}`);
-      assert.deepEqual(backend.stages!.map((s) => s.name), ['New lead', 'Reached out', 'New applicant', 'Recruiter screen', 'On-site interview', 'Offer']);
+      assert.deepEqual(
+        backend.stages!.map((s) => s.name),
+        ['New lead', 'Reached out', 'New applicant', 'Recruiter screen', 'On-site interview', 'Offer'],
+      );
       assert.equal(designer.visibility, 'UNLISTED');
       assert.equal(designer.employment_type, 'PART_TIME');
       assert.equal(designer.post_url, null);
@@ -105,7 +126,10 @@ describe('Lever connector', () => {
       fake.touchPosting(fake.postingIds[3]);
       const mark = since();
       const jobs = await collect(c.readJobs(ctxOf(), { updatedAfter: new Date(cut) }));
-      assert.deepEqual(jobs.map((j) => j.remote_id), [fake.postingIds[3]]);
+      assert.deepEqual(
+        jobs.map((j) => j.remote_id),
+        [fake.postingIds[3]],
+      );
       const withSince = requestsSince(mark).filter((r) => r.path === '/v1/postings' && r.query.has('updated_at_start'));
       assert.equal(withSince.length, 1);
       assert.deepEqual([...new Set(withSince[0].query.keys())].sort(), ['confidentiality', 'limit', 'updated_at_start']);
@@ -141,7 +165,10 @@ describe('Lever connector', () => {
       const pages = requestsSince(mark).filter((r) => r.path === '/v1/opportunities');
       assert.ok(pages.length >= 3, `expected ≥ 3 pages, got ${pages.length}`);
       assert.ok(pages.every((r) => r.query.get('limit') === '100'));
-      assert.ok(pages.slice(1).every((r) => r.query.get('offset')), 'later pages carry the offset token');
+      assert.ok(
+        pages.slice(1).every((r) => r.query.get('offset')),
+        'later pages carry the offset token',
+      );
       assert.equal(cands.length, 34);
       assert.deepEqual(new Set(cands.map((x) => x.remote_id)), new Set(fake.candidateRemoteIds()));
       const contact = fake.contacts()[2];
@@ -184,7 +211,12 @@ describe('Lever connector', () => {
       const expected = opps.filter((o) => o.updatedAt >= cut);
       const mark = since();
       const apps = await collect(c.readApplications(ctxOf(), { updatedAfter: new Date(cut) }));
-      assert.equal(requestsSince(mark).find((r) => r.path === '/v1/opportunities')!.query.get('updated_at_start'), String(cut));
+      assert.equal(
+        requestsSince(mark)
+          .find((r) => r.path === '/v1/opportunities')!
+          .query.get('updated_at_start'),
+        String(cut),
+      );
       assert.deepEqual(new Set(apps.map((a) => a.remote_id)), new Set(expected.map((o) => o.id)));
       const cands = await collect(c.readCandidates(ctxOf(), { updatedAfter: new Date(cut) }));
       assert.deepEqual(new Set(cands.map((x) => x.remote_id)), new Set(expected.map((o) => o.contact)));
@@ -193,7 +225,10 @@ describe('Lever connector', () => {
     test('readCandidate returns the contact with all of its opportunities, null when unknown', async () => {
       const r = (await c.readCandidate(ctxOf(), contactN(6)))!;
       assert.equal(r.candidate.remote_id, contactN(6));
-      assert.deepEqual(r.applications.map((a) => a.remote_id), fake.opportunitiesOf(contactN(6)));
+      assert.deepEqual(
+        r.applications.map((a) => a.remote_id),
+        fake.opportunitiesOf(contactN(6)),
+      );
       assert.equal(await c.readCandidate(ctxOf(), '00000000-0000-4000-8000-999999999999'), null);
     });
 
@@ -226,7 +261,9 @@ describe('Lever connector', () => {
       assert.deepEqual(addLinks.json, { links: ['https://acme.example/results/42'] });
       assert.equal(addLinks.query.get('perform_as'), fake.credentials.perform_as);
       assert.equal(note.path, `/v1/opportunities/${opp}/notes`);
-      assert.deepEqual(note.json, { value: 'Acme assessment report: https://acme.example/results/42\nAcme: Score: 93\nAcme: Level: Senior' });
+      assert.deepEqual(note.json, {
+        value: 'Acme assessment report: https://acme.example/results/42\nAcme: Score: 93\nAcme: Level: Senior',
+      });
       assert.equal(note.query.get('perform_as'), fake.credentials.perform_as);
       assert.ok(fake.linksOf(contactN(3)).includes('https://acme.example/results/42'));
       const stored = fake.notesOf(opp).at(-1)!;
@@ -260,11 +297,18 @@ describe('Lever connector', () => {
       const sent = requestsSince(mark);
       assert.equal(sent.filter((r) => r.path.endsWith('/addLinks')).length, 1);
       const notePaths = sent.filter((r) => r.path.endsWith('/notes')).map((r) => r.path);
-      assert.deepEqual(notePaths.sort(), fake.opportunitiesOf(contact).map((id) => `/v1/opportunities/${id}/notes`).sort());
+      assert.deepEqual(
+        notePaths.sort(),
+        fake
+          .opportunitiesOf(contact)
+          .map((id) => `/v1/opportunities/${id}/notes`)
+          .sort(),
+      );
       assert.equal(res.warnings[0], warn.fannedOut('Lever', 2));
       assert.ok(res.warnings.includes(warn.attributesAsNote('Lever')));
       const text = fake.resultTextFor(contact);
-      for (const s of ['Acme assessment report', 'https://acme.example/results/42', 'Acme: Score: 93', 'Acme: Level: Senior']) assert.ok(text.includes(s), s);
+      for (const s of ['Acme assessment report', 'https://acme.example/results/42', 'Acme: Score: 93', 'Acme: Level: Senior'])
+        assert.ok(text.includes(s), s);
     });
 
     test('candidate: archived opportunities are skipped while an open one exists', async () => {
@@ -286,14 +330,26 @@ describe('Lever connector', () => {
     });
 
     test('unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
-      await rejectsWith(c.addCandidateResultLink(ctxOf(), { remote_id: 'no-such-contact', applications: [] }, link()), 'PLATFORM.INPUT_INVALID', 'candidate no-such-contact');
+      await rejectsWith(
+        c.addCandidateResultLink(ctxOf(), { remote_id: 'no-such-contact', applications: [] }, link()),
+        'PLATFORM.INPUT_INVALID',
+        'candidate no-such-contact',
+      );
     });
 
     test('unknown opportunity → PLATFORM.INPUT_INVALID naming the application', async () => {
-      await rejectsWith(c.addApplicationResultLink(ctxOf(), { remote_id: 'opp-missing', candidate_remote_id: 'x', job_remote_id: null, outcome: null }, link()), 'PLATFORM.INPUT_INVALID', 'application opp-missing');
+      await rejectsWith(
+        c.addApplicationResultLink(
+          ctxOf(),
+          { remote_id: 'opp-missing', candidate_remote_id: 'x', job_remote_id: null, outcome: null },
+          link(),
+        ),
+        'PLATFORM.INPUT_INVALID',
+        'application opp-missing',
+      );
     });
 
-    test('Lever validation error → REMOTE.INPUT_INVALID with Lever\'s message', async () => {
+    test("Lever validation error → REMOTE.INPUT_INVALID with Lever's message", async () => {
       const opp = fake.opportunitiesOf(contactN(2))[0];
       await rejectsWith(
         c.addApplicationResultLink(ctxOf(), appRef(opp), link({ remote_fields: { lever: { perform_as: 'not-a-user' } } })),
@@ -313,7 +369,13 @@ describe('Lever connector', () => {
         const data = Buffer.concat([bytes(`${type} ☃ `), Buffer.from([0, 1, 2, 255])]);
         const name = `${type.toLowerCase()}.pdf`;
         const mark = since();
-        const res = await c.addCandidateAttachment(ctxOf(), ref, { name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields: {} });
+        const res = await c.addCandidateAttachment(ctxOf(), ref, {
+          name,
+          type,
+          content_type: 'application/pdf',
+          file: new Blob([new Uint8Array(data)]),
+          remote_fields: {},
+        });
         const uploads = requestsSince(mark).filter((r) => r.method === 'POST');
         assert.equal(uploads.length, 2);
         for (const u of uploads) {
@@ -336,7 +398,13 @@ describe('Lever connector', () => {
       const ref = await candidateRef(contactN(3));
       const mark = since();
       await rejectsWith(
-        c.addCandidateAttachment(ctxOf(noPerformAs ??= { api_key: fake.credentials.api_key }), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('x'))]), remote_fields: {} }),
+        c.addCandidateAttachment(ctxOf((noPerformAs ??= { api_key: fake.credentials.api_key })), ref, {
+          name: 'a.txt',
+          type: 'OTHER',
+          content_type: 'text/plain',
+          file: new Blob([new Uint8Array(bytes('x'))]),
+          remote_fields: {},
+        }),
         'PLATFORM.INPUT_INVALID',
         'perform_as',
       );
@@ -346,7 +414,13 @@ describe('Lever connector', () => {
     test('a key without the Files write permission → INTEGRATION.PERMISSION_MISSING', async () => {
       const ref = await candidateRef(contactN(3));
       await rejectsWith(
-        c.addCandidateAttachment(ctxOf(fake.limitedCredentials), ref, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('x'))]), remote_fields: {} }),
+        c.addCandidateAttachment(ctxOf(fake.limitedCredentials), ref, {
+          name: 'a.txt',
+          type: 'OTHER',
+          content_type: 'text/plain',
+          file: new Blob([new Uint8Array(bytes('x'))]),
+          remote_fields: {},
+        }),
         'INTEGRATION.PERMISSION_MISSING',
       );
     });
@@ -354,7 +428,13 @@ describe('Lever connector', () => {
     test('listCandidateAttachments returns resumes as CV and uploaded files as OTHER, downloadable', async () => {
       const contact = contactN(1);
       const ref = await candidateRef(contact);
-      await c.addCandidateAttachment(ctxOf(), ref, { name: 'report.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(bytes('score: 93\n'))]), remote_fields: {} });
+      await c.addCandidateAttachment(ctxOf(), ref, {
+        name: 'report.txt',
+        type: 'OTHER',
+        content_type: 'text/plain',
+        file: new Blob([new Uint8Array(bytes('score: 93\n'))]),
+        remote_fields: {},
+      });
       const { attachments } = await c.listCandidateAttachments(ctxOf(), ref);
       const cv = attachments.find((a) => a.type === 'CV')!;
       const report = attachments.find((a) => a.file_name === 'report.txt')!;
@@ -402,7 +482,10 @@ describe('Lever connector', () => {
     const call = (method: string, path: string, init: { json?: unknown; body?: FormData } = {}) =>
       fetch(`${fake.url}${path}`, {
         method,
-        headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}`,
+          ...(init.json ? { 'content-type': 'application/json' } : {}),
+        },
         body: init.json ? JSON.stringify(init.json) : init.body,
       });
     test('note without value, empty links, upload without perform_as, bad offset → 400 {code, message}', async () => {
@@ -423,7 +506,6 @@ describe('Lever connector', () => {
         assert.ok(body.message.length > 0);
       }
     });
-
   });
 
   describe('failures', () => {
@@ -454,7 +536,7 @@ describe('Lever connector', () => {
       assert.equal(requestsSince(mark).length, 1);
     });
 
-    test('the connector stays within Lever\'s burst allowance', () => {
+    test("the connector stays within Lever's burst allowance", () => {
       assert.ok(fake.peakRate() <= 20, `peak ${fake.peakRate()}`);
     });
 
@@ -497,7 +579,10 @@ describe("Lever fake: Lever's documented traps and the provenance table", () => 
   });
   after(() => fake.stop());
   const call = (method: string, path: string) =>
-    fetch(`${fake.url}${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}` } });
+    fetch(`${fake.url}${path}`, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from(`${fake.credentials.api_key}:`).toString('base64')}` },
+    });
 
   test('postings: updated_at_start with any filter but confidentiality → 400; published internal-only postings need distributionChannel', async () => {
     const ids = async (path: string) => ((await (await call('GET', path)).json()) as { data: { id: string }[] }).data.map((p) => p.id);

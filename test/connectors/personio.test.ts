@@ -58,7 +58,10 @@ describe('Personio connector', () => {
       assert.equal(form.get('grant_type'), 'client_credentials');
       assert.equal(form.get('client_id'), fake.credentials.client_id);
       assert.equal(form.get('client_secret'), fake.credentials.client_secret);
-      assert.deepEqual(reads.map((r) => r.path), ['/v2/recruiting/candidates', '/v2/recruiting/applications', '/v2/recruiting/jobs']);
+      assert.deepEqual(
+        reads.map((r) => r.path),
+        ['/v2/recruiting/candidates', '/v2/recruiting/applications', '/v2/recruiting/jobs'],
+      );
       assert.ok(reads.every((r) => /^Bearer tok_/.test(String(r.headers.authorization))));
     });
     test('the client secret never reaches the interaction log', async () => {
@@ -68,13 +71,21 @@ describe('Personio connector', () => {
       assert.equal(token.request_body, '[raw body, redacted]');
       assert.ok(!JSON.stringify(calls).includes(String(fake.credentials.client_secret)));
     });
-    test('a wrong secret is INTEGRATION.AUTHENTICATION_INVALID with Personio\'s OAuth message, and the secret stays out', async () => {
-      const err = await rejectsWith(connector.checkCredentials(ctxOf(fake.badCredentials)), 'INTEGRATION.AUTHENTICATION_INVALID', 'The client credentials are invalid');
+    test("a wrong secret is INTEGRATION.AUTHENTICATION_INVALID with Personio's OAuth message, and the secret stays out", async () => {
+      const err = await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.badCredentials)),
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        'The client credentials are invalid',
+      );
       assert.ok(!err.message.includes(String(fake.badCredentials.client_secret)));
       assert.match(err.message, /HTTP 400/);
     });
-    test('credentials without recruiting access are INTEGRATION.PERMISSION_MISSING naming the scope and Personio\'s detail', async () => {
-      const err = await rejectsWith(connector.checkCredentials(ctxOf(fake.limitedCredentials)), 'INTEGRATION.PERMISSION_MISSING', RECRUITING_SCOPE);
+    test("credentials without recruiting access are INTEGRATION.PERMISSION_MISSING naming the scope and Personio's detail", async () => {
+      const err = await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.limitedCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        RECRUITING_SCOPE,
+      );
       assert.match(err.message, /Personio: The access token lacks the required scope/);
       assert.match(err.message, /API credentials/);
     });
@@ -92,7 +103,10 @@ describe('Personio connector', () => {
       assert.equal(calls[0].query.get('cursor'), null);
       assert.equal(calls[1].query.get('cursor'), 'cur_200');
       assert.equal(calls[2].query.get('cursor'), 'cur_400');
-      assert.ok(calls.every((c) => c.query.get('limit') === '200'), 'the next link keeps the limit');
+      assert.ok(
+        calls.every((c) => c.query.get('limit') === '200'),
+        'the next link keeps the limit',
+      );
       const all = await collect(connector.readCandidates(ctxOf(), {}));
       assert.deepEqual(all.map((c) => c.remote_id).sort(), [...fake.candidateRemoteIds()].sort());
       const first = all.find((c) => c.remote_id === '500001')!;
@@ -119,11 +133,14 @@ describe('Personio connector', () => {
 
     test('readJobs maps names, departments and states from { date, timezone } timestamps', async () => {
       const jobs = await collect(connector.readJobs(ctxOf(), {}));
-      assert.deepEqual(jobs.map((j) => [j.remote_id, j.name, j.department, j.status]), [
-        ['1003', 'Office Manager', 'Operations', 'ARCHIVED'],
-        ['1002', 'Product Designer', 'Design', 'DRAFT'],
-        ['1001', 'Backend Engineer', 'Engineering', 'OPEN'],
-      ]);
+      assert.deepEqual(
+        jobs.map((j) => [j.remote_id, j.name, j.department, j.status]),
+        [
+          ['1003', 'Office Manager', 'Operations', 'ARCHIVED'],
+          ['1002', 'Product Designer', 'Design', 'DRAFT'],
+          ['1001', 'Backend Engineer', 'Engineering', 'OPEN'],
+        ],
+      );
       assert.equal((jobs[2].remote_updated_at as Date).toISOString(), '2026-09-01T08:01:00.000Z');
     });
 
@@ -134,7 +151,10 @@ describe('Personio connector', () => {
       const after = new Date(changedAt.getTime() + 400);
       const mark = since();
       const delta = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
-      assert.deepEqual(delta.map((c) => c.remote_id), ['500007']);
+      assert.deepEqual(
+        delta.map((c) => c.remote_id),
+        ['500007'],
+      );
       const call = requestsSince(mark).find((r) => r.path === '/v2/recruiting/candidates')!;
       assert.equal(call.query.get('updated_at.gt'), new Date(after.getTime() - 1000).toISOString());
       assert.equal(call.query.get('updated_at.lt'), null, 'never both filters (mutually exclusive)');
@@ -143,9 +163,19 @@ describe('Personio connector', () => {
     });
 
     test('timestamps: every shape Personio may send', () => {
-      assert.equal(parseTimestamp({ date: '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z');
-      assert.equal(parseTimestamp({ 'date-time': '2026-01-02T03:04:05', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z', 'no offset: UTC');
-      assert.equal(parseTimestamp({ 'date-time': '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(), '2026-01-02T03:04:05.000Z');
+      assert.equal(
+        parseTimestamp({ date: '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(),
+        '2026-01-02T03:04:05.000Z',
+      );
+      assert.equal(
+        parseTimestamp({ 'date-time': '2026-01-02T03:04:05', timezone: 'Europe/Berlin' })!.toISOString(),
+        '2026-01-02T03:04:05.000Z',
+        'no offset: UTC',
+      );
+      assert.equal(
+        parseTimestamp({ 'date-time': '2026-01-02T03:04:05.000Z', timezone: 'Europe/Berlin' })!.toISOString(),
+        '2026-01-02T03:04:05.000Z',
+      );
       assert.equal(parseTimestamp('2026-01-02T05:04:05+02:00')!.toISOString(), '2026-01-02T03:04:05.000Z');
       assert.equal(parseTimestamp(null), null);
       assert.equal(parseTimestamp({ timezone: 'Europe/Berlin' }), null);
@@ -186,7 +216,7 @@ describe('Personio connector', () => {
       assert.equal(jobs.length, 3);
       assert.ok(Date.now() - started >= 1000, `waited ${Date.now() - started} ms`);
     });
-    test('a 503 storm is REMOTE.SERVICE_UNAVAILABLE with Personio\'s detail; a short outage is retried', async () => {
+    test("a 503 storm is REMOTE.SERVICE_UNAVAILABLE with Personio's detail; a short outage is retried", async () => {
       const ctx = connectorContext(connector as any, fake.credentials, fake.url).ctx;
       await collect(connector.readJobs(ctx, {}));
       fake.failNext(10, 503);
@@ -208,20 +238,40 @@ describe('Personio connector', () => {
     test('result links, attachments and attachment lists answer INTEGRATION.ACTION_NOT_AVAILABLE without calling Personio', async () => {
       const mark = since();
       const ctx = ctxOf();
-      const e1 = await rejectsWith(connector.addCandidateResultLink(ctx, cand, link), 'INTEGRATION.ACTION_NOT_AVAILABLE', MISSING.resultLinks);
+      const e1 = await rejectsWith(
+        connector.addCandidateResultLink(ctx, cand, link),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        MISSING.resultLinks,
+      );
       assert.equal(e1.status, 400);
-      await rejectsWith(connector.addApplicationResultLink(ctx, app, link), 'INTEGRATION.ACTION_NOT_AVAILABLE', 'only reads jobs, candidates and applications');
+      await rejectsWith(
+        connector.addApplicationResultLink(ctx, app, link),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        'only reads jobs, candidates and applications',
+      );
       const file = { name: 'cv.pdf', type: 'CV' as const, content_type: 'application/pdf', file: new Blob(['%PDF']), remote_fields: {} };
       await rejectsWith(connector.addCandidateAttachment(ctx, cand, file), 'INTEGRATION.ACTION_NOT_AVAILABLE', 'new application');
-      await rejectsWith(connector.listCandidateAttachments(ctx, cand), 'INTEGRATION.ACTION_NOT_AVAILABLE', "does not return candidates' files");
+      await rejectsWith(
+        connector.listCandidateAttachments(ctx, cand),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        "does not return candidates' files",
+      );
       assert.equal(requestsSince(mark).length, 0);
     });
     test('the definition says so: every write action UNSUPPORTED, reads SUPPORTED', () => {
       const cov = coverage(connector.definition);
-      assert.deepEqual(cov.write_actions.map((w) => w.coverage_status), Array(7).fill('UNSUPPORTED'));
-      assert.deepEqual(cov.read_models.map((m) => m.coverage_status), ['SUPPORTED', 'SUPPORTED', 'SUPPORTED']);
+      assert.deepEqual(
+        cov.write_actions.map((w) => w.coverage_status),
+        Array(7).fill('UNSUPPORTED'),
+      );
+      assert.deepEqual(
+        cov.read_models.map((m) => m.coverage_status),
+        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED'],
+      );
       assert.equal(connector.definition.capabilities.attachments.unavailable, MISSING.attachments);
-      const row = connectorsTable().split('\n').find((l) => l.startsWith('| Personio |'))!;
+      const row = connectorsTable()
+        .split('\n')
+        .find((l) => l.startsWith('| Personio |'))!;
       assert.match(row, /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| yes \|$/);
     });
   });
@@ -231,8 +281,24 @@ describe('Personio connector', () => {
       const errorResponse = vendorSchema('ErrorResponse');
       const meta = vendorSchema('MetaObject');
       const dateTime = vendorSchema('DateTimeWithTimezone');
-      const token = (await (await fetch(`${fake.url}/v2/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.credentials as Record<string, string>) }) })).json()).access_token;
-      const limitedToken = (await (await fetch(`${fake.url}/v2/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.limitedCredentials as Record<string, string>) }) })).json()).access_token;
+      const token = (
+        await (
+          await fetch(`${fake.url}/v2/auth/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.credentials as Record<string, string>) }),
+          })
+        ).json()
+      ).access_token;
+      const limitedToken = (
+        await (
+          await fetch(`${fake.url}/v2/auth/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'client_credentials', ...(fake.limitedCredentials as Record<string, string>) }),
+          })
+        ).json()
+      ).access_token;
       const get = (path: string, t?: string) => fetch(`${fake.url}${path}`, { headers: t ? { authorization: `Bearer ${t}` } : {} });
       const errors = [
         await get('/v2/recruiting/candidates'),
@@ -240,7 +306,10 @@ describe('Personio connector', () => {
         await get('/v2/recruiting/candidates?limit=500', token),
         await get('/v2/recruiting/candidates?updated_at.gt=2026-01-01T00:00:00Z&updated_at.lt=2026-02-01T00:00:00Z', token),
       ];
-      assert.deepEqual(errors.map((r) => r.status), [401, 403, 400, 400]);
+      assert.deepEqual(
+        errors.map((r) => r.status),
+        [401, 403, 400, 400],
+      );
       for (const r of errors) {
         const body = await r.json();
         assert.ok(errorResponse(body), JSON.stringify(errorResponse.errors));
@@ -264,8 +333,19 @@ describe('Personio connector', () => {
       assert.ok(connectableTools().some((d) => d.id === 'personio'));
       const now = new Date();
       const link: ConnectLink = {
-        id: 'l1', account_id: 'default', kind: 'CONNECT', link_type: 'EMBEDDED', end_user_email: 'a@b.example', end_user_organization_name: 'Acme',
-        end_user_origin_id: null, integration_tool: 'personio', integration_id: null, options: {}, expires_at: new Date(now.getTime() + 3600_000), created_at: now, completed_at: null,
+        id: 'l1',
+        account_id: 'default',
+        kind: 'CONNECT',
+        link_type: 'EMBEDDED',
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        end_user_origin_id: null,
+        integration_tool: 'personio',
+        integration_id: null,
+        options: {},
+        expires_at: new Date(now.getTime() + 3600_000),
+        created_at: now,
+        completed_at: null,
       } as ConnectLink;
       const html = formPage(link, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
       assert.match(html, /<label for="f-client_id">Client ID<\/label>/);

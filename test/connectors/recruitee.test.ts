@@ -40,7 +40,11 @@ describe('checkCredentials', () => {
   });
 
   test('a company the token does not belong to is AUTHENTICATION_INVALID naming the company', async () => {
-    await rejectsWith(connector.checkCredentials(ctx({ ...fake.credentials, company_id: '99999' })), 'INTEGRATION.AUTHENTICATION_INVALID', /company "99999"/);
+    await rejectsWith(
+      connector.checkCredentials(ctx({ ...fake.credentials, company_id: '99999' })),
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      /company "99999"/,
+    );
   });
 
   test('a user whose role cannot see candidates is PERMISSION_MISSING naming it', async () => {
@@ -66,7 +70,10 @@ describe('readers', () => {
     // The archived job's payload has no pipeline template: its stages come from /offers/{id}/placements.
     const archived = jobs.find((j) => j.remote_id === '5004')!;
     assert.equal(archived.status, 'ARCHIVED');
-    assert.deepEqual(archived.stages?.map((s) => s.name), ['Applied', 'Phone screen', 'Interview', 'Offer', 'Hired']);
+    assert.deepEqual(
+      archived.stages?.map((s) => s.name),
+      ['Applied', 'Phone screen', 'Interview', 'Offer', 'Hired'],
+    );
     assert.equal(fake.server.calls('GET', '/offers/5004/placements').length >= 1, true);
     assert.equal(fake.server.calls('GET', '/offers/5001/placements').length, 0, 'no extra call when the payload has stages');
     assert.equal(jobs.find((j) => j.remote_id === '5005')!.status, 'DRAFT');
@@ -78,7 +85,10 @@ describe('readers', () => {
     assert.equal(backend.employment_type, 'FULL_TIME');
     assert.equal(backend.department, 'Engineering');
     assert.equal(backend.post_url, 'https://acme-talent.recruitee.com/o/backend-engineer');
-    assert.deepEqual(backend.stages?.map((s) => s.name), ['Applied', 'Phone screen', 'Interview', 'Offer', 'Hired']);
+    assert.deepEqual(
+      backend.stages?.map((s) => s.name),
+      ['Applied', 'Phone screen', 'Interview', 'Offer', 'Hired'],
+    );
     const designer = jobs.find((j) => j.remote_id === '5002')!;
     assert.equal(designer.visibility, 'INTERNAL');
     assert.equal(designer.employment_type, 'PART_TIME');
@@ -89,7 +99,10 @@ describe('readers', () => {
     const cands = await collect(connector.readCandidates(ctx(), {}));
     const pages = fake.server.calls('GET', /\/candidates$/).slice(before);
     assert.ok(pages.length >= 4, `expected >= 3 pages + the empty one, got ${pages.length}`);
-    assert.deepEqual(pages.map((r) => r.query.get('offset')), ['0', '10', '20', '30', '36']);
+    assert.deepEqual(
+      pages.map((r) => r.query.get('offset')),
+      ['0', '10', '20', '30', '36'],
+    );
     assert.deepEqual(cands.map((c) => c.remote_id).sort(), fake.candidateRemoteIds().sort());
     const c = cands.find((x) => x.remote_id === '4100004')!;
     assert.equal(c.first_name, 'Barbara');
@@ -137,7 +150,10 @@ describe('readers', () => {
     const cands = await collect(connector.readCandidates(ctx(), { updatedAfter: new Date('2026-06-01T00:00:00Z') }));
     assert.deepEqual(cands.map((c) => c.remote_id).sort(), ['4100011', '4100012']);
     const jobs = await collect(connector.readJobs(ctx(), { updatedAfter: new Date('2025-12-25T00:00:00Z') }));
-    assert.deepEqual(jobs.map((j) => j.remote_id), ['5002']);
+    assert.deepEqual(
+      jobs.map((j) => j.remote_id),
+      ['5002'],
+    );
     assert.equal(connector.definition.capabilities.deltaSync, false);
   });
 
@@ -145,30 +161,42 @@ describe('readers', () => {
     const one = await connector.readCandidate!(ctx(), '4100005');
     assert.equal(one?.candidate.remote_id, '4100005');
     assert.equal(one?.applications.length, 2);
-    assert.deepEqual(one?.candidate.custom_fields, { 'Acme: Score': null, 'Acme: Percentile': null, 'Acme: Track': null, 'Notice period': '1 month' });
+    assert.deepEqual(one?.candidate.custom_fields, {
+      'Acme: Score': null,
+      'Acme: Percentile': null,
+      'Acme: Track': null,
+      'Notice period': '1 month',
+    });
     assert.equal(await connector.readCandidate!(ctx(), '123'), null);
   });
 });
 
 describe('result links', () => {
   test('candidate link: existing profile fields get the attributes, the rest and the link go to a note', async () => {
-    const res = await connector.addCandidateResultLink(ctx(), ref('4100020'), link({
-      details: {
-        custom_field_name_prefix: 'Acme:',
-        attributes: [
-          { key: 'Score', value: '92/100' },
-          { key: 'Percentile', value: '87' },
-          { key: 'Track', value: 'Backend' },
-          { key: 'Reviewer', value: 'Sam' },
-        ],
-      },
-    }));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      ref('4100020'),
+      link({
+        details: {
+          custom_field_name_prefix: 'Acme:',
+          attributes: [
+            { key: 'Score', value: '92/100' },
+            { key: 'Percentile', value: '87' },
+            { key: 'Track', value: 'Backend' },
+            { key: 'Reviewer', value: 'Sam' },
+          ],
+        },
+      }),
+    );
     // Both fields are company templates without a value yet (id null): created with the documented POST.
     const writes = fake.fieldWrites.filter((w) => w.candidate_id === 4100020);
-    assert.deepEqual(writes.map((w) => ({ name: w.name, values: w.values, method: w.method })), [
-      { name: 'Acme: Score', values: [{ text: '92/100' }], method: 'POST' },
-      { name: 'Acme: Percentile', values: [{ number: '87' }], method: 'POST' },
-    ]);
+    assert.deepEqual(
+      writes.map((w) => ({ name: w.name, values: w.values, method: w.method })),
+      [
+        { name: 'Acme: Score', values: [{ text: '92/100' }], method: 'POST' },
+        { name: 'Acme: Percentile', values: [{ number: '87' }], method: 'POST' },
+      ],
+    );
     const post = fake.server.calls('POST', '/custom_fields/candidates/4100020/fields')[0];
     assert.deepEqual(post.json, { field: { name: 'Acme: Score', kind: 'single_line', values: [{ text: '92/100' }] } });
     const notes = fake.notes.filter((n) => n.candidate_id === 4100020);
@@ -188,7 +216,11 @@ describe('result links', () => {
   test('a field that already has a value is PATCHed by its id', async () => {
     const field = fake.fieldsOf('4100018').find((f) => f.name === 'Acme: Score')!;
     assert.ok(field.id !== null);
-    await connector.addCandidateResultLink(ctx(), ref('4100018'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '64' }] } }));
+    await connector.addCandidateResultLink(
+      ctx(),
+      ref('4100018'),
+      link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '64' }] } }),
+    );
     const patch = fake.server.calls('PATCH', `/custom_fields/candidates/4100018/fields/${field.id}`)[0];
     assert.deepEqual(patch.json, { field: { name: 'Acme: Score', kind: 'single_line', values: [{ text: '64' }] } });
     assert.deepEqual(fake.fieldsOf('4100018').find((f) => f.name === 'Acme: Score')!.values, [{ text: '64' }]);
@@ -197,7 +229,11 @@ describe('result links', () => {
   test('a number goes as the documented decimal string, and as a JSON number if Recruitee refuses the string', async () => {
     fake.numberValues = 'number';
     try {
-      const res = await connector.addCandidateResultLink(ctx(), ref('4100019'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: '42.5' }] } }));
+      const res = await connector.addCandidateResultLink(
+        ctx(),
+        ref('4100019'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: '42.5' }] } }),
+      );
       const posts = fake.server.calls('POST', '/custom_fields/candidates/4100019/fields').map((r) => r.json.field.values);
       assert.deepEqual(posts, [[{ number: '42.5' }], [{ number: 42.5 }]]);
       assert.deepEqual(fake.fieldsOf('4100019').find((f) => f.name === 'Acme: Percentile')!.values, [{ number: 42.5 }]);
@@ -210,27 +246,60 @@ describe('result links', () => {
   test('a profile field write Recruitee refuses is a secondary failure: the value goes into the note', async () => {
     fake.refusedFields.add('Acme: Score');
     try {
-      const res = await connector.addCandidateResultLink(ctx(), ref('4100028'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '55' }] } }));
-      assert.equal(fake.notes.find((n) => n.candidate_id === 4100028)?.body, 'Acme coding test: https://acme.example/results/r-42\nAcme: Score: 55');
-      assert.ok(res.warnings.some((w) => /^Writing Recruitee's profile field "Acme: Score" failed: .*HTTP 422.*values is locked.* The value was written into the note instead\.$/.test(w)), res.warnings.join(' | '));
+      const res = await connector.addCandidateResultLink(
+        ctx(),
+        ref('4100028'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '55' }] } }),
+      );
+      assert.equal(
+        fake.notes.find((n) => n.candidate_id === 4100028)?.body,
+        'Acme coding test: https://acme.example/results/r-42\nAcme: Score: 55',
+      );
+      assert.ok(
+        res.warnings.some((w) =>
+          /^Writing Recruitee's profile field "Acme: Score" failed: .*HTTP 422.*values is locked.* The value was written into the note instead\.$/.test(
+            w,
+          ),
+        ),
+        res.warnings.join(' | '),
+      );
     } finally {
       fake.refusedFields.clear();
     }
   });
 
   test('no field exists for any attribute: everything goes into the note, with a warning', async () => {
-    const res = await connector.addCandidateResultLink(ctx(), ref('4100021'), link({
-      details: { custom_field_name_prefix: 'Other', attributes: [{ key: 'Score', value: '1' }, { key: 'Grade', value: 'B' }] },
-    }));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      ref('4100021'),
+      link({
+        details: {
+          custom_field_name_prefix: 'Other',
+          attributes: [
+            { key: 'Score', value: '1' },
+            { key: 'Grade', value: 'B' },
+          ],
+        },
+      }),
+    );
     assert.equal(fake.fieldWrites.filter((w) => w.candidate_id === 4100021).length, 0);
-    assert.equal(fake.notes.find((n) => n.candidate_id === 4100021)?.body, 'Acme coding test: https://acme.example/results/r-42\nOther Score: 1\nOther Grade: B');
-    assert.deepEqual(res.warnings.slice(1), ['Recruitee has no candidate profile field named "Other Score", "Other Grade"; those attributes were written into the note instead.']);
+    assert.equal(
+      fake.notes.find((n) => n.candidate_id === 4100021)?.body,
+      'Acme coding test: https://acme.example/results/r-42\nOther Score: 1\nOther Grade: B',
+    );
+    assert.deepEqual(res.warnings.slice(1), [
+      'Recruitee has no candidate profile field named "Other Score", "Other Grade"; those attributes were written into the note instead.',
+    ]);
   });
 
   test('a number field given text falls back to the note', async () => {
-    const res = await connector.addCandidateResultLink(ctx(), ref('4100022'), link({
-      details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: 'high' }] },
-    }));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      ref('4100022'),
+      link({
+        details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Percentile', value: 'high' }] },
+      }),
+    );
     assert.equal(fake.fieldWrites.filter((w) => w.candidate_id === 4100022).length, 0);
     assert.match(fake.notes.find((n) => n.candidate_id === 4100022)!.body, /Acme: Percentile: high$/);
     assert.match(res.warnings[1], /kind "number", which cannot hold "high"/);
@@ -241,13 +310,19 @@ describe('result links', () => {
     const res = await connector.addCandidateResultLink(ctx(), ref('4100023'), link());
     assert.equal(fake.server.calls('GET', '/candidates/4100023').length, gets);
     assert.equal(fake.notes.find((n) => n.candidate_id === 4100023)?.body, 'Acme coding test: https://acme.example/results/r-42');
-    assert.deepEqual(res.warnings, ['Recruitee has no result-link feature reachable with an API key; the result link was added as a note on the candidate.']);
+    assert.deepEqual(res.warnings, [
+      'Recruitee has no result-link feature reachable with an API key; the result link was added as a note on the candidate.',
+    ]);
   });
 
-  test('application link lands on the application\'s candidate and says so', async () => {
-    const res = await connector.addApplicationResultLink(ctx(), { remote_id: '9000030', candidate_remote_id: '4100024', job_remote_id: '5001', outcome: 'PENDING' }, link({
-      details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '77' }] },
-    }));
+  test("application link lands on the application's candidate and says so", async () => {
+    const res = await connector.addApplicationResultLink(
+      ctx(),
+      { remote_id: '9000030', candidate_remote_id: '4100024', job_remote_id: '5001', outcome: 'PENDING' },
+      link({
+        details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '77' }] },
+      }),
+    );
     assert.equal(fake.notes.find((n) => n.candidate_id === 4100024)?.body, 'Acme coding test: https://acme.example/results/r-42');
     assert.deepEqual(fake.fieldWrites.find((w) => w.candidate_id === 4100024)?.values, [{ text: '77' }]);
     assert.deepEqual(res.warnings, [
@@ -259,7 +334,11 @@ describe('result links', () => {
 
   test('remote_fields.recruitee.visibility is sent as {level}; is_json is ignored with a warning', async () => {
     const visibility = { level: 'private' };
-    const res = await connector.addCandidateResultLink(ctx(), ref('4100025'), link({ remote_fields: { recruitee: { visibility, is_json: false } } }));
+    const res = await connector.addCandidateResultLink(
+      ctx(),
+      ref('4100025'),
+      link({ remote_fields: { recruitee: { visibility, is_json: false } } }),
+    );
     assert.deepEqual(fake.notes.find((n) => n.candidate_id === 4100025)?.visibility, visibility);
     assert.ok(res.warnings.includes('remote_fields.recruitee.is_json does not apply to Recruitee and was ignored.'));
     // A plain level string (the obvious thing to send through Kombo's "any") is wrapped.
@@ -276,9 +355,17 @@ describe('result links', () => {
   });
 
   test('an unknown candidate is PLATFORM.INPUT_INVALID naming it', async () => {
-    await rejectsWith(connector.addCandidateResultLink(ctx(), ref('999'), link()), 'PLATFORM.INPUT_INVALID', /candidate 999 was not found in Recruitee/);
     await rejectsWith(
-      connector.addCandidateResultLink(ctx(), ref('998'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '1' }] } })),
+      connector.addCandidateResultLink(ctx(), ref('999'), link()),
+      'PLATFORM.INPUT_INVALID',
+      /candidate 999 was not found in Recruitee/,
+    );
+    await rejectsWith(
+      connector.addCandidateResultLink(
+        ctx(),
+        ref('998'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '1' }] } }),
+      ),
       'PLATFORM.INPUT_INVALID',
       /candidate 998 was not found/,
     );
@@ -287,17 +374,30 @@ describe('result links', () => {
 
 describe('attachments', () => {
   const file = (type: AttachmentInput['type'], name: string, text: string): AttachmentInput => ({
-    name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.from(text))]), remote_fields: {},
+    name,
+    type,
+    content_type: 'application/pdf',
+    file: new Blob([new Uint8Array(Buffer.from(text))]),
+    remote_fields: {},
   });
 
   test('CV replaces the candidate CV via update_cv (multipart), bytes intact, warning when one existed', async () => {
     const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10, 0x80]);
-    const res = await connector.addCandidateAttachment(ctx(), ref('4100003'), { name: 'Report.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+    const res = await connector.addCandidateAttachment(ctx(), ref('4100003'), {
+      name: 'Report.pdf',
+      type: 'CV',
+      content_type: 'application/pdf',
+      file: new Blob([new Uint8Array(bytes)]),
+      remote_fields: {},
+    });
     const cv = fake.cvFor('4100003')!;
     assert.equal(cv.filename, 'Report.pdf');
     assert.equal(cv.content_type, 'application/pdf');
     assert.deepEqual(cv.data, bytes);
-    assert.match(String(fake.server.calls('PATCH', '/candidates/4100003/update_cv')[0].headers['content-type']), /^multipart\/form-data; boundary=/);
+    assert.match(
+      String(fake.server.calls('PATCH', '/candidates/4100003/update_cv')[0].headers['content-type']),
+      /^multipart\/form-data; boundary=/,
+    );
     assert.deepEqual(res.warnings, ['Recruitee keeps one CV per candidate; the uploaded CV replaced the previous one.']);
     const none = await connector.addCandidateAttachment(ctx(), ref('4100001'), file('CV', 'cv.pdf', 'first cv'));
     assert.deepEqual(none.warnings, []);
@@ -314,7 +414,10 @@ describe('attachments', () => {
       assert.equal(upload.form?.get('attachment[candidate_id]'), '4100006');
       assert.equal(fake.server.calls('PATCH', /\/candidates\/4100006\/set_as_cv\/\d+$/).length, 1);
       // The previous CV is now a plain file (set_as_cv replaces, it does not delete).
-      assert.deepEqual(fake.filesFor('4100006').map((f) => f.type), ['cv', 'attachment']);
+      assert.deepEqual(
+        fake.filesFor('4100006').map((f) => f.type),
+        ['cv', 'attachment'],
+      );
     } finally {
       fake.updateCvRoute = true;
     }
@@ -323,7 +426,9 @@ describe('attachments', () => {
   test('COVER_LETTER and OTHER become candidate files via POST /attachments', async () => {
     const cover = await connector.addCandidateAttachment(ctx(), ref('4100008'), file('COVER_LETTER', 'Cover letter.pdf', 'dear acme'));
     const other = await connector.addCandidateAttachment(ctx(), ref('4100008'), file('OTHER', 'Results.pdf', 'score 92'));
-    assert.deepEqual(cover.warnings, ["Recruitee has no cover-letter upload in its API; the cover letter was added to the candidate's files."]);
+    assert.deepEqual(cover.warnings, [
+      "Recruitee has no cover-letter upload in its API; the cover letter was added to the candidate's files.",
+    ]);
     assert.deepEqual(other.warnings, []);
     assert.deepEqual(
       fake.filesFor('4100008').map((f) => ({ name: f.name, type: f.type, data: f.data.toString() })),
@@ -339,10 +444,13 @@ describe('attachments', () => {
     await connector.addCandidateAttachment(ctx(), ref('4100009'), file('OTHER', 'Take-home.pdf', 'take home bytes'));
     const { attachments, warnings } = await connector.listCandidateAttachments(ctx(), ref('4100009'));
     assert.deepEqual(warnings, []);
-    assert.deepEqual(attachments.map((a) => [a.type, a.file_name, a.content_type]), [
-      ['CV', 'Ken_Thompson_CV.pdf', 'application/pdf'],
-      ['OTHER', 'Take-home.pdf', 'application/pdf'],
-    ]);
+    assert.deepEqual(
+      attachments.map((a) => [a.type, a.file_name, a.content_type]),
+      [
+        ['CV', 'Ken_Thompson_CV.pdf', 'application/pdf'],
+        ['OTHER', 'Take-home.pdf', 'application/pdf'],
+      ],
+    );
     const body = await (await fetch(attachments[1].data_url)).text();
     assert.equal(body, 'take home bytes');
     // Listed through the per-candidate route, never a company-wide list filtered by a parameter.
@@ -359,15 +467,24 @@ describe('attachments', () => {
     fake.attachmentsListRoute = false;
     try {
       const { attachments, warnings } = await connector.listCandidateAttachments(ctx(), ref('4100015'));
-      assert.deepEqual(attachments.map((a) => a.type), ['CV']);
-      assert.deepEqual(warnings, ["Recruitee did not list the candidate's files (HTTP 404 on GET /candidates/4100015/attachments); only the CV is listed."]);
+      assert.deepEqual(
+        attachments.map((a) => a.type),
+        ['CV'],
+      );
+      assert.deepEqual(warnings, [
+        "Recruitee did not list the candidate's files (HTTP 404 on GET /candidates/4100015/attachments); only the CV is listed.",
+      ]);
     } finally {
       fake.attachmentsListRoute = true;
     }
   });
 
   test('an upload for an unknown candidate is PLATFORM.INPUT_INVALID', async () => {
-    await rejectsWith(connector.addCandidateAttachment(ctx(), ref('13'), file('OTHER', 'x.pdf', 'x')), 'PLATFORM.INPUT_INVALID', /candidate 13/);
+    await rejectsWith(
+      connector.addCandidateAttachment(ctx(), ref('13'), file('OTHER', 'x.pdf', 'x')),
+      'PLATFORM.INPUT_INVALID',
+      /candidate 13/,
+    );
   });
 });
 
@@ -392,7 +509,10 @@ describe('failures', () => {
       assert.ok(Date.now() - started >= 900, 'waited for the reset');
       // The fake's own window still refuses a burst, with the limiter's headers.
       let res: Response | undefined;
-      for (let i = 0; i < 4; i++) res = await fetch(`${small.url}/c/${small.credentials.company_id}/candidates`, { headers: { authorization: `Bearer ${small.credentials.api_token}` } });
+      for (let i = 0; i < 4; i++)
+        res = await fetch(`${small.url}/c/${small.credentials.company_id}/candidates`, {
+          headers: { authorization: `Bearer ${small.credentials.api_token}` },
+        });
       assert.equal(res?.status, 429);
       assert.equal(res?.headers.get('x-ratelimit-remaining'), '0');
     } finally {

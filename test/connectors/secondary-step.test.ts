@@ -7,19 +7,38 @@ test('a refused secondary step becomes a warning naming what failed, and the val
   const warnings: string[] = [];
   const good = await secondaryStep(warnings, 'Setting custom fields', async () => 3);
   assert.deepEqual(good, { ok: true, value: 3 });
-  const bad = await secondaryStep(warnings, 'Setting custom field "Acme: Score"', async () => {
-    throw new AtsgateError('REMOTE.INPUT_INVALID', 'Greenhouse rejected the request (HTTP 422): unknown field.');
-  }, { fallback: 'The attributes are in the note instead.' });
+  const bad = await secondaryStep(
+    warnings,
+    'Setting custom field "Acme: Score"',
+    async () => {
+      throw new AtsgateError('REMOTE.INPUT_INVALID', 'Greenhouse rejected the request (HTTP 422): unknown field.');
+    },
+    { fallback: 'The attributes are in the note instead.' },
+  );
   assert.deepEqual(bad, { ok: false });
-  assert.deepEqual(warnings, ['Setting custom field "Acme: Score" failed: Greenhouse rejected the request (HTTP 422): unknown field. The attributes are in the note instead.']);
+  assert.deepEqual(warnings, [
+    'Setting custom field "Acme: Score" failed: Greenhouse rejected the request (HTTP 422): unknown field. The attributes are in the note instead.',
+  ]);
 });
 
 test('a programming error or a cancelled request is not swallowed', async () => {
-  await assert.rejects(secondaryStep([], 'x', async () => { throw new TypeError('bug'); }), TypeError);
+  await assert.rejects(
+    secondaryStep([], 'x', async () => {
+      throw new TypeError('bug');
+    }),
+    TypeError,
+  );
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(
-    secondaryStep([], 'x', async () => { throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', 'aborted'); }, { signal: ac.signal }),
+    secondaryStep(
+      [],
+      'x',
+      async () => {
+        throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', 'aborted');
+      },
+      { signal: ac.signal },
+    ),
     /aborted/,
   );
 });

@@ -28,14 +28,18 @@ function ctxFor(credentials: Record<string, unknown> = fake.credentials) {
   return contexts.get(key)!;
 }
 
-
 /** A CandidateRef as the write service builds it from the last sync. */
 async function candidateRef(id: string): Promise<CandidateRef> {
   const found = await c.readCandidate!(ctxFor(), id);
   assert.ok(found);
   return {
     remote_id: id,
-    applications: found.applications.map((a) => ({ remote_id: a.remote_id, candidate_remote_id: id, job_remote_id: a.job_remote_id ?? null, outcome: a.outcome ?? null })),
+    applications: found.applications.map((a) => ({
+      remote_id: a.remote_id,
+      candidate_remote_id: id,
+      job_remote_id: a.job_remote_id ?? null,
+      outcome: a.outcome ?? null,
+    })),
   };
 }
 
@@ -65,7 +69,11 @@ describe('credentials', () => {
   });
 
   test('a key without access to jobs is PERMISSION_MISSING naming what is needed', async () => {
-    await rejectsWith(c.checkCredentials(ctxFor(fake.limitedCredentials)), 'INTEGRATION.PERMISSION_MISSING', /lacks permission to read jobs.*GET \/jobs/);
+    await rejectsWith(
+      c.checkCredentials(ctxFor(fake.limitedCredentials)),
+      'INTEGRATION.PERMISSION_MISSING',
+      /lacks permission to read jobs.*GET \/jobs/,
+    );
   });
 });
 
@@ -90,12 +98,21 @@ describe('reads', () => {
     assert.equal(first.location?.city, 'Berlin');
     assert.equal(first.location?.country, 'DE');
     assert.equal(first.remote_created_at, fake.jobs[0].createdOn);
-    assert.deepEqual(first.stages?.map((s) => s.remote_id), ['LEAD', 'NEW', 'IN_REVIEW', 'INTERVIEW', 'OFFERED', 'HIRED']);
+    assert.deepEqual(
+      first.stages?.map((s) => s.remote_id),
+      ['LEAD', 'NEW', 'IN_REVIEW', 'INTERVIEW', 'OFFERED', 'HIRED'],
+    );
     assert.equal(jobs.find((j) => j.remote_id === fake.jobs[3].id)!.status, 'DRAFT');
     assert.equal(jobs.find((j) => j.remote_id === fake.jobs[4].id)!.status, 'CLOSED');
     assert.equal(jobs.find((j) => j.remote_id === fake.jobs[5].id)!.visibility, 'INTERNAL');
     // The vendor's cap is honoured: the connector asks for 100 and follows nextPageId.
-    assert.equal(fake.server.calls('GET', /^\/jobs$/).at(-1)!.query.get('limit'), '100');
+    assert.equal(
+      fake.server
+        .calls('GET', /^\/jobs$/)
+        .at(-1)!
+        .query.get('limit'),
+      '100',
+    );
   });
 
   test('readCandidates returns every candidate across pages, mapped', async () => {
@@ -152,7 +169,13 @@ describe('reads', () => {
     const expected = [...fake.candidates.values()].filter((x) => Date.parse(x.updatedOn) >= since.getTime()).map((x) => x.id);
     assert.ok(expected.length > 0 && expected.length < 32);
     assert.deepEqual(list.map((x) => x.remote_id).sort(), expected.sort());
-    assert.equal(fake.server.calls('GET', /^\/candidates$/).at(-1)!.query.get('updatedAfter'), since.toISOString());
+    assert.equal(
+      fake.server
+        .calls('GET', /^\/candidates$/)
+        .at(-1)!
+        .query.get('updatedAfter'),
+      since.toISOString(),
+    );
     const jobs = await collect(c.readJobs(ctxFor(), { updatedAfter: new Date('2025-11-20T00:00:00.000Z') }));
     assert.equal(jobs.length, 25 - 19);
   });
@@ -172,13 +195,22 @@ describe('result links', () => {
     const cid = candidateIds()[2];
     const jobId = fake.jobs[2].id;
     const app: ApplicationRef = { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: 'PENDING' };
-    const res = await c.addApplicationResultLink(ctxFor(), app, link('Acme:', [
-      { key: 'Score', value: '100%' }, { key: 'Percentile', value: '87%' }, { key: 'Time', value: '2:30h' },
-    ]));
+    const res = await c.addApplicationResultLink(
+      ctxFor(),
+      app,
+      link('Acme:', [
+        { key: 'Score', value: '100%' },
+        { key: 'Percentile', value: '87%' },
+        { key: 'Time', value: '2:30h' },
+      ]),
+    );
 
     const puts = fake.server.calls('PUT', `/candidates/${cid}/jobs/${jobId}/properties`);
     assert.equal(puts.length, 1);
-    assert.deepEqual(puts[0].json, [{ id: 'prop-acme-score', value: '100%' }, { id: 'prop-acme-percentile', value: 87 }]);
+    assert.deepEqual(puts[0].json, [
+      { id: 'prop-acme-score', value: '100%' },
+      { id: 'prop-acme-percentile', value: 87 },
+    ]);
     assert.deepEqual(fake.propertiesOn(cid, jobId), { 'Acme: Score': '100%', 'Acme: Percentile': 87 });
 
     const note = fake.notes.at(-1)!;
@@ -203,7 +235,9 @@ describe('result links', () => {
     const res = await c.addCandidateResultLink(ctxFor(), ref, link('Acme:', [{ key: 'Score', value: 'A+' }]));
     for (const a of ref.applications) {
       assert.deepEqual(fake.propertiesOn(cid, a.job_remote_id!), { 'Acme: Score': 'A+' });
-      assert.deepEqual(fake.server.calls('PUT', `/candidates/${cid}/jobs/${a.job_remote_id}/properties`)[0].json, [{ id: 'prop-acme-score', value: 'A+' }]);
+      assert.deepEqual(fake.server.calls('PUT', `/candidates/${cid}/jobs/${a.job_remote_id}/properties`)[0].json, [
+        { id: 'prop-acme-score', value: 'A+' },
+      ]);
     }
     assert.equal(fake.notes.at(-1)!.content, `Assessment Result: https://acme.example/results/5BtP1WC1\n#[CANDIDATE:${cid}]`);
     assert.deepEqual(res.warnings, [
@@ -232,18 +266,34 @@ describe('result links', () => {
     const cid = candidateIds()[3];
     const jobId = fake.jobs[0].id;
     const putsBefore = fake.server.calls('PUT', '/properties').length;
-    const res = await c.addApplicationResultLink(ctxFor(), { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
-      link('Other:', [{ key: 'Score', value: '55' }, { key: 'Level', value: 'Senior' }]));
+    const res = await c.addApplicationResultLink(
+      ctxFor(),
+      { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
+      link('Other:', [
+        { key: 'Score', value: '55' },
+        { key: 'Level', value: 'Senior' },
+      ]),
+    );
     assert.equal(fake.server.calls('PUT', '/properties').length, putsBefore);
-    assert.equal(fake.notes.at(-1)!.content, `Assessment Result: https://acme.example/results/5BtP1WC1\nOther: Score: 55\nOther: Level: Senior\n#[CANDIDATE:${cid}]`);
-    assert.ok(res.warnings.includes('SmartRecruiters has no candidate property named "Other: Score", "Other: Level" that can hold the value; those attributes were written into the note instead.'));
+    assert.equal(
+      fake.notes.at(-1)!.content,
+      `Assessment Result: https://acme.example/results/5BtP1WC1\nOther: Score: 55\nOther: Level: Senior\n#[CANDIDATE:${cid}]`,
+    );
+    assert.ok(
+      res.warnings.includes(
+        'SmartRecruiters has no candidate property named "Other: Score", "Other: Level" that can hold the value; those attributes were written into the note instead.',
+      ),
+    );
   });
 
   test('a property whose type cannot take free text (single select) falls back to the note', async () => {
     const cid = candidateIds()[3];
     const jobId = fake.jobs[0].id;
-    const res = await c.addApplicationResultLink(ctxFor(), { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
-      link('Acme:', [{ key: 'Level', value: 'Senior' }]));
+    const res = await c.addApplicationResultLink(
+      ctxFor(),
+      { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
+      link('Acme:', [{ key: 'Level', value: 'Senior' }]),
+    );
     assert.match(fake.notes.at(-1)!.content, /Acme: Level: Senior/);
     assert.ok(res.warnings.some((w) => w.includes('"Acme: Level"')));
     assert.ok(!('Acme: Level' in fake.propertiesOn(cid, jobId)));
@@ -254,11 +304,19 @@ describe('result links', () => {
     const jobId = fake.candidates.get(cid)!.assignments[0].jobId;
     fake.refusedProperties.add('prop-acme-score');
     try {
-      const res = await c.addApplicationResultLink(ctxFor(), { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
-        link('Acme:', [{ key: 'Score', value: '91' }]));
+      const res = await c.addApplicationResultLink(
+        ctxFor(),
+        { remote_id: `${cid}:${jobId}`, candidate_remote_id: cid, job_remote_id: jobId, outcome: null },
+        link('Acme:', [{ key: 'Score', value: '91' }]),
+      );
       assert.deepEqual(fake.propertiesOn(cid, jobId), {});
-      assert.equal(fake.notes.at(-1)!.content, `Assessment Result: https://acme.example/results/5BtP1WC1\nAcme: Score: 91\n#[CANDIDATE:${cid}]`);
-      const failure = res.warnings.find((w) => w.startsWith(`Writing SmartRecruiters candidate properties on application ${cid}:${jobId} failed`));
+      assert.equal(
+        fake.notes.at(-1)!.content,
+        `Assessment Result: https://acme.example/results/5BtP1WC1\nAcme: Score: 91\n#[CANDIDATE:${cid}]`,
+      );
+      const failure = res.warnings.find((w) =>
+        w.startsWith(`Writing SmartRecruiters candidate properties on application ${cid}:${jobId} failed`),
+      );
       assert.ok(failure, res.warnings.join(' | '));
       assert.match(failure!, /not available for job/);
       assert.match(failure!, /written into the note instead/);
@@ -270,24 +328,40 @@ describe('result links', () => {
 
   test('a candidate without applications gets the attributes in the note', async () => {
     const cid = candidateIds()[7];
-    const res = await c.addCandidateResultLink(ctxFor(), { remote_id: cid, applications: [] }, link('Acme:', [{ key: 'Score', value: '1' }]));
+    const res = await c.addCandidateResultLink(
+      ctxFor(),
+      { remote_id: cid, applications: [] },
+      link('Acme:', [{ key: 'Score', value: '1' }]),
+    );
     assert.match(fake.notes.at(-1)!.content, /Acme: Score: 1/);
     assert.deepEqual(res.warnings, [warn.note('SmartRecruiters', 'candidate'), warn.attributesAsNote('SmartRecruiters')]);
   });
 
   test('remote_fields meant for another ATS are ignored with a warning', async () => {
     const cid = candidateIds()[8];
-    const res = await c.addCandidateResultLink(ctxFor(), { remote_id: cid, applications: [] },
-      { ...link('Acme:'), remote_fields: { greenhouse: { on_behalf_of: '123' } } });
+    const res = await c.addCandidateResultLink(
+      ctxFor(),
+      { remote_id: cid, applications: [] },
+      { ...link('Acme:'), remote_fields: { greenhouse: { on_behalf_of: '123' } } },
+    );
     assert.equal(res.warnings[0], warn.ignoredRemoteField('SmartRecruiters', 'greenhouse'));
   });
 
   test('unknown candidate or application → PLATFORM.INPUT_INVALID naming it', async () => {
-    await rejectsWith(c.addCandidateResultLink(ctxFor(), { remote_id: 'ghost', applications: [] }, link('Acme:')), 'PLATFORM.INPUT_INVALID', /candidate ghost was not found/);
+    await rejectsWith(
+      c.addCandidateResultLink(ctxFor(), { remote_id: 'ghost', applications: [] }, link('Acme:')),
+      'PLATFORM.INPUT_INVALID',
+      /candidate ghost was not found/,
+    );
     const cid = candidateIds()[0];
     await rejectsWith(
-      c.addApplicationResultLink(ctxFor(), { remote_id: `${cid}:nojob`, candidate_remote_id: cid, job_remote_id: 'nojob', outcome: null }, link('Acme:')),
-      'PLATFORM.INPUT_INVALID', new RegExp(`application ${cid}:nojob was not found`),
+      c.addApplicationResultLink(
+        ctxFor(),
+        { remote_id: `${cid}:nojob`, candidate_remote_id: cid, job_remote_id: 'nojob', outcome: null },
+        link('Acme:'),
+      ),
+      'PLATFORM.INPUT_INVALID',
+      new RegExp(`application ${cid}:nojob was not found`),
     );
   });
 });
@@ -302,19 +376,35 @@ describe('attachments', () => {
       { name: 'report.bin', type: 'OTHER' as const, content_type: 'application/octet-stream', data: Buffer.from([1, 2, 3, 250]) },
     ];
     for (const a of inputs) {
-      const res = await c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: a.name, type: a.type, content_type: a.content_type, file: new Blob([new Uint8Array(a.data)]), remote_fields: {} });
+      const res = await c.addCandidateAttachment(
+        ctxFor(),
+        { remote_id: cid, applications: [] },
+        { name: a.name, type: a.type, content_type: a.content_type, file: new Blob([new Uint8Array(a.data)]), remote_fields: {} },
+      );
       assert.deepEqual(res.warnings, []);
     }
     const stored = fake.filesFor(cid);
-    assert.deepEqual(stored.map((f) => [f.name, f.type]), [['cv.pdf', 'RESUME'], ['letter.txt', 'COVER_LETTER'], ['report.bin', 'GENERIC_FILE']]);
+    assert.deepEqual(
+      stored.map((f) => [f.name, f.type]),
+      [
+        ['cv.pdf', 'RESUME'],
+        ['letter.txt', 'COVER_LETTER'],
+        ['report.bin', 'GENERIC_FILE'],
+      ],
+    );
     stored.forEach((f, i) => assert.ok(f.data.equals(inputs[i].data), `bytes of ${f.name}`));
     assert.match(String(fake.server.calls('POST', `/candidates/${cid}/attachments`)[0].headers['content-type']), /^multipart\/form-data/);
 
     const { attachments, warnings } = await c.listCandidateAttachments(ctxFor(), { remote_id: cid, applications: [] });
     assert.deepEqual(warnings, []);
-    assert.deepEqual(attachments.map((a) => [a.file_name, a.type, a.content_type]), [
-      ['cv.pdf', 'CV', 'application/pdf'], ['letter.txt', 'COVER_LETTER', 'text/plain'], ['report.bin', 'OTHER', 'application/octet-stream'],
-    ]);
+    assert.deepEqual(
+      attachments.map((a) => [a.file_name, a.type, a.content_type]),
+      [
+        ['cv.pdf', 'CV', 'application/pdf'],
+        ['letter.txt', 'COVER_LETTER', 'text/plain'],
+        ['report.bin', 'OTHER', 'application/octet-stream'],
+      ],
+    );
     assert.equal(attachments[1].data_url, `http://atsgate.test/v1/files/${encodeURIComponent(`${cid}/${attachments[1].remote_id}`)}`);
 
     const file = await c.downloadAttachment!(ctxFor(), `${cid}/${attachments[1].remote_id}`);
@@ -323,7 +413,17 @@ describe('attachments', () => {
 
   test('a download answered with a redirect to storage on another origin still yields the file', async () => {
     const cid = candidateIds()[15];
-    await c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: 'report.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.from('%PDF-1.4 x'))]), remote_fields: {} });
+    await c.addCandidateAttachment(
+      ctxFor(),
+      { remote_id: cid, applications: [] },
+      {
+        name: 'report.pdf',
+        type: 'OTHER',
+        content_type: 'application/pdf',
+        file: new Blob([new Uint8Array(Buffer.from('%PDF-1.4 x'))]),
+        remote_fields: {},
+      },
+    );
     const [listed] = (await c.listCandidateAttachments(ctxFor(), { remote_id: cid, applications: [] })).attachments;
     fake.downloadMode = 'redirect';
     try {
@@ -336,12 +436,23 @@ describe('attachments', () => {
     }
   });
 
-  test('an upload over SmartRecruiters\' (undocumented) size limit → REMOTE.INPUT_INVALID with the vendor message', async () => {
+  test("an upload over SmartRecruiters' (undocumented) size limit → REMOTE.INPUT_INVALID with the vendor message", async () => {
     fake.maxFileBytes = 8;
     try {
       await rejectsWith(
-        c.addCandidateAttachment(ctxFor(), { remote_id: candidateIds()[16], applications: [] }, { name: 'big.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.alloc(9, 1))]), remote_fields: {} }),
-        'REMOTE.INPUT_INVALID', /HTTP 413.*Uploaded file is too large/,
+        c.addCandidateAttachment(
+          ctxFor(),
+          { remote_id: candidateIds()[16], applications: [] },
+          {
+            name: 'big.txt',
+            type: 'OTHER',
+            content_type: 'text/plain',
+            file: new Blob([new Uint8Array(Buffer.alloc(9, 1))]),
+            remote_fields: {},
+          },
+        ),
+        'REMOTE.INPUT_INVALID',
+        /HTTP 413.*Uploaded file is too large/,
       );
     } finally {
       fake.maxFileBytes = Number.POSITIVE_INFINITY;
@@ -350,17 +461,37 @@ describe('attachments', () => {
 
   test('vendor validation error → REMOTE.INPUT_INVALID with the vendor message', async () => {
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: candidateIds()[12], applications: [] }, { name: 'empty.pdf', type: 'CV', content_type: 'application/pdf', file: new Blob([new Uint8Array(Buffer.alloc(0))]), remote_fields: {} }),
-      'REMOTE.INPUT_INVALID', /Uploaded file is empty/,
+      c.addCandidateAttachment(
+        ctxFor(),
+        { remote_id: candidateIds()[12], applications: [] },
+        {
+          name: 'empty.pdf',
+          type: 'CV',
+          content_type: 'application/pdf',
+          file: new Blob([new Uint8Array(Buffer.alloc(0))]),
+          remote_fields: {},
+        },
+      ),
+      'REMOTE.INPUT_INVALID',
+      /Uploaded file is empty/,
     );
   });
 
   test('unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: 'nobody', applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
-      'PLATFORM.INPUT_INVALID', /candidate nobody was not found/,
+      c.addCandidateAttachment(
+        ctxFor(),
+        { remote_id: 'nobody', applications: [] },
+        { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} },
+      ),
+      'PLATFORM.INPUT_INVALID',
+      /candidate nobody was not found/,
     );
-    await rejectsWith(c.listCandidateAttachments(ctxFor(), { remote_id: 'nobody', applications: [] }), 'PLATFORM.INPUT_INVALID', /candidate nobody/);
+    await rejectsWith(
+      c.listCandidateAttachments(ctxFor(), { remote_id: 'nobody', applications: [] }),
+      'PLATFORM.INPUT_INVALID',
+      /candidate nobody/,
+    );
   });
 });
 
@@ -386,7 +517,11 @@ describe('failures', () => {
     const cid = candidateIds()[13];
     fake.failNext(1, 500);
     await rejectsWith(
-      c.addCandidateAttachment(ctxFor(), { remote_id: cid, applications: [] }, { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} }),
+      c.addCandidateAttachment(
+        ctxFor(),
+        { remote_id: cid, applications: [] },
+        { name: 'a.txt', type: 'OTHER', content_type: 'text/plain', file: new Blob([new Uint8Array(Buffer.from('x'))]), remote_fields: {} },
+      ),
       'REMOTE.SERVICE_UNAVAILABLE',
     );
     assert.equal(fake.server.calls('POST', `/candidates/${cid}/attachments`).length, 1);
@@ -406,7 +541,9 @@ describe('failures', () => {
 
   test('requests may run longer than the shared 30 s default (advice: client timeouts of at least 128 s)', () => {
     let seen: Record<string, unknown> | undefined;
-    const ctx = { ...ctxFor(), http: (opts: Record<string, unknown>) => ((seen = opts), {}) } as unknown as Parameters<typeof smartRecruitersClient>[0];
+    const ctx = { ...ctxFor(), http: (opts: Record<string, unknown>) => ((seen = opts), {}) } as unknown as Parameters<
+      typeof smartRecruitersClient
+    >[0];
     smartRecruitersClient(ctx);
     assert.ok(Number(seen?.timeoutMs) >= 128_000, `timeoutMs ${String(seen?.timeoutMs)}`);
   });
@@ -424,7 +561,10 @@ describe('fake fidelity', () => {
   test('rejects a limit above 100 and a forged pageId with the vendor error body', async () => {
     const r1 = await get('/candidates?limit=101');
     assert.equal(r1.status, 400);
-    assert.deepEqual(await r1.json(), { message: 'Bad Request', errors: [{ code: 'INVALID_PARAMETER', message: 'limit must be an integer between 1 and 100' }] });
+    assert.deepEqual(await r1.json(), {
+      message: 'Bad Request',
+      errors: [{ code: 'INVALID_PARAMETER', message: 'limit must be an integer between 1 and 100' }],
+    });
     const r2 = await get('/jobs?pageId=bogus');
     assert.equal(r2.status, 400);
   });
@@ -438,18 +578,48 @@ describe('fake fidelity', () => {
   });
 
   test('the spec the fake validates against encodes the list traps', () => {
-    const spec = SpecCheck.fromFile(fileURLToPath(new URL('../specs/smartrecruiters/customer-api.json', import.meta.url)), { label: 'SR spec' });
+    const spec = SpecCheck.fromFile(fileURLToPath(new URL('../specs/smartrecruiters/customer-api.json', import.meta.url)), {
+      label: 'SR spec',
+    });
     const action = { url: 'https://api.smartrecruiters.com/jobs/j1', method: 'GET' };
-    assert.match(spec.checkResponse('GET', '/jobs', 200, { content: [{ id: 'j1', typeOfEmployment: { id: 'permanent', label: 'Full-time' } }] }).join(), /typeOfEmployment is not declared/);
-    const candidate = { id: 'c', internal: false, firstName: 'A', lastName: 'B', createdOn: '2026-01-01T00:00:00.000Z', actions: { details: action, properties: action } };
-    const listed = { limit: 1, offset: 0, totalFound: 1, content: [{ ...candidate, secondaryAssignments: [{ job: { id: 'j1', actions: { details: action } }, status: 'HIRED' }] }] };
+    assert.match(
+      spec
+        .checkResponse('GET', '/jobs', 200, { content: [{ id: 'j1', typeOfEmployment: { id: 'permanent', label: 'Full-time' } }] })
+        .join(),
+      /typeOfEmployment is not declared/,
+    );
+    const candidate = {
+      id: 'c',
+      internal: false,
+      firstName: 'A',
+      lastName: 'B',
+      createdOn: '2026-01-01T00:00:00.000Z',
+      actions: { details: action, properties: action },
+    };
+    const listed = {
+      limit: 1,
+      offset: 0,
+      totalFound: 1,
+      content: [{ ...candidate, secondaryAssignments: [{ job: { id: 'j1', actions: { details: action } }, status: 'HIRED' }] }],
+    };
     assert.match(spec.checkResponse('GET', '/candidates', 200, listed).join(), /secondaryAssignments\[0\]\/status is not declared/);
-    assert.deepEqual(spec.checkResponse('GET', '/jobs/j1', 200, { id: 'j1', typeOfEmployment: { id: 'permanent', label: 'Full-time' }, function: { id: 'f', label: 'F' } }), []);
+    assert.deepEqual(
+      spec.checkResponse('GET', '/jobs/j1', 200, {
+        id: 'j1',
+        typeOfEmployment: { id: 'permanent', label: 'Full-time' },
+        function: { id: 'f', label: 'F' },
+      }),
+      [],
+    );
   });
 
   test('rejects HTML in a message and unknown property ids', async () => {
     const post = (path: string, method: string, json: unknown) =>
-      fetch(fake.url + path, { method, headers: { 'X-SmartToken': String(fake.credentials.api_key), 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      fetch(fake.url + path, {
+        method,
+        headers: { 'X-SmartToken': String(fake.credentials.api_key), 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
     assert.equal((await post('/messages/shares', 'POST', { content: '<b>hi</b>' })).status, 400);
     const cid = candidateIds()[0];
     const r = await post(`/candidates/${cid}/jobs/${fake.jobs[0].id}/properties`, 'PUT', [{ id: 'nope', value: 'x' }]);

@@ -62,7 +62,6 @@ function link(over: Partial<ResultLinkInput> = {}): ResultLinkInput {
   };
 }
 
-
 before(async () => {
   fake = await startTeamtailorFake();
   fileServer = createServer(async (req, res) => {
@@ -100,13 +99,21 @@ describe('credentials', () => {
   });
 
   test('a Public-scope key is PERMISSION_MISSING naming the Admin scope', async () => {
-    const err = await rejects(connector.checkCredentials(makeCtx({ api_key: fake.publicKey }).ctx), 'INTEGRATION.PERMISSION_MISSING', /"Admin" scope/);
+    const err = await rejects(
+      connector.checkCredentials(makeCtx({ api_key: fake.publicKey }).ctx),
+      'INTEGRATION.PERMISSION_MISSING',
+      /"Admin" scope/,
+    );
     assert.match(err.message, /requires Admin scope/); // Teamtailor's own message is kept
   });
 
   test('a malformed API version is refused by Teamtailor and reported', async () => {
     // The credential schema forbids it; this checks the 406 path if a bad value slips through.
-    await rejects(connector.checkCredentials(makeCtx({ ...fake.credentials, api_version: 'latest' }).ctx), 'PLATFORM.INPUT_INVALID', /X-Api-Version/);
+    await rejects(
+      connector.checkCredentials(makeCtx({ ...fake.credentials, api_version: 'latest' }).ctx),
+      'PLATFORM.INPUT_INVALID',
+      /X-Api-Version/,
+    );
   });
 
   test('region picks the NA host unless the integration overrides the base URL', () => {
@@ -128,7 +135,10 @@ describe('reads', () => {
     assert.equal(backend.visibility, 'PUBLIC');
     assert.equal(backend.department, 'Engineering');
     assert.equal(backend.post_url, 'https://career.acme.example/jobs/101');
-    assert.deepEqual(backend.stages!.map((s) => s.name), ['Inbox', 'Screening', 'Interview', 'Hired']);
+    assert.deepEqual(
+      backend.stages!.map((s) => s.name),
+      ['Inbox', 'Screening', 'Interview', 'Hired'],
+    );
     const unlisted = jobs.find((j) => j.remote_id === '102')!;
     assert.equal(unlisted.visibility, 'UNLISTED');
     const archived = jobs.find((j) => j.remote_id === '103')!;
@@ -146,7 +156,10 @@ describe('reads', () => {
     assert.deepEqual(pages, [30, 30, 10]);
     const calls = fake.server.calls('GET', /^\/v1\/candidates$/).slice(before);
     assert.equal(calls.length, 3);
-    assert.deepEqual(calls.map((c) => c.query.get('page[number]')), [null, '2', '3']);
+    assert.deepEqual(
+      calls.map((c) => c.query.get('page[number]')),
+      [null, '2', '3'],
+    );
     assert.ok(calls.every((c) => c.query.get('page[size]') === '30'));
 
     const all = await collect(connector.readCandidates(ctx, {}));
@@ -163,7 +176,10 @@ describe('reads', () => {
     const withPhone = all.find((c) => c.remote_id === '5004')!; // i = 3
     assert.deepEqual(withPhone.phone_numbers, [{ phone_number: '+46 70 000 0003', type: null }]);
     const tagged = all.find((c) => c.remote_id === '5006')!; // i = 5
-    assert.deepEqual(tagged.tags, [{ remote_id: null, name: 'senior' }, { remote_id: null, name: 'remote' }]);
+    assert.deepEqual(tagged.tags, [
+      { remote_id: null, name: 'senior' },
+      { remote_id: null, name: 'remote' },
+    ]);
     assert.deepEqual(all.find((c) => c.remote_id === '5002')!.custom_fields, { 'Salary expectation': '55k EUR' });
   });
 
@@ -174,7 +190,13 @@ describe('reads', () => {
     const expected = [...fake.candidates.values()].filter((c) => Date.parse(c.updatedAt) >= since.getTime()).map((c) => c.id);
     assert.ok(expected.length >= 10 && expected.length < 70);
     assert.deepEqual(got.map((c) => c.remote_id).sort(), expected.sort());
-    assert.equal(fake.server.calls('GET', /^\/v1\/candidates$/).at(-1)!.query.get('filter[updated-at][from]'), since.toISOString());
+    assert.equal(
+      fake.server
+        .calls('GET', /^\/v1\/candidates$/)
+        .at(-1)!
+        .query.get('filter[updated-at][from]'),
+      since.toISOString(),
+    );
   });
 
   test('readApplications maps candidate, job, stage and outcome', async () => {
@@ -282,7 +304,11 @@ describe('result links', () => {
     const { ctx } = makeCtx();
     const app = [...fake.applications.values()].find((a) => a.candidateId === '5010')!;
     const input = link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '42' }] } });
-    const result = await connector.addApplicationResultLink(ctx, { remote_id: app.id, candidate_remote_id: '5010', job_remote_id: app.jobId, outcome: null }, input);
+    const result = await connector.addApplicationResultLink(
+      ctx,
+      { remote_id: app.id, candidate_remote_id: '5010', job_remote_id: app.jobId, outcome: null },
+      input,
+    );
     const note = fake.notes.at(-1)!;
     assert.equal(note.candidateId, '5010');
     assert.equal(note.userId, '12'); // Ada Admin: first user with role admin
@@ -299,7 +325,11 @@ describe('result links', () => {
   test('default_user_id from the credentials authors notes; remote fields for other ATSs are reported', async () => {
     const { ctx } = makeCtx({ ...fake.credentials, default_user_id: '13' });
     const lookups = fake.server.calls('GET', '/v1/custom-fields').length + fake.server.calls('GET', '/v1/users').length;
-    const result = await connector.addCandidateResultLink(ctx, candidateRef('5011'), link({ remote_fields: { lever: { perform_as: 'u-1' } } }));
+    const result = await connector.addCandidateResultLink(
+      ctx,
+      candidateRef('5011'),
+      link({ remote_fields: { lever: { perform_as: 'u-1' } } }),
+    );
     assert.equal(fake.notes.at(-1)!.userId, '13');
     assert.equal(fake.notes.at(-1)!.note, 'Acme coding test: https://acme.example/reports/r-123');
     assert.deepEqual(result.warnings, [warn.note('Teamtailor', 'candidate'), warn.ignoredRemoteField('Teamtailor', 'lever')]);
@@ -309,7 +339,11 @@ describe('result links', () => {
 
   test('unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
     const { ctx } = makeCtx();
-    await rejects(connector.addCandidateResultLink(ctx, candidateRef('999999'), link()), 'PLATFORM.INPUT_INVALID', /candidate 999999 was not found in Teamtailor/);
+    await rejects(
+      connector.addCandidateResultLink(ctx, candidateRef('999999'), link()),
+      'PLATFORM.INPUT_INVALID',
+      /candidate 999999 was not found in Teamtailor/,
+    );
   });
 
   test("Teamtailor's validation error → REMOTE.INPUT_INVALID with its message", async () => {
@@ -327,20 +361,49 @@ describe('attachments', () => {
     const { ctx, calls } = makeCtx();
     const callsBefore = calls.length;
     const files = [
-      { name: 'cv.pdf', type: 'CV' as const, content_type: 'application/pdf', data: Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10, 0x80]) },
+      {
+        name: 'cv.pdf',
+        type: 'CV' as const,
+        content_type: 'application/pdf',
+        data: Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10, 0x80]),
+      },
       { name: 'letter.txt', type: 'COVER_LETTER' as const, content_type: 'text/plain', data: Buffer.from('Dear team,\nhire me') },
-      { name: 'report.bin', type: 'OTHER' as const, content_type: 'application/octet-stream', data: Buffer.from(Array.from({ length: 256 }, (_, i) => i)) },
+      {
+        name: 'report.bin',
+        type: 'OTHER' as const,
+        content_type: 'application/octet-stream',
+        data: Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+      },
     ];
     const warnings: string[][] = [];
-    for (const f of files) warnings.push((await connector.addCandidateAttachment(ctx, candidateRef('5020'), { name: f.name, type: f.type, content_type: f.content_type, file: new Blob([new Uint8Array(f.data)]), remote_fields: {} })).warnings);
+    for (const f of files)
+      warnings.push(
+        (
+          await connector.addCandidateAttachment(ctx, candidateRef('5020'), {
+            name: f.name,
+            type: f.type,
+            content_type: f.content_type,
+            file: new Blob([new Uint8Array(f.data)]),
+            remote_fields: {},
+          })
+        ).warnings,
+      );
 
     const stored = fake.filesFor('5020');
-    assert.deepEqual(stored.map((s) => s.name), ['cv.pdf', 'letter.txt', 'report.bin']);
-    assert.deepEqual(stored.map((s) => s.type), ['upload', 'upload', 'upload']);
+    assert.deepEqual(
+      stored.map((s) => s.name),
+      ['cv.pdf', 'letter.txt', 'report.bin'],
+    );
+    assert.deepEqual(
+      stored.map((s) => s.type),
+      ['upload', 'upload', 'upload'],
+    );
     for (const [i, f] of files.entries()) assert.ok(stored[i].data.equals(f.data), `${f.name} bytes`);
     assert.deepEqual(warnings, [
       ["Teamtailor uploads have no document type; the CV was added as a file on the candidate (the candidate's resume was not replaced)."],
-      ["Teamtailor uploads have no document type; the cover letter was added as a file on the candidate (the candidate's resume was not replaced)."],
+      [
+        "Teamtailor uploads have no document type; the cover letter was added as a file on the candidate (the candidate's resume was not replaced).",
+      ],
       [],
     ]);
     const post = fake.server.calls('POST', '/v1/uploads').at(-1)!;
@@ -356,7 +419,13 @@ describe('attachments', () => {
   test('listCandidateAttachments returns the resume and uploads; downloads serve their bytes', async () => {
     const { ctx } = makeCtx();
     const data = Buffer.from('portfolio bytes \u0000\u0001');
-    await connector.addCandidateAttachment(ctx, candidateRef('5002'), { name: 'work.pdf', type: 'OTHER', content_type: 'application/pdf', file: new Blob([new Uint8Array(data)]), remote_fields: {} });
+    await connector.addCandidateAttachment(ctx, candidateRef('5002'), {
+      name: 'work.pdf',
+      type: 'OTHER',
+      content_type: 'application/pdf',
+      file: new Blob([new Uint8Array(data)]),
+      remote_fields: {},
+    });
     const { attachments } = await connector.listCandidateAttachments(ctx, candidateRef('5002'));
     assert.deepEqual(
       attachments.map((a) => [a.type, a.file_name, a.content_type]),
@@ -412,19 +481,30 @@ describe('T4 / T30: X-Api-Version', () => {
       const { ctx } = connectorContext(connector, { ...f.credentials, api_version: '20240904' }, f.url);
       const err = await rejects(connector.checkCredentials(ctx), 'PLATFORM.INPUT_INVALID', /X-Api-Version 20240904/);
       assert.match(err.message, /Set the integration's api_version \(X-Api-Version\) to 20161108/);
-      await assert.rejects(collect(connector.readJobs(ctx, {})), /HTTP 406.*Current version is: 20161108.*Set the integration's api_version \(X-Api-Version\) to 20161108/);
+      await assert.rejects(
+        collect(connector.readJobs(ctx, {})),
+        /HTTP 406.*Current version is: 20161108.*Set the integration's api_version \(X-Api-Version\) to 20161108/,
+      );
     });
   });
 
   test('a single errors object (tolerated by teamtailor-rb) is read as well', () => {
-    assert.equal(teamtailorErrorMessage(406, { errors: { status: 406, detail: 'Current version is: 20161108' } }), "Current version is: 20161108. Set the integration's api_version (X-Api-Version) to 20161108.");
-    assert.equal(teamtailorErrorMessage(422, { errors: [{ detail: 'email - can\'t be blank', source: { pointer: '/data/attributes/email' } }] }), "email - can't be blank (/data/attributes/email)");
+    assert.equal(
+      teamtailorErrorMessage(406, { errors: { status: 406, detail: 'Current version is: 20161108' } }),
+      "Current version is: 20161108. Set the integration's api_version (X-Api-Version) to 20161108.",
+    );
+    assert.equal(
+      teamtailorErrorMessage(422, { errors: [{ detail: "email - can't be blank", source: { pointer: '/data/attributes/email' } }] }),
+      "email - can't be blank (/data/attributes/email)",
+    );
   });
 });
 
-describe('T16 / T25: a candidate\'s applications and uploads through its related links', () => {
+describe("T16 / T25: a candidate's applications and uploads through its related links", () => {
   const cand = (links: Record<string, string> | null): Resource => ({
-    id: '42', type: 'candidates', attributes: {},
+    id: '42',
+    type: 'candidates',
+    attributes: {},
     relationships: links ? Object.fromEntries(Object.entries(links).map(([k, v]) => [k, { links: { related: v } }])) : {},
   });
   const base = 'https://api.teamtailor.com/v1';
@@ -443,7 +523,10 @@ describe('T16 / T25: a candidate\'s applications and uploads through its related
     const related = fake.server.calls('GET', '/v1/candidates/5004/job-applications').at(-1)!;
     assert.equal(related.query.get('include'), 'candidate,job,stage,reject-reason');
     const { attachments } = await connector.listCandidateAttachments(ctx, candidateRef('5003'));
-    assert.deepEqual(attachments.map((a) => a.file_name), ['portfolio.pdf']);
+    assert.deepEqual(
+      attachments.map((a) => a.file_name),
+      ['portfolio.pdf'],
+    );
     assert.equal(fake.server.calls('GET', '/v1/candidates/5003/uploads').length, 1);
   });
 
@@ -451,9 +534,18 @@ describe('T16 / T25: a candidate\'s applications and uploads through its related
     await withFake({ relationshipLinks: 'none' }, async (f) => {
       const { ctx } = connectorContext(connector, f.credentials, f.url);
       const one = await connector.readCandidate!(ctx, '5004');
-      assert.deepEqual(one!.applications.map((a) => a.remote_id).sort(), [...f.applications.values()].filter((a) => a.candidateId === '5004').map((a) => a.id).sort());
+      assert.deepEqual(
+        one!.applications.map((a) => a.remote_id).sort(),
+        [...f.applications.values()]
+          .filter((a) => a.candidateId === '5004')
+          .map((a) => a.id)
+          .sort(),
+      );
       const { attachments } = await connector.listCandidateAttachments(ctx, { remote_id: '5003', applications: [] });
-      assert.deepEqual(attachments.map((a) => a.file_name), ['portfolio.pdf']);
+      assert.deepEqual(
+        attachments.map((a) => a.file_name),
+        ['portfolio.pdf'],
+      );
     });
   });
 });
@@ -461,7 +553,13 @@ describe('T16 / T25: a candidate\'s applications and uploads through its related
 describe('custom field values are a secondary step', () => {
   const withAttrs = link({
     remote_fields: { teamtailor: { user_id: '11' } },
-    details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '91' }, { key: 'Passed', value: 'true' }] },
+    details: {
+      custom_field_name_prefix: 'Acme:',
+      attributes: [
+        { key: 'Score', value: '91' },
+        { key: 'Passed', value: 'true' },
+      ],
+    },
   });
 
   test('a value write Teamtailor refuses costs that field only: the note is written with every attribute', async () => {
@@ -471,9 +569,15 @@ describe('custom field values are a secondary step', () => {
     const result = await connector.addCandidateResultLink(ctx, candidateRef('5021'), withAttrs);
     assert.equal(fake.notes.length, notes + 1);
     assert.equal(fake.notes.at(-1)!.note, resultNoteText(withAttrs));
-    assert.deepEqual([...fake.customFieldValues.values()].filter((v) => v.candidateId === '5021').map((v) => v.fieldId), ['303']);
+    assert.deepEqual(
+      [...fake.customFieldValues.values()].filter((v) => v.candidateId === '5021').map((v) => v.fieldId),
+      ['303'],
+    );
     assert.ok(result.warnings.includes(warn.customFields('Teamtailor', ['Acme: Passed'])));
-    assert.match(result.warnings.at(-1)!, /^Setting the Teamtailor custom field "Acme: Score" failed: .*HTTP 500.*The value is in the note only\.$/);
+    assert.match(
+      result.warnings.at(-1)!,
+      /^Setting the Teamtailor custom field "Acme: Score" failed: .*HTTP 500.*The value is in the note only\.$/,
+    );
   });
 
   test('a custom-field list that cannot be read: the note is still written', async () => {
@@ -487,7 +591,11 @@ describe('custom field values are a secondary step', () => {
 });
 
 describe('T10: undocumented job attributes', () => {
-  const job = (attributes: Record<string, unknown>): Resource => ({ id: '1', type: 'jobs', attributes: { title: 'X', status: 'open', ...attributes } });
+  const job = (attributes: Record<string, unknown>): Resource => ({
+    id: '1',
+    type: 'jobs',
+    attributes: { title: 'X', status: 'open', ...attributes },
+  });
   test('internal-name and employment-type are used when present, in any spelling, and null otherwise', () => {
     const mapped = (a: Record<string, unknown>) => toRemoteJob(job(a), new Included(), []);
     assert.equal(mapped({ 'employment-type': 'Full-time', 'internal-name': 'ENG-7' }).employment_type, 'FULL_TIME');
@@ -523,14 +631,21 @@ describe('failures and limits', () => {
     const before = fake.server.calls('POST', '/v1/notes').length;
     const notes = fake.notes.length;
     fake.failNextMatching(1, 500, 'POST', /^\/v1\/notes$/);
-    await rejects(connector.addCandidateResultLink(ctx, candidateRef('5013'), link({ remote_fields: { teamtailor: { user_id: '11' } } })), 'REMOTE.SERVICE_UNAVAILABLE');
+    await rejects(
+      connector.addCandidateResultLink(ctx, candidateRef('5013'), link({ remote_fields: { teamtailor: { user_id: '11' } } })),
+      'REMOTE.SERVICE_UNAVAILABLE',
+    );
     assert.equal(fake.server.calls('POST', '/v1/notes').length - before, 1);
     assert.equal(fake.notes.length, notes);
   });
 
   test('the fake is faithful: JSON bodies without the JSON:API type get 415, page[size] > 30 gets 400', async () => {
     const headers = { authorization: `Token token=${fake.adminKey}`, 'x-api-version': '20240904' };
-    const r415 = await fetch(`${fake.url}/notes`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+    const r415 = await fetch(`${fake.url}/notes`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(r415.status, 415);
     const r400 = await fetch(`${fake.url}/candidates?page[size]=31`, { headers });
     assert.equal(r400.status, 400);

@@ -21,7 +21,6 @@ after(async () => {
   await fake.stop();
 });
 
-
 /** Waits for the start of the fake's next 1 s rate-limit interval. */
 const freshInterval = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
 
@@ -37,11 +36,35 @@ const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
 
 describe('configuration', () => {
   test('the production base URL is built from the subdomain; an override wins', () => {
-    const base = { integrationId: 'workable:x', cache: new Map(), signedFileUrl: () => '', publishFile: async () => '', http: () => { throw new Error('unused'); } };
-    assert.equal(workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: 'acme', api_token: 't' } }), 'https://acme.workable.com/spi/v3');
-    assert.equal(workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: 'Acme.workable.com', api_token: 't' } }), 'https://acme.workable.com/spi/v3');
-    assert.equal(workableBaseUrl({ ...base, baseUrl: 'http://127.0.0.1:9/spi/v3', credentials: { subdomain: 'acme', api_token: 't' } }), 'http://127.0.0.1:9/spi/v3');
-    assert.throws(() => workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: '', api_token: 't' } }), /subdomain/);
+    const base = {
+      integrationId: 'workable:x',
+      cache: new Map(),
+      signedFileUrl: () => '',
+      publishFile: async () => '',
+      http: () => {
+        throw new Error('unused');
+      },
+    };
+    assert.equal(
+      workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: 'acme', api_token: 't' } }),
+      'https://acme.workable.com/spi/v3',
+    );
+    assert.equal(
+      workableBaseUrl({
+        ...base,
+        baseUrl: connector.definition.defaultBaseUrl,
+        credentials: { subdomain: 'Acme.workable.com', api_token: 't' },
+      }),
+      'https://acme.workable.com/spi/v3',
+    );
+    assert.equal(
+      workableBaseUrl({ ...base, baseUrl: 'http://127.0.0.1:9/spi/v3', credentials: { subdomain: 'acme', api_token: 't' } }),
+      'http://127.0.0.1:9/spi/v3',
+    );
+    assert.throws(
+      () => workableBaseUrl({ ...base, baseUrl: connector.definition.defaultBaseUrl, credentials: { subdomain: '', api_token: 't' } }),
+      /subdomain/,
+    );
   });
 
   test('X-Rate-Limit-Reset is read as epoch seconds, epoch ms or a delta', () => {
@@ -71,7 +94,11 @@ describe('checkCredentials', () => {
 
   test('names the missing scope', async () => {
     const token = fake.tokenWithScopes(['r_jobs']);
-    const err = await rejectsWith(connector.checkCredentials(ctxFor({ subdomain: 'acme', api_token: token }).ctx), 'INTEGRATION.PERMISSION_MISSING', /"r_candidates"/);
+    const err = await rejectsWith(
+      connector.checkCredentials(ctxFor({ subdomain: 'acme', api_token: token }).ctx),
+      'INTEGRATION.PERMISSION_MISSING',
+      /"r_candidates"/,
+    );
     assert.doesNotMatch(err.message, new RegExp(token), 'the token never appears in errors');
   });
 });
@@ -85,7 +112,10 @@ describe('readers', () => {
     assert.equal(designer.employment_type, 'PART_TIME');
     assert.equal(designer.department, 'Design');
     assert.deepEqual(designer.location, { raw: 'Lisbon, PT', city: 'Lisbon', state: null, country: 'PT', zip_code: null });
-    assert.deepEqual(designer.stages!.map((s) => s.remote_id), ['sourced', 'applied', 'portfolio_review', 'interview', 'offer', 'hired']);
+    assert.deepEqual(
+      designer.stages!.map((s) => s.remote_id),
+      ['sourced', 'applied', 'portfolio_review', 'interview', 'offer', 'hired'],
+    );
     assert.equal(jobs.find((j) => j.name === 'Sales Lead')!.status, 'CLOSED');
     assert.equal(jobs.find((j) => j.name === 'Data Analyst')!.status, 'DRAFT');
     assert.equal(designer.post_url, 'https://apply.workable.com/acme/j/F6G7H8I9J0/');
@@ -136,12 +166,18 @@ describe('readers', () => {
   test('updatedAfter is sent as updated_after and filters upstream', async () => {
     const since = new Date('2026-09-01T00:00:00Z');
     const cands = await collect(connector.readCandidates(ctxFor().ctx, { updatedAfter: since }));
-    assert.deepEqual(cands.map((c) => c.remote_id), ['3a0001', '3a0006', '3a000b', '3a0010', '3a0015', '3a001a']);
+    assert.deepEqual(
+      cands.map((c) => c.remote_id),
+      ['3a0001', '3a0006', '3a000b', '3a0010', '3a0015', '3a001a'],
+    );
     assert.ok(cands.every((c) => Date.parse(String(c.remote_updated_at)) >= since.getTime()));
     const last = fake.server.calls('GET', /^\/spi\/v3\/candidates$/).at(-1)!;
     assert.equal(last.query.get('updated_after'), '2026-09-01T00:00:00.000Z');
     const jobs = await collect(connector.readJobs(ctxFor().ctx, { updatedAfter: since }));
-    assert.deepEqual(jobs.map((j) => j.remote_id), ['A1B2C3D4E5']);
+    assert.deepEqual(
+      jobs.map((j) => j.remote_id),
+      ['A1B2C3D4E5'],
+    );
   });
 
   test('readCandidate re-reads one record with its details; unknown → null', async () => {
@@ -149,7 +185,10 @@ describe('readers', () => {
     assert.ok(got);
     assert.deepEqual(got.candidate.tags, [{ remote_id: null, name: 'top-talent' }]);
     assert.equal(got.candidate.location?.city, 'Berlin');
-    assert.deepEqual(got.applications.map((a) => a.remote_id), ['3a0001']);
+    assert.deepEqual(
+      got.applications.map((a) => a.remote_id),
+      ['3a0001'],
+    );
     assert.equal(await connector.readCandidate!(ctxFor().ctx, 'ffffff'), null);
   });
 });
@@ -161,18 +200,22 @@ describe('result links', () => {
     // The fake counts 10 per 1 s interval across every context; start on a fresh interval so an
     // earlier test's burst cannot 429 (and so repeat) one of the PATCHes this test counts.
     await freshInterval();
-    const result = await connector.addApplicationResultLink(ctx, appRef(id), link({
-      details: {
-        custom_field_name_prefix: 'Acme:',
-        attributes: [
-          { key: 'Score', value: '87/100' },
-          { key: 'Percentile', value: '92' },
-          { key: 'Passed', value: 'yes' },
-          { key: 'Level', value: 'Senior' }, // no such custom attribute
-          { key: 'Legacy', value: 'x' }, // exists but disabled
-        ],
-      },
-    }));
+    const result = await connector.addApplicationResultLink(
+      ctx,
+      appRef(id),
+      link({
+        details: {
+          custom_field_name_prefix: 'Acme:',
+          attributes: [
+            { key: 'Score', value: '87/100' },
+            { key: 'Percentile', value: '92' },
+            { key: 'Passed', value: 'yes' },
+            { key: 'Level', value: 'Senior' }, // no such custom attribute
+            { key: 'Legacy', value: 'x' }, // exists but disabled
+          ],
+        },
+      }),
+    );
     assert.deepEqual(fake.customValues(id), { acme_score: '87/100', acme_percentile: 92, acme_passed: true });
     const patches = fake.server.calls('PATCH', `/spi/v3/candidates/${id}/update_custom_attribute_value`).map((r) => r.json);
     assert.deepEqual(patches, [
@@ -191,15 +234,25 @@ describe('result links', () => {
       warn.note('Workable', "candidate (Workable's per-job candidate record is the application)"),
       warn.customFields('Workable', ['Acme: Score', 'Acme: Percentile', 'Acme: Passed']),
     ]);
-    assert.match(result.warnings[2], /^Workable has no writable custom fields for details.attributes; the attributes were written into a note instead\. .*"Acme: Level", "Acme: Legacy"/);
+    assert.match(
+      result.warnings[2],
+      /^Workable has no writable custom fields for details.attributes; the attributes were written into a note instead\. .*"Acme: Level", "Acme: Legacy"/,
+    );
     assert.match(fake.resultTextFor(id), /https:\/\/assess\.example\/r\/123/);
   });
 
   test('candidate: remote_fields.workable.on_behalf_of_user_remote_id picks the member; no attributes, no custom-field calls', async () => {
     const id = '3a0005';
     const before = fake.server.calls('GET', '/spi/v3/custom_attributes').length;
-    const result = await connector.addCandidateResultLink(ctxFor().ctx, candRef(id), link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.simple } } }));
-    assert.deepEqual(fake.comments(id).map((c) => [c.member_id, c.body]), [[fake.memberIds.simple, 'Acme coding test: https://assess.example/r/123']]);
+    const result = await connector.addCandidateResultLink(
+      ctxFor().ctx,
+      candRef(id),
+      link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.simple } } }),
+    );
+    assert.deepEqual(
+      fake.comments(id).map((c) => [c.member_id, c.body]),
+      [[fake.memberIds.simple, 'Acme coding test: https://assess.example/r/123']],
+    );
     assert.equal(fake.server.calls('GET', '/spi/v3/custom_attributes').length, before);
     assert.deepEqual(result.warnings, [warn.note('Workable', 'candidate')]);
   });
@@ -222,9 +275,13 @@ describe('result links', () => {
   test('a short-text value over 128 characters goes into the comment instead of failing', async () => {
     const id = '3a0008';
     const long = 'x'.repeat(129);
-    const result = await connector.addApplicationResultLink(ctxFor().ctx, appRef(id), link({
-      details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: long }] },
-    }));
+    const result = await connector.addApplicationResultLink(
+      ctxFor().ctx,
+      appRef(id),
+      link({
+        details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: long }] },
+      }),
+    );
     assert.deepEqual(fake.customValues(id), {});
     assert.equal(fake.comments(id).at(-1)!.body, `Acme coding test: https://assess.example/r/123\nAcme: Score: ${long}`);
     assert.ok(result.warnings.some((w) => w.startsWith(warn.attributesAsNote('Workable'))));
@@ -233,26 +290,42 @@ describe('result links', () => {
   test('without read access to the custom-attribute catalogue, attributes land in the comment with a warning naming the scope', async () => {
     const id = '3a0009';
     const token = fake.tokenWithScopes(['r_candidates', 'w_candidates']);
-    const result = await connector.addApplicationResultLink(ctxFor({ subdomain: 'acme', api_token: token }).ctx, appRef(id), link({
-      details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '5' }] },
-      remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.firstActiveAdmin } },
-    }));
+    const result = await connector.addApplicationResultLink(
+      ctxFor({ subdomain: 'acme', api_token: token }).ctx,
+      appRef(id),
+      link({
+        details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '5' }] },
+        remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.firstActiveAdmin } },
+      }),
+    );
     assert.equal(fake.comments(id).at(-1)!.body, 'Acme coding test: https://assess.example/r/123\nAcme: Score: 5');
     assert.match(result.warnings.at(-1)!, /"r_jobs"/);
   });
 
   test('an inactive member is refused by Workable: REMOTE.INPUT_INVALID with the vendor message', async () => {
     await rejectsWith(
-      connector.addCandidateResultLink(ctxFor().ctx, candRef('3a000a'), link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.inactiveAdmin } } })),
+      connector.addCandidateResultLink(
+        ctxFor().ctx,
+        candRef('3a000a'),
+        link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.inactiveAdmin } } }),
+      ),
       'REMOTE.INPUT_INVALID',
       /HTTP 422.*member_id does not belong to an active member/,
     );
   });
 
   test('an unknown candidate → PLATFORM.INPUT_INVALID naming it', async () => {
-    await rejectsWith(connector.addApplicationResultLink(ctxFor().ctx, appRef('ffff01'), link()), 'PLATFORM.INPUT_INVALID', /candidate ffff01 was not found in Workable/);
     await rejectsWith(
-      connector.addApplicationResultLink(ctxFor().ctx, appRef('ffff02'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '1' }] } })),
+      connector.addApplicationResultLink(ctxFor().ctx, appRef('ffff01'), link()),
+      'PLATFORM.INPUT_INVALID',
+      /candidate ffff01 was not found in Workable/,
+    );
+    await rejectsWith(
+      connector.addApplicationResultLink(
+        ctxFor().ctx,
+        appRef('ffff02'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '1' }] } }),
+      ),
       'PLATFORM.INPUT_INVALID',
       /candidate ffff02/,
     );
@@ -260,7 +333,13 @@ describe('result links', () => {
 });
 
 describe('attachments', () => {
-  const file = (type: AttachmentInput['type'], name: string, bytes: Buffer): AttachmentInput => ({ name, type, content_type: 'application/pdf', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} });
+  const file = (type: AttachmentInput['type'], name: string, bytes: Buffer): AttachmentInput => ({
+    name,
+    type,
+    content_type: 'application/pdf',
+    file: new Blob([new Uint8Array(bytes)]),
+    remote_fields: {},
+  });
 
   test('each type travels as the base64 attachment of its own comment; the exact bytes arrive', async () => {
     const id = '3a000c';
@@ -282,7 +361,13 @@ describe('attachments', () => {
     }
     const uploads = calls.filter((c) => c.method === 'POST' && c.url.endsWith(`/candidates/${id}/comments`));
     assert.ok(uploads.length === 3 && uploads.every((c) => c.request_body === '[redacted]'), 'file bodies stay out of the log');
-    assert.deepEqual(fake.filesFor(id).filter((f) => f.type === 'comment_attachment').map((f) => f.name), ['Ada_Report.pdf', 'Letter.pdf', 'Scorecard.pdf']);
+    assert.deepEqual(
+      fake
+        .filesFor(id)
+        .filter((f) => f.type === 'comment_attachment')
+        .map((f) => f.name),
+      ['Ada_Report.pdf', 'Letter.pdf', 'Scorecard.pdf'],
+    );
   });
 
   test('listCandidateAttachments returns the seeded files and the uploads, downloadable from data_url', async () => {
@@ -290,11 +375,14 @@ describe('attachments', () => {
     await connector.addCandidateAttachment(ctxFor().ctx, candRef(id), file('OTHER', 'Notes.txt', Buffer.from('hello workable')));
     const { attachments, warnings } = await connector.listCandidateAttachments(ctxFor().ctx, candRef(id));
     assert.deepEqual(warnings, []);
-    assert.deepEqual(attachments.map((a) => [a.file_name, a.type, a.content_type]), [
-      ['Chloe_Martin_CV.pdf', 'CV', 'application/pdf'],
-      ['Chloe_Martin_cover_letter.pdf', 'COVER_LETTER', 'application/pdf'],
-      ['Notes.txt', 'OTHER', 'text/plain'],
-    ]);
+    assert.deepEqual(
+      attachments.map((a) => [a.file_name, a.type, a.content_type]),
+      [
+        ['Chloe_Martin_CV.pdf', 'CV', 'application/pdf'],
+        ['Chloe_Martin_cover_letter.pdf', 'COVER_LETTER', 'application/pdf'],
+        ['Notes.txt', 'OTHER', 'text/plain'],
+      ],
+    );
     assert.equal(new Set(attachments.map((a) => a.remote_id)).size, 3);
     const res = await fetch(attachments[2].data_url);
     assert.equal(Buffer.from(await res.arrayBuffer()).toString(), 'hello workable');
@@ -310,7 +398,10 @@ describe('HTTP behaviour', () => {
     const got = await connector.readCandidate!(ctx, '3a0001');
     assert.ok(got);
     assert.ok(Date.now() - started <= 2500);
-    assert.deepEqual(calls.map((c) => c.status), [429, 200, 200]); // candidate (429, 200), then stages
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [429, 200, 200],
+    ); // candidate (429, 200), then stages
   });
 
   test("the fake's own interval limit throttles a burst; the connector waits and still reads everything", async () => {
@@ -346,7 +437,11 @@ describe('HTTP behaviour', () => {
     const before = fake.server.calls('POST', `/spi/v3/candidates/${id}/comments`).length;
     fake.failNext(1, 500);
     await rejectsWith(
-      connector.addCandidateResultLink(ctxFor().ctx, candRef(id), link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.simple } } })),
+      connector.addCandidateResultLink(
+        ctxFor().ctx,
+        candRef(id),
+        link({ remote_fields: { workable: { on_behalf_of_user_remote_id: fake.memberIds.simple } } }),
+      ),
       'REMOTE.SERVICE_UNAVAILABLE',
       /HTTP 500/,
     );
@@ -380,7 +475,10 @@ describe('W16: the default comment author on every revision of the members page'
     await withFake({ memberSchema: 'roles' }, async (f) => {
       const { ctx } = connectorContext(connector, f.credentials, f.url);
       await connector.addCandidateResultLink(ctx, candRef('3a0003'), link());
-      assert.deepEqual(f.comments('3a0003').map((c) => c.member_id), [f.memberIds.firstActiveAdmin]);
+      assert.deepEqual(
+        f.comments('3a0003').map((c) => c.member_id),
+        [f.memberIds.firstActiveAdmin],
+      );
       const req = f.server.calls('GET', '/spi/v3/members')[0];
       assert.equal(req.query.get('role'), 'admin');
       assert.equal(req.query.get('status'), 'active');
@@ -404,7 +502,10 @@ describe('W16: the default comment author on every revision of the members page'
       await connector.addCandidateResultLink(ctx, candRef('3a0003'), link());
       assert.equal(f.comments('3a0003').at(-1)!.member_id, f.memberIds.firstActiveAdmin);
       const lookups = f.server.calls('GET', '/spi/v3/members');
-      assert.deepEqual(lookups.map((r) => r.query.get('role')), ['admin', null]);
+      assert.deepEqual(
+        lookups.map((r) => r.query.get('role')),
+        ['admin', null],
+      );
       assert.ok(!lookups.some((r) => r.query.get('role') === null && r.query.get('status') !== 'active'));
     });
   });
@@ -426,19 +527,38 @@ describe('W8: the candidate stage as a slug or a name', () => {
       assert.deepEqual(apps.find((a) => a.remote_id === '3a0001')!.current_stage, { remote_id: 'applied', name: 'Applied', index: 1 });
       assert.deepEqual(apps.find((a) => a.remote_id === '3a0003')!.current_stage, { remote_id: 'interview', name: 'Interview', index: 3 });
       // A stage only the job has: found in that job's pipeline, read once for the job.
-      assert.deepEqual(apps.find((a) => a.remote_id === '3a0002')!.current_stage, { remote_id: 'portfolio_review', name: 'Portfolio Review', index: 2 });
+      assert.deepEqual(apps.find((a) => a.remote_id === '3a0002')!.current_stage, {
+        remote_id: 'portfolio_review',
+        name: 'Portfolio Review',
+        index: 2,
+      });
       assert.equal(f.server.calls('GET', /^\/spi\/v3\/jobs\/F6G7H8I9J0\/stages$/).length, 1);
     });
   });
 });
 
 describe('W15 and the secondary-step rule: custom attribute keys', () => {
-  const attrs = link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '87' }, { key: 'Passed', value: 'no' }] } });
+  const attrs = link({
+    details: {
+      custom_field_name_prefix: 'Acme:',
+      attributes: [
+        { key: 'Score', value: '87' },
+        { key: 'Passed', value: 'no' },
+      ],
+    },
+  });
 
   test('a catalogue that carries a key: the key is sent', async () => {
     await withFake({ attributeKeys: 'key' }, async (f) => {
-      const result = await connector.addApplicationResultLink(connectorContext(connector, f.credentials, f.url).ctx, appRef('3a0003'), attrs);
-      assert.deepEqual(f.server.calls('PATCH', '/update_custom_attribute_value').map((r) => r.json.custom_attribute_key), ['13e0eb0e', '13e0eb11']);
+      const result = await connector.addApplicationResultLink(
+        connectorContext(connector, f.credentials, f.url).ctx,
+        appRef('3a0003'),
+        attrs,
+      );
+      assert.deepEqual(
+        f.server.calls('PATCH', '/update_custom_attribute_value').map((r) => r.json.custom_attribute_key),
+        ['13e0eb0e', '13e0eb11'],
+      );
       assert.deepEqual(f.customValues('3a0003'), { acme_score: '87', acme_passed: false });
       assert.equal(result.warnings[1], warn.customFields('Workable', ['Acme: Score', 'Acme: Passed']));
     });
@@ -446,10 +566,20 @@ describe('W15 and the secondary-step rule: custom attribute keys', () => {
 
   test('a key that is not the catalogue id: Workable refuses the value (404), the comment is still written with every attribute', async () => {
     await withFake({ attributeKeys: 'key-hidden' }, async (f) => {
-      const result = await connector.addApplicationResultLink(connectorContext(connector, f.credentials, f.url).ctx, appRef('3a0003'), attrs);
+      const result = await connector.addApplicationResultLink(
+        connectorContext(connector, f.credentials, f.url).ctx,
+        appRef('3a0003'),
+        attrs,
+      );
       assert.deepEqual(f.customValues('3a0003'), {});
-      assert.deepEqual(f.comments('3a0003').map((c) => c.body), ['Acme coding test: https://assess.example/r/123\nAcme: Score: 87\nAcme: Passed: no']);
-      assert.match(result.warnings.join('\n'), /Setting the Workable custom attribute "Acme: Score" \(key acme_score\) failed: .*HTTP 404.*The value was written into the comment instead\./);
+      assert.deepEqual(
+        f.comments('3a0003').map((c) => c.body),
+        ['Acme coding test: https://assess.example/r/123\nAcme: Score: 87\nAcme: Passed: no'],
+      );
+      assert.match(
+        result.warnings.join('\n'),
+        /Setting the Workable custom attribute "Acme: Score" \(key acme_score\) failed: .*HTTP 404.*The value was written into the comment instead\./,
+      );
       assert.match(result.warnings.join('\n'), /"Acme: Passed" \(key acme_passed\) failed/);
     });
   });
@@ -470,7 +600,13 @@ describe('W12: a file between the old 10 MB and the 20 MB ceiling', () => {
   test('a 12 MB attachment reaches Workable intact', async () => {
     await withFake({}, async (f) => {
       const bytes = Buffer.alloc(12 * 1024 * 1024, 7);
-      const file: AttachmentInput = { name: 'Recording.bin', type: 'OTHER', content_type: 'application/octet-stream', file: new Blob([new Uint8Array(bytes)]), remote_fields: {} };
+      const file: AttachmentInput = {
+        name: 'Recording.bin',
+        type: 'OTHER',
+        content_type: 'application/octet-stream',
+        file: new Blob([new Uint8Array(bytes)]),
+        remote_fields: {},
+      };
       await connector.addCandidateAttachment(connectorContext(connector, f.credentials, f.url).ctx, candRef('3a0003'), file);
       assert.equal(f.comments('3a0003').at(-1)!.attachment!.data.length, bytes.length);
     });

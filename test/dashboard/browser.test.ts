@@ -51,7 +51,14 @@ for (const [n, kind] of databaseKinds().entries()) {
     before(async () => {
       s = await startTestServer(kind);
       fake = await startGreenhouseFake({ rateLimit: 1000 });
-      const gh = await connectIntegration(s.started.rt, { accountId: 'default', tool: 'greenhouse', organizationName: 'Acme Hiring', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+      const gh = await connectIntegration(s.started.rt, {
+        accountId: 'default',
+        tool: 'greenhouse',
+        organizationName: 'Acme Hiring',
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: true,
+      });
       greenhouseId = gh.id;
       browser = await launchBrowser();
       if (shoot) mkdirSync(SHOTS, { recursive: true });
@@ -66,15 +73,28 @@ for (const [n, kind] of databaseKinds().entries()) {
       // Writes through the official SDK: one success, two failures.
       const demo = s.sdk(DEMO);
       const [candidate] = (await demo.ats.getCandidates({ page_size: 1 })).result.data.results;
-      const okRes = await demo.ats.addCandidateResultLink({ candidate_id: candidate.id, body: { label: 'Acme coding test', url: 'https://assess.example.com/r/1' } });
+      const okRes = await demo.ats.addCandidateResultLink({
+        candidate_id: candidate.id,
+        body: { label: 'Acme coding test', url: 'https://assess.example.com/r/1' },
+      });
       assert.equal(okRes.status, 'success');
-      const unknown = await demo.ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'Acme coding test', url: 'https://assess.example.com/r/2' } }).catch((e) => e);
+      const unknown = await demo.ats
+        .addCandidateResultLink({
+          candidate_id: 'NoSuchCandidate123456789',
+          body: { label: 'Acme coding test', url: 'https://assess.example.com/r/2' },
+        })
+        .catch((e) => e);
       assert.ok(unknown instanceof KomboAtsError, String(unknown));
       // The candidate disappears in Greenhouse after the sync: the ATS itself refuses the write.
       const ghKombo = s.sdk(greenhouseId);
       const ghCandidate = (await ghKombo.ats.getCandidates({ page_size: 1 })).result.data.results[0];
       fake.deleteCandidate(ghCandidate.remote_id!);
-      const upstream = await ghKombo.ats.addCandidateResultLink({ candidate_id: ghCandidate.id, body: { label: 'Acme coding test', url: 'https://assess.example.com/r/3' } }).catch((e) => e);
+      const upstream = await ghKombo.ats
+        .addCandidateResultLink({
+          candidate_id: ghCandidate.id,
+          body: { label: 'Acme coding test', url: 'https://assess.example.com/r/3' },
+        })
+        .catch((e) => e);
       assert.ok(upstream instanceof KomboAtsError, String(upstream));
       const upstreamLogId = new URL(upstream.error.log_url!).pathname.split('/').pop()!;
       const unknownLogId = new URL(unknown.error.log_url!).pathname.split('/').pop()!;
@@ -90,7 +110,7 @@ for (const [n, kind] of databaseKinds().entries()) {
         await page.keyboard.type('wrong-key');
         await page.keyboard.press('Enter');
         await page.waitForSelector('#login-error');
-        assert.match(await page.textContent('#login-error') ?? '', /not valid or has been revoked/);
+        assert.match((await page.textContent('#login-error')) ?? '', /not valid or has been revoked/);
         // The key field is focused on load (autofocus); type the key and submit with Enter.
         await page.fill('#api_key', '');
         await page.focus('#api_key');
@@ -112,7 +132,7 @@ for (const [n, kind] of databaseKinds().entries()) {
         await page.keyboard.press('Enter');
         await page.waitForURL(`${s.url}/dashboard/logs`);
         assert.equal(await page.getAttribute('nav[aria-label="Dashboard"] a[aria-current="page"]', 'href'), '/dashboard/logs');
-        assert.match(await page.textContent('#log-count') ?? '', /^3 entries match/);
+        assert.match((await page.textContent('#log-count')) ?? '', /^3 entries match/);
         if (shoot) await page.screenshot({ path: `${SHOTS}/dashboard-logs.png` });
 
         // Filter to errors with the keyboard: choose in the outcome select, Tab to the button, Enter.
@@ -121,7 +141,7 @@ for (const [n, kind] of databaseKinds().entries()) {
         await tabTo(page, (el) => el.tag === 'BUTTON' && el.text === 'Apply filters', 'the Apply button');
         await page.keyboard.press('Enter');
         await page.waitForURL(/outcome=ERROR/);
-        assert.match(await page.textContent('#log-count') ?? '', /^2 entries match/);
+        assert.match((await page.textContent('#log-count')) ?? '', /^2 entries match/);
 
         await tabTo(page, (el) => el.href === `/dashboard/logs/${upstreamLogId}`, 'the failed Greenhouse write');
         await page.keyboard.press('Enter');
@@ -138,12 +158,12 @@ for (const [n, kind] of databaseKinds().entries()) {
         // The human side of an error's log_url: the same id under /dashboard/logs/.
         await page.goto(`${s.url}/dashboard/logs/${unknownLogId}`);
         assert.equal(await page.textContent('.error-box code'), 'PLATFORM.INPUT_INVALID');
-        assert.match(await page.textContent('.error-box') ?? '', /NoSuchCandidate123456789/);
-        assert.match(await page.textContent('#calls-h') ?? '', /Outbound calls \(0\)/);
+        assert.match((await page.textContent('.error-box')) ?? '', /NoSuchCandidate123456789/);
+        assert.match((await page.textContent('#calls-h')) ?? '', /Outbound calls \(0\)/);
 
         // The integration page, and "sync now" from the keyboard.
         await page.goto(`${s.url}/dashboard/integrations/${encodeURIComponent(DEMO)}`);
-        assert.match(await page.textContent('h1') ?? '', /Demo Company/);
+        assert.match((await page.textContent('h1')) ?? '', /Demo Company/);
         await page.focus('button[value="DELTA"]');
         assert.ok(await focusIsVisible(page), 'focus ring on the button');
         await page.keyboard.press('Enter');

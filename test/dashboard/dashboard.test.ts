@@ -14,9 +14,19 @@ import { completeLog, openLog } from '../../src/store/logs.ts';
 
 const DEMO = 'sandbox:demo';
 
-interface Res { status: number; text: string; json: any; headers: Headers }
+interface Res {
+  status: number;
+  text: string;
+  json: any;
+  headers: Headers;
+}
 
-async function request(s: TestServer, method: string, path: string, o: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Res> {
+async function request(
+  s: TestServer,
+  method: string,
+  path: string,
+  o: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { ...o.headers };
   if (o.cookie) headers.cookie = o.cookie;
   let body: string | undefined;
@@ -45,7 +55,12 @@ async function login(s: TestServer, key: string): Promise<string> {
 }
 
 /** Every entry of a filtered log listing, walking the keyset pages of the JSON view. */
-async function walk(s: TestServer, cookie: string, query: string, limit = 200): Promise<{ ids: string[]; at: string[]; outcomes: string[]; integrations: string[]; pages: number; count: number }> {
+async function walk(
+  s: TestServer,
+  cookie: string,
+  query: string,
+  limit = 200,
+): Promise<{ ids: string[]; at: string[]; outcomes: string[]; integrations: string[]; pages: number; count: number }> {
   const out = { ids: [] as string[], at: [] as string[], outcomes: [] as string[], integrations: [] as string[], pages: 0, count: -1 };
   let cursor: string | null = null;
   do {
@@ -68,11 +83,18 @@ async function walk(s: TestServer, cookie: string, query: string, limit = 200): 
 test('session tokens: signed, expiring, bound to one signing key', () => {
   const signer = new SessionSigner(Buffer.alloc(32, 1));
   const t = signer.issue('key1', 'acct', 'hash', 1_000);
-  assert.deepEqual(signer.verify(t, 2_000), { keyId: 'key1', accountId: 'acct', keyFingerprint: signer.fingerprint('hash'), expiresAt: 1_000 + SESSION_TTL_MS });
+  assert.deepEqual(signer.verify(t, 2_000), {
+    keyId: 'key1',
+    accountId: 'acct',
+    keyFingerprint: signer.fingerprint('hash'),
+    expiresAt: 1_000 + SESSION_TTL_MS,
+  });
   assert.equal(signer.verify(t, 1_000 + SESSION_TTL_MS), null, 'expired');
   assert.equal(new SessionSigner(Buffer.alloc(32, 2)).verify(t, 2_000), null, 'another secret');
   const [payload, mac] = t.split('.');
-  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), a: 'other' })).toString('base64url');
+  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), a: 'other' })).toString(
+    'base64url',
+  );
   assert.equal(signer.verify(`${forged}.${mac}`, 2_000), null, 'changed payload');
   for (const junk of ['', '.', 'abc', 'a.b', `${payload}.`]) assert.equal(signer.verify(junk, 2_000), null, junk);
   assert.notEqual(signer.issue('key1', 'acct', 'hash', 1_000), t, 'each session its own token');
@@ -90,7 +112,13 @@ for (const kind of databaseKinds()) {
     after(async () => s?.close());
 
     test('without a session every page redirects to the login form and the JSON says 401', async () => {
-      for (const path of ['/dashboard', '/dashboard/', '/dashboard/logs?outcome=ERROR', `/dashboard/integrations/${encodeURIComponent(DEMO)}`, '/dashboard/logs/anything']) {
+      for (const path of [
+        '/dashboard',
+        '/dashboard/',
+        '/dashboard/logs?outcome=ERROR',
+        `/dashboard/integrations/${encodeURIComponent(DEMO)}`,
+        '/dashboard/logs/anything',
+      ]) {
         const r = await request(s, 'GET', path);
         assert.equal(r.status, 303, path);
         assert.equal(r.headers.get('location'), `/dashboard/login?next=${encodeURIComponent(path)}`);
@@ -126,10 +154,14 @@ for (const kind of databaseKinds()) {
       assert.equal(good.status, 303);
       assert.equal(good.headers.get('location'), '/dashboard/logs');
       const set = good.headers.get('set-cookie')!;
-      for (const attr of ['HttpOnly', 'SameSite=Strict', 'Path=/dashboard', 'Max-Age=28800']) assert.ok(set.includes(attr), `${attr} in ${set}`);
+      for (const attr of ['HttpOnly', 'SameSite=Strict', 'Path=/dashboard', 'Max-Age=28800'])
+        assert.ok(set.includes(attr), `${attr} in ${set}`);
       assert.ok(!set.includes('Secure'), 'no Secure flag over plain http');
       assert.ok(!set.includes(s.apiKey), 'the key itself is never in the cookie');
-      const https = await request(s, 'POST', '/dashboard/login', { form: { api_key: s.apiKey }, headers: { 'x-forwarded-proto': 'https' } });
+      const https = await request(s, 'POST', '/dashboard/login', {
+        form: { api_key: s.apiKey },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       assert.match(https.headers.get('set-cookie')!, /; Secure/);
       // next may only lead inside the dashboard.
       const offsite = await request(s, 'POST', '/dashboard/login', { form: { api_key: s.apiKey, next: '//evil.example/x' } });
@@ -139,9 +171,12 @@ for (const kind of databaseKinds()) {
       assert.equal(csrf.status, 403);
     });
 
-    test('the integrations page lists the account\'s integrations with counts and failures', async () => {
+    test("the integrations page lists the account's integrations with counts and failures", async () => {
       const kombo = s.sdk(DEMO);
-      await assert.rejects(kombo.ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } }), KomboAtsError);
+      await assert.rejects(
+        kombo.ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } }),
+        KomboAtsError,
+      );
       const r = await request(s, 'GET', '/dashboard', { cookie });
       assert.equal(r.status, 200);
       assert.match(r.headers.get('content-type')!, /text\/html/);
@@ -161,7 +196,7 @@ for (const kind of databaseKinds()) {
       assert.match(css.text, /:focus-visible/);
     });
 
-    test('a revoked key\'s session stops working at once; logout clears the cookie', async () => {
+    test("a revoked key's session stops working at once; logout clears the cookie", async () => {
       const k = await createApiKey(s.started.db, 'default', 'dashboard person');
       const c = await login(s, k.key);
       assert.equal((await request(s, 'GET', '/dashboard', { cookie: c })).status, 200);
@@ -187,14 +222,30 @@ for (const kind of databaseKinds()) {
       assert.match(out.headers.get('set-cookie')!, /^atsgate_dashboard=; .*Max-Age=0/);
     });
 
-    test('another account\'s integrations and logs are not found', async () => {
+    test("another account's integrations and logs are not found", async () => {
       const db = s.started.db;
       const other = await createApiKey(db, 'other-account', 'other');
-      const theirs = await createIntegration(db, s.started.rt.box, { accountId: 'other-account', tool: 'sandbox', organizationName: 'Other Corp', credentials: { api_key: 'sandbox-x' } });
-      const theirLog = await openLog(db, { accountId: 'other-account', integrationId: theirs.id, method: 'POST', path: '/v1/ats/x', action: 'secret_action', request: { label: 'theirs' } });
+      const theirs = await createIntegration(db, s.started.rt.box, {
+        accountId: 'other-account',
+        tool: 'sandbox',
+        organizationName: 'Other Corp',
+        credentials: { api_key: 'sandbox-x' },
+      });
+      const theirLog = await openLog(db, {
+        accountId: 'other-account',
+        integrationId: theirs.id,
+        method: 'POST',
+        path: '/v1/ats/x',
+        action: 'secret_action',
+        request: { label: 'theirs' },
+      });
       const mine = await request(s, 'GET', '/dashboard', { cookie });
       assert.ok(!mine.text.includes('Other Corp'));
-      for (const path of [`/dashboard/integrations/${encodeURIComponent(theirs.id)}`, `/dashboard/logs/${theirLog}`, '/dashboard/logs/NoSuchLogEntry1234567890']) {
+      for (const path of [
+        `/dashboard/integrations/${encodeURIComponent(theirs.id)}`,
+        `/dashboard/logs/${theirLog}`,
+        '/dashboard/logs/NoSuchLogEntry1234567890',
+      ]) {
         const r = await request(s, 'GET', path, { cookie });
         assert.equal(r.status, 404, path);
         assert.ok(!r.text.includes('Other Corp') && !r.text.includes('secret_action'));
@@ -202,7 +253,10 @@ for (const kind of databaseKinds()) {
       const data = await request(s, 'GET', `/dashboard/data/logs/${theirLog}`, { cookie });
       assert.equal(data.status, 404);
       assert.equal(data.json.status, 'error');
-      const sync = await request(s, 'POST', `/dashboard/integrations/${encodeURIComponent(theirs.id)}/sync`, { cookie, form: { type: 'FULL' } });
+      const sync = await request(s, 'POST', `/dashboard/integrations/${encodeURIComponent(theirs.id)}/sync`, {
+        cookie,
+        form: { type: 'FULL' },
+      });
       assert.equal(sync.status, 404);
       const filtered = await request(s, 'GET', `/dashboard/data/logs?integration=${encodeURIComponent(theirs.id)}`, { cookie });
       assert.equal(filtered.json.data.count, 0);
@@ -235,8 +289,13 @@ for (const kind of databaseKinds()) {
       assert.equal(all.pages, 50);
       const expected = Array.from({ length: 10_000 }, (_, n) => 10_000 - n);
       // Newest first: a larger i is later or, within a second, the microsecond one first, then by id.
-      const order = [...expected].sort((a, b) => Math.floor(b / 7) - Math.floor(a / 7) || Number(b % 7 === 3) - Number(a % 7 === 3) || b - a);
-      assert.deepEqual(all.ids, order.map((i) => `bulk-${String(i).padStart(5, '0')}`));
+      const order = [...expected].sort(
+        (a, b) => Math.floor(b / 7) - Math.floor(a / 7) || Number(b % 7 === 3) - Number(a % 7 === 3) || b - a,
+      );
+      assert.deepEqual(
+        all.ids,
+        order.map((i) => `bulk-${String(i).padStart(5, '0')}`),
+      );
 
       const errors = await walk(s, c, '&outcome=ERROR');
       assert.equal(errors.count, 3334);
@@ -287,11 +346,26 @@ for (const kind of databaseKinds()) {
 
     test('the log detail page shows the request, outbound calls, error and warnings, escaped', async () => {
       const db = s.started.db;
-      const id = await openLog(db, { accountId: 'default', integrationId: DEMO, method: 'POST', path: '/v1/ats/candidates/c1/result-links', action: 'ats_add_candidate_result_link', request: { label: '<script>alert(1)</script>', url: 'https://x.example' } });
+      const id = await openLog(db, {
+        accountId: 'default',
+        integrationId: DEMO,
+        method: 'POST',
+        path: '/v1/ats/candidates/c1/result-links',
+        action: 'ats_add_candidate_result_link',
+        request: { label: '<script>alert(1)</script>', url: 'https://x.example' },
+      });
       await completeLog(db, id, {
         statusCode: 502,
         calls: [
-          { method: 'POST', url: 'https://ats.example/notes', status: 503, duration_ms: 120, attempt: 1, error: 'Service Unavailable', response_body: { message: 'try later' } },
+          {
+            method: 'POST',
+            url: 'https://ats.example/notes',
+            status: 503,
+            duration_ms: 120,
+            attempt: 1,
+            error: 'Service Unavailable',
+            response_body: { message: 'try later' },
+          },
           { method: 'POST', url: 'https://ats.example/notes', status: 500, duration_ms: 80, attempt: 2, response_body: '<b>boom</b>' },
         ],
         warnings: ['Attribute "score" was written as a note.'],
@@ -318,15 +392,35 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(data.json.data, api.body.data);
 
       // A PENDING entry older than 10 minutes reads "outcome unknown"; a fresh one is PENDING.
-      const stale = await openLog(db, { accountId: 'default', integrationId: DEMO, method: 'POST', path: '/v1/ats/x', action: 'stale', request: {} });
+      const stale = await openLog(db, {
+        accountId: 'default',
+        integrationId: DEMO,
+        method: 'POST',
+        path: '/v1/ats/x',
+        action: 'stale',
+        request: {},
+      });
       await db.query(`UPDATE interaction_logs SET created_at = now() - interval '11 minutes' WHERE id = $1`, [stale]);
-      const fresh = await openLog(db, { accountId: 'default', integrationId: DEMO, method: 'POST', path: '/v1/ats/x', action: 'fresh', request: {} });
-      assert.match((await request(s, 'GET', `/dashboard/logs/${stale}`, { cookie })).text, /Outcome unknown: this interaction started more than 10 minutes ago/);
+      const fresh = await openLog(db, {
+        accountId: 'default',
+        integrationId: DEMO,
+        method: 'POST',
+        path: '/v1/ats/x',
+        action: 'fresh',
+        request: {},
+      });
+      assert.match(
+        (await request(s, 'GET', `/dashboard/logs/${stale}`, { cookie })).text,
+        /Outcome unknown: this interaction started more than 10 minutes ago/,
+      );
       const freshPage = await request(s, 'GET', `/dashboard/logs/${fresh}`, { cookie });
       assert.ok(!freshPage.text.includes('Outcome unknown') && freshPage.text.includes('>PENDING</span>'));
 
       // A real failed write through the SDK: its log_url's id opens the same entry here.
-      const err = await s.sdk(DEMO).ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } }).catch((e) => e);
+      const err = await s
+        .sdk(DEMO)
+        .ats.addCandidateResultLink({ candidate_id: 'NoSuchCandidate123456789', body: { label: 'L', url: 'https://x.example' } })
+        .catch((e) => e);
       assert.ok(err instanceof KomboAtsError);
       const logId = new URL(err.error.log_url!).pathname.split('/').pop();
       const page = await request(s, 'GET', `/dashboard/logs/${logId}`, { cookie });
@@ -351,7 +445,11 @@ for (const kind of databaseKinds()) {
       }
       assert.equal(r.status, 303);
       assert.match(r.headers.get('location')!, /^\/dashboard\/integrations\/sandbox%3Ademo\?sync=(started|running)$/);
-      if (r.headers.get('location')!.endsWith('=started')) assert.deepEqual(queued.map((q) => [q.task, q.payload.integrationId, q.payload.type]), [['sync-integration', DEMO, 'FULL']]);
+      if (r.headers.get('location')!.endsWith('=started'))
+        assert.deepEqual(
+          queued.map((q) => [q.task, q.payload.integrationId, q.payload.type]),
+          [['sync-integration', DEMO, 'FULL']],
+        );
       else assert.deepEqual(queued, [], 'a running sync answers the request; nothing is queued');
       // Wait for the sync to end (bounded by the test runner's timeout, not by a clock here).
       for (;;) {

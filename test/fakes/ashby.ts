@@ -27,32 +27,107 @@ export interface AshbyFakeOptions {
 
 type Json = Record<string, any>;
 
-interface Stage { id: string; title: string; type: string; orderInInterviewPlan: number; interviewPlanId: string }
-interface Job {
-  id: string; title: string; status: 'Open' | 'Closed' | 'Archived' | 'Draft'; employmentType: string; confidential: boolean;
-  customRequisitionId: string; defaultInterviewPlanId: string; createdAt: string; updatedAt: string; openedAt: string | null; closedAt: string | null;
-  location: { id: string; name: string; address: { postalAddress: { addressCountry: string; addressRegion: string; addressLocality: string } } };
+interface Stage {
+  id: string;
+  title: string;
+  type: string;
+  orderInInterviewPlan: number;
+  interviewPlanId: string;
 }
-interface Contact { value: string; type: string; isPrimary: boolean }
+interface Job {
+  id: string;
+  title: string;
+  status: 'Open' | 'Closed' | 'Archived' | 'Draft';
+  employmentType: string;
+  confidential: boolean;
+  customRequisitionId: string;
+  defaultInterviewPlanId: string;
+  createdAt: string;
+  updatedAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  location: {
+    id: string;
+    name: string;
+    address: { postalAddress: { addressCountry: string; addressRegion: string; addressLocality: string } };
+  };
+}
+interface Contact {
+  value: string;
+  type: string;
+  isPrimary: boolean;
+}
 interface Candidate {
-  id: string; name: string; createdAt: string; updatedAt: string; emailAddresses: Contact[]; phoneNumbers: Contact[];
-  socialLinks: { type: string; url: string }[]; tags: { id: string; title: string; isArchived: boolean }[]; position: string | null; company: string | null;
-  source: { id: string; title: string; isArchived: boolean } | null; location: Json | null; resumeFileId: string | null; fileIds: string[];
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  emailAddresses: Contact[];
+  phoneNumbers: Contact[];
+  socialLinks: { type: string; url: string }[];
+  tags: { id: string; title: string; isArchived: boolean }[];
+  position: string | null;
+  company: string | null;
+  source: { id: string; title: string; isArchived: boolean } | null;
+  location: Json | null;
+  resumeFileId: string | null;
+  fileIds: string[];
 }
 interface Application {
-  id: string; candidateId: string; jobId: string; status: 'Active' | 'Hired' | 'Archived' | 'Lead'; stageId: string;
-  createdAt: string; updatedAt: string; archivedAt: string | null; archiveReason: { id: string; text: string; reasonType: string; isArchived: boolean } | null;
+  id: string;
+  candidateId: string;
+  jobId: string;
+  status: 'Active' | 'Hired' | 'Archived' | 'Lead';
+  stageId: string;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  archiveReason: { id: string; text: string; reasonType: string; isArchived: boolean } | null;
 }
 interface FieldDef {
-  id: string; title: string; objectType: 'Candidate' | 'Application' | 'Job'; fieldType: string; isArchived: boolean; isPrivate: boolean; isRequired: boolean;
+  id: string;
+  title: string;
+  objectType: 'Candidate' | 'Application' | 'Job';
+  fieldType: string;
+  isArchived: boolean;
+  isPrivate: boolean;
+  isRequired: boolean;
   selectableValues?: { label: string; value: string; isArchived: boolean }[];
 }
-export interface StoredFile { id: string; name: string; contentType: string; data: Buffer; candidateId: string; kind: 'resume' | 'file' }
-export interface StoredNote { id: string; candidateId: string; createdAt: string; content: string; type: string; isPrivate: boolean; sendNotifications: boolean }
-export interface StoredAssessment { candidateId: string; partnerId: string; assessment: Json; timestamp: number }
+export interface StoredFile {
+  id: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+  candidateId: string;
+  kind: 'resume' | 'file';
+}
+export interface StoredNote {
+  id: string;
+  candidateId: string;
+  createdAt: string;
+  content: string;
+  type: string;
+  isPrivate: boolean;
+  sendNotifications: boolean;
+}
+export interface StoredAssessment {
+  candidateId: string;
+  partnerId: string;
+  assessment: Json;
+  timestamp: number;
+}
 interface Upload {
-  id: string; context: 'CandidateResume' | 'CandidateFiles' | 'ApplicationForm'; filename: string; contentType: string; contentLength: number;
-  key: string; signature: string; expiresAt: number; data?: Buffer; used: boolean;
+  id: string;
+  context: 'CandidateResume' | 'CandidateFiles' | 'ApplicationForm';
+  filename: string;
+  contentType: string;
+  contentLength: number;
+  key: string;
+  signature: string;
+  expiresAt: number;
+  data?: Buffer;
+  used: boolean;
 }
 
 export interface AshbyFake extends VendorFake {
@@ -94,7 +169,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uid = (kind: number, n: number) => `${kind.toString(16)}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 class AshbyError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 200, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -131,24 +211,110 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const plans: Record<string, Stage[]> = {};
   const planStages = (planN: number, titles: [string, string][]) => {
     const planId = uid(7, planN);
-    plans[planId] = titles.map(([title, type], i) => ({ id: uid(8, planN * 100 + i), title, type, orderInInterviewPlan: i, interviewPlanId: planId }));
+    plans[planId] = titles.map(([title, type], i) => ({
+      id: uid(8, planN * 100 + i),
+      title,
+      type,
+      orderInInterviewPlan: i,
+      interviewPlanId: planId,
+    }));
     return planId;
   };
-  const planA = planStages(1, [['Lead', 'Lead'], ['Application Review', 'PreInterviewScreen'], ['Phone Screen', 'Active'], ['Onsite', 'Active'], ['Offer', 'Offer'], ['Hired', 'Hired'], ['Archived', 'Archived']]);
-  const planB = planStages(2, [['Application Review', 'PreInterviewScreen'], ['Portfolio Review', 'Active'], ['Hired', 'Hired'], ['Archived', 'Archived']]);
+  const planA = planStages(1, [
+    ['Lead', 'Lead'],
+    ['Application Review', 'PreInterviewScreen'],
+    ['Phone Screen', 'Active'],
+    ['Onsite', 'Active'],
+    ['Offer', 'Offer'],
+    ['Hired', 'Hired'],
+    ['Archived', 'Archived'],
+  ]);
+  const planB = planStages(2, [
+    ['Application Review', 'PreInterviewScreen'],
+    ['Portfolio Review', 'Active'],
+    ['Hired', 'Hired'],
+    ['Archived', 'Archived'],
+  ]);
   const loc = (n: number, name: string, city: string, region: string, country: string) => ({
-    id: uid(6, n), name, address: { postalAddress: { addressCountry: country, addressRegion: region, addressLocality: city } },
+    id: uid(6, n),
+    name,
+    address: { postalAddress: { addressCountry: country, addressRegion: region, addressLocality: city } },
   });
   const jobs: Job[] = [
-    { id: uid(1, 1), title: 'Backend Engineer', status: 'Open', employmentType: 'FullTime', confidential: false, customRequisitionId: uid(10, 1), defaultInterviewPlanId: planA, createdAt: iso(T0 - 30 * 24 * HOUR), updatedAt: iso(T0 - 20 * 24 * HOUR), openedAt: iso(T0 - 29 * 24 * HOUR), closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
-    { id: uid(1, 2), title: 'Product Designer', status: 'Open', employmentType: 'PartTime', confidential: false, customRequisitionId: uid(10, 2), defaultInterviewPlanId: planB, createdAt: iso(T0 - 25 * 24 * HOUR), updatedAt: iso(T0 - 10 * 24 * HOUR), openedAt: iso(T0 - 24 * 24 * HOUR), closedAt: null, location: loc(2, 'Remote (EU)', 'Lisbon', 'Lisbon', 'Portugal') },
-    { id: uid(1, 3), title: 'Data Analyst', status: 'Closed', employmentType: 'Contract', confidential: true, customRequisitionId: uid(10, 3), defaultInterviewPlanId: planA, createdAt: iso(T0 - 60 * 24 * HOUR), updatedAt: iso(T0 - 5 * 24 * HOUR), openedAt: iso(T0 - 59 * 24 * HOUR), closedAt: iso(T0 - 5 * 24 * HOUR), location: loc(3, 'London', 'London', 'England', 'United Kingdom') },
-    { id: uid(1, 4), title: 'Draft: Support Lead', status: 'Draft', employmentType: 'FullTime', confidential: false, customRequisitionId: uid(10, 4), defaultInterviewPlanId: planB, createdAt: iso(T0), updatedAt: iso(T0), openedAt: null, closedAt: null, location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany') },
+    {
+      id: uid(1, 1),
+      title: 'Backend Engineer',
+      status: 'Open',
+      employmentType: 'FullTime',
+      confidential: false,
+      customRequisitionId: uid(10, 1),
+      defaultInterviewPlanId: planA,
+      createdAt: iso(T0 - 30 * 24 * HOUR),
+      updatedAt: iso(T0 - 20 * 24 * HOUR),
+      openedAt: iso(T0 - 29 * 24 * HOUR),
+      closedAt: null,
+      location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany'),
+    },
+    {
+      id: uid(1, 2),
+      title: 'Product Designer',
+      status: 'Open',
+      employmentType: 'PartTime',
+      confidential: false,
+      customRequisitionId: uid(10, 2),
+      defaultInterviewPlanId: planB,
+      createdAt: iso(T0 - 25 * 24 * HOUR),
+      updatedAt: iso(T0 - 10 * 24 * HOUR),
+      openedAt: iso(T0 - 24 * 24 * HOUR),
+      closedAt: null,
+      location: loc(2, 'Remote (EU)', 'Lisbon', 'Lisbon', 'Portugal'),
+    },
+    {
+      id: uid(1, 3),
+      title: 'Data Analyst',
+      status: 'Closed',
+      employmentType: 'Contract',
+      confidential: true,
+      customRequisitionId: uid(10, 3),
+      defaultInterviewPlanId: planA,
+      createdAt: iso(T0 - 60 * 24 * HOUR),
+      updatedAt: iso(T0 - 5 * 24 * HOUR),
+      openedAt: iso(T0 - 59 * 24 * HOUR),
+      closedAt: iso(T0 - 5 * 24 * HOUR),
+      location: loc(3, 'London', 'London', 'England', 'United Kingdom'),
+    },
+    {
+      id: uid(1, 4),
+      title: 'Draft: Support Lead',
+      status: 'Draft',
+      employmentType: 'FullTime',
+      confidential: false,
+      customRequisitionId: uid(10, 4),
+      defaultInterviewPlanId: planB,
+      createdAt: iso(T0),
+      updatedAt: iso(T0),
+      openedAt: null,
+      closedAt: null,
+      location: loc(1, 'Berlin', 'Berlin', 'Berlin', 'Germany'),
+    },
   ];
   const stageOf = (planId: string, title: string) => plans[planId].find((s) => s.title === title)!;
 
   const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Tim', 'Frances', 'John'];
-  const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Berners-Lee', 'Allen', 'McCarthy'];
+  const LAST = [
+    'Lovelace',
+    'Hopper',
+    'Turing',
+    'Dijkstra',
+    'Liskov',
+    'Knuth',
+    'Hamilton',
+    'Thompson',
+    'Perlman',
+    'Berners-Lee',
+    'Allen',
+    'McCarthy',
+  ];
   const candidates: Candidate[] = [];
   const applications: Application[] = [];
   const archiveReason = { id: uid(9, 1), text: 'Not a fit for the role', reasonType: 'RejectedByOrg', isArchived: false };
@@ -158,7 +324,10 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     const name = i === 31 ? 'Cher' : `${FIRST[i % 12]} ${LAST[(i * 5) % 12]}${i >= 12 ? ` ${i}` : ''}`;
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '.');
     candidates.push({
-      id, name, createdAt: iso(created), updatedAt: iso(created + 24 * HOUR),
+      id,
+      name,
+      createdAt: iso(created),
+      updatedAt: iso(created + 24 * HOUR),
       emailAddresses: [
         { value: `${slug}@example.com`, type: 'Personal', isPrimary: true },
         ...(i % 3 === 0 ? [{ value: `${slug}@work.example.org`, type: 'Work', isPrimary: false }] : []),
@@ -169,40 +338,165 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       position: i % 2 === 0 ? 'Software Engineer' : null,
       company: i % 2 === 0 ? 'Analytical Engines Ltd' : null,
       source: { id: uid(5, 9), title: i % 2 ? 'LinkedIn' : 'Careers page', isArchived: false },
-      location: i % 3 === 0 ? { id: uid(6, 50 + i), locationSummary: 'Germany, Berlin, Berlin', locationComponents: [{ type: 'Country', name: 'Germany' }, { type: 'Region', name: 'Berlin' }, { type: 'City', name: 'Berlin' }] } : null,
-      resumeFileId: null, fileIds: [],
+      location:
+        i % 3 === 0
+          ? {
+              id: uid(6, 50 + i),
+              locationSummary: 'Germany, Berlin, Berlin',
+              locationComponents: [
+                { type: 'Country', name: 'Germany' },
+                { type: 'Region', name: 'Berlin' },
+                { type: 'City', name: 'Berlin' },
+              ],
+            }
+          : null,
+      resumeFileId: null,
+      fileIds: [],
     });
     const job = i % 2 === 0 ? jobs[0] : jobs[1];
     const status: Application['status'] = i % 7 === 3 ? 'Hired' : i % 4 === 1 ? 'Archived' : i % 9 === 8 ? 'Lead' : 'Active';
-    const stageTitle = status === 'Hired' ? 'Hired' : status === 'Archived' ? 'Archived' : job === jobs[0] ? (status === 'Lead' ? 'Lead' : 'Phone Screen') : 'Portfolio Review';
+    const stageTitle =
+      status === 'Hired'
+        ? 'Hired'
+        : status === 'Archived'
+          ? 'Archived'
+          : job === jobs[0]
+            ? status === 'Lead'
+              ? 'Lead'
+              : 'Phone Screen'
+            : 'Portfolio Review';
     applications.push({
-      id: uid(3, i + 1), candidateId: id, jobId: job.id, status, stageId: stageOf(job.defaultInterviewPlanId, stageTitle).id,
-      createdAt: iso(created + HOUR), updatedAt: iso(created + 2 * HOUR),
-      archivedAt: status === 'Archived' ? iso(created + 48 * HOUR) : null, archiveReason: status === 'Archived' ? archiveReason : null,
+      id: uid(3, i + 1),
+      candidateId: id,
+      jobId: job.id,
+      status,
+      stageId: stageOf(job.defaultInterviewPlanId, stageTitle).id,
+      createdAt: iso(created + HOUR),
+      updatedAt: iso(created + 2 * HOUR),
+      archivedAt: status === 'Archived' ? iso(created + 48 * HOUR) : null,
+      archiveReason: status === 'Archived' ? archiveReason : null,
     });
     if (i % 5 === 0) {
       // A few candidates also applied to the (now closed) analyst job and were archived there.
       applications.push({
-        id: uid(3, 100 + i), candidateId: id, jobId: jobs[2].id, status: 'Archived', stageId: stageOf(planA, 'Archived').id,
-        createdAt: iso(created - 40 * 24 * HOUR), updatedAt: iso(created - 30 * 24 * HOUR), archivedAt: iso(created - 30 * 24 * HOUR), archiveReason,
+        id: uid(3, 100 + i),
+        candidateId: id,
+        jobId: jobs[2].id,
+        status: 'Archived',
+        stageId: stageOf(planA, 'Archived').id,
+        createdAt: iso(created - 40 * 24 * HOUR),
+        updatedAt: iso(created - 30 * 24 * HOUR),
+        archivedAt: iso(created - 30 * 24 * HOUR),
+        archiveReason,
       });
     }
   }
 
   const fieldDefs: FieldDef[] = [
-    { id: uid(4, 1), title: 'Acme: Score', objectType: 'Candidate', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 2), title: 'Acme: Score', objectType: 'Application', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 3), title: 'Acme: Report', objectType: 'Application', fieldType: 'String', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 4), title: 'Acme: Passed', objectType: 'Candidate', fieldType: 'Boolean', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 5), title: 'Acme: Seniority', objectType: 'Candidate', fieldType: 'ValueSelect', isArchived: false, isPrivate: false, isRequired: false,
-      selectableValues: [{ label: 'Junior', value: 'junior', isArchived: false }, { label: 'Senior', value: 'senior', isArchived: false }] },
-    { id: uid(4, 6), title: 'Expected salary', objectType: 'Candidate', fieldType: 'Currency', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 7), title: 'Acme: Level', objectType: 'Candidate', fieldType: 'String', isArchived: true, isPrivate: false, isRequired: false },
+    {
+      id: uid(4, 1),
+      title: 'Acme: Score',
+      objectType: 'Candidate',
+      fieldType: 'String',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 2),
+      title: 'Acme: Score',
+      objectType: 'Application',
+      fieldType: 'String',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 3),
+      title: 'Acme: Report',
+      objectType: 'Application',
+      fieldType: 'String',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 4),
+      title: 'Acme: Passed',
+      objectType: 'Candidate',
+      fieldType: 'Boolean',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 5),
+      title: 'Acme: Seniority',
+      objectType: 'Candidate',
+      fieldType: 'ValueSelect',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+      selectableValues: [
+        { label: 'Junior', value: 'junior', isArchived: false },
+        { label: 'Senior', value: 'senior', isArchived: false },
+      ],
+    },
+    {
+      id: uid(4, 6),
+      title: 'Expected salary',
+      objectType: 'Candidate',
+      fieldType: 'Currency',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 7),
+      title: 'Acme: Level',
+      objectType: 'Candidate',
+      fieldType: 'String',
+      isArchived: true,
+      isPrivate: false,
+      isRequired: false,
+    },
     { id: uid(4, 8), title: 'Headcount', objectType: 'Job', fieldType: 'Number', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 9), title: 'Acme: Attempts', objectType: 'Application', fieldType: 'Number', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 10), title: 'Referrer notes', objectType: 'Application', fieldType: 'LongText', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 11), title: 'Visa needed', objectType: 'Candidate', fieldType: 'Boolean', isArchived: false, isPrivate: false, isRequired: false },
-    { id: uid(4, 12), title: 'Start date', objectType: 'Application', fieldType: 'Date', isArchived: false, isPrivate: false, isRequired: false },
+    {
+      id: uid(4, 9),
+      title: 'Acme: Attempts',
+      objectType: 'Application',
+      fieldType: 'Number',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 10),
+      title: 'Referrer notes',
+      objectType: 'Application',
+      fieldType: 'LongText',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 11),
+      title: 'Visa needed',
+      objectType: 'Candidate',
+      fieldType: 'Boolean',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
+    {
+      id: uid(4, 12),
+      title: 'Start date',
+      objectType: 'Application',
+      fieldType: 'Date',
+      isArchived: false,
+      isPrivate: false,
+      isRequired: false,
+    },
   ];
   const fieldValues = new Map<string, Map<string, unknown>>(); // "<Type>:<id>" → fieldId → value
   fieldValues.set(`Candidate:${candidates[2].id}`, new Map([[uid(4, 11), true]]));
@@ -224,7 +518,12 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const uploads = new Map<string, Upload>();
   const partnerIds = new Set<string>(['a55e55ed-0000-4000-8000-00000000beef']);
   const scopes = new Set<string>([
-    'apiKeys:read', 'candidates:read', 'candidates:write', 'jobs:read', 'interviews:read', 'hiringProcessMetadata:read',
+    'apiKeys:read',
+    'candidates:read',
+    'candidates:write',
+    'jobs:read',
+    'interviews:read',
+    'hiringProcessMetadata:read',
   ]);
   let syncGeneration = 1;
   let cursorGeneration = 1;
@@ -240,7 +539,10 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       return null;
     }
   };
-  const sign = (s: string) => createHash('sha256').update(signingSecret + s).digest('hex');
+  const sign = (s: string) =>
+    createHash('sha256')
+      .update(signingSecret + s)
+      .digest('hex');
   /** File handles look like Ashby's: base64 of `{handle:{type,fileId,ownerId},signature,version}`. */
   const fileHandleOf = (f: StoredFile) => {
     const handle = { type: 'CandidateFile', fileId: f.id, ownerId: f.candidateId };
@@ -298,39 +600,82 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const present = <T extends Json>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 
   // Response shapes, per candidate.info / application.list / job.list in Ashby's OpenAPI.
-  const candidateJson = (c: Candidate) => present({
-    id: c.id, createdAt: c.createdAt, updatedAt: c.updatedAt, name: c.name,
-    primaryEmailAddress: c.emailAddresses.find((e) => e.isPrimary) ?? null,
-    emailAddresses: c.emailAddresses,
-    primaryPhoneNumber: c.phoneNumbers.find((p) => p.isPrimary) ?? null,
-    phoneNumbers: c.phoneNumbers, socialLinks: c.socialLinks, tags: c.tags, position: c.position, company: c.company, school: null,
-    applicationIds: applications.filter((a) => a.candidateId === c.id).map((a) => a.id),
-    resumeFileHandle: c.resumeFileId ? handleJson(files.get(c.resumeFileId)!) : null,
-    fileHandles: c.fileIds.map((id) => handleJson(files.get(id)!)),
-    customFields: valuesOf('Candidate', c.id),
-    profileUrl: `https://app.ashbyhq.com/candidates/${c.id}`,
-    source: c.source, creditedToUser: null, timezone: 'Europe/Berlin', location: c.location, fraudStatus: null,
-  });
+  const candidateJson = (c: Candidate) =>
+    present({
+      id: c.id,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      name: c.name,
+      primaryEmailAddress: c.emailAddresses.find((e) => e.isPrimary) ?? null,
+      emailAddresses: c.emailAddresses,
+      primaryPhoneNumber: c.phoneNumbers.find((p) => p.isPrimary) ?? null,
+      phoneNumbers: c.phoneNumbers,
+      socialLinks: c.socialLinks,
+      tags: c.tags,
+      position: c.position,
+      company: c.company,
+      school: null,
+      applicationIds: applications.filter((a) => a.candidateId === c.id).map((a) => a.id),
+      resumeFileHandle: c.resumeFileId ? handleJson(files.get(c.resumeFileId)!) : null,
+      fileHandles: c.fileIds.map((id) => handleJson(files.get(id)!)),
+      customFields: valuesOf('Candidate', c.id),
+      profileUrl: `https://app.ashbyhq.com/candidates/${c.id}`,
+      source: c.source,
+      creditedToUser: null,
+      timezone: 'Europe/Berlin',
+      location: c.location,
+      fraudStatus: null,
+    });
   const applicationJson = (a: Application) => {
     const c = candidates.find((x) => x.id === a.candidateId)!;
     const job = jobs.find((j) => j.id === a.jobId)!;
-    const stage = Object.values(plans).flat().find((s) => s.id === a.stageId)!;
+    const stage = Object.values(plans)
+      .flat()
+      .find((s) => s.id === a.stageId)!;
     return present({
-      id: a.id, createdAt: a.createdAt, updatedAt: a.updatedAt, status: a.status, customFields: valuesOf('Application', a.id),
+      id: a.id,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+      status: a.status,
+      customFields: valuesOf('Application', a.id),
       candidate: present({ id: c.id, name: c.name, primaryEmailAddress: c.emailAddresses[0], primaryPhoneNumber: c.phoneNumbers[0] }),
-      currentInterviewStage: { id: stage.id, title: stage.title, type: stage.type, orderInInterviewPlan: stage.orderInInterviewPlan, interviewPlanId: stage.interviewPlanId },
-      source: c.source, archiveReason: a.archiveReason ? { ...a.archiveReason, customFields: [] } : null, archivedAt: a.archivedAt,
+      currentInterviewStage: {
+        id: stage.id,
+        title: stage.title,
+        type: stage.type,
+        orderInInterviewPlan: stage.orderInInterviewPlan,
+        interviewPlanId: stage.interviewPlanId,
+      },
+      source: c.source,
+      archiveReason: a.archiveReason ? { ...a.archiveReason, customFields: [] } : null,
+      archivedAt: a.archivedAt,
       job: { id: job.id, title: job.title, locationId: job.location.id, departmentId: uid(6, 99) },
-      creditedToUser: null, hiringTeam: [], appliedViaJobPostingId: null,
+      creditedToUser: null,
+      hiringTeam: [],
+      appliedViaJobPostingId: null,
     });
   };
-  const jobJson = (j: Job, expandLocation: boolean) => present({
-    id: j.id, title: j.title, confidential: j.confidential, status: j.status, employmentType: j.employmentType,
-    locationId: j.location.id, departmentId: uid(6, 99), defaultInterviewPlanId: j.defaultInterviewPlanId, interviewPlanIds: [j.defaultInterviewPlanId],
-    customFields: valuesOf('Job', j.id), jobPostingIds: [], customRequisitionId: j.customRequisitionId, hiringTeam: [],
-    createdAt: j.createdAt, updatedAt: j.updatedAt, openedAt: j.openedAt, closedAt: j.closedAt,
-    ...(expandLocation ? { location: { ...j.location, isArchived: false, isRemote: j.location.name.startsWith('Remote') } } : {}),
-  });
+  const jobJson = (j: Job, expandLocation: boolean) =>
+    present({
+      id: j.id,
+      title: j.title,
+      confidential: j.confidential,
+      status: j.status,
+      employmentType: j.employmentType,
+      locationId: j.location.id,
+      departmentId: uid(6, 99),
+      defaultInterviewPlanId: j.defaultInterviewPlanId,
+      interviewPlanIds: [j.defaultInterviewPlanId],
+      customFields: valuesOf('Job', j.id),
+      jobPostingIds: [],
+      customRequisitionId: j.customRequisitionId,
+      hiringTeam: [],
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      openedAt: j.openedAt,
+      closedAt: j.closedAt,
+      ...(expandLocation ? { location: { ...j.location, isArchived: false, isRemote: j.location.name.startsWith('Remote') } } : {}),
+    });
 
   /**
    * Cursor pagination + incremental sync (docs/pagination-and-incremental-sync): `limit` ≤ 100,
@@ -355,28 +700,43 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     let since: number | null = null;
     if (body.syncToken !== undefined) {
       const t = unb64(body.syncToken);
-      if (!t || typeof t.t !== 'number' || t.e !== endpoint) throw paginationError('sync_token_invalid', 'The syncToken could not be decoded. Discard it and perform a full sync without a syncToken.');
-      if (t.g !== syncGeneration) throw paginationError('sync_token_expired', 'The syncToken has expired. Discard it and perform a full sync without a syncToken.');
+      if (!t || typeof t.t !== 'number' || t.e !== endpoint)
+        throw paginationError(
+          'sync_token_invalid',
+          'The syncToken could not be decoded. Discard it and perform a full sync without a syncToken.',
+        );
+      if (t.g !== syncGeneration)
+        throw paginationError('sync_token_expired', 'The syncToken has expired. Discard it and perform a full sync without a syncToken.');
       since = t.t;
     }
     let offset = 0;
     if (body.cursor !== undefined) {
       const c = unb64(body.cursor);
-      if (!c || c.e !== endpoint || typeof c.o !== 'number' || c.s !== since) throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
-      if (fake.breakCursors === 'invalid_next_cursor') throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
-      if (c.g !== cursorGeneration || fake.breakCursors === 'next_cursor_expired') throw paginationError('next_cursor_expired', 'The cursor has expired. Restart pagination from the first page.');
+      if (!c || c.e !== endpoint || typeof c.o !== 'number' || c.s !== since)
+        throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
+      if (fake.breakCursors === 'invalid_next_cursor')
+        throw paginationError('invalid_next_cursor', 'The cursor could not be decoded. Restart pagination from the first page.');
+      if (c.g !== cursorGeneration || fake.breakCursors === 'next_cursor_expired')
+        throw paginationError('next_cursor_expired', 'The cursor has expired. Restart pagination from the first page.');
       offset = c.o;
     }
     const size = Math.min(body.limit ?? 100, pageSize);
     if (since !== null && fake.incrementalPageLimit !== null && offset / size >= fake.incrementalPageLimit) {
-      throw paginationError('incremental_sync_too_large', 'Too many changes since this syncToken to sync incrementally. Discard the syncToken and perform a full sync.');
+      throw paginationError(
+        'incremental_sync_too_large',
+        'Too many changes since this syncToken to sync incrementally. Discard the syncToken and perform a full sync.',
+      );
     }
     const matching = since === null ? all : all.filter((r) => Date.parse(r.updatedAt) >= since!);
     const results = matching.slice(offset, offset + size).map(toJson);
     const more = offset + size < matching.length;
     return {
-      success: true, results, moreDataAvailable: more,
-      ...(more ? { nextCursor: b64({ e: endpoint, o: offset + size, s: since, g: cursorGeneration }) } : { syncToken: b64({ e: endpoint, t: Date.now(), g: syncGeneration }) }),
+      success: true,
+      results,
+      moreDataAvailable: more,
+      ...(more
+        ? { nextCursor: b64({ e: endpoint, o: offset + size, s: since, g: cursorGeneration }) }
+        : { syncToken: b64({ e: endpoint, t: Date.now(), g: syncGeneration }) }),
     };
   };
 
@@ -403,11 +763,22 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const rpc = (endpoint: string, scope: string, handler: (body: Json, req: FakeRequest) => unknown) => {
     server.route('POST', `/${endpoint}`, (req) => {
       const user = basicUser(req);
-      if (!user) return { status: 401, json: errorBody('unauthenticated', 'No API key was provided. Send your API key as the Basic auth user name.') };
-      if (user !== apiKey) return { status: 403, json: errorBody('invalid_api_key', 'The API key provided is invalid or has been deactivated.') };
+      if (!user)
+        return {
+          status: 401,
+          json: errorBody('unauthenticated', 'No API key was provided. Send your API key as the Basic auth user name.'),
+        };
+      if (user !== apiKey)
+        return { status: 403, json: errorBody('invalid_api_key', 'The API key provided is invalid or has been deactivated.') };
       if (!scopes.has(scope)) {
         const permission = scope.replace(/:(read|write)$/, (_, rw: string) => rw[0].toUpperCase() + rw.slice(1));
-        return { status: 403, json: errorBody('missing_endpoint_permission', `The API key is missing the ${permission} permission required to call ${endpoint}.`) };
+        return {
+          status: 403,
+          json: errorBody(
+            'missing_endpoint_permission',
+            `The API key is missing the ${permission} permission required to call ${endpoint}.`,
+          ),
+        };
       }
       if (req.json === Symbol.for('invalid')) return { status: 400, json: errorBody('invalid_input', 'Request payload is malformed') };
       const body: Json = req.json && typeof req.json === 'object' && !Array.isArray(req.json) ? req.json : {};
@@ -437,7 +808,8 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
 
   // https://developers.ashbyhq.com/reference/applicationlist
   rpc('application.list', 'candidates:read', (body) => {
-    if (body.status !== undefined && !['Hired', 'Archived', 'Active', 'Lead'].includes(body.status)) throw invalid('status must be one of Hired, Archived, Active, Lead');
+    if (body.status !== undefined && !['Hired', 'Archived', 'Active', 'Lead'].includes(body.status))
+      throw invalid('status must be one of Hired, Archived, Active, Lead');
     const all = applications.filter((a) => (!body.status || a.status === body.status) && (!body.jobId || a.jobId === body.jobId));
     return listPage('application.list', body, all, applicationJson);
   });
@@ -448,9 +820,15 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   // https://developers.ashbyhq.com/reference/joblist ("To include draft jobs, Draft must be specified in status")
   rpc('job.list', 'jobs:read', (body) => {
     const statuses: string[] = Array.isArray(body.status) ? body.status : ['Open', 'Closed', 'Archived'];
-    if (statuses.some((s) => !['Draft', 'Open', 'Closed', 'Archived'].includes(s))) throw invalid('status must contain Draft, Open, Closed or Archived');
+    if (statuses.some((s) => !['Draft', 'Open', 'Closed', 'Archived'].includes(s)))
+      throw invalid('status must contain Draft, Open, Closed or Archived');
     const expandLocation = Array.isArray(body.expand) && body.expand.includes('location');
-    return listPage('job.list', body, jobs.filter((j) => statuses.includes(j.status)), (j) => jobJson(j, expandLocation));
+    return listPage(
+      'job.list',
+      body,
+      jobs.filter((j) => statuses.includes(j.status)),
+      (j) => jobJson(j, expandLocation),
+    );
   });
 
   // https://developers.ashbyhq.com/reference/interviewstagelist (interviewsRead)
@@ -470,14 +848,17 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   rpc('customField.setValues', 'candidates:write', (body) => {
     const objectId = uuidOf(body, 'objectId');
     const objectType = str(body, 'objectType')!;
-    if (!['Application', 'Candidate', 'Job', 'Opening'].includes(objectType)) throw invalid('objectType must be one of Application, Candidate, Job, Opening');
+    if (!['Application', 'Candidate', 'Job', 'Opening'].includes(objectType))
+      throw invalid('objectType must be one of Application, Candidate, Job, Opening');
     if (!Array.isArray(body.values) || body.values.length === 0) throw invalid('values must be a non-empty array');
     if (objectType === 'Candidate') findCandidate(objectId);
     else if (objectType === 'Application') findApplication(objectId);
-    else if (objectType === 'Job' && !jobs.some((j) => j.id === objectId)) throw new AshbyError('job_not_found', `Job with id ${objectId} not found`);
+    else if (objectType === 'Job' && !jobs.some((j) => j.id === objectId))
+      throw new AshbyError('job_not_found', `Job with id ${objectId} not found`);
     const staged: [FieldDef, unknown][] = [];
     for (const v of body.values as Json[]) {
-      if (!v || typeof v !== 'object' || typeof v.fieldId !== 'string' || !('fieldValue' in v)) throw invalid('Each value needs fieldId and fieldValue');
+      if (!v || typeof v !== 'object' || typeof v.fieldId !== 'string' || !('fieldValue' in v))
+        throw invalid('Each value needs fieldId and fieldValue');
       const def = fieldDefs.find((d) => d.id === v.fieldId);
       if (!def) throw new AshbyError('custom_field_not_found', `Custom field ${v.fieldId} not found`);
       if (def.objectType !== objectType) throw invalid(`Custom field "${def.title}" does not apply to ${objectType} objects`);
@@ -496,7 +877,10 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const checkFieldValue = (def: FieldDef, value: unknown) => {
     const bad = (expected: string) => invalid(`Invalid value for custom field "${def.title}" (${def.fieldType}): expected ${expected}`);
     switch (def.fieldType) {
-      case 'String': case 'LongText': case 'Email': case 'Phone':
+      case 'String':
+      case 'LongText':
+      case 'Email':
+      case 'Phone':
         if (typeof value !== 'string') throw bad('a string');
         return;
       case 'Url':
@@ -512,10 +896,17 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
         if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw bad('an ISO date string');
         return;
       case 'ValueSelect':
-        if (typeof value !== 'string' || !def.selectableValues?.some((o) => o.value === value && !o.isArchived)) throw bad('one of the field\'s option values');
+        if (typeof value !== 'string' || !def.selectableValues?.some((o) => o.value === value && !o.isArchived))
+          throw bad("one of the field's option values");
         return;
       case 'Currency':
-        if (!value || typeof value !== 'object' || typeof (value as Json).value !== 'number' || typeof (value as Json).currencyCode !== 'string') throw bad('{ value, currencyCode }');
+        if (
+          !value ||
+          typeof value !== 'object' ||
+          typeof (value as Json).value !== 'number' ||
+          typeof (value as Json).currencyCode !== 'string'
+        )
+          throw bad('{ value, currencyCode }');
         return;
       default:
         throw bad('a supported value');
@@ -539,12 +930,27 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       type = body.note.type;
       content = type === 'text/html' ? sanitizeNoteHtml(body.note.value) : body.note.value;
     } else throw invalid('Missing required field: note');
-    for (const flag of ['sendNotifications', 'isPrivate']) if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw invalid(`${flag} must be a boolean`);
+    for (const flag of ['sendNotifications', 'isPrivate'])
+      if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw invalid(`${flag} must be a boolean`);
     findCandidate(candidateId);
-    const note: StoredNote = { id: randomUUID(), candidateId, createdAt: iso(Date.now()), content, type, isPrivate: body.isPrivate === true, sendNotifications: body.sendNotifications === true };
+    const note: StoredNote = {
+      id: randomUUID(),
+      candidateId,
+      createdAt: iso(Date.now()),
+      content,
+      type,
+      isPrivate: body.isPrivate === true,
+      sendNotifications: body.sendNotifications === true,
+    };
     notes.push(note);
     bump('Candidate', candidateId);
-    return { id: note.id, createdAt: note.createdAt, isPrivate: note.isPrivate, content: note.content, author: { id: uid(5, 77), firstName: 'API', lastName: 'Key', email: 'api@example.com' } };
+    return {
+      id: note.id,
+      createdAt: note.createdAt,
+      isPrivate: note.isPrivate,
+      content: note.content,
+      author: { id: uid(5, 77), firstName: 'API', lastName: 'Key', email: 'api@example.com' },
+    };
   });
 
   // https://developers.ashbyhq.com/reference/assessment (assessment.addCompletedToCandidate, candidatesWrite)
@@ -553,7 +959,8 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     const partnerId = uuidOf(body, 'partnerId');
     const a = body.assessment;
     if (!a || typeof a !== 'object') throw invalid('Missing required field: assessment');
-    for (const k of ['assessmentTypeId', 'assessmentId']) if (typeof a[k] !== 'string' || !UUID.test(a[k])) throw invalid(`assessment.${k} must be a valid UUID`);
+    for (const k of ['assessmentTypeId', 'assessmentId'])
+      if (typeof a[k] !== 'string' || !UUID.test(a[k])) throw invalid(`assessment.${k} must be a valid UUID`);
     if (typeof a.assessmentName !== 'string' || !a.assessmentName) throw invalid('Missing required field: assessment.assessmentName');
     checkAssessmentValue(a.result, 'assessment.result');
     if (!Array.isArray(a.metadata)) throw invalid('Missing required field: assessment.metadata');
@@ -563,11 +970,19 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     findCandidate(candidateId);
     assessments.push({ candidateId, partnerId, assessment: a, timestamp: body.timestamp });
     bump('Candidate', candidateId);
-    return { candidateId, assessmentId: a.assessmentId, assessmentTypeId: a.assessmentTypeId, assessmentName: a.assessmentName, result: a.result, metadata: a.metadata };
+    return {
+      candidateId,
+      assessmentId: a.assessmentId,
+      assessmentTypeId: a.assessmentTypeId,
+      assessmentName: a.assessmentName,
+      result: a.result,
+      metadata: a.metadata,
+    };
   });
   const checkAssessmentValue = (v: any, where: string) => {
     if (!v || typeof v !== 'object') throw invalid(`Missing required field: ${where}`);
-    for (const k of ['identifier', 'label']) if (typeof v[k] !== 'string' || !v[k]) throw invalid(`${where}.${k} must be a non-empty string`);
+    for (const k of ['identifier', 'label'])
+      if (typeof v[k] !== 'string' || !v[k]) throw invalid(`${where}.${k} must be a non-empty string`);
     if (!['numeric_score', 'numeric_duration_minutes', 'url', 'string', 'boolean_success'].includes(v.type)) {
       throw invalid(`${where}.type must be one of numeric_score, numeric_duration_minutes, url, string, boolean_success`);
     }
@@ -577,7 +992,8 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   // https://developers.ashbyhq.com/reference/filecreatefileuploadhandle (presigned URL valid 10 minutes)
   rpc('file.createFileUploadHandle', 'candidates:write', (body) => {
     const context = str(body, 'fileUploadContext')!;
-    if (!['CandidateResume', 'CandidateFiles', 'ApplicationForm'].includes(context)) throw invalid('fileUploadContext must be one of CandidateResume, CandidateFiles, ApplicationForm');
+    if (!['CandidateResume', 'CandidateFiles', 'ApplicationForm'].includes(context))
+      throw invalid('fileUploadContext must be one of CandidateResume, CandidateFiles, ApplicationForm');
     const filename = str(body, 'filename')!;
     const contentType = str(body, 'contentType')!;
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(contentType)) throw invalid('contentType must be a MIME type');
@@ -585,15 +1001,30 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     if (body.contentLength > 50 * 1024 * 1024) throw invalid('File is too large. The maximum size is 50MB.');
     const id = randomUUID();
     const key = `uploads/${id}/${filename}`;
-    const up: Upload = { id, context: context as Upload['context'], filename, contentType, contentLength: body.contentLength, key, signature: sign(key), expiresAt: Date.now() + 10 * 60_000, used: false };
+    const up: Upload = {
+      id,
+      context: context as Upload['context'],
+      filename,
+      contentType,
+      contentLength: body.contentLength,
+      key,
+      signature: sign(key),
+      expiresAt: Date.now() + 10 * 60_000,
+      used: false,
+    };
     uploads.set(id, up);
     const handle = { type: 'Upload', uploadId: id };
     return {
       handle: b64({ handle, signature: sign(JSON.stringify(handle)), version: '1' }),
       url: `${server.url}/_storage/ashby-uploads`,
       fields: {
-        key, 'Content-Type': contentType, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': 'AKIAFAKE/20261129/us-east-1/s3/aws4_request',
-        'x-amz-date': '20261129T000000Z', policy: b64({ key, len: body.contentLength }), 'x-amz-signature': up.signature,
+        key,
+        'Content-Type': contentType,
+        'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+        'x-amz-credential': 'AKIAFAKE/20261129/us-east-1/s3/aws4_request',
+        'x-amz-date': '20261129T000000Z',
+        policy: b64({ key, len: body.contentLength }),
+        'x-amz-signature': up.signature,
       },
     };
   });
@@ -601,9 +1032,16 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   // The presigned storage endpoint (S3 POST Object semantics: form fields first, `file` last, 204 on success).
   server.route('POST', '/_storage/ashby-uploads', (req) => {
     const s3Error = (status: number, code: string, message: string): FakeResponse => ({
-      status, headers: { 'content-type': 'application/xml' }, text: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+      status,
+      headers: { 'content-type': 'application/xml' },
+      text: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
     });
-    if (req.headers.authorization) return s3Error(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
+    if (req.headers.authorization)
+      return s3Error(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      );
     if (!req.form) return s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data');
     const entries: [string, FormDataEntryValue][] = [];
     req.form.forEach((value, name) => entries.push([name, value]));
@@ -614,11 +1052,13 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     }
     if (Date.now() > up.expiresAt) return s3Error(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
     const last = entries[entries.length - 1];
-    if (!last || last[0] !== 'file' || typeof last[1] === 'string') return s3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request, as the last field.');
+    if (!last || last[0] !== 'file' || typeof last[1] === 'string')
+      return s3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request, as the last field.');
     return (last[1] as File).arrayBuffer().then((ab) => {
       const data = Buffer.from(ab);
       if (data.length > up.contentLength) return s3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
-      if (data.length < up.contentLength) return s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
+      if (data.length < up.contentLength)
+        return s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
       up.data = data;
       return { status: 204 };
     });
@@ -639,9 +1079,13 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     return candidateJson(c);
   };
   // https://developers.ashbyhq.com/reference/candidateuploadfile (JSON {candidateId, fileHandle}; multipart deprecated)
-  rpc('candidate.uploadFile', 'candidates:write', (body) => attachUpload(uuidOf(body, 'candidateId'), str(body, 'fileHandle'), 'CandidateFiles', 'file'));
+  rpc('candidate.uploadFile', 'candidates:write', (body) =>
+    attachUpload(uuidOf(body, 'candidateId'), str(body, 'fileHandle'), 'CandidateFiles', 'file'),
+  );
   // https://developers.ashbyhq.com/reference/candidateuploadresume (JSON {candidateId, resumeHandle})
-  rpc('candidate.uploadResume', 'candidates:write', (body) => attachUpload(uuidOf(body, 'candidateId'), str(body, 'resumeHandle'), 'CandidateResume', 'resume'));
+  rpc('candidate.uploadResume', 'candidates:write', (body) =>
+    attachUpload(uuidOf(body, 'candidateId'), str(body, 'resumeHandle'), 'CandidateResume', 'resume'),
+  );
 
   // https://developers.ashbyhq.com/reference/fileinfo: a presigned storage URL for a file handle.
   rpc('file.info', 'candidates:read', (body) => {
@@ -649,13 +1093,25 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     const f = h?.type === 'CandidateFile' && h.fileId ? files.get(h.fileId) : undefined;
     if (!f) throw new AshbyError('file_not_found', 'File not found');
     const expires = Date.now() + 5 * 60_000;
-    return { url: `${server.url}/_storage/ashby-files/${f.id}?X-Amz-Expires=300&X-Amz-Date=${expires}&X-Amz-Signature=${sign(f.id + expires)}` };
+    return {
+      url: `${server.url}/_storage/ashby-files/${f.id}?X-Amz-Expires=300&X-Amz-Date=${expires}&X-Amz-Signature=${sign(f.id + expires)}`,
+    };
   });
   server.route('GET', '/_storage/ashby-files/:id', (req): FakeResponse => {
     const f = files.get(req.params.id);
     const expires = Number(req.query.get('X-Amz-Date'));
-    if (!f || req.query.get('X-Amz-Signature') !== sign(f.id + expires)) return { status: 403, headers: { 'content-type': 'application/xml' }, text: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' };
-    if (Date.now() > expires) return { status: 403, headers: { 'content-type': 'application/xml' }, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' };
+    if (!f || req.query.get('X-Amz-Signature') !== sign(f.id + expires))
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        text: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      };
+    if (Date.now() > expires)
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+      };
     return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
   });
 
@@ -693,9 +1149,13 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
         parts.push(a.assessment.assessmentName);
         for (const v of [a.assessment.result, ...a.assessment.metadata]) parts.push(`${v.label}: ${v.value}`);
       }
-      const objects = [`Candidate:${candidateId}`, ...applications.filter((x) => x.candidateId === candidateId).map((x) => `Application:${x.id}`)];
+      const objects = [
+        `Candidate:${candidateId}`,
+        ...applications.filter((x) => x.candidateId === candidateId).map((x) => `Application:${x.id}`),
+      ];
       for (const key of objects) {
-        for (const [fieldId, value] of fieldValues.get(key) ?? []) parts.push(`${fieldDefs.find((d) => d.id === fieldId)!.title}: ${String(value)}`);
+        for (const [fieldId, value] of fieldValues.get(key) ?? [])
+          parts.push(`${fieldDefs.find((d) => d.id === fieldId)!.title}: ${String(value)}`);
       }
       return parts.join('\n');
     },
@@ -705,7 +1165,8 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     peakRate: () => limiter.peak,
     fieldValuesOf(objectType, objectId) {
       const out: Record<string, unknown> = {};
-      for (const [fieldId, value] of fieldValues.get(`${objectType}:${objectId}`) ?? []) out[fieldDefs.find((d) => d.id === fieldId)!.title] = value;
+      for (const [fieldId, value] of fieldValues.get(`${objectType}:${objectId}`) ?? [])
+        out[fieldDefs.find((d) => d.id === fieldId)!.title] = value;
       return out;
     },
     touchCandidate(id) {

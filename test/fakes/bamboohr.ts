@@ -41,7 +41,7 @@ export interface BambooHrFake extends VendorFake {
 }
 
 const SPEC_FILE = new URL('../specs/bamboohr/applicant-tracking.yaml', import.meta.url).pathname;
-const KEYS: Record<string, 'full' | 'no_ats'> = { 'bhr_key_full_8f2c61d0a9': 'full', 'bhr_key_employee_3b7e': 'no_ats' };
+const KEYS: Record<string, 'full' | 'no_ats'> = { bhr_key_full_8f2c61d0a9: 'full', bhr_key_employee_3b7e: 'no_ats' };
 
 type Group = 'NEW' | 'ACTIVE' | 'INACTIVE' | 'HIRED';
 const STATUSES: { id: number; code: string | null; name: string; group: Group }[] = [
@@ -53,9 +53,31 @@ const STATUSES: { id: number; code: string | null; name: string; group: Group }[
   { id: 6, code: 'DECLINED', name: 'Offer declined', group: 'INACTIVE' },
 ];
 
-interface Job { id: number; title: string; status: 'Open' | 'Filled' | 'Draft' | 'Deleted' | 'On Hold' | 'Canceled'; department: string; location: string; posted: string }
-interface Applicant { id: number; firstName: string; lastName: string; email: string; phoneNumber: string | null; source: string }
-interface Application { id: number; applicant: number; job: number; status: number; applied: string; deleted?: boolean; files: { id: number; name: string; data: Buffer; kind: 'resume' | 'cover' | 'other' }[] }
+interface Job {
+  id: number;
+  title: string;
+  status: 'Open' | 'Filled' | 'Draft' | 'Deleted' | 'On Hold' | 'Canceled';
+  department: string;
+  location: string;
+  posted: string;
+}
+interface Applicant {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber: string | null;
+  source: string;
+}
+interface Application {
+  id: number;
+  applicant: number;
+  job: number;
+  status: number;
+  applied: string;
+  deleted?: boolean;
+  files: { id: number; name: string; data: Buffer; kind: 'resume' | 'cover' | 'other' }[];
+}
 
 const FIRST = ['Avery', 'Blake', 'Casey', 'Devon', 'Emerson', 'Finley', 'Gray', 'Harper', 'Indy', 'Jordan', 'Kai', 'Logan'];
 const LAST = ['Adams', 'Brooks', 'Carter', 'Diaz', 'Ellis', 'Foster', 'Garcia', 'Hughes'];
@@ -69,9 +91,30 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
   const retryAfter = opts.retryAfterSeconds ?? 1;
 
   const jobs: Job[] = [
-    { id: 11, title: 'Customer Success Manager', status: 'Open', department: 'Customer Success', location: 'Lindon, Utah', posted: '2026-08-01T15:00:00+00:00' },
-    { id: 12, title: 'Payroll Specialist', status: 'Filled', department: 'Finance', location: 'Remote', posted: '2026-07-15T09:30:00+00:00' },
-    { id: 13, title: 'QA Engineer', status: 'On Hold', department: 'Engineering', location: 'Lindon, Utah', posted: '2026-06-20T12:00:00+00:00' },
+    {
+      id: 11,
+      title: 'Customer Success Manager',
+      status: 'Open',
+      department: 'Customer Success',
+      location: 'Lindon, Utah',
+      posted: '2026-08-01T15:00:00+00:00',
+    },
+    {
+      id: 12,
+      title: 'Payroll Specialist',
+      status: 'Filled',
+      department: 'Finance',
+      location: 'Remote',
+      posted: '2026-07-15T09:30:00+00:00',
+    },
+    {
+      id: 13,
+      title: 'QA Engineer',
+      status: 'On Hold',
+      department: 'Engineering',
+      location: 'Lindon, Utah',
+      posted: '2026-06-20T12:00:00+00:00',
+    },
   ];
   const applicants = new Map<number, Applicant>();
   const applications = new Map<number, Application>();
@@ -80,14 +123,35 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
   const n = opts.candidateCount ?? 24;
   for (let i = 0; i < n; i++) {
     const id = 3_000 + i;
-    applicants.set(id, { id, firstName: FIRST[i % FIRST.length], lastName: LAST[i % LAST.length], email: `applicant${i}@example.com`, phoneNumber: i % 2 ? `801-555-01${String(i).padStart(2, '0')}` : null, source: i % 3 ? 'LinkedIn' : 'Company website' });
+    applicants.set(id, {
+      id,
+      firstName: FIRST[i % FIRST.length],
+      lastName: LAST[i % LAST.length],
+      email: `applicant${i}@example.com`,
+      phoneNumber: i % 2 ? `801-555-01${String(i).padStart(2, '0')}` : null,
+      source: i % 3 ? 'LinkedIn' : 'Company website',
+    });
     const count = i % 4 === 0 ? 2 : 1;
     for (let k = 0; k < count; k++) {
       const aid = 50_000 + i * 10 + k;
       const files: Application['files'] = [];
-      if (i % 2 === 0) files.push({ id: 8_000 + i * 10 + k, name: `resume-${i}.pdf`, data: Buffer.from(`%PDF-1.4 resume of applicant ${i} %%EOF`), kind: 'resume' });
-      if (i % 6 === 0) files.push({ id: 9_000 + i * 10 + k, name: `portfolio-${i}.txt`, data: Buffer.from(`portfolio ${i}`), kind: 'other' });
-      applications.set(aid, { id: aid, applicant: id, job: jobs[(i + k) % jobs.length].id, status: STATUSES[(i + k) % STATUSES.length].id, applied: new Date(Date.UTC(2026, 8, 1) + i * 3_600_000 + k * 60_000).toISOString().replace('.000Z', '+00:00'), files });
+      if (i % 2 === 0)
+        files.push({
+          id: 8_000 + i * 10 + k,
+          name: `resume-${i}.pdf`,
+          data: Buffer.from(`%PDF-1.4 resume of applicant ${i} %%EOF`),
+          kind: 'resume',
+        });
+      if (i % 6 === 0)
+        files.push({ id: 9_000 + i * 10 + k, name: `portfolio-${i}.txt`, data: Buffer.from(`portfolio ${i}`), kind: 'other' });
+      applications.set(aid, {
+        id: aid,
+        applicant: id,
+        job: jobs[(i + k) % jobs.length].id,
+        status: STATUSES[(i + k) % STATUSES.length].id,
+        applied: new Date(Date.UTC(2026, 8, 1) + i * 3_600_000 + k * 60_000).toISOString().replace('.000Z', '+00:00'),
+        files,
+      });
     }
   }
 
@@ -96,7 +160,11 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
   // ------------------------------------------------------------------------------------------
   const windows = new Map<string, WindowCounter>();
   let failures: { n: number; status: 429 | 500 | 503 } | null = null;
-  const errorHeader = (status: number, message: string, extra: Record<string, string> = {}): FakeResponse => ({ status, headers: { 'x-bamboohr-error-message': message, ...extra }, text: '' });
+  const errorHeader = (status: number, message: string, extra: Record<string, string> = {}): FakeResponse => ({
+    status,
+    headers: { 'x-bamboohr-error-message': message, ...extra },
+    text: '',
+  });
   const throttled = (): FakeResponse =>
     opts.legacyThrottle
       ? errorHeader(503, 'Service temporarily unavailable: rate limit exceeded.', { 'retry-after': String(retryAfter) })
@@ -149,7 +217,10 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     const j = jobs.find((x) => x.id === a.job)!;
     const s = STATUSES.find((x) => x.id === a.status)!;
     return {
-      id: a.id, appliedDate: a.applied, status: { id: s.id, label: s.name }, rating: null,
+      id: a.id,
+      appliedDate: a.applied,
+      status: { id: s.id, label: s.name },
+      rating: null,
       applicant: { id: p.id, firstName: p.firstName, lastName: p.lastName, avatar: null, email: p.email, source: p.source },
       job: { id: j.id, title: { id: null, label: j.title } },
     };
@@ -161,12 +232,15 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     const jg = jobGroups(q.get('jobStatusGroups'));
     if (!groups || !jg) return errorHeader(400, 'Invalid status group.');
     const sortBy = q.get('sortBy');
-    if (sortBy && !['first_name', 'job_title', 'rating', 'phone', 'status', 'last_updated', 'created_date'].includes(sortBy)) return errorHeader(400, `Invalid sortBy: ${sortBy}`);
+    if (sortBy && !['first_name', 'job_title', 'rating', 'phone', 'status', 'last_updated', 'created_date'].includes(sortBy))
+      return errorHeader(400, `Invalid sortBy: ${sortBy}`);
     const page = Number(q.get('page') ?? '1');
     if (!Number.isInteger(page) || page < 1) return errorHeader(400, 'Invalid page.');
     const rows = [...applications.values()]
       .filter((a) => !a.deleted && groups.has(groupOf(a.status)) && jg.has(jobs.find((j) => j.id === a.job)!.status))
-      .sort((a, b) => (q.get('sortOrder') === 'DESC' ? b.applied.localeCompare(a.applied) : a.applied.localeCompare(b.applied)) || a.id - b.id);
+      .sort(
+        (a, b) => (q.get('sortOrder') === 'DESC' ? b.applied.localeCompare(a.applied) : a.applied.localeCompare(b.applied)) || a.id - b.id,
+      );
     const slice = rows.slice((page - 1) * pageSize, page * pageSize);
     const complete = page * pageSize >= rows.length;
     let nextPageUrl: string | null = null;
@@ -192,9 +266,32 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
         coverLetterFileId: null,
         attachmentCount: a.files.length,
         attachments: a.files.length ? a.files.map((f) => ({ id: f.id, name: f.name, fileUrl: `${fileHost.url}/files/${f.id}` })) : null,
-        movedTo: null, movedFrom: null, alsoConsideredForCount: 0, duplicateApplicationCount: 0, referredBy: null, desiredSalary: null,
-        commentCount: (comments.get(a.id) ?? []).length, emailCount: 0, eventCount: 0, questionsAndAnswers: [], applicationReferences: null,
-        applicant: { id: p.id, firstName: p.firstName, lastName: p.lastName, email: p.email, phoneNumber: p.phoneNumber, avatar: null, source: p.source, twitterUsername: null, address: null, linkedinUrl: null, websiteUrl: null, availableStartDate: null, education: null },
+        movedTo: null,
+        movedFrom: null,
+        alsoConsideredForCount: 0,
+        duplicateApplicationCount: 0,
+        referredBy: null,
+        desiredSalary: null,
+        commentCount: (comments.get(a.id) ?? []).length,
+        emailCount: 0,
+        eventCount: 0,
+        questionsAndAnswers: [],
+        applicationReferences: null,
+        applicant: {
+          id: p.id,
+          firstName: p.firstName,
+          lastName: p.lastName,
+          email: p.email,
+          phoneNumber: p.phoneNumber,
+          avatar: null,
+          source: p.source,
+          twitterUsername: null,
+          address: null,
+          linkedinUrl: null,
+          websiteUrl: null,
+          availableStartDate: null,
+          education: null,
+        },
         job: { id: s.job.id, title: s.job.title, hiringLead: null },
       },
     };
@@ -214,17 +311,38 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     const jg = jobGroups(req.query.get('statusGroups'));
     if (!jg) return errorHeader(400, 'Invalid status group.');
     return {
-      json: jobs.filter((j) => jg.has(j.status)).map((j) => ({
-        id: j.id, title: { id: null, label: j.title }, postedDate: j.posted,
-        location: { id: j.id * 10, label: j.location, address: { city: j.location.split(',')[0], state: j.location.split(',')[1]?.trim() ?? null } },
-        department: { id: j.id * 100, label: j.department }, status: { id: j.id, label: j.status }, hiringLead: null,
-        newApplicantsCount: 0, activeApplicantsCount: 0, totalApplicantsCount: 0, postingUrl: j.status === 'Open' ? `https://acme.bamboohr.com/careers/${j.id}` : null,
-      })),
+      json: jobs
+        .filter((j) => jg.has(j.status))
+        .map((j) => ({
+          id: j.id,
+          title: { id: null, label: j.title },
+          postedDate: j.posted,
+          location: {
+            id: j.id * 10,
+            label: j.location,
+            address: { city: j.location.split(',')[0], state: j.location.split(',')[1]?.trim() ?? null },
+          },
+          department: { id: j.id * 100, label: j.department },
+          status: { id: j.id, label: j.status },
+          hiringLead: null,
+          newApplicantsCount: 0,
+          activeApplicantsCount: 0,
+          totalApplicantsCount: 0,
+          postingUrl: j.status === 'Open' ? `https://acme.bamboohr.com/careers/${j.id}` : null,
+        })),
     };
   });
 
   server.route('GET', '/api/v1/applicant_tracking/statuses', () => ({
-    json: STATUSES.map((s) => ({ id: String(s.id), code: s.code, name: s.name, translatedName: s.name, description: null, enabled: true, manageable: s.code === null })),
+    json: STATUSES.map((s) => ({
+      id: String(s.id),
+      code: s.code,
+      name: s.name,
+      translatedName: s.name,
+      description: null,
+      enabled: true,
+      manageable: s.code === null,
+    })),
   }));
 
   // The file host: where `fileUrl` points (another origin than the API).
@@ -263,12 +381,19 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     deleteCandidate(remoteId) {
       for (const a of applications.values()) if (String(a.applicant) === remoteId) a.deleted = true;
     },
-    resultTextFor: (applicantId) => liveApps().filter((a) => String(a.applicant) === applicantId).flatMap((a) => (comments.get(a.id) ?? []).map((c) => c.comment)).join('\n'),
+    resultTextFor: (applicantId) =>
+      liveApps()
+        .filter((a) => String(a.applicant) === applicantId)
+        .flatMap((a) => (comments.get(a.id) ?? []).map((c) => c.comment))
+        .join('\n'),
     // BambooHR takes no files on existing applications, so nothing atsgate sends is stored.
     filesFor: () => [],
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
     commentsOf: (applicationId) => [...(comments.get(Number(applicationId)) ?? [])],
-    applicationsOf: (applicantId) => liveApps().filter((a) => String(a.applicant) === applicantId).map((a) => String(a.id)),
+    applicationsOf: (applicantId) =>
+      liveApps()
+        .filter((a) => String(a.applicant) === applicantId)
+        .map((a) => String(a.id)),
     fileRequestsWithCredentials: () => credentialedFileRequests,
   };
 }

@@ -70,30 +70,106 @@ export interface GreenhouseFakeOptions {
   customFieldPatch?: 'replace' | 'merge';
 }
 
-export interface GhUser { id: number; first_name: string; last_name: string; site_admin: boolean; service_account: boolean; deactivated: boolean }
-export interface GhJob { id: number; name: string; requisition_id: string; status: 'open' | 'closed' | 'draft'; confidential: boolean; opened_at: string; closed_at: string | null; created_at: string; updated_at: string }
-export interface GhStage { id: number; job_id: number; name: string; sort_order: number; created_at: string; updated_at: string }
+export interface GhUser {
+  id: number;
+  first_name: string;
+  last_name: string;
+  site_admin: boolean;
+  service_account: boolean;
+  deactivated: boolean;
+}
+export interface GhJob {
+  id: number;
+  name: string;
+  requisition_id: string;
+  status: 'open' | 'closed' | 'draft';
+  confidential: boolean;
+  opened_at: string;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface GhStage {
+  id: number;
+  job_id: number;
+  name: string;
+  sort_order: number;
+  created_at: string;
+  updated_at: string;
+}
 export interface GhCandidate {
-  id: number; first_name: string; last_name: string; company: string | null; title: string | null; private: boolean;
-  email_addresses: { value: string; type: string }[]; phone_numbers: { value: string; type: string }[];
-  tags: string[]; custom: Map<number, string>; created_at: string; updated_at: string;
+  id: number;
+  first_name: string;
+  last_name: string;
+  company: string | null;
+  title: string | null;
+  private: boolean;
+  email_addresses: { value: string; type: string }[];
+  phone_numbers: { value: string; type: string }[];
+  tags: string[];
+  custom: Map<number, string>;
+  created_at: string;
+  updated_at: string;
 }
 /** One visit of an application to a job interview stage (a row of /v3/application_stages). */
-export interface GhApplicationStage { id: number; application_id: number; job_interview_stage_id: number; entered_at: string; exited_at: string | null; created_at: string; updated_at: string }
+export interface GhApplicationStage {
+  id: number;
+  application_id: number;
+  job_interview_stage_id: number;
+  entered_at: string;
+  exited_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
 export interface GhApplication {
-  id: number; candidate_id: number; job_id: number; status: 'in_process' | 'rejected' | 'hired';
+  id: number;
+  candidate_id: number;
+  job_id: number;
+  status: 'in_process' | 'rejected' | 'hired';
   rejected_at: string | null;
   /** Kept for the fake's /v3/rejection_details rows; not a field of the v3 application. */
   rejection_reason_id: number | null;
-  custom: Map<number, string>; created_at: string; updated_at: string;
+  custom: Map<number, string>;
+  created_at: string;
+  updated_at: string;
 }
-export interface GhCustomField { id: number; name: string; name_key: string; field_type: 'candidate' | 'application' | 'job'; value_type: 'short_text' | 'long_text' | 'url' | 'number'; active: boolean }
-export interface GhNote { id: number; candidate_id: number; application_id: number | null; user_id: number; body: string; visibility: string; type: string; created_at: string; token_sub: string | null }
+export interface GhCustomField {
+  id: number;
+  name: string;
+  name_key: string;
+  field_type: 'candidate' | 'application' | 'job';
+  value_type: 'short_text' | 'long_text' | 'url' | 'number';
+  active: boolean;
+}
+export interface GhNote {
+  id: number;
+  candidate_id: number;
+  application_id: number | null;
+  user_id: number;
+  body: string;
+  visibility: string;
+  type: string;
+  created_at: string;
+  token_sub: string | null;
+}
 export interface GhAttachment {
-  id: number; application_id: number; candidate_id: number; filename: string; type: string; visibility: string;
-  data: Buffer; signature: string; created_at: string; updated_at: string;
+  id: number;
+  application_id: number;
+  candidate_id: number;
+  filename: string;
+  type: string;
+  visibility: string;
+  data: Buffer;
+  signature: string;
+  created_at: string;
+  updated_at: string;
 }
-interface Token { token: string; sub: string | null; scopes: string[]; expiresAt: number }
+interface Token {
+  token: string;
+  sub: string | null;
+  scopes: string[];
+  expiresAt: number;
+}
 
 export interface GreenhouseFake extends VendorFake {
   users: GhUser[];
@@ -124,7 +200,18 @@ export const SERVICE_ACCOUNT = 1001;
 /** Seeded users: a recruiter who is not a Site Admin, and a Site Admin. */
 export const RECRUITER = 1002;
 export const SITE_ADMIN = 1003;
-const ATTACHMENT_TYPES = ['resume', 'cover_letter', 'take_home_test', 'offer_packet', 'offer_letter', 'signed_offer_letter', 'midfunnel_agreement', 'automated_agreement', 'form_attachment', 'other'];
+const ATTACHMENT_TYPES = [
+  'resume',
+  'cover_letter',
+  'take_home_test',
+  'offer_packet',
+  'offer_letter',
+  'signed_offer_letter',
+  'midfunnel_agreement',
+  'automated_agreement',
+  'form_attachment',
+  'other',
+];
 const VISIBILITIES = ['public', 'admin_only', 'private'];
 const BLOCKED_EXTENSIONS = ['exe', 'bat', 'cmd', 'js', 'msi'];
 /** Parent and id filters take at most 50 ids [GH-V3T 0013:488, 0015; AB-GH §4]. */
@@ -138,10 +225,17 @@ const NOTE_FIELDS = ['candidate_id', 'application_id', 'user_id', 'body', 'visib
 
 const iso = (d: Date) => d.toISOString();
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** Harvest's validation body (`{message, errors:[{message, field}]}`, 422). */
-const invalid = (field: string, message: string): FakeResponse => ({ status: 422, json: { message: 'Validation error', errors: [{ message, field }] } });
+const invalid = (field: string, message: string): FakeResponse => ({
+  status: 422,
+  json: { message: 'Validation error', errors: [{ message, field }] },
+});
 const notFound = (what: string): FakeResponse => ({ status: 404, json: { message: `${what} not found` } });
 
 export const GREENHOUSE_SPEC_FILE = fileURLToPath(new URL('../specs/greenhouse/harvest-v3.openapi.json', import.meta.url));
@@ -151,7 +245,10 @@ class FixedWindow {
   private start = 0;
   private count = 0;
   peak = 0;
-  constructor(readonly limit: number, readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
   hit(now = Date.now()): { count: number; over: boolean; resetAt: number } {
     const start = Math.floor(now / this.windowMs) * this.windowMs;
     if (start !== this.start) {
@@ -180,22 +277,71 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   // Seed (deterministic)
   // ---------------------------------------------------------------------------------------------
   const users: GhUser[] = [
-    { id: SERVICE_ACCOUNT, first_name: 'Harvest API', last_name: 'Service Account', site_admin: opts.serviceAccountSiteAdmin ?? true, service_account: true, deactivated: false },
+    {
+      id: SERVICE_ACCOUNT,
+      first_name: 'Harvest API',
+      last_name: 'Service Account',
+      site_admin: opts.serviceAccountSiteAdmin ?? true,
+      service_account: true,
+      deactivated: false,
+    },
     { id: RECRUITER, first_name: 'Jane', last_name: 'Recruiter', site_admin: false, service_account: false, deactivated: false },
     { id: SITE_ADMIN, first_name: 'Sam', last_name: 'Admin', site_admin: true, service_account: false, deactivated: false },
   ];
   const jobs: GhJob[] = [
-    { id: 4001, name: 'Backend Engineer', requisition_id: 'ENG-101', status: 'open', confidential: false, opened_at: iso(day(0)), closed_at: null, created_at: iso(day(0)), updated_at: iso(day(10)) },
-    { id: 4002, name: 'Product Designer', requisition_id: 'DES-7', status: 'open', confidential: false, opened_at: iso(day(2)), closed_at: null, created_at: iso(day(2)), updated_at: iso(day(40)) },
-    { id: 4003, name: 'Data Analyst', requisition_id: 'DAT-3', status: 'closed', confidential: true, opened_at: iso(day(1)), closed_at: iso(day(30)), created_at: iso(day(1)), updated_at: iso(day(30)) },
+    {
+      id: 4001,
+      name: 'Backend Engineer',
+      requisition_id: 'ENG-101',
+      status: 'open',
+      confidential: false,
+      opened_at: iso(day(0)),
+      closed_at: null,
+      created_at: iso(day(0)),
+      updated_at: iso(day(10)),
+    },
+    {
+      id: 4002,
+      name: 'Product Designer',
+      requisition_id: 'DES-7',
+      status: 'open',
+      confidential: false,
+      opened_at: iso(day(2)),
+      closed_at: null,
+      created_at: iso(day(2)),
+      updated_at: iso(day(40)),
+    },
+    {
+      id: 4003,
+      name: 'Data Analyst',
+      requisition_id: 'DAT-3',
+      status: 'closed',
+      confidential: true,
+      opened_at: iso(day(1)),
+      closed_at: iso(day(30)),
+      created_at: iso(day(1)),
+      updated_at: iso(day(30)),
+    },
   ];
   const STAGE_NAMES = ['Application Review', 'Phone Screen', 'Take Home Test', 'Onsite', 'Offer'];
   const stages: GhStage[] = jobs.flatMap((j, ji) =>
-    STAGE_NAMES.map((name, i) => ({ id: 60000 + ji * 100 + i, job_id: j.id, name, sort_order: i, created_at: j.created_at, updated_at: j.created_at })),
+    STAGE_NAMES.map((name, i) => ({
+      id: 60000 + ji * 100 + i,
+      job_id: j.id,
+      name,
+      sort_order: i,
+      created_at: j.created_at,
+      updated_at: j.created_at,
+    })),
   );
   // The organisation's own reasons, and Greenhouse's built-in ones (listed only with include_defaults).
   const rejectionReasons = [
-    { id: 9001, name: 'Lacking skill(s)/qualification(s)', builtIn: false, type: { id: 1, key: 'WE_REJECTED_THEM', name: 'We rejected them' } },
+    {
+      id: 9001,
+      name: 'Lacking skill(s)/qualification(s)',
+      builtIn: false,
+      type: { id: 1, key: 'WE_REJECTED_THEM', name: 'We rejected them' },
+    },
     { id: 9002, name: 'Candidate withdrew', builtIn: true, type: { id: 2, key: 'THEY_REJECTED_US', name: 'They rejected us' } },
   ];
   const customFields: GhCustomField[] = [
@@ -209,8 +355,42 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     { id: 8201, name: 'Cost Center', field_type: 'job', value_type: 'short_text' },
   ].map((f) => ({ active: true, ...f, name_key: slug(f.name) }) as GhCustomField);
 
-  const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis', 'Radia', 'Tim', 'Hedy', 'Linus', 'Katherine', 'John'];
-  const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie', 'Perlman', 'Berners-Lee', 'Lamarr', 'Torvalds', 'Johnson', 'McCarthy'];
+  const FIRST = [
+    'Ada',
+    'Grace',
+    'Alan',
+    'Edsger',
+    'Barbara',
+    'Donald',
+    'Frances',
+    'Ken',
+    'Margaret',
+    'Dennis',
+    'Radia',
+    'Tim',
+    'Hedy',
+    'Linus',
+    'Katherine',
+    'John',
+  ];
+  const LAST = [
+    'Lovelace',
+    'Hopper',
+    'Turing',
+    'Dijkstra',
+    'Liskov',
+    'Knuth',
+    'Allen',
+    'Thompson',
+    'Hamilton',
+    'Ritchie',
+    'Perlman',
+    'Berners-Lee',
+    'Lamarr',
+    'Torvalds',
+    'Johnson',
+    'McCarthy',
+  ];
   const candidates: GhCandidate[] = [];
   const applications: GhApplication[] = [];
   const applicationStages: GhApplicationStage[] = [];
@@ -222,7 +402,15 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     for (let i = 0; i <= reached; i++) {
       const entered = iso(new Date(Date.parse(app.created_at) + i * 3_600_000));
       const exited = i < reached ? iso(new Date(Date.parse(app.created_at) + (i + 1) * 3_600_000)) : endedAt;
-      applicationStages.push({ id: nextVisitId++, application_id: app.id, job_interview_stage_id: jobStages[i].id, entered_at: entered, exited_at: exited, created_at: entered, updated_at: exited ?? entered });
+      applicationStages.push({
+        id: nextVisitId++,
+        application_id: app.id,
+        job_interview_stage_id: jobStages[i].id,
+        entered_at: entered,
+        exited_at: exited,
+        created_at: entered,
+        updated_at: exited ?? entered,
+      });
     }
   };
   for (let i = 0; i < 32; i++) {
@@ -230,26 +418,46 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     const first = FIRST[i % FIRST.length];
     const last = LAST[(i * 3) % LAST.length];
     candidates.push({
-      id, first_name: first, last_name: last, company: i % 3 ? 'Initech' : null, title: i % 2 ? 'Engineer' : null, private: i === 7,
+      id,
+      first_name: first,
+      last_name: last,
+      company: i % 3 ? 'Initech' : null,
+      title: i % 2 ? 'Engineer' : null,
+      private: i === 7,
       email_addresses: [{ value: `${first}.${last}.${id}@example.com`.toLowerCase(), type: 'personal' }],
       phone_numbers: i % 4 ? [] : [{ value: `+1-555-01${String(i).padStart(2, '0')}`, type: 'mobile' }],
-      tags: i % 6 ? [] : ['Referral'], custom: new Map(i === 3 ? [[8003, '90000']] : []),
-      created_at: iso(day(i)), updated_at: iso(day(31 + i)),
+      tags: i % 6 ? [] : ['Referral'],
+      custom: new Map(i === 3 ? [[8003, '90000']] : []),
+      created_at: iso(day(i)),
+      updated_at: iso(day(31 + i)),
     });
     const job = i % 2 ? jobs[1] : jobs[0];
     const status: GhApplication['status'] = i % 11 === 10 ? 'hired' : i % 7 === 6 ? 'rejected' : 'in_process';
     const app: GhApplication = {
-      id: nextApplicationId++, candidate_id: id, job_id: job.id, status,
-      rejected_at: status === 'rejected' ? iso(day(40 + i)) : null, rejection_reason_id: status === 'rejected' ? 9001 : null,
-      custom: new Map(), created_at: iso(day(i)), updated_at: iso(day(31 + i)),
+      id: nextApplicationId++,
+      candidate_id: id,
+      job_id: job.id,
+      status,
+      rejected_at: status === 'rejected' ? iso(day(40 + i)) : null,
+      rejection_reason_id: status === 'rejected' ? 9001 : null,
+      custom: new Map(),
+      created_at: iso(day(i)),
+      updated_at: iso(day(31 + i)),
     };
     applications.push(app);
     visit(app, status === 'hired' ? 4 : i % 4, status === 'in_process' ? null : app.updated_at);
     if (i % 5 === 0) {
       // A few candidates also applied to the closed job: an older, rejected application.
       const old: GhApplication = {
-        id: nextApplicationId++, candidate_id: id, job_id: 4003, status: 'rejected',
-        rejected_at: iso(day(30)), rejection_reason_id: 9002, custom: new Map(), created_at: iso(day(1)), updated_at: iso(day(30)),
+        id: nextApplicationId++,
+        candidate_id: id,
+        job_id: 4003,
+        status: 'rejected',
+        rejected_at: iso(day(30)),
+        rejection_reason_id: 9002,
+        custom: new Map(),
+        created_at: iso(day(1)),
+        updated_at: iso(day(30)),
       };
       applications.push(old);
       visit(old, 0, old.rejected_at);
@@ -298,21 +506,27 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   };
 
   /** Wraps a /v3 handler: rate window, Bearer token, scope, then the X-RateLimit-* headers. */
-  const v3 = (scope: string, handler: (req: FakeRequest, token: Token) => FakeResponse | Promise<FakeResponse>) => async (req: FakeRequest): Promise<FakeResponse> => {
-    const hit = window.hit();
-    if (hit.over) return tooMany(hit.resetAt);
-    const headers = rateHeaders(hit.count, hit.resetAt);
-    const bearer = String(req.headers.authorization ?? '');
-    const token = bearer.startsWith('Bearer ') ? tokens.find((t) => t.token === bearer.slice(7)) : undefined;
-    if (!token || Date.now() >= token.expiresAt) {
-      return { status: 401, headers: { ...headers, 'www-authenticate': 'Bearer error="invalid_token"' }, json: { message: 'Unauthorized: the access token is missing, invalid or expired.' } };
-    }
-    if (!token.scopes.includes(scope)) {
-      return { status: 403, headers, json: { message: `Forbidden: this token is missing the required scope ${scope}.` } };
-    }
-    const out = await handler(req, token);
-    return { ...out, headers: { ...headers, ...out.headers } };
-  };
+  const v3 =
+    (scope: string, handler: (req: FakeRequest, token: Token) => FakeResponse | Promise<FakeResponse>) =>
+    async (req: FakeRequest): Promise<FakeResponse> => {
+      const hit = window.hit();
+      if (hit.over) return tooMany(hit.resetAt);
+      const headers = rateHeaders(hit.count, hit.resetAt);
+      const bearer = String(req.headers.authorization ?? '');
+      const token = bearer.startsWith('Bearer ') ? tokens.find((t) => t.token === bearer.slice(7)) : undefined;
+      if (!token || Date.now() >= token.expiresAt) {
+        return {
+          status: 401,
+          headers: { ...headers, 'www-authenticate': 'Bearer error="invalid_token"' },
+          json: { message: 'Unauthorized: the access token is missing, invalid or expired.' },
+        };
+      }
+      if (!token.scopes.includes(scope)) {
+        return { status: 403, headers, json: { message: `Forbidden: this token is missing the required scope ${scope}.` } };
+      }
+      const out = await handler(req, token);
+      return { ...out, headers: { ...headers, ...out.headers } };
+    };
 
   // POST /token: client credentials [GH-AUTH]; the answer as the vendor SDK reads it [GH-SDK].
   server.route('POST', '/token', (req) => {
@@ -329,9 +543,17 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     }
     const sub = form.get('sub') ? String(form.get('sub')) : null;
     if (sub !== null && !users.some((u) => String(u.id) === sub && !u.deactivated)) {
-      return { status: 400, json: { error: 'invalid_request', error_description: `sub ${sub} is not an active user in this organization.` } };
+      return {
+        status: 400,
+        json: { error: 'invalid_request', error_description: `sub ${sub} is not an active user in this organization.` },
+      };
     }
-    const token: Token = { token: randomBytes(18).toString('base64url'), sub, scopes: [...grantedScopes], expiresAt: Date.now() + tokenTtlSec * 1000 };
+    const token: Token = {
+      token: randomBytes(18).toString('base64url'),
+      sub,
+      scopes: [...grantedScopes],
+      expiresAt: Date.now() + tokenTtlSec * 1000,
+    };
     tokens.push(token);
     return { json: { access_token: token.token, token_type: 'Bearer', expires_at: new Date(token.expiresAt).toISOString() } };
   });
@@ -405,46 +627,51 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   };
 
   const listRoute = (path: string, scope: string, lister: Lister) => {
-    server.route('GET', path, v3(scope, (req, token) => {
-      const params = [...req.query.keys()];
-      let filters: Filters;
-      let offset = 0;
-      let perPage = 100;
-      if (req.query.has('cursor')) {
-        // The text Airbyte reports seeing [AB-GH §1]; the rule itself is [GH-PAG].
-        if (params.length > 1) return { status: 422, json: { errors: ['When passing a cursor, do not include other query params'] } };
-        try {
-          const c = JSON.parse(Buffer.from(req.query.get('cursor')!, 'base64url').toString('utf8'));
-          if (c.path !== path) throw new Error('other resource');
-          ({ filters, offset, perPage } = c);
-        } catch {
-          return invalid('cursor', 'is invalid');
+    server.route(
+      'GET',
+      path,
+      v3(scope, (req, token) => {
+        const params = [...req.query.keys()];
+        let filters: Filters;
+        let offset = 0;
+        let perPage = 100;
+        if (req.query.has('cursor')) {
+          // The text Airbyte reports seeing [AB-GH §1]; the rule itself is [GH-PAG].
+          if (params.length > 1) return { status: 422, json: { errors: ['When passing a cursor, do not include other query params'] } };
+          try {
+            const c = JSON.parse(Buffer.from(req.query.get('cursor')!, 'base64url').toString('utf8'));
+            if (c.path !== path) throw new Error('other resource');
+            ({ filters, offset, perPage } = c);
+          } catch {
+            return invalid('cursor', 'is invalid');
+          }
+        } else {
+          const bad = checkQuery(req);
+          if (bad) return bad;
+          filters = Object.fromEntries(req.query.entries());
+          if (filters.per_page !== undefined) {
+            perPage = Number(filters.per_page);
+            if (!Number.isInteger(perPage) || perPage < 1 || perPage > 500)
+              return invalid('per_page', 'must be an integer between 1 and 500');
+          }
+          delete filters.per_page;
         }
-      } else {
-        const bad = checkQuery(req);
-        if (bad) return bad;
-        filters = Object.fromEntries(req.query.entries());
-        if (filters.per_page !== undefined) {
-          perPage = Number(filters.per_page);
-          if (!Number.isInteger(perPage) || perPage < 1 || perPage > 500) return invalid('per_page', 'must be an integer between 1 and 500');
+        // "All other user types will not return results" [GH-V3T 0001:55]: a 200 with nothing in it.
+        if (!userOf(token)?.site_admin) return { json: [] };
+        const rows = lister(filters);
+        if (isError(rows)) return rows;
+        // Ordered by id, descending [GH-V3T 0003].
+        const sorted = [...rows].sort((a, b) => Number(b.id) - Number(a.id));
+        const size = Math.min(perPage, pageSize);
+        const page = sorted.slice(offset, offset + size);
+        const headers: Record<string, string> = {};
+        if (offset + size < sorted.length) {
+          const cursor = Buffer.from(JSON.stringify({ path, filters, offset: offset + size, perPage })).toString('base64url');
+          headers.link = `<${base}${path}?cursor=${cursor}>; rel="next"`;
         }
-        delete filters.per_page;
-      }
-      // "All other user types will not return results" [GH-V3T 0001:55]: a 200 with nothing in it.
-      if (!userOf(token)?.site_admin) return { json: [] };
-      const rows = lister(filters);
-      if (isError(rows)) return rows;
-      // Ordered by id, descending [GH-V3T 0003].
-      const sorted = [...rows].sort((a, b) => Number(b.id) - Number(a.id));
-      const size = Math.min(perPage, pageSize);
-      const page = sorted.slice(offset, offset + size);
-      const headers: Record<string, string> = {};
-      if (offset + size < sorted.length) {
-        const cursor = Buffer.from(JSON.stringify({ path, filters, offset: offset + size, perPage })).toString('base64url');
-        headers.link = `<${base}${path}?cursor=${cursor}>; rel="next"`;
-      }
-      return { headers, json: page };
-    }));
+        return { headers, json: page };
+      }),
+    );
   };
 
   /** v3 custom fields on a record: `{ name_key: { name, type, value } }` [GH-V3T 0015, 0057]. */
@@ -456,31 +683,69 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     return out;
   };
   const candidateJson = (c: GhCandidate) => ({
-    id: c.id, first_name: c.first_name, last_name: c.last_name, company: c.company, title: c.title, private: c.private,
-    created_at: c.created_at, updated_at: c.updated_at, last_activity_at: c.updated_at, can_email: true,
-    email_addresses: c.email_addresses, phone_numbers: c.phone_numbers, addresses: [], website_addresses: [], social_media_addresses: [],
-    tags: c.tags, custom_fields: fieldValues(c.custom, 'candidate'),
+    id: c.id,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    company: c.company,
+    title: c.title,
+    private: c.private,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    last_activity_at: c.updated_at,
+    can_email: true,
+    email_addresses: c.email_addresses,
+    phone_numbers: c.phone_numbers,
+    addresses: [],
+    website_addresses: [],
+    social_media_addresses: [],
+    tags: c.tags,
+    custom_fields: fieldValues(c.custom, 'candidate'),
   });
   const applicationJson = (a: GhApplication) => {
     // stage_id is the open application-stage row; null once hired or rejected [GH-V3T 0015:581, 819-826].
     const open = a.status === 'in_process' ? applicationStages.find((r) => r.application_id === a.id && r.exited_at === null) : undefined;
     return {
-      id: a.id, candidate_id: a.candidate_id, job_id: a.job_id, job_post_id: null, status: a.status, prospect: false,
-      stage_id: open?.id ?? null, stage_name: open ? stages.find((s) => s.id === open.job_interview_stage_id)!.name : null,
-      recruiter_id: RECRUITER, coordinator_id: null, source_id: null, referrer_id: null,
-      rejected_at: a.rejected_at, created_at: a.created_at, updated_at: a.updated_at, last_activity_at: a.updated_at,
+      id: a.id,
+      candidate_id: a.candidate_id,
+      job_id: a.job_id,
+      job_post_id: null,
+      status: a.status,
+      prospect: false,
+      stage_id: open?.id ?? null,
+      stage_name: open ? stages.find((s) => s.id === open.job_interview_stage_id)!.name : null,
+      recruiter_id: RECRUITER,
+      coordinator_id: null,
+      source_id: null,
+      referrer_id: null,
+      rejected_at: a.rejected_at,
+      created_at: a.created_at,
+      updated_at: a.updated_at,
+      last_activity_at: a.updated_at,
       custom_fields: fieldValues(a.custom, 'application'),
     };
   };
   const attachmentJson = (a: GhAttachment) => ({
-    id: a.id, application_id: a.application_id, candidate_id: a.candidate_id, filename: a.filename, type: a.type,
+    id: a.id,
+    application_id: a.application_id,
+    candidate_id: a.candidate_id,
+    filename: a.filename,
+    type: a.type,
     // Pre-signed download link, valid 7 days, no auth [GH-V3T 0035].
-    url: `${base}/files/${a.id}?signature=${a.signature}`, created_at: a.created_at, updated_at: a.updated_at,
+    url: `${base}/files/${a.id}?signature=${a.signature}`,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
   });
   const userJson = (u: GhUser) => ({
-    id: u.id, first_name: u.first_name, last_name: u.last_name, name: `${u.first_name} ${u.last_name}`,
-    primary_email: `${slug(u.first_name)}.${slug(u.last_name)}@acme.test`, emails: [], site_admin: u.site_admin, deactivated: u.deactivated,
-    created_at: iso(day(0)), updated_at: iso(day(0)),
+    id: u.id,
+    first_name: u.first_name,
+    last_name: u.last_name,
+    name: `${u.first_name} ${u.last_name}`,
+    primary_email: `${slug(u.first_name)}.${slug(u.last_name)}@acme.test`,
+    emails: [],
+    site_admin: u.site_admin,
+    deactivated: u.deactivated,
+    created_at: iso(day(0)),
+    updated_at: iso(day(0)),
   });
   const booleanFilter = (f: Filters, key: string) => (f[key] === undefined ? undefined : f[key] === 'true');
 
@@ -511,7 +776,12 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     // The query says `active` for what the response calls `in_process` [GH-V3T 0015:637, 835].
     const status = f.status === 'active' ? 'in_process' : f.status;
     return rows
-      .filter((a) => (!candidateIds || candidateIds.includes(a.candidate_id)) && (!jobIds || jobIds.includes(a.job_id)) && (!status || a.status === status))
+      .filter(
+        (a) =>
+          (!candidateIds || candidateIds.includes(a.candidate_id)) &&
+          (!jobIds || jobIds.includes(a.job_id)) &&
+          (!status || a.status === status),
+      )
       .map(applicationJson);
   });
   listRoute('/v3/application_stages', 'harvest:application_stages:list', (f) => {
@@ -523,7 +793,8 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     return rows
       .filter((r) => (!appIds || appIds.includes(r.application_id)) && (current === undefined || (r.exited_at === null) === current))
       .map((r) => ({
-        ...r, current: r.exited_at === null,
+        ...r,
+        current: r.exited_at === null,
         days_in_stage: Math.floor(((r.exited_at ? Date.parse(r.exited_at) : Date.now()) - Date.parse(r.entered_at)) / 86_400_000),
       }));
   });
@@ -533,16 +804,27 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     return applications
       .filter((a) => a.status === 'rejected' && (!appIds || appIds.includes(a.id)))
       .map((a) => ({
-        id: 500000 + a.id, application_id: a.id, rejected_by_id: RECRUITER, rejection_reason_id: a.rejection_reason_id,
-        rejection_note_id: null, rejected_at: a.rejected_at, question_custom_fields: {}, created_at: a.rejected_at, updated_at: a.rejected_at,
+        id: 500000 + a.id,
+        application_id: a.id,
+        rejected_by_id: RECRUITER,
+        rejection_reason_id: a.rejection_reason_id,
+        rejection_note_id: null,
+        rejected_at: a.rejected_at,
+        question_custom_fields: {},
+        created_at: a.rejected_at,
+        updated_at: a.rejected_at,
       }));
   });
   listRoute('/v3/rejection_reasons', 'harvest:rejection_reasons:list', (f) =>
     rejectionReasons
       .filter((r) => !r.builtIn || f.include_defaults === 'true')
-      .map(({ builtIn: _b, ...r }) => ({ ...r, created_at: iso(day(0)), updated_at: iso(day(0)) })));
+      .map(({ builtIn: _b, ...r }) => ({ ...r, created_at: iso(day(0)), updated_at: iso(day(0)) })),
+  );
   listRoute('/v3/users', 'harvest:users:list', (f) => {
-    const rows = common(f, users.map((u) => ({ ...u, created_at: iso(day(0)), updated_at: iso(day(0)) })));
+    const rows = common(
+      f,
+      users.map((u) => ({ ...u, created_at: iso(day(0)), updated_at: iso(day(0)) })),
+    );
     if (isError(rows)) return rows;
     // Service users are hidden unless asked for [GH-V3T 0169].
     return rows.filter((u) => f.show_service_accounts === 'true' || !u.service_account).map(userJson);
@@ -550,7 +832,19 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   listRoute('/v3/custom_fields', 'harvest:custom_fields:list', (f) =>
     customFields
       .filter((c) => !f.field_type || c.field_type === f.field_type)
-      .map((c) => ({ id: c.id, name: c.name, name_key: c.name_key, field_type: c.field_type, value_type: c.value_type, active: c.active, private: false, required: false, created_at: iso(day(0)), updated_at: iso(day(0)) })));
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        name_key: c.name_key,
+        field_type: c.field_type,
+        value_type: c.value_type,
+        active: c.active,
+        private: false,
+        required: false,
+        created_at: iso(day(0)),
+        updated_at: iso(day(0)),
+      })),
+  );
   listRoute('/v3/attachments', 'harvest:attachments:list', (f) => {
     const appIds = idList(f, 'application_ids');
     if (isError(appIds)) return appIds;
@@ -559,7 +853,12 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     const rows = common(f, attachments);
     if (isError(rows)) return rows;
     return rows
-      .filter((a) => (!appIds || appIds.includes(a.application_id)) && (!candidateIds || candidateIds.includes(a.candidate_id)) && (!f.type || a.type === f.type))
+      .filter(
+        (a) =>
+          (!appIds || appIds.includes(a.application_id)) &&
+          (!candidateIds || candidateIds.includes(a.candidate_id)) &&
+          (!f.type || a.type === f.type),
+      )
       .map(attachmentJson);
   });
 
@@ -569,7 +868,8 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   const isInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
   const now = () => iso(new Date());
   const body = (req: FakeRequest, documented: string[]): Record<string, any> | FakeResponse => {
-    if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json)) return { status: 400, json: { message: 'Request body must be a JSON object' } };
+    if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json))
+      return { status: 400, json: { message: 'Request body must be a JSON object' } };
     const extra = Object.keys(req.json).filter((k) => !documented.includes(k));
     if (extra.length) {
       spec.violations.push(`${req.method} ${req.path}: ${extra.join(', ')} not in the documented body (${documented.join(', ')})`);
@@ -579,67 +879,104 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   };
 
   // POST /v3/notes [GH-3P]
-  server.route('POST', '/v3/notes', v3('harvest:notes:create', (req, token) => {
-    const b = body(req, NOTE_FIELDS);
-    if (isError(b)) return b;
-    if (!isInt(b.candidate_id)) return invalid('candidate_id', 'is required and must be an integer');
-    const candidate = candidates.find((c) => c.id === b.candidate_id);
-    if (!candidate) return notFound('Candidate');
-    if (b.application_id !== undefined && b.application_id !== null) {
-      if (!applications.some((a) => a.id === b.application_id && a.candidate_id === candidate.id)) {
-        return invalid('application_id', 'must be an application of the candidate');
+  server.route(
+    'POST',
+    '/v3/notes',
+    v3('harvest:notes:create', (req, token) => {
+      const b = body(req, NOTE_FIELDS);
+      if (isError(b)) return b;
+      if (!isInt(b.candidate_id)) return invalid('candidate_id', 'is required and must be an integer');
+      const candidate = candidates.find((c) => c.id === b.candidate_id);
+      if (!candidate) return notFound('Candidate');
+      if (b.application_id !== undefined && b.application_id !== null) {
+        if (!applications.some((a) => a.id === b.application_id && a.candidate_id === candidate.id)) {
+          return invalid('application_id', 'must be an application of the candidate');
+        }
       }
-    }
-    if (typeof b.body !== 'string' || !b.body.trim()) return invalid('body', "can't be blank");
-    if (!VISIBILITIES.includes(b.visibility)) return invalid('visibility', `must be one of ${VISIBILITIES.join(', ')}`);
-    const type = b.note_type ?? 'NOTE';
-    if (!['NOTE', 'ACTIVITY', 'EMAIL'].includes(type)) return invalid('note_type', 'must be one of NOTE, ACTIVITY, EMAIL');
-    if (b.user_id !== undefined && !users.some((u) => u.id === b.user_id && !u.deactivated)) return invalid('user_id', 'must be the id of an active user');
-    const note: GhNote = {
-      id: nextId++, candidate_id: candidate.id, application_id: b.application_id ?? null,
-      user_id: b.user_id ?? userOf(token)!.id, body: b.body, visibility: b.visibility, type,
-      created_at: now(), token_sub: token.sub,
-    };
-    notes.push(note);
-    candidate.updated_at = note.created_at;
-    return { status: 201, json: { id: note.id, candidate_id: note.candidate_id, application_id: note.application_id, user_id: note.user_id, body: note.body, visibility: note.visibility, type: note.type, created_at: note.created_at, updated_at: note.created_at } };
-  }));
+      if (typeof b.body !== 'string' || !b.body.trim()) return invalid('body', "can't be blank");
+      if (!VISIBILITIES.includes(b.visibility)) return invalid('visibility', `must be one of ${VISIBILITIES.join(', ')}`);
+      const type = b.note_type ?? 'NOTE';
+      if (!['NOTE', 'ACTIVITY', 'EMAIL'].includes(type)) return invalid('note_type', 'must be one of NOTE, ACTIVITY, EMAIL');
+      if (b.user_id !== undefined && !users.some((u) => u.id === b.user_id && !u.deactivated))
+        return invalid('user_id', 'must be the id of an active user');
+      const note: GhNote = {
+        id: nextId++,
+        candidate_id: candidate.id,
+        application_id: b.application_id ?? null,
+        user_id: b.user_id ?? userOf(token)!.id,
+        body: b.body,
+        visibility: b.visibility,
+        type,
+        created_at: now(),
+        token_sub: token.sub,
+      };
+      notes.push(note);
+      candidate.updated_at = note.created_at;
+      return {
+        status: 201,
+        json: {
+          id: note.id,
+          candidate_id: note.candidate_id,
+          application_id: note.application_id,
+          user_id: note.user_id,
+          body: note.body,
+          visibility: note.visibility,
+          type: note.type,
+          created_at: note.created_at,
+          updated_at: note.created_at,
+        },
+      };
+    }),
+  );
 
   // POST /v3/attachments [ATS-V §1.2, reference/post_v3-attachments; GH-V3T 0035]
-  server.route('POST', '/v3/attachments', v3('harvest:attachments:create', (req) => {
-    const b = body(req, ATTACHMENT_FIELDS);
-    if (isError(b)) return b;
-    if (!isInt(b.application_id)) return invalid('application_id', 'is required and must be an integer');
-    const app = applications.find((a) => a.id === b.application_id);
-    if (!app) return notFound('Application');
-    if (typeof b.filename !== 'string' || !b.filename.trim()) return invalid('filename', "can't be blank");
-    const ext = /\.([A-Za-z0-9]+)$/.exec(b.filename)?.[1]?.toLowerCase();
-    if (ext && BLOCKED_EXTENSIONS.includes(ext)) return invalid('filename', `extension .${ext} is not allowed`);
-    if (!ATTACHMENT_TYPES.includes(b.type)) return invalid('type', `must be one of ${ATTACHMENT_TYPES.join(', ')}`);
-    const hasContent = b.content !== undefined && b.content !== null;
-    const hasUrl = b.url !== undefined && b.url !== null;
-    if (hasContent === hasUrl) return invalid('content', 'provide exactly one of content or url');
-    if (b.visibility !== undefined && !VISIBILITIES.includes(b.visibility)) return invalid('visibility', `must be one of ${VISIBILITIES.join(', ')}`);
-    let data = Buffer.alloc(0);
-    if (hasContent) {
-      if (typeof b.content !== 'string' || b.content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.content)) {
-        return invalid('content', 'must be Base64-encoded');
+  server.route(
+    'POST',
+    '/v3/attachments',
+    v3('harvest:attachments:create', (req) => {
+      const b = body(req, ATTACHMENT_FIELDS);
+      if (isError(b)) return b;
+      if (!isInt(b.application_id)) return invalid('application_id', 'is required and must be an integer');
+      const app = applications.find((a) => a.id === b.application_id);
+      if (!app) return notFound('Application');
+      if (typeof b.filename !== 'string' || !b.filename.trim()) return invalid('filename', "can't be blank");
+      const ext = /\.([A-Za-z0-9]+)$/.exec(b.filename)?.[1]?.toLowerCase();
+      if (ext && BLOCKED_EXTENSIONS.includes(ext)) return invalid('filename', `extension .${ext} is not allowed`);
+      if (!ATTACHMENT_TYPES.includes(b.type)) return invalid('type', `must be one of ${ATTACHMENT_TYPES.join(', ')}`);
+      const hasContent = b.content !== undefined && b.content !== null;
+      const hasUrl = b.url !== undefined && b.url !== null;
+      if (hasContent === hasUrl) return invalid('content', 'provide exactly one of content or url');
+      if (b.visibility !== undefined && !VISIBILITIES.includes(b.visibility))
+        return invalid('visibility', `must be one of ${VISIBILITIES.join(', ')}`);
+      let data = Buffer.alloc(0);
+      if (hasContent) {
+        if (typeof b.content !== 'string' || b.content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.content)) {
+          return invalid('content', 'must be Base64-encoded');
+        }
+        data = Buffer.from(b.content, 'base64');
+      } else if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url))
+        return invalid('url', 'must be a publicly fetchable http(s) URL');
+      // A new resume or cover letter demotes the previous one to "other" [ATS-V §1.2].
+      if (b.type === 'resume' || b.type === 'cover_letter') {
+        for (const a of attachments) if (a.application_id === app.id && a.type === b.type) a.type = 'other';
       }
-      data = Buffer.from(b.content, 'base64');
-    } else if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) return invalid('url', 'must be a publicly fetchable http(s) URL');
-    // A new resume or cover letter demotes the previous one to "other" [ATS-V §1.2].
-    if (b.type === 'resume' || b.type === 'cover_letter') {
-      for (const a of attachments) if (a.application_id === app.id && a.type === b.type) a.type = 'other';
-    }
-    const at = now();
-    const att: GhAttachment = {
-      id: nextId++, application_id: app.id, candidate_id: app.candidate_id, filename: b.filename, type: b.type,
-      visibility: b.visibility ?? (b.type === 'other' ? 'admin_only' : 'public'),
-      data, signature: randomBytes(12).toString('hex'), created_at: at, updated_at: at,
-    };
-    attachments.push(att);
-    return { status: 201, json: attachmentJson(att) };
-  }));
+      const at = now();
+      const att: GhAttachment = {
+        id: nextId++,
+        application_id: app.id,
+        candidate_id: app.candidate_id,
+        filename: b.filename,
+        type: b.type,
+        visibility: b.visibility ?? (b.type === 'other' ? 'admin_only' : 'public'),
+        data,
+        signature: randomBytes(12).toString('hex'),
+        created_at: at,
+        updated_at: at,
+      };
+      attachments.push(att);
+      return { status: 201, json: attachmentJson(att) };
+    }),
+  );
 
   /**
    * `custom_fields: [{name_key, value}]`: name_key is "the canonical key when reading/writing
@@ -669,29 +1006,38 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   };
 
   // PATCH /v3/candidates/{id} [GH-V3T 0009 write-endpoint migration guide]
-  server.route('PATCH', '/v3/candidates/:id', v3('harvest:candidates:update', (req) => {
-    const candidate = candidates.find((c) => String(c.id) === req.params.id);
-    if (!candidate) return notFound('Candidate');
-    const b = body(req, ['first_name', 'last_name', 'company', 'title', 'custom_fields']);
-    if (isError(b)) return b;
-    const err = applyCustomFields(b.custom_fields, 'candidate', candidate.custom);
-    if (err) return err;
-    for (const key of ['first_name', 'last_name', 'company', 'title'] as const) if (typeof b[key] === 'string') (candidate as any)[key] = b[key];
-    candidate.updated_at = now();
-    return { json: candidateJson(candidate) };
-  }));
+  server.route(
+    'PATCH',
+    '/v3/candidates/:id',
+    v3('harvest:candidates:update', (req) => {
+      const candidate = candidates.find((c) => String(c.id) === req.params.id);
+      if (!candidate) return notFound('Candidate');
+      const b = body(req, ['first_name', 'last_name', 'company', 'title', 'custom_fields']);
+      if (isError(b)) return b;
+      const err = applyCustomFields(b.custom_fields, 'candidate', candidate.custom);
+      if (err) return err;
+      for (const key of ['first_name', 'last_name', 'company', 'title'] as const)
+        if (typeof b[key] === 'string') (candidate as any)[key] = b[key];
+      candidate.updated_at = now();
+      return { json: candidateJson(candidate) };
+    }),
+  );
 
   // PATCH /v3/applications/{id} [GH-V3T 0009]
-  server.route('PATCH', '/v3/applications/:id', v3('harvest:applications:update', (req) => {
-    const app = applications.find((a) => String(a.id) === req.params.id);
-    if (!app) return notFound('Application');
-    const b = body(req, ['custom_fields']);
-    if (isError(b)) return b;
-    const err = applyCustomFields(b.custom_fields, 'application', app.custom);
-    if (err) return err;
-    app.updated_at = now();
-    return { json: applicationJson(app) };
-  }));
+  server.route(
+    'PATCH',
+    '/v3/applications/:id',
+    v3('harvest:applications:update', (req) => {
+      const app = applications.find((a) => String(a.id) === req.params.id);
+      if (!app) return notFound('Application');
+      const b = body(req, ['custom_fields']);
+      if (isError(b)) return b;
+      const err = applyCustomFields(b.custom_fields, 'application', app.custom);
+      if (err) return err;
+      app.updated_at = now();
+      return { json: applicationJson(app) };
+    }),
+  );
 
   // The pre-signed attachment URL (an S3 link in production): no Bearer token, a signature instead.
   server.route('GET', '/files/:id', (req) => {
@@ -712,7 +1058,16 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     url: `${base}/v3`,
     credentials: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET },
     badCredentials: { client_id: CLIENT_ID, client_secret: 'not-the-secret' },
-    users, jobs, stages, candidates, applications, applicationStages, customFields, notes, attachments, tokens,
+    users,
+    jobs,
+    stages,
+    candidates,
+    applications,
+    applicationStages,
+    customFields,
+    notes,
+    attachments,
+    tokens,
     stop: () => server.stop(),
     failNext(n, status) {
       faults = { n, status };
@@ -733,11 +1088,14 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
       const parts = notes.filter((n) => n.candidate_id === id).map((n) => n.body);
       const c = candidates.find((x) => x.id === id);
       if (c) parts.push(...Object.entries(valuesByName(c.custom)).map(([k, v]) => `${k}: ${v}`));
-      for (const a of applications.filter((x) => x.candidate_id === id)) parts.push(...Object.entries(valuesByName(a.custom)).map(([k, v]) => `${k}: ${v}`));
+      for (const a of applications.filter((x) => x.candidate_id === id))
+        parts.push(...Object.entries(valuesByName(a.custom)).map(([k, v]) => `${k}: ${v}`));
       return parts.join('\n');
     },
     filesFor(candidateRemoteId) {
-      return attachments.filter((a) => a.candidate_id === Number(candidateRemoteId)).map((a) => ({ name: a.filename, type: a.type, data: a.data }));
+      return attachments
+        .filter((a) => a.candidate_id === Number(candidateRemoteId))
+        .map((a) => ({ name: a.filename, type: a.type, data: a.data }));
     },
     peakRate: () => window.peak,
     setScopes(scopes) {

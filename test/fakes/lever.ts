@@ -25,15 +25,57 @@ export interface LeverFakeOptions {
   burst?: number;
 }
 
-interface Contact { id: string; name: string; headline: string; emails: string[]; phones: { type: string; value: string }[]; location: string; links: string[] }
-interface Application { id: string; type: 'posting' | 'user' | 'referral'; posting: string; company: string | null; createdAt: number }
-interface Opportunity {
-  id: string; contact: string; stage: string; confidentiality: 'confidential' | 'non-confidential';
-  archived: { archivedAt: number; reason: string } | null; tags: string[]; sources: string[]; origin: string;
-  owner: string; application: Application | null; createdAt: number; updatedAt: number; deletedAt?: number;
+interface Contact {
+  id: string;
+  name: string;
+  headline: string;
+  emails: string[];
+  phones: { type: string; value: string }[];
+  location: string;
+  links: string[];
 }
-interface Note { id: string; opportunityId: string; value: string; secret: boolean; score: number | null; user: string | null; createdAt: number }
-interface StoredFile { id: string; opportunityId: string; name: string; ext: string; data: Buffer; contentType: string; uploadedAt: number; user: string | null; kind: 'file' | 'resume' }
+interface Application {
+  id: string;
+  type: 'posting' | 'user' | 'referral';
+  posting: string;
+  company: string | null;
+  createdAt: number;
+}
+interface Opportunity {
+  id: string;
+  contact: string;
+  stage: string;
+  confidentiality: 'confidential' | 'non-confidential';
+  archived: { archivedAt: number; reason: string } | null;
+  tags: string[];
+  sources: string[];
+  origin: string;
+  owner: string;
+  application: Application | null;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt?: number;
+}
+interface Note {
+  id: string;
+  opportunityId: string;
+  value: string;
+  secret: boolean;
+  score: number | null;
+  user: string | null;
+  createdAt: number;
+}
+interface StoredFile {
+  id: string;
+  opportunityId: string;
+  name: string;
+  ext: string;
+  data: Buffer;
+  contentType: string;
+  uploadedAt: number;
+  user: string | null;
+  kind: 'file' | 'resume';
+}
 
 const API_KEY = 'lvr_fake_full_3f9c2b7a61';
 /** A key generated without the Postings and Files-write permissions. */
@@ -43,7 +85,18 @@ const LIMITED_KEY = 'lvr_fake_limited_82d1c0e4';
  * answers a key without it that asks for `confidentiality=all` is not documented; this fake
  * answers 403 (the answer that needs handling; silently leaving them out needs none).
  */
-const ALL_PERMISSIONS = ['opportunities:read', 'opportunities:write', 'postings:read', 'stages:read', 'archive_reasons:read', 'notes:write', 'files:read', 'files:write', 'resumes:read', 'confidential'];
+const ALL_PERMISSIONS = [
+  'opportunities:read',
+  'opportunities:write',
+  'postings:read',
+  'stages:read',
+  'archive_reasons:read',
+  'notes:write',
+  'files:read',
+  'files:write',
+  'resumes:read',
+  'confidential',
+];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
   [API_KEY]: new Set(ALL_PERMISSIONS),
   [LIMITED_KEY]: new Set(ALL_PERMISSIONS.filter((p) => p !== 'postings:read' && p !== 'files:write' && p !== 'confidential')),
@@ -58,7 +111,25 @@ const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Dennis', 'Shafi', 'Tim', 'Hedy', 'John'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Katherine',
+  'Linus',
+  'Margaret',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Radia',
+  'Dennis',
+  'Shafi',
+  'Tim',
+  'Hedy',
+  'John',
+];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Dijkstra', 'Liskov', 'Knuth', 'Allen'];
 
 const err = (status: number, code: string, message: string): FakeResponse => ({ status, json: { code, message } });
@@ -98,11 +169,17 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // ------------------------------------------------------------------------------------------
   // Seed data
   // ------------------------------------------------------------------------------------------
-  const users = [{ id: uuid(0x05e5, 1), name: 'Rita Recruiter' }, { id: uuid(0x05e5, 2), name: 'Harry Hiring' }];
+  const users = [
+    { id: uuid(0x05e5, 1), name: 'Rita Recruiter' },
+    { id: uuid(0x05e5, 2), name: 'Harry Hiring' },
+  ];
   const stages = [
-    { id: 'lead-new', text: 'New lead' }, { id: 'lead-reached-out', text: 'Reached out' },
-    { id: 'applicant-new', text: 'New applicant' }, { id: uuid(0x57a6, 1), text: 'Recruiter screen' },
-    { id: uuid(0x57a6, 2), text: 'On-site interview' }, { id: 'offer', text: 'Offer' },
+    { id: 'lead-new', text: 'New lead' },
+    { id: 'lead-reached-out', text: 'Reached out' },
+    { id: 'applicant-new', text: 'New applicant' },
+    { id: uuid(0x57a6, 1), text: 'Recruiter screen' },
+    { id: uuid(0x57a6, 2), text: 'On-site interview' },
+    { id: 'offer', text: 'Offer' },
   ];
   const archiveReasons = [
     { id: uuid(0xa4c4, 1), text: 'Hired', status: 'active', type: 'hired' },
@@ -110,21 +187,92 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     { id: uuid(0xa4c4, 3), text: 'Withdrew', status: 'active', type: 'non-hired' },
   ];
   const postings = [
-    { id: uuid(0x9057, 1), text: 'Senior Backend Engineer', state: 'published', distributionChannels: ['public', 'internal'], commitment: 'Full-time', team: 'Platform', department: 'Engineering', location: 'Berlin', country: 'DE', req: 'ENG-101' },
-    { id: uuid(0x9057, 2), text: 'Product Designer', state: 'internal', distributionChannels: [], commitment: 'Part-time', team: 'Design', department: 'Product', location: 'Remote', country: 'DE', req: 'DES-7' },
-    { id: uuid(0x9057, 3), text: 'Data Analyst Intern', state: 'closed', distributionChannels: [], commitment: 'Internship', team: 'Analytics', department: 'Finance', location: 'Paris', country: 'FR', req: 'FIN-3' },
+    {
+      id: uuid(0x9057, 1),
+      text: 'Senior Backend Engineer',
+      state: 'published',
+      distributionChannels: ['public', 'internal'],
+      commitment: 'Full-time',
+      team: 'Platform',
+      department: 'Engineering',
+      location: 'Berlin',
+      country: 'DE',
+      req: 'ENG-101',
+    },
+    {
+      id: uuid(0x9057, 2),
+      text: 'Product Designer',
+      state: 'internal',
+      distributionChannels: [],
+      commitment: 'Part-time',
+      team: 'Design',
+      department: 'Product',
+      location: 'Remote',
+      country: 'DE',
+      req: 'DES-7',
+    },
+    {
+      id: uuid(0x9057, 3),
+      text: 'Data Analyst Intern',
+      state: 'closed',
+      distributionChannels: [],
+      commitment: 'Internship',
+      team: 'Analytics',
+      department: 'Finance',
+      location: 'Paris',
+      country: 'FR',
+      req: 'FIN-3',
+    },
     // Published on the internal job site only: a plain list request does not return it (Postings: list).
-    { id: uuid(0x9057, 4), text: 'Internal Tools Engineer', state: 'published', distributionChannels: ['internal'], commitment: 'Full-time', team: 'Platform', department: 'Engineering', location: 'Berlin', country: 'DE', req: 'ENG-202' },
+    {
+      id: uuid(0x9057, 4),
+      text: 'Internal Tools Engineer',
+      state: 'published',
+      distributionChannels: ['internal'],
+      commitment: 'Full-time',
+      team: 'Platform',
+      department: 'Engineering',
+      location: 'Berlin',
+      country: 'DE',
+      req: 'ENG-202',
+    },
     // Confidential: lists default to non-confidential (Postings: list; Confidential data).
-    { id: uuid(0x9057, 5), text: 'Chief of Staff', state: 'internal', distributionChannels: [], commitment: 'Full-time', team: 'Office of the CEO', department: 'Operations', location: 'Berlin', country: 'DE', req: 'OPS-1', confidential: true },
+    {
+      id: uuid(0x9057, 5),
+      text: 'Chief of Staff',
+      state: 'internal',
+      distributionChannels: [],
+      commitment: 'Full-time',
+      team: 'Office of the CEO',
+      department: 'Operations',
+      location: 'Berlin',
+      country: 'DE',
+      req: 'OPS-1',
+      confidential: true,
+    },
   ].map((p, i) => ({
-    id: p.id, text: p.text, state: p.state, distributionChannels: p.distributionChannels as string[], confidentiality: p.confidential ? 'confidential' : 'non-confidential',
-    user: users[0].id, owner: users[0].id, hiringManager: users[1].id,
+    id: p.id,
+    text: p.text,
+    state: p.state,
+    distributionChannels: p.distributionChannels as string[],
+    confidentiality: p.confidential ? 'confidential' : 'non-confidential',
+    user: users[0].id,
+    owner: users[0].id,
+    hiringManager: users[1].id,
     categories: { team: p.team, department: p.department, location: p.location, commitment: p.commitment, allLocations: [p.location] },
-    tags: [], content: { description: `${p.text} at Acme.`, descriptionHtml: `<p>${p.text} at Acme.</p>`, lists: [], closing: '', closingHtml: '' },
-    country: p.country, followers: [], requisitionCodes: [p.req], workplaceType: i === 1 ? 'remote' : 'onsite',
-    urls: { list: 'https://jobs.lever.co/acme', show: `https://jobs.lever.co/acme/${p.id}`, apply: `https://jobs.lever.co/acme/${p.id}/apply` },
-    createdAt: T0 - 30 * DAY + i * DAY, updatedAt: i < 3 ? T0 - 10 * DAY + i * 5 * DAY : T0 - 20 * DAY + i * HOUR,
+    tags: [],
+    content: { description: `${p.text} at Acme.`, descriptionHtml: `<p>${p.text} at Acme.</p>`, lists: [], closing: '', closingHtml: '' },
+    country: p.country,
+    followers: [],
+    requisitionCodes: [p.req],
+    workplaceType: i === 1 ? 'remote' : 'onsite',
+    urls: {
+      list: 'https://jobs.lever.co/acme',
+      show: `https://jobs.lever.co/acme/${p.id}`,
+      apply: `https://jobs.lever.co/acme/${p.id}/apply`,
+    },
+    createdAt: T0 - 30 * DAY + i * DAY,
+    updatedAt: i < 3 ? T0 - 10 * DAY + i * 5 * DAY : T0 - 20 * DAY + i * HOUR,
   }));
 
   const contacts = new Map<string, Contact>();
@@ -138,20 +286,31 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     const first = FIRST[i % FIRST.length];
     const last = LAST[i % LAST.length];
     const contact: Contact = {
-      id: uuid(0xc0ac, i), name: `${first} ${last}${i > 20 ? ` ${i}` : ''}`, headline: 'Acme, Initech, TU Berlin',
-      emails: [`${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`], phones: [{ type: 'mobile', value: `+49 30 5550${String(i).padStart(3, '0')}` }],
-      location: i % 2 ? 'Berlin, Germany' : 'Paris, France', links: i % 3 === 0 ? [`https://www.linkedin.com/in/${first.toLowerCase()}${i}`] : [],
+      id: uuid(0xc0ac, i),
+      name: `${first} ${last}${i > 20 ? ` ${i}` : ''}`,
+      headline: 'Acme, Initech, TU Berlin',
+      emails: [`${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`],
+      phones: [{ type: 'mobile', value: `+49 30 5550${String(i).padStart(3, '0')}` }],
+      location: i % 2 ? 'Berlin, Germany' : 'Paris, France',
+      links: i % 3 === 0 ? [`https://www.linkedin.com/in/${first.toLowerCase()}${i}`] : [],
     };
     contacts.set(contact.id, contact);
     const createdAt = T0 + i * HOUR;
     const sourced = i % 11 === 0; // a sourced lead without an application to a posting
     const posting = postings[i % 2].id;
     const opp: Opportunity = {
-      id: uuid(0x0990, i), contact: contact.id, stage: sourced ? 'lead-new' : stages[2 + (i % 4)].id,
+      id: uuid(0x0990, i),
+      contact: contact.id,
+      stage: sourced ? 'lead-new' : stages[2 + (i % 4)].id,
       // Contact 13's candidacy is confidential: lists return it only with confidentiality=all.
-      confidentiality: i === 13 ? 'confidential' : 'non-confidential', archived: i % 7 === 0 ? { archivedAt: createdAt + 3 * DAY, reason: archiveReasons[2].id } : null,
-      tags: i % 4 === 0 ? ['Referral', 'Senior'] : ['Inbound'], sources: [sourced ? 'LinkedIn' : 'Job site'], origin: sourced ? 'sourced' : 'applied',
-      owner: users[0].id, createdAt, updatedAt: createdAt + i * HOUR,
+      confidentiality: i === 13 ? 'confidential' : 'non-confidential',
+      archived: i % 7 === 0 ? { archivedAt: createdAt + 3 * DAY, reason: archiveReasons[2].id } : null,
+      tags: i % 4 === 0 ? ['Referral', 'Senior'] : ['Inbound'],
+      sources: [sourced ? 'LinkedIn' : 'Job site'],
+      origin: sourced ? 'sourced' : 'applied',
+      owner: users[0].id,
+      createdAt,
+      updatedAt: createdAt + i * HOUR,
       application: sourced ? null : { id: uuid(0xa991, i), type: 'posting', posting, company: i % 2 ? 'Initech' : null, createdAt },
     };
     opportunities.set(opp.id, opp);
@@ -159,17 +318,31 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
       // A second candidacy for the same person (an earlier one, for the closed posting).
       const earlier = T0 - 20 * DAY + i * HOUR;
       const second: Opportunity = {
-        ...opp, id: uuid(0x0990, 100 + i), stage: 'offer',
+        ...opp,
+        id: uuid(0x0990, 100 + i),
+        stage: 'offer',
         // Contact 18 is still in process for both; the others were hired (12, 24) or turned down.
         archived: i === 18 ? null : { archivedAt: earlier + 5 * DAY, reason: i % 12 === 0 ? archiveReasons[0].id : archiveReasons[1].id },
-        tags: [], createdAt: earlier, updatedAt: earlier + 5 * DAY,
+        tags: [],
+        createdAt: earlier,
+        updatedAt: earlier + 5 * DAY,
         application: { id: uuid(0xa991, 100 + i), type: 'user', posting: postings[2].id, company: null, createdAt: earlier },
       };
       opportunities.set(second.id, second);
     }
     if (i % 5 === 1) {
       const data = Buffer.from(`%PDF-1.4 resume of ${contact.name}\n`);
-      files.push({ id: uuid(0x4e50, i), opportunityId: opp.id, name: `${first}_${last}_resume.pdf`, ext: 'pdf', data, contentType: 'application/pdf', uploadedAt: createdAt, user: null, kind: 'resume' });
+      files.push({
+        id: uuid(0x4e50, i),
+        opportunityId: opp.id,
+        name: `${first}_${last}_resume.pdf`,
+        ext: 'pdf',
+        data,
+        contentType: 'application/pdf',
+        uploadedAt: createdAt,
+        user: null,
+        kind: 'resume',
+      });
     }
   }
 
@@ -195,7 +368,11 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     if (failures.n > 0) {
       failures.n--;
       if (failures.status === 429) return tooMany();
-      return err(failures.status, failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'Something went wrong on our end.');
+      return err(
+        failures.status,
+        failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+        'Something went wrong on our end.',
+      );
     }
     // Rate Limits: token bucket per API key, steady 10 req/s with bursts up to 20.
     const now = Date.now();
@@ -212,7 +389,9 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
 
   const permitted = (req: FakeRequest, permission: string): FakeResponse | null => {
     const key = basicUser(req)!;
-    return KEY_PERMISSIONS[key].has(permission) ? null : err(403, 'ForbiddenError', 'This API key does not have permission to access this endpoint.');
+    return KEY_PERMISSIONS[key].has(permission)
+      ? null
+      : err(403, 'ForbiddenError', 'This API key does not have permission to access this endpoint.');
   };
 
   // ------------------------------------------------------------------------------------------
@@ -223,7 +402,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   function page<T>(req: FakeRequest, items: T[]): FakeResponse {
     const limitRaw = req.query.get('limit');
     const limit = limitRaw === null ? 100 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(400, 'BadRequestError', 'limit must be an integer between 1 and 100.');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return err(400, 'BadRequestError', 'limit must be an integer between 1 and 100.');
     let start = 0;
     const offset = req.query.get('offset');
     if (offset) {
@@ -242,18 +422,57 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   function serializeOpportunity(o: Opportunity, expand: Set<string>) {
     const c = contacts.get(o.contact)!;
     const app = o.application
-      ? { id: o.application.id, opportunityId: o.id, candidateId: o.id, createdAt: o.application.createdAt, type: o.application.type, posting: o.application.posting, postingOwner: users[0].id, postingHiringManager: users[1].id, user: null, name: c.name, email: c.emails[0], phone: c.phones[0] ?? null, company: o.application.company, links: [], comments: null, customQuestions: [], archived: o.archived, requisitionForHire: null }
+      ? {
+          id: o.application.id,
+          opportunityId: o.id,
+          candidateId: o.id,
+          createdAt: o.application.createdAt,
+          type: o.application.type,
+          posting: o.application.posting,
+          postingOwner: users[0].id,
+          postingHiringManager: users[1].id,
+          user: null,
+          name: c.name,
+          email: c.emails[0],
+          phone: c.phones[0] ?? null,
+          company: o.application.company,
+          links: [],
+          comments: null,
+          customQuestions: [],
+          archived: o.archived,
+          requisitionForHire: null,
+        }
       : null;
     return {
-      id: o.id, name: c.name, headline: c.headline, contact: c.id, emails: c.emails, phones: c.phones, links: c.links,
-      location: c.location, confidentiality: o.confidentiality,
+      id: o.id,
+      name: c.name,
+      headline: c.headline,
+      contact: c.id,
+      emails: c.emails,
+      phones: c.phones,
+      links: c.links,
+      location: c.location,
+      confidentiality: o.confidentiality,
       stage: expand.has('stage') ? stages.find((s) => s.id === o.stage) : o.stage,
-      stageChanges: [{ toStageId: o.stage, toStageIndex: stages.findIndex((s) => s.id === o.stage), updatedAt: o.createdAt, userId: users[0].id }],
-      archived: o.archived, tags: o.tags, sources: o.sources, origin: o.origin, sourcedBy: users[0].id, owner: o.owner, followers: [users[0].id],
+      stageChanges: [
+        { toStageId: o.stage, toStageIndex: stages.findIndex((s) => s.id === o.stage), updatedAt: o.createdAt, userId: users[0].id },
+      ],
+      archived: o.archived,
+      tags: o.tags,
+      sources: o.sources,
+      origin: o.origin,
+      sourcedBy: users[0].id,
+      owner: o.owner,
+      followers: [users[0].id],
       applications: app ? [expand.has('applications') ? app : app.id] : [],
-      createdAt: o.createdAt, updatedAt: o.updatedAt, lastInteractionAt: o.updatedAt, lastAdvancedAt: o.createdAt, snoozedUntil: null,
+      createdAt: o.createdAt,
+      updatedAt: o.updatedAt,
+      lastInteractionAt: o.updatedAt,
+      lastAdvancedAt: o.createdAt,
+      snoozedUntil: null,
       urls: { list: 'https://hire.lever.co/candidates', show: `https://hire.lever.co/candidates/${o.id}` },
-      dataProtection: null, isAnonymized: false,
+      dataProtection: null,
+      isAnonymized: false,
     };
   }
 
@@ -275,8 +494,10 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   /** `confidentiality`: confidential, non-confidential (the default) or all. */
   function confidentialityOf(req: FakeRequest): string | FakeResponse {
     const v = req.query.get('confidentiality') ?? 'non-confidential';
-    if (!['confidential', 'non-confidential', 'all'].includes(v)) return err(400, 'BadRequestError', 'confidentiality must be confidential, non-confidential or all.');
-    if (v !== 'non-confidential' && permitted(req, 'confidential')) return err(403, 'ForbiddenError', 'This API key does not have access to confidential data.');
+    if (!['confidential', 'non-confidential', 'all'].includes(v))
+      return err(400, 'BadRequestError', 'confidentiality must be confidential, non-confidential or all.');
+    if (v !== 'non-confidential' && permitted(req, 'confidential'))
+      return err(403, 'ForbiddenError', 'This API key does not have access to confidential data.');
     return v;
   }
 
@@ -320,7 +541,10 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
       .filter((o) => archived === null || (archived === 'true') === !!o.archived)
       .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
     const exp = expands(req);
-    return page(req, list.map((o) => serializeOpportunity(o, exp)));
+    return page(
+      req,
+      list.map((o) => serializeOpportunity(o, exp)),
+    );
   });
 
   // Opportunities → Update links (#update-contact-links-by-opportunity): POST /opportunities/:id/addLinks.
@@ -355,9 +579,19 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     if (!b || typeof b !== 'object' || Array.isArray(b)) return err(400, 'BadRequestError', 'Request body must be a JSON object.');
     if (typeof b.value !== 'string' || !b.value.trim()) return err(400, 'BadRequestError', 'Missing required field: value.');
     if (b.secret !== undefined && typeof b.secret !== 'boolean') return err(400, 'BadRequestError', 'secret must be a boolean.');
-    if (b.score !== undefined && b.score !== null && !(Number.isInteger(b.score) && b.score >= 1 && b.score <= 4)) return err(400, 'BadRequestError', 'score must be an integer between 1 and 4.');
-    if (b.createdAt !== undefined && (typeof b.createdAt !== 'number' || b.createdAt > Date.now())) return err(400, 'BadRequestError', 'createdAt must be a timestamp in the past.');
-    const note: Note = { id: uuid(0x4073, ++seq), opportunityId: o.id, value: b.value, secret: b.secret ?? false, score: b.score ?? null, user: pa.user, createdAt: b.createdAt ?? Date.now() };
+    if (b.score !== undefined && b.score !== null && !(Number.isInteger(b.score) && b.score >= 1 && b.score <= 4))
+      return err(400, 'BadRequestError', 'score must be an integer between 1 and 4.');
+    if (b.createdAt !== undefined && (typeof b.createdAt !== 'number' || b.createdAt > Date.now()))
+      return err(400, 'BadRequestError', 'createdAt must be a timestamp in the past.');
+    const note: Note = {
+      id: uuid(0x4073, ++seq),
+      opportunityId: o.id,
+      value: b.value,
+      secret: b.secret ?? false,
+      score: b.score ?? null,
+      user: pa.user,
+      createdAt: b.createdAt ?? Date.now(),
+    };
     notes.push(note);
     return { status: 201, json: { data: { noteId: note.id } } };
   });
@@ -371,19 +605,35 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     const pa = checkPerformAs(req, true);
     if (isResponse(pa)) return pa;
     const file = req.form?.get('file');
-    if (!file || typeof file === 'string') return err(400, 'BadRequestError', 'Request must be multipart/form-data with a file in the "file" field.');
+    if (!file || typeof file === 'string')
+      return err(400, 'BadRequestError', 'Request must be multipart/form-data with a file in the "file" field.');
     const data = Buffer.from(await file.arrayBuffer());
     if (data.length > MAX_FILE_BYTES) return err(413, 'PayloadTooLarge', 'The request file size is limited to 30MB.');
     const name = (file as File).name || 'file';
     const ext = (name.includes('.') ? name.split('.').pop()! : '').toLowerCase();
-    const stored: StoredFile = { id: uuid(0xf11e, ++seq), opportunityId: o.id, name, ext, data, contentType: file.type || 'application/octet-stream', uploadedAt: Date.now(), user: pa.user, kind: 'file' };
+    const stored: StoredFile = {
+      id: uuid(0xf11e, ++seq),
+      opportunityId: o.id,
+      name,
+      ext,
+      data,
+      contentType: file.type || 'application/octet-stream',
+      uploadedAt: Date.now(),
+      user: pa.user,
+      kind: 'file',
+    };
     files.push(stored);
     return { json: { data: fileJson(stored) } };
   });
 
   const fileJson = (f: StoredFile) => ({
-    id: f.id, downloadUrl: `https://api.lever.co/v1/opportunities/${f.opportunityId}/${f.kind === 'file' ? 'files' : 'resumes'}/${f.id}/download`,
-    ext: f.ext, name: f.name, uploadedAt: f.uploadedAt, status: SUPPORTED_EXT.has(f.ext) ? 'processed' : 'unsupported', size: f.data.length,
+    id: f.id,
+    downloadUrl: `https://api.lever.co/v1/opportunities/${f.opportunityId}/${f.kind === 'file' ? 'files' : 'resumes'}/${f.id}/download`,
+    ext: f.ext,
+    name: f.name,
+    uploadedAt: f.uploadedAt,
+    status: SUPPORTED_EXT.has(f.ext) ? 'processed' : 'unsupported',
+    size: f.data.length,
   });
 
   // Files → List all files (#list-all-files). The section's example is a bare JSON array with
@@ -404,19 +654,29 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     if (denied) return denied;
     if (!live(req.params.opportunity)) return notFound();
     const list = files.filter((f) => f.kind === 'resume' && f.opportunityId === req.params.opportunity);
-    return page(req, list.map((f) => ({ id: f.id, createdAt: f.uploadedAt, file: { ...fileJson(f), id: undefined }, parsedData: { positions: [], schools: [] } })));
+    return page(
+      req,
+      list.map((f) => ({
+        id: f.id,
+        createdAt: f.uploadedAt,
+        file: { ...fileJson(f), id: undefined },
+        parsedData: { positions: [], schools: [] },
+      })),
+    );
   });
 
   // Files → Download a file (#download-a-file) / Resumes → Download a resume file; 422 if unprocessable.
-  const download = (kind: 'file' | 'resume', permission: string) => (req: FakeRequest): FakeResponse => {
-    const denied = permitted(req, permission);
-    if (denied) return denied;
-    if (!live(req.params.opportunity)) return notFound();
-    const f = files.find((x) => x.kind === kind && x.opportunityId === req.params.opportunity && x.id === req.params.file);
-    if (!f) return err(404, 'ResourceNotFound', `${kind === 'file' ? 'File' : 'Resume'} not found.`);
-    if (!SUPPORTED_EXT.has(f.ext)) return err(422, 'UnprocessableEntity', 'The file could not be processed.');
-    return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
-  };
+  const download =
+    (kind: 'file' | 'resume', permission: string) =>
+    (req: FakeRequest): FakeResponse => {
+      const denied = permitted(req, permission);
+      if (denied) return denied;
+      if (!live(req.params.opportunity)) return notFound();
+      const f = files.find((x) => x.kind === kind && x.opportunityId === req.params.opportunity && x.id === req.params.file);
+      if (!f) return err(404, 'ResourceNotFound', `${kind === 'file' ? 'File' : 'Resume'} not found.`);
+      if (!SUPPORTED_EXT.has(f.ext)) return err(422, 'UnprocessableEntity', 'The file could not be processed.');
+      return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
+    };
   server.route('GET', '/v1/opportunities/:opportunity/files/:file/download', download('file', 'files:read'));
   server.route('GET', '/v1/opportunities/:opportunity/resumes/:file/download', download('resume', 'resumes:read'));
 
@@ -438,15 +698,22 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     }
     const filters = POSTING_FILTERS.filter((f) => req.query.has(f));
     if ((bounds.updated_at_start !== undefined || bounds.updated_at_end !== undefined) && filters.length) {
-      return err(400, 'BadRequestError', `updated_at_start and updated_at_end can only be combined with confidentiality, not with ${filters.join(', ')}.`);
+      return err(
+        400,
+        'BadRequestError',
+        `updated_at_start and updated_at_end can only be combined with confidentiality, not with ${filters.join(', ')}.`,
+      );
     }
     const channel = req.query.get('distributionChannel');
-    if (channel !== null && channel !== 'public' && channel !== 'internal') return err(400, 'BadRequestError', 'distributionChannel must be public or internal.');
+    if (channel !== null && channel !== 'public' && channel !== 'internal')
+      return err(400, 'BadRequestError', 'distributionChannel must be public or internal.');
     const states = req.query.getAll('state');
     const list = postings
       .filter((p) => confidentiality === 'all' || p.confidentiality === confidentiality)
       .filter((p) => !states.length || states.includes(p.state))
-      .filter((p) => (channel ? p.distributionChannels.includes(channel) : p.state !== 'published' || p.distributionChannels.includes('public')))
+      .filter((p) =>
+        channel ? p.distributionChannels.includes(channel) : p.state !== 'published' || p.distributionChannels.includes('public'),
+      )
       .filter((p) => bounds.updated_at_start === undefined || p.updatedAt >= bounds.updated_at_start)
       .filter((p) => bounds.updated_at_end === undefined || p.updatedAt <= bounds.updated_at_end);
     return page(req, list);
@@ -492,7 +759,10 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     },
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
     contactOf: (opportunityId) => opportunities.get(opportunityId)!.contact,
-    opportunitiesOf: (contactId) => oppsOf(contactId).sort((a, b) => b.createdAt - a.createdAt).map((o) => o.id),
+    opportunitiesOf: (contactId) =>
+      oppsOf(contactId)
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((o) => o.id),
     linksOf: (contactId) => [...(contacts.get(contactId)?.links ?? [])],
     notesOf: (opportunityId) => notes.filter((n) => n.opportunityId === opportunityId),
     uploadedFilesOf: (opportunityId) => files.filter((f) => f.kind === 'file' && f.opportunityId === opportunityId),
@@ -511,7 +781,17 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     },
     addFile(opportunityId, name, data, contentType) {
       const ext = (name.split('.').pop() ?? '').toLowerCase();
-      const f: StoredFile = { id: uuid(0xf11e, ++seq), opportunityId, name, ext, data, contentType, uploadedAt: Date.now(), user: users[0].id, kind: 'file' };
+      const f: StoredFile = {
+        id: uuid(0xf11e, ++seq),
+        opportunityId,
+        name,
+        ext,
+        data,
+        contentType,
+        uploadedAt: Date.now(),
+        user: users[0].id,
+        kind: 'file',
+      };
       files.push(f);
       return f.id;
     },

@@ -47,16 +47,40 @@ export interface PersonioFake extends VendorFake {
 
 const SCOPE = 'personio:recruiting:read';
 const CLIENTS: Record<string, { secret: string; scopes: string[] }> = {
-  'cli_full_7d2a': { secret: 'sec_full_91b4e0c2d8', scopes: [SCOPE, 'personio:persons:read'] },
-  'cli_persons_only_3c1f': { secret: 'sec_limited_55aa01', scopes: ['personio:persons:read'] },
+  cli_full_7d2a: { secret: 'sec_full_91b4e0c2d8', scopes: [SCOPE, 'personio:persons:read'] },
+  cli_persons_only_3c1f: { secret: 'sec_limited_55aa01', scopes: ['personio:persons:read'] },
 };
 
 const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Emma', 'Felix', 'Greta', 'Hannes', 'Ida', 'Jonas', 'Klara', 'Lukas', 'Mia', 'Noah'];
 const LAST = ['Schmidt', 'Müller', 'Weber', 'Fischer', 'Becker', 'Hoffmann', 'Schulz', 'Koch', 'Wagner', 'Richter'];
 
-interface Job { id: string; name: string; status: string; department: { id: string; name: string }; created: number; updated: number }
-interface Candidate { id: string; first_name: string; last_name: string; email: string; phone: string | null; created: number; updated: number; deleted?: boolean }
-interface Application { id: string; candidate: string; job: string; stage: { id: string; name: string; type: string }; channel: string; created: number; updated: number }
+interface Job {
+  id: string;
+  name: string;
+  status: string;
+  department: { id: string; name: string };
+  created: number;
+  updated: number;
+}
+interface Candidate {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string | null;
+  created: number;
+  updated: number;
+  deleted?: boolean;
+}
+interface Application {
+  id: string;
+  candidate: string;
+  job: string;
+  stage: { id: string; name: string; type: string };
+  channel: string;
+  created: number;
+  updated: number;
+}
 
 const T0 = Date.UTC(2026, 8, 1, 8, 0, 0);
 const MIN = 60_000;
@@ -86,9 +110,23 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
   // Seed: 3 jobs, N candidates with one application each (every third also a second one)
   // ------------------------------------------------------------------------------------------
   const jobs: Job[] = [
-    { id: '1001', name: 'Backend Engineer', status: 'published', department: { id: 'd1', name: 'Engineering' }, created: T0, updated: T0 + MIN },
+    {
+      id: '1001',
+      name: 'Backend Engineer',
+      status: 'published',
+      department: { id: 'd1', name: 'Engineering' },
+      created: T0,
+      updated: T0 + MIN,
+    },
     { id: '1002', name: 'Product Designer', status: 'draft', department: { id: 'd2', name: 'Design' }, created: T0, updated: T0 + 2 * MIN },
-    { id: '1003', name: 'Office Manager', status: 'archived', department: { id: 'd3', name: 'Operations' }, created: T0, updated: T0 + 3 * MIN },
+    {
+      id: '1003',
+      name: 'Office Manager',
+      status: 'archived',
+      department: { id: 'd3', name: 'Operations' },
+      created: T0,
+      updated: T0 + 3 * MIN,
+    },
   ];
   const stages = [
     { id: 's-new', name: 'Unassigned', type: 'unassigned' },
@@ -105,11 +143,27 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     const first = FIRST[i % FIRST.length];
     const last = LAST[i % LAST.length];
     const created = T0 + i * 10 * MIN;
-    candidates.set(id, { id, first_name: first, last_name: last, email: `${first}.${last}.${i}@example.com`.toLowerCase(), phone: i % 2 ? `+49 30 1234${i}` : null, created, updated: created + 5 * MIN });
+    candidates.set(id, {
+      id,
+      first_name: first,
+      last_name: last,
+      email: `${first}.${last}.${i}@example.com`.toLowerCase(),
+      phone: i % 2 ? `+49 30 1234${i}` : null,
+      created,
+      updated: created + 5 * MIN,
+    });
     const count = i % 3 === 0 ? 2 : 1;
     for (let k = 0; k < count; k++) {
       const aid = String(900_000 + i * 10 + k);
-      applications.set(aid, { id: aid, candidate: id, job: jobs[(i + k) % jobs.length].id, stage: stages[(i + k) % stages.length], channel: k ? 'Referral' : 'Career page', created: created + k * MIN, updated: created + 6 * MIN + k * 1000 });
+      applications.set(aid, {
+        id: aid,
+        candidate: id,
+        job: jobs[(i + k) % jobs.length].id,
+        stage: stages[(i + k) % stages.length],
+        channel: k ? 'Referral' : 'Career page',
+        created: created + k * MIN,
+        updated: created + 6 * MIN + k * 1000,
+      });
     }
   }
 
@@ -137,8 +191,18 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
         return errorBody(429, 'Too Many Requests', 'Rate limit exceeded. Retry after at least one second.', 'common.too_many_requests');
       }
       return f === 503
-        ? errorBody(503, 'Service Unavailable', 'The server is temporarily unavailable. Please try again later.', 'common.service_unavailable')
-        : errorBody(500, 'Internal Server Error', 'There was a problem while processing this request. Please try again later.', 'common.internal_server_error');
+        ? errorBody(
+            503,
+            'Service Unavailable',
+            'The server is temporarily unavailable. Please try again later.',
+            'common.service_unavailable',
+          )
+        : errorBody(
+            500,
+            'Internal Server Error',
+            'There was a problem while processing this request. Please try again later.',
+            'common.internal_server_error',
+          );
     }
     const key = req.path === '/v2/auth/token' ? 'auth' : (bearer(req) ?? 'anonymous');
     const client = key === 'auth' ? 'auth' : (tokens.get(key)?.client ?? 'anonymous');
@@ -152,7 +216,10 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
   };
 
   server.route('POST', '/v2/auth/token', (req) => {
-    const oauth = (status: number, error: string, description: string): FakeResponse => ({ status, json: { error, error_description: description } });
+    const oauth = (status: number, error: string, description: string): FakeResponse => ({
+      status,
+      json: { error, error_description: description },
+    });
     if (!/application\/x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? ''))) {
       return oauth(400, 'invalid_request', 'The request must be formatted using the application/x-www-form-urlencoded media type.');
     }
@@ -167,14 +234,23 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     minted++;
     const token = `tok_${randomBytes(12).toString('hex')}`;
     tokens.set(token, { client: id, expires: lifetime === null ? Infinity : Date.now() + lifetime * 1000 });
-    return { json: { access_token: token, token_type: 'Bearer', ...(lifetime === null ? {} : { expires_in: lifetime }), scope: client.scopes.join(' ') } };
+    return {
+      json: {
+        access_token: token,
+        token_type: 'Bearer',
+        ...(lifetime === null ? {} : { expires_in: lifetime }),
+        scope: client.scopes.join(' '),
+      },
+    };
   });
 
   function authorise(req: FakeRequest): FakeResponse | string {
     const t = bearer(req);
     const entry = t ? tokens.get(t) : undefined;
-    if (!entry || entry.expires <= Date.now()) return errorBody(401, 'Unauthorized', 'The access token is missing, invalid or expired.', 'common.unauthorized');
-    if (!CLIENTS[entry.client].scopes.includes(SCOPE)) return errorBody(403, 'Forbidden', `The access token lacks the required scope ${SCOPE}.`, 'common.forbidden');
+    if (!entry || entry.expires <= Date.now())
+      return errorBody(401, 'Unauthorized', 'The access token is missing, invalid or expired.', 'common.unauthorized');
+    if (!CLIENTS[entry.client].scopes.includes(SCOPE))
+      return errorBody(403, 'Forbidden', `The access token lacks the required scope ${SCOPE}.`, 'common.forbidden');
     return entry.client;
   }
 
@@ -185,7 +261,8 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     const q = req.query;
     const limitRaw = q.get('limit');
     const limit = limitRaw === null ? 100 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) return errorBody(400, 'Bad Request', 'limit must be between 1 and 200.', 'common.invalid_request');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return errorBody(400, 'Bad Request', 'limit must be between 1 and 200.', 'common.invalid_request');
     const gt = q.get('updated_at.gt');
     const lt = q.get('updated_at.lt');
     if (gt && lt) return errorBody(400, 'Bad Request', 'updated_at.gt and updated_at.lt are mutually exclusive.', 'common.invalid_request');
@@ -193,7 +270,8 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
       const d = new Date(v);
       return Number.isNaN(d.getTime()) ? null : d.getTime();
     };
-    if ((gt && bound(gt) === null) || (lt && bound(lt) === null)) return errorBody(400, 'Bad Request', 'updated_at filters must be date-times.', 'common.invalid_request');
+    if ((gt && bound(gt) === null) || (lt && bound(lt) === null))
+      return errorBody(400, 'Bad Request', 'updated_at filters must be date-times.', 'common.invalid_request');
     let offset = 0;
     const cursor = q.get('cursor');
     if (cursor) {
@@ -215,14 +293,22 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
   }
 
   const renderJob = (j: Job) => ({
-    id: j.id, name: j.name, status: j.status, department: j.department,
+    id: j.id,
+    name: j.name,
+    status: j.status,
+    department: j.department,
     // DateTimeWithTimezone: `date` is an RFC 3339 date-time in UTC (the vendor's example "2022-01-01T14:07:17.000Z").
     created_at: { date: new Date(secs(j.created)).toISOString(), timezone: 'Europe/Berlin' },
     updated_at: { date: new Date(secs(j.updated)).toISOString(), timezone: 'Europe/Berlin' },
   });
   const renderCandidate = (c: Candidate) => ({
-    id: c.id, first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone,
-    created_at: new Date(secs(c.created)).toISOString(), updated_at: new Date(secs(c.updated)).toISOString(),
+    id: c.id,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    email: c.email,
+    phone: c.phone,
+    created_at: new Date(secs(c.created)).toISOString(),
+    updated_at: new Date(secs(c.updated)).toISOString(),
   });
   const renderApplication = (a: Application) => {
     const c = candidates.get(a.candidate)!;

@@ -46,7 +46,13 @@ export function parseProvenance(markdown: string, label = 'README'): ProvenanceR
     if (/^#{1,4}\s/.test(lines[i])) throw new Error(`${label}: the Provenance section has no table`);
     i++;
   }
-  const cells = (l: string) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim());
   const header = cells(lines[i] ?? '').map((h) => h.toLowerCase());
   const col = (name: string) => {
     const k = header.findIndex((h) => h.startsWith(name));
@@ -64,7 +70,11 @@ export function parseProvenance(markdown: string, label = 'README'): ProvenanceR
     }
     if (!r[s]) throw new Error(`${label}: row "${r[m]} ${path}" names no source`);
     rows.push({
-      methods: r[m].replace(/`/g, '').split(/[,/ ]+/).filter(Boolean).map((x) => x.toUpperCase()),
+      methods: r[m]
+        .replace(/`/g, '')
+        .split(/[,/ ]+/)
+        .filter(Boolean)
+        .map((x) => x.toUpperCase()),
       path,
       purpose: r[pu],
       source: r[s],

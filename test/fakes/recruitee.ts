@@ -57,27 +57,84 @@ export interface RecruiteeFakeOptions {
   rateLimit?: { limit: number; windowMs: number };
 }
 
-interface Stage { id: number; name: string; category: string; position: number }
+interface Stage {
+  id: number;
+  name: string;
+  category: string;
+  position: number;
+}
 interface Offer {
-  id: number; title: string; kind: 'job' | 'talent_pool'; status: string; department: string | null; city: string | null;
-  country_code: string | null; employment_type: string | null; created_at: string; updated_at: string;
-  published_at: string | null; closed_at: string | null; careers_url: string; stages: Stage[];
+  id: number;
+  title: string;
+  kind: 'job' | 'talent_pool';
+  status: string;
+  department: string | null;
+  city: string | null;
+  country_code: string | null;
+  employment_type: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  closed_at: string | null;
+  careers_url: string;
+  stages: Stage[];
   /** The offer's payload carries no pipeline template (its stages only via /offers/{id}/placements). */
   noTemplate?: boolean;
 }
 interface Placement {
-  id: number; candidate_id: number; offer_id: number; stage_id: number; created_at: string; updated_at: string;
-  disqualified_at: string | null; disqualify_reason: { id: number; name: string } | null; hired_at: string | null;
+  id: number;
+  candidate_id: number;
+  offer_id: number;
+  stage_id: number;
+  created_at: string;
+  updated_at: string;
+  disqualified_at: string | null;
+  disqualify_reason: { id: number; name: string } | null;
+  hired_at: string | null;
 }
-interface Field { id: number | null; name: string; kind: string; values: Record<string, unknown>[] }
-interface StoredFile { filename: string; content_type: string; data: Buffer }
+interface Field {
+  id: number | null;
+  name: string;
+  kind: string;
+  values: Record<string, unknown>[];
+}
+interface StoredFile {
+  filename: string;
+  content_type: string;
+  data: Buffer;
+}
 interface Candidate {
-  id: number; name: string; emails: string[]; phones: string[]; source: string | null; tags: string[];
-  created_at: string; updated_at: string; placements: Placement[]; fields: Field[]; cv: StoredFile | null;
+  id: number;
+  name: string;
+  emails: string[];
+  phones: string[];
+  source: string | null;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+  placements: Placement[];
+  fields: Field[];
+  cv: StoredFile | null;
 }
-export interface FakeNote { id: number; candidate_id: number; body: string; visibility: unknown; created_at: string }
-export interface FakeAttachment extends StoredFile { id: number; candidate_id: number | null; created_at: string }
-export interface FakeFieldWrite { candidate_id: number; field_id: number; name: string; values: Record<string, unknown>[]; method: 'POST' | 'PATCH' }
+export interface FakeNote {
+  id: number;
+  candidate_id: number;
+  body: string;
+  visibility: unknown;
+  created_at: string;
+}
+export interface FakeAttachment extends StoredFile {
+  id: number;
+  candidate_id: number | null;
+  created_at: string;
+}
+export interface FakeFieldWrite {
+  candidate_id: number;
+  field_id: number;
+  name: string;
+  values: Record<string, unknown>[];
+  method: 'POST' | 'PATCH';
+}
 
 export interface RecruiteeFake extends VendorFake {
   companyId: string;
@@ -110,7 +167,20 @@ const GOOD_TOKEN = 'rt_pat_good_5f1c';
 const LIMITED_TOKEN = 'rt_pat_limited_77aa';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Margaret', 'Ken', 'Radia', 'Tim'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Backus', 'Hamilton', 'Thompson', 'Perlman', 'Berners-Lee'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Backus',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Berners-Lee',
+];
 
 /** Company-wide profile field templates: every profile lists them, `id: null` until a value is set [RC-SIP]. */
 const FIELD_TEMPLATES = [
@@ -137,7 +207,10 @@ const unauthorized = (): FakeResponse => ({ status: 401, json: { errors: { detai
 const forbidden = (): FakeResponse => ({ status: 403, json: { errors: { detail: 'Forbidden' } } });
 const badRequest = (): FakeResponse => ({ status: 400, json: { errors: { detail: 'Bad Request' } } });
 const invalid = (errors: Record<string, string[]>): FakeResponse => ({ status: 422, json: { errors } });
-const invalidCompany = (): FakeResponse => ({ status: 422, json: { errors: [{ message: 'Company id is invalid', code: 'invalid_company' }] } });
+const invalidCompany = (): FakeResponse => ({
+  status: 422,
+  json: { errors: [{ message: 'Company id is invalid', code: 'invalid_company' }] },
+});
 
 export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promise<RecruiteeFake> {
   const server = new FakeServer({ provenance: 'recruitee' });
@@ -153,16 +226,96 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   // Seed
   // -------------------------------------------------------------------------------------------
   const pipeline = (base: number): Stage[] =>
-    [['Applied', 'apply'], ['Phone screen', 'phone_screen'], ['Interview', 'interview'], ['Offer', 'offer'], ['Hired', 'hire']].map(
-      ([name, category], i) => ({ id: base + i, name, category, position: i }),
-    );
+    [
+      ['Applied', 'apply'],
+      ['Phone screen', 'phone_screen'],
+      ['Interview', 'interview'],
+      ['Offer', 'offer'],
+      ['Hired', 'hire'],
+    ].map(([name, category], i) => ({ id: base + i, name, category, position: i }));
   const careers = (slug: string) => `https://acme-talent.recruitee.com/o/${slug}`;
   const offers: Offer[] = [
-    { id: 5001, title: 'Backend Engineer', kind: 'job', status: 'published', department: 'Engineering', city: 'Amsterdam', country_code: 'NL', employment_type: 'fulltime_permanent', created_at: day(-60), updated_at: day(-10), published_at: day(-59), closed_at: null, careers_url: careers('backend-engineer'), stages: pipeline(61_000) },
-    { id: 5002, title: 'Product Designer', kind: 'job', status: 'internal', department: 'Design', city: 'Berlin', country_code: 'DE', employment_type: 'parttime', created_at: day(-50), updated_at: day(-5), published_at: day(-49), closed_at: null, careers_url: careers('product-designer'), stages: pipeline(62_000) },
-    { id: 5003, title: 'Future talent', kind: 'talent_pool', status: 'published', department: null, city: null, country_code: null, employment_type: null, created_at: day(-90), updated_at: day(-90), published_at: null, closed_at: null, careers_url: careers('future-talent'), stages: pipeline(63_000) },
-    { id: 5004, title: 'Data Analyst', kind: 'job', status: 'archived', department: 'Data', city: 'Utrecht', country_code: 'NL', employment_type: 'fulltime_permanent', created_at: day(-200), updated_at: day(-100), published_at: day(-199), closed_at: day(-120), careers_url: careers('data-analyst'), stages: pipeline(64_000), noTemplate: true },
-    { id: 5005, title: 'Sales Lead', kind: 'job', status: 'draft', department: 'Sales', city: 'Amsterdam', country_code: 'NL', employment_type: 'contract', created_at: day(-20), updated_at: day(-20), published_at: null, closed_at: null, careers_url: careers('sales-lead'), stages: pipeline(65_000) },
+    {
+      id: 5001,
+      title: 'Backend Engineer',
+      kind: 'job',
+      status: 'published',
+      department: 'Engineering',
+      city: 'Amsterdam',
+      country_code: 'NL',
+      employment_type: 'fulltime_permanent',
+      created_at: day(-60),
+      updated_at: day(-10),
+      published_at: day(-59),
+      closed_at: null,
+      careers_url: careers('backend-engineer'),
+      stages: pipeline(61_000),
+    },
+    {
+      id: 5002,
+      title: 'Product Designer',
+      kind: 'job',
+      status: 'internal',
+      department: 'Design',
+      city: 'Berlin',
+      country_code: 'DE',
+      employment_type: 'parttime',
+      created_at: day(-50),
+      updated_at: day(-5),
+      published_at: day(-49),
+      closed_at: null,
+      careers_url: careers('product-designer'),
+      stages: pipeline(62_000),
+    },
+    {
+      id: 5003,
+      title: 'Future talent',
+      kind: 'talent_pool',
+      status: 'published',
+      department: null,
+      city: null,
+      country_code: null,
+      employment_type: null,
+      created_at: day(-90),
+      updated_at: day(-90),
+      published_at: null,
+      closed_at: null,
+      careers_url: careers('future-talent'),
+      stages: pipeline(63_000),
+    },
+    {
+      id: 5004,
+      title: 'Data Analyst',
+      kind: 'job',
+      status: 'archived',
+      department: 'Data',
+      city: 'Utrecht',
+      country_code: 'NL',
+      employment_type: 'fulltime_permanent',
+      created_at: day(-200),
+      updated_at: day(-100),
+      published_at: day(-199),
+      closed_at: day(-120),
+      careers_url: careers('data-analyst'),
+      stages: pipeline(64_000),
+      noTemplate: true,
+    },
+    {
+      id: 5005,
+      title: 'Sales Lead',
+      kind: 'job',
+      status: 'draft',
+      department: 'Sales',
+      city: 'Amsterdam',
+      country_code: 'NL',
+      employment_type: 'contract',
+      created_at: day(-20),
+      updated_at: day(-20),
+      published_at: null,
+      closed_at: null,
+      careers_url: careers('sales-lead'),
+      stages: pipeline(65_000),
+    },
   ];
   const candidates = new Map<number, Candidate>();
   let placementId = 9_000_000;
@@ -170,8 +323,12 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     const id = 4_100_000 + i;
     const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 5) % LAST.length]}`;
     const place = (offer: Offer, stageIdx: number, k: number): Placement => ({
-      id: ++placementId, candidate_id: id, offer_id: offer.id, stage_id: offer.stages[stageIdx].id,
-      created_at: day(i), updated_at: day(i + 2 + k),
+      id: ++placementId,
+      candidate_id: id,
+      offer_id: offer.id,
+      stage_id: offer.stages[stageIdx].id,
+      created_at: day(i),
+      updated_at: day(i + 2 + k),
       disqualified_at: i % 6 === 0 && k === 0 ? day(i + 2) : null,
       disqualify_reason: i % 6 === 0 && k === 0 ? { id: 11, name: 'Not a fit' } : null,
       hired_at: stageIdx === 4 && i % 6 !== 0 ? day(i + 2) : null,
@@ -184,10 +341,24 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     if (i % 2) fields[3] = { ...fields[3], id: id * 10 + 3, values: [{ text: '1 month' }] };
     if (i % 9 === 0) fields[0] = { ...fields[0], id: id * 10, values: [{ text: 'previous' }] };
     candidates.set(id, {
-      id, name, emails: [`${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`], phones: i % 2 ? [`+31 20 555 ${String(1000 + i)}`] : [],
-      source: i % 3 ? 'Careers site' : 'LinkedIn', tags: i % 4 === 0 ? ['senior'] : [],
-      created_at: day(i), updated_at: day(i + 2), placements, fields,
-      cv: i % 3 === 0 ? { filename: `${name.replace(/\s+/g, '_')}_CV.pdf`, content_type: 'application/pdf', data: Buffer.from(`%PDF-1.4 cv of ${name}`) } : null,
+      id,
+      name,
+      emails: [`${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`],
+      phones: i % 2 ? [`+31 20 555 ${String(1000 + i)}`] : [],
+      source: i % 3 ? 'Careers site' : 'LinkedIn',
+      tags: i % 4 === 0 ? ['senior'] : [],
+      created_at: day(i),
+      updated_at: day(i + 2),
+      placements,
+      fields,
+      cv:
+        i % 3 === 0
+          ? {
+              filename: `${name.replace(/\s+/g, '_')}_CV.pdf`,
+              content_type: 'application/pdf',
+              data: Buffer.from(`%PDF-1.4 cv of ${name}`),
+            }
+          : null,
     });
   }
   const notes: FakeNote[] = [];
@@ -202,15 +373,27 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   // The value is Recruitee's to choose; the connector must pass it through, never build it.
   const adminUrl = (id: number) => `https://app.recruitee.com/#/candidates/${id}?company=${COMPANY_ID}&from=fake`;
   const candidateJson = (c: Candidate) => ({
-    id: c.id, name: c.name, emails: c.emails, phones: c.phones, source: c.source, tags: c.tags,
-    created_at: c.created_at, updated_at: c.updated_at, photo_thumb_url: null, adminapp_url: adminUrl(c.id),
+    id: c.id,
+    name: c.name,
+    emails: c.emails,
+    phones: c.phones,
+    source: c.source,
+    tags: c.tags,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    photo_thumb_url: null,
+    adminapp_url: adminUrl(c.id),
     cv_url: c.cv ? fileUrl('cv', c.id, c.cv.filename) : null,
     cv_original_url: c.cv ? fileUrl('cv', c.id, c.cv.filename) : null,
     placements: c.placements.map((p) => ({ ...p })),
   });
   const offerJson = (o: Offer, withStages: boolean) => {
     const { stages, noTemplate, ...rest } = o;
-    const template = noTemplate ? null : withStages ? { id: o.id * 10, name: 'Default pipeline', stages } : { id: o.id * 10, name: 'Default pipeline' };
+    const template = noTemplate
+      ? null
+      : withStages
+        ? { id: o.id * 10, name: 'Default pipeline', stages }
+        : { id: o.id * 10, name: 'Default pipeline' };
     return { ...rest, adminapp_url: `https://app.recruitee.com/#/offers/${o.id}`, pipeline_template: template };
   };
   const touch = (c: Candidate) => (c.updated_at = new Date().toISOString());
@@ -225,11 +408,18 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     if (!m) return notFound();
     const hit = window.hit();
     window.peak = Math.max(window.peak, hit.count);
-    const rlHeaders = { 'x-ratelimit-limit': String(window.limit), 'x-ratelimit-remaining': String(Math.max(0, window.limit - hit.count)), 'x-ratelimit-reset': String(Math.ceil(hit.resetMs / 1000)) };
+    const rlHeaders = {
+      'x-ratelimit-limit': String(window.limit),
+      'x-ratelimit-remaining': String(Math.max(0, window.limit - hit.count)),
+      'x-ratelimit-reset': String(Math.ceil(hit.resetMs / 1000)),
+    };
     if (faults.left > 0) {
       faults.left--;
       if (faults.status === 429) return tooManyRequests(resetSeconds);
-      return { status: faults.status, json: { errors: { detail: faults.status === 503 ? 'Service Unavailable' : 'Internal Server Error' } } };
+      return {
+        status: faults.status,
+        json: { errors: { detail: faults.status === 503 ? 'Service Unavailable' : 'Internal Server Error' } },
+      };
     }
     if (hit.over) return tooManyRequests(Math.ceil(hit.resetMs / 1000));
     const token = bearer(req);
@@ -248,7 +438,8 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   const withRl = (req: FakeRequest, res: FakeResponse): FakeResponse => ({ ...res, headers: { ...rateHeaders.get(req), ...res.headers } });
   const route = (method: string, path: string, h: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) =>
     server.route(method, `/c/:company${path}`, async (req) => withRl(req, await h(req)));
-  const jsonBody = (req: FakeRequest) => (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object' ? undefined : req.json);
+  const jsonBody = (req: FakeRequest) =>
+    req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object' ? undefined : req.json;
 
   // -------------------------------------------------------------------------------------------
   // Offers
@@ -312,8 +503,15 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     if (!note || typeof note !== 'object') return invalid({ note: ["can't be blank"] });
     if (typeof note.body !== 'string' || note.body.trim() === '') return invalid({ body: ["can't be blank"] });
     const v = note.visibility;
-    if (v !== undefined && !(v && typeof v === 'object' && ['public', 'private'].includes(v.level))) return invalid({ visibility: ['is invalid'] });
-    const saved: FakeNote = { id: ++nextId, candidate_id: c.id, body: note.body, visibility: v ?? null, created_at: new Date().toISOString() };
+    if (v !== undefined && !(v && typeof v === 'object' && ['public', 'private'].includes(v.level)))
+      return invalid({ visibility: ['is invalid'] });
+    const saved: FakeNote = {
+      id: ++nextId,
+      candidate_id: c.id,
+      body: note.body,
+      visibility: v ?? null,
+      created_at: new Date().toISOString(),
+    };
     notes.push(saved);
     touch(c);
     return { status: 201, json: { note: { id: saved.id, body: saved.body, visibility: saved.visibility, created_at: saved.created_at } } };
@@ -322,13 +520,17 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   // -------------------------------------------------------------------------------------------
   // Profile fields [RC-DOCS custom_fieldscandidatesidfields-post, RC-SIP]
   // -------------------------------------------------------------------------------------------
-  const refused = (name: string): FakeResponse | undefined => (fake.refusedFields.has(name) ? invalid({ values: ['is locked'] }) : undefined);
+  const refused = (name: string): FakeResponse | undefined =>
+    fake.refusedFields.has(name) ? invalid({ values: ['is locked'] }) : undefined;
   const valuesFit = (kind: string, values: unknown): values is Record<string, unknown>[] =>
     Array.isArray(values) &&
     values.every((v: any) => {
       if (!v || typeof v !== 'object') return false;
       if (kind === 'single_line' || kind === 'multi_line') return typeof v.text === 'string';
-      if (kind === 'number') return fake.numberValues === 'string' ? typeof v.number === 'string' && /^-?\d+(\.\d+)?$/.test(v.number) : typeof v.number === 'number';
+      if (kind === 'number')
+        return fake.numberValues === 'string'
+          ? typeof v.number === 'string' && /^-?\d+(\.\d+)?$/.test(v.number)
+          : typeof v.number === 'number';
       if (kind === 'boolean') return typeof v.flag === 'boolean';
       return false; // dropdowns take option values the connector never has
     });
@@ -391,19 +593,34 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   // POST /attachments — multipart `attachment[file]` + `attachment[candidate_id]` → 201.
   route('POST', '/attachments', async (req) => {
     if (!req.form) return badRequest();
-    if (req.form.get('file') instanceof File && !req.form.get('attachment[file]')) return { status: 500, json: { errors: { detail: 'Internal Server Error' } } };
+    if (req.form.get('file') instanceof File && !req.form.get('attachment[file]'))
+      return { status: 500, json: { errors: { detail: 'Internal Server Error' } } };
     const file = req.form.get('attachment[file]');
     if (!(file instanceof File)) return invalid({ file: ["can't be blank"] });
     const rawCandidate = req.form.get('attachment[candidate_id]');
     // A candidate id only in the query string makes a file linked to nobody [RC-NODE].
     const c = typeof rawCandidate === 'string' && rawCandidate ? candidateOf(rawCandidate) : undefined;
     if (typeof rawCandidate === 'string' && rawCandidate && !c) return notFound();
-    const saved: FakeAttachment = { id: ++nextId, candidate_id: c?.id ?? null, filename: file.name, content_type: file.type || 'application/octet-stream', data: Buffer.from(await file.arrayBuffer()), created_at: new Date().toISOString() };
+    const saved: FakeAttachment = {
+      id: ++nextId,
+      candidate_id: c?.id ?? null,
+      filename: file.name,
+      content_type: file.type || 'application/octet-stream',
+      data: Buffer.from(await file.arrayBuffer()),
+      created_at: new Date().toISOString(),
+    };
     attachments.push(saved);
     if (c) touch(c);
     return { status: 201, json: { attachment: attachmentJson(saved) } };
   });
-  const attachmentJson = (a: FakeAttachment) => ({ id: a.id, candidate_id: a.candidate_id, filename: a.filename, url: fileUrl('attachment', a.id, a.filename), created_at: a.created_at, updated_at: a.created_at });
+  const attachmentJson = (a: FakeAttachment) => ({
+    id: a.id,
+    candidate_id: a.candidate_id,
+    filename: a.filename,
+    url: fileUrl('attachment', a.id, a.filename),
+    created_at: a.created_at,
+    updated_at: a.created_at,
+  });
 
   // PATCH /candidates/{id}/set_as_cv/{attachment_id} — the file becomes the CV (under a new identity);
   // the previous CV becomes a plain file [RC-NODE].
@@ -470,9 +687,13 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
       faults = { left: n, status };
     },
     candidateRemoteIds: () => [...candidates.keys()].map(String),
-    applicationRemoteIds: () => [...candidates.values()].flatMap((c) => c.placements.filter((p) => !isPool(p.offer_id)).map((p) => String(p.id))),
+    applicationRemoteIds: () =>
+      [...candidates.values()].flatMap((c) => c.placements.filter((p) => !isPool(p.offer_id)).map((p) => String(p.id))),
     jobRemoteIds: () => offers.filter((o) => o.kind === 'job').map((o) => String(o.id)),
-    offerIds: () => ({ jobs: offers.filter((o) => o.kind === 'job').map((o) => String(o.id)), talentPools: offers.filter((o) => o.kind !== 'job').map((o) => String(o.id)) }),
+    offerIds: () => ({
+      jobs: offers.filter((o) => o.kind === 'job').map((o) => String(o.id)),
+      talentPools: offers.filter((o) => o.kind !== 'job').map((o) => String(o.id)),
+    }),
     adminUrlOf: (id) => adminUrl(Number(id)),
     deleteCandidate(id) {
       candidates.delete(Number(id));
@@ -480,13 +701,18 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     resultTextFor(id) {
       const c = candidates.get(Number(id));
       const noteText = notes.filter((n) => String(n.candidate_id) === id).map((n) => n.body);
-      const fieldText = (c?.fields ?? []).filter((f) => f.values.length).map((f) => `${f.name}: ${f.values.map((v) => Object.values(v).join(',')).join(',')}`);
+      const fieldText = (c?.fields ?? [])
+        .filter((f) => f.values.length)
+        .map((f) => `${f.name}: ${f.values.map((v) => Object.values(v).join(',')).join(',')}`);
       return [...noteText, ...fieldText].join('\n');
     },
     filesFor(id) {
       const c = candidates.get(Number(id));
       const cv = c?.cv ? [{ name: c.cv.filename, type: 'cv', data: c.cv.data }] : [];
-      return [...cv, ...attachments.filter((a) => String(a.candidate_id) === id).map((a) => ({ name: a.filename, type: 'attachment', data: a.data }))];
+      return [
+        ...cv,
+        ...attachments.filter((a) => String(a.candidate_id) === id).map((a) => ({ name: a.filename, type: 'attachment', data: a.data })),
+      ];
     },
     peakRate: () => window.peak,
     cvFor: (id) => mustGet(id).cv,

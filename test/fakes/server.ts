@@ -32,7 +32,12 @@ export interface FakeResponse {
 
 export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
-interface Route { method: string; pattern: RegExp; keys: string[]; handler: Handler }
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
 
 export interface FakeServerOptions {
   /**
@@ -84,11 +89,15 @@ export class FakeServer {
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     }
     if (this.spec?.violations.length) {
-      throw new Error(`requests or responses that break the ${this.spec.opts.label}:\n  ${[...new Set(this.spec.violations)].slice(0, 20).join('\n  ')}`);
+      throw new Error(
+        `requests or responses that break the ${this.spec.opts.label}:\n  ${[...new Set(this.spec.violations)].slice(0, 20).join('\n  ')}`,
+      );
     }
     if (this.undocumented.length && this.provenance) {
       const calls = [...new Set(this.undocumented)].join(', ');
-      throw new Error(`${this.provenance.tool}: calls with no row in src/connectors/${this.provenance.tool}/README.md's provenance table: ${calls}`);
+      throw new Error(
+        `${this.provenance.tool}: calls with no row in src/connectors/${this.provenance.tool}/README.md's provenance table: ${calls}`,
+      );
     }
   }
 
@@ -102,11 +111,20 @@ export class FakeServer {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const u = new URL(req.url ?? '/', 'http://fake');
-    const fr: FakeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(u.pathname), query: u.searchParams, headers: req.headers, params: {}, raw, json: undefined };
+    const fr: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(u.pathname),
+      query: u.searchParams,
+      headers: req.headers,
+      params: {},
+      raw,
+      json: undefined,
+    };
     const ct = String(req.headers['content-type'] ?? '');
     try {
       if (/json/.test(ct) && raw.length) fr.json = JSON.parse(raw.toString('utf8'));
-      else if (/multipart\/form-data|x-www-form-urlencoded/.test(ct)) fr.form = await new Request('http://fake', { method: 'POST', headers: { 'content-type': ct }, body: raw }).formData() as FormData;
+      else if (/multipart\/form-data|x-www-form-urlencoded/.test(ct))
+        fr.form = (await new Request('http://fake', { method: 'POST', headers: { 'content-type': ct }, body: raw }).formData()) as FormData;
     } catch {
       fr.json = Symbol.for('invalid');
     }
@@ -114,7 +132,10 @@ export class FakeServer {
     let out: FakeResponse | undefined;
     if (this.provenance && !documentingRow(this.provenance.rows, fr.method, fr.path)) {
       this.undocumented.push(`${fr.method} ${fr.path}`);
-      out = { status: 501, json: { error: `atsgate test fake: ${fr.method} ${fr.path} has no row in the ${this.provenance.tool} provenance table` } };
+      out = {
+        status: 501,
+        json: { error: `atsgate test fake: ${fr.method} ${fr.path} has no row in the ${this.provenance.tool} provenance table` },
+      };
     }
     const specChecked = !out && !!this.spec;
     if (specChecked) {
@@ -160,7 +181,10 @@ export class FakeServer {
  */
 export class WindowCounter {
   private hits: number[] = [];
-  constructor(readonly limit: number, readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
   hit(now = Date.now()): { count: number; over: boolean; resetMs: number } {
     this.hits = this.hits.filter((t) => now - t < this.windowMs);
     this.hits.push(now);

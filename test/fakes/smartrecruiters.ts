@@ -36,20 +36,57 @@ export interface SmartRecruitersFakeOptions {
 }
 
 interface Job {
-  id: string; title: string; refNumber: string; createdOn: string; updatedOn: string; status: string; postingStatus: string;
-  department: { id: string; label: string }; location: { city: string; country: string; countryCode: string; region: string };
+  id: string;
+  title: string;
+  refNumber: string;
+  createdOn: string;
+  updatedOn: string;
+  status: string;
+  postingStatus: string;
+  department: { id: string; label: string };
+  location: { city: string; country: string; countryCode: string; region: string };
   /** JobDetails only (not on the JobSummary list item). */
-  typeOfEmployment: { id: string; label: string }; function: { id: string; label: string };
+  typeOfEmployment: { id: string; label: string };
+  function: { id: string; label: string };
 }
-interface Assignment { jobId: string; status: string; subStatus: string | null }
+interface Assignment {
+  jobId: string;
+  status: string;
+  subStatus: string | null;
+}
 interface Candidate {
-  id: string; firstName: string; lastName: string; email: string; phoneNumber: string; createdOn: string; updatedOn: string;
-  location: { city: string; country: string; countryCode: string }; tags: string[]; web: { linkedin?: string };
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber: string;
+  createdOn: string;
+  updatedOn: string;
+  location: { city: string; country: string; countryCode: string };
+  tags: string[];
+  web: { linkedin?: string };
   assignments: Assignment[];
 }
-interface PropertyDef { id: string; label: string; type: string; values?: { id: string; label: string }[] }
-interface Note { id: string; content: string; shareWith: unknown; candidateIds: string[] }
-interface StoredFile { id: string; name: string; type: string; contentType: string; data: Buffer; createdOn: string }
+interface PropertyDef {
+  id: string;
+  label: string;
+  type: string;
+  values?: { id: string; label: string }[];
+}
+interface Note {
+  id: string;
+  content: string;
+  shareWith: unknown;
+  candidateIds: string[];
+}
+interface StoredFile {
+  id: string;
+  name: string;
+  type: string;
+  contentType: string;
+  data: Buffer;
+  createdOn: string;
+}
 
 export interface SmartRecruitersFake extends VendorFake {
   jobs: Job[];
@@ -83,7 +120,16 @@ const day = (base: string, days: number, hours = 0) => new Date(Date.parse(base)
 
 /** The vendor's error body. */
 function error(status: number, code: string, message: string): FakeResponse {
-  const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+  const titles: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  };
   return { status, json: { message: titles[status] ?? 'Error', errors: [{ code, message }] } };
 }
 
@@ -92,7 +138,10 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   const limitedKey = 'sr-limited-key-without-job-access';
   const maxLimit = opts.maxLimit ?? 100;
   const rate = opts.rateLimit ?? { requests: 10, perMs: 1000 };
-  const server = new FakeServer({ provenance: 'smartrecruiters', spec: SpecCheck.fromFile(SPEC_FILE, { label: 'SmartRecruiters spec', strictPaths: true }) });
+  const server = new FakeServer({
+    provenance: 'smartrecruiters',
+    spec: SpecCheck.fromFile(SPEC_FILE, { label: 'SmartRecruiters spec', strictPaths: true }),
+  });
   const storage = new FakeServer();
   // SmartRecruiters counts the rate per credential (docs/rate-limiting), so one window per key.
   const windows = new Map<string, WindowCounter>();
@@ -113,15 +162,23 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     status: i === 3 ? 'CREATED' : i === 4 ? 'FILLED' : 'SOURCING',
     postingStatus: i === 3 ? 'NOT_PUBLISHED' : i === 5 ? 'INTERNAL' : 'PUBLIC',
     department: { id: `dep-${i % 3}`, label: departments[i % 3] },
-    location: { city: ['Berlin', 'Krakow', 'London'][i % 3], country: ['Germany', 'Poland', 'United Kingdom'][i % 3], countryCode: ['de', 'pl', 'gb'][i % 3], region: ['Berlin', 'Lesser Poland', 'England'][i % 3] },
+    location: {
+      city: ['Berlin', 'Krakow', 'London'][i % 3],
+      country: ['Germany', 'Poland', 'United Kingdom'][i % 3],
+      countryCode: ['de', 'pl', 'gb'][i % 3],
+      region: ['Berlin', 'Lesser Poland', 'England'][i % 3],
+    },
     typeOfEmployment: i % 2 ? { id: 'part-time', label: 'Part-time' } : { id: 'permanent', label: 'Full-time' },
     function: { id: ['engineering', 'sales', 'operations'][i % 3], label: ['Engineering', 'Sales', 'Operations'][i % 3] },
   }));
   const candidates = new Map<string, Candidate>();
   for (let i = 0; i < 32; i++) {
     const id = uuid(0xca0, i + 1);
-    const assignments: Assignment[] = [{ jobId: jobs[i % 3].id, status: STATUSES[i % STATUSES.length], subStatus: i % 4 === 0 ? 'Phone screen' : null }];
-    if (i % 5 === 0) assignments.push({ jobId: jobs[(i + 1) % 3].id, status: SECONDARY_STATUSES[(i / 5) % SECONDARY_STATUSES.length], subStatus: null });
+    const assignments: Assignment[] = [
+      { jobId: jobs[i % 3].id, status: STATUSES[i % STATUSES.length], subStatus: i % 4 === 0 ? 'Phone screen' : null },
+    ];
+    if (i % 5 === 0)
+      assignments.push({ jobId: jobs[(i + 1) % 3].id, status: SECONDARY_STATUSES[(i / 5) % SECONDARY_STATUSES.length], subStatus: null });
     candidates.set(id, {
       id,
       firstName: `First${i + 1}`,
@@ -139,7 +196,15 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   const propertyDefinitions: PropertyDef[] = [
     { id: 'prop-acme-score', label: 'Acme: Score', type: 'TEXT' },
     { id: 'prop-acme-percentile', label: 'Acme: Percentile', type: 'PERCENT' },
-    { id: 'prop-acme-level', label: 'Acme: Level', type: 'SINGLE_SELECT', values: [{ id: 'lvl-junior', label: 'Junior' }, { id: 'lvl-senior', label: 'Senior' }] },
+    {
+      id: 'prop-acme-level',
+      label: 'Acme: Level',
+      type: 'SINGLE_SELECT',
+      values: [
+        { id: 'lvl-junior', label: 'Junior' },
+        { id: 'lvl-senior', label: 'Senior' },
+      ],
+    },
     { id: 'prop-salary', label: 'Salary expectation', type: 'CURRENCY' },
   ];
   const propertyValues = new Map<string, Map<string, unknown>>();
@@ -155,7 +220,11 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   });
   const tooMany = (extra: Record<string, string> = {}): FakeResponse => ({
     ...error(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded'),
-    headers: { ...rateHeaders(0), ...(opts.retryAfterSeconds !== undefined ? { 'Retry-After': String(opts.retryAfterSeconds) } : {}), ...extra },
+    headers: {
+      ...rateHeaders(0),
+      ...(opts.retryAfterSeconds !== undefined ? { 'Retry-After': String(opts.retryAfterSeconds) } : {}),
+      ...extra,
+    },
   });
 
   server.before = (req) => {
@@ -172,7 +241,8 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     if (hit.over) return tooMany();
     const token = req.headers['x-smarttoken'];
     if (token !== apiKey && token !== limitedKey) return error(401, 'UNAUTHORIZED', 'Invalid or missing X-SmartToken');
-    if (token === limitedKey && req.path.startsWith('/jobs')) return error(403, 'FORBIDDEN', 'Access denied: this credential lacks permission to read jobs');
+    if (token === limitedKey && req.path.startsWith('/jobs'))
+      return error(403, 'FORBIDDEN', 'Access denied: this credential lacks permission to read jobs');
     return undefined;
   };
 
@@ -188,7 +258,8 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   function pageParams(req: FakeRequest): { limit: number; offset: number; updatedAfter: number | null } | FakeResponse {
     const rawLimit = req.query.get('limit');
     const limit = rawLimit === null ? 10 : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, 'INVALID_PARAMETER', 'limit must be an integer between 1 and 100');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return error(400, 'INVALID_PARAMETER', 'limit must be an integer between 1 and 100');
     let offset = 0;
     const pageId = req.query.get('pageId');
     if (pageId !== null) {
@@ -198,21 +269,40 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     }
     const ua = req.query.get('updatedAfter');
     const updatedAfter = ua === null ? null : Date.parse(ua);
-    if (updatedAfter !== null && Number.isNaN(updatedAfter)) return error(400, 'INVALID_PARAMETER', 'updatedAfter must be an ISO8601 date-time');
+    if (updatedAfter !== null && Number.isNaN(updatedAfter))
+      return error(400, 'INVALID_PARAMETER', 'updatedAfter must be an ISO8601 date-time');
     return { limit: Math.min(limit, maxLimit), offset, updatedAfter };
   }
   function page<T>(items: T[], p: { limit: number; offset: number }) {
     const content = items.slice(p.offset, p.offset + p.limit);
     const more = p.offset + p.limit < items.length;
-    return { content, nextPageId: more ? encodePage(p.offset + p.limit) : undefined, body: { limit: p.limit, offset: p.offset, totalFound: items.length, ...(more ? { nextPageId: encodePage(p.offset + p.limit) } : {}), content } };
+    return {
+      content,
+      nextPageId: more ? encodePage(p.offset + p.limit) : undefined,
+      body: {
+        limit: p.limit,
+        offset: p.offset,
+        totalFound: items.length,
+        ...(more ? { nextPageId: encodePage(p.offset + p.limit) } : {}),
+        content,
+      },
+    };
   }
 
   // ---- views (shapes from the spec: JobSummary, JobDetails, Candidate, CandidateDetails, ...) -----
   const jobById = (id: string) => jobs.find((j) => j.id === id);
   const action = (path: string) => ({ url: `${server.url}${path}`, method: 'GET' });
   const jobSummary = (j: Job) => ({
-    id: j.id, title: j.title, refNumber: j.refNumber, createdOn: j.createdOn, updatedOn: j.updatedOn, status: j.status,
-    postingStatus: j.postingStatus, department: j.department, location: j.location, actions: { details: action(`/jobs/${j.id}`) },
+    id: j.id,
+    title: j.title,
+    refNumber: j.refNumber,
+    createdOn: j.createdOn,
+    updatedOn: j.updatedOn,
+    status: j.status,
+    postingStatus: j.postingStatus,
+    department: j.department,
+    location: j.location,
+    actions: { details: action(`/jobs/${j.id}`) },
   });
   const jobDetails = (j: Job) => {
     const { actions, ...summary } = jobSummary(j);
@@ -234,22 +324,44 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     ...subStatus(a),
   });
   const candidateListItem = (c: Candidate) => ({
-    id: c.id, internal: false, firstName: c.firstName, lastName: c.lastName, email: c.email, createdOn: c.createdOn, updatedOn: c.updatedOn,
-    location: c.location, averageRating: 0, tags: c.tags,
+    id: c.id,
+    internal: false,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    createdOn: c.createdOn,
+    updatedOn: c.updatedOn,
+    location: c.location,
+    averageRating: 0,
+    tags: c.tags,
     primaryAssignment: primaryView(c.assignments[0]),
     secondaryAssignments: c.assignments.slice(1).map(secondaryView),
     actions: { details: action(`/candidates/${c.id}`), properties: action(`/candidates/${c.id}/properties`) },
   });
   const candidateDetails = (c: Candidate) => ({
-    id: c.id, internal: false, firstName: c.firstName, lastName: c.lastName, email: c.email, phoneNumber: c.phoneNumber,
-    location: c.location, web: c.web, createdOn: c.createdOn, updatedOn: c.updatedOn, tags: c.tags, averageRating: 0,
-    education: [], experience: [],
+    id: c.id,
+    internal: false,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    phoneNumber: c.phoneNumber,
+    location: c.location,
+    web: c.web,
+    createdOn: c.createdOn,
+    updatedOn: c.updatedOn,
+    tags: c.tags,
+    averageRating: 0,
+    education: [],
+    experience: [],
     primaryAssignment: assignmentView(c.assignments[0]),
     secondaryAssignments: c.assignments.slice(1).map(assignmentView),
     actions: { properties: action(`/candidates/${c.id}/properties`), attachments: action(`/candidates/${c.id}/attachments`) },
   });
   const attachmentView = (cid: string, f: StoredFile) => ({
-    id: f.id, name: f.name, type: f.type, contentType: f.contentType,
+    id: f.id,
+    name: f.name,
+    type: f.type,
+    contentType: f.contentType,
     actions: { download: action(`/candidates/${cid}/attachments/${f.id}`) },
   });
   const missingCandidate = (id: string) => error(404, 'NOT_FOUND', `Candidate with id ${id} not found`);
@@ -279,7 +391,9 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
       await new Promise((r) => setTimeout(r, 1));
       const p = pageParams(req);
       if (!('limit' in p)) return p;
-      const list = [...candidates.values()].filter((c) => c.assignments.length && (p.updatedAfter === null || Date.parse(c.updatedOn) >= p.updatedAfter));
+      const list = [...candidates.values()].filter(
+        (c) => c.assignments.length && (p.updatedAfter === null || Date.parse(c.updatedOn) >= p.updatedAfter),
+      );
       const pg = page(list, p);
       const headers: Record<string, string> = {};
       if (pg.nextPageId) headers.Link = `</candidates?limit=${p.limit}&pageId=${encodeURIComponent(pg.nextPageId)}>; rel="next"`;
@@ -308,7 +422,11 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   route('GET', '/configuration/candidate-properties', () => ({
     json: {
       totalFound: propertyDefinitions.length,
-      content: propertyDefinitions.map(({ values, ...d }) => ({ ...d, availability: { toUsers: 'ALL', context: ['CANDIDATE_PROFILE'] }, actions: {} })),
+      content: propertyDefinitions.map(({ values, ...d }) => ({
+        ...d,
+        availability: { toUsers: 'ALL', context: ['CANDIDATE_PROFILE'] },
+        actions: {},
+      })),
     },
   }));
 
@@ -316,14 +434,17 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   route('PUT', '/candidates/:id/jobs/:jobId/properties', (req) => {
     const c = candidates.get(req.params.id);
     if (!c) return missingCandidate(req.params.id);
-    if (!c.assignments.some((a) => a.jobId === req.params.jobId)) return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
+    if (!c.assignments.some((a) => a.jobId === req.params.jobId))
+      return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
     if (!Array.isArray(req.json)) return error(400, 'INVALID_BODY', 'Request body must be an array of {id, value}');
     for (const item of req.json) {
       if (!item || typeof item.id !== 'string') return error(400, 'INVALID_BODY', 'Each item needs a property id');
       const def = propertyDefinitions.find((d) => d.id === item.id);
       if (!def) return error(400, 'INVALID_PROPERTY', `Candidate property ${item.id} does not exist`);
-      if ('value' in item && !valueFits(def, item.value)) return error(400, 'INVALID_PROPERTY_VALUE', `Invalid value for candidate property ${def.id} of type ${def.type}`);
-      if (refusedProperties.has(def.id)) return error(400, 'PROPERTY_NOT_AVAILABLE', `Candidate property ${def.id} is not available for job ${req.params.jobId}`);
+      if ('value' in item && !valueFits(def, item.value))
+        return error(400, 'INVALID_PROPERTY_VALUE', `Invalid value for candidate property ${def.id} of type ${def.type}`);
+      if (refusedProperties.has(def.id))
+        return error(400, 'PROPERTY_NOT_AVAILABLE', `Candidate property ${def.id} is not available for job ${req.params.jobId}`);
     }
     const key = `${c.id}:${req.params.jobId}`;
     const stored = propertyValues.get(key) ?? new Map<string, unknown>();
@@ -339,9 +460,11 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   route('POST', '/messages/shares', (req) => {
     const b = req.json;
     if (!b || typeof b !== 'object' || Array.isArray(b)) return error(400, 'INVALID_BODY', 'Request body must be a message object');
-    if (typeof b.content !== 'string' || b.content.length < 1 || b.content.length > 10_000) return error(400, 'INVALID_CONTENT', 'content must have between 1 and 10000 characters');
+    if (typeof b.content !== 'string' || b.content.length < 1 || b.content.length > 10_000)
+      return error(400, 'INVALID_CONTENT', 'content must have between 1 and 10000 characters');
     if (/<\/?[a-z][^>]*>/i.test(b.content)) return error(400, 'INVALID_CONTENT', 'HTML tags are not allowed in content');
-    if (b.shareWith !== undefined && (typeof b.shareWith !== 'object' || b.shareWith === null)) return error(400, 'INVALID_BODY', 'shareWith must be an object');
+    if (b.shareWith !== undefined && (typeof b.shareWith !== 'object' || b.shareWith === null))
+      return error(400, 'INVALID_BODY', 'shareWith must be an object');
     const candidateIds = [...b.content.matchAll(/#\[CANDIDATE:([^\]]+)\]/g)].map((m: RegExpMatchArray) => m[1]);
     const note: Note = { id: `msg-${nextId++}`, content: b.content, shareWith: b.shareWith, candidateIds };
     notes.push(note);
@@ -354,13 +477,21 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     if (!c) return missingCandidate(req.params.id);
     if (!req.form) return error(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be multipart/form-data');
     const type = req.form.get('attachmentType');
-    if (typeof type !== 'string' || !ATTACHMENT_TYPES.includes(type)) return error(400, 'INVALID_ATTACHMENT_TYPE', `attachmentType must be one of ${ATTACHMENT_TYPES.join(', ')}`);
+    if (typeof type !== 'string' || !ATTACHMENT_TYPES.includes(type))
+      return error(400, 'INVALID_ATTACHMENT_TYPE', `attachmentType must be one of ${ATTACHMENT_TYPES.join(', ')}`);
     const file = req.form.get('file');
     if (!file || typeof file === 'string') return error(400, 'MISSING_FILE', 'file is required');
     const data = Buffer.from(await file.arrayBuffer());
     if (data.length === 0) return error(400, 'EMPTY_FILE', 'Uploaded file is empty');
     if (data.length > fake.maxFileBytes) return error(413, 'FILE_TOO_LARGE', 'Uploaded file is too large');
-    const stored: StoredFile = { id: `att-${nextId++}`, name: file.name, type, contentType: file.type || 'application/octet-stream', data, createdOn: new Date().toISOString() };
+    const stored: StoredFile = {
+      id: `att-${nextId++}`,
+      name: file.name,
+      type,
+      contentType: file.type || 'application/octet-stream',
+      data,
+      createdOn: new Date().toISOString(),
+    };
     files.set(c.id, [...(files.get(c.id) ?? []), stored]);
     return { status: 201, json: attachmentView(c.id, stored) };
   });
@@ -450,12 +581,18 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
 /** Does a value have the shape the property type takes (reference/candidatespropertiesvaluesbatchupdateforjob-1)? */
 function valueFits(def: PropertyDef, value: unknown): boolean {
   switch (def.type) {
-    case 'TEXT': return typeof value === 'string';
+    case 'TEXT':
+      return typeof value === 'string';
     case 'NUMBER':
-    case 'PERCENT': return typeof value === 'number' && Number.isFinite(value);
-    case 'BOOLEAN': return typeof value === 'boolean';
-    case 'SINGLE_SELECT': return typeof value === 'string' && !!def.values?.some((v) => v.id === value);
-    case 'CURRENCY': return !!value && typeof value === 'object' && typeof (value as any).code === 'string' && typeof (value as any).value === 'number';
-    default: return value !== undefined;
+    case 'PERCENT':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'BOOLEAN':
+      return typeof value === 'boolean';
+    case 'SINGLE_SELECT':
+      return typeof value === 'string' && !!def.values?.some((v) => v.id === value);
+    case 'CURRENCY':
+      return !!value && typeof value === 'object' && typeof (value as any).code === 'string' && typeof (value as any).value === 'number';
+    default:
+      return value !== undefined;
   }
 }

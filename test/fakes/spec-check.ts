@@ -32,7 +32,13 @@ export interface SpecCheckOptions {
   noUndeclared?: boolean;
 }
 
-interface Operation { template: string; pattern: RegExp; method: string; op: Json; pathItem: Json }
+interface Operation {
+  template: string;
+  pattern: RegExp;
+  method: string;
+  op: Json;
+  pathItem: Json;
+}
 
 export class SpecCheck {
   readonly violations: string[] = [];
@@ -41,20 +47,44 @@ export class SpecCheck {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly swagger: boolean;
 
-  constructor(private readonly doc: Json, readonly opts: SpecCheckOptions) {
+  constructor(
+    private readonly doc: Json,
+    readonly opts: SpecCheckOptions,
+  ) {
     this.swagger = typeof doc.swagger === 'string';
     normaliseNullable(doc);
     this.ajv = new Ajv2020({ strict: false, allErrors: true, logger: false, validateFormats: true });
     addFormats(this.ajv);
     // OpenAPI 3.0 / Swagger formats Ajv does not know: accept them.
-    for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'uuid', 'date', 'date-time', 'uri', 'email', 'url']) {
+    for (const f of [
+      'int32',
+      'int64',
+      'float',
+      'double',
+      'byte',
+      'binary',
+      'password',
+      'uuid',
+      'date',
+      'date-time',
+      'uri',
+      'email',
+      'url',
+    ]) {
       if (!this.ajv.formats[f]) this.ajv.addFormat(f, true);
     }
     this.ajv.addSchema(stripForAjv(doc), 'spec');
     for (const [template, pathItem] of Object.entries<Json>(doc.paths ?? {})) {
       for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
         if (!pathItem[method]) continue;
-        const pattern = new RegExp('^' + template.split(/(\{[^}]+\})/).map((p) => (/^\{.+\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('') + '/?$');
+        const pattern = new RegExp(
+          '^' +
+            template
+              .split(/(\{[^}]+\})/)
+              .map((p) => (/^\{.+\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+              .join('') +
+            '/?$',
+        );
         this.ops.push({ template, pattern, method: method.toUpperCase(), op: pathItem[method], pathItem });
       }
     }
@@ -98,9 +128,17 @@ export class SpecCheck {
     const op = this.operation(method, fullPath);
     if (!op || json === undefined) return [];
     const responses = op.op.responses ?? {};
-    const key = String(status) in responses ? String(status) : `${String(status)[0]}XX` in responses ? `${String(status)[0]}XX` : 'default' in responses ? 'default' : undefined;
+    const key =
+      String(status) in responses
+        ? String(status)
+        : `${String(status)[0]}XX` in responses
+          ? `${String(status)[0]}XX`
+          : 'default' in responses
+            ? 'default'
+            : undefined;
     const where = `${method} ${fullPath} → ${status}`;
-    if (!key) return status >= 400 ? [] : this.record([`${where}: the spec documents no ${status} response for ${op.method} ${op.template}`]);
+    if (!key)
+      return status >= 400 ? [] : this.record([`${where}: the spec documents no ${status} response for ${op.method} ${op.template}`]);
     const pointer = this.responsePointer(op, key);
     return pointer ? this.validate(pointer, json, where) : [];
   }
@@ -139,10 +177,14 @@ export class SpecCheck {
     }
     const out: string[] = [];
     if (!fn(data)) {
-      for (const e of fn.errors ?? []) out.push(`${where}: ${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+      for (const e of fn.errors ?? [])
+        out.push(
+          `${where}: ${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+        );
     }
     if (this.opts.noUndeclared !== false) {
-      for (const f of undeclared(this.resolvePointer(pointer), data, '', (s) => this.deref(s))) out.push(`${where}: ${f} is not declared in the ${this.opts.label}`);
+      for (const f of undeclared(this.resolvePointer(pointer), data, '', (s) => this.deref(s)))
+        out.push(`${where}: ${f} is not declared in the ${this.opts.label}`);
     }
     return this.record(out);
   }
@@ -212,7 +254,9 @@ function undeclared(schema: Json, data: unknown, at: string, deref: (s: Json) =>
   if (!data || typeof data !== 'object') return [];
   if (alternatives.length) {
     // Pick the alternative that declares the most of the present keys.
-    const results = alternatives.map((alt) => undeclared({ allOf: [alt, ...branches.map((b) => ({ ...b, anyOf: undefined, oneOf: undefined }))] }, data, at, deref, depth + 1));
+    const results = alternatives.map((alt) =>
+      undeclared({ allOf: [alt, ...branches.map((b) => ({ ...b, anyOf: undefined, oneOf: undefined }))] }, data, at, deref, depth + 1),
+    );
     return results.reduce((best, r) => (r.length < best.length ? r : best), results[0]);
   }
   const props: Record<string, Json> = {};

@@ -49,17 +49,81 @@ export interface TeamtailorFakeOptions {
 // --------------------------------------------------------------------------------------------
 
 export interface TtCandidate {
-  id: string; firstName: string; lastName: string; email: string; phone: string | null; linkedinUrl: string | null;
-  tags: string[]; referringSite: string | null; createdAt: string; updatedAt: string; resume: Buffer | null;
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+  linkedinUrl: string | null;
+  tags: string[];
+  referringSite: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resume: Buffer | null;
 }
-export interface TtJob { id: string; title: string; body: string; status: string; internal: boolean; departmentId: string | null; createdAt: string; updatedAt: string }
-export interface TtStage { id: string; jobId: string; name: string; stageType: 'Inbox' | 'In process' | 'Hired'; rowOrder: number }
-export interface TtApplication { id: string; candidateId: string; jobId: string; stageId: string; rejectedAt: string | null; rejectReasonId: string | null; createdAt: string; updatedAt: string }
-export interface TtCustomField { id: string; name: string; apiName: string; fieldType: string; ownerType: 'Candidate' | 'Job' }
-export interface TtCustomFieldValue { id: string; fieldId: string; candidateId: string; value: string }
-export interface TtNote { id: string; candidateId: string; userId: string; note: string; createdAt: string }
-export interface TtUpload { id: string; candidateId: string; fileName: string; contentType: string; data: Buffer; sourceUrl: string | null; internal: boolean; createdAt: string }
-export interface TtUser { id: string; name: string; email: string; role: string }
+export interface TtJob {
+  id: string;
+  title: string;
+  body: string;
+  status: string;
+  internal: boolean;
+  departmentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface TtStage {
+  id: string;
+  jobId: string;
+  name: string;
+  stageType: 'Inbox' | 'In process' | 'Hired';
+  rowOrder: number;
+}
+export interface TtApplication {
+  id: string;
+  candidateId: string;
+  jobId: string;
+  stageId: string;
+  rejectedAt: string | null;
+  rejectReasonId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface TtCustomField {
+  id: string;
+  name: string;
+  apiName: string;
+  fieldType: string;
+  ownerType: 'Candidate' | 'Job';
+}
+export interface TtCustomFieldValue {
+  id: string;
+  fieldId: string;
+  candidateId: string;
+  value: string;
+}
+export interface TtNote {
+  id: string;
+  candidateId: string;
+  userId: string;
+  note: string;
+  createdAt: string;
+}
+export interface TtUpload {
+  id: string;
+  candidateId: string;
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+  sourceUrl: string | null;
+  internal: boolean;
+  createdAt: string;
+}
+export interface TtUser {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+}
 
 export interface TeamtailorFake extends VendorFake {
   adminKey: string;
@@ -105,17 +169,59 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   // Seed (deterministic)
   // ------------------------------------------------------------------------------------------
   const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
-  const departments = new Map([['1', 'Engineering'], ['2', 'Sales']]);
-  const rejectReasons = new Map([['201', 'Not a fit'], ['202', 'Withdrew']]);
+  const departments = new Map([
+    ['1', 'Engineering'],
+    ['2', 'Sales'],
+  ]);
+  const rejectReasons = new Map([
+    ['201', 'Not a fit'],
+    ['202', 'Withdrew'],
+  ]);
   const users = new Map<string, TtUser>([
     ['11', { id: '11', name: 'Ruth Recruiter', email: 'ruth@acme.example', role: 'user' }],
     ['12', { id: '12', name: 'Ada Admin', email: 'ada@acme.example', role: 'admin' }],
     ['13', { id: '13', name: 'Hank Hiring', email: 'hank@acme.example', role: 'admin' }],
   ]);
   const jobs = new Map<string, TtJob>([
-    ['101', { id: '101', title: 'Backend Engineer', body: '<p>Build APIs</p>', status: 'open', internal: false, departmentId: '1', createdAt: iso(T0, -900), updatedAt: iso(T0, -10) }],
-    ['102', { id: '102', title: 'Account Executive', body: '<p>Sell</p>', status: 'unlisted', internal: false, departmentId: '2', createdAt: iso(T0, -800), updatedAt: iso(T0, -9) }],
-    ['103', { id: '103', title: 'Office Manager', body: '<p>Run the office</p>', status: 'archived', internal: true, departmentId: null, createdAt: iso(T0, -1900), updatedAt: iso(T0, -700) }],
+    [
+      '101',
+      {
+        id: '101',
+        title: 'Backend Engineer',
+        body: '<p>Build APIs</p>',
+        status: 'open',
+        internal: false,
+        departmentId: '1',
+        createdAt: iso(T0, -900),
+        updatedAt: iso(T0, -10),
+      },
+    ],
+    [
+      '102',
+      {
+        id: '102',
+        title: 'Account Executive',
+        body: '<p>Sell</p>',
+        status: 'unlisted',
+        internal: false,
+        departmentId: '2',
+        createdAt: iso(T0, -800),
+        updatedAt: iso(T0, -9),
+      },
+    ],
+    [
+      '103',
+      {
+        id: '103',
+        title: 'Office Manager',
+        body: '<p>Run the office</p>',
+        status: 'archived',
+        internal: true,
+        departmentId: null,
+        createdAt: iso(T0, -1900),
+        updatedAt: iso(T0, -700),
+      },
+    ],
   ]);
   const stages = new Map<string, TtStage>();
   let stageId = 1000;
@@ -137,7 +243,10 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     ['301', { id: '301', name: 'Acme: Score', apiName: 'acme_score', fieldType: 'CustomField::Text', ownerType: 'Candidate' }],
     ['302', { id: '302', name: 'Acme: Report', apiName: 'acme_report', fieldType: 'CustomField::Url', ownerType: 'Candidate' }],
     ['303', { id: '303', name: 'Acme: Passed', apiName: 'acme_passed', fieldType: 'CustomField::Checkbox', ownerType: 'Candidate' }],
-    ['304', { id: '304', name: 'Salary expectation', apiName: 'salary_expectation', fieldType: 'CustomField::Text', ownerType: 'Candidate' }],
+    [
+      '304',
+      { id: '304', name: 'Salary expectation', apiName: 'salary_expectation', fieldType: 'CustomField::Text', ownerType: 'Candidate' },
+    ],
     ['305', { id: '305', name: 'Acme: Level', apiName: 'acme_level', fieldType: 'CustomField::Text', ownerType: 'Job' }],
   ]);
 
@@ -169,14 +278,28 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     const rejected = i % 9 === 4;
     const a1 = String(++appId);
     applications.set(a1, {
-      id: a1, candidateId: id, jobId, stageId: stageOf(jobId, stageName),
-      rejectedAt: rejected ? iso(T0, i + 1) : null, rejectReasonId: rejected ? '201' : null,
-      createdAt: iso(T0, i - 100), updatedAt: iso(T0, i),
+      id: a1,
+      candidateId: id,
+      jobId,
+      stageId: stageOf(jobId, stageName),
+      rejectedAt: rejected ? iso(T0, i + 1) : null,
+      rejectReasonId: rejected ? '201' : null,
+      createdAt: iso(T0, i - 100),
+      updatedAt: iso(T0, i),
     });
     if (i % 7 === 3) {
       const other = jobId === '101' ? '102' : '101';
       const a2 = String(++appId);
-      applications.set(a2, { id: a2, candidateId: id, jobId: other, stageId: stageOf(other, 'Inbox'), rejectedAt: null, rejectReasonId: null, createdAt: iso(T0, i - 50), updatedAt: iso(T0, i) });
+      applications.set(a2, {
+        id: a2,
+        candidateId: id,
+        jobId: other,
+        stageId: stageOf(other, 'Inbox'),
+        rejectedAt: null,
+        rejectReasonId: null,
+        createdAt: iso(T0, i - 50),
+        updatedAt: iso(T0, i),
+      });
     }
   }
   const customFieldValues = new Map<string, TtCustomFieldValue>([
@@ -185,7 +308,19 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   ]);
   const notes: TtNote[] = [];
   const uploads = new Map<string, TtUpload>([
-    ['601', { id: '601', candidateId: '5003', fileName: 'portfolio.pdf', contentType: 'application/pdf', data: Buffer.from('%PDF-1.4 portfolio'), sourceUrl: null, internal: false, createdAt: iso(T0, -5) }],
+    [
+      '601',
+      {
+        id: '601',
+        candidateId: '5003',
+        fileName: 'portfolio.pdf',
+        contentType: 'application/pdf',
+        data: Buffer.from('%PDF-1.4 portfolio'),
+        sourceUrl: null,
+        internal: false,
+        createdAt: iso(T0, -5),
+      },
+    ],
   ]);
   let nextId = 9000;
   const newId = () => String(++nextId);
@@ -202,7 +337,11 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   // JSON:API serialisation
   // ------------------------------------------------------------------------------------------
   type Rel = { type: string; ids: string | string[] | null };
-  interface TypeDef { attrs(id: string): Record<string, unknown> | null; rels(id: string): Record<string, Rel>; links?(id: string): Record<string, string> }
+  interface TypeDef {
+    attrs(id: string): Record<string, unknown> | null;
+    rels(id: string): Record<string, Rel>;
+    links?(id: string): Record<string, string>;
+  }
 
   const types: Record<string, TypeDef> = {
     candidates: {
@@ -210,15 +349,33 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
         const c = candidates.get(id);
         if (!c) return null;
         return {
-          connected: false, 'created-at': c.createdAt, email: c.email, 'first-name': c.firstName, 'last-name': c.lastName,
-          'linkedin-url': c.linkedinUrl, phone: c.phone, pitch: null, 'referring-site': c.referringSite, 'referring-url': null,
-          referred: false, resume: c.resume ? signFile(c.resume, 'application/pdf', 30_000) : null, sourced: false,
-          unsubscribed: false, 'updated-at': c.updatedAt, tags: c.tags,
+          connected: false,
+          'created-at': c.createdAt,
+          email: c.email,
+          'first-name': c.firstName,
+          'last-name': c.lastName,
+          'linkedin-url': c.linkedinUrl,
+          phone: c.phone,
+          pitch: null,
+          'referring-site': c.referringSite,
+          'referring-url': null,
+          referred: false,
+          resume: c.resume ? signFile(c.resume, 'application/pdf', 30_000) : null,
+          sourced: false,
+          unsubscribed: false,
+          'updated-at': c.updatedAt,
+          tags: c.tags,
         };
       },
       rels: (id) => ({
-        'job-applications': { type: 'job-applications', ids: [...applications.values()].filter((a) => a.candidateId === id).map((a) => a.id) },
-        'custom-field-values': { type: 'custom-field-values', ids: [...customFieldValues.values()].filter((v) => v.candidateId === id).map((v) => v.id) },
+        'job-applications': {
+          type: 'job-applications',
+          ids: [...applications.values()].filter((a) => a.candidateId === id).map((a) => a.id),
+        },
+        'custom-field-values': {
+          type: 'custom-field-values',
+          ids: [...customFieldValues.values()].filter((v) => v.candidateId === id).map((v) => v.id),
+        },
         uploads: { type: 'uploads', ids: [...uploads.values()].filter((u) => u.candidateId === id).map((u) => u.id) },
         department: { type: 'departments', ids: null },
       }),
@@ -227,7 +384,15 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       attrs: (id) => {
         const a = applications.get(id);
         if (!a) return null;
-        return { 'created-at': a.createdAt, 'updated-at': a.updatedAt, 'rejected-at': a.rejectedAt, 'cover-letter': null, 'referring-site': null, sourced: false, 'changed-stage-at': a.updatedAt };
+        return {
+          'created-at': a.createdAt,
+          'updated-at': a.updatedAt,
+          'rejected-at': a.rejectedAt,
+          'cover-letter': null,
+          'referring-site': null,
+          sourced: false,
+          'changed-stage-at': a.updatedAt,
+        };
       },
       rels: (id) => {
         const a = applications.get(id)!;
@@ -243,7 +408,19 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       attrs: (id) => {
         const j = jobs.get(id);
         if (!j) return null;
-        return { title: j.title, body: j.body, status: j.status, 'human-status': j.status === 'open' ? 'published' : j.status, internal: j.internal, 'created-at': j.createdAt, 'updated-at': j.updatedAt, 'start-date': null, 'end-date': null, tags: [], pinned: false };
+        return {
+          title: j.title,
+          body: j.body,
+          status: j.status,
+          'human-status': j.status === 'open' ? 'published' : j.status,
+          internal: j.internal,
+          'created-at': j.createdAt,
+          'updated-at': j.updatedAt,
+          'start-date': null,
+          'end-date': null,
+          tags: [],
+          pinned: false,
+        };
       },
       rels: (id) => ({
         department: { type: 'departments', ids: jobs.get(id)!.departmentId },
@@ -295,7 +472,16 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     notes: {
       attrs: (id) => {
         const n = notes.find((x) => x.id === id);
-        return n ? { note: n.note, 'created-at': n.createdAt, 'updated-at': n.createdAt, 'candidate-id': Number(n.candidateId), 'user-id': Number(n.userId), 'private-note': false } : null;
+        return n
+          ? {
+              note: n.note,
+              'created-at': n.createdAt,
+              'updated-at': n.createdAt,
+              'candidate-id': Number(n.candidateId),
+              'user-id': Number(n.userId),
+              'private-note': false,
+            }
+          : null;
       },
       rels: () => ({}),
     },
@@ -306,7 +492,10 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   function parseInclude(type: string, raw: string | null): IncludeTree | string {
     const tree: IncludeTree = new Map();
     if (!raw) return tree;
-    for (const path of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const path of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       let node = tree;
       let nodeType = type;
       for (const part of path.split('.')) {
@@ -321,7 +510,12 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   }
   /** Relationship names and target types per resource type (what `include` may name). */
   const REL_TYPES: Record<string, Record<string, string>> = {
-    candidates: { 'job-applications': 'job-applications', 'custom-field-values': 'custom-field-values', uploads: 'uploads', department: 'departments' },
+    candidates: {
+      'job-applications': 'job-applications',
+      'custom-field-values': 'custom-field-values',
+      uploads: 'uploads',
+      department: 'departments',
+    },
     'job-applications': { candidate: 'candidates', job: 'jobs', stage: 'stages', 'reject-reason': 'reject-reasons' },
     jobs: { department: 'departments', stages: 'stages' },
     stages: { job: 'jobs' },
@@ -334,11 +528,14 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     const relationships: Record<string, unknown> = {};
     for (const [name, rel] of Object.entries(def.rels(id))) {
       const entry: Record<string, unknown> =
-        opts.relationshipLinks === 'none' ? {} : { links: { self: `${apiBase}/${type}/${id}/relationships/${name}`, related: `${apiBase}/${type}/${id}/${name}` } };
+        opts.relationshipLinks === 'none'
+          ? {}
+          : { links: { self: `${apiBase}/${type}/${id}/relationships/${name}`, related: `${apiBase}/${type}/${id}/${name}` } };
       const sub = tree.get(name);
       if (sub) {
         const ids = rel.ids === null ? null : Array.isArray(rel.ids) ? rel.ids : [rel.ids];
-        entry.data = ids === null ? null : Array.isArray(rel.ids) ? ids.map((x) => ({ id: x, type: rel.type })) : { id: ids[0], type: rel.type };
+        entry.data =
+          ids === null ? null : Array.isArray(rel.ids) ? ids.map((x) => ({ id: x, type: rel.type })) : { id: ids[0], type: rel.type };
         for (const childId of ids ?? []) {
           const key = `${rel.type}:${childId}`;
           if (!included.has(key) && types[rel.type].attrs(childId)) {
@@ -370,8 +567,10 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     const numberRaw = req.query.get('page[number]') ?? '1';
     const size = Number(sizeRaw);
     const number = Number(numberRaw);
-    if (!Number.isInteger(size) || size < 1 || size > maxPageSize) return error(400, 'Invalid page value', `${sizeRaw} is not a valid value for size page parameter.`);
-    if (!Number.isInteger(number) || number < 1) return error(400, 'Invalid page value', `${numberRaw} is not a valid value for number page parameter.`);
+    if (!Number.isInteger(size) || size < 1 || size > maxPageSize)
+      return error(400, 'Invalid page value', `${sizeRaw} is not a valid value for size page parameter.`);
+    if (!Number.isInteger(number) || number < 1)
+      return error(400, 'Invalid page value', `${numberRaw} is not a valid value for number page parameter.`);
     const sorted = [...ids].sort((a, b) => Number(a) - Number(b));
     const pageCount = Math.max(1, Math.ceil(sorted.length / size));
     const included = new Map<string, unknown>();
@@ -413,7 +612,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   }
 
   function checkType(req: FakeRequest, type: string): FakeResponse | null {
-    if (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object' || !req.json.data) return error(400, 'Bad Request', 'The request body must be a JSON:API document with a "data" member.');
+    if (req.json === Symbol.for('invalid') || !req.json || typeof req.json !== 'object' || !req.json.data)
+      return error(400, 'Bad Request', 'The request body must be a JSON:API document with a "data" member.');
     if (req.json.data.type !== type) return error(400, 'Invalid resource', `${String(req.json.data.type)} is not a valid resource.`);
     return null;
   }
@@ -422,10 +622,14 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     if (value === undefined || value === null || String(value).trim() === '') return "can't be blank";
     const v = String(value);
     switch (field.fieldType) {
-      case 'CustomField::Url': return /^https?:\/\/\S+$/.test(v) ? null : 'is not a valid URL';
-      case 'CustomField::Checkbox': return v === 'true' || v === 'false' ? null : 'must be true or false';
-      case 'CustomField::Email': return /^[^\s@]+@[^\s@]+$/.test(v) ? null : 'is not a valid email';
-      default: return null;
+      case 'CustomField::Url':
+        return /^https?:\/\/\S+$/.test(v) ? null : 'is not a valid URL';
+      case 'CustomField::Checkbox':
+        return v === 'true' || v === 'false' ? null : 'must be true or false';
+      case 'CustomField::Email':
+        return /^[^\s@]+@[^\s@]+$/.test(v) ? null : 'is not a valid email';
+      default:
+        return null;
     }
   }
 
@@ -456,12 +660,24 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     if (fault) {
       fault.n--;
       if (fault.status === 429) {
-        return { status: 429, headers: { ...headers, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(retryAfterSeconds) }, json: { errors: [{ title: 'Too many requests', detail: 'Rate limit exceeded', status: '429' }] } };
+        return {
+          status: 429,
+          headers: { ...headers, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(retryAfterSeconds) },
+          json: { errors: [{ title: 'Too many requests', detail: 'Rate limit exceeded', status: '429' }] },
+        };
       }
-      return { status: fault.status, headers, json: { errors: [{ title: 'Internal server error', detail: 'Something went wrong', status: String(fault.status) }] } };
+      return {
+        status: fault.status,
+        headers,
+        json: { errors: [{ title: 'Internal server error', detail: 'Something went wrong', status: String(fault.status) }] },
+      };
     }
     if (hit.over) {
-      return { status: 429, headers: { ...headers, 'x-rate-limit-remaining': '0' }, json: { errors: [{ title: 'Too many requests', detail: 'Rate limit exceeded', status: '429' }] } };
+      return {
+        status: 429,
+        headers: { ...headers, 'x-rate-limit-remaining': '0' },
+        json: { errors: [{ title: 'Too many requests', detail: 'Rate limit exceeded', status: '429' }] },
+      };
     }
     const auth = String(req.headers.authorization ?? '');
     const key = /^Token token=(.+)$/.exec(auth)?.[1];
@@ -474,18 +690,42 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       return {
         status: 406,
         headers,
-        json: { errors: [{ status: 406, title: 'Invalid/Missing API Version', detail: `Please provide a correct API version in the X-Api-Version header. Current version is: ${CURRENT_API_VERSION}` }] },
+        json: {
+          errors: [
+            {
+              status: 406,
+              title: 'Invalid/Missing API Version',
+              detail: `Please provide a correct API version in the X-Api-Version header. Current version is: ${CURRENT_API_VERSION}`,
+            },
+          ],
+        },
       };
     }
     headers['x-api-version'] = version; // Teamtailor echoes the version it used
     if (key === TEAMTAILOR_PUBLIC_KEY && !PUBLIC_SCOPE.test(req.path)) {
-      return { status: 403, headers, json: { errors: [{ title: 'Forbidden', detail: 'Your API key does not have access to this resource (requires Admin scope)', status: '403' }] } };
+      return {
+        status: 403,
+        headers,
+        json: {
+          errors: [
+            { title: 'Forbidden', detail: 'Your API key does not have access to this resource (requires Admin scope)', status: '403' },
+          ],
+        },
+      };
     }
     if ((req.method === 'POST' || req.method === 'PATCH') && !String(req.headers['content-type'] ?? '').startsWith(JSON_API)) {
       return {
         status: 415,
         headers,
-        json: { errors: [{ title: 'Unsupported media type', detail: `All requests that create or update must use the '${JSON_API}' Content-Type. This request specified '${String(req.headers['content-type'] ?? '')}'.`, status: '415' }] },
+        json: {
+          errors: [
+            {
+              title: 'Unsupported media type',
+              detail: `All requests that create or update must use the '${JSON_API}' Content-Type. This request specified '${String(req.headers['content-type'] ?? '')}'.`,
+              status: '415',
+            },
+          ],
+        },
       };
     }
     return undefined;
@@ -507,14 +747,22 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     const from = updatedFrom(req);
     if (from === 'bad') return error(400, 'Invalid filter value', 'updated-at is not a valid date.');
     const email = req.query.get('filter[email]');
-    const ids = [...candidates.values()].filter((c) => (from === null || Date.parse(c.updatedAt) >= from) && (!email || c.email === email)).map((c) => c.id);
+    const ids = [...candidates.values()]
+      .filter((c) => (from === null || Date.parse(c.updatedAt) >= from) && (!email || c.email === email))
+      .map((c) => c.id);
     return docList('candidates', ids, req);
   });
   // https://docs.teamtailor.com/#get-candidate
-  route('GET', '/v1/candidates/:id', (req) => (candidates.has(req.params.id) ? docOne('candidates', req.params.id, req) : notFound(req.params.id)));
+  route('GET', '/v1/candidates/:id', (req) =>
+    candidates.has(req.params.id) ? docOne('candidates', req.params.id, req) : notFound(req.params.id),
+  );
   // Relationship "related" links of a candidate: the `links.related` URLs Teamtailor hands out
   // (docs candidates/_list example; teamtailor-rb spec/fixtures/v1/candidate.json for uploads).
-  for (const [rel, type] of [['job-applications', 'job-applications'], ['custom-field-values', 'custom-field-values'], ['uploads', 'uploads']] as const) {
+  for (const [rel, type] of [
+    ['job-applications', 'job-applications'],
+    ['custom-field-values', 'custom-field-values'],
+    ['uploads', 'uploads'],
+  ] as const) {
     route('GET', `/v1/candidates/:id/${rel}`, (req) => {
       if (!candidates.has(req.params.id)) return notFound(req.params.id);
       return docList(type, types.candidates.rels(req.params.id)[rel].ids as string[], req);
@@ -525,13 +773,19 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   route('GET', '/v1/job-applications', (req) => {
     const from = updatedFrom(req);
     if (from === 'bad') return error(400, 'Invalid filter value', 'updated-at is not a valid date.');
-    return docList('job-applications', [...applications.values()].filter((a) => from === null || Date.parse(a.updatedAt) >= from).map((a) => a.id), req);
+    return docList(
+      'job-applications',
+      [...applications.values()].filter((a) => from === null || Date.parse(a.updatedAt) >= from).map((a) => a.id),
+      req,
+    );
   });
 
   // https://docs.teamtailor.com/#list-jobs (filter[status] defaults to "published")
   route('GET', '/v1/jobs', (req) => {
     const status = req.query.get('filter[status]') ?? 'published';
-    const ids = [...jobs.values()].filter((j) => status === 'all' || (status === 'published' ? j.status === 'open' : j.status === status)).map((j) => j.id);
+    const ids = [...jobs.values()]
+      .filter((j) => status === 'all' || (status === 'published' ? j.status === 'open' : j.status === status))
+      .map((j) => j.id);
     return docList('jobs', ids, req);
   });
   // https://docs.teamtailor.com/#stages
@@ -568,7 +822,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     if (!existing) return notFound(req.params.id);
     const bad = checkType(req, 'custom-field-values');
     if (bad) return bad;
-    if (String(req.json.data.id) !== req.params.id) return error(400, 'Key is not included in URL', `The URL does not support the key ${String(req.json.data.id)}`);
+    if (String(req.json.data.id) !== req.params.id)
+      return error(400, 'Key is not included in URL', `The URL does not support the key ${String(req.json.data.id)}`);
     const value = req.json.data.attributes?.value;
     const problem = valueError(customFields.get(existing.fieldId)!, value);
     if (problem) return invalid('value', problem, '/data/attributes/value');
@@ -622,7 +877,12 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   // Signed storage URLs (stand-in for S3): expire like Teamtailor's.
   server.route('GET', '/files/:key', (req) => {
     const f = signedFiles.get(req.params.key);
-    if (!f || f.expiresAt < Date.now()) return { status: 403, headers: { 'content-type': 'application/xml' }, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' };
+    if (!f || f.expiresAt < Date.now())
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+      };
     return { status: 200, headers: { 'content-type': f.contentType }, body: f.data };
   });
 
@@ -671,7 +931,9 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       return lines.join('\n');
     },
     filesFor(candidateRemoteId) {
-      return [...uploads.values()].filter((u) => u.candidateId === candidateRemoteId).map((u) => ({ name: u.fileName, type: 'upload', data: u.data }));
+      return [...uploads.values()]
+        .filter((u) => u.candidateId === candidateRemoteId)
+        .map((u) => ({ name: u.fileName, type: 'upload', data: u.data }));
     },
     peakRate: () => peak,
   };

@@ -44,22 +44,80 @@ export interface WorkableFakeOptions {
 }
 
 interface Job {
-  id: string; title: string; shortcode: string; code: string | null; state: string; department: string | null;
-  employment_type: string | null; location: Record<string, unknown>; created_at: string; updated_at: string; stages: Stage[];
+  id: string;
+  title: string;
+  shortcode: string;
+  code: string | null;
+  state: string;
+  department: string | null;
+  employment_type: string | null;
+  location: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  stages: Stage[];
 }
-interface Stage { slug: string; name: string; kind: string; position: number }
-interface StoredFile { name: string; source: string; kind: string; data: Buffer; token: string }
-interface Comment { id: string; member_id: string; body: string; policy?: string[]; attachment?: { name: string; data: Buffer }; created_at: string }
+interface Stage {
+  slug: string;
+  name: string;
+  kind: string;
+  position: number;
+}
+interface StoredFile {
+  name: string;
+  source: string;
+  kind: string;
+  data: Buffer;
+  token: string;
+}
+interface Comment {
+  id: string;
+  member_id: string;
+  body: string;
+  policy?: string[];
+  attachment?: { name: string; data: Buffer };
+  created_at: string;
+}
 interface Candidate {
-  id: string; firstname: string; lastname: string; headline: string | null; email: string; phone: string | null; address: string | null;
-  domain: string | null; sourced: boolean; job: string; stage: string; disqualified: boolean; withdrew: boolean;
-  disqualification_reason: string | null; disqualified_at: string | null; hired_at: string | null; tags: string[];
-  created_at: string; updated_at: string; originating_candidate_id: string | null;
-  files: StoredFile[]; comments: Comment[]; custom: Record<string, unknown>;
+  id: string;
+  firstname: string;
+  lastname: string;
+  headline: string | null;
+  email: string;
+  phone: string | null;
+  address: string | null;
+  domain: string | null;
+  sourced: boolean;
+  job: string;
+  stage: string;
+  disqualified: boolean;
+  withdrew: boolean;
+  disqualification_reason: string | null;
+  disqualified_at: string | null;
+  hired_at: string | null;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+  originating_candidate_id: string | null;
+  files: StoredFile[];
+  comments: Comment[];
+  custom: Record<string, unknown>;
 }
 /** `roles` as the current members page documents them [WK-MEM]. */
-interface Member { id: string; name: string; email: string; roles: string[]; active: boolean }
-interface CustomAttribute { id: string; key: string; label: string; type: string; enabled: boolean; choices?: { id: string; body: string }[] }
+interface Member {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  active: boolean;
+}
+interface CustomAttribute {
+  id: string;
+  key: string;
+  label: string;
+  type: string;
+  enabled: boolean;
+  choices?: { id: string; body: string }[];
+}
 
 /** The older revisions' single recruiting role for a member's current roles [WK-MEM]. */
 function legacyRole(roles: string[]): string {
@@ -142,16 +200,18 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
   };
 
   /** Wraps a handler with the Bearer check, the scope check and the rate headers. */
-  const api = (scopes: string[], handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) => async (req: FakeRequest): Promise<FakeResponse> => {
-    const headers = rateHeaders(limit.requests - used, intervalStart + limit.intervalMs);
-    const token = bearer(req);
-    const granted = token ? tokens.get(token) : undefined;
-    if (!granted) return { status: 401, headers, json: { error: 'Not authorized' } };
-    const missing = scopes.filter((s) => !granted.includes(s));
-    if (missing.length) return { status: 403, headers, json: { error: 'Forbidden' } };
-    const out = await handler(req);
-    return { ...out, headers: { ...headers, ...out.headers } };
-  };
+  const api =
+    (scopes: string[], handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) =>
+    async (req: FakeRequest): Promise<FakeResponse> => {
+      const headers = rateHeaders(limit.requests - used, intervalStart + limit.intervalMs);
+      const token = bearer(req);
+      const granted = token ? tokens.get(token) : undefined;
+      if (!granted) return { status: 401, headers, json: { error: 'Not authorized' } };
+      const missing = scopes.filter((s) => !granted.includes(s));
+      if (missing.length) return { status: 403, headers, json: { error: 'Forbidden' } };
+      const out = await handler(req);
+      return { ...out, headers: { ...headers, ...out.headers } };
+    };
 
   const notFound = (): FakeResponse => ({ status: 404, json: { error: 'Not found' } });
   const invalid = (field: string, message: string): FakeResponse => ({
@@ -226,8 +286,25 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       ...brief,
       disqualified_at: c.disqualified_at,
       tags: c.tags,
-      social_profiles: [{ type: 'linkedin', name: 'LinkedIn', username: c.firstname.toLowerCase(), url: `https://www.linkedin.com/in/${c.firstname.toLowerCase()}` }],
-      location: c.address ? { location_str: c.address, country: 'Germany', country_code: 'DE', region: 'Berlin', region_code: 'BE', city: 'Berlin', zip_code: '10115' } : null,
+      social_profiles: [
+        {
+          type: 'linkedin',
+          name: 'LinkedIn',
+          username: c.firstname.toLowerCase(),
+          url: `https://www.linkedin.com/in/${c.firstname.toLowerCase()}`,
+        },
+      ],
+      location: c.address
+        ? {
+            location_str: c.address,
+            country: 'Germany',
+            country_code: 'DE',
+            region: 'Berlin',
+            region_code: 'BE',
+            city: 'Berlin',
+            zip_code: '10115',
+          }
+        : null,
       originating_candidate_id: c.originating_candidate_id,
     };
   }
@@ -235,87 +312,154 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
   // --- routes ------------------------------------------------------------------------------
 
   // https://workable.readme.io/reference/jobs — GET /jobs (state, limit, since_id, max_id, created_after, updated_after)
-  server.route('GET', `${PREFIX}/jobs`, api(['r_jobs'], (req) => {
-    const state = req.query.get('state') ?? 'published'; // assumed default (see header)
-    if (!['draft', 'published', 'closed', 'archived'].includes(state)) return invalid('state', 'is not included in the list');
-    const created = timeFilter(req, 'created_after');
-    if (!created.ok) return created.res;
-    const updated = timeFilter(req, 'updated_after');
-    if (!updated.ok) return updated.res;
-    const rows = jobs.filter(
-      (j) => j.state === state && (created.at === null || Date.parse(j.created_at) >= created.at) && (updated.at === null || Date.parse(j.updated_at) >= updated.at),
-    );
-    return page(req, 'jobs', rows, 'jobs', (j) => ({
-      id: j.id, title: j.title, full_title: `${j.title} - ${j.code ?? ''}`.trim(), shortcode: j.shortcode, code: j.code, state: j.state,
-      department: j.department, employment_type: j.employment_type,
-      url: `https://apply.workable.com/acme/j/${j.shortcode}/`, shortlink: `https://apply.workable.com/j/${j.shortcode}`,
-      application_url: `https://apply.workable.com/acme/j/${j.shortcode}/apply`, location: j.location, created_at: j.created_at, updated_at: j.updated_at,
-    }));
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/jobs`,
+    api(['r_jobs'], (req) => {
+      const state = req.query.get('state') ?? 'published'; // assumed default (see header)
+      if (!['draft', 'published', 'closed', 'archived'].includes(state)) return invalid('state', 'is not included in the list');
+      const created = timeFilter(req, 'created_after');
+      if (!created.ok) return created.res;
+      const updated = timeFilter(req, 'updated_after');
+      if (!updated.ok) return updated.res;
+      const rows = jobs.filter(
+        (j) =>
+          j.state === state &&
+          (created.at === null || Date.parse(j.created_at) >= created.at) &&
+          (updated.at === null || Date.parse(j.updated_at) >= updated.at),
+      );
+      return page(req, 'jobs', rows, 'jobs', (j) => ({
+        id: j.id,
+        title: j.title,
+        full_title: `${j.title} - ${j.code ?? ''}`.trim(),
+        shortcode: j.shortcode,
+        code: j.code,
+        state: j.state,
+        department: j.department,
+        employment_type: j.employment_type,
+        url: `https://apply.workable.com/acme/j/${j.shortcode}/`,
+        shortlink: `https://apply.workable.com/j/${j.shortcode}`,
+        application_url: `https://apply.workable.com/acme/j/${j.shortcode}/apply`,
+        location: j.location,
+        created_at: j.created_at,
+        updated_at: j.updated_at,
+      }));
+    }),
+  );
 
   // https://workable.readme.io/reference/job-stages — GET /jobs/:shortcode/stages
-  server.route('GET', `${PREFIX}/jobs/:shortcode/stages`, api(['r_jobs'], (req) => {
-    const job = jobByShortcode(req.params.shortcode);
-    return job ? { json: { stages: job.stages } } : notFound();
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/jobs/:shortcode/stages`,
+    api(['r_jobs'], (req) => {
+      const job = jobByShortcode(req.params.shortcode);
+      return job ? { json: { stages: job.stages } } : notFound();
+    }),
+  );
 
   // https://workable.readme.io/reference/stages — GET /stages (account pipeline)
-  server.route('GET', `${PREFIX}/stages`, api(['r_jobs'], () => ({ json: { stages: accountStages } })));
+  server.route(
+    'GET',
+    `${PREFIX}/stages`,
+    api(['r_jobs'], () => ({ json: { stages: accountStages } })),
+  );
 
   // https://workable.readme.io/reference/members — GET /members (role: simple|admin|reviewer,
   // status: active|inactive|all, default active; limit, since_id) [WK-MEM], [WITHONE]
-  server.route('GET', `${PREFIX}/members`, api(['r_jobs'], (req) => {
-    const role = req.query.get('role');
-    if (role !== null && (opts.memberRoleFilter === 'rejected' || !['simple', 'admin', 'reviewer'].includes(role))) return invalid('role', 'is not included in the list');
-    const status = req.query.get('status') ?? 'active';
-    if (!['active', 'inactive', 'all'].includes(status)) return invalid('status', 'is not included in the list');
-    const rows = members.filter((m) => (!role || legacyRole(m.roles) === role) && (status === 'all' || (status === 'active') === m.active));
-    return page(req, 'members', rows, 'members', (m) => ({
-      id: m.id, name: m.name, headline: null, email: m.email,
-      ...(memberSchema === 'roles' ? { roles: m.roles } : { role: legacyRole(m.roles) }),
-      active: m.active, collaboration_rules: [],
-    }));
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/members`,
+    api(['r_jobs'], (req) => {
+      const role = req.query.get('role');
+      if (role !== null && (opts.memberRoleFilter === 'rejected' || !['simple', 'admin', 'reviewer'].includes(role)))
+        return invalid('role', 'is not included in the list');
+      const status = req.query.get('status') ?? 'active';
+      if (!['active', 'inactive', 'all'].includes(status)) return invalid('status', 'is not included in the list');
+      const rows = members.filter(
+        (m) => (!role || legacyRole(m.roles) === role) && (status === 'all' || (status === 'active') === m.active),
+      );
+      return page(req, 'members', rows, 'members', (m) => ({
+        id: m.id,
+        name: m.name,
+        headline: null,
+        email: m.email,
+        ...(memberSchema === 'roles' ? { roles: m.roles } : { role: legacyRole(m.roles) }),
+        active: m.active,
+        collaboration_rules: [],
+      }));
+    }),
+  );
 
   // https://workable.readme.io/reference/custom_attributes — GET /custom_attributes (the docs list r_jobs)
-  server.route('GET', `${PREFIX}/custom_attributes`, api(['r_jobs'], () => ({
-    json: {
-      custom_attributes: customAttributes.map((a) => ({
-        id: a.id, ...(attributeKeys === 'key' ? { key: a.key } : {}), type: a.type, enabled: a.enabled, label: a.label, hint: null, ...(a.choices ? { choices: a.choices } : {}),
-      })),
-    },
-  })));
+  server.route(
+    'GET',
+    `${PREFIX}/custom_attributes`,
+    api(['r_jobs'], () => ({
+      json: {
+        custom_attributes: customAttributes.map((a) => ({
+          id: a.id,
+          ...(attributeKeys === 'key' ? { key: a.key } : {}),
+          type: a.type,
+          enabled: a.enabled,
+          label: a.label,
+          hint: null,
+          ...(a.choices ? { choices: a.choices } : {}),
+        })),
+      },
+    })),
+  );
 
   // https://workable.readme.io/reference/job-candidates-index — GET /candidates
-  server.route('GET', `${PREFIX}/candidates`, api(['r_candidates'], (req) => {
-    const created = timeFilter(req, 'created_after');
-    if (!created.ok) return created.res;
-    const updated = timeFilter(req, 'updated_after');
-    if (!updated.ok) return updated.res;
-    const q = req.query;
-    const rows = [...candidates.values()].filter(
-      (c) =>
-        (created.at === null || Date.parse(c.created_at) >= created.at) &&
-        (updated.at === null || Date.parse(c.updated_at) >= updated.at) &&
-        (!q.get('shortcode') || c.job === q.get('shortcode')) &&
-        (!q.get('email') || c.email === q.get('email')) &&
-        (!q.get('stage') || c.stage === q.get('stage')),
-    );
-    return page(req, 'candidates', rows, 'candidates', (c) => renderCandidate(c, false));
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/candidates`,
+    api(['r_candidates'], (req) => {
+      const created = timeFilter(req, 'created_after');
+      if (!created.ok) return created.res;
+      const updated = timeFilter(req, 'updated_after');
+      if (!updated.ok) return updated.res;
+      const q = req.query;
+      const rows = [...candidates.values()].filter(
+        (c) =>
+          (created.at === null || Date.parse(c.created_at) >= created.at) &&
+          (updated.at === null || Date.parse(c.updated_at) >= updated.at) &&
+          (!q.get('shortcode') || c.job === q.get('shortcode')) &&
+          (!q.get('email') || c.email === q.get('email')) &&
+          (!q.get('stage') || c.stage === q.get('stage')),
+      );
+      return page(req, 'candidates', rows, 'candidates', (c) => renderCandidate(c, false));
+    }),
+  );
 
   // https://workable.readme.io/reference/job-candidates-show — GET /candidates/:id
-  server.route('GET', `${PREFIX}/candidates/:id`, api(['r_candidates'], (req) => {
-    const c = candidates.get(req.params.id);
-    return c ? { json: { candidate: renderCandidate(c, true) } } : notFound();
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/candidates/:id`,
+    api(['r_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      return c ? { json: { candidate: renderCandidate(c, true) } } : notFound();
+    }),
+  );
 
   // https://workable.readme.io/reference/candidate-files — GET /candidates/:id/files (pre-signed preview URLs)
-  server.route('GET', `${PREFIX}/candidates/:id/files`, api(['r_candidates'], (req) => {
-    const c = candidates.get(req.params.id);
-    if (!c) return notFound();
-    return { json: { files: c.files.map((f) => ({ name: f.name, preview_url: `${server.url}/s3/${f.token}?X-Amz-Expires=60000`, source: f.source, kind: f.kind })) } };
-  }));
+  server.route(
+    'GET',
+    `${PREFIX}/candidates/:id/files`,
+    api(['r_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      return {
+        json: {
+          files: c.files.map((f) => ({
+            name: f.name,
+            preview_url: `${server.url}/s3/${f.token}?X-Amz-Expires=60000`,
+            source: f.source,
+            kind: f.kind,
+          })),
+        },
+      };
+    }),
+  );
 
   // Stand-in for the S3 host behind preview_url: no Workable auth, the URL itself is the key.
   server.route('GET', '/s3/:token', (req) => {
@@ -328,69 +472,89 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
 
   // https://workable.readme.io/docs/comment-on-candidate — POST /candidates/:id/comments
   // { member_id, comment: { body, policy?: [simple|recruiter|reviewer], attachment?: { name, data(base64) } } }
-  server.route('POST', `${PREFIX}/candidates/:id/comments`, api(['w_candidates'], (req) => {
-    const c = candidates.get(req.params.id);
-    if (!c) return notFound();
-    const b = req.json;
-    if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
-    if (typeof b.member_id !== 'string' || !b.member_id) return invalid('member_id', "can't be blank");
-    const member = members.find((m) => m.id === b.member_id);
-    if (!member || !member.active) return invalid('member_id', 'does not belong to an active member of the account');
-    const comment = b.comment;
-    if (!comment || typeof comment.body !== 'string' || !comment.body.trim()) return invalid('body', "can't be blank");
-    const policies = ['simple', 'recruiter', 'reviewer', 'admin', 'recruiting_admin', 'hiring_manager'];
-    if (comment.policy !== undefined && (!Array.isArray(comment.policy) || comment.policy.some((p: unknown) => !policies.includes(p as string)))) {
-      return invalid('policy', `must contain only ${policies.join(', ')}`);
-    }
-    let attachment: Comment['attachment'];
-    if (comment.attachment !== undefined) {
-      const a = comment.attachment;
-      if (Array.isArray(a)) return invalid('attachment', 'only one attachment may be created per comment');
-      if (!a || typeof a.name !== 'string' || !a.name) return invalid('attachment.name', "can't be blank");
-      if (typeof a.data !== 'string' || !a.data || !isBase64(a.data)) return invalid('attachment.data', 'is not valid base64');
-      attachment = { name: a.name, data: Buffer.from(a.data, 'base64') };
-      if (attachment.data.length > MAX_ATTACHMENT_BYTES) return invalid('attachment', 'is too big (maximum is 20 MB)');
-    }
-    const id = `cm${String(nextCommentId++).padStart(5, '0')}`;
-    c.comments.push({ id, member_id: member.id, body: comment.body, policy: comment.policy, attachment, created_at: new Date().toISOString() });
-    if (attachment) c.files.push({ name: attachment.name, source: 'comment', kind: 'attachment', data: attachment.data, token: `${c.id}-${id}` });
-    return { status: 201, json: { id } };
-  }));
+  server.route(
+    'POST',
+    `${PREFIX}/candidates/:id/comments`,
+    api(['w_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      const b = req.json;
+      if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
+      if (typeof b.member_id !== 'string' || !b.member_id) return invalid('member_id', "can't be blank");
+      const member = members.find((m) => m.id === b.member_id);
+      if (!member || !member.active) return invalid('member_id', 'does not belong to an active member of the account');
+      const comment = b.comment;
+      if (!comment || typeof comment.body !== 'string' || !comment.body.trim()) return invalid('body', "can't be blank");
+      const policies = ['simple', 'recruiter', 'reviewer', 'admin', 'recruiting_admin', 'hiring_manager'];
+      if (
+        comment.policy !== undefined &&
+        (!Array.isArray(comment.policy) || comment.policy.some((p: unknown) => !policies.includes(p as string)))
+      ) {
+        return invalid('policy', `must contain only ${policies.join(', ')}`);
+      }
+      let attachment: Comment['attachment'];
+      if (comment.attachment !== undefined) {
+        const a = comment.attachment;
+        if (Array.isArray(a)) return invalid('attachment', 'only one attachment may be created per comment');
+        if (!a || typeof a.name !== 'string' || !a.name) return invalid('attachment.name', "can't be blank");
+        if (typeof a.data !== 'string' || !a.data || !isBase64(a.data)) return invalid('attachment.data', 'is not valid base64');
+        attachment = { name: a.name, data: Buffer.from(a.data, 'base64') };
+        if (attachment.data.length > MAX_ATTACHMENT_BYTES) return invalid('attachment', 'is too big (maximum is 20 MB)');
+      }
+      const id = `cm${String(nextCommentId++).padStart(5, '0')}`;
+      c.comments.push({
+        id,
+        member_id: member.id,
+        body: comment.body,
+        policy: comment.policy,
+        attachment,
+        created_at: new Date().toISOString(),
+      });
+      if (attachment)
+        c.files.push({ name: attachment.name, source: 'comment', kind: 'attachment', data: attachment.data, token: `${c.id}-${id}` });
+      return { status: 201, json: { id } };
+    }),
+  );
 
   // https://workable.readme.io/reference/candidatesidupdate_custom_attribute_value
   // { custom_attribute_key, value | checked | date | choices } — the attribute must exist.
-  server.route('PATCH', `${PREFIX}/candidates/:id/update_custom_attribute_value`, api(['w_candidates'], (req) => {
-    const c = candidates.get(req.params.id);
-    if (!c) return notFound();
-    const b = req.json;
-    if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
-    if (typeof b.custom_attribute_key !== 'string') return invalid('custom_attribute_key', "can't be blank");
-    const attr = customAttributes.find((a) => (attributeKeys === 'id' ? a.id : a.key) === b.custom_attribute_key);
-    if (!attr) return notFound(); // Workable answers 404 for an unknown key (Nango's template notes it)
-    if (!attr.enabled) return invalid('custom_attribute_key', 'refers to a disabled custom attribute');
-    let stored: unknown;
-    switch (attr.type) {
-      case 'short_text':
-      case 'free_text':
-        if (typeof b.value !== 'string') return invalid('value', 'must be a string');
-        if (attr.type === 'short_text' && b.value.length > 128) return invalid('value', 'is too long (maximum is 128 characters)');
-        stored = b.value;
-        break;
-      case 'numeric':
-        if (typeof b.value !== 'number' && !(typeof b.value === 'string' && /^-?\d+(\.\d+)?$/.test(b.value))) return invalid('value', 'is not a number');
-        stored = Number(b.value);
-        break;
-      case 'boolean':
-        if (typeof b.checked !== 'boolean') return invalid('checked', 'must be true or false');
-        stored = b.checked;
-        break;
-      default:
-        return invalid('custom_attribute_key', `type ${attr.type} is not supported by this fake`);
-    }
-    c.custom[attr.id] = stored;
-    c.updated_at = new Date().toISOString();
-    return { json: { custom_attribute: { key: attr.id, label: attr.label, value: stored } } };
-  }));
+  server.route(
+    'PATCH',
+    `${PREFIX}/candidates/:id/update_custom_attribute_value`,
+    api(['w_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      const b = req.json;
+      if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
+      if (typeof b.custom_attribute_key !== 'string') return invalid('custom_attribute_key', "can't be blank");
+      const attr = customAttributes.find((a) => (attributeKeys === 'id' ? a.id : a.key) === b.custom_attribute_key);
+      if (!attr) return notFound(); // Workable answers 404 for an unknown key (Nango's template notes it)
+      if (!attr.enabled) return invalid('custom_attribute_key', 'refers to a disabled custom attribute');
+      let stored: unknown;
+      switch (attr.type) {
+        case 'short_text':
+        case 'free_text':
+          if (typeof b.value !== 'string') return invalid('value', 'must be a string');
+          if (attr.type === 'short_text' && b.value.length > 128) return invalid('value', 'is too long (maximum is 128 characters)');
+          stored = b.value;
+          break;
+        case 'numeric':
+          if (typeof b.value !== 'number' && !(typeof b.value === 'string' && /^-?\d+(\.\d+)?$/.test(b.value)))
+            return invalid('value', 'is not a number');
+          stored = Number(b.value);
+          break;
+        case 'boolean':
+          if (typeof b.checked !== 'boolean') return invalid('checked', 'must be true or false');
+          stored = b.checked;
+          break;
+        default:
+          return invalid('custom_attribute_key', `type ${attr.type} is not supported by this fake`);
+      }
+      c.custom[attr.id] = stored;
+      c.updated_at = new Date().toISOString();
+      return { json: { custom_attribute: { key: attr.id, label: attr.label, value: stored } } };
+    }),
+  );
 
   await server.start();
 
@@ -457,15 +621,70 @@ function seedData() {
     stage('offer', 'Offer', 'offer', 4),
     stage('hired', 'Hired', 'hired', 5),
   ];
-  const designStages = [accountStages[0], accountStages[1], stage('portfolio_review', 'Portfolio Review', 'assessment', 2), ...accountStages.slice(3).map((s) => ({ ...s }))];
-  const job = (id: string, shortcode: string, title: string, state: string, department: string, employment_type: string | null, city: string, cc: string, created: string, stages: Stage[]): Job => ({
-    id, title, shortcode, code: `${title.split(' ')[0].toUpperCase()}-01`, state, department, employment_type,
-    location: { location_str: `${city}, ${cc}`, country: cc === 'DE' ? 'Germany' : 'Portugal', country_code: cc, region: null, region_code: null, city, zip_code: null, telecommuting: false },
-    created_at: created, updated_at: created, stages,
+  const designStages = [
+    accountStages[0],
+    accountStages[1],
+    stage('portfolio_review', 'Portfolio Review', 'assessment', 2),
+    ...accountStages.slice(3).map((s) => ({ ...s })),
+  ];
+  const job = (
+    id: string,
+    shortcode: string,
+    title: string,
+    state: string,
+    department: string,
+    employment_type: string | null,
+    city: string,
+    cc: string,
+    created: string,
+    stages: Stage[],
+  ): Job => ({
+    id,
+    title,
+    shortcode,
+    code: `${title.split(' ')[0].toUpperCase()}-01`,
+    state,
+    department,
+    employment_type,
+    location: {
+      location_str: `${city}, ${cc}`,
+      country: cc === 'DE' ? 'Germany' : 'Portugal',
+      country_code: cc,
+      region: null,
+      region_code: null,
+      city,
+      zip_code: null,
+      telecommuting: false,
+    },
+    created_at: created,
+    updated_at: created,
+    stages,
   });
   const jobs = [
-    job('61b0a1', 'A1B2C3D4E5', 'Backend Engineer', 'published', 'Engineering', 'full_time', 'Berlin', 'DE', '2026-01-02T09:00:00Z', accountStages),
-    job('61b0a2', 'F6G7H8I9J0', 'Product Designer', 'published', 'Design', 'part_time', 'Lisbon', 'PT', '2026-01-03T09:00:00Z', designStages),
+    job(
+      '61b0a1',
+      'A1B2C3D4E5',
+      'Backend Engineer',
+      'published',
+      'Engineering',
+      'full_time',
+      'Berlin',
+      'DE',
+      '2026-01-02T09:00:00Z',
+      accountStages,
+    ),
+    job(
+      '61b0a2',
+      'F6G7H8I9J0',
+      'Product Designer',
+      'published',
+      'Design',
+      'part_time',
+      'Lisbon',
+      'PT',
+      '2026-01-03T09:00:00Z',
+      designStages,
+    ),
     job('61b0a3', 'K1L2M3N4O5', 'Sales Lead', 'closed', 'Sales', 'contract', 'Berlin', 'DE', '2025-11-20T09:00:00Z', accountStages),
     job('61b0a4', 'P6Q7R8S9T0', 'Data Analyst', 'draft', 'Analytics', null, 'Lisbon', 'PT', '2026-08-15T09:00:00Z', accountStages),
   ];
@@ -486,11 +705,83 @@ function seedData() {
     { id: 'acme_percentile', key: '13e0eb10', label: 'Acme: Percentile', type: 'numeric', enabled: true },
     { id: 'acme_passed', key: '13e0eb11', label: 'Acme: Passed', type: 'boolean', enabled: true },
     { id: 'acme_legacy', key: '13e0eb12', label: 'Acme: Legacy', type: 'short_text', enabled: false },
-    { id: 'notice_period', key: '13e0eb13', label: 'Notice period', type: 'dropdown', enabled: true, choices: [{ id: 'np1', body: '1 month' }, { id: 'np2', body: '3 months' }] },
+    {
+      id: 'notice_period',
+      key: '13e0eb13',
+      label: 'Notice period',
+      type: 'dropdown',
+      enabled: true,
+      choices: [
+        { id: 'np1', body: '1 month' },
+        { id: 'np2', body: '3 months' },
+      ],
+    },
   ];
 
-  const first = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Mira', 'Nils', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umut', 'Vera', 'Wim', 'Xenia', 'Yusuf', 'Zoe', 'Anton', 'Bea', 'Carl', 'Dana'];
-  const last = ['Lovelace', 'Okafor', 'Martin', 'Patel', 'Yilmaz', 'Haddad', 'Berg', 'Moreau', 'Silva', 'Weber', 'Tanaka', 'Rossi', 'Novak', 'Larsen', 'Aziz', 'Keller', 'Byrne', 'Costa', 'Lund', 'Singh', 'Demir', 'Ivanova', 'Jansen', 'Popova', 'Khan', 'Fischer', 'Meyer', 'Braun', 'Schulz', 'Wolf'];
+  const first = [
+    'Ada',
+    'Ben',
+    'Chloe',
+    'Dev',
+    'Elif',
+    'Farid',
+    'Greta',
+    'Hugo',
+    'Ines',
+    'Jonas',
+    'Kira',
+    'Luca',
+    'Mira',
+    'Nils',
+    'Omar',
+    'Pia',
+    'Quinn',
+    'Rosa',
+    'Sven',
+    'Tara',
+    'Umut',
+    'Vera',
+    'Wim',
+    'Xenia',
+    'Yusuf',
+    'Zoe',
+    'Anton',
+    'Bea',
+    'Carl',
+    'Dana',
+  ];
+  const last = [
+    'Lovelace',
+    'Okafor',
+    'Martin',
+    'Patel',
+    'Yilmaz',
+    'Haddad',
+    'Berg',
+    'Moreau',
+    'Silva',
+    'Weber',
+    'Tanaka',
+    'Rossi',
+    'Novak',
+    'Larsen',
+    'Aziz',
+    'Keller',
+    'Byrne',
+    'Costa',
+    'Lund',
+    'Singh',
+    'Demir',
+    'Ivanova',
+    'Jansen',
+    'Popova',
+    'Khan',
+    'Fischer',
+    'Meyer',
+    'Braun',
+    'Schulz',
+    'Wolf',
+  ];
   const domains = ['linkedin.com', 'indeed.com', null, 'referral'];
   const day = (n: number, hour = 9) => new Date(Date.UTC(2026, 0, 1 + n, hour)).toISOString().replace('.000Z', 'Z');
   const candidates: Candidate[] = [];
@@ -501,15 +792,46 @@ function seedData() {
     const fn = first[i];
     const ln = last[i];
     const c: Candidate = {
-      id, firstname: fn, lastname: ln, headline: i % 3 === 0 ? 'Software Engineer' : null, email: `${fn.toLowerCase()}.${ln.toLowerCase()}@example.com`,
-      phone: i % 2 === 0 ? `+49 30 5550${String(i).padStart(3, '0')}` : null, address: i % 4 === 0 ? 'Berlin, Germany' : null,
-      domain: domains[i % domains.length], sourced: i % 5 === 1, job: jobs[jobIndex].shortcode, stage: stageSlug,
-      disqualified: false, withdrew: false, disqualification_reason: null, disqualified_at: null, hired_at: null,
-      tags: i % 6 === 0 ? ['top-talent'] : [], created_at: day(seq), updated_at: day(seq, 15), originating_candidate_id: origin,
-      files: [{ name: `${fn}_${ln}_CV.pdf`, source: origin ? 'copied' : 'candidate', kind: 'resume', data: Buffer.from(`%PDF-1.4 CV of ${fn} ${ln}`), token: `${id}-cv` }],
-      comments: [], custom: {},
+      id,
+      firstname: fn,
+      lastname: ln,
+      headline: i % 3 === 0 ? 'Software Engineer' : null,
+      email: `${fn.toLowerCase()}.${ln.toLowerCase()}@example.com`,
+      phone: i % 2 === 0 ? `+49 30 5550${String(i).padStart(3, '0')}` : null,
+      address: i % 4 === 0 ? 'Berlin, Germany' : null,
+      domain: domains[i % domains.length],
+      sourced: i % 5 === 1,
+      job: jobs[jobIndex].shortcode,
+      stage: stageSlug,
+      disqualified: false,
+      withdrew: false,
+      disqualification_reason: null,
+      disqualified_at: null,
+      hired_at: null,
+      tags: i % 6 === 0 ? ['top-talent'] : [],
+      created_at: day(seq),
+      updated_at: day(seq, 15),
+      originating_candidate_id: origin,
+      files: [
+        {
+          name: `${fn}_${ln}_CV.pdf`,
+          source: origin ? 'copied' : 'candidate',
+          kind: 'resume',
+          data: Buffer.from(`%PDF-1.4 CV of ${fn} ${ln}`),
+          token: `${id}-cv`,
+        },
+      ],
+      comments: [],
+      custom: {},
     };
-    if (i % 5 === 2) c.files.push({ name: `${fn}_${ln}_cover_letter.pdf`, source: 'candidate', kind: 'cover_letter', data: Buffer.from(`Dear Acme, ${fn}`), token: `${id}-cl` });
+    if (i % 5 === 2)
+      c.files.push({
+        name: `${fn}_${ln}_cover_letter.pdf`,
+        source: 'candidate',
+        kind: 'cover_letter',
+        data: Buffer.from(`Dear Acme, ${fn}`),
+        token: `${id}-cl`,
+      });
     return c;
   };
   const stageSlugs = ['applied', 'phone_screen', 'interview', 'offer', 'sourced'];
@@ -519,7 +841,8 @@ function seedData() {
     if (jobIndex === 1 && slug === 'phone_screen') slug = 'portfolio_review';
     const c = make(i, jobIndex, slug, null);
     if (i % 7 === 3) Object.assign(c, { disqualified: true, disqualification_reason: 'Not a fit', disqualified_at: day(seq + 2) });
-    if (i === 12) Object.assign(c, { withdrew: true, disqualified: true, disqualification_reason: 'Withdrew', disqualified_at: day(seq + 3) });
+    if (i === 12)
+      Object.assign(c, { withdrew: true, disqualified: true, disqualification_reason: 'Withdrew', disqualified_at: day(seq + 3) });
     if (i % 11 === 5) Object.assign(c, { stage: 'hired', hired_at: day(seq + 10) });
     if (i % 5 === 0) c.updated_at = `2026-09-${String(1 + i).padStart(2, '0')}T10:00:00Z`; // recent activity for delta syncs
     candidates.push(c);
@@ -527,7 +850,7 @@ function seedData() {
   // Four people copied to a second job: separate records, same person.
   for (const i of [0, 1, 2, 4]) {
     const originalId = candidates[i].id;
-    const otherJob = (i % 3) === 0 ? 1 : 0;
+    const otherJob = i % 3 === 0 ? 1 : 0;
     candidates.push(make(i, otherJob, 'applied', originalId));
   }
   return { jobs, accountStages, members, customAttributes, candidates };

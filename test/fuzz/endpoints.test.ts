@@ -33,7 +33,9 @@ const GUARDED = ['accounts', 'api_keys', 'integrations', 'jobs', 'candidates', '
 export async function snapshot(db: Queryable, tables = GUARDED): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of tables) {
-    const { rows } = await db.query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`);
+    const { rows } = await db.query<{ n: number; h: string }>(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`,
+    );
     out[t] = `${rows[0].n}:${rows[0].h}`;
   }
   return out;
@@ -56,11 +58,43 @@ interface Req {
 const nasty = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '\r\n', 'a\r\nX-Injected: 1', '\ud800', '\udfff', '../../etc/passwd', '..\\..\\boot.ini', '%00', '%E0%A4%A', '😀', '\u202e', "' OR 1=1 --", '${jndi:x}', '<script>', 'null', '[]', '{}', '\\', '"'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\r\n',
+    'a\r\nX-Injected: 1',
+    '\ud800',
+    '\udfff',
+    '../../etc/passwd',
+    '..\\..\\boot.ini',
+    '%00',
+    '%E0%A4%A',
+    '😀',
+    '\u202e',
+    "' OR 1=1 --",
+    '${jndi:x}',
+    '<script>',
+    'null',
+    '[]',
+    '{}',
+    '\\',
+    '"',
+  ),
   fc.string({ minLength: 1, maxLength: 50 }).map((s) => s.repeat(Math.ceil(3000 / s.length))),
 );
-const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3, withNullPrototype: false }).map((v) => JSON.parse(JSON.stringify(v ?? null) ?? 'null')));
-const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }));
+const anyJson = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.anything({ maxDepth: 3, withNullPrototype: false }).map((v) => JSON.parse(JSON.stringify(v ?? null) ?? 'null')),
+);
+const wrongType = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+);
 /** Deep nesting, spliced into the JSON text by jsonText() (JSON.stringify itself would overflow). */
 const deep = fc.integer({ min: 33, max: 20_000 }).map((n) => `__DEEP_${n}__`);
 const enc = (s: string) => {
@@ -75,7 +109,15 @@ const enc = (s: string) => {
 const validLink = fc.record({
   label: fc.string({ minLength: 1, maxLength: 30 }),
   url: fc.constantFrom('https://assess.example/r/1', 'http://x.example/p?q=1'),
-  details: fc.option(fc.record({ custom_field_name_prefix: fc.string({ maxLength: 10 }), attributes: fc.array(fc.record({ key: fc.string({ minLength: 1, maxLength: 10 }), value: fc.string({ maxLength: 10 }) }), { maxLength: 3 }) }), { nil: undefined }),
+  details: fc.option(
+    fc.record({
+      custom_field_name_prefix: fc.string({ maxLength: 10 }),
+      attributes: fc.array(fc.record({ key: fc.string({ minLength: 1, maxLength: 10 }), value: fc.string({ maxLength: 10 }) }), {
+        maxLength: 3,
+      }),
+    }),
+    { nil: undefined },
+  ),
 });
 type Mut = (b: any) => any;
 const linkMutations: fc.Arbitrary<Mut>[] = [
@@ -83,11 +125,25 @@ const linkMutations: fc.Arbitrary<Mut>[] = [
   fc.constant((b) => ({ ...b, label: '' })),
   wrongType.map((v) => (b) => ({ ...b, label: v })),
   wrongType.map((v) => (b) => ({ ...b, url: v })),
-  fc.constantFrom('javascript:alert(1)', 'ftp://x/y', 'no url', '//x.example', 'https://', 'http:// x', 'file:///etc/passwd', 'data:text/html,hi').map((u) => (b) => ({ ...b, url: u })),
+  fc
+    .constantFrom(
+      'javascript:alert(1)',
+      'ftp://x/y',
+      'no url',
+      '//x.example',
+      'https://',
+      'http:// x',
+      'file:///etc/passwd',
+      'data:text/html,hi',
+    )
+    .map((u) => (b) => ({ ...b, url: u })),
   fc.constant((b) => ({ ...b, url: 'https://x.example/' + 'a'.repeat(2100) })),
   fc.constant((b) => ({ ...b, label: 'l'.repeat(1001) })),
   fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'p'.repeat(101), attributes: [] } })),
-  fc.integer({ min: 101, max: 400 }).map((n) => (b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' })) } })),
+  fc.integer({ min: 101, max: 400 }).map((n) => (b) => ({
+    ...b,
+    details: { custom_field_name_prefix: 'P', attributes: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' })) },
+  })),
   fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: [{ key: '', value: 'v' }] } })),
   fc.constant((b) => ({ ...b, details: { custom_field_name_prefix: 'P', attributes: [{ key: 'k', value: 'v'.repeat(10_001) }] } })),
   wrongType.map((v) => (b) => ({ ...b, details: v })),
@@ -103,13 +159,17 @@ const linkMutations: fc.Arbitrary<Mut>[] = [
     ),
   ),
   fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': 'x'.repeat(201) } } } })),
-  wrongType.filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => (b) => ({ ...b, remote_fields: { greenhouse: v } })),
+  wrongType
+    .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+    .map((v) => (b) => ({ ...b, remote_fields: { greenhouse: v } })),
   wrongType.filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => (b) => ({ ...b, remote_fields: v })),
   deep.map((d) => (b) => ({ ...b, remote_fields: { custom_ats: { nested: d } } })),
   fc.constantFrom('\u0000', '\ud800', 'a\udc00b').map((bad) => (b) => ({ ...b, label: `x${bad}y` })),
   fc.constantFrom('\u0000', '\ud800').map((bad) => (b) => ({ ...b, remote_fields: { [`k${bad}`]: {} } })),
 ];
-const badLink = fc.tuple(validLink, fc.array(fc.oneof(...linkMutations), { minLength: 1, maxLength: 3 })).map(([b, ms]) => ms.reduce((acc, m) => m(acc), b));
+const badLink = fc
+  .tuple(validLink, fc.array(fc.oneof(...linkMutations), { minLength: 1, maxLength: 3 }))
+  .map(([b, ms]) => ms.reduce((acc, m) => m(acc), b));
 
 const validAttachment = fc.record({
   name: fc.constantFrom('cv.pdf', 'Résumé.docx', 'a b (1).txt'),
@@ -123,24 +183,54 @@ const badBase64 = fc.oneof(
 );
 const attachmentMutations: fc.Arbitrary<Mut>[] = [
   badBase64.map((d) => (b) => ({ ...b, attachment: { ...b.attachment, data: d } })),
-  fc.constantFrom('../../etc/passwd', '..\\..\\x.pdf', 'a/b.pdf', 'dir\\x.pdf', '', 'a\u0000.pdf', 'a\r\n.pdf', 'a\u007f.pdf', 'n'.repeat(256)).map((n) => (b) => ({ ...b, attachment: { ...b.attachment, name: n } })),
+  fc
+    .constantFrom(
+      '../../etc/passwd',
+      '..\\..\\x.pdf',
+      'a/b.pdf',
+      'dir\\x.pdf',
+      '',
+      'a\u0000.pdf',
+      'a\r\n.pdf',
+      'a\u007f.pdf',
+      'n'.repeat(256),
+    )
+    .map((n) => (b) => ({ ...b, attachment: { ...b.attachment, name: n } })),
   fc.constantFrom('RESUME', 'cv', '', 'OTHER ').map((t) => (b) => ({ ...b, attachment: { ...b.attachment, type: t } })),
   wrongType.map((t) => (b) => ({ ...b, attachment: { ...b.attachment, type: t } })),
-  fc.constantFrom('pdf', 'application/pdf; charset=x', 'application/pdf\r\nX: 1', '/', 'a/b/c', '').map((c) => (b) => ({ ...b, attachment: { ...b.attachment, content_type: c } })),
+  fc
+    .constantFrom('pdf', 'application/pdf; charset=x', 'application/pdf\r\nX: 1', '/', 'a/b/c', '')
+    .map((c) => (b) => ({ ...b, attachment: { ...b.attachment, content_type: c } })),
   fc.constant((b) => ({ ...b, attachment: { ...b.attachment, content_type: undefined } })),
   fc.constant((b) => ({ ...b, attachment: { ...b.attachment, data: undefined } })),
   fc.constant((b) => ({ ...b, attachment: { ...b.attachment, data_url: 'http://127.0.0.1:9/x.pdf' } })),
   // With ATSGATE_ALLOW_PRIVATE_DOWNLOADS=false none of these may be fetched (and none leaves loopback).
-  fc.constantFrom('http://127.0.0.1:9/a', 'http://localhost:9/a', 'http://[::1]:9/a', 'http://10.0.0.1/a', 'http://169.254.169.254/latest/meta-data', 'http://0.0.0.0:9/', 'http://[::ffff:127.0.0.1]:9/', 'http://2130706433:9/', 'http://0177.0.0.1:9/', 'ftp://127.0.0.1/a', 'file:///etc/passwd', 'gopher://127.0.0.1:9/', 'http://user:pw@127.0.0.1:9/').map(
-    (u) => (b) => ({ ...b, attachment: { ...b.attachment, data: undefined, content_type: undefined, data_url: u } }),
-  ),
+  fc
+    .constantFrom(
+      'http://127.0.0.1:9/a',
+      'http://localhost:9/a',
+      'http://[::1]:9/a',
+      'http://10.0.0.1/a',
+      'http://169.254.169.254/latest/meta-data',
+      'http://0.0.0.0:9/',
+      'http://[::ffff:127.0.0.1]:9/',
+      'http://2130706433:9/',
+      'http://0177.0.0.1:9/',
+      'ftp://127.0.0.1/a',
+      'file:///etc/passwd',
+      'gopher://127.0.0.1:9/',
+      'http://user:pw@127.0.0.1:9/',
+    )
+    .map((u) => (b) => ({ ...b, attachment: { ...b.attachment, data: undefined, content_type: undefined, data_url: u } })),
   wrongType.map((v) => (b) => ({ ...b, attachment: { ...b.attachment, data: v } })),
   wrongType.map((v) => (b) => ({ ...b, attachment: v })),
   fc.constant((b) => ({ remote_fields: b.remote_fields })),
   fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } } })),
   deep.map((d) => (b) => ({ ...b, attachment: { ...b.attachment, extra: d } })),
 ];
-const badAttachment = fc.tuple(validAttachment, fc.array(fc.oneof(...attachmentMutations), { minLength: 1, maxLength: 3 })).map(([a, ms]) => ms.reduce((acc, m) => m(acc), { attachment: a } as any));
+const badAttachment = fc
+  .tuple(validAttachment, fc.array(fc.oneof(...attachmentMutations), { minLength: 1, maxLength: 3 }))
+  .map(([a, ms]) => ms.reduce((acc, m) => m(acc), { attachment: a } as any));
 
 /** A plausibly valid application note, then one or more mutations that each make it invalid. */
 const validNote = fc.record({ content: fc.string({ minLength: 1, maxLength: 40 }), content_type: fc.constant('PLAIN_TEXT') });
@@ -152,25 +242,47 @@ const noteMutations: fc.Arbitrary<Mut>[] = [
   wrongType.map((v) => (b) => ({ ...b, content_type: v })),
   fc.constant((b) => ({ ...b, content_type: undefined })),
   fc.constant((b) => ({ ...b, content: 'n'.repeat(100_001) })),
-  fc.string({ maxLength: 12 }).filter((v) => !['admin_only', 'private', 'public'].includes(v)).map((v) => (b) => ({ ...b, remote_fields: { greenhousev3: { visibility: v } } })),
+  fc
+    .string({ maxLength: 12 })
+    .filter((v) => !['admin_only', 'private', 'public'].includes(v))
+    .map((v) => (b) => ({ ...b, remote_fields: { greenhousev3: { visibility: v } } })),
   wrongType.filter((v) => v !== null && typeof v !== 'boolean').map((v) => (b) => ({ ...b, remote_fields: { recruitee: { is_json: v } } })),
   fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } } })),
   wrongType.filter((v) => v !== null && !(typeof v === 'object' && !Array.isArray(v))).map((v) => (b) => ({ ...b, remote_fields: v })),
   deep.map((d) => (b) => ({ ...b, content: d })),
 ];
-const badNote = fc.tuple(validNote, fc.array(fc.oneof(...noteMutations), { minLength: 1, maxLength: 3 })).map(([n, ms]) => ms.reduce((acc, m) => m(acc), n as any));
+const badNote = fc
+  .tuple(validNote, fc.array(fc.oneof(...noteMutations), { minLength: 1, maxLength: 3 }))
+  .map(([n, ms]) => ms.reduce((acc, m) => m(acc), n as any));
 
 /** Random JSON that cannot be a valid body for `required` (it lacks a required key). */
-const randomJsonBody = (required: string) => anyJson.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [required]: undefined } : v));
+const randomJsonBody = (required: string) =>
+  anyJson.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [required]: undefined } : v));
 
 /** Bytes that are not valid UTF-8, spliced into an otherwise fine JSON text. */
-const invalidUtf8 = fc.tuple(fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0xbc], [0xed, 0xa0, 0x80], [0xc0, 0xaf]), fc.integer({ min: 0, max: 30 })).map(([bad, at]) => {
-  const text = Buffer.from(JSON.stringify({ label: 'Coding test', url: 'https://assess.example/r/1' }));
-  const i = Math.min(at + 10, text.length - 2);
-  return Buffer.concat([text.subarray(0, i), Buffer.from(bad), text.subarray(i)]);
-});
+const invalidUtf8 = fc
+  .tuple(
+    fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0xbc], [0xed, 0xa0, 0x80], [0xc0, 0xaf]),
+    fc.integer({ min: 0, max: 30 }),
+  )
+  .map(([bad, at]) => {
+    const text = Buffer.from(JSON.stringify({ label: 'Coding test', url: 'https://assess.example/r/1' }));
+    const i = Math.min(at + 10, text.length - 2);
+    return Buffer.concat([text.subarray(0, i), Buffer.from(bad), text.subarray(i)]);
+  });
 
-const contentTypes = fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/octet-stream', 'application/json; charset=utf-16', 'application/jsonx', 'garbage', '', 'application/json\u0000');
+const contentTypes = fc.constantFrom(
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/octet-stream',
+  'application/json; charset=utf-16',
+  'application/jsonx',
+  'garbage',
+  '',
+  'application/json\u0000',
+);
 
 function jsonText(v: unknown): string {
   return (JSON.stringify(v) ?? 'null').replace(/"__DEEP_(\d+)__"/g, (_, n) => '['.repeat(Number(n)) + '{"a":1}' + ']'.repeat(Number(n)));
@@ -193,7 +305,10 @@ function acceptedAsForceSync(payload: string | Buffer, contentType = 'applicatio
   } catch {
     return false;
   }
-  return value === null || (typeof value === 'object' && !Array.isArray(value) && (value.type === undefined || value.type === 'FULL' || value.type === 'DELTA'));
+  return (
+    value === null ||
+    (typeof value === 'object' && !Array.isArray(value) && (value.type === undefined || value.type === 'FULL' || value.type === 'DELTA'))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,21 +358,36 @@ for (const kind of databaseKinds()) {
     };
     const check = async (arb: fc.Arbitrary<Req>, numRuns: number) => {
       const pre = await snapshot(s.started.db);
-      const out = await fc.check(fc.asyncProperty(arb, async (req) => void (await send(req))), { numRuns: runs(numRuns), seed: SEED, maxSkipsPerRun: 100, endOnFailure: true });
+      const out = await fc.check(
+        fc.asyncProperty(arb, async (req) => void (await send(req))),
+        { numRuns: runs(numRuns), seed: SEED, maxSkipsPerRun: 100, endOnFailure: true },
+      );
       cases += out.numRuns;
       // A short report: counterexamples can be megabytes of generated text.
-      if (out.failed) assert.fail(`seed ${out.seed}, after ${out.numRuns} cases: ${String((out.errorInstance as Error)?.message ?? out.errorInstance).slice(0, 1500)}`);
+      if (out.failed)
+        assert.fail(
+          `seed ${out.seed}, after ${out.numRuns} cases: ${String((out.errorInstance as Error)?.message ?? out.errorInstance).slice(0, 1500)}`,
+        );
       assert.deepEqual(await snapshot(s.started.db), pre, 'stored data unchanged');
     };
 
     before(async () => {
       console.log(`fuzz on ${kind}: seed ${SEED} (set FUZZ_SEED to try another)`);
-      s = await startTestServer(kind, { env: { ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'false', ATSGATE_BODY_LIMIT_BYTES: String(1024 * 1024), ATSGATE_ATTACHMENT_MAX_BYTES: String(64 * 1024) } });
+      s = await startTestServer(kind, {
+        env: {
+          ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'false',
+          ATSGATE_BODY_LIMIT_BYTES: String(1024 * 1024),
+          ATSGATE_ATTACHMENT_MAX_BYTES: String(64 * 1024),
+        },
+      });
       const c = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO });
       cand = c.body.data.results[0].id;
       appl = c.body.data.results[0].applications[0].id;
       // A real file token, to mutate.
-      await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO, body: { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data: 'JVBERi0=' } } });
+      await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+        integrationId: DEMO,
+        body: { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data: 'JVBERi0=' } },
+      });
       const list = await s.call('GET', `/v1/ats/candidates/${cand}/attachments`, { integrationId: DEMO });
       fileToken = new URL(list.body.data.results[0].data_url).pathname.split('/').pop()!;
       before0 = await snapshot(s.started.db);
@@ -277,21 +407,43 @@ for (const kind of databaseKinds()) {
         { weight: 6, arbitrary: badLink.map(jsonText) },
         { weight: 2, arbitrary: randomJsonBody('url').map(jsonText) },
         { weight: 1, arbitrary: invalidUtf8 },
-        { weight: 1, arbitrary: fc.string({ maxLength: 200 }).filter((t) => { try { JSON.parse(t); return false; } catch { return true; } }) },
+        {
+          weight: 1,
+          arbitrary: fc.string({ maxLength: 200 }).filter((t) => {
+            try {
+              JSON.parse(t);
+              return false;
+            } catch {
+              return true;
+            }
+          }),
+        },
         { weight: 1, arbitrary: deep.map(jsonText) },
       );
-      await check(fc.record({ target, body }).map(({ target, body }): Req => ({ method: 'POST', url: target(), payload: body })), 2000);
+      await check(
+        fc.record({ target, body }).map(({ target, body }): Req => ({ method: 'POST', url: target(), payload: body })),
+        2000,
+      );
     });
 
     test('result links with valid bodies on records that do not exist (ids: traversal, NUL, huge, unicode)', async () => {
       const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 30 })).filter((x) => x !== cand && x !== appl && x.length > 0);
-      const arb = fc.record({ id, body: validLink, model: fc.constantFrom('candidates', 'applications') }).map(({ id, body, model }): Req => ({ method: 'POST', url: `/v1/ats/${model}/${enc(id)}/result-links`, payload: jsonText(body) }));
+      const arb = fc
+        .record({ id, body: validLink, model: fc.constantFrom('candidates', 'applications') })
+        .map(({ id, body, model }): Req => ({ method: 'POST', url: `/v1/ats/${model}/${enc(id)}/result-links`, payload: jsonText(body) }));
       await check(arb, 1000);
     });
 
     test('candidate attachments POST: invalid base64, traversal names, bad content types, private data_urls', async () => {
-      const body = fc.oneof({ weight: 6, arbitrary: badAttachment.map(jsonText) }, { weight: 1, arbitrary: randomJsonBody('attachment').map(jsonText) }, { weight: 1, arbitrary: invalidUtf8 });
-      await check(body.map((payload): Req => ({ method: 'POST', url: `/v1/ats/candidates/${cand}/attachments`, payload })), 2000);
+      const body = fc.oneof(
+        { weight: 6, arbitrary: badAttachment.map(jsonText) },
+        { weight: 1, arbitrary: randomJsonBody('attachment').map(jsonText) },
+        { weight: 1, arbitrary: invalidUtf8 },
+      );
+      await check(
+        body.map((payload): Req => ({ method: 'POST', url: `/v1/ats/candidates/${cand}/attachments`, payload })),
+        2000,
+      );
     });
 
     test('application notes and attachments: malformed bodies, and valid ones on applications that do not exist', async () => {
@@ -304,12 +456,34 @@ for (const kind of databaseKinds()) {
         { weight: 1, arbitrary: invalidUtf8.map((b): Req => ({ method: 'POST', url: notes, payload: b })) },
         { weight: 4, arbitrary: badAttachment.map((b): Req => ({ method: 'POST', url: files, payload: jsonText(b) })) },
         { weight: 1, arbitrary: randomJsonBody('attachment').map((b): Req => ({ method: 'POST', url: files, payload: jsonText(b) })) },
-        { weight: 2, arbitrary: fc.tuple(missingId, validNote).map(([i, b]): Req => ({ method: 'POST', url: `/v1/ats/applications/${enc(i)}/notes`, payload: jsonText(b) })) },
-        { weight: 2, arbitrary: fc.tuple(missingId, validAttachment).map(([i, a]): Req => ({ method: 'POST', url: `/v1/ats/applications/${enc(i)}/attachments`, payload: jsonText({ attachment: a }) })) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(missingId, validNote)
+            .map(([i, b]): Req => ({ method: 'POST', url: `/v1/ats/applications/${enc(i)}/notes`, payload: jsonText(b) })),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.tuple(missingId, validAttachment).map(
+            ([i, a]): Req => ({
+              method: 'POST',
+              url: `/v1/ats/applications/${enc(i)}/attachments`,
+              payload: jsonText({ attachment: a }),
+            }),
+          ),
+        },
         { weight: 2, arbitrary: missingId.map((i): Req => ({ method: 'GET', url: `/v1/ats/applications/${enc(i)}/attachments` })) },
         {
           weight: 1,
-          arbitrary: fc.record({ url: fc.constantFrom(notes, files), ct: contentTypes, body: fc.oneof(fc.string({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u))) })
+          arbitrary: fc
+            .record({
+              url: fc.constantFrom(notes, files),
+              ct: contentTypes,
+              body: fc.oneof(
+                fc.string({ maxLength: 100 }),
+                fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u)),
+              ),
+            })
             .map(({ url, ct, body }): Req => ({ method: 'POST', url, headers: { 'content-type': ct }, payload: body })),
         },
       );
@@ -319,9 +493,17 @@ for (const kind of databaseKinds()) {
     test('wrong content types, stray encodings and non-JSON bodies on every write', async () => {
       const arb = fc
         .record({
-          url: fc.constantFrom(`/v1/ats/candidates/${cand}/result-links`, `/v1/ats/applications/${appl}/result-links`, `/v1/ats/candidates/${cand}/attachments`, '/v1/force-sync'),
+          url: fc.constantFrom(
+            `/v1/ats/candidates/${cand}/result-links`,
+            `/v1/ats/applications/${appl}/result-links`,
+            `/v1/ats/candidates/${cand}/attachments`,
+            '/v1/force-sync',
+          ),
           ct: contentTypes,
-          body: fc.oneof(fc.string({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u))),
+          body: fc.oneof(
+            fc.string({ maxLength: 100 }),
+            fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u)),
+          ),
         })
         // A valid force-sync (e.g. a blank body, whatever its type) is not what this property is about.
         .filter(({ url, ct, body }) => url !== '/v1/force-sync' || !acceptedAsForceSync(body, ct))
@@ -330,17 +512,66 @@ for (const kind of databaseKinds()) {
     });
 
     test('list endpoints: random query strings are a 200 or a named 400, never a 500', async () => {
-      const keys = fc.constantFrom('cursor', 'page_size', 'updated_after', 'include_deleted', 'ignore_unsupported_filters', 'ids', 'remote_ids', 'email', 'job_ids', 'first_name', 'last_name', 'outcomes', 'outcome', 'job_remote_ids', 'current_stage_ids', 'remote_created_after', 'statuses', 'job_codes', 'name_contains', 'employment_types', 'visibilities', 'post_url', 'unknown', '__proto__', 'constructor');
+      const keys = fc.constantFrom(
+        'cursor',
+        'page_size',
+        'updated_after',
+        'include_deleted',
+        'ignore_unsupported_filters',
+        'ids',
+        'remote_ids',
+        'email',
+        'job_ids',
+        'first_name',
+        'last_name',
+        'outcomes',
+        'outcome',
+        'job_remote_ids',
+        'current_stage_ids',
+        'remote_created_after',
+        'statuses',
+        'job_codes',
+        'name_contains',
+        'employment_types',
+        'visibilities',
+        'post_url',
+        'unknown',
+        '__proto__',
+        'constructor',
+      );
       const values = fc.oneof(
         nasty,
-        fc.constantFrom('0', '-1', '251', '1e3', '99999999', 'true', 'TRUE', '2024-02-30', '0000-01-01', '9999-12-31T23:59:59+14:00', '2024-01-01T00:00:00.000Z', 'PENDING,HIRED', 'eyJzIjoxfQ', 'MWU0MDA', 'NaN'),
+        fc.constantFrom(
+          '0',
+          '-1',
+          '251',
+          '1e3',
+          '99999999',
+          'true',
+          'TRUE',
+          '2024-02-30',
+          '0000-01-01',
+          '9999-12-31T23:59:59+14:00',
+          '2024-01-01T00:00:00.000Z',
+          'PENDING,HIRED',
+          'eyJzIjoxfQ',
+          'MWU0MDA',
+          'NaN',
+        ),
         fc.string({ unit: 'grapheme', maxLength: 20 }),
       );
       // Small pages unless the case sets page_size: serialising 100 records per case would dominate the run.
-      const query = fc.array(fc.tuple(keys, values, fc.boolean()), { maxLength: 6 }).map((pairs) =>
-        [...pairs.map(([k, v, raw]) => `${k}=${raw ? v.replace(/[#&\s]/g, '') : enc(v)}`), ...(pairs.some(([k]) => k === 'page_size') ? [] : ['page_size=2'])].join('&'),
-      );
-      const arb = fc.record({ model: fc.constantFrom('jobs', 'candidates', 'applications'), query }).map(({ model, query }): Req => ({ method: 'GET', url: `/v1/ats/${model}?${query}`, mayPass: true }));
+      const query = fc
+        .array(fc.tuple(keys, values, fc.boolean()), { maxLength: 6 })
+        .map((pairs) =>
+          [
+            ...pairs.map(([k, v, raw]) => `${k}=${raw ? v.replace(/[#&\s]/g, '') : enc(v)}`),
+            ...(pairs.some(([k]) => k === 'page_size') ? [] : ['page_size=2']),
+          ].join('&'),
+        );
+      const arb = fc
+        .record({ model: fc.constantFrom('jobs', 'candidates', 'applications'), query })
+        .map(({ model, query }): Req => ({ method: 'GET', url: `/v1/ats/${model}?${query}`, mayPass: true }));
       await check(arb, 2000);
     });
 
@@ -348,29 +579,79 @@ for (const kind of databaseKinds()) {
       const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.length > 0 && x !== DEMO);
       const token = fc.oneof(
         fc.string({ maxLength: 100 }),
-        fc.integer({ min: 0, max: fileToken.length - 1 }).chain((i) => fc.constantFrom('A', 'B', '.', '_').map((ch) => fileToken.slice(0, i) + ch + fileToken.slice(i + 1))).filter((t) => t !== fileToken),
+        fc
+          .integer({ min: 0, max: fileToken.length - 1 })
+          .chain((i) => fc.constantFrom('A', 'B', '.', '_').map((ch) => fileToken.slice(0, i) + ch + fileToken.slice(i + 1)))
+          .filter((t) => t !== fileToken),
         fc.constant(Buffer.from(JSON.stringify({ i: DEMO, r: 'x', e: 9e15 })).toString('base64url') + '.forged'),
       );
       const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
       const arb: fc.Arbitrary<Req> = fc.oneof(
         printable.map((k): Req => ({ method: 'GET', url: '/v1/check-api-key', headers: { authorization: `Bearer ${k}` } })),
-        fc.constantFrom('', 'Basic abc', 'Bearer', 'bearer  ', 'Token x', '\u0000omit').map((a): Req => ({ method: 'GET', url: '/v1/check-api-key', headers: { authorization: a } })),
+        fc
+          .constantFrom('', 'Basic abc', 'Bearer', 'bearer  ', 'Token x', '\u0000omit')
+          .map((a): Req => ({ method: 'GET', url: '/v1/check-api-key', headers: { authorization: a } })),
         id.map((i): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}` })),
         id.map((i): Req => ({ method: 'DELETE', url: `/v1/integrations/${enc(i)}`, payload: '{}' })),
-        fc.tuple(id, anyJson).map(([i, b]): Req => ({ method: 'POST', url: '/v1/force-sync', headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` }, payload: jsonText(b) })),
-        fc.oneof(wrongType, fc.record({ type: fc.oneof(fc.string(), wrongType) })).map(jsonText).filter((text) => !acceptedAsForceSync(text)).map((text): Req => ({ method: 'POST', url: '/v1/force-sync', payload: text })),
+        fc.tuple(id, anyJson).map(
+          ([i, b]): Req => ({
+            method: 'POST',
+            url: '/v1/force-sync',
+            headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` },
+            payload: jsonText(b),
+          }),
+        ),
+        fc
+          .oneof(wrongType, fc.record({ type: fc.oneof(fc.string(), wrongType) }))
+          .map(jsonText)
+          .filter((text) => !acceptedAsForceSync(text))
+          .map((text): Req => ({ method: 'POST', url: '/v1/force-sync', payload: text })),
         id.map((i): Req => ({ method: 'GET', url: `/v1/logs/${enc(i)}`, mayPass: false })),
-        fc.record({ integration_id: nasty, outcome: fc.constantFrom('PENDING', 'x', ''), limit: fc.constantFrom('1', '0', '999', '-1', 'a', '1000'), before: fc.oneof(nasty, fc.constantFrom('2024-01-01', '0000-01-01', 'garbage', '2024-13-45T99:99')) }, { requiredKeys: [] }).map(
-          (q): Req => ({ method: 'GET', url: `/v1/logs?${Object.entries(q).map(([k, v]) => `${k}=${enc(v as string)}`).join('&')}`, mayPass: true }),
-        ),
+        fc
+          .record(
+            {
+              integration_id: nasty,
+              outcome: fc.constantFrom('PENDING', 'x', ''),
+              limit: fc.constantFrom('1', '0', '999', '-1', 'a', '1000'),
+              before: fc.oneof(nasty, fc.constantFrom('2024-01-01', '0000-01-01', 'garbage', '2024-13-45T99:99')),
+            },
+            { requiredKeys: [] },
+          )
+          .map(
+            (q): Req => ({
+              method: 'GET',
+              url: `/v1/logs?${Object.entries(q)
+                .map(([k, v]) => `${k}=${enc(v as string)}`)
+                .join('&')}`,
+              mayPass: true,
+            }),
+          ),
         token.map((t): Req => ({ method: 'GET', url: `/v1/files/${enc(t)}`, headers: { authorization: '\u0000omit' } })),
-        nasty.map((c): Req => ({ method: 'GET', url: `/v1/tools/${enc(c)}`, mayPass: c === 'ats' || c === 'hris' || c === 'assessment' || c === 'lms' })),
-        nasty.map((f): Req => ({ method: 'GET', url: `/v1/assets/tools/${enc(f)}`, headers: { authorization: '\u0000omit' }, mayPass: false })),
-        id.map((i): Req => ({ method: 'GET', url: `/v1/ats/candidates/${enc(i)}/attachments` })),
-        fc.tuple(fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), fc.array(fc.oneof(nasty, fc.constantFrom('ats', 'v1', '..', '%2e%2e', 'candidates')), { minLength: 1, maxLength: 4 })).map(
-          ([m, segs]): Req => ({ method: m, url: `/v1/${segs.map(enc).join('/')}`, mayPass: m === 'GET' }),
+        nasty.map(
+          (c): Req => ({
+            method: 'GET',
+            url: `/v1/tools/${enc(c)}`,
+            mayPass: c === 'ats' || c === 'hris' || c === 'assessment' || c === 'lms',
+          }),
         ),
-        fc.tuple(id, fc.constantFrom('/v1/ats/jobs', `/v1/ats/candidates/${cand}/result-links`)).map(([i, url]): Req => ({ method: url.endsWith('links') ? 'POST' : 'GET', url, headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` }, payload: url.endsWith('links') ? '{"label":"L","url":"https://x.example"}' : undefined })),
+        nasty.map(
+          (f): Req => ({ method: 'GET', url: `/v1/assets/tools/${enc(f)}`, headers: { authorization: '\u0000omit' }, mayPass: false }),
+        ),
+        id.map((i): Req => ({ method: 'GET', url: `/v1/ats/candidates/${enc(i)}/attachments` })),
+        fc
+          .tuple(
+            fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+            fc.array(fc.oneof(nasty, fc.constantFrom('ats', 'v1', '..', '%2e%2e', 'candidates')), { minLength: 1, maxLength: 4 }),
+          )
+          .map(([m, segs]): Req => ({ method: m, url: `/v1/${segs.map(enc).join('/')}`, mayPass: m === 'GET' })),
+        fc.tuple(id, fc.constantFrom('/v1/ats/jobs', `/v1/ats/candidates/${cand}/result-links`)).map(
+          ([i, url]): Req => ({
+            method: url.endsWith('links') ? 'POST' : 'GET',
+            url,
+            headers: { 'x-integration-id': `fuzz-${i.replace(/[^\x20-\x7e]/g, '')}` },
+            payload: url.endsWith('links') ? '{"label":"L","url":"https://x.example"}' : undefined,
+          }),
+        ),
         fc.integer({ min: 2049, max: 6000 }).map((n): Req => ({ method: 'GET', url: `/v1/integrations/${'x'.repeat(n)}` })),
         fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF').map((b): Req => ({ method: 'GET', url: `/v1/files/${b}` })),
       );
@@ -381,38 +662,135 @@ for (const kind of databaseKinds()) {
       // A Lever integration whose "vendor" is a closed port: a path that got past validation would
       // be sent there and fail with a 5xx, which the property refuses. Removed again below, so
       // the stored data ends as it began.
-      const lever = await createIntegration(s.started.db, s.started.rt.box, { accountId: 'default', tool: 'lever', organizationName: 'Fuzz Lever', credentials: { api_key: 'fuzz-key' }, config: { base_url: 'http://127.0.0.1:9/v1' } });
+      const lever = await createIntegration(s.started.db, s.started.rt.box, {
+        accountId: 'default',
+        tool: 'lever',
+        organizationName: 'Fuzz Lever',
+        credentials: { api_key: 'fuzz-key' },
+        config: { base_url: 'http://127.0.0.1:9/v1' },
+      });
       // INVALID keeps the scheduler from syncing it meanwhile (a syncs row would count as a write).
       await setIntegrationState(s.started.db, lever.id, { status: 'INVALID' });
       try {
-        const attack = fc.constantFrom('/..', '/../..', '/%2e%2e', '/%2E%2E', '/..%2f', '%2f..', '/%252e%252e', '\\..', '/.', '//', '#x', ' ', '\r\n', '/%5c..', '/%00');
+        const attack = fc.constantFrom(
+          '/..',
+          '/../..',
+          '/%2e%2e',
+          '/%2E%2E',
+          '/..%2f',
+          '%2f..',
+          '/%252e%252e',
+          '\\..',
+          '/.',
+          '//',
+          '#x',
+          ' ',
+          '\r\n',
+          '/%5c..',
+          '/%00',
+        );
         const path = fc.oneof(
           // A whole attack segment (or a character refused anywhere), then anything after a "/".
-          fc.tuple(fc.constantFrom('/stages', '/postings', '/opportunities/1', ''), attack, fc.oneof(nasty.map((x) => `/${x}`), fc.constantFrom('', '/admin', '/users', '/x'))).map(([a, b, c]) => a + b + c),
-          fc.tuple(fc.constantFrom('http://', 'https://', '//', 'file://', 'javascript:', 'HTTP://', 'http:\\\\', '/@'), fc.constantFrom('127.0.0.1:9', 'evil.example', '169.254.169.254', '[::1]'), fc.constantFrom('/stages', '/v1/stages', '/latest/meta-data', '')).map((p) => p.join('')),
+          fc
+            .tuple(
+              fc.constantFrom('/stages', '/postings', '/opportunities/1', ''),
+              attack,
+              fc.oneof(
+                nasty.map((x) => `/${x}`),
+                fc.constantFrom('', '/admin', '/users', '/x'),
+              ),
+            )
+            .map(([a, b, c]) => a + b + c),
+          fc
+            .tuple(
+              fc.constantFrom('http://', 'https://', '//', 'file://', 'javascript:', 'HTTP://', 'http:\\\\', '/@'),
+              fc.constantFrom('127.0.0.1:9', 'evil.example', '169.254.169.254', '[::1]'),
+              fc.constantFrom('/stages', '/v1/stages', '/latest/meta-data', ''),
+            )
+            .map((p) => p.join('')),
           nasty.filter((x) => !x.startsWith('/')),
           fc.constantFrom('/users', '/stagesX', '/postings_', '/admin', '/v1/stages', '/'),
         );
-        const headers = fc.dictionary(fc.oneof(nasty, fc.constantFrom('Authorization', 'Cookie', 'Host', 'X-A')), fc.oneof(nasty, fc.constant('ok')), { maxKeys: 3 });
+        const headers = fc.dictionary(
+          fc.oneof(nasty, fc.constantFrom('Authorization', 'Cookie', 'Host', 'X-A')),
+          fc.oneof(nasty, fc.constant('ok')),
+          { maxKeys: 3 },
+        );
         const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE');
-        const viaLever = fc.record({ method, path, headers: fc.option(headers, { nil: undefined }), data: fc.option(anyJson, { nil: undefined }) }).map(
-          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
-        );
-        const randomBody = fc.oneof(anyJson, wrongType, deep, fc.record({ method: fc.oneof(nasty, wrongType), path: fc.oneof(nasty, wrongType) }, { requiredKeys: [] })).map(
-          (b): Req => ({ method: 'POST', url: '/v1/passthrough/lever/v1', headers: { 'x-integration-id': lever.id }, payload: jsonText(b) }),
-        );
-        const toolApi = fc.tuple(fc.oneof(nasty, fc.constantFrom('lever', 'sandbox', 'greenhouse')), fc.oneof(nasty, fc.constantFrom('v1', '__proto__', 'constructor', 'harvest-v3'))).filter(([t, a]) => t.length > 0 && a.length > 0);
-        const sandboxOrOther = fc.record({ ta: toolApi, sandbox: fc.boolean() }).map(
-          ({ ta: [t, a], sandbox }): Req => ({ method: 'POST', url: `/v1/passthrough/${enc(t)}/${enc(a)}`, headers: { 'x-integration-id': sandbox ? DEMO : lever.id }, payload: '{"method":"GET","path":"/stages"}' }),
-        ).filter((r) => r.url !== '/v1/passthrough/lever/v1');
+        const viaLever = fc
+          .record({ method, path, headers: fc.option(headers, { nil: undefined }), data: fc.option(anyJson, { nil: undefined }) })
+          .map(
+            (b): Req => ({
+              method: 'POST',
+              url: '/v1/passthrough/lever/v1',
+              headers: { 'x-integration-id': lever.id },
+              payload: jsonText(b),
+            }),
+          );
+        const randomBody = fc
+          .oneof(
+            anyJson,
+            wrongType,
+            deep,
+            fc.record({ method: fc.oneof(nasty, wrongType), path: fc.oneof(nasty, wrongType) }, { requiredKeys: [] }),
+          )
+          .map(
+            (b): Req => ({
+              method: 'POST',
+              url: '/v1/passthrough/lever/v1',
+              headers: { 'x-integration-id': lever.id },
+              payload: jsonText(b),
+            }),
+          );
+        const toolApi = fc
+          .tuple(
+            fc.oneof(nasty, fc.constantFrom('lever', 'sandbox', 'greenhouse')),
+            fc.oneof(nasty, fc.constantFrom('v1', '__proto__', 'constructor', 'harvest-v3')),
+          )
+          .filter(([t, a]) => t.length > 0 && a.length > 0);
+        const sandboxOrOther = fc
+          .record({ ta: toolApi, sandbox: fc.boolean() })
+          .map(
+            ({ ta: [t, a], sandbox }): Req => ({
+              method: 'POST',
+              url: `/v1/passthrough/${enc(t)}/${enc(a)}`,
+              headers: { 'x-integration-id': sandbox ? DEMO : lever.id },
+              payload: '{"method":"GET","path":"/stages"}',
+            }),
+          )
+          .filter((r) => r.url !== '/v1/passthrough/lever/v1');
         const id = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.length > 0 && x !== DEMO && x !== lever.id);
         const enabled = fc.oneof(
-          fc.oneof(anyJson, wrongType, fc.record({ value: fc.oneof(nasty, wrongType.filter((v) => typeof v !== 'boolean')) })).map((b): Req => ({ method: 'PUT', url: `/v1/integrations/${DEMO}/enabled`, payload: jsonText(b) })),
-          fc.tuple(id, fc.boolean()).map(([i, v]): Req => ({ method: 'PUT', url: `/v1/integrations/${enc(i)}/enabled`, payload: jsonText({ value: v }) })),
+          fc
+            .oneof(
+              anyJson,
+              wrongType,
+              fc.record({
+                value: fc.oneof(
+                  nasty,
+                  wrongType.filter((v) => typeof v !== 'boolean'),
+                ),
+              }),
+            )
+            .map((b): Req => ({ method: 'PUT', url: `/v1/integrations/${DEMO}/enabled`, payload: jsonText(b) })),
+          fc
+            .tuple(id, fc.boolean())
+            .map(([i, v]): Req => ({ method: 'PUT', url: `/v1/integrations/${enc(i)}/enabled`, payload: jsonText({ value: v }) })),
         );
-        const fieldLists = fc.record({ i: fc.oneof(id, fc.constant(DEMO)), list: fc.constantFrom('custom-fields', 'integration-fields'), cursor: fc.option(nasty, { nil: undefined }), size: fc.option(fc.oneof(nasty, fc.constantFrom('0', '1', '250', '251', '2000', '2001', '-1', '1.5')), { nil: undefined }) }).map(
-          ({ i, list, cursor, size }): Req => ({ method: 'GET', url: `/v1/integrations/${enc(i)}/${list}?${cursor !== undefined ? `cursor=${enc(cursor)}&` : ''}${size !== undefined ? `page_size=${enc(size)}` : ''}`, mayPass: true }),
-        );
+        const fieldLists = fc
+          .record({
+            i: fc.oneof(id, fc.constant(DEMO)),
+            list: fc.constantFrom('custom-fields', 'integration-fields'),
+            cursor: fc.option(nasty, { nil: undefined }),
+            size: fc.option(fc.oneof(nasty, fc.constantFrom('0', '1', '250', '251', '2000', '2001', '-1', '1.5')), { nil: undefined }),
+          })
+          .map(
+            ({ i, list, cursor, size }): Req => ({
+              method: 'GET',
+              url: `/v1/integrations/${enc(i)}/${list}?${cursor !== undefined ? `cursor=${enc(cursor)}&` : ''}${size !== undefined ? `page_size=${enc(size)}` : ''}`,
+              mayPass: true,
+            }),
+          );
         await check(fc.oneof(viaLever, randomBody, sandboxOrOther, enabled, fieldLists), 1500);
       } finally {
         await deleteIntegration(s.started.db, 'default', lever.id);

@@ -36,12 +36,29 @@ describe('reading rate-limit headers', () => {
     assert.equal(resetDelayMs(undefined, 'auto', NOW), undefined);
   });
 
-  const spec: RateLimitHeaderSpec = { limit: 'X-RateLimit-Limit', remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset', resetUnit: 'seconds-until', window: 'fixed', windowMs: 30_000 };
+  const spec: RateLimitHeaderSpec = {
+    limit: 'X-RateLimit-Limit',
+    remaining: 'X-RateLimit-Remaining',
+    reset: 'X-RateLimit-Reset',
+    resetUnit: 'seconds-until',
+    window: 'fixed',
+    windowMs: 30_000,
+  };
 
   test('feedback: the limit, a hold only when nothing remains and a reset is given, a budget in fixed windows', () => {
-    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, spec), { limit: 75, budget: { left: 10, forMs: 4000 } });
-    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, { ...spec, window: 'rolling' }), { limit: 75 }, 'rolling: slots free one by one');
-    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4' }, spec), { limit: 75, holdMs: 4000 });
+    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, spec), {
+      limit: 75,
+      budget: { left: 10, forMs: 4000 },
+    });
+    assert.deepEqual(
+      feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '4' }, { ...spec, window: 'rolling' }),
+      { limit: 75 },
+      'rolling: slots free one by one',
+    );
+    assert.deepEqual(feedbackFrom({ 'x-ratelimit-limit': '75', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4' }, spec), {
+      limit: 75,
+      holdMs: 4000,
+    });
     assert.deepEqual(feedbackFrom({ 'x-ratelimit-remaining': '0' }, spec), null, 'no reset: our own window decides');
     assert.equal(feedbackFrom({}, spec), null);
     assert.equal(feedbackFrom({ 'x-ratelimit-limit': 'lots' }, spec), null);
@@ -51,7 +68,10 @@ describe('reading rate-limit headers', () => {
     assert.equal(waitAfterRateLimit({ 'x-ratelimit-reset': '7' }, spec), 7000);
     assert.equal(waitAfterRateLimit({ 'x-ratelimit-limit': '10' }, spec), 30_000);
     assert.equal(waitAfterRateLimit({}, spec), undefined, 'a 429 from something else: the shared backoff');
-    assert.equal(waitAfterRateLimit({ 'x-ratelimit-concurrent-limit': '8' }, { ...spec, alsoSignals: ['x-ratelimit-concurrent-limit'] }), 30_000);
+    assert.equal(
+      waitAfterRateLimit({ 'x-ratelimit-concurrent-limit': '8' }, { ...spec, alsoSignals: ['x-ratelimit-concurrent-limit'] }),
+      30_000,
+    );
   });
 });
 
@@ -149,7 +169,15 @@ describe('the shared client teaches the limiter', () => {
       res.end('{}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count: () => n, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      count: () => n,
+      close: () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    };
   }
 
   class Spy extends SlidingWindowLimiter {
@@ -160,13 +188,29 @@ describe('the shared client teaches the limiter', () => {
     }
   }
 
-  const headerSpec: RateLimitHeaderSpec = { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds-until', window: 'fixed' };
+  const headerSpec: RateLimitHeaderSpec = {
+    limit: 'x-ratelimit-limit',
+    remaining: 'x-ratelimit-remaining',
+    reset: 'x-ratelimit-reset',
+    resetUnit: 'seconds-until',
+    window: 'fixed',
+  };
 
   test('Remaining 0 with a reset holds the next call of the integration until then', async () => {
-    const v = await vendor(() => ({ status: 200, headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } }));
+    const v = await vendor(() => ({
+      status: 200,
+      headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
+    }));
     try {
       const limiter = new Spy();
-      const client = new HttpClient({ tool: 'T', baseUrl: v.url, rateLimit: { requests: 100, perMs: 1000 }, limiter, limiterKey: 'int-1', rateLimitHeaders: headerSpec });
+      const client = new HttpClient({
+        tool: 'T',
+        baseUrl: v.url,
+        rateLimit: { requests: 100, perMs: 1000 },
+        limiter,
+        limiterKey: 'int-1',
+        rateLimitHeaders: headerSpec,
+      });
       await client.request({ method: 'GET', path: '/a' });
       assert.deepEqual(limiter.seen, [{ key: 'int-1', limit: 50, holdMs: 1000 }]);
       const started = Date.now();
@@ -178,7 +222,9 @@ describe('the shared client teaches the limiter', () => {
   });
 
   test("a 429's Retry-After holds the integration's other calls too, not only the refused one", async () => {
-    const v = await vendor((n): { status: number; headers: Record<string, string> } => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} }));
+    const v = await vendor((n): { status: number; headers: Record<string, string> } =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, headers: {} },
+    );
     try {
       const limiter = new Spy();
       const opts = { tool: 'T', baseUrl: v.url, rateLimit: { requests: 100, perMs: 1000 }, limiter, limiterKey: 'int-2' };
@@ -197,14 +243,27 @@ describe('the shared client teaches the limiter', () => {
 
   test("a connector's clients learn from its API's origin only, not from a token endpoint on another host", async () => {
     const api = await vendor(() => ({ status: 200, headers: { 'x-ratelimit-limit': '7', 'x-ratelimit-remaining': '5' } }));
-    const auth = await vendor(() => ({ status: 200, headers: { 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) } }));
+    const auth = await vendor(() => ({
+      status: 200,
+      headers: { 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) },
+    }));
     try {
       const limiter = new Spy();
       const def = getConnector('greenhouse')!.definition;
       const shared = { rateLimit: { requests: 50, perMs: 1000 }, limiter, limiterKey: 'gh-1' };
-      const harvest = vendorHttpClient(def, { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url }, { token: () => 't' }, shared);
+      const harvest = vendorHttpClient(
+        def,
+        { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url },
+        { token: () => 't' },
+        shared,
+      );
       await harvest.request({ method: 'GET', path: '/v3/jobs' });
-      const mint = vendorHttpClient(def, { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url }, { baseUrl: `${auth.url}/token` }, shared);
+      const mint = vendorHttpClient(
+        def,
+        { credentials: { client_id: 'c', client_secret: 's' }, baseUrl: api.url },
+        { baseUrl: `${auth.url}/token` },
+        shared,
+      );
       await mint.request({ method: 'POST', path: `${auth.url}/token`, body: 'grant_type=client_credentials' });
       assert.deepEqual(limiter.seen, [{ key: 'gh-1', limit: 7 }], 'only the Harvest answer taught the limiter');
     } finally {
@@ -217,7 +276,14 @@ describe('the shared client teaches the limiter', () => {
     const v = await vendor(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
     try {
       const limiter = new Spy();
-      const client = new HttpClient({ tool: 'T', baseUrl: v.url, rateLimit: { requests: 100, perMs: 1000 }, limiter, limiterKey: 'int-3', retry: { maxDelayMs: 2000 } });
+      const client = new HttpClient({
+        tool: 'T',
+        baseUrl: v.url,
+        rateLimit: { requests: 100, perMs: 1000 },
+        limiter,
+        limiterKey: 'int-3',
+        retry: { maxDelayMs: 2000 },
+      });
       await assert.rejects(client.request({ method: 'GET', path: '/x' }), (e: any) => e.code === 'REMOTE.RATE_LIMIT_EXCEEDED');
       assert.deepEqual(limiter.seen, [{ key: 'int-3', holdMs: 2000 }]);
     } finally {
@@ -237,7 +303,13 @@ for (const kind of databaseKinds()) {
       const pg = await freshPostgres();
       const all = await Promise.all(Array.from({ length: n }, () => openDb({ databaseUrl: pg.url, dataDir: '/nonexistent' })));
       await migrate(all[0]);
-      return { all, close: async () => { await Promise.all(all.map((d) => d.close())); await pg.drop(); } };
+      return {
+        all,
+        close: async () => {
+          await Promise.all(all.map((d) => d.close()));
+          await pg.drop();
+        },
+      };
     }
 
     test('a hold observed by one process stops admissions in another until it ends', async () => {
@@ -268,7 +340,9 @@ for (const kind of databaseKinds()) {
         await b.observe('int-b', { budget: { left: 5, forMs: 750 } }); // a late, older answer
         const times: number[] = [];
         const t0 = Date.now();
-        await Promise.all(Array.from({ length: 4 }, (_, i) => [a, b][i % 2].acquire('int-b', spec).then(() => times.push(Date.now() - t0))));
+        await Promise.all(
+          Array.from({ length: 4 }, (_, i) => [a, b][i % 2].acquire('int-b', spec).then(() => times.push(Date.now() - t0))),
+        );
         times.sort((x, y) => x - y);
         assert.ok(times[1] < 400, `two at once: ${times}`);
         assert.ok(times[2] >= 700, `the rest waited for the window's end: ${times}`);
@@ -285,7 +359,9 @@ for (const kind of databaseKinds()) {
         await a.observe('int-l', { limit: 2 });
         const times: number[] = [];
         const t0 = Date.now();
-        await Promise.all(Array.from({ length: 4 }, (_, i) => [a, b][i % 2].acquire('int-l', spec).then(() => times.push(Date.now() - t0))));
+        await Promise.all(
+          Array.from({ length: 4 }, (_, i) => [a, b][i % 2].acquire('int-l', spec).then(() => times.push(Date.now() - t0))),
+        );
         times.sort((x, y) => x - y);
         assert.ok(times[1] < 300, `first two at once: ${times}`);
         assert.ok(times[2] >= 650, `the third waited for the window: ${times}`);

@@ -12,9 +12,16 @@ import { vendorHttpClient } from '../../src/connectors/helpers/vendor-http.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import type { VendorHttpOptions } from '../../src/connectors/types.ts';
 
-interface Seen { path: string; method: string; headers: IncomingHttpHeaders; body: string }
+interface Seen {
+  path: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
-async function startServer(handle: (req: Seen, res: import('node:http').ServerResponse) => void): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+async function startServer(
+  handle: (req: Seen, res: import('node:http').ServerResponse) => void,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -29,19 +36,67 @@ async function startServer(handle: (req: Seen, res: import('node:http').ServerRe
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** Each scheme in use, with the connector that declares it and the header that carries it. */
-const SCHEMES: { tool: string; scheme: string; credentials: Record<string, unknown>; header: string; expect: string; opts?: VendorHttpOptions }[] = [
-  { tool: 'lever', scheme: 'basic', credentials: { api_key: 'lever-secret' }, header: 'authorization', expect: 'Basic ' + Buffer.from('lever-secret:').toString('base64') },
-  { tool: 'ashby', scheme: 'basic', credentials: { api_key: 'ashby-secret' }, header: 'authorization', expect: 'Basic ' + Buffer.from('ashby-secret:').toString('base64') },
-  { tool: 'workable', scheme: 'bearer', credentials: { subdomain: 'acme', api_token: 'wk-secret' }, header: 'authorization', expect: 'Bearer wk-secret' },
-  { tool: 'recruitee', scheme: 'bearer', credentials: { api_token: 'rc-secret', company_id: '42' }, header: 'authorization', expect: 'Bearer rc-secret' },
-  { tool: 'greenhouse', scheme: 'bearer-provider', credentials: { client_id: 'c', client_secret: 's' }, header: 'authorization', expect: 'Bearer minted-token', opts: { token: async () => 'minted-token' } },
+const SCHEMES: {
+  tool: string;
+  scheme: string;
+  credentials: Record<string, unknown>;
+  header: string;
+  expect: string;
+  opts?: VendorHttpOptions;
+}[] = [
+  {
+    tool: 'lever',
+    scheme: 'basic',
+    credentials: { api_key: 'lever-secret' },
+    header: 'authorization',
+    expect: 'Basic ' + Buffer.from('lever-secret:').toString('base64'),
+  },
+  {
+    tool: 'ashby',
+    scheme: 'basic',
+    credentials: { api_key: 'ashby-secret' },
+    header: 'authorization',
+    expect: 'Basic ' + Buffer.from('ashby-secret:').toString('base64'),
+  },
+  {
+    tool: 'workable',
+    scheme: 'bearer',
+    credentials: { subdomain: 'acme', api_token: 'wk-secret' },
+    header: 'authorization',
+    expect: 'Bearer wk-secret',
+  },
+  {
+    tool: 'recruitee',
+    scheme: 'bearer',
+    credentials: { api_token: 'rc-secret', company_id: '42' },
+    header: 'authorization',
+    expect: 'Bearer rc-secret',
+  },
+  {
+    tool: 'greenhouse',
+    scheme: 'bearer-provider',
+    credentials: { client_id: 'c', client_secret: 's' },
+    header: 'authorization',
+    expect: 'Bearer minted-token',
+    opts: { token: async () => 'minted-token' },
+  },
   { tool: 'smartrecruiters', scheme: 'header', credentials: { api_key: 'sr-secret' }, header: 'x-smarttoken', expect: 'sr-secret' },
-  { tool: 'teamtailor', scheme: 'header (template)', credentials: { api_key: 'tt-secret' }, header: 'authorization', expect: 'Token token=tt-secret' },
+  {
+    tool: 'teamtailor',
+    scheme: 'header (template)',
+    credentials: { api_key: 'tt-secret' },
+    header: 'authorization',
+    expect: 'Token token=tt-secret',
+  },
 ];
 
 describe('redirects and credentials', () => {
@@ -100,7 +155,11 @@ describe('redirects and credentials', () => {
     const def = getConnector('smartrecruiters')!.definition;
     const client = vendorHttpClient(def, { credentials: { api_key: 'k' }, baseUrl: home.url }, {}, {});
     const before = elsewhere.seen.length;
-    await client.request({ method: 'GET', path: '/redirect/301/away', headers: { authorization: 'Basic abc', cookie: 'a=b', 'proxy-authorization': 'x' } });
+    await client.request({
+      method: 'GET',
+      path: '/redirect/301/away',
+      headers: { authorization: 'Basic abc', cookie: 'a=b', 'proxy-authorization': 'x' },
+    });
     const landed = elsewhere.seen[before];
     for (const h of ['authorization', 'cookie', 'proxy-authorization', 'x-smarttoken']) assert.equal(landed.headers[h], undefined, h);
   });

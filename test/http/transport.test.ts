@@ -10,7 +10,13 @@ import { AtsgateError } from '../../src/errors.ts';
 
 const def = (tool: string) => getConnector(tool)!.definition;
 const options = (tool: string, credentials: Record<string, unknown>, baseUrl = def(tool).defaultBaseUrl, token?: () => string) =>
-  transportClientOptions(def(tool).transport, { label: def(tool).label, credentials, baseUrl, defaultBaseUrl: def(tool).defaultBaseUrl, token });
+  transportClientOptions(def(tool).transport, {
+    label: def(tool).label,
+    credentials,
+    baseUrl,
+    defaultBaseUrl: def(tool).defaultBaseUrl,
+    token,
+  });
 const headersOf = async (o: ReturnType<typeof options>) => (await o.headers!()) as Record<string, string>;
 const message = (tool: string, body: unknown) => messageFromShape(def(tool).transport!.errors!, body);
 
@@ -23,7 +29,12 @@ describe('every transport', () => {
       const named: string[] = [];
       if (t.auth.scheme === 'basic') named.push(t.auth.username, ...(t.auth.password ? [t.auth.password] : []));
       if (t.auth.scheme === 'bearer') named.push(t.auth.token);
-      const templates = [t.auth.scheme === 'header' ? t.auth.template : '', ...Object.values(t.headers ?? {}), t.baseUrl?.path ?? '', c.definition.defaultBaseUrl];
+      const templates = [
+        t.auth.scheme === 'header' ? t.auth.template : '',
+        ...Object.values(t.headers ?? {}),
+        t.baseUrl?.path ?? '',
+        c.definition.defaultBaseUrl,
+      ];
       for (const tpl of templates) for (const m of tpl.matchAll(/\{([A-Za-z0-9_]+)/g)) named.push(m[1]);
       if (t.baseUrl?.byCredential) named.push(t.baseUrl.byCredential.credential);
       named.push(...Object.keys(t.baseUrl?.placeholders ?? {}));
@@ -47,8 +58,15 @@ describe('auth and headers', () => {
   test('bearer from a credential (Workable, Recruitee) and from the connector (Greenhouse)', async () => {
     assert.equal((await headersOf(options('workable', { subdomain: 'a', api_token: 't' }))).authorization, 'Bearer t');
     assert.equal((await headersOf(options('recruitee', { api_token: 'r', company_id: '1' }))).authorization, 'Bearer r');
-    assert.equal((await headersOf(options('greenhouse', { client_id: 'c', client_secret: 's' }, undefined, () => 'minted'))).authorization, 'Bearer minted');
-    assert.deepEqual(await headersOf(options('greenhouse', { client_id: 'c', client_secret: 's' })), {}, 'no provider (the token mint): no Authorization');
+    assert.equal(
+      (await headersOf(options('greenhouse', { client_id: 'c', client_secret: 's' }, undefined, () => 'minted'))).authorization,
+      'Bearer minted',
+    );
+    assert.deepEqual(
+      await headersOf(options('greenhouse', { client_id: 'c', client_secret: 's' })),
+      {},
+      'no provider (the token mint): no Authorization',
+    );
   });
 
   test('custom header and template (SmartRecruiters, Teamtailor); template defaults', async () => {
@@ -68,7 +86,10 @@ describe('base URLs', () => {
     const w = def('workable');
     assert.equal(transportBaseUrl(w, ctx(w.defaultBaseUrl, { subdomain: ' Acme.workable.com ' })), 'https://acme.workable.com/spi/v3');
     assert.equal(transportBaseUrl(w, ctx('http://127.0.0.1:9/spi/v3', { subdomain: 'acme' })), 'http://127.0.0.1:9/spi/v3');
-    assert.throws(() => transportBaseUrl(w, ctx(w.defaultBaseUrl, { subdomain: 'evil.com/x?' })), (e: any) => e instanceof AtsgateError && e.code === 'INTEGRATION.SETUP_INCOMPLETE' && /account subdomain/.test(e.message));
+    assert.throws(
+      () => transportBaseUrl(w, ctx(w.defaultBaseUrl, { subdomain: 'evil.com/x?' })),
+      (e: any) => e instanceof AtsgateError && e.code === 'INTEGRATION.SETUP_INCOMPLETE' && /account subdomain/.test(e.message),
+    );
   });
 
   test('Recruitee: /c/{company_id} on the default and on an override, encoded', () => {
@@ -98,13 +119,21 @@ describe('error bodies', () => {
   });
 
   test('Teamtailor: JSON:API errors with their pointer; a single error object is tolerated', () => {
-    assert.equal(message('teamtailor', { errors: [{ title: 'Invalid', detail: "can't be blank", source: { pointer: '/data/attributes/body' } }, { title: 'Other' }] }), "can't be blank (/data/attributes/body); Other");
+    assert.equal(
+      message('teamtailor', {
+        errors: [{ title: 'Invalid', detail: "can't be blank", source: { pointer: '/data/attributes/body' } }, { title: 'Other' }],
+      }),
+      "can't be blank (/data/attributes/body); Other",
+    );
     assert.equal(message('teamtailor', { errors: { title: 'Not Acceptable', status: '406' } }), 'Not Acceptable');
     assert.equal(message('teamtailor', {}), undefined);
   });
 
   test('Workable: the error, then the validation errors per field', () => {
-    assert.equal(message('workable', { error: 'Validation failed', validation_errors: { body: ["can't be blank"], member_id: 'unknown' } }), "Validation failed: body can't be blank; member_id unknown");
+    assert.equal(
+      message('workable', { error: 'Validation failed', validation_errors: { body: ["can't be blank"], member_id: 'unknown' } }),
+      "Validation failed: body can't be blank; member_id unknown",
+    );
     assert.equal(message('workable', { message: 'Gateway says no' }), 'Gateway says no');
   });
 

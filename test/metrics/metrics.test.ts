@@ -38,7 +38,12 @@ for (const kind of databaseKinds()) {
       s = await startTestServer(kind, { env: { ATSGATE_METRICS_TOKEN: METRICS_TOKEN } });
       fake = await startLeverFake();
       const integration = await connectIntegration(s.started.rt, {
-        accountId: 'default', tool: 'lever', organizationName: 'Metrics Co', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true,
+        accountId: 'default',
+        tool: 'lever',
+        organizationName: 'Metrics Co',
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: true,
       });
       integrationId = integration.id;
     });
@@ -74,13 +79,17 @@ for (const kind of databaseKinds()) {
       assert.equal(res.status, 200);
       const otherView = await res.text();
       assert.ok(!otherView.includes(integrationId), "the other account does not learn this account's integration");
-      assert.doesNotMatch(otherView, /atsgate_http_requests_total|atsgate_job_queue_depth|atsgate_ats_calls_total/, 'no deployment-wide series');
+      assert.doesNotMatch(
+        otherView,
+        /atsgate_http_requests_total|atsgate_job_queue_depth|atsgate_ats_calls_total/,
+        'no deployment-wide series',
+      );
 
       const own = await (await scrape(`Bearer ${s.apiKey}`)).text();
       const lag = sample(own, 'atsgate_sync_lag_seconds', { integration_id: integrationId, tool: 'lever' });
       assert.ok(lag !== undefined && lag >= 0, "the owner sees its integration's sync lag");
       assert.match(own, /# TYPE atsgate_sync_lag_seconds gauge/);
-      assert.doesNotMatch(own, /atsgate_http_requests_total/, 'deployment-wide series are the operator\'s only');
+      assert.doesNotMatch(own, /atsgate_http_requests_total/, "deployment-wide series are the operator's only");
     });
 
     test('a write, a sync and a vendor 429 appear in their series; no secret does', async () => {
@@ -89,21 +98,28 @@ for (const kind of databaseKinds()) {
       const candidateId = candidates.body.data.results[0].id;
       fake.failNext(1, 429); // retried by the client, then the write succeeds
       const write = await s.call('POST', `/v1/ats/candidates/${candidateId}/result-links`, {
-        integrationId, body: { label: 'Assessment', url: 'https://example.com/result/1' },
+        integrationId,
+        body: { label: 'Assessment', url: 'https://example.com/result/1' },
       });
       assert.equal(write.status, 200, JSON.stringify(write.body));
 
       const res = await scrape(`Bearer ${METRICS_TOKEN}`);
       const text = await res.text();
       const route = '/v1/ats/candidates/:candidate_id/result-links';
-      assert.ok((sample(text, 'atsgate_http_requests_total', { method: 'POST', route, status: '200' }) ?? 0) >= 1, 'write counted by route pattern');
+      assert.ok(
+        (sample(text, 'atsgate_http_requests_total', { method: 'POST', route, status: '200' }) ?? 0) >= 1,
+        'write counted by route pattern',
+      );
       assert.ok((sample(text, 'atsgate_http_request_duration_seconds_count', { method: 'POST', route }) ?? 0) >= 1);
       assert.ok(!text.includes(candidateId), 'raw URLs (with ids) are not labels');
       assert.ok((sample(text, 'atsgate_ats_calls_total', { tool: 'Lever', status: '200' }) ?? 0) > 0, 'outbound calls counted');
       assert.ok((sample(text, 'atsgate_ats_calls_total', { tool: 'Lever', status: '429' }) ?? 0) >= 1);
       assert.ok((sample(text, 'atsgate_ats_rate_limited_total', { tool: 'Lever' }) ?? 0) >= 1, 'vendor 429 counted apart');
       assert.ok((sample(text, 'atsgate_ats_call_duration_seconds_count', { tool: 'Lever' }) ?? 0) > 0);
-      assert.ok((sample(text, 'atsgate_sync_duration_seconds_count', { tool: 'lever', type: 'FULL', state: 'SUCCEEDED' }) ?? 0) >= 1, 'sync observed');
+      assert.ok(
+        (sample(text, 'atsgate_sync_duration_seconds_count', { tool: 'lever', type: 'FULL', state: 'SUCCEEDED' }) ?? 0) >= 1,
+        'sync observed',
+      );
       const lag = sample(text, 'atsgate_sync_lag_seconds', { integration_id: integrationId, tool: 'lever' });
       assert.ok(lag !== undefined && lag >= 0, 'sync lag of the integration');
       assert.ok(sample(text, 'atsgate_job_queue_depth') !== undefined, 'queue depth');
@@ -119,7 +135,11 @@ for (const kind of databaseKinds()) {
       const stream = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
       const app = await buildApp(s.started.rt, { logger: { level: 'info', stream } });
       try {
-        const res = await app.inject({ method: 'GET', url: '/v1/ats/jobs', headers: { authorization: `Bearer ${s.apiKey}`, 'x-integration-id': integrationId } });
+        const res = await app.inject({
+          method: 'GET',
+          url: '/v1/ats/jobs',
+          headers: { authorization: `Bearer ${s.apiKey}`, 'x-integration-id': integrationId },
+        });
         assert.equal(res.statusCode, 200);
       } finally {
         await app.close();

@@ -12,8 +12,14 @@ import { AtsgateError } from '../../src/errors.ts';
 const api = { description: 'x', docs: [], paths: ['/candidates', '/configuration/candidate-properties'] };
 
 test('allowed paths resolve under the base URL, its path kept, params appended', () => {
-  assert.equal(passthroughUrl('https://api.recruitee.com/c/123', api, '/candidates/9?limit=2', { offset: '5' }).toString(), 'https://api.recruitee.com/c/123/candidates/9?limit=2&offset=5');
-  assert.equal(passthroughUrl('https://api.recruitee.com/c/123/', api, '/candidates').toString(), 'https://api.recruitee.com/c/123/candidates');
+  assert.equal(
+    passthroughUrl('https://api.recruitee.com/c/123', api, '/candidates/9?limit=2', { offset: '5' }).toString(),
+    'https://api.recruitee.com/c/123/candidates/9?limit=2&offset=5',
+  );
+  assert.equal(
+    passthroughUrl('https://api.recruitee.com/c/123/', api, '/candidates').toString(),
+    'https://api.recruitee.com/c/123/candidates',
+  );
   assert.equal(passthroughUrl('https://acme.workable.com/spi/v3', api, '/candidates/a%20b').pathname, '/spi/v3/candidates/a%20b');
   const ashby = { description: 'x', docs: [], paths: ['/candidate.'] };
   assert.equal(passthroughUrl('https://api.ashbyhq.com', ashby, '/candidate.info').toString(), 'https://api.ashbyhq.com/candidate.info');
@@ -42,7 +48,11 @@ test('each refusal is PLATFORM.INPUT_INVALID with a reason', () => {
     ['/candidates/%E0%A4%A', /malformed/],
   ];
   for (const [path, why] of cases) {
-    assert.throws(() => passthroughUrl('https://api.recruitee.com/c/123', api, path), (e: unknown) => e instanceof AtsgateError && e.code === 'PLATFORM.INPUT_INVALID' && why.test(e.message), path);
+    assert.throws(
+      () => passthroughUrl('https://api.recruitee.com/c/123', api, path),
+      (e: unknown) => e instanceof AtsgateError && e.code === 'PLATFORM.INPUT_INVALID' && why.test(e.message),
+      path,
+    );
   }
 });
 

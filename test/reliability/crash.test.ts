@@ -24,7 +24,6 @@ import { eventually } from '../support/eventually.ts';
 const BIN = new URL('../../bin/atsgate.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
-
 /** One atsgate server process; resolves once it prints its URL. */
 async function serve(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; kill9(): Promise<void> }> {
   const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -83,12 +82,18 @@ for (const kind of databaseKinds()) {
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(server!.url + path, {
         method,
-        headers: { authorization: `Bearer ${apiKey}`, 'x-integration-id': integrationId, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'x-integration-id': integrationId,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as any };
     };
-    const candidateFor = async (remoteId: string) => (await call('GET', `/v1/ats/candidates?remote_ids=${remoteId}`)).body.data.results[0].id as string;
+    const candidateFor = async (remoteId: string) =>
+      (await call('GET', `/v1/ats/candidates?remote_ids=${remoteId}`)).body.data.results[0].id as string;
 
     before(async () => {
       fake = await startRecruiteeFake();
@@ -113,9 +118,24 @@ for (const kind of databaseKinds()) {
       } else {
         await seedPgliteDataDir(dataDir); // the embedded database, migrated (test/support/templates.ts)
       }
-      const created = await run(process.execPath, [BIN, 'integrations', 'create', 'recruitee', '--name', 'Acme', '--credentials', JSON.stringify(fake.credentials), '--base-url', fake.url], {
-        env: { ...process.env, ...env },
-      });
+      const created = await run(
+        process.execPath,
+        [
+          BIN,
+          'integrations',
+          'create',
+          'recruitee',
+          '--name',
+          'Acme',
+          '--credentials',
+          JSON.stringify(fake.credentials),
+          '--base-url',
+          fake.url,
+        ],
+        {
+          env: { ...process.env, ...env },
+        },
+      );
       integrationId = /Created (\S+)/.exec(created.stdout)![1];
       server = await serve(env);
     });
@@ -133,7 +153,9 @@ for (const kind of databaseKinds()) {
       const key = randomUUID();
       const hold = holdOnce(fake, (r) => r.method === 'POST' && r.path.endsWith(`/candidates/${remote}/notes`));
       hold.arm();
-      const pending = call('POST', `/v1/ats/candidates/${id}/result-links`, { label: 'Crash', url }, { 'idempotency-key': key }).catch((e) => e);
+      const pending = call('POST', `/v1/ats/candidates/${id}/result-links`, { label: 'Crash', url }, { 'idempotency-key': key }).catch(
+        (e) => e,
+      );
       await hold.inFlight;
       await server!.kill9();
       assert.ok((await pending) instanceof Error, 'the caller got no answer');
@@ -161,7 +183,11 @@ for (const kind of databaseKinds()) {
       const url = `https://assess.example.com/async-crash/${randomUUID()}`;
       // With attributes the Recruitee connector first reads the candidate (its profile fields),
       // then posts the note: the read is held, so the delivery is in flight when the process dies.
-      const body = { label: 'Crash async', url, details: { custom_field_name_prefix: 'Assess', attributes: [{ key: 'Score', value: '91' }] } };
+      const body = {
+        label: 'Crash async',
+        url,
+        details: { custom_field_name_prefix: 'Assess', attributes: [{ key: 'Score', value: '91' }] },
+      };
       const hold = holdOnce(fake, (r) => r.method === 'GET' && r.path.endsWith(`/candidates/${remote}`));
       hold.arm();
       const accepted = await call('POST', `/v1/ats/candidates/${id}/result-links`, body, { prefer: 'respond-async' });
@@ -171,7 +197,8 @@ for (const kind of databaseKinds()) {
       await server!.kill9();
       hold.release();
       hold.restore();
-      const notesToCandidate = () => fake.server.journal.filter((r) => r.method === 'POST' && r.path.endsWith(`/candidates/${remote}/notes`));
+      const notesToCandidate = () =>
+        fake.server.journal.filter((r) => r.method === 'POST' && r.path.endsWith(`/candidates/${remote}/notes`));
       assert.equal(notesToCandidate().length, 0, 'the note was not sent before the crash');
 
       server = await serve(env);

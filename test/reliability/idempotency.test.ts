@@ -36,8 +36,11 @@ for (const kind of databaseKinds()) {
     let path: string;
 
     const linkCount = async () =>
-      Number((await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'result_link'`)).rows[0].n);
-    const post = (body: unknown, headers: Record<string, string> = {}, p = path) => s.call('POST', p, { integrationId: DEMO, body, headers });
+      Number(
+        (await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'result_link'`)).rows[0].n,
+      );
+    const post = (body: unknown, headers: Record<string, string> = {}, p = path) =>
+      s.call('POST', p, { integrationId: DEMO, body, headers });
     const link = (n: number | string) => ({ label: `Assessment ${n}`, url: `https://assess.example.com/r/${n}` });
 
     before(async () => {
@@ -64,7 +67,11 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(second.body, first.body);
       assert.equal(await linkCount(), before + 1, 'no second write');
       const logs = await s.call('GET', `/v1/logs?integration_id=${encodeURIComponent(DEMO)}&limit=500`);
-      assert.equal(logs.body.data.results.filter((l: any) => l.request?.url === link('replay').url).length, 1, 'one log entry: the ATS was called once');
+      assert.equal(
+        logs.body.data.results.filter((l: any) => l.request?.url === link('replay').url).length,
+        1,
+        'one log entry: the ATS was called once',
+      );
     });
 
     test('the same key with another body is a 409 naming the conflict, and writes nothing', async () => {
@@ -100,7 +107,10 @@ for (const kind of databaseKinds()) {
       assert.equal(await linkCount(), before + 1, 'one write');
       for (const r of all) {
         // Waiters replay the first response; one that waited too long would get a 409 "in progress".
-        assert.ok(r.status === 200 || (r.status === 409 && /in progress/.test(r.body.error.message)), `unexpected ${r.status} ${JSON.stringify(r.body)}`);
+        assert.ok(
+          r.status === 200 || (r.status === 409 && /in progress/.test(r.body.error.message)),
+          `unexpected ${r.status} ${JSON.stringify(r.body)}`,
+        );
       }
       const ok = all.filter((r) => r.status === 200);
       assert.ok(ok.length >= 1);
@@ -112,14 +122,19 @@ for (const kind of databaseKinds()) {
       const key = randomUUID();
       const before = await linkCount();
       assert.equal((await post(link('expiry'), { 'idempotency-key': key })).status, 200);
-      const { rowCount } = await s.started.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
+      const { rowCount } = await s.started.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [
+        key,
+      ]);
       assert.equal(rowCount, 1);
       const again = await post(link('expiry'), { 'idempotency-key': key });
       assert.equal(again.status, 200);
       assert.equal(again.headers.get('idempotent-replayed'), null);
       assert.equal(await linkCount(), before + 2);
       // and the key is stored anew, for the configured window (24 h by default)
-      const row = await s.started.db.query<{ hours: number }>(`SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = $1`, [key]);
+      const row = await s.started.db.query<{ hours: number }>(
+        `SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = $1`,
+        [key],
+      );
       assert.equal(Math.round(Number(row.rows[0].hours)), 24);
     });
 
@@ -130,7 +145,7 @@ for (const kind of databaseKinds()) {
       assert.equal(await linkCount(), before + 2);
     });
 
-    test("caller-fault errors are stored and replayed; an unknown candidate stays a 404", async () => {
+    test('caller-fault errors are stored and replayed; an unknown candidate stays a 404', async () => {
       const key = randomUUID();
       const missing = '/v1/ats/candidates/NoSuchCandidate1234567890/result-links';
       const first = await post(link('missing'), { 'idempotency-key': key }, missing);
@@ -183,9 +198,19 @@ for (const kind of databaseKinds()) {
     test('attachments are idempotent too', async () => {
       const key = randomUUID();
       const attachments = `/v1/ats/candidates/${candidateId}/attachments`;
-      const count = async () => Number((await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'attachment'`)).rows[0].n);
+      const count = async () =>
+        Number(
+          (await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'attachment'`)).rows[0].n,
+        );
       const before = await count();
-      const body = { attachment: { name: 'report.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 report').toString('base64') } };
+      const body = {
+        attachment: {
+          name: 'report.pdf',
+          type: 'OTHER',
+          content_type: 'application/pdf',
+          data: Buffer.from('%PDF-1.4 report').toString('base64'),
+        },
+      };
       assert.equal((await post(body, { 'idempotency-key': key }, attachments)).status, 200);
       const again = await post(body, { 'idempotency-key': key }, attachments);
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -194,7 +219,10 @@ for (const kind of databaseKinds()) {
 
     test('application notes and application attachments are idempotent too', async () => {
       const app = (await s.call('GET', '/v1/ats/applications?page_size=1', { integrationId: DEMO })).body.data.results[0];
-      const count = async (kind: string) => Number((await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = $1`, [kind])).rows[0].n);
+      const count = async (kind: string) =>
+        Number(
+          (await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = $1`, [kind])).rows[0].n,
+        );
 
       const notes = `/v1/ats/applications/${app.id}/notes`;
       const note = { content: 'Interview booked for Tuesday 10:00', content_type: 'PLAIN_TEXT' };
@@ -211,7 +239,14 @@ for (const kind of databaseKinds()) {
       assert.equal(await count('note'), notesBefore + 1);
 
       const files = `/v1/ats/applications/${app.id}/attachments`;
-      const body = { attachment: { name: 'transcript.pdf', type: 'OTHER', content_type: 'application/pdf', data: Buffer.from('%PDF-1.4 transcript').toString('base64') } };
+      const body = {
+        attachment: {
+          name: 'transcript.pdf',
+          type: 'OTHER',
+          content_type: 'application/pdf',
+          data: Buffer.from('%PDF-1.4 transcript').toString('base64'),
+        },
+      };
       const fileKey = randomUUID();
       const filesBefore = await count('attachment');
       assert.equal((await post(body, { 'idempotency-key': fileKey }, files)).status, 200);

@@ -26,24 +26,35 @@ for (const kind of databaseKinds()) {
       const integration = (await getIntegration(s.started.db, 'default', 'sandbox:demo'))!;
       const before = await outboxRows();
       const it = { accountId: 'default', integration, method: 'POST', path: `/v1/ats/candidates/${candidateId}/result-links` };
-      const write = { action: 'ats_add_candidate_result_link' as const, candidateId, body: { label: 'Test', url: 'https://example.com/r/tx' } };
-      await assert.rejects(acceptWrite(s.started.rt, it, write as any, async () => {
-        throw new Error('the key could not be stored');
-      }));
+      const write = {
+        action: 'ats_add_candidate_result_link' as const,
+        candidateId,
+        body: { label: 'Test', url: 'https://example.com/r/tx' },
+      };
+      await assert.rejects(
+        acceptWrite(s.started.rt, it, write as any, async () => {
+          throw new Error('the key could not be stored');
+        }),
+      );
       assert.equal(await outboxRows(), before, 'no stored write without its key');
     });
 
     test("the key's stored answer is the answer sent, stored with the write; a retry replays it and stores nothing", async () => {
       const before = await outboxRows();
-      const send = () => s.call('POST', `/v1/ats/candidates/${candidateId}/result-links`, {
-        integrationId: 'sandbox:demo',
-        headers: { 'idempotency-key': 'async-once-1', prefer: 'respond-async' },
-        body: { label: 'Async', url: 'https://example.com/r/async' },
-      });
+      const send = () =>
+        s.call('POST', `/v1/ats/candidates/${candidateId}/result-links`, {
+          integrationId: 'sandbox:demo',
+          headers: { 'idempotency-key': 'async-once-1', prefer: 'respond-async' },
+          body: { label: 'Async', url: 'https://example.com/r/async' },
+        });
       const first = await send();
       assert.equal(first.status, 200, JSON.stringify(first.body));
       assert.equal(first.headers.get('preference-applied'), 'respond-async');
-      const stored = (await s.started.db.query<{ state: string; response: string }>("SELECT state, response FROM idempotency_keys WHERE key = 'async-once-1'")).rows[0];
+      const stored = (
+        await s.started.db.query<{ state: string; response: string }>(
+          "SELECT state, response FROM idempotency_keys WHERE key = 'async-once-1'",
+        )
+      ).rows[0];
       assert.equal(stored.state, 'COMPLETED');
       assert.deepEqual(JSON.parse(stored.response), first.body, 'the stored answer is the one sent');
       const again = await send();

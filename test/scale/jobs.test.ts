@@ -20,9 +20,17 @@ import { reapAbandonedSyncs } from '../../src/sync/lease.ts';
 import { freshPostgres, databaseKinds, type DbKind } from '../support/databases.ts';
 import { freshPgliteDataDir } from '../support/templates.ts';
 
-async function runtimeFor(kind: DbKind, env: Record<string, string> = {}): Promise<{ rt: Runtime; url: string | null; close(): Promise<void> }> {
+async function runtimeFor(
+  kind: DbKind,
+  env: Record<string, string> = {},
+): Promise<{ rt: Runtime; url: string | null; close(): Promise<void> }> {
   const pg = kind === 'postgres' ? await freshPostgres() : null;
-  const config = loadConfig({ ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}), ...env });
+  const config = loadConfig({
+    ATSGATE_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ...(pg ? { DATABASE_URL: pg.url } : {}),
+    ...env,
+  });
   const lite = pg ? null : await freshPgliteDataDir();
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: lite?.dataDir ?? '/nonexistent' });
   await migrate(db);
@@ -53,7 +61,14 @@ for (const kind of databaseKinds()) {
     before(async () => {
       env = await runtimeFor(kind);
       for (const n of [1, 2]) {
-        await connectIntegration(env.rt, { accountId: 'default', tool: 'sandbox', organizationName: `Org ${n}`, credentials: { api_key: 'sandbox-x' }, id: `sandbox:s${n}`, waitForSync: true });
+        await connectIntegration(env.rt, {
+          accountId: 'default',
+          tool: 'sandbox',
+          organizationName: `Org ${n}`,
+          credentials: { api_key: 'sandbox-x' },
+          id: `sandbox:s${n}`,
+          waitForSync: true,
+        });
       }
     });
     after(() => env.close());
@@ -64,26 +79,44 @@ for (const kind of databaseKinds()) {
       const in4h = await dueSyncs(env.rt, new Date(now + 4 * 3600_000));
       assert.deepEqual(in4h.map((d) => d.type).sort(), ['DELTA', 'DELTA']);
       const in11h = await dueSyncs(env.rt, new Date(now + 11 * 3600_000));
-      assert.deepEqual(in11h.map((d) => d.type), ['FULL', 'FULL']);
+      assert.deepEqual(
+        in11h.map((d) => d.type),
+        ['FULL', 'FULL'],
+      );
       await env.rt.db.query(`UPDATE integrations SET status = 'INVALID' WHERE id = 'sandbox:s2'`);
-      assert.deepEqual((await dueSyncs(env.rt, new Date(now + 4 * 3600_000))).map((d) => d.integrationId), ['sandbox:s1'], 'rejected credentials are not retried');
+      assert.deepEqual(
+        (await dueSyncs(env.rt, new Date(now + 4 * 3600_000))).map((d) => d.integrationId),
+        ['sandbox:s1'],
+        'rejected credentials are not retried',
+      );
       await env.rt.db.query(`UPDATE integrations SET status = 'ACTIVE' WHERE id = 'sandbox:s2'`);
     });
 
     test('a running sync is not scheduled again; a dead one is reaped after its lease and frees the integration', async () => {
-      await env.rt.db.query(`INSERT INTO syncs (id, integration_id, type, state, heartbeat_at) VALUES ('dead-sync', 'sandbox:s1', 'FULL', 'RUNNING', now() - interval '10 minutes')`);
-      await env.rt.db.query(`INSERT INTO syncs (id, integration_id, type, state, heartbeat_at) VALUES ('live-sync', 'sandbox:s2', 'FULL', 'RUNNING', now())`);
+      await env.rt.db.query(
+        `INSERT INTO syncs (id, integration_id, type, state, heartbeat_at) VALUES ('dead-sync', 'sandbox:s1', 'FULL', 'RUNNING', now() - interval '10 minutes')`,
+      );
+      await env.rt.db.query(
+        `INSERT INTO syncs (id, integration_id, type, state, heartbeat_at) VALUES ('live-sync', 'sandbox:s2', 'FULL', 'RUNNING', now())`,
+      );
       const later = new Date(Date.now() + 4 * 3600_000);
       assert.deepEqual(await dueSyncs(env.rt, later), [], 'running syncs are never doubled');
       const forced = await requestSync(env.rt, 'sandbox:s2', 'FULL');
       assert.deepEqual(forced, { alreadyQueued: true, syncId: 'live-sync', type: 'FULL' });
 
       assert.deepEqual(await reapAbandonedSyncs(env.rt, 60_000), ['sandbox:s1']);
-      const states = (await env.rt.db.query<{ id: string; state: string; error: string | null }>(`SELECT id, state, error FROM syncs WHERE id IN ('dead-sync', 'live-sync') ORDER BY id`)).rows;
+      const states = (
+        await env.rt.db.query<{ id: string; state: string; error: string | null }>(
+          `SELECT id, state, error FROM syncs WHERE id IN ('dead-sync', 'live-sync') ORDER BY id`,
+        )
+      ).rows;
       assert.equal(states[0].state, 'FAILED');
       assert.match(states[0].error!, /abandoned/);
       assert.equal(states[1].state, 'RUNNING', 'a sync with a fresh heartbeat is left alone');
-      assert.deepEqual((await dueSyncs(env.rt, later)).map((d) => d.integrationId), ['sandbox:s1']);
+      assert.deepEqual(
+        (await dueSyncs(env.rt, later)).map((d) => d.integrationId),
+        ['sandbox:s1'],
+      );
       await env.rt.db.query(`UPDATE syncs SET state = 'SUCCEEDED', ended_at = now() WHERE id = 'live-sync'`);
     });
 
@@ -92,8 +125,13 @@ for (const kind of databaseKinds()) {
       await env.rt.jobs.start();
       const r = await requestSync(env.rt, 'sandbox:s1', 'DELTA');
       assert.equal(r.alreadyQueued, false);
-      await until('queued sync done', async () => (await env.rt.db.query(`SELECT 1 FROM syncs WHERE id = $1 AND state = 'SUCCEEDED'`, [r.syncId])).rows.length === 1);
-      const row = (await env.rt.db.query<{ type: string; heartbeat_at: Date | null }>(`SELECT type, heartbeat_at FROM syncs WHERE id = $1`, [r.syncId])).rows[0];
+      await until(
+        'queued sync done',
+        async () => (await env.rt.db.query(`SELECT 1 FROM syncs WHERE id = $1 AND state = 'SUCCEEDED'`, [r.syncId])).rows.length === 1,
+      );
+      const row = (
+        await env.rt.db.query<{ type: string; heartbeat_at: Date | null }>(`SELECT type, heartbeat_at FROM syncs WHERE id = $1`, [r.syncId])
+      ).rows[0];
       assert.equal(row.type, 'DELTA');
       assert.ok(row.heartbeat_at, 'the running sync kept a lease');
     });
@@ -120,7 +158,10 @@ describe('graphile-worker job engine on postgres', () => {
     const runs: { task: string; payload: any; by: string; attempt: number }[] = [];
     const a = queue();
     const b = queue();
-    for (const [name, q] of [['a', a], ['b', b]] as const) {
+    for (const [name, q] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       q.register('work', async (payload, h) => {
         runs.push({ task: 'work', payload, by: name, attempt: h.attempt });
         assert.ok(h.workerId, 'the engine tells the handler its worker id');
@@ -140,7 +181,14 @@ describe('graphile-worker job engine on postgres', () => {
     await until('keyed and delayed jobs ran', () => runs.filter((r) => r.task === 'work').length === 2);
     await until('flaky job attempted', () => runs.some((r) => r.task === 'flaky'));
     await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(runs.filter((r) => r.task === 'work').map((r) => r.payload.n).sort(), [2, 4], 'the replaced job never ran');
+    assert.deepEqual(
+      runs
+        .filter((r) => r.task === 'work')
+        .map((r) => r.payload.n)
+        .sort(),
+      [2, 4],
+      'the replaced job never ran',
+    );
     assert.equal(runs.filter((r) => r.task === 'flaky').length, 1, 'maxAttempts 1: no retry');
     assert.equal(await a.depth(), 0);
   });

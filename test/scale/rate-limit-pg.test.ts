@@ -23,11 +23,18 @@ describe('database-wide rate limit on postgres', () => {
       await Promise.all(Array.from({ length: 14 }, (_, i) => limiters[i % 2].acquire('integration-x', spec)));
       // Other keys are independent.
       await limiters[0].acquire('integration-y', spec);
-      const admitted = (await dbs[0].query<{ ms: number }>(`SELECT extract(epoch FROM sent_at) * 1000 AS ms FROM hit_log WHERE key = 'integration-x' ORDER BY sent_at`)).rows.map((r) => Number(r.ms));
+      const admitted = (
+        await dbs[0].query<{ ms: number }>(
+          `SELECT extract(epoch FROM sent_at) * 1000 AS ms FROM hit_log WHERE key = 'integration-x' ORDER BY sent_at`,
+        )
+      ).rows.map((r) => Number(r.ms));
       assert.equal(admitted.length, 14);
       for (let i = spec.requests; i < admitted.length; i++) {
         // The (i-requests)th admission must have left the window before the ith was admitted.
-        assert.ok(admitted[i] - admitted[i - spec.requests] >= spec.perMs, `admission ${i} came ${admitted[i] - admitted[i - spec.requests]} ms after admission ${i - spec.requests}`);
+        assert.ok(
+          admitted[i] - admitted[i - spec.requests] >= spec.perMs,
+          `admission ${i} came ${admitted[i] - admitted[i - spec.requests]} ms after admission ${i - spec.requests}`,
+        );
       }
       assert.equal((await dbs[0].query(`SELECT 1 FROM hit_log WHERE key = 'integration-y'`)).rows.length, 1);
     } finally {
@@ -60,10 +67,17 @@ describe('database-wide rate limit on postgres', () => {
       // A spare is used at most marginMs/2 after its admission, inside the widened window: in
       // any window of perMs, no more requests went than the limit.
       for (let i = spec.requests; i < sent.length; i++) {
-        assert.ok(sent[i] - sent[i - spec.requests] >= spec.perMs - 5, `request ${i} went ${sent[i] - sent[i - spec.requests]} ms after request ${i - spec.requests}`);
+        assert.ok(
+          sent[i] - sent[i - spec.requests] >= spec.perMs - 5,
+          `request ${i} went ${sent[i] - sent[i - spec.requests]} ms after request ${i - spec.requests}`,
+        );
       }
-      const admissions = Number((await dbs[0].query<{ n: string }>(`SELECT count(*) AS n FROM hit_log WHERE key = 'integration-z'`)).rows[0].n);
-      const statements = Number((await dbs[0].query<{ n: string }>(`SELECT count(DISTINCT token) AS n FROM token_log WHERE key = 'integration-z'`)).rows[0].n);
+      const admissions = Number(
+        (await dbs[0].query<{ n: string }>(`SELECT count(*) AS n FROM hit_log WHERE key = 'integration-z'`)).rows[0].n,
+      );
+      const statements = Number(
+        (await dbs[0].query<{ n: string }>(`SELECT count(DISTINCT token) AS n FROM token_log WHERE key = 'integration-z'`)).rows[0].n,
+      );
       assert.ok(admissions >= 960, `${admissions} admissions recorded for 960 requests`);
       assert.ok(statements < 960 / 4, `${statements} admitting statements for 960 requests`);
     } finally {

@@ -34,14 +34,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KINDS: { tool: string; limit: { requests: number; windowMs: number }; start(): Promise<VendorFake> }[] = [
   { tool: 'lever', limit: { requests: 10, windowMs: 1000 }, start: () => startLeverFake({ pageSize: 5, retryAfterSeconds: 1 }) },
   { tool: 'ashby', limit: { requests: 25, windowMs: 1000 }, start: () => startAshbyFake({ pageSize: 5, retryAfterSeconds: 1 }) },
-  { tool: 'smartrecruiters', limit: { requests: 10, windowMs: 1000 }, start: () => startSmartRecruitersFake({ maxLimit: 5, retryAfterSeconds: 1 }) },
-  { tool: 'teamtailor', limit: { requests: 50, windowMs: 10_000 }, start: () => startTeamtailorFake({ candidateCount: 12, retryAfterSeconds: 1 }) },
+  {
+    tool: 'smartrecruiters',
+    limit: { requests: 10, windowMs: 1000 },
+    start: () => startSmartRecruitersFake({ maxLimit: 5, retryAfterSeconds: 1 }),
+  },
+  {
+    tool: 'teamtailor',
+    limit: { requests: 50, windowMs: 10_000 },
+    start: () => startTeamtailorFake({ candidateCount: 12, retryAfterSeconds: 1 }),
+  },
 ];
 
-interface Proc { child: ChildProcess; url: string; exited: Promise<void> }
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<void>;
+}
 
 async function startProcess(env: Record<string, string>): Promise<Proc> {
-  const child = spawn(process.execPath, ['bin/atsgate.js', 'serve'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/atsgate.js', 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -95,7 +111,14 @@ describe('three processes on one PostgreSQL database', () => {
           if (entry.slow) await sleep(150);
           return undefined;
         };
-        const integration = await connectIntegration(rt, { accountId: 'default', tool: kind.tool, organizationName: `Org ${i}`, credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+        const integration = await connectIntegration(rt, {
+          accountId: 'default',
+          tool: kind.tool,
+          organizationName: `Org ${i}`,
+          credentials: fake.credentials,
+          baseUrl: fake.url,
+          waitForSync: true,
+        });
         entry.integrationId = integration.id;
         fakes.push(entry);
       }
@@ -117,7 +140,11 @@ describe('three processes on one PostgreSQL database', () => {
   const call = async (p: Proc, method: string, path: string, integrationId: string, body?: unknown) => {
     const res = await fetch(p.url + path, {
       method,
-      headers: { authorization: `Bearer ${apiKey}`, 'x-integration-id': integrationId, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'x-integration-id': integrationId,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -151,7 +178,7 @@ describe('three processes on one PostgreSQL database', () => {
       assert.equal(r.body.data.already_queued, false);
     }
     for (let i = 0; i < 400 && (await q(`SELECT 1 FROM syncs WHERE state = 'RUNNING'`)).length < 4; i++) await sleep(25);
-    const victimSyncs = (await q<{ id: string; integration_id: string }>(`SELECT id, integration_id FROM syncs WHERE state = 'RUNNING'`));
+    const victimSyncs = await q<{ id: string; integration_id: string }>(`SELECT id, integration_id FROM syncs WHERE state = 'RUNNING'`);
     assert.equal(victimSyncs.length, 4, 'the first process took as many syncs as its concurrency');
     // The victim's syncs stay held mid-way until it is killed; every other vendor answers again.
     const held = new Set(victimSyncs.map((v) => v.integration_id));
@@ -177,14 +204,19 @@ describe('three processes on one PostgreSQL database', () => {
         const cand = cands[n % cands.length];
         const label = `Scale check ${f.integrationId} #${n}`;
         writes.push(
-          call(via, 'POST', `/v1/ats/candidates/${encodeURIComponent(cand.id)}/result-links`, f.integrationId, { label, url: `https://assess.example.com/scale/${n}` })
+          call(via, 'POST', `/v1/ats/candidates/${encodeURIComponent(cand.id)}/result-links`, f.integrationId, {
+            label,
+            url: `https://assess.example.com/scale/${n}`,
+          })
             .then((r): Outcome => ({ f, label, remote: cand.remote_id, via, status: r.status, code: r.body?.error?.code }))
             .catch((): Outcome => ({ f, label, remote: cand.remote_id, via, status: 'network' })),
         );
       }
     }
     await sleep(300);
-    const runningAtKill = new Set((await q<{ integration_id: string }>(`SELECT integration_id FROM syncs WHERE state = 'RUNNING'`)).map((r) => r.integration_id));
+    const runningAtKill = new Set(
+      (await q<{ integration_id: string }>(`SELECT integration_id FROM syncs WHERE state = 'RUNNING'`)).map((r) => r.integration_id),
+    );
     victim.child.kill('SIGKILL');
     await victim.exited;
     for (const f of fakes) f.gate = null;
@@ -205,7 +237,10 @@ describe('three processes on one PostgreSQL database', () => {
       }
     }
     const survivorsOk = outcomes.filter((o) => o.via !== victim);
-    assert.ok(survivorsOk.every((o) => o.status === 200), `every write through a surviving process succeeded: ${JSON.stringify(survivorsOk.filter((o) => o.status !== 200).map((o) => [o.status, o.code]))}`);
+    assert.ok(
+      survivorsOk.every((o) => o.status === 200),
+      `every write through a surviving process succeeded: ${JSON.stringify(survivorsOk.filter((o) => o.status !== 200).map((o) => [o.status, o.code]))}`,
+    );
 
     // Every forced sync done exactly once, the killed process's ones re-run by a survivor.
     let rows: { integration_id: string; ok: number; running: number }[] = [];
@@ -221,12 +256,20 @@ describe('three processes on one PostgreSQL database', () => {
     assert.equal(rows.length, 20);
     for (const r of rows) assert.equal(r.ok, 2, `${r.integration_id}: the first sync and the forced one, each exactly once`);
     const abandoned = await q<{ integration_id: string }>(`SELECT integration_id FROM syncs WHERE error LIKE 'abandoned%'`);
-    assert.deepEqual(abandoned.map((a) => a.integration_id).sort(), [...held].sort(), "exactly the killed process's syncs were reaped (and, above, re-run once)");
+    assert.deepEqual(
+      abandoned.map((a) => a.integration_id).sort(),
+      [...held].sort(),
+      "exactly the killed process's syncs were reaped (and, above, re-run once)",
+    );
     for (const a of abandoned) assert.ok(runningAtKill.has(a.integration_id));
     const leftJobs = await q(`SELECT 1 FROM graphile_worker.jobs`); // the engine's public view
     assert.equal(leftJobs.length, 0, 'no job left in the engine');
 
     // Vendor limits held for the whole deployment.
-    for (const f of fakes) assert.ok(f.fake.peakRate() <= f.kind.limit.requests, `${f.kind.tool} ${f.integrationId}: peak ${f.fake.peakRate()} in ${f.kind.limit.windowMs} ms, limit ${f.kind.limit.requests}`);
+    for (const f of fakes)
+      assert.ok(
+        f.fake.peakRate() <= f.kind.limit.requests,
+        `${f.kind.tool} ${f.integrationId}: peak ${f.fake.peakRate()} in ${f.kind.limit.windowMs} ms, limit ${f.kind.limit.requests}`,
+      );
   });
 });

@@ -47,7 +47,12 @@ describe('the inbound limit policy (in memory, fake clock)', () => {
 });
 
 /** Windows are an hour long in these tests, so a window edge cannot fall between two requests. */
-const LIMITS = { ATSGATE_RATE_LIMIT_PER_ACCOUNT: '8', ATSGATE_RATE_LIMIT_PER_INTEGRATION: '4', ATSGATE_RATE_LIMIT_WINDOW_SECONDS: '3600', ATSGATE_METRICS_TOKEN: 'metrics_' + 'm'.repeat(24) };
+const LIMITS = {
+  ATSGATE_RATE_LIMIT_PER_ACCOUNT: '8',
+  ATSGATE_RATE_LIMIT_PER_INTEGRATION: '4',
+  ATSGATE_RATE_LIMIT_WINDOW_SECONDS: '3600',
+  ATSGATE_METRICS_TOKEN: 'metrics_' + 'm'.repeat(24),
+};
 
 async function awayFromWindowEdge(): Promise<void> {
   const intoWindow = (Date.now() / 1000) % 3600;
@@ -79,7 +84,9 @@ for (const kind of databaseKinds()) {
       assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
 
       // Another account: its own count, and naming this account's integration counts as naming none.
-      const foreign = await fetch(`${s.url}/v1/ats/jobs`, { headers: { authorization: `Bearer ${other}`, 'x-integration-id': 'sandbox:demo' } });
+      const foreign = await fetch(`${s.url}/v1/ats/jobs`, {
+        headers: { authorization: `Bearer ${other}`, 'x-integration-id': 'sandbox:demo' },
+      });
       assert.equal(foreign.status, 404, 'the foreign integration is simply not found, not rate limited');
       assert.equal(foreign.headers.get('ratelimit-limit'), '8', "the account's limit, not the integration's");
 
@@ -90,35 +97,39 @@ for (const kind of databaseKinds()) {
       const usage = await s.started.rt.inboundLimiter.usage('default', ['sandbox:demo']);
       assert.deepEqual(usage.integrations['sandbox:demo'], { limit: 4, used: 5 });
       // The operator sees the refusal in the metrics.
-      const scrape = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${LIMITS.ATSGATE_METRICS_TOKEN}` } })).text();
+      const scrape = await (
+        await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${LIMITS.ATSGATE_METRICS_TOKEN}` } })
+      ).text();
       assert.match(scrape, /^atsgate_inbound_rate_limited_total\{scope="integration"\} 1$/m);
     });
   });
 }
 
-if (databaseKinds().includes('postgres')) describe('inbound limits are deployment-wide on postgres: two processes share one window', () => {
-  let a: TestServer | undefined;
-  let b: TestServer | undefined;
-  before(async () => {
-    a = await startTestServer('postgres', { env: LIMITS });
-    b = await startTestServer('postgres', { reuse: a, env: LIMITS });
-  });
-  after(async () => {
-    await b?.close({ keepData: true });
-    await a?.close();
-  });
+if (databaseKinds().includes('postgres'))
+  describe('inbound limits are deployment-wide on postgres: two processes share one window', () => {
+    let a: TestServer | undefined;
+    let b: TestServer | undefined;
+    before(async () => {
+      a = await startTestServer('postgres', { env: LIMITS });
+      b = await startTestServer('postgres', { reuse: a, env: LIMITS });
+    });
+    after(async () => {
+      await b?.close({ keepData: true });
+      await a?.close();
+    });
 
-  test('4 requests spread over two servers use up the integration; the next one is refused on either', async () => {
-    assert.ok(a && b);
-    await awayFromWindowEdge();
-    for (const server of [a, b, a, b]) assert.equal((await server.call('GET', '/v1/ats/jobs?page_size=1', { integrationId: 'sandbox:demo' })).status, 200);
-    for (const server of [a, b]) {
-      const res = await server.call('GET', '/v1/ats/jobs?page_size=1', { integrationId: 'sandbox:demo' });
-      assert.equal(res.status, 429, 'per-process counting would have allowed 4 on each');
-      assert.equal(res.body.error.code, 'PLATFORM.RATE_LIMIT_EXCEEDED');
-    }
+    test('4 requests spread over two servers use up the integration; the next one is refused on either', async () => {
+      assert.ok(a && b);
+      await awayFromWindowEdge();
+      for (const server of [a, b, a, b])
+        assert.equal((await server.call('GET', '/v1/ats/jobs?page_size=1', { integrationId: 'sandbox:demo' })).status, 200);
+      for (const server of [a, b]) {
+        const res = await server.call('GET', '/v1/ats/jobs?page_size=1', { integrationId: 'sandbox:demo' });
+        assert.equal(res.status, 429, 'per-process counting would have allowed 4 on each');
+        assert.equal(res.body.error.code, 'PLATFORM.RATE_LIMIT_EXCEEDED');
+      }
+    });
   });
-});
 
 describe('inbound limits on the dashboard', () => {
   test("the integrations page shows the account's use of the window and each integration's", async () => {
@@ -128,8 +139,21 @@ describe('inbound limits on the dashboard', () => {
     for (let i = 0; i < 3; i++) await limiter.admit('acme', 'lever:acme');
     await limiter.admit('acme', null);
     const usage = await limiter.usage('acme', ['lever:acme', 'ashby:acme']);
-    assert.deepEqual(usage, { windowSeconds: 60, account: { limit: 8, used: 4 }, integrations: { 'lever:acme': { limit: 4, used: 3 }, 'ashby:acme': { limit: 4, used: 0 } } });
-    const summary = (id: string) => ({ id, tool: id.split(':')[0], organization_name: 'Acme', status: 'ACTIVE', setup_status: 'COMPLETED', last_sync_ended_at: null, records: { jobs: 0, candidates: 0, applications: 0 }, failedWrites24h: 0 });
+    assert.deepEqual(usage, {
+      windowSeconds: 60,
+      account: { limit: 8, used: 4 },
+      integrations: { 'lever:acme': { limit: 4, used: 3 }, 'ashby:acme': { limit: 4, used: 0 } },
+    });
+    const summary = (id: string) => ({
+      id,
+      tool: id.split(':')[0],
+      organization_name: 'Acme',
+      status: 'ACTIVE',
+      setup_status: 'COMPLETED',
+      last_sync_ended_at: null,
+      records: { jobs: 0, candidates: 0, applications: 0 },
+      failedWrites24h: 0,
+    });
     const html = integrationsPage('acme', [summary('lever:acme'), summary('ashby:acme')] as any, usage);
     assert.match(html, /this account 4 of 8 requests this minute; each integration at most 4 per minute/);
     assert.match(html, />3 \/ 4<\/td>/);

@@ -35,10 +35,21 @@ for (const kind of databaseKinds()) {
       if (kind === 'postgres') ({ url: databaseUrl, drop } = await freshPostgres());
       else await seedPgliteDataDir(dataDir); // the embedded database, migrated (test/support/templates.ts)
       const config = loadConfig({
-        PORT: '0', HOST: '127.0.0.1', ATSGATE_DATA_DIR: dataDir, ATSGATE_API_KEY: apiKey, ATSGATE_SECRET: randomBytes(32).toString('hex'),
-        ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'true', LOG_LEVEL: 'trace', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ATSGATE_DATA_DIR: dataDir,
+        ATSGATE_API_KEY: apiKey,
+        ATSGATE_SECRET: randomBytes(32).toString('hex'),
+        ATSGATE_ALLOW_PRIVATE_DOWNLOADS: 'true',
+        LOG_LEVEL: 'trace',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       });
-      const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+      const stream = new Writable({
+        write(chunk, _enc, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      });
       started = await startServer(config, { logger: { level: 'trace', stream } });
       // Greenhouse allows 50 requests per 10 s: the second full sync would wait out that window
       // in real time (~9 s, while the server stops). Rate limits are not what this file tests:
@@ -54,30 +65,58 @@ for (const kind of databaseKinds()) {
     });
 
     test('writes, a failing write, a sync and bad requests leave no secret in the logs or interaction_logs', async () => {
-      const integration = await connectIntegration(started.rt, { accountId: 'default', tool: 'greenhouse', organizationName: 'Acme', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+      const integration = await connectIntegration(started.rt, {
+        accountId: 'default',
+        tool: 'greenhouse',
+        organizationName: 'Acme',
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: true,
+      });
       const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
         const res = await fetch(started.url + path, {
           method,
-          headers: { authorization: `Bearer ${apiKey}`, 'x-integration-id': integration.id, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'x-integration-id': integration.id,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
-        return { status: res.status, body: await res.json() as any };
+        return { status: res.status, body: (await res.json()) as any };
       };
       const cand = (await call('GET', '/v1/ats/candidates?page_size=1')).body.data.results[0].id;
       const fileText = `PRIVATE-MEDICAL-NOTE-${randomBytes(6).toString('hex')} `.repeat(30);
       const data = Buffer.from(fileText).toString('base64');
-      const ok = await call('POST', `/v1/ats/candidates/${cand}/attachments`, { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data } });
+      const ok = await call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+        attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data },
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       const small = Buffer.from(`tiny-secret-${randomBytes(4).toString('hex')}`).toString('base64'); // short enough to dodge length-based redaction
-      assert.equal((await call('POST', `/v1/ats/candidates/${cand}/attachments`, { attachment: { name: 'n.txt', type: 'OTHER', content_type: 'text/plain', data: small } })).status, 200);
+      assert.equal(
+        (
+          await call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+            attachment: { name: 'n.txt', type: 'OTHER', content_type: 'text/plain', data: small },
+          })
+        ).status,
+        200,
+      );
       // The next vendor call must be the write's: earlier writes' background re-reads first.
       await started.rt.readBacks.drain();
       fake.failNext(1, 500);
       const failed = await call('POST', `/v1/ats/candidates/${cand}/result-links`, { label: 'Result', url: 'https://assess.example/r/1' });
       assert.equal(failed.body.status, 'error');
-      assert.equal((await call('POST', `/v1/ats/candidates/${cand}/result-links`, { label: 'Result', url: 'https://assess.example/r/1' })).status, 200);
+      assert.equal(
+        (await call('POST', `/v1/ats/candidates/${cand}/result-links`, { label: 'Result', url: 'https://assess.example/r/1' })).status,
+        200,
+      );
       assert.equal((await call('POST', '/v1/ats/candidates/nope/result-links', { label: 'x', url: 'https://x.example' })).status, 404);
-      assert.equal((await call('GET', '/v1/check-api-key', undefined, { authorization: `Bearer ${apiKey}x` })).status, 401, 'a wrong key (containing the real one)');
+      assert.equal(
+        (await call('GET', '/v1/check-api-key', undefined, { authorization: `Bearer ${apiKey}x` })).status,
+        401,
+        'a wrong key (containing the real one)',
+      );
       const sync = await call('POST', '/v1/force-sync', { type: 'FULL' });
       assert.equal(sync.status, 200);
       for (let i = 0; i < 200; i++) {
@@ -87,12 +126,23 @@ for (const kind of databaseKinds()) {
       }
       // An expired token forces a fresh OAuth exchange (client secret on the wire) during a write.
       fake.revokeTokens();
-      assert.equal((await call('POST', `/v1/ats/applications/${(await call('GET', '/v1/ats/applications?page_size=1')).body.data.results[0].id}/result-links`, { label: 'Again', url: 'https://assess.example/r/2' })).status, 200);
+      assert.equal(
+        (
+          await call(
+            'POST',
+            `/v1/ats/applications/${(await call('GET', '/v1/ats/applications?page_size=1')).body.data.results[0].id}/result-links`,
+            { label: 'Again', url: 'https://assess.example/r/2' },
+          )
+        ).status,
+        200,
+      );
 
       const logText = lines.join('');
       assert.ok(lines.length > 20, `the logger really logged (${lines.length} lines)`);
       assert.match(logText, /"level":10|"level":20|"level":30/, 'trace/debug/info lines present');
-      const interactionLogs = (await started.db.query<{ r: string }>('SELECT x::text AS r FROM interaction_logs x')).rows.map((r) => r.r).join('\n');
+      const interactionLogs = (await started.db.query<{ r: string }>('SELECT x::text AS r FROM interaction_logs x')).rows
+        .map((r) => r.r)
+        .join('\n');
       assert.ok(interactionLogs.includes('ats_add_candidate_attachment'), 'interaction logs exist');
       const forbidden: Record<string, string> = {
         'API key': apiKey,

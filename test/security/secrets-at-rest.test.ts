@@ -30,7 +30,10 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 /** The CLI exactly as an operator runs it. */
 async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/atsgate.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'silent' }, cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/atsgate.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'silent' },
+      cwd: ROOT,
+    });
     return { code: 0, stdout, stderr };
   } catch (err: any) {
     return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
@@ -55,7 +58,14 @@ async function pgDump(databaseUrl: string): Promise<string> {
 }
 
 async function connectGreenhouse(s: TestServer, fake: GreenhouseFake, accountId = 'default') {
-  return connectIntegration(s.started.rt, { accountId, tool: 'greenhouse', organizationName: 'Acme', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+  return connectIntegration(s.started.rt, {
+    accountId,
+    tool: 'greenhouse',
+    organizationName: 'Acme',
+    credentials: fake.credentials,
+    baseUrl: fake.url,
+    waitForSync: true,
+  });
 }
 
 for (const kind of databaseKinds()) {
@@ -80,15 +90,30 @@ for (const kind of databaseKinds()) {
       // A write with an attachment, a failing write, a result link.
       const marker = `CONFIDENTIAL-CV-${randomBytes(8).toString('hex')} `.repeat(40);
       const data = Buffer.from(marker).toString('base64');
-      const cands = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: integration.id, headers: { authorization: `Bearer ${extraKey.key}` } });
+      const cands = await s.call('GET', '/v1/ats/candidates?page_size=1', {
+        integrationId: integration.id,
+        headers: { authorization: `Bearer ${extraKey.key}` },
+      });
       assert.equal(cands.status, 200, JSON.stringify(cands.body));
       const cand = cands.body.data.results[0].id;
-      const ok = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: integration.id, body: { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data } } });
+      const ok = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+        integrationId: integration.id,
+        body: { attachment: { name: 'cv.pdf', type: 'CV', content_type: 'application/pdf', data } },
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
-      assert.ok(fake.attachments.some((a) => a.data.toString() === marker), 'the file reached the ATS');
+      assert.ok(
+        fake.attachments.some((a) => a.data.toString() === marker),
+        'the file reached the ATS',
+      );
       fake.failNext(1, 500);
-      await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: integration.id, body: { attachment: { name: 'cv2.pdf', type: 'CV', content_type: 'application/pdf', data } } });
-      await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, { integrationId: integration.id, body: { label: 'Test', url: 'https://assess.example/r/1' } });
+      await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+        integrationId: integration.id,
+        body: { attachment: { name: 'cv2.pdf', type: 'CV', content_type: 'application/pdf', data } },
+      });
+      await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, {
+        integrationId: integration.id,
+        body: { label: 'Test', url: 'https://assess.example/r/1' },
+      });
 
       const dump = kind === 'postgres' ? await pgDump(s.env.DATABASE_URL) : await textDump(s.started.db);
       assert.ok(dump.includes(integration.id), 'the dump is real (it has the integration)');
@@ -107,7 +132,9 @@ for (const kind of databaseKinds()) {
     });
 
     test('secrets rotate: the new secret reads every credential, the old one no longer does', async () => {
-      const before = await s.started.db.query<{ id: string; credentials_sealed: string }>('SELECT id, credentials_sealed FROM integrations ORDER BY id');
+      const before = await s.started.db.query<{ id: string; credentials_sealed: string }>(
+        'SELECT id, credentials_sealed FROM integrations ORDER BY id',
+      );
       assert.ok(before.rows.length >= 2, 'the demo and the greenhouse integrations');
       await s.close({ keepData: true });
 
@@ -125,7 +152,10 @@ for (const kind of databaseKinds()) {
       const gh = (await s.started.db.query<{ id: string }>("SELECT id FROM integrations WHERE tool = 'greenhouse'")).rows[0].id;
       const cand = (await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: gh })).body.data.results[0].id;
       const notes = fake.notes.length;
-      const refused = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, { integrationId: gh, body: { label: 'After rotation', url: 'https://assess.example/r/2' } });
+      const refused = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, {
+        integrationId: gh,
+        body: { label: 'After rotation', url: 'https://assess.example/r/2' },
+      });
       assert.equal(refused.body.status, 'error');
       assert.match(refused.body.error.message, /encrypted with key .* runs with key .*secrets rotate/);
       assert.equal(fake.notes.length, notes, 'nothing reached the ATS');
@@ -136,7 +166,10 @@ for (const kind of databaseKinds()) {
       // With the new secret everything works: credentials decrypt and the write lands.
       s = await startTestServer(kind, { reuse: s, env: { ATSGATE_SECRET: newSecret } });
       assert.deepEqual(openCredentials(s.started.rt.box, (await getIntegrationById(s.started.db, gh))!), fake.credentials);
-      const written = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, { integrationId: gh, body: { label: 'After rotation', url: 'https://assess.example/r/2' } });
+      const written = await s.call('POST', `/v1/ats/candidates/${cand}/result-links`, {
+        integrationId: gh,
+        body: { label: 'After rotation', url: 'https://assess.example/r/2' },
+      });
       assert.equal(written.status, 200, JSON.stringify(written.body));
       assert.ok(fake.notes.length > notes, 'the write reached the ATS with the re-sealed credentials');
       const after = await s.started.db.query<{ credentials_sealed: string }>('SELECT credentials_sealed FROM integrations');
@@ -158,7 +191,10 @@ for (const kind of databaseKinds()) {
       const saved = (await getIntegrationById(db, gh))!.credentials_sealed;
       await db.query('UPDATE integrations SET credentials_sealed = $2 WHERE id = $1', [gh, stranger.sealJson({ x: 1 })]);
       const snapshot = (await db.query('SELECT id, credentials_sealed FROM integrations ORDER BY id')).rows;
-      await assert.rejects(rotateCredentials(db, current, new SecretBox(randomBytes(32))), (e: any) => e instanceof RotationError && /neither the current key/.test(e.message));
+      await assert.rejects(
+        rotateCredentials(db, current, new SecretBox(randomBytes(32))),
+        (e: any) => e instanceof RotationError && /neither the current key/.test(e.message),
+      );
       assert.deepEqual((await db.query('SELECT id, credentials_sealed FROM integrations ORDER BY id')).rows, snapshot, 'no row changed');
       await db.query('UPDATE integrations SET credentials_sealed = $2 WHERE id = $1', [gh, saved]);
     });

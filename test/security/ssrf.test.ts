@@ -15,10 +15,19 @@ import { downloadDataUrl, isBlockedAddress, isOwnAddress, isPrivateAddress } fro
 import { networkInterfaces } from 'node:os';
 import { AtsgateError } from '../../src/errors.ts';
 
-interface Recorder { url: string; port: number; hits: string[]; connections(): number; close(): Promise<void> }
+interface Recorder {
+  url: string;
+  port: number;
+  hits: string[];
+  connections(): number;
+  close(): Promise<void>;
+}
 
 /** A loopback HTTP server that records every request it receives (and every connection). */
-async function recordingServer(host: string, handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end('file')): Promise<Recorder> {
+async function recordingServer(
+  host: string,
+  handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end('file'),
+): Promise<Recorder> {
   const hits: string[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
@@ -58,10 +67,31 @@ async function refused(p: Promise<unknown>, status: number, pattern: RegExp): Pr
 
 describe('the address policy', () => {
   test('loopback, private, link-local, metadata, CGNAT, multicast and IPv4-mapped addresses are blocked; public ones are not', () => {
-    for (const a of ['127.0.0.1', '127.255.255.254', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '64:ff9b::a00:1', 'not-an-ip']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.255.255.254',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '100.64.0.1',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a00:1',
+      'not-an-ip',
+    ]) {
       assert.equal(isPrivateAddress(a), true, a);
     }
-    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1', '11.0.0.1', '::ffff:8.8.8.8']) assert.equal(isPrivateAddress(a), false, a);
+    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '172.32.0.1', '11.0.0.1', '::ffff:8.8.8.8'])
+      assert.equal(isPrivateAddress(a), false, a);
   });
 
   test('the documentation ranges (RFC 5737, RFC 3849) are refused', () => {
@@ -73,8 +103,29 @@ describe('the address policy', () => {
 
   test("the machine's own addresses are refused on every interface, whatever range they are in", () => {
     // A host whose public interface is 93.184.216.34: that address is this host, not the internet.
-    const fake = { eth0: [{ address: '93.184.216.34', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '93.184.216.34/24' }],
-      eth1: [{ address: '2606:4700::1111', netmask: 'ffff::', family: 'IPv6', mac: '00:00:00:00:00:02', internal: false, cidr: '2606:4700::1111/64', scopeid: 0 }] } as ReturnType<typeof networkInterfaces>;
+    const fake = {
+      eth0: [
+        {
+          address: '93.184.216.34',
+          netmask: '255.255.255.0',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:01',
+          internal: false,
+          cidr: '93.184.216.34/24',
+        },
+      ],
+      eth1: [
+        {
+          address: '2606:4700::1111',
+          netmask: 'ffff::',
+          family: 'IPv6',
+          mac: '00:00:00:00:00:02',
+          internal: false,
+          cidr: '2606:4700::1111/64',
+          scopeid: 0,
+        },
+      ],
+    } as ReturnType<typeof networkInterfaces>;
     assert.equal(isOwnAddress('93.184.216.34', fake), true);
     assert.equal(isOwnAddress('::ffff:93.184.216.34', fake), true, 'the IPv4-mapped spelling too');
     assert.equal(isOwnAddress('2606:4700:0:0:0:0:0:1111', fake), true, 'any IPv6 spelling');
@@ -112,9 +163,20 @@ describe('downloadDataUrl with private downloads refused', () => {
   test('every spelling of a loopback or private host is refused before connecting', async () => {
     const p = target.port;
     const urls = [
-      `http://127.0.0.1:${p}/a`, `http://localhost:${p}/a`, `http://[::1]:${p}/a`, `http://0.0.0.0:${p}/a`, `http://[::ffff:127.0.0.1]:${p}/a`,
-      `http://2130706433:${p}/a`, `http://0x7f000001:${p}/a`, `http://0177.0.0.1:${p}/a`, `http://127.1:${p}/a`, `http://[0:0:0:0:0:ffff:7f00:1]:${p}/a`,
-      'http://10.0.0.1/a', 'http://169.254.169.254/latest/meta-data/', 'http://192.168.0.1/', 'http://[fe80::1]/',
+      `http://127.0.0.1:${p}/a`,
+      `http://localhost:${p}/a`,
+      `http://[::1]:${p}/a`,
+      `http://0.0.0.0:${p}/a`,
+      `http://[::ffff:127.0.0.1]:${p}/a`,
+      `http://2130706433:${p}/a`,
+      `http://0x7f000001:${p}/a`,
+      `http://0177.0.0.1:${p}/a`,
+      `http://127.1:${p}/a`,
+      `http://[0:0:0:0:0:ffff:7f00:1]:${p}/a`,
+      'http://10.0.0.1/a',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://192.168.0.1/',
+      'http://[fe80::1]/',
     ];
     for (const u of urls) await refused(downloadDataUrl(u, base), 400, /private or reserved address/);
     assert.deepEqual(target.hits, [], 'no request reached the loopback server');
@@ -122,7 +184,10 @@ describe('downloadDataUrl with private downloads refused', () => {
   });
 
   test("a data_url naming one of this machine's own interface addresses never connects, even to a server on all interfaces", async () => {
-    const addresses = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((i) => i.family === 'IPv4').map((i) => i.address);
+    const addresses = Object.values(networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .filter((i) => i.family === 'IPv4')
+      .map((i) => i.address);
     const everywhere = await recordingServer('0.0.0.0');
     try {
       for (const a of addresses) await refused(downloadDataUrl(`http://${a}:${everywhere.port}/secret`, base), 400, /own/);
@@ -226,7 +291,10 @@ for (const kind of databaseKinds()) {
       ];
       const before = (await s.started.db.query("SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'attachment'")).rows[0].n;
       for (const [dataUrl, message] of cases) {
-        const r = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, { integrationId: 'sandbox:demo', body: { attachment: { name: 'cv.pdf', type: 'CV', data_url: dataUrl } } });
+        const r = await s.call('POST', `/v1/ats/candidates/${cand}/attachments`, {
+          integrationId: 'sandbox:demo',
+          body: { attachment: { name: 'cv.pdf', type: 'CV', data_url: dataUrl } },
+        });
         assert.equal(r.status, 400, `${dataUrl}: ${JSON.stringify(r.body)}`);
         assert.equal(r.body.error.code, 'PLATFORM.INPUT_INVALID');
         assert.match(r.body.error.message, /data_url/);
@@ -234,7 +302,11 @@ for (const kind of databaseKinds()) {
       }
       assert.deepEqual(files.hits, [], 'no request reached the loopback file server');
       assert.equal(files.connections(), 0, 'not even a TCP connection');
-      assert.equal((await s.started.db.query("SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'attachment'")).rows[0].n, before, 'no attachment stored');
+      assert.equal(
+        (await s.started.db.query("SELECT count(*)::int AS n FROM sandbox_objects WHERE kind = 'attachment'")).rows[0].n,
+        before,
+        'no attachment stored',
+      );
     });
   });
 }

@@ -15,12 +15,30 @@ import { connectIntegration } from '../../src/integrations/service.ts';
 const DEMO = 'sandbox:demo';
 const MISSING = 'sandbox:NoSuchIntegration0000000';
 
-interface Probe { name: string; method: string; path: (id: string) => string; header?: boolean; body?: unknown }
+interface Probe {
+  name: string;
+  method: string;
+  path: (id: string) => string;
+  header?: boolean;
+  body?: unknown;
+}
 
 /** The application-level note and file endpoints, on one application id (X-Integration-Id names the integration). */
 const applicationProbes = (appl: () => string): Probe[] => [
-  { name: 'application note', method: 'POST', path: () => `/v1/ats/applications/${appl()}/notes`, header: true, body: { content: 'tenancy probe', content_type: 'PLAIN_TEXT' } },
-  { name: 'add application attachment', method: 'POST', path: () => `/v1/ats/applications/${appl()}/attachments`, header: true, body: { attachment: { name: 'tenancy.pdf', type: 'OTHER', content_type: 'application/pdf', data: 'QUJD' } } },
+  {
+    name: 'application note',
+    method: 'POST',
+    path: () => `/v1/ats/applications/${appl()}/notes`,
+    header: true,
+    body: { content: 'tenancy probe', content_type: 'PLAIN_TEXT' },
+  },
+  {
+    name: 'add application attachment',
+    method: 'POST',
+    path: () => `/v1/ats/applications/${appl()}/attachments`,
+    header: true,
+    body: { attachment: { name: 'tenancy.pdf', type: 'OTHER', content_type: 'application/pdf', data: 'QUJD' } },
+  },
   { name: 'application attachments', method: 'GET', path: () => `/v1/ats/applications/${appl()}/attachments`, header: true },
 ];
 
@@ -38,7 +56,10 @@ for (const kind of databaseKinds()) {
       const c = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO });
       cand = c.body.data.results[0].id;
       appl = c.body.data.results[0].applications[0].id;
-      const failed = await s.call('POST', '/v1/ats/candidates/unknown/result-links', { integrationId: DEMO, body: { label: 'L', url: 'https://x.example' } });
+      const failed = await s.call('POST', '/v1/ats/candidates/unknown/result-links', {
+        integrationId: DEMO,
+        body: { label: 'L', url: 'https://x.example' },
+      });
       logId = new URL(failed.body.error.log_url).pathname.split('/').pop()!;
     });
     after(() => s?.close());
@@ -56,14 +77,43 @@ for (const kind of databaseKinds()) {
         { name: 'candidates', method: 'GET', path: () => '/v1/ats/candidates', header: true },
         { name: 'applications', method: 'GET', path: () => '/v1/ats/applications', header: true },
         { name: 'candidate attachments', method: 'GET', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true },
-        { name: 'candidate result link', method: 'POST', path: () => `/v1/ats/candidates/${cand}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
-        { name: 'application result link', method: 'POST', path: () => `/v1/ats/applications/${appl}/result-links`, header: true, body: { label: 'L', url: 'https://x.example' } },
-        { name: 'add attachment', method: 'POST', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true, body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } } },
+        {
+          name: 'candidate result link',
+          method: 'POST',
+          path: () => `/v1/ats/candidates/${cand}/result-links`,
+          header: true,
+          body: { label: 'L', url: 'https://x.example' },
+        },
+        {
+          name: 'application result link',
+          method: 'POST',
+          path: () => `/v1/ats/applications/${appl}/result-links`,
+          header: true,
+          body: { label: 'L', url: 'https://x.example' },
+        },
+        {
+          name: 'add attachment',
+          method: 'POST',
+          path: () => `/v1/ats/candidates/${cand}/attachments`,
+          header: true,
+          body: { attachment: { name: 'a.pdf', type: 'CV', content_type: 'application/pdf', data: 'QUJD' } },
+        },
         ...applicationProbes(() => appl),
-        { name: 'disable integration', method: 'PUT', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/enabled`, body: { value: false } },
+        {
+          name: 'disable integration',
+          method: 'PUT',
+          path: (id) => `/v1/integrations/${encodeURIComponent(id)}/enabled`,
+          body: { value: false },
+        },
         { name: 'custom fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/custom-fields` },
         { name: 'integration fields', method: 'GET', path: (id) => `/v1/integrations/${encodeURIComponent(id)}/integration-fields` },
-        { name: 'passthrough', method: 'POST', path: () => '/v1/passthrough/sandbox/v1', header: true, body: { method: 'GET', path: '/candidates' } },
+        {
+          name: 'passthrough',
+          method: 'POST',
+          path: () => '/v1/passthrough/sandbox/v1',
+          header: true,
+          body: { method: 'GET', path: '/candidates' },
+        },
       ];
       for (const p of probes) {
         const foreign = await asOther(p.method, p.path(DEMO), { integrationId: p.header ? DEMO : undefined, body: p.body });
@@ -85,24 +135,37 @@ for (const kind of databaseKinds()) {
     });
 
     test("another account's application id, under the caller's own integration, is a missing application", async () => {
-      const mine = await connectIntegration(s.started.rt, { accountId: 'other-account', tool: 'sandbox', organizationName: 'Other Inc', credentials: { api_key: 'sandbox-other' }, waitForSync: true });
+      const mine = await connectIntegration(s.started.rt, {
+        accountId: 'other-account',
+        tool: 'sandbox',
+        organizationName: 'Other Inc',
+        credentials: { api_key: 'sandbox-other' },
+        waitForSync: true,
+      });
       const missingApp = 'NoSuchApplication0000000000';
       for (const p of applicationProbes(() => appl)) {
         const foreign = await asOther(p.method, p.path(''), { integrationId: mine.id, body: p.body });
         const missing = await asOther(p.method, p.path('').replace(appl, missingApp), { integrationId: mine.id, body: p.body });
         assert.equal(foreign.status, 404, `${p.name}: ${JSON.stringify(foreign.body)}`);
         assert.equal(foreign.body.error.code, 'PLATFORM.INPUT_INVALID', p.name);
-        assert.equal(foreign.body.error.message.replaceAll(appl, '<id>'), missing.body.error.message.replaceAll(missingApp, '<id>'), `${p.name}: indistinguishable from a missing application`);
+        assert.equal(
+          foreign.body.error.message.replaceAll(appl, '<id>'),
+          missing.body.error.message.replaceAll(missingApp, '<id>'),
+          `${p.name}: indistinguishable from a missing application`,
+        );
       }
       // Nothing reached the owner's application.
       const files = await s.call('GET', `/v1/ats/applications/${appl}/attachments`, { integrationId: DEMO });
       assert.equal(files.status, 200);
-      assert.ok(!files.body.data.results.some((f: { file_name: string }) => f.file_name === 'tenancy.pdf'), 'no foreign file on the application');
+      assert.ok(
+        !files.body.data.results.some((f: { file_name: string }) => f.file_name === 'tenancy.pdf'),
+        'no foreign file on the application',
+      );
       const notes = await s.started.db.query(`SELECT 1 FROM sandbox_objects WHERE kind = 'note' AND data->>'content' = 'tenancy probe'`);
       assert.equal(notes.rows.length, 0, 'no foreign note anywhere');
     });
 
-    test('logs and key checks are scoped to the caller\'s account', async () => {
+    test("logs and key checks are scoped to the caller's account", async () => {
       const mine = await s.call('GET', `/v1/logs/${logId}`);
       assert.equal(mine.status, 200);
       const foreign = await asOther('GET', `/v1/logs/${logId}`);
@@ -110,7 +173,10 @@ for (const kind of databaseKinds()) {
       assert.equal(foreign.status, 404);
       assert.equal(foreign.status, missing.status);
       assert.equal(foreign.body.error.code, missing.body.error.code);
-      assert.equal(foreign.body.error.message.replace(logId, '<id>'), missing.body.error.message.replace('NoSuchLog000000000000000', '<id>'));
+      assert.equal(
+        foreign.body.error.message.replace(logId, '<id>'),
+        missing.body.error.message.replace('NoSuchLog000000000000000', '<id>'),
+      );
       const list = await asOther('GET', `/v1/logs?integration_id=${encodeURIComponent(DEMO)}`);
       assert.equal(list.status, 200);
       assert.deepEqual(list.body.data.results, [], "no entry of another account's integration");

@@ -28,7 +28,14 @@ for (const kind of databaseKinds()) {
       const fake = await startGreenhouseFake({ rateLimit: 10_000 });
       // Prepare the data (an integration on the fake) in-process, then hand it to the child.
       const prep = await startTestServer(kind);
-      const integration = await connectIntegration(prep.started.rt, { accountId: 'default', tool: 'greenhouse', organizationName: 'Acme', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+      const integration = await connectIntegration(prep.started.rt, {
+        accountId: 'default',
+        tool: 'greenhouse',
+        organizationName: 'Acme',
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: true,
+      });
       const cand = (await prep.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: integration.id })).body.data.results[0].id;
       await prep.close({ keepData: true });
 
@@ -42,7 +49,11 @@ for (const kind of databaseKinds()) {
         return undefined;
       };
 
-      const child = spawn(process.execPath, [join(ROOT, 'bin/atsgate.js'), 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...prep.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(ROOT, 'bin/atsgate.js'), 'serve'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...prep.env, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -62,13 +73,20 @@ for (const kind of databaseKinds()) {
         const ready = await fetch(`${url}/health/ready`);
         assert.equal(ready.status, 200);
         const notesBefore = fake.notes.length;
-        const inFlight = fetch(`${url}/v1/ats/candidates/${cand}/result-links`, { method: 'POST', headers, body: JSON.stringify({ label: 'Slow write', url: 'https://assess.example/r/slow' }) });
+        const inFlight = fetch(`${url}/v1/ats/candidates/${cand}/result-links`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ label: 'Slow write', url: 'https://assess.example/r/slow' }),
+        });
         await slowStarted; // the write is at the ATS now
         const sigtermLogged = new Promise<void>((r) => child.stdout.on('data', () => /SIGTERM/.test(stdout) && r()));
         child.kill('SIGTERM');
         await sigtermLogged;
         // A new request after SIGTERM is not served: refused connection or 503 while closing.
-        const late = await fetch(`${url}/v1/check-api-key`, { headers }).then((r) => r.status, (e) => e?.cause?.code ?? 'error');
+        const late = await fetch(`${url}/v1/check-api-key`, { headers }).then(
+          (r) => r.status,
+          (e) => e?.cause?.code ?? 'error',
+        );
         assert.ok(late === 503 || typeof late === 'string', `new requests are not accepted (got ${late})`);
         const res = await inFlight;
         assert.equal(res.status, 200, 'the in-flight write finished');
@@ -85,7 +103,12 @@ for (const kind of databaseKinds()) {
     test('/health/live is 200; /health/ready is 200 with the database and 503 once it is closed', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'atsgate-health-'));
       const pg = kind === 'postgres' ? await freshPostgres() : null;
-      const config = loadConfig({ ATSGATE_DATA_DIR: dataDir, ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
+      const config = loadConfig({
+        ATSGATE_DATA_DIR: dataDir,
+        ATSGATE_SECRET: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'silent',
+        ...(pg ? { DATABASE_URL: pg.url } : {}),
+      });
       if (!pg) await seedPgliteDataDir(dataDir); // the embedded database, migrated, on disk in dataDir
       const rt = await openRuntime(config);
       const app = await buildApp(rt);

@@ -21,7 +21,10 @@ for (const kind of databaseKinds()) {
       console.log(formatReport(r));
       assert.ok(r.sent > 30, `a real load (${r.sent} requests)`);
       assert.ok(r.succeeded > 0 && r.failedWithCorrectCode > 0, 'both successes and injected failures happened');
-      assert.ok(Object.values(r.faultsInjected).every((n) => n > 0), `every fault kind was injected: ${JSON.stringify(r.faultsInjected)}`);
+      assert.ok(
+        Object.values(r.faultsInjected).every((n) => n > 0),
+        `every fault kind was injected: ${JSON.stringify(r.faultsInjected)}`,
+      );
       assert.equal(r.lost, 0, `no request without a response: ${r.lostExamples.join('; ')}`);
       assert.equal(r.failedWithWrongCode, 0, `every failure has an expected code: ${r.wrongCodeExamples.join('; ')}`);
       assert.equal(r.sent, r.succeeded + r.failedWithCorrectCode + r.failedWithWrongCode + r.lost, 'every request accounted for');
@@ -30,7 +33,10 @@ for (const kind of databaseKinds()) {
       assert.ok(r.idempotencyKeys, 'Idempotency-Key is available (src/writes/idempotency.ts)');
       assert.equal(r.duplicateWrites.withKey, 0, 'no duplicate writes for requests with an Idempotency-Key, despite client retries');
       // Generous: GC timing varies; a leak of the load's size would still show.
-      assert.ok(r.memory.heapLastThirdMb <= r.memory.heapFirstThirdMb * 1.5 + 40, `heap flat: ${r.memory.heapFirstThirdMb} → ${r.memory.heapLastThirdMb} MB`);
+      assert.ok(
+        r.memory.heapLastThirdMb <= r.memory.heapFirstThirdMb * 1.5 + 40,
+        `heap flat: ${r.memory.heapFirstThirdMb} → ${r.memory.heapLastThirdMb} MB`,
+      );
     });
   });
 }

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
 
 export const CHROMIUM_MISSING =
-  'Page tests need Chromium and none was found (CHROME_PATH, chromium, chromium-browser, google-chrome, playwright\'s cache). Install it (Debian/Ubuntu: sudo apt-get install --no-install-recommends chromium) or set CHROME_PATH to its executable.';
+  "Page tests need Chromium and none was found (CHROME_PATH, chromium, chromium-browser, google-chrome, playwright's cache). Install it (Debian/Ubuntu: sudo apt-get install --no-install-recommends chromium) or set CHROME_PATH to its executable.";
 
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
@@ -29,12 +29,20 @@ function inPlaywrightCache(): string | null {
   const cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright');
   let dirs: string[];
   try {
-    dirs = readdirSync(cache).filter((d) => /^chromium/.test(d)).sort().reverse();
+    dirs = readdirSync(cache)
+      .filter((d) => /^chromium/.test(d))
+      .sort()
+      .reverse();
   } catch {
     return null;
   }
   for (const d of dirs) {
-    for (const exe of ['chrome-linux64/chrome', 'chrome-linux/chrome', 'chrome-linux/headless_shell', 'chrome-headless-shell-linux64/chrome-headless-shell']) {
+    for (const exe of [
+      'chrome-linux64/chrome',
+      'chrome-linux/chrome',
+      'chrome-linux/headless_shell',
+      'chrome-headless-shell-linux64/chrome-headless-shell',
+    ]) {
       const p = join(cache, d, exe);
       if (existsSync(p)) return p;
     }
@@ -60,6 +68,15 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath,
     headless: true,
     // The machine's network is closed: without these, Chromium retries outbound services at start.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }

@@ -12,7 +12,12 @@ import type { AnyConnector, ConnectorContext } from '../../src/connectors/types.
  * `rateLimit` replaces the definition's ceiling, for tests whose fake compresses the vendor's
  * window (a 30 s window served as 1 s): the client must count in the same window as the fake.
  */
-export function connectorContext(connector: AnyConnector, credentials: Record<string, unknown>, baseUrl: string, overrides: { rateLimit?: { requests: number; perMs: number } } = {}) {
+export function connectorContext(
+  connector: AnyConnector,
+  credentials: Record<string, unknown>,
+  baseUrl: string,
+  overrides: { rateLimit?: { requests: number; perMs: number } } = {},
+) {
   const calls: OutboundCall[] = [];
   /** What ctx.publishFile stored, by ref, so a test can serve it the way atsgate's file route does. */
   const published = new Map<string, { data: Buffer; content_type: string; file_name: string }>();

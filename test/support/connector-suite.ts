@@ -117,7 +117,10 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
  * scale. The real limiting algorithm still decides every request.
  */
 export class TimeScaledLimiter implements RateLimiter {
-  constructor(private readonly inner: RateLimiter, private readonly scales: Record<string, number>) {}
+  constructor(
+    private readonly inner: RateLimiter,
+    private readonly scales: Record<string, number>,
+  ) {}
 
   acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
     const scale = this.scales[key.split(':')[0]] ?? 1;
@@ -131,7 +134,11 @@ export class TimeScaledLimiter implements RateLimiter {
 }
 
 /** A loopback file server for `data_url` attachments; `put` registers a file under a path. */
-export async function startFileServer(): Promise<{ url: string; put(path: string, contentType: string, body: Buffer): string; close(): Promise<void> }> {
+export async function startFileServer(): Promise<{
+  url: string;
+  put(path: string, contentType: string, body: Buffer): string;
+  close(): Promise<void>;
+}> {
   const files = new Map<string, { contentType: string; body: Buffer }>();
   const server: Server = createServer((req, res) => {
     const f = files.get(req.url ?? '');

@@ -21,22 +21,45 @@ const isDate = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse
 function check(v: unknown, t: TypeExpr, at: string, out: string[], depth: number): void {
   if (depth > 30) return;
   switch (t.k) {
-    case 'any': case 'none': return;
-    case 'nullable': if (v !== null) check(v, t.of, at, out, depth + 1); return;
-    case 'str': if (typeof v !== 'string') out.push(`${at}: expected a string, got ${JSON.stringify(v)}`); return;
-    case 'int': if (!Number.isInteger(v)) out.push(`${at}: expected an integer, got ${JSON.stringify(v)}`); return;
-    case 'float': if (typeof v !== 'number') out.push(`${at}: expected a number, got ${JSON.stringify(v)}`); return;
-    case 'bool': if (typeof v !== 'boolean') out.push(`${at}: expected a boolean, got ${JSON.stringify(v)}`); return;
-    case 'datetime': case 'date': if (!isDate(v)) out.push(`${at}: expected a date, got ${JSON.stringify(v)}`); return;
-    case 'dict': if (!v || typeof v !== 'object' || Array.isArray(v)) out.push(`${at}: expected an object, got ${JSON.stringify(v)}`); return;
-    case 'literal': if (!t.values.includes(v as string)) out.push(`${at}: expected one of ${JSON.stringify(t.values)}, got ${JSON.stringify(v)}`); return;
+    case 'any':
+    case 'none':
+      return;
+    case 'nullable':
+      if (v !== null) check(v, t.of, at, out, depth + 1);
+      return;
+    case 'str':
+      if (typeof v !== 'string') out.push(`${at}: expected a string, got ${JSON.stringify(v)}`);
+      return;
+    case 'int':
+      if (!Number.isInteger(v)) out.push(`${at}: expected an integer, got ${JSON.stringify(v)}`);
+      return;
+    case 'float':
+      if (typeof v !== 'number') out.push(`${at}: expected a number, got ${JSON.stringify(v)}`);
+      return;
+    case 'bool':
+      if (typeof v !== 'boolean') out.push(`${at}: expected a boolean, got ${JSON.stringify(v)}`);
+      return;
+    case 'datetime':
+    case 'date':
+      if (!isDate(v)) out.push(`${at}: expected a date, got ${JSON.stringify(v)}`);
+      return;
+    case 'dict':
+      if (!v || typeof v !== 'object' || Array.isArray(v)) out.push(`${at}: expected an object, got ${JSON.stringify(v)}`);
+      return;
+    case 'literal':
+      if (!t.values.includes(v as string)) out.push(`${at}: expected one of ${JSON.stringify(t.values)}, got ${JSON.stringify(v)}`);
+      return;
     case 'list':
       if (!Array.isArray(v)) out.push(`${at}: expected a list, got ${JSON.stringify(v)}`);
       else v.forEach((x, i) => check(x, t.of, `${at}[${i}]`, out, depth + 1));
       return;
     case 'union': {
       // Accept the value if any alternative accepts it; otherwise report the closest one.
-      const attempts = t.of.map((alt) => { const o: string[] = []; check(v, alt, at, o, depth + 1); return o; });
+      const attempts = t.of.map((alt) => {
+        const o: string[] = [];
+        check(v, alt, at, o, depth + 1);
+        return o;
+      });
       if (attempts.some((a) => a.length === 0)) return;
       out.push(...attempts.reduce((a, b) => (b.length < a.length ? b : a)));
       return;
@@ -46,7 +69,10 @@ function check(v: unknown, t: TypeExpr, at: string, out: string[], depth: number
       if (alias) return check(v, alias, at, out, depth + 1);
       const fields = models.models[t.name];
       if (!fields) return; // an enum or type the extractor does not describe: not judged
-      if (!v || typeof v !== 'object' || Array.isArray(v)) { out.push(`${at}: expected an object (${t.name}), got ${JSON.stringify(v)}`); return; }
+      if (!v || typeof v !== 'object' || Array.isArray(v)) {
+        out.push(`${at}: expected an object (${t.name}), got ${JSON.stringify(v)}`);
+        return;
+      }
       const obj = v as Record<string, unknown>;
       for (const [key, f] of Object.entries(fields)) {
         if (!(key in obj) || obj[key] === undefined) {

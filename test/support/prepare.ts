@@ -15,15 +15,20 @@ function ensureChromium(): void {
   if (locateChromium()) return;
   const named = process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH;
   if (named) {
-    console.log(`✖ CHROME_PATH names ${named}, which does not exist: page tests will fail until it names a Chromium executable (or is unset).`);
+    console.log(
+      `✖ CHROME_PATH names ${named}, which does not exist: page tests will fail until it names a Chromium executable (or is unset).`,
+    );
     return;
   }
-  const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  const canInstall =
+    process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!canInstall) {
     console.log(`✖ ${CHROMIUM_MISSING}`);
     return;
   }
-  console.log('Page tests need Chromium and none was found: installing Debian\'s chromium (apt-get install -y --no-install-recommends chromium)…');
+  console.log(
+    "Page tests need Chromium and none was found: installing Debian's chromium (apt-get install -y --no-install-recommends chromium)…",
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
@@ -34,5 +39,8 @@ const started = performance.now();
 if (process.argv.includes('--browser')) ensureChromium();
 await pgliteTemplateDir();
 if (await postgresReachable()) await postgresTemplate(ADMIN_URL);
-else console.log(`PostgreSQL is not reachable at ${ADMIN_URL}: the PostgreSQL half of the suites will fail (TEST_DB=pglite runs only the embedded half).`);
+else
+  console.log(
+    `PostgreSQL is not reachable at ${ADMIN_URL}: the PostgreSQL half of the suites will fail (TEST_DB=pglite runs only the embedded half).`,
+  );
 console.log(`Template databases ready (${((performance.now() - started) / 1000).toFixed(1)} s).`);

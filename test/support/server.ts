@@ -20,7 +20,11 @@ export interface TestServer {
   /** The official SDK, configured exactly as a customer would, but for our server. */
   sdk(integrationId?: string): Kombo;
   /** fetch against the server with the API key (and X-Integration-Id if given). */
-  call(method: string, path: string, opts?: { body?: unknown; integrationId?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; integrationId?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Stops the server; `keepData` leaves the database for a restart test. */
   close(opts?: { keepData?: boolean }): Promise<void>;
   /** Environment to start another server on the same data. */

@@ -47,7 +47,9 @@ function packageVersion(name: string): string {
  * bookkeeping decides what a later migrate() skips) and of the engine that will read the result.
  */
 export function templateKey(engine: '@electric-sql/pglite' | 'graphile-worker'): string {
-  const h = createHash('sha256').update(`${engine}@${packageVersion(engine)}\n`).update(readFileSync(MIGRATE));
+  const h = createHash('sha256')
+    .update(`${engine}@${packageVersion(engine)}\n`)
+    .update(readFileSync(MIGRATE));
   for (const f of readdirSync(MIGRATIONS).sort()) h.update(`${f}\n`).update(readFileSync(join(MIGRATIONS, f)));
   return h.digest('hex').slice(0, 16);
 }

@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedWebhook { headers: Record<string, any>; raw: string; status: number }
+export interface ReceivedWebhook {
+  headers: Record<string, any>;
+  raw: string;
+  status: number;
+}
 
 /**
  * A loopback webhook receiver that fails its first `failFirst` deliveries with 500 — counting
@@ -19,5 +23,9 @@ export async function webhookReceiver(failFirst = 0, failing: (raw: string) => b
     res.writeHead(status).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

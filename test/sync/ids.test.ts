@@ -41,7 +41,7 @@ test('komboId equals the BigInt derivation on random and awkward remote ids (cac
   assert.notEqual(komboId('lever:a', 'x'), komboId('lever:b', 'x'));
 });
 
-test('randomId has Kombo\'s shape', () => {
+test("randomId has Kombo's shape", () => {
   const seen = new Set<string>();
   for (let i = 0; i < 1000; i++) {
     const id = randomId();

@@ -27,11 +27,16 @@ for (const kind of databaseKinds()) {
     let close: () => Promise<void>;
     const I = 'sandbox:bulk';
     const q = async <T = any>(sql: string, params: unknown[] = []) => (await rt.db.query<T>(sql, params)).rows;
-    const count = async (table: string, where = 'TRUE') => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE integration_id = $1 AND ${where}`, [I]))[0].n;
+    const count = async (table: string, where = 'TRUE') =>
+      (await q<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE integration_id = $1 AND ${where}`, [I]))[0].n;
 
     before(async () => {
       const pg = kind === 'postgres' ? await freshPostgres() : null;
-      const config = loadConfig({ ATSGATE_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...(pg ? { DATABASE_URL: pg.url } : {}) });
+      const config = loadConfig({
+        ATSGATE_SECRET: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'silent',
+        ...(pg ? { DATABASE_URL: pg.url } : {}),
+      });
       const lite = pg ? null : await freshPgliteDataDir();
       const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: lite?.dataDir ?? '/nonexistent' });
       await migrate(db);
@@ -43,7 +48,13 @@ for (const kind of databaseKinds()) {
         lite?.remove();
       };
       await ensureAccount(rt.db, 'default');
-      await createIntegration(rt.db, rt.box, { accountId: 'default', tool: 'sandbox', organizationName: 'Bulk', credentials: { api_key: 'sandbox-bulk' }, id: I });
+      await createIntegration(rt.db, rt.box, {
+        accountId: 'default',
+        tool: 'sandbox',
+        organizationName: 'Bulk',
+        credentials: { api_key: 'sandbox-bulk' },
+        id: I,
+      });
       await new SandboxClient(rt.db, I).ensureSeeded();
       const day = `now() - interval '1 day'`;
       await rt.db.query(
@@ -77,12 +88,29 @@ for (const kind of databaseKinds()) {
       const [c] = await q(`SELECT id, emails, data FROM candidates WHERE integration_id = $1 AND remote_id = 'bulk-c-00777'`, [I]);
       assert.equal(c.id, komboId(I, 'bulk-c-00777'));
       assert.deepEqual(c.emails, ['bulk777@example.com']);
-      const [a] = await q(`SELECT id, candidate_id, job_id, current_stage_id FROM applications WHERE integration_id = $1 AND remote_id = 'bulk-a-00777-2'`, [I]);
-      assert.deepEqual({ ...a }, { id: komboId(I, 'bulk-a-00777-2'), candidate_id: c.id, job_id: komboId(I, 'job-1'), current_stage_id: komboId(I, 'job-1-stage-3') });
+      const [a] = await q(
+        `SELECT id, candidate_id, job_id, current_stage_id FROM applications WHERE integration_id = $1 AND remote_id = 'bulk-a-00777-2'`,
+        [I],
+      );
+      assert.deepEqual(
+        { ...a },
+        {
+          id: komboId(I, 'bulk-a-00777-2'),
+          candidate_id: c.id,
+          job_id: komboId(I, 'job-1'),
+          current_stage_id: komboId(I, 'job-1-stage-3'),
+        },
+      );
     });
 
     test('an unchanged full sync changes nothing; a change and a deletion upstream are all that move', async () => {
-      const lastChange = async () => (await q(`SELECT greatest((SELECT max(changed_at) FROM candidates WHERE integration_id = $1), (SELECT max(changed_at) FROM applications WHERE integration_id = $1)) AS m`, [I]))[0].m;
+      const lastChange = async () =>
+        (
+          await q(
+            `SELECT greatest((SELECT max(changed_at) FROM candidates WHERE integration_id = $1), (SELECT max(changed_at) FROM applications WHERE integration_id = $1)) AS m`,
+            [I],
+          )
+        )[0].m;
       const before = await lastChange();
       const same = await (await startSync(rt, I, 'FULL')).done;
       assert.deepEqual(same.changed, { jobs: 0, candidates: 0, applications: 0 });
@@ -100,7 +128,10 @@ for (const kind of databaseKinds()) {
          SELECT remote_id FROM applications WHERE integration_id = $1 AND changed_at > $2 ORDER BY remote_id`,
         [I, before],
       );
-      assert.deepEqual(moved.map((r) => r.remote_id), ['bulk-a-00600-1', 'bulk-a-00600-2', 'bulk-c-00600', 'bulk-c-01000']);
+      assert.deepEqual(
+        moved.map((r) => r.remote_id),
+        ['bulk-a-00600-1', 'bulk-a-00600-2', 'bulk-c-00600', 'bulk-c-01000'],
+      );
       assert.equal(await count('candidates', `remote_deleted_at IS NOT NULL`), 1);
 
       const delta = await (await startSync(rt, I, 'DELTA')).done;

@@ -41,7 +41,10 @@ for (const kind of databaseKinds()) {
       db = await openDb({ databaseUrl: pg?.url ?? null, dataDir: lite?.dataDir ?? '/nonexistent' });
       await migrate(db);
       await db.query(`INSERT INTO accounts (id, name) VALUES ('acc', 'acc')`);
-      await db.query(`INSERT INTO integrations (id, account_id, tool, organization_name, credentials_sealed, config) VALUES ($1, 'acc', 'lever', 'x', 'x', '{}')`, [I]);
+      await db.query(
+        `INSERT INTO integrations (id, account_id, tool, organization_name, credentials_sealed, config) VALUES ($1, 'acc', 'lever', 'x', 'x', '{}')`,
+        [I],
+      );
     });
     after(async () => {
       await db?.close();
@@ -51,7 +54,9 @@ for (const kind of databaseKinds()) {
     test('inserts count as changed; an identical re-sync changes nothing but stamps the sync', async () => {
       const batch = Array.from({ length: 700 }, (_, i) => normalizeCandidate(I, candidate(i)));
       assert.deepEqual(await upsertRecords(db, 'candidates', I, 'sync-1', batch), { written: 700, changed: 700 });
-      const [first] = await rows(`SELECT id, data, hash, emails, first_name_lc, last_name_lc, remote_created_at, changed_at FROM candidates WHERE remote_id = 'c-7'`);
+      const [first] = await rows(
+        `SELECT id, data, hash, emails, first_name_lc, last_name_lc, remote_created_at, changed_at FROM candidates WHERE remote_id = 'c-7'`,
+      );
       const n = normalizeCandidate(I, candidate(7));
       assert.equal(first.id, n.id);
       assert.deepEqual(first.data, n.data);
@@ -69,9 +74,14 @@ for (const kind of databaseKinds()) {
     });
 
     test('a real change moves changed_at of that record only; a read-back (no sync id) keeps the stamp', async () => {
-      const before = await rows<{ remote_id: string; changed_at: Date }>(`SELECT remote_id, changed_at FROM candidates WHERE remote_id IN ('c-1', 'c-2') ORDER BY remote_id`);
+      const before = await rows<{ remote_id: string; changed_at: Date }>(
+        `SELECT remote_id, changed_at FROM candidates WHERE remote_id IN ('c-1', 'c-2') ORDER BY remote_id`,
+      );
       await new Promise((r) => setTimeout(r, 5));
-      const r = await upsertRecords(db, 'candidates', I, null, [normalizeCandidate(I, candidate(1, { title: 'Engineer' })), normalizeCandidate(I, candidate(2))]);
+      const r = await upsertRecords(db, 'candidates', I, null, [
+        normalizeCandidate(I, candidate(1, { title: 'Engineer' })),
+        normalizeCandidate(I, candidate(2)),
+      ]);
       assert.deepEqual(r, { written: 2, changed: 1 });
       const now = await rows<{ remote_id: string; changed_at: Date; last_seen_sync_id: string; data: any }>(
         `SELECT remote_id, changed_at, last_seen_sync_id, data FROM candidates WHERE remote_id IN ('c-1', 'c-2') ORDER BY remote_id`,
@@ -79,7 +89,10 @@ for (const kind of databaseKinds()) {
       assert.ok(new Date(now[0].changed_at) > new Date(before[0].changed_at));
       assert.equal(now[0].data.title, 'Engineer');
       assert.equal(new Date(now[1].changed_at).getTime(), new Date(before[1].changed_at).getTime());
-      assert.deepEqual(now.map((x) => x.last_seen_sync_id), ['sync-2', 'sync-2']);
+      assert.deepEqual(
+        now.map((x) => x.last_seen_sync_id),
+        ['sync-2', 'sync-2'],
+      );
     });
 
     test('unseen records are marked deleted; one seen again comes back as a change', async () => {
@@ -88,22 +101,38 @@ for (const kind of databaseKinds()) {
       assert.equal(await markUnseenDeleted(db, 'candidates', I, 'sync-3'), 1);
       const [gone] = await rows(`SELECT remote_deleted_at FROM candidates WHERE remote_id = 'c-0'`);
       assert.ok(gone.remote_deleted_at);
-      assert.deepEqual(await upsertRecords(db, 'candidates', I, 'sync-4', [normalizeCandidate(I, candidate(0))]), { written: 1, changed: 1 });
+      assert.deepEqual(await upsertRecords(db, 'candidates', I, 'sync-4', [normalizeCandidate(I, candidate(0))]), {
+        written: 1,
+        changed: 1,
+      });
       const [back] = await rows(`SELECT remote_deleted_at FROM candidates WHERE remote_id = 'c-0'`);
       assert.equal(back.remote_deleted_at, null);
     });
 
     test('the same remote id twice in one call: the last one wins', async () => {
-      const r = await upsertRecords(db, 'candidates', I, 'sync-5', [normalizeCandidate(I, candidate(900, { title: 'old' })), normalizeCandidate(I, candidate(900, { title: 'new' }))]);
+      const r = await upsertRecords(db, 'candidates', I, 'sync-5', [
+        normalizeCandidate(I, candidate(900, { title: 'old' })),
+        normalizeCandidate(I, candidate(900, { title: 'new' })),
+      ]);
       assert.deepEqual(r, { written: 1, changed: 1 });
       const [row] = await rows(`SELECT data FROM candidates WHERE remote_id = 'c-900'`);
       assert.equal(row.data.title, 'new');
     });
 
     test('awkward text round-trips exactly, in data, ids and filter columns', async () => {
-      const c = normalizeCandidate(I, candidate(0, { remote_id: `odd ${AWKWARD}`, first_name: AWKWARD, custom_fields: { [AWKWARD]: AWKWARD }, email_addresses: [{ email_address: `a"b'c@ex.com`, type: null }] }));
+      const c = normalizeCandidate(
+        I,
+        candidate(0, {
+          remote_id: `odd ${AWKWARD}`,
+          first_name: AWKWARD,
+          custom_fields: { [AWKWARD]: AWKWARD },
+          email_addresses: [{ email_address: `a"b'c@ex.com`, type: null }],
+        }),
+      );
       assert.deepEqual(await upsertRecords(db, 'candidates', I, 'sync-6', [c]), { written: 1, changed: 1 });
-      const [row] = await rows(`SELECT id, remote_id, data, hash, emails, first_name_lc FROM candidates WHERE remote_id = $1`, [c.remote_id]);
+      const [row] = await rows(`SELECT id, remote_id, data, hash, emails, first_name_lc FROM candidates WHERE remote_id = $1`, [
+        c.remote_id,
+      ]);
       assert.equal(row.id, c.id);
       assert.deepEqual(row.data, c.data);
       assert.equal(row.first_name_lc, AWKWARD.toLowerCase());
@@ -112,21 +141,44 @@ for (const kind of databaseKinds()) {
     });
 
     test('jobs and applications keep their filter columns', async () => {
-      const job = normalizeJob(I, { remote_id: 'j-1', name: 'Role', status: 'OPEN', job_code: 'ENG-1', stages: [{ remote_id: 's-1', name: 'Screen' }] });
+      const job = normalizeJob(I, {
+        remote_id: 'j-1',
+        name: 'Role',
+        status: 'OPEN',
+        job_code: 'ENG-1',
+        stages: [{ remote_id: 's-1', name: 'Screen' }],
+      });
       assert.equal((await upsertRecords(db, 'jobs', I, 'sync-7', [job])).changed, 1);
-      const app = normalizeApplication(I, { remote_id: 'a-1', candidate_remote_id: 'c-1', job_remote_id: 'j-1', current_stage: { remote_id: 's-1', name: 'Screen' }, outcome: 'PENDING' });
+      const app = normalizeApplication(I, {
+        remote_id: 'a-1',
+        candidate_remote_id: 'c-1',
+        job_remote_id: 'j-1',
+        current_stage: { remote_id: 's-1', name: 'Screen' },
+        outcome: 'PENDING',
+      });
       assert.equal((await upsertRecords(db, 'applications', I, 'sync-7', [app])).changed, 1);
       const [j] = await rows(`SELECT name, status, job_code FROM jobs WHERE remote_id = 'j-1'`);
       assert.deepEqual({ ...j }, { name: 'Role', status: 'OPEN', job_code: 'ENG-1' });
       const [a] = await rows(`SELECT candidate_id, job_id, current_stage_id, outcome FROM applications WHERE remote_id = 'a-1'`);
-      assert.deepEqual({ ...a }, { candidate_id: app.candidate_id, job_id: job.id, current_stage_id: app.current_stage_id, outcome: 'PENDING' });
+      assert.deepEqual(
+        { ...a },
+        { candidate_id: app.candidate_id, job_id: job.id, current_stage_id: app.current_stage_id, outcome: 'PENDING' },
+      );
     });
 
     test('an UpsertBatch grows past its first buffer, refuses a duplicate, and is reusable after clear (also inside a transaction)', async () => {
       const batch = new UpsertBatch(16);
       batch.clear('applications');
       for (let i = 0; i < 600; i++) {
-        batch.add(normalizeApplication(I, { remote_id: `ba-${i}`, candidate_remote_id: `c-${i % 50}`, job_remote_id: 'j-1', outcome: 'PENDING', custom_fields: { note: AWKWARD } }));
+        batch.add(
+          normalizeApplication(I, {
+            remote_id: `ba-${i}`,
+            candidate_remote_id: `c-${i % 50}`,
+            job_remote_id: 'j-1',
+            outcome: 'PENDING',
+            custom_fields: { note: AWKWARD },
+          }),
+        );
       }
       assert.equal(batch.rows, 600);
       assert.ok(batch.has('ba-5'));
@@ -134,7 +186,15 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(await writeBatch(db, batch, I, 'sync-8'), { written: 600, changed: 600 });
       batch.clear('applications');
       assert.equal(batch.rows, 0);
-      batch.add(normalizeApplication(I, { remote_id: 'ba-0', candidate_remote_id: 'c-0', job_remote_id: 'j-1', outcome: 'HIRED', custom_fields: { note: AWKWARD } }));
+      batch.add(
+        normalizeApplication(I, {
+          remote_id: 'ba-0',
+          candidate_remote_id: 'c-0',
+          job_remote_id: 'j-1',
+          outcome: 'HIRED',
+          custom_fields: { note: AWKWARD },
+        }),
+      );
       const r = await db.tx((q) => writeBatch(q, batch, I, 'sync-8'));
       assert.deepEqual(r, { written: 1, changed: 1 });
       const [row] = await rows(`SELECT outcome, data FROM applications WHERE remote_id = 'ba-0'`);

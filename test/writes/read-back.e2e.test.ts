@@ -22,7 +22,14 @@ for (const kind of databaseKinds()) {
       before(async () => {
         fake = await startLeverFake({ pageSize: 10 });
         s = await startTestServer(kind, { env: { ATSGATE_READ_BACK_AFTER_WRITE: String(readBack) } });
-        const integration = await connectIntegration(s.started.rt, { accountId: 'default', tool: 'lever', organizationName: 'Acme', credentials: fake.credentials, baseUrl: fake.url, waitForSync: true });
+        const integration = await connectIntegration(s.started.rt, {
+          accountId: 'default',
+          tool: 'lever',
+          organizationName: 'Acme',
+          credentials: fake.credentials,
+          baseUrl: fake.url,
+          waitForSync: true,
+        });
         integrationId = integration.id;
       });
       after(async () => {
@@ -49,7 +56,10 @@ for (const kind of databaseKinds()) {
         const after = fake.server.journal.slice(journalAt);
         const posts = after.filter((r) => r.method === 'POST');
         const gets = after.filter((r) => r.method === 'GET');
-        assert.ok(posts.some((r) => r.path.endsWith('/addLinks')), 'the link was written');
+        assert.ok(
+          posts.some((r) => r.path.endsWith('/addLinks')),
+          'the link was written',
+        );
         // The write's log lists only the write's calls: the read is not part of the answer.
         const { rows } = await s.started.db.query<{ calls: { method: string }[] }>(
           `SELECT calls FROM interaction_logs WHERE integration_id = $1 AND action = 'ats_add_application_result_link' ORDER BY created_at DESC LIMIT 1`,
@@ -59,7 +69,10 @@ for (const kind of databaseKinds()) {
 
         const changed = (await kombo.ats.getCandidates({ updated_after: before })).result.data.results.map((c) => c.id);
         if (readBack) {
-          assert.ok(gets.some((r) => r.path.includes('/opportunities')), `re-read from Lever: ${gets.map((g) => g.path).join(', ')}`);
+          assert.ok(
+            gets.some((r) => r.path.includes('/opportunities')),
+            `re-read from Lever: ${gets.map((g) => g.path).join(', ')}`,
+          );
           assert.ok(changed.includes(app.candidate_id!), 'the re-read candidate shows as changed to readers');
         } else {
           assert.equal(gets.length, 0, `no vendor read after the write: ${gets.map((g) => g.path).join(', ')}`);

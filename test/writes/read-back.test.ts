@@ -66,7 +66,10 @@ describe('ReadBackQueue', () => {
     }
     await q.drain();
     assert.equal(peak, 3);
-    assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => i));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   });
 
   test('a failing read is reported and does not stop the others', async () => {

@@ -11,19 +11,34 @@ import { inputInvalid } from '../../errors.ts';
 import { completeToSchema } from '../complete.ts';
 import { ApplicationsResponse, CandidatesResponse, JobsResponse } from '../responses.ts';
 
-const csv = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = (s: string | undefined) =>
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
 
 function toStoreQuery(q: ListQueryString): StoreQuery {
   const pageSize = q.page_size === undefined ? 100 : Number(q.page_size);
-  if (pageSize < 1 || pageSize > LIMITS.pageSize) throw inputInvalid(`Invalid query parameter: "page_size" must be from 1 to ${LIMITS.pageSize}.`);
+  if (pageSize < 1 || pageSize > LIMITS.pageSize)
+    throw inputInvalid(`Invalid query parameter: "page_size" must be from 1 to ${LIMITS.pageSize}.`);
   const outcomes = csv(q.outcomes) ?? (q.outcome ? [q.outcome] : undefined);
-  for (const o of outcomes ?? []) if (!['PENDING', 'HIRED', 'DECLINED'].includes(o)) throw inputInvalid(`Invalid query parameter: "outcomes" must be a comma-separated list of PENDING, HIRED, DECLINED (got "${o.slice(0, 40)}").`);
-  for (const [name, v] of [['updated_after', q.updated_after], ['remote_created_after', q.remote_created_after]] as const) {
+  for (const o of outcomes ?? [])
+    if (!['PENDING', 'HIRED', 'DECLINED'].includes(o))
+      throw inputInvalid(
+        `Invalid query parameter: "outcomes" must be a comma-separated list of PENDING, HIRED, DECLINED (got "${o.slice(0, 40)}").`,
+      );
+  for (const [name, v] of [
+    ['updated_after', q.updated_after],
+    ['remote_created_after', q.remote_created_after],
+  ] as const) {
     if (v !== undefined && Number.isNaN(Date.parse(v))) throw inputInvalid(`Invalid query parameter: "${name}" is not a valid date-time.`);
     // PostgreSQL has no year 0; "0000-01-01" passed the pattern and failed in the database.
-    if (v !== undefined && Date.parse(v) < EARLIEST) throw inputInvalid(`Invalid query parameter: "${name}" must be on or after 0001-01-01.`);
+    if (v !== undefined && Date.parse(v) < EARLIEST)
+      throw inputInvalid(`Invalid query parameter: "${name}" must be on or after 0001-01-01.`);
   }
   return {
     cursor: q.cursor || undefined,
@@ -49,31 +64,41 @@ function toStoreQuery(q: ListQueryString): StoreQuery {
   };
 }
 
-export const atsReadRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
-  const app = fastify as unknown as App;
-  const lists = {
-    jobs: { list: listJobs, response: JobsResponse },
-    candidates: { list: listCandidates, response: CandidatesResponse },
-    applications: { list: listApplications, response: ApplicationsResponse },
-  } as const;
-  for (const [model, { list, response }] of Object.entries(lists)) {
-    app.get(`/${model}`, { schema: { querystring: ListQuery } }, async (req) => {
+export const atsReadRoutes =
+  (rt: Runtime): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const lists = {
+      jobs: { list: listJobs, response: JobsResponse },
+      candidates: { list: listCandidates, response: CandidatesResponse },
+      applications: { list: listApplications, response: ApplicationsResponse },
+    } as const;
+    for (const [model, { list, response }] of Object.entries(lists)) {
+      app.get(`/${model}`, { schema: { querystring: ListQuery } }, async (req) => {
+        const integration = await integrationFromHeader(rt, req, { requireSynced: true });
+        return completeToSchema(ok(await list(rt.db, integration.id, toStoreQuery(req.query as ListQueryString))), response);
+      });
+    }
+
+    app.get('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id') } }, async (req) => {
       const integration = await integrationFromHeader(rt, req, { requireSynced: true });
-      return completeToSchema(ok(await list(rt.db, integration.id, toStoreQuery(req.query as ListQueryString))), response);
+      const { candidate_id } = req.params as { candidate_id: string };
+      const out = await listCandidateAttachments(
+        rt,
+        { accountId: req.auth!.accountId, integration, method: req.method, path: req.url },
+        candidate_id,
+      );
+      return action({ results: out.results }, out.warnings);
     });
-  }
 
-  app.get('/candidates/:candidate_id/attachments', { schema: { params: IdParam('candidate_id') } }, async (req) => {
-    const integration = await integrationFromHeader(rt, req, { requireSynced: true });
-    const { candidate_id } = req.params as { candidate_id: string };
-    const out = await listCandidateAttachments(rt, { accountId: req.auth!.accountId, integration, method: req.method, path: req.url }, candidate_id);
-    return action({ results: out.results }, out.warnings);
-  });
-
-  app.get('/applications/:application_id/attachments', { schema: { params: IdParam('application_id') } }, async (req) => {
-    const integration = await integrationFromHeader(rt, req, { requireSynced: true });
-    const { application_id } = req.params as { application_id: string };
-    const out = await listApplicationAttachments(rt, { accountId: req.auth!.accountId, integration, method: req.method, path: req.url }, application_id);
-    return action({ results: out.results }, out.warnings);
-  });
-};
+    app.get('/applications/:application_id/attachments', { schema: { params: IdParam('application_id') } }, async (req) => {
+      const integration = await integrationFromHeader(rt, req, { requireSynced: true });
+      const { application_id } = req.params as { application_id: string };
+      const out = await listApplicationAttachments(
+        rt,
+        { accountId: req.auth!.accountId, integration, method: req.method, path: req.url },
+        application_id,
+      );
+      return action({ results: out.results }, out.warnings);
+    });
+  };

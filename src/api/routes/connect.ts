@@ -15,7 +15,13 @@ import { AtsgateError, ERROR_CATALOGUE } from '../../errors.ts';
 import { findLinkByToken, type ConnectLink } from '../../store/connect-links.ts';
 import { getConnector } from '../../connectors/registry.ts';
 import {
-  connectableTools, createConnectLink, createRelinkLink, flowStatus, integrationByActivationToken, submitCredentials, toolForLink,
+  connectableTools,
+  createConnectLink,
+  createRelinkLink,
+  flowStatus,
+  integrationByActivationToken,
+  submitCredentials,
+  toolForLink,
 } from '../../connect/service.ts';
 import { PAGE_HEADERS, connectedPage, formPage, invalidLinkPage, pickerPage } from '../../connect/page.ts';
 
@@ -50,10 +56,10 @@ const HIDDEN = { hide: true } as {};
 const PAGE_AUTH = { auth: 'none' as const };
 
 const ASSETS: Record<string, { type: string; body: string }> = Object.fromEntries(
-  [['connect.js', 'text/javascript; charset=utf-8'], ['connect.css', 'text/css; charset=utf-8']].map(([file, type]) => [
-    file,
-    { type, body: readFileSync(new URL(`../../connect/assets/${file}`, import.meta.url), 'utf8') },
-  ]),
+  [
+    ['connect.js', 'text/javascript; charset=utf-8'],
+    ['connect.css', 'text/css; charset=utf-8'],
+  ].map(([file, type]) => [file, { type, body: readFileSync(new URL(`../../connect/assets/${file}`, import.meta.url), 'utf8') }]),
 );
 
 /** Form bodies of the page: flat string fields, first value wins. */
@@ -68,91 +74,115 @@ const wantsJson = (req: FastifyRequest) => /application\/json/.test(String(req.h
 /** ATSGATE_CONNECT_ALLOW_BASE_URL: whether the page offers (and accepts) an API base URL. */
 const allowBaseUrl = (rt: Runtime) => rt.config.connectAllowBaseUrl === true;
 
-export const connectRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
-  const app = fastify as unknown as App;
-  // The page's form posts urlencoded; @fastify/formbody reads it only inside this plugin, with
-  // our first-value-wins reading of repeated fields.
-  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseForm });
+export const connectRoutes =
+  (rt: Runtime): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    // The page's form posts urlencoded; @fastify/formbody reads it only inside this plugin, with
+    // our first-value-wins reading of repeated fields.
+    await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseForm });
 
-  // --- API (bearer key) --------------------------------------------------------------------
+    // --- API (bearer key) --------------------------------------------------------------------
 
-  app.post('/v1/connect/create-link', { schema: { body: CreateLinkBody } }, async (req) => {
-    const token = await createConnectLink(rt, req.auth!.accountId, req.body as Static<typeof CreateLinkBody>);
-    return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
-  });
+    app.post('/v1/connect/create-link', { schema: { body: CreateLinkBody } }, async (req) => {
+      const token = await createConnectLink(rt, req.auth!.accountId, req.body as Static<typeof CreateLinkBody>);
+      return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
+    });
 
-  app.get('/v1/connect/integration-by-token/:token', { schema: { params: TokenParam } }, async (req) =>
-    ok(await integrationByActivationToken(rt, req.auth!.accountId, (req.params as { token: string }).token)),
-  );
+    app.get('/v1/connect/integration-by-token/:token', { schema: { params: TokenParam } }, async (req) =>
+      ok(await integrationByActivationToken(rt, req.auth!.accountId, (req.params as { token: string }).token)),
+    );
 
-  app.post('/v1/integrations/:integration_id/relink', { schema: { params: IdParam('integration_id'), body: Type.Optional(RelinkBody) } }, async (req) => {
-    const { integration_id } = req.params as { integration_id: string };
-    const token = await createRelinkLink(rt, req.auth!.accountId, integration_id, (req.body ?? {}) as Static<typeof RelinkBody>);
-    return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
-  });
+    app.post(
+      '/v1/integrations/:integration_id/relink',
+      { schema: { params: IdParam('integration_id'), body: Type.Optional(RelinkBody) } },
+      async (req) => {
+        const { integration_id } = req.params as { integration_id: string };
+        const token = await createRelinkLink(rt, req.auth!.accountId, integration_id, (req.body ?? {}) as Static<typeof RelinkBody>);
+        return ok({ link: `${baseUrlOf(rt, req)}/connect/${token}` });
+      },
+    );
 
-  // --- Hosted page (public) ----------------------------------------------------------------
+    // --- Hosted page (public) ----------------------------------------------------------------
 
-  app.get('/connect/assets/:file', { schema: { ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
-    const asset = ASSETS[(req.params as { file: string }).file];
-    if (!asset) return reply.code(404).type('text/plain').send('not found');
-    return reply.type(asset.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(asset.body);
-  });
+    app.get('/connect/assets/:file', { schema: { ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      const asset = ASSETS[(req.params as { file: string }).file];
+      if (!asset) return reply.code(404).type('text/plain').send('not found');
+      return reply
+        .type(asset.type)
+        .header('cache-control', 'public, max-age=300')
+        .header('x-content-type-options', 'nosniff')
+        .send(asset.body);
+    });
 
-  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).headers(PAGE_HEADERS).send(body);
+    const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).headers(PAGE_HEADERS).send(body);
 
-  /** The link behind the URL's token; the page answers with an HTML error page when there is none. */
-  const linkOf = async (req: FastifyRequest): Promise<ConnectLink | null> => findLinkByToken(rt.db, (req.params as { token: string }).token);
+    /** The link behind the URL's token; the page answers with an HTML error page when there is none. */
+    const linkOf = async (req: FastifyRequest): Promise<ConnectLink | null> =>
+      findLinkByToken(rt.db, (req.params as { token: string }).token);
 
-  app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const link = await linkOf(req);
-    if (!link) return html(reply, 404, invalidLinkPage());
-    const picked = (req.query as { tool?: unknown }).tool;
-    const pick = typeof picked === 'string' && getConnector(picked) ? picked : undefined;
-    const def = toolForLink(link, pick);
-    if (link.completed_at) return html(reply, 200, connectedPage(link, token, def ?? getConnector(link.integration_id!.split(':')[0])!.definition));
-    if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
-    return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
-  });
+    app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      const { token } = req.params as { token: string };
+      const link = await linkOf(req);
+      if (!link) return html(reply, 404, invalidLinkPage());
+      const picked = (req.query as { tool?: unknown }).tool;
+      const pick = typeof picked === 'string' && getConnector(picked) ? picked : undefined;
+      const def = toolForLink(link, pick);
+      if (link.completed_at)
+        return html(reply, 200, connectedPage(link, token, def ?? getConnector(link.integration_id!.split(':')[0])!.definition));
+      if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
+      return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
+    });
 
-  app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const link = await linkOf(req);
-    const json = wantsJson(req);
-    if (!link) {
-      if (json) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
-      return html(reply, 404, invalidLinkPage());
-    }
-    const form = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const tool = fields.tool || undefined;
-    try {
-      const { activationToken } = await submitCredentials(rt, link, { tool, form: fields, allowBaseUrl: allowBaseUrl(rt) });
-      if (json) return ok({ activation_token: activationToken, status_url: `/connect/${token}/status` });
-      // Without JavaScript there is no embed to notify: show the progress page.
-      return reply.code(303).header('location', `/connect/${token}`).header('cache-control', 'no-store').send();
-    } catch (err) {
-      if (!(err instanceof AtsgateError)) throw err;
-      // The ATS's own verdict (wrong secret, missing scope...) is what the user needs to read.
-      // Server-side failures keep their status; whatever the user typed wrong is a 400.
-      const status = err.status >= 500 ? err.status : err.status === 409 || err.status === 404 ? err.status : 400;
-      if (json) {
-        return reply.code(status).type('application/json; charset=utf-8').send({
-          status: 'error',
-          error: { code: err.code, title: ERROR_CATALOGUE[err.code].title, message: err.message, log_url: null },
-        });
+    app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      const { token } = req.params as { token: string };
+      const link = await linkOf(req);
+      const json = wantsJson(req);
+      if (!link) {
+        if (json) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
+        return html(reply, 404, invalidLinkPage());
       }
-      const def = toolForLink(link, tool && getConnector(tool) ? tool : undefined);
-      if (!def) return html(reply, 400, pickerPage(link, connectableTools()));
-      return html(reply, status, formPage(link, token, def, { error: err.message, values: fields, allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
-    }
-  });
+      const form = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+      const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      const tool = fields.tool || undefined;
+      try {
+        const { activationToken } = await submitCredentials(rt, link, { tool, form: fields, allowBaseUrl: allowBaseUrl(rt) });
+        if (json) return ok({ activation_token: activationToken, status_url: `/connect/${token}/status` });
+        // Without JavaScript there is no embed to notify: show the progress page.
+        return reply.code(303).header('location', `/connect/${token}`).header('cache-control', 'no-store').send();
+      } catch (err) {
+        if (!(err instanceof AtsgateError)) throw err;
+        // The ATS's own verdict (wrong secret, missing scope...) is what the user needs to read.
+        // Server-side failures keep their status; whatever the user typed wrong is a 400.
+        const status = err.status >= 500 ? err.status : err.status === 409 || err.status === 404 ? err.status : 400;
+        if (json) {
+          return reply
+            .code(status)
+            .type('application/json; charset=utf-8')
+            .send({
+              status: 'error',
+              error: { code: err.code, title: ERROR_CATALOGUE[err.code].title, message: err.message, log_url: null },
+            });
+        }
+        const def = toolForLink(link, tool && getConnector(tool) ? tool : undefined);
+        if (!def) return html(reply, 400, pickerPage(link, connectableTools()));
+        return html(
+          reply,
+          status,
+          formPage(link, token, def, {
+            error: err.message,
+            values: fields,
+            allowBaseUrl: allowBaseUrl(rt),
+            picked: !link.integration_tool,
+          }),
+        );
+      }
+    });
 
-  app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
-    const link = await linkOf(req);
-    if (!link) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
-    reply.header('cache-control', 'no-store');
-    return ok(await flowStatus(rt, link));
-  });
-};
+    app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      const link = await linkOf(req);
+      if (!link) throw new AtsgateError('PLATFORM.INPUT_INVALID', 'This connection link is invalid or has expired.', { status: 404 });
+      reply.header('cache-control', 'no-store');
+      return ok(await flowStatus(rt, link));
+    });
+  };

@@ -27,7 +27,8 @@ const ASSETS: Record<string, string> = {
 };
 
 /** Same origin only; Swagger UI sets inline styles and shows data: images. */
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -70,7 +71,13 @@ export const docsRoutes = (rt: Runtime): FastifyPluginAsync => {
     const app = fastify as unknown as App;
     const routes: RouteEntry[] = [];
     app.addHook('onRoute', (opts) => {
-      for (const method of [opts.method].flat()) routes.push({ method: String(method).toUpperCase(), url: opts.url, schema: opts.schema as RouteEntry['schema'], auth: routeAuth(opts) });
+      for (const method of [opts.method].flat())
+        routes.push({
+          method: String(method).toUpperCase(),
+          url: opts.url,
+          schema: opts.schema as RouteEntry['schema'],
+          auth: routeAuth(opts),
+        });
     });
     // What was recorded, for the test that compares it with fastify's router.
     app.decorate('openApiRoutes', routes);

@@ -14,7 +14,11 @@ import { AtsgateError } from '../../errors.ts';
 import { assertEnabled } from '../../integrations/enabled.ts';
 
 export function toolAssets(base: string, tool: string) {
-  return { logo_url: `${base}/v1/assets/tools/${tool}.svg`, icon_url: `${base}/v1/assets/tools/${tool}.svg`, icon_black_url: `${base}/v1/assets/tools/${tool}-black.svg` };
+  return {
+    logo_url: `${base}/v1/assets/tools/${tool}.svg`,
+    icon_url: `${base}/v1/assets/tools/${tool}.svg`,
+    icon_black_url: `${base}/v1/assets/tools/${tool}-black.svg`,
+  };
 }
 
 export function integrationDetails(base: string, i: Integration) {
@@ -39,33 +43,41 @@ export function integrationDetails(base: string, i: Integration) {
   };
 }
 
-export const generalRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
-  const app = fastify as unknown as App;
-  const integrationParam = IdParam('integration_id');
-  const scoped = async (req: FastifyRequest) => {
-    const { integration_id } = req.params as { integration_id: string };
-    const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
-    if (!i) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`);
-    return i;
+export const generalRoutes =
+  (rt: Runtime): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const integrationParam = IdParam('integration_id');
+    const scoped = async (req: FastifyRequest) => {
+      const { integration_id } = req.params as { integration_id: string };
+      const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
+      if (!i)
+        throw new AtsgateError(
+          'PLATFORM.INTEGRATION_NOT_FOUND',
+          `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`,
+        );
+      return i;
+    };
+
+    app.get('/check-api-key', async (req) => ok({ environment_id: req.auth!.accountId, customer_id: req.auth!.accountId }));
+
+    app.get('/integrations/:integration_id', { schema: { params: integrationParam } }, async (req) =>
+      ok(integrationDetails(baseUrlOf(rt, req), await scoped(req))),
+    );
+
+    app.delete('/integrations/:integration_id', { schema: { params: integrationParam, body: Type.Optional(Type.Any()) } }, async (req) => {
+      const i = await scoped(req);
+      await deleteIntegration(rt.db, req.auth!.accountId, i.id);
+      rt.caches.delete(i.id);
+      return ok({});
+    });
+
+    app.post('/force-sync', { schema: { body: Type.Optional(ForceSyncBody) } }, async (req) => {
+      const integration = await integrationFromHeader(rt, req, { requireSynced: false });
+      assertEnabled(integration, 'general');
+      const requested = (req.body as { type?: 'FULL' | 'DELTA' } | null | undefined)?.type ?? 'FULL';
+      // Queued on the job engine (one queued sync per integration for the whole deployment).
+      const s = await requestSync(rt, integration.id, requested);
+      return ok({ already_queued: s.alreadyQueued, sync_id: s.syncId, type: s.type });
+    });
   };
-
-  app.get('/check-api-key', async (req) => ok({ environment_id: req.auth!.accountId, customer_id: req.auth!.accountId }));
-
-  app.get('/integrations/:integration_id', { schema: { params: integrationParam } }, async (req) => ok(integrationDetails(baseUrlOf(rt, req), await scoped(req))));
-
-  app.delete('/integrations/:integration_id', { schema: { params: integrationParam, body: Type.Optional(Type.Any()) } }, async (req) => {
-    const i = await scoped(req);
-    await deleteIntegration(rt.db, req.auth!.accountId, i.id);
-    rt.caches.delete(i.id);
-    return ok({});
-  });
-
-  app.post('/force-sync', { schema: { body: Type.Optional(ForceSyncBody) } }, async (req) => {
-    const integration = await integrationFromHeader(rt, req, { requireSynced: false });
-    assertEnabled(integration, 'general');
-    const requested = (req.body as { type?: 'FULL' | 'DELTA' } | null | undefined)?.type ?? 'FULL';
-    // Queued on the job engine (one queued sync per integration for the whole deployment).
-    const s = await requestSync(rt, integration.id, requested);
-    return ok({ already_queued: s.alreadyQueued, sync_id: s.syncId, type: s.type });
-  });
-};

@@ -21,7 +21,11 @@ import type { RemoteCustomField } from '../../connectors/types.ts';
 
 /** Kombo's PutIntegrationsIntegrationIdEnabledRequestBody. */
 export const EnabledBody = Type.Object(
-  { value: Type.Boolean({ description: 'true: enabled; false: disabled (no writes, passthrough calls or syncs; data and credentials are kept).' }) },
+  {
+    value: Type.Boolean({
+      description: 'true: enabled; false: disabled (no writes, passthrough calls or syncs; data and credentials are kept).',
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -47,45 +51,66 @@ function offsetOf(cursor: string | undefined): number {
 
 function customFieldResult(f: RemoteCustomField) {
   const id = `${f.model}:${f.remote_id}`;
-  return { id, key: f.name, integration_field: { id, key: f.remote_id, type: 'CUSTOM' as const, label: f.name }, model: f.model, label: f.name, description: null };
+  return {
+    id,
+    key: f.name,
+    integration_field: { id, key: f.remote_id, type: 'CUSTOM' as const, label: f.name },
+    model: f.model,
+    label: f.name,
+    description: null,
+  };
 }
 
-export const integrationSettingsRoutes = (rt: Runtime): FastifyPluginAsync => async (fastify) => {
-  const app = fastify as unknown as App;
-  const integrationParam = IdParam('integration_id');
-  const scoped = async (req: FastifyRequest): Promise<IntegrationWithSecrets> => {
-    const { integration_id } = req.params as { integration_id: string };
-    const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
-    if (!i) throw new AtsgateError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`);
-    return i;
+export const integrationSettingsRoutes =
+  (rt: Runtime): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const integrationParam = IdParam('integration_id');
+    const scoped = async (req: FastifyRequest): Promise<IntegrationWithSecrets> => {
+      const { integration_id } = req.params as { integration_id: string };
+      const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
+      if (!i)
+        throw new AtsgateError(
+          'PLATFORM.INTEGRATION_NOT_FOUND',
+          `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`,
+        );
+      return i;
+    };
+
+    app.put('/integrations/:integration_id/enabled', { schema: { params: integrationParam, body: EnabledBody } }, async (req) => {
+      const i = await scoped(req);
+      const { value } = req.body as { value: boolean };
+      await setIntegrationEnabled(rt.db, req.auth!.accountId, i.id, value);
+      // Kombo: "When disabling, all currently running syncs will be cancelled."
+      if (!value) await cancelRunningSyncs(rt.db, i.id, 'cancelled: the integration was disabled');
+      return ok({});
+    });
+
+    app.get(
+      '/integrations/:integration_id/custom-fields',
+      { schema: { params: integrationParam, querystring: pageQuery(250) } },
+      async (req) => {
+        const i = await scoped(req);
+        const q = req.query as { cursor?: string; page_size?: string };
+        const offset = offsetOf(q.cursor);
+        const size = pageSizeOf(q.page_size, 250);
+        const { connector, ctx } = contextFor(rt, i);
+        const all = connector.listCustomFields ? await connector.listCustomFields(ctx) : [];
+        const page = all.slice(offset, offset + size).map(customFieldResult);
+        const next = offset + size < all.length ? String(offset + size) : null;
+        return ok({ results: page, next_cursor: next, next });
+      },
+    );
+
+    app.get(
+      '/integrations/:integration_id/integration-fields',
+      { schema: { params: integrationParam, querystring: pageQuery(2000) } },
+      async (req) => {
+        await scoped(req);
+        const q = req.query as { cursor?: string; page_size?: string };
+        offsetOf(q.cursor);
+        pageSizeOf(q.page_size, 2000);
+        return ok({ results: [], next_cursor: null, next: null });
+      },
+    );
   };
-
-  app.put('/integrations/:integration_id/enabled', { schema: { params: integrationParam, body: EnabledBody } }, async (req) => {
-    const i = await scoped(req);
-    const { value } = req.body as { value: boolean };
-    await setIntegrationEnabled(rt.db, req.auth!.accountId, i.id, value);
-    // Kombo: "When disabling, all currently running syncs will be cancelled."
-    if (!value) await cancelRunningSyncs(rt.db, i.id, 'cancelled: the integration was disabled');
-    return ok({});
-  });
-
-  app.get('/integrations/:integration_id/custom-fields', { schema: { params: integrationParam, querystring: pageQuery(250) } }, async (req) => {
-    const i = await scoped(req);
-    const q = req.query as { cursor?: string; page_size?: string };
-    const offset = offsetOf(q.cursor);
-    const size = pageSizeOf(q.page_size, 250);
-    const { connector, ctx } = contextFor(rt, i);
-    const all = connector.listCustomFields ? await connector.listCustomFields(ctx) : [];
-    const page = all.slice(offset, offset + size).map(customFieldResult);
-    const next = offset + size < all.length ? String(offset + size) : null;
-    return ok({ results: page, next_cursor: next, next });
-  });
-
-  app.get('/integrations/:integration_id/integration-fields', { schema: { params: integrationParam, querystring: pageQuery(2000) } }, async (req) => {
-    await scoped(req);
-    const q = req.query as { cursor?: string; page_size?: string };
-    offsetOf(q.cursor);
-    pageSizeOf(q.page_size, 2000);
-    return ok({ results: [], next_cursor: null, next: null });
-  });
-};

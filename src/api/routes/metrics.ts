@@ -29,7 +29,11 @@ function isMetricsToken(rt: Runtime, presented: string): boolean {
 /** Who is scraping: the operator (everything) or an account (its own integrations' series only). */
 async function scraper(rt: Runtime, req: FastifyRequest): Promise<{ operator: true } | { operator: false; accountId: string }> {
   const m = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  if (!m) throw new AtsgateError('PLATFORM.AUTHENTICATION_INVALID', 'Missing credentials: send "Authorization: Bearer <metrics token or API key>".');
+  if (!m)
+    throw new AtsgateError(
+      'PLATFORM.AUTHENTICATION_INVALID',
+      'Missing credentials: send "Authorization: Bearer <metrics token or API key>".',
+    );
   const presented = m[1].trim();
   if (isMetricsToken(rt, presented)) return { operator: true };
   const key = await authenticate(rt.db, presented);
@@ -63,7 +67,7 @@ export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
       if (req.logId) reply.log = reply.log.child({ log_id: req.logId });
     });
     app.addHook('onResponse', async (req, reply) => {
-      const route = req.is404 ? 'unmatched' : req.routeOptions.url ?? 'unmatched';
+      const route = req.is404 ? 'unmatched' : (req.routeOptions.url ?? 'unmatched');
       metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     });
     app.addHook('onClose', async () => metrics.dispose());
@@ -71,7 +75,9 @@ export const metricsRoutes = (rt: Runtime): FastifyPluginAsync => {
     app.get('/metrics', { schema: { hide: true } as {}, config: { auth: 'none' } }, async (req, reply) => {
       const who = await scraper(rt, req);
       const { contentType, body } = await metrics.scrape();
-      const visible = who.operator ? body : scopeToIntegrations(body, new Set((await listIntegrations(rt.db, who.accountId)).map((i) => i.id)));
+      const visible = who.operator
+        ? body
+        : scopeToIntegrations(body, new Set((await listIntegrations(rt.db, who.accountId)).map((i) => i.id)));
       return reply.header('content-type', contentType).header('cache-control', 'no-store').send(visible);
     });
   };

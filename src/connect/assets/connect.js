@@ -43,7 +43,9 @@
         body: body,
       })
         .then(function (res) {
-          return res.json().then(function (json) { return { ok: res.ok, json: json }; });
+          return res.json().then(function (json) {
+            return { ok: res.ok, json: json };
+          });
         })
         .then(function (r) {
           if (!r.ok) throw new Error((r.json && r.json.error && r.json.error.message) || 'The connection failed.');
@@ -87,11 +89,19 @@
     var bar = document.getElementById('sync-bar');
     function tick() {
       fetch(section.dataset.statusUrl, { headers: { accept: 'application/json' } })
-        .then(function (res) { return res.json(); })
+        .then(function (res) {
+          return res.json();
+        })
         .then(function (json) {
           var s = json.data;
           if (s.records) {
-            counts.textContent = plural(s.records.jobs, 'job') + ' · ' + plural(s.records.candidates, 'candidate') + ' · ' + plural(s.records.applications, 'application') + ' synced';
+            counts.textContent =
+              plural(s.records.jobs, 'job') +
+              ' · ' +
+              plural(s.records.candidates, 'candidate') +
+              ' · ' +
+              plural(s.records.applications, 'application') +
+              ' synced';
           }
           var state = s.sync ? s.sync.state : 'RUNNING';
           if (s.setup_status === 'COMPLETED' && state !== 'RUNNING') state = 'SUCCEEDED';
@@ -102,13 +112,16 @@
             return;
           }
           if (state === 'FAILED') {
-            text.textContent = 'The first sync failed: ' + (s.sync.error || 'unknown error') + ' The connection is saved and will be synced again.';
+            text.textContent =
+              'The first sync failed: ' + (s.sync.error || 'unknown error') + ' The connection is saved and will be synced again.';
             bar.hidden = true;
             return;
           }
           setTimeout(tick, 1000);
         })
-        .catch(function () { setTimeout(tick, 3000); });
+        .catch(function () {
+          setTimeout(tick, 3000);
+        });
     }
     tick();
   }

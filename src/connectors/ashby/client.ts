@@ -46,7 +46,12 @@ export function describePermission(p: AshbyPermission): string {
 
 /** An Ashby-reported failure; `ashbyCode` lets callers react to specific codes (sync_token_expired). */
 export class AshbyApiError extends AtsgateError {
-  constructor(code: ErrorCode, message: string, readonly ashbyCode: string | null, status?: number) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly ashbyCode: string | null,
+    status?: number,
+  ) {
     super(code, message, status ? { status } : {});
     this.name = 'AshbyApiError';
   }
@@ -149,7 +154,11 @@ const SINGLE_RECORD_READS = new Set<AshbyEndpoint>(['candidate.info', 'applicati
  */
 function classifyFailure(endpoint: AshbyEndpoint, code: string | null, detail: string, opts: CallOptions, status = 200): AshbyApiError {
   if (code === 'missing_endpoint_permission') {
-    return new AshbyApiError('INTEGRATION.PERMISSION_MISSING', `${TOOL} refused ${endpoint}: the API key lacks the ${describePermission(permissionOf(endpoint))} permission${detail}`, code);
+    return new AshbyApiError(
+      'INTEGRATION.PERMISSION_MISSING',
+      `${TOOL} refused ${endpoint}: the API key lacks the ${describePermission(permissionOf(endpoint))} permission${detail}`,
+      code,
+    );
   }
   if (opts.notFound && namesMissingRecord(endpoint, code, detail, opts.notFound, status)) {
     return new AshbyApiError('PLATFORM.INPUT_INVALID', `${opts.notFound} was not found in ${TOOL}${detail}`, code, 404);
@@ -203,9 +212,7 @@ export async function checkCredentials(ctx: AshbyContext): Promise<void> {
     if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
   }
   const required = Object.keys(REQUIRED_PERMISSIONS) as (keyof typeof REQUIRED_PERMISSIONS)[];
-  const missing = scopes
-    ? required.filter((p) => !scopes.includes(scopeOf(p)) && !scopes.includes(p))
-    : await probeReadPermissions(api);
+  const missing = scopes ? required.filter((p) => !scopes.includes(scopeOf(p)) && !scopes.includes(p)) : await probeReadPermissions(api);
   if (missing.length) {
     throw new AtsgateError(
       'INTEGRATION.PERMISSION_MISSING',

@@ -89,7 +89,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // allowed paths are the object families this connector's README cites.
   passthrough: {
     v1: {
-      description: 'Ashby API on https://api.ashbyhq.com (RPC: POST /candidate.info, /application.list...), with the integration\'s API key.',
+      description:
+        "Ashby API on https://api.ashbyhq.com (RPC: POST /candidate.info, /application.list...), with the integration's API key.",
       docs: ['https://developers.ashbyhq.com/reference/introduction', 'https://developers.ashbyhq.com/docs/authentication'],
       paths: ['/application.', '/assessment.', '/candidate.', '/customField.', '/file.', '/interviewStage.', '/job.'],
     },

@@ -6,7 +6,14 @@ import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+  addApplicationAttachment,
+  addApplicationNote,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  listApplicationAttachments,
+  listCandidateAttachments,
+  listCustomFields,
 } from './write.ts';
 
 export { definition };

@@ -12,7 +12,14 @@
  */
 import { AtsgateError } from '../../errors.ts';
 import type {
-  Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteLocation, RemoteStage,
+  Outcome,
+  PageStream,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteLocation,
+  RemoteStage,
 } from '../types.ts';
 import { AshbyApiError, ashbyClient, type AshbyClient, type AshbyContext, type AshbyEndpoint } from './client.ts';
 
@@ -20,9 +27,22 @@ import { AshbyApiError, ashbyClient, type AshbyClient, type AshbyContext, type A
 // Ashby's shapes (the fields we use; see candidate.info / application.list / job.list references)
 // ---------------------------------------------------------------------------------------------
 
-export interface AshbyContact { value: string; type?: string | null; isPrimary?: boolean }
-export interface AshbyFileHandle { id: string; name: string; handle: string }
-export interface AshbyCustomFieldValue { id: string; title: string; value: unknown; valueLabel?: unknown }
+export interface AshbyContact {
+  value: string;
+  type?: string | null;
+  isPrimary?: boolean;
+}
+export interface AshbyFileHandle {
+  id: string;
+  name: string;
+  handle: string;
+}
+export interface AshbyCustomFieldValue {
+  id: string;
+  title: string;
+  value: unknown;
+  valueLabel?: unknown;
+}
 
 export interface AshbyCandidate {
   id: string;
@@ -72,10 +92,17 @@ export interface AshbyJob {
   updatedAt?: string | null;
   openedAt?: string | null;
   closedAt?: string | null;
-  location?: { name?: string | null; address?: { postalAddress?: { addressCountry?: string; addressRegion?: string; addressLocality?: string } } } | null;
+  location?: {
+    name?: string | null;
+    address?: { postalAddress?: { addressCountry?: string; addressRegion?: string; addressLocality?: string } };
+  } | null;
 }
 
-interface AshbyStage { id: string; title?: string | null; orderInInterviewPlan?: number | null }
+interface AshbyStage {
+  id: string;
+  title?: string | null;
+  orderInInterviewPlan?: number | null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Walking a list endpoint
@@ -96,9 +123,17 @@ const CURSOR_UNUSABLE = new Set(['next_cursor_expired', 'invalid_next_cursor']);
 /** Restarts of one walk after a cursor error before we give up: a walk that keeps losing its cursor is not converging. */
 const MAX_CURSOR_RESTARTS = 2;
 
-interface SyncMemo { token: string; receivedAt: number }
+interface SyncMemo {
+  token: string;
+  receivedAt: number;
+}
 /** One list endpoint with its fixed request fields. */
-interface Walk { ctx: AshbyContext; api: AshbyClient; endpoint: AshbyEndpoint; extra: Record<string, unknown> }
+interface Walk {
+  ctx: AshbyContext;
+  api: AshbyClient;
+  endpoint: AshbyEndpoint;
+  extra: Record<string, unknown>;
+}
 
 const memoKey = (endpoint: AshbyEndpoint) => `ashby:syncToken:${endpoint}`;
 const ashbyCodeOf = (err: unknown) => (err instanceof AshbyApiError ? err.ashbyCode : null);
@@ -153,7 +188,12 @@ async function* walkPages<T extends { updatedAt?: string | null }>(
   for (;;) {
     // The token goes with the cursor on every page of an incremental walk: the spec's list
     // examples send both (`{cursor: "qA", syncToken: "6W05prn4d"}`).
-    const page = await api.call<T[]>(endpoint, { ...extra, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}), ...(syncToken ? { syncToken } : {}) });
+    const page = await api.call<T[]>(endpoint, {
+      ...extra,
+      limit: PAGE_LIMIT,
+      ...(cursor ? { cursor } : {}),
+      ...(syncToken ? { syncToken } : {}),
+    });
     const items = (page.results ?? []).filter((r) => keepSince === undefined || updatedAtOrAfter(r.updatedAt, keepSince));
     if (items.length) yield items;
     if (page.moreDataAvailable && page.nextCursor && page.nextCursor !== cursor) {
@@ -293,7 +333,12 @@ export function mapJob(j: AshbyJob, stages: RemoteStage[]): RemoteJob {
     employment_type: EMPLOYMENT_TYPES[j.employmentType ?? ''] ?? null,
     status: JOB_STATUSES[j.status ?? ''] ?? null,
     location: j.location
-      ? { raw: j.location.name ?? null, city: addr?.addressLocality ?? null, state: addr?.addressRegion ?? null, country: addr?.addressCountry ?? null }
+      ? {
+          raw: j.location.name ?? null,
+          city: addr?.addressLocality ?? null,
+          state: addr?.addressRegion ?? null,
+          country: addr?.addressCountry ?? null,
+        }
       : null,
     custom_fields: customFieldsOf(j.customFields),
     opened_at: j.openedAt ?? null,
@@ -306,7 +351,11 @@ export function mapJob(j: AshbyJob, stages: RemoteStage[]): RemoteJob {
 
 const JOB_STATUSES: Record<string, RemoteJob['status']> = { Open: 'OPEN', Closed: 'CLOSED', Draft: 'DRAFT', Archived: 'ARCHIVED' };
 const EMPLOYMENT_TYPES: Record<string, RemoteJob['employment_type']> = {
-  FullTime: 'FULL_TIME', PartTime: 'PART_TIME', Intern: 'INTERNSHIP', Contract: 'CONTRACT', Temporary: 'SEASONAL',
+  FullTime: 'FULL_TIME',
+  PartTime: 'PART_TIME',
+  Intern: 'INTERNSHIP',
+  Contract: 'CONTRACT',
+  Temporary: 'SEASONAL',
 };
 
 function outcomeOf(status: string | undefined): Outcome | null {

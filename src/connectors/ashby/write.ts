@@ -13,7 +13,15 @@ import { createHash } from 'node:crypto';
 import { FormData } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteHtml, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef,
+  AttachmentInput,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  RemoteFields,
+  ResultLinkInput,
+  WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
@@ -38,14 +46,24 @@ export async function addCandidateResultLink(ctx: AshbyContext, candidate: Candi
   return { warnings };
 }
 
-export async function addApplicationResultLink(ctx: AshbyContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: AshbyContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const api = ashbyClient(ctx);
   const warnings = ignoredRemoteFields(link.remote_fields);
   if (ctx.credentials.partner_id) {
     await addCompletedAssessment(api, ctx.credentials.partner_id, application.candidate_remote_id, link);
     return { warnings: [warn.onCandidate(TOOL), ...warnings] };
   }
-  await writeFieldsAndNote(api, { objectType: 'Application', objectId: application.remote_id }, application.candidate_remote_id, link, warnings);
+  await writeFieldsAndNote(
+    api,
+    { objectType: 'Application', objectId: application.remote_id },
+    application.candidate_remote_id,
+    link,
+    warnings,
+  );
   warnings.unshift(warn.note(TOOL, "application's candidate (Ashby notes belong to candidates)"));
   return { warnings };
 }
@@ -94,7 +112,12 @@ async function addCompletedAssessment(api: AshbyClient, partnerId: string, candi
 }
 
 function uniqueIdentifier(key: string, used: Set<string>): string {
-  const base = 'attr_' + (key.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'value');
+  const base =
+    'attr_' +
+    (key
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'value');
   let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
   used.add(id);
@@ -112,7 +135,10 @@ function stableUuid(name: string): string {
 
 // --- fallback: custom fields + note ----------------------------------------------------------
 
-interface FieldTarget { objectType: 'Candidate' | 'Application'; objectId: string }
+interface FieldTarget {
+  objectType: 'Candidate' | 'Application';
+  objectId: string;
+}
 
 interface AshbyFieldDefinition {
   id: string;
@@ -123,7 +149,13 @@ interface AshbyFieldDefinition {
   selectableValues?: { label: string; value: string; isArchived?: boolean }[];
 }
 
-async function writeFieldsAndNote(api: AshbyClient, target: FieldTarget, candidateId: string, link: ResultLinkInput, warnings: string[]): Promise<void> {
+async function writeFieldsAndNote(
+  api: AshbyClient,
+  target: FieldTarget,
+  candidateId: string,
+  link: ResultLinkInput,
+  warnings: string[],
+): Promise<void> {
   const wanted = Object.entries(attributeFields(link));
   const written: string[] = [];
   const unmatched: string[] = [];
@@ -140,9 +172,13 @@ async function writeFieldsAndNote(api: AshbyClient, target: FieldTarget, candida
     }
     if (values.length) {
       // setValues (not one setValue per field) avoids Ashby's documented race between concurrent writes.
-      await api.call('customField.setValues', { objectId: target.objectId, objectType: target.objectType, values }, {
-        notFound: `${target.objectType.toLowerCase()} ${target.objectId}`,
-      });
+      await api.call(
+        'customField.setValues',
+        { objectId: target.objectId, objectType: target.objectType, values },
+        {
+          notFound: `${target.objectType.toLowerCase()} ${target.objectId}`,
+        },
+      );
     }
   }
   // The note always carries label, URL and every attribute, so the result reads whole in one place.
@@ -228,14 +264,22 @@ function valueFor(def: AshbyFieldDefinition, value: string): unknown {
 // Attachments
 // ---------------------------------------------------------------------------------------------
 
-interface UploadHandle { handle: string; url: string; fields: Record<string, string> }
+interface UploadHandle {
+  handle: string;
+  url: string;
+  fields: Record<string, string>;
+}
 
 /**
  * Ashby's recommended upload: file.createFileUploadHandle → multipart POST of the bytes to the
  * presigned storage URL (its fields first, `file` last) → candidate.uploadResume (CV) or
  * candidate.uploadFile (anything else) with the handle. The direct multipart mode is deprecated.
  */
-export async function addCandidateAttachment(ctx: AshbyContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: AshbyContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const api = ashbyClient(ctx);
   const isResume = attachment.type === 'CV';
   const created = await api.call<UploadHandle>('file.createFileUploadHandle', {
@@ -266,7 +310,10 @@ export async function addCandidateAttachment(ctx: AshbyContext, candidate: Candi
  * cover letter). `data_url` is Ashby's own presigned storage URL from file.info: fresh on every
  * call, but short-lived.
  */
-export async function listCandidateAttachments(ctx: AshbyContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: AshbyContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const api = ashbyClient(ctx);
   const c = await fetchCandidate(api, candidate.remote_id);
   const files: { file: AshbyFileHandle; type: RemoteAttachment['type'] }[] = [];
@@ -287,7 +334,6 @@ export async function listCandidateAttachments(ctx: AshbyContext, candidate: Can
   }
   return { attachments, warnings: [] };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Application notes and files: Ashby keeps both on the candidate

@@ -34,14 +34,24 @@ export function foreignFileClient(ctx: BambooHrContext): HttpClient {
 // Shapes (vendor OpenAPI operations get-applications, get-application-details, get-job-summaries)
 // --------------------------------------------------------------------------------------------
 
-export interface Labelled { id?: number | null; label?: string | null }
+export interface Labelled {
+  id?: number | null;
+  label?: string | null;
+}
 
 export interface BambooApplicationSummary {
   id: number;
   appliedDate?: string | null;
   status?: Labelled | null;
   rating?: number | null;
-  applicant?: { id?: number | null; firstName?: string | null; lastName?: string | null; email?: string | null; source?: string | null; avatar?: string | null } | null;
+  applicant?: {
+    id?: number | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    email?: string | null;
+    source?: string | null;
+    avatar?: string | null;
+  } | null;
   job?: { id?: number | null; title?: Labelled | null } | null;
 }
 
@@ -79,7 +89,11 @@ export function applicationPages(client: HttpClient, query: Record<string, strin
     const page = cursor?.page ?? 1;
     const res = cursor?.path
       ? await client.request<BambooApplicationsPage>({ method: 'GET', path: cursor.path })
-      : await client.request<BambooApplicationsPage>({ method: 'GET', path: `${ATS}/applications`, query: { ...query, page: String(page) } });
+      : await client.request<BambooApplicationsPage>({
+          method: 'GET',
+          path: `${ATS}/applications`,
+          query: { ...query, page: String(page) },
+        });
     const items = Array.isArray(res.data?.applications) ? res.data.applications : [];
     if (res.data?.paginationComplete !== false || !items.length) return { items, next: null };
     const href = res.data.nextPageUrl;

@@ -13,7 +13,6 @@ export const credentialSchema = Type.Object({
   api_key: Type.String({ minLength: 1 }),
 });
 
-
 /**
  * Files travel only with a new candidate (POST /api/v1/applicant_tracking/application,
  * multipart `resume` / `coverLetter`); nothing adds a file to an existing application.

@@ -8,7 +8,13 @@ import { ATS, bambooClient, bambooErrorMessage, type BambooHrContext } from './c
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listApplicationAttachments,
+  addApplicationAttachment,
+  addApplicationNote,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  downloadAttachment,
+  listApplicationAttachments,
   listCandidateAttachments,
 } from './write.ts';
 
@@ -23,7 +29,10 @@ async function checkCredentials(ctx: BambooHrContext): Promise<void> {
   const vendor = bambooErrorMessage(res.status, res.data, res.headers);
   const detail = vendor ? ` (BambooHR: ${vendor})` : '';
   if (res.status === 401) {
-    throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `BambooHR rejected the API key${detail}. Check the key, and that it belongs to this company's BambooHR account.`);
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `BambooHR rejected the API key${detail}. Check the key, and that it belongs to this company's BambooHR account.`,
+    );
   }
   if (res.status === 403) {
     throw new AtsgateError(
@@ -33,7 +42,10 @@ async function checkCredentials(ctx: BambooHrContext): Promise<void> {
     );
   }
   if (res.status === 404) {
-    throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `BambooHR has no applicant tracking API at this address${detail}. Check the company subdomain.`);
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `BambooHR has no applicant tracking API at this address${detail}. Check the company subdomain.`,
+    );
   }
 }
 

@@ -28,7 +28,12 @@ const id = (v: number | string | null | undefined) => (v === null || v === undef
 
 async function* applicationsWithOutcome(client: HttpClient): AsyncGenerator<{ a: BambooApplicationSummary; outcome: Outcome }[]> {
   for (const g of OUTCOME_GROUPS) {
-    for await (const page of applicationPages(client, { applicationStatus: g.applicationStatus, jobStatusGroups: JOB_STATUS_GROUPS, sortBy: 'created_date', sortOrder: 'ASC' })) {
+    for await (const page of applicationPages(client, {
+      applicationStatus: g.applicationStatus,
+      jobStatusGroups: JOB_STATUS_GROUPS,
+      sortBy: 'created_date',
+      sortOrder: 'ASC',
+    })) {
       yield page.map((a) => ({ a, outcome: g.outcome }));
     }
   }
@@ -63,7 +68,13 @@ export function toJob(j: BambooJob): RemoteJob {
     department: j.department?.label ?? null,
     post_url: j.postingUrl ?? null,
     location: j.location
-      ? { raw: j.location.label ?? null, city: address.city ?? null, state: address.state ?? null, country: address.country ?? null, zip_code: address.postalCode ?? address.zipcode ?? null }
+      ? {
+          raw: j.location.label ?? null,
+          city: address.city ?? null,
+          state: address.state ?? null,
+          country: address.country ?? null,
+          zip_code: address.postalCode ?? address.zipcode ?? null,
+        }
       : null,
     opened_at: j.postedDate ?? null,
     remote_created_at: j.postedDate ?? null,
@@ -77,7 +88,8 @@ export function toApplication(a: BambooApplicationSummary, outcome: Outcome): Re
     remote_id: String(a.id),
     candidate_remote_id: candidate,
     job_remote_id: id(a.job?.id),
-    current_stage: a.status?.id !== undefined && a.status?.id !== null ? { remote_id: String(a.status.id), name: a.status.label ?? null } : null,
+    current_stage:
+      a.status?.id !== undefined && a.status?.id !== null ? { remote_id: String(a.status.id), name: a.status.label ?? null } : null,
     outcome,
     rejection_reason_name: outcome === 'DECLINED' ? (a.status?.label ?? null) : null,
     remote_created_at: a.appliedDate ?? null,

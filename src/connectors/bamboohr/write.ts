@@ -25,11 +25,16 @@ async function comment(ctx: BambooHrContext, applicationId: string, text: string
 function warnings(link: ResultLinkInput, where: string): string[] {
   const out = [warn.note(TOOL, where)];
   if (link.details?.attributes.length) out.push(warn.attributesAsNote(TOOL));
-  for (const tool of Object.keys(link.remote_fields)) if (tool !== 'bamboohr' && link.remote_fields[tool]) out.push(warn.ignoredRemoteField(TOOL, tool));
+  for (const tool of Object.keys(link.remote_fields))
+    if (tool !== 'bamboohr' && link.remote_fields[tool]) out.push(warn.ignoredRemoteField(TOOL, tool));
   return out;
 }
 
-export async function addApplicationResultLink(ctx: BambooHrContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: BambooHrContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   await comment(ctx, application.remote_id, resultNoteText(link));
   return { warnings: warnings(link, 'application (as a comment)') };
 }
@@ -38,7 +43,10 @@ export async function addApplicationResultLink(ctx: BambooHrContext, application
 export async function addCandidateResultLink(ctx: BambooHrContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
   const targets = currentApplications(candidate);
   if (!targets.length) {
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Candidate ${candidate.remote_id} has no application in BambooHR, and BambooHR keeps comments on applications.`);
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Candidate ${candidate.remote_id} has no application in BambooHR, and BambooHR keeps comments on applications.`,
+    );
   }
   const text = resultNoteText(link);
   for (const a of targets) await comment(ctx, a.remote_id, text);
@@ -50,7 +58,11 @@ export async function addCandidateAttachment(): Promise<WriteResult> {
 }
 
 async function details(ctx: BambooHrContext, applicationId: string): Promise<BambooApplicationDetails> {
-  const res = await bambooClient(ctx).request<BambooApplicationDetails>({ method: 'GET', path: `${ATS}/applications/${encodeURIComponent(applicationId)}`, notFound: `application ${applicationId}` });
+  const res = await bambooClient(ctx).request<BambooApplicationDetails>({
+    method: 'GET',
+    path: `${ATS}/applications/${encodeURIComponent(applicationId)}`,
+    notFound: `application ${applicationId}`,
+  });
   return res.data;
 }
 
@@ -78,7 +90,10 @@ async function filesOf(ctx: BambooHrContext, applicationId: string): Promise<Rem
 }
 
 /** Files on each of the candidate's applications. */
-export async function listCandidateAttachments(ctx: BambooHrContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: BambooHrContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const attachments: RemoteAttachment[] = [];
   for (const app of candidate.applications) attachments.push(...(await filesOf(ctx, app.remote_id)));
   return { attachments, warnings: [] };
@@ -88,7 +103,8 @@ export async function listCandidateAttachments(ctx: BambooHrContext, candidate: 
 export async function addApplicationNote(ctx: BambooHrContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
   await comment(ctx, application.remote_id, note.content);
   const warnings: string[] = [];
-  for (const tool of Object.keys(note.remote_fields)) if (tool !== 'bamboohr' && note.remote_fields[tool]) warnings.push(warn.ignoredRemoteField(TOOL, tool));
+  for (const tool of Object.keys(note.remote_fields))
+    if (tool !== 'bamboohr' && note.remote_fields[tool]) warnings.push(warn.ignoredRemoteField(TOOL, tool));
   return { warnings };
 }
 
@@ -96,7 +112,10 @@ export async function addApplicationAttachment(): Promise<WriteResult> {
   throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', ATTACHMENTS_UNAVAILABLE);
 }
 
-export async function listApplicationAttachments(ctx: BambooHrContext, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listApplicationAttachments(
+  ctx: BambooHrContext,
+  application: ApplicationRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   return { attachments: await filesOf(ctx, application.remote_id), warnings: [] };
 }
 
@@ -105,11 +124,17 @@ export async function listApplicationAttachments(ctx: BambooHrContext, applicati
  * with the download only when that URL is on the company's own host; BambooHR does not say
  * where files are served from (README), and a key must never reach another host.
  */
-export async function downloadAttachment(ctx: BambooHrContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+export async function downloadAttachment(
+  ctx: BambooHrContext,
+  ref: string,
+): Promise<{ content_type: string; file_name: string; data: Buffer }> {
   const [applicationId, fileId] = ref.split(':');
   const d = await details(ctx, applicationId);
   const f = (d.attachments ?? []).find((x) => String(x.id) === fileId);
-  if (!f?.fileUrl) throw new AtsgateError('PLATFORM.INPUT_INVALID', `File ${fileId} of application ${applicationId} was not found in BambooHR.`, { status: 404 });
+  if (!f?.fileUrl)
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `File ${fileId} of application ${applicationId} was not found in BambooHR.`, {
+      status: 404,
+    });
   const url = new URL(f.fileUrl, bambooBaseUrl(ctx));
   const sameHost = url.origin === new URL(bambooBaseUrl(ctx)).origin;
   const client = sameHost ? bambooClient(ctx) : foreignFileClient(ctx);

@@ -28,10 +28,16 @@ export const MAX_IDS_PER_FILTER = 50;
 /** The token lifetime Greenhouse states for access tokens (docs/harvest-partner-oauth): 1 h. */
 const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 
-interface Token { accessToken: string; expiresAt: number }
+interface Token {
+  accessToken: string;
+  expiresAt: number;
+}
 
 /** A Greenhouse user id for a token `sub`; '' is the credential's own service account. */
-export interface Identity { id: string; fromRequest: boolean }
+export interface Identity {
+  id: string;
+  fromRequest: boolean;
+}
 
 /**
  * Where tokens come from. The production API host pairs with auth.greenhouse.io; an overridden
@@ -53,7 +59,10 @@ export function actingUser(ctx: GreenhouseContext, remoteFields?: RemoteFields):
   if (requested !== undefined && requested !== null && String(requested).trim() !== '') {
     const id = String(requested).trim();
     if (!/^\d+$/.test(id)) {
-      throw new AtsgateError('PLATFORM.INPUT_INVALID', `remote_fields.greenhouse.on_behalf_of must be a numeric Greenhouse user id, got "${id}".`);
+      throw new AtsgateError(
+        'PLATFORM.INPUT_INVALID',
+        `remote_fields.greenhouse.on_behalf_of must be a numeric Greenhouse user id, got "${id}".`,
+      );
     }
     return { id, fromRequest: true };
   }
@@ -116,12 +125,17 @@ async function mintToken(ctx: GreenhouseContext, sub: string, fromRequest: boole
   if (res.status >= 400) {
     const why = harvestErrorMessage(res.status, res.data) ?? `HTTP ${res.status}`;
     if (fromRequest && res.status === 400) {
-      throw new AtsgateError('PLATFORM.INPUT_INVALID', `Greenhouse would not issue a token acting as user ${sub} (remote_fields.greenhouse.on_behalf_of): ${why}`);
+      throw new AtsgateError(
+        'PLATFORM.INPUT_INVALID',
+        `Greenhouse would not issue a token acting as user ${sub} (remote_fields.greenhouse.on_behalf_of): ${why}`,
+      );
     }
     throw new AtsgateError(
       'INTEGRATION.AUTHENTICATION_INVALID',
       `Greenhouse's token endpoint refused the Harvest v3 credentials (HTTP ${res.status}): ${why.replace(/\.+$/, '')}. ` +
-        'Check the Client ID and Client Secret of the "Harvest V3 (OAuth)" credential' + (sub ? ` and that user ${sub} exists` : '') + '.',
+        'Check the Client ID and Client Secret of the "Harvest V3 (OAuth)" credential' +
+        (sub ? ` and that user ${sub} exists` : '') +
+        '.',
     );
   }
   const token = res.data?.access_token;
@@ -177,7 +191,10 @@ export class Harvest {
     return new Harvest(ctx, actingUser(ctx, remoteFields));
   }
 
-  constructor(readonly ctx: GreenhouseContext, user: Identity) {
+  constructor(
+    readonly ctx: GreenhouseContext,
+    user: Identity,
+  ) {
     this.userId = user.id;
     this.fromRequest = user.fromRequest;
     this.http = ctx.http({

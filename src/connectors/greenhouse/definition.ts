@@ -64,7 +64,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       label: 'Client ID',
       help:
         'In Greenhouse: Configure > Dev Center > API Credentials > Create new API credentials, type "Harvest V3 (OAuth)". ' +
-        'Copy the Client ID. Under the credential\'s Manage Scopes enable: ' + Object.values(SCOPES).join(', ') + '.',
+        "Copy the Client ID. Under the credential's Manage Scopes enable: " +
+        Object.values(SCOPES).join(', ') +
+        '.',
       secret: false,
     },
     {
@@ -80,7 +82,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         'Numeric id of a Greenhouse user with the Site Admin level; atsgate reads jobs, candidates, applications, custom fields ' +
         'and attachments as this user, because Harvest v3 returns list results only to Site Admins (any other user gets empty lists). ' +
         'Open the user under Configure > Users; the id is the number after /account/users/ in the address bar. ' +
-        'Blank: the note author below, else the credential\'s service account. Connecting checks that this user is a Site Admin.',
+        "Blank: the note author below, else the credential's service account. Connecting checks that this user is a Site Admin.",
       secret: false,
       optional: true,
     },
@@ -89,7 +91,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       label: 'Act as user ID (optional)',
       help:
         'Numeric id of the Greenhouse user that notes and uploads are attributed to (any level; a request can name another ' +
-        'through remote_fields.greenhouse.on_behalf_of). Found the same way. Blank: the credential\'s service account.',
+        "through remote_fields.greenhouse.on_behalf_of). Found the same way. Blank: the credential's service account.",
       secret: false,
       optional: true,
     },
@@ -114,7 +116,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // docs/api-rate-limiting: X-RateLimit-Limit/-Remaining, X-RateLimit-Reset as an epoch in
     // seconds, in fixed 30-second windows (audit G25, G26). Read only from the Harvest host: the
     // token endpoint counts in a window of its own.
-    rateLimit: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'epoch-seconds', window: 'fixed', windowMs: 30_000 },
+    rateLimit: {
+      limit: 'x-ratelimit-limit',
+      remaining: 'x-ratelimit-remaining',
+      reset: 'x-ratelimit-reset',
+      resetUnit: 'epoch-seconds',
+      window: 'fixed',
+      windowMs: 30_000,
+    },
     // Error bodies come in two shapes (Harvest's and OAuth's): harvestErrorMessage in ./client.ts.
   } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
@@ -143,9 +152,22 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // 2026-08-31): the Harvest v3 resources this connector's README cites, on its base URL.
   passthrough: {
     'harvest-v3': {
-      description: 'Greenhouse Harvest v3 on https://harvest.greenhouse.io/v3, with an OAuth token minted from the integration\'s credential.',
-      docs: ['https://harvestdocs.greenhouse.io/docs/list-endpoints', 'https://harvestdocs.greenhouse.io/docs/write-endpoint-migration-guide'],
-      paths: ['/applications', '/attachments', '/candidates', '/custom_fields', '/job_interview_stages', '/jobs', '/notes', '/rejection_reasons'],
+      description:
+        "Greenhouse Harvest v3 on https://harvest.greenhouse.io/v3, with an OAuth token minted from the integration's credential.",
+      docs: [
+        'https://harvestdocs.greenhouse.io/docs/list-endpoints',
+        'https://harvestdocs.greenhouse.io/docs/write-endpoint-migration-guide',
+      ],
+      paths: [
+        '/applications',
+        '/attachments',
+        '/candidates',
+        '/custom_fields',
+        '/job_interview_stages',
+        '/jobs',
+        '/notes',
+        '/rejection_reasons',
+      ],
     },
   },
   docs: [

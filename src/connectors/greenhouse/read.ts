@@ -15,17 +15,43 @@ const APP_URL = 'https://app.greenhouse.io';
 
 type Id = number | string;
 interface V3Job {
-  id: Id; name?: string | null; requisition_id?: string | null; status?: string | null; confidential?: boolean | null;
-  notes?: string | null; opened_at?: string | null; closed_at?: string | null; created_at?: string | null; updated_at?: string | null;
+  id: Id;
+  name?: string | null;
+  requisition_id?: string | null;
+  status?: string | null;
+  confidential?: boolean | null;
+  notes?: string | null;
+  opened_at?: string | null;
+  closed_at?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
   custom_fields?: unknown;
 }
-interface V3Stage { id: Id; job_id?: Id | null; name?: string | null; sort_order?: number | null }
-interface V3Contact { value?: string | null; type?: string | null }
+interface V3Stage {
+  id: Id;
+  job_id?: Id | null;
+  name?: string | null;
+  sort_order?: number | null;
+}
+interface V3Contact {
+  value?: string | null;
+  type?: string | null;
+}
 export interface V3Candidate {
-  id: Id; first_name?: string | null; last_name?: string | null; company?: string | null; title?: string | null;
-  private?: boolean | null; created_at?: string | null; updated_at?: string | null;
-  email_addresses?: V3Contact[] | null; phone_numbers?: V3Contact[] | null; social_media_addresses?: V3Contact[] | null;
-  addresses?: V3Contact[] | null; tags?: (string | { id?: Id; name?: string })[] | null; custom_fields?: unknown;
+  id: Id;
+  first_name?: string | null;
+  last_name?: string | null;
+  company?: string | null;
+  title?: string | null;
+  private?: boolean | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  email_addresses?: V3Contact[] | null;
+  phone_numbers?: V3Contact[] | null;
+  social_media_addresses?: V3Contact[] | null;
+  addresses?: V3Contact[] | null;
+  tags?: (string | { id?: Id; name?: string })[] | null;
+  custom_fields?: unknown;
 }
 /**
  * v3 application [GH-V3T inventory 0015:754-966]. `stage_id` is an *application stage* id (a row
@@ -35,16 +61,34 @@ export interface V3Candidate {
  * the migration guide's alias table lists it (0008:74-87).
  */
 export interface V3Application {
-  id: Id; candidate_id: Id; job_id?: Id | null; stage_id?: Id | null; stage_name?: string | null; status?: string | null;
-  prospect?: boolean | null; rejected_at?: string | null; rejection_reason_id?: Id | null; created_at?: string | null;
-  updated_at?: string | null; last_activity_at?: string | null; custom_fields?: unknown;
+  id: Id;
+  candidate_id: Id;
+  job_id?: Id | null;
+  stage_id?: Id | null;
+  stage_name?: string | null;
+  status?: string | null;
+  prospect?: boolean | null;
+  rejected_at?: string | null;
+  rejection_reason_id?: Id | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  last_activity_at?: string | null;
+  custom_fields?: unknown;
 }
 /** A row of /v3/application_stages: one visit of an application to a job interview stage (0013). */
 interface V3ApplicationStage {
-  id: Id; application_id: Id; job_interview_stage_id?: Id | null; current?: boolean | null;
-  entered_at?: string | null; exited_at?: string | null;
+  id: Id;
+  application_id: Id;
+  job_interview_stage_id?: Id | null;
+  current?: boolean | null;
+  entered_at?: string | null;
+  exited_at?: string | null;
 }
-interface V3RejectionDetail { id: Id; application_id: Id; rejection_reason_id?: Id | null }
+interface V3RejectionDetail {
+  id: Id;
+  application_id: Id;
+  rejection_reason_id?: Id | null;
+}
 
 const str = (v: Id | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -106,7 +150,9 @@ export function mapCandidate(c: V3Candidate): RemoteCandidate {
     remote_url: `${APP_URL}/people/${c.id}`,
     remote_created_at: c.created_at,
     remote_updated_at: c.updated_at,
-    tags: (c.tags ?? []).map((t) => (typeof t === 'string' ? { remote_id: null, name: t } : { remote_id: str(t.id), name: t.name ?? null })),
+    tags: (c.tags ?? []).map((t) =>
+      typeof t === 'string' ? { remote_id: null, name: t } : { remote_id: str(t.id), name: t.name ?? null },
+    ),
     remote_data: { '/v3/candidates': c },
   };
 }
@@ -124,7 +170,11 @@ export function outcomeOf(status: string | null | undefined): Outcome {
 }
 
 /** What the lookups found for one application: its job interview stage and rejection reason. */
-export interface ApplicationFacts { stage?: V3Stage; stageId?: string; reasonName?: string | null }
+export interface ApplicationFacts {
+  stage?: V3Stage;
+  stageId?: string;
+  reasonName?: string | null;
+}
 
 export function mapApplication(a: V3Application, facts: ApplicationFacts = {}): RemoteApplication {
   const stageId = facts.stage ? String(facts.stage.id) : facts.stageId;
@@ -192,7 +242,8 @@ class ApplicationLookups {
     const stageOf = await this.currentStageIds(page);
     const missing = [...new Set([...stageOf.values()].filter((id) => !this.stages.has(id)))];
     for (const ids of chunks(missing)) {
-      for (const s of await this.gh.all<V3Stage>(SCOPES.stages, 'job_interview_stages', { ids: ids.join(',') })) this.stages.set(String(s.id), s);
+      for (const s of await this.gh.all<V3Stage>(SCOPES.stages, 'job_interview_stages', { ids: ids.join(',') }))
+        this.stages.set(String(s.id), s);
     }
     const reasonOf = await this.rejectionReasonIds(page);
     if (!this.reasons && reasonOf.size) this.reasons = await this.loadReasons();
@@ -202,7 +253,7 @@ class ApplicationLookups {
       return mapApplication(a, {
         stageId,
         stage: stageId ? this.stages.get(stageId) : undefined,
-        reasonName: reasonId ? this.reasons?.get(reasonId) ?? null : null,
+        reasonName: reasonId ? (this.reasons?.get(reasonId) ?? null) : null,
       });
     });
   }
@@ -215,7 +266,9 @@ class ApplicationLookups {
     const byApplication = new Map<string, V3ApplicationStage[]>();
     try {
       for (const ids of chunks(wanted.map((a) => String(a.id)))) {
-        for (const row of await this.gh.all<V3ApplicationStage>(SCOPES.applicationStages, 'application_stages', { application_ids: ids.join(',') })) {
+        for (const row of await this.gh.all<V3ApplicationStage>(SCOPES.applicationStages, 'application_stages', {
+          application_ids: ids.join(','),
+        })) {
           const key = String(row.application_id);
           byApplication.set(key, [...(byApplication.get(key) ?? []), row]);
         }
@@ -244,7 +297,9 @@ class ApplicationLookups {
     if (!this.rejectionDetails || !rejected.length) return out;
     try {
       for (const ids of chunks(rejected)) {
-        for (const d of await this.gh.all<V3RejectionDetail>(SCOPES.rejectionDetails, 'rejection_details', { application_ids: ids.join(',') })) {
+        for (const d of await this.gh.all<V3RejectionDetail>(SCOPES.rejectionDetails, 'rejection_details', {
+          application_ids: ids.join(','),
+        })) {
           if (d.rejection_reason_id != null) out.set(String(d.application_id), String(d.rejection_reason_id));
         }
       }

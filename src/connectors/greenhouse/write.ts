@@ -13,7 +13,15 @@ import { AtsgateError } from '../../errors.ts';
 import { attributeFields, currentApplications, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, ResultLinkInput, WriteResult,
+  ApplicationRef,
+  AttachmentInput,
+  AttachmentType,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  ResultLinkInput,
+  WriteResult,
 } from '../types.ts';
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
 import { ATTACHMENT_TYPES, SCOPES } from './definition.ts';
@@ -21,11 +29,28 @@ import type { V3Application } from './read.ts';
 import { attachmentBytes, contentTypeFromName as contentTypeOf } from '../helpers/files.ts';
 
 type Kind = 'candidate' | 'application';
-interface Target { kind: Kind; id: string }
-interface V3CustomField { id: number | string; name: string; name_key: string; field_type: string; active?: boolean | null }
+interface Target {
+  kind: Kind;
+  id: string;
+}
+interface V3CustomField {
+  id: number | string;
+  name: string;
+  name_key: string;
+  field_type: string;
+  active?: boolean | null;
+}
 /** The custom-field writes one record receives: attribute name → the field's name_key. */
-interface Patch { target: Target; items: { name: string; nameKey: string }[] }
-interface AttributePlan { patches: Patch[]; onPrimary: string[]; onSecondary: string[]; missing: string[] }
+interface Patch {
+  target: Target;
+  items: { name: string; nameKey: string }[];
+}
+interface AttributePlan {
+  patches: Patch[];
+  onPrimary: string[];
+  onSecondary: string[];
+  missing: string[];
+}
 
 /** Notes written for a result link are visible to everyone who can see the candidate. */
 const NOTE_VISIBILITY = 'public';
@@ -49,7 +74,11 @@ export async function addCandidateResultLink(ctx: GreenhouseContext, candidate: 
   return { warnings };
 }
 
-export async function addApplicationResultLink(ctx: GreenhouseContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: GreenhouseContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const reader = Harvest.reader(ctx);
   const actor = Harvest.actor(ctx, link.remote_fields);
   // v3 notes live on the candidate; the application id tags the note and is named in its text.
@@ -79,7 +108,10 @@ function plannedNames(plan: AttributePlan | null): Set<string> {
  * POST /v3/notes (scope harvest:notes:create), as the acting user. Body shape from three
  * independent v3 clients [GH-3P]; the vendor reference page could not be read.
  */
-async function createNote(actor: Harvest, note: { candidateId: string; applicationId: string | null; body: string; visibility?: NoteVisibility }): Promise<void> {
+async function createNote(
+  actor: Harvest,
+  note: { candidateId: string; applicationId: string | null; body: string; visibility?: NoteVisibility },
+): Promise<void> {
   await actor.request(SCOPES.notesCreate, {
     method: 'POST',
     path: 'notes',
@@ -101,7 +133,13 @@ async function createNote(actor: Harvest, note: { candidateId: string; applicati
  * it has such a field, else on the secondary records. Null (all attributes into the note) when
  * the field definitions cannot be read.
  */
-async function planAttributes(reader: Harvest, link: ResultLinkInput, primary: Target, secondary: Target[], warnings: string[]): Promise<AttributePlan | null> {
+async function planAttributes(
+  reader: Harvest,
+  link: ResultLinkInput,
+  primary: Target,
+  secondary: Target[],
+  warnings: string[],
+): Promise<AttributePlan | null> {
   const names = Object.keys(attributeFields(link));
   if (!names.length) return null;
   const kinds: Kind[] = [primary.kind, ...(secondary.length ? [secondary[0].kind] : [])];
@@ -152,8 +190,13 @@ export async function listCustomFields(ctx: GreenhouseContext): Promise<RemoteCu
  * already written: its attributes go into a follow-up note and a warning says why.
  */
 async function writeAttributes(
-  reader: Harvest, actor: Harvest, link: ResultLinkInput, plan: AttributePlan | null, level: Kind,
-  note: { candidateId: string; applicationId: string | null }, warnings: string[],
+  reader: Harvest,
+  actor: Harvest,
+  link: ResultLinkInput,
+  plan: AttributePlan | null,
+  level: Kind,
+  note: { candidateId: string; applicationId: string | null },
+  warnings: string[],
 ): Promise<void> {
   if (!plan) return;
   const attrs = attributeFields(link);
@@ -162,7 +205,13 @@ async function writeAttributes(
     const done = await secondaryStep(
       warnings,
       `Writing ${target.kind} ${target.id}'s Greenhouse custom fields`,
-      () => patchCustomFields(reader, actor, target, items.map((i) => ({ name_key: i.nameKey, value: attrs[i.name] }))),
+      () =>
+        patchCustomFields(
+          reader,
+          actor,
+          target,
+          items.map((i) => ({ name_key: i.nameKey, value: attrs[i.name] })),
+        ),
       { fallback: 'Those attributes were added to a follow-up note instead.' },
     );
     if (!done.ok) for (const i of items) refused.add(i.name);
@@ -170,7 +219,11 @@ async function writeAttributes(
   const written = [...plan.onPrimary, ...plan.onSecondary].filter((n) => !refused.has(n));
   if (written.length) warnings.push(warn.customFields(TOOL, written));
   if (plan.onSecondary.some((n) => !refused.has(n))) {
-    warnings.push(level === 'candidate' ? warn.fannedOut(TOOL, plan.patches.filter((p) => p.target.kind === 'application').length) : warn.onCandidate(TOOL));
+    warnings.push(
+      level === 'candidate'
+        ? warn.fannedOut(TOOL, plan.patches.filter((p) => p.target.kind === 'application').length)
+        : warn.onCandidate(TOOL),
+    );
   }
   if (plan.missing.length) {
     warnings.push(`${warn.attributesAsNote(TOOL)} No ${level} custom field exists for: ${plan.missing.map((m) => `"${m}"`).join(', ')}.`);
@@ -179,7 +232,8 @@ async function writeAttributes(
   if (!plan.missing.length) warnings.push(warn.attributesAsNote(TOOL));
   const lines = [...refused].map((n) => `${n}: ${attrs[n]}`);
   await secondaryStep(warnings, 'Adding the refused attributes as a follow-up Greenhouse note', () =>
-    createNote(actor, { ...note, body: [`${link.label} (attributes): ${link.url}`, ...lines].join('\n') }));
+    createNote(actor, { ...note, body: [`${link.label} (attributes): ${link.url}`, ...lines].join('\n') }),
+  );
 }
 
 /**
@@ -205,12 +259,19 @@ async function customFieldsByName(reader: Harvest, kinds: Kind[]): Promise<Map<s
  * with ours on top. That is right under either answer (a third-party v3 client does the same
  * [GH-3P custom-fields.ts]).
  */
-async function patchCustomFields(reader: Harvest, actor: Harvest, target: Target, values: { name_key: string; value: string }[]): Promise<void> {
+async function patchCustomFields(
+  reader: Harvest,
+  actor: Harvest,
+  target: Target,
+  values: { name_key: string; value: string }[],
+): Promise<void> {
   const plural = target.kind === 'candidate' ? 'candidates' : 'applications';
   const listScope = target.kind === 'candidate' ? SCOPES.candidates : SCOPES.applications;
   const [record] = await reader.all<{ custom_fields?: unknown }>(listScope, plural, { ids: target.id });
   const complete = new Map<string, unknown>();
-  for (const [nameKey, raw] of Object.entries(record?.custom_fields && typeof record.custom_fields === 'object' ? record.custom_fields : {})) {
+  for (const [nameKey, raw] of Object.entries(
+    record?.custom_fields && typeof record.custom_fields === 'object' ? record.custom_fields : {},
+  )) {
     const value = raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw ? (raw as { value: unknown }).value : raw;
     if (value !== null && value !== undefined) complete.set(nameKey, value);
   }
@@ -233,16 +294,22 @@ async function applicationsOf(gh: Harvest, candidate: CandidateRef): Promise<App
   const apps = await gh.all<V3Application>(SCOPES.applications, 'applications', { candidate_ids: candidate.remote_id });
   const refs = apps
     .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))
-    .map((a): ApplicationRef => ({
-      remote_id: String(a.id),
-      candidate_remote_id: String(a.candidate_id),
-      job_remote_id: a.job_id == null ? null : String(a.job_id),
-      outcome: a.status === 'hired' ? 'HIRED' : a.status === 'rejected' ? 'DECLINED' : 'PENDING',
-    }));
+    .map(
+      (a): ApplicationRef => ({
+        remote_id: String(a.id),
+        candidate_remote_id: String(a.candidate_id),
+        job_remote_id: a.job_id == null ? null : String(a.job_id),
+        outcome: a.status === 'hired' ? 'HIRED' : a.status === 'rejected' ? 'DECLINED' : 'PENDING',
+      }),
+    );
   return currentApplications({ remote_id: candidate.remote_id, applications: refs });
 }
 
-export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: GreenhouseContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const apps = await applicationsOf(Harvest.reader(ctx), candidate);
   if (!apps.length) {
     throw new AtsgateError(
@@ -261,7 +328,11 @@ export async function addCandidateAttachment(ctx: GreenhouseContext, candidate: 
 }
 
 /** A file on one application: where Harvest v3 keeps files anyway. */
-export async function addApplicationAttachment(ctx: GreenhouseContext, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addApplicationAttachment(
+  ctx: GreenhouseContext,
+  application: ApplicationRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   await uploadToApplication(ctx, application.remote_id, attachment);
   return { warnings: typeWarnings(attachment) };
 }
@@ -286,12 +357,17 @@ async function uploadToApplication(ctx: GreenhouseContext, applicationId: string
 function typeWarnings(attachment: AttachmentInput): string[] {
   return attachment.type === 'OTHER'
     ? []
-    : [`Greenhouse keeps one ${ATTACHMENT_TYPES[attachment.type]} per application; an earlier one on that application was reclassified as "other".`];
+    : [
+        `Greenhouse keeps one ${ATTACHMENT_TYPES[attachment.type]} per application; an earlier one on that application was reclassified as "other".`,
+      ];
 }
 
 const VENDOR_TO_KOMBO: Record<string, AttachmentType> = { resume: 'CV', cover_letter: 'COVER_LETTER' };
 
-export async function listCandidateAttachments(ctx: GreenhouseContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: GreenhouseContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const gh = Harvest.reader(ctx);
   const rows = await gh.all<any>(SCOPES.attachmentsList, 'attachments', { candidate_ids: candidate.remote_id });
   const attachments = rows.map(
@@ -315,7 +391,10 @@ export async function listCandidateAttachments(ctx: GreenhouseContext, candidate
  * One application's files: the candidate's list (the documented `candidate_ids` filter) narrowed
  * to the rows whose `application_id` is this application, since every v3 file belongs to one.
  */
-export async function listApplicationAttachments(ctx: GreenhouseContext, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listApplicationAttachments(
+  ctx: GreenhouseContext,
+  application: ApplicationRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const all = await listCandidateAttachments(ctx, { remote_id: application.candidate_remote_id, applications: [application] });
   return { attachments: all.attachments.filter((a) => a.application_remote_id === application.remote_id), warnings: all.warnings };
 }

@@ -49,7 +49,10 @@ export function onCandidateFallback<C>(
     },
     async listApplicationAttachments(ctx: C, application: ApplicationRef) {
       const out = await ops.listCandidateAttachments(ctx, candidateOf(application));
-      return { attachments: filesOfApplication(out.attachments, application), warnings: [applicationWarn.listedFromCandidate(tool, application), ...out.warnings] };
+      return {
+        attachments: filesOfApplication(out.attachments, application),
+        warnings: [applicationWarn.listedFromCandidate(tool, application), ...out.warnings],
+      };
     },
   };
 }

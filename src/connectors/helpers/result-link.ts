@@ -43,13 +43,11 @@ export function currentApplications(candidate: CandidateRef): ApplicationRef[] {
 export const warn = {
   note: (tool: string, where: string) =>
     `${tool} has no result-link feature reachable with an API key; the result link was added as a note on the ${where}.`,
-  customFields: (tool: string, names: string[]) =>
-    `${tool} stores the result in custom fields: ${names.map((n) => `"${n}"`).join(', ')}.`,
+  customFields: (tool: string, names: string[]) => `${tool} stores the result in custom fields: ${names.map((n) => `"${n}"`).join(', ')}.`,
   attributesAsNote: (tool: string) =>
     `${tool} has no writable custom fields for details.attributes; the attributes were written into a note instead.`,
   fannedOut: (tool: string, n: number) =>
     `${tool} keeps results on applications; the candidate-level result link was added to ${n} current application${n === 1 ? '' : 's'}.`,
-  onCandidate: (tool: string) =>
-    `${tool} keeps this on the candidate, not the application; it was added to the application's candidate.`,
+  onCandidate: (tool: string) => `${tool} keeps this on the candidate, not the application; it was added to the application's candidate.`,
   ignoredRemoteField: (tool: string, field: string) => `remote_fields.${field} does not apply to ${tool} and was ignored.`,
 };

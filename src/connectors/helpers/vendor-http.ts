@@ -19,7 +19,13 @@ export function vendorHttpClient(
   const fromTransport =
     useTransport === false
       ? { baseUrl: integration.baseUrl }
-      : transportClientOptions(def.transport, { label: def.label, credentials: integration.credentials, baseUrl: integration.baseUrl, defaultBaseUrl: def.defaultBaseUrl, token });
+      : transportClientOptions(def.transport, {
+          label: def.label,
+          credentials: integration.credentials,
+          baseUrl: integration.baseUrl,
+          defaultBaseUrl: def.defaultBaseUrl,
+          token,
+        });
   const baseUrl = explicitBase ?? fromTransport.baseUrl;
   // The vendor's rate-limit headers are read only from its API's own origin: a token endpoint on
   // another host (Greenhouse's auth.greenhouse.io) counts in a window of its own.

@@ -26,9 +26,19 @@ export function leverClient(ctx: LeverContext): HttpClient {
  * next, hasNext}` envelope [LV, Lists], but the Files example shows a bare array: that is
  * read as one complete page.
  */
-export function leverPages<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): AsyncGenerator<T[]> {
+export function leverPages<T>(
+  client: HttpClient,
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  notFound?: string,
+): AsyncGenerator<T[]> {
   return paginate<T, string>(async (offset) => {
-    const res = await client.request<LeverList<T> | T[]>({ method: 'GET', path, query: { ...query, limit: PAGE_SIZE, offset: offset ?? undefined }, notFound });
+    const res = await client.request<LeverList<T> | T[]>({
+      method: 'GET',
+      path,
+      query: { ...query, limit: PAGE_SIZE, offset: offset ?? undefined },
+      notFound,
+    });
     const body = res.data;
     if (Array.isArray(body)) return { items: body, next: null };
     return { items: body?.data ?? [], next: body?.hasNext && body.next ? body.next : null };
@@ -42,7 +52,12 @@ export function leverPages<T>(client: HttpClient, path: string, query: Record<st
  * gets for it; if the first page is refused (403), the walk goes on without confidential records
  * rather than failing the whole sync.
  */
-export async function* withConfidential<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): AsyncGenerator<T[]> {
+export async function* withConfidential<T>(
+  client: HttpClient,
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  notFound?: string,
+): AsyncGenerator<T[]> {
   let refusedBeforeAnyPage = true;
   try {
     for await (const page of leverPages<T>(client, path, { ...query, confidentiality: 'all' }, notFound)) {
@@ -55,7 +70,12 @@ export async function* withConfidential<T>(client: HttpClient, path: string, que
   }
 }
 
-export async function leverAll<T>(client: HttpClient, path: string, query: Record<string, string | number | undefined> = {}, notFound?: string): Promise<T[]> {
+export async function leverAll<T>(
+  client: HttpClient,
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  notFound?: string,
+): Promise<T[]> {
   const out: T[] = [];
   for await (const page of leverPages<T>(client, path, query, notFound)) out.push(...page);
   return out;
@@ -71,7 +91,11 @@ export function performAs(ctx: LeverContext, remoteFields: RemoteFields): string
 // Lever JSON (timestamps are milliseconds since the epoch)
 // --------------------------------------------------------------------------------------------
 
-export interface LeverList<T> { data: T[]; next?: string; hasNext?: boolean }
+export interface LeverList<T> {
+  data: T[];
+  next?: string;
+  hasNext?: boolean;
+}
 
 export interface LeverApplication {
   id: string;
@@ -123,8 +147,16 @@ export interface LeverPosting {
   updatedAt?: number | null;
 }
 
-export interface LeverStage { id: string; text: string }
-export interface LeverArchiveReason { id: string; text: string; status?: 'active' | 'inactive'; type: 'hired' | 'non-hired' }
+export interface LeverStage {
+  id: string;
+  text: string;
+}
+export interface LeverArchiveReason {
+  id: string;
+  text: string;
+  status?: 'active' | 'inactive';
+  type: 'hired' | 'non-hired';
+}
 
 /** `uploadedAt`/`size` are numbers in the Resumes example and strings in the Files example; `ext` "pdf" or ".pdf". */
 export interface LeverFile {
@@ -140,7 +172,14 @@ export interface LeverFile {
 export interface LeverResume {
   id: string;
   createdAt?: number | string | null;
-  file?: { name: string; ext?: string | null; downloadUrl?: string; uploadedAt?: number | string | null; status?: string | null; size?: number | string | null } | null;
+  file?: {
+    name: string;
+    ext?: string | null;
+    downloadUrl?: string;
+    uploadedAt?: number | string | null;
+    status?: string | null;
+    size?: number | string | null;
+  } | null;
 }
 
 /** A Lever timestamp (ms since the epoch), whether sent as a number or a numeric string. */

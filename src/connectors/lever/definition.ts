@@ -79,7 +79,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {
     v1: {
-      description: 'Lever API v1 on https://api.lever.co/v1, with the integration\'s API key.',
+      description: "Lever API v1 on https://api.lever.co/v1, with the integration's API key.",
       docs: ['https://hire.lever.co/developer/documentation', 'https://hire.lever.co/developer/documentation#opportunities'],
       paths: ['/archive_reasons', '/opportunities', '/postings', '/stages'],
     },

@@ -7,7 +7,11 @@ import { leverClient, type LeverContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  downloadAttachment,
+  listCandidateAttachments,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
@@ -29,7 +33,10 @@ async function checkCredentials(ctx: LeverContext): Promise<void> {
       await client.request({ method: 'GET', path, query: { limit: 1 } });
     } catch (err) {
       if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') {
-        throw new AtsgateError('INTEGRATION.PERMISSION_MISSING', `The Lever API key lacks the "${permission}" permission (GET /${path} was refused). ${err.message}`);
+        throw new AtsgateError(
+          'INTEGRATION.PERMISSION_MISSING',
+          `The Lever API key lacks the "${permission}" permission (GET /${path} was refused). ${err.message}`,
+        );
       }
       throw err;
     }

@@ -9,12 +9,17 @@
  */
 import type { HttpClient } from '../../http/client.ts';
 import { mapPages } from '../helpers/pagination.ts';
-import type {
-  Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage,
-} from '../types.ts';
+import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
 import {
-  leverAll, leverClient, withConfidential, type LeverApplication, type LeverArchiveReason, type LeverContext,
-  type LeverOpportunity, type LeverPosting, type LeverStage,
+  leverAll,
+  leverClient,
+  withConfidential,
+  type LeverApplication,
+  type LeverArchiveReason,
+  type LeverContext,
+  type LeverOpportunity,
+  type LeverPosting,
+  type LeverStage,
 } from './client.ts';
 
 const ms = (v: number | null | undefined) => (typeof v === 'number' ? new Date(v) : null);
@@ -37,7 +42,10 @@ async function archiveReasons(client: HttpClient): Promise<Map<string, LeverArch
   return new Map(reasons.map((r) => [r.id, r]));
 }
 
-interface Lookups { stages: Map<string, RemoteStage>; reasons: Map<string, LeverArchiveReason> }
+interface Lookups {
+  stages: Map<string, RemoteStage>;
+  reasons: Map<string, LeverArchiveReason>;
+}
 
 async function lookups(client: HttpClient): Promise<Lookups> {
   const [stages, reasons] = await Promise.all([stageList(client), archiveReasons(client)]);
@@ -88,15 +96,15 @@ function outcomeOf(o: LeverOpportunity, reasons: Map<string, LeverArchiveReason>
 }
 
 export function toApplication(o: LeverOpportunity, l: Lookups): RemoteApplication {
-  const stageId = typeof o.stage === 'object' && o.stage ? o.stage.id : o.stage ?? null;
+  const stageId = typeof o.stage === 'object' && o.stage ? o.stage.id : (o.stage ?? null);
   const { outcome, reason } = outcomeOf(o, l.reasons);
   return {
     remote_id: o.id,
     candidate_remote_id: o.contact,
     job_remote_id: firstApplication(o)?.posting ?? null,
-    current_stage: stageId ? l.stages.get(stageId) ?? { remote_id: stageId, name: null } : null,
+    current_stage: stageId ? (l.stages.get(stageId) ?? { remote_id: stageId, name: null }) : null,
     outcome,
-    rejection_reason_name: outcome === 'DECLINED' ? reason?.text ?? null : null,
+    rejection_reason_name: outcome === 'DECLINED' ? (reason?.text ?? null) : null,
     rejected_at: outcome === 'DECLINED' ? ms(o.archived?.archivedAt) : null,
     custom_fields: { origin: o.origin ?? null, application_type: firstApplication(o)?.type ?? null },
     remote_url: o.urls?.show ?? null,
@@ -116,7 +124,12 @@ function employmentType(commitment: string | undefined): RemoteJob['employment_t
 }
 
 const JOB_STATUS: Record<NonNullable<LeverPosting['state']>, RemoteJob['status']> = {
-  published: 'OPEN', internal: 'OPEN', closed: 'CLOSED', draft: 'DRAFT', pending: 'DRAFT', rejected: 'DRAFT',
+  published: 'OPEN',
+  internal: 'OPEN',
+  closed: 'CLOSED',
+  draft: 'DRAFT',
+  pending: 'DRAFT',
+  rejected: 'DRAFT',
 };
 
 function visibility(p: LeverPosting): RemoteJob['visibility'] {
@@ -134,11 +147,11 @@ export function toJob(p: LeverPosting, stages: RemoteStage[]): RemoteJob {
     description: p.content?.descriptionHtml ?? p.content?.description ?? null,
     confidential: p.confidentiality === 'confidential',
     employment_type: employmentType(p.categories?.commitment),
-    status: p.state ? JOB_STATUS[p.state] ?? null : null,
+    status: p.state ? (JOB_STATUS[p.state] ?? null) : null,
     visibility: visibility(p),
     category: p.categories?.team ?? null,
     department: p.categories?.department ?? null,
-    post_url: p.state === 'published' ? p.urls?.show ?? null : null,
+    post_url: p.state === 'published' ? (p.urls?.show ?? null) : null,
     location: p.categories?.location || p.country ? { raw: p.categories?.location ?? null, country: p.country ?? null } : null,
     custom_fields: { workplace_type: p.workplaceType ?? null, level: p.categories?.level ?? null },
     remote_url: p.urls?.show ?? null,
@@ -202,11 +215,15 @@ export async function* readApplications(ctx: LeverContext, opts: ReadOptions): P
 /** Every opportunity of one contact, newest first. */
 export async function contactOpportunities(client: HttpClient, contactId: string): Promise<LeverOpportunity[]> {
   const opps: LeverOpportunity[] = [];
-  for await (const page of withConfidential<LeverOpportunity>(client, 'opportunities', { contact_id: contactId, expand: 'applications' })) opps.push(...page);
+  for await (const page of withConfidential<LeverOpportunity>(client, 'opportunities', { contact_id: contactId, expand: 'applications' }))
+    opps.push(...page);
   return opps.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
 }
 
-export async function readCandidate(ctx: LeverContext, remoteId: string): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
+export async function readCandidate(
+  ctx: LeverContext,
+  remoteId: string,
+): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
   const client = leverClient(ctx);
   const opps = await contactOpportunities(client, remoteId);
   if (!opps.length) return null;
@@ -228,7 +245,7 @@ async function knownLookups(ctx: LeverContext, client: HttpClient, opps: LeverOp
   const hit = ctx.cache.get(LOOKUPS_KEY) as { at: number; lookups: Lookups } | undefined;
   const covers = (l: Lookups) =>
     opps.every((o) => {
-      const stageId = typeof o.stage === 'object' && o.stage ? o.stage.id : o.stage ?? null;
+      const stageId = typeof o.stage === 'object' && o.stage ? o.stage.id : (o.stage ?? null);
       return (!stageId || l.stages.has(stageId)) && (!o.archived?.reason || l.reasons.has(o.archived.reason));
     });
   if (hit && Date.now() - hit.at < LOOKUPS_TTL_MS && covers(hit.lookups)) return hit.lookups;

@@ -12,7 +12,14 @@ import type { HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { currentApplications, resultNoteText, warn } from '../helpers/result-link.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult,
+  ApplicationRef,
+  AttachmentInput,
+  AttachmentType,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  ResultLinkInput,
+  WriteResult,
 } from '../types.ts';
 import { candidateOf } from '../helpers/application-level.ts';
 import { leverAll, leverClient, leverExt, leverMs, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
@@ -36,7 +43,12 @@ async function currentOpportunityIds(client: HttpClient, candidate: CandidateRef
   const live = await contactOpportunities(client, candidate.remote_id);
   const open = live.filter((o) => !o.archived?.archivedAt);
   const chosen = open.length ? open : live.slice(0, 1);
-  if (!chosen.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`, { status: 404 });
+  if (!chosen.length)
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`,
+      { status: 404 },
+    );
   return chosen.map((o) => o.id);
 }
 
@@ -44,7 +56,12 @@ async function currentOpportunityIds(client: HttpClient, candidate: CandidateRef
 async function allOpportunityIds(client: HttpClient, candidate: CandidateRef): Promise<string[]> {
   if (candidate.applications.length) return candidate.applications.map((a) => a.remote_id);
   const live = await contactOpportunities(client, candidate.remote_id);
-  if (!live.length) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`, { status: 404 });
+  if (!live.length)
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `candidate ${candidate.remote_id} was not found in Lever (no opportunities for this contact).`,
+      { status: 404 },
+    );
   return live.map((o) => o.id);
 }
 
@@ -78,7 +95,11 @@ function resultWarnings(link: ResultLinkInput, where: string): string[] {
   return warnings;
 }
 
-export async function addApplicationResultLink(ctx: LeverContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: LeverContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const client = leverClient(ctx);
   const user = performAs(ctx, link.remote_fields);
   const what = `application ${application.remote_id}`;
@@ -105,7 +126,11 @@ export async function addCandidateResultLink(ctx: LeverContext, candidate: Candi
 // Attachments
 // ---------------------------------------------------------------------------------------------
 
-export async function addCandidateAttachment(ctx: LeverContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: LeverContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const user = performAs(ctx, attachment.remote_fields);
   if (!user) {
     throw new AtsgateError(
@@ -129,7 +154,9 @@ export async function addCandidateAttachment(ctx: LeverContext, candidate: Candi
     });
   }
   const n = opportunityIds.length;
-  const warnings = [`Lever keeps files on opportunities; the file was uploaded to ${n} current opportunit${n === 1 ? 'y' : 'ies'} of the candidate.`];
+  const warnings = [
+    `Lever keeps files on opportunities; the file was uploaded to ${n} current opportunit${n === 1 ? 'y' : 'ies'} of the candidate.`,
+  ];
   if (attachment.type !== 'OTHER') {
     warnings.push(
       `Lever files have no document type and resumes can only be added when an opportunity is created; the ${attachment.type === 'CV' ? 'CV' : 'cover letter'} was uploaded as a file.`,
@@ -137,7 +164,6 @@ export async function addCandidateAttachment(ctx: LeverContext, candidate: Candi
   }
   return { warnings };
 }
-
 
 /** `ref` handed to ctx.signedFileUrl: which download endpoint serves the bytes. */
 type FileRef = { kind: 'files' | 'resumes'; opportunityId: string; id: string; name: string; ext: string | null };
@@ -152,7 +178,10 @@ function decodeRef(ref: string): FileRef {
   throw new AtsgateError('PLATFORM.INPUT_INVALID', 'The file reference is not a Lever file reference.');
 }
 
-export async function listCandidateAttachments(ctx: LeverContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: LeverContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const client = leverClient(ctx);
   const attachments: RemoteAttachment[] = [];
   const add = (r: FileRef, type: AttachmentType, uploadedAtRaw: number | string | null | undefined) => {
@@ -173,19 +202,27 @@ export async function listCandidateAttachments(ctx: LeverContext, candidate: Can
     const base = `opportunities/${encodeURIComponent(opp)}`;
     const what = `application ${opp} of candidate ${candidate.remote_id}`;
     for (const r of await leverAll<LeverResume>(client, `${base}/resumes`, {}, what)) {
-      if (r.file) add({ kind: 'resumes', opportunityId: opp, id: r.id, name: r.file.name, ext: leverExt(r.file.ext) }, 'CV', r.file.uploadedAt ?? r.createdAt);
+      if (r.file)
+        add(
+          { kind: 'resumes', opportunityId: opp, id: r.id, name: r.file.name, ext: leverExt(r.file.ext) },
+          'CV',
+          r.file.uploadedAt ?? r.createdAt,
+        );
     }
     for (const f of await leverAll<LeverFile>(client, `${base}/files`, {}, what)) {
       add({ kind: 'files', opportunityId: opp, id: f.id, name: f.name, ext: leverExt(f.ext) }, 'OTHER', f.uploadedAt);
     }
   }
   const warnings = attachments.some((a) => a.type === 'OTHER')
-    ? ["Lever files carry no document type; resumes are reported as CV and every other file as OTHER."]
+    ? ['Lever files carry no document type; resumes are reported as CV and every other file as OTHER.']
     : [];
   return { attachments, warnings };
 }
 
-export async function downloadAttachment(ctx: LeverContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+export async function downloadAttachment(
+  ctx: LeverContext,
+  ref: string,
+): Promise<{ content_type: string; file_name: string; data: Buffer }> {
   const r = decodeRef(ref);
   const client = leverClient(ctx);
   const res = await client.request<Buffer>({
@@ -195,7 +232,11 @@ export async function downloadAttachment(ctx: LeverContext, ref: string): Promis
     responseType: 'buffer',
     notFound: `${r.kind === 'resumes' ? 'resume' : 'file'} ${r.id}`,
   });
-  return { content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(r.ext || r.name), file_name: r.name, data: res.data };
+  return {
+    content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(r.ext || r.name),
+    file_name: r.name,
+    data: res.data,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,7 +245,13 @@ export async function downloadAttachment(ctx: LeverContext, ref: string): Promis
 
 /** POST /opportunities/:id/notes on the application's own opportunity, as `perform_as`. */
 export async function addApplicationNote(ctx: LeverContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
-  await addNote(leverClient(ctx), application.remote_id, note.content, performAs(ctx, note.remote_fields), `application ${application.remote_id}`);
+  await addNote(
+    leverClient(ctx),
+    application.remote_id,
+    note.content,
+    performAs(ctx, note.remote_fields),
+    `application ${application.remote_id}`,
+  );
   return { warnings: [] };
 }
 
@@ -212,12 +259,19 @@ export async function addApplicationNote(ctx: LeverContext, application: Applica
  * The candidate-level upload, given this opportunity as the candidate's only current one, so it
  * uploads to this opportunity and nowhere else; its sentence about fanning out does not apply.
  */
-export async function addApplicationAttachment(ctx: LeverContext, application: ApplicationRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addApplicationAttachment(
+  ctx: LeverContext,
+  application: ApplicationRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const out = await addCandidateAttachment(ctx, candidateOf(application), attachment);
   return { warnings: out.warnings.filter((w) => !w.startsWith('Lever keeps files on opportunities')) };
 }
 
 /** This opportunity's resumes and files (the candidate listing, narrowed to one opportunity). */
-export async function listApplicationAttachments(ctx: LeverContext, application: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listApplicationAttachments(
+  ctx: LeverContext,
+  application: ApplicationRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   return listCandidateAttachments(ctx, candidateOf(application));
 }

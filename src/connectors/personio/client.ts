@@ -28,7 +28,10 @@ const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** The v2 error body and the token endpoint's OAuth error, read as the transport declares. */
 export const personioErrorMessage = errorReader(definition.transport);
 
-interface Token { accessToken: string; expiresAt: number }
+interface Token {
+  accessToken: string;
+  expiresAt: number;
+}
 
 /** The token endpoint lives on the API host: https://api.personio.de/v2/auth/token. */
 export function tokenUrl(ctx: PersonioContext): string {
@@ -68,7 +71,11 @@ export function dropToken(ctx: PersonioContext): void {
 async function mintToken(ctx: PersonioContext): Promise<Token> {
   const url = tokenUrl(ctx);
   const http = ctx.http({ baseUrl: url, rateLimitResetMs: () => MIN_RATE_LIMIT_WAIT_MS });
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: ctx.credentials.client_id, client_secret: ctx.credentials.client_secret });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: ctx.credentials.client_id,
+    client_secret: ctx.credentials.client_secret,
+  });
   const res = await http.request<any>({
     method: 'POST',
     path: url,

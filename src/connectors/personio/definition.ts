@@ -80,7 +80,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       application: 'unsupported',
       attributes: 'unsupported',
       summary:
-        'Not possible: Personio\'s API has no way to add notes, links or custom attributes to an existing candidate or ' +
+        "Not possible: Personio's API has no way to add notes, links or custom attributes to an existing candidate or " +
         'application, so result links answer INTEGRATION.ACTION_NOT_AVAILABLE. Jobs, candidates and applications are read.',
     },
     attachments: {

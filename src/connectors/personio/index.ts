@@ -8,7 +8,13 @@ import { accessToken, personioClient, personioErrorMessage, type PersonioContext
 import { credentialSchema, definition, RECRUITING_SCOPE } from './definition.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments,
+  addApplicationAttachment,
+  addApplicationNote,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  listApplicationAttachments,
+  listCandidateAttachments,
 } from './write.ts';
 
 export { definition };
@@ -26,7 +32,10 @@ async function checkCredentials(ctx: PersonioContext): Promise<void> {
     const vendor = personioErrorMessage(res.status, res.data);
     const detail = vendor ? ` (Personio: ${vendor})` : '';
     if (res.status === 401) {
-      throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `Personio refused the access token minted from these credentials${detail}. Check the Client ID and Client secret.`);
+      throw new AtsgateError(
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        `Personio refused the access token minted from these credentials${detail}. Check the Client ID and Client secret.`,
+      );
     }
     if (res.status === 403) {
       throw new AtsgateError(

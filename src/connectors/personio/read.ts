@@ -28,7 +28,10 @@ export function parseTimestamp(v: PersonioTimestamp): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-interface Named { id?: string | number | null; name?: string | null }
+interface Named {
+  id?: string | number | null;
+  name?: string | null;
+}
 
 export interface PersonioJob {
   id: string | number;
@@ -53,7 +56,12 @@ export interface PersonioCandidate {
   updated_at?: PersonioTimestamp;
 }
 
-export interface PersonioStage { id?: string | number | null; name?: string | null; kind?: string | null; type?: string | null }
+export interface PersonioStage {
+  id?: string | number | null;
+  name?: string | null;
+  kind?: string | null;
+  type?: string | null;
+}
 
 export interface PersonioApplication {
   id: string | number;
@@ -164,5 +172,8 @@ export function readCandidates(ctx: PersonioContext, opts: ReadOptions): PageStr
 }
 
 export function readApplications(ctx: PersonioContext, opts: ReadOptions): PageStream<RemoteApplication> {
-  return mapPages(personioPages<PersonioApplication>(personioClient(ctx), 'v2/recruiting/applications', updatedFilter(opts)), toApplication);
+  return mapPages(
+    personioPages<PersonioApplication>(personioClient(ctx), 'v2/recruiting/applications', updatedFilter(opts)),
+    toApplication,
+  );
 }

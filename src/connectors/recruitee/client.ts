@@ -29,7 +29,8 @@ export function recruiteeErrorMessage(_status: number, body: any): string | unde
   const collect = (v: unknown, field?: string) => {
     if (typeof v === 'string') parts.push(field && field !== 'detail' ? `${field} ${v}` : v);
     // `errors: [{message, code}]`, as a public client reads them: the message is the sentence.
-    else if (Array.isArray(v)) v.forEach((x) => collect(x && typeof x === 'object' && 'message' in x ? (x as { message: unknown }).message : x, field));
+    else if (Array.isArray(v))
+      v.forEach((x) => collect(x && typeof x === 'object' && 'message' in x ? (x as { message: unknown }).message : x, field));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k);
   };
   collect(body.errors ?? body.error ?? body.message);

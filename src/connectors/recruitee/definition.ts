@@ -20,7 +20,7 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Recruitee's Careers Site/ATS API under https://api.recruitee.com/c/{company_id}. */
 const RECRUITEE_PASSTHROUGH: PassthroughApi = {
-  description: 'Recruitee API on https://api.recruitee.com/c/<company_id>, with the integration\'s API token.',
+  description: "Recruitee API on https://api.recruitee.com/c/<company_id>, with the integration's API token.",
   docs: ['https://docs.recruitee.com/reference/candidates-get', 'https://docs.recruitee.com/reference/getting-started'],
   paths: ['/attachments', '/candidates', '/custom_fields', '/offers'],
 };
@@ -35,14 +35,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       label: 'Personal API token',
       help:
         'In Recruitee go to Settings > Apps and plugins > Personal API tokens and click "+ New token". ' +
-        "The token acts with the permissions of the user who creates it, so create it as a user whose hiring role can see and edit candidates.",
+        'The token acts with the permissions of the user who creates it, so create it as a user whose hiring role can see and edit candidates.',
       secret: true,
     },
     {
       key: 'company_id',
       label: 'Company ID',
-      help:
-        'Shown on the same Personal API tokens page; it is also the number after "company=" in the address bar of the Recruitee app. The company subdomain works too.',
+      help: 'Shown on the same Personal API tokens page; it is also the number after "company=" in the address bar of the Recruitee app. The company subdomain works too.',
       secret: false,
     },
   ],

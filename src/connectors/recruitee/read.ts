@@ -20,7 +20,12 @@ import { recruiteeClient, type RecruiteeContext } from './client.ts';
 // Recruitee payloads (the fields we use)
 // ---------------------------------------------------------------------------------------------
 
-export interface RecruiteeStage { id: number; name: string; category?: string | null; position?: number | null }
+export interface RecruiteeStage {
+  id: number;
+  name: string;
+  category?: string | null;
+  position?: number | null;
+}
 
 export interface RecruiteeOffer {
   id: number;
@@ -98,7 +103,10 @@ const OFFER_SCOPES = ['not_archived', 'archived'] as const;
 
 export async function* readJobs(ctx: RecruiteeContext, opts: ReadOptions): PageStream<RemoteJob> {
   const offers = await fetchOffers(recruiteeClient(ctx));
-  const jobs = offers.filter(isJob).filter((o) => changedSince(opts.updatedAfter, o.updated_at)).map(mapJob);
+  const jobs = offers
+    .filter(isJob)
+    .filter((o) => changedSince(opts.updatedAfter, o.updated_at))
+    .map(mapJob);
   if (jobs.length) yield jobs;
 }
 
@@ -252,7 +260,6 @@ const offerStages = (o: RecruiteeOffer) => [...(o.pipeline_template?.stages ?? [
 
 const toRemoteStage = (s: RecruiteeStage, index: number): RemoteStage => ({ remote_id: String(s.id), name: s.name, index });
 
-
 const JOB_STATUS: Record<string, RemoteJob['status']> = {
   published: 'OPEN',
   internal: 'OPEN',
@@ -284,7 +291,13 @@ export function mapJob(o: RecruiteeOffer): RemoteJob {
     weekly_hours: o.max_hours ?? o.min_hours ?? null,
     department: o.department ?? null,
     post_url: o.status === 'published' ? (o.careers_url ?? null) : null,
-    location: { raw: o.location ?? null, city: o.city ?? null, state: o.state_name ?? null, country: o.country_code ?? null, zip_code: o.postal_code ?? null },
+    location: {
+      raw: o.location ?? null,
+      city: o.city ?? null,
+      state: o.state_name ?? null,
+      country: o.country_code ?? null,
+      zip_code: o.postal_code ?? null,
+    },
     opened_at: o.published_at ?? null,
     closed_at: o.closed_at ?? null,
     remote_url: o.adminapp_url ?? null,
@@ -321,7 +334,9 @@ export function mapCandidate(c: RecruiteeCandidate): RemoteCandidate {
     phone_numbers: (c.phones ?? []).filter(Boolean).map((p) => ({ phone_number: p, type: null })),
     social_media: [...(c.social_links ?? []), ...(c.links ?? [])].map((link) => ({ link })),
     custom_fields: fieldValues(c.fields),
-    tags: (c.tags ?? []).map((t) => (typeof t === 'string' ? { remote_id: null, name: t } : { remote_id: t.id != null ? String(t.id) : null, name: t.name ?? null })),
+    tags: (c.tags ?? []).map((t) =>
+      typeof t === 'string' ? { remote_id: null, name: t } : { remote_id: t.id != null ? String(t.id) : null, name: t.name ?? null },
+    ),
     // Recruitee returns the app link itself; we never build one.
     remote_url: c.adminapp_url ?? null,
     remote_created_at: c.created_at ?? null,
@@ -347,7 +362,11 @@ export function mapPlacement(c: RecruiteeCandidate, p: RecruiteePlacement, offer
     remote_id: String(p.id),
     candidate_remote_id: String(c.id),
     job_remote_id: p.offer_id !== null ? String(p.offer_id) : null,
-    current_stage: found ? toRemoteStage(found.stage, found.index) : p.stage_id !== null ? { remote_id: String(p.stage_id), name: null } : null,
+    current_stage: found
+      ? toRemoteStage(found.stage, found.index)
+      : p.stage_id !== null
+        ? { remote_id: String(p.stage_id), name: null }
+        : null,
     outcome: result,
     rejection_reason_name: result === 'DECLINED' ? reasonName(p.disqualify_reason) : null,
     rejected_at: result === 'DECLINED' ? (p.disqualified_at ?? null) : null,

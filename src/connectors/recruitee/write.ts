@@ -28,11 +28,20 @@ export async function addCandidateResultLink(ctx: RecruiteeContext, candidate: C
   return writeResultLink(ctx, candidate.remote_id, link, []);
 }
 
-export async function addApplicationResultLink(ctx: RecruiteeContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: RecruiteeContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   return writeResultLink(ctx, application.candidate_remote_id, link, [warn.onCandidate(TOOL)]);
 }
 
-async function writeResultLink(ctx: RecruiteeContext, candidateId: string, link: ResultLinkInput, warnings: string[]): Promise<WriteResult> {
+async function writeResultLink(
+  ctx: RecruiteeContext,
+  candidateId: string,
+  link: ResultLinkInput,
+  warnings: string[],
+): Promise<WriteResult> {
   const http = recruiteeClient(ctx);
   const options = noteOptions(link, warnings);
   const wanted = attributeFields(link);
@@ -109,7 +118,11 @@ interface FieldWriteOutcome {
  * scatter ad-hoc fields over profiles and bypass the company's field setup. Each write is a
  * secondary step: if Recruitee refuses it, the attribute goes to the note with a warning.
  */
-async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidate, wanted: Record<string, string>): Promise<FieldWriteOutcome> {
+async function writeProfileFields(
+  http: HttpClient,
+  candidate: RecruiteeCandidate,
+  wanted: Record<string, string>,
+): Promise<FieldWriteOutcome> {
   const out: FieldWriteOutcome = { written: [], unwritten: {}, warnings: [] };
   const byName = new Map((candidate.fields ?? []).map((f) => [f.name.trim(), f] as const));
   const missing: string[] = [];
@@ -124,12 +137,19 @@ async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidat
     const shapes = fieldValuesFor(field, value);
     if (!shapes.length) {
       out.unwritten[name] = value;
-      out.warnings.push(`${TOOL}'s profile field "${name}" is of kind "${field.kind}", which cannot hold "${value}"; it was written into the note instead.`);
+      out.warnings.push(
+        `${TOOL}'s profile field "${name}" is of kind "${field.kind}", which cannot hold "${value}"; it was written into the note instead.`,
+      );
       continue;
     }
-    const step = await secondaryStep(out.warnings, `Writing ${TOOL}'s profile field "${name}"`, () => writeField(http, candidate.id, field, shapes), {
-      fallback: 'The value was written into the note instead.',
-    });
+    const step = await secondaryStep(
+      out.warnings,
+      `Writing ${TOOL}'s profile field "${name}"`,
+      () => writeField(http, candidate.id, field, shapes),
+      {
+        fallback: 'The value was written into the note instead.',
+      },
+    );
     if (step.ok) out.written.push(name);
     else out.unwritten[name] = value;
   }
@@ -148,8 +168,14 @@ async function writeProfileFields(http: HttpClient, candidate: RecruiteeCandidat
  * refuses the previous one as invalid (422), so a number goes as the documented decimal string
  * first and as a JSON number second.
  */
-async function writeField(http: HttpClient, candidateId: number, field: RecruiteeField, shapes: Record<string, unknown>[][]): Promise<void> {
-  const path = field.id === null ? `custom_fields/candidates/${candidateId}/fields` : `custom_fields/candidates/${candidateId}/fields/${field.id}`;
+async function writeField(
+  http: HttpClient,
+  candidateId: number,
+  field: RecruiteeField,
+  shapes: Record<string, unknown>[][],
+): Promise<void> {
+  const path =
+    field.id === null ? `custom_fields/candidates/${candidateId}/fields` : `custom_fields/candidates/${candidateId}/fields/${field.id}`;
   for (let i = 0; ; i++) {
     try {
       await http.request({
@@ -195,7 +221,11 @@ function fieldValuesFor(field: RecruiteeField, value: string): Record<string, un
 // Attachments
 // ---------------------------------------------------------------------------------------------
 
-export async function addCandidateAttachment(ctx: RecruiteeContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: RecruiteeContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const http = recruiteeClient(ctx);
   const id = candidate.remote_id;
   const warnings: string[] = [];
@@ -204,7 +234,8 @@ export async function addCandidateAttachment(ctx: RecruiteeContext, candidate: C
     // A candidate has one CV in Recruitee; uploading replaces it, so say so when there was one.
     const existing = await requireCandidate(http, id);
     await uploadCv(http, id, attachment);
-    if (existing.cv_url || existing.cv_original_url) warnings.push(`${TOOL} keeps one CV per candidate; the uploaded CV replaced the previous one.`);
+    if (existing.cv_url || existing.cv_original_url)
+      warnings.push(`${TOOL} keeps one CV per candidate; the uploaded CV replaced the previous one.`);
     return { warnings };
   }
 
@@ -250,9 +281,16 @@ async function uploadFile(http: HttpClient, candidateId: string, attachment: Att
   const form = new FormData();
   form.append('attachment[candidate_id]', candidateId);
   form.append('attachment[file]', attachmentBlob(attachment), attachment.name);
-  const res = await http.request<{ attachment?: { id?: number } }>({ method: 'POST', path: 'attachments', body: form, redactBody: true, notFound: `candidate ${candidateId}` });
+  const res = await http.request<{ attachment?: { id?: number } }>({
+    method: 'POST',
+    path: 'attachments',
+    body: form,
+    redactBody: true,
+    notFound: `candidate ${candidateId}`,
+  });
   const id = res.data?.attachment?.id;
-  if (typeof id !== 'number') throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${TOOL} accepted the file but returned no attachment id.`);
+  if (typeof id !== 'number')
+    throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${TOOL} accepted the file but returned no attachment id.`);
   return { id };
 }
 
@@ -274,7 +312,10 @@ interface RecruiteeAttachment {
  * Recruitee's file URLs are pre-signed, so they are handed out as they are; a file without an
  * absolute URL is left out with a warning rather than given a guessed one.
  */
-export async function listCandidateAttachments(ctx: RecruiteeContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: RecruiteeContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const http = recruiteeClient(ctx);
   const c = await requireCandidate(http, candidate.remote_id);
   const out: RemoteAttachment[] = [];
@@ -282,9 +323,21 @@ export async function listCandidateAttachments(ctx: RecruiteeContext, candidate:
   const cvUrl = c.cv_original_url ?? c.cv_url;
   if (cvUrl) {
     const name = fileNameFromUrl(cvUrl, 'cv');
-    out.push({ remote_id: `cv-${c.id}`, application_remote_id: null, type: 'CV', file_name: name, content_type: contentTypeFor(name), data_url: cvUrl, remote_updated_at: c.updated_at ?? null });
+    out.push({
+      remote_id: `cv-${c.id}`,
+      application_remote_id: null,
+      type: 'CV',
+      file_name: name,
+      content_type: contentTypeFor(name),
+      data_url: cvUrl,
+      remote_updated_at: c.updated_at ?? null,
+    });
   }
-  const res = await http.request<{ attachments?: RecruiteeAttachment[] }>({ method: 'GET', path: `candidates/${c.id}/attachments`, accept: [404] });
+  const res = await http.request<{ attachments?: RecruiteeAttachment[] }>({
+    method: 'GET',
+    path: `candidates/${c.id}/attachments`,
+    accept: [404],
+  });
   if (res.status === 404) {
     warnings.push(`${TOOL} did not list the candidate's files (HTTP 404 on GET /candidates/${c.id}/attachments); only the CV is listed.`);
     return { attachments: out, warnings };
@@ -319,7 +372,6 @@ function fileNameFromUrl(url: string, fallback: string): string {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Application notes and files: Recruitee keeps both on the candidate
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +383,8 @@ function fileNameFromUrl(url: string, fallback: string): string {
 export async function addApplicationNote(ctx: RecruiteeContext, application: ApplicationRef, note: NoteInput): Promise<WriteResult> {
   const warnings = [applicationWarn.noteOnCandidate(TOOL, application)];
   const rf = note.remote_fields.recruitee ?? {};
-  if (rf.is_json !== undefined) warnings.push(warn.ignoredRemoteField(TOOL, 'recruitee.is_json') + ' The content was written as plain text.');
+  if (rf.is_json !== undefined)
+    warnings.push(warn.ignoredRemoteField(TOOL, 'recruitee.is_json') + ' The content was written as plain text.');
   await postNote(recruiteeClient(ctx), application.candidate_remote_id, note.content, rf.visibility);
   return { warnings };
 }

@@ -12,12 +12,18 @@ export type { SandboxObject } from '../../store/sandbox-objects.ts';
 type SandboxObject = objects.SandboxObject;
 
 export class SandboxClient {
-  constructor(readonly db: Queryable, readonly integrationId: string) {}
+  constructor(
+    readonly db: Queryable,
+    readonly integrationId: string,
+  ) {}
 
   static from(ctx: ConnectorContext<{ api_key: string }>): SandboxClient {
-    if (!ctx.localStore) throw new AtsgateError('PLATFORM.UNKNOWN_ERROR', 'The sandbox needs atsgate\'s database.');
+    if (!ctx.localStore) throw new AtsgateError('PLATFORM.UNKNOWN_ERROR', "The sandbox needs atsgate's database.");
     if (!String(ctx.credentials.api_key ?? '').startsWith('sandbox')) {
-      throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', 'The Sandbox ATS rejected the API key: sandbox keys start with "sandbox" (try "sandbox-demo").');
+      throw new AtsgateError(
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        'The Sandbox ATS rejected the API key: sandbox keys start with "sandbox" (try "sandbox-demo").',
+      );
     }
     return new SandboxClient(ctx.localStore, ctx.integrationId);
   }

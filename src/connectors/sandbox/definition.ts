@@ -15,7 +15,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   label: 'Sandbox ATS',
   credentialSchema,
   credentialFields: [
-    { key: 'api_key', label: 'Sandbox API key', help: 'Any value starting with "sandbox" works (try "sandbox-demo"); anything else is refused, so the error path can be tried too.', secret: true },
+    {
+      key: 'api_key',
+      label: 'Sandbox API key',
+      help: 'Any value starting with "sandbox" works (try "sandbox-demo"); anything else is refused, so the error path can be tried too.',
+      secret: true,
+    },
   ],
   defaultBaseUrl: 'sandbox://local',
   rateLimit: { requests: 1000, perMs: 1000 },
@@ -26,7 +31,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       attributes: 'custom_fields',
       summary: 'Native result links on candidates and applications; attributes become custom fields "<prefix> <key>" on the same record.',
     },
-    attachments: { candidate: true, types: { CV: 'resume', COVER_LETTER: 'cover_letter', OTHER: 'other' }, maxBytes: 50 * 1024 * 1024, upload: 'stored in atsgate\'s database' },
+    attachments: {
+      candidate: true,
+      types: { CV: 'resume', COVER_LETTER: 'cover_letter', OTHER: 'other' },
+      maxBytes: 50 * 1024 * 1024,
+      upload: "stored in atsgate's database",
+    },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     // The sandbox keeps notes and files on the application itself.
     applicationWrites: { notes: 'application', attachments: 'application' },

@@ -2,7 +2,13 @@ import type { Connector } from '../types.ts';
 import { definition, credentialSchema } from './definition.ts';
 import { SandboxClient } from './client.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments } from './write.ts';
+import {
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  downloadAttachment,
+  listCandidateAttachments,
+} from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };

@@ -86,7 +86,10 @@ export const readJobs = (ctx: Ctx, opts: ReadOptions) => mapped(pages(ctx, 'job'
 export async function* readCandidates(ctx: Ctx, opts: ReadOptions): AsyncGenerator<RemoteCandidate[]> {
   const client = SandboxClient.from(ctx);
   for await (const page of pages(ctx, 'candidate', opts)) {
-    const links = await linksFor(client, page.map((o) => o.remote_id));
+    const links = await linksFor(
+      client,
+      page.map((o) => o.remote_id),
+    );
     yield page.map((o) => toCandidate(o, links.get(o.remote_id)));
   }
 }
@@ -94,7 +97,10 @@ export async function* readCandidates(ctx: Ctx, opts: ReadOptions): AsyncGenerat
 export async function* readApplications(ctx: Ctx, opts: ReadOptions): AsyncGenerator<RemoteApplication[]> {
   const client = SandboxClient.from(ctx);
   for await (const page of pages(ctx, 'application', opts)) {
-    const links = await linksFor(client, page.map((o) => o.remote_id));
+    const links = await linksFor(
+      client,
+      page.map((o) => o.remote_id),
+    );
     yield page.map((o) => toApplication(o, links.get(o.remote_id)));
   }
 }

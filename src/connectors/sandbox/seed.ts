@@ -2,16 +2,79 @@
  * Deterministic seed data for a sandbox integration: the same jobs, candidates and
  * applications every time (a seeded PRNG, fixed timestamps), so docs and tests can rely on it.
  */
-const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Donald', 'Hedy', 'John', 'Karen', 'Tim', 'Sophie', 'Guido', 'Anita', 'Bjarne'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Knuth', 'Lamarr', 'McCarthy', 'Jones', 'Berners-Lee', 'Wilson', 'Rossum', 'Borg', 'Stroustrup'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Donald',
+  'Hedy',
+  'John',
+  'Karen',
+  'Tim',
+  'Sophie',
+  'Guido',
+  'Anita',
+  'Bjarne',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Knuth',
+  'Lamarr',
+  'McCarthy',
+  'Jones',
+  'Berners-Lee',
+  'Wilson',
+  'Rossum',
+  'Borg',
+  'Stroustrup',
+];
 const SOURCES = ['LinkedIn', 'Referral', 'Career site', 'Indeed', null];
 const STAGES = ['Applied', 'Screening', 'Technical assessment', 'Interview', 'Offer'];
 
 export const JOBS = [
-  { remote_id: 'job-1', name: 'Senior Backend Engineer', job_code: 'ENG-101', department: 'Engineering', status: 'OPEN', employment_type: 'FULL_TIME' },
-  { remote_id: 'job-2', name: 'Frontend Engineer', job_code: 'ENG-102', department: 'Engineering', status: 'OPEN', employment_type: 'FULL_TIME' },
+  {
+    remote_id: 'job-1',
+    name: 'Senior Backend Engineer',
+    job_code: 'ENG-101',
+    department: 'Engineering',
+    status: 'OPEN',
+    employment_type: 'FULL_TIME',
+  },
+  {
+    remote_id: 'job-2',
+    name: 'Frontend Engineer',
+    job_code: 'ENG-102',
+    department: 'Engineering',
+    status: 'OPEN',
+    employment_type: 'FULL_TIME',
+  },
   { remote_id: 'job-3', name: 'Data Analyst', job_code: 'DAT-201', department: 'Data', status: 'OPEN', employment_type: 'PART_TIME' },
-  { remote_id: 'job-4', name: 'Engineering Manager', job_code: 'ENG-301', department: 'Engineering', status: 'CLOSED', employment_type: 'FULL_TIME' },
+  {
+    remote_id: 'job-4',
+    name: 'Engineering Manager',
+    job_code: 'ENG-301',
+    department: 'Engineering',
+    status: 'CLOSED',
+    employment_type: 'FULL_TIME',
+  },
 ] as const;
 
 export const CANDIDATE_COUNT = 50;
@@ -29,7 +92,13 @@ function prng(seed: number) {
   };
 }
 
-export interface SeedObject { kind: string; remote_id: string; parent_id: string | null; data: Record<string, unknown>; at: string }
+export interface SeedObject {
+  kind: string;
+  remote_id: string;
+  parent_id: string | null;
+  data: Record<string, unknown>;
+  at: string;
+}
 
 export function seedObjects(): SeedObject[] {
   const rand = prng(42);
@@ -37,7 +106,13 @@ export function seedObjects(): SeedObject[] {
   const at = (hours: number) => new Date(EPOCH + hours * 3600_000).toISOString();
   const out: SeedObject[] = [];
   for (const [i, j] of JOBS.entries()) {
-    out.push({ kind: 'job', remote_id: j.remote_id, parent_id: null, at: at(i), data: { ...j, stages: STAGES.map((name, k) => ({ remote_id: `${j.remote_id}-stage-${k + 1}`, name, index: k })) } });
+    out.push({
+      kind: 'job',
+      remote_id: j.remote_id,
+      parent_id: null,
+      at: at(i),
+      data: { ...j, stages: STAGES.map((name, k) => ({ remote_id: `${j.remote_id}-stage-${k + 1}`, name, index: k })) },
+    });
   }
   for (let c = 1; c <= CANDIDATE_COUNT; c++) {
     const first = FIRST[(c - 1) % FIRST.length];

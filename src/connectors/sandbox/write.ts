@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ConnectorContext, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type {
+  ApplicationRef,
+  AttachmentInput,
+  CandidateRef,
+  ConnectorContext,
+  NoteInput,
+  RemoteAttachment,
+  ResultLinkInput,
+  WriteResult,
+} from '../types.ts';
 import { attributeFields } from '../helpers/result-link.ts';
 import { attachmentBytes } from '../helpers/files.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -11,16 +20,24 @@ type Ctx = ConnectorContext<{ api_key: string }>;
 /** Native result link on the record, attributes as custom fields on the same record. */
 async function addResultLink(ctx: Ctx, kind: 'candidate' | 'application', remoteId: string, link: ResultLinkInput): Promise<WriteResult> {
   const client = SandboxClient.from(ctx);
-  if (!(await client.get(kind, remoteId))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `${kind} ${remoteId} was not found in the Sandbox ATS.`, { status: 404 });
+  if (!(await client.get(kind, remoteId)))
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `${kind} ${remoteId} was not found in the Sandbox ATS.`, { status: 404 });
   const fields = attributeFields(link);
-  await client.insert('result_link', `link-${randomUUID()}`, remoteId, { label: link.label, url: link.url, attributes: link.details?.attributes ?? [], created_at: new Date().toISOString() });
+  await client.insert('result_link', `link-${randomUUID()}`, remoteId, {
+    label: link.label,
+    url: link.url,
+    attributes: link.details?.attributes ?? [],
+    created_at: new Date().toISOString(),
+  });
   if (Object.keys(fields).length) await client.setCustomFields(kind, remoteId, fields);
   else await client.touch(kind, remoteId);
   return { warnings: [] };
 }
 
-export const addCandidateResultLink = (ctx: Ctx, c: CandidateRef, link: ResultLinkInput) => addResultLink(ctx, 'candidate', c.remote_id, link);
-export const addApplicationResultLink = (ctx: Ctx, a: ApplicationRef, link: ResultLinkInput) => addResultLink(ctx, 'application', a.remote_id, link);
+export const addCandidateResultLink = (ctx: Ctx, c: CandidateRef, link: ResultLinkInput) =>
+  addResultLink(ctx, 'candidate', c.remote_id, link);
+export const addApplicationResultLink = (ctx: Ctx, a: ApplicationRef, link: ResultLinkInput) =>
+  addResultLink(ctx, 'application', a.remote_id, link);
 
 export async function addCandidateAttachment(ctx: Ctx, c: CandidateRef, att: AttachmentInput): Promise<WriteResult> {
   return storeFile(ctx, c.remote_id, null, att);
@@ -29,16 +46,27 @@ export async function addCandidateAttachment(ctx: Ctx, c: CandidateRef, att: Att
 /** Files hang off the candidate; one sent to an application also names that application. */
 async function storeFile(ctx: Ctx, candidateId: string, applicationId: string | null, att: AttachmentInput): Promise<WriteResult> {
   const client = SandboxClient.from(ctx);
-  if (!(await client.get('candidate', candidateId))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidateId} was not found in the Sandbox ATS.`, { status: 404 });
+  if (!(await client.get('candidate', candidateId)))
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidateId} was not found in the Sandbox ATS.`, { status: 404 });
   const type = definition.capabilities.attachments.types[att.type];
   const data = await attachmentBytes(att);
-  const meta = { name: att.name, type, kombo_type: att.type, content_type: att.content_type, size: data.length, application_remote_id: applicationId };
+  const meta = {
+    name: att.name,
+    type,
+    kombo_type: att.type,
+    content_type: att.content_type,
+    size: data.length,
+    application_remote_id: applicationId,
+  };
   await client.insert('attachment', `file-${randomUUID()}`, candidateId, meta, data);
   await client.touch('candidate', candidateId);
   return { warnings: [] };
 }
 
-export async function listCandidateAttachments(ctx: Ctx, c: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: Ctx,
+  c: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const client = SandboxClient.from(ctx);
   const files = await client.list('attachment', { limit: 1000, parentIds: [c.remote_id] });
   return {
@@ -65,13 +93,18 @@ export async function downloadAttachment(ctx: Ctx, ref: string) {
 // Application notes and files: native, on the application.
 
 async function requireApplication(client: SandboxClient, a: ApplicationRef): Promise<void> {
-  if (!(await client.get('application', a.remote_id))) throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+  if (!(await client.get('application', a.remote_id)))
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
 }
 
 export async function addApplicationNote(ctx: Ctx, a: ApplicationRef, note: NoteInput): Promise<WriteResult> {
   const client = SandboxClient.from(ctx);
   await requireApplication(client, a);
-  await client.insert('note', `note-${randomUUID()}`, a.remote_id, { content: note.content, content_type: note.content_type, created_at: new Date().toISOString() });
+  await client.insert('note', `note-${randomUUID()}`, a.remote_id, {
+    content: note.content,
+    content_type: note.content_type,
+    created_at: new Date().toISOString(),
+  });
   await client.touch('application', a.remote_id);
   return { warnings: [] };
 }
@@ -81,7 +114,10 @@ export async function addApplicationAttachment(ctx: Ctx, a: ApplicationRef, att:
   return storeFile(ctx, a.candidate_remote_id, a.remote_id, att);
 }
 
-export async function listApplicationAttachments(ctx: Ctx, a: ApplicationRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listApplicationAttachments(
+  ctx: Ctx,
+  a: ApplicationRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const all = await listCandidateAttachments(ctx, { remote_id: a.candidate_remote_id, applications: [a] });
   return { attachments: all.attachments.filter((f) => f.application_remote_id === a.remote_id), warnings: [] };
 }

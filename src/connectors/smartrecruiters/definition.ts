@@ -88,8 +88,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // connector's README cites.
   passthrough: {
     default: {
-      description: 'SmartRecruiters Customer API on https://api.smartrecruiters.com, with the integration\'s X-SmartToken.',
-      docs: ['https://developers.smartrecruiters.com/reference/candidatesall-1', 'https://developers.smartrecruiters.com/reference/jobsall-1', 'https://developers.smartrecruiters.com/reference/messagessharescreate-1'],
+      description: "SmartRecruiters Customer API on https://api.smartrecruiters.com, with the integration's X-SmartToken.",
+      docs: [
+        'https://developers.smartrecruiters.com/reference/candidatesall-1',
+        'https://developers.smartrecruiters.com/reference/jobsall-1',
+        'https://developers.smartrecruiters.com/reference/messagessharescreate-1',
+      ],
       paths: ['/candidates', '/configuration/candidate-properties', '/jobs', '/messages/shares'],
     },
   },

@@ -4,7 +4,12 @@ import { smartRecruitersClient } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listCandidateAttachments, listCustomFields,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  downloadAttachment,
+  listCandidateAttachments,
+  listCustomFields,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -23,7 +28,10 @@ export const connector: Connector<typeof credentialSchema> = {
       await smartRecruitersClient(ctx).request({ method: 'GET', path: '/jobs', query: { limit: 1 } });
     } catch (err) {
       if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') {
-        throw new AtsgateError(err.code, `${err.message} The credential needs read access to jobs (GET /jobs), candidates and configuration.`);
+        throw new AtsgateError(
+          err.code,
+          `${err.message} The credential needs read access to jobs (GET /jobs), candidates and configuration.`,
+        );
       }
       throw err;
     }

@@ -16,7 +16,14 @@
 import type { HttpClient } from '../../http/client.ts';
 import { paginate, mapPages } from '../helpers/pagination.ts';
 import type {
-  Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteLocation, RemoteStage,
+  Outcome,
+  PageStream,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteLocation,
+  RemoteStage,
 } from '../types.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
 
@@ -26,21 +33,55 @@ const PAGE_LIMIT = 100;
 // Vendor shapes (only the fields we read)
 // ---------------------------------------------------------------------------------------------
 
-interface SrList<T> { limit?: number; totalFound?: number; nextPageId?: string | null; content: T[] }
-interface SrLocation { country?: string; countryCode?: string; regionCode?: string; region?: string; city?: string; address?: string; postalCode?: string }
+interface SrList<T> {
+  limit?: number;
+  totalFound?: number;
+  nextPageId?: string | null;
+  content: T[];
+}
+interface SrLocation {
+  country?: string;
+  countryCode?: string;
+  regionCode?: string;
+  region?: string;
+  city?: string;
+  address?: string;
+  postalCode?: string;
+}
 export interface SrJob {
-  id: string; title?: string; refNumber?: string; createdOn?: string; updatedOn?: string; lastActivityOn?: string;
-  status?: string; postingStatus?: string; department?: { id?: string; label?: string } | null;
-  function?: { id?: string; label?: string } | null; typeOfEmployment?: { id?: string; label?: string } | null;
+  id: string;
+  title?: string;
+  refNumber?: string;
+  createdOn?: string;
+  updatedOn?: string;
+  lastActivityOn?: string;
+  status?: string;
+  postingStatus?: string;
+  department?: { id?: string; label?: string } | null;
+  function?: { id?: string; label?: string } | null;
+  typeOfEmployment?: { id?: string; label?: string } | null;
   location?: SrLocation | null;
 }
 /** A list item's secondary assignment has only `job`; CandidateDetails' assignments add `status`. */
-export interface SrAssignment { job?: { id?: string; title?: string } | null; status?: string; subStatus?: string | null }
+export interface SrAssignment {
+  job?: { id?: string; title?: string } | null;
+  status?: string;
+  subStatus?: string | null;
+}
 export interface SrCandidate {
-  id: string; internal?: boolean; firstName?: string; lastName?: string; email?: string | null; phoneNumber?: string | null;
-  createdOn?: string; updatedOn?: string; location?: SrLocation | null; tags?: string[];
+  id: string;
+  internal?: boolean;
+  firstName?: string;
+  lastName?: string;
+  email?: string | null;
+  phoneNumber?: string | null;
+  createdOn?: string;
+  updatedOn?: string;
+  location?: SrLocation | null;
+  tags?: string[];
   web?: Record<string, string | null | undefined> | null;
-  primaryAssignment?: SrAssignment | null; secondaryAssignments?: SrAssignment[] | null;
+  primaryAssignment?: SrAssignment | null;
+  secondaryAssignments?: SrAssignment[] | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,17 +154,33 @@ async function candidateDetails(http: HttpClient, id: string): Promise<SrCandida
  * so they are the stages. REJECTED / WITHDRAWN / TRANSFERRED are outcomes, not steps.
  */
 const PIPELINE: [string, string][] = [
-  ['LEAD', 'Lead'], ['NEW', 'New'], ['IN_REVIEW', 'In Review'], ['INTERVIEW', 'Interview'], ['OFFERED', 'Offered'], ['HIRED', 'Hired'],
+  ['LEAD', 'Lead'],
+  ['NEW', 'New'],
+  ['IN_REVIEW', 'In Review'],
+  ['INTERVIEW', 'Interview'],
+  ['OFFERED', 'Offered'],
+  ['HIRED', 'Hired'],
 ];
 const STAGES: RemoteStage[] = PIPELINE.map(([id, name], index) => ({ remote_id: id, name, index }));
 
 const JOB_STATUS: Record<string, RemoteJob['status']> = {
-  CREATED: 'DRAFT', SOURCING: 'OPEN', INTERVIEW: 'OPEN', OFFER: 'OPEN', FILLED: 'CLOSED', CANCELLED: 'CLOSED', ON_HOLD: 'CLOSED',
+  CREATED: 'DRAFT',
+  SOURCING: 'OPEN',
+  INTERVIEW: 'OPEN',
+  OFFER: 'OPEN',
+  FILLED: 'CLOSED',
+  CANCELLED: 'CLOSED',
+  ON_HOLD: 'CLOSED',
 };
 const JOB_VISIBILITY: Record<string, RemoteJob['visibility']> = { PUBLIC: 'PUBLIC', INTERNAL: 'INTERNAL', PRIVATE: 'UNLISTED' };
 const EMPLOYMENT: Record<string, RemoteJob['employment_type']> = {
-  permanent: 'FULL_TIME', 'full-time': 'FULL_TIME', 'part-time': 'PART_TIME', contract: 'CONTRACT', contractor: 'CONTRACT',
-  temporary: 'SEASONAL', internship: 'INTERNSHIP',
+  permanent: 'FULL_TIME',
+  'full-time': 'FULL_TIME',
+  'part-time': 'PART_TIME',
+  contract: 'CONTRACT',
+  contractor: 'CONTRACT',
+  temporary: 'SEASONAL',
+  internship: 'INTERNSHIP',
 };
 
 /** Web-app deep links (pattern not in the API docs; see README open questions). */
@@ -203,7 +260,7 @@ function mapLocation(l: SrLocation | null | undefined): RemoteLocation | null {
   return {
     city: l.city ?? null,
     state: l.region ?? null,
-    country: l.countryCode ? l.countryCode.toUpperCase() : l.country ?? null,
+    country: l.countryCode ? l.countryCode.toUpperCase() : (l.country ?? null),
     street_1: l.address ?? null,
     zip_code: l.postalCode ?? null,
     raw,

@@ -17,7 +17,16 @@ import { attributeFields, currentApplications, customFieldName, resultNoteText, 
 import { attachmentBlob } from '../helpers/files.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 import type {
-  ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult,
+  ApplicationRef,
+  AttachmentInput,
+  AttachmentType,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  RemoteFields,
+  ResultLinkInput,
+  WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
@@ -27,9 +36,18 @@ const TOOL = 'SmartRecruiters';
 /** Message API limit on `content`. */
 const MAX_NOTE_CHARS = 10_000;
 
-interface PropertyDefinition { id: string; label?: string; type?: string }
+interface PropertyDefinition {
+  id: string;
+  label?: string;
+  type?: string;
+}
 /** The spec's Attachment: id, name, type, contentType, actions.download (no timestamps). */
-interface SrAttachment { id: string; name?: string; type?: string; contentType?: string }
+interface SrAttachment {
+  id: string;
+  name?: string;
+  type?: string;
+  contentType?: string;
+}
 
 const seg = encodeURIComponent;
 
@@ -37,19 +55,29 @@ const seg = encodeURIComponent;
 // Result links
 // ---------------------------------------------------------------------------------------------
 
-export async function addCandidateResultLink(ctx: SmartRecruitersContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addCandidateResultLink(
+  ctx: SmartRecruitersContext,
+  candidate: CandidateRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const http = smartRecruitersClient(ctx);
   // A note only *tags* a candidate id, so check it exists first: an unknown candidate must be a
   // 404 naming it, not a note about nobody.
   await http.request({ method: 'GET', path: `/candidates/${seg(candidate.remote_id)}`, notFound: `candidate ${candidate.remote_id}` });
-  const jobIds = currentApplications(candidate).map(jobIdOf).filter((id): id is string => !!id);
+  const jobIds = currentApplications(candidate)
+    .map(jobIdOf)
+    .filter((id): id is string => !!id);
   const result = await writeResultLink(http, candidate.remote_id, jobIds, link);
   const warnings = [...ignoredRemoteFields(link.remote_fields), warn.note(TOOL, 'candidate'), ...result.warnings];
   if (result.propertiesWritten && jobIds.length) warnings.push(warn.fannedOut(TOOL, jobIds.length));
   return { warnings };
 }
 
-export async function addApplicationResultLink(ctx: SmartRecruitersContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: SmartRecruitersContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const http = smartRecruitersClient(ctx);
   const jobId = jobIdOf(application);
   if (!jobId) throw notFoundApplication(application.remote_id);
@@ -61,7 +89,9 @@ export async function addApplicationResultLink(ctx: SmartRecruitersContext, appl
   });
   const result = await writeResultLink(http, candidateId, [jobId], link);
   // Notes (Message API shares) belong to the candidate's profile, never to one application.
-  return { warnings: [...ignoredRemoteFields(link.remote_fields), warn.note(TOOL, 'candidate'), warn.onCandidate(TOOL), ...result.warnings] };
+  return {
+    warnings: [...ignoredRemoteFields(link.remote_fields), warn.note(TOOL, 'candidate'), warn.onCandidate(TOOL), ...result.warnings],
+  };
 }
 
 async function writeResultLink(http: HttpClient, candidateId: string, jobIds: string[], link: ResultLinkInput) {
@@ -96,7 +126,13 @@ async function writeResultLink(http: HttpClient, candidateId: string, jobIds: st
         const step = await secondaryStep(
           warnings,
           `Writing ${TOOL} candidate properties on application ${candidateId}:${jobId}`,
-          () => http.request({ method: 'PUT', path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}/properties`, json: body, notFound: `application ${candidateId}:${jobId}` }),
+          () =>
+            http.request({
+              method: 'PUT',
+              path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}/properties`,
+              json: body,
+              notFound: `application ${candidateId}:${jobId}`,
+            }),
           { fallback: 'Those attributes were written into the note instead.' },
         );
         if (step.ok) accepted = true;
@@ -145,7 +181,11 @@ async function propertyDefinitions(http: HttpClient): Promise<PropertyDefinition
 
 /** Candidate properties as custom field definitions (the call result links use to find theirs). */
 export async function listCustomFields(ctx: SmartRecruitersContext): Promise<RemoteCustomField[]> {
-  return (await propertyDefinitions(smartRecruitersClient(ctx))).map((d) => ({ remote_id: String(d.id), name: d.label ?? String(d.id), model: 'ats_candidates' as const }));
+  return (await propertyDefinitions(smartRecruitersClient(ctx))).map((d) => ({
+    remote_id: String(d.id),
+    name: d.label ?? String(d.id),
+    model: 'ats_candidates' as const,
+  }));
 }
 
 function findProperty(defs: PropertyDefinition[], name: string): PropertyDefinition | undefined {
@@ -177,7 +217,11 @@ function propertyValue(def: PropertyDefinition, value: string): unknown {
 // Attachments
 // ---------------------------------------------------------------------------------------------
 
-export async function addCandidateAttachment(ctx: SmartRecruitersContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: SmartRecruitersContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const form = new FormData();
   form.append('attachmentType', ATTACHMENT_TYPES[attachment.type]);
   form.append('file', attachmentBlob(attachment), attachment.name);
@@ -293,11 +337,17 @@ export async function addApplicationNote(ctx: SmartRecruitersContext, applicatio
   const jobId = jobIdOf(application);
   if (!jobId) throw notFoundApplication(application.remote_id);
   const candidateId = application.candidate_remote_id;
-  await http.request({ method: 'GET', path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}`, notFound: `application ${application.remote_id}` });
+  await http.request({
+    method: 'GET',
+    path: `/candidates/${seg(candidateId)}/jobs/${seg(jobId)}`,
+    notFound: `application ${application.remote_id}`,
+  });
   const warnings = [applicationWarn.noteOnCandidate(TOOL, application), ...ignoredRemoteFields(note.remote_fields)];
   const tagLength = `\n#[CANDIDATE:${candidateId}]`.length;
   if (note.content.length > MAX_NOTE_CHARS - tagLength) {
-    warnings.push(`${TOOL} notes hold at most ${MAX_NOTE_CHARS} characters; the note was cut to ${MAX_NOTE_CHARS - tagLength} characters plus the candidate tag.`);
+    warnings.push(
+      `${TOOL} notes hold at most ${MAX_NOTE_CHARS} characters; the note was cut to ${MAX_NOTE_CHARS - tagLength} characters plus the candidate tag.`,
+    );
   }
   await postNote(http, candidateId, note.content);
   return { warnings };

@@ -49,7 +49,10 @@ export function teamtailorErrorMessage(status: number, body: unknown): string | 
 // JSON:API documents
 // --------------------------------------------------------------------------------------------
 
-export interface Linkage { id: string; type: string }
+export interface Linkage {
+  id: string;
+  type: string;
+}
 
 export interface Resource<A = Record<string, any>> {
   id: string;
@@ -103,11 +106,21 @@ export interface Page {
  * Walks a list endpoint page by page. The first request carries our query; later ones follow
  * `links.next`, which Teamtailor builds with the same filters, includes and page size.
  */
-export function teamtailorPages(client: HttpClient, path: string, query: Record<string, string | undefined> = {}, notFound?: string): AsyncGenerator<Page[]> {
+export function teamtailorPages(
+  client: HttpClient,
+  path: string,
+  query: Record<string, string | undefined> = {},
+  notFound?: string,
+): AsyncGenerator<Page[]> {
   return paginate<Page, string>(async (next) => {
     const res = next
       ? await client.request<JsonApiDocument<Resource[]>>({ method: 'GET', path: next, notFound })
-      : await client.request<JsonApiDocument<Resource[]>>({ method: 'GET', path, query: { ...query, 'page[size]': String(PAGE_SIZE) }, notFound });
+      : await client.request<JsonApiDocument<Resource[]>>({
+          method: 'GET',
+          path,
+          query: { ...query, 'page[size]': String(PAGE_SIZE) },
+          notFound,
+        });
     const doc = res.data;
     const resources = Array.isArray(doc?.data) ? doc.data : [];
     return { items: resources.length ? [{ resources, included: new Included(doc.included) }] : [], next: doc?.links?.next ?? null };
@@ -115,7 +128,12 @@ export function teamtailorPages(client: HttpClient, path: string, query: Record<
 }
 
 /** Every resource of a (small) list endpoint, with everything it included. */
-export async function teamtailorAll(client: HttpClient, path: string, query: Record<string, string | undefined> = {}, notFound?: string): Promise<Page> {
+export async function teamtailorAll(
+  client: HttpClient,
+  path: string,
+  query: Record<string, string | undefined> = {},
+  notFound?: string,
+): Promise<Page> {
   const all: Page = { resources: [], included: new Included() };
   for await (const pages of teamtailorPages(client, path, query, notFound)) {
     for (const p of pages) {

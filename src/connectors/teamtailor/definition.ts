@@ -66,7 +66,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       label: 'Default note author (user id)',
       help:
         'Teamtailor user id that result notes are written as when a request has no remote_fields.teamtailor.user_id. ' +
-        'Find it in Settings → Users (the number in the user\'s URL). Without it the first admin user is used.',
+        "Find it in Settings → Users (the number in the user's URL). Without it the first admin user is used.",
       secret: false,
       optional: true,
     },
@@ -120,9 +120,26 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
   passthrough: {
     v1: {
-      description: 'Teamtailor API v1 on the integration\'s region (https://api.teamtailor.com/v1 or api.na.teamtailor.com), with its API key and X-Api-Version.',
-      docs: ['https://docs.teamtailor.com/#candidates', 'https://docs.teamtailor.com/#job-applications', 'https://docs.teamtailor.com/#notes', 'https://docs.teamtailor.com/#custom-field-value', 'https://docs.teamtailor.com/#uploads'],
-      paths: ['/candidates', '/custom-field-values', '/custom-fields', '/job-applications', '/jobs', '/notes', '/stages', '/uploads', '/users'],
+      description:
+        "Teamtailor API v1 on the integration's region (https://api.teamtailor.com/v1 or api.na.teamtailor.com), with its API key and X-Api-Version.",
+      docs: [
+        'https://docs.teamtailor.com/#candidates',
+        'https://docs.teamtailor.com/#job-applications',
+        'https://docs.teamtailor.com/#notes',
+        'https://docs.teamtailor.com/#custom-field-value',
+        'https://docs.teamtailor.com/#uploads',
+      ],
+      paths: [
+        '/candidates',
+        '/custom-field-values',
+        '/custom-fields',
+        '/job-applications',
+        '/jobs',
+        '/notes',
+        '/stages',
+        '/uploads',
+        '/users',
+      ],
     },
   },
   docs: [

@@ -8,7 +8,15 @@ import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from
 import { credentialSchema, DEFAULT_API_VERSION, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, downloadAttachment, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+  addApplicationAttachment,
+  addApplicationNote,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  downloadAttachment,
+  listApplicationAttachments,
+  listCandidateAttachments,
+  listCustomFields,
 } from './write.ts';
 
 export { definition };
@@ -18,7 +26,12 @@ export { definition };
  * key, so a Public/Internal key fails here rather than on the first write.
  */
 async function checkCredentials(ctx: TeamtailorContext): Promise<void> {
-  const res = await teamtailorClient(ctx).request({ method: 'GET', path: 'candidates', query: { 'page[size]': 1 }, accept: [401, 403, 406] });
+  const res = await teamtailorClient(ctx).request({
+    method: 'GET',
+    path: 'candidates',
+    query: { 'page[size]': 1 },
+    accept: [401, 403, 406],
+  });
   const vendor = teamtailorErrorMessage(res.status, res.data);
   const detail = vendor ? ` (Teamtailor: ${vendor})` : '';
   if (res.status === 401) {

@@ -4,7 +4,17 @@
  * so every list asks for the ones it maps.
  */
 import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
-import { Included, relId, relIds, teamtailorAll, teamtailorBaseUrl, teamtailorClient, teamtailorPages, type Resource, type TeamtailorContext } from './client.ts';
+import {
+  Included,
+  relId,
+  relIds,
+  teamtailorAll,
+  teamtailorBaseUrl,
+  teamtailorClient,
+  teamtailorPages,
+  type Resource,
+  type TeamtailorContext,
+} from './client.ts';
 import { relatedPath } from './related.ts';
 
 const CANDIDATE_INCLUDE = 'custom-field-values.custom-field';
@@ -44,12 +54,21 @@ async function loadStagesByJob(ctx: TeamtailorContext): Promise<Map<string, Remo
   for (const [jobId, stages] of byJob) {
     // row-order is Teamtailor's sort key for the pipeline columns.
     stages.sort((a, b) => Number(a.attributes['row-order'] ?? 0) - Number(b.attributes['row-order'] ?? 0));
-    out.set(jobId, stages.map((s, index) => ({ remote_id: s.id, name: s.attributes.name ?? null, index })));
+    out.set(
+      jobId,
+      stages.map((s, index) => ({ remote_id: s.id, name: s.attributes.name ?? null, index })),
+    );
   }
   return out;
 }
 
-const JOB_STATUS: Record<string, RemoteJob['status']> = { open: 'OPEN', unlisted: 'OPEN', draft: 'DRAFT', temp: 'DRAFT', archived: 'ARCHIVED' };
+const JOB_STATUS: Record<string, RemoteJob['status']> = {
+  open: 'OPEN',
+  unlisted: 'OPEN',
+  draft: 'DRAFT',
+  temp: 'DRAFT',
+  archived: 'ARCHIVED',
+};
 /**
  * `employment-type` and `internal-name` are not in Teamtailor's documented job attributes
  * (docs jobs/_index, teamtailor-rb's job fixture); one third-party client reads them. They are
@@ -65,7 +84,12 @@ const EMPLOYMENT_TYPE: Record<string, RemoteJob['employment_type']> = {
   seasonal: 'SEASONAL',
   internship: 'INTERNSHIP',
 };
-const employmentType = (raw: unknown) => EMPLOYMENT_TYPE[String(raw ?? '').toLowerCase().replace(/[\s_-]+/g, '')] ?? null;
+const employmentType = (raw: unknown) =>
+  EMPLOYMENT_TYPE[
+    String(raw ?? '')
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '')
+  ] ?? null;
 
 export function toRemoteJob(job: Resource, included: Included, stages: RemoteStage[]): RemoteJob {
   const a = job.attributes;
@@ -175,11 +199,18 @@ export async function readCandidate(
   remoteId: string,
 ): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
   const client = teamtailorClient(ctx);
-  const res = await client.request({ method: 'GET', path: `candidates/${encodeURIComponent(remoteId)}`, query: { include: CANDIDATE_INCLUDE }, accept: [404] });
+  const res = await client.request({
+    method: 'GET',
+    path: `candidates/${encodeURIComponent(remoteId)}`,
+    query: { include: CANDIDATE_INCLUDE },
+    accept: [404],
+  });
   if (res.status === 404) return null;
   const resource = res.data.data as Resource;
   const candidate = toRemoteCandidate(resource, new Included(res.data.included));
   // No documented candidate filter on /job-applications: follow the candidate's related link (related.ts).
-  const apps = await teamtailorAll(client, relatedPath(resource, 'job-applications', teamtailorBaseUrl(ctx)), { include: APPLICATION_INCLUDE });
+  const apps = await teamtailorAll(client, relatedPath(resource, 'job-applications', teamtailorBaseUrl(ctx)), {
+    include: APPLICATION_INCLUDE,
+  });
   return { candidate, applications: apps.resources.flatMap((a) => toRemoteApplication(a, apps.included) ?? []) };
 }

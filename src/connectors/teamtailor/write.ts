@@ -8,7 +8,17 @@ import { AtsgateError } from '../../errors.ts';
 import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, RemoteFields, ResultLinkInput, WriteResult } from '../types.ts';
+import type {
+  ApplicationRef,
+  AttachmentInput,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  RemoteFields,
+  ResultLinkInput,
+  WriteResult,
+} from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import {
@@ -39,7 +49,11 @@ export async function addCandidateResultLink(ctx: TeamtailorContext, candidate: 
 }
 
 /** Teamtailor notes and custom field values belong to the candidate, never to an application. */
-export async function addApplicationResultLink(ctx: TeamtailorContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: TeamtailorContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   return addResultLink(ctx, application.candidate_remote_id, link, [warn.onCandidate(TOOL)]);
 }
 
@@ -129,7 +143,11 @@ async function candidateCustomFields(client: HttpClient): Promise<Resource[]> {
 
 /** GET /custom-fields as custom field definitions (the same list result links search). */
 export async function listCustomFields(ctx: TeamtailorContext): Promise<RemoteCustomField[]> {
-  return (await candidateCustomFields(teamtailorClient(ctx))).map((f) => ({ remote_id: f.id, name: String(f.attributes['name'] ?? f.id), model: 'ats_candidates' as const }));
+  return (await candidateCustomFields(teamtailorClient(ctx))).map((f) => ({
+    remote_id: f.id,
+    name: String(f.attributes['name'] ?? f.id),
+    model: 'ats_candidates' as const,
+  }));
 }
 
 /**
@@ -170,21 +188,24 @@ async function writeAttributeFields(
       continue;
     }
     const existing = valueIdByField.get(field.id);
-    const step = await secondaryStep(failures, `Setting the Teamtailor custom field "${name}"`, () =>
-      existing
-        ? sendDocument(client, 'PATCH', `custom-field-values/${seg(existing)}`, {
-            data: { id: existing, type: 'custom-field-values', attributes: { value } },
-          })
-        : sendDocument(client, 'POST', 'custom-field-values', {
-            data: {
-              type: 'custom-field-values',
-              attributes: { value },
-              relationships: {
-                'custom-field': { data: { id: field.id, type: 'custom-fields' } },
-                owner: { data: { id: candidate.id, type: 'candidates' } },
+    const step = await secondaryStep(
+      failures,
+      `Setting the Teamtailor custom field "${name}"`,
+      () =>
+        existing
+          ? sendDocument(client, 'PATCH', `custom-field-values/${seg(existing)}`, {
+              data: { id: existing, type: 'custom-field-values', attributes: { value } },
+            })
+          : sendDocument(client, 'POST', 'custom-field-values', {
+              data: {
+                type: 'custom-field-values',
+                attributes: { value },
+                relationships: {
+                  'custom-field': { data: { id: field.id, type: 'custom-fields' } },
+                  owner: { data: { id: candidate.id, type: 'candidates' } },
+                },
               },
-            },
-          }),
+            }),
       { fallback: 'The value is in the note only.' },
     );
     if (step.ok) written.push(name);
@@ -197,7 +218,12 @@ function findField(fields: Resource[], name: string): Resource | undefined {
   const wanted = name.trim();
   return (
     fields.find((f) => String(f.attributes.name ?? '').trim() === wanted) ??
-    fields.find((f) => String(f.attributes.name ?? '').trim().toLowerCase() === wanted.toLowerCase())
+    fields.find(
+      (f) =>
+        String(f.attributes.name ?? '')
+          .trim()
+          .toLowerCase() === wanted.toLowerCase(),
+    )
   );
 }
 
@@ -230,14 +256,21 @@ export function acceptsValue(fieldType: string, value: string): boolean {
 /** How long Teamtailor may take to fetch a published file (it may download in the background). */
 const PUBLISHED_TTL_MS = 60 * 60 * 1000;
 
-export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: TeamtailorContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const client = teamtailorClient(ctx);
   const candidateId = candidate.remote_id;
   const warnings = ignoredRemoteFields(attachment.remote_fields);
   await client.request({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
 
   // Teamtailor fetches the file from a URL: atsgate publishes the bytes for an hour.
-  const url = await ctx.publishFile({ data: await attachmentBytes(attachment), content_type: attachment.content_type, file_name: attachment.name }, PUBLISHED_TTL_MS);
+  const url = await ctx.publishFile(
+    { data: await attachmentBytes(attachment), content_type: attachment.content_type, file_name: attachment.name },
+    PUBLISHED_TTL_MS,
+  );
   await sendDocument(
     client,
     'POST',
@@ -254,20 +287,28 @@ export async function addCandidateAttachment(ctx: TeamtailorContext, candidate: 
   );
   if (attachment.type !== 'OTHER') {
     const what = attachment.type === 'CV' ? 'CV' : 'cover letter';
-    warnings.push(`Teamtailor uploads have no document type; the ${what} was added as a file on the candidate (the candidate's resume was not replaced).`);
+    warnings.push(
+      `Teamtailor uploads have no document type; the ${what} was added as a file on the candidate (the candidate's resume was not replaced).`,
+    );
   }
   return { warnings };
 }
-
 
 /**
  * The candidate's uploads plus its resume. Teamtailor's file URLs are signed for 30 s to 1 min,
  * so we hand out our own signed URLs and fetch a fresh Teamtailor URL on each download.
  */
-export async function listCandidateAttachments(ctx: TeamtailorContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: TeamtailorContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const client = teamtailorClient(ctx);
   const candidateId = candidate.remote_id;
-  const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `candidates/${seg(candidateId)}`, notFound: `candidate ${candidateId}` });
+  const res = await client.request<JsonApiDocument<Resource>>({
+    method: 'GET',
+    path: `candidates/${seg(candidateId)}`,
+    notFound: `candidate ${candidateId}`,
+  });
   const attachments: RemoteAttachment[] = [];
   if (res.data.data.attributes.resume) {
     attachments.push({
@@ -282,7 +323,12 @@ export async function listCandidateAttachments(ctx: TeamtailorContext, candidate
     });
   }
   // `GET /uploads` filters by job only; the candidate's related link lists its uploads (related.ts).
-  const uploads = await teamtailorAll(client, relatedPath(res.data.data, 'uploads', teamtailorBaseUrl(ctx)), {}, `candidate ${candidateId}`);
+  const uploads = await teamtailorAll(
+    client,
+    relatedPath(res.data.data, 'uploads', teamtailorBaseUrl(ctx)),
+    {},
+    `candidate ${candidateId}`,
+  );
   for (const u of uploads.resources) {
     const name = String(u.attributes['file-name'] ?? `upload-${u.id}`);
     attachments.push({
@@ -304,7 +350,10 @@ export async function listCandidateAttachments(ctx: TeamtailorContext, candidate
  * Serves two kinds of ref: `upload:<id>` and `resume:<candidateId>`, read from Teamtailor
  * through a fresh signed URL (Teamtailor's own links expire within a minute).
  */
-export async function downloadAttachment(ctx: TeamtailorContext, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+export async function downloadAttachment(
+  ctx: TeamtailorContext,
+  ref: string,
+): Promise<{ content_type: string; file_name: string; data: Buffer }> {
   const colon = ref.indexOf(':');
   const kind = colon > 0 ? ref.slice(0, colon) : '';
   const id = colon > 0 ? ref.slice(colon + 1) : '';
@@ -318,7 +367,11 @@ export async function downloadAttachment(ctx: TeamtailorContext, ref: string): P
     return { content_type: file.contentType ?? contentTypeFor(name), file_name: name, data: file.data };
   }
   if (kind === 'resume') {
-    const res = await client.request<JsonApiDocument<Resource>>({ method: 'GET', path: `candidates/${seg(id)}`, notFound: `candidate ${id}` });
+    const res = await client.request<JsonApiDocument<Resource>>({
+      method: 'GET',
+      path: `candidates/${seg(id)}`,
+      notFound: `candidate ${id}`,
+    });
     const file = await fetchSignedFile(ctx, res.data.data.attributes.resume, `the resume of candidate ${id}`);
     return { content_type: file.contentType ?? 'application/pdf', file_name: 'resume.pdf', data: file.data };
   }
@@ -329,7 +382,8 @@ export async function downloadAttachment(ctx: TeamtailorContext, ref: string): P
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 async function fetchSignedFile(ctx: TeamtailorContext, url: unknown, what: string): Promise<{ data: Buffer; contentType: string | null }> {
-  if (typeof url !== 'string' || !url) throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor has no file for ${what}.`, { status: 404 });
+  if (typeof url !== 'string' || !url)
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor has no file for ${what}.`, { status: 404 });
   // The shared downloader streams bytes (the HttpClient decodes bodies as text). Private
   // addresses are allowed only when the integration itself points at one (a local fake).
   const host = new URL(teamtailorBaseUrl(ctx)).hostname.replace(/^\[|\]$/g, '');
@@ -343,12 +397,14 @@ async function fetchSignedFile(ctx: TeamtailorContext, url: unknown, what: strin
     }
   } catch (err) {
     const detail = err instanceof Error ? err.message.replace(/^attachment\.data_url:?\s*/, '') : String(err);
-    throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `Teamtailor's file for ${what} could not be downloaded: ${detail}`, { cause: err });
+    throw new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `Teamtailor's file for ${what} could not be downloaded: ${detail}`, {
+      cause: err,
+    });
   }
 }
 
-const unknownFile = (ref: string) => new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor file "${ref}" was not found or has expired.`, { status: 404 });
-
+const unknownFile = (ref: string) =>
+  new AtsgateError('PLATFORM.INPUT_INVALID', `Teamtailor file "${ref}" was not found or has expired.`, { status: 404 });
 
 /** Only remote_fields.teamtailor applies here; say so for any sent for another ATS. */
 function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {

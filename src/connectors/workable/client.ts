@@ -33,9 +33,13 @@ export async function withScope<T>(scope: string, what: string, fn: () => Promis
     return await fn();
   } catch (err) {
     if (err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING') {
-      throw new AtsgateError('INTEGRATION.PERMISSION_MISSING', `The Workable API token lacks the "${scope}" scope needed to ${what}. ${err.message}`, {
-        cause: err,
-      });
+      throw new AtsgateError(
+        'INTEGRATION.PERMISSION_MISSING',
+        `The Workable API token lacks the "${scope}" scope needed to ${what}. ${err.message}`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }

@@ -38,7 +38,11 @@ export const PRODUCTION_BASE_URL = 'https://{subdomain}.workable.com/spi/v3';
  * Workable has no typed document upload for an existing candidate: files travel as the single
  * attachment of a comment. These are the labels the comment gives each Kombo type (README).
  */
-export const ATTACHMENT_TYPES = { CV: 'comment attachment "CV: <name>"', COVER_LETTER: 'comment attachment "Cover letter: <name>"', OTHER: 'comment attachment "Document: <name>"' } as const;
+export const ATTACHMENT_TYPES = {
+  CV: 'comment attachment "CV: <name>"',
+  COVER_LETTER: 'comment attachment "Cover letter: <name>"',
+  OTHER: 'comment attachment "Document: <name>"',
+} as const;
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'workable',
@@ -79,12 +83,24 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     baseUrl: {
       // `{subdomain}` in PRODUCTION_BASE_URL; "acme.workable.com" pasted whole is tolerated.
       placeholders: {
-        subdomain: { lowercase: true, stripSuffix: '.workable.com', pattern: /^[a-z0-9][a-z0-9-]*$/, invalid: 'no valid account subdomain' },
+        subdomain: {
+          lowercase: true,
+          stripSuffix: '.workable.com',
+          pattern: /^[a-z0-9][a-z0-9-]*$/,
+          invalid: 'no valid account subdomain',
+        },
       },
     },
     // docs/rate-limits: X-Rate-Limit-Limit/-Remaining/-Reset per 10-second interval; the reset is
     // "Timestamp of next interval" with no unit stated (audit W18), so every plausible unit is read.
-    rateLimit: { limit: 'x-rate-limit-limit', remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset', resetUnit: 'auto', window: 'fixed', windowMs: 10_000 },
+    rateLimit: {
+      limit: 'x-rate-limit-limit',
+      remaining: 'x-rate-limit-remaining',
+      reset: 'x-rate-limit-reset',
+      resetUnit: 'auto',
+      window: 'fixed',
+      windowMs: 10_000,
+    },
     // `{ "error": "..." }`, validation failures adding `validation_errors` per field; some
     // gateways answer `{ "message": "..." }`.
     errors: { message: ['error', 'message'], fields: 'validation_errors', combine: 'message-and-details' },
@@ -115,8 +131,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {
     v3: {
-      description: 'Workable SPI v3 on https://<subdomain>.workable.com/spi/v3, with the integration\'s access token.',
-      docs: ['https://workable.readme.io/reference/jobs', 'https://workable.readme.io/reference/job-candidates-index', 'https://workable.readme.io/reference/custom_attributes', 'https://workable.readme.io/reference/members'],
+      description: "Workable SPI v3 on https://<subdomain>.workable.com/spi/v3, with the integration's access token.",
+      docs: [
+        'https://workable.readme.io/reference/jobs',
+        'https://workable.readme.io/reference/job-candidates-index',
+        'https://workable.readme.io/reference/custom_attributes',
+        'https://workable.readme.io/reference/members',
+      ],
       paths: ['/candidates', '/custom_attributes', '/jobs', '/members', '/stages'],
     },
   },

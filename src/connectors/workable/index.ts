@@ -6,7 +6,14 @@ import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import {
-  addApplicationAttachment, addApplicationNote, addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listApplicationAttachments, listCandidateAttachments, listCustomFields,
+  addApplicationAttachment,
+  addApplicationNote,
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  listApplicationAttachments,
+  listCandidateAttachments,
+  listCustomFields,
 } from './write.ts';
 
 /**

@@ -14,7 +14,12 @@ export interface WkPaging {
 export const PAGE_SIZE = 100;
 
 /** Walks a v3 collection: the first URL with its filters, then each absolute `paging.next`. */
-export async function* listPages<T>(http: HttpClient, path: string, key: string, query: Record<string, string | number | undefined>): AsyncGenerator<T[]> {
+export async function* listPages<T>(
+  http: HttpClient,
+  path: string,
+  key: string,
+  query: Record<string, string | number | undefined>,
+): AsyncGenerator<T[]> {
   yield* paginate<T, string>(async (next) => {
     const res = await http.request<Record<string, unknown> & { paging?: WkPaging }>(
       next ? { method: 'GET', path: next } : { method: 'GET', path, query: { limit: PAGE_SIZE, ...query } },

@@ -132,7 +132,11 @@ export async function* readJobs(ctx: WorkableContext, opts: ReadOptions): PageSt
 
 async function readJobStages(http: HttpClient, shortcode: string): Promise<RemoteStage[]> {
   const res = await withScope(SCOPES.readJobs, 'read job stages', () =>
-    http.request<{ stages?: WkStage[] }>({ method: 'GET', path: `jobs/${encodeURIComponent(shortcode)}/stages`, notFound: `job ${shortcode}` }),
+    http.request<{ stages?: WkStage[] }>({
+      method: 'GET',
+      path: `jobs/${encodeURIComponent(shortcode)}/stages`,
+      notFound: `job ${shortcode}`,
+    }),
   );
   return (res.data?.stages ?? []).map((s, i) => ({ remote_id: s.slug, name: s.name, index: s.position ?? i }));
 }
@@ -142,7 +146,12 @@ const JOB_STATUS: Record<string, RemoteJob['status']> = { published: 'OPEN', dra
 function employmentType(raw: string | null | undefined): RemoteJob['employment_type'] {
   const key = (raw ?? '').toLowerCase().replace(/[\s-]+/g, '_');
   const map: Record<string, RemoteJob['employment_type']> = {
-    full_time: 'FULL_TIME', part_time: 'PART_TIME', contract: 'CONTRACT', temporary: 'SEASONAL', seasonal: 'SEASONAL', internship: 'INTERNSHIP',
+    full_time: 'FULL_TIME',
+    part_time: 'PART_TIME',
+    contract: 'CONTRACT',
+    temporary: 'SEASONAL',
+    seasonal: 'SEASONAL',
+    internship: 'INTERNSHIP',
   };
   return map[key] ?? null;
 }
@@ -196,7 +205,10 @@ export async function* readApplications(ctx: WorkableContext, opts: ReadOptions)
   }
 }
 
-export async function readCandidate(ctx: WorkableContext, remoteId: string): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
+export async function readCandidate(
+  ctx: WorkableContext,
+  remoteId: string,
+): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
   const http = workableClient(ctx);
   const res = await withScope(SCOPES.readCandidates, 'read candidates', () =>
     http.request<{ candidate?: WkCandidate }>({ method: 'GET', path: `candidates/${encodeURIComponent(remoteId)}`, accept: [404] }),
@@ -282,7 +294,12 @@ export class StageResolver {
   }
 }
 
-const slugify = (name: string) => name.toLowerCase().trim().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .trim()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** `stage`: the pipeline stage the candidate's `stage` value names, if it was found. */
 export function mapApplication(c: WkCandidate, stage: WkStage | undefined): RemoteApplication {
@@ -291,7 +308,9 @@ export function mapApplication(c: WkCandidate, stage: WkStage | undefined): Remo
     remote_id: c.id,
     candidate_remote_id: c.id,
     job_remote_id: c.job?.shortcode ?? null,
-    current_stage: c.stage ? { remote_id: stage?.slug ?? slugify(c.stage), name: stage?.name ?? c.stage, index: stage?.position ?? null } : null,
+    current_stage: c.stage
+      ? { remote_id: stage?.slug ?? slugify(c.stage), name: stage?.name ?? c.stage, index: stage?.position ?? null }
+      : null,
     outcome,
     rejection_reason_name: outcome === 'DECLINED' ? (c.disqualification_reason ?? null) : null,
     rejected_at: outcome === 'DECLINED' ? (c.disqualified_at ?? null) : null,

@@ -12,7 +12,17 @@
 import type { HttpClient } from '../../http/client.ts';
 import { attributeFields, customFieldName, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
-import type { ApplicationRef, AttachmentInput, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, RemoteCustomField, ResultLinkInput, WriteResult } from '../types.ts';
+import type {
+  ApplicationRef,
+  AttachmentInput,
+  AttachmentType,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  ResultLinkInput,
+  WriteResult,
+} from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import { actingMember } from './members.ts';
@@ -31,7 +41,11 @@ export async function addCandidateResultLink(ctx: WorkableContext, candidate: Ca
   return writeResultLink(ctx, candidate.remote_id, link, 'candidate');
 }
 
-export async function addApplicationResultLink(ctx: WorkableContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: WorkableContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   return writeResultLink(ctx, application.remote_id, link, "candidate (Workable's per-job candidate record is the application)");
 }
 
@@ -47,7 +61,12 @@ async function writeResultLink(ctx: WorkableContext, candidateId: string, link: 
   const noteLink: ResultLinkInput = {
     ...link,
     details: link.details
-      ? { ...link.details, attributes: link.details.attributes.filter((a) => leftover.includes(customFieldName(link.details!.custom_field_name_prefix, a.key))) }
+      ? {
+          ...link.details,
+          attributes: link.details.attributes.filter((a) =>
+            leftover.includes(customFieldName(link.details!.custom_field_name_prefix, a.key)),
+          ),
+        }
       : null,
   };
   await postComment(http, candidateId, { member_id: member, comment: { body: resultNoteText(noteLink) } });
@@ -84,7 +103,9 @@ function customAttributeValue(attr: WkCustomAttribute, value: string): Record<st
 /** GET /custom_attributes (the catalogue result links search), enabled ones, as custom field definitions. */
 export async function listCustomFields(ctx: WorkableContext): Promise<RemoteCustomField[]> {
   const res = await workableClient(ctx).request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' });
-  return (res.data?.custom_attributes ?? []).filter((a) => a.enabled !== false).map((a) => ({ remote_id: a.id, name: a.label, model: 'ats_candidates' as const }));
+  return (res.data?.custom_attributes ?? [])
+    .filter((a) => a.enabled !== false)
+    .map((a) => ({ remote_id: a.id, name: a.label, model: 'ats_candidates' as const }));
 }
 
 /**
@@ -113,7 +134,10 @@ async function writeCustomAttributes(
   const catalogue = await secondaryStep(
     failures,
     'Reading the Workable custom attributes',
-    () => withScope(SCOPES.readJobs, 'read custom attributes', () => http.request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' })),
+    () =>
+      withScope(SCOPES.readJobs, 'read custom attributes', () =>
+        http.request<{ custom_attributes?: WkCustomAttribute[] }>({ method: 'GET', path: 'custom_attributes' }),
+      ),
     { fallback: 'The attributes were written into the comment instead.' },
   );
   if (!catalogue.ok) return { written: [], leftover: names, catalogueRefused: true };
@@ -159,7 +183,13 @@ interface CommentBody {
 
 async function postComment(http: HttpClient, candidateId: string, body: CommentBody, redactBody = false): Promise<void> {
   await withScope(SCOPES.writeCandidates, 'comment on candidates', () =>
-    http.request({ method: 'POST', path: `${candidatePath(candidateId)}/comments`, json: body, notFound: `candidate ${candidateId}`, redactBody }),
+    http.request({
+      method: 'POST',
+      path: `${candidatePath(candidateId)}/comments`,
+      json: body,
+      notFound: `candidate ${candidateId}`,
+      redactBody,
+    }),
   );
 }
 
@@ -169,7 +199,11 @@ async function postComment(http: HttpClient, candidateId: string, body: CommentB
 
 const TYPE_WORDS: Record<AttachmentType, string> = { CV: 'CV', COVER_LETTER: 'Cover letter', OTHER: 'Document' };
 
-export async function addCandidateAttachment(ctx: WorkableContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: WorkableContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   const http = workableClient(ctx);
   const member = await actingMember(ctx, http, attachment.remote_fields);
   await postComment(
@@ -193,11 +227,17 @@ export async function addCandidateAttachment(ctx: WorkableContext, candidate: Ca
 
 const KIND_TYPES: Record<string, AttachmentType> = { resume: 'CV', cv: 'CV', cover_letter: 'COVER_LETTER' };
 
-
-export async function listCandidateAttachments(ctx: WorkableContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: WorkableContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const http = workableClient(ctx);
   const res = await withScope(SCOPES.readCandidates, 'read candidate files', () =>
-    http.request<{ files?: WkFile[] }>({ method: 'GET', path: `${candidatePath(candidate.remote_id)}/files`, notFound: `candidate ${candidate.remote_id}` }),
+    http.request<{ files?: WkFile[] }>({
+      method: 'GET',
+      path: `${candidatePath(candidate.remote_id)}/files`,
+      notFound: `candidate ${candidate.remote_id}`,
+    }),
   );
   // Files carry no id; name + origin (+ a counter for repeats) is stable across reads.
   const seen = new Map<string, number>();
@@ -234,4 +274,5 @@ const recordOf = (application: ApplicationRef): CandidateRef => ({ remote_id: ap
 export const addApplicationAttachment = (ctx: WorkableContext, application: ApplicationRef, attachment: AttachmentInput) =>
   addCandidateAttachment(ctx, recordOf(application), attachment);
 
-export const listApplicationAttachments = (ctx: WorkableContext, application: ApplicationRef) => listCandidateAttachments(ctx, recordOf(application));
+export const listApplicationAttachments = (ctx: WorkableContext, application: ApplicationRef) =>
+  listCandidateAttachments(ctx, recordOf(application));
