@@ -43,8 +43,10 @@ export class SessionSigner {
     const dot = token.indexOf('.');
     if (dot <= 0 || token.length > 1024) return null;
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.mac(payload), 'base64url');
+    // Compared as text, not as decoded bytes: base64url decoding ignores the last character's
+    // spare bits, so several spellings of one signature would otherwise all be accepted.
+    const given = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(this.mac(payload));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     let data: { k?: unknown; a?: unknown; f?: unknown; e?: unknown };
     try {
