@@ -80,7 +80,11 @@ describe('Pinpoint connector', () => {
       assert.match(err.message, /No API key provided or API key invalid/);
     });
     test('an integration that is not enabled is INTEGRATION.PERMISSION_MISSING saying to switch the API on', async () => {
-      await rejectsWith(connector.checkCredentials(ctxOf(fake.disabledCredentials)), 'INTEGRATION.PERMISSION_MISSING', 'Integration not enabled');
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.disabledCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        'Integration not enabled',
+      );
     });
     test('a key without one area is INTEGRATION.PERMISSION_MISSING naming that area', async () => {
       await rejectsWith(
@@ -167,7 +171,11 @@ describe('Pinpoint connector', () => {
       assert.ok(res.warnings.some((w) => /custom fields: "Acme: Score"/.test(w)));
 
       const again = since();
-      await connector.addApplicationResultLink(ctxOf(), appRef(app, '3001'), link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '91%' }] } }));
+      await connector.addApplicationResultLink(
+        ctxOf(),
+        appRef(app, '3001'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '91%' }] } }),
+      );
       assert.deepEqual(fake.customValues('applications', app), { 'Acme: Score': '91%' });
       const put = requestsSince(again).find((r) => r.method === 'PUT')!;
       assert.equal(put.path, `/api/v1/applications/${app}`);
@@ -197,7 +205,11 @@ describe('Pinpoint connector', () => {
       const skipped = res.warnings.find((w) => /Not written to custom fields/.test(w))!;
       assert.match(skipped, /"Acme: Strength" \(a date field/);
       assert.match(skipped, /"Acme: Missing" \(no candidate custom field/);
-      await rejectsWith(connector.addCandidateResultLink(ctxOf(), { remote_id: '1', applications: [] }, link()), 'PLATFORM.INPUT_INVALID', 'no application');
+      await rejectsWith(
+        connector.addCandidateResultLink(ctxOf(), { remote_id: '1', applications: [] }, link()),
+        'PLATFORM.INPUT_INVALID',
+        'no application',
+      );
     });
     test('a refused custom attribute is a warning; the comment is still written', async () => {
       const app = fake.applicationsOf('3002')[0];
@@ -216,7 +228,11 @@ describe('Pinpoint connector', () => {
     });
     test('an application note is a comment; an unknown application is PLATFORM.INPUT_INVALID', async () => {
       const app = fake.applicationsOf('3003')[0];
-      await connector.addApplicationNote(ctxOf(), appRef(app), { content: 'Called the candidate.', content_type: 'PLAIN_TEXT', remote_fields: {} });
+      await connector.addApplicationNote(ctxOf(), appRef(app), {
+        content: 'Called the candidate.',
+        content_type: 'PLAIN_TEXT',
+        remote_fields: {},
+      });
       assert.deepEqual(fake.commentsOn(app), ['Called the candidate.']);
       await rejectsWith(
         connector.addApplicationNote(ctxOf(), appRef('999999'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
@@ -261,7 +277,11 @@ describe('Pinpoint connector', () => {
       const original = fake.server.before!;
       fake.server.before = (req) =>
         req.method === 'PUT' && req.path === '/api/v1/candidates/3007'
-          ? { status: 200, headers: { 'content-type': 'application/vnd.api+json' }, json: { data: { id: '3007', type: 'candidates', attributes: {} } } }
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/vnd.api+json' },
+              json: { data: { id: '3007', type: 'candidates', attributes: {} } },
+            }
           : original(req);
       try {
         await rejectsWith(
@@ -295,7 +315,10 @@ describe('Pinpoint connector', () => {
       const app = fake.applicationsOf('3010')[0];
       const mark = since();
       fake.failNext(1, 503);
-      await rejectsWith(connector.addApplicationNote(ctxOf(), appRef(app), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }), 'REMOTE.SERVICE_UNAVAILABLE');
+      await rejectsWith(
+        connector.addApplicationNote(ctxOf(), appRef(app), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'REMOTE.SERVICE_UNAVAILABLE',
+      );
       assert.equal(requestsSince(mark).length, 1);
       fake.failNext(10, 503);
       await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
@@ -341,7 +364,10 @@ describe('Pinpoint connector', () => {
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Pinpoint |'))!;
-      assert.match(row, /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| yes \|$/);
+      assert.match(
+        row,
+        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| yes \|$/,
+      );
     });
   });
 });

@@ -132,9 +132,30 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     { id: 5, name: 'Rejected', group: 'rejected' },
   ];
   const jobs: Job[] = [
-    { id: 11, title: 'Customer Success Manager', status: 'open', visibility: 'external', employment_type: 'full_time', created_at: iso(Date.UTC(2026, 6, 1)) },
-    { id: 12, title: 'Payroll Specialist', status: 'closed', visibility: 'internal', employment_type: 'part_time', created_at: iso(Date.UTC(2026, 6, 2)) },
-    { id: 13, title: 'Head of People', status: 'open', visibility: 'confidential', employment_type: 'full_time', created_at: iso(Date.UTC(2026, 6, 3)) },
+    {
+      id: 11,
+      title: 'Customer Success Manager',
+      status: 'open',
+      visibility: 'external',
+      employment_type: 'full_time',
+      created_at: iso(Date.UTC(2026, 6, 1)),
+    },
+    {
+      id: 12,
+      title: 'Payroll Specialist',
+      status: 'closed',
+      visibility: 'internal',
+      employment_type: 'part_time',
+      created_at: iso(Date.UTC(2026, 6, 2)),
+    },
+    {
+      id: 13,
+      title: 'Head of People',
+      status: 'open',
+      visibility: 'confidential',
+      employment_type: 'full_time',
+      created_at: iso(Date.UTC(2026, 6, 3)),
+    },
   ];
   const candidates = new Map<number, Candidate>();
   const applications = new Map<number, Application>();
@@ -161,7 +182,10 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
       phone: i % 2 ? `0203318${String(9400 + i)}` : null,
       created_at: created,
       updated_at: created,
-      documents: i % 5 === 0 ? [{ id: nextId++, filename: `portfolio-${i}.pdf`, data: Buffer.from(`%PDF-1.4 portfolio ${i} %%EOF`), context: 'other' }] : [],
+      documents:
+        i % 5 === 0
+          ? [{ id: nextId++, filename: `portfolio-${i}.pdf`, data: Buffer.from(`%PDF-1.4 portfolio ${i} %%EOF`), context: 'other' }]
+          : [],
     });
     const count = i % 4 === 0 ? 2 : 1;
     for (let k = 0; k < count; k++) {
@@ -176,7 +200,9 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
         created_at: created,
         updated_at: created,
         attachments:
-          i % 2 === 0 ? [{ id: nextId++, filename: `cv-${i}.pdf`, data: Buffer.from(`%PDF-1.4 CV of candidate ${i} %%EOF`), context: 'cv' }] : [],
+          i % 2 === 0
+            ? [{ id: nextId++, filename: `cv-${i}.pdf`, data: Buffer.from(`%PDF-1.4 CV of candidate ${i} %%EOF`), context: 'cv' }]
+            : [],
       });
     }
   }
@@ -310,7 +336,8 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
 
   function applicationResource(a: Application, req: FakeRequest, inc: string[][], included: unknown[]) {
     const has = (rel: string) => inc.some((p) => p[0] === rel);
-    const rel = (name: string, type: string, id: number) => (has(name) ? { data: { type, id: String(id) } } : { meta: { included: false } });
+    const rel = (name: string, type: string, id: number) =>
+      has(name) ? { data: { type, id: String(id) } } : { meta: { included: false } };
     if (has('candidate')) included.push(candidateResource(candidates.get(a.candidate)!, req, [], []));
     if (has('job')) included.push(jobResource(jobs.find((j) => j.id === a.job)!));
     if (has('stage')) included.push(stageResource(stages.find((s) => s.id === a.stage)!));
@@ -398,10 +425,13 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   function sidepost(body: any, owner: { type: 'candidates' | 'applications'; id: number }, resourceType: string): FakeResponse | null {
     const refs = body?.data?.relationships?.custom_attributes?.data;
     if (refs === undefined) return null;
-    if (!Array.isArray(refs)) return errors(400, 'Bad Request', 'custom_attributes must be an array', '/data/relationships/custom_attributes');
+    if (!Array.isArray(refs))
+      return errors(400, 'Bad Request', 'custom_attributes must be an array', '/data/relationships/custom_attributes');
     const included: any[] = Array.isArray(body.included) ? body.included : [];
     for (const ref of refs) {
-      const entry = included.find((x) => x?.type === 'custom_attributes' && (ref.id ? String(x.id) === String(ref.id) : x['temp-id'] === ref['temp-id']));
+      const entry = included.find(
+        (x) => x?.type === 'custom_attributes' && (ref.id ? String(x.id) === String(ref.id) : x['temp-id'] === ref['temp-id']),
+      );
       if (!entry) return errors(400, 'Bad Request', 'Side-posted resource not found in included', '/included');
       if (ref.method === 'update') {
         const existing = attrs.find((a) => String(a.id) === String(ref.id) && a.owner.type === owner.type && a.owner.id === owner.id);
@@ -419,17 +449,33 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     return null;
   }
 
-  function addAttribute(fieldId: number, owner: CustomAttribute['owner'], resourceType: string, attributes: Record<string, unknown>): FakeResponse | null {
+  function addAttribute(
+    fieldId: number,
+    owner: CustomAttribute['owner'],
+    resourceType: string,
+    attributes: Record<string, unknown>,
+  ): FakeResponse | null {
     const f = fields.find((x) => x.id === fieldId);
     if (!f) return errors(422, 'Unprocessable Entity', 'custom_field must exist', '/data/relationships/custom_field');
     if (f.resource_type !== resourceType)
-      return errors(422, 'Unprocessable Entity', `custom_field resource_type ${f.resource_type} does not match ${resourceType}`, '/data/relationships/custom_field');
+      return errors(
+        422,
+        'Unprocessable Entity',
+        `custom_field resource_type ${f.resource_type} does not match ${resourceType}`,
+        '/data/relationships/custom_field',
+      );
     const valueKey = `${f.field_type}_value`;
     const v = attributes[valueKey];
     const others = Object.keys(attributes).filter((k) => k.endsWith('_value') && k !== valueKey);
     if (typeof v !== 'string' || others.length)
-      return errors(422, 'Unprocessable Entity', `value must be given as ${valueKey} for a ${f.field_type} field`, `/data/attributes/${valueKey}`);
-    if (f.field_type === 'varchar' && v.length > 255) return errors(422, 'Unprocessable Entity', 'is too long (maximum is 255 characters)', '/data/attributes/varchar_value');
+      return errors(
+        422,
+        'Unprocessable Entity',
+        `value must be given as ${valueKey} for a ${f.field_type} field`,
+        `/data/attributes/${valueKey}`,
+      );
+    if (f.field_type === 'varchar' && v.length > 255)
+      return errors(422, 'Unprocessable Entity', 'is too long (maximum is 255 characters)', '/data/attributes/varchar_value');
     if (attrs.some((a) => a.field === f.id && a.owner.type === owner.type && a.owner.id === owner.id))
       return errors(422, 'Unprocessable Entity', 'custom_field has already been taken', '/data/relationships/custom_field');
     attrs.push({ id: nextId++, field: f.id, owner, value: v });
@@ -446,7 +492,8 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     if (sideposted) return sideposted;
     const docs = body.data.attributes?.documents_base64;
     if (docs !== undefined) {
-      if (!Array.isArray(docs)) return errors(422, 'Unprocessable Entity', 'documents_base64 must be an array', '/data/attributes/documents_base64');
+      if (!Array.isArray(docs))
+        return errors(422, 'Unprocessable Entity', 'documents_base64 must be an array', '/data/attributes/documents_base64');
       for (const d of docs) {
         // [PP-PUTCAND]: an entry without both fields is not saved, and nothing says so.
         if (typeof d?.filename !== 'string' || typeof d?.data !== 'string') continue;
@@ -491,7 +538,8 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     if (body?.data?.type !== 'applications' || String(body.data.id) !== String(a.id))
       return errors(400, 'Bad Request', 'data.type and data.id must match the resource', '/data');
     // [PP-PUTAPP]: a CV cannot be submitted when updating an application.
-    if (body.data.attributes?.cv_base64_data !== undefined) return errors(422, 'Unprocessable Entity', 'CV cannot be changed', '/data/attributes/cv_base64_data');
+    if (body.data.attributes?.cv_base64_data !== undefined)
+      return errors(422, 'Unprocessable Entity', 'CV cannot be changed', '/data/attributes/cv_base64_data');
     const sideposted = sidepost(body, { type: 'applications', id: a.id }, 'application');
     if (sideposted) return sideposted;
     a.updated_at = iso(Date.now());
@@ -502,7 +550,8 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     const data = req.json?.data;
     if (data?.type !== 'comments') return errors(400, 'Bad Request', 'data.type must be comments', '/data/type');
     const text = data.attributes?.body_text;
-    if (typeof text !== 'string' || !text.trim()) return errors(422, 'Unprocessable Entity', "can't be blank", '/data/attributes/body_text');
+    if (typeof text !== 'string' || !text.trim())
+      return errors(422, 'Unprocessable Entity', "can't be blank", '/data/attributes/body_text');
     const target = data.relationships?.commentable?.data;
     if (!target) return errors(422, 'Unprocessable Entity', 'commentable must exist', '/data/relationships/commentable');
     if (target.type !== 'applications' && target.type !== 'job_seekers')
@@ -537,11 +586,21 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     const owner = data.relationships?.custom_attributable?.data;
     const types: Record<string, string> = { candidates: 'candidate', applications: 'application' };
     if (!owner || !types[owner.type])
-      return errors(422, 'Unprocessable Entity', 'custom_attributable must be a supported resource', '/data/relationships/custom_attributable');
+      return errors(
+        422,
+        'Unprocessable Entity',
+        'custom_attributable must be a supported resource',
+        '/data/relationships/custom_attributable',
+      );
     const id = Number(owner.id);
     const exists = owner.type === 'candidates' ? !!candidates.get(id) && !candidates.get(id)!.deleted : applications.has(id);
     if (!exists) return errors(404, 'Not Found', 'The requested resource could not be found');
-    const bad = addAttribute(Number(data.relationships?.custom_field?.data?.id), { type: owner.type, id }, types[owner.type], data.attributes ?? {});
+    const bad = addAttribute(
+      Number(data.relationships?.custom_field?.data?.id),
+      { type: owner.type, id },
+      types[owner.type],
+      data.attributes ?? {},
+    );
     if (bad) return bad;
     return doc({ data: attrResource(attrs[attrs.length - 1], true) }, 201);
   });
@@ -550,7 +609,10 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   let keyedFileRequests = 0;
   fileHost.route('GET', '/files/:id', (req) => {
     if (req.headers['x-api-key']) keyedFileRequests++;
-    for (const d of [...[...candidates.values()].flatMap((c) => c.documents), ...[...applications.values()].flatMap((a) => a.attachments)]) {
+    for (const d of [
+      ...[...candidates.values()].flatMap((c) => c.documents),
+      ...[...applications.values()].flatMap((a) => a.attachments),
+    ]) {
       if (String(d.id) === req.params.id) return { headers: { 'content-type': 'application/pdf' }, body: d.data };
     }
     return { status: 404, text: 'not found' };
@@ -561,7 +623,9 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   const base = `${server.url}/api/v1`;
   const liveCandidates = () => [...candidates.values()].filter((c) => !c.deleted);
   const visibleApps = () =>
-    [...applications.values()].filter((a) => !candidates.get(a.candidate)?.deleted && jobs.find((j) => j.id === a.job)!.visibility !== 'confidential');
+    [...applications.values()].filter(
+      (a) => !candidates.get(a.candidate)?.deleted && jobs.find((j) => j.id === a.job)!.visibility !== 'confidential',
+    );
 
   return {
     tool: 'pinpoint',
@@ -592,7 +656,11 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
       const apps = [...applications.values()].filter((a) => a.candidate === id);
       const texts = apps.flatMap((a) => (comments.get(a.id) ?? []).map((c) => c.body_text));
       const values = attrs
-        .filter((x) => (x.owner.type === 'candidates' && x.owner.id === id) || (x.owner.type === 'applications' && apps.some((a) => a.id === x.owner.id)))
+        .filter(
+          (x) =>
+            (x.owner.type === 'candidates' && x.owner.id === id) ||
+            (x.owner.type === 'applications' && apps.some((a) => a.id === x.owner.id)),
+        )
         .map((x) => `${fields.find((f) => f.id === x.field)!.name}: ${x.value}`);
       return [...texts, ...values].join('\n');
     },
@@ -605,7 +673,10 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
       for (const a of attrsOf(type, Number(id))) out[fields.find((f) => f.id === a.field)!.name] = a.value;
       return out;
     },
-    applicationsOf: (candidateId) => visibleApps().filter((a) => String(a.candidate) === candidateId).map((a) => String(a.id)),
+    applicationsOf: (candidateId) =>
+      visibleApps()
+        .filter((a) => String(a.candidate) === candidateId)
+        .map((a) => String(a.id)),
     fileRequestsWithKey: () => keyedFileRequests,
   };
 }
