@@ -273,6 +273,17 @@ describe('Pinpoint connector', () => {
       assert.deepEqual(got.data, bytes);
       assert.equal(fake.fileRequestsWithKey(), 0);
     });
+    test("an application's files: its own plus its candidate's documents, with a warning saying so", async () => {
+      const app = fake.applicationsOf('3006')[0];
+      const { attachments, warnings } = await connector.listApplicationAttachments(ctxOf(), appRef(app, '3006'));
+      assert.deepEqual(attachments.map((a) => [a.file_name, a.application_remote_id]).sort(), [
+        ['cv-3006.pdf', null],
+        ['cv-6.pdf', app],
+      ]);
+      assert.ok(warnings.some((w) => w.includes('documents of candidate 3006') && w.includes(`application ${app}`)));
+      const bare = fake.applicationsOf('3003')[0];
+      assert.deepEqual((await connector.listApplicationAttachments(ctxOf(), appRef(bare, '3003'))).warnings, []);
+    });
     test('a document Pinpoint silently drops is an error, not a success', async () => {
       const original = fake.server.before!;
       fake.server.before = (req) =>

@@ -17,16 +17,18 @@ export const credentialSchema = Type.Object({
 });
 
 /**
- * The permission areas of a Pinpoint API key this connector needs, by the names Pinpoint's
- * API key screen uses (help.pinpoint.support "Managing & monitoring your Pinpoint API"; the
- * area names as partner guides list them). checkCredentials names the one that is missing.
+ * The permission areas of a Pinpoint API key this connector needs. Pinpoint sets permissions
+ * per data category (help.pinpoint.support "Managing & monitoring your Pinpoint API"); the
+ * names are those partner setup guides list (Job, Application, Candidate, Comment). The custom
+ * field areas are not named in any source we found, hence the looser wording. checkCredentials
+ * names the area a probe was refused.
  */
 export const PERMISSION_AREAS = {
   jobs: 'Job (Read)',
   applications: 'Application (Read and Write)',
   candidates: 'Candidate (Read and Write)',
   comments: 'Comment (Write)',
-  customFields: 'Custom Field (Read) and Custom Attribute (Write)',
+  customFields: 'Custom Field / Custom Attribute (Read and Write), where your key screen lists them',
 } as const;
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { downloadDataUrl, isPrivateAddress } from '../../http/download.ts';
-import { onCandidateFallback } from '../helpers/application-level.ts';
+import { candidateOf, filesOfApplication, onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName } from '../helpers/files.ts';
 import { attributeFields, currentApplications, resultNoteText, warn } from '../helpers/result-link.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
@@ -475,7 +475,26 @@ export async function downloadAttachment(
 
 const unknownFile = (ref: string) => new AtsgateError('PLATFORM.INPUT_INVALID', `Pinpoint file "${ref}" was not found.`, { status: 404 });
 
-// Documents belong to the candidate; an application's file goes there, with a warning.
-const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
-export const addApplicationAttachment = onCandidate.addApplicationAttachment;
-export const listApplicationAttachments = onCandidate.listApplicationAttachments;
+// Documents added through the API belong to the candidate; an application's file goes there, with a warning.
+export const addApplicationAttachment = onCandidateFallback(TOOL, {
+  addCandidateAttachment,
+  listCandidateAttachments,
+}).addApplicationAttachment;
+
+/**
+ * The application's own files (its CV and other files it came with) plus its candidate's
+ * documents, where files added for the application land; a warning says when those are included.
+ */
+export async function listApplicationAttachments(
+  ctx: PinpointContext,
+  application: ApplicationRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const { attachments, warnings } = await listCandidateAttachments(ctx, candidateOf(application));
+  if (attachments.some((a) => a.application_remote_id === null)) {
+    warnings.push(
+      `Pinpoint keeps documents added through its API on the candidate; the documents of candidate ${application.candidate_remote_id} ` +
+        `are listed with the files of application ${application.remote_id}.`,
+    );
+  }
+  return { attachments: filesOfApplication(attachments, application), warnings };
+}
