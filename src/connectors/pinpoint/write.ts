@@ -492,7 +492,7 @@ export async function listApplicationAttachments(
   const { attachments, warnings } = await listCandidateAttachments(ctx, candidateOf(application));
   if (attachments.some((a) => a.application_remote_id === null)) {
     warnings.push(
-      `Pinpoint keeps documents added through its API on the candidate; the documents of candidate ${application.candidate_remote_id} ` +
+      `Pinpoint keeps files on the candidate when they are added through its API; the documents of candidate ${application.candidate_remote_id} ` +
         `are listed with the files of application ${application.remote_id}.`,
     );
   }
