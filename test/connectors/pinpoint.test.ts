@@ -117,6 +117,28 @@ describe('Pinpoint connector', () => {
         "the confidential job's applications are not listed without filter[job_visibility]",
       );
     });
+    test('JSON:API links.next is followed when Pinpoint sends it, and the walk ends where it is null', async () => {
+      const linked = await startPinpointFake({ candidateCount: 250, links: true, rateLimit: { limit: 1000, windowMs: 1000 } });
+      try {
+        const ctx = connectorContext(connector as any, linked.credentials, linked.url).ctx;
+        const mark = linked.server.journal.length;
+        const candidates = await collect(connector.readCandidates(ctx, {}));
+        assert.equal(candidates.length, 250);
+        const calls = linked.server.journal.slice(mark);
+        assert.deepEqual(
+          calls.map((r) => r.query.get('page[number]')),
+          ['1', '2', '3'],
+        );
+        assert.equal(calls.length, 3, 'no request after the page whose links.next is null');
+        assert.deepEqual(
+          calls.map((r) => r.query.get('sort')),
+          [null, 'id', 'id'],
+          'pages 2 and 3 are the URLs Pinpoint handed out',
+        );
+      } finally {
+        await linked.stop();
+      }
+    });
     test('candidates and jobs, mapped from their attributes', async () => {
       const candidates = await collect(connector.readCandidates(ctxOf(), {}));
       assert.deepEqual(candidates.map((x) => x.remote_id).sort(), [...fake.candidateRemoteIds()].sort());

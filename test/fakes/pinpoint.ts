@@ -31,6 +31,8 @@ import type { VendorFake } from './types.ts';
 
 export interface PinpointFakeOptions {
   candidateCount?: number;
+  /** Answer lists with JSON:API `links` (first/next/last); by default there are none. */
+  links?: boolean;
   rateLimit?: { limit: number; windowMs: number };
 }
 
@@ -373,14 +375,30 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     };
   }
 
-  /** `page[number]` / `page[size]` (default 20, capped at 100), no links. */
+  /** `page[number]` / `page[size]` (default 20, capped at 100); `links` only with opts.links. */
+  const pageLinks = new WeakMap<object, Record<string, string | null>>();
   function page<T>(req: FakeRequest, rows: T[]): T[] | FakeResponse {
     const number = Number(req.query.get('page[number]') ?? '1');
     const size = Math.min(Number(req.query.get('page[size]') ?? '20'), 100);
-    if (!Number.isInteger(number) || number < 1 || !Number.isInteger(size) || size < 0)
+    if (!Number.isInteger(number) || number < 1 || !Number.isInteger(size) || size < 1)
       return errors(400, 'Bad Request', 'Invalid page parameters', '/page');
-    return rows.slice((number - 1) * size, number * size);
+    const out = rows.slice((number - 1) * size, number * size);
+    if (opts.links) {
+      const at = (n: number) => {
+        const q = new URLSearchParams(req.query);
+        q.set('page[number]', String(n));
+        q.set('page[size]', String(size));
+        // The server's own spelling of the order, so a test can tell a followed link from a built URL.
+        q.set('sort', 'id');
+        return `${server.url}${req.path}?${q.toString()}`;
+      };
+      const last = Math.max(1, Math.ceil(rows.length / size));
+      pageLinks.set(out, { first: at(1), last: at(last), next: number < last ? at(number + 1) : null });
+    }
+    return out;
   }
+  const listDoc = (rows: object, json: Record<string, unknown>) =>
+    doc({ ...json, ...(pageLinks.has(rows) ? { links: pageLinks.get(rows) } : {}) });
   const updatedSince = (req: FakeRequest) => {
     const raw = req.query.get('filter[updated_at][gte]');
     if (raw === null) return null;
@@ -396,7 +414,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     if (includesOf(req, 'jobs') === null) return badInclude(req, 'jobs');
     const rows = page(req, jobs);
     if (!Array.isArray(rows)) return rows;
-    return doc({ data: rows.map(jobResource), meta: {} });
+    return listDoc(rows, { data: rows.map(jobResource), meta: {} });
   });
 
   server.route('GET', '/api/v1/candidates', (req) => {
@@ -408,7 +426,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     const rows = page(req, live);
     if (!Array.isArray(rows)) return rows;
     const included: unknown[] = [];
-    return doc({ data: rows.map((c) => candidateResource(c, req, inc, included)), included: unique(included) });
+    return listDoc(rows, { data: rows.map((c) => candidateResource(c, req, inc, included)), included: unique(included) });
   });
 
   server.route('GET', '/api/v1/candidates/:id', (req) => {
@@ -518,7 +536,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     const rows = page(req, live);
     if (!Array.isArray(rows)) return rows;
     const included: unknown[] = [];
-    return doc({ data: rows.map((a) => applicationResource(a, req, inc, included)), included: unique(included) });
+    return listDoc(rows, { data: rows.map((a) => applicationResource(a, req, inc, included)), included: unique(included) });
   });
 
   server.route('GET', '/api/v1/applications/:id', (req) => {
@@ -577,7 +595,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   server.route('GET', '/api/v1/custom_fields', (req) => {
     const rows = page(req, fields);
     if (!Array.isArray(rows)) return rows;
-    return doc({ data: rows.map(fieldResource) });
+    return listDoc(rows, { data: rows.map(fieldResource) });
   });
 
   server.route('POST', '/api/v1/custom_attributes', (req) => {

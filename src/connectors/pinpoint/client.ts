@@ -106,6 +106,8 @@ export function pinpointPages(
     const doc = res.data;
     const resources = Array.isArray(doc?.data) ? doc.data : [];
     const items = resources.length ? [{ resources, included: new Included(doc.included) }] : [];
+    // An empty page ends the walk whatever its links say (a server that always sends `next`).
+    if (!resources.length) return { items, next: null };
     const next = typeof doc?.links?.next === 'string' && doc.links.next ? sameOriginPath(client, doc.links.next) : null;
     if (next) return { items, next: { number: number + 1, next } };
     return { items, next: resources.length >= PAGE_SIZE ? { number: number + 1, next: null } : null };
