@@ -113,7 +113,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         'https://developers.pinpointhq.com/reference/custom-attributes',
         'https://developers.pinpointhq.com/reference/custom-fields',
       ],
-      paths: ['/applications', '/candidates', '/jobs', '/comments', '/custom_fields', '/custom_attributes'],
+      paths: ['/applications', '/candidates', '/comments', '/custom_attributes', '/custom_fields', '/jobs'],
     },
   },
   docs: [
