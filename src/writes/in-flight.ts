@@ -125,10 +125,13 @@ export class DatabaseWriteSlots implements WriteSlots {
   private hold(id: string, integrationId: string): void {
     this.held.set(id, integrationId);
     if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
-      const ids = [...this.held.keys()];
-      if (ids.length) void renewWriteSlots(this.db, ids, this.leaseSeconds).catch(() => undefined);
-    }, (this.leaseSeconds * 1000) / 3);
+    this.heartbeat = setInterval(
+      () => {
+        const ids = [...this.held.keys()];
+        if (ids.length) void renewWriteSlots(this.db, ids, this.leaseSeconds).catch(() => undefined);
+      },
+      (this.leaseSeconds * 1000) / 3,
+    );
     this.heartbeat.unref?.();
   }
 

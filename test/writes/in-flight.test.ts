@@ -23,7 +23,13 @@ test('in memory: the cap counts per integration, a release frees a slot once, an
   const y1 = await a.tryEnter('y');
   assert.ok(y1, 'another integration has its own slots');
   assert.ok(await b.tryEnter('x'), 'another runtime (server, on its own embedded database) has its own counts');
-  assert.deepEqual(await a.inFlight(), new Map([['x', 2], ['y', 1]]));
+  assert.deepEqual(
+    await a.inFlight(),
+    new Map([
+      ['x', 2],
+      ['y', 1],
+    ]),
+  );
   await x1.release();
   await x1.release(); // a second release gives back nothing more
   assert.deepEqual(await a.inFlight(['x', 'z']), new Map([['x', 1]]));
@@ -40,7 +46,8 @@ describe('on PostgreSQL: one cap for the deployment', () => {
     dbs.push(db);
     return db;
   };
-  const live = async (db: Db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM write_slots WHERE expires_at > now()')).rows[0].n;
+  const live = async (db: Db) =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM write_slots WHERE expires_at > now()')).rows[0].n;
 
   before(async () => {
     pg = await freshPostgres();
@@ -59,7 +66,13 @@ describe('on PostgreSQL: one cap for the deployment', () => {
     assert.equal(await a.tryEnter('lever:one'), null);
     assert.ok(await b.tryEnter('ashby:two'), 'another integration has its own slots');
     assert.deepEqual(await a.inFlight(['lever:one']), new Map([['lever:one', 3]]));
-    assert.deepEqual(await b.inFlight(), new Map([['lever:one', 3], ['ashby:two', 1]]));
+    assert.deepEqual(
+      await b.inFlight(),
+      new Map([
+        ['lever:one', 3],
+        ['ashby:two', 1],
+      ]),
+    );
     await held[1]!.release(); // b's
     assert.ok(await a.tryEnter('lever:one'), "a slot given back by b is a's to take");
     await a.close();
