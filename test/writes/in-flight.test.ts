@@ -107,3 +107,27 @@ describe('on PostgreSQL: one cap for the deployment', () => {
     await other.close();
   });
 });
+
+test("the dashboard's integrations page shows each integration's actions in flight against the cap", async () => {
+  const { integrationsPage } = await import('../../src/dashboard/pages.ts');
+  const summary = (id: string) => ({
+    id,
+    tool: id.split(':')[0],
+    organization_name: 'Acme',
+    status: 'ACTIVE',
+    setup_status: 'COMPLETED',
+    last_sync_ended_at: null,
+    records: { jobs: 0, candidates: 0, applications: 0 },
+    failedWrites24h: 0,
+  });
+  const slots = new InProcessWriteSlots();
+  for (let i = 0; i < 3; i++) await slots.tryEnter('lever:acme');
+  const html = integrationsPage('acme', [summary('lever:acme'), summary('ashby:acme')] as any, undefined, {
+    counts: await slots.inFlight(['lever:acme', 'ashby:acme']),
+    max: slots.max,
+  });
+  assert.match(html, /Actions in flight<\/th>/);
+  assert.match(html, />3 \/ 30<\/td>/);
+  assert.match(html, />0 \/ 30<\/td>/);
+  assert.match(html, /counted across every atsgate process; beyond 30 per integration/);
+});
