@@ -5,6 +5,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { integrationSummary } from '../support/dashboard.ts';
 import { DatabaseWriteSlots, InProcessWriteSlots, MAX_IN_FLIGHT, type WriteSlot } from '../../src/writes/in-flight.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { freshPostgres } from '../support/databases.ts';
@@ -110,19 +111,9 @@ describe('on PostgreSQL: one cap for the deployment', () => {
 
 test("the dashboard's integrations page shows each integration's actions in flight against the cap", async () => {
   const { integrationsPage } = await import('../../src/dashboard/pages.ts');
-  const summary = (id: string) => ({
-    id,
-    tool: id.split(':')[0],
-    organization_name: 'Acme',
-    status: 'ACTIVE',
-    setup_status: 'COMPLETED',
-    last_sync_ended_at: null,
-    records: { jobs: 0, candidates: 0, applications: 0 },
-    failedWrites24h: 0,
-  });
   const slots = new InProcessWriteSlots();
   for (let i = 0; i < 3; i++) await slots.tryEnter('lever:acme');
-  const html = integrationsPage('acme', [summary('lever:acme'), summary('ashby:acme')] as any, undefined, {
+  const html = integrationsPage('acme', [integrationSummary('lever:acme'), integrationSummary('ashby:acme')], undefined, {
     counts: await slots.inFlight(['lever:acme', 'ashby:acme']),
     max: slots.max,
   });
