@@ -13,6 +13,7 @@ import { connector as ashby } from './ashby/index.ts';
 import { connector as teamtailor } from './teamtailor/index.ts';
 import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
+import { connector as ukgpro } from './ukgpro/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -25,6 +26,7 @@ const CONNECTORS = [
   recruitee,
   personio,
   bamboohr,
+  ukgpro,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));
