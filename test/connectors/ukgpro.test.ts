@@ -152,7 +152,10 @@ describe('UKG Pro Recruiting connector', () => {
       assert.ok(calls.length >= 2, `${calls.length} pages`);
       assert.equal(calls[0].query.get('page'), '1');
       assert.equal(calls[0].query.get('per_page'), '100');
-      assert.ok(calls.slice(1).every((r) => r.query.get('after')), 'later pages by cursor');
+      assert.ok(
+        calls.slice(1).every((r) => r.query.get('after')),
+        'later pages by cursor',
+      );
       const byStatus = (s: string) => apps.find((a) => (a.remote_data as any)[`/applications/${a.remote_id}`].status === s)!;
       assert.equal(byStatus('Hired').outcome, 'HIRED');
       assert.equal(byStatus('Dispositioned').outcome, 'DECLINED');
@@ -207,8 +210,16 @@ describe('UKG Pro Recruiting connector', () => {
     });
     test('an application result link and a note are comments on the application', async () => {
       const [app] = fake.applicationRemoteIds();
-      const r = await connector.addApplicationResultLink(ctxOf(), appRef(app), link({ details: null, remote_fields: { lever: { perform_as: 'x' } } }));
-      await connector.addApplicationNote(ctxOf(), appRef(app), { content: 'Strong candidate.', content_type: 'PLAIN_TEXT', remote_fields: {} });
+      const r = await connector.addApplicationResultLink(
+        ctxOf(),
+        appRef(app),
+        link({ details: null, remote_fields: { lever: { perform_as: 'x' } } }),
+      );
+      await connector.addApplicationNote(ctxOf(), appRef(app), {
+        content: 'Strong candidate.',
+        content_type: 'PLAIN_TEXT',
+        remote_fields: {},
+      });
       assert.deepEqual(fake.commentsOfApplication(app), ['Acme assessment: https://acme.example/results/7', 'Strong candidate.']);
       assert.match(r.warnings.join('\n'), /remote_fields\.lever does not apply/);
     });
@@ -248,7 +259,11 @@ describe('UKG Pro Recruiting connector', () => {
       assert.deepEqual(dl.data, bytes);
       assert.equal(dl.content_type, 'application/pdf');
       const get = requestsSince(mark2).find((r) => r.path.endsWith('/download'))!;
-      assert.equal(get.path, `/${fake.tenant}/api/applications/${app}/documents/${doc.remote_id}/download`, 'the document link, on our origin');
+      assert.equal(
+        get.path,
+        `/${fake.tenant}/api/applications/${app}/documents/${doc.remote_id}/download`,
+        'the document link, on our origin',
+      );
     });
     test('a candidate file goes to its current application, with a warning; one without applications gets it on itself', async () => {
       const cand = fake.candidateRemoteIds()[7];

@@ -118,7 +118,8 @@ interface Application {
 
 const FIRST = ['Ada', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kira', 'Luis'];
 const LAST = ['Abbott', 'Baker', 'Chen', 'Dubois', 'Engel', 'Fox', 'Grant', 'Hale'];
-const guid = (n: number, prefix: string) => `${prefix}${n.toString(16).padStart(6, '0')}-4b1e-4c3a-9d2f-0000${n.toString(16).padStart(8, '0')}`;
+const guid = (n: number, prefix: string) =>
+  `${prefix}${n.toString(16).padStart(6, '0')}-4b1e-4c3a-9d2f-0000${n.toString(16).padStart(8, '0')}`;
 
 export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> {
   const server = new FakeServer({ provenance: 'ukgpro' });
@@ -298,7 +299,14 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     contact_info: {
       email: c.email,
       phone: { primary: c.phone, secondary: null },
-      address: { line1: '1485 N Park Dr', line2: null, city: 'Weston', state: { code: 'FL' }, postal_code: '33326', country: { code: 'USA' } },
+      address: {
+        line1: '1485 N Park Dr',
+        line2: null,
+        city: 'Weston',
+        state: { code: 'FL' },
+        postal_code: '33326',
+        country: { code: 'USA' },
+      },
     },
     hyperlinks: [{ name: 'LinkedIn', url: `https://www.linkedin.com/in/${c.first.toLowerCase()}-${c.last.toLowerCase()}` }],
     created_at: c.created_at,
@@ -452,14 +460,24 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     tenant: TENANT,
     server,
     url: server.url,
-    credentials: { hostname: 'service2.ultipro.com', tenant_alias: TENANT, client_id: 'acme-recruiting-client', client_secret: 's3cr3t-full' },
+    credentials: {
+      hostname: 'service2.ultipro.com',
+      tenant_alias: TENANT,
+      client_id: 'acme-recruiting-client',
+      client_secret: 's3cr3t-full',
+    },
     badCredentials: {
       hostname: 'service2.ultipro.com',
       tenant_alias: TENANT,
       client_id: 'acme-recruiting-client',
       client_secret: `wrong-${randomBytes(4).toString('hex')}`,
     },
-    readOnlyCredentials: { hostname: 'service2.ultipro.com', tenant_alias: TENANT, client_id: 'acme-readonly-client', client_secret: 's3cr3t-ro' },
+    readOnlyCredentials: {
+      hostname: 'service2.ultipro.com',
+      tenant_alias: TENANT,
+      client_id: 'acme-readonly-client',
+      client_secret: 's3cr3t-ro',
+    },
     noCandidatesCredentials: {
       hostname: 'service2.ultipro.com',
       tenant_alias: TENANT,

@@ -43,7 +43,11 @@ export function tokenUrl(ctx: UkgContext): string {
   const tenant = encodeURIComponent(ctx.credentials.tenant_alias.trim());
   const path = `/signin/oauth2/t/${tenant}/access_token`;
   if (ctx.baseUrl && ctx.baseUrl !== definition.defaultBaseUrl) return new URL(path, new URL(apiBaseUrl(ctx)).origin).toString();
-  const host = (ctx.credentials.identity_host ?? '').trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const host = (ctx.credentials.identity_host ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   if (host && !/^[a-z0-9.-]+$/.test(host))
     throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', 'The UKG Pro Recruiting integration has no valid identity server host.');
   return `https://${host || DEFAULT_IDENTITY_HOST}${path}`;

@@ -158,7 +158,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     recruting: {
       description:
         "UKG Pro Recruiting on https://{hostname}/talent/recruiting/v2/{tenant_alias}/api, with an OAuth token minted from the integration's client.",
-      docs: ['https://developer.ukg.com/hcm/reference/retrieveapplications', 'https://developer.ukg.com/general/changelog/pro-2024r1-apis-are-now-available'],
+      docs: [
+        'https://developer.ukg.com/hcm/reference/retrieveapplications',
+        'https://developer.ukg.com/general/changelog/pro-2024r1-apis-are-now-available',
+      ],
       paths: [
         '/applications',
         '/applications-disposition-events',

@@ -9,7 +9,15 @@
  */
 import { mapPages } from '../helpers/pagination.ts';
 import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
-import { ukgClient, ukgPages, type UkgApplication, type UkgCandidate, type UkgContext, type UkgNamed, type UkgOpportunity } from './client.ts';
+import {
+  ukgClient,
+  ukgPages,
+  type UkgApplication,
+  type UkgCandidate,
+  type UkgContext,
+  type UkgNamed,
+  type UkgOpportunity,
+} from './client.ts';
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 const text = (v: string | UkgNamed | null | undefined): string | null =>

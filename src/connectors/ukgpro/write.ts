@@ -26,16 +26,7 @@ import type {
   ResultLinkInput,
   WriteResult,
 } from '../types.ts';
-import {
-  apiBaseUrl,
-  linkOf,
-  listItems,
-  onOurOrigin,
-  ukgClient,
-  type UkgApplication,
-  type UkgContext,
-  type UkgDocument,
-} from './client.ts';
+import { apiBaseUrl, linkOf, listItems, onOurOrigin, ukgClient, type UkgApplication, type UkgContext, type UkgDocument } from './client.ts';
 import { COMMENT_MAX_CHARS, DOCUMENT_EXTENSIONS, DOCUMENT_MAX_BYTES, definition } from './definition.ts';
 
 const TOOL = 'UKG Pro Recruiting';
@@ -86,11 +77,7 @@ export async function addCandidateResultLink(ctx: UkgContext, candidate: Candida
   return { warnings: linkWarnings(link, 'candidate') };
 }
 
-export async function addApplicationResultLink(
-  ctx: UkgContext,
-  application: ApplicationRef,
-  link: ResultLinkInput,
-): Promise<WriteResult> {
+export async function addApplicationResultLink(ctx: UkgContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
   await comment(ctx, 'applications', application.remote_id, resultNoteText(link));
   return { warnings: linkWarnings(link, 'application') };
 }
@@ -152,7 +139,9 @@ export async function addCandidateAttachment(ctx: UkgContext, candidate: Candida
   const [target] = currentApplications(candidate);
   if (target) {
     await upload(ctx, 'applications', target.remote_id, attachment);
-    return { warnings: [ukgWarn.fileOnApplication(candidate.remote_id, target.remote_id), ...ignoredRemoteFields(attachment.remote_fields)] };
+    return {
+      warnings: [ukgWarn.fileOnApplication(candidate.remote_id, target.remote_id), ...ignoredRemoteFields(attachment.remote_fields)],
+    };
   }
   await upload(ctx, 'candidates', candidate.remote_id, attachment);
   return { warnings: [ukgWarn.fileOnCandidateUnlisted(candidate.remote_id), ...ignoredRemoteFields(attachment.remote_fields)] };
@@ -178,7 +167,11 @@ async function documentsOf(ctx: UkgContext, applicationId: string): Promise<UkgD
   });
   const href = linkOf(app.data?.links, 'documents');
   if (!href) return [];
-  const res = await client.request<unknown>({ method: 'GET', path: onOurOrigin(client, href), notFound: `documents of application ${applicationId}` });
+  const res = await client.request<unknown>({
+    method: 'GET',
+    path: onOurOrigin(client, href),
+    notFound: `documents of application ${applicationId}`,
+  });
   return listItems<UkgDocument>(res.data).filter((d) => d && d.id);
 }
 
@@ -235,7 +228,12 @@ export async function downloadAttachment(ctx: UkgContext, ref: string): Promise<
   const url = new URL(href, base.endsWith('/') ? base : base + '/');
   const sameOrigin = url.origin === new URL(base).origin;
   const http = sameOrigin ? client : ctx.http({ baseUrl: url.origin, transport: false });
-  const res = await http.request<Buffer>({ method: 'GET', path: url.toString(), responseType: 'buffer', notFound: `document ${documentId}` });
+  const res = await http.request<Buffer>({
+    method: 'GET',
+    path: url.toString(),
+    responseType: 'buffer',
+    notFound: `document ${documentId}`,
+  });
   const name = doc.file_name ?? `document-${doc.id}`;
   return { content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(name), file_name: name, data: res.data };
 }
