@@ -12,6 +12,7 @@ import { formPage } from '../../src/connect/page.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
 import { coverage } from '../../src/connectors/coverage.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
+import { passthroughUrl } from '../../src/passthrough/target.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
@@ -304,6 +305,18 @@ describe('UKG Pro Recruiting connector', () => {
       fake.failNext(10, 503);
       await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
       fake.failNext(0, 503);
+    });
+  });
+
+  describe('passthrough', () => {
+    test("Kombo's `recruting` API reaches the Recruiting resources under the tenant's base URL, with the minted token", async () => {
+      const api = connector.definition.passthrough!.recruting;
+      const client = connector.passthroughClient!(ctxOf());
+      const url = passthroughUrl(client.baseUrl, api, '/opportunities?per_page=2');
+      assert.equal(url.pathname, `/talent/recruiting/v2/${fake.tenant}/api/opportunities`);
+      const res = await client.request<any>({ method: 'GET', path: url.toString() });
+      assert.equal(res.data.data.length, 2);
+      assert.throws(() => passthroughUrl(client.baseUrl, api, '/payroll/v1/earnings'), /outside the paths this API allows/);
     });
   });
 
