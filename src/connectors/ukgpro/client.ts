@@ -6,6 +6,7 @@
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { errorReader, transportBaseUrl } from '../../http/transport.ts';
+import { cachedToken, renewAt } from '../helpers/oauth-token.ts';
 import { paginate, parseLinkHeader } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
 import { DEFAULT_IDENTITY_HOST, definition, type UkgCredentials } from './definition.ts';
@@ -14,7 +15,6 @@ export type UkgContext = ConnectorContext<UkgCredentials>;
 
 /** Records per list page (`per_page`; third-party clients use 10 to 500, UKG states no maximum). */
 export const PAGE_SIZE = 100;
-const REFRESH_MARGIN_MS = 60_000;
 /** When the token response states no lifetime: assume one hour (a shorter guess only costs a mint). */
 const DEFAULT_TOKEN_LIFETIME_S = 3600;
 /** UKG's advice for a 429 without Retry-After: wait 1 second (API Rate Limiting page). */
@@ -58,21 +58,8 @@ function cacheKey(ctx: UkgContext): string {
 }
 
 /** A valid token; concurrent callers share one pending mint. */
-export async function accessToken(ctx: UkgContext): Promise<Token> {
-  const key = cacheKey(ctx);
-  const cached = ctx.cache.get(key) as Promise<Token> | undefined;
-  if (cached) {
-    const token = await cached.catch(() => null);
-    if (token && Date.now() < token.expiresAt) return token;
-    const current = ctx.cache.get(key) as Promise<Token> | undefined;
-    if (current && current !== cached) return await current;
-  }
-  const minted = mintToken(ctx);
-  ctx.cache.set(key, minted);
-  minted.catch(() => {
-    if (ctx.cache.get(key) === minted) ctx.cache.delete(key);
-  });
-  return await minted;
+export function accessToken(ctx: UkgContext): Promise<Token> {
+  return cachedToken(ctx.cache, cacheKey(ctx), () => mintToken(ctx));
 }
 
 export function dropToken(ctx: UkgContext): void {
@@ -121,7 +108,7 @@ async function mintToken(ctx: UkgContext): Promise<Token> {
   const scope = typeof res.data.scope === 'string' ? res.data.scope : Array.isArray(res.data.scope) ? res.data.scope.join(' ') : null;
   return {
     accessToken: token,
-    expiresAt: Date.now() + Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2),
+    expiresAt: renewAt(lifetimeMs),
     scopes: scope === null ? null : new Set(scope.split(/[\s,]+/).filter(Boolean)),
   };
 }
