@@ -20,7 +20,9 @@
  * - Documents: multipart `file` + `metadata` `{ file_name, document_type }`; at most 6 MB, 10 per
  *   application, .jpg .jpeg .png .pdf .doc .docx (400 otherwise). Applications link their
  *   documents (`links[].rel = documents`); documents link their download on the API host without
- *   the `/talent/recruiting/v2` prefix and with `http://`, as seen on production tenants.
+ *   the `/talent/recruiting/v2` prefix. Links carry the other scheme than the API is served on
+ *   (production links were seen as http:// on an https API), so a client that follows them as
+ *   given leaves the API's origin.
  * - Rate limiting: 429 without Retry-After (UKG only "considers" sending one).
  */
 import { randomBytes } from 'node:crypto';
@@ -125,6 +127,8 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
   const server = new FakeServer({ provenance: 'ukgpro' });
   const rate = opts.rateLimit ?? { limit: 20, windowMs: 1000 };
   const api = `/talent/recruiting/v2/${TENANT}/api`;
+  /** The fake is served over http; its links say https (see above). */
+  const otherScheme = 'https';
 
   const opportunities = [
     { id: guid(1, 'aa'), title: 'Warehouse Associate', requisition_number: 'REQ-1001', status: 'Open', org: 'Logistics' },
@@ -257,7 +261,7 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     const size = perPage(req);
     const slice = filtered.slice(start, start + size);
     const headers: Record<string, string> = {};
-    const self = `http://${req.headers.host}${req.path}`;
+    const self = `${otherScheme}://${req.headers.host}${req.path}`;
     const base = new URLSearchParams();
     if (since !== null) base.set('updated_after', since);
     base.set('per_page', String(size));
@@ -322,8 +326,8 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     applied_date: a.applied_date,
     updated_at: a.updated_at,
     links: [
-      { rel: 'self', href: `http://${host}${api}/applications/${a.id}` },
-      { rel: 'documents', href: `http://${host}${api}/applications/${a.id}/documents` },
+      { rel: 'self', href: `${otherScheme}://${host}${api}/applications/${a.id}` },
+      { rel: 'documents', href: `${otherScheme}://${host}${api}/applications/${a.id}/documents` },
     ],
   });
   const liveCandidates = () => [...candidates.values()].filter((c) => !c.deleted);
@@ -358,7 +362,7 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     document_type: d.type,
     description: null,
     created_at: d.created_at,
-    links: [{ rel: 'download', href: `http://${host}/${TENANT}/api/applications/${a.id}/documents/${d.id}/download` }],
+    links: [{ rel: 'download', href: `${otherScheme}://${host}/${TENANT}/api/applications/${a.id}/documents/${d.id}/download` }],
   });
   server.route('GET', `${api}/applications/:id/documents`, (req) => {
     const denied = needs(req, 'recruiting.domain.applications.read');

@@ -222,12 +222,17 @@ export async function downloadAttachment(ctx: UkgContext, ref: string): Promise<
   }
   const client = ukgClient(ctx);
   const base = apiBaseUrl(ctx);
-  const href =
-    linkOf(doc.links, 'download') ??
-    `${base.replace(/\/+$/, '')}/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(documentId)}/download`;
-  const url = new URL(href, base.endsWith('/') ? base : base + '/');
-  const sameOrigin = url.origin === new URL(base).origin;
-  const http = sameOrigin ? client : ctx.http({ baseUrl: url.origin, transport: false });
+  const link = linkOf(doc.links, 'download');
+  const linked = link ? new URL(link, base.endsWith('/') ? base : base + '/') : null;
+  // A link on the API's host is requested on our own origin (UKG's links have been seen with
+  // http:// on an https API); a link on any other host gets no token.
+  const onApiHost = !linked || linked.hostname === new URL(base).hostname;
+  const url = !linked
+    ? `${base.replace(/\/+$/, '')}/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(documentId)}/download`
+    : onApiHost
+      ? onOurOrigin(client, linked.toString())
+      : linked.toString();
+  const http = onApiHost ? client : ctx.http({ baseUrl: new URL(url).origin, transport: false });
   const res = await http.request<Buffer>({
     method: 'GET',
     path: url.toString(),
