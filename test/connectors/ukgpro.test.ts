@@ -8,6 +8,7 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } f
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startUkgFake, type UkgFake } from '../fakes/ukgpro.ts';
+import { FakeServer } from '../fakes/server.ts';
 import { formPage } from '../../src/connect/page.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
 import { coverage } from '../../src/connectors/coverage.ts';
@@ -265,6 +266,27 @@ describe('UKG Pro Recruiting connector', () => {
         `/${fake.tenant}/api/applications/${app}/documents/${doc.remote_id}/download`,
         'the document link, on our origin',
       );
+    });
+    test('a download link on another host is fetched without the token', async () => {
+      const storage = new FakeServer();
+      const seen: (string | undefined)[] = [];
+      storage.route('GET', '/:tenant/api/applications/:id/documents/:doc/download', (req) => {
+        seen.push(req.headers.authorization);
+        return { headers: { 'content-type': 'application/pdf' }, body: Buffer.from('%PDF stored elsewhere') };
+      });
+      const storageUrl = await storage.start();
+      const elsewhere = await startUkgFake({ candidateCount: 3, downloadOrigin: storageUrl });
+      try {
+        const ctx = connectorContext(connector as any, elsewhere.credentials, elsewhere.url).ctx;
+        const app = elsewhere.applicationRemoteIds()[0];
+        const [doc] = (await connector.listApplicationAttachments(ctx, appRef(app))).attachments;
+        const dl = await c.downloadAttachment(ctx, `${app}:${doc.remote_id}`);
+        assert.equal(dl.data.toString(), '%PDF stored elsewhere');
+        assert.deepEqual(seen, [undefined], 'no Authorization header left the API host');
+      } finally {
+        await elsewhere.stop();
+        await storage.stop();
+      }
     });
     test('a candidate file goes to its current application, with a warning; one without applications gets it on itself', async () => {
       const cand = fake.candidateRemoteIds()[7];

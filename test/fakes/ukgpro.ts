@@ -36,6 +36,8 @@ export interface UkgFakeOptions {
   candidateFilterRejected?: boolean;
   /** Omit `scope` from token answers (identity servers need not send it). */
   tokenWithoutScope?: boolean;
+  /** Documents link their download on this origin instead of the API host (a storage host). */
+  downloadOrigin?: string;
 }
 
 export interface UkgFake extends VendorFake {
@@ -362,7 +364,12 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     document_type: d.type,
     description: null,
     created_at: d.created_at,
-    links: [{ rel: 'download', href: `${otherScheme}://${host}/${TENANT}/api/applications/${a.id}/documents/${d.id}/download` }],
+    links: [
+      {
+        rel: 'download',
+        href: `${opts.downloadOrigin ?? `${otherScheme}://${host}`}/${TENANT}/api/applications/${a.id}/documents/${d.id}/download`,
+      },
+    ],
   });
   server.route('GET', `${api}/applications/:id/documents`, (req) => {
     const denied = needs(req, 'recruiting.domain.applications.read');

@@ -226,7 +226,7 @@ export async function downloadAttachment(ctx: UkgContext, ref: string): Promise<
   const linked = link ? new URL(link, base.endsWith('/') ? base : base + '/') : null;
   // A link on the API's host is requested on our own origin (UKG's links have been seen with
   // http:// on an https API); a link on any other host gets no token.
-  const onApiHost = !linked || linked.hostname === new URL(base).hostname;
+  const onApiHost = !linked || linked.host === new URL(base).host;
   const url = !linked
     ? `${base.replace(/\/+$/, '')}/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(documentId)}/download`
     : onApiHost
