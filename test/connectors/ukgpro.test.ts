@@ -210,6 +210,25 @@ describe('UKG Pro Recruiting connector', () => {
       assert.match(res.warnings.join('\n'), /assessments are reserved for assessment partners/);
       assert.match(res.warnings.join('\n'), /attributes were written into a note/);
     });
+    test('if UKG refuses the candidate comment (403), the link goes to the current applications, with warnings', async () => {
+      const strict = await startUkgFake({ candidateCount: 6, candidateCommentScope: 'recruiting.domain.candidates.comments.write' });
+      try {
+        const ctx = connectorContext(connector as any, strict.credentials, strict.url).ctx;
+        const cand = strict.candidateRemoteIds()[0];
+        const ref: CandidateRef = { remote_id: cand, applications: strict.applicationsOf(cand).map((a) => appRef(a, cand)) };
+        const res = await connector.addCandidateResultLink(ctx, ref, link());
+        assert.deepEqual(strict.commentsOfCandidate(cand), []);
+        for (const a of ref.applications) assert.match(strict.commentsOfApplication(a.remote_id).join(), /Acme assessment/);
+        assert.match(res.warnings[0], /refused a comment on the candidate .*current applications instead/);
+        assert.ok(res.warnings.some((w) => /added to 2 current applications/.test(w)));
+        await rejectsWith(
+          connector.addCandidateResultLink(ctx, { remote_id: cand, applications: [] }, link()),
+          'INTEGRATION.PERMISSION_MISSING',
+        );
+      } finally {
+        await strict.stop();
+      }
+    });
     test('an application result link and a note are comments on the application', async () => {
       const [app] = fake.applicationRemoteIds();
       const r = await connector.addApplicationResultLink(

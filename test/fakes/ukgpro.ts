@@ -38,6 +38,11 @@ export interface UkgFakeOptions {
   tokenWithoutScope?: boolean;
   /** Documents link their download on this origin instead of the API host (a storage host). */
   downloadOrigin?: string;
+  /**
+   * The scope Add Comment by Candidate ID needs (its page names none; candidates.write, as for
+   * candidate documents, by default): another value makes the full client's comments 403.
+   */
+  candidateCommentScope?: string;
 }
 
 export interface UkgFake extends VendorFake {
@@ -410,7 +415,7 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     return { status: 201, json: { id: guid(a.comments.length, 'c0'), comment: c, is_important: false } };
   });
   server.route('POST', `${api}/candidates/:id/comments`, (req) => {
-    const denied = needs(req, 'recruiting.domain.candidates.write');
+    const denied = needs(req, opts.candidateCommentScope ?? 'recruiting.domain.candidates.write');
     if (denied) return denied;
     const cand = candidates.get(req.params.id);
     if (!cand || cand.deleted) return { status: 404, json: { message: 'Candidate not found.' } };

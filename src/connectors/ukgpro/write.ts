@@ -39,6 +39,8 @@ export const ukgWarn = {
     `${TOOL} lists files through applications; the file was attached to application ${application}, the current application of candidate ${candidate}.`,
   fileOnCandidateUnlisted: (candidate: string) =>
     `Candidate ${candidate} has no application, so the file was attached to the candidate itself; ${TOOL}'s API lists files only through applications, so it will not appear in atsgate's attachment list.`,
+  candidateCommentRefused: (why: string) =>
+    `${TOOL} refused a comment on the candidate (${why.replace(/\.+$/, '')}); the result link was added to the candidate's current applications instead.`,
   noApplicationsToList: (candidate: string) =>
     `Candidate ${candidate} has no application; ${TOOL}'s API lists files only through applications, so files attached to the candidate itself are not listed.`,
 };
@@ -72,9 +74,25 @@ function linkWarnings(link: ResultLinkInput, where: string): string[] {
   return [...out, ...ignoredRemoteFields(link.remote_fields)];
 }
 
+/**
+ * A comment on the candidate. UKG's page for Add Comment by Candidate ID names no scope that
+ * could be checked here; if UKG refuses it (403) while the client may comment on applications
+ * (documented: recruiting.domain.applications.write), the link goes to the candidate's current
+ * applications instead, and the warnings say so.
+ */
 export async function addCandidateResultLink(ctx: UkgContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
-  await comment(ctx, 'candidates', candidate.remote_id, resultNoteText(link));
-  return { warnings: linkWarnings(link, 'candidate') };
+  const text = resultNoteText(link);
+  try {
+    await comment(ctx, 'candidates', candidate.remote_id, text);
+    return { warnings: linkWarnings(link, 'candidate') };
+  } catch (err) {
+    const targets = currentApplications(candidate);
+    if (!(err instanceof AtsgateError) || err.code !== 'INTEGRATION.PERMISSION_MISSING' || !targets.length) throw err;
+    for (const a of targets) await comment(ctx, 'applications', a.remote_id, text);
+    return {
+      warnings: [ukgWarn.candidateCommentRefused(err.message), ...linkWarnings(link, 'application'), warn.fannedOut(TOOL, targets.length)],
+    };
+  }
 }
 
 export async function addApplicationResultLink(ctx: UkgContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
