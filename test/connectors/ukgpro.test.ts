@@ -97,6 +97,19 @@ describe('UKG Pro Recruiting connector', () => {
         () => transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { ...creds, tenant_alias: '../admin' } }),
         /tenant alias/,
       );
+      // Hosts come from the connect page: only UKG's domains are called.
+      assert.equal(
+        transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { ...creds, hostname: 'service3.ultipro.ca' } }),
+        'https://service3.ultipro.ca/talent/recruiting/v2/USG1008IT124S/api',
+      );
+      for (const hostname of ['127.0.0.1', 'metadata.internal', 'ultipro.com.evil.example', 'intranet.corp']) {
+        assert.throws(
+          () => transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { ...creds, hostname } }),
+          /Recruiting API host/,
+          hostname,
+        );
+      }
+      assert.throws(() => tokenUrl({ ...ctx, credentials: { ...creds, identity_host: '10.0.0.5' } }), /identity server/);
     });
     test('a wrong secret is INTEGRATION.AUTHENTICATION_INVALID, without the secret in the message', async () => {
       const err = await rejectsWith(

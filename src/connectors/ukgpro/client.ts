@@ -9,7 +9,7 @@ import { errorReader, transportBaseUrl } from '../../http/transport.ts';
 import { cachedToken, renewAt } from '../helpers/oauth-token.ts';
 import { paginate, parseLinkHeader } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
-import { DEFAULT_IDENTITY_HOST, definition, type UkgCredentials } from './definition.ts';
+import { DEFAULT_IDENTITY_HOST, UKG_HOST, definition, type UkgCredentials } from './definition.ts';
 
 export type UkgContext = ConnectorContext<UkgCredentials>;
 
@@ -48,8 +48,12 @@ export function tokenUrl(ctx: UkgContext): string {
     .toLowerCase()
     .replace(/^https?:\/\//, '')
     .replace(/\/.*$/, '');
-  if (host && !/^[a-z0-9.-]+$/.test(host))
-    throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', 'The UKG Pro Recruiting integration has no valid identity server host.');
+  if (host && !UKG_HOST.test(host)) {
+    throw new AtsgateError(
+      'INTEGRATION.SETUP_INCOMPLETE',
+      'The UKG Pro Recruiting integration has no valid identity server (a UKG host such as signin.ultipro.com or signin.ukg.net).',
+    );
+  }
   return `https://${host || DEFAULT_IDENTITY_HOST}${path}`;
 }
 

@@ -33,7 +33,14 @@ export const DOCUMENT_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.pdf', '.doc', '.d
 /** Comments: "Cannot be empty or contain only whitespace. Maximum of 4000 characters." */
 export const COMMENT_MAX_CHARS = 4000;
 
-const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+/**
+ * UKG's own domains: Recruiting and identity hosts seen in UKG's and integrators' material
+ * (service2.ultipro.com, service3.ultipro.ca, signin.ultipro.com, signin.ukg.net). The hosts
+ * come from the connect page, so anything else is refused rather than called: atsgate must not
+ * send a client secret, or read error text from, a host an end user picked (a proxy or another
+ * UKG domain goes through the operator's base URL override).
+ */
+export const UKG_HOST = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+(ultipro\.com|ultipro\.ca|ukg\.net|ukg\.com)$/;
 
 export const credentialSchema = Type.Object({
   /** The Recruiting API host: service2.ultipro.com, service3.ultipro.ca… */
@@ -107,8 +114,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       placeholders: {
         hostname: {
           lowercase: true,
-          pattern: HOST,
-          invalid: 'no valid Recruiting API host (a host name such as service2.ultipro.com, without https:// or a path)',
+          pattern: UKG_HOST,
+          invalid:
+            'no valid Recruiting API host (a UKG host name such as service2.ultipro.com, on ultipro.com, ultipro.ca, ukg.net or ukg.com, without https:// or a path)',
         },
         tenant_alias: { pattern: /^[A-Za-z0-9_-]+$/, invalid: 'no valid tenant alias (letters and digits, such as USG1008IT124S)' },
       },
