@@ -12,7 +12,7 @@ import { FakeServer } from '../fakes/server.ts';
 import { formPage } from '../../src/connect/page.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
 import { coverage } from '../../src/connectors/coverage.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
+import { pendingConnectLink } from '../support/connect-link.ts';
 import { passthroughUrl } from '../../src/passthrough/target.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
@@ -376,22 +376,7 @@ describe('UKG Pro Recruiting connector', () => {
 
   describe('what atsgate says about UKG Pro Recruiting', () => {
     test('connect page: host, tenant alias, client and optional identity server, each with where to find it', () => {
-      const now = new Date();
-      const l = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'ukgpro',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
+      const l = pendingConnectLink('ukgpro');
       const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
       assert.match(html, /<label for="f-hostname">Recruiting API host<\/label>/);
       assert.match(html, /<label for="f-tenant_alias">Tenant alias<\/label>/);
