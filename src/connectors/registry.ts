@@ -13,6 +13,7 @@ import { connector as ashby } from './ashby/index.ts';
 import { connector as teamtailor } from './teamtailor/index.ts';
 import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
+import { connector as pinpoint } from './pinpoint/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
 
 const CONNECTORS = [
@@ -26,6 +27,7 @@ const CONNECTORS = [
   recruitee,
   personio,
   bamboohr,
+  pinpoint,
   ukgpro,
 ] as unknown as AnyConnector[];
 

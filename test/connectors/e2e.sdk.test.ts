@@ -389,6 +389,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'greenhouse',
           'lever',
           'personio',
+          'pinpoint',
           'recruitee',
           'sandbox',
           'smartrecruiters',

@@ -18,6 +18,7 @@ import { startTeamtailorFake } from '../fakes/teamtailor.ts';
 import { startRecruiteeFake } from '../fakes/recruitee.ts';
 import { startPersonioFake } from '../fakes/personio.ts';
 import { startBambooHrFake } from '../fakes/bamboohr.ts';
+import { startPinpointFake } from '../fakes/pinpoint.ts';
 import { startUkgFake } from '../fakes/ukgpro.ts';
 
 export interface ConnectorCase {
@@ -109,6 +110,14 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 20, windowMs: 1000 },
     start: () => startBambooHrFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 }, retryAfterSeconds: 1 }),
+  },
+  {
+    tool: 'pinpoint',
+    // Pinpoint documents a 429 but no number; the fake enforces 10 per second (above atsgate's 5/s).
+    // Files become candidate documents (documents_base64), all of type `document`.
+    timeScale: 1,
+    fakeLimit: { requests: 10, windowMs: 1000 },
+    start: () => startPinpointFake({ candidateCount: 24, rateLimit: { limit: 10, windowMs: 1000 } }),
   },
   {
     tool: 'ukgpro',

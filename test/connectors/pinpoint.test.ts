@@ -1,0 +1,406 @@
+import '../support/fast-retries.ts';
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connector } from '../../src/connectors/pinpoint/index.ts';
+import { transportBaseUrl } from '../../src/http/transport.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import { connectorContext, collect } from '../support/connector-context.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
+import { startPinpointFake, type PinpointFake } from '../fakes/pinpoint.ts';
+import { formPage } from '../../src/connect/page.ts';
+import { connectorsTable } from '../../src/docs/connectors-table.ts';
+import { coverage } from '../../src/connectors/coverage.ts';
+import type { ConnectLink } from '../../src/store/connect-links.ts';
+
+const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
+const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+  label: 'Acme assessment',
+  url: 'https://acme.example/results/7',
+  details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
+  remote_fields: {},
+  ...over,
+});
+const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
+  name,
+  type,
+  content_type: 'application/pdf',
+  file: new Blob([new Uint8Array(bytes)]),
+  remote_fields: {},
+});
+
+describe('Pinpoint connector', () => {
+  let fake: PinpointFake;
+  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
+  const ctxOf = (creds?: Record<string, unknown>) => {
+    const key = creds ?? fake.credentials;
+    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
+    return contexts.get(key)!;
+  };
+  const since = () => fake.server.journal.length;
+  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
+  const appRef = (id: string, candidate = ''): ApplicationRef => ({
+    remote_id: id,
+    candidate_remote_id: candidate,
+    job_remote_id: null,
+    outcome: 'PENDING',
+  });
+  const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
+
+  before(async () => {
+    fake = await startPinpointFake({ candidateCount: 130, rateLimit: { limit: 1000, windowMs: 1000 } });
+  });
+  after(() => fake.stop());
+
+  describe('auth and credentials', () => {
+    test('X-API-KEY and the JSON:API Accept header on the account host; a pasted host is cut to the subdomain', async () => {
+      const mark = since();
+      await connector.checkCredentials(ctxOf());
+      const reqs = requestsSince(mark);
+      assert.deepEqual(
+        reqs.map((r) => r.path),
+        ['/api/v1/jobs', '/api/v1/candidates', '/api/v1/applications'],
+      );
+      for (const r of reqs) {
+        assert.equal(r.headers['x-api-key'], fake.credentials.api_key);
+        assert.equal(r.headers.accept, 'application/vnd.api+json');
+        assert.equal(r.headers.authorization, undefined);
+      }
+      const def = connector.definition;
+      const url = (subdomain: string) => transportBaseUrl(def, { baseUrl: def.defaultBaseUrl, credentials: { subdomain, api_key: 'k' } });
+      assert.equal(url('Acme.pinpointhq.com'), 'https://acme.pinpointhq.com/api/v1');
+      assert.throws(() => url('acme.evil.com/x'), /Pinpoint subdomain/);
+    });
+    test('a wrong key is INTEGRATION.AUTHENTICATION_INVALID, without the key in the message', async () => {
+      const err = await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.badCredentials)),
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        'Pinpoint rejected the API key',
+      );
+      assert.ok(!err.message.includes(String(fake.badCredentials.api_key)));
+      assert.match(err.message, /No API key provided or API key invalid/);
+    });
+    test('an integration that is not enabled is INTEGRATION.PERMISSION_MISSING saying to switch the API on', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.disabledCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        'Integration not enabled',
+      );
+    });
+    test('a key without one area is INTEGRATION.PERMISSION_MISSING naming that area', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.jobsOnlyCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        'Candidate (Read and Write)',
+      );
+    });
+  });
+
+  describe('reads', () => {
+    test('applications: every page by page[number], candidate/job/stage included, outcome from the stage group', async () => {
+      const mark = since();
+      const apps = await collect(connector.readApplications(ctxOf(), {}));
+      assert.deepEqual(apps.map((a) => a.remote_id).sort(), [...fake.applicationRemoteIds()].sort());
+      const calls = requestsSince(mark);
+      assert.ok(calls.length >= 2, `${calls.length} pages`);
+      assert.deepEqual(
+        calls.map((r) => r.query.get('page[number]')),
+        calls.map((_, i) => String(i + 1)),
+      );
+      assert.ok(calls.every((r) => r.query.get('include') === 'candidate,job,stage' && r.query.get('page[size]') === '100'));
+      for (const a of apps) {
+        assert.ok(a.candidate_remote_id && a.job_remote_id && a.current_stage?.name, `${a.remote_id} is linked`);
+        const expected = a.current_stage!.name === 'Hired' ? 'HIRED' : a.current_stage!.name === 'Rejected' ? 'DECLINED' : 'PENDING';
+        assert.equal(a.outcome, expected, `${a.remote_id} in ${a.current_stage!.name}`);
+      }
+      assert.ok(
+        apps.every((a) => a.job_remote_id !== '13'),
+        "the confidential job's applications are not listed without filter[job_visibility]",
+      );
+    });
+    test('JSON:API links.next is followed when Pinpoint sends it, and the walk ends where it is null', async () => {
+      const linked = await startPinpointFake({ candidateCount: 250, links: true, rateLimit: { limit: 1000, windowMs: 1000 } });
+      try {
+        const ctx = connectorContext(connector as any, linked.credentials, linked.url).ctx;
+        const mark = linked.server.journal.length;
+        const candidates = await collect(connector.readCandidates(ctx, {}));
+        assert.equal(candidates.length, 250);
+        const calls = linked.server.journal.slice(mark);
+        assert.deepEqual(
+          calls.map((r) => r.query.get('page[number]')),
+          ['1', '2', '3'],
+        );
+        assert.equal(calls.length, 3, 'no request after the page whose links.next is null');
+        assert.deepEqual(
+          calls.map((r) => r.query.get('sort')),
+          [null, 'id', 'id'],
+          'pages 2 and 3 are the URLs Pinpoint handed out',
+        );
+      } finally {
+        await linked.stop();
+      }
+    });
+    test('candidates and jobs, mapped from their attributes', async () => {
+      const candidates = await collect(connector.readCandidates(ctxOf(), {}));
+      assert.deepEqual(candidates.map((x) => x.remote_id).sort(), [...fake.candidateRemoteIds()].sort());
+      const first = candidates.find((x) => x.remote_id === '3001')!;
+      assert.equal(first.first_name, 'Blake');
+      assert.deepEqual(first.email_addresses, [{ email_address: 'candidate1@example.com', type: null }]);
+      assert.equal(first.phone_numbers?.length, 1);
+      const jobs = await collect(connector.readJobs(ctxOf(), {}));
+      assert.deepEqual(
+        jobs.map((j) => [j.remote_id, j.name, j.status, j.visibility, j.employment_type]),
+        [
+          ['11', 'Customer Success Manager', 'OPEN', 'PUBLIC', 'FULL_TIME'],
+          ['12', 'Payroll Specialist', 'CLOSED', 'INTERNAL', 'PART_TIME'],
+          ['13', 'Head of People', 'OPEN', 'CONFIDENTIAL', 'FULL_TIME'],
+        ],
+      );
+      assert.equal(jobs[2].confidential, true);
+    });
+    test('a delta read sends filter[updated_at][gte]; a refused filter falls back to filtering by updated_at', async () => {
+      const after = new Date(Date.UTC(2026, 8, 6));
+      const mark = since();
+      const delta = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
+      assert.equal(requestsSince(mark)[0].query.get('filter[updated_at][gte]'), after.toISOString());
+      assert.ok(delta.length > 0 && delta.length < fake.candidateRemoteIds().length);
+      assert.ok(delta.every((x) => Date.parse(String(x.remote_updated_at)) >= after.getTime()));
+
+      const original = fake.server.before!;
+      fake.server.before = (req) =>
+        req.query.has('filter[updated_at][gte]')
+          ? { status: 400, json: { errors: [{ status: '400', title: 'Bad Request', detail: 'Invalid filter: updated_at' }] } }
+          : original(req);
+      try {
+        const fallback = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
+        assert.deepEqual(fallback.map((x) => x.remote_id).sort(), delta.map((x) => x.remote_id).sort());
+      } finally {
+        fake.server.before = original;
+      }
+    });
+  });
+
+  describe('result links and notes', () => {
+    test('an application link: a custom attribute on the application field, then the comment; a second link updates the value', async () => {
+      const app = fake.applicationsOf('3001')[0];
+      const mark = since();
+      const res = await connector.addApplicationResultLink(ctxOf(), appRef(app, '3001'), link());
+      assert.deepEqual(fake.customValues('applications', app), { 'Acme: Score': '88%' });
+      assert.deepEqual(fake.commentsOn(app), ['Acme assessment: https://acme.example/results/7\nAcme: Score: 88%']);
+      const post = requestsSince(mark).find((r) => r.method === 'POST' && r.path === '/api/v1/comments')!;
+      assert.equal(post.headers['content-type'], 'application/vnd.api+json');
+      assert.deepEqual(post.json.data.relationships.commentable.data, { type: 'applications', id: app });
+      assert.match(res.warnings[0], /note on the application/);
+      assert.ok(res.warnings.some((w) => /custom fields: "Acme: Score"/.test(w)));
+
+      const again = since();
+      await connector.addApplicationResultLink(
+        ctxOf(),
+        appRef(app, '3001'),
+        link({ details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '91%' }] } }),
+      );
+      assert.deepEqual(fake.customValues('applications', app), { 'Acme: Score': '91%' });
+      const put = requestsSince(again).find((r) => r.method === 'PUT')!;
+      assert.equal(put.path, `/api/v1/applications/${app}`);
+      assert.equal(put.json.data.relationships.custom_attributes.data[0].method, 'update');
+    });
+    test('a candidate link: comments on each current application, attributes on the candidate fields, unfit fields left in the comment', async () => {
+      const cand = candRef('3004');
+      assert.equal(cand.applications.length, 2);
+      const res = await connector.addCandidateResultLink(
+        ctxOf(),
+        cand,
+        link({
+          details: {
+            custom_field_name_prefix: 'Acme:',
+            attributes: [
+              { key: 'Score', value: '93%' },
+              { key: 'Level', value: 'Senior' },
+              { key: 'Strength', value: 'window-functions' },
+              { key: 'Missing', value: 'x' },
+            ],
+          },
+        }),
+      );
+      for (const a of cand.applications) assert.equal(fake.commentsOn(a.remote_id).length, 1);
+      assert.deepEqual(fake.customValues('candidates', '3004'), { 'Acme: Score': '93%', 'Acme: Level': 'Senior' });
+      assert.ok(res.warnings.some((w) => /2 current applications/.test(w)));
+      const skipped = res.warnings.find((w) => /Not written to custom fields/.test(w))!;
+      assert.match(skipped, /"Acme: Strength" \(a date field/);
+      assert.match(skipped, /"Acme: Missing" \(no candidate custom field/);
+      await rejectsWith(
+        connector.addCandidateResultLink(ctxOf(), { remote_id: '1', applications: [] }, link()),
+        'PLATFORM.INPUT_INVALID',
+        'no application',
+      );
+    });
+    test('a refused custom attribute is a warning; the comment is still written', async () => {
+      const app = fake.applicationsOf('3002')[0];
+      const original = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'POST' && req.path === '/api/v1/custom_attributes'
+          ? { status: 403, json: { errors: [{ status: '403', title: 'Forbidden', detail: 'No permission for custom_attributes' }] } }
+          : original(req);
+      try {
+        const res = await connector.addApplicationResultLink(ctxOf(), appRef(app, '3002'), link());
+        assert.equal(fake.commentsOn(app).length, 1);
+        assert.ok(res.warnings.some((w) => /Setting the Pinpoint custom field "Acme: Score" failed: .*No permission/.test(w)));
+      } finally {
+        fake.server.before = original;
+      }
+    });
+    test('an application note is a comment; an unknown application is PLATFORM.INPUT_INVALID', async () => {
+      const app = fake.applicationsOf('3003')[0];
+      await connector.addApplicationNote(ctxOf(), appRef(app), {
+        content: 'Called the candidate.',
+        content_type: 'PLAIN_TEXT',
+        remote_fields: {},
+      });
+      assert.deepEqual(fake.commentsOn(app), ['Called the candidate.']);
+      await rejectsWith(
+        connector.addApplicationNote(ctxOf(), appRef('999999'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'PLATFORM.INPUT_INVALID',
+        'application 999999',
+      );
+    });
+    test('custom field definitions: candidate and application fields only', async () => {
+      const fields = await c.listCustomFields(ctxOf());
+      assert.deepEqual(
+        fields.map((f) => [f.name, f.model]),
+        [
+          ['Acme: Score', 'ats_candidates'],
+          ['Acme: Level', 'ats_candidates'],
+          ['Acme: Score', 'ats_applications'],
+          ['Acme: Strength', 'ats_candidates'],
+        ],
+      );
+    });
+  });
+
+  describe('attachments', () => {
+    test('a file becomes a candidate document byte for byte, is listed with the applications files, and downloads without the key', async () => {
+      const bytes = Buffer.concat([Buffer.from('%PDF-1.4 '), Buffer.from([0, 1, 254, 255]), Buffer.from(' %%EOF')]);
+      const res = await connector.addCandidateAttachment(ctxOf(), candRef('3006'), file('cv-3006.pdf', bytes, 'CV'));
+      assert.ok(res.warnings.some((w) => /no document type/.test(w)));
+      const put = fake.server.calls('PUT', '/api/v1/candidates/3006').at(-1)!;
+      assert.deepEqual(Object.keys(put.json.data.attributes.documents_base64[0]).sort(), ['data', 'filename']);
+      assert.deepEqual(fake.filesFor('3006'), [{ name: 'cv-3006.pdf', type: 'document', data: bytes }]);
+
+      const { attachments } = await connector.listCandidateAttachments(ctxOf(), candRef('3006'));
+      assert.deepEqual(attachments.map((a) => [a.file_name, a.type, a.application_remote_id !== null]).sort(), [
+        ['cv-3006.pdf', 'OTHER', false],
+        ['cv-6.pdf', 'CV', true],
+      ]);
+      const mine = attachments.find((a) => a.file_name === 'cv-3006.pdf')!;
+      const got = await c.downloadAttachment(ctxOf(), decodeURIComponent(mine.data_url.split('/files/')[1]));
+      assert.deepEqual(got.data, bytes);
+      assert.equal(fake.fileRequestsWithKey(), 0);
+    });
+    test("an application's files: its own plus its candidate's documents, with a warning saying so", async () => {
+      const app = fake.applicationsOf('3006')[0];
+      const { attachments, warnings } = await connector.listApplicationAttachments(ctxOf(), appRef(app, '3006'));
+      assert.deepEqual(attachments.map((a) => [a.file_name, a.application_remote_id]).sort(), [
+        ['cv-3006.pdf', null],
+        ['cv-6.pdf', app],
+      ]);
+      assert.ok(warnings.some((w) => w.includes('documents of candidate 3006') && w.includes(`application ${app}`)));
+      const bare = fake.applicationsOf('3003')[0];
+      assert.deepEqual((await connector.listApplicationAttachments(ctxOf(), appRef(bare, '3003'))).warnings, []);
+    });
+    test('a document Pinpoint silently drops is an error, not a success', async () => {
+      const original = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'PUT' && req.path === '/api/v1/candidates/3007'
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/vnd.api+json' },
+              json: { data: { id: '3007', type: 'candidates', attributes: {} } },
+            }
+          : original(req);
+      try {
+        await rejectsWith(
+          connector.addCandidateAttachment(ctxOf(), candRef('3007'), file('lost.pdf', Buffer.from('%PDF'))),
+          'REMOTE.INPUT_INVALID',
+          'did not save it',
+        );
+      } finally {
+        fake.server.before = original;
+      }
+    });
+    test("an application's file goes to its candidate, with a warning naming the application", async () => {
+      const app = fake.applicationsOf('3008')[0];
+      const res = await connector.addApplicationAttachment(ctxOf(), appRef(app, '3008'), file('report.pdf', Buffer.from('%PDF report')));
+      assert.ok(res.warnings.some((w) => w.includes(`application ${app}`)));
+      assert.deepEqual(
+        fake.filesFor('3008').map((f) => f.name),
+        ['report.pdf'],
+      );
+    });
+  });
+
+  describe('throttling and errors', () => {
+    test('a 429 (no Retry-After) is waited out and the comment POST written once', async () => {
+      const app = fake.applicationsOf('3009')[0];
+      fake.failNext(1, 429);
+      await connector.addApplicationResultLink(ctxOf(), appRef(app), link({ details: null }));
+      assert.equal(fake.commentsOn(app).length, 1, 'written once');
+    });
+    test('a 503 on the comment POST is not retried; a 503 storm on reads fails clearly', async () => {
+      const app = fake.applicationsOf('3010')[0];
+      const mark = since();
+      fake.failNext(1, 503);
+      await rejectsWith(
+        connector.addApplicationNote(ctxOf(), appRef(app), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'REMOTE.SERVICE_UNAVAILABLE',
+      );
+      assert.equal(requestsSince(mark).length, 1);
+      fake.failNext(10, 503);
+      await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
+      fake.failNext(0, 503);
+    });
+  });
+
+  describe('what atsgate says about Pinpoint', () => {
+    test('connect page: subdomain and secret API key, with the permission areas to grant', () => {
+      const now = new Date();
+      const l = {
+        id: 'l1',
+        account_id: 'default',
+        kind: 'CONNECT',
+        link_type: 'EMBEDDED',
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        end_user_origin_id: null,
+        integration_tool: 'pinpoint',
+        integration_id: null,
+        options: {},
+        expires_at: new Date(now.getTime() + 3600_000),
+        created_at: now,
+        completed_at: null,
+      } as ConnectLink;
+      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      assert.match(html, /<label for="f-subdomain">Pinpoint subdomain<\/label>/);
+      assert.match(html, /id="f-api_key" name="cred_api_key"[^>]*type="password"/);
+      assert.match(html, /Settings → API &amp; Webhooks/);
+      assert.match(html, /Comment \(Write\)/);
+    });
+    test('coverage and the README row: comments with custom attributes, candidate documents', () => {
+      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      assert.deepEqual(cov, {
+        ats_add_candidate_result_link: 'SUPPORTED',
+        ats_add_application_result_link: 'SUPPORTED',
+        ats_add_candidate_attachment: 'SUPPORTED',
+        ats_get_candidate_attachments: 'SUPPORTED',
+        ats_add_note_to_application: 'SUPPORTED',
+        ats_add_application_attachment: 'SUPPORTED',
+        ats_get_application_attachments: 'SUPPORTED',
+      });
+      const row = connectorsTable()
+        .split('\n')
+        .find((r) => r.startsWith('| Pinpoint |'))!;
+      assert.match(
+        row,
+        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| yes \|$/,
+      );
+    });
+  });
+});
