@@ -9,7 +9,7 @@ import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
+import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeUser } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';
@@ -27,6 +27,8 @@ export interface SyncStats {
   changed: Record<Model, number>;
   deleted: Record<Model, number>;
   duration_ms: number;
+  /** Why part of the data was not read (e.g. the credentials may not list users). */
+  warnings?: string[];
 }
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
@@ -84,9 +86,9 @@ async function runSync(
   };
   const stats: SyncStats = {
     type,
-    read: { jobs: 0, candidates: 0, applications: 0 },
-    changed: { jobs: 0, candidates: 0, applications: 0 },
-    deleted: { jobs: 0, candidates: 0, applications: 0 },
+    read: { jobs: 0, candidates: 0, applications: 0, users: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0, users: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0 },
     duration_ms: 0,
   };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
@@ -94,6 +96,17 @@ async function runSync(
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
   ];
+  // Users where the ATS lists them (capabilities.users); always read whole: the lists are small
+  // and few vendors filter them by update time, so a delta sync may mark none deleted by mistake.
+  const readsUsers = Boolean(connector.readUsers && connector.definition.capabilities.users.read);
+  let usersRefused = false;
+  if (readsUsers) {
+    const refused = (message: string) => {
+      usersRefused = true;
+      stats.warnings = [...(stats.warnings ?? []), `Users were not read: ${message}`];
+    };
+    readers.push(['users', usersOrNone(connector.readUsers!(ctx, {}), refused), (u) => normalizeUser(integrationId, u)]);
+  }
   // Pages are gathered into batches of BATCH rows, and one batch is written while the next
   // is read and normalised: at most one write in flight and one batch being filled, so memory
   // stays flat, writes keep their order (a later read of a record still wins), and the
@@ -117,6 +130,8 @@ async function runSync(
       for (const model of ['applications', 'candidates', 'jobs'] as Model[])
         stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
+    // Users are read whole by every sync, so every sync knows which are gone.
+    if (readsUsers && !usersRefused) stats.deleted.users = await markUnseenDeleted(rt.db, 'users', integrationId, syncId);
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says
     // FINAL_SYNC_PENDING (the connect page polls exactly that).
@@ -145,6 +160,20 @@ async function runSync(
 }
 
 /**
+ * Users are an extra to what a vendor syncs for: credentials that may not list them (a Lever key
+ * without the Users permission) read none and the rest of the sync goes on. Nothing is marked
+ * deleted then, since an unread list says nothing about who is gone.
+ */
+async function* usersOrNone<T>(pages: AsyncIterable<T[]>, onRefused: (message: string) => void): AsyncGenerator<T[]> {
+  try {
+    for await (const page of pages) yield page;
+  } catch (err) {
+    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+    onRefused(err.message);
+  }
+}
+
+/**
  * Upserts batches one at a time without making the reader wait for the batch it just handed
  * over: a flush waits only for the previous batch's write, starts this one and returns. Two
  * UpsertBatch buffers take turns (one being filled, one being written), reused for the whole
@@ -156,7 +185,7 @@ class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private failure: { err: unknown } | null = null;
   /** Rows handed over per model (written or being written): the progress count. */
-  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0 };
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0 };
 
   constructor(
     private readonly rt: Runtime,

@@ -9,7 +9,12 @@ import type { Model } from '../store/records.ts';
 import { recordWebhookEvent } from './deliver.ts';
 
 /** Kombo's model names for what a sync writes. */
-const KOMBO_MODEL: Record<Model, string> = { jobs: 'ats_jobs', candidates: 'ats_candidates', applications: 'ats_applications' };
+const KOMBO_MODEL: Record<Model, string> = {
+  jobs: 'ats_jobs',
+  candidates: 'ats_candidates',
+  applications: 'ats_applications',
+  users: 'ats_users',
+};
 
 export interface SyncChanges {
   changed: Record<Model, number>;

@@ -95,6 +95,17 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     assert.ok(targetApp);
   });
 
+  test("reads the ATS's users through the SDK iterator, or none where the connector reads none", async () => {
+    const users = await allPages(await kombo.ats.getUsers({ page_size: 2 }));
+    assert.deepEqual(users.items.map((x) => x.remote_id).sort(), [...fake.userRemoteIds()].sort());
+    if (!caps.users.read) assert.equal(users.items.length, 0, `${c.tool} reads no users: ${caps.users.summary}`);
+    else assert.ok(users.items.length > 0, `the ${c.tool} fake has users`);
+    for (const u of users.items) {
+      assert.ok(u.status === 'ACTIVE' || u.status === 'INACTIVE' || u.status === null);
+      assert.ok(Array.isArray(u.system_roles));
+    }
+  });
+
   test('result links land in the ATS with label, url and every attribute', async () => {
     if (caps.resultLinks.candidate === 'unsupported' || caps.resultLinks.application === 'unsupported') {
       // An ATS that takes no result links answers Kombo's documented error, naming what it lacks.

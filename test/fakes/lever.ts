@@ -95,6 +95,7 @@ const ALL_PERMISSIONS = [
   'files:read',
   'files:write',
   'resumes:read',
+  'users:read',
   'confidential',
 ];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
@@ -169,9 +170,11 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // ------------------------------------------------------------------------------------------
   // Seed data
   // ------------------------------------------------------------------------------------------
+  // [LV, Users]: accessRole one of super admin, admin, team member, limited team member, interviewer.
   const users = [
-    { id: uuid(0x05e5, 1), name: 'Rita Recruiter' },
-    { id: uuid(0x05e5, 2), name: 'Harry Hiring' },
+    { id: uuid(0x05e5, 1), name: 'Rita Recruiter', accessRole: 'admin', deactivatedAt: null as number | null },
+    { id: uuid(0x05e5, 2), name: 'Harry Hiring', accessRole: 'team member', deactivatedAt: null as number | null },
+    { id: uuid(0x05e5, 3), name: 'Ivy Interviewer', accessRole: 'interviewer', deactivatedAt: T0 - 30 * DAY },
   ];
   const stages = [
     { id: 'lead-new', text: 'New lead' },
@@ -722,6 +725,31 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // Stages → List all stages (#list-all-stages).
   server.route('GET', '/v1/stages', (req) => permitted(req, 'stages:read') ?? page(req, stages));
 
+  // Users → List all users (#list-all-users): only active users unless includeDeactivated=true;
+  // `email`, `accessRole` filters; paginated like every list.
+  server.route('GET', '/v1/users', (req) => {
+    const denied = permitted(req, 'users:read');
+    if (denied) return denied;
+    const withDeactivated = req.query.get('includeDeactivated') === 'true';
+    const email = req.query.get('email');
+    const role = req.query.get('accessRole');
+    const rows = users
+      .filter((u) => withDeactivated || !u.deactivatedAt)
+      .filter((u) => !role || u.accessRole === role)
+      .map((u) => ({
+        id: u.id,
+        name: u.name,
+        username: u.name.split(' ')[0].toLowerCase(),
+        email: `${u.name.split(' ')[0].toLowerCase()}@acme.example`,
+        createdAt: T0 - 90 * DAY,
+        deactivatedAt: u.deactivatedAt,
+        accessRole: u.accessRole,
+        photo: null,
+      }))
+      .filter((u) => !email || u.email === email);
+    return page(req, rows);
+  });
+
   // Archive Reasons → List all archive reasons (#list-all-archive-reasons).
   server.route('GET', '/v1/archive_reasons', (req) => permitted(req, 'archive_reasons:read') ?? page(req, archiveReasons));
 
@@ -729,6 +757,7 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   const oppsOf = (contactId: string) => [...opportunities.values()].filter((o) => o.contact === contactId && !o.deletedAt);
 
   const fake: LeverFake = {
+    userRemoteIds: () => users.map((u) => u.id),
     fileListStyle: 'envelope',
     tool: 'lever',
     server,

@@ -664,6 +664,8 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   const isPool = (offerId: number) => offers.find((o) => o.id === offerId)?.kind === 'talent_pool';
 
   const fake: RecruiteeFake = {
+    // The connector reads no users (capabilities.users).
+    userRemoteIds: () => [],
     tool: 'recruitee',
     server,
     storage,

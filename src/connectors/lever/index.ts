@@ -5,7 +5,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { leverClient, type LeverContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -58,6 +58,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
 };
 
 export { definition };

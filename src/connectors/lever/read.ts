@@ -9,10 +9,21 @@
  */
 import type { HttpClient } from '../../http/client.ts';
 import { mapPages } from '../helpers/pagination.ts';
-import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
+import type {
+  Outcome,
+  PageStream,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteStage,
+  RemoteSystemRole,
+  RemoteUser,
+} from '../types.ts';
 import {
   leverAll,
   leverClient,
+  leverPages,
   withConfidential,
   type LeverApplication,
   type LeverArchiveReason,
@@ -252,4 +263,50 @@ async function knownLookups(ctx: LeverContext, client: HttpClient, opps: LeverOp
   const fresh = await lookups(client);
   ctx.cache.set(LOOKUPS_KEY, { at: Date.now(), lookups: fresh });
   return fresh;
+}
+
+// --------------------------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------------------------
+
+/** A user [LV, Users: attributes]; timestamps in milliseconds. */
+interface LeverUser {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  createdAt?: number | null;
+  deactivatedAt?: number | null;
+  accessRole?: string | null;
+}
+
+/** Lever's five access roles [LV, Users]; custom roles (ids) keep their label only. */
+const ACCESS_ROLE: Record<string, RemoteSystemRole['unified_type']> = {
+  'super admin': 'ADMIN',
+  admin: 'ADMIN',
+  interviewer: 'INTERVIEWER',
+};
+
+/**
+ * GET /users with `includeDeactivated=true`: "Only active users are included by default" [LV,
+ * Users: list]. A user has one preferred `name` (split at its first space). A key without the
+ * Users permission is refused (403): the sync then reads no users and says so (src/sync/run.ts).
+ */
+export async function* readUsers(ctx: LeverContext): PageStream<RemoteUser> {
+  for await (const page of leverPages<LeverUser>(leverClient(ctx), 'users', { includeDeactivated: 'true' })) yield page.map(mapUser);
+}
+
+export function mapUser(u: LeverUser): RemoteUser {
+  const name = (u.name ?? '').trim();
+  const space = name.indexOf(' ');
+  const role = u.accessRole ?? null;
+  return {
+    remote_id: u.id,
+    first_name: name ? (space < 0 ? name : name.slice(0, space)) : null,
+    last_name: space < 0 ? null : name.slice(space + 1).trim() || null,
+    email: u.email ?? null,
+    status: u.deactivatedAt ? 'INACTIVE' : 'ACTIVE',
+    system_roles: role ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: ACCESS_ROLE[role] ?? null }] : [],
+    remote_created_at: u.createdAt ? new Date(u.createdAt) : null,
+    remote_data: { '/users': u },
+  };
 }
