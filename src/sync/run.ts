@@ -16,6 +16,7 @@ import { holdSyncLease } from './lease.ts';
 import { syncEnded } from '../metrics/observers.ts';
 import { recordDataChanged } from '../webhooks/data-changed.ts';
 import { queueWebhook } from '../webhooks/deliver.ts';
+import { recordStateChangedIfMoved, recordSyncFinished } from '../webhooks/integration-events.ts';
 
 export interface SyncProgress {
   model: Model;
@@ -135,24 +136,46 @@ async function runSync(
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says
     // FINAL_SYNC_PENDING (the connect page polls exactly that).
-    const event = await rt.db.tx(async (q) => {
+    // Webhooks in the same transaction: data-changed (if anything changed), the state change
+    // a first sync or a recovery makes, and Kombo's sync-finished.
+    const events = await rt.db.tx(async (q) => {
       await endSync(q, syncId, { stats: stats as unknown as Record<string, unknown> });
       await markSyncEnded(q, integrationId);
+      const before = await getIntegrationById(q, integrationId);
       await setIntegrationState(q, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
-      return recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id }, stats);
+      if (!before) return []; // deleted while it synced
+      const after = { ...before, setup_status: 'COMPLETED' as const, status: 'ACTIVE' as const };
+      return [
+        await recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id, account_id: before.account_id }, stats),
+        await recordStateChangedIfMoved(rt, q, before, after),
+        await recordSyncFinished(rt, q, after, { id: syncId, state: 'SUCCEEDED', startedAt: new Date(started), endedAt: new Date() }),
+      ];
     });
-    if (event) await queueWebhook(rt, event);
+    for (const event of events) if (event) await queueWebhook(rt, event);
     syncEnded({ tool: connector.definition.id, type, state: 'SUCCEEDED', durationMs: stats.duration_ms });
     return stats;
   } catch (err) {
     await writer.drain().catch(() => undefined); // a write still in flight ends before the sync does
     stats.duration_ms = Date.now() - started;
     const message = err instanceof Error ? err.message : String(err);
-    await endSync(rt.db, syncId, { error: message, stats: stats as unknown as Record<string, unknown> }).catch(() => undefined);
+    const authInvalid = err instanceof AtsgateError && err.code === 'INTEGRATION.AUTHENTICATION_INVALID';
+    // One transaction: the sync's end, INVALID credentials (Kombo's integration-state-changed)
+    // and sync-finished with sync_state FAILED.
+    const events = await rt.db
+      .tx(async (q) => {
+        await endSync(q, syncId, { error: message, stats: stats as unknown as Record<string, unknown> });
+        const before = await getIntegrationById(q, integrationId);
+        if (authInvalid) await setIntegrationState(q, integrationId, { status: 'INVALID' });
+        if (!before) return [];
+        const after = authInvalid ? { ...before, status: 'INVALID' as const } : before;
+        return [
+          await recordStateChangedIfMoved(rt, q, before, after),
+          await recordSyncFinished(rt, q, after, { id: syncId, state: 'FAILED', startedAt: new Date(started), endedAt: new Date() }),
+        ];
+      })
+      .catch(() => [] as (string | null)[]);
+    for (const event of events) if (event) await queueWebhook(rt, event).catch(() => undefined);
     syncEnded({ tool: connector.definition.id, type, state: 'FAILED', durationMs: stats.duration_ms });
-    if (err instanceof AtsgateError && err.code === 'INTEGRATION.AUTHENTICATION_INVALID') {
-      await setIntegrationState(rt.db, integrationId, { status: 'INVALID' }).catch(() => undefined);
-    }
     throw err;
   } finally {
     lease.stop();

@@ -688,7 +688,7 @@ for (const kind of databaseKinds()) {
     }
 
     test('ATS reads, success and errors', async () => {
-      for (const model of ['jobs', 'candidates', 'applications']) {
+      for (const model of ['jobs', 'candidates', 'applications', 'users']) {
         const t = `/v1/ats/${model}`;
         const page = await hit('GET', t, `${t}?page_size=40`, { integrationId: DEMO, expect: 200 });
         assert.ok(page.body.data.results.length > 0, `${model}: the sandbox has data`);

@@ -15,3 +15,16 @@ CREATE TABLE IF NOT EXISTS ats_users (
   UNIQUE (integration_id, remote_id)
 );
 CREATE INDEX IF NOT EXISTS ats_users_page ON ats_users (integration_id, seq);
+
+-- Webhooks per account: an account's events (its integrations' created/deleted/state-changed,
+-- sync-finished, data-changed and write outcomes) go to the account's own receiver, signed with
+-- its own secret (sealed like credentials), set by the operator (`atsgate webhooks set`). An
+-- account without one keeps the deployment's ATSGATE_WEBHOOK_URL. A delivery row remembers the
+-- account whose receiver it is for (NULL: the deployment's URL).
+CREATE TABLE IF NOT EXISTS account_webhooks (
+  account_id     text PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  url            text NOT NULL,
+  secret_sealed  text NOT NULL,
+  updated_at     timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE webhook_deliveries ADD COLUMN IF NOT EXISTS account_id text;
