@@ -13,6 +13,7 @@ import { connectIntegration } from '../../src/integrations/service.ts';
 import { createApiKey } from '../../src/store/keys.ts';
 import { startSync } from '../../src/sync/run.ts';
 import { SANDBOX_USERS } from '../../src/connectors/sandbox/seed.ts';
+import { startLeverFake } from '../fakes/lever.ts';
 
 const DEMO = 'sandbox:demo';
 
@@ -108,3 +109,41 @@ for (const kind of databaseKinds()) {
     });
   });
 }
+
+describe('users the credentials may not list (Lever key without the Users permission)', () => {
+  let s: TestServer;
+  let fake: Awaited<ReturnType<typeof startLeverFake>>;
+  before(async () => {
+    s = await startTestServer('pglite');
+    fake = await startLeverFake();
+  });
+  after(async () => {
+    await s?.close();
+    await fake?.stop();
+  });
+
+  test('the sync reads everything else, reads no users, marks none deleted, and its stats say why', async () => {
+    const i = await connectIntegration(s.started.rt, {
+      accountId: 'default',
+      tool: 'lever',
+      organizationName: 'Lever Inc',
+      credentials: fake.noUsersCredentials,
+      baseUrl: fake.url,
+      waitForSync: true,
+    });
+    const users = await s.call('GET', '/v1/ats/users?include_deleted=true', { integrationId: i.id });
+    assert.equal(users.status, 200);
+    assert.deepEqual(users.body.data.results, []);
+    const candidates = await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: i.id });
+    assert.equal(candidates.body.data.results.length, 1, 'candidates were synced');
+    const sync = await s.started.db.query<{ state: string; stats: { warnings?: string[] } }>(
+      'SELECT state, stats FROM syncs WHERE integration_id = $1',
+      [i.id],
+    );
+    assert.equal(sync.rows[0].state, 'SUCCEEDED');
+    assert.match(sync.rows[0].stats.warnings?.[0] ?? '', /^Users were not read: /);
+    // The users list was asked for (and refused by the fake: the key lacks users:read).
+    assert.ok(fake.server.calls('GET', '/v1/users').length > 0);
+    assert.match(sync.rows[0].stats.warnings?.[0] ?? '', /permission/i);
+  });
+});

@@ -13,7 +13,7 @@ import {
   downloadAttachment,
   listCandidateAttachments,
 } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 
 /**
  * Lever API keys carry per-endpoint permissions chosen when the key is generated, so one
@@ -59,6 +59,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readApplications,
   readCandidate,
   readUsers,
+  listCustomFields,
 };
 
 export { definition };
