@@ -19,7 +19,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually } from '../support/eventually.ts';
 import { webhookReceiver, type ReceivedWebhook } from '../support/webhooks.ts';
 import { checkKomboModel } from '../support/kombo-models.ts';
+import { Value } from '@sinclair/typebox/value';
 import { verifyWebhook } from '../../src/webhooks/signature.ts';
+import { WEBHOOK_EVENTS } from '../../src/api/webhook-schemas.ts';
+import '../../src/api/responses.ts'; // registers the date-time format
 import { setAccountWebhookDestination } from '../../src/webhooks/destinations.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { createApiKey } from '../../src/store/keys.ts';
@@ -44,6 +47,13 @@ function checkEvent(h: ReceivedWebhook, model: string, parse: (raw: string) => {
   const parsed = parse(h.raw);
   assert.ok(parsed.ok, `${model}: ${String(!parsed.ok && parsed.error)}`);
   assert.deepEqual(checkKomboModel(body(h), model), [], model);
+  // ... and the schema atsgate's OpenAPI document publishes for it.
+  const schema = WEBHOOK_EVENTS[body(h).type as keyof typeof WEBHOOK_EVENTS];
+  assert.deepEqual(
+    [...Value.Errors(schema, body(h))].map((e) => `${e.path} ${e.message}`),
+    [],
+    `${model} against the OpenAPI webhook schema`,
+  );
   assert.ok(verifyWebhook(secret, h.raw, h.headers['x-atsgate-signature']), `${model}: X-Atsgate-Signature`);
   assert.ok(verifyWebhook(secret, h.raw, h.headers['x-kombo-signature']), `${model}: X-Kombo-Signature`);
   assert.equal(h.headers['x-atsgate-event-type'], body(h).type);

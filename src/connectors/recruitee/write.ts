@@ -415,8 +415,7 @@ export const listApplicationAttachments = onCandidate.listApplicationAttachments
 export async function listCustomFields(ctx: RecruiteeContext): Promise<RemoteCustomField[]> {
   const profiles = await sampleCandidates(recruiteeClient(ctx), CANDIDATE_SAMPLE);
   if (!profiles.length) return [];
-  const names = profiles
-    .map((c) => new Set((c.fields ?? []).map((f) => f.name.trim()).filter(Boolean)))
-    .reduce((common, next) => new Set([...common].filter((n) => next.has(n))));
-  return [...names].map((name) => ({ remote_id: name, name, model: 'ats_candidates' as const }));
+  const [first, ...rest] = profiles.map((c) => new Set((c.fields ?? []).map((f) => f.name.trim()).filter(Boolean)));
+  const common = [...first].filter((name) => rest.every((names) => names.has(name)));
+  return common.map((name) => ({ remote_id: name, name, model: 'ats_candidates' as const }));
 }
