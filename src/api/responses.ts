@@ -137,6 +137,14 @@ const JobPosting = Type.Object({
   url: Nullable(Str()),
 });
 
+/** A role the ATS gives a user (Kombo's job_roles on jobs, system_roles on users). */
+const Role = Type.Object({
+  remote_id: Nullable(Str()),
+  remote_label: Nullable(Str()),
+  scope: Nullable(Enum(['SYSTEM', 'JOB'])),
+  unified_type: Nullable(Enum(['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'])),
+});
+
 const HiringTeamMember = Type.Object({
   id: Str(),
   remote_id: Nullable(Str()),
@@ -144,14 +152,7 @@ const HiringTeamMember = Type.Object({
   last_name: Nullable(Str()),
   email: OptNull(Str()),
   hiring_team_roles: Type.Array(Enum(['RECRUITER', 'HIRING_MANAGER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER'])),
-  job_roles: Type.Array(
-    Type.Object({
-      remote_id: Nullable(Str()),
-      remote_label: Nullable(Str()),
-      scope: Nullable(Enum(['SYSTEM', 'JOB'])),
-      unified_type: Nullable(Enum(['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'])),
-    }),
-  ),
+  job_roles: Type.Array(Role),
 });
 
 export const Job = Type.Object({
@@ -332,14 +333,7 @@ export const User = Type.Object({
   remote_data: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
   changed_at: DateTime(),
   remote_deleted_at: Nullable(DateTime()),
-  system_roles: Type.Array(
-    Type.Object({
-      remote_id: Nullable(Str()),
-      remote_label: Nullable(Str()),
-      scope: Nullable(Enum(['SYSTEM', 'JOB'])),
-      unified_type: Nullable(Enum(['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'])),
-    }),
-  ),
+  system_roles: Type.Array(Role),
 });
 
 export const UsersResponse = Success(Page(User), "A page of the ATS's users (recruiters, hiring managers, admins).");

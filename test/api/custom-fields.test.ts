@@ -33,6 +33,27 @@ describe('custom fields through the Workable, Teamtailor and Ashby fakes', () =>
     for (const f of fakes) await f.stop();
   });
 
+  const customFieldsOf = async (tool: string, fake: { credentials: Record<string, unknown>; url: string }) => {
+    const id = (
+      await connectIntegration(s.started.rt, {
+        accountId: 'default',
+        tool,
+        organizationName: `${tool} Inc`,
+        credentials: fake.credentials,
+        baseUrl: fake.url,
+        waitForSync: false,
+      })
+    ).id;
+    const res = await s.call('GET', `/v1/integrations/${encodeURIComponent(id)}/custom-fields`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      [...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`),
+      [],
+    );
+    for (const r of res.body.data.results) assert.deepEqual(Object.keys(r).sort(), KOMBO_RESULT_KEYS);
+    return res.body.data.results as { key: string; model: string; integration_field: { key: string; type: string } }[];
+  };
+
   for (const [tool, start, expected, absent] of [
     ['workable', startWorkableFake, ['Acme: Score', 'Acme: Report', 'Acme: Percentile', 'Acme: Passed', 'Notice period'], ['Acme: Legacy']],
     ['teamtailor', startTeamtailorFake, ['Acme: Score', 'Acme: Report', 'Acme: Passed', 'Salary expectation'], ['Acme: Level']],
@@ -40,29 +61,13 @@ describe('custom fields through the Workable, Teamtailor and Ashby fakes', () =>
     test(`${tool}: the ATS's candidate custom fields, in Kombo's shape`, async () => {
       const fake = await (start as () => Promise<any>)();
       fakes.push(fake);
-      const id = (
-        await connectIntegration(s.started.rt, {
-          accountId: 'default',
-          tool,
-          organizationName: `${tool} Inc`,
-          credentials: fake.credentials,
-          baseUrl: fake.url,
-          waitForSync: false,
-        })
-      ).id;
-      const res = await s.call('GET', `/v1/integrations/${encodeURIComponent(id)}/custom-fields`);
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual(
-        [...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`),
-        [],
-      );
-      for (const r of res.body.data.results) {
-        assert.deepEqual(Object.keys(r).sort(), KOMBO_RESULT_KEYS);
+      const results = await customFieldsOf(tool, fake);
+      for (const r of results) {
         assert.equal(r.model, 'ats_candidates');
         assert.equal(r.integration_field.type, 'CUSTOM');
       }
-      assert.deepEqual(res.body.data.results.map((r: any) => r.key).sort(), [...expected].sort());
-      for (const name of absent) assert.ok(!res.body.data.results.some((r: any) => r.key === name), `${name} is not listed`);
+      assert.deepEqual(results.map((r) => r.key).sort(), [...expected].sort());
+      for (const name of absent) assert.ok(!results.some((r) => r.key === name), `${name} is not listed`);
     });
   }
 
@@ -97,27 +102,6 @@ describe('custom fields through the Workable, Teamtailor and Ashby fakes', () =>
     assert.deepEqual(byKey('Headcount'), [], 'a Job field');
     for (const r of res.body.data.results) assert.deepEqual(Object.keys(r).sort(), KOMBO_RESULT_KEYS);
   });
-
-  const customFieldsOf = async (tool: string, fake: { credentials: Record<string, unknown>; url: string }) => {
-    const id = (
-      await connectIntegration(s.started.rt, {
-        accountId: 'default',
-        tool,
-        organizationName: `${tool} Inc`,
-        credentials: fake.credentials,
-        baseUrl: fake.url,
-        waitForSync: false,
-      })
-    ).id;
-    const res = await s.call('GET', `/v1/integrations/${encodeURIComponent(id)}/custom-fields`);
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(
-      [...Value.Errors(R.CustomFieldsResponse, res.body)].map((e) => `${e.path} ${e.message}`),
-      [],
-    );
-    for (const r of res.body.data.results) assert.deepEqual(Object.keys(r).sort(), KOMBO_RESULT_KEYS);
-    return res.body.data.results as { key: string; model: string; integration_field: { key: string } }[];
-  };
 
   test('lever: every profile form template field, named "<template>: <field>", on applications', async () => {
     const fake = await startLeverFake();

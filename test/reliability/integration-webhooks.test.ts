@@ -82,6 +82,21 @@ for (const kind of databaseKinds()) {
       await Promise.all([operator?.close(), recvA?.close(), recvB?.close()]);
     });
 
+    test("an account's webhook secret is sealed at rest, never stored as given", async () => {
+      const { rows } = await s.started.db.query<{ account_id: string; secret_sealed: string }>(
+        'SELECT account_id, secret_sealed FROM account_webhooks ORDER BY account_id',
+      );
+      assert.deepEqual(
+        rows.map((r) => r.account_id),
+        ['acct-a', 'acct-b'],
+      );
+      for (const r of rows) {
+        assert.ok(!r.secret_sealed.includes('whsec_'), 'no plaintext');
+        assert.match(r.secret_sealed, /^v1:/);
+      }
+      assert.equal(s.started.rt.box.open(rows[0].secret_sealed), SECRET_A);
+    });
+
     test('connecting sends integration-created, then the first sync sends state-changed (COMPLETED) and sync-finished, once each', async () => {
       const a = await connectIntegration(s.started.rt, {
         accountId: 'acct-a',

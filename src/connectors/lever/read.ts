@@ -7,6 +7,7 @@
  * There is no "list contacts" endpoint, so candidates are read from GET /opportunities and
  * de-duplicated by contact.
  */
+import { splitName } from '../helpers/names.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { mapPages } from '../helpers/pagination.ts';
 import type {
@@ -66,12 +67,6 @@ async function lookups(client: HttpClient): Promise<Lookups> {
 // ---------------------------------------------------------------------------------------------
 // Mapping
 // ---------------------------------------------------------------------------------------------
-
-function splitName(name: string | null | undefined): { first_name: string | null; last_name: string | null } {
-  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (!parts.length) return { first_name: null, last_name: null };
-  return { first_name: parts[0], last_name: parts.length > 1 ? parts.slice(1).join(' ') : null };
-}
 
 function firstApplication(o: LeverOpportunity): LeverApplication | null {
   const a = o.applications?.[0];
@@ -296,13 +291,10 @@ export async function* readUsers(ctx: LeverContext): PageStream<RemoteUser> {
 }
 
 export function mapUser(u: LeverUser): RemoteUser {
-  const name = (u.name ?? '').trim();
-  const space = name.indexOf(' ');
   const role = u.accessRole ?? null;
   return {
     remote_id: u.id,
-    first_name: name ? (space < 0 ? name : name.slice(0, space)) : null,
-    last_name: space < 0 ? null : name.slice(space + 1).trim() || null,
+    ...splitName(u.name),
     email: u.email ?? null,
     status: u.deactivatedAt ? 'INACTIVE' : 'ACTIVE',
     system_roles: role ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: ACCESS_ROLE[role] ?? null }] : [],

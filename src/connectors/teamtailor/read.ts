@@ -3,6 +3,7 @@
  * mapped to the Remote* models. Relationship ids only appear for relationships we `include`,
  * so every list asks for the ones it maps.
  */
+import { splitName } from '../helpers/names.ts';
 import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteSystemRole, RemoteUser } from '../types.ts';
 import {
   Included,
@@ -243,13 +244,10 @@ export async function* readUsers(ctx: TeamtailorContext): AsyncGenerator<RemoteU
 
 export function toRemoteUser(u: Resource): RemoteUser {
   const a = u.attributes ?? {};
-  const name = typeof a.name === 'string' ? a.name.trim() : '';
-  const space = name.indexOf(' ');
   const role = typeof a.role === 'string' ? a.role : null;
   return {
     remote_id: u.id,
-    first_name: name ? (space < 0 ? name : name.slice(0, space)) : null,
-    last_name: space < 0 ? null : name.slice(space + 1).trim() || null,
+    ...splitName(typeof a.name === 'string' ? a.name : null),
     email: typeof a.email === 'string' ? a.email : null,
     status: role === null ? null : role === 'no_access' ? 'INACTIVE' : 'ACTIVE',
     system_roles: role ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: TT_ROLE[role] ?? null }] : [],

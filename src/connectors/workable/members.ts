@@ -10,6 +10,7 @@
  * member is listed and an admin picked from their roles.
  */
 import { AtsgateError } from '../../errors.ts';
+import { splitName } from '../helpers/names.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { RemoteFields, RemoteSystemRole, RemoteUser } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
@@ -126,13 +127,10 @@ export async function* readUsers(ctx: WorkableContext): AsyncGenerator<RemoteUse
 }
 
 export function toRemoteUser(m: WkMember): RemoteUser {
-  const name = (m.name ?? '').trim();
-  const space = name.indexOf(' ');
   const roles = [...(m.roles ?? []), ...(m.role ? [m.role] : [])];
   return {
     remote_id: m.id,
-    first_name: name ? (space < 0 ? name : name.slice(0, space)) : null,
-    last_name: space < 0 ? null : name.slice(space + 1).trim() || null,
+    ...splitName(m.name),
     email: m.email ?? null,
     status: m.active === true ? 'ACTIVE' : m.active === false ? 'INACTIVE' : null,
     system_roles: roles.map((r) => ({ remote_id: r, remote_label: r, scope: 'SYSTEM', unified_type: UNIFIED_ROLE[r] ?? null })),
