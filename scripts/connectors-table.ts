@@ -1,6 +1,6 @@
 // Rewrites the connector table in README.md from the connector definitions.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withTable } from '../src/docs/connectors-table.ts';
+import { withTable, withUsersTable } from '../src/docs/connectors-table.ts';
 
-writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8')));
+writeFileSync('README.md', withUsersTable(withTable(readFileSync('README.md', 'utf8'))));
 console.log('README.md connector table updated.');

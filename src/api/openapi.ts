@@ -15,6 +15,7 @@ import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
 import { AttachmentBody, NoteBody, ResultLinkBody } from './schemas.ts';
 import * as R from './responses.ts';
+import { WEBHOOK_EVENTS } from './webhook-schemas.ts';
 
 /** What the onRoute hook records of a route. */
 export interface RouteEntry {
@@ -63,6 +64,7 @@ export const COMPONENTS = {
   JobsResponse: R.JobsResponse,
   CandidatesResponse: R.CandidatesResponse,
   ApplicationsResponse: R.ApplicationsResponse,
+  UsersResponse: R.UsersResponse,
   CandidateAttachmentsResponse: R.CandidateAttachmentsResponse,
   ApplicationAttachmentsResponse: R.ApplicationAttachmentsResponse,
   ActionResponse: R.ActionResponse,
@@ -118,6 +120,15 @@ const OPERATIONS: Record<string, OperationDoc> = {
     description: listDescription,
     tag: ATS,
     success: { schema: 'ApplicationsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/users': {
+    operationId: 'getUsers',
+    summary: 'Get users',
+    description: `${listDescription} The ATS's users (recruiters, hiring managers, admins) with their system roles; \`emails\` filters by address (case-insensitive). An ATS whose API lists no users gives an empty list (see \`atsgate.users\` of GET /v1/tools/ats).`,
+    tag: ATS,
+    success: { schema: 'UsersResponse' },
     errors: 'ats',
     integration: true,
   },
@@ -487,6 +498,20 @@ export function buildOpenApi(routes: readonly RouteEntry[], opts: { serverUrl: s
     security: [{ bearerAuth: [] }],
     tags: TAGS,
     paths: sortedPaths,
+    // Kombo's webhook events, as Kombo's own OpenAPI documents them (src/api/webhook-schemas.ts).
+    webhooks: Object.fromEntries(
+      Object.entries(WEBHOOK_EVENTS).map(([type, schema]) => [
+        type,
+        {
+          post: {
+            summary: type,
+            description: `${schema.description ?? ''} Sent to the account's own receiver (atsgate webhooks set), else to ATSGATE_WEBHOOK_URL; signed with HMAC-SHA256 of the raw body in X-Atsgate-Signature and X-Kombo-Signature.`,
+            requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } },
+            responses: { '200': { description: 'Any 2xx acknowledges the event; anything else is retried.' } },
+          },
+        },
+      ]),
+    ),
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An atsgate API key (`atsgate keys create`).' } },
       parameters: {

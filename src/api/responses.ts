@@ -137,6 +137,14 @@ const JobPosting = Type.Object({
   url: Nullable(Str()),
 });
 
+/** A role the ATS gives a user (Kombo's job_roles on jobs, system_roles on users). */
+const Role = Type.Object({
+  remote_id: Nullable(Str()),
+  remote_label: Nullable(Str()),
+  scope: Nullable(Enum(['SYSTEM', 'JOB'])),
+  unified_type: Nullable(Enum(['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'])),
+});
+
 const HiringTeamMember = Type.Object({
   id: Str(),
   remote_id: Nullable(Str()),
@@ -144,14 +152,7 @@ const HiringTeamMember = Type.Object({
   last_name: Nullable(Str()),
   email: OptNull(Str()),
   hiring_team_roles: Type.Array(Enum(['RECRUITER', 'HIRING_MANAGER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER'])),
-  job_roles: Type.Array(
-    Type.Object({
-      remote_id: Nullable(Str()),
-      remote_label: Nullable(Str()),
-      scope: Nullable(Enum(['SYSTEM', 'JOB'])),
-      unified_type: Nullable(Enum(['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'])),
-    }),
-  ),
+  job_roles: Type.Array(Role),
 });
 
 export const Job = Type.Object({
@@ -316,6 +317,26 @@ export const Application = Type.Object({
 });
 
 export const ApplicationsResponse = Success(Page(Application), 'A page of applications, each with its candidate, job and stage.');
+
+// ---------------------------------------------------------------------------------------------
+// GET /ats/users
+// ---------------------------------------------------------------------------------------------
+
+export const User = Type.Object({
+  id: Str(),
+  remote_id: Nullable(Str()),
+  first_name: Nullable(Str()),
+  last_name: Nullable(Str()),
+  email: OptNull(Str()),
+  status: Nullable(Enum(['ACTIVE', 'INACTIVE'])),
+  // Required (nullable) by Kombo's OpenAPI of May 2026; the SDK does not name it.
+  remote_data: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+  changed_at: DateTime(),
+  remote_deleted_at: Nullable(DateTime()),
+  system_roles: Type.Array(Role),
+});
+
+export const UsersResponse = Success(Page(User), "A page of the ATS's users (recruiters, hiring managers, admins).");
 
 // ---------------------------------------------------------------------------------------------
 // Candidate attachments and the write-backs
@@ -522,6 +543,12 @@ export const ToolsResponse = Success(
                 },
               ),
               delta_sync: Bool(),
+              users: Type.Optional(
+                Type.Object(
+                  { read: Bool(), summary: Str() },
+                  { description: "Whether the sync reads the ATS's users (GET /v1/ats/users), and what it reads or why it reads none." },
+                ),
+              ),
               credentials: Type.Array(
                 Type.Object({ key: Str(), label: Str(), help: Str(), secret: Bool(), optional: Type.Optional(Bool()) }),
               ),

@@ -138,6 +138,8 @@ export const ListQuery = Type.Object({
   employment_types: Type.Optional(CSV),
   visibilities: Type.Optional(CSV),
   post_url: Type.Optional(Type.String({ maxLength: LIMITS.url })),
+  /** GET /ats/users: comma-separated email addresses (case-insensitive). */
+  emails: Type.Optional(CSV),
 });
 export type ListQueryString = Static<typeof ListQuery>;
 

@@ -12,6 +12,7 @@ import { connectIntegration } from '../integrations/service.ts';
 import { startSync, type SyncProgress } from '../sync/run.ts';
 import { connectors } from '../connectors/registry.ts';
 import { AtsgateError } from '../errors.ts';
+import { accountWebhookDestinations, clearAccountWebhookDestination, setAccountWebhookDestination } from '../webhooks/destinations.ts';
 import { RotationError, commitKeyFile, discardStagedKeyFile, parseNewSecret, rotateCredentials, stageKeyFile } from '../crypto/rotate.ts';
 
 const HELP = `atsgate — open-source unified ATS API (Kombo-compatible)
@@ -25,6 +26,10 @@ Usage:
   atsgate keys create [--account <id>] [--name <label>]
   atsgate keys list
   atsgate keys revoke <key id>
+  atsgate webhooks set --account <id> --url <url> --secret <secret>
+                                                   the account's own webhook receiver (its events only)
+  atsgate webhooks clear --account <id>            back to ATSGATE_WEBHOOK_URL
+  atsgate webhooks list
   atsgate tools                                     list the ATSs atsgate can connect to
   atsgate migrate                                   apply database migrations
   atsgate secrets rotate --new-secret <64 hex>      re-encrypt all credentials with a new key
@@ -41,6 +46,8 @@ const OPTIONS = {
   'base-url': { type: 'string' },
   email: { type: 'string' },
   'new-secret': { type: 'string' },
+  url: { type: 'string' },
+  secret: { type: 'string' },
   delta: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -203,6 +210,31 @@ export async function main(argv: string[]): Promise<number> {
         console.log(done ? `Revoked ${id}.` : `No active key ${id}.`);
         return done ? 0 : 1;
       }
+      case 'webhooks set': {
+        if (!flags.account || !flags.url || !flags.secret) {
+          console.error('Usage: atsgate webhooks set --account <id> --url <url> --secret <secret (16+ characters)>');
+          return 2;
+        }
+        try {
+          await setAccountWebhookDestination(rt, flags.account, flags.url, flags.secret);
+        } catch (err) {
+          if (!(err instanceof AtsgateError)) throw err;
+          console.error(err.message);
+          return 2;
+        }
+        console.log(`Account "${flags.account}" now receives its webhook events at ${flags.url}.`);
+        return 0;
+      }
+      case 'webhooks clear': {
+        const done = await clearAccountWebhookDestination(rt, account);
+        console.log(
+          done ? `Account "${account}" is back on ATSGATE_WEBHOOK_URL.` : `Account "${account}" had no webhook receiver of its own.`,
+        );
+        return 0;
+      }
+      case 'webhooks list':
+        for (const w of await accountWebhookDestinations(rt)) console.log(`${w.account_id.padEnd(16)} ${w.url}`);
+        return 0;
       case 'secrets rotate': {
         const secret = flags['new-secret'];
         if (!secret) {

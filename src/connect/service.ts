@@ -10,6 +10,8 @@ import { connectors, getConnector } from '../connectors/registry.ts';
 import type { ConnectorDefinition, CredentialField } from '../connectors/types.ts';
 import { connectIntegration } from '../integrations/service.ts';
 import { getIntegration, getIntegrationById, updateCredentials, type Integration } from '../store/integrations.ts';
+import { queueWebhook } from '../webhooks/deliver.ts';
+import { recordStateChangedIfMoved } from '../webhooks/integration-events.ts';
 import {
   claimLink,
   completeLink,
@@ -279,7 +281,12 @@ async function relink(rt: Runtime, link: ConnectLink, credentials: Record<string
   } finally {
     rt.caches.delete(probe.id);
   }
-  await updateCredentials(rt.db, rt.box, integration.id, credentials);
+  // New credentials make an INVALID integration ACTIVE again: Kombo's integration-state-changed.
+  const event = await rt.db.tx(async (q) => {
+    await updateCredentials(q, rt.box, integration.id, credentials);
+    return recordStateChangedIfMoved(rt, q, integration, { ...integration, status: 'ACTIVE' });
+  });
+  if (event) await queueWebhook(rt, event).catch(() => undefined);
   rt.caches.delete(integration.id);
   // Catch up with what changed while the old credentials were failing: queued like every other
   // sync (retries; a graceful stop waits for it). Not being able to queue it does not undo the

@@ -13,6 +13,7 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_jobs', label: 'Jobs', coverage_status: s(c.reads.jobs) },
     { id: 'ats_candidates', label: 'Candidates', coverage_status: s(c.reads.candidates) },
     { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
+    { id: 'ats_users', label: 'Users', coverage_status: s(c.users.read) },
   ];
   const write_actions = [
     {

@@ -47,6 +47,11 @@ export interface ConnectorCapabilities {
   applicationWrites: { notes: ApplicationWriteTarget; attachments: ApplicationWriteTarget };
   /** The reader honours `updatedAfter`, so delta syncs are possible. */
   deltaSync: boolean;
+  /**
+   * GET /v1/ats/users: whether the sync reads the ATS's users (`readUsers`), and one line for
+   * the README/tools table saying what is read, or why nothing is (the API has no such list).
+   */
+  users: { read: boolean; summary: string };
 }
 
 /** Where an application-level note or file lands; 'unsupported': the ATS has no way to take it (INTEGRATION.ACTION_NOT_AVAILABLE). */
@@ -255,6 +260,28 @@ export interface RemoteAttachment {
   remote_updated_at?: Timestamp;
 }
 
+/** Kombo's user system roles: a role the ATS gives a user, mapped where the mapping is clear. */
+export interface RemoteSystemRole {
+  remote_id: string | null;
+  remote_label: string | null;
+  scope: 'SYSTEM' | 'JOB' | null;
+  unified_type: 'HIRING_MANAGER' | 'RECRUITER' | 'COORDINATOR' | 'SOURCER' | 'INTERVIEWER' | 'ADMIN' | null;
+}
+
+/** A user of the ATS (a recruiter, hiring manager, admin): Kombo's `ats_users`. */
+export interface RemoteUser {
+  remote_id: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  email?: string | null;
+  status?: 'ACTIVE' | 'INACTIVE' | null;
+  system_roles?: RemoteSystemRole[];
+  remote_created_at?: Timestamp;
+  remote_updated_at?: Timestamp;
+  /** Raw vendor data, keyed by the endpoint path it came from (Kombo's `remote_data`). */
+  remote_data?: Record<string, unknown> | null;
+}
+
 export interface ReadOptions {
   /** Only records changed at or after this instant (delta sync). Absent: everything. */
   updatedAfter?: Date;
@@ -358,6 +385,12 @@ export interface Connector<S extends TObject = TObject> {
   readJobs(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteJob>;
   readCandidates(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteCandidate>;
   readApplications(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteApplication>;
+  /**
+   * The ATS's users, where its API lists them (`definition.capabilities.users.read`). Always a
+   * full read (user lists are small); a list the credentials may not see is empty or refused,
+   * as each connector documents.
+   */
+  readUsers?(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteUser>;
   /** Optional: re-read one candidate (and its applications) so a write is visible at once. */
   readCandidate?(
     ctx: ConnectorContext<Static<S>>,

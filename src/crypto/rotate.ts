@@ -13,6 +13,7 @@
  *    operator must update the variable before the next start.
  */
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lockedAccountWebhookSecrets, replaceAccountWebhookSecret } from '../store/webhooks.ts';
 import { join } from 'node:path';
 import type { Db } from '../store/db.ts';
 import { SecretBox } from './secretbox.ts';
@@ -77,6 +78,11 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
       const sealed = Buffer.from(row.content);
       if (sealed.subarray(2, 10).toString('ascii') === newBox.keyId) continue;
       await replaceSealedOutboxContent(q, row.id, newBox.sealBytes(oldBox.openBytes(sealed)));
+    }
+    // So are the secrets of accounts' own webhook receivers.
+    for (const row of await lockedAccountWebhookSecrets(q)) {
+      if (sealedKeyId(row.secret_sealed) === newBox.keyId) continue;
+      await replaceAccountWebhookSecret(q, row.account_id, newBox.seal(oldBox.open(row.secret_sealed)));
     }
     return { resealed, alreadyCurrent, oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
   });

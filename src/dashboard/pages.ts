@@ -106,17 +106,17 @@ function syncRows(syncs: SyncRow[]): Safe {
   if (!syncs.length) return html`<p>No sync has run yet.</p>`;
   const stat = (s: SyncRow, kind: 'read' | 'changed' | 'deleted') => {
     const v = (s.stats as Record<string, Record<Model, number> | undefined>)[kind];
-    return v ? `${v.jobs ?? 0} / ${v.candidates ?? 0} / ${v.applications ?? 0}` : '—';
+    return v ? `${v.jobs ?? 0} / ${v.candidates ?? 0} / ${v.applications ?? 0} / ${v.users ?? 0}` : '—';
   };
   return html`<table>
-    <caption>Latest ${syncs.length} syncs, newest first. Counts are jobs / candidates / applications.</caption>
+    <caption>Latest ${syncs.length} syncs, newest first. Counts are jobs / candidates / applications / users.</caption>
     <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">State</th><th scope="col" class="num">Took</th>
       <th scope="col">Read</th><th scope="col">Changed</th><th scope="col">Deleted</th><th scope="col">Error</th></tr></thead>
     <tbody>${syncs.map(
       (s) => html`<tr>
         <td class="nowrap">${when(s.started_at)}</td><td>${s.type}</td><td>${badge(s.state)}</td>
         <td class="num">${s.ended_at ? duration(new Date(s.ended_at).getTime() - new Date(s.started_at).getTime()) : 'running'}</td>
-        <td>${stat(s, 'read')}</td><td>${stat(s, 'changed')}</td><td>${stat(s, 'deleted')}</td><td>${s.error ?? ''}</td>
+        <td>${stat(s, 'read')}</td><td>${stat(s, 'changed')}</td><td>${stat(s, 'deleted')}</td><td>${s.error ?? ((s.stats as { warnings?: string[] }).warnings ?? []).join(' ')}</td>
       </tr>`,
     )}</tbody>
   </table>`;
@@ -181,6 +181,7 @@ export function integrationPage(o: {
             <dt>Jobs</dt><dd>${o.records.jobs}</dd>
             <dt>Candidates</dt><dd>${o.records.candidates}</dd>
             <dt>Applications</dt><dd>${o.records.applications}</dd>
+            <dt>Users</dt><dd>${o.records.users ?? 0}</dd>
             <dt>Failed writes (24 h)</dt><dd>${o.failed24h > 0 ? html`<a href="/dashboard/logs?integration=${encodeURIComponent(i.id)}&amp;outcome=ERROR">${o.failed24h}</a>` : '0'}</dd>
           </dl>
           <form method="post" action="${integrationHref(i.id)}/sync" class="actions">

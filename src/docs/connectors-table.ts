@@ -34,3 +34,22 @@ export function withTable(readme: string): string {
   if (a < 0 || b < a) throw new Error('README has no connectors-table markers');
   return readme.slice(0, a + START.length) + '\n' + connectorsTable() + '\n' + readme.slice(b);
 }
+
+/** GET /v1/ats/users per connector: what the sync reads, or why it reads none. */
+export function usersTable(): string {
+  const rows = [...connectors.values()].map(({ definition: d }) => {
+    const u = d.capabilities.users;
+    return `| ${d.label} | ${u.read ? 'yes' : 'no'} | ${u.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} |`;
+  });
+  return ['| ATS | Users read | What GET /v1/ats/users holds |', '|---|---|---|', ...rows].join('\n');
+}
+
+export const USERS_START = '<!-- users-table -->';
+export const USERS_END = '<!-- /users-table -->';
+
+export function withUsersTable(readme: string): string {
+  const a = readme.indexOf(USERS_START);
+  const b = readme.indexOf(USERS_END);
+  if (a < 0 || b < a) throw new Error('README has no users-table markers');
+  return readme.slice(0, a + USERS_START.length) + '\n' + usersTable() + '\n' + readme.slice(b);
+}

@@ -6,7 +6,16 @@ import { Value } from '@sinclair/typebox/value';
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import { getConnector } from '../connectors/registry.ts';
-import { createIntegration, getIntegrationById, setIntegrationState, type Integration } from '../store/integrations.ts';
+import {
+  createIntegration,
+  deleteIntegration,
+  getIntegrationById,
+  setIntegrationEnabled,
+  setIntegrationState,
+  type Integration,
+} from '../store/integrations.ts';
+import { queueWebhook } from '../webhooks/deliver.ts';
+import { recordIntegrationCreated, recordIntegrationDeleted, recordStateChangedIfMoved } from '../webhooks/integration-events.ts';
 import { ensureAccount } from '../store/keys.ts';
 import { startSync, type SyncProgress } from '../sync/run.ts';
 import { requestSync } from '../jobs/sync-tasks.ts';
@@ -56,16 +65,21 @@ export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promis
   });
 
   await ensureAccount(rt.db, r.accountId);
-  const integration = await createIntegration(rt.db, rt.box, {
-    accountId: r.accountId,
-    tool: r.tool,
-    organizationName: r.organizationName,
-    creatorEmail: r.creatorEmail,
-    originId: r.originId,
-    credentials: r.credentials,
-    config: r.baseUrl ? { base_url: r.baseUrl } : {},
-    id,
+  // Kombo's `integration-created`, in the transaction that creates it.
+  const { integration, event } = await rt.db.tx(async (q) => {
+    const created = await createIntegration(q, rt.box, {
+      accountId: r.accountId,
+      tool: r.tool,
+      organizationName: r.organizationName,
+      creatorEmail: r.creatorEmail,
+      originId: r.originId,
+      credentials: r.credentials,
+      config: r.baseUrl ? { base_url: r.baseUrl } : {},
+      id,
+    });
+    return { integration: created, event: await recordIntegrationCreated(rt, q, created) };
   });
+  if (event) await queueWebhook(rt, event);
   rt.caches.delete(probe.id);
   // The first sync runs inline when the caller waits for it (CLI, tests); otherwise it is queued
   // on the job engine like every other sync, and runs on whichever process is free.
@@ -80,4 +94,29 @@ export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promis
     }
   }
   return (await getIntegrationById(rt.db, integration.id))!;
+}
+
+/** Deletes an integration of the account (and its synced data) and sends Kombo's `integration-deleted`. */
+export async function removeIntegration(rt: Runtime, integration: Integration): Promise<boolean> {
+  const { deleted, event } = await rt.db.tx(async (q) => {
+    const gone = await deleteIntegration(q, integration.account_id, integration.id);
+    return { deleted: gone, event: gone ? await recordIntegrationDeleted(rt, q, integration, new Date()) : null };
+  });
+  rt.caches.delete(integration.id);
+  if (event) await queueWebhook(rt, event);
+  return deleted;
+}
+
+/**
+ * PUT /integrations/:id/enabled: switches the integration on or off; a switch that changes its
+ * state (ACTIVE ↔ INACTIVE) sends Kombo's `integration-state-changed`, a repeat sends nothing.
+ */
+export async function setEnabled(rt: Runtime, integration: Integration, enabled: boolean): Promise<void> {
+  const event = await rt.db.tx(async (q) => {
+    const before = await getIntegrationById(q, integration.id);
+    if (!before || before.account_id !== integration.account_id) return null;
+    await setIntegrationEnabled(q, integration.account_id, integration.id, enabled);
+    return recordStateChangedIfMoved(rt, q, before, { ...before, enabled });
+  });
+  if (event) await queueWebhook(rt, event);
 }

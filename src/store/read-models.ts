@@ -30,6 +30,8 @@ export interface ListQuery {
   employment_types?: string[];
   visibilities?: string[];
   post_url?: string;
+  // users
+  emails?: string[];
 }
 
 export interface Page<T> {
@@ -255,5 +257,18 @@ export async function listApplications(db: Queryable, integrationId: string, q: 
         job: j ? { id: j.id, remote_id: j.remote_id, name: j.name } : null,
       };
     }),
+  };
+}
+
+// --- Users ----------------------------------------------------------------------------------
+
+export async function listUsers(db: Queryable, integrationId: string, q: ListQuery): Promise<Page<unknown>> {
+  const w = new Where();
+  common('ats_users', integrationId, q, w);
+  if (q.emails?.length) w.add((p) => `ats_users.email_lc = ANY(${p(q.emails!.map((e) => e.toLowerCase()))}::text[])`);
+  const { rows, next } = await page<Row>(db, 'ats_users', w, q.page_size);
+  return {
+    next,
+    results: rows.map((r) => ({ id: r.id, ...r.data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at) })),
   };
 }

@@ -4,15 +4,15 @@
  * sync's id so that a finished full sync can mark the rest as deleted upstream.
  */
 import type { Queryable } from './db.ts';
-import type { normalizeApplication, normalizeCandidate, normalizeJob } from '../sync/normalize.ts';
+import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeUser } from '../sync/normalize.ts';
 import type { ApplicationRef, CandidateRef, Outcome } from '../connectors/types.ts';
 
-export type Model = 'jobs' | 'candidates' | 'applications';
+export type Model = 'jobs' | 'candidates' | 'applications' | 'users';
 
 type Extra = Record<string, unknown>;
 /** The model's own filter columns (copies of fields in `data`) and their SQL types. */
 interface ModelSpec {
-  table: Model;
+  table: string;
   extra: [column: string, type: string][];
 }
 
@@ -42,9 +42,14 @@ const SPECS: Record<Model, ModelSpec> = {
       ['outcome', 'text'],
     ],
   },
+  users: { table: 'ats_users', extra: [['email_lc', 'text']] },
 };
 
-type Normalized = ReturnType<typeof normalizeJob> | ReturnType<typeof normalizeCandidate> | ReturnType<typeof normalizeApplication>;
+type Normalized =
+  | ReturnType<typeof normalizeJob>
+  | ReturnType<typeof normalizeCandidate>
+  | ReturnType<typeof normalizeApplication>
+  | ReturnType<typeof normalizeUser>;
 
 export interface UpsertStats {
   written: number;
@@ -196,7 +201,8 @@ export async function countRecords(db: Queryable, integrationId: string): Promis
   const { rows } = await db.query<{ m: Model; n: number }>(
     `SELECT 'jobs' AS m, count(*)::int AS n FROM jobs WHERE integration_id = $1 AND remote_deleted_at IS NULL
      UNION ALL SELECT 'candidates', count(*)::int FROM candidates WHERE integration_id = $1 AND remote_deleted_at IS NULL
-     UNION ALL SELECT 'applications', count(*)::int FROM applications WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
+     UNION ALL SELECT 'applications', count(*)::int FROM applications WHERE integration_id = $1 AND remote_deleted_at IS NULL
+     UNION ALL SELECT 'users', count(*)::int FROM ats_users WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
     [integrationId],
   );
   return Object.fromEntries(rows.map((r) => [r.m, r.n])) as Record<Model, number>;

@@ -6,7 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { komboId } from '../ids.ts';
-import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, Timestamp } from '../connectors/types.ts';
+import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteUser, Timestamp } from '../connectors/types.ts';
 
 export function iso(t: Timestamp): string | null {
   if (t === null || t === undefined || t === '') return null;
@@ -176,5 +176,34 @@ export function normalizeApplication(
     job_id: data.job_id,
     current_stage_id: data.current_stage_id,
     outcome: data.outcome,
+  };
+}
+
+/** Kombo's user email pattern (GET /ats/users): an address that does not match is sent as null. */
+const USER_EMAIL = /^(?!\.)(?!.*\.\.)([\w'+\-.]*)[\w+-]@([\da-z][\da-z-]*\.)+[a-z]{2,}$/;
+
+export const userId = (integrationId: string, remoteId: string) => komboId(integrationId, `user:${remoteId}`);
+
+export function normalizeUser(integrationId: string, u: RemoteUser): StoredRow & { email_lc: string | null } {
+  const email = u.email?.trim().toLowerCase() || null;
+  const data = {
+    remote_id: u.remote_id,
+    first_name: nul(u.first_name),
+    last_name: nul(u.last_name),
+    email: email && USER_EMAIL.test(email) ? email : null,
+    status: nul(u.status),
+    remote_created_at: iso(u.remote_created_at),
+    remote_updated_at: iso(u.remote_updated_at),
+    remote_data: nul(u.remote_data),
+    system_roles: u.system_roles ?? [],
+  };
+  return {
+    // Namespaced: an ATS may number its users and its candidates alike (Greenhouse), and a
+    // Kombo id names one record whatever the model.
+    id: userId(integrationId, u.remote_id),
+    remote_id: u.remote_id,
+    ...withJson(data),
+    remote_created_at: data.remote_created_at,
+    email_lc: data.email,
   };
 }

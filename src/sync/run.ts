@@ -9,13 +9,14 @@ import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
+import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeUser } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';
 import { syncEnded } from '../metrics/observers.ts';
 import { recordDataChanged } from '../webhooks/data-changed.ts';
 import { queueWebhook } from '../webhooks/deliver.ts';
+import { recordStateChangedIfMoved, recordSyncFinished } from '../webhooks/integration-events.ts';
 
 export interface SyncProgress {
   model: Model;
@@ -27,6 +28,8 @@ export interface SyncStats {
   changed: Record<Model, number>;
   deleted: Record<Model, number>;
   duration_ms: number;
+  /** Why part of the data was not read (e.g. the credentials may not list users). */
+  warnings?: string[];
 }
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
@@ -84,9 +87,9 @@ async function runSync(
   };
   const stats: SyncStats = {
     type,
-    read: { jobs: 0, candidates: 0, applications: 0 },
-    changed: { jobs: 0, candidates: 0, applications: 0 },
-    deleted: { jobs: 0, candidates: 0, applications: 0 },
+    read: { jobs: 0, candidates: 0, applications: 0, users: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0, users: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0 },
     duration_ms: 0,
   };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
@@ -94,6 +97,17 @@ async function runSync(
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
   ];
+  // Users where the ATS lists them (capabilities.users); always read whole: the lists are small
+  // and few vendors filter them by update time, so a delta sync may mark none deleted by mistake.
+  const readsUsers = Boolean(connector.readUsers && connector.definition.capabilities.users.read);
+  let usersRefused = false;
+  if (readsUsers) {
+    const refused = (message: string) => {
+      usersRefused = true;
+      stats.warnings = [...(stats.warnings ?? []), `Users were not read: ${message}`];
+    };
+    readers.push(['users', usersOrNone(connector.readUsers!(ctx, {}), refused), (u) => normalizeUser(integrationId, u)]);
+  }
   // Pages are gathered into batches of BATCH rows, and one batch is written while the next
   // is read and normalised: at most one write in flight and one batch being filled, so memory
   // stays flat, writes keep their order (a later read of a record still wins), and the
@@ -117,30 +131,68 @@ async function runSync(
       for (const model of ['applications', 'candidates', 'jobs'] as Model[])
         stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
+    // Users are read whole by every sync, so every sync knows which are gone.
+    if (readsUsers && !usersRefused) stats.deleted.users = await markUnseenDeleted(rt.db, 'users', integrationId, syncId);
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says
     // FINAL_SYNC_PENDING (the connect page polls exactly that).
-    const event = await rt.db.tx(async (q) => {
+    // Webhooks in the same transaction: data-changed (if anything changed), the state change
+    // a first sync or a recovery makes, and Kombo's sync-finished.
+    const events = await rt.db.tx(async (q) => {
       await endSync(q, syncId, { stats: stats as unknown as Record<string, unknown> });
       await markSyncEnded(q, integrationId);
+      const before = await getIntegrationById(q, integrationId);
       await setIntegrationState(q, integrationId, { setup_status: 'COMPLETED', status: 'ACTIVE' });
-      return recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id }, stats);
+      if (!before) return []; // deleted while it synced
+      const after = { ...before, setup_status: 'COMPLETED' as const, status: 'ACTIVE' as const };
+      return [
+        await recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id, account_id: before.account_id }, stats),
+        await recordStateChangedIfMoved(rt, q, before, after),
+        await recordSyncFinished(rt, q, after, { id: syncId, state: 'SUCCEEDED', startedAt: new Date(started), endedAt: new Date() }),
+      ];
     });
-    if (event) await queueWebhook(rt, event);
+    for (const event of events) if (event) await queueWebhook(rt, event);
     syncEnded({ tool: connector.definition.id, type, state: 'SUCCEEDED', durationMs: stats.duration_ms });
     return stats;
   } catch (err) {
     await writer.drain().catch(() => undefined); // a write still in flight ends before the sync does
     stats.duration_ms = Date.now() - started;
     const message = err instanceof Error ? err.message : String(err);
-    await endSync(rt.db, syncId, { error: message, stats: stats as unknown as Record<string, unknown> }).catch(() => undefined);
+    const authInvalid = err instanceof AtsgateError && err.code === 'INTEGRATION.AUTHENTICATION_INVALID';
+    // One transaction: the sync's end, INVALID credentials (Kombo's integration-state-changed)
+    // and sync-finished with sync_state FAILED.
+    const events = await rt.db
+      .tx(async (q) => {
+        await endSync(q, syncId, { error: message, stats: stats as unknown as Record<string, unknown> });
+        const before = await getIntegrationById(q, integrationId);
+        if (authInvalid) await setIntegrationState(q, integrationId, { status: 'INVALID' });
+        if (!before) return [];
+        const after = authInvalid ? { ...before, status: 'INVALID' as const } : before;
+        return [
+          await recordStateChangedIfMoved(rt, q, before, after),
+          await recordSyncFinished(rt, q, after, { id: syncId, state: 'FAILED', startedAt: new Date(started), endedAt: new Date() }),
+        ];
+      })
+      .catch(() => [] as (string | null)[]);
+    for (const event of events) if (event) await queueWebhook(rt, event).catch(() => undefined);
     syncEnded({ tool: connector.definition.id, type, state: 'FAILED', durationMs: stats.duration_ms });
-    if (err instanceof AtsgateError && err.code === 'INTEGRATION.AUTHENTICATION_INVALID') {
-      await setIntegrationState(rt.db, integrationId, { status: 'INVALID' }).catch(() => undefined);
-    }
     throw err;
   } finally {
     lease.stop();
+  }
+}
+
+/**
+ * Users are an extra to what a vendor syncs for: credentials that may not list them (a Lever key
+ * without the Users permission) read none and the rest of the sync goes on. Nothing is marked
+ * deleted then, since an unread list says nothing about who is gone.
+ */
+async function* usersOrNone<T>(pages: AsyncIterable<T[]>, onRefused: (message: string) => void): AsyncGenerator<T[]> {
+  try {
+    for await (const page of pages) yield page;
+  } catch (err) {
+    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+    onRefused(err.message);
   }
 }
 
@@ -156,7 +208,7 @@ class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private failure: { err: unknown } | null = null;
   /** Rows handed over per model (written or being written): the progress count. */
-  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0 };
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0 };
 
   constructor(
     private readonly rt: Runtime,

@@ -9,7 +9,12 @@ import type { Model } from '../store/records.ts';
 import { recordWebhookEvent } from './deliver.ts';
 
 /** Kombo's model names for what a sync writes. */
-const KOMBO_MODEL: Record<Model, string> = { jobs: 'ats_jobs', candidates: 'ats_candidates', applications: 'ats_applications' };
+const KOMBO_MODEL: Record<Model, string> = {
+  jobs: 'ats_jobs',
+  candidates: 'ats_candidates',
+  applications: 'ats_applications',
+  users: 'ats_users',
+};
 
 export interface SyncChanges {
   changed: Record<Model, number>;
@@ -20,15 +25,21 @@ export interface SyncChanges {
 export async function recordDataChanged(
   rt: Runtime,
   q: Queryable,
-  integration: { id: string; tool: string },
+  integration: { id: string; tool: string; account_id?: string },
   s: SyncChanges,
 ): Promise<string | null> {
   const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => s.changed[m] + s.deleted[m] > 0);
   if (!models.length) return null;
-  return recordWebhookEvent(rt, q, 'data-changed', {
-    integration_id: integration.id,
-    integration_tool: integration.tool,
-    integration_category: 'ATS',
-    changed_models: models.map((m) => ({ name: KOMBO_MODEL[m] })),
-  });
+  return recordWebhookEvent(
+    rt,
+    q,
+    'data-changed',
+    {
+      integration_id: integration.id,
+      integration_tool: integration.tool,
+      integration_category: 'ATS',
+      changed_models: models.map((m) => ({ name: KOMBO_MODEL[m] })),
+    },
+    integration.account_id,
+  );
 }

@@ -4,11 +4,23 @@
  * queue with retries until the receiver answers 2xx; rows left PENDING by a process that
  * stopped are re-queued at start. Receivers must de-duplicate on the event id: a process that
  * dies after the receiver answered but before the row was marked SENT sends it again.
+ *
+ * Destinations: an account with its own receiver (`atsgate webhooks set`) gets its events there,
+ * signed with its own secret, and no other account's; an account without one falls back to the
+ * deployment's ATSGATE_WEBHOOK_URL (the operator's). Events that name no account go there too.
  */
 import type { Runtime } from '../runtime.ts';
 import type { Queryable } from '../store/db.ts';
 import { randomId } from '../ids.ts';
-import { claimWebhook, endAllWebhookLeases, insertWebhook, markWebhookFailed, markWebhookSent, openWebhooks } from '../store/webhooks.ts';
+import {
+  claimWebhook,
+  endAllWebhookLeases,
+  getAccountWebhook,
+  insertWebhook,
+  markWebhookFailed,
+  markWebhookSent,
+  openWebhooks,
+} from '../store/webhooks.ts';
 import { KOMBO_SIGNATURE_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
 
 export const WEBHOOK_TASK = 'deliver-webhook';
@@ -23,15 +35,30 @@ export function backoffMs(attempt: number, capMs: number): number {
 export const webhooksEnabled = (rt: Runtime): boolean => Boolean(rt.config.webhookUrl && rt.config.webhookSecret);
 
 /**
- * Records an event to send, inside the caller's transaction; returns its id (null when no
- * webhook is configured). Call `queueWebhook` after the transaction commits.
+ * Records an event to send, inside the caller's transaction; returns its id (null when neither
+ * the account nor the deployment has a receiver). Call `queueWebhook` after the transaction
+ * commits. `accountId`: the account whose integration the event is about.
  */
-export async function recordWebhookEvent(rt: Runtime, q: Queryable, type: string, data: Record<string, unknown>): Promise<string | null> {
-  if (!webhooksEnabled(rt)) return null;
+export async function recordWebhookEvent(
+  rt: Runtime,
+  q: Queryable,
+  type: string,
+  data: Record<string, unknown>,
+  accountId?: string,
+): Promise<string | null> {
+  const own = accountId ? await getAccountWebhook(q, accountId) : null;
+  if (!own && !webhooksEnabled(rt)) return null;
   const id = `evt_${randomId()}`;
   const body = JSON.stringify({ id, type, created_at: new Date().toISOString(), data });
-  await insertWebhook(q, { id, eventType: type, body });
+  await insertWebhook(q, { id, eventType: type, body, accountId: own ? own.account_id : null });
   return id;
+}
+
+/** Where a delivery goes and the secret it is signed with; null: nowhere (any more). */
+async function destinationOf(rt: Runtime, accountId: string | null): Promise<{ url: string; secret: string } | null> {
+  if (accountId === null) return webhooksEnabled(rt) ? { url: rt.config.webhookUrl!, secret: rt.config.webhookSecret! } : null;
+  const own = await getAccountWebhook(rt.db, accountId);
+  return own ? { url: own.url, secret: rt.box.open(own.secret_sealed) } : null;
 }
 
 export async function queueWebhook(rt: Runtime, id: string, runAt?: Date): Promise<void> {
@@ -39,19 +66,24 @@ export async function queueWebhook(rt: Runtime, id: string, runAt?: Date): Promi
 }
 
 async function sendOnce(rt: Runtime, id: string): Promise<void> {
-  if (!webhooksEnabled(rt)) return; // switched off since: the event waits, PENDING, for a restart with a URL
   const row = await claimWebhook(rt.db, id, rt.config.writeLeaseSeconds);
   if (!row) return; // sent already, not due yet, or another process has it
+  const to = await destinationOf(rt, row.account_id);
+  if (!to) {
+    // Switched off since: the event waits, PENDING, for a receiver (a restart with a URL, or
+    // the account's own set again); the claim's lease lapses and a resume queues it again.
+    return;
+  }
   let problem: string;
   try {
-    const res = await fetch(rt.config.webhookUrl!, {
+    const res = await fetch(to.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'atsgate-webhooks',
-        [SIGNATURE_HEADER]: signWebhook(rt.config.webhookSecret!, row.body),
+        [SIGNATURE_HEADER]: signWebhook(to.secret, row.body),
         // Kombo's header, same scheme, so receivers written for Kombo verify atsgate's events too.
-        [KOMBO_SIGNATURE_HEADER]: signWebhook(rt.config.webhookSecret!, row.body),
+        [KOMBO_SIGNATURE_HEADER]: signWebhook(to.secret, row.body),
         'x-atsgate-event-id': row.id,
         'x-atsgate-event-type': row.event_type,
       },

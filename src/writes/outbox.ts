@@ -234,18 +234,24 @@ async function finish(
   const eventId = await rt.db.tx(async (q) => {
     if (!(await finishOutbox(q, row.id, PROCESS_ID, r.error ? 'FAILED' : 'DELIVERED', r.error))) return null; // lost the lease meanwhile
     await completeLog(q, row.log_id, { statusCode: r.statusCode, calls, warnings: r.warnings, error: r.error });
-    return recordWebhookEvent(rt, q, r.error ? 'write.failed' : 'write.delivered', {
-      write_id: row.id,
-      log_id: row.log_id,
-      log_url: `${rt.publicUrl()}/v1/logs/${row.log_id}`,
-      integration_id: row.integration_id,
-      action: row.action,
-      outcome: r.error ? 'ERROR' : 'SUCCESS',
-      status_code: r.statusCode,
-      attempts: row.attempts,
-      warnings: r.warnings.map((message) => ({ message })),
-      error: r.error,
-    });
+    return recordWebhookEvent(
+      rt,
+      q,
+      r.error ? 'write.failed' : 'write.delivered',
+      {
+        write_id: row.id,
+        log_id: row.log_id,
+        log_url: `${rt.publicUrl()}/v1/logs/${row.log_id}`,
+        integration_id: row.integration_id,
+        action: row.action,
+        outcome: r.error ? 'ERROR' : 'SUCCESS',
+        status_code: r.statusCode,
+        attempts: row.attempts,
+        warnings: r.warnings.map((message) => ({ message })),
+        error: r.error,
+      },
+      row.account_id,
+    );
   });
   if (eventId) await queueWebhook(rt, eventId).catch(() => undefined);
 }

@@ -44,10 +44,11 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
     return res.body;
   }
 
-  test('reads: jobs, candidates, applications, candidate attachments', async () => {
+  test('reads: jobs, candidates, applications, users, candidate attachments', async () => {
     await expectModel('GET', '/v1/ats/jobs?page_size=50', 'GetAtsJobsPositiveResponse');
     const candidates = await expectModel('GET', '/v1/ats/candidates?page_size=50', 'GetAtsCandidatesPositiveResponse');
     await expectModel('GET', '/v1/ats/applications?page_size=50', 'GetAtsApplicationsPositiveResponse');
+    await expectModel('GET', '/v1/ats/users?page_size=50', 'GetAtsUsersPositiveResponse');
     await expectModel(
       'GET',
       `/v1/ats/candidates/${candidates.data.results[0].id}/attachments`,

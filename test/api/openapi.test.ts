@@ -512,6 +512,22 @@ describe('OpenAPI document and /docs', () => {
     }
   });
 
+  test("Kombo's webhook events are documented under `webhooks`, with the event names Kombo's own document uses", () => {
+    const ours = Object.keys(doc.webhooks ?? {}).sort();
+    assert.deepEqual(ours, ['data-changed', 'integration-created', 'integration-deleted', 'integration-state-changed', 'sync-finished']);
+    for (const type of ours) {
+      assert.ok(kombo.webhooks[type], `${type} is one of Kombo's events`);
+      const schema = doc.webhooks[type].post.requestBody.content['application/json'].schema;
+      assert.deepEqual(schema.properties.type.const, type);
+      // Kombo's required data keys are all in ours.
+      const theirs = deref(
+        kombo,
+        deref(kombo, kombo.webhooks[type].post.requestBody.content['application/json'].schema).properties.data,
+      ).required;
+      for (const key of theirs) assert.ok(schema.properties.data.required.includes(key), `${type}: data.${key}`);
+    }
+  });
+
   test('the document is structurally valid OpenAPI 3.1 and every $ref resolves', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(doc.info?.title && doc.info?.version);
@@ -610,7 +626,8 @@ describe('OpenAPI document and /docs', () => {
       assert.ok(paths.includes('/v1/ats/jobs'));
       assert.equal(
         paths.length,
-        Object.values<any>(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0),
+        // Swagger UI lists the webhooks (one POST each) with the operations.
+        Object.values<any>(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0) + Object.keys(doc.webhooks ?? {}).length,
         'every operation is listed',
       );
       // Open one operation: its request body schema renders too.
@@ -688,7 +705,7 @@ for (const kind of databaseKinds()) {
     }
 
     test('ATS reads, success and errors', async () => {
-      for (const model of ['jobs', 'candidates', 'applications']) {
+      for (const model of ['jobs', 'candidates', 'applications', 'users']) {
         const t = `/v1/ats/${model}`;
         const page = await hit('GET', t, `${t}?page_size=40`, { integrationId: DEMO, expect: 200 });
         assert.ok(page.body.data.results.length > 0, `${model}: the sandbox has data`);

@@ -95,6 +95,17 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
     assert.ok(targetApp);
   });
 
+  test("reads the ATS's users through the SDK iterator, or none where the connector reads none", async () => {
+    const users = await allPages(await kombo.ats.getUsers({ page_size: 2 }));
+    assert.deepEqual(users.items.map((x) => x.remote_id).sort(), [...fake.userRemoteIds()].sort());
+    if (!caps.users.read) assert.equal(users.items.length, 0, `${c.tool} reads no users: ${caps.users.summary}`);
+    else assert.ok(users.items.length > 0, `the ${c.tool} fake has users`);
+    for (const u of users.items) {
+      assert.ok(u.status === 'ACTIVE' || u.status === 'INACTIVE' || u.status === null);
+      assert.ok(Array.isArray(u.system_roles));
+    }
+  });
+
   test('result links land in the ATS with label, url and every attribute', async () => {
     if (caps.resultLinks.candidate === 'unsupported' || caps.resultLinks.application === 'unsupported') {
       // An ATS that takes no result links answers Kombo's documented error, naming what it lacks.
@@ -382,6 +393,9 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
     if (kind === databaseKinds()[0]) {
       test('GET /v1/tools/ats lists every tool with its coverage', async () => {
         const res = await s.sdk().general.getTools({ category: 'ats' });
+        // atsgate's extension (the SDK strips it): whether each tool's users are read, and why not.
+        const raw = await s.call('GET', '/v1/tools/ats');
+        for (const t of raw.body.data.tools) assert.deepEqual(t.atsgate.users, getConnector(t.id)!.definition.capabilities.users, t.id);
         const ids = res.data.tools.map((t) => t.id).sort();
         assert.deepEqual(ids, [
           'ashby',
@@ -401,7 +415,12 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);
           const reads = Object.fromEntries(t.coverage.read_models.map((m) => [m.id, m.coverage_status]));
-          assert.deepEqual(reads, { ats_jobs: 'SUPPORTED', ats_candidates: 'SUPPORTED', ats_applications: 'SUPPORTED' });
+          assert.deepEqual(reads, {
+            ats_jobs: 'SUPPORTED',
+            ats_candidates: 'SUPPORTED',
+            ats_applications: 'SUPPORTED',
+            ats_users: def.capabilities.users.read ? 'SUPPORTED' : 'UNSUPPORTED',
+          });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(
             writes.ats_add_candidate_result_link,

@@ -596,8 +596,8 @@ describe("Lever fake: Lever's documented traps and the provenance table", () => 
 
   test('a call with no row in the provenance table is refused (501)', async () => {
     try {
-      assert.equal((await call('GET', '/users')).status, 501);
-      assert.deepEqual(fake.server.undocumented, ['GET /v1/users']);
+      assert.equal((await call('GET', '/requisitions')).status, 501);
+      assert.deepEqual(fake.server.undocumented, ['GET /v1/requisitions']);
     } finally {
       fake.server.undocumented.length = 0; // provoked on purpose
     }

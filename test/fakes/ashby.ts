@@ -524,7 +524,35 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     'jobs:read',
     'interviews:read',
     'hiringProcessMetadata:read',
+    'organization:read',
   ]);
+  // user.list / user.info results [AS-OAS]: globalRole is one of four values; isEnabled false = deactivated.
+  const users = [
+    {
+      id: 'a5b70000-0000-4000-8000-000000000001',
+      firstName: 'Olivia',
+      lastName: 'Owner',
+      email: 'olivia@acme.test',
+      globalRole: 'Organization Admin',
+      isEnabled: true,
+    },
+    {
+      id: 'a5b70000-0000-4000-8000-000000000002',
+      firstName: 'Rex',
+      lastName: 'Recruiter',
+      email: 'rex@acme.test',
+      globalRole: 'Elevated Access',
+      isEnabled: true,
+    },
+    {
+      id: 'a5b70000-0000-4000-8000-000000000003',
+      firstName: 'Dora',
+      lastName: 'Gone',
+      email: 'dora@acme.test',
+      globalRole: 'Limited Access',
+      isEnabled: false,
+    },
+  ];
   let syncGeneration = 1;
   let cursorGeneration = 1;
   const failures: { status: 429 | 500 | 503 }[] = [];
@@ -838,6 +866,12 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     return { success: true, results: plans[planId], moreDataAvailable: false };
   });
 
+  // https://developers.ashbyhq.com/reference/userlist (organizationRead): deactivated users only with includeDeactivated.
+  rpc('user.list', 'organization:read', (body) => {
+    const rows = users.filter((u) => u.isEnabled || body.includeDeactivated === true).map((u) => ({ ...u, updatedAt: iso(T0) }));
+    return listPage('user.list', body, rows, (u) => u);
+  });
+
   // https://developers.ashbyhq.com/reference/customfieldlist (hiringProcessMetadataRead)
   rpc('customField.list', 'hiringProcessMetadata:read', (body) => {
     const all = fieldDefs.filter((d) => body.includeArchived === true || !d.isArchived).map((d) => ({ ...d, updatedAt: iso(T0) }));
@@ -1118,6 +1152,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   await server.start();
 
   const fake: AshbyFake = {
+    userRemoteIds: () => users.map((u) => u.id),
     tool: 'ashby',
     server,
     url: server.url,

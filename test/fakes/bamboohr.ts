@@ -361,6 +361,8 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
   const liveApps = () => [...applications.values()].filter((a) => !a.deleted);
 
   return {
+    // The connector reads no users (capabilities.users).
+    userRemoteIds: () => [],
     tool: 'bamboohr',
     server,
     fileHost,

@@ -1053,6 +1053,8 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     Object.fromEntries([...custom].map(([id, v]) => [customFields.find((f) => f.id === id)!.name, v]));
 
   const fake: GreenhouseFake = {
+    // GET /v3/users hides service accounts unless asked [GH-V3T 0169]: the sync lists the people.
+    userRemoteIds: () => users.filter((u) => !u.service_account).map((u) => String(u.id)),
     tool: 'greenhouse',
     server,
     url: `${base}/v3`,

@@ -80,6 +80,8 @@ interface StoredFile {
 const API_KEY = 'lvr_fake_full_3f9c2b7a61';
 /** A key generated without the Postings and Files-write permissions. */
 const LIMITED_KEY = 'lvr_fake_limited_82d1c0e4';
+/** A key without the Users and Form Templates permissions (everything else granted). */
+const NO_USERS_KEY = 'lvr_fake_nousers_5a1c9e07';
 /**
  * `confidential` stands for "this key may see confidential data" [Confidential data]. What Lever
  * answers a key without it that asks for `confidentiality=all` is not documented; this fake
@@ -95,11 +97,14 @@ const ALL_PERMISSIONS = [
   'files:read',
   'files:write',
   'resumes:read',
+  'users:read',
+  'form_templates:read',
   'confidential',
 ];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
   [API_KEY]: new Set(ALL_PERMISSIONS),
   [LIMITED_KEY]: new Set(ALL_PERMISSIONS.filter((p) => p !== 'postings:read' && p !== 'files:write' && p !== 'confidential')),
+  [NO_USERS_KEY]: new Set(ALL_PERMISSIONS.filter((p) => p !== 'users:read' && p !== 'form_templates:read')),
 };
 
 const MAX_FILE_BYTES = 30 * 1024 * 1024;
@@ -142,6 +147,8 @@ export interface LeverFake extends VendorFake {
    */
   fileListStyle: 'envelope' | 'doc-example';
   limitedCredentials: Record<string, unknown>;
+  /** A key that may not list users or form templates (403 there), and may do everything else. */
+  noUsersCredentials: Record<string, unknown>;
   users: { id: string; name: string }[];
   postingIds: string[];
   contactOf(opportunityId: string): string;
@@ -169,9 +176,11 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // ------------------------------------------------------------------------------------------
   // Seed data
   // ------------------------------------------------------------------------------------------
+  // [LV, Users]: accessRole one of super admin, admin, team member, limited team member, interviewer.
   const users = [
-    { id: uuid(0x05e5, 1), name: 'Rita Recruiter' },
-    { id: uuid(0x05e5, 2), name: 'Harry Hiring' },
+    { id: uuid(0x05e5, 1), name: 'Rita Recruiter', accessRole: 'admin', deactivatedAt: null as number | null },
+    { id: uuid(0x05e5, 2), name: 'Harry Hiring', accessRole: 'team member', deactivatedAt: null as number | null },
+    { id: uuid(0x05e5, 3), name: 'Ivy Interviewer', accessRole: 'interviewer', deactivatedAt: T0 - 30 * DAY },
   ];
   const stages = [
     { id: 'lead-new', text: 'New lead' },
@@ -722,6 +731,60 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // Stages → List all stages (#list-all-stages).
   server.route('GET', '/v1/stages', (req) => permitted(req, 'stages:read') ?? page(req, stages));
 
+  // Users → List all users (#list-all-users): only active users unless includeDeactivated=true;
+  // `email`, `accessRole` filters; paginated like every list.
+  server.route('GET', '/v1/users', (req) => {
+    const denied = permitted(req, 'users:read');
+    if (denied) return denied;
+    const withDeactivated = req.query.get('includeDeactivated') === 'true';
+    const email = req.query.get('email');
+    const role = req.query.get('accessRole');
+    const rows = users
+      .filter((u) => withDeactivated || !u.deactivatedAt)
+      .filter((u) => !role || u.accessRole === role)
+      .map((u) => ({
+        id: u.id,
+        name: u.name,
+        username: u.name.split(' ')[0].toLowerCase(),
+        email: `${u.name.split(' ')[0].toLowerCase()}@acme.example`,
+        createdAt: T0 - 90 * DAY,
+        deactivatedAt: u.deactivatedAt,
+        accessRole: u.accessRole,
+        photo: null,
+      }))
+      .filter((u) => !email || u.email === email);
+    return page(req, rows);
+  });
+
+  // Profile Form Templates → List all profile form templates (#list-all-profile-form-templates):
+  // active templates with their fields; `include` may narrow the attributes.
+  const formTemplates = [
+    {
+      id: uuid(0xf0f0, 1),
+      createdAt: String(T0 - 60 * DAY),
+      updatedAt: String(T0 - 10 * DAY),
+      text: 'Offer information',
+      instructions: 'Please complete all fields',
+      group: { id: uuid(0x6a0c, 1), name: 'Product' },
+      secretByDefault: false,
+      fields: [
+        { id: uuid(0xf1e1, 1), type: 'date', text: 'Start Date', description: '', required: true },
+        { id: uuid(0xf1e1, 2), type: 'currency', text: 'Compensation', description: '', required: true },
+      ],
+    },
+    {
+      id: uuid(0xf0f0, 2),
+      createdAt: String(T0 - 50 * DAY),
+      updatedAt: String(T0 - 5 * DAY),
+      text: 'Assessment',
+      instructions: '',
+      group: null,
+      secretByDefault: true,
+      fields: [{ id: uuid(0xf1e1, 3), type: 'text', text: 'Acme: Score', description: '', required: false }],
+    },
+  ];
+  server.route('GET', '/v1/form_templates', (req) => permitted(req, 'form_templates:read') ?? page(req, formTemplates));
+
   // Archive Reasons → List all archive reasons (#list-all-archive-reasons).
   server.route('GET', '/v1/archive_reasons', (req) => permitted(req, 'archive_reasons:read') ?? page(req, archiveReasons));
 
@@ -729,6 +792,7 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   const oppsOf = (contactId: string) => [...opportunities.values()].filter((o) => o.contact === contactId && !o.deletedAt);
 
   const fake: LeverFake = {
+    userRemoteIds: () => users.map((u) => u.id),
     fileListStyle: 'envelope',
     tool: 'lever',
     server,
@@ -736,6 +800,7 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     credentials: { api_key: API_KEY, perform_as: users[0].id },
     badCredentials: { api_key: 'lvr_wrong_key_000000' },
     limitedCredentials: { api_key: LIMITED_KEY, perform_as: users[0].id },
+    noUsersCredentials: { api_key: NO_USERS_KEY, perform_as: users[0].id },
     users,
     postingIds: postings.map((p) => p.id),
     stop: () => server.stop(),

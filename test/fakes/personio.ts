@@ -335,6 +335,8 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
   await server.start();
 
   return {
+    // The connector reads no users (capabilities.users).
+    userRemoteIds: () => [],
     tool: 'personio',
     server,
     url: server.url,

@@ -340,6 +340,8 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     const fields: Field[] = FIELD_TEMPLATES.map((t) => ({ id: null, name: t.name, kind: t.kind, values: [] }));
     if (i % 2) fields[3] = { ...fields[3], id: id * 10 + 3, values: [{ text: '1 month' }] };
     if (i % 9 === 0) fields[0] = { ...fields[0], id: id * 10, values: [{ text: 'previous' }] };
+    // A one-off field only this (the newest) profile has: POST .../fields creates fields under any name [RC-DOCS].
+    if (i === 36) fields.push({ id: id * 10 + 9, name: 'Referral bonus paid', kind: 'single_line', values: [{ text: 'yes' }] });
     candidates.set(id, {
       id,
       name,
@@ -664,6 +666,8 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   const isPool = (offerId: number) => offers.find((o) => o.id === offerId)?.kind === 'talent_pool';
 
   const fake: RecruiteeFake = {
+    // The connector reads no users (capabilities.users).
+    userRemoteIds: () => [],
     tool: 'recruitee',
     server,
     storage,

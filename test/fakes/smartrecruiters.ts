@@ -153,6 +153,38 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
 
   // ---- seed ---------------------------------------------------------------------------------
   const departments = ['Engineering', 'Sales', 'Operations'];
+  const users = [
+    {
+      id: 'u-admin-1',
+      firstName: 'Ann',
+      lastName: 'Admin',
+      email: 'ann@acme.test',
+      systemRole: { id: 'ADMINISTRATOR', name: 'Administrator' },
+      language: { code: 'en' },
+      active: true,
+      updatedOn: '2026-03-01T10:00:00.000Z',
+    },
+    {
+      id: 'u-std-2',
+      firstName: 'Stan',
+      lastName: 'Standard',
+      email: 'stan@acme.test',
+      systemRole: { id: 'STANDARD', name: 'Standard' },
+      language: { code: 'de' },
+      active: true,
+      updatedOn: '2026-03-02T10:00:00.000Z',
+    },
+    {
+      id: 'u-gone-3',
+      firstName: 'Greta',
+      lastName: 'Gone',
+      email: 'greta@acme.test',
+      systemRole: { id: 'RESTRICTED', name: 'Restricted' },
+      language: { code: 'en' },
+      active: false,
+      updatedOn: '2026-03-03T10:00:00.000Z',
+    },
+  ];
   const jobs: Job[] = Array.from({ length: 25 }, (_, i) => ({
     id: uuid(0x10b, i + 1),
     title: ['Backend Engineer', 'Account Executive', 'Warehouse Lead'][i % 3] + (i >= 3 ? ` ${i}` : ''),
@@ -377,6 +409,15 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     return { json: { ...pg.body, content: pg.content.map(jobSummary) } };
   });
 
+  // GET /users — users_all → Users of UserListItem (firstName, lastName, systemRole and language
+  // required by the 2024 model; `active`; the systemRole shape is not typed by either SDK).
+  route('GET', '/users', (req) => {
+    const p = pageParams(req);
+    if (!('limit' in p)) return p;
+    const pg = page(users, p);
+    return { json: { ...pg.body, content: pg.content } };
+  });
+
   // GET /jobs/{id} — jobs_get → JobDetails (the only place with typeOfEmployment and function)
   route('GET', '/jobs/:id', (req) => {
     const j = jobById(req.params.id);
@@ -531,6 +572,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
 
   const refusedProperties = new Set<string>();
   const fake: SmartRecruitersFake = {
+    userRemoteIds: () => users.map((u) => u.id),
     tool: 'smartrecruiters',
     server,
     storage,

@@ -181,6 +181,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     ['11', { id: '11', name: 'Ruth Recruiter', email: 'ruth@acme.example', role: 'user' }],
     ['12', { id: '12', name: 'Ada Admin', email: 'ada@acme.example', role: 'admin' }],
     ['13', { id: '13', name: 'Hank Hiring', email: 'hank@acme.example', role: 'admin' }],
+    // A user who may not sign in [TT-DOCS users/_index role `no_access`].
+    ['14', { id: '14', name: 'Olle Offboarded', email: 'olle@acme.example', role: 'no_access' }],
   ]);
   const jobs = new Map<string, TtJob>([
     [
@@ -890,6 +892,7 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
   // The VendorFake surface
   // ------------------------------------------------------------------------------------------
   return {
+    userRemoteIds: () => [...users.keys()],
     tool: 'teamtailor',
     server,
     url: apiBase,

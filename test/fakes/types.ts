@@ -20,6 +20,8 @@ export interface VendorFake {
   candidateRemoteIds(): string[];
   applicationRemoteIds(): string[];
   jobRemoteIds(): string[];
+  /** Remote ids of the users GET /v1/ats/users should show: [] where the connector reads none. */
+  userRemoteIds(): string[];
   /** Deletes a candidate upstream (and its applications), as if removed in the ATS. */
   deleteCandidate(remoteId: string): void;
   /**

@@ -559,6 +559,8 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
   await server.start();
 
   const fake: WorkableFake = {
+    // The sync lists every member (status=all), inactive ones included.
+    userRemoteIds: () => members.map((m) => m.id),
     tool: 'workable',
     server,
     url: `${server.url}${PREFIX}`,

@@ -28,7 +28,7 @@ const DEMO = 'sandbox:demo';
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_204);
 /** Tables no rejected request may touch (interaction_logs legitimately gain rows). */
-const GUARDED = ['accounts', 'api_keys', 'integrations', 'jobs', 'candidates', 'applications', 'sandbox_objects', 'syncs'];
+const GUARDED = ['accounts', 'api_keys', 'integrations', 'jobs', 'candidates', 'applications', 'ats_users', 'sandbox_objects', 'syncs'];
 
 export async function snapshot(db: Queryable, tables = GUARDED): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -535,6 +535,7 @@ for (const kind of databaseKinds()) {
         'employment_types',
         'visibilities',
         'post_url',
+        'emails',
         'unknown',
         '__proto__',
         'constructor',
@@ -570,7 +571,7 @@ for (const kind of databaseKinds()) {
           ].join('&'),
         );
       const arb = fc
-        .record({ model: fc.constantFrom('jobs', 'candidates', 'applications'), query })
+        .record({ model: fc.constantFrom('jobs', 'candidates', 'applications', 'users'), query })
         .map(({ model, query }): Req => ({ method: 'GET', url: `/v1/ats/${model}?${query}`, mayPass: true }));
       await check(arb, 2000);
     });

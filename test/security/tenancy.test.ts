@@ -76,6 +76,7 @@ for (const kind of databaseKinds()) {
         { name: 'jobs', method: 'GET', path: () => '/v1/ats/jobs', header: true },
         { name: 'candidates', method: 'GET', path: () => '/v1/ats/candidates', header: true },
         { name: 'applications', method: 'GET', path: () => '/v1/ats/applications', header: true },
+        { name: 'users', method: 'GET', path: () => '/v1/ats/users', header: true },
         { name: 'candidate attachments', method: 'GET', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true },
         {
           name: 'candidate result link',

@@ -7,7 +7,8 @@ import type { App } from '../types.ts';
 import { baseUrlOf, integrationFromHeader } from '../request-context.ts';
 import { ok } from '../envelope.ts';
 import { ForceSyncBody, IdParam } from '../schemas.ts';
-import { deleteIntegration, getIntegration, type Integration } from '../../store/integrations.ts';
+import { getIntegration, type Integration } from '../../store/integrations.ts';
+import { removeIntegration } from '../../integrations/service.ts';
 import { requestSync } from '../../jobs/sync-tasks.ts';
 import { coverage } from '../../connectors/coverage.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -67,8 +68,7 @@ export const generalRoutes =
 
     app.delete('/integrations/:integration_id', { schema: { params: integrationParam, body: Type.Optional(Type.Any()) } }, async (req) => {
       const i = await scoped(req);
-      await deleteIntegration(rt.db, req.auth!.accountId, i.id);
-      rt.caches.delete(i.id);
+      await removeIntegration(rt, i);
       return ok({});
     });
 

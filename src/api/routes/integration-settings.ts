@@ -13,7 +13,8 @@ import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { ok } from '../envelope.ts';
 import { IdParam } from '../schemas.ts';
-import { getIntegration, setIntegrationEnabled, type IntegrationWithSecrets } from '../../store/integrations.ts';
+import { getIntegration, type IntegrationWithSecrets } from '../../store/integrations.ts';
+import { setEnabled } from '../../integrations/service.ts';
 import { cancelRunningSyncs } from '../../store/syncs.ts';
 import { AtsgateError, inputInvalid } from '../../errors.ts';
 import { contextFor } from '../../runtime.ts';
@@ -80,7 +81,7 @@ export const integrationSettingsRoutes =
     app.put('/integrations/:integration_id/enabled', { schema: { params: integrationParam, body: EnabledBody } }, async (req) => {
       const i = await scoped(req);
       const { value } = req.body as { value: boolean };
-      await setIntegrationEnabled(rt.db, req.auth!.accountId, i.id, value);
+      await setEnabled(rt, i, value);
       // Kombo: "When disabling, all currently running syncs will be cancelled."
       if (!value) await cancelRunningSyncs(rt.db, i.id, 'cancelled: the integration was disabled');
       return ok({});

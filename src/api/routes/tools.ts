@@ -43,6 +43,7 @@ export const toolRoutes =
             attachments: d.capabilities.attachments,
             application_writes: d.capabilities.applicationWrites,
             delta_sync: d.capabilities.deltaSync,
+            users: d.capabilities.users,
             credentials: d.credentialFields,
           },
         };

@@ -27,7 +27,7 @@ export const REQUIRED_PERMISSIONS = {
   hiringProcessMetadataRead: 'Hiring Process Metadata: Read',
 } as const;
 
-export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead';
+export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead' | 'organizationRead';
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -84,6 +84,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes (candidate.createNote) and files (candidate.uploadFile/uploadResume) belong to the candidate.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        'user.list with includeDeactivated: first and last name, email, isEnabled, globalRole (Organization Admin → ADMIN); needs the organizationRead permission, without it no users are read.',
+    },
   },
   // POST /v1/passthrough/ashby/v1 (Kombo's id): Ashby is RPC-style (POST /<object>.<verb>), so the
   // allowed paths are the object families this connector's README cites.

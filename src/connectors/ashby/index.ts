@@ -4,7 +4,7 @@
 import type { Connector } from '../types.ts';
 import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -32,5 +32,6 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
   listCustomFields,
 };

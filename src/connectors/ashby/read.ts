@@ -20,6 +20,7 @@ import type {
   RemoteJob,
   RemoteLocation,
   RemoteStage,
+  RemoteUser,
 } from '../types.ts';
 import { AshbyApiError, ashbyClient, type AshbyClient, type AshbyContext, type AshbyEndpoint } from './client.ts';
 
@@ -387,4 +388,46 @@ function mapCandidateLocation(loc: AshbyCandidate['location']): RemoteLocation |
 function customFieldsOf(fields: AshbyCustomFieldValue[] | undefined): Record<string, unknown> | null {
   if (!fields?.length) return null;
   return Object.fromEntries(fields.map((f) => [f.title, f.value]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+// ---------------------------------------------------------------------------------------------
+
+/** user.info's result, which user.list's `results` repeat [AS-OAS user.list, user.info]. */
+interface AshbyUser {
+  id: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  globalRole?: string | null;
+  isEnabled?: boolean | null;
+  updatedAt?: string | null;
+}
+
+/**
+ * user.list with `includeDeactivated: true` ("By default, deactivated users are not included"
+ * [AS-OAS user.list]), always whole. It needs organizationRead; a key without it is refused
+ * (missing_endpoint_permission) and the sync reads no users (src/sync/run.ts).
+ */
+export async function* readUsers(ctx: AshbyContext): PageStream<RemoteUser> {
+  for await (const page of walkList<AshbyUser>(ctx, ashbyClient(ctx), 'user.list', { includeDeactivated: true }, {}))
+    yield page.map(mapUser);
+}
+
+export function mapUser(u: AshbyUser): RemoteUser {
+  const role = u.globalRole ?? null;
+  return {
+    remote_id: u.id,
+    first_name: u.firstName ?? null,
+    last_name: u.lastName ?? null,
+    email: u.email ?? null,
+    status: u.isEnabled === true ? 'ACTIVE' : u.isEnabled === false ? 'INACTIVE' : null,
+    // globalRole: Organization Admin, Elevated Access, Limited Access, External Recruiter.
+    system_roles: role
+      ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: role === 'Organization Admin' ? 'ADMIN' : null }]
+      : [],
+    remote_updated_at: u.updatedAt,
+    remote_data: { '/user.list': u },
+  };
 }

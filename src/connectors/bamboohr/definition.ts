@@ -86,6 +86,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // The applications list filters only by submission date (`newSince`), not by change, so a
     // delta would miss status changes: every sync reads everything.
     deltaSync: false,
+    users: {
+      read: false,
+      summary:
+        "Not read yet: BambooHR lists its users at GET /v1/meta/users, outside the applicant-tracking API atsgate's connector is built on; GET /v1/ats/users is empty.",
+    },
   },
   docs: [
     'https://documentation.bamboohr.com/docs/getting-started',

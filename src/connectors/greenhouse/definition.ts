@@ -147,6 +147,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // v3 notes take an application_id; v3 files belong to an application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        'GET /v3/users as the Site Admin reading user: names, primary email, deactivated, Site Admin as the ADMIN role (service accounts left out).',
+    },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on
   // 2026-08-31): the Harvest v3 resources this connector's README cites, on its base URL.

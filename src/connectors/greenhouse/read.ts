@@ -6,7 +6,7 @@
  * Every read runs as the Site Admin reading user (Harvest.reader).
  */
 import { AtsgateError } from '../../errors.ts';
-import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
+import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteUser } from '../types.ts';
 import { chunks, Harvest, sinceFilter, type GreenhouseContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 
@@ -346,4 +346,40 @@ export async function readCandidate(
   if (!candidate) return null;
   const apps = await gh.all<V3Application>(SCOPES.applications, 'applications', { candidate_ids: remoteId });
   return { candidate: mapCandidate(candidate), applications: await new ApplicationLookups(gh).map(apps) };
+}
+
+/** A row of GET /v3/users [GH-V3T inventory 0169]. */
+interface V3User {
+  id: Id;
+  first_name?: string | null;
+  last_name?: string | null;
+  primary_email?: string | null;
+  site_admin?: boolean | null;
+  deactivated?: boolean | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+}
+
+/**
+ * Users from GET /v3/users, as the Site Admin reading user (a non-admin would list nothing:
+ * checkCredentials refuses it). Service accounts stay hidden (the endpoint's default): they are
+ * API credentials, not people. Greenhouse's user levels other than Site Admin are per job or
+ * per permission set and are not on this endpoint, so only Site Admin becomes a system role.
+ */
+export async function* readUsers(ctx: GreenhouseContext): PageStream<RemoteUser> {
+  for await (const page of Harvest.reader(ctx).list<V3User>(SCOPES.users, 'users')) yield page.map(mapUser);
+}
+
+export function mapUser(u: V3User): RemoteUser {
+  return {
+    remote_id: String(u.id),
+    first_name: u.first_name ?? null,
+    last_name: u.last_name ?? null,
+    email: u.primary_email ?? null,
+    status: u.deactivated === true ? 'INACTIVE' : u.deactivated === false ? 'ACTIVE' : null,
+    system_roles: u.site_admin ? [{ remote_id: 'site_admin', remote_label: 'Site Admin', scope: 'SYSTEM', unified_type: 'ADMIN' }] : [],
+    remote_created_at: u.created_at,
+    remote_updated_at: u.updated_at,
+    remote_data: { '/v3/users': u },
+  };
 }

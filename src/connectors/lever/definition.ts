@@ -75,6 +75,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes and files are both per opportunity (Lever's application).
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        "GET /users?includeDeactivated=true: name (split into first and last), email, deactivatedAt, access role (super admin/admin → ADMIN, interviewer → INTERVIEWER); needs the key's Users permission, without it no users are read.",
+    },
   },
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {

@@ -5,7 +5,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { leverClient, type LeverContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -13,7 +13,7 @@ import {
   downloadAttachment,
   listCandidateAttachments,
 } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 
 /**
  * Lever API keys carry per-endpoint permissions chosen when the key is generated, so one
@@ -58,6 +58,8 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
+  listCustomFields,
 };
 
 export { definition };

@@ -7,12 +7,24 @@
  * There is no "list contacts" endpoint, so candidates are read from GET /opportunities and
  * de-duplicated by contact.
  */
+import { splitName } from '../helpers/names.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { mapPages } from '../helpers/pagination.ts';
-import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
+import type {
+  Outcome,
+  PageStream,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteStage,
+  RemoteSystemRole,
+  RemoteUser,
+} from '../types.ts';
 import {
   leverAll,
   leverClient,
+  leverPages,
   withConfidential,
   type LeverApplication,
   type LeverArchiveReason,
@@ -55,12 +67,6 @@ async function lookups(client: HttpClient): Promise<Lookups> {
 // ---------------------------------------------------------------------------------------------
 // Mapping
 // ---------------------------------------------------------------------------------------------
-
-function splitName(name: string | null | undefined): { first_name: string | null; last_name: string | null } {
-  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (!parts.length) return { first_name: null, last_name: null };
-  return { first_name: parts[0], last_name: parts.length > 1 ? parts.slice(1).join(' ') : null };
-}
 
 function firstApplication(o: LeverOpportunity): LeverApplication | null {
   const a = o.applications?.[0];
@@ -252,4 +258,47 @@ async function knownLookups(ctx: LeverContext, client: HttpClient, opps: LeverOp
   const fresh = await lookups(client);
   ctx.cache.set(LOOKUPS_KEY, { at: Date.now(), lookups: fresh });
   return fresh;
+}
+
+// --------------------------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------------------------
+
+/** A user [LV, Users: attributes]; timestamps in milliseconds. */
+interface LeverUser {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  createdAt?: number | null;
+  deactivatedAt?: number | null;
+  accessRole?: string | null;
+}
+
+/** Lever's five access roles [LV, Users]; custom roles (ids) keep their label only. */
+const ACCESS_ROLE: Record<string, RemoteSystemRole['unified_type']> = {
+  'super admin': 'ADMIN',
+  admin: 'ADMIN',
+  interviewer: 'INTERVIEWER',
+};
+
+/**
+ * GET /users with `includeDeactivated=true`: "Only active users are included by default" [LV,
+ * Users: list]. A user has one preferred `name` (split at its first space). A key without the
+ * Users permission is refused (403): the sync then reads no users and says so (src/sync/run.ts).
+ */
+export async function* readUsers(ctx: LeverContext): PageStream<RemoteUser> {
+  for await (const page of leverPages<LeverUser>(leverClient(ctx), 'users', { includeDeactivated: 'true' })) yield page.map(mapUser);
+}
+
+export function mapUser(u: LeverUser): RemoteUser {
+  const role = u.accessRole ?? null;
+  return {
+    remote_id: u.id,
+    ...splitName(u.name),
+    email: u.email ?? null,
+    status: u.deactivatedAt ? 'INACTIVE' : 'ACTIVE',
+    system_roles: role ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: ACCESS_ROLE[role] ?? null }] : [],
+    remote_created_at: u.createdAt ? new Date(u.createdAt) : null,
+    remote_data: { '/users': u },
+  };
 }

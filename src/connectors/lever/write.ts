@@ -20,9 +20,20 @@ import type {
   RemoteAttachment,
   ResultLinkInput,
   WriteResult,
+  RemoteCustomField,
 } from '../types.ts';
 import { candidateOf } from '../helpers/application-level.ts';
-import { leverAll, leverClient, leverExt, leverMs, performAs, type LeverContext, type LeverFile, type LeverResume } from './client.ts';
+import {
+  leverAll,
+  leverClient,
+  leverPages,
+  leverExt,
+  leverMs,
+  performAs,
+  type LeverContext,
+  type LeverFile,
+  type LeverResume,
+} from './client.ts';
 import { contactOpportunities } from './read.ts';
 import { attachmentBlob, contentTypeFromName } from '../helpers/files.ts';
 
@@ -274,4 +285,33 @@ export async function listApplicationAttachments(
   application: ApplicationRef,
 ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   return listCandidateAttachments(ctx, candidateOf(application));
+}
+
+/** A profile form template [LV, Profile Form Templates]; its `fields` are what a profile form holds. */
+interface LeverFormTemplate {
+  id: string;
+  text?: string | null;
+  fields?: { id?: string | null; text?: string | null; type?: string | null }[] | null;
+}
+
+/**
+ * GET /v1/integrations/:id/custom-fields: Lever's custom data on an opportunity lives in profile
+ * forms, each made from a profile form template (GET /form_templates: "all active profile form
+ * templates for an account", with their fields [LV, Profile Form Templates]). Every template
+ * field is listed, named "<template>: <field>", on applications (opportunities). Lever takes
+ * no writes to single fields (a profile form is created whole), so result-link attributes still
+ * go into the note; this list is what a vendor sees of the account's form setup. A key without
+ * the Form Templates permission is refused (403), which the endpoint reports.
+ */
+export async function listCustomFields(ctx: LeverContext): Promise<RemoteCustomField[]> {
+  const out: RemoteCustomField[] = [];
+  for await (const page of leverPages<LeverFormTemplate>(leverClient(ctx), 'form_templates')) {
+    for (const t of page) {
+      for (const f of t.fields ?? []) {
+        if (!f?.id || !f.text) continue;
+        out.push({ remote_id: `${t.id}:${f.id}`, name: `${t.text ?? t.id}: ${f.text}`, model: 'ats_applications' });
+      }
+    }
+  }
+  return out;
 }

@@ -94,6 +94,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'unsupported', attachments: 'unsupported' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: false },
     deltaSync: true,
+    users: {
+      read: false,
+      summary:
+        'Not read: the Personio Recruiting API v2 documents no list of recruiting users (people are in the Personnel API, another product and scope); GET /v1/ats/users is empty.',
+    },
   },
   docs: [
     'https://developer.personio.de/reference/post_v2-auth-token',

@@ -81,6 +81,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
     deltaSync: false,
+    users: {
+      read: false,
+      summary:
+        "Not read: the vendor documentation atsgate follows (docs.recruitee.com) names no endpoint listing the company's team (third-party tools call GET /c/{company_id}/admins); GET /v1/ats/users is empty.",
+    },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
   // the resources this connector's README cites, under the company's /c/{company_id}.

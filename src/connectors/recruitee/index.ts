@@ -7,7 +7,7 @@ import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from '.
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 
 export { definition };
 
@@ -60,4 +60,6 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  // The company's profile fields, read from its newest candidates (see write.ts).
+  listCustomFields,
 };

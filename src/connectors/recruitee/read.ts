@@ -13,6 +13,7 @@
  * GET /offers/{id}/placements (grouped by stage). See README "Provenance".
  */
 import type { HttpClient } from '../../http/client.ts';
+import { splitName } from '../helpers/names.ts';
 import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
 import { recruiteeClient, type RecruiteeContext } from './client.ts';
 
@@ -316,13 +317,6 @@ export function fieldValues(fields: RecruiteeField[] | null | undefined): Record
     out[f.name] = values.length === 0 ? null : values.length === 1 ? values[0] : values;
   }
   return out;
-}
-
-/** Recruitee keeps one `name`; first word → first name, the rest → last name. */
-function splitName(name: string | null | undefined): { first_name: string | null; last_name: string | null } {
-  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (!parts.length) return { first_name: null, last_name: null };
-  return { first_name: parts[0], last_name: parts.slice(1).join(' ') || null };
 }
 
 export function mapCandidate(c: RecruiteeCandidate): RemoteCandidate {

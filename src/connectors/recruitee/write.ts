@@ -10,11 +10,21 @@
 import { FormData, type HttpClient } from '../../http/client.ts';
 import { AtsgateError } from '../../errors.ts';
 import { attributeFields, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type {
+  ApplicationRef,
+  AttachmentInput,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteCustomField,
+  ResultLinkInput,
+  WriteResult,
+} from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { recruiteeClient, type RecruiteeContext } from './client.ts';
 import { definition } from './definition.ts';
 import { fetchCandidate, type RecruiteeCandidate, type RecruiteeField } from './read.ts';
+import { CANDIDATE_SAMPLE, sampleCandidates } from './fields.ts';
 import { attachmentBlob, contentTypeFromName as contentTypeFor } from '../helpers/files.ts';
 import { secondaryStep } from '../helpers/secondary.ts';
 
@@ -392,3 +402,20 @@ export async function addApplicationNote(ctx: RecruiteeContext, application: App
 const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
 export const addApplicationAttachment = onCandidate.addApplicationAttachment;
 export const listApplicationAttachments = onCandidate.listApplicationAttachments;
+
+/**
+ * GET /v1/integrations/:id/custom-fields: the company's candidate profile fields, the names a
+ * result link's `"<prefix> <key>"` attributes are matched against. Recruitee's documentation
+ * that atsgate follows has no list of profile field templates; what it (and [RC-SIP]) shows is
+ * that every candidate carries the company's template fields, `id: null` until set. So the
+ * list is read from the newest candidates (GET /candidates, then GET /candidates/{id}, the calls
+ * the write path makes): the names every one of them has, which leaves out one-off fields a
+ * single profile was given. A company without candidates yet lists none.
+ */
+export async function listCustomFields(ctx: RecruiteeContext): Promise<RemoteCustomField[]> {
+  const profiles = await sampleCandidates(recruiteeClient(ctx), CANDIDATE_SAMPLE);
+  if (!profiles.length) return [];
+  const [first, ...rest] = profiles.map((c) => new Set((c.fields ?? []).map((f) => f.name.trim()).filter(Boolean)));
+  const common = [...first].filter((name) => rest.every((names) => names.has(name)));
+  return common.map((name) => ({ remote_id: name, name, model: 'ats_candidates' as const }));
+}

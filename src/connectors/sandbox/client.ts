@@ -5,7 +5,7 @@
 import type { Queryable } from '../../store/db.ts';
 import type { ConnectorContext } from '../types.ts';
 import { AtsgateError } from '../../errors.ts';
-import { seedObjects } from './seed.ts';
+import { seedObjects, seedUsers } from './seed.ts';
 import * as objects from '../../store/sandbox-objects.ts';
 
 export type { SandboxObject } from '../../store/sandbox-objects.ts';
@@ -32,6 +32,12 @@ export class SandboxClient {
   async ensureSeeded(): Promise<void> {
     if (await objects.hasSandboxObjects(this.db, this.integrationId)) return;
     await objects.seedSandboxObjects(this.db, this.integrationId, seedObjects());
+  }
+
+  /** Seeds the team (users) the first time they are read; kept apart from ensureSeeded (see seedUsers). */
+  async ensureUsersSeeded(): Promise<void> {
+    if ((await this.list('user', { limit: 1 })).length) return;
+    await objects.seedSandboxObjects(this.db, this.integrationId, seedUsers());
   }
 
   list(kind: string, opts: { after?: string; limit: number; updatedAfter?: Date; parentIds?: string[] }): Promise<SandboxObject[]> {

@@ -41,6 +41,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // The sandbox keeps notes and files on the application itself.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    users: { read: true, summary: 'The seeded team: recruiters, hiring managers, an admin and a deactivated user, with their roles.' },
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
   refreshAfterWrite: 'inline',

@@ -1,7 +1,7 @@
 import type { Connector } from '../types.ts';
 import { definition, credentialSchema } from './definition.ts';
 import { SandboxClient } from './client.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -31,4 +31,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
 };

@@ -1,4 +1,12 @@
-import type { ConnectorContext, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
+import type {
+  ConnectorContext,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteSystemRole,
+  RemoteUser,
+} from '../types.ts';
 import { paginate } from '../helpers/pagination.ts';
 import { SandboxClient, type SandboxObject } from './client.ts';
 
@@ -112,4 +120,38 @@ export async function readCandidate(ctx: Ctx, remoteId: string) {
   const apps = await client.list('application', { limit: 1000, parentIds: [remoteId] });
   const links = await linksFor(client, [remoteId, ...apps.map((a) => a.remote_id)]);
   return { candidate: toCandidate(c, links.get(remoteId)), applications: apps.map((a) => toApplication(a, links.get(a.remote_id))) };
+}
+
+const UNIFIED: Record<string, RemoteSystemRole['unified_type']> = {
+  Recruiter: 'RECRUITER',
+  'Hiring Manager': 'HIRING_MANAGER',
+  Admin: 'ADMIN',
+  Coordinator: 'COORDINATOR',
+  Interviewer: 'INTERVIEWER',
+};
+
+export const toUser = (o: SandboxObject): RemoteUser => ({
+  remote_id: o.remote_id,
+  first_name: o.data.first_name,
+  last_name: o.data.last_name,
+  email: o.data.email,
+  status: o.data.active ? 'ACTIVE' : 'INACTIVE',
+  system_roles: [
+    {
+      remote_id: o.data.role.toLowerCase().replace(/\W+/g, '_'),
+      remote_label: o.data.role,
+      scope: 'SYSTEM',
+      unified_type: UNIFIED[o.data.role] ?? null,
+    },
+  ],
+  remote_created_at: o.created_at,
+  remote_updated_at: o.updated_at,
+  remote_data: { [`/users/${o.remote_id}`]: o.data },
+});
+
+export async function* readUsers(ctx: Ctx): AsyncGenerator<RemoteUser[]> {
+  const client = SandboxClient.from(ctx);
+  await client.ensureSeeded();
+  await client.ensureUsersSeeded();
+  yield* mapped(pages(ctx, 'user', {}), toUser);
 }

@@ -154,3 +154,55 @@ export function seedObjects(): SeedObject[] {
   }
   return out;
 }
+
+/**
+ * The sandbox's team (GET /v1/ats/users): a recruiter, a hiring manager, an admin, a
+ * coordinator, and a deactivated user, so the `status` filter and system roles can be tried.
+ * Seeded apart from the records above (src/connectors/sandbox/read.ts readUsers), so sandboxes
+ * created before users existed get them on their next sync.
+ */
+export const SANDBOX_USERS = [
+  {
+    remote_id: 'user-001',
+    first_name: 'Riley',
+    last_name: 'Recruiter',
+    email: 'riley.recruiter@sandbox.example',
+    active: true,
+    role: 'Recruiter',
+  },
+  {
+    remote_id: 'user-002',
+    first_name: 'Hana',
+    last_name: 'Manager',
+    email: 'hana.manager@sandbox.example',
+    active: true,
+    role: 'Hiring Manager',
+  },
+  { remote_id: 'user-003', first_name: 'Ada', last_name: 'Admin', email: 'ada.admin@sandbox.example', active: true, role: 'Admin' },
+  {
+    remote_id: 'user-004',
+    first_name: 'Cory',
+    last_name: 'Coordinator',
+    email: 'cory.coordinator@sandbox.example',
+    active: true,
+    role: 'Coordinator',
+  },
+  {
+    remote_id: 'user-005',
+    first_name: 'Dana',
+    last_name: 'Departed',
+    email: 'dana.departed@sandbox.example',
+    active: false,
+    role: 'Interviewer',
+  },
+] as const;
+
+export function seedUsers(): SeedObject[] {
+  return SANDBOX_USERS.map((u, i) => ({
+    kind: 'user',
+    remote_id: u.remote_id,
+    parent_id: null,
+    at: new Date(EPOCH - (10 - i) * 3600_000).toISOString(),
+    data: { first_name: u.first_name, last_name: u.last_name, email: u.email, active: u.active, role: u.role },
+  }));
+}

@@ -83,6 +83,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes (Message API shares) tag the candidate; files are uploaded to the candidate.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        'GET /users: first and last name, email, active, system role (an admin role → ADMIN); a credential the Users API refuses reads no users.',
+    },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
   // connector's README cites.

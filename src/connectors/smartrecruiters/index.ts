@@ -2,7 +2,7 @@
 import type { Connector } from '../types.ts';
 import { smartRecruitersClient } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -50,4 +50,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
 };

@@ -24,6 +24,8 @@ import type {
   RemoteJob,
   RemoteLocation,
   RemoteStage,
+  RemoteSystemRole,
+  RemoteUser,
 } from '../types.ts';
 import { smartRecruitersClient, type SmartRecruitersContext } from './client.ts';
 
@@ -264,5 +266,54 @@ function mapLocation(l: SrLocation | null | undefined): RemoteLocation | null {
     street_1: l.address ?? null,
     zip_code: l.postalCode ?? null,
     raw,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A row of GET /users (Users → UserListItem [SR-RB `users_api.rb` `users_all`,
+ * `models/user_list_item.rb`; SR-PY `models/user_list_item.py`]). The 2017 spec names the role
+ * `role` (EMPLOYEE, RESTRICTED, STANDARD, EXTENDED, ADMINISTRATOR); the 2024 one `systemRole`,
+ * with no type: it is read as a string or as an object with `id`/`name`, whichever comes.
+ */
+interface SrUser {
+  id: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  active?: boolean | null;
+  role?: string | null;
+  systemRole?: string | { id?: string | null; name?: string | null } | null;
+  updatedOn?: string | null;
+}
+
+function srRole(u: SrUser): RemoteSystemRole | null {
+  const r = u.systemRole ?? u.role ?? null;
+  const id = typeof r === 'string' ? r : (r?.id ?? null);
+  const label = typeof r === 'string' ? r : (r?.name ?? r?.id ?? null);
+  if (!id && !label) return null;
+  const admin = [id, label].some((x) => typeof x === 'string' && /^admin/i.test(x));
+  return { remote_id: id, remote_label: label, scope: 'SYSTEM', unified_type: admin ? 'ADMIN' : null };
+}
+
+/** Users of the company, active or not (`active`), always whole. */
+export async function* readUsers(ctx: SmartRecruitersContext): PageStream<RemoteUser> {
+  for await (const page of listPages<SrUser>(ctx, 'users', {})) yield page.map(mapUser);
+}
+
+export function mapUser(u: SrUser): RemoteUser {
+  const role = srRole(u);
+  return {
+    remote_id: u.id,
+    first_name: u.firstName ?? null,
+    last_name: u.lastName ?? null,
+    email: u.email ?? null,
+    status: u.active === true ? 'ACTIVE' : u.active === false ? 'INACTIVE' : null,
+    system_roles: role ? [role] : [],
+    remote_updated_at: u.updatedOn,
+    remote_data: { '/users': u },
   };
 }

@@ -116,6 +116,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes and uploads relate to the candidate, not to a job application.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        'GET /v1/users: name (split into first and last), email, permission role (admin → ADMIN, recruiter → RECRUITER); role no_access is INACTIVE.',
+    },
   },
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
   passthrough: {

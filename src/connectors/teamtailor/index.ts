@@ -6,7 +6,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { teamtailorClient, teamtailorErrorMessage, type TeamtailorContext } from './client.ts';
 import { credentialSchema, DEFAULT_API_VERSION, definition } from './definition.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -67,5 +67,6 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  readUsers,
   listCustomFields,
 };

@@ -3,7 +3,8 @@
  * mapped to the Remote* models. Relationship ids only appear for relationships we `include`,
  * so every list asks for the ones it maps.
  */
-import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
+import { splitName } from '../helpers/names.ts';
+import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteSystemRole, RemoteUser } from '../types.ts';
 import {
   Included,
   relId,
@@ -213,4 +214,43 @@ export async function readCandidate(
     include: APPLICATION_INCLUDE,
   });
   return { candidate, applications: apps.resources.flatMap((a) => toRemoteApplication(a, apps.included) ?? []) };
+}
+
+// --------------------------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------------------------
+
+/**
+ * Teamtailor's permission roles [TT-DOCS users/_index: `no_access`, `user`, `recruiter`,
+ * `designer`, `admin`, `external_recruiter`], and Kombo's unified type where it is clear.
+ */
+const TT_ROLE: Record<string, RemoteSystemRole['unified_type']> = {
+  admin: 'ADMIN',
+  recruiter: 'RECRUITER',
+  external_recruiter: 'RECRUITER',
+};
+
+/**
+ * GET /v1/users [TT-DOCS users/_list]. A user has one `name` (split at its first space into
+ * first and last name) and no active flag: `role: no_access` (cannot sign in) is INACTIVE, any
+ * other role ACTIVE. `email` is hidden from keys without the Admin scope when the user hides it
+ * on the career site (users/_index); the connector's key has Admin, and a missing email is null.
+ */
+export async function* readUsers(ctx: TeamtailorContext): AsyncGenerator<RemoteUser[]> {
+  for await (const pages of teamtailorPages(teamtailorClient(ctx), 'users')) {
+    for (const page of pages) yield page.resources.map(toRemoteUser);
+  }
+}
+
+export function toRemoteUser(u: Resource): RemoteUser {
+  const a = u.attributes ?? {};
+  const role = typeof a.role === 'string' ? a.role : null;
+  return {
+    remote_id: u.id,
+    ...splitName(typeof a.name === 'string' ? a.name : null),
+    email: typeof a.email === 'string' ? a.email : null,
+    status: role === null ? null : role === 'no_access' ? 'INACTIVE' : 'ACTIVE',
+    system_roles: role ? [{ remote_id: role, remote_label: role, scope: 'SYSTEM', unified_type: TT_ROLE[role] ?? null }] : [],
+    remote_data: { [`/users/${u.id}`]: a },
+  };
 }

@@ -127,6 +127,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // A Workable candidate is one person on one job: the candidate record is the application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    users: {
+      read: true,
+      summary:
+        'GET /members?status=all: name (split into first and last), email, active, roles (ats.admin and workable.superadmin → ADMIN).',
+    },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {

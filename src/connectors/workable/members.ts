@@ -10,9 +10,10 @@
  * member is listed and an admin picked from their roles.
  */
 import { AtsgateError } from '../../errors.ts';
+import { splitName } from '../helpers/names.ts';
 import type { HttpClient } from '../../http/client.ts';
-import type { RemoteFields } from '../types.ts';
-import { withScope, type WorkableContext } from './client.ts';
+import type { RemoteFields, RemoteSystemRole, RemoteUser } from '../types.ts';
+import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { SCOPES } from './definition.ts';
 import { listPages } from './paging.ts';
 
@@ -95,4 +96,44 @@ export async function actingMember(ctx: WorkableContext, http: HttpClient, remot
   }
   ctx.cache.set(DEFAULT_MEMBER_KEY, admin.id);
   return admin.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /v1/ats/users
+// ---------------------------------------------------------------------------------------------
+
+/** Kombo's unified type for Workable's roles, current (`ats.*`, `workable.superadmin`) and legacy. */
+const UNIFIED_ROLE: Record<string, RemoteSystemRole['unified_type']> = {
+  'workable.superadmin': 'ADMIN',
+  'ats.admin': 'ADMIN',
+  admin: 'ADMIN',
+  super_admin: 'ADMIN',
+};
+
+/**
+ * Every member, active or not (`status=all`; the default is active only [WK-MEM]), as users.
+ * The members page has one `name` (split at its first space) and `active`; roles come from
+ * `roles[]` (current) or `role` (older revisions). Only the admin roles have a clear Kombo
+ * type; `ats.simple`, `ats.reviewer`, HR roles and custom permission sets keep their label only.
+ */
+export async function* readUsers(ctx: WorkableContext): AsyncGenerator<RemoteUser[]> {
+  const http = workableClient(ctx);
+  const pages = listPages<WkMember>(http, 'members', 'members', { status: 'all' });
+  while (true) {
+    const next = await withScope(SCOPES.readJobs, 'list members (users)', () => pages.next());
+    if (next.done) return;
+    yield next.value.map(toRemoteUser);
+  }
+}
+
+export function toRemoteUser(m: WkMember): RemoteUser {
+  const roles = [...(m.roles ?? []), ...(m.role ? [m.role] : [])];
+  return {
+    remote_id: m.id,
+    ...splitName(m.name),
+    email: m.email ?? null,
+    status: m.active === true ? 'ACTIVE' : m.active === false ? 'INACTIVE' : null,
+    system_roles: roles.map((r) => ({ remote_id: r, remote_label: r, scope: 'SYSTEM', unified_type: UNIFIED_ROLE[r] ?? null })),
+    remote_data: { '/members': m },
+  };
 }

@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 export const KEPT = [
   'apiKey.info', 'candidate.list', 'candidate.info', 'application.list', 'application.info', 'file.info', 'job.list',
   'interviewStage.list', 'customField.list', 'customField.setValues', 'candidate.createNote',
-  'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume',
+  'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume', 'user.list',
 ].map((op) => `/${op}`);
 
 type Json = any;

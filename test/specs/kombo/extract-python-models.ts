@@ -96,6 +96,12 @@ export function extract(dir: string, source: string): Models {
       if (cls) {
         const fields: Record<string, ModelField> = {};
         for (i++; i < lines.length && (lines[i].startsWith(' ') || lines[i] === ''); i++) {
+          // A field's docstring may hold a line like "    Note: Use ..." that reads like a field.
+          if (/^ {4}r?"""/.test(lines[i])) {
+            const oneLine = /^ {4}r?""".*"""\s*$/.test(lines[i]) && lines[i].trim().length > 6;
+            if (!oneLine) while (i + 1 < lines.length && !lines[++i].includes('"""'));
+            continue;
+          }
           const f = /^ {4}(\w+): (.*)$/.exec(lines[i]);
           if (!f) continue;
           const st = statement(lines, i);

@@ -122,6 +122,13 @@ const SOLE_SOURCE: Record<string, 'python' | 'ruby'> = {
  */
 const TYPES_FROM: Record<string, string> = { Application: 'Assignment' };
 
+/**
+ * Field types neither generation names: the 2017 `Users.content` is `list[ERRORUNKNOWN]` (its
+ * generator could not resolve the item) and the 2024 one is `Object`. The item is the user list
+ * item model both generations have (`UserListItem`, `user_list_item.py` / `user_list_item.rb`).
+ */
+const FIELD_TYPES: Record<string, string> = { 'Users.content': 'list[UserListItem]' };
+
 const schemas: Record<string, Schema> = {};
 
 function typeSchema(type: string): Schema {
@@ -161,7 +168,7 @@ function model(name: string): void {
   const keys = new Set([...(py?.types.keys() ?? []), ...(rb?.types.keys() ?? [])]);
   const properties: Record<string, Schema> = {};
   for (const key of keys) {
-    const pyType = py?.types.get(key) ?? lender?.types.get(key) ?? '';
+    const pyType = FIELD_TYPES[`${name}.${key}`] ?? py?.types.get(key) ?? lender?.types.get(key) ?? '';
     const rbType = rb?.types.get(key) ?? '';
     const s: Schema = { ...typeSchema(pyType || rbType) };
     const e = rb?.enums.get(key) ?? py?.enums.get(key);
@@ -184,6 +191,7 @@ const errors = { default: { description: 'ErrorResponse', ...json('ErrorResponse
 const paths = {
   '/jobs': { get: { operationId: 'jobs_all', responses: { '200': { description: 'Jobs', ...json('Jobs') }, ...errors } } },
   '/jobs/{id}': { get: { operationId: 'jobs_get', responses: { '200': { description: 'JobDetails', ...json('JobDetails') }, ...errors } } },
+  '/users': { get: { operationId: 'users_all', responses: { '200': { description: 'Users', ...json('Users') }, ...errors } } },
   '/candidates': { get: { operationId: 'candidates_all', responses: { '200': { description: 'Candidates', ...json('Candidates') }, ...errors } } },
   '/candidates/{id}': { get: { operationId: 'candidates_get', responses: { '200': { description: 'CandidateDetails', ...json('CandidateDetails') }, ...errors } } },
   '/candidates/{id}/jobs/{jobId}': {
