@@ -647,6 +647,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
 
   return {
     tool: 'pinpoint',
+    userRemoteIds: () => [],
     server,
     fileHost,
     url: base,

@@ -473,6 +473,7 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
 
   return {
     tool: 'ukgpro',
+    userRemoteIds: () => [],
     tenant: TENANT,
     server,
     url: server.url,

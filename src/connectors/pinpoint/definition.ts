@@ -101,6 +101,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'candidate' },
     // `filter[updated_at][gte]` on candidates and applications (README "Delta").
     deltaSync: true,
+    users: {
+      read: false,
+      summary:
+        'Not read yet: the Pinpoint API pages atsgate follows (developers.pinpointhq.com) were not checked for a user list; GET /v1/ats/users is empty.',
+    },
   },
   // POST /v1/passthrough/pinpoint/v1 (Kombo's id `pinpoint/v1`): the resources this connector's README cites.
   passthrough: {

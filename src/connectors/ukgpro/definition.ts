@@ -147,6 +147,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     deltaSync: true,
+    users: {
+      read: false,
+      summary: "Not read yet: UKG's public Recruiting API pages name no endpoint listing recruiters or users; GET /v1/ats/users is empty.",
+    },
   },
   docs: [
     'https://developer.ukg.com/hcm/docs/onboarding-and-recruiting-authorization-and-permissions',
