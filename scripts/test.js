@@ -196,8 +196,9 @@ function prepare() {
 }
 
 const serialFiles = files.filter((f) => SERIAL.includes(f));
-// Quiet files keep the serial lane company; with no serial file to accompany they run with the others.
-const quietFiles = serialFiles.length ? files.filter((f) => QUIET.includes(f)) : [];
+// Quiet files keep the serial lane company; with no serial file to accompany, or one file at a
+// time asked for (TEST_CONCURRENCY=1), they run with the others.
+const quietFiles = serialFiles.length && concurrency > 1 ? files.filter((f) => QUIET.includes(f)) : [];
 const started = performance.now();
 prepare();
 const parallel = await lane(
