@@ -18,7 +18,6 @@ import { getConnector } from '../../src/connectors/registry.ts';
 import { openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { databaseKinds, freshPostgres } from '../support/databases.ts';
-import { freshPgliteDataDir } from '../support/templates.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -297,17 +296,9 @@ for (const kind of databaseKinds()) {
   describe(`deployment-wide limiter learns on ${kind}`, () => {
     async function dbs(n: number) {
       if (kind === 'pglite') {
-        // A copy of the migrated template: a new embedded database would run initdb (seconds of CPU) per test.
-        const lite = await freshPgliteDataDir();
-        const db = await openDb({ databaseUrl: null, dataDir: lite.dataDir });
+        const db = await openDb({ databaseUrl: null, dataDir: '/nonexistent', memory: true });
         await migrate(db);
-        return {
-          all: Array.from({ length: n }, () => db),
-          close: async () => {
-            await db.close();
-            lite.remove();
-          },
-        };
+        return { all: Array.from({ length: n }, () => db), close: async () => db.close() };
       }
       const pg = await freshPostgres();
       const all = await Promise.all(Array.from({ length: n }, () => openDb({ databaseUrl: pg.url, dataDir: '/nonexistent' })));
