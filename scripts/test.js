@@ -6,12 +6,15 @@
 // How it is fast without changing what is tested:
 // - templates first: one migrated PGlite data directory and one migrated PostgreSQL template
 //   database per migrations hash (test/support/templates.ts); every test database is a copy.
-// - files run in separate processes, several at once (TEST_CONCURRENCY; default cores + 1, at
-//   most 4: most files wait on sockets and the database as much as they compute), longest first by the
-//   durations measured last time. Each file uses its own databases, ports (0: the system's
-//   choice) and temporary directories; nothing is shared between files but the templates.
+// - files run in separate processes, several at once (TEST_CONCURRENCY; default cores + 2, at
+//   most 4: a file keeps about 0.45 of a core busy on average, the rest of its time it waits on
+//   sockets, timers and the database), longest first by the durations measured last time (a
+//   file with no measurement yet first of all). Each file uses its own databases, ports (0: the
+//   system's choice) and temporary directories; nothing is shared between files but the templates.
 // - files whose assertions are about real time or that need the whole machine (SERIAL below)
-//   run afterwards, one at a time, with nothing else running.
+//   run afterwards, one at a time, with nothing else running but the QUIET files: those spend
+//   their time waiting on vendor rate windows in real time and use a few percent of a core (no
+//   database, no server), so they take the serial lane's idle core instead of a parallel slot.
 //
 // Pass file paths to run only those. TEST_CONCURRENCY=1 runs everything one file at a time.
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,16 +28,43 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Files that run alone, after the others. Each needs the machine to itself or asserts about
  * real elapsed time, which a neighbour's CPU use would disturb. (The page tests run with the
- * others: they wait for what the page shows, with playwright's timeouts, never for a time.)
+ * others: they wait for what the page shows, with playwright's timeouts, never for a time.
+ * So does soak/shutdown.test.ts: its server process is stopped mid-write with SIGTERM, and every
+ * assertion is about what happens in what order, none about how long; it passed alone at load
+ * average 24 from other sessions on 2 cores, 139 s for 10 s of CPU.)
  */
 const SERIAL = [
-  'test/soak/soak.test.ts', // memory must stay flat during 6 s of load; judges rss and the live heap
-  'test/soak/shutdown.test.ts', // a real server process stopped mid-write with SIGTERM
-  'test/scale/three-processes.test.ts', // three server processes on one database
+  // Needs a real load in its 6 s: with four files beside it at load average 24 it sent 27
+  // requests (it asserts more than 30) and drew no 429 among its injected faults.
+  'test/soak/soak.test.ts',
+  'test/scale/three-processes.test.ts', // three server processes on one database; counts vendor requests per real-time window too
   'test/scale/rate-limit-pg.test.ts', // asserts admissions are >= perMs apart in real time
   // Counts each fake's requests per real-time window against the vendor's limit; a busy CPU
   // delays admitted requests and bunches them (seen: "lever: peak 11 in 1000 ms" at load 17).
   'test/connectors/e2e.sdk.test.ts',
+];
+
+/**
+ * Files that run beside the serial lane, one at a time (more once the serial lane is done). Each
+ * tests one connector or the outbound HTTP client against an in-process fake, with no database
+ * and no server, and spends most of its time waiting for the vendor's rate window to pass: on a
+ * full run each used 1-3 s of CPU over 8-26 s (scripts/test.js prints both), under 0.2 of a core,
+ * which leaves the serial file its core. In the parallel lane they held a slot each that a file
+ * that computes could have used. When none of the SERIAL files is run, they run with the others.
+ */
+const QUIET = [
+  'test/connectors/ashby.test.ts',
+  'test/connectors/bamboohr.test.ts',
+  'test/connectors/greenhouse.test.ts',
+  'test/connectors/lever.test.ts',
+  'test/connectors/personio.test.ts',
+  'test/connectors/recruitee.test.ts',
+  'test/connectors/smartrecruiters.test.ts',
+  'test/connectors/teamtailor.test.ts',
+  'test/connectors/workable.test.ts',
+  'test/http/redirects.test.ts',
+  'test/http/transport.test.ts',
+  'test/passthrough/target.test.ts',
 ];
 
 function findTests(dir) {
@@ -50,7 +80,7 @@ function findTests(dir) {
 const files = (process.argv.slice(2).length ? process.argv.slice(2) : findTests('test')).map((f) => relative(ROOT, join(process.cwd(), f)));
 // At most 4 by default: each file's PostgreSQL server side holds ~20 connections (pools and the
 // job engine), and PostgreSQL's default max_connections is 100.
-const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || Math.min(availableParallelism() + 1, 4));
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || Math.min(availableParallelism() + 2, 4));
 const runDir = mkdtempSync(join(tmpdir(), 'atsgate-tests-'));
 const cacheDir = join(ROOT, 'node_modules', '.cache', 'atsgate-tests');
 const durationsFile = join(cacheDir, 'durations.json');
@@ -70,7 +100,7 @@ function readJson(path, fallback) {
 
 /**
  * Wall seconds per file, only to start the longest files first: from the last run on this
- * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-04).
+ * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-04 23:20 UTC).
  */
 const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
 
@@ -133,9 +163,13 @@ function print(r, lane) {
   }
 }
 
-/** Runs the files `width` at a time, longest first. */
-async function lane(name, list, width) {
-  const queue = [...list].sort((a, b) => (knownDurations[b] ?? 10) - (knownDurations[a] ?? 10));
+/**
+ * Runs the files `width` at a time, longest first; a file never measured goes first (it may be
+ * long, and a long file started last is the whole run's tail). `widen` (optional) resolves when
+ * the lane may use `widenTo` processes.
+ */
+async function lane(name, list, width, widen = null, widenTo = width) {
+  const queue = [...list].sort((a, b) => (knownDurations[b] ?? Infinity) - (knownDurations[a] ?? Infinity));
   const results = [];
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
@@ -145,7 +179,9 @@ async function lane(name, list, width) {
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
+  const workers = Array.from({ length: Math.min(width, list.length) }, worker);
+  if (widen) workers.push(widen.then(() => Promise.all(Array.from({ length: Math.max(0, widenTo - width) }, worker))));
+  await Promise.all(workers);
   return { name, results, wall: (performance.now() - started) / 1000 };
 }
 
@@ -160,21 +196,22 @@ function prepare() {
   if (r.status !== 0) console.log('Preparing the template databases failed (above); each test file will try again on its own.');
 }
 
-const serialSet = new Set(SERIAL);
+const serialFiles = files.filter((f) => SERIAL.includes(f));
+// Quiet files keep the serial lane company; with no serial file to accompany, or one file at a
+// time asked for (TEST_CONCURRENCY=1), they run with the others.
+const quietFiles = serialFiles.length && concurrency > 1 ? files.filter((f) => QUIET.includes(f)) : [];
 const started = performance.now();
 prepare();
-const lanes = [
-  await lane(
-    `parallel ×${concurrency}`,
-    files.filter((f) => !serialSet.has(f)),
-    concurrency,
-  ),
-  await lane(
-    'serial',
-    files.filter((f) => serialSet.has(f)),
-    1,
-  ),
-];
+const parallel = await lane(
+  `parallel ×${concurrency}`,
+  files.filter((f) => !serialFiles.includes(f) && !quietFiles.includes(f)),
+  concurrency,
+);
+let serialDone;
+const serialOver = new Promise((r) => (serialDone = r));
+const serial = lane('serial', serialFiles, 1).finally(() => serialDone());
+const quiet = lane('beside serial', quietFiles, 1, serialOver, concurrency);
+const lanes = [parallel, await serial, await quiet];
 const wall = (performance.now() - started) / 1000;
 const all = lanes.flatMap((l) => l.results);
 

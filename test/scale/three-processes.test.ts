@@ -108,38 +108,51 @@ describe('three processes on one PostgreSQL database', () => {
       ATSGATE_JOB_CONCURRENCY: '4',
       ATSGATE_WRITE_SLOT_LEASE_SECONDS: '3',
     };
-    // 20 integrations, created in this process against the same database (the CLI's way).
+    // 20 integrations, created in this process against the same database (the CLI's way), four
+    // at a time: each integration has a fake of its own, so connecting several at once changes no
+    // fake's traffic; more at once would keep this process's event loop busy enough to deliver
+    // limiter-spaced requests to a fake in bunches (the peak-rate check below counts them too).
     const rt = await openRuntime(loadConfig(env));
     try {
-      for (let i = 0; i < 20; i++) {
-        const kind = KINDS[i % KINDS.length];
-        const fake = await kind.start();
-        // A slow vendor (every response 150 ms late) keeps syncs running long enough to be killed mid-way.
-        // A gate holds every response until opened, so the test decides which syncs are mid-way when.
-        const entry: (typeof fakes)[number] = { fake, kind, integrationId: '', slow: false, gate: null, waiting: 0 };
-        const inner = fake.server.before;
-        fake.server.before = async (req) => {
-          // The fake counts the request on arrival (its rate window), then the answer is held.
-          const early = await inner?.(req);
-          if (early) return early;
-          if (entry.gate) {
-            entry.waiting++;
-            await entry.gate.finally(() => entry.waiting--);
-          }
-          if (entry.slow) await sleep(150);
-          return undefined;
-        };
-        const integration = await connectIntegration(rt, {
-          accountId: 'default',
-          tool: kind.tool,
-          organizationName: `Org ${i}`,
-          credentials: fake.credentials,
-          baseUrl: fake.url,
-          waitForSync: true,
-        });
-        entry.integrationId = integration.id;
-        fakes.push(entry);
-      }
+      const entries = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const kind = KINDS[i % KINDS.length];
+          const fake = await kind.start();
+          // A slow vendor (every response 150 ms late) keeps syncs running long enough to be killed mid-way.
+          // A gate holds every response until opened, so the test decides which syncs are mid-way when.
+          const entry: (typeof fakes)[number] = { fake, kind, integrationId: '', slow: false, gate: null, waiting: 0 };
+          const inner = fake.server.before;
+          fake.server.before = async (req) => {
+            // The fake counts the request on arrival (its rate window), then the answer is held.
+            const early = await inner?.(req);
+            if (early) return early;
+            if (entry.gate) {
+              entry.waiting++;
+              await entry.gate.finally(() => entry.waiting--);
+            }
+            if (entry.slow) await sleep(150);
+            return undefined;
+          };
+          return entry;
+        }),
+      );
+      fakes.push(...entries);
+      const queue = [...entries.entries()];
+      const connectNext = async (): Promise<void> => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [i, entry] = next;
+          const integration = await connectIntegration(rt, {
+            accountId: 'default',
+            tool: entry.kind.tool,
+            organizationName: `Org ${i}`,
+            credentials: entry.fake.credentials,
+            baseUrl: entry.fake.url,
+            waitForSync: true,
+          });
+          entry.integrationId = integration.id;
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, connectNext));
     } finally {
       await rt.jobs.stop();
       await rt.db.close();
@@ -203,7 +216,7 @@ describe('three processes on one PostgreSQL database', () => {
     for (const f of fakes) f.gate = held.has(f.integrationId) ? victimGate : null;
     open();
 
-    procs.push(await startProcess(env), await startProcess(env));
+    procs.push(...(await Promise.all([startProcess(env), startProcess(env)])));
     const p1 = procs[1];
 
     // Writes to every integration through all three processes at once.
