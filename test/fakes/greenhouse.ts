@@ -1097,6 +1097,7 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
         .filter((a) => a.candidate_id === Number(candidateRemoteId))
         .map((a) => ({ name: a.filename, type: a.type, data: a.data }));
     },
+    tagsFor: (id) => [...(candidates.find((c) => String(c.id) === id)?.tags ?? [])],
     peakRate: () => window.peak,
     setScopes(scopes) {
       grantedScopes = [...scopes];

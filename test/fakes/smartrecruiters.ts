@@ -573,6 +573,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
       return texts.join('\n');
     },
     filesFor: (candidateId) => (files.get(candidateId) ?? []).map((f) => ({ name: f.name, type: f.type, data: f.data })),
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
   };
   return fake;

@@ -935,6 +935,7 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
         .filter((u) => u.candidateId === candidateRemoteId)
         .map((u) => ({ name: u.fileName, type: 'upload', data: u.data }));
     },
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
   };
 }

@@ -584,6 +584,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       const c = candidates.get(id);
       return (c?.files ?? []).map((f) => ({ name: f.name, type: f.source === 'comment' ? `comment_attachment` : f.kind, data: f.data }));
     },
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
     comments: (id) => candidates.get(id)?.comments ?? [],
     customValues: (id) => candidates.get(id)?.custom ?? {},

@@ -30,6 +30,10 @@ const ENDPOINTS = {
   'file.createFileUploadHandle': { permission: 'candidatesWrite', read: false },
   'candidate.uploadFile': { permission: 'candidatesWrite', read: false },
   'candidate.uploadResume': { permission: 'candidatesWrite', read: false },
+  'candidateTag.list': { permission: 'hiringProcessMetadataRead', read: true },
+  'candidateTag.create': { permission: 'hiringProcessMetadataWrite', read: false },
+  'candidate.addTag': { permission: 'candidatesWrite', read: false },
+  'candidate.removeTag': { permission: 'candidatesWrite', read: false },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;
@@ -40,7 +44,12 @@ export function permissionOf(endpoint: AshbyEndpoint): AshbyPermission {
 
 /** "candidatesWrite (Candidates: Write)": the API name plus where the admin ticks it. */
 export function describePermission(p: AshbyPermission): string {
-  const ui = p === 'apiKeysRead' ? 'API Keys: Read' : REQUIRED_PERMISSIONS[p];
+  const ui =
+    p === 'apiKeysRead'
+      ? 'API Keys: Read'
+      : p === 'hiringProcessMetadataWrite'
+        ? 'Hiring Process Metadata: Write'
+        : REQUIRED_PERMISSIONS[p];
   return `${p} (${ui})`;
 }
 

@@ -147,6 +147,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // v3 notes take an application_id; v3 files belong to an application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        'atsgate does not write Greenhouse candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Greenhouse already has are listed by GET /ats/tags and on candidates.',
+      summary:
+        'Not yet: atsgate does not write Greenhouse tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+    },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on
   // 2026-08-31): the Harvest v3 resources this connector's README cites, on its base URL.

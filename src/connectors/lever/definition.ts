@@ -75,6 +75,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes and files are both per opportunity (Lever's application).
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    tags: {
+      candidate: 'native',
+      list: 'native',
+      summary:
+        "Native opportunity tags (matched by name, case-insensitive), on each of the person's opportunities; GET /ats/tags is Lever's tag list.",
+    },
   },
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {

@@ -23,6 +23,9 @@ export const MISSING = {
   resultLinks:
     "Personio's API cannot add anything to an existing candidate or application: its Recruiting API v2 only reads " +
     'jobs, candidates and applications, and has no notes, comments, links, custom attributes or assessments to write to.',
+  tags:
+    "Personio's API has no candidate tags: its Recruiting API v2 only reads jobs, candidates and applications, and " +
+    '"does not return custom attributes and tags" (developer.personio.de), so a tag can be neither added nor removed.',
   attachments:
     "Personio's API cannot attach a file to an existing candidate: documents can only be uploaded together with a new " +
     'application (v1 POST /v1/recruiting/applications/documents), and the Recruiting API v2 has no document endpoints.',
@@ -94,6 +97,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'unsupported', attachments: 'unsupported' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: false },
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'none',
+      unavailable: MISSING.tags,
+      summary: "Not possible: Personio's API has no candidate tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags is empty.",
+    },
   },
   docs: [
     'https://developer.personio.de/reference/post_v2-auth-token',

@@ -81,6 +81,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
     deltaSync: false,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        'atsgate does not write Recruitee candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Recruitee already has are listed by GET /ats/tags and on candidates.',
+      summary:
+        'Not yet: atsgate does not write Recruitee tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+    },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
   // the resources this connector's README cites, under the company's /c/{company_id}.

@@ -41,6 +41,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // The sandbox keeps notes and files on the application itself.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    tags: {
+      candidate: 'native',
+      list: 'native',
+      summary: 'Native candidate tags, matched by name (case-insensitive) or created.',
+    },
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
   refreshAfterWrite: 'inline',

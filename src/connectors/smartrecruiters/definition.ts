@@ -83,6 +83,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes (Message API shares) tag the candidate; files are uploaded to the candidate.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        'atsgate does not write SmartRecruiters candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags SmartRecruiters already has are listed by GET /ats/tags and on candidates.',
+      summary:
+        'Not yet: atsgate does not write SmartRecruiters tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+    },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
   // connector's README cites.

@@ -127,6 +127,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // A Workable candidate is one person on one job: the candidate record is the application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        'atsgate does not write Workable candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Workable already has are listed by GET /ats/tags and on candidates.',
+      summary:
+        'Not yet: atsgate does not write Workable tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+    },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {

@@ -15,6 +15,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 /**
  * One cheap read per scope the connector reads with, so that a token missing one is named at
@@ -37,6 +38,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,
