@@ -248,6 +248,17 @@ export async function refreshCandidate(
   const got = await connector.readCandidate(ctx, remoteId);
   if (!got) return;
   await upsertRecords(rt.db, 'candidates', integrationId, null, [normalizeCandidate(integrationId, got.candidate)]);
+  // Where GET /ats/tags is made of the candidates' tags, this candidate's count too (Workable's
+  // list carries no tags: only this one-candidate read sees them).
+  const tags = (got.candidate.tags ?? []).filter((t): t is RemoteTag => !!t.name);
+  if (connector.definition.capabilities.tags.list === 'candidates' && tags.length)
+    await upsertRecords(
+      rt.db,
+      'tags',
+      integrationId,
+      null,
+      tags.map((t) => normalizeTag(integrationId, t)),
+    );
   if (got.applications.length) {
     await upsertRecords(
       rt.db,

@@ -20,7 +20,9 @@ import { databaseKinds, type DbKind } from '../support/databases.ts';
 import { checkKomboModel } from '../support/kombo-models.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
-import { startSync } from '../../src/sync/run.ts';
+import { refreshCandidate, startSync } from '../../src/sync/run.ts';
+import { contextFor } from '../../src/runtime.ts';
+import { getIntegrationById } from '../../src/store/integrations.ts';
 
 function notAvailable(e: any): boolean {
   assert.ok(e instanceof KomboAtsError, `expected KomboAtsError, got ${e?.constructor?.name}: ${e?.message}`);
@@ -50,6 +52,12 @@ function tagScenario(tool: string, env: () => TestServer, start: (() => Promise<
     return rows[0].data.tags ?? [];
   };
   const sync = async () => (await startSync(env().started.rt, integrationId, 'FULL')).done;
+  /** The one-candidate re-read a write triggers (the detail call: Workable's list carries no tags). */
+  const reread = async () => {
+    const rt = env().started.rt;
+    const { connector, ctx } = contextFor(rt, (await getIntegrationById(rt.db, integrationId))!);
+    await refreshCandidate(rt, connector, ctx, integrationId, candidate.remote_id);
+  };
 
   before(async () => {
     const s = env();
@@ -111,6 +119,7 @@ function tagScenario(tool: string, env: () => TestServer, start: (() => Promise<
     const listedNow = (await allPages(await kombo.ats.getTags({ page_size: 250 }))).items;
     assert.ok(lower(listedNow.map((t) => t.name ?? '')).includes(name.toLowerCase()), 'listed right after the write');
     await sync();
+    await reread();
     const synced = (await kombo.ats.getCandidates({ ids: [candidate.id] })).result.data.results[0];
     const onCandidate = synced.tags.find((t) => t.name?.toLowerCase() === name.toLowerCase());
     assert.ok(onCandidate, `the synced candidate carries it: ${JSON.stringify(synced.tags)}`);

@@ -46,6 +46,11 @@ export const SCOPES = {
   notesCreate: 'harvest:notes:create',
   candidatesUpdate: 'harvest:candidates:update',
   applicationsUpdate: 'harvest:applications:update',
+  candidateTagsList: 'harvest:candidate_tags:list',
+  candidateTagsCreate: 'harvest:candidate_tags:create',
+  appliedTagsList: 'harvest:applied_candidate_tags:list',
+  appliedTagsCreate: 'harvest:applied_candidate_tags:create',
+  appliedTagsDestroy: 'harvest:applied_candidate_tags:destroy',
 } as const;
 
 export const PRODUCTION_BASE_URL = 'https://harvest.greenhouse.io/v3';
@@ -148,12 +153,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
     tags: {
-      candidate: 'unsupported',
+      candidate: 'native',
       list: 'candidates',
-      unavailable:
-        'atsgate does not write Greenhouse candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Greenhouse already has are listed by GET /ats/tags and on candidates.',
       summary:
-        'Not yet: atsgate does not write Greenhouse tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+        'Native candidate tags: matched by name (case-insensitive) in the tag dictionary, created there when missing, then applied; ' +
+        'GET /ats/tags lists the tags on synced candidates (they name tags by text).',
     },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on

@@ -84,12 +84,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
     tags: {
-      candidate: 'unsupported',
+      candidate: 'native',
       list: 'candidates',
-      unavailable:
-        'atsgate does not write SmartRecruiters candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags SmartRecruiters already has are listed by GET /ats/tags and on candidates.',
       summary:
-        'Not yet: atsgate does not write SmartRecruiters tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+        'Native candidate tags (POST /candidates/:id/tags adds; one is removed by PUTting the rest; matched by name, ' +
+        'case-insensitive); SmartRecruiters has no account tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this

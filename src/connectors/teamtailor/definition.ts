@@ -117,12 +117,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
     tags: {
-      candidate: 'unsupported',
+      candidate: 'native',
       list: 'candidates',
-      unavailable:
-        'atsgate does not write Teamtailor candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Teamtailor already has are listed by GET /ats/tags and on candidates.',
       summary:
-        'Not yet: atsgate does not write Teamtailor tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+        "Native candidate tags (the tags attribute, PATCHed with the candidate's other tags kept; matched by name, case-insensitive); " +
+        'Teamtailor has no tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
   },
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.

@@ -128,12 +128,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
     tags: {
-      candidate: 'unsupported',
+      candidate: 'native',
       list: 'candidates',
-      unavailable:
-        'atsgate does not write Workable candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Workable already has are listed by GET /ats/tags and on candidates.',
       summary:
-        'Not yet: atsgate does not write Workable tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+        "Native candidate tags (PUT /candidates/:id/tags with the candidate's other tags kept; matched by name, case-insensitive); " +
+        'Workable has no tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
