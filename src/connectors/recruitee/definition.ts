@@ -85,9 +85,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       candidate: 'unsupported',
       list: 'candidates',
       unavailable:
-        'atsgate does not write Recruitee candidate tags yet: its tag calls have no source-checked connector code and test fake here. The tags Recruitee already has are listed by GET /ats/tags and on candidates.',
+        "atsgate does not write Recruitee tags: Recruitee's API reference could not be read, the public clients add a tag in two " +
+        'different ways ({tag: name} and {tag: {id}}) and none shows how one is removed. The tags Recruitee has are listed by ' +
+        'GET /ats/tags and on candidates.',
       summary:
-        'Not yet: atsgate does not write Recruitee tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags seen on synced candidates.',
+        'Not written (INTEGRATION.ACTION_NOT_AVAILABLE): no source settles how Recruitee adds or removes a tag; GET /ats/tags lists the tags on synced candidates.',
     },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):

@@ -1,5 +1,5 @@
 /**
- * Recruitee candidate tags are not written by atsgate yet (capabilities.tags says so, and the write
+ * Recruitee candidate tags are not written by atsgate (capabilities.tags says why, and the write
  * service answers INTEGRATION.ACTION_NOT_AVAILABLE before this is reached). GET /ats/tags lists
  * the tags seen on the synced candidates.
  */
