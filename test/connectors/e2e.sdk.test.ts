@@ -399,7 +399,13 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);
           const reads = Object.fromEntries(t.coverage.read_models.map((m) => [m.id, m.coverage_status]));
-          assert.deepEqual(reads, { ats_jobs: 'SUPPORTED', ats_candidates: 'SUPPORTED', ats_applications: 'SUPPORTED' });
+          assert.deepEqual(reads, {
+            ats_jobs: 'SUPPORTED',
+            ats_candidates: 'SUPPORTED',
+            ats_applications: 'SUPPORTED',
+            // Tags: where the ATS has any (test/connectors/e2e.tags.sdk.test.ts covers them).
+            ats_tags: def.capabilities.tags.list === 'none' ? 'UNSUPPORTED' : 'SUPPORTED',
+          });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(
             writes.ats_add_candidate_result_link,
