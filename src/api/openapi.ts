@@ -13,7 +13,7 @@ import type { RouteAuth } from './types.ts';
 import { readFileSync } from 'node:fs';
 import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
-import { AttachmentBody, NoteBody, ResultLinkBody } from './schemas.ts';
+import { AttachmentBody, NoteBody, ResultLinkBody, TagBody } from './schemas.ts';
 import * as R from './responses.ts';
 import { WEBHOOK_EVENTS } from './webhook-schemas.ts';
 
@@ -65,6 +65,7 @@ export const COMPONENTS = {
   CandidatesResponse: R.CandidatesResponse,
   ApplicationsResponse: R.ApplicationsResponse,
   UsersResponse: R.UsersResponse,
+  TagsResponse: R.TagsResponse,
   CandidateAttachmentsResponse: R.CandidateAttachmentsResponse,
   ApplicationAttachmentsResponse: R.ApplicationAttachmentsResponse,
   ActionResponse: R.ActionResponse,
@@ -88,6 +89,7 @@ export const COMPONENTS = {
   ResultLinkBody,
   AttachmentBody,
   NoteBody,
+  TagBody,
 } satisfies Record<string, TSchema>;
 
 const ATS = 'Unified ATS API';
@@ -129,6 +131,35 @@ const OPERATIONS: Record<string, OperationDoc> = {
     description: `${listDescription} The ATS's users (recruiters, hiring managers, admins) with their system roles; \`emails\` filters by address (case-insensitive). An ATS whose API lists no users gives an empty list (see \`atsgate.users\` of GET /v1/tools/ats).`,
     tag: ATS,
     success: { schema: 'UsersResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/tags': {
+    operationId: 'getTags',
+    summary: 'Get tags',
+    description: `${listDescription} The ATS's candidate tags; where the ATS has no tag list of its own, the tags seen on its synced candidates (see \`atsgate.tags\` of GET /v1/tools/ats).`,
+    tag: ATS,
+    success: { schema: 'TagsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/candidates/:candidate_id/tags': {
+    operationId: 'addCandidateTag',
+    summary: 'Add a tag to a candidate',
+    description:
+      "`tag.name` is matched to the ATS's existing tag (case-insensitively) or the tag is created, then added to the candidate. An ATS without candidate tags answers INTEGRATION.ACTION_NOT_AVAILABLE (see `atsgate.tags` of GET /v1/tools/ats).",
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'DELETE /v1/ats/candidates/:candidate_id/tags': {
+    operationId: 'removeCandidateTag',
+    summary: 'Remove a tag from a candidate',
+    description:
+      'A DELETE with a JSON body (`{"tag": {"name": …}}`), as in Kombo. Succeeds, with a warning, when the candidate does not have the tag.',
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
     errors: 'ats',
     integration: true,
   },

@@ -248,6 +248,24 @@ export const Candidate = Type.Object({
 export const CandidatesResponse = Success(Page(Candidate), 'A page of candidates, each with its applications.');
 
 // ---------------------------------------------------------------------------------------------
+// GET /ats/tags
+// ---------------------------------------------------------------------------------------------
+
+export const TagRecord = Type.Object({
+  id: Str(),
+  remote_id: Nullable(Str()),
+  name: Nullable(Str()),
+  remote_data: OptNull(Type.Record(Type.String(), Type.Unknown())),
+  changed_at: DateTime(),
+  remote_deleted_at: Nullable(DateTime()),
+});
+
+export const TagsResponse = Success(
+  Page(TagRecord),
+  "A page of the ATS's candidate tags (where the ATS has no tag list of its own: the tags seen on its candidates).",
+);
+
+// ---------------------------------------------------------------------------------------------
 // GET /ats/applications
 // ---------------------------------------------------------------------------------------------
 
@@ -541,6 +559,20 @@ export const ToolsResponse = Success(
                   description:
                     'Where notes and files sent to an application land: on the application, on its candidate (with a warning), or nowhere (the ATS cannot take them: INTEGRATION.ACTION_NOT_AVAILABLE).',
                 },
+              ),
+              tags: Type.Optional(
+                Type.Object(
+                  {
+                    candidate: Enum(['native', 'unsupported']),
+                    list: Enum(['native', 'candidates', 'none']),
+                    summary: Str(),
+                    unavailable: Type.Optional(Str()),
+                  },
+                  {
+                    description:
+                      "What a tag becomes: the ATS's own tags, or nothing (INTEGRATION.ACTION_NOT_AVAILABLE); and where GET /ats/tags comes from (the ATS's tag list, the tags on its candidates, or none).",
+                  },
+                ),
               ),
               delta_sync: Bool(),
               users: Type.Optional(

@@ -15,6 +15,7 @@ export const LIMITS = {
   attributeValue: 10_000,
   fileName: 255,
   noteContent: 100_000,
+  tagName: 255,
   pageSize: 250,
 } as const;
 
@@ -102,6 +103,19 @@ export const NoteBody = Type.Object({
   remote_fields: Type.Optional(NoteRemoteFields),
 });
 export type NoteBody = Static<typeof NoteBody>;
+
+/** POST and DELETE /ats/candidates/:id/tags: Kombo's body, the tag by name. */
+export const TagBody = Type.Object({
+  tag: Type.Object({
+    name: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.tagName,
+      description: "The tag's name; matched to the ATS's existing tag (case-insensitively) or created.",
+    }),
+  }),
+  remote_fields: Type.Optional(RemoteFields),
+});
+export type TagBody = Static<typeof TagBody>;
 
 export const ForceSyncBody = Type.Union([
   Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }),

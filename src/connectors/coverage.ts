@@ -14,6 +14,7 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_candidates', label: 'Candidates', coverage_status: s(c.reads.candidates) },
     { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
     { id: 'ats_users', label: 'Users', coverage_status: s(c.users.read) },
+    { id: 'ats_tags', label: 'Tags', coverage_status: s(c.tags.list !== 'none') },
   ];
   const write_actions = [
     {
@@ -42,6 +43,8 @@ export function coverage(def: ConnectorDefinition) {
       coverage_status: s(c.applicationWrites.attachments !== 'unsupported'),
     },
     { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(c.reads.candidateAttachments) },
+    { id: 'ats_add_candidate_tag', label: 'Add tag to candidate', coverage_status: s(c.tags.candidate !== 'unsupported') },
+    { id: 'ats_remove_candidate_tag', label: 'Remove tag from candidate', coverage_status: s(c.tags.candidate !== 'unsupported') },
   ];
   return { read_models, write_actions };
 }

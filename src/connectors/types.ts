@@ -52,6 +52,23 @@ export interface ConnectorCapabilities {
    * the README/tools table saying what is read, or why nothing is (the API has no such list).
    */
   users: { read: boolean; summary: string };
+  /** POST/DELETE /ats/candidates/:id/tags and GET /ats/tags in this ATS. */
+  tags: TagCapability;
+}
+
+/**
+ * What a Kombo tag becomes: the ATS's own tags ('native'), nothing ('unsupported':
+ * INTEGRATION.ACTION_NOT_AVAILABLE naming what the ATS lacks). `list` says where GET /ats/tags
+ * comes from: the ATS's tag list ('native'), the tags seen on the synced candidates where the
+ * ATS has no list of its own ('candidates'), or none at all ('none', an empty list).
+ */
+export interface TagCapability {
+  candidate: 'native' | 'unsupported';
+  list: 'native' | 'candidates' | 'none';
+  /** When `candidate` is 'unsupported': what the ATS lacks, in the INTEGRATION.ACTION_NOT_AVAILABLE message. */
+  unavailable?: string;
+  /** One line for the README/tools table: what a tag becomes in this ATS. */
+  summary: string;
 }
 
 /** Where an application-level note or file lands; 'unsupported': the ATS has no way to take it (INTEGRATION.ACTION_NOT_AVAILABLE). */
@@ -346,9 +363,24 @@ export interface NoteInput {
   remote_fields: RemoteFields;
 }
 
+/** POST/DELETE /ats/candidates/:id/tags: the tag by name (matched to the ATS's own, or created). */
+export interface TagInput {
+  name: string;
+  remote_fields: RemoteFields;
+}
+
+/** A tag of the ATS's tag list (GET /ats/tags). remote_id null: the ATS names tags by text only. */
+export interface RemoteTag {
+  remote_id: string | null;
+  name: string;
+  remote_data?: Record<string, unknown> | null;
+}
+
 export interface WriteResult {
   /** Human sentences, each saying what was done instead of the obvious thing. */
   warnings: string[];
+  /** A tag write: the ATS's tag it added (perhaps just created), so GET /ats/tags lists it before the next sync. */
+  tag?: RemoteTag;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +413,19 @@ export interface Connector<S extends TObject = TObject> {
   ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }>;
   /** Serves a file for ctx.signedFileUrl(ref); only connectors that use signed URLs need it. */
   downloadAttachment?(ctx: ConnectorContext<Static<S>>, ref: string): Promise<{ content_type: string; file_name: string; data: Buffer }>;
+
+  /**
+   * Adds the tag named `tag.name` to the candidate: the ATS's tag of that name (compared without
+   * regard to case), created first where none exists. Already there: nothing changes.
+   */
+  addCandidateTag(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, tag: TagInput): Promise<WriteResult>;
+  /** Removes the tag of that name from the candidate; succeeds (with a warning) where the candidate does not have it, as in Kombo. */
+  removeCandidateTag(ctx: ConnectorContext<Static<S>>, candidate: CandidateRef, tag: TagInput): Promise<WriteResult>;
+  /**
+   * Optional: the ATS's own tag list, for GET /ats/tags (capabilities.tags.list 'native').
+   * Without it the sync derives the list from the synced candidates' tags ('candidates').
+   */
+  readTags?(ctx: ConnectorContext<Static<S>>): PageStream<RemoteTag>;
 
   readJobs(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteJob>;
   readCandidates(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteCandidate>;

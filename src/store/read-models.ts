@@ -272,3 +272,24 @@ export async function listUsers(db: Queryable, integrationId: string, q: ListQue
     results: rows.map((r) => ({ id: r.id, ...r.data, changed_at: ts(r.changed_at), remote_deleted_at: ts(r.remote_deleted_at) })),
   };
 }
+
+// --- Tags -----------------------------------------------------------------------------------
+
+/** GET /ats/tags: Kombo's tag fields. `remote_ids` match the ATS's ids (a text-only tag has none). */
+export async function listTags(db: Queryable, integrationId: string, q: ListQuery): Promise<Page<unknown>> {
+  const w = new Where();
+  common('tags', integrationId, { ...q, remote_ids: undefined }, w);
+  if (q.remote_ids?.length) w.add((p) => `tags.data->>'remote_id' = ANY(${p(q.remote_ids)}::text[])`);
+  const { rows, next } = await page<Row>(db, 'tags', w, q.page_size);
+  return {
+    next,
+    results: rows.map((r) => ({
+      id: r.id,
+      remote_id: r.data.remote_id ?? null,
+      name: r.data.name ?? null,
+      remote_data: r.data.remote_data ?? null,
+      changed_at: ts(r.changed_at),
+      remote_deleted_at: ts(r.remote_deleted_at),
+    })),
+  };
+}

@@ -4,10 +4,10 @@
  * sync's id so that a finished full sync can mark the rest as deleted upstream.
  */
 import type { Queryable } from './db.ts';
-import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeUser } from '../sync/normalize.ts';
+import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeTag, normalizeUser } from '../sync/normalize.ts';
 import type { ApplicationRef, CandidateRef, Outcome } from '../connectors/types.ts';
 
-export type Model = 'jobs' | 'candidates' | 'applications' | 'users';
+export type Model = 'jobs' | 'candidates' | 'applications' | 'users' | 'tags';
 
 type Extra = Record<string, unknown>;
 /** The model's own filter columns (copies of fields in `data`) and their SQL types. */
@@ -43,13 +43,15 @@ const SPECS: Record<Model, ModelSpec> = {
     ],
   },
   users: { table: 'ats_users', extra: [['email_lc', 'text']] },
+  tags: { table: 'tags', extra: [['name', 'text']] },
 };
 
 type Normalized =
   | ReturnType<typeof normalizeJob>
   | ReturnType<typeof normalizeCandidate>
   | ReturnType<typeof normalizeApplication>
-  | ReturnType<typeof normalizeUser>;
+  | ReturnType<typeof normalizeUser>
+  | ReturnType<typeof normalizeTag>;
 
 export interface UpsertStats {
   written: number;
@@ -202,7 +204,8 @@ export async function countRecords(db: Queryable, integrationId: string): Promis
     `SELECT 'jobs' AS m, count(*)::int AS n FROM jobs WHERE integration_id = $1 AND remote_deleted_at IS NULL
      UNION ALL SELECT 'candidates', count(*)::int FROM candidates WHERE integration_id = $1 AND remote_deleted_at IS NULL
      UNION ALL SELECT 'applications', count(*)::int FROM applications WHERE integration_id = $1 AND remote_deleted_at IS NULL
-     UNION ALL SELECT 'users', count(*)::int FROM ats_users WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
+     UNION ALL SELECT 'users', count(*)::int FROM ats_users WHERE integration_id = $1 AND remote_deleted_at IS NULL
+     UNION ALL SELECT 'tags', count(*)::int FROM tags WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
     [integrationId],
   );
   return Object.fromEntries(rows.map((r) => [r.m, r.n])) as Record<Model, number>;
@@ -247,4 +250,19 @@ export async function findApplicationRef(
     [integrationId, id],
   );
   return rows[0] ? { ...toAppRef(rows[0]), candidate_id: rows[0].candidate_id } : null;
+}
+
+/**
+ * The tags on the integration's live candidates, by name (the first spelling seen wins): the
+ * tag list of an ATS that has none of its own (capabilities.tags.list 'candidates').
+ */
+export async function tagsOnCandidates(db: Queryable, integrationId: string): Promise<{ remote_id: string | null; name: string }[]> {
+  const { rows } = await db.query<{ remote_id: string | null; name: string }>(
+    `SELECT DISTINCT ON (COALESCE(t->>'remote_id', 'tag:' || (t->>'name'))) t->>'remote_id' AS remote_id, t->>'name' AS name
+       FROM candidates c, jsonb_array_elements(c.data->'tags') AS t
+      WHERE c.integration_id = $1 AND c.remote_deleted_at IS NULL AND t->>'name' IS NOT NULL
+      ORDER BY COALESCE(t->>'remote_id', 'tag:' || (t->>'name')), c.seq`,
+    [integrationId],
+  );
+  return rows;
 }

@@ -97,6 +97,21 @@ export async function mergeSandboxCustomFields(
   );
 }
 
+/** Sets top-level keys of an object's data (`data || patch`) and bumps its updated_at. */
+export async function patchSandboxObject(
+  db: Queryable,
+  integrationId: string,
+  kind: string,
+  remoteId: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  await db.query(
+    `UPDATE sandbox_objects SET data = data || $4::jsonb, updated_at = now()
+     WHERE integration_id = $1 AND kind = $2 AND remote_id = $3`,
+    [integrationId, kind, remoteId, JSON.stringify(patch)],
+  );
+}
+
 export async function touchSandboxObject(db: Queryable, integrationId: string, kind: string, remoteId: string): Promise<void> {
   await db.query('UPDATE sandbox_objects SET updated_at = now() WHERE integration_id = $1 AND kind = $2 AND remote_id = $3', [
     integrationId,

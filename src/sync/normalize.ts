@@ -6,7 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { komboId } from '../ids.ts';
-import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteUser, Timestamp } from '../connectors/types.ts';
+import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteTag, RemoteUser, Timestamp } from '../connectors/types.ts';
 
 export function iso(t: Timestamp): string | null {
   if (t === null || t === undefined || t === '') return null;
@@ -128,7 +128,7 @@ export function normalizeCandidate(
     remote_created_at: iso(c.remote_created_at),
     remote_updated_at: iso(c.remote_updated_at),
     remote_data: nul(c.remote_data),
-    tags: (c.tags ?? []).map((t) => ({ id: komboId(integrationId, t.remote_id ?? `tag:${t.name}`), name: t.name, remote_id: t.remote_id })),
+    tags: (c.tags ?? []).map((t) => ({ id: komboId(integrationId, tagKey(t)), name: t.name, remote_id: t.remote_id })),
   };
   return {
     id: komboId(integrationId, c.remote_id),
@@ -206,4 +206,16 @@ export function normalizeUser(integrationId: string, u: RemoteUser): StoredRow &
     remote_created_at: data.remote_created_at,
     email_lc: data.email,
   };
+}
+
+/**
+ * The key a tag is stored under: the ATS's id, or "tag:<name>" where the ATS names tags by text
+ * only. A candidate's `tags[].id` and the tag's row in GET /ats/tags derive from the same key.
+ */
+export const tagKey = (t: { remote_id: string | null; name: string | null }): string => t.remote_id ?? `tag:${t.name}`;
+
+export function normalizeTag(integrationId: string, t: RemoteTag): StoredRow & { name: string } {
+  const key = tagKey(t);
+  const data = { remote_id: t.remote_id, name: t.name, remote_data: nul(t.remote_data) };
+  return { id: komboId(integrationId, key), remote_id: key, ...withJson(data), remote_created_at: null, name: t.name };
 }

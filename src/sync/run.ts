@@ -7,11 +7,11 @@
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
-import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
+import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, tagsOnCandidates, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeUser } from './normalize.ts';
+import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeTag, normalizeUser } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
-import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
+import type { AnyConnector, ConnectorContext, ReadOptions, RemoteTag } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';
 import { syncEnded } from '../metrics/observers.ts';
 import { recordDataChanged } from '../webhooks/data-changed.ts';
@@ -87,9 +87,9 @@ async function runSync(
   };
   const stats: SyncStats = {
     type,
-    read: { jobs: 0, candidates: 0, applications: 0, users: 0 },
-    changed: { jobs: 0, candidates: 0, applications: 0, users: 0 },
-    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0 },
+    read: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
     duration_ms: 0,
   };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
@@ -113,6 +113,8 @@ async function runSync(
   // stays flat, writes keep their order (a later read of a record still wins), and the
   // database and the vendor/JS side work at the same time instead of taking turns.
   const writer = new BatchWriter(rt, integrationId, syncId, stats);
+  const tagRead = { complete: true };
+  readers.push(['tags', tagPages(rt, connector, ctx, integrationId, writer, tagRead), (t) => normalizeTag(integrationId, t)]);
   try {
     for (const [model, pages, normalize] of readers) {
       for await (const page of pages) {
@@ -128,8 +130,8 @@ async function runSync(
     await writer.drain();
     checkLease();
     if (type === 'FULL') {
-      for (const model of ['applications', 'candidates', 'jobs'] as Model[])
-        stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
+      for (const model of ['applications', 'candidates', 'jobs', 'tags'] as Model[])
+        if (model !== 'tags' || tagRead.complete) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     // Users are read whole by every sync, so every sync knows which are gone.
     if (readsUsers && !usersRefused) stats.deleted.users = await markUnseenDeleted(rt.db, 'users', integrationId, syncId);
@@ -197,6 +199,35 @@ async function* usersOrNone<T>(pages: AsyncIterable<T[]>, onRefused: (message: s
 }
 
 /**
+ * GET /ats/tags's rows: the ATS's own tag list (small, so read whole even in a delta sync), or
+ * where the ATS has none, the tags on the synced candidates, read once the candidates are written.
+ */
+async function* tagPages(
+  rt: Runtime,
+  connector: AnyConnector,
+  ctx: ConnectorContext<any>,
+  integrationId: string,
+  writer: BatchWriter,
+  read: { complete: boolean },
+): AsyncGenerator<RemoteTag[]> {
+  const list = connector.definition.capabilities.tags.list;
+  if (list === 'native' && connector.readTags) {
+    // Credentials made before tags were synced may lack the tag scope: the rest of the sync
+    // still counts, and the tags already stored stay as they were (not marked deleted).
+    try {
+      yield* connector.readTags(ctx);
+    } catch (err) {
+      if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+      read.complete = false;
+    }
+  } else if (list === 'candidates') {
+    await writer.drain();
+    const seen = await tagsOnCandidates(rt.db, integrationId);
+    for (let i = 0; i < seen.length; i += BATCH) yield seen.slice(i, i + BATCH);
+  }
+}
+
+/**
  * Upserts batches one at a time without making the reader wait for the batch it just handed
  * over: a flush waits only for the previous batch's write, starts this one and returns. Two
  * UpsertBatch buffers take turns (one being filled, one being written), reused for the whole
@@ -208,7 +239,7 @@ class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private failure: { err: unknown } | null = null;
   /** Rows handed over per model (written or being written): the progress count. */
-  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0 };
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 };
 
   constructor(
     private readonly rt: Runtime,
@@ -269,6 +300,17 @@ export async function refreshCandidate(
   const got = await connector.readCandidate(ctx, remoteId);
   if (!got) return;
   await upsertRecords(rt.db, 'candidates', integrationId, null, [normalizeCandidate(integrationId, got.candidate)]);
+  // Where GET /ats/tags is made of the candidates' tags, this candidate's count too (Workable's
+  // list carries no tags: only this one-candidate read sees them).
+  const tags = (got.candidate.tags ?? []).filter((t): t is RemoteTag => !!t.name);
+  if (connector.definition.capabilities.tags.list === 'candidates' && tags.length)
+    await upsertRecords(
+      rt.db,
+      'tags',
+      integrationId,
+      null,
+      tags.map((t) => normalizeTag(integrationId, t)),
+    );
   if (got.applications.length) {
     await upsertRecords(
       rt.db,

@@ -14,6 +14,7 @@ const KOMBO_MODEL: Record<Model, string> = {
   candidates: 'ats_candidates',
   applications: 'ats_applications',
   users: 'ats_users',
+  tags: 'ats_tags',
 };
 
 export interface SyncChanges {
@@ -28,7 +29,7 @@ export async function recordDataChanged(
   integration: { id: string; tool: string; account_id?: string },
   s: SyncChanges,
 ): Promise<string | null> {
-  const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => s.changed[m] + s.deleted[m] > 0);
+  const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => (s.changed[m] ?? 0) + (s.deleted[m] ?? 0) > 0);
   if (!models.length) return null;
   return recordWebhookEvent(
     rt,

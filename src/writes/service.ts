@@ -13,9 +13,9 @@ import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import type { IntegrationWithSecrets } from '../store/integrations.ts';
 import { openLog, completeLog, CallJournal } from '../store/logs.ts';
-import { findApplicationRef, findCandidateRef } from '../store/records.ts';
+import { findApplicationRef, findCandidateRef, upsertRecords } from '../store/records.ts';
 import { refreshCandidate } from '../sync/run.ts';
-import { iso } from '../sync/normalize.ts';
+import { iso, normalizeTag } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
@@ -33,7 +33,10 @@ import type {
   ApplicationRef,
   NoteInput,
   RemoteAttachment,
+  TagInput,
+  WriteResult,
 } from '../connectors/types.ts';
+import { tagsUnavailable } from '../connectors/helpers/tags.ts';
 
 export interface Interaction {
   accountId: string;
@@ -57,6 +60,12 @@ export interface NoteBody {
   remote_fields?: Record<string, any>;
 }
 
+/** POST and DELETE /ats/candidates/:id/tags (Kombo's body: the tag by name). */
+export interface TagBody {
+  tag: { name: string };
+  remote_fields?: Record<string, any>;
+}
+
 export interface AttachmentBody {
   attachment: { name: string; type: AttachmentType; content_type?: string; data?: string; data_url?: string };
   remote_fields?: Record<string, any>;
@@ -68,7 +77,8 @@ export type WriteRequest =
   | { action: 'ats_add_application_result_link'; applicationId: string; body: ResultLinkBody }
   | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles }
   | { action: 'ats_add_note_to_application'; applicationId: string; body: NoteBody }
-  | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles };
+  | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles }
+  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidateId: string; body: TagBody };
 
 /**
  * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
@@ -79,7 +89,8 @@ export type PreparedWrite =
   | { action: 'ats_add_application_result_link'; application: ApplicationRef; link: ResultLinkInput }
   | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput }
   | { action: 'ats_add_note_to_application'; application: ApplicationRef; note: NoteInput }
-  | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput };
+  | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput }
+  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidate: CandidateRef; tag: TagInput };
 
 /** Anything thrown on the write path, as the error the caller sees. */
 export function asAtsgateError(err: unknown): AtsgateError {
@@ -158,6 +169,16 @@ export async function prepareWrite(
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
       return { action: req.action, application: plainApplicationRef(ref), attachment };
     }
+    case 'ats_add_candidate_tag':
+    case 'ats_remove_candidate_tag': {
+      const ref = await findCandidateRef(rt.db, integrationId, req.candidateId);
+      if (!ref) throw notFoundInput(`candidate_id "${req.candidateId}": the candidate`);
+      if (connector.definition.capabilities.tags.candidate === 'unsupported') throw tagsUnavailable(connector.definition);
+      const name = req.body.tag.name.trim();
+      if (!name) throw inputInvalid('Invalid request body: "tag.name" must not be blank.');
+      const tag: TagInput = { name, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, candidate: plainCandidateRef(ref), tag };
+    }
   }
 }
 
@@ -174,7 +195,7 @@ export async function sendWrite(
   ctx: ConnectorContext<any>,
   w: PreparedWrite,
 ): Promise<{ warnings: string[] }> {
-  let out: { warnings: string[] };
+  let out: WriteResult;
   let candidateRemoteId: string;
   switch (w.action) {
     case 'ats_add_candidate_result_link':
@@ -197,7 +218,18 @@ export async function sendWrite(
       out = await connector.addApplicationAttachment(ctx, w.application, w.attachment);
       candidateRemoteId = w.application.candidate_remote_id;
       break;
+    case 'ats_add_candidate_tag':
+      out = await connector.addCandidateTag(ctx, w.candidate, w.tag);
+      candidateRemoteId = w.candidate.remote_id;
+      break;
+    case 'ats_remove_candidate_tag':
+      out = await connector.removeCandidateTag(ctx, w.candidate, w.tag);
+      candidateRemoteId = w.candidate.remote_id;
+      break;
   }
+  // A tag the write added (or created) is listed by GET /ats/tags at once, not after the next sync.
+  if (out.tag && connector.definition.capabilities.tags.list !== 'none')
+    await upsertRecords(rt.db, 'tags', integration.id, null, [normalizeTag(integration.id, out.tag)]).catch(() => undefined);
   if (connector.definition.refreshAfterWrite === 'inline') {
     await refreshCandidate(rt, connector, ctx, integration.id, candidateRemoteId).catch(() => undefined);
   } else if (rt.config.readBackAfterWrite) {

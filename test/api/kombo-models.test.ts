@@ -105,6 +105,18 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
     );
   });
 
+  test('tags: the list, adding and removing a tag (DELETE with its JSON body)', async () => {
+    const candidate = (await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: INTEGRATION })).body.data.results[0];
+    const body = { tag: { name: 'Excellent Fit' } };
+    await expectModel('POST', `/v1/ats/candidates/${candidate.id}/tags`, 'PostAtsCandidatesCandidateIDTagsPositiveResponse', { body });
+    const listed = await expectModel('GET', '/v1/ats/tags?page_size=50', 'GetAtsTagsPositiveResponse');
+    assert.ok(
+      listed.data.results.some((t: { name: string }) => t.name === 'Excellent Fit'),
+      'the tag is listed (so the model check saw a real row)',
+    );
+    await expectModel('DELETE', `/v1/ats/candidates/${candidate.id}/tags`, 'DeleteAtsCandidatesCandidateIDTagsPositiveResponse', { body });
+  });
+
   test('general: check-api-key, integration details, tools, force-sync, connect links', async () => {
     await expectModel('GET', '/v1/check-api-key', 'GetCheckAPIKeyPositiveResponse');
     await expectModel('GET', `/v1/integrations/${encodeURIComponent(INTEGRATION)}`, 'GetIntegrationsIntegrationIDPositiveResponse');

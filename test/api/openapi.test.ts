@@ -705,7 +705,7 @@ for (const kind of databaseKinds()) {
     }
 
     test('ATS reads, success and errors', async () => {
-      for (const model of ['jobs', 'candidates', 'applications', 'users']) {
+      for (const model of ['jobs', 'candidates', 'applications', 'users', 'tags']) {
         const t = `/v1/ats/${model}`;
         const page = await hit('GET', t, `${t}?page_size=40`, { integrationId: DEMO, expect: 200 });
         assert.ok(page.body.data.results.length > 0, `${model}: the sandbox has data`);
@@ -781,6 +781,20 @@ for (const kind of databaseKinds()) {
       const got = await hit('GET', '/v1/files/{token}', filePath, { headers: { authorization: '' }, expect: 200 });
       assert.equal(got.body, '%PDF-1.4 report');
       await hit('GET', '/v1/files/{token}', '/v1/files/not-a-token', { expect: 401 });
+    });
+
+    test('candidate tags: add and remove (a DELETE with a body), success and errors', async () => {
+      const c = (await s.call('GET', '/v1/ats/candidates?page_size=1', { integrationId: DEMO })).body.data.results[0];
+      const t = '/v1/ats/candidates/{candidate_id}/tags';
+      for (const method of ['POST', 'DELETE']) {
+        await hit(method, t, `/v1/ats/candidates/${c.id}/tags`, {
+          integrationId: DEMO,
+          body: { tag: { name: 'Documented' } },
+          expect: 200,
+        });
+        await hit(method, t, `/v1/ats/candidates/${c.id}/tags`, { integrationId: DEMO, body: { tag: {} }, expect: 400 });
+        await hit(method, t, '/v1/ats/candidates/NoSuchCandidate/tags', { integrationId: DEMO, body: { tag: { name: 'x' } }, expect: 404 });
+      }
     });
 
     test('application notes and attachments, success and errors', async () => {

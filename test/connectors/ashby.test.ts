@@ -732,3 +732,51 @@ describe('Ashby: transport behaviour', () => {
     assert.ok(fake.peakRate() <= 25, `peak ${fake.peakRate()}`);
   });
 });
+
+describe('Ashby: candidate tags', () => {
+  test('a name matches the existing tag whatever its case: no tag is created, the candidate gets that one', async () => {
+    const c = cand(21);
+    const before = calls('candidateTag.create').length;
+    const out = await connector.addCandidateTag(ctx(), c, { name: 'strong candidate', remote_fields: {} });
+    assert.equal(calls('candidateTag.create').length, before, 'nothing created');
+    assert.deepEqual(fake.tagsFor(c.remote_id), ['Strong Candidate']);
+    assert.equal(out.tag?.name, 'Strong Candidate');
+    const sent = calls('candidate.addTag').at(-1)!;
+    assert.equal(sent.json.candidateId, c.remote_id);
+  });
+
+  test('an archived tag is not offered: a new one of that name is created', async () => {
+    const c = cand(22);
+    await connector.addCandidateTag(ctx(), c, { name: 'Old Campaign', remote_fields: {} });
+    const created = calls('candidateTag.create').at(-1)!;
+    assert.deepEqual(created.json, { title: 'Old Campaign' });
+    assert.ok(fake.tagsFor(c.remote_id).includes('Old Campaign'));
+  });
+
+  test('without Hiring Process Metadata: Write, a new tag fails naming the permission; an existing one still works', async () => {
+    fake.scopes.delete('hiringProcessMetadata:write');
+    try {
+      await rejectsWith(
+        connector.addCandidateTag(ctx(), cand(23), { name: 'Brand New Tag', remote_fields: {} }),
+        'INTEGRATION.PERMISSION_MISSING',
+        /hiringProcessMetadataWrite|Hiring Process Metadata/,
+      );
+      assert.deepEqual(fake.tagsFor(cand(23).remote_id), []);
+      await connector.addCandidateTag(ctx(), cand(23), { name: 'Referral', remote_fields: {} });
+      assert.deepEqual(fake.tagsFor(cand(23).remote_id), ['Referral']);
+    } finally {
+      fake.scopes.add('hiringProcessMetadata:write');
+    }
+  });
+
+  test('removing reads the candidate, removes the matching tag by id, and warns when there is none', async () => {
+    const c = cand(21);
+    const removed = await connector.removeCandidateTag(ctx(), c, { name: 'STRONG CANDIDATE', remote_fields: {} });
+    assert.deepEqual(removed.warnings, []);
+    assert.deepEqual(fake.tagsFor(c.remote_id), []);
+    const before = calls('candidate.removeTag').length;
+    const again = await connector.removeCandidateTag(ctx(), c, { name: 'Strong Candidate', remote_fields: {} });
+    assert.match(again.warnings[0], /has no tag "Strong Candidate"; nothing was removed/);
+    assert.equal(calls('candidate.removeTag').length, before, 'no call for an absent tag');
+  });
+});

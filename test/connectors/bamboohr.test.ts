@@ -253,11 +253,16 @@ describe('BambooHR connector', () => {
         ats_add_note_to_application: 'SUPPORTED',
         ats_add_application_attachment: 'UNSUPPORTED',
         ats_get_application_attachments: 'SUPPORTED',
+        ats_add_candidate_tag: 'UNSUPPORTED',
+        ats_remove_candidate_tag: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| BambooHR |'))!;
-      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| no \|$/);
+      assert.match(
+        row,
+        /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Not possible: BambooHR has no candidate tags .* \| no \|$/,
+      );
     });
   });
 });

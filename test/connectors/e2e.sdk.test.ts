@@ -420,6 +420,8 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
             ats_candidates: 'SUPPORTED',
             ats_applications: 'SUPPORTED',
             ats_users: def.capabilities.users.read ? 'SUPPORTED' : 'UNSUPPORTED',
+            // Tags: where the ATS has any (test/connectors/e2e.tags.sdk.test.ts covers them).
+            ats_tags: def.capabilities.tags.list === 'none' ? 'UNSUPPORTED' : 'SUPPORTED',
           });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(

@@ -551,6 +551,39 @@ describe('Lever connector', () => {
       assert.equal(await c.readCandidate(ctxOf(), contact), null);
     });
   });
+
+  describe('tags', () => {
+    test("a tag goes on every opportunity of the person, in the account's spelling, with a warning when there are several", async () => {
+      const contact = fake.contacts().find((x) => fake.opportunitiesOf(x.id).length >= 2)!.id;
+      const opps = fake.opportunitiesOf(contact);
+      const out = await connector.addCandidateTag(ctxOf(), await candidateRef(contact), { name: 'referral', remote_fields: {} });
+      for (const id of opps)
+        assert.ok(
+          fake
+            .opportunities()
+            .find((o) => o.id === id)!
+            .tags.includes('Referral'),
+          `on ${id}, as "Referral"`,
+        );
+      assert.ok(!fake.tagsFor(contact).includes('referral'), 'no second spelling');
+      assert.equal(out.tag?.name, 'Referral');
+      assert.match(out.warnings[0], new RegExp(`each of the candidate's ${opps.length} opportunities`));
+    });
+
+    test('removal sends the exact spelling each opportunity carries; an absent tag is a warning and no call', async () => {
+      const contact = fake.contacts().find((x) => fake.opportunitiesOf(x.id).length >= 2)!.id;
+      const ref = await candidateRef(contact);
+      const out = await connector.removeCandidateTag(ctxOf(), ref, { name: 'REFERRAL', remote_fields: {} });
+      assert.deepEqual(out.warnings, []);
+      assert.ok(!fake.tagsFor(contact).includes('Referral'));
+      const removals = fake.server.calls('POST', /\/removeTags$/);
+      assert.deepEqual(removals.at(-1)!.json, { tags: ['Referral'] });
+      const before = removals.length;
+      const again = await connector.removeCandidateTag(ctxOf(), ref, { name: 'Referral', remote_fields: {} });
+      assert.match(again.warnings[0], /nothing was removed/);
+      assert.equal(fake.server.calls('POST', /\/removeTags$/).length, before);
+    });
+  });
 });
 
 describe('Lever 429 with a Retry-After header', () => {

@@ -262,17 +262,21 @@ describe('Personio connector', () => {
       const cov = coverage(connector.definition);
       assert.deepEqual(
         cov.write_actions.map((w) => w.coverage_status),
-        Array(7).fill('UNSUPPORTED'),
+        Array(9).fill('UNSUPPORTED'),
       );
       assert.deepEqual(
         cov.read_models.map((m) => m.coverage_status),
-        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED'],
+        // Jobs, candidates, applications; no tags (Personio's API has none).
+        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED', 'UNSUPPORTED'],
       );
       assert.equal(connector.definition.capabilities.attachments.unavailable, MISSING.attachments);
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| Personio |'))!;
-      assert.match(row, /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| yes \|$/);
+      assert.match(
+        row,
+        /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| Not possible: Personio's API has no candidate tags .* \| yes \|$/,
+      );
     });
   });
 

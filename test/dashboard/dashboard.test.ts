@@ -191,6 +191,10 @@ for (const kind of databaseKinds()) {
       assert.ok(demo.records.candidates > 0 && demo.records.jobs > 0 && demo.records.applications > 0);
       assert.ok(demo.failed_writes_24h >= 1);
       assert.ok(r.text.includes(`>${demo.records.candidates}</td>`));
+      // The integration page counts the synced tags with the other records.
+      assert.ok(demo.records.tags > 0, JSON.stringify(demo.records));
+      const one = await request(s, 'GET', `/dashboard/integrations/${encodeURIComponent(DEMO)}`, { cookie });
+      assert.ok(one.text.includes(`<dt>Tags</dt><dd>${demo.records.tags}</dd>`), 'the Tags count is shown');
       const css = await request(s, 'GET', '/dashboard/assets/dashboard.css');
       assert.equal(css.status, 200);
       assert.match(css.text, /:focus-visible/);

@@ -525,6 +525,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     'interviews:read',
     'hiringProcessMetadata:read',
     'organization:read',
+    'hiringProcessMetadata:write',
   ]);
   // user.list / user.info results [AS-OAS]: globalRole is one of four values; isEnabled false = deactivated.
   const users = [
@@ -552,6 +553,12 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       globalRole: 'Limited Access',
       isEnabled: false,
     },
+  ];
+  // candidateTag.list: the account's tags; the seeded candidates' "Referral" is one of them.
+  const tagCatalog: { id: string; title: string; isArchived: boolean; updatedAt: string }[] = [
+    { id: uid(5, 1), title: 'Referral', isArchived: false, updatedAt: iso(T0) },
+    { id: uid(5, 2), title: 'Strong Candidate', isArchived: false, updatedAt: iso(T0) },
+    { id: uid(5, 3), title: 'Old Campaign', isArchived: true, updatedAt: iso(T0) },
   ];
   let syncGeneration = 1;
   let cursorGeneration = 1;
@@ -872,6 +879,45 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     return listPage('user.list', body, rows, (u) => u);
   });
 
+  // https://developers.ashbyhq.com/reference/candidatetaglist (hiringProcessMetadataRead; pagination guide; archived only on request)
+  rpc('candidateTag.list', 'hiringProcessMetadata:read', (body) =>
+    listPage(
+      'candidateTag.list',
+      body,
+      tagCatalog.filter((t) => body.includeArchived === true || !t.isArchived),
+      ({ updatedAt: _u, ...t }) => t,
+    ),
+  );
+
+  // https://developers.ashbyhq.com/reference/candidatetagcreate (hiringProcessMetadataWrite): "If a tag
+  // already exists with that title, the existing tag will be returned" (the same title, exactly).
+  rpc('candidateTag.create', 'hiringProcessMetadata:write', (body) => {
+    const title = str(body, 'title');
+    if (!title || !title.trim()) throw invalid('title must be a non-empty string');
+    const same = tagCatalog.find((t) => t.title === title);
+    if (same) return { id: same.id, title: same.title, isArchived: same.isArchived };
+    const t = { id: uid(5, 100 + tagCatalog.length), title, isArchived: false, updatedAt: iso(Date.now()) };
+    tagCatalog.push(t);
+    return { id: t.id, title: t.title, isArchived: t.isArchived };
+  });
+
+  // https://developers.ashbyhq.com/reference/candidateaddtag and candidateremovetag (candidatesWrite);
+  // both answer the updated candidate; removing a tag the candidate lacks succeeds unchanged
+  // (changelog 2026-02-27); an unknown tag id is an error.
+  for (const op of ['candidate.addTag', 'candidate.removeTag'] as const) {
+    rpc(op, 'candidates:write', (body) => {
+      const c = findCandidate(uuidOf(body, 'candidateId'));
+      const tagId = uuidOf(body, 'tagId');
+      const t = tagCatalog.find((x) => x.id === tagId);
+      if (!t) throw new AshbyError('candidate_tag_not_found', `Candidate tag ${tagId} not found`);
+      const had = c.tags.some((x) => x.id === tagId);
+      if (op === 'candidate.addTag' && !had) c.tags.push({ id: t.id, title: t.title, isArchived: t.isArchived });
+      if (op === 'candidate.removeTag' && had) c.tags = c.tags.filter((x) => x.id !== tagId);
+      if (op === 'candidate.addTag' ? !had : had) c.updatedAt = iso(Date.now());
+      return candidateJson(c);
+    });
+  }
+
   // https://developers.ashbyhq.com/reference/customfieldlist (hiringProcessMetadataRead)
   rpc('customField.list', 'hiringProcessMetadata:read', (body) => {
     const all = fieldDefs.filter((d) => body.includeArchived === true || !d.isArchived).map((d) => ({ ...d, updatedAt: iso(T0) }));
@@ -1165,6 +1211,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     assessments,
     files,
     stop: () => server.stop(),
+    tagsFor: (id) => (candidates.find((c) => c.id === id)?.tags ?? []).map((t) => t.title),
     failNext(n, status) {
       for (let i = 0; i < n; i++) failures.push({ status });
     },

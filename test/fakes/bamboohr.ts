@@ -390,6 +390,8 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
         .join('\n'),
     // BambooHR takes no files on existing applications, so nothing atsgate sends is stored.
     filesFor: () => [],
+    // BambooHR's applicant tracking has no candidate tags.
+    tagsFor: () => [],
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
     commentsOf: (applicationId) => [...(comments.get(Number(applicationId)) ?? [])],
     applicationsOf: (applicantId) =>

@@ -44,6 +44,11 @@ export const ALL_SCOPES = [
   'harvest:notes:create',
   'harvest:candidates:update',
   'harvest:applications:update',
+  'harvest:candidate_tags:list',
+  'harvest:candidate_tags:create',
+  'harvest:applied_candidate_tags:list',
+  'harvest:applied_candidate_tags:create',
+  'harvest:applied_candidate_tags:destroy',
 ];
 
 export interface GreenhouseFakeOptions {
@@ -749,6 +754,36 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   });
   const booleanFilter = (f: Filters, key: string) => (f[key] === undefined ? undefined : f[key] === 'true');
 
+  // Candidate tags: the dictionary (/v3/candidate_tags) and the (candidate, tag) join rows
+  // (/v3/applied_candidate_tags) [GH-V3T 0024, 0054]. A candidate's `tags` (text) follow the rows.
+  const tagDictionary: { id: number; name: string; created_at: string; updated_at: string }[] = [];
+  const appliedTags: { id: number; candidate_id: number; candidate_tag_id: number; created_at: string; updated_at: string }[] = [];
+  const dictionaryTag = (name: string) => {
+    let t = tagDictionary.find((x) => x.name === name);
+    if (!t) tagDictionary.push((t = { id: nextId++, name, created_at: iso(day(0)), updated_at: iso(day(0)) }));
+    return t;
+  };
+  dictionaryTag('Silver Medalist');
+  for (const c of candidates)
+    for (const name of c.tags)
+      appliedTags.push({
+        id: nextId++,
+        candidate_id: c.id,
+        candidate_tag_id: dictionaryTag(name).id,
+        created_at: c.created_at,
+        updated_at: c.created_at,
+      });
+  listRoute('/v3/candidate_tags', 'harvest:candidate_tags:list', (f) => common(f, tagDictionary));
+  listRoute('/v3/applied_candidate_tags', 'harvest:applied_candidate_tags:list', (f) => {
+    const candidateIds = idList(f, 'candidate_ids');
+    if (isError(candidateIds)) return candidateIds;
+    const tagIds = idList(f, 'candidate_tag_ids');
+    if (isError(tagIds)) return tagIds;
+    const rows = common(f, appliedTags);
+    if (isError(rows)) return rows;
+    return rows.filter((r) => (!candidateIds || candidateIds.includes(r.candidate_id)) && (!tagIds || tagIds.includes(r.candidate_tag_id)));
+  });
+
   listRoute('/v3/jobs', 'harvest:jobs:list', (f) => {
     const rows = common(f, jobs);
     if (isError(rows)) return rows;
@@ -929,6 +964,60 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     }),
   );
 
+  // POST /v3/candidate_tags {name} (reference 0055 as transcribed [GH-V3T capability map]): a new
+  // dictionary tag; a name already there is a 422, as Greenhouse keeps tag names unique.
+  server.route(
+    'POST',
+    '/v3/candidate_tags',
+    v3('harvest:candidate_tags:create', (req) => {
+      const b = body(req, ['name']);
+      if (isError(b)) return b;
+      if (typeof b.name !== 'string' || !b.name.trim()) return invalid('name', "can't be blank");
+      if (tagDictionary.some((t) => t.name.toLowerCase() === b.name.trim().toLowerCase())) return invalid('name', 'has already been taken');
+      const t = { id: nextId++, name: b.name.trim(), created_at: now(), updated_at: now() };
+      tagDictionary.push(t);
+      return { status: 201, json: t };
+    }),
+  );
+
+  // POST /v3/applied_candidate_tags {candidate_id, candidate_tag_id} (reference 0025) and
+  // DELETE /v3/applied_candidate_tags/{id} (reference 0023): tag and untag a candidate.
+  server.route(
+    'POST',
+    '/v3/applied_candidate_tags',
+    v3('harvest:applied_candidate_tags:create', (req) => {
+      const b = body(req, ['candidate_id', 'candidate_tag_id']);
+      if (isError(b)) return b;
+      if (!isInt(b.candidate_id)) return invalid('candidate_id', 'is required and must be an integer');
+      if (!isInt(b.candidate_tag_id)) return invalid('candidate_tag_id', 'is required and must be an integer');
+      const candidate = candidates.find((c) => c.id === b.candidate_id);
+      if (!candidate) return notFound('Candidate');
+      const tag = tagDictionary.find((t) => t.id === b.candidate_tag_id);
+      if (!tag) return notFound('Candidate tag');
+      if (appliedTags.some((r) => r.candidate_id === candidate.id && r.candidate_tag_id === tag.id))
+        return invalid('candidate_tag_id', 'has already been applied to this candidate');
+      const row = { id: nextId++, candidate_id: candidate.id, candidate_tag_id: tag.id, created_at: now(), updated_at: now() };
+      appliedTags.push(row);
+      candidate.tags.push(tag.name);
+      candidate.updated_at = row.created_at;
+      return { status: 201, json: row };
+    }),
+  );
+  server.route(
+    'DELETE',
+    '/v3/applied_candidate_tags/:id',
+    v3('harvest:applied_candidate_tags:destroy', (req) => {
+      const i = appliedTags.findIndex((r) => String(r.id) === req.params.id);
+      if (i < 0) return notFound('Applied candidate tag');
+      const [row] = appliedTags.splice(i, 1);
+      const candidate = candidates.find((c) => c.id === row.candidate_id)!;
+      const name = tagDictionary.find((t) => t.id === row.candidate_tag_id)!.name;
+      candidate.tags = candidate.tags.filter((t) => t !== name);
+      candidate.updated_at = now();
+      return { status: 204 };
+    }),
+  );
+
   // POST /v3/attachments [ATS-V §1.2, reference/post_v3-attachments; GH-V3T 0035]
   server.route(
     'POST',
@@ -1099,6 +1188,7 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
         .filter((a) => a.candidate_id === Number(candidateRemoteId))
         .map((a) => ({ name: a.filename, type: a.type, data: a.data }));
     },
+    tagsFor: (id) => [...(candidates.find((c) => String(c.id) === id)?.tags ?? [])],
     peakRate: () => window.peak,
     setScopes(scopes) {
       grantedScopes = [...scopes];

@@ -99,6 +99,7 @@ const ALL_PERMISSIONS = [
   'resumes:read',
   'users:read',
   'form_templates:read',
+  'tags:read',
   'confidential',
 ];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
@@ -576,6 +577,39 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     return { json: { data: serializeOpportunity(o, new Set()) } };
   });
 
+  // Opportunities → Update tags (#update-opportunity-tags): POST /opportunities/:id/addTags and
+  // /removeTags, JSON {tags: [text]}, perform_as optional. Tags are plain text; removing matches
+  // the exact text (a different case is another tag), and removing an absent tag changes nothing.
+  for (const verb of ['addTags', 'removeTags'] as const) {
+    server.route('POST', `/v1/opportunities/:opportunity/${verb}`, (req) => {
+      const denied = permitted(req, 'opportunities:write');
+      if (denied) return denied;
+      const o = live(req.params.opportunity);
+      if (!o) return notFound();
+      const pa = checkPerformAs(req, false);
+      if (isResponse(pa)) return pa;
+      const tags = req.json?.tags;
+      if (!Array.isArray(tags) || !tags.length || tags.some((t: unknown) => typeof t !== 'string' || !t.trim()))
+        return err(400, 'BadRequestError', 'tags must be a non-empty array of strings.');
+      if (verb === 'addTags') for (const t of tags as string[]) if (!o.tags.includes(t)) o.tags.push(t);
+      if (verb === 'removeTags') o.tags = o.tags.filter((t) => !(tags as string[]).includes(t));
+      o.updatedAt = Date.now();
+      return { json: { data: serializeOpportunity(o, new Set()) } };
+    });
+  }
+
+  // Tags → List all tags (#list-all-tags): {text, count} of every tag in use, Lists envelope.
+  server.route('GET', '/v1/tags', (req) => {
+    const denied = permitted(req, 'tags:read');
+    if (denied) return denied;
+    const counts = new Map<string, number>();
+    for (const o of opportunities.values()) if (!o.deletedAt) for (const t of o.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+    return page(
+      req,
+      [...counts].map(([text, count]) => ({ text, count })),
+    );
+  });
+
   // Notes → Create a note (#create-a-note): JSON {value (required), secret, score 1-4, notifyFollowers, createdAt}.
   server.route('POST', '/v1/opportunities/:opportunity/notes', (req) => {
     const denied = permitted(req, 'notes:write');
@@ -823,6 +857,7 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
       return files.filter((f) => ids.has(f.opportunityId)).map((f) => ({ name: f.name, type: f.kind, data: f.data }));
     },
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
+    tagsFor: (contactId) => [...new Set(oppsOf(contactId).flatMap((o) => o.tags))],
     contactOf: (opportunityId) => opportunities.get(opportunityId)!.contact,
     opportunitiesOf: (contactId) =>
       oppsOf(contactId)

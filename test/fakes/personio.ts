@@ -357,6 +357,8 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     // Nothing can be written to Personio, so nothing a result link or file became exists.
     resultTextFor: () => '',
     filesFor: () => [],
+    // Personio's API has no candidate tags.
+    tagsFor: () => [],
     peakRate: () => Math.max(0, ...[...windows.entries()].filter(([k]) => k !== 'anonymous').map(([, w]) => w.peak)),
     tokensMinted: () => minted,
     revokeTokens: () => tokens.clear(),

@@ -718,6 +718,7 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
         ...attachments.filter((a) => String(a.candidate_id) === id).map((a) => ({ name: a.filename, type: 'attachment', data: a.data })),
       ];
     },
+    tagsFor: (id) => [...(candidates.get(Number(id))?.tags ?? [])],
     peakRate: () => window.peak,
     cvFor: (id) => mustGet(id).cv,
     fieldsOf: (id) => mustGet(id).fields,

@@ -450,6 +450,33 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     return c ? { json: candidateDetails(c) } : missingCandidate(req.params.id);
   });
 
+  // /candidates/{id}/tags — candidates_tags_get / _add ("doesn't replace existing tags") / _replace
+  // ("replaces all existing tags with the new array") / _delete ("all tags … are removed"). The
+  // request bodies are CandidateTags {tags} (required), validated against the spec slice.
+  route('GET', '/candidates/:id/tags', (req) => {
+    const c = candidates.get(req.params.id);
+    return c ? { json: { tags: c.tags } } : missingCandidate(req.params.id);
+  });
+  for (const method of ['POST', 'PUT'] as const) {
+    route(method, '/candidates/:id/tags', (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return missingCandidate(req.params.id);
+      const tags = req.json?.tags;
+      if (!Array.isArray(tags) || tags.some((t: unknown) => typeof t !== 'string'))
+        return error(400, 'INVALID_TAGS', 'tags must be an array of strings');
+      c.tags = method === 'PUT' ? [...new Set(tags as string[])] : [...new Set([...c.tags, ...(tags as string[])])];
+      c.updatedOn = new Date().toISOString();
+      return { status: method === 'POST' ? 201 : 200, json: { tags: c.tags } };
+    });
+  }
+  route('DELETE', '/candidates/:id/tags', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    c.tags = [];
+    c.updatedOn = new Date().toISOString();
+    return { status: 204 };
+  });
+
   // GET /candidates/{id}/jobs/{jobId} — reference/candidatesgetapplication-1
   route('GET', '/candidates/:id/jobs/:jobId', (req) => {
     const c = candidates.get(req.params.id);
@@ -615,6 +642,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
       return texts.join('\n');
     },
     filesFor: (candidateId) => (files.get(candidateId) ?? []).map((f) => ({ name: f.name, type: f.type, data: f.data })),
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
   };
   return fake;

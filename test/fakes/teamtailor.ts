@@ -834,6 +834,29 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     return docOne('custom-field-values', existing.id, req);
   });
 
+  // https://docs.teamtailor.com/#update-candidate: JSON:API attributes; `tags` (an array of text, not
+  // read-only) is set whole. The fake takes only attributes the docs list as writable for candidates
+  // that atsgate may send; an unknown or read-only one is a 422 like any invalid attribute.
+  route('PATCH', '/v1/candidates/:id', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return notFound(req.params.id);
+    const bad = checkType(req, 'candidates');
+    if (bad) return bad;
+    if (String(req.json.data.id) !== req.params.id)
+      return error(400, 'Key is not included in URL', `The URL does not support the key ${String(req.json.data.id)}`);
+    const attrs = req.json.data.attributes ?? {};
+    for (const key of Object.keys(attrs))
+      if (!['tags', 'first-name', 'last-name', 'pitch', 'phone'].includes(key))
+        return invalid(key, 'is not a writable attribute', `/data/attributes/${key}`);
+    if ('tags' in attrs) {
+      if (!Array.isArray(attrs.tags) || attrs.tags.some((t: unknown) => typeof t !== 'string'))
+        return invalid('tags', 'must be an array of strings', '/data/attributes/tags');
+      c.tags = [...new Set(attrs.tags as string[])];
+    }
+    touch(c.id);
+    return docOne('candidates', c.id, req);
+  });
+
   // https://docs.teamtailor.com/#create-note (candidate + user relationships)
   route('POST', '/v1/notes', (req) => {
     const bad = checkType(req, 'notes');
@@ -938,6 +961,7 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
         .filter((u) => u.candidateId === candidateRemoteId)
         .map((u) => ({ name: u.fileName, type: 'upload', data: u.data }));
     },
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
   };
 }

@@ -32,6 +32,8 @@ export interface VendorFake {
   resultTextFor(candidateRemoteId: string): string;
   /** Files stored on the candidate (or its applications): name, vendor type, bytes. */
   filesFor(candidateRemoteId: string): { name: string; type: string; data: Buffer }[];
+  /** The candidate's tags as the ATS holds them (names; empty where the ATS has no tags). */
+  tagsFor(candidateRemoteId: string): string[];
   /** The largest number of requests the fake saw within its documented rate-limit window. */
   peakRate(): number;
 }

@@ -441,6 +441,23 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     }),
   );
 
+  // https://workable.readme.io/reference/update-candidate-tags — PUT /candidates/:id/tags {tags: [text]}:
+  // the list is assigned as-is (an empty array deletes every tag), answered 202 with the new list.
+  server.route(
+    'PUT',
+    `${PREFIX}/candidates/:id/tags`,
+    api(['w_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      const tags = req.json?.tags;
+      if (!Array.isArray(tags) || tags.some((t: unknown) => typeof t !== 'string'))
+        return { status: 422, json: { error: 'tags must be an array of strings' } };
+      c.tags = [...new Set(tags as string[])];
+      c.updated_at = new Date().toISOString();
+      return { status: 202, json: { tags: c.tags } };
+    }),
+  );
+
   // https://workable.readme.io/reference/candidate-files — GET /candidates/:id/files (pre-signed preview URLs)
   server.route(
     'GET',
@@ -586,6 +603,7 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       const c = candidates.get(id);
       return (c?.files ?? []).map((f) => ({ name: f.name, type: f.source === 'comment' ? `comment_attachment` : f.kind, data: f.data }));
     },
+    tagsFor: (id) => [...(candidates.get(id)?.tags ?? [])],
     peakRate: () => peak,
     comments: (id) => candidates.get(id)?.comments ?? [],
     customValues: (id) => candidates.get(id)?.custom ?? {},

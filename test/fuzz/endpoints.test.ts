@@ -255,6 +255,22 @@ const badNote = fc
   .tuple(validNote, fc.array(fc.oneof(...noteMutations), { minLength: 1, maxLength: 3 }))
   .map(([n, ms]) => ms.reduce((acc, m) => m(acc), n as any));
 
+/** A tag body (POST and DELETE /ats/candidates/:id/tags), and the ways it goes wrong. */
+const validTag = fc.record({ tag: fc.record({ name: fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim().length > 0) }) });
+const tagMutations: fc.Arbitrary<(b: any) => any>[] = [
+  wrongType.map((v) => (b) => ({ ...b, tag: v })),
+  wrongType.map((v) => (b) => ({ ...b, tag: { name: v } })),
+  fc.constantFrom('', ' ', '\t\n', 'n'.repeat(256)).map((name) => (b) => ({ ...b, tag: { name } })),
+  fc.constant((b) => ({ ...b, tag: undefined })),
+  fc.constant((b) => ({ ...b, tag: {} })),
+  fc.constant((b) => ({ ...b, remote_fields: { greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } } })),
+  wrongType.filter((v) => v !== null && !(typeof v === 'object' && !Array.isArray(v))).map((v) => (b) => ({ ...b, remote_fields: v })),
+  deep.map((d) => (b) => ({ ...b, tag: d })),
+];
+const badTag = fc
+  .tuple(validTag, fc.array(fc.oneof(...tagMutations), { minLength: 1, maxLength: 3 }))
+  .map(([t, ms]) => ms.reduce((acc, m) => m(acc), t as any));
+
 /** Random JSON that cannot be a valid body for `required` (it lacks a required key). */
 const randomJsonBody = (required: string) =>
   anyJson.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [required]: undefined } : v));
@@ -488,6 +504,54 @@ for (const kind of databaseKinds()) {
         },
       );
       await check(arb, 2000);
+    });
+
+    test('candidate tags: malformed bodies on POST and DELETE, valid ones on candidates that do not exist, and the tag list', async () => {
+      const tags = `/v1/ats/candidates/${cand}/tags`;
+      const method = fc.constantFrom('POST' as const, 'DELETE' as const);
+      const missingId = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 30 })).filter((x) => x.length > 0 && x !== cand);
+      const arb: fc.Arbitrary<Req> = fc.oneof(
+        { weight: 4, arbitrary: fc.tuple(method, badTag).map(([m, b]): Req => ({ method: m, url: tags, payload: jsonText(b) })) },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(method, randomJsonBody('tag')).map(([m, b]): Req => ({ method: m, url: tags, payload: jsonText(b) })),
+        },
+        { weight: 1, arbitrary: fc.tuple(method, invalidUtf8).map(([m, b]): Req => ({ method: m, url: tags, payload: b })) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(method, missingId, validTag)
+            .map(([m, i, b]): Req => ({ method: m, url: `/v1/ats/candidates/${enc(i)}/tags`, payload: jsonText(b) })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({
+              m: method,
+              ct: contentTypes,
+              body: fc.oneof(
+                fc.string({ maxLength: 100 }),
+                fc.uint8Array({ maxLength: 100 }).map((u) => Buffer.from(u)),
+              ),
+            })
+            .map(({ m, ct, body }): Req => ({ method: m, url: tags, headers: { 'content-type': ct }, payload: body })),
+        },
+        {
+          weight: 2,
+          arbitrary: fc
+            .array(
+              fc.tuple(
+                fc.constantFrom('cursor', 'page_size', 'updated_after', 'include_deleted', 'ids', 'remote_ids'),
+                fc.oneof(nasty, fc.string({ maxLength: 20 })),
+              ),
+              { maxLength: 4 },
+            )
+            .map(
+              (pairs): Req => ({ method: 'GET', url: `/v1/ats/tags?${pairs.map(([k, v]) => `${k}=${enc(v)}`).join('&')}`, mayPass: true }),
+            ),
+        },
+      );
+      await check(arb, 1500);
     });
 
     test('wrong content types, stray encodings and non-JSON bodies on every write', async () => {

@@ -43,6 +43,7 @@ for (const kind of databaseKinds()) {
         'ats_candidates',
         'ats_jobs',
         'ats_users',
+        'ats_tags',
       ]);
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-atsgate-signature']));
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-kombo-signature']));

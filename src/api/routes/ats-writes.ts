@@ -1,6 +1,6 @@
 /**
  * The write-backs: result link on a candidate or an application, candidate and application
- * attachments, application notes. Two atsgate extensions apply to all of them: `Idempotency-Key` (src/writes/idempotency.ts,
+ * attachments, application notes, candidate tags (added and removed by name). Two atsgate extensions apply to all of them: `Idempotency-Key` (src/writes/idempotency.ts,
  * as hooks around the routes) and `Prefer: respond-async` (src/writes/outbox.ts).
  */
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { integrationFromHeader, logUrl } from '../request-context.ts';
 import { action } from '../envelope.ts';
-import { AttachmentBody, IdParam, NoteBody, ResultLinkBody } from '../schemas.ts';
+import { AttachmentBody, IdParam, NoteBody, ResultLinkBody, TagBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
 import { completeHeldKey, registerIdempotency } from '../../writes/idempotency.ts';
@@ -82,6 +82,17 @@ export const atsWriteRoutes =
         return perform(req, reply, { action: 'ats_add_note_to_application', applicationId: application_id, body: req.body as NoteBody });
       },
     );
+
+    // Kombo's DELETE carries a JSON body too ({tag: {name}}), as its POST does.
+    for (const [method, action] of [
+      ['post', 'ats_add_candidate_tag'],
+      ['delete', 'ats_remove_candidate_tag'],
+    ] as const) {
+      app[method]('/candidates/:candidate_id/tags', { schema: { params: IdParam('candidate_id'), body: TagBody } }, async (req, reply) => {
+        const { candidate_id } = req.params as { candidate_id: string };
+        return perform(req, reply, { action, candidateId: candidate_id, body: req.body as TagBody });
+      });
+    }
 
     // Attachments have a JSON parser of their own: `attachment.data` is decoded into a temporary
     // file as the body arrives, never held whole in memory nor decoded in one blocking step. The

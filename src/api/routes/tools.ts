@@ -42,6 +42,7 @@ export const toolRoutes =
             result_links: d.capabilities.resultLinks,
             attachments: d.capabilities.attachments,
             application_writes: d.capabilities.applicationWrites,
+            tags: d.capabilities.tags,
             delta_sync: d.capabilities.deltaSync,
             users: d.capabilities.users,
             credentials: d.credentialFields,

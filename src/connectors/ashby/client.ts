@@ -32,6 +32,10 @@ const ENDPOINTS = {
   'candidate.uploadResume': { permission: 'candidatesWrite', read: false },
   // Users are optional: a key without organizationRead syncs everything else (src/sync/run.ts).
   'user.list': { permission: 'organizationRead', read: true },
+  'candidateTag.list': { permission: 'hiringProcessMetadataRead', read: true },
+  'candidateTag.create': { permission: 'hiringProcessMetadataWrite', read: false },
+  'candidate.addTag': { permission: 'candidatesWrite', read: false },
+  'candidate.removeTag': { permission: 'candidatesWrite', read: false },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;
@@ -42,7 +46,14 @@ export function permissionOf(endpoint: AshbyEndpoint): AshbyPermission {
 
 /** "candidatesWrite (Candidates: Write)": the API name plus where the admin ticks it. */
 export function describePermission(p: AshbyPermission): string {
-  const ui = p === 'apiKeysRead' ? 'API Keys: Read' : p === 'organizationRead' ? 'Organization: Read, for users' : REQUIRED_PERMISSIONS[p];
+  const ui =
+    p === 'apiKeysRead'
+      ? 'API Keys: Read'
+      : p === 'organizationRead'
+        ? 'Organization: Read, for users'
+        : p === 'hiringProcessMetadataWrite'
+        ? 'Hiring Process Metadata: Write'
+        : REQUIRED_PERMISSIONS[p];
   return `${p} (${ui})`;
 }
 

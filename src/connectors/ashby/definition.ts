@@ -27,7 +27,8 @@ export const REQUIRED_PERMISSIONS = {
   hiringProcessMetadataRead: 'Hiring Process Metadata: Read',
 } as const;
 
-export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead' | 'organizationRead';
+/** Not required up front: only creating a candidate tag that does not exist yet needs hiringProcessMetadataWrite. */
+export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead' | 'organizationRead' | 'hiringProcessMetadataWrite';
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -88,6 +89,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       read: true,
       summary:
         'user.list with includeDeactivated: first and last name, email, isEnabled, globalRole (Organization Admin → ADMIN); needs the organizationRead permission, without it no users are read.',
+    },
+    tags: {
+      candidate: 'native',
+      list: 'native',
+      summary:
+        'Native candidate tags: matched by name (case-insensitive) in candidateTag.list, else created (needs Hiring Process Metadata: Write); GET /ats/tags is that list.',
     },
   },
   // POST /v1/passthrough/ashby/v1 (Kombo's id): Ashby is RPC-style (POST /<object>.<verb>), so the

@@ -15,6 +15,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { addCandidateTag, removeCandidateTag, readTags } from './tags.ts';
 
 export { definition };
 
@@ -28,6 +29,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  addCandidateTag,
+  removeCandidateTag,
+  readTags,
   readJobs,
   readCandidates,
   readApplications,

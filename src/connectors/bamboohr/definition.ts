@@ -21,6 +21,10 @@ export const ATTACHMENTS_UNAVAILABLE =
   "BambooHR's API takes files only when a candidate is created (POST /api/v1/applicant_tracking/application); it has no " +
   'call that adds a file to an existing candidate or application, and creating a second candidate would duplicate the person.';
 
+export const TAGS_UNAVAILABLE =
+  "BambooHR's applicant tracking API has no candidate tags: its applicants and applications carry none, and no call " +
+  'adds or removes one (documentation.bamboohr.com, applicant tracking reference), so a tag can be neither added nor removed.';
+
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'bamboohr',
   label: 'BambooHR',
@@ -90,6 +94,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       read: false,
       summary:
         "Not read yet: BambooHR lists its users at GET /v1/meta/users, outside the applicant-tracking API atsgate's connector is built on; GET /v1/ats/users is empty.",
+    },
+    tags: {
+      candidate: 'unsupported',
+      list: 'none',
+      unavailable: TAGS_UNAVAILABLE,
+      summary: 'Not possible: BambooHR has no candidate tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags is empty.',
     },
   },
   docs: [

@@ -10,6 +10,8 @@ import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
+  addCandidateTag,
+  removeCandidateTag,
   addApplicationResultLink,
   addCandidateAttachment,
   addCandidateResultLink,
@@ -56,6 +58,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationResultLink,
   addCandidateAttachment,
   listCandidateAttachments,
+  addCandidateTag,
+  removeCandidateTag,
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,

@@ -9,7 +9,7 @@ import { currentApplications, resultNoteText, warn } from '../helpers/result-lin
 import type { ApplicationRef, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
 import { contentTypeFromName } from '../helpers/files.ts';
 import { ATS, bambooBaseUrl, bambooClient, foreignFileClient, type BambooApplicationDetails, type BambooHrContext } from './client.ts';
-import { ATTACHMENTS_UNAVAILABLE } from './definition.ts';
+import { ATTACHMENTS_UNAVAILABLE, TAGS_UNAVAILABLE } from './definition.ts';
 
 const TOOL = 'BambooHR';
 
@@ -141,4 +141,13 @@ export async function downloadAttachment(
   const res = await client.request<Buffer>({ method: 'GET', path: url.toString(), responseType: 'buffer', notFound: `file ${fileId}` });
   const name = f.name ?? `file-${f.id}`;
   return { content_type: res.headers['content-type']?.split(';')[0] || contentTypeFromName(name), file_name: name, data: res.data };
+}
+
+/** BambooHR has no candidate tags (TAGS_UNAVAILABLE); the write service refuses before this is reached. */
+export async function addCandidateTag(): Promise<WriteResult> {
+  throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', TAGS_UNAVAILABLE);
+}
+
+export async function removeCandidateTag(): Promise<WriteResult> {
+  throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', TAGS_UNAVAILABLE);
 }

@@ -46,6 +46,11 @@ export const SCOPES = {
   notesCreate: 'harvest:notes:create',
   candidatesUpdate: 'harvest:candidates:update',
   applicationsUpdate: 'harvest:applications:update',
+  candidateTagsList: 'harvest:candidate_tags:list',
+  candidateTagsCreate: 'harvest:candidate_tags:create',
+  appliedTagsList: 'harvest:applied_candidate_tags:list',
+  appliedTagsCreate: 'harvest:applied_candidate_tags:create',
+  appliedTagsDestroy: 'harvest:applied_candidate_tags:destroy',
 } as const;
 
 export const PRODUCTION_BASE_URL = 'https://harvest.greenhouse.io/v3';
@@ -151,6 +156,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       read: true,
       summary:
         'GET /v3/users as the Site Admin reading user: names, primary email, deactivated, Site Admin as the ADMIN role (service accounts left out).',
+    },
+    tags: {
+      candidate: 'native',
+      list: 'candidates',
+      summary:
+        'Native candidate tags: matched by name (case-insensitive) in the tag dictionary, created there when missing, then applied; ' +
+        'GET /ats/tags lists the tags on synced candidates (they name tags by text).',
     },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on

@@ -16,6 +16,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 /**
  * Mints a token for the reading user (a refusal is INTEGRATION.AUTHENTICATION_INVALID), checks
@@ -83,6 +84,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,

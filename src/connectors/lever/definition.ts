@@ -80,6 +80,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         "GET /users?includeDeactivated=true: name (split into first and last), email, deactivatedAt, access role (super admin/admin → ADMIN, interviewer → INTERVIEWER); needs the key's Users permission, without it no users are read.",
     },
+    tags: {
+      candidate: 'native',
+      list: 'native',
+      summary:
+        "Native opportunity tags (matched by name, case-insensitive), on each of the person's opportunities; GET /ats/tags is Lever's tag list.",
+    },
   },
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {

@@ -14,6 +14,7 @@ import {
   listCandidateAttachments,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
+import { addCandidateTag, removeCandidateTag, readTags } from './tags.ts';
 
 /**
  * Lever API keys carry per-endpoint permissions chosen when the key is generated, so one
@@ -54,6 +55,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  addCandidateTag,
+  removeCandidateTag,
+  readTags,
   readJobs,
   readCandidates,
   readApplications,

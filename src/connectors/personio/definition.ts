@@ -23,6 +23,9 @@ export const MISSING = {
   resultLinks:
     "Personio's API cannot add anything to an existing candidate or application: its Recruiting API v2 only reads " +
     'jobs, candidates and applications, and has no notes, comments, links, custom attributes or assessments to write to.',
+  tags:
+    "Personio's API has no candidate tags: its Recruiting API v2 only reads jobs, candidates and applications, and " +
+    '"does not return custom attributes and tags" (developer.personio.de), so a tag can be neither added nor removed.',
   attachments:
     "Personio's API cannot attach a file to an existing candidate: documents can only be uploaded together with a new " +
     'application (v1 POST /v1/recruiting/applications/documents), and the Recruiting API v2 has no document endpoints.',
@@ -98,6 +101,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       read: false,
       summary:
         'Not read: the Personio Recruiting API v2 documents no list of recruiting users (people are in the Personnel API, another product and scope); GET /v1/ats/users is empty.',
+    },
+    tags: {
+      candidate: 'unsupported',
+      list: 'none',
+      unavailable: MISSING.tags,
+      summary: "Not possible: Personio's API has no candidate tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags is empty.",
     },
   },
   docs: [

@@ -37,3 +37,11 @@ export async function addApplicationAttachment(): Promise<WriteResult> {
 export async function listApplicationAttachments(): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   throw unavailable(MISSING.listAttachments);
 }
+
+export async function addCandidateTag(): Promise<WriteResult> {
+  throw unavailable(MISSING.tags);
+}
+
+export async function removeCandidateTag(): Promise<WriteResult> {
+  throw unavailable(MISSING.tags);
+}

@@ -86,6 +86,16 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         "Not read: the vendor documentation atsgate follows (docs.recruitee.com) names no endpoint listing the company's team (third-party tools call GET /c/{company_id}/admins); GET /v1/ats/users is empty.",
     },
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        "atsgate does not write Recruitee tags: Recruitee's API reference could not be read, the public clients add a tag in two " +
+        'different ways ({tag: name} and {tag: {id}}) and none shows how one is removed. The tags Recruitee has are listed by ' +
+        'GET /ats/tags and on candidates.',
+      summary:
+        'Not written (INTEGRATION.ACTION_NOT_AVAILABLE): no source settles how Recruitee adds or removes a tag; GET /ats/tags lists the tags on synced candidates.',
+    },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
   // the resources this connector's README cites, under the company's /c/{company_id}.

@@ -8,6 +8,7 @@ import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 export { definition };
 
@@ -56,6 +57,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,

@@ -57,6 +57,11 @@ export class SandboxClient {
     return objects.mergeSandboxCustomFields(this.db, this.integrationId, kind, remoteId, fields);
   }
 
+  /** Sets top-level keys of an object's data and bumps its updated_at. */
+  patch(kind: string, remoteId: string, data: Record<string, unknown>): Promise<void> {
+    return objects.patchSandboxObject(this.db, this.integrationId, kind, remoteId, data);
+  }
+
   touch(kind: string, remoteId: string): Promise<void> {
     return objects.touchSandboxObject(this.db, this.integrationId, kind, remoteId);
   }

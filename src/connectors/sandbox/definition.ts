@@ -42,6 +42,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
     users: { read: true, summary: 'The seeded team: recruiters, hiring managers, an admin and a deactivated user, with their roles.' },
+    tags: {
+      candidate: 'native',
+      list: 'native',
+      summary: 'Native candidate tags, matched by name (case-insensitive) or created.',
+    },
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
   refreshAfterWrite: 'inline',

@@ -10,6 +10,7 @@ import {
   listCandidateAttachments,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import { addCandidateTag, readTags, removeCandidateTag } from './tags.ts';
 
 export { definition };
 
@@ -27,6 +28,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  addCandidateTag,
+  removeCandidateTag,
+  readTags,
   readJobs,
   readCandidates,
   readApplications,

@@ -9,6 +9,7 @@ import type {
 } from '../types.ts';
 import { paginate } from '../helpers/pagination.ts';
 import { SandboxClient, type SandboxObject } from './client.ts';
+import { sandboxTagId } from './tags.ts';
 
 type Ctx = ConnectorContext<{ api_key: string }>;
 const PAGE = 100;
@@ -55,7 +56,7 @@ export const toCandidate = (o: SandboxObject, resultLinks: SandboxObject[] = [])
   email_addresses: [{ email_address: o.data.email, type: 'PERSONAL' }],
   phone_numbers: [{ phone_number: o.data.phone, type: 'MOBILE' }],
   custom_fields: o.data.custom_fields ?? {},
-  tags: (o.data.tags ?? []).map((name: string) => ({ remote_id: `tag-${name.toLowerCase().replace(/\W+/g, '-')}`, name })),
+  tags: (o.data.tags ?? []).map((name: string) => ({ remote_id: sandboxTagId(name), name })),
   remote_url: remoteUrl(`candidates/${o.remote_id}`),
   remote_created_at: o.created_at,
   remote_updated_at: o.updated_at,

@@ -88,6 +88,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'GET /users: first and last name, email, active, system role (an admin role → ADMIN); a credential the Users API refuses reads no users.',
     },
+    tags: {
+      candidate: 'native',
+      list: 'candidates',
+      summary:
+        'Native candidate tags (POST /candidates/:id/tags adds; one is removed by PUTting the rest; matched by name, ' +
+        'case-insensitive); SmartRecruiters has no account tag list, so GET /ats/tags lists the tags on synced candidates.',
+    },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
   // connector's README cites.

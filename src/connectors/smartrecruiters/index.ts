@@ -13,6 +13,7 @@ import {
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 export { definition };
 
@@ -46,6 +47,8 @@ export const connector: Connector<typeof credentialSchema> = {
   listApplicationAttachments,
   downloadAttachment,
   listCustomFields,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,

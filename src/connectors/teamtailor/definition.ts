@@ -121,6 +121,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'GET /v1/users: name (split into first and last), email, permission role (admin → ADMIN, recruiter → RECRUITER); role no_access is INACTIVE.',
     },
+    tags: {
+      candidate: 'native',
+      list: 'candidates',
+      summary:
+        "Native candidate tags (the tags attribute, PATCHed with the candidate's other tags kept; matched by name, case-insensitive); " +
+        'Teamtailor has no tag list, so GET /ats/tags lists the tags on synced candidates.',
+    },
   },
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
   passthrough: {

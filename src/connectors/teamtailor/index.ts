@@ -18,6 +18,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 export { definition };
 
@@ -63,6 +64,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,

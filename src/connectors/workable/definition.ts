@@ -132,6 +132,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'GET /members?status=all: name (split into first and last), email, active, roles (ats.admin and workable.superadmin → ADMIN).',
     },
+    tags: {
+      candidate: 'native',
+      list: 'candidates',
+      summary:
+        "Native candidate tags (PUT /candidates/:id/tags with the candidate's other tags kept; matched by name, case-insensitive); " +
+        'Workable has no tag list, so GET /ats/tags lists the tags on synced candidates.',
+    },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {

@@ -16,6 +16,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
 /**
  * One cheap read per scope the connector reads with, so that a token missing one is named at
@@ -38,6 +39,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  addCandidateTag,
+  removeCandidateTag,
   readJobs,
   readCandidates,
   readApplications,

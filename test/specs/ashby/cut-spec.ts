@@ -15,7 +15,8 @@ import { parse } from 'yaml';
 export const KEPT = [
   'apiKey.info', 'candidate.list', 'candidate.info', 'application.list', 'application.info', 'file.info', 'job.list',
   'interviewStage.list', 'customField.list', 'customField.setValues', 'candidate.createNote',
-  'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume', 'user.list',
+  'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume',
+  'candidateTag.list', 'candidateTag.create', 'candidate.addTag', 'candidate.removeTag', 'user.list',
 ].map((op) => `/${op}`);
 
 type Json = any;

@@ -231,6 +231,26 @@ const paths = {
       responses: { '201': { description: 'Attachment', ...json('Attachment') }, ...errors },
     },
   },
+  // Candidate tags (both generations: candidates_tags_get/add/replace/delete, model CandidateTags {tags}).
+  // Neither names a success status; 200 and 201 are both declared for the POST.
+  '/candidates/{id}/tags': {
+    get: { operationId: 'candidates_tags_get', responses: { '200': { description: 'CandidateTags', ...json('CandidateTags') }, ...errors } },
+    post: {
+      operationId: 'candidates_tags_add',
+      requestBody: json('CandidateTags'),
+      responses: {
+        '200': { description: 'CandidateTags', ...json('CandidateTags') },
+        '201': { description: 'CandidateTags', ...json('CandidateTags') },
+        ...errors,
+      },
+    },
+    put: {
+      operationId: 'candidates_tags_replace',
+      requestBody: json('CandidateTags'),
+      responses: { '200': { description: 'CandidateTags', ...json('CandidateTags') }, ...errors },
+    },
+    delete: { operationId: 'candidates_tags_delete', responses: { '204': { description: 'deleted' }, ...errors } },
+  },
   '/candidates/{id}/attachments/{attachmentId}': {
     // The spec declares no response body ("void"): bytes or a redirect, see PROVENANCE.md.
     get: { operationId: 'candidates_attachments_get', responses: { '200': { description: 'the file' }, ...errors } },
