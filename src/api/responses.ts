@@ -317,6 +317,21 @@ export const Application = Type.Object({
 
 export const ApplicationsResponse = Success(Page(Application), 'A page of applications, each with its candidate, job and stage.');
 
+/** GET /ats/rejection-reasons: Kombo's rejection reason (the id is what POST .../reject takes). */
+export const RejectionReason = Type.Object({
+  id: Str(),
+  remote_id: Str(),
+  name: Nullable(Str()),
+  changed_at: DateTime(),
+  remote_deleted_at: Nullable(DateTime()),
+  remote_data: Nullable(Type.Record(Type.String(), Type.Any())),
+});
+
+export const RejectionReasonsResponse = Success(
+  Page(RejectionReason),
+  "A page of the ATS's rejection reasons (archive or disqualification reasons), from the last sync.",
+);
+
 // ---------------------------------------------------------------------------------------------
 // Candidate attachments and the write-backs
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +535,21 @@ export const ToolsResponse = Success(
                   description:
                     'Where notes and files sent to an application land: on the application, on its candidate (with a warning), or nowhere (the ATS cannot take them: INTEGRATION.ACTION_NOT_AVAILABLE).',
                 },
+              ),
+              application_status: Type.Optional(
+                Type.Object(
+                  {
+                    stage_move: Bool(),
+                    reject: Bool(),
+                    rejection_reasons: Bool(),
+                    unavailable: Type.Optional(Str()),
+                    summary: Str(),
+                  },
+                  {
+                    description:
+                      'Whether PUT .../stage and POST .../reject reach the ATS (false: INTEGRATION.ACTION_NOT_AVAILABLE, `unavailable` says why), whether GET /ats/rejection-reasons has anything to list, and what a move and a rejection become.',
+                  },
+                ),
               ),
               delta_sync: Bool(),
               credentials: Type.Array(

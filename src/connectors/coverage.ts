@@ -13,6 +13,7 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_jobs', label: 'Jobs', coverage_status: s(c.reads.jobs) },
     { id: 'ats_candidates', label: 'Candidates', coverage_status: s(c.reads.candidates) },
     { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
+    { id: 'ats_rejection_reasons', label: 'Rejection reasons', coverage_status: s(c.applicationStatus.rejectionReasons) },
   ];
   const write_actions = [
     {
@@ -41,6 +42,8 @@ export function coverage(def: ConnectorDefinition) {
       coverage_status: s(c.applicationWrites.attachments !== 'unsupported'),
     },
     { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(c.reads.candidateAttachments) },
+    { id: 'ats_move_application_to_stage', label: 'Move application to stage', coverage_status: s(c.applicationStatus.stageMove) },
+    { id: 'ats_reject_application', label: 'Reject application', coverage_status: s(c.applicationStatus.reject) },
   ];
   return { read_models, write_actions };
 }

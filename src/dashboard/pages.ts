@@ -173,6 +173,7 @@ export function integrationPage(o: {
             <dt>Jobs</dt><dd>${o.records.jobs}</dd>
             <dt>Candidates</dt><dd>${o.records.candidates}</dd>
             <dt>Applications</dt><dd>${o.records.applications}</dd>
+            <dt>Rejection reasons</dt><dd>${o.records.rejection_reasons ?? 0}</dd>
             <dt>Failed writes (24 h)</dt><dd>${o.failed24h > 0 ? html`<a href="/dashboard/logs?integration=${encodeURIComponent(i.id)}&amp;outcome=ERROR">${o.failed24h}</a>` : '0'}</dd>
           </dl>
           <form method="post" action="${integrationHref(i.id)}/sync" class="actions">

@@ -125,3 +125,17 @@ export async function deleteSandboxCandidate(db: Queryable, integrationId: strin
     [integrationId, remoteId],
   );
 }
+
+/** Merges top-level `patch` keys into an object's data and bumps its updated_at. */
+export async function patchSandboxObject(
+  db: Queryable,
+  integrationId: string,
+  kind: string,
+  remoteId: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  await db.query(
+    'UPDATE sandbox_objects SET data = data || $4::jsonb, updated_at = now() WHERE integration_id = $1 AND kind = $2 AND remote_id = $3',
+    [integrationId, kind, remoteId, JSON.stringify(patch)],
+  );
+}

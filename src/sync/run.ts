@@ -9,7 +9,7 @@ import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob } from './normalize.ts';
+import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeRejectionReason } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';
@@ -28,6 +28,9 @@ export interface SyncStats {
   deleted: Record<Model, number>;
   duration_ms: number;
 }
+
+/** The pages of a model the connector does not read. */
+async function* noPages(): AsyncGenerator<never[]> {}
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
 /** Rows per upsert statement (pages are gathered up to this), and a byte bound for large records. */
@@ -84,15 +87,17 @@ async function runSync(
   };
   const stats: SyncStats = {
     type,
-    read: { jobs: 0, candidates: 0, applications: 0 },
-    changed: { jobs: 0, candidates: 0, applications: 0 },
-    deleted: { jobs: 0, candidates: 0, applications: 0 },
+    read: { jobs: 0, candidates: 0, applications: 0, rejection_reasons: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0, rejection_reasons: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0, rejection_reasons: 0 },
     duration_ms: 0,
   };
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
     ['jobs', connector.readJobs(ctx, opts), (j) => normalizeJob(integrationId, j)],
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
+    // Absent on ATSs without rejection reasons: an empty model, so a full sync leaves it empty.
+    ['rejection_reasons', connector.readRejectionReasons?.(ctx, opts) ?? noPages(), (r) => normalizeRejectionReason(integrationId, r)],
   ];
   // Pages are gathered into batches of BATCH rows, and one batch is written while the next
   // is read and normalised: at most one write in flight and one batch being filled, so memory
@@ -114,7 +119,7 @@ async function runSync(
     await writer.drain();
     checkLease();
     if (type === 'FULL') {
-      for (const model of ['applications', 'candidates', 'jobs'] as Model[])
+      for (const model of ['applications', 'candidates', 'jobs', 'rejection_reasons'] as Model[])
         stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     stats.duration_ms = Date.now() - started;
@@ -156,7 +161,7 @@ class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private failure: { err: unknown } | null = null;
   /** Rows handed over per model (written or being written): the progress count. */
-  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0 };
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, rejection_reasons: 0 };
 
   constructor(
     private readonly rt: Runtime,

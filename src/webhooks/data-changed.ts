@@ -9,7 +9,12 @@ import type { Model } from '../store/records.ts';
 import { recordWebhookEvent } from './deliver.ts';
 
 /** Kombo's model names for what a sync writes. */
-const KOMBO_MODEL: Record<Model, string> = { jobs: 'ats_jobs', candidates: 'ats_candidates', applications: 'ats_applications' };
+const KOMBO_MODEL: Record<Model, string> = {
+  jobs: 'ats_jobs',
+  candidates: 'ats_candidates',
+  applications: 'ats_applications',
+  rejection_reasons: 'ats_rejection_reasons',
+};
 
 export interface SyncChanges {
   changed: Record<Model, number>;
@@ -23,7 +28,7 @@ export async function recordDataChanged(
   integration: { id: string; tool: string },
   s: SyncChanges,
 ): Promise<string | null> {
-  const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => s.changed[m] + s.deleted[m] > 0);
+  const models = (Object.keys(KOMBO_MODEL) as Model[]).filter((m) => (s.changed[m] ?? 0) + (s.deleted[m] ?? 0) > 0);
   if (!models.length) return null;
   return recordWebhookEvent(rt, q, 'data-changed', {
     integration_id: integration.id,

@@ -13,9 +13,16 @@ import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import type { IntegrationWithSecrets } from '../store/integrations.ts';
 import { openLog, completeLog, CallJournal } from '../store/logs.ts';
-import { findApplicationRef, findCandidateRef } from '../store/records.ts';
+import {
+  findApplicationRef,
+  findCandidateRef,
+  findJobStages,
+  findRejectionReason,
+  getApplicationRecord,
+  upsertRecords,
+} from '../store/records.ts';
 import { refreshCandidate } from '../sync/run.ts';
-import { iso } from '../sync/normalize.ts';
+import { changedApplication, iso } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
@@ -32,6 +39,9 @@ import type {
   ApplicationRef,
   NoteInput,
   RemoteAttachment,
+  RemoteStage,
+  RejectInput,
+  StageMoveInput,
 } from '../connectors/types.ts';
 
 export interface Interaction {
@@ -61,13 +71,26 @@ export interface AttachmentBody {
   remote_fields?: Record<string, any>;
 }
 
+export interface StageBody {
+  stage_id: string;
+  remote_fields?: Record<string, any>;
+}
+
+export interface RejectBody {
+  rejection_reason_id: string;
+  note?: string;
+  remote_fields?: Record<string, any>;
+}
+
 /** A write as the route received it: which action, on which atsgate ID, with which body. */
 export type WriteRequest =
   | { action: 'ats_add_candidate_result_link'; candidateId: string; body: ResultLinkBody }
   | { action: 'ats_add_application_result_link'; applicationId: string; body: ResultLinkBody }
   | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles }
   | { action: 'ats_add_note_to_application'; applicationId: string; body: NoteBody }
-  | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles };
+  | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles }
+  | { action: 'ats_move_application_to_stage'; applicationId: string; body: StageBody }
+  | { action: 'ats_reject_application'; applicationId: string; body: RejectBody };
 
 /**
  * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
@@ -78,7 +101,9 @@ export type PreparedWrite =
   | { action: 'ats_add_application_result_link'; application: ApplicationRef; link: ResultLinkInput }
   | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput }
   | { action: 'ats_add_note_to_application'; application: ApplicationRef; note: NoteInput }
-  | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput };
+  | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput }
+  | { action: 'ats_move_application_to_stage'; application: ApplicationRef; move: StageMoveInput }
+  | { action: 'ats_reject_application'; application: ApplicationRef; reject: RejectInput };
 
 /** Anything thrown on the write path, as the error the caller sees. */
 export function asAtsgateError(err: unknown): AtsgateError {
@@ -157,7 +182,69 @@ export async function prepareWrite(
       const attachment = await attachmentInput(rt, req.body, maxBytes, connector.definition.label, journal, req.files);
       return { action: req.action, application: plainApplicationRef(ref), attachment };
     }
+    case 'ats_move_application_to_stage': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      assertStatusAction(connector, 'stageMove', 'moving applications to another stage');
+      const stage = await stageOfApplicationJob(rt, integrationId, req.applicationId, ref, req.body.stage_id);
+      const move: StageMoveInput = { stage, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, application: plainApplicationRef(ref), move };
+    }
+    case 'ats_reject_application': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      assertStatusAction(connector, 'reject', 'rejecting applications');
+      const reason = await findRejectionReason(rt.db, integrationId, req.body.rejection_reason_id);
+      if (!reason) throw notFoundInput(`rejection_reason_id "${req.body.rejection_reason_id}" (see GET /v1/ats/rejection-reasons): the rejection reason`);
+      const note = req.body.note?.trim() ? req.body.note : null;
+      const reject: RejectInput = { reason, note, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, application: plainApplicationRef(ref), reject };
+    }
   }
+}
+
+/** INTEGRATION.ACTION_NOT_AVAILABLE, saying what the ATS lacks, for a move or a rejection it cannot take. */
+function assertStatusAction(connector: AnyConnector, which: 'stageMove' | 'reject', doing: string): void {
+  const caps = connector.definition.capabilities.applicationStatus;
+  if (caps[which]) return;
+  throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support ${doing}.`);
+}
+
+/**
+ * The target of a stage move: a stage that the application's job lists (GET /ats/jobs `stages`),
+ * as Kombo requires. A stage id of another job of the integration is a 400 that says so; an id
+ * no job lists (another integration's, or none) is a 404 like any unknown id. An application
+ * without a job (some ATSs allow it) may take any stage a synced job lists.
+ */
+async function stageOfApplicationJob(
+  rt: Runtime,
+  integrationId: string,
+  applicationId: string,
+  ref: ApplicationRef,
+  stageId: string,
+): Promise<RemoteStage> {
+  const listed = await findJobStages(rt.db, integrationId, stageId);
+  const jobId = ref.job_remote_id ? komboId(integrationId, ref.job_remote_id) : null;
+  const own = jobId ? listed.find((r) => r.job_id === jobId) : listed[0];
+  if (own) return { remote_id: own.stage.remote_id, name: own.stage.name ?? null, index: own.stage.index ?? null };
+  if (!listed.length) throw notFoundInput(`stage_id "${stageId}": the stage`);
+  throw inputInvalid(
+    `stage_id "${stageId}" is a stage of job ${listed[0].job_id}, not of job ${jobId}, the job of application ${applicationId}; take the stage from that job's \`stages\` (GET /v1/ats/jobs).`,
+  );
+}
+
+/**
+ * Shows an accepted move or rejection in the synced application at once; the read-back (or the
+ * next sync) then brings the ATS's own version. Never fails the write: the ATS has it already.
+ */
+async function reflectApplicationChange(
+  rt: Runtime,
+  integrationId: string,
+  remoteId: string,
+  change: Parameters<typeof changedApplication>[2],
+): Promise<void> {
+  const row = await getApplicationRecord(rt.db, integrationId, remoteId);
+  if (row) await upsertRecords(rt.db, 'applications', integrationId, null, [changedApplication(integrationId, row, change)]);
 }
 
 /**
@@ -195,6 +282,18 @@ export async function sendWrite(
     case 'ats_add_application_attachment':
       out = await connector.addApplicationAttachment(ctx, w.application, w.attachment);
       candidateRemoteId = w.application.candidate_remote_id;
+      break;
+    case 'ats_move_application_to_stage':
+      out = await connector.moveApplicationToStage(ctx, w.application, w.move);
+      candidateRemoteId = w.application.candidate_remote_id;
+      await reflectApplicationChange(rt, integration.id, w.application.remote_id, { stage: w.move.stage }).catch(() => undefined);
+      break;
+    case 'ats_reject_application':
+      out = await connector.rejectApplication(ctx, w.application, w.reject);
+      candidateRemoteId = w.application.candidate_remote_id;
+      await reflectApplicationChange(rt, integration.id, w.application.remote_id, {
+        rejected: { reason_name: w.reject.reason.name, at: new Date() },
+      }).catch(() => undefined);
       break;
   }
   if (connector.definition.refreshAfterWrite === 'inline') {
@@ -285,6 +384,9 @@ export function normalizeRemoteFields(raw: Record<string, any> | undefined): Rem
   const rf: RemoteFields = { ...(raw ?? {}) };
   const gh = raw?.greenhouse?.post_headers;
   if (gh) rf.greenhouse = { on_behalf_of: gh['On-Behalf-Of'] ?? gh.on_behalf_of ?? null };
+  // Kombo's reject option rides along (POST .../reject passes it to Greenhouse as `rejection_email`).
+  const email = raw?.greenhouse?.rejection_email;
+  if (email && typeof email === 'object' && !Array.isArray(email)) rf.greenhouse = { ...rf.greenhouse, rejection_email: email };
   return rf;
 }
 

@@ -30,6 +30,12 @@ export interface VendorFake {
   resultTextFor(candidateRemoteId: string): string;
   /** Files stored on the candidate (or its applications): name, vendor type, bytes. */
   filesFor(candidateRemoteId: string): { name: string; type: string; data: Buffer }[];
+  /**
+   * The application as the ATS holds it now: the remote id of its current stage (as the
+   * connector's job stages name it), whether it is rejected (archived, disqualified) and the
+   * reason's remote id. Null: no such application.
+   */
+  applicationStatus(applicationRemoteId: string): { stage: string | null; rejected: boolean; reason: string | null } | null;
   /** The largest number of requests the fake saw within its documented rate-limit window. */
   peakRate(): number;
 }

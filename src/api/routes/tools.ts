@@ -42,6 +42,13 @@ export const toolRoutes =
             result_links: d.capabilities.resultLinks,
             attachments: d.capabilities.attachments,
             application_writes: d.capabilities.applicationWrites,
+            application_status: {
+              stage_move: d.capabilities.applicationStatus.stageMove,
+              reject: d.capabilities.applicationStatus.reject,
+              rejection_reasons: d.capabilities.applicationStatus.rejectionReasons,
+              ...(d.capabilities.applicationStatus.unavailable ? { unavailable: d.capabilities.applicationStatus.unavailable } : {}),
+              summary: d.capabilities.applicationStatus.summary,
+            },
             delta_sync: d.capabilities.deltaSync,
             credentials: d.credentialFields,
           },

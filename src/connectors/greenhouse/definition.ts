@@ -46,6 +46,8 @@ export const SCOPES = {
   notesCreate: 'harvest:notes:create',
   candidatesUpdate: 'harvest:candidates:update',
   applicationsUpdate: 'harvest:applications:update',
+  applicationsMove: 'harvest:applications:move',
+  applicationsReject: 'harvest:applications:reject',
 } as const;
 
 export const PRODUCTION_BASE_URL = 'https://harvest.greenhouse.io/v3';
@@ -147,6 +149,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // v3 notes take an application_id; v3 files belong to an application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        'Native: POST /v3/applications/{id}/move and /reject with the reason, the note as `notes` and `rejection_email` passed through; as the acting user (On-Behalf-Of).',
+    },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on
   // 2026-08-31): the Harvest v3 resources this connector's README cites, on its base URL.

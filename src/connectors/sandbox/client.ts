@@ -51,6 +51,11 @@ export class SandboxClient {
     return objects.mergeSandboxCustomFields(this.db, this.integrationId, kind, remoteId, fields);
   }
 
+  /** Merges `patch` into an object's data (top-level keys) and bumps its updated_at. */
+  patch(kind: string, remoteId: string, patch: Record<string, unknown>): Promise<void> {
+    return objects.patchSandboxObject(this.db, this.integrationId, kind, remoteId, patch);
+  }
+
   touch(kind: string, remoteId: string): Promise<void> {
     return objects.touchSandboxObject(this.db, this.integrationId, kind, remoteId);
   }

@@ -41,6 +41,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // The sandbox keeps notes and files on the application itself.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary: "Native: the stage of the application's job; a rejection keeps reason and note.",
+    },
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
   refreshAfterWrite: 'inline',

@@ -1,7 +1,7 @@
 import type { Connector } from '../types.ts';
 import { definition, credentialSchema } from './definition.ts';
 import { SandboxClient } from './client.ts';
-import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readRejectionReasons } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -9,7 +9,7 @@ import {
   downloadAttachment,
   listCandidateAttachments,
 } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, moveApplicationToStage, rejectApplication } from './write.ts';
 
 export { definition };
 
@@ -27,6 +27,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
