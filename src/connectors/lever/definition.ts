@@ -75,6 +75,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes and files are both per opportunity (Lever's application).
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the opportunity's stage (account-wide stages); rejecting archives it with a non-hired archive reason; the note becomes an opportunity note (warning); as perform_as.",
+    },
   },
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {

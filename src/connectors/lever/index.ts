@@ -12,6 +12,9 @@ import {
   addCandidateResultLink,
   downloadAttachment,
   listCandidateAttachments,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
@@ -54,6 +57,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
