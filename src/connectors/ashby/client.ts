@@ -30,6 +30,8 @@ const ENDPOINTS = {
   'file.createFileUploadHandle': { permission: 'candidatesWrite', read: false },
   'candidate.uploadFile': { permission: 'candidatesWrite', read: false },
   'candidate.uploadResume': { permission: 'candidatesWrite', read: false },
+  'application.changeStage': { permission: 'candidatesWrite', read: false },
+  'archiveReason.list': { permission: 'hiringProcessMetadataRead', read: true },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;

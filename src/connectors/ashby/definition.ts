@@ -84,6 +84,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes (candidate.createNote) and files (candidate.uploadFile/uploadResume) belong to the candidate.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: application.changeStage; rejecting moves it to its plan's Archived stage with the archive reason; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/ashby/v1 (Kombo's id): Ashby is RPC-style (POST /<object>.<verb>), so the
   // allowed paths are the object families this connector's README cites.

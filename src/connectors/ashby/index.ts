@@ -14,6 +14,9 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -28,6 +31,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
