@@ -127,6 +127,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // A Workable candidate is one person on one job: the candidate record is the application.
     applicationWrites: { notes: 'application', attachments: 'application' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        'Native: POST /candidates/:id/move (stage slug) and /disqualify with the disqualification reason and `disqualify_note` (≤ 256 characters, else a comment with a warning); as the acting member.',
+    },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {
