@@ -116,6 +116,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes and uploads relate to the candidate, not to a job application.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the job application's `stage`; rejecting sets `rejected-at` and the `reject-reason`; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
   passthrough: {

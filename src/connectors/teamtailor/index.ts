@@ -17,6 +17,9 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -63,6 +66,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
