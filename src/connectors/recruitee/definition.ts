@@ -81,6 +81,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     // GET /candidates has `created_after` but no updated-since filter: every sync is a full read.
     deltaSync: false,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the placement's change_stage and disqualify with the disqualify reason; the note becomes a candidate note (warning); moving a disqualified placement requalifies it (warning).",
+    },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
   // the resources this connector's README cites, under the company's /c/{company_id}.

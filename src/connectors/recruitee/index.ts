@@ -6,7 +6,11 @@ import type { Connector } from '../types.ts';
 import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
+} from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 
 export { definition };
@@ -56,6 +60,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
