@@ -83,6 +83,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // Notes (Message API shares) tag the candidate; files are uploaded to the candidate.
     applicationWrites: { notes: 'candidate', attachments: 'candidate' },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the application's hiring status (the stages); rejecting sets REJECTED with the rejection reason; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
   // connector's README cites.

@@ -10,6 +10,9 @@ import {
   downloadAttachment,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -46,6 +49,9 @@ export const connector: Connector<typeof credentialSchema> = {
   listApplicationAttachments,
   downloadAttachment,
   listCustomFields,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
