@@ -206,7 +206,7 @@ const OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'rejectApplication',
     summary: 'Reject an application',
     description:
-      "`rejection_reason_id` comes from GET /v1/ats/rejection-reasons. Rejects, archives or disqualifies the application natively; the optional `note` goes with the rejection where the ATS takes one, otherwise it is written as a note and a warning says so.",
+      '`rejection_reason_id` comes from GET /v1/ats/rejection-reasons. Rejects, archives or disqualifies the application natively; the optional `note` goes with the rejection where the ATS takes one, otherwise it is written as a note and a warning says so.',
     tag: ATS,
     success: { schema: 'ActionResponse' },
     errors: 'ats',

@@ -119,9 +119,16 @@ export type StageBody = Static<typeof StageBody>;
  * `greenhouse.rejection_email` / `greenhousev3.rejection_email` (passed to Greenhouse's reject call).
  */
 export const RejectBody = Type.Object({
-  rejection_reason_id: Type.String({ minLength: 1, maxLength: 200, description: 'The Kombo ID of the rejection reason (GET /v1/ats/rejection-reasons).' }),
+  rejection_reason_id: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'The Kombo ID of the rejection reason (GET /v1/ats/rejection-reasons).',
+  }),
   note: Type.Optional(
-    Type.String({ maxLength: LIMITS.noteContent, description: 'Free text; passed with the rejection where the ATS takes one, else written as a note (with a warning).' }),
+    Type.String({
+      maxLength: LIMITS.noteContent,
+      description: 'Free text; passed with the rejection where the ATS takes one, else written as a note (with a warning).',
+    }),
   ),
   remote_fields: Type.Optional(RemoteFields),
 });

@@ -195,7 +195,10 @@ export async function prepareWrite(
       if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
       assertStatusAction(connector, 'reject', 'rejecting applications');
       const reason = await findRejectionReason(rt.db, integrationId, req.body.rejection_reason_id);
-      if (!reason) throw notFoundInput(`rejection_reason_id "${req.body.rejection_reason_id}" (see GET /v1/ats/rejection-reasons): the rejection reason`);
+      if (!reason)
+        throw notFoundInput(
+          `rejection_reason_id "${req.body.rejection_reason_id}" (see GET /v1/ats/rejection-reasons): the rejection reason`,
+        );
       const note = req.body.note?.trim() ? req.body.note : null;
       const reject: RejectInput = { reason, note, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
       return { action: req.action, application: plainApplicationRef(ref), reject };
@@ -207,7 +210,10 @@ export async function prepareWrite(
 function assertStatusAction(connector: AnyConnector, which: 'stageMove' | 'reject', doing: string): void {
   const caps = connector.definition.capabilities.applicationStatus;
   if (caps[which]) return;
-  throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', caps.unavailable ?? `${connector.definition.label} does not support ${doing}.`);
+  throw new AtsgateError(
+    'INTEGRATION.ACTION_NOT_AVAILABLE',
+    caps.unavailable ?? `${connector.definition.label} does not support ${doing}.`,
+  );
 }
 
 /**

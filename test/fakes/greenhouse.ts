@@ -1061,7 +1061,8 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
       if (b.to_job_id !== undefined) return invalid('to_job_id', 'transfers to another job are not modelled by this fake');
       if (app.status !== 'in_process') return invalid('application', `is ${app.status}; only active applications can be moved`);
       const open = applicationStages.find((r) => r.application_id === app.id && r.exited_at === null);
-      if (!open || !isInt(b.from_stage_id) || b.from_stage_id !== open.id) return invalid('from_stage_id', "is not the application's current stage");
+      if (!open || !isInt(b.from_stage_id) || b.from_stage_id !== open.id)
+        return invalid('from_stage_id', "is not the application's current stage");
       const target = stages.find((st) => st.id === b.to_stage_id);
       if (!isInt(b.to_stage_id) || !target || target.job_id !== app.job_id)
         return invalid('to_stage_id', "is not a stage of the application's job");

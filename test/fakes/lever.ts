@@ -612,7 +612,8 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     if (isResponse(pa)) return pa;
     const b = req.json;
     if (!b || typeof b !== 'object' || Array.isArray(b)) return err(400, 'BadRequestError', 'Request body must be a JSON object.');
-    if (typeof b.stage !== 'string' || !stages.some((st) => st.id === b.stage)) return err(400, 'BadRequestError', 'stage: no stage found with that id.');
+    if (typeof b.stage !== 'string' || !stages.some((st) => st.id === b.stage))
+      return err(400, 'BadRequestError', 'stage: no stage found with that id.');
     o.stage = b.stage;
     o.updatedAt = Date.now();
     statusChanges.push({ opportunityId: o.id, kind: 'stage', body: b, user: pa.user });

@@ -354,6 +354,12 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     },
     // Nothing can be written to Personio, so nothing a result link or file became exists.
     resultTextFor: () => '',
+    applicationStatus(id) {
+      const a = applications.get(id);
+      return a
+        ? { stage: String(a.stage.id), rejected: /reject|declin|withdraw|archiv/i.test(String(a.stage.type ?? '')), reason: null }
+        : null;
+    },
     filesFor: () => [],
     peakRate: () => Math.max(0, ...[...windows.entries()].filter(([k]) => k !== 'anonymous').map(([, w]) => w.peak)),
     tokensMinted: () => minted,

@@ -524,7 +524,8 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     if (!fields || typeof fields !== 'object' || fields[field] === undefined) return invalid({ [field]: ["can't be blank"] });
     return fields;
   };
-  const isResponse = (x: unknown): x is FakeResponse => !!x && typeof x === 'object' && 'status' in x && typeof (x as FakeResponse).status === 'number';
+  const isResponse = (x: unknown): x is FakeResponse =>
+    !!x && typeof x === 'object' && 'status' in x && typeof (x as FakeResponse).status === 'number';
 
   route('GET', '/disqualify_reasons', () => ({ json: { disqualify_reasons: disqualifyReasons } }));
 

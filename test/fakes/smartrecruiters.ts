@@ -475,7 +475,8 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     const b = req.json;
     if (b?.status === 'REJECTED' && !rejectionReasons.some((r) => r.id === b.reason))
       return error(400, 'INVALID_REASON', 'A rejection needs a reason of /configuration/rejection-reasons');
-    if (b?.reason !== undefined && b.status !== 'REJECTED') return error(400, 'INVALID_REASON', 'A reason is only taken with status REJECTED');
+    if (b?.reason !== undefined && b.status !== 'REJECTED')
+      return error(400, 'INVALID_REASON', 'A reason is only taken with status REJECTED');
     Object.assign(a, { status: b.status, subStatus: b.subStatus ?? null, reason: b.status === 'REJECTED' ? b.reason : null });
     c.updatedOn = new Date().toISOString();
     return { status: 204 };

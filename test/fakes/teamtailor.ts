@@ -858,7 +858,8 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     if (rels.stage) {
       const id = linkage(req.json, 'stage', 'stages');
       const stage = id ? stages.get(id) : undefined;
-      if (!stage || stage.jobId !== a.jobId) return invalid('stage', "must be a stage of the application's job", '/data/relationships/stage');
+      if (!stage || stage.jobId !== a.jobId)
+        return invalid('stage', "must be a stage of the application's job", '/data/relationships/stage');
       stageId = stage.id;
     }
     let reasonId = a.rejectReasonId;

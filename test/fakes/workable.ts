@@ -579,7 +579,8 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       );
       if (extra.length) return invalid(extra[0], 'is not a documented field');
       const reason = b.disqualify_reason_id === undefined ? null : disqualificationReasons.find((r) => r.id === b.disqualify_reason_id);
-      if (b.disqualify_reason_id !== undefined && !reason) return invalid('disqualify_reason_id', 'is not a disqualification reason of the account');
+      if (b.disqualify_reason_id !== undefined && !reason)
+        return invalid('disqualify_reason_id', 'is not a disqualification reason of the account');
       if (b.disqualify_note !== undefined && (typeof b.disqualify_note !== 'string' || b.disqualify_note.length > 256))
         return invalid('disqualify_note', 'is too long (maximum is 256 characters)');
       if (b.withdrew !== undefined && typeof b.withdrew !== 'boolean') return invalid('withdrew', 'must be true or false');

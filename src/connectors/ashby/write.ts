@@ -401,11 +401,17 @@ export async function rejectApplication(ctx: AshbyContext, application: Applicat
   );
   const planId = info.results.currentInterviewStage?.interviewPlanId;
   if (!planId)
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Ashby names no interview plan for application ${application.remote_id}, so it has no Archived stage to move it to.`);
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Ashby names no interview plan for application ${application.remote_id}, so it has no Archived stage to move it to.`,
+    );
   const stages = await api.call<AshbyPlanStage[]>('interviewStage.list', { interviewPlanId: planId });
   const archived = stages.results.find((st) => st.type === 'Archived');
   if (!archived)
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Interview plan ${planId} of application ${application.remote_id} has no stage of type Archived in Ashby.`);
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Interview plan ${planId} of application ${application.remote_id} has no stage of type Archived in Ashby.`,
+    );
   await api.call(
     'application.changeStage',
     { applicationId: application.remote_id, interviewStageId: archived.id, archiveReasonId: reject.reason.remote_id },
@@ -424,7 +430,10 @@ export async function rejectApplication(ctx: AshbyContext, application: Applicat
 
 /** archiveReason.list: the reasons an application can be archived with (archived reasons left out). */
 export async function* readRejectionReasons(ctx: AshbyContext): PageStream<RemoteRejectionReason> {
-  const res = await ashbyClient(ctx).call<{ id: string; text: string; reasonType?: string; isArchived?: boolean }[]>('archiveReason.list', {});
+  const res = await ashbyClient(ctx).call<{ id: string; text: string; reasonType?: string; isArchived?: boolean }[]>(
+    'archiveReason.list',
+    {},
+  );
   yield res.results
     .filter((r) => r.isArchived !== true)
     .map((r) => ({ remote_id: r.id, name: r.text ?? null, remote_data: { '/archiveReason.list': r } }));

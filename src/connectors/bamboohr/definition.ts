@@ -21,6 +21,11 @@ export const ATTACHMENTS_UNAVAILABLE =
   "BambooHR's API takes files only when a candidate is created (POST /api/v1/applicant_tracking/application); it has no " +
   'call that adds a file to an existing candidate or application, and creating a second candidate would duplicate the person.';
 
+/** Why POST /ats/applications/:id/reject is refused (INTEGRATION.ACTION_NOT_AVAILABLE). */
+export const REJECT_UNAVAILABLE =
+  "BambooHR has no rejection action and no rejection reasons: a rejection is one of the account's applicant statuses. " +
+  'Move the application to that status with PUT /v1/ats/applications/{id}/stage (every job lists the statuses as its stages).';
+
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'bamboohr',
   label: 'BambooHR',
@@ -86,6 +91,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // The applications list filters only by submission date (`newSince`), not by change, so a
     // delta would miss status changes: every sync reads everything.
     deltaSync: false,
+    applicationStatus: {
+      stageMove: true,
+      reject: false,
+      rejectionReasons: false,
+      unavailable: REJECT_UNAVAILABLE,
+      summary:
+        'Stage: the applicant status (POST …/status; every job\'s stages are the account\'s statuses). No reject action: move to a rejection status (e.g. "Not a fit") instead.',
+    },
   },
   docs: [
     'https://documentation.bamboohr.com/docs/getting-started',

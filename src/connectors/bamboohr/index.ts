@@ -16,6 +16,8 @@ import {
   downloadAttachment,
   listApplicationAttachments,
   listCandidateAttachments,
+  moveApplicationToStage,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -60,6 +62,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
   readJobs,
   readCandidates,
   readApplications,

@@ -440,7 +440,11 @@ async function liveApplication(ctx: GreenhouseContext, remoteId: string): Promis
  * a job interview stage of the same job [GH-MOVE]. Greenhouse moves only active applications; a
  * rejected or hired one is refused here, saying so, before any write.
  */
-export async function moveApplicationToStage(ctx: GreenhouseContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+export async function moveApplicationToStage(
+  ctx: GreenhouseContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
   const app = await liveApplication(ctx, application.remote_id);
   if (app.status !== 'in_process' || app.stage_id == null) {
     throw new AtsgateError(

@@ -29,6 +29,9 @@ export const MISSING = {
   listAttachments:
     "Personio's Recruiting API v2 does not return candidates' files (it has no document endpoints for candidates or " +
     'applications), so their attachments cannot be listed.',
+  applicationStatus:
+    "Personio's API cannot move or reject an existing application: the Recruiting API v2 only reads jobs, candidates and " +
+    'applications (no stage change, no rejection, no rejection reasons), and the v1 recruiting API only creates new applications.',
 } as const;
 
 export const credentialSchema = Type.Object({
@@ -94,6 +97,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'unsupported', attachments: 'unsupported' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: false },
     deltaSync: true,
+    applicationStatus: {
+      stageMove: false,
+      reject: false,
+      rejectionReasons: false,
+      unavailable: MISSING.applicationStatus,
+      summary: '— (read-only: no stage change, rejection or rejection reasons in the API)',
+    },
   },
   docs: [
     'https://developer.personio.de/reference/post_v2-auth-token',

@@ -15,6 +15,8 @@ import {
   addCandidateResultLink,
   listApplicationAttachments,
   listCandidateAttachments,
+  moveApplicationToStage,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -57,6 +59,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
   readJobs,
   readCandidates,
   readApplications,

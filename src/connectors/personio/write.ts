@@ -37,3 +37,11 @@ export async function addApplicationAttachment(): Promise<WriteResult> {
 export async function listApplicationAttachments(): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   throw unavailable(MISSING.listAttachments);
 }
+
+export async function moveApplicationToStage(): Promise<WriteResult> {
+  throw unavailable(MISSING.applicationStatus);
+}
+
+export async function rejectApplication(): Promise<WriteResult> {
+  throw unavailable(MISSING.applicationStatus);
+}

@@ -6,7 +6,11 @@ import type { Connector } from '../types.ts';
 import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments,
+import {
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  listCandidateAttachments,
   moveApplicationToStage,
   readRejectionReasons,
   rejectApplication,

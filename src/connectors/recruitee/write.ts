@@ -410,7 +410,12 @@ export const listApplicationAttachments = onCandidate.listApplicationAttachments
 // ---------------------------------------------------------------------------------------------
 
 /** A 400/422 refusal of a body shape, as opposed to a missing record or a server error. */
-const refusedShape = (err: unknown) => err instanceof AtsgateError && err.status >= 400 && err.status < 500 && err.status !== 404 && err.code !== 'INTEGRATION.PERMISSION_MISSING';
+const refusedShape = (err: unknown) =>
+  err instanceof AtsgateError &&
+  err.status >= 400 &&
+  err.status < 500 &&
+  err.status !== 404 &&
+  err.code !== 'INTEGRATION.PERMISSION_MISSING';
 
 /**
  * PATCH a placement action with the first body shape Recruitee takes: its reference could not be
@@ -432,7 +437,11 @@ async function patchPlacement(http: HttpClient, placementId: string, action: str
  * disqualified placement [RC-NODE README: "changing its stage would requalify the person"], so a
  * move of a rejected application says so.
  */
-export async function moveApplicationToStage(ctx: RecruiteeContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+export async function moveApplicationToStage(
+  ctx: RecruiteeContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
   await patchPlacement(recruiteeClient(ctx), application.remote_id, 'change_stage', { stage_id: Number(move.stage.remote_id) });
   return {
     warnings:

@@ -9,7 +9,13 @@ import {
   downloadAttachment,
   listCandidateAttachments,
 } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, moveApplicationToStage, rejectApplication } from './write.ts';
+import {
+  addApplicationAttachment,
+  addApplicationNote,
+  listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
+} from './write.ts';
 
 export { definition };
 

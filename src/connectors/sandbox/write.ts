@@ -130,7 +130,8 @@ export async function listApplicationAttachments(
 /** The application as the sandbox holds it now (the synced copy may be older). */
 async function currentApplication(client: SandboxClient, a: ApplicationRef) {
   const app = await client.get('application', a.remote_id);
-  if (!app) throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+  if (!app)
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
   return app;
 }
 
@@ -142,13 +143,17 @@ export async function moveApplicationToStage(ctx: Ctx, a: ApplicationRef, move: 
   const client = SandboxClient.from(ctx);
   const app = await currentApplication(client, a);
   if (!move.stage.remote_id.startsWith(`${app.data.job_remote_id}-stage-`))
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Stage ${move.stage.remote_id} is not a stage of job ${app.data.job_remote_id} in the Sandbox ATS.`);
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Stage ${move.stage.remote_id} is not a stage of job ${app.data.job_remote_id} in the Sandbox ATS.`,
+    );
   if (app.data.outcome !== 'PENDING')
     throw new AtsgateError(
       'PLATFORM.INPUT_INVALID',
       `Application ${a.remote_id} is ${app.data.outcome === 'HIRED' ? 'hired' : 'rejected'} in the Sandbox ATS; only an open application moves between stages.`,
     );
-  if (app.data.stage_remote_id === move.stage.remote_id) return { warnings: [`Application ${a.remote_id} was already in stage "${move.stage.name}"; nothing changed.`] };
+  if (app.data.stage_remote_id === move.stage.remote_id)
+    return { warnings: [`Application ${a.remote_id} was already in stage "${move.stage.name}"; nothing changed.`] };
   await client.patch('application', a.remote_id, { stage_remote_id: move.stage.remote_id });
   return { warnings: [] };
 }
@@ -160,7 +165,10 @@ export async function rejectApplication(ctx: Ctx, a: ApplicationRef, reject: Rej
   if (!REJECTION_REASONS.some((r) => r.remote_id === reject.reason.remote_id))
     throw new AtsgateError('PLATFORM.INPUT_INVALID', `Rejection reason ${reject.reason.remote_id} does not exist in the Sandbox ATS.`);
   if (app.data.outcome === 'HIRED')
-    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Application ${a.remote_id} is hired in the Sandbox ATS; a hired application cannot be rejected.`);
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Application ${a.remote_id} is hired in the Sandbox ATS; a hired application cannot be rejected.`,
+    );
   const warnings =
     app.data.outcome === 'DECLINED'
       ? [`Application ${a.remote_id} was already rejected; its rejection reason is now "${reject.reason.name}".`]

@@ -382,7 +382,11 @@ async function putStatus(http: HttpClient, application: ApplicationRef, body: { 
  * company's sub-statuses are not stages here: the status is set without one, and SmartRecruiters
  * puts the application in that status's first sub-status, if it has any.
  */
-export async function moveApplicationToStage(ctx: SmartRecruitersContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+export async function moveApplicationToStage(
+  ctx: SmartRecruitersContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
   await putStatus(smartRecruitersClient(ctx), application, { status: move.stage.remote_id });
   return { warnings: ignoredRemoteFields(move.remote_fields) };
 }
@@ -392,7 +396,11 @@ export async function moveApplicationToStage(ctx: SmartRecruitersContext, applic
  * [SR-RB CandidateStatus, `configuration_reasons_rejection_all`]. The status takes no text: the
  * note becomes a Message API note on the candidate (a secondary step), with a warning.
  */
-export async function rejectApplication(ctx: SmartRecruitersContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+export async function rejectApplication(
+  ctx: SmartRecruitersContext,
+  application: ApplicationRef,
+  reject: RejectInput,
+): Promise<WriteResult> {
   const http = smartRecruitersClient(ctx);
   await putStatus(http, application, { status: 'REJECTED', reason: reject.reason.remote_id });
   const warnings = ignoredRemoteFields(reject.remote_fields);

@@ -455,7 +455,11 @@ export const listApplicationAttachments = onCandidate.listApplicationAttachments
  * _index: relation `stage`]. Teamtailor's stages are per job; the service already checked that
  * this one is the application's job's.
  */
-export async function moveApplicationToStage(ctx: TeamtailorContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+export async function moveApplicationToStage(
+  ctx: TeamtailorContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
   await sendDocument(teamtailorClient(ctx), 'PATCH', `job-applications/${seg(application.remote_id)}`, {
     data: {
       id: application.remote_id,

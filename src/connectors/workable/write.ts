@@ -286,7 +286,11 @@ export const listApplicationAttachments = (ctx: WorkableContext, application: Ap
 // ---------------------------------------------------------------------------------------------
 
 /** POST /candidates/:id/move `{member_id, target_stage}` (the stage slug) as the acting member [WK-MOVE]. */
-export async function moveApplicationToStage(ctx: WorkableContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+export async function moveApplicationToStage(
+  ctx: WorkableContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
   const http = workableClient(ctx);
   const member = await actingMember(ctx, http, move.remote_fields);
   await withScope(SCOPES.writeCandidates, 'move candidates', () =>
@@ -312,7 +316,8 @@ export async function rejectApplication(ctx: WorkableContext, application: Appli
   const http = workableClient(ctx);
   const member = await actingMember(ctx, http, reject.remote_fields);
   const fits = !!reject.note && reject.note.length <= DISQUALIFY_NOTE_MAX;
-  const withdrew = (reject.reason.remote_data?.['/disqualification_reasons'] as { candidate_withdrew?: unknown } | undefined)?.candidate_withdrew;
+  const withdrew = (reject.reason.remote_data?.['/disqualification_reasons'] as { candidate_withdrew?: unknown } | undefined)
+    ?.candidate_withdrew;
   await withScope(SCOPES.writeCandidates, 'disqualify candidates', () =>
     http.request({
       method: 'POST',
@@ -332,7 +337,9 @@ export async function rejectApplication(ctx: WorkableContext, application: Appli
       postComment(http, application.remote_id, { member_id: member, comment: { body: reject.note! } }),
     );
     if (done.ok)
-      warnings.push(`Workable's disqualify note takes at most ${DISQUALIFY_NOTE_MAX} characters; the rejection note was posted as a comment instead.`);
+      warnings.push(
+        `Workable's disqualify note takes at most ${DISQUALIFY_NOTE_MAX} characters; the rejection note was posted as a comment instead.`,
+      );
   }
   return { warnings };
 }
