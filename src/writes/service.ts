@@ -290,11 +290,13 @@ export async function sendWrite(
       candidateRemoteId = w.application.candidate_remote_id;
       break;
     case 'ats_move_application_to_stage':
+      await rt.readBacks.settled(readBackKey(integration.id, w.application.candidate_remote_id));
       out = await connector.moveApplicationToStage(ctx, w.application, w.move);
       candidateRemoteId = w.application.candidate_remote_id;
       await reflectApplicationChange(rt, integration.id, w.application.remote_id, { stage: w.move.stage }).catch(() => undefined);
       break;
     case 'ats_reject_application':
+      await rt.readBacks.settled(readBackKey(integration.id, w.application.candidate_remote_id));
       out = await connector.rejectApplication(ctx, w.application, w.reject);
       candidateRemoteId = w.application.candidate_remote_id;
       await reflectApplicationChange(rt, integration.id, w.application.remote_id, {
@@ -306,12 +308,15 @@ export async function sendWrite(
     await refreshCandidate(rt, connector, ctx, integration.id, candidateRemoteId).catch(() => undefined);
   } else if (rt.config.readBackAfterWrite) {
     // A context of its own: the write's call journal is closed by the time this runs.
-    rt.readBacks.schedule(`${integration.id}\u0000${candidateRemoteId}`, () =>
+    rt.readBacks.schedule(readBackKey(integration.id, candidateRemoteId), () =>
       refreshCandidate(rt, connector, contextFor(rt, integration).ctx, integration.id, candidateRemoteId),
     );
   }
   return { warnings: out.warnings };
 }
+
+/** The read-back queue's key: one candidate of one integration. */
+const readBackKey = (integrationId: string, candidateRemoteId: string) => `${integrationId}\u0000${candidateRemoteId}`;
 
 /** The refs without the atsgate-side extras (id, candidate_id), as connectors take them. */
 const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({

@@ -107,7 +107,8 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
   test('stage moves, rejections and rejection reasons', async () => {
     const reasons = await expectModel('GET', '/v1/ats/rejection-reasons', 'GetAtsRejectionReasonsPositiveResponse');
     assert.ok(reasons.data.results.length > 0, 'the model check saw real reasons');
-    const apps = (await s.call('GET', '/v1/ats/applications?outcomes=PENDING&page_size=50', { integrationId: INTEGRATION })).body.data.results;
+    const apps = (await s.call('GET', '/v1/ats/applications?outcomes=PENDING&page_size=50', { integrationId: INTEGRATION })).body.data
+      .results;
     const application = apps.find((a: { job_id: string | null }) => a.job_id);
     const job = (await s.call('GET', `/v1/ats/jobs?ids=${application.job_id}`, { integrationId: INTEGRATION })).body.data.results[0];
     const stage = job.stages.find((st: { id: string }) => st.id !== application.current_stage_id);

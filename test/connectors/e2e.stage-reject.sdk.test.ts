@@ -84,6 +84,11 @@ function scenario(c: ConnectorCase, env: () => { s: TestServer }) {
         break;
       }
     }
+    if (!app && !caps.stageMove) {
+      // Nothing will move: any application and any stage id show the refusal.
+      app = apps.find((a) => a.candidate?.remote_id)!;
+      target = jobs.flatMap((j) => j.stages)[0] ?? { id: 'AnyStage123', remote_id: null, name: null };
+    }
     assert.ok(app, `${c.tool}: a pending application whose job has another ordinary stage`);
   });
   after(async () => {

@@ -924,9 +924,11 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     if (objectType === 'Application') findApplication(id).updatedAt = now;
   };
 
-  // https://developers.ashbyhq.com/reference/applicationchangestage (candidatesWrite): a stage of the
-  // application's interview plan; an Archived stage needs archiveReasonId ("You must pass this
-  // parameter"); a Hired stage that needs an opening is refused with invalid_input (changelog 2026-11-09).
+  // https://developers.ashbyhq.com/reference/applicationchangestage (candidatesWrite). Error codes as
+  // the spec's table lists them: a stage outside the application's interview plan
+  // `interview_stage_not_found`; "Archive reason ID is required for archive stages" and "Archive
+  // fields are not allowed for non-archive stages" (`invalid_input`); `archive_reason_not_found`.
+  // A Hired stage that needs an opening is refused with invalid_input (changelog 2026-11-09).
   rpc('application.changeStage', 'candidates:write', (body) => {
     const a = findApplication(uuidOf(body, 'applicationId'));
     const stageId = uuidOf(body, 'interviewStageId');
@@ -934,14 +936,16 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       .flat()
       .find((st) => st.id === a.stageId)!;
     const target = plans[current.interviewPlanId].find((st) => st.id === stageId);
-    if (!target) throw invalid(`Interview stage ${stageId} is not in the application's interview plan`);
+    if (!target)
+      throw new AshbyError('interview_stage_not_found', `Interview stage ${stageId} not found in the application's interview plan`);
     if (body.archiveEmail !== undefined) throw invalid('archiveEmail is not modelled by this fake');
+    const reasonId = str(body, 'archiveReasonId', false);
+    if (target.type !== 'Archived' && reasonId) throw invalid('Archive fields are not allowed for non-archive stages');
     if (target.type === 'Hired') throw invalid('Moving the application to a Hired stage requires filling an opening');
     if (target.type === 'Archived') {
-      const reasonId = str(body, 'archiveReasonId', false);
-      if (!reasonId) throw invalid('archiveReasonId is required when moving to an Interview Stage with type Archived');
+      if (!reasonId) throw invalid('Archive reason ID is required for archive stages');
       const reason = archiveReasons.find((r) => r.id === reasonId && !r.isArchived);
-      if (!reason) throw invalid(`Archive reason ${reasonId} not found`);
+      if (!reason) throw new AshbyError('archive_reason_not_found', `Archive reason ${reasonId} not found`);
       a.status = 'Archived';
       a.archiveReason = reason;
       a.archivedAt = iso(Date.now());
