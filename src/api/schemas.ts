@@ -108,6 +108,7 @@ export const StageBody = Type.Object({
   stage_id: Type.String({
     minLength: 1,
     maxLength: 200,
+    pattern: NO_CONTROL,
     description: "The Kombo ID of the stage, from the `stages` of the application's job (GET /v1/ats/jobs).",
   }),
   remote_fields: Type.Optional(RemoteFields),
@@ -122,6 +123,7 @@ export const RejectBody = Type.Object({
   rejection_reason_id: Type.String({
     minLength: 1,
     maxLength: 200,
+    pattern: NO_CONTROL,
     description: 'The Kombo ID of the rejection reason (GET /v1/ats/rejection-reasons).',
   }),
   note: Type.Optional(
