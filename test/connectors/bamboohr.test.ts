@@ -253,11 +253,13 @@ describe('BambooHR connector', () => {
         ats_add_note_to_application: 'SUPPORTED',
         ats_add_application_attachment: 'UNSUPPORTED',
         ats_get_application_attachments: 'SUPPORTED',
+        ats_move_application_to_stage: 'SUPPORTED',
+        ats_reject_application: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| BambooHR |'))!;
-      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| no \|$/);
+      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Stage: the applicant status .* \| no \|$/);
     });
   });
 });

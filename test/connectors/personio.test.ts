@@ -262,17 +262,18 @@ describe('Personio connector', () => {
       const cov = coverage(connector.definition);
       assert.deepEqual(
         cov.write_actions.map((w) => w.coverage_status),
-        Array(7).fill('UNSUPPORTED'),
+        Array(9).fill('UNSUPPORTED'),
       );
       assert.deepEqual(
         cov.read_models.map((m) => m.coverage_status),
-        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED'],
+        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED', 'UNSUPPORTED'],
+        'jobs, candidates, applications; no rejection reasons',
       );
       assert.equal(connector.definition.capabilities.attachments.unavailable, MISSING.attachments);
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| Personio |'))!;
-      assert.match(row, /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| yes \|$/);
+      assert.match(row, /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| — \(read-only: .*\) \| yes \|$/);
     });
   });
 
