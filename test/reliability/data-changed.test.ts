@@ -38,7 +38,12 @@ for (const kind of databaseKinds()) {
       assert.equal(parsed.value.data.integration_id, DEMO);
       assert.equal(parsed.value.data.integration_tool, 'sandbox');
       assert.equal(parsed.value.data.integration_category, 'ATS');
-      assert.deepEqual(parsed.value.data.changed_models.map((m) => m.name).sort(), ['ats_applications', 'ats_candidates', 'ats_jobs']);
+      assert.deepEqual(parsed.value.data.changed_models.map((m) => m.name).sort(), [
+        'ats_applications',
+        'ats_candidates',
+        'ats_jobs',
+        'ats_rejection_reasons',
+      ]);
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-atsgate-signature']));
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-kombo-signature']));
     });
