@@ -32,6 +32,19 @@ export interface SyncStats {
 /** The pages of a model the connector does not read. */
 async function* noPages(): AsyncGenerator<never[]> {}
 
+/**
+ * The pages of an optional model; a refusal for lack of permission ends them early (`onRefused`
+ * is told) instead of failing the sync. Any other error still fails it.
+ */
+async function* unlessRefused<T>(pages: AsyncIterable<T[]>, onRefused: () => void): AsyncGenerator<T[]> {
+  try {
+    yield* pages;
+  } catch (err) {
+    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+    onRefused();
+  }
+}
+
 const DELTA_SKEW_MS = 5 * 60 * 1000;
 /** Rows per upsert statement (pages are gathered up to this), and a byte bound for large records. */
 const BATCH = 500;
@@ -92,12 +105,21 @@ async function runSync(
     deleted: { jobs: 0, candidates: 0, applications: 0, rejection_reasons: 0 },
     duration_ms: 0,
   };
+  /** Optional models the ATS refused to list (missing permission): neither written nor marked deleted. */
+  const skipped = new Set<Model>();
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
     ['jobs', connector.readJobs(ctx, opts), (j) => normalizeJob(integrationId, j)],
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
     // Absent on ATSs without rejection reasons: an empty model, so a full sync leaves it empty.
-    ['rejection_reasons', connector.readRejectionReasons?.(ctx, opts) ?? noPages(), (r) => normalizeRejectionReason(integrationId, r)],
+    // A credential without access to them must not cost the sync of everything else.
+    [
+      'rejection_reasons',
+      connector.readRejectionReasons
+        ? unlessRefused(connector.readRejectionReasons(ctx, opts), () => skipped.add('rejection_reasons'))
+        : noPages(),
+      (r) => normalizeRejectionReason(integrationId, r),
+    ],
   ];
   // Pages are gathered into batches of BATCH rows, and one batch is written while the next
   // is read and normalised: at most one write in flight and one batch being filled, so memory
@@ -120,7 +142,7 @@ async function runSync(
     checkLease();
     if (type === 'FULL') {
       for (const model of ['applications', 'candidates', 'jobs', 'rejection_reasons'] as Model[])
-        stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
+        if (!skipped.has(model)) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     stats.duration_ms = Date.now() - started;
     // One transaction: nobody may see the sync SUCCEEDED while the integration still says

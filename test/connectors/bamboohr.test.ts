@@ -259,7 +259,10 @@ describe('BambooHR connector', () => {
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| BambooHR |'))!;
-      assert.match(row, /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Stage: the applicant status .* \| no \|$/);
+      assert.match(
+        row,
+        /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Stage: the applicant status .* \| no \|$/,
+      );
     });
   });
 });

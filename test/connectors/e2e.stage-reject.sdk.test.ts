@@ -18,6 +18,7 @@ import type { VendorFake } from '../fakes/types.ts';
 import { databaseKinds, type DbKind } from '../support/databases.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
+import { ALL_SCOPES, startGreenhouseFake } from '../fakes/greenhouse.ts';
 
 /** The SDK's error for an action the ATS cannot take. */
 function notAvailable(e: any): boolean {
@@ -209,6 +210,28 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           const ext = raw.body.data.tools.find((x: any) => x.id === t.id).atsgate.application_status;
           assert.equal(ext.stage_move, caps.stageMove, t.id);
           assert.equal(ext.summary, caps.summary, t.id);
+        }
+      });
+    }
+
+    if (kind === databaseKinds()[0]) {
+      test('a credential that may not list rejection reasons still syncs everything else', async () => {
+        const fake = await startGreenhouseFake({ pageSize: 50, scopes: ALL_SCOPES.filter((x) => x !== 'harvest:rejection_reasons:list') });
+        try {
+          const integration = await connectIntegration(s.started.rt, {
+            accountId: 'default',
+            tool: 'greenhouse',
+            organizationName: 'Acme without reason scope',
+            credentials: fake.credentials,
+            baseUrl: fake.url,
+            waitForSync: true,
+          });
+          assert.equal(integration.setup_status, 'COMPLETED');
+          const kombo = s.sdk(integration.id);
+          assert.ok((await kombo.ats.getApplications({ page_size: 1 })).result.data.results.length > 0, 'applications synced');
+          assert.deepEqual((await kombo.ats.getRejectionReasons({})).result.data.results, []);
+        } finally {
+          await fake.stop();
         }
       });
     }
