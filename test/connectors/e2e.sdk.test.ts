@@ -399,7 +399,12 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           const def = getConnector(t.id)!.definition;
           assert.equal(t.label, def.label);
           const reads = Object.fromEntries(t.coverage.read_models.map((m) => [m.id, m.coverage_status]));
-          assert.deepEqual(reads, { ats_jobs: 'SUPPORTED', ats_candidates: 'SUPPORTED', ats_applications: 'SUPPORTED' });
+          assert.deepEqual(reads, {
+            ats_jobs: 'SUPPORTED',
+            ats_candidates: 'SUPPORTED',
+            ats_applications: 'SUPPORTED',
+            ats_rejection_reasons: def.capabilities.applicationStatus.rejectionReasons ? 'SUPPORTED' : 'UNSUPPORTED',
+          });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(
             writes.ats_add_candidate_result_link,
