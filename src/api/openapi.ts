@@ -13,7 +13,7 @@ import type { RouteAuth } from './types.ts';
 import { readFileSync } from 'node:fs';
 import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, GENERAL_CODES, type ErrorCode } from '../errors.ts';
-import { AttachmentBody, NoteBody, ResultLinkBody, TagBody } from './schemas.ts';
+import { AttachmentBody, NoteBody, RejectBody, ResultLinkBody, StageBody, TagBody } from './schemas.ts';
 import * as R from './responses.ts';
 import { WEBHOOK_EVENTS } from './webhook-schemas.ts';
 
@@ -66,6 +66,7 @@ export const COMPONENTS = {
   ApplicationsResponse: R.ApplicationsResponse,
   UsersResponse: R.UsersResponse,
   TagsResponse: R.TagsResponse,
+  RejectionReasonsResponse: R.RejectionReasonsResponse,
   CandidateAttachmentsResponse: R.CandidateAttachmentsResponse,
   ApplicationAttachmentsResponse: R.ApplicationAttachmentsResponse,
   ActionResponse: R.ActionResponse,
@@ -90,6 +91,8 @@ export const COMPONENTS = {
   AttachmentBody,
   NoteBody,
   TagBody,
+  StageBody,
+  RejectBody,
 } satisfies Record<string, TSchema>;
 
 const ATS = 'Unified ATS API';
@@ -228,6 +231,35 @@ const OPERATIONS: Record<string, OperationDoc> = {
       "Fetched live from the ATS: the application's files, or its candidate's (with a warning) where the ATS keeps files on the person. atsgate-served `data_url`s are signed and expire.",
     tag: ATS,
     success: { schema: 'ApplicationAttachmentsResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'PUT /v1/ats/applications/:application_id/stage': {
+    operationId: 'moveApplicationToStage',
+    summary: 'Move an application to a stage',
+    description:
+      "`stage_id` is a stage of the application's job (the job's `stages` in GET /v1/ats/jobs); a stage of another job is refused. Uses the ATS's own stage move (Greenhouse move, Lever stage, Ashby changeStage, Workable move, Teamtailor stage, Recruitee change_stage, SmartRecruiters status, BambooHR status); a warning says where the ATS could not do exactly that (see `atsgate.application_status` of GET /v1/tools/ats).",
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'POST /v1/ats/applications/:application_id/reject': {
+    operationId: 'rejectApplication',
+    summary: 'Reject an application',
+    description:
+      '`rejection_reason_id` comes from GET /v1/ats/rejection-reasons. Rejects, archives or disqualifies the application natively; the optional `note` goes with the rejection where the ATS takes one, otherwise it is written as a note and a warning says so.',
+    tag: ATS,
+    success: { schema: 'ActionResponse' },
+    errors: 'ats',
+    integration: true,
+  },
+  'GET /v1/ats/rejection-reasons': {
+    operationId: 'getRejectionReasons',
+    summary: 'Get rejection reasons',
+    description: `${listDescription} The ids are what POST /v1/ats/applications/{application_id}/reject takes.`,
+    tag: ATS,
+    success: { schema: 'RejectionReasonsResponse' },
     errors: 'ats',
     integration: true,
   },

@@ -336,6 +336,21 @@ export const Application = Type.Object({
 
 export const ApplicationsResponse = Success(Page(Application), 'A page of applications, each with its candidate, job and stage.');
 
+/** GET /ats/rejection-reasons: Kombo's rejection reason (the id is what POST .../reject takes). */
+export const RejectionReason = Type.Object({
+  id: Str(),
+  remote_id: Str(),
+  name: Nullable(Str()),
+  changed_at: DateTime(),
+  remote_deleted_at: Nullable(DateTime()),
+  remote_data: Nullable(Type.Record(Type.String(), Type.Any())),
+});
+
+export const RejectionReasonsResponse = Success(
+  Page(RejectionReason),
+  "A page of the ATS's rejection reasons (archive or disqualification reasons), from the last sync.",
+);
+
 // ---------------------------------------------------------------------------------------------
 // GET /ats/users
 // ---------------------------------------------------------------------------------------------
@@ -571,6 +586,21 @@ export const ToolsResponse = Success(
                   {
                     description:
                       "What a tag becomes: the ATS's own tags, or nothing (INTEGRATION.ACTION_NOT_AVAILABLE); and where GET /ats/tags comes from (the ATS's tag list, the tags on its candidates, or none).",
+                  },
+                ),
+              ),
+              application_status: Type.Optional(
+                Type.Object(
+                  {
+                    stage_move: Bool(),
+                    reject: Bool(),
+                    rejection_reasons: Bool(),
+                    unavailable: Type.Optional(Str()),
+                    summary: Str(),
+                  },
+                  {
+                    description:
+                      'Whether PUT .../stage and POST .../reject reach the ATS (false: INTEGRATION.ACTION_NOT_AVAILABLE, `unavailable` says why), whether GET /ats/rejection-reasons has anything to list, and what a move and a rejection become.',
                   },
                 ),
               ),

@@ -117,6 +117,39 @@ export const TagBody = Type.Object({
 });
 export type TagBody = Static<typeof TagBody>;
 
+/** PUT /ats/applications/:id/stage. */
+export const StageBody = Type.Object({
+  stage_id: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: NO_CONTROL,
+    description: "The Kombo ID of the stage, from the `stages` of the application's job (GET /v1/ats/jobs).",
+  }),
+  remote_fields: Type.Optional(RemoteFields),
+});
+export type StageBody = Static<typeof StageBody>;
+
+/**
+ * POST /ats/applications/:id/reject. `remote_fields` are the write-backs' ones plus Kombo's
+ * `greenhouse.rejection_email` / `greenhousev3.rejection_email` (passed to Greenhouse's reject call).
+ */
+export const RejectBody = Type.Object({
+  rejection_reason_id: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: NO_CONTROL,
+    description: 'The Kombo ID of the rejection reason (GET /v1/ats/rejection-reasons).',
+  }),
+  note: Type.Optional(
+    Type.String({
+      maxLength: LIMITS.noteContent,
+      description: 'Free text; passed with the rejection where the ATS takes one, else written as a note (with a warning).',
+    }),
+  ),
+  remote_fields: Type.Optional(RemoteFields),
+});
+export type RejectBody = Static<typeof RejectBody>;
+
 export const ForceSyncBody = Type.Union([
   Type.Object({ type: Type.Optional(Type.Union([Type.Literal('FULL'), Type.Literal('DELTA')])) }),
   Type.Null(),

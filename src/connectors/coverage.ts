@@ -15,6 +15,7 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_applications', label: 'Applications', coverage_status: s(c.reads.applications) },
     { id: 'ats_users', label: 'Users', coverage_status: s(c.users.read) },
     { id: 'ats_tags', label: 'Tags', coverage_status: s(c.tags.list !== 'none') },
+    { id: 'ats_rejection_reasons', label: 'Rejection reasons', coverage_status: s(c.applicationStatus.rejectionReasons) },
   ];
   const write_actions = [
     {
@@ -45,6 +46,8 @@ export function coverage(def: ConnectorDefinition) {
     { id: 'ats_get_application_attachments', label: 'Get application attachments', coverage_status: s(c.reads.candidateAttachments) },
     { id: 'ats_add_candidate_tag', label: 'Add tag to candidate', coverage_status: s(c.tags.candidate !== 'unsupported') },
     { id: 'ats_remove_candidate_tag', label: 'Remove tag from candidate', coverage_status: s(c.tags.candidate !== 'unsupported') },
+    { id: 'ats_move_application_to_stage', label: 'Move application to stage', coverage_status: s(c.applicationStatus.stageMove) },
+    { id: 'ats_reject_application', label: 'Reject application', coverage_status: s(c.applicationStatus.reject) },
   ];
   return { read_models, write_actions };
 }

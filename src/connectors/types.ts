@@ -48,6 +48,19 @@ export interface ConnectorCapabilities {
   /** The reader honours `updatedAfter`, so delta syncs are possible. */
   deltaSync: boolean;
   /**
+   * PUT /ats/applications/:id/stage and POST /ats/applications/:id/reject, and whether
+   * GET /ats/rejection-reasons has anything to list. `unavailable`: what the ATS lacks, in the
+   * INTEGRATION.ACTION_NOT_AVAILABLE message of an action it cannot take.
+   */
+  applicationStatus: {
+    stageMove: boolean;
+    reject: boolean;
+    rejectionReasons: boolean;
+    unavailable?: string;
+    /** One line for the README/tools table: what a move and a rejection become in this ATS. */
+    summary: string;
+  };
+  /**
    * GET /v1/ats/users: whether the sync reads the ATS's users (`readUsers`), and one line for
    * the README/tools table saying what is read, or why nothing is (the API has no such list).
    */
@@ -327,7 +340,7 @@ export interface ApplicationRef {
 
 /** `remote_fields` with the spellings normalised (Greenhouse `On-Behalf-Of`/`on_behalf_of`). */
 export interface RemoteFields {
-  greenhouse?: { on_behalf_of?: string | null };
+  greenhouse?: { on_behalf_of?: string | null; rejection_email?: Record<string, unknown> };
   workable?: { on_behalf_of_user_remote_id?: string };
   lever?: { perform_as?: string };
   teamtailor?: { user_id?: string };
@@ -373,6 +386,27 @@ export interface TagInput {
 export interface RemoteTag {
   remote_id: string | null;
   name: string;
+  remote_data?: Record<string, unknown> | null;
+}
+
+/** PUT /ats/applications/:id/stage: the target stage, resolved from the application's synced job. */
+export interface StageMoveInput {
+  stage: RemoteStage;
+  remote_fields: RemoteFields;
+}
+
+/** POST /ats/applications/:id/reject: the synced rejection reason, the optional free-text note. */
+export interface RejectInput {
+  reason: RemoteRejectionReason;
+  note: string | null;
+  remote_fields: RemoteFields;
+}
+
+/** A rejection reason of the ATS (GET /ats/rejection-reasons), as a reader returns it. */
+export interface RemoteRejectionReason {
+  remote_id: string;
+  name: string | null;
+  /** Raw vendor data, keyed by the endpoint path it came from (Kombo's `remote_data`). */
   remote_data?: Record<string, unknown> | null;
 }
 
@@ -426,6 +460,15 @@ export interface Connector<S extends TObject = TObject> {
    * Without it the sync derives the list from the synced candidates' tags ('candidates').
    */
   readTags?(ctx: ConnectorContext<Static<S>>): PageStream<RemoteTag>;
+  /**
+   * Moves the application to one of its job's stages (the service checked that the stage is
+   * the job's). Where the ATS cannot do exactly that, a warning says what was done instead.
+   */
+  moveApplicationToStage(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult>;
+  /** Rejects (archives, disqualifies) the application with the reason; the note where the ATS takes one. */
+  rejectApplication(ctx: ConnectorContext<Static<S>>, application: ApplicationRef, reject: RejectInput): Promise<WriteResult>;
+  /** Optional: the ATS's rejection reasons, synced like jobs (absent: the list stays empty). */
+  readRejectionReasons?(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteRejectionReason>;
 
   readJobs(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteJob>;
   readCandidates(ctx: ConnectorContext<Static<S>>, opts: ReadOptions): PageStream<RemoteCandidate>;

@@ -183,6 +183,7 @@ export function integrationPage(o: {
             <dt>Applications</dt><dd>${o.records.applications}</dd>
             <dt>Users</dt><dd>${o.records.users ?? 0}</dd>
             <dt>Tags</dt><dd>${o.records.tags ?? 0}</dd>
+            <dt>Rejection reasons</dt><dd>${o.records.rejection_reasons ?? 0}</dd>
             <dt>Failed writes (24 h)</dt><dd>${o.failed24h > 0 ? html`<a href="/dashboard/logs?integration=${encodeURIComponent(i.id)}&amp;outcome=ERROR">${o.failed24h}</a>` : '0'}</dd>
           </dl>
           <form method="post" action="${integrationHref(i.id)}/sync" class="actions">

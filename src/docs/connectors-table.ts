@@ -16,10 +16,10 @@ export function connectorsTable(): string {
     const upload = c.attachments.candidate
       ? `${c.attachments.upload.split(' ')[0]}, ≤ ${+(c.attachments.maxBytes / 1_048_576).toFixed(1)} MiB; ${types}`
       : '—';
-    return `| ${d.label} | ${MODE[c.resultLinks.candidate]} / ${MODE[c.resultLinks.application]} | ${MODE[c.resultLinks.attributes]} | ${c.resultLinks.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${upload} | ${MODE[c.applicationWrites.notes] ?? c.applicationWrites.notes} / ${MODE[c.applicationWrites.attachments] ?? c.applicationWrites.attachments} | ${cell(c.tags.summary)} | ${c.deltaSync ? 'yes' : 'no'} |`;
+    return `| ${d.label} | ${MODE[c.resultLinks.candidate]} / ${MODE[c.resultLinks.application]} | ${MODE[c.resultLinks.attributes]} | ${c.resultLinks.summary.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${upload} | ${MODE[c.applicationWrites.notes] ?? c.applicationWrites.notes} / ${MODE[c.applicationWrites.attachments] ?? c.applicationWrites.attachments} | ${cell(c.tags.summary)} | ${cell(c.applicationStatus.summary)} | ${c.deltaSync ? 'yes' : 'no'} |`;
   });
   return [
-    '| ATS | Result link: candidate / application | `details.attributes` | What a result link becomes | Attachments | Application note / file lands on | Tags | Delta sync |',
+    '| ATS | Result link: candidate / application | `details.attributes` | What a result link becomes | Attachments | Application note / file lands on | Tags | Stage move / rejection | Delta sync |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

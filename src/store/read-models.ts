@@ -293,3 +293,22 @@ export async function listTags(db: Queryable, integrationId: string, q: ListQuer
     })),
   };
 }
+
+// --- Rejection reasons ----------------------------------------------------------------------
+
+export async function listRejectionReasons(db: Queryable, integrationId: string, q: ListQuery): Promise<Page<unknown>> {
+  const w = new Where();
+  common('rejection_reasons', integrationId, q, w);
+  const { rows, next } = await page<Row>(db, 'rejection_reasons', w, q.page_size);
+  return {
+    next,
+    results: rows.map((r) => ({
+      id: r.id,
+      remote_id: r.remote_id,
+      name: r.data.name ?? null,
+      changed_at: ts(r.changed_at),
+      remote_deleted_at: ts(r.remote_deleted_at),
+      remote_data: r.data.remote_data ?? null,
+    })),
+  };
+}

@@ -4,10 +4,10 @@
  * sync's id so that a finished full sync can mark the rest as deleted upstream.
  */
 import type { Queryable } from './db.ts';
-import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeTag, normalizeUser } from '../sync/normalize.ts';
+import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeRejectionReason, normalizeTag, normalizeUser } from '../sync/normalize.ts';
 import type { ApplicationRef, CandidateRef, Outcome } from '../connectors/types.ts';
 
-export type Model = 'jobs' | 'candidates' | 'applications' | 'users' | 'tags';
+export type Model = 'jobs' | 'candidates' | 'applications' | 'users' | 'tags' | 'rejection_reasons';
 
 type Extra = Record<string, unknown>;
 /** The model's own filter columns (copies of fields in `data`) and their SQL types. */
@@ -44,6 +44,7 @@ const SPECS: Record<Model, ModelSpec> = {
   },
   users: { table: 'ats_users', extra: [['email_lc', 'text']] },
   tags: { table: 'tags', extra: [['name', 'text']] },
+  rejection_reasons: { table: 'rejection_reasons', extra: [] },
 };
 
 type Normalized =
@@ -51,7 +52,8 @@ type Normalized =
   | ReturnType<typeof normalizeCandidate>
   | ReturnType<typeof normalizeApplication>
   | ReturnType<typeof normalizeUser>
-  | ReturnType<typeof normalizeTag>;
+  | ReturnType<typeof normalizeTag>
+  | ReturnType<typeof normalizeRejectionReason>;
 
 export interface UpsertStats {
   written: number;
@@ -70,12 +72,14 @@ const UPSERT_SQL = Object.fromEntries(
   (Object.keys(SPECS) as Model[]).map((model) => {
     const { table: t, extra } = SPECS[model];
     const names = extra.map(([c]) => c);
+    // A model without filter columns (rejection reasons) adds nothing after the common ones.
+    const cols = names.map((c) => `, ${c}`).join('');
     const updates = ['data', 'hash', 'remote_created_at', ...names].map((c) => `${c} = EXCLUDED.${c}`);
     const sql = `
     WITH written AS (
-      INSERT INTO ${t} (id, integration_id, remote_id, data, hash, changed_at, remote_created_at, remote_deleted_at, last_seen_sync_id, ${names.join(', ')})
-      SELECT r.id, $1::text, r.remote_id, r.data, r.hash, $3::timestamptz, r.remote_created_at, NULL, $2::text, ${names.map((c) => `r.${c}`).join(', ')}
-        FROM jsonb_to_recordset($4::jsonb) AS r(id text, remote_id text, data jsonb, hash text, remote_created_at timestamptz, ${extra.map(([c, type]) => `${c} ${type}`).join(', ')})
+      INSERT INTO ${t} (id, integration_id, remote_id, data, hash, changed_at, remote_created_at, remote_deleted_at, last_seen_sync_id${cols})
+      SELECT r.id, $1::text, r.remote_id, r.data, r.hash, $3::timestamptz, r.remote_created_at, NULL, $2::text${names.map((c) => `, r.${c}`).join('')}
+        FROM jsonb_to_recordset($4::jsonb) AS r(id text, remote_id text, data jsonb, hash text, remote_created_at timestamptz${extra.map(([c, type]) => `, ${c} ${type}`).join('')})
       ON CONFLICT (integration_id, remote_id) DO UPDATE SET
         ${updates.join(', ')},
         changed_at = CASE WHEN ${t}.hash = EXCLUDED.hash AND ${t}.remote_deleted_at IS NULL THEN ${t}.changed_at ELSE EXCLUDED.changed_at END,
@@ -205,7 +209,8 @@ export async function countRecords(db: Queryable, integrationId: string): Promis
      UNION ALL SELECT 'candidates', count(*)::int FROM candidates WHERE integration_id = $1 AND remote_deleted_at IS NULL
      UNION ALL SELECT 'applications', count(*)::int FROM applications WHERE integration_id = $1 AND remote_deleted_at IS NULL
      UNION ALL SELECT 'users', count(*)::int FROM ats_users WHERE integration_id = $1 AND remote_deleted_at IS NULL
-     UNION ALL SELECT 'tags', count(*)::int FROM tags WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
+     UNION ALL SELECT 'tags', count(*)::int FROM tags WHERE integration_id = $1 AND remote_deleted_at IS NULL
+     UNION ALL SELECT 'rejection_reasons', count(*)::int FROM rejection_reasons WHERE integration_id = $1 AND remote_deleted_at IS NULL`,
     [integrationId],
   );
   return Object.fromEntries(rows.map((r) => [r.m, r.n])) as Record<Model, number>;
@@ -265,4 +270,51 @@ export async function tagsOnCandidates(db: Queryable, integrationId: string): Pr
     [integrationId],
   );
   return rows;
+}
+
+// --- Resolving the targets of stage moves and rejections --------------------------------------
+
+/** A stage of a synced job: which job, and the stage as the job lists it. */
+export interface JobStageRow {
+  job_id: string;
+  job_remote_id: string;
+  stage: { id: string; remote_id: string; name: string | null; index: number | null };
+}
+
+/** Every live job of the integration that lists the stage with this Kombo id. */
+export async function findJobStages(db: Queryable, integrationId: string, stageId: string): Promise<JobStageRow[]> {
+  const { rows } = await db.query<JobStageRow>(
+    `SELECT j.id AS job_id, j.remote_id AS job_remote_id, s AS stage
+       FROM jobs j, jsonb_array_elements(CASE WHEN jsonb_typeof(j.data->'stages') = 'array' THEN j.data->'stages' ELSE '[]'::jsonb END) s
+      WHERE j.integration_id = $1 AND j.remote_deleted_at IS NULL AND s->>'id' = $2
+      ORDER BY j.seq`,
+    [integrationId, stageId],
+  );
+  return rows;
+}
+
+/** A live synced rejection reason of the integration. */
+export async function findRejectionReason(
+  db: Queryable,
+  integrationId: string,
+  id: string,
+): Promise<{ remote_id: string; name: string | null; remote_data: Record<string, unknown> | null } | null> {
+  const { rows } = await db.query<{ remote_id: string; data: { name: string | null; remote_data?: Record<string, unknown> | null } }>(
+    'SELECT remote_id, data FROM rejection_reasons WHERE integration_id = $1 AND id = $2 AND remote_deleted_at IS NULL',
+    [integrationId, id],
+  );
+  return rows[0] ? { remote_id: rows[0].remote_id, name: rows[0].data.name ?? null, remote_data: rows[0].data.remote_data ?? null } : null;
+}
+
+/** The stored record of one application (to reflect a move or a rejection at once). */
+export async function getApplicationRecord(
+  db: Queryable,
+  integrationId: string,
+  remoteId: string,
+): Promise<{ id: string; remote_id: string; data: Record<string, any> } | null> {
+  const { rows } = await db.query<{ id: string; remote_id: string; data: Record<string, any> }>(
+    'SELECT id, remote_id, data FROM applications WHERE integration_id = $1 AND remote_id = $2 AND remote_deleted_at IS NULL',
+    [integrationId, remoteId],
+  );
+  return rows[0] ?? null;
 }

@@ -6,7 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { komboId } from '../ids.ts';
-import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteTag, RemoteUser, Timestamp } from '../connectors/types.ts';
+import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteRejectionReason, RemoteStage, RemoteTag, RemoteUser, Timestamp } from '../connectors/types.ts';
 
 export function iso(t: Timestamp): string | null {
   if (t === null || t === undefined || t === '') return null;
@@ -218,4 +218,41 @@ export function normalizeTag(integrationId: string, t: RemoteTag): StoredRow & {
   const key = tagKey(t);
   const data = { remote_id: t.remote_id, name: t.name, remote_data: nul(t.remote_data) };
   return { id: komboId(integrationId, key), remote_id: key, ...withJson(data), remote_created_at: null, name: t.name };
+}
+
+/** A rejection reason: Kombo's fields (changed_at and remote_deleted_at come from the row). */
+export function normalizeRejectionReason(integrationId: string, r: RemoteRejectionReason): StoredRow {
+  const data = { remote_id: r.remote_id, name: nul(r.name), remote_data: nul(r.remote_data) };
+  return { id: komboId(integrationId, r.remote_id), remote_id: r.remote_id, ...withJson(data), remote_created_at: null };
+}
+
+/**
+ * An application's stored record after a stage move or a rejection that the ATS accepted, so
+ * readers see it before the next read-back or sync brings the ATS's own version.
+ */
+export function changedApplication(
+  integrationId: string,
+  row: { id: string; remote_id: string; data: Record<string, any> },
+  change: { stage: RemoteStage } | { rejected: { reason_name: string | null; at: Date } },
+): StoredRow & { candidate_id: string; job_id: string | null; current_stage_id: string | null; outcome: string | null } {
+  const data = { ...row.data };
+  if ('stage' in change) {
+    const s = stage(integrationId, change.stage)!;
+    data.current_stage = { ...s, status: data.current_stage?.status ?? null, custom_fields: data.current_stage?.custom_fields ?? null };
+    data.current_stage_id = s.id;
+  } else {
+    data.outcome = 'DECLINED';
+    data.rejection_reason_name = change.rejected.reason_name;
+    data.rejected_at = change.rejected.at.toISOString();
+  }
+  return {
+    id: row.id,
+    remote_id: row.remote_id,
+    ...withJson(data),
+    remote_created_at: data.remote_created_at ?? null,
+    candidate_id: data.candidate_id,
+    job_id: data.job_id ?? null,
+    current_stage_id: data.current_stage_id ?? null,
+    outcome: data.outcome ?? null,
+  };
 }

@@ -9,7 +9,7 @@ import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, tagsOnCandidates, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeTag, normalizeUser } from './normalize.ts';
+import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeRejectionReason, normalizeTag, normalizeUser } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions, RemoteTag } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';
@@ -30,6 +30,22 @@ export interface SyncStats {
   duration_ms: number;
   /** Why part of the data was not read (e.g. the credentials may not list users). */
   warnings?: string[];
+}
+
+/** The pages of a model the connector does not read. */
+async function* noPages(): AsyncGenerator<never[]> {}
+
+/**
+ * The pages of an optional model; a refusal for lack of permission ends them early (`onRefused`
+ * is told) instead of failing the sync. Any other error still fails it.
+ */
+async function* unlessRefused<T>(pages: AsyncIterable<T[]>, onRefused: () => void): AsyncGenerator<T[]> {
+  try {
+    yield* pages;
+  } catch (err) {
+    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
+    onRefused();
+  }
 }
 
 const DELTA_SKEW_MS = 5 * 60 * 1000;
@@ -87,15 +103,26 @@ async function runSync(
   };
   const stats: SyncStats = {
     type,
-    read: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
-    changed: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
-    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 },
+    read: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+    changed: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+    deleted: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
     duration_ms: 0,
   };
+  /** Optional models the ATS refused to list (missing permission): neither written nor marked deleted. */
+  const skipped = new Set<Model>();
   const readers: [Model, AsyncIterable<unknown[]>, (x: any) => any][] = [
     ['jobs', connector.readJobs(ctx, opts), (j) => normalizeJob(integrationId, j)],
     ['candidates', connector.readCandidates(ctx, opts), (c) => normalizeCandidate(integrationId, c)],
     ['applications', connector.readApplications(ctx, opts), (a) => normalizeApplication(integrationId, a)],
+    // Absent on ATSs without rejection reasons: an empty model, so a full sync leaves it empty.
+    // A credential without access to them must not cost the sync of everything else.
+    [
+      'rejection_reasons',
+      connector.readRejectionReasons
+        ? unlessRefused(connector.readRejectionReasons(ctx, opts), () => skipped.add('rejection_reasons'))
+        : noPages(),
+      (r) => normalizeRejectionReason(integrationId, r),
+    ],
   ];
   // Users where the ATS lists them (capabilities.users); always read whole: the lists are small
   // and few vendors filter them by update time, so a delta sync may mark none deleted by mistake.
@@ -130,8 +157,9 @@ async function runSync(
     await writer.drain();
     checkLease();
     if (type === 'FULL') {
-      for (const model of ['applications', 'candidates', 'jobs', 'tags'] as Model[])
-        if (model !== 'tags' || tagRead.complete) stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
+      for (const model of ['applications', 'candidates', 'jobs', 'tags', 'rejection_reasons'] as Model[])
+        if ((model !== 'tags' || tagRead.complete) && !skipped.has(model))
+          stats.deleted[model] = await markUnseenDeleted(rt.db, model, integrationId, syncId);
     }
     // Users are read whole by every sync, so every sync knows which are gone.
     if (readsUsers && !usersRefused) stats.deleted.users = await markUnseenDeleted(rt.db, 'users', integrationId, syncId);
@@ -239,7 +267,7 @@ class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private failure: { err: unknown } | null = null;
   /** Rows handed over per model (written or being written): the progress count. */
-  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0 };
+  readonly queued: Record<Model, number> = { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 };
 
   constructor(
     private readonly rt: Runtime,

@@ -15,6 +15,7 @@ const KOMBO_MODEL: Record<Model, string> = {
   applications: 'ats_applications',
   users: 'ats_users',
   tags: 'ats_tags',
+  rejection_reasons: 'ats_rejection_reasons',
 };
 
 export interface SyncChanges {

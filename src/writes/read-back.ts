@@ -20,7 +20,7 @@ export class ReadBackQueue {
   /** key → the read to run; insertion order is the order they run in. */
   private readonly waiting = new Map<string, ReadBack>();
   /** Keys being read now, and whether another write arrived for them meanwhile. */
-  private readonly running = new Map<string, { again: ReadBack | null }>();
+  private readonly running = new Map<string, { again: ReadBack | null; waiters: (() => void)[] }>();
   private readonly idle = new Set<() => void>();
   private active = 0;
 
@@ -38,6 +38,17 @@ export class ReadBackQueue {
     }
     if (!this.waiting.has(key)) this.waiting.set(key, read);
     this.pump();
+  }
+
+  /**
+   * Resolves once no read of `key` is running. A write that changes what the synced record
+   * shows (a stage move, a rejection) waits for it before writing, so a read that began before
+   * the write cannot store its older copy over the change afterwards.
+   */
+  settled(key: string): Promise<void> {
+    const run = this.running.get(key);
+    if (!run) return Promise.resolve();
+    return new Promise((resolve) => run.waiters.push(resolve));
   }
 
   /** Reads queued or running (tests, shutdown). */
@@ -64,7 +75,7 @@ export class ReadBackQueue {
   }
 
   private start(key: string, read: ReadBack): void {
-    const state = { again: null as ReadBack | null };
+    const state = { again: null as ReadBack | null, waiters: [] as (() => void)[] };
     this.running.set(key, state);
     this.active++;
     void read()
@@ -72,6 +83,7 @@ export class ReadBackQueue {
       .finally(() => {
         this.active--;
         this.running.delete(key);
+        for (const resolve of state.waiters) resolve();
         if (state.again) this.waiting.set(key, state.again);
         this.pump();
       });

@@ -13,9 +13,16 @@ import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
 import type { IntegrationWithSecrets } from '../store/integrations.ts';
 import { openLog, completeLog, CallJournal } from '../store/logs.ts';
-import { findApplicationRef, findCandidateRef, upsertRecords } from '../store/records.ts';
+import {
+  findApplicationRef,
+  findCandidateRef,
+  findJobStages,
+  findRejectionReason,
+  getApplicationRecord,
+  upsertRecords,
+} from '../store/records.ts';
 import { refreshCandidate } from '../sync/run.ts';
-import { iso, normalizeTag } from '../sync/normalize.ts';
+import { changedApplication, iso, normalizeTag } from '../sync/normalize.ts';
 import { komboId } from '../ids.ts';
 import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
@@ -35,6 +42,9 @@ import type {
   RemoteAttachment,
   TagInput,
   WriteResult,
+  RemoteStage,
+  RejectInput,
+  StageMoveInput,
 } from '../connectors/types.ts';
 import { tagsUnavailable } from '../connectors/helpers/tags.ts';
 
@@ -71,6 +81,17 @@ export interface AttachmentBody {
   remote_fields?: Record<string, any>;
 }
 
+export interface StageBody {
+  stage_id: string;
+  remote_fields?: Record<string, any>;
+}
+
+export interface RejectBody {
+  rejection_reason_id: string;
+  note?: string;
+  remote_fields?: Record<string, any>;
+}
+
 /** A write as the route received it: which action, on which atsgate ID, with which body. */
 export type WriteRequest =
   | { action: 'ats_add_candidate_result_link'; candidateId: string; body: ResultLinkBody }
@@ -78,7 +99,9 @@ export type WriteRequest =
   | { action: 'ats_add_candidate_attachment'; candidateId: string; body: AttachmentBody; files?: RequestFiles }
   | { action: 'ats_add_note_to_application'; applicationId: string; body: NoteBody }
   | { action: 'ats_add_application_attachment'; applicationId: string; body: AttachmentBody; files?: RequestFiles }
-  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidateId: string; body: TagBody };
+  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidateId: string; body: TagBody }
+  | { action: 'ats_move_application_to_stage'; applicationId: string; body: StageBody }
+  | { action: 'ats_reject_application'; applicationId: string; body: RejectBody };
 
 /**
  * A write once validated: remote IDs resolved, files decoded or downloaded. Everything the ATS
@@ -90,7 +113,9 @@ export type PreparedWrite =
   | { action: 'ats_add_candidate_attachment'; candidate: CandidateRef; attachment: AttachmentInput }
   | { action: 'ats_add_note_to_application'; application: ApplicationRef; note: NoteInput }
   | { action: 'ats_add_application_attachment'; application: ApplicationRef; attachment: AttachmentInput }
-  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidate: CandidateRef; tag: TagInput };
+  | { action: 'ats_add_candidate_tag' | 'ats_remove_candidate_tag'; candidate: CandidateRef; tag: TagInput }
+  | { action: 'ats_move_application_to_stage'; application: ApplicationRef; move: StageMoveInput }
+  | { action: 'ats_reject_application'; application: ApplicationRef; reject: RejectInput };
 
 /** Anything thrown on the write path, as the error the caller sees. */
 export function asAtsgateError(err: unknown): AtsgateError {
@@ -179,7 +204,75 @@ export async function prepareWrite(
       const tag: TagInput = { name, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
       return { action: req.action, candidate: plainCandidateRef(ref), tag };
     }
+    case 'ats_move_application_to_stage': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      assertStatusAction(connector, 'stageMove', 'moving applications to another stage');
+      const stage = await stageOfApplicationJob(rt, integrationId, req.applicationId, ref, req.body.stage_id);
+      const move: StageMoveInput = { stage, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, application: plainApplicationRef(ref), move };
+    }
+    case 'ats_reject_application': {
+      const ref = await findApplicationRef(rt.db, integrationId, req.applicationId);
+      if (!ref) throw notFoundInput(`application_id "${req.applicationId}": the application`);
+      assertStatusAction(connector, 'reject', 'rejecting applications');
+      const reason = await findRejectionReason(rt.db, integrationId, req.body.rejection_reason_id);
+      if (!reason)
+        throw notFoundInput(
+          `rejection_reason_id "${req.body.rejection_reason_id}" (see GET /v1/ats/rejection-reasons): the rejection reason`,
+        );
+      const note = req.body.note?.trim() ? req.body.note : null;
+      const reject: RejectInput = { reason, note, remote_fields: normalizeRemoteFields(req.body.remote_fields) };
+      return { action: req.action, application: plainApplicationRef(ref), reject };
+    }
   }
+}
+
+/** INTEGRATION.ACTION_NOT_AVAILABLE, saying what the ATS lacks, for a move or a rejection it cannot take. */
+function assertStatusAction(connector: AnyConnector, which: 'stageMove' | 'reject', doing: string): void {
+  const caps = connector.definition.capabilities.applicationStatus;
+  if (caps[which]) return;
+  throw new AtsgateError(
+    'INTEGRATION.ACTION_NOT_AVAILABLE',
+    caps.unavailable ?? `${connector.definition.label} does not support ${doing}.`,
+  );
+}
+
+/**
+ * The target of a stage move: a stage that the application's job lists (GET /ats/jobs `stages`),
+ * as Kombo requires. A stage id of another job of the integration is a 400 that says so; an id
+ * no job lists (another integration's, or none) is a 404 like any unknown id. An application
+ * without a job (some ATSs allow it) may take any stage a synced job lists.
+ */
+async function stageOfApplicationJob(
+  rt: Runtime,
+  integrationId: string,
+  applicationId: string,
+  ref: ApplicationRef,
+  stageId: string,
+): Promise<RemoteStage> {
+  const listed = await findJobStages(rt.db, integrationId, stageId);
+  const jobId = ref.job_remote_id ? komboId(integrationId, ref.job_remote_id) : null;
+  const own = jobId ? listed.find((r) => r.job_id === jobId) : listed[0];
+  if (own) return { remote_id: own.stage.remote_id, name: own.stage.name ?? null, index: own.stage.index ?? null };
+  if (!listed.length) throw notFoundInput(`stage_id "${stageId}": the stage`);
+  throw inputInvalid(
+    `stage_id "${stageId}" is a stage of job ${listed[0].job_id}, not of job ${jobId}, the job of application ${applicationId}; take the stage from that job's \`stages\` (GET /v1/ats/jobs).`,
+  );
+}
+
+/**
+ * Shows an accepted move or rejection in the synced application at once; the read-back (or the
+ * next sync) then brings the ATS's own version. Never fails the write: the ATS has it already.
+ */
+async function reflectApplicationChange(
+  rt: Runtime,
+  integrationId: string,
+  remoteId: string,
+  change: Parameters<typeof changedApplication>[2],
+): Promise<void> {
+  const row = await getApplicationRecord(rt.db, integrationId, remoteId);
+  if (row) await upsertRecords(rt.db, 'applications', integrationId, null, [changedApplication(integrationId, row, change)]);
 }
 
 /**
@@ -226,6 +319,20 @@ export async function sendWrite(
       out = await connector.removeCandidateTag(ctx, w.candidate, w.tag);
       candidateRemoteId = w.candidate.remote_id;
       break;
+    case 'ats_move_application_to_stage':
+      await rt.readBacks.settled(readBackKey(integration.id, w.application.candidate_remote_id));
+      out = await connector.moveApplicationToStage(ctx, w.application, w.move);
+      candidateRemoteId = w.application.candidate_remote_id;
+      await reflectApplicationChange(rt, integration.id, w.application.remote_id, { stage: w.move.stage }).catch(() => undefined);
+      break;
+    case 'ats_reject_application':
+      await rt.readBacks.settled(readBackKey(integration.id, w.application.candidate_remote_id));
+      out = await connector.rejectApplication(ctx, w.application, w.reject);
+      candidateRemoteId = w.application.candidate_remote_id;
+      await reflectApplicationChange(rt, integration.id, w.application.remote_id, {
+        rejected: { reason_name: w.reject.reason.name, at: new Date() },
+      }).catch(() => undefined);
+      break;
   }
   // A tag the write added (or created) is listed by GET /ats/tags at once, not after the next sync.
   if (out.tag && connector.definition.capabilities.tags.list !== 'none')
@@ -234,12 +341,15 @@ export async function sendWrite(
     await refreshCandidate(rt, connector, ctx, integration.id, candidateRemoteId).catch(() => undefined);
   } else if (rt.config.readBackAfterWrite) {
     // A context of its own: the write's call journal is closed by the time this runs.
-    rt.readBacks.schedule(`${integration.id}\u0000${candidateRemoteId}`, () =>
+    rt.readBacks.schedule(readBackKey(integration.id, candidateRemoteId), () =>
       refreshCandidate(rt, connector, contextFor(rt, integration).ctx, integration.id, candidateRemoteId),
     );
   }
   return { warnings: out.warnings };
 }
+
+/** The read-back queue's key: one candidate of one integration. */
+const readBackKey = (integrationId: string, candidateRemoteId: string) => `${integrationId}\u0000${candidateRemoteId}`;
 
 /** The refs without the atsgate-side extras (id, candidate_id), as connectors take them. */
 const plainApplicationRef = (r: ApplicationRef): ApplicationRef => ({
@@ -329,6 +439,9 @@ export function normalizeRemoteFields(raw: Record<string, any> | undefined): Rem
   const rf: RemoteFields = { ...(raw ?? {}) };
   const gh = raw?.greenhouse?.post_headers;
   if (gh) rf.greenhouse = { on_behalf_of: gh['On-Behalf-Of'] ?? gh.on_behalf_of ?? null };
+  // Kombo's reject option rides along (POST .../reject passes it to Greenhouse as `rejection_email`).
+  const email = raw?.greenhouse?.rejection_email;
+  if (email && typeof email === 'object' && !Array.isArray(email)) rf.greenhouse = { ...rf.greenhouse, rejection_email: email };
   return rf;
 }
 

@@ -117,6 +117,26 @@ describe("responses parse in Kombo's newest models (sandbox, pglite)", () => {
     await expectModel('DELETE', `/v1/ats/candidates/${candidate.id}/tags`, 'DeleteAtsCandidatesCandidateIDTagsPositiveResponse', { body });
   });
 
+  test('stage moves, rejections and rejection reasons', async () => {
+    const reasons = await expectModel('GET', '/v1/ats/rejection-reasons', 'GetAtsRejectionReasonsPositiveResponse');
+    assert.ok(reasons.data.results.length > 0, 'the model check saw real reasons');
+    const apps = (await s.call('GET', '/v1/ats/applications?outcomes=PENDING&page_size=50', { integrationId: INTEGRATION })).body.data
+      .results;
+    const application = apps.find((a: { job_id: string | null }) => a.job_id);
+    const job = (await s.call('GET', `/v1/ats/jobs?ids=${application.job_id}`, { integrationId: INTEGRATION })).body.data.results[0];
+    const stage = job.stages.find((st: { id: string }) => st.id !== application.current_stage_id);
+    const base = `/v1/ats/applications/${application.id}`;
+    await expectModel('PUT', `${base}/stage`, 'PutAtsApplicationsApplicationIDStagePositiveResponse', { body: { stage_id: stage.id } });
+    await expectModel('POST', `${base}/reject`, 'PostAtsApplicationsApplicationIDRejectPositiveResponse', {
+      body: { rejection_reason_id: reasons.data.results[0].id, note: 'Thank you for your time.' },
+    });
+    // The synced application shows both at once (the sandbox re-reads inline).
+    const after = await expectModel('GET', `/v1/ats/applications?ids=${application.id}`, 'GetAtsApplicationsPositiveResponse');
+    assert.equal(after.data.results[0].current_stage_id, stage.id);
+    assert.equal(after.data.results[0].outcome, 'DECLINED');
+    assert.equal(after.data.results[0].rejection_reason_name, reasons.data.results[0].name);
+  });
+
   test('general: check-api-key, integration details, tools, force-sync, connect links', async () => {
     await expectModel('GET', '/v1/check-api-key', 'GetCheckAPIKeyPositiveResponse');
     await expectModel('GET', `/v1/integrations/${encodeURIComponent(INTEGRATION)}`, 'GetIntegrationsIntegrationIDPositiveResponse');

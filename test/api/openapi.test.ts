@@ -841,6 +841,34 @@ for (const kind of databaseKinds()) {
       await hit('GET', attT, '/v1/ats/applications/NoSuchApplication/attachments', { integrationId: DEMO, expect: 404 });
     });
 
+    test('stage moves, rejections and rejection reasons, success and errors', async () => {
+      const rT = '/v1/ats/rejection-reasons';
+      const reasons = await hit('GET', rT, `${rT}?page_size=10`, { integrationId: DEMO, expect: 200 });
+      assert.ok(reasons.body.data.results.length > 0, 'the sandbox has rejection reasons');
+      await hit('GET', rT, `${rT}?page_size=0`, { integrationId: DEMO, expect: 400 });
+      const apps = (await s.call('GET', '/v1/ats/applications?outcomes=PENDING&page_size=50', { integrationId: DEMO })).body.data.results;
+      const app = apps.find((a: any) => a.job_id);
+      const job = (await s.call('GET', `/v1/ats/jobs?ids=${app.job_id}`, { integrationId: DEMO })).body.data.results[0];
+      const target = job.stages.find((st: any) => st.id !== app.current_stage_id);
+      const sT = '/v1/ats/applications/{application_id}/stage';
+      await hit('PUT', sT, `/v1/ats/applications/${app.id}/stage`, { integrationId: DEMO, body: { stage_id: target.id }, expect: 200 });
+      await hit('PUT', sT, `/v1/ats/applications/${app.id}/stage`, { integrationId: DEMO, body: {}, expect: 400 });
+      await hit('PUT', sT, `/v1/ats/applications/${app.id}/stage`, { integrationId: DEMO, body: { stage_id: 'NoSuchStage' }, expect: 404 });
+      const jT = '/v1/ats/applications/{application_id}/reject';
+      const reason = reasons.body.data.results[0];
+      await hit('POST', jT, `/v1/ats/applications/${app.id}/reject`, {
+        integrationId: DEMO,
+        body: { rejection_reason_id: reason.id, note: 'Not this time.' },
+        expect: 200,
+      });
+      await hit('POST', jT, `/v1/ats/applications/${app.id}/reject`, { integrationId: DEMO, body: { note: 'x' }, expect: 400 });
+      await hit('POST', jT, '/v1/ats/applications/NoSuchApplication/reject', {
+        integrationId: DEMO,
+        body: { rejection_reason_id: reason.id },
+        expect: 404,
+      });
+    });
+
     test('general endpoints, success and errors', async () => {
       await hit('GET', '/v1/check-api-key', '/v1/check-api-key', { expect: 200 });
       await hit('GET', '/v1/check-api-key', '/v1/check-api-key', { headers: { authorization: '' }, expect: 401 });

@@ -255,13 +255,15 @@ describe('BambooHR connector', () => {
         ats_get_application_attachments: 'SUPPORTED',
         ats_add_candidate_tag: 'UNSUPPORTED',
         ats_remove_candidate_tag: 'UNSUPPORTED',
+        ats_move_application_to_stage: 'SUPPORTED',
+        ats_reject_application: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((l) => l.startsWith('| BambooHR |'))!;
       assert.match(
         row,
-        /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Not possible: BambooHR has no candidate tags .* \| no \|$/,
+        /^\| BambooHR \| note \/ note \| note \| A comment on the application .* \| — \| application \/ — \| Not possible: BambooHR has no candidate tags .* \| Stage: the applicant status .* \| no \|$/,
       );
     });
   });

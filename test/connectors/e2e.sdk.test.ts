@@ -422,6 +422,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
             ats_users: def.capabilities.users.read ? 'SUPPORTED' : 'UNSUPPORTED',
             // Tags: where the ATS has any (test/connectors/e2e.tags.sdk.test.ts covers them).
             ats_tags: def.capabilities.tags.list === 'none' ? 'UNSUPPORTED' : 'SUPPORTED',
+            ats_rejection_reasons: def.capabilities.applicationStatus.rejectionReasons ? 'SUPPORTED' : 'UNSUPPORTED',
           });
           const writes = Object.fromEntries(t.coverage.write_actions.map((w) => [w.id, w.coverage_status]));
           assert.equal(

@@ -266,8 +266,8 @@ describe('Personio connector', () => {
       );
       assert.deepEqual(
         cov.read_models.map((m) => m.coverage_status),
-        // Jobs, candidates, applications; no tags (Personio's API has none).
-        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED', 'UNSUPPORTED'],
+        ['SUPPORTED', 'SUPPORTED', 'SUPPORTED', 'UNSUPPORTED', 'UNSUPPORTED', 'UNSUPPORTED'],
+        'jobs, candidates, applications; no users, tags or rejection reasons',
       );
       assert.equal(connector.definition.capabilities.attachments.unavailable, MISSING.attachments);
       const row = connectorsTable()
@@ -275,7 +275,7 @@ describe('Personio connector', () => {
         .find((l) => l.startsWith('| Personio |'))!;
       assert.match(
         row,
-        /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| Not possible: Personio's API has no candidate tags .* \| yes \|$/,
+        /^\| Personio \| — \/ — \| — \| Not possible: .* \| — \| — \/ — \| Not possible: Personio's API has no candidate tags .* \| — \(read-only: .*\) \| yes \|$/,
       );
     });
   });

@@ -318,6 +318,12 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
   const candidates: Candidate[] = [];
   const applications: Application[] = [];
   const archiveReason = { id: uid(9, 1), text: 'Not a fit for the role', reasonType: 'RejectedByOrg', isArchived: false };
+  /** archiveReason.list: the seeded reason, one the candidate gave, and an archived one (listed only with includeArchived). */
+  const archiveReasons = [
+    archiveReason,
+    { id: uid(9, 2), text: 'Candidate withdrew', reasonType: 'RejectedByCandidate', isArchived: false },
+    { id: uid(9, 3), text: 'Old reason', reasonType: 'Other', isArchived: true },
+  ];
   for (let i = 0; i < 32; i++) {
     const id = uid(2, i + 1);
     const created = T0 + i * HOUR;
@@ -998,6 +1004,46 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     if (objectType === 'Application') findApplication(id).updatedAt = now;
   };
 
+  // https://developers.ashbyhq.com/reference/applicationchangestage (candidatesWrite). Error codes as
+  // the spec's table lists them: a stage outside the application's interview plan
+  // `interview_stage_not_found`; "Archive reason ID is required for archive stages" and "Archive
+  // fields are not allowed for non-archive stages" (`invalid_input`); `archive_reason_not_found`.
+  // A Hired stage that needs an opening is refused with invalid_input (changelog 2026-11-09).
+  rpc('application.changeStage', 'candidates:write', (body) => {
+    const a = findApplication(uuidOf(body, 'applicationId'));
+    const stageId = uuidOf(body, 'interviewStageId');
+    const current = Object.values(plans)
+      .flat()
+      .find((st) => st.id === a.stageId)!;
+    const target = plans[current.interviewPlanId].find((st) => st.id === stageId);
+    if (!target)
+      throw new AshbyError('interview_stage_not_found', `Interview stage ${stageId} not found in the application's interview plan`);
+    if (body.archiveEmail !== undefined) throw invalid('archiveEmail is not modelled by this fake');
+    const reasonId = str(body, 'archiveReasonId', false);
+    if (target.type !== 'Archived' && reasonId) throw invalid('Archive fields are not allowed for non-archive stages');
+    if (target.type === 'Hired') throw invalid('Moving the application to a Hired stage requires filling an opening');
+    if (target.type === 'Archived') {
+      if (!reasonId) throw invalid('Archive reason ID is required for archive stages');
+      const reason = archiveReasons.find((r) => r.id === reasonId && !r.isArchived);
+      if (!reason) throw new AshbyError('archive_reason_not_found', `Archive reason ${reasonId} not found`);
+      a.status = 'Archived';
+      a.archiveReason = reason;
+      a.archivedAt = iso(Date.now());
+    } else {
+      a.status = target.type === 'Lead' ? 'Lead' : 'Active';
+      a.archiveReason = null;
+      a.archivedAt = null;
+    }
+    a.stageId = target.id;
+    a.updatedAt = iso(Date.now());
+    return applicationJson(a);
+  });
+
+  // https://developers.ashbyhq.com/reference/archivereasonlist (hiringProcessMetadataRead)
+  rpc('archiveReason.list', 'hiringProcessMetadata:read', (body) =>
+    archiveReasons.filter((r) => body.includeArchived === true || !r.isArchived),
+  );
+
   // https://developers.ashbyhq.com/reference/candidatecreatenote (HTML limited to b,i,u,a,ul,ol,li,code,pre)
   rpc('candidate.createNote', 'candidates:write', (body) => {
     const candidateId = uuidOf(body, 'candidateId');
@@ -1222,6 +1268,11 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
       const i = candidates.findIndex((c) => c.id === id);
       if (i >= 0) candidates.splice(i, 1);
       for (let j = applications.length - 1; j >= 0; j--) if (applications[j].candidateId === id) applications.splice(j, 1);
+    },
+    applicationStatus(applicationId) {
+      const a = applications.find((x) => x.id === applicationId);
+      if (!a) return null;
+      return { stage: a.stageId, rejected: a.status === 'Archived', reason: a.archiveReason?.id ?? null };
     },
     resultTextFor(candidateId) {
       const parts: string[] = [];

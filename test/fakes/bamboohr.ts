@@ -307,6 +307,18 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     return { json: { type: c.type, id: c.id } };
   });
 
+  // update-applicant-status: {status: <integer id>}; an unknown status is a 400 with the reason in
+  // x-bamboohr-error-message and an empty body, as the spec documents.
+  server.route('POST', '/api/v1/applicant_tracking/applications/:id/status', (req) => {
+    const a = applications.get(Number(req.params.id));
+    if (!a || a.deleted) return errorHeader(404, 'Bad request url.');
+    const status = STATUSES.find((st) => st.id === req.json?.status);
+    if (!status) return errorHeader(400, 'Invalid status');
+    a.status = status.id;
+    const id = nextId++;
+    return { json: { type: 'positionApplicantStatus', id } };
+  });
+
   server.route('GET', '/api/v1/applicant_tracking/jobs', (req) => {
     const jg = jobGroups(req.query.get('statusGroups'));
     if (!jg) return errorHeader(400, 'Invalid status group.');
@@ -382,6 +394,12 @@ export async function startBambooHrFake(opts: BambooHrFakeOptions = {}): Promise
     jobRemoteIds: () => jobs.map((j) => String(j.id)),
     deleteCandidate(remoteId) {
       for (const a of applications.values()) if (String(a.applicant) === remoteId) a.deleted = true;
+    },
+    applicationStatus(id) {
+      const a = applications.get(Number(id));
+      if (!a || a.deleted) return null;
+      const status = STATUSES.find((st) => st.id === a.status)!;
+      return { stage: String(a.status), rejected: status.group === 'INACTIVE', reason: null };
     },
     resultTextFor: (applicantId) =>
       liveApps()

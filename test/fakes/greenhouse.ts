@@ -49,6 +49,8 @@ export const ALL_SCOPES = [
   'harvest:applied_candidate_tags:list',
   'harvest:applied_candidate_tags:create',
   'harvest:applied_candidate_tags:destroy',
+  'harvest:applications:move',
+  'harvest:applications:reject',
 ];
 
 export interface GreenhouseFakeOptions {
@@ -134,6 +136,8 @@ export interface GhApplication {
   rejected_at: string | null;
   /** Kept for the fake's /v3/rejection_details rows; not a field of the v3 application. */
   rejection_reason_id: number | null;
+  /** The note written with the rejection (rejection_details.rejection_note_id). */
+  rejection_note_id?: number | null;
   custom: Map<number, string>;
   created_at: string;
   updated_at: string;
@@ -177,6 +181,8 @@ interface Token {
 }
 
 export interface GreenhouseFake extends VendorFake {
+  /** Moves and rejections as received, with the token's user (On-Behalf-Of). */
+  statusChanges: { application_id: number; kind: 'move' | 'reject'; token_sub: string | null; body: Record<string, any> }[];
   users: GhUser[];
   jobs: GhJob[];
   stages: GhStage[];
@@ -843,7 +849,7 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
         application_id: a.id,
         rejected_by_id: RECRUITER,
         rejection_reason_id: a.rejection_reason_id,
-        rejection_note_id: null,
+        rejection_note_id: a.rejection_note_id ?? null,
         rejected_at: a.rejected_at,
         question_custom_fields: {},
         created_at: a.rejected_at,
@@ -1128,6 +1134,91 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     }),
   );
 
+  /** Who performed each move and rejection (the token's user), for the On-Behalf-Of checks. */
+  const statusChanges: { application_id: number; kind: 'move' | 'reject'; token_sub: string | null; body: Record<string, any> }[] = [];
+
+  // POST /v3/applications/{id}/move [GH-MOVE]: `from_stage_id` must be the application's current
+  // application-stage row, `to_stage_id` a job interview stage of its job; only active applications move.
+  server.route(
+    'POST',
+    '/v3/applications/:id/move',
+    v3('harvest:applications:move', (req, token) => {
+      const app = applications.find((a) => String(a.id) === req.params.id);
+      if (!app) return notFound('Application');
+      const b = body(req, ['from_stage_id', 'to_stage_id', 'to_job_id', 'email_from_user_id']);
+      if (isError(b)) return b;
+      if (b.to_job_id !== undefined) return invalid('to_job_id', 'transfers to another job are not modelled by this fake');
+      if (app.status !== 'in_process') return invalid('application', `is ${app.status}; only active applications can be moved`);
+      const open = applicationStages.find((r) => r.application_id === app.id && r.exited_at === null);
+      if (!open || !isInt(b.from_stage_id) || b.from_stage_id !== open.id)
+        return invalid('from_stage_id', "is not the application's current stage");
+      const target = stages.find((st) => st.id === b.to_stage_id);
+      if (!isInt(b.to_stage_id) || !target || target.job_id !== app.job_id)
+        return invalid('to_stage_id', "is not a stage of the application's job");
+      const at = now();
+      open.exited_at = at;
+      open.updated_at = at;
+      applicationStages.push({
+        id: nextVisitId++,
+        application_id: app.id,
+        job_interview_stage_id: target.id,
+        entered_at: at,
+        exited_at: null,
+        created_at: at,
+        updated_at: at,
+      });
+      app.updated_at = at;
+      statusChanges.push({ application_id: app.id, kind: 'move', token_sub: token.sub, body: b });
+      return { json: { id: app.id, moved: true } };
+    }),
+  );
+
+  // POST /v3/applications/{id}/reject [GH-REJECT]: a reason that exists, an active application;
+  // `notes` become the rejection note on the candidate.
+  server.route(
+    'POST',
+    '/v3/applications/:id/reject',
+    v3('harvest:applications:reject', (req, token) => {
+      const app = applications.find((a) => String(a.id) === req.params.id);
+      if (!app) return notFound('Application');
+      const b = body(req, ['rejection_reason_id', 'notes', 'rejection_email']);
+      if (isError(b)) return b;
+      if (app.status !== 'in_process') return invalid('application', `is already ${app.status}`);
+      if (!isInt(b.rejection_reason_id) || !rejectionReasons.some((r) => r.id === b.rejection_reason_id))
+        return invalid('rejection_reason_id', 'must be the id of a rejection reason');
+      if (b.notes !== undefined && typeof b.notes !== 'string') return invalid('notes', 'must be a string');
+      if (b.rejection_email !== undefined && (typeof b.rejection_email !== 'object' || Array.isArray(b.rejection_email)))
+        return invalid('rejection_email', 'must be an object');
+      const at = now();
+      const open = applicationStages.find((r) => r.application_id === app.id && r.exited_at === null);
+      if (open) {
+        open.exited_at = at;
+        open.updated_at = at;
+      }
+      app.status = 'rejected';
+      app.rejected_at = at;
+      app.rejection_reason_id = b.rejection_reason_id;
+      if (b.notes) {
+        const note: GhNote = {
+          id: nextId++,
+          candidate_id: app.candidate_id,
+          application_id: app.id,
+          user_id: userOf(token)!.id,
+          body: b.notes,
+          visibility: 'public',
+          type: 'NOTE',
+          created_at: at,
+          token_sub: token.sub,
+        };
+        notes.push(note);
+        app.rejection_note_id = note.id;
+      }
+      app.updated_at = at;
+      statusChanges.push({ application_id: app.id, kind: 'reject', token_sub: token.sub, body: b });
+      return { json: applicationJson(app) };
+    }),
+  );
+
   // The pre-signed attachment URL (an S3 link in production): no Bearer token, a signature instead.
   server.route('GET', '/files/:id', (req) => {
     const att = attachments.find((a) => String(a.id) === req.params.id);
@@ -1198,6 +1289,17 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
     },
     candidateFieldValues: (id) => valuesByName(candidates.find((c) => c.id === id)?.custom ?? new Map()),
     applicationFieldValues: (id) => valuesByName(applications.find((a) => a.id === id)?.custom ?? new Map()),
+    statusChanges,
+    applicationStatus(remoteId) {
+      const app = applications.find((a) => String(a.id) === remoteId);
+      if (!app) return null;
+      const row = currentVisit(app.id);
+      return {
+        stage: row ? String(row.job_interview_stage_id) : null,
+        rejected: app.status === 'rejected',
+        reason: app.rejection_reason_id == null ? null : String(app.rejection_reason_id),
+      };
+    },
     currentStageOf(applicationId) {
       const row = currentVisit(applicationId);
       return row ? stages.find((s) => s.id === row.job_interview_stage_id) : undefined;

@@ -141,6 +141,8 @@ const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton',
 const err = (status: number, code: string, message: string): FakeResponse => ({ status, json: { code, message } });
 
 export interface LeverFake extends VendorFake {
+  /** Stage moves and archivings as received, with their perform_as user. */
+  statusChanges: { opportunityId: string; kind: 'stage' | 'archived'; body: any; user: string | null }[];
   /**
    * The shape of GET …/files: Lever's Lists envelope with numeric timestamps ('envelope', the
    * default), or the Files section's example taken literally ('doc-example': a bare array,
@@ -639,6 +641,50 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     return { status: 201, json: { data: { noteId: note.id } } };
   });
 
+  /** Moves and archivings as received (perform_as included), for the connector tests. */
+  const statusChanges: { opportunityId: string; kind: 'stage' | 'archived'; body: any; user: string | null }[] = [];
+
+  // Opportunities → Update opportunity stage (#update-opportunity-stage): JSON {stage}, a stage id
+  // of the account's pipeline; perform_as optional.
+  server.route('PUT', '/v1/opportunities/:opportunity/stage', (req) => {
+    const denied = permitted(req, 'opportunities:write');
+    if (denied) return denied;
+    const o = live(req.params.opportunity);
+    if (!o) return notFound();
+    const pa = checkPerformAs(req, false);
+    if (isResponse(pa)) return pa;
+    const b = req.json;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return err(400, 'BadRequestError', 'Request body must be a JSON object.');
+    if (typeof b.stage !== 'string' || !stages.some((st) => st.id === b.stage))
+      return err(400, 'BadRequestError', 'stage: no stage found with that id.');
+    o.stage = b.stage;
+    o.updatedAt = Date.now();
+    statusChanges.push({ opportunityId: o.id, kind: 'stage', body: b, user: pa.user });
+    return { json: { data: serializeOpportunity(o, new Set()) } };
+  });
+
+  // Opportunities → Update opportunity archived state (#update-opportunity-archived-state): JSON
+  // {reason, cleanInterviews?, requisitionId?}; `reason` an archive reason id, null to unarchive.
+  server.route('PUT', '/v1/opportunities/:opportunity/archived', (req) => {
+    const denied = permitted(req, 'opportunities:write');
+    if (denied) return denied;
+    const o = live(req.params.opportunity);
+    if (!o) return notFound();
+    const pa = checkPerformAs(req, false);
+    if (isResponse(pa)) return pa;
+    const b = req.json;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return err(400, 'BadRequestError', 'Request body must be a JSON object.');
+    const extra = Object.keys(b).filter((k) => !['reason', 'cleanInterviews', 'requisitionId'].includes(k));
+    if (extra.length) return err(400, 'BadRequestError', `Unknown field: ${extra[0]}.`);
+    if (b.reason === null) o.archived = null;
+    else if (typeof b.reason !== 'string' || !archiveReasons.some((r) => r.id === b.reason))
+      return err(400, 'BadRequestError', 'reason: no archive reason found with that id.');
+    else o.archived = { archivedAt: Date.now(), reason: b.reason };
+    o.updatedAt = Date.now();
+    statusChanges.push({ opportunityId: o.id, kind: 'archived', body: b, user: pa.user });
+    return { json: { data: serializeOpportunity(o, new Set()) } };
+  });
+
   // Files → Upload a single file (#upload-a-single-file): multipart `file`, perform_as required, 30MB.
   server.route('POST', '/v1/opportunities/:opportunity/files', async (req) => {
     const denied = permitted(req, 'files:write');
@@ -859,6 +905,13 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
     tagsFor: (contactId) => [...new Set(oppsOf(contactId).flatMap((o) => o.tags))],
     contactOf: (opportunityId) => opportunities.get(opportunityId)!.contact,
+    statusChanges,
+    applicationStatus(opportunityId) {
+      const o = live(opportunityId);
+      if (!o) return null;
+      const reason = o.archived ? archiveReasons.find((r) => r.id === o.archived!.reason) : undefined;
+      return { stage: o.stage, rejected: !!o.archived && reason?.type !== 'hired', reason: o.archived?.reason ?? null };
+    },
     opportunitiesOf: (contactId) =>
       oppsOf(contactId)
         .sort((a, b) => b.createdAt - a.createdAt)

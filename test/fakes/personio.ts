@@ -356,6 +356,12 @@ export async function startPersonioFake(opts: PersonioFakeOptions = {}): Promise
     },
     // Nothing can be written to Personio, so nothing a result link or file became exists.
     resultTextFor: () => '',
+    applicationStatus(id) {
+      const a = applications.get(id);
+      return a
+        ? { stage: String(a.stage.id), rejected: /reject|declin|withdraw|archiv/i.test(String(a.stage.type ?? '')), reason: null }
+        : null;
+    },
     filesFor: () => [],
     // Personio's API has no candidate tags.
     tagsFor: () => [],

@@ -47,6 +47,12 @@ import { FakeServer, WindowCounter, bearer, type FakeRequest, type FakeResponse 
 import type { VendorFake } from './types.ts';
 
 export interface RecruiteeFakeOptions {
+  /**
+   * The body shape the placement actions (change_stage, disqualify) take: the bare fields
+   * (default) or wrapped in `placement` ([RC-NODE] tries the wrapped one first). The other shape
+   * is refused with 422, as an unknown parameter would be.
+   */
+  placementBody?: 'flat' | 'nested';
   /** Largest candidates `limit` the fake honours, so that 36 candidates need several pages. */
   pageCap?: number;
   /** Offers per page (the December 2025 paging), so that the offers need several pages. */
@@ -496,6 +502,63 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   });
 
   // POST /candidates/{id}/notes — {note: {body, visibility?: {level}}} [RC-DOCS, RC-PD, RC-NODE].
+  // -------------------------------------------------------------------------------------------
+  // Placements: stage changes and disqualification [RC-NODE, RC-DQ]
+  // -------------------------------------------------------------------------------------------
+  const disqualifyReasons = [
+    { id: 11, name: 'Not a fit', position: 0 },
+    { id: 12, name: 'Salary expectations', position: 1 },
+    { id: 13, name: 'Withdrew', position: 2 },
+  ];
+  const placementShape = opts.placementBody ?? 'flat';
+  const placementById = (id: string) => {
+    for (const c of candidates.values()) {
+      const p = c.placements.find((x) => String(x.id) === id);
+      if (p) return { c, p };
+    }
+    return undefined;
+  };
+  /** The action's fields from the body shape this fake takes; a 422 for the other one. */
+  const placementFields = (req: FakeRequest, field: string): Record<string, unknown> | FakeResponse => {
+    const b = jsonBody(req);
+    if (!b) return badRequest();
+    const fields = placementShape === 'nested' ? b.placement : b;
+    if (!fields || typeof fields !== 'object' || fields[field] === undefined) return invalid({ [field]: ["can't be blank"] });
+    return fields;
+  };
+  const isResponse = (x: unknown): x is FakeResponse =>
+    !!x && typeof x === 'object' && 'status' in x && typeof (x as FakeResponse).status === 'number';
+
+  route('GET', '/disqualify_reasons', () => ({ json: { disqualify_reasons: disqualifyReasons } }));
+
+  // PATCH /placements/:id/change_stage: a stage of the placement's offer; requalifies a disqualified placement.
+  route('PATCH', '/placements/:id/change_stage', (req) => {
+    const found = placementById(req.params.id);
+    if (!found) return notFound();
+    const fields = placementFields(req, 'stage_id');
+    if (isResponse(fields)) return fields;
+    const offer = offers.find((o) => o.id === found.p.offer_id)!;
+    const stage = offer.stages.find((st) => st.id === fields.stage_id);
+    if (!stage) return invalid({ stage_id: ['does not belong to the offer'] });
+    Object.assign(found.p, { stage_id: stage.id, disqualified_at: null, disqualify_reason: null, updated_at: new Date().toISOString() });
+    found.c.updated_at = found.p.updated_at;
+    return { json: { placement: { ...found.p } } };
+  });
+
+  // PATCH /placements/:id/disqualify: a disqualify reason of the company.
+  route('PATCH', '/placements/:id/disqualify', (req) => {
+    const found = placementById(req.params.id);
+    if (!found) return notFound();
+    const fields = placementFields(req, 'disqualify_reason_id');
+    if (isResponse(fields)) return fields;
+    const reason = disqualifyReasons.find((r) => r.id === fields.disqualify_reason_id);
+    if (!reason) return invalid({ disqualify_reason_id: ['is invalid'] });
+    const at = new Date().toISOString();
+    Object.assign(found.p, { disqualified_at: at, disqualify_reason: { id: reason.id, name: reason.name }, updated_at: at });
+    found.c.updated_at = at;
+    return { json: { placement: { ...found.p } } };
+  });
+
   route('POST', '/candidates/:id/notes', (req) => {
     const b = jsonBody(req);
     if (!b) return badRequest();
@@ -701,6 +764,15 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
     adminUrlOf: (id) => adminUrl(Number(id)),
     deleteCandidate(id) {
       candidates.delete(Number(id));
+    },
+    applicationStatus(id) {
+      const found = placementById(id);
+      if (!found) return null;
+      return {
+        stage: String(found.p.stage_id),
+        rejected: !!found.p.disqualified_at,
+        reason: found.p.disqualify_reason ? String(found.p.disqualify_reason.id) : null,
+      };
     },
     resultTextFor(id) {
       const c = candidates.get(Number(id));

@@ -53,6 +53,8 @@ interface Assignment {
   jobId: string;
   status: string;
   subStatus: string | null;
+  /** The rejection reason id a REJECTED status was set with (PUT …/status `reason`). */
+  reason?: string | null;
 }
 interface Candidate {
   id: string;
@@ -524,6 +526,30 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     return { status: 204 };
   });
 
+  /** GET /configuration/rejection-reasons (Properties: id, label). */
+  const rejectionReasons = [
+    { id: 'rr-skills', label: 'Insufficient skills' },
+    { id: 'rr-culture', label: 'Not a culture fit' },
+  ];
+  route('GET', '/configuration/rejection-reasons', () => ({ json: { totalFound: rejectionReasons.length, content: rejectionReasons } }));
+
+  // PUT /candidates/{id}/jobs/{jobId}/status — CandidateStatus {status, subStatus?, startsOn?, reason?} → 204.
+  // REJECTED needs a reason of /configuration/rejection-reasons; a reason with another status is refused.
+  route('PUT', '/candidates/:id/jobs/:jobId/status', (req) => {
+    const c = candidates.get(req.params.id);
+    if (!c) return missingCandidate(req.params.id);
+    const a = c.assignments.find((x) => x.jobId === req.params.jobId);
+    if (!a) return error(404, 'NOT_FOUND', `Candidate ${c.id} has not applied to job ${req.params.jobId}`);
+    const b = req.json;
+    if (b?.status === 'REJECTED' && !rejectionReasons.some((r) => r.id === b.reason))
+      return error(400, 'INVALID_REASON', 'A rejection needs a reason of /configuration/rejection-reasons');
+    if (b?.reason !== undefined && b.status !== 'REJECTED')
+      return error(400, 'INVALID_REASON', 'A reason is only taken with status REJECTED');
+    Object.assign(a, { status: b.status, subStatus: b.subStatus ?? null, reason: b.status === 'REJECTED' ? b.reason : null });
+    c.updatedOn = new Date().toISOString();
+    return { status: 204 };
+  });
+
   // POST /messages/shares — reference/messagessharescreate-1 (content 1..10000 chars, no HTML; 201)
   route('POST', '/messages/shares', (req) => {
     const b = req.json;
@@ -633,6 +659,12 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
       candidates.delete(remoteId);
       files.delete(remoteId);
       for (const a of c?.assignments ?? []) propertyValues.delete(`${remoteId}:${a.jobId}`);
+    },
+    applicationStatus(id) {
+      const [candidateId, jobId] = id.split(':');
+      const a = candidates.get(candidateId)?.assignments.find((x) => x.jobId === jobId);
+      if (!a) return null;
+      return { stage: a.status, rejected: a.status === 'REJECTED', reason: a.reason ?? null };
     },
     resultTextFor(candidateId) {
       const texts = notes.filter((n) => n.candidateIds.includes(candidateId)).map((n) => n.content);

@@ -244,7 +244,14 @@ function undeclared(schema: Json, data: unknown, at: string, deref: (s: Json) =>
   if (depth > 40 || schema === undefined || schema === true) return [];
   const s = deref(schema);
   if (!s || typeof s !== 'object') return [];
-  const branches: Json[] = [s, ...(s.allOf ?? []).map(deref)];
+  // allOf parts at any depth declare properties of this object (Ashby nests them:
+  // `oneOf: [{allOf: [envelope, {results}], properties: {success}}, error]`).
+  const flatten = (x: Json, d: number): Json[] => {
+    const y = deref(x);
+    if (!y || typeof y !== 'object' || d > 8) return [];
+    return [y, ...(y.allOf ?? []).flatMap((z: Json) => flatten(z, d + 1))];
+  };
+  const branches: Json[] = flatten(s, 0);
   const alternatives: Json[] = [...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(deref);
   if (Array.isArray(data)) {
     const items = branches.map((b) => b.items).find(Boolean);

@@ -438,7 +438,10 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       rels: (id) => ({ job: { type: 'jobs', ids: stages.get(id)!.jobId } }),
     },
     departments: { attrs: (id) => (departments.has(id) ? { name: departments.get(id) } : null), rels: () => ({}) },
-    'reject-reasons': { attrs: (id) => (rejectReasons.has(id) ? { reason: rejectReasons.get(id) } : null), rels: () => ({}) },
+    'reject-reasons': {
+      attrs: (id) => (rejectReasons.has(id) ? { reason: rejectReasons.get(id), 'rejected-by-company': id !== '202' } : null),
+      rels: () => ({}),
+    },
     'custom-fields': {
       attrs: (id) => {
         const f = customFields.get(id);
@@ -857,6 +860,50 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     return docOne('candidates', c.id, req);
   });
 
+  // https://docs.teamtailor.com/#list-reject-reasons (Admin scope)
+  route('GET', '/v1/reject-reasons', (req) => docList('reject-reasons', [...rejectReasons.keys()], req));
+
+  // https://docs.teamtailor.com/#update-job-application: attributes and relationships of the job
+  // application; `stage` must be a stage of the application's job, `reject-reason` an existing
+  // reason; `rejected-at` null re-opens the application.
+  route('PATCH', '/v1/job-applications/:id', (req) => {
+    const a = applications.get(req.params.id);
+    if (!a) return notFound(req.params.id);
+    const bad = checkType(req, 'job-applications');
+    if (bad) return bad;
+    if (String(req.json.data.id) !== req.params.id)
+      return error(400, 'Key is not included in URL', `The URL does not support the key ${String(req.json.data.id)}`);
+    const attrs = req.json.data.attributes ?? {};
+    const unknownAttr = Object.keys(attrs).filter((k) => !['cover-letter', 'rejected-at', 'sourced'].includes(k));
+    if (unknownAttr.length) return error(400, 'Param not allowed', `${unknownAttr[0]} is not allowed.`);
+    const rels = req.json.data.relationships ?? {};
+    const unknownRel = Object.keys(rels).filter((k) => !['stage', 'reject-reason'].includes(k));
+    if (unknownRel.length) return error(400, 'Param not allowed', `${unknownRel[0]} is not allowed.`);
+    let stageId = a.stageId;
+    if (rels.stage) {
+      const id = linkage(req.json, 'stage', 'stages');
+      const stage = id ? stages.get(id) : undefined;
+      if (!stage || stage.jobId !== a.jobId)
+        return invalid('stage', "must be a stage of the application's job", '/data/relationships/stage');
+      stageId = stage.id;
+    }
+    let reasonId = a.rejectReasonId;
+    if (rels['reject-reason']) {
+      const id = linkage(req.json, 'reject-reason', 'reject-reasons');
+      if (!id || !rejectReasons.has(id)) return invalid('reject-reason', 'must exist', '/data/relationships/reject-reason');
+      reasonId = id;
+    }
+    let rejectedAt = a.rejectedAt;
+    if ('rejected-at' in attrs) {
+      const v = attrs['rejected-at'];
+      if (v !== null && (typeof v !== 'string' || Number.isNaN(Date.parse(v))))
+        return invalid('rejected-at', 'is not a valid date', '/data/attributes/rejected-at');
+      rejectedAt = v;
+    }
+    Object.assign(a, { stageId, rejectReasonId: rejectedAt ? reasonId : null, rejectedAt, updatedAt: new Date().toISOString() });
+    return docOne('job-applications', a.id, req);
+  });
+
   // https://docs.teamtailor.com/#create-note (candidate + user relationships)
   route('POST', '/v1/notes', (req) => {
     const bad = checkType(req, 'notes');
@@ -948,6 +995,11 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
       for (const [id, v] of customFieldValues) if (v.candidateId === remoteId) customFieldValues.delete(id);
       for (const [id, u] of uploads) if (u.candidateId === remoteId) uploads.delete(id);
       for (let i = notes.length - 1; i >= 0; i--) if (notes[i].candidateId === remoteId) notes.splice(i, 1);
+    },
+    applicationStatus(id) {
+      const a = applications.get(id);
+      if (!a) return null;
+      return { stage: a.stageId, rejected: !!a.rejectedAt, reason: a.rejectReasonId };
     },
     resultTextFor(candidateRemoteId) {
       const lines = notes.filter((n) => n.candidateId === candidateRemoteId).map((n) => n.note);

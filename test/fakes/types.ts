@@ -34,6 +34,12 @@ export interface VendorFake {
   filesFor(candidateRemoteId: string): { name: string; type: string; data: Buffer }[];
   /** The candidate's tags as the ATS holds them (names; empty where the ATS has no tags). */
   tagsFor(candidateRemoteId: string): string[];
+  /**
+   * The application as the ATS holds it now: the remote id of its current stage (as the
+   * connector's job stages name it), whether it is rejected (archived, disqualified) and the
+   * reason's remote id. Null: no such application.
+   */
+  applicationStatus(applicationRemoteId: string): { stage: string | null; rejected: boolean; reason: string | null } | null;
   /** The largest number of requests the fake saw within its documented rate-limit window. */
   peakRate(): number;
 }

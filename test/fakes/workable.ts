@@ -92,6 +92,9 @@ interface Candidate {
   disqualified: boolean;
   withdrew: boolean;
   disqualification_reason: string | null;
+  /** Set by POST …/disqualify (the id of a /disqualification_reasons row); not a field of the candidate JSON. */
+  disqualify_reason_id?: string | null;
+  disqualify_note?: string | null;
   disqualified_at: string | null;
   hired_at: string | null;
   tags: string[];
@@ -533,6 +536,84 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     }),
   );
 
+  /** GET /disqualification_reasons rows [WK-DQR]. */
+  const disqualificationReasons = [
+    { id: 'dq1', description: 'Not a fit', candidate_withdrew: false, position: 0 },
+    { id: 'dq2', description: 'Lacks experience', candidate_withdrew: false, position: 1 },
+    { id: 'dq3', description: 'Withdrew', candidate_withdrew: true, position: 2 },
+  ];
+  const activeMember = (b: any) => {
+    if (typeof b?.member_id !== 'string' || !b.member_id) return invalid('member_id', "can't be blank");
+    const member = members.find((m) => m.id === b.member_id);
+    return member?.active ? null : invalid('member_id', 'does not belong to an active member of the account');
+  };
+
+  // https://workable.readme.io/reference/disqualification_reasons — "a collection" (envelope not
+  // shown by the docs; the fake answers an object with a `disqualification_reasons` array).
+  server.route(
+    'GET',
+    `${PREFIX}/disqualification_reasons`,
+    api(['r_jobs'], () => ({ json: { disqualification_reasons: disqualificationReasons } })),
+  );
+
+  // https://workable.readme.io/reference/move-candidate — {member_id, target_stage}: a stage slug of
+  // the candidate's job; the hired stage under a hiring plan needs a requisition (not modelled: refused).
+  server.route(
+    'POST',
+    `${PREFIX}/candidates/:id/move`,
+    api(['w_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      const b = req.json;
+      if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
+      const bad = activeMember(b);
+      if (bad) return bad;
+      const extra = Object.keys(b).filter((k) => !['member_id', 'target_stage', 'fill_reserved_requisition', 'requisition'].includes(k));
+      if (extra.length) return invalid(extra[0], 'is not a documented field');
+      const target = jobByShortcode(c.job)!.stages.find((st) => st.slug === b.target_stage);
+      if (!target) return invalid('target_stage', "is not a stage of the candidate's job");
+      if (target.kind === 'hired') return invalid('target_stage', 'moving to the hired stage requires a requisition');
+      c.stage = target.slug;
+      c.updated_at = new Date().toISOString();
+      return { json: {} };
+    }),
+  );
+
+  // https://workable.readme.io/reference/disqualify-candidate — {member_id, disqualify_reason_id?,
+  // disqualify_note? (≤ 256), withdrew?, disqualification_reason? (deprecated)}.
+  server.route(
+    'POST',
+    `${PREFIX}/candidates/:id/disqualify`,
+    api(['w_candidates'], (req) => {
+      const c = candidates.get(req.params.id);
+      if (!c) return notFound();
+      const b = req.json;
+      if (!b || typeof b !== 'object') return { status: 400, json: { error: 'Invalid JSON body' } };
+      const bad = activeMember(b);
+      if (bad) return bad;
+      const extra = Object.keys(b).filter(
+        (k) => !['member_id', 'disqualify_reason_id', 'disqualify_note', 'withdrew', 'disqualification_reason'].includes(k),
+      );
+      if (extra.length) return invalid(extra[0], 'is not a documented field');
+      const reason = b.disqualify_reason_id === undefined ? null : disqualificationReasons.find((r) => r.id === b.disqualify_reason_id);
+      if (b.disqualify_reason_id !== undefined && !reason)
+        return invalid('disqualify_reason_id', 'is not a disqualification reason of the account');
+      if (b.disqualify_note !== undefined && (typeof b.disqualify_note !== 'string' || b.disqualify_note.length > 256))
+        return invalid('disqualify_note', 'is too long (maximum is 256 characters)');
+      if (b.withdrew !== undefined && typeof b.withdrew !== 'boolean') return invalid('withdrew', 'must be true or false');
+      Object.assign(c, {
+        disqualified: true,
+        withdrew: b.withdrew === true,
+        disqualification_reason: reason?.description ?? b.disqualification_reason ?? null,
+        disqualify_reason_id: reason?.id ?? null,
+        disqualify_note: b.disqualify_note ?? null,
+        disqualified_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      });
+      return { json: {} };
+    }),
+  );
+
   // https://workable.readme.io/reference/candidatesidupdate_custom_attribute_value
   // { custom_attribute_key, value | checked | date | choices } — the attribute must exist.
   server.route(
@@ -593,11 +674,16 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     deleteCandidate(id) {
       candidates.delete(id);
     },
+    applicationStatus(id) {
+      const c = candidates.get(id);
+      if (!c) return null;
+      return { stage: c.stage, rejected: c.disqualified, reason: c.disqualify_reason_id ?? null };
+    },
     resultTextFor(id) {
       const c = candidates.get(id);
       if (!c) return '';
       const custom = Object.entries(c.custom).map(([k, v]) => `${customAttributes.find((a) => a.id === k)?.label ?? k}: ${String(v)}`);
-      return [...c.comments.map((x) => x.body), ...custom].join('\n');
+      return [...c.comments.map((x) => x.body), ...(c.disqualify_note ? [c.disqualify_note] : []), ...custom].join('\n');
     },
     filesFor(id) {
       const c = candidates.get(id);

@@ -28,7 +28,18 @@ const DEMO = 'sandbox:demo';
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_204);
 /** Tables no rejected request may touch (interaction_logs legitimately gain rows). */
-const GUARDED = ['accounts', 'api_keys', 'integrations', 'jobs', 'candidates', 'applications', 'ats_users', 'sandbox_objects', 'syncs'];
+const GUARDED = [
+  'accounts',
+  'api_keys',
+  'integrations',
+  'jobs',
+  'candidates',
+  'applications',
+  'ats_users',
+  'rejection_reasons',
+  'sandbox_objects',
+  'syncs',
+];
 
 export async function snapshot(db: Queryable, tables = GUARDED): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -554,6 +565,63 @@ for (const kind of databaseKinds()) {
       await check(arb, 1500);
     });
 
+    test('stage moves and rejections: malformed bodies, and valid ones naming what does not exist', async () => {
+      const stage = `/v1/ats/applications/${appl}/stage`;
+      const reject = `/v1/ats/applications/${appl}/reject`;
+      const missingId = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 30 })).filter((x) => x.length > 0 && x !== appl);
+      // Ids no stage or reason of the sandbox has (real ones would make a valid write succeed).
+      const unknownRef = fc.oneof(nasty, fc.string({ minLength: 1, maxLength: 40 })).filter((x) => x.trim().length > 0);
+      const remoteFields = fc.oneof(
+        fc.constant(undefined),
+        fc.constant({ greenhouse: { post_headers: { 'On-Behalf-Of': '7\r\nX-Evil: 1' } } }),
+        wrongType.filter((v) => v !== undefined),
+        fc.record({ workable: fc.oneof(wrongType, fc.record({ on_behalf_of_user_remote_id: fc.oneof(wrongType, nasty) })) }),
+        deep,
+      );
+      const stageBody = fc.oneof(
+        fc.record({ stage_id: fc.oneof(wrongType, fc.constant(''), fc.constant('s'.repeat(201))) }),
+        fc.record({ stage_id: unknownRef, remote_fields: remoteFields }, { requiredKeys: ['stage_id'] }),
+        randomJsonBody('stage_id'),
+      );
+      const rejectBody = fc.oneof(
+        fc.record({ rejection_reason_id: fc.oneof(wrongType, fc.constant('')) }),
+        fc.record({ rejection_reason_id: unknownRef, note: fc.oneof(wrongType, nasty, fc.constant('n'.repeat(100_001))) }),
+        fc.record({ rejection_reason_id: unknownRef, remote_fields: remoteFields }, { requiredKeys: ['rejection_reason_id'] }),
+        randomJsonBody('rejection_reason_id'),
+      );
+      const arb: fc.Arbitrary<Req> = fc.oneof(
+        { weight: 4, arbitrary: stageBody.map((b): Req => ({ method: 'PUT', url: stage, payload: jsonText(b) })) },
+        { weight: 4, arbitrary: rejectBody.map((b): Req => ({ method: 'POST', url: reject, payload: jsonText(b) })) },
+        { weight: 1, arbitrary: invalidUtf8.map((b): Req => ({ method: 'PUT', url: stage, payload: b })) },
+        { weight: 1, arbitrary: invalidUtf8.map((b): Req => ({ method: 'POST', url: reject, payload: b })) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(missingId, unknownRef)
+            .map(([i, r]): Req => ({ method: 'PUT', url: `/v1/ats/applications/${enc(i)}/stage`, payload: jsonText({ stage_id: r }) })),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.tuple(missingId, unknownRef).map(
+            ([i, r]): Req => ({
+              method: 'POST',
+              url: `/v1/ats/applications/${enc(i)}/reject`,
+              payload: jsonText({ rejection_reason_id: r, note: 'x' }),
+            }),
+          ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ url: fc.constantFrom(stage, reject), ct: contentTypes, body: fc.string({ maxLength: 100 }) })
+            .map(
+              ({ url, ct, body }): Req => ({ method: url === stage ? 'PUT' : 'POST', url, headers: { 'content-type': ct }, payload: body }),
+            ),
+        },
+      );
+      await check(arb, 1500);
+    });
+
     test('wrong content types, stray encodings and non-JSON bodies on every write', async () => {
       const arb = fc
         .record({
@@ -635,7 +703,7 @@ for (const kind of databaseKinds()) {
           ].join('&'),
         );
       const arb = fc
-        .record({ model: fc.constantFrom('jobs', 'candidates', 'applications', 'users'), query })
+        .record({ model: fc.constantFrom('jobs', 'candidates', 'applications', 'users', 'tags', 'rejection-reasons'), query })
         .map(({ model, query }): Req => ({ method: 'GET', url: `/v1/ats/${model}?${query}`, mayPass: true }));
       await check(arb, 2000);
     });

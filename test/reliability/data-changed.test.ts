@@ -44,6 +44,7 @@ for (const kind of databaseKinds()) {
         'ats_jobs',
         'ats_users',
         'ats_tags',
+        'ats_rejection_reasons',
       ]);
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-atsgate-signature']));
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-kombo-signature']));

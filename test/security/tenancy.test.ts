@@ -40,6 +40,20 @@ const applicationProbes = (appl: () => string): Probe[] => [
     body: { attachment: { name: 'tenancy.pdf', type: 'OTHER', content_type: 'application/pdf', data: 'QUJD' } },
   },
   { name: 'application attachments', method: 'GET', path: () => `/v1/ats/applications/${appl()}/attachments`, header: true },
+  {
+    name: 'move to stage',
+    method: 'PUT',
+    path: () => `/v1/ats/applications/${appl()}/stage`,
+    header: true,
+    body: { stage_id: 'AnyStage0000000000000000' },
+  },
+  {
+    name: 'reject application',
+    method: 'POST',
+    path: () => `/v1/ats/applications/${appl()}/reject`,
+    header: true,
+    body: { rejection_reason_id: 'AnyReason000000000000000' },
+  },
 ];
 
 for (const kind of databaseKinds()) {
@@ -77,6 +91,7 @@ for (const kind of databaseKinds()) {
         { name: 'candidates', method: 'GET', path: () => '/v1/ats/candidates', header: true },
         { name: 'applications', method: 'GET', path: () => '/v1/ats/applications', header: true },
         { name: 'users', method: 'GET', path: () => '/v1/ats/users', header: true },
+        { name: 'rejection reasons', method: 'GET', path: () => '/v1/ats/rejection-reasons', header: true },
         { name: 'candidate attachments', method: 'GET', path: () => `/v1/ats/candidates/${cand}/attachments`, header: true },
         {
           name: 'candidate result link',
@@ -164,6 +179,47 @@ for (const kind of databaseKinds()) {
       );
       const notes = await s.started.db.query(`SELECT 1 FROM sandbox_objects WHERE kind = 'note' AND data->>'content' = 'tenancy probe'`);
       assert.equal(notes.rows.length, 0, 'no foreign note anywhere');
+    });
+
+    test("another account's stage and rejection reason ids, on the caller's own application, are missing ones", async () => {
+      const mine = await connectIntegration(s.started.rt, {
+        accountId: 'other-account',
+        tool: 'sandbox',
+        organizationName: 'Other Inc (stages)',
+        credentials: { api_key: 'sandbox-other-stages' },
+        waitForSync: true,
+      });
+      // The owner's ids: a stage of the owner's application's job and one of its rejection reasons.
+      const ownerApp = (await s.call('GET', `/v1/ats/applications?ids=${appl}`, { integrationId: DEMO })).body.data.results[0];
+      const ownerJob = (await s.call('GET', `/v1/ats/jobs?ids=${ownerApp.job_id}`, { integrationId: DEMO })).body.data.results[0];
+      const ownerStage = ownerJob.stages[0].id;
+      const ownerReason = (await s.call('GET', '/v1/ats/rejection-reasons', { integrationId: DEMO })).body.data.results[0].id;
+      // The caller's own pending application, on the same (seeded) sandbox data.
+      const myApp = (await asOther('GET', '/v1/ats/applications?outcomes=PENDING&page_size=1', { integrationId: mine.id })).body.data
+        .results[0];
+      const cases = [
+        { method: 'PUT', path: `/v1/ats/applications/${myApp.id}/stage`, body: (id: string) => ({ stage_id: id }), foreign: ownerStage },
+        {
+          method: 'POST',
+          path: `/v1/ats/applications/${myApp.id}/reject`,
+          body: (id: string) => ({ rejection_reason_id: id }),
+          foreign: ownerReason,
+        },
+      ];
+      const missingId = 'NoSuchThing0000000000000';
+      for (const c of cases) {
+        const foreign = await asOther(c.method, c.path, { integrationId: mine.id, body: c.body(c.foreign) });
+        const missing = await asOther(c.method, c.path, { integrationId: mine.id, body: c.body(missingId) });
+        assert.equal(foreign.status, 404, `${c.path}: ${JSON.stringify(foreign.body)}`);
+        assert.equal(foreign.body.error.code, 'PLATFORM.INPUT_INVALID');
+        assert.equal(foreign.body.error.message.replaceAll(c.foreign, '<id>'), missing.body.error.message.replaceAll(missingId, '<id>'));
+      }
+      // The owner's rejection reasons are not listed to the caller, nor is the caller's application changed.
+      const listed = await asOther('GET', '/v1/ats/rejection-reasons', { integrationId: mine.id });
+      assert.ok(!listed.body.data.results.some((r: { id: string }) => r.id === ownerReason), "the owner's reason ids are not the caller's");
+      const after = (await asOther('GET', `/v1/ats/applications?ids=${myApp.id}`, { integrationId: mine.id })).body.data.results[0];
+      assert.equal(after.outcome, 'PENDING');
+      assert.equal(after.current_stage_id, myApp.current_stage_id);
     });
 
     test("logs and key checks are scoped to the caller's account", async () => {

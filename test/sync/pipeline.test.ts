@@ -81,7 +81,7 @@ for (const kind of databaseKinds()) {
       const s = await startSync(rt, I, 'FULL');
       const stats = await s.done;
       // tags: the seeded candidates' one tag ("Silver medalist"), the sandbox's tag list.
-      assert.deepEqual(stats.read, { jobs: 4, candidates: 50 + BULK, applications: 80 + 2 * BULK, tags: 1 });
+      assert.deepEqual(stats.read, { jobs: 4, candidates: 50 + BULK, applications: 80 + 2 * BULK, users: 5, tags: 1, rejection_reasons: 4 });
       assert.deepEqual(stats.changed, stats.read);
       assert.equal(await count('candidates'), 50 + BULK);
       assert.equal(await count('applications'), 80 + 2 * BULK);
@@ -114,16 +114,16 @@ for (const kind of databaseKinds()) {
         )[0].m;
       const before = await lastChange();
       const same = await (await startSync(rt, I, 'FULL')).done;
-      assert.deepEqual(same.changed, { jobs: 0, candidates: 0, applications: 0, tags: 0 });
-      assert.deepEqual(same.deleted, { jobs: 0, candidates: 0, applications: 0, tags: 0 });
+      assert.deepEqual(same.changed, { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 });
+      assert.deepEqual(same.deleted, { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 });
       assert.equal(new Date(await lastChange()).getTime(), new Date(before).getTime());
 
       const sandbox = new SandboxClient(rt.db, I);
       await sandbox.setCustomFields('candidate', 'bulk-c-01000', { Score: '93%' });
       await sandbox.deleteCandidate('bulk-c-00600');
       const full = await (await startSync(rt, I, 'FULL')).done;
-      assert.deepEqual(full.changed, { jobs: 0, candidates: 1, applications: 0, tags: 0 });
-      assert.deepEqual(full.deleted, { jobs: 0, candidates: 1, applications: 2, tags: 0 });
+      assert.deepEqual(full.changed, { jobs: 0, candidates: 1, applications: 0, users: 0, tags: 0, rejection_reasons: 0 });
+      assert.deepEqual(full.deleted, { jobs: 0, candidates: 1, applications: 2, users: 0, tags: 0, rejection_reasons: 0 });
       const moved = await q<{ remote_id: string }>(
         `SELECT remote_id FROM candidates WHERE integration_id = $1 AND changed_at > $2 UNION ALL
          SELECT remote_id FROM applications WHERE integration_id = $1 AND changed_at > $2 ORDER BY remote_id`,

@@ -30,6 +30,23 @@ describe('ReadBackQueue', () => {
     assert.equal(q.size, 0);
   });
 
+  test('settled(key) resolves once the running read of that key ended, at once when none runs', async () => {
+    const q = new ReadBackQueue(4);
+    await q.settled('idle'); // nothing running: resolves at once
+    const g = gate();
+    const order: string[] = [];
+    q.schedule('cand-1', async () => {
+      await g.opened;
+      order.push('read ended');
+    });
+    const waiting = q.settled('cand-1').then(() => order.push('settled'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(order, [], 'still reading');
+    g.open();
+    await waiting;
+    assert.deepEqual(order, ['read ended', 'settled']);
+  });
+
   test('a write that arrives while its candidate is being read causes exactly one more read', async () => {
     const q = new ReadBackQueue(4);
     const first = gate();

@@ -1,15 +1,23 @@
-/** GET /v1/ats/jobs | candidates | applications | users | tags, and a candidate's or an application's attachments. */
+/** GET /v1/ats/jobs | candidates | applications | users | tags | rejection-reasons, and a candidate's or an application's attachments. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { integrationFromHeader } from '../request-context.ts';
 import { ok, action } from '../envelope.ts';
 import { IdParam, LIMITS, ListQuery, type ListQueryString } from '../schemas.ts';
-import { listApplications, listCandidates, listJobs, listTags, listUsers, type ListQuery as StoreQuery } from '../../store/read-models.ts';
+import {
+  listApplications,
+  listCandidates,
+  listJobs,
+  listRejectionReasons,
+  listTags,
+  listUsers,
+  type ListQuery as StoreQuery,
+} from '../../store/read-models.ts';
 import { listApplicationAttachments, listCandidateAttachments } from '../../writes/service.ts';
 import { inputInvalid } from '../../errors.ts';
 import { completeToSchema } from '../complete.ts';
-import { ApplicationsResponse, CandidatesResponse, JobsResponse, TagsResponse, UsersResponse } from '../responses.ts';
+import { ApplicationsResponse, CandidatesResponse, JobsResponse, RejectionReasonsResponse, TagsResponse, UsersResponse } from '../responses.ts';
 
 const csv = (s: string | undefined) =>
   s === undefined
@@ -75,6 +83,7 @@ export const atsReadRoutes =
       applications: { list: listApplications, response: ApplicationsResponse },
       users: { list: listUsers, response: UsersResponse },
       tags: { list: listTags, response: TagsResponse },
+      'rejection-reasons': { list: listRejectionReasons, response: RejectionReasonsResponse },
     } as const;
     for (const [model, { list, response }] of Object.entries(lists)) {
       app.get(`/${model}`, { schema: { querystring: ListQuery } }, async (req) => {

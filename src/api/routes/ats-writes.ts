@@ -1,6 +1,6 @@
 /**
  * The write-backs: result link on a candidate or an application, candidate and application
- * attachments, application notes, candidate tags (added and removed by name). Two atsgate extensions apply to all of them: `Idempotency-Key` (src/writes/idempotency.ts,
+ * attachments, application notes, candidate tags (added and removed by name), stage moves and rejections. Two atsgate extensions apply to all of them: `Idempotency-Key` (src/writes/idempotency.ts,
  * as hooks around the routes) and `Prefer: respond-async` (src/writes/outbox.ts).
  */
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime.ts';
 import type { App } from '../types.ts';
 import { integrationFromHeader, logUrl } from '../request-context.ts';
 import { action } from '../envelope.ts';
-import { AttachmentBody, IdParam, NoteBody, ResultLinkBody, TagBody } from '../schemas.ts';
+import { AttachmentBody, IdParam, NoteBody, RejectBody, ResultLinkBody, StageBody, TagBody } from '../schemas.ts';
 import { interact, type Interaction, type WriteRequest } from '../../writes/service.ts';
 import { acceptWrite, prefersAsync } from '../../writes/outbox.ts';
 import { completeHeldKey, registerIdempotency } from '../../writes/idempotency.ts';
@@ -93,6 +93,23 @@ export const atsWriteRoutes =
         return perform(req, reply, { action, candidateId: candidate_id, body: req.body as TagBody });
       });
     }
+    app.put(
+      '/applications/:application_id/stage',
+      { schema: { params: IdParam('application_id'), body: StageBody } },
+      async (req, reply) => {
+        const { application_id } = req.params as { application_id: string };
+        return perform(req, reply, { action: 'ats_move_application_to_stage', applicationId: application_id, body: req.body as StageBody });
+      },
+    );
+
+    app.post(
+      '/applications/:application_id/reject',
+      { schema: { params: IdParam('application_id'), body: RejectBody } },
+      async (req, reply) => {
+        const { application_id } = req.params as { application_id: string };
+        return perform(req, reply, { action: 'ats_reject_application', applicationId: application_id, body: req.body as RejectBody });
+      },
+    );
 
     // Attachments have a JSON parser of their own: `attachment.data` is decoded into a temporary
     // file as the body arrives, never held whole in memory nor decoded in one blocking step. The

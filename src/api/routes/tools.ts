@@ -43,6 +43,13 @@ export const toolRoutes =
             attachments: d.capabilities.attachments,
             application_writes: d.capabilities.applicationWrites,
             tags: d.capabilities.tags,
+            application_status: {
+              stage_move: d.capabilities.applicationStatus.stageMove,
+              reject: d.capabilities.applicationStatus.reject,
+              rejection_reasons: d.capabilities.applicationStatus.rejectionReasons,
+              ...(d.capabilities.applicationStatus.unavailable ? { unavailable: d.capabilities.applicationStatus.unavailable } : {}),
+              summary: d.capabilities.applicationStatus.summary,
+            },
             delta_sync: d.capabilities.deltaSync,
             users: d.capabilities.users,
             credentials: d.credentialFields,

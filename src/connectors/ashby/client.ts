@@ -36,6 +36,8 @@ const ENDPOINTS = {
   'candidateTag.create': { permission: 'hiringProcessMetadataWrite', read: false },
   'candidate.addTag': { permission: 'candidatesWrite', read: false },
   'candidate.removeTag': { permission: 'candidatesWrite', read: false },
+  'application.changeStage': { permission: 'candidatesWrite', read: false },
+  'archiveReason.list': { permission: 'hiringProcessMetadataRead', read: true },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;

@@ -96,6 +96,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'Native candidate tags: matched by name (case-insensitive) in candidateTag.list, else created (needs Hiring Process Metadata: Write); GET /ats/tags is that list.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: application.changeStage; rejecting moves it to its plan's Archived stage with the archive reason; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/ashby/v1 (Kombo's id): Ashby is RPC-style (POST /<object>.<verb>), so the
   // allowed paths are the object families this connector's README cites.

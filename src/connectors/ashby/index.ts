@@ -14,6 +14,9 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addCandidateTag, removeCandidateTag, readTags } from './tags.ts';
 
@@ -32,6 +35,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addCandidateTag,
   removeCandidateTag,
   readTags,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

@@ -17,12 +17,18 @@ import type {
   AttachmentInput,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
   RemoteFields,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
+import { AtsgateError } from '../../errors.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
 import { ashbyClient, type AshbyClient, type AshbyContext } from './client.ts';
 import { fetchCandidate, type AshbyFileHandle } from './read.ts';
@@ -353,3 +359,82 @@ export async function addApplicationNote(ctx: AshbyContext, application: Applica
 const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
 export const addApplicationAttachment = onCandidate.addApplicationAttachment;
 export const listApplicationAttachments = onCandidate.listApplicationAttachments;
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and rejections: application.changeStage (archiving is a move to the plan's
+// Archived stage with an archive reason)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * application.changeStage `{applicationId, interviewStageId}` [AS-OAS application.changeStage]. A
+ * stage of type Archived needs an archive reason, which a move does not carry: Ashby refuses it,
+ * and POST /ats/applications/:id/reject is the call that archives.
+ */
+export async function moveApplicationToStage(ctx: AshbyContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+  await ashbyClient(ctx).call(
+    'application.changeStage',
+    { applicationId: application.remote_id, interviewStageId: move.stage.remote_id },
+    { notFound: `application ${application.remote_id}` },
+  );
+  return { warnings: ignoredRemoteFields(move.remote_fields) };
+}
+
+interface AshbyPlanStage {
+  id: string;
+  title?: string | null;
+  type?: string | null;
+}
+
+/**
+ * Archives the application: application.info for its interview plan, interviewStage.list for
+ * that plan's stage of type Archived, then application.changeStage with `archiveReasonId`
+ * ("You must pass this parameter when moving to an Interview Stage with type: Archived") [AS-OAS].
+ * No archive email is sent. Ashby's archive takes no text: the note becomes a candidate note
+ * (a secondary step) and a warning says so.
+ */
+export async function rejectApplication(ctx: AshbyContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const api = ashbyClient(ctx);
+  const info = await api.call<{ currentInterviewStage?: { interviewPlanId?: string | null } | null }>(
+    'application.info',
+    { applicationId: application.remote_id },
+    { notFound: `application ${application.remote_id}` },
+  );
+  const planId = info.results.currentInterviewStage?.interviewPlanId;
+  if (!planId)
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Ashby names no interview plan for application ${application.remote_id}, so it has no Archived stage to move it to.`,
+    );
+  const stages = await api.call<AshbyPlanStage[]>('interviewStage.list', { interviewPlanId: planId });
+  const archived = stages.results.find((st) => st.type === 'Archived');
+  if (!archived)
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Interview plan ${planId} of application ${application.remote_id} has no stage of type Archived in Ashby.`,
+    );
+  await api.call(
+    'application.changeStage',
+    { applicationId: application.remote_id, interviewStageId: archived.id, archiveReasonId: reject.reason.remote_id },
+    { notFound: `application ${application.remote_id}` },
+  );
+  const warnings = ignoredRemoteFields(reject.remote_fields);
+  if (reject.note) {
+    const candidateId = application.candidate_remote_id;
+    const done = await secondaryStep(warnings, 'Adding the rejection note to the Ashby candidate', () =>
+      api.call('candidate.createNote', { candidateId, note: { type: 'text/plain', value: reject.note! }, sendNotifications: false }),
+    );
+    if (done.ok) warnings.push("Ashby's archive takes no note; the rejection note was added as a note on the candidate.");
+  }
+  return { warnings };
+}
+
+/** archiveReason.list: the reasons an application can be archived with (archived reasons left out). */
+export async function* readRejectionReasons(ctx: AshbyContext): PageStream<RemoteRejectionReason> {
+  const res = await ashbyClient(ctx).call<{ id: string; text: string; reasonType?: string; isArchived?: boolean }[]>(
+    'archiveReason.list',
+    {},
+  );
+  yield res.results
+    .filter((r) => r.isArchived !== true)
+    .map((r) => ({ remote_id: r.id, name: r.text ?? null, remote_data: { '/archiveReason.list': r } }));
+}

@@ -25,6 +25,11 @@ export const TAGS_UNAVAILABLE =
   "BambooHR's applicant tracking API has no candidate tags: its applicants and applications carry none, and no call " +
   'adds or removes one (documentation.bamboohr.com, applicant tracking reference), so a tag can be neither added nor removed.';
 
+/** Why POST /ats/applications/:id/reject is refused (INTEGRATION.ACTION_NOT_AVAILABLE). */
+export const REJECT_UNAVAILABLE =
+  "BambooHR has no rejection action and no rejection reasons: a rejection is one of the account's applicant statuses. " +
+  'Move the application to that status with PUT /v1/ats/applications/{id}/stage (every job lists the statuses as its stages).';
+
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
   id: 'bamboohr',
   label: 'BambooHR',
@@ -100,6 +105,14 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       list: 'none',
       unavailable: TAGS_UNAVAILABLE,
       summary: 'Not possible: BambooHR has no candidate tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags is empty.',
+    },
+    applicationStatus: {
+      stageMove: true,
+      reject: false,
+      rejectionReasons: false,
+      unavailable: REJECT_UNAVAILABLE,
+      summary:
+        'Stage: the applicant status (POST …/status; every job\'s stages are the account\'s statuses). No reject action: move to a rejection status (e.g. "Not a fit") instead.',
     },
   },
   docs: [

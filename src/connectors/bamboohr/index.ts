@@ -18,6 +18,8 @@ import {
   downloadAttachment,
   listApplicationAttachments,
   listCandidateAttachments,
+  moveApplicationToStage,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -64,6 +66,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
   readJobs,
   readCandidates,
   readApplications,

@@ -7,7 +7,7 @@
  * the application details, one call per application, which a sync does not make.
  */
 import type { HttpClient } from '../../http/client.ts';
-import type { Outcome, PageStream, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
+import type { Outcome, PageStream, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
 import { ATS, applicationPages, bambooClient, type BambooApplicationSummary, type BambooHrContext, type BambooJob } from './client.ts';
 
 /**
@@ -59,7 +59,25 @@ function jobStatus(label: string | null | undefined): RemoteJob['status'] {
   }
 }
 
-export function toJob(j: BambooJob): RemoteJob {
+interface BambooStatus {
+  id: string | number;
+  code?: string | null;
+  name?: string | null;
+  enabled?: boolean;
+}
+
+/**
+ * BambooHR's pipeline is the account's applicant statuses (GET /statuses, the enabled ones),
+ * the same for every job opening: they are each job's stages, so PUT .../stage can name one.
+ */
+async function statusStages(client: HttpClient): Promise<RemoteStage[]> {
+  const res = await client.request<BambooStatus[]>({ method: 'GET', path: `${ATS}/statuses` });
+  return (Array.isArray(res.data) ? res.data : [])
+    .filter((st) => st.enabled !== false)
+    .map((st, index) => ({ remote_id: String(st.id), name: st.name ?? null, index }));
+}
+
+export function toJob(j: BambooJob, stages: RemoteStage[] = []): RemoteJob {
   const address = (j.location?.address ?? {}) as Record<string, string | null | undefined>;
   return {
     remote_id: String(j.id),
@@ -78,6 +96,7 @@ export function toJob(j: BambooJob): RemoteJob {
       : null,
     opened_at: j.postedDate ?? null,
     remote_created_at: j.postedDate ?? null,
+    stages,
   };
 }
 
@@ -112,8 +131,10 @@ export function toCandidate(a: BambooApplicationSummary): RemoteCandidate | null
 }
 
 export async function* readJobs(ctx: BambooHrContext): PageStream<RemoteJob> {
-  const res = await bambooClient(ctx).request<BambooJob[]>({ method: 'GET', path: `${ATS}/jobs`, query: { statusGroups: 'ALL' } });
-  const jobs = Array.isArray(res.data) ? res.data.map(toJob) : [];
+  const client = bambooClient(ctx);
+  const res = await client.request<BambooJob[]>({ method: 'GET', path: `${ATS}/jobs`, query: { statusGroups: 'ALL' } });
+  const stages = Array.isArray(res.data) && res.data.length ? await statusStages(client) : [];
+  const jobs = Array.isArray(res.data) ? res.data.map((j) => toJob(j, stages)) : [];
   if (jobs.length) yield jobs;
 }
 

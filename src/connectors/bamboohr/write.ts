@@ -6,10 +6,20 @@
  */
 import { AtsgateError } from '../../errors.ts';
 import { currentApplications, resultNoteText, warn } from '../helpers/result-link.ts';
-import type { ApplicationRef, AttachmentType, CandidateRef, NoteInput, RemoteAttachment, ResultLinkInput, WriteResult } from '../types.ts';
+import type {
+  ApplicationRef,
+  AttachmentType,
+  CandidateRef,
+  NoteInput,
+  RejectInput,
+  RemoteAttachment,
+  ResultLinkInput,
+  StageMoveInput,
+  WriteResult,
+} from '../types.ts';
 import { contentTypeFromName } from '../helpers/files.ts';
 import { ATS, bambooBaseUrl, bambooClient, foreignFileClient, type BambooApplicationDetails, type BambooHrContext } from './client.ts';
-import { ATTACHMENTS_UNAVAILABLE, TAGS_UNAVAILABLE } from './definition.ts';
+import { ATTACHMENTS_UNAVAILABLE, REJECT_UNAVAILABLE, TAGS_UNAVAILABLE } from './definition.ts';
 
 const TOOL = 'BambooHR';
 
@@ -150,4 +160,35 @@ export async function addCandidateTag(): Promise<WriteResult> {
 
 export async function removeCandidateTag(): Promise<WriteResult> {
   throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', TAGS_UNAVAILABLE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves (the applicant status); no rejection action
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * POST /applications/{id}/status `{status: <status id>}` [BHR-OAS update-applicant-status]: the
+ * stages are the account's applicant statuses (read.ts). Answers 400 with the reason in the
+ * `x-bamboohr-error-message` header for an invalid status (read by bambooErrorMessage).
+ */
+export async function moveApplicationToStage(
+  ctx: BambooHrContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  const status = Number(move.stage.remote_id);
+  if (!Number.isInteger(status))
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `BambooHR status ids are integers; "${move.stage.remote_id}" is not one.`);
+  await bambooClient(ctx).request({
+    method: 'POST',
+    path: `${ATS}/applications/${encodeURIComponent(application.remote_id)}/status`,
+    json: { status },
+    notFound: `application ${application.remote_id}`,
+  });
+  return { warnings: [] };
+}
+
+/** BambooHR has no rejection action nor rejection reasons (capabilities say so; the service refuses first). */
+export async function rejectApplication(_ctx: BambooHrContext, _application: ApplicationRef, _reject: RejectInput): Promise<WriteResult> {
+  throw new AtsgateError('INTEGRATION.ACTION_NOT_AVAILABLE', REJECT_UNAVAILABLE);
 }

@@ -51,6 +51,8 @@ export const SCOPES = {
   appliedTagsList: 'harvest:applied_candidate_tags:list',
   appliedTagsCreate: 'harvest:applied_candidate_tags:create',
   appliedTagsDestroy: 'harvest:applied_candidate_tags:destroy',
+  applicationsMove: 'harvest:applications:move',
+  applicationsReject: 'harvest:applications:reject',
 } as const;
 
 export const PRODUCTION_BASE_URL = 'https://harvest.greenhouse.io/v3';
@@ -163,6 +165,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'Native candidate tags: matched by name (case-insensitive) in the tag dictionary, created there when missing, then applied; ' +
         'GET /ats/tags lists the tags on synced candidates (they name tags by text).',
+    },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        'Native: POST /v3/applications/{id}/move and /reject with the reason, the note as `notes` and `rejection_email` passed through; as the acting user (On-Behalf-Of).',
     },
   },
   // POST /v1/passthrough/greenhouse/harvest-v3 (Kombo lists harvest/harvest-v2, retired on

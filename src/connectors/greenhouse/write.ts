@@ -18,9 +18,13 @@ import type {
   AttachmentType,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { Harvest, numericId, TOOL, type GreenhouseContext } from './client.ts';
@@ -417,4 +421,73 @@ export async function addApplicationNote(ctx: GreenhouseContext, application: Ap
     visibility,
   });
   return { warnings: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and rejections
+// ---------------------------------------------------------------------------------------------
+
+/** The application as Greenhouse holds it now (the synced copy may be older). */
+async function liveApplication(ctx: GreenhouseContext, remoteId: string): Promise<V3Application> {
+  const [app] = await Harvest.reader(ctx).all<V3Application>(SCOPES.applications, 'applications', { ids: remoteId });
+  if (!app) throw new AtsgateError('PLATFORM.INPUT_INVALID', `Application ${remoteId} was not found in Greenhouse.`, { status: 404 });
+  return app;
+}
+
+/**
+ * POST /v3/applications/{id}/move `{from_stage_id, to_stage_id}` as the acting user: `from_stage_id`
+ * is the application's current `stage_id` (its application-stage row, read fresh), `to_stage_id`
+ * a job interview stage of the same job [GH-MOVE]. Greenhouse moves only active applications; a
+ * rejected or hired one is refused here, saying so, before any write.
+ */
+export async function moveApplicationToStage(
+  ctx: GreenhouseContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  const app = await liveApplication(ctx, application.remote_id);
+  if (app.status !== 'in_process' || app.stage_id == null) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Application ${application.remote_id} is ${app.status ?? 'not active'} in Greenhouse, which moves only active applications; unreject it in Greenhouse first.`,
+    );
+  }
+  await Harvest.actor(ctx, move.remote_fields).request(SCOPES.applicationsMove, {
+    method: 'POST',
+    path: `applications/${encodeURIComponent(application.remote_id)}/move`,
+    json: { from_stage_id: numericId(String(app.stage_id)), to_stage_id: numericId(move.stage.remote_id) },
+    notFound: `application ${application.remote_id}`,
+  });
+  return { warnings: [] };
+}
+
+/**
+ * POST /v3/applications/{id}/reject `{rejection_reason_id, notes?, rejection_email?}` as the acting
+ * user [GH-REJECT]. The note travels as Greenhouse's rejection `notes`; Kombo's
+ * `remote_fields.greenhouse.rejection_email` (or `greenhousev3.rejection_email`) is passed as
+ * `rejection_email`, so no email goes out unless the caller asks for one.
+ */
+export async function rejectApplication(ctx: GreenhouseContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const email = reject.remote_fields.greenhousev3?.rejection_email ?? reject.remote_fields.greenhouse?.rejection_email;
+  await Harvest.actor(ctx, reject.remote_fields).request(SCOPES.applicationsReject, {
+    method: 'POST',
+    path: `applications/${encodeURIComponent(application.remote_id)}/reject`,
+    json: {
+      rejection_reason_id: numericId(reject.reason.remote_id),
+      ...(reject.note ? { notes: reject.note } : {}),
+      ...(email && typeof email === 'object' ? { rejection_email: email } : {}),
+    },
+    notFound: `application ${application.remote_id}`,
+  });
+  return { warnings: [] };
+}
+
+/** The organisation's rejection reasons and Greenhouse's built-in ones (`include_defaults`), as the sync names them. */
+export async function* readRejectionReasons(ctx: GreenhouseContext): PageStream<RemoteRejectionReason> {
+  const gh = Harvest.reader(ctx);
+  for await (const page of gh.list<{ id: number | string; name?: string | null }>(SCOPES.rejectionReasons, 'rejection_reasons', {
+    include_defaults: 'true',
+  })) {
+    yield page.map((r) => ({ remote_id: String(r.id), name: r.name ?? null, remote_data: { '/v3/rejection_reasons': r } }));
+  }
 }

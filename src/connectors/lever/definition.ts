@@ -86,6 +86,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         "Native opportunity tags (matched by name, case-insensitive), on each of the person's opportunities; GET /ats/tags is Lever's tag list.",
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the opportunity's stage (account-wide stages); rejecting archives it with a non-hired archive reason; the note becomes an opportunity note (warning); as perform_as.",
+    },
   },
   // POST /v1/passthrough/lever/v1 (Kombo's id): the Lever v1 resources this connector's README cites.
   passthrough: {

@@ -12,6 +12,9 @@ import {
   addCandidateResultLink,
   downloadAttachment,
   listCandidateAttachments,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 import { addCandidateTag, removeCandidateTag, readTags } from './tags.ts';
@@ -58,6 +61,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addCandidateTag,
   removeCandidateTag,
   readTags,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

@@ -17,11 +17,16 @@ import type {
   AttachmentType,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
   RemoteCustomField,
 } from '../types.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 import { candidateOf } from '../helpers/application-level.ts';
 import {
   leverAll,
@@ -30,6 +35,7 @@ import {
   leverExt,
   leverMs,
   performAs,
+  type LeverArchiveReason,
   type LeverContext,
   type LeverFile,
   type LeverResume,
@@ -314,4 +320,60 @@ export async function listCustomFields(ctx: LeverContext): Promise<RemoteCustomF
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and rejections (an application is an opportunity; rejecting is archiving)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * PUT /opportunities/:id/stage `{stage}` as `perform_as` [LV, Opportunities: update stage]. Lever's
+ * stages are account-wide, so any stage of the pipeline is one of the posting's. An archived
+ * opportunity keeps its archive state: a warning says so.
+ */
+export async function moveApplicationToStage(ctx: LeverContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+  await leverClient(ctx).request({
+    method: 'PUT',
+    path: `opportunities/${encodeURIComponent(application.remote_id)}/stage`,
+    query: { perform_as: performAs(ctx, move.remote_fields) },
+    json: { stage: move.stage.remote_id },
+    notFound: `opportunity ${application.remote_id}`,
+  });
+  return {
+    warnings:
+      application.outcome === 'PENDING' || application.outcome === null
+        ? []
+        : [`Opportunity ${application.remote_id} is archived in Lever; its stage changed but it stays archived.`],
+  };
+}
+
+/**
+ * Rejecting is archiving with a non-hired archive reason: PUT /opportunities/:id/archived
+ * `{reason}` as `perform_as` [LV, Opportunities: update archived state]. Lever's archive takes no
+ * text, so a note goes to the opportunity's notes afterwards (a secondary step) and a warning says so.
+ */
+export async function rejectApplication(ctx: LeverContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const client = leverClient(ctx);
+  const user = performAs(ctx, reject.remote_fields);
+  await client.request({
+    method: 'PUT',
+    path: `opportunities/${encodeURIComponent(application.remote_id)}/archived`,
+    query: { perform_as: user },
+    json: { reason: reject.reason.remote_id },
+    notFound: `opportunity ${application.remote_id}`,
+  });
+  const warnings: string[] = [];
+  if (reject.note) {
+    const done = await secondaryStep(warnings, 'Adding the rejection note to the Lever opportunity', () =>
+      addNote(client, application.remote_id, reject.note!, user, `opportunity ${application.remote_id}`),
+    );
+    if (done.ok) warnings.push("Lever's archive takes no note; the rejection note was added as a note on the opportunity.");
+  }
+  return { warnings };
+}
+
+/** Archive reasons of type non-hired: the ones that reject (the hired ones mark a hire). */
+export async function* readRejectionReasons(ctx: LeverContext): PageStream<RemoteRejectionReason> {
+  const reasons = await leverAll<LeverArchiveReason>(leverClient(ctx), 'archive_reasons');
+  yield reasons.filter((r) => r.type !== 'hired').map((r) => ({ remote_id: r.id, name: r.text, remote_data: { '/archive_reasons': r } }));
 }

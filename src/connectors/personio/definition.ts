@@ -32,6 +32,9 @@ export const MISSING = {
   listAttachments:
     "Personio's Recruiting API v2 does not return candidates' files (it has no document endpoints for candidates or " +
     'applications), so their attachments cannot be listed.',
+  applicationStatus:
+    "Personio's API cannot move or reject an existing application: the Recruiting API v2 only reads jobs, candidates and " +
+    'applications (no stage change, no rejection, no rejection reasons), and the v1 recruiting API only creates new applications.',
 } as const;
 
 export const credentialSchema = Type.Object({
@@ -107,6 +110,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       list: 'none',
       unavailable: MISSING.tags,
       summary: "Not possible: Personio's API has no candidate tags (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags is empty.",
+    },
+    applicationStatus: {
+      stageMove: false,
+      reject: false,
+      rejectionReasons: false,
+      unavailable: MISSING.applicationStatus,
+      summary: '— (read-only: no stage change, rejection or rejection reasons in the API)',
     },
   },
   docs: [

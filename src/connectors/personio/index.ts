@@ -17,6 +17,8 @@ import {
   addCandidateResultLink,
   listApplicationAttachments,
   listCandidateAttachments,
+  moveApplicationToStage,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -61,6 +63,8 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationNote,
   addApplicationAttachment,
   listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
   readJobs,
   readCandidates,
   readApplications,

@@ -45,3 +45,11 @@ export async function addCandidateTag(): Promise<WriteResult> {
 export async function removeCandidateTag(): Promise<WriteResult> {
   throw unavailable(MISSING.tags);
 }
+
+export async function moveApplicationToStage(): Promise<WriteResult> {
+  throw unavailable(MISSING.applicationStatus);
+}
+
+export async function rejectApplication(): Promise<WriteResult> {
+  throw unavailable(MISSING.applicationStatus);
+}

@@ -96,6 +96,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary:
         'Not written (INTEGRATION.ACTION_NOT_AVAILABLE): no source settles how Recruitee adds or removes a tag; GET /ats/tags lists the tags on synced candidates.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the placement's change_stage and disqualify with the disqualify reason; the note becomes a candidate note (warning); moving a disqualified placement requalifies it (warning).",
+    },
   },
   // POST /v1/passthrough/recruitee/v1 (Kombo's id; Kombo's older "default" names the same API):
   // the resources this connector's README cites, under the company's /c/{company_id}.

@@ -6,7 +6,15 @@ import type { Connector } from '../types.ts';
 import { recruiteeClient, recruiteeErrorMessage, type RecruiteeContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
-import { addApplicationResultLink, addCandidateAttachment, addCandidateResultLink, listCandidateAttachments } from './write.ts';
+import {
+  addApplicationResultLink,
+  addCandidateAttachment,
+  addCandidateResultLink,
+  listCandidateAttachments,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
+} from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
@@ -59,6 +67,9 @@ export const connector: Connector<typeof credentialSchema> = {
   listApplicationAttachments,
   addCandidateTag,
   removeCandidateTag,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

@@ -15,9 +15,13 @@ import type {
   AttachmentInput,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
@@ -418,4 +422,86 @@ export async function listCustomFields(ctx: RecruiteeContext): Promise<RemoteCus
   const [first, ...rest] = profiles.map((c) => new Set((c.fields ?? []).map((f) => f.name.trim()).filter(Boolean)));
   const common = [...first].filter((name) => rest.every((names) => names.has(name)));
   return common.map((name) => ({ remote_id: name, name, model: 'ats_candidates' as const }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and disqualifications (an application is a placement: a candidate on an offer)
+// ---------------------------------------------------------------------------------------------
+
+/** A 400/422 refusal of a body shape, as opposed to a missing record or a server error. */
+const refusedShape = (err: unknown) =>
+  err instanceof AtsgateError &&
+  err.status >= 400 &&
+  err.status < 500 &&
+  err.status !== 404 &&
+  err.code !== 'INTEGRATION.PERMISSION_MISSING';
+
+/**
+ * PATCH a placement action with the first body shape Recruitee takes: its reference could not be
+ * read and the one public client that calls these routes tries `{placement: {...}}` and then the
+ * bare fields [RC-NODE `placeInStage`], so both are tried in that order.
+ */
+async function patchPlacement(http: HttpClient, placementId: string, action: string, fields: Record<string, unknown>): Promise<void> {
+  const path = `placements/${encodeURIComponent(placementId)}/${action}`;
+  try {
+    await http.request({ method: 'PATCH', path, json: { placement: fields }, notFound: `placement ${placementId}` });
+  } catch (err) {
+    if (!refusedShape(err)) throw err;
+    await http.request({ method: 'PATCH', path, json: fields, notFound: `placement ${placementId}` });
+  }
+}
+
+/**
+ * PATCH /placements/{id}/change_stage `{stage_id}` [RC-NODE]. A stage change also requalifies a
+ * disqualified placement [RC-NODE README: "changing its stage would requalify the person"], so a
+ * move of a rejected application says so.
+ */
+export async function moveApplicationToStage(
+  ctx: RecruiteeContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  await patchPlacement(recruiteeClient(ctx), application.remote_id, 'change_stage', { stage_id: Number(move.stage.remote_id) });
+  return {
+    warnings:
+      application.outcome === 'DECLINED'
+        ? [`Placement ${application.remote_id} was disqualified; Recruitee requalifies a placement whose stage changes.`]
+        : [],
+  };
+}
+
+/**
+ * PATCH /placements/{id}/disqualify `{disqualify_reason_id}` [RC-DQ] (body shape as for stage
+ * changes). Recruitee's disqualification takes no text: the note becomes a candidate note (a
+ * secondary step) and a warning says so.
+ */
+export async function rejectApplication(ctx: RecruiteeContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const http = recruiteeClient(ctx);
+  await patchPlacement(http, application.remote_id, 'disqualify', { disqualify_reason_id: Number(reject.reason.remote_id) });
+  const warnings: string[] = [];
+  if (reject.note) {
+    const done = await secondaryStep(warnings, 'Adding the rejection note to the Recruitee candidate', () =>
+      postNote(http, application.candidate_remote_id, reject.note!, reject.remote_fields.recruitee?.visibility),
+    );
+    if (done.ok) warnings.push("Recruitee's disqualification takes no note; the rejection note was added as a note on the candidate.");
+  }
+  return { warnings };
+}
+
+interface RecruiteeDisqualifyReason {
+  id: number;
+  name?: string | null;
+  position?: number | null;
+}
+
+/** GET /disqualify_reasons [RC-DQ]: `{disqualify_reasons: [{id, name, position}]}` (a bare array is read too). */
+export async function* readRejectionReasons(ctx: RecruiteeContext): PageStream<RemoteRejectionReason> {
+  const res = await recruiteeClient(ctx).request<RecruiteeDisqualifyReason[] | { disqualify_reasons?: RecruiteeDisqualifyReason[] }>({
+    method: 'GET',
+    path: 'disqualify_reasons',
+  });
+  const rows = Array.isArray(res.data) ? res.data : (res.data?.disqualify_reasons ?? []);
+  yield [...rows]
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+    .map((r) => ({ remote_id: String(r.id), name: r.name ?? null, remote_data: { '/disqualify_reasons': r } }));
 }

@@ -57,9 +57,9 @@ export class SandboxClient {
     return objects.mergeSandboxCustomFields(this.db, this.integrationId, kind, remoteId, fields);
   }
 
-  /** Sets top-level keys of an object's data and bumps its updated_at. */
-  patch(kind: string, remoteId: string, data: Record<string, unknown>): Promise<void> {
-    return objects.patchSandboxObject(this.db, this.integrationId, kind, remoteId, data);
+  /** Merges `patch` into an object's data (top-level keys) and bumps its updated_at. */
+  patch(kind: string, remoteId: string, patch: Record<string, unknown>): Promise<void> {
+    return objects.patchSandboxObject(this.db, this.integrationId, kind, remoteId, patch);
   }
 
   touch(kind: string, remoteId: string): Promise<void> {

@@ -47,6 +47,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       list: 'native',
       summary: 'Native candidate tags, matched by name (case-insensitive) or created.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary: "Native: the stage of the application's job; a rejection keeps reason and note.",
+    },
   },
   // Its "remote" data is atsgate's own tables: the re-read costs no vendor call.
   refreshAfterWrite: 'inline',

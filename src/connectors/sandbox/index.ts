@@ -1,7 +1,7 @@
 import type { Connector } from '../types.ts';
 import { definition, credentialSchema } from './definition.ts';
 import { SandboxClient } from './client.ts';
-import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readRejectionReasons, readUsers } from './read.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -9,7 +9,13 @@ import {
   downloadAttachment,
   listCandidateAttachments,
 } from './write.ts';
-import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
+import {
+  addApplicationAttachment,
+  addApplicationNote,
+  listApplicationAttachments,
+  moveApplicationToStage,
+  rejectApplication,
+} from './write.ts';
 import { addCandidateTag, readTags, removeCandidateTag } from './tags.ts';
 
 export { definition };
@@ -31,6 +37,9 @@ export const connector: Connector<typeof credentialSchema> = {
   addCandidateTag,
   removeCandidateTag,
   readTags,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

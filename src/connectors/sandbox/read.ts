@@ -4,6 +4,7 @@ import type {
   RemoteApplication,
   RemoteCandidate,
   RemoteJob,
+  RemoteRejectionReason,
   RemoteSystemRole,
   RemoteUser,
 } from '../types.ts';
@@ -69,12 +70,27 @@ export const toApplication = (o: SandboxObject, resultLinks: SandboxObject[] = [
   job_remote_id: o.data.job_remote_id,
   current_stage: { remote_id: o.data.stage_remote_id, name: stageName(o.data.stage_remote_id), index: stageIndex(o.data.stage_remote_id) },
   outcome: o.data.outcome,
+  rejection_reason_name: REJECTION_REASONS.find((r) => r.remote_id === o.data.rejection_reason_remote_id)?.name ?? null,
+  rejected_at: o.data.rejected_at ?? null,
   custom_fields: o.data.custom_fields ?? {},
   remote_url: remoteUrl(`applications/${o.remote_id}`),
   remote_created_at: o.created_at,
   remote_updated_at: o.updated_at,
   remote_data: { [`/applications/${o.remote_id}`]: { ...o.data, result_links: resultLinks.map((l) => l.data) } },
 });
+
+/** The sandbox's rejection reasons: fixed configuration of the simulated ATS, as in a real account. */
+export const REJECTION_REASONS: readonly RemoteRejectionReason[] = [
+  { remote_id: 'reason-not-a-fit', name: 'Not a fit' },
+  { remote_id: 'reason-skills', name: 'Lacks required skills' },
+  { remote_id: 'reason-withdrew', name: 'Candidate withdrew' },
+  { remote_id: 'reason-position-filled', name: 'Position filled' },
+].map((r) => ({ ...r, remote_data: { [`/rejection_reasons/${r.remote_id}`]: r } }));
+
+export async function* readRejectionReasons(ctx: Ctx): AsyncGenerator<RemoteRejectionReason[]> {
+  SandboxClient.from(ctx); // the key is checked as for every read
+  yield [...REJECTION_REASONS];
+}
 
 const STAGE_NAMES = ['Applied', 'Screening', 'Technical assessment', 'Interview', 'Offer'];
 const stageIndex = (id: string) => Number(/-stage-(\d+)$/.exec(id)?.[1] ?? 1) - 1;

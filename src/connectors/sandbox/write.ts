@@ -5,8 +5,10 @@ import type {
   CandidateRef,
   ConnectorContext,
   NoteInput,
+  RejectInput,
   RemoteAttachment,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { attributeFields } from '../helpers/result-link.ts';
@@ -14,6 +16,7 @@ import { attachmentBytes } from '../helpers/files.ts';
 import { AtsgateError } from '../../errors.ts';
 import { SandboxClient } from './client.ts';
 import { definition } from './definition.ts';
+import { REJECTION_REASONS } from './read.ts';
 
 type Ctx = ConnectorContext<{ api_key: string }>;
 
@@ -120,4 +123,61 @@ export async function listApplicationAttachments(
 ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const all = await listCandidateAttachments(ctx, { remote_id: a.candidate_remote_id, applications: [a] });
   return { attachments: all.attachments.filter((f) => f.application_remote_id === a.remote_id), warnings: [] };
+}
+
+// Stage moves and rejections: native, like an ATS with per-job pipelines and a reject action.
+
+/** The application as the sandbox holds it now (the synced copy may be older). */
+async function currentApplication(client: SandboxClient, a: ApplicationRef) {
+  const app = await client.get('application', a.remote_id);
+  if (!app)
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${a.remote_id} was not found in the Sandbox ATS.`, { status: 404 });
+  return app;
+}
+
+/**
+ * Moves the application within its job's pipeline. Like most ATSs, the sandbox does not move a
+ * rejected or hired application (it would have to be reopened first): a 400 that says so.
+ */
+export async function moveApplicationToStage(ctx: Ctx, a: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+  const client = SandboxClient.from(ctx);
+  const app = await currentApplication(client, a);
+  if (!move.stage.remote_id.startsWith(`${app.data.job_remote_id}-stage-`))
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Stage ${move.stage.remote_id} is not a stage of job ${app.data.job_remote_id} in the Sandbox ATS.`,
+    );
+  if (app.data.outcome !== 'PENDING')
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Application ${a.remote_id} is ${app.data.outcome === 'HIRED' ? 'hired' : 'rejected'} in the Sandbox ATS; only an open application moves between stages.`,
+    );
+  if (app.data.stage_remote_id === move.stage.remote_id)
+    return { warnings: [`Application ${a.remote_id} was already in stage "${move.stage.name}"; nothing changed.`] };
+  await client.patch('application', a.remote_id, { stage_remote_id: move.stage.remote_id });
+  return { warnings: [] };
+}
+
+/** Rejects with the reason; the note is kept on the rejection itself (the sandbox has a field for it). */
+export async function rejectApplication(ctx: Ctx, a: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const client = SandboxClient.from(ctx);
+  const app = await currentApplication(client, a);
+  if (!REJECTION_REASONS.some((r) => r.remote_id === reject.reason.remote_id))
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `Rejection reason ${reject.reason.remote_id} does not exist in the Sandbox ATS.`);
+  if (app.data.outcome === 'HIRED')
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Application ${a.remote_id} is hired in the Sandbox ATS; a hired application cannot be rejected.`,
+    );
+  const warnings =
+    app.data.outcome === 'DECLINED'
+      ? [`Application ${a.remote_id} was already rejected; its rejection reason is now "${reject.reason.name}".`]
+      : [];
+  await client.patch('application', a.remote_id, {
+    outcome: 'DECLINED',
+    rejection_reason_remote_id: reject.reason.remote_id,
+    rejection_note: reject.note,
+    rejected_at: new Date().toISOString(),
+  });
+  return { warnings };
 }

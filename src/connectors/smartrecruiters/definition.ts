@@ -95,6 +95,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         'Native candidate tags (POST /candidates/:id/tags adds; one is removed by PUTting the rest; matched by name, ' +
         'case-insensitive); SmartRecruiters has no account tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the application's hiring status (the stages); rejecting sets REJECTED with the rejection reason; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/smartrecruiters/default (Kombo's id): the Customer API resources this
   // connector's README cites.

@@ -10,6 +10,9 @@ import {
   downloadAttachment,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments } from './write.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -49,6 +52,9 @@ export const connector: Connector<typeof credentialSchema> = {
   listCustomFields,
   addCandidateTag,
   removeCandidateTag,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

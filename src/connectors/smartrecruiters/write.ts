@@ -22,10 +22,14 @@ import type {
   AttachmentType,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
   RemoteFields,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
@@ -356,3 +360,68 @@ export async function addApplicationNote(ctx: SmartRecruitersContext, applicatio
 const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
 export const addApplicationAttachment = onCandidate.addApplicationAttachment;
 export const listApplicationAttachments = onCandidate.listApplicationAttachments;
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and rejections: the application's status (SmartRecruiters' fixed hiring statuses)
+// ---------------------------------------------------------------------------------------------
+
+/** PUT /candidates/{id}/jobs/{jobId}/status with a CandidateStatus body → 204 [SR-RB `candidates_status_update`]. */
+async function putStatus(http: HttpClient, application: ApplicationRef, body: { status: string; reason?: string }): Promise<void> {
+  const jobId = jobIdOf(application);
+  if (!jobId) throw notFoundApplication(application.remote_id);
+  await http.request({
+    method: 'PUT',
+    path: `/candidates/${seg(application.candidate_remote_id)}/jobs/${seg(jobId)}/status`,
+    json: body,
+    notFound: `application ${application.remote_id}`,
+  });
+}
+
+/**
+ * The stages are SmartRecruiters' hiring statuses (read.ts), so a move sets the status. A
+ * company's sub-statuses are not stages here: the status is set without one, and SmartRecruiters
+ * puts the application in that status's first sub-status, if it has any.
+ */
+export async function moveApplicationToStage(
+  ctx: SmartRecruitersContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  await putStatus(smartRecruitersClient(ctx), application, { status: move.stage.remote_id });
+  return { warnings: ignoredRemoteFields(move.remote_fields) };
+}
+
+/**
+ * Status REJECTED with `reason`, a rejection reason id of GET /configuration/rejection-reasons
+ * [SR-RB CandidateStatus, `configuration_reasons_rejection_all`]. The status takes no text: the
+ * note becomes a Message API note on the candidate (a secondary step), with a warning.
+ */
+export async function rejectApplication(
+  ctx: SmartRecruitersContext,
+  application: ApplicationRef,
+  reject: RejectInput,
+): Promise<WriteResult> {
+  const http = smartRecruitersClient(ctx);
+  await putStatus(http, application, { status: 'REJECTED', reason: reject.reason.remote_id });
+  const warnings = ignoredRemoteFields(reject.remote_fields);
+  if (reject.note) {
+    const done = await secondaryStep(warnings, `Adding the rejection note as a ${TOOL} note`, () =>
+      postNote(http, application.candidate_remote_id, reject.note!),
+    );
+    if (done.ok) warnings.push(`${TOOL}'s status change takes no note; the rejection note was added as a note on the candidate.`);
+  }
+  return { warnings };
+}
+
+/** GET /configuration/rejection-reasons → Properties `{totalFound, content: [{id, label}]}`. */
+export async function* readRejectionReasons(ctx: SmartRecruitersContext): PageStream<RemoteRejectionReason> {
+  const res = await smartRecruitersClient(ctx).request<{ content?: { id: string; label?: string | null }[] }>({
+    method: 'GET',
+    path: '/configuration/rejection-reasons',
+  });
+  yield (res.data?.content ?? []).map((r) => ({
+    remote_id: String(r.id),
+    name: r.label ?? null,
+    remote_data: { '/configuration/rejection-reasons': r },
+  }));
+}

@@ -128,6 +128,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         "Native candidate tags (the tags attribute, PATCHed with the candidate's other tags kept; matched by name, case-insensitive); " +
         'Teamtailor has no tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Native: the job application's `stage`; rejecting sets `rejected-at` and the `reject-reason`; the note becomes a candidate note (warning).",
+    },
   },
   // POST /v1/passthrough/teamtailor/v1 (Kombo's id): the JSON:API resources this connector's README cites.
   passthrough: {

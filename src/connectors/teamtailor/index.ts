@@ -17,6 +17,9 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
@@ -66,6 +69,9 @@ export const connector: Connector<typeof credentialSchema> = {
   downloadAttachment,
   addCandidateTag,
   removeCandidateTag,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

@@ -13,10 +13,14 @@ import type {
   AttachmentInput,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
   RemoteFields,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { applicationWarn, onCandidateFallback } from '../helpers/application-level.ts';
@@ -441,3 +445,74 @@ export async function addApplicationNote(ctx: TeamtailorContext, application: Ap
 const onCandidate = onCandidateFallback(TOOL, { addCandidateAttachment, listCandidateAttachments });
 export const addApplicationAttachment = onCandidate.addApplicationAttachment;
 export const listApplicationAttachments = onCandidate.listApplicationAttachments;
+
+// --------------------------------------------------------------------------------------------
+// Stage moves and rejections: PATCH /v1/job-applications/{id}
+// --------------------------------------------------------------------------------------------
+
+/**
+ * PATCH /v1/job-applications/{id} with the `stage` relationship [TT-DOCS job_applications/_update,
+ * _index: relation `stage`]. Teamtailor's stages are per job; the service already checked that
+ * this one is the application's job's.
+ */
+export async function moveApplicationToStage(
+  ctx: TeamtailorContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  await sendDocument(teamtailorClient(ctx), 'PATCH', `job-applications/${seg(application.remote_id)}`, {
+    data: {
+      id: application.remote_id,
+      type: 'job-applications',
+      relationships: { stage: { data: { id: move.stage.remote_id, type: 'stages' } } },
+    },
+  });
+  return { warnings: ignoredRemoteFields(move.remote_fields) };
+}
+
+/**
+ * PATCH /v1/job-applications/{id} setting `rejected-at` ("If set, the candidate has been rejected
+ * for this job") and the `reject-reason` relationship [TT-DOCS job_applications/_index, _update].
+ * The application has no text of its own for the rejection: the note becomes a candidate note
+ * written as remote_fields.teamtailor.user_id (else the default author), with a warning.
+ */
+export async function rejectApplication(ctx: TeamtailorContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const client = teamtailorClient(ctx);
+  await sendDocument(client, 'PATCH', `job-applications/${seg(application.remote_id)}`, {
+    data: {
+      id: application.remote_id,
+      type: 'job-applications',
+      attributes: { 'rejected-at': new Date().toISOString() },
+      relationships: { 'reject-reason': { data: { id: reject.reason.remote_id, type: 'reject-reasons' } } },
+    },
+  });
+  const warnings = ignoredRemoteFields(reject.remote_fields);
+  if (reject.note) {
+    const candidateId = application.candidate_remote_id;
+    const done = await secondaryStep(warnings, 'Adding the rejection note to the Teamtailor candidate', async () => {
+      const author = await noteAuthor(ctx, client, reject.remote_fields, warnings);
+      await sendDocument(client, 'POST', 'notes', {
+        data: {
+          type: 'notes',
+          attributes: { note: reject.note },
+          relationships: {
+            candidate: { data: { id: candidateId, type: 'candidates' } },
+            user: { data: { id: author, type: 'users' } },
+          },
+        },
+      });
+    });
+    if (done.ok) warnings.push('Teamtailor keeps no text on a rejection; the rejection note was added as a note on the candidate.');
+  }
+  return { warnings };
+}
+
+/** GET /v1/reject-reasons (Admin scope) [TT-DOCS reject_reasons/_list, _index]: `reason`, `rejected-by-company`. */
+export async function* readRejectionReasons(ctx: TeamtailorContext): PageStream<RemoteRejectionReason> {
+  const all = await teamtailorAll(teamtailorClient(ctx), 'reject-reasons');
+  yield all.resources.map((r) => ({
+    remote_id: r.id,
+    name: (r.attributes.reason as string | undefined) ?? null,
+    remote_data: { '/v1/reject-reasons': { id: r.id, ...r.attributes } },
+  }));
+}

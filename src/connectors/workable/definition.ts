@@ -139,6 +139,13 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         "Native candidate tags (PUT /candidates/:id/tags with the candidate's other tags kept; matched by name, case-insensitive); " +
         'Workable has no tag list, so GET /ats/tags lists the tags on synced candidates.',
     },
+    applicationStatus: {
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        'Native: POST /candidates/:id/move (stage slug) and /disqualify with the disqualification reason and `disqualify_note` (≤ 256 characters, else a comment with a warning); as the acting member.',
+    },
   },
   // POST /v1/passthrough/workable/v3 (Kombo's id): the SPI v3 resources this connector's README cites.
   passthrough: {

@@ -15,6 +15,9 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
@@ -41,6 +44,9 @@ export const connector: Connector<typeof credentialSchema> = {
   listApplicationAttachments,
   addCandidateTag,
   removeCandidateTag,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,

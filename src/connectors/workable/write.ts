@@ -18,9 +18,13 @@ import type {
   AttachmentType,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteCustomField,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
@@ -276,3 +280,91 @@ export const addApplicationAttachment = (ctx: WorkableContext, application: Appl
 
 export const listApplicationAttachments = (ctx: WorkableContext, application: ApplicationRef) =>
   listCandidateAttachments(ctx, recordOf(application));
+
+// ---------------------------------------------------------------------------------------------
+// Stage moves and disqualifications (an application is Workable's per-job candidate record)
+// ---------------------------------------------------------------------------------------------
+
+/** POST /candidates/:id/move `{member_id, target_stage}` (the stage slug) as the acting member [WK-MOVE]. */
+export async function moveApplicationToStage(
+  ctx: WorkableContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  const http = workableClient(ctx);
+  const member = await actingMember(ctx, http, move.remote_fields);
+  await withScope(SCOPES.writeCandidates, 'move candidates', () =>
+    http.request({
+      method: 'POST',
+      path: `${candidatePath(application.remote_id)}/move`,
+      json: { member_id: member, target_stage: move.stage.remote_id },
+      notFound: `candidate ${application.remote_id}`,
+    }),
+  );
+  return { warnings: [] };
+}
+
+/** Longest `disqualify_note` Workable takes ("Max length 256 characters") [WK-DQ]. */
+const DISQUALIFY_NOTE_MAX = 256;
+
+/**
+ * POST /candidates/:id/disqualify `{member_id, disqualify_reason_id, withdrew, disqualify_note?}`
+ * [WK-DQ]: `withdrew` follows the reason's own category (`candidate_withdrew`). A note longer
+ * than Workable's 256 characters is posted as a comment instead (a secondary step), with a warning.
+ */
+export async function rejectApplication(ctx: WorkableContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const http = workableClient(ctx);
+  const member = await actingMember(ctx, http, reject.remote_fields);
+  const fits = !!reject.note && reject.note.length <= DISQUALIFY_NOTE_MAX;
+  const withdrew = (reject.reason.remote_data?.['/disqualification_reasons'] as { candidate_withdrew?: unknown } | undefined)
+    ?.candidate_withdrew;
+  await withScope(SCOPES.writeCandidates, 'disqualify candidates', () =>
+    http.request({
+      method: 'POST',
+      path: `${candidatePath(application.remote_id)}/disqualify`,
+      json: {
+        member_id: member,
+        disqualify_reason_id: reject.reason.remote_id,
+        withdrew: withdrew === true,
+        ...(fits ? { disqualify_note: reject.note } : {}),
+      },
+      notFound: `candidate ${application.remote_id}`,
+    }),
+  );
+  const warnings: string[] = [];
+  if (reject.note && !fits) {
+    const done = await secondaryStep(warnings, 'Adding the rejection note as a Workable comment', () =>
+      postComment(http, application.remote_id, { member_id: member, comment: { body: reject.note! } }),
+    );
+    if (done.ok)
+      warnings.push(
+        `Workable's disqualify note takes at most ${DISQUALIFY_NOTE_MAX} characters; the rejection note was posted as a comment instead.`,
+      );
+  }
+  return { warnings };
+}
+
+interface WkDisqualificationReason {
+  id: string;
+  description?: string | null;
+  candidate_withdrew?: boolean | null;
+  position?: number | null;
+}
+
+/**
+ * GET /disqualification_reasons (scope r_jobs) [WK-DQR]. The page documents the item keys and
+ * calls the answer "a collection" without showing its envelope: a bare array and an object
+ * with a `disqualification_reasons` array are both read.
+ */
+export async function* readRejectionReasons(ctx: WorkableContext): PageStream<RemoteRejectionReason> {
+  const res = await withScope(SCOPES.readJobs, 'read disqualification reasons', () =>
+    workableClient(ctx).request<WkDisqualificationReason[] | { disqualification_reasons?: WkDisqualificationReason[] }>({
+      method: 'GET',
+      path: 'disqualification_reasons',
+    }),
+  );
+  const rows = Array.isArray(res.data) ? res.data : (res.data?.disqualification_reasons ?? []);
+  yield [...rows]
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+    .map((r) => ({ remote_id: String(r.id), name: r.description ?? null, remote_data: { '/disqualification_reasons': r } }));
+}

@@ -17,6 +17,7 @@ export const KEPT = [
   'interviewStage.list', 'customField.list', 'customField.setValues', 'candidate.createNote',
   'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume',
   'candidateTag.list', 'candidateTag.create', 'candidate.addTag', 'candidate.removeTag', 'user.list',
+  'application.changeStage', 'archiveReason.list',
 ].map((op) => `/${op}`);
 
 type Json = any;

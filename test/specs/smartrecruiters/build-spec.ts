@@ -204,6 +204,16 @@ const paths = {
       responses: { '204': { description: 'updated' }, ...errors },
     },
   },
+  '/candidates/{id}/jobs/{jobId}/status': {
+    put: {
+      operationId: 'candidates_status_update',
+      requestBody: json('CandidateStatus'),
+      responses: { '204': { description: 'updated' }, ...errors },
+    },
+  },
+  '/configuration/rejection-reasons': {
+    get: { operationId: 'configuration_reasons_rejection_all', responses: { '200': { description: 'Properties', ...json('Properties') }, ...errors } },
+  },
   '/configuration/candidate-properties': {
     get: { operationId: 'configuration_candidate_properties_all', responses: { '200': { description: 'list', ...json('CandidatePropertyDefinitionList') }, ...errors } },
   },
