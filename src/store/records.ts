@@ -4,7 +4,14 @@
  * sync's id so that a finished full sync can mark the rest as deleted upstream.
  */
 import type { Queryable } from './db.ts';
-import type { normalizeApplication, normalizeCandidate, normalizeJob, normalizeRejectionReason, normalizeTag, normalizeUser } from '../sync/normalize.ts';
+import type {
+  normalizeApplication,
+  normalizeCandidate,
+  normalizeJob,
+  normalizeRejectionReason,
+  normalizeTag,
+  normalizeUser,
+} from '../sync/normalize.ts';
 import type { ApplicationRef, CandidateRef, Outcome } from '../connectors/types.ts';
 
 export type Model = 'jobs' | 'candidates' | 'applications' | 'users' | 'tags' | 'rejection_reasons';

@@ -6,7 +6,16 @@
  */
 import { hash } from 'node:crypto';
 import { komboId } from '../ids.ts';
-import type { RemoteApplication, RemoteCandidate, RemoteJob, RemoteRejectionReason, RemoteStage, RemoteTag, RemoteUser, Timestamp } from '../connectors/types.ts';
+import type {
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteRejectionReason,
+  RemoteStage,
+  RemoteTag,
+  RemoteUser,
+  Timestamp,
+} from '../connectors/types.ts';
 
 export function iso(t: Timestamp): string | null {
   if (t === null || t === undefined || t === '') return null;

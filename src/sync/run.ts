@@ -9,7 +9,14 @@ import { contextFor } from '../runtime.ts';
 import { getIntegrationById, markSyncEnded, setIntegrationState } from '../store/integrations.ts';
 import { upsertRecords, markUnseenDeleted, writeBatch, UpsertBatch, tagsOnCandidates, type Model } from '../store/records.ts';
 import { beginSync, endSync, lastSuccessfulSyncStart, type SyncType } from '../store/syncs.ts';
-import { normalizeApplication, normalizeCandidate, normalizeJob, normalizeRejectionReason, normalizeTag, normalizeUser } from './normalize.ts';
+import {
+  normalizeApplication,
+  normalizeCandidate,
+  normalizeJob,
+  normalizeRejectionReason,
+  normalizeTag,
+  normalizeUser,
+} from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
 import type { AnyConnector, ConnectorContext, ReadOptions, RemoteTag } from '../connectors/types.ts';
 import { holdSyncLease } from './lease.ts';

@@ -648,6 +648,8 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   return {
     tool: 'pinpoint',
     userRemoteIds: () => [],
+    tagsFor: () => [],
+    applicationStatus: () => null,
     server,
     fileHost,
     url: base,

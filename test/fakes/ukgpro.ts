@@ -474,6 +474,8 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
   return {
     tool: 'ukgpro',
     userRemoteIds: () => [],
+    tagsFor: () => [],
+    applicationStatus: () => null,
     tenant: TENANT,
     server,
     url: server.url,

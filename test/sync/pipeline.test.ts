@@ -81,7 +81,14 @@ for (const kind of databaseKinds()) {
       const s = await startSync(rt, I, 'FULL');
       const stats = await s.done;
       // tags: the seeded candidates' one tag ("Silver medalist"), the sandbox's tag list.
-      assert.deepEqual(stats.read, { jobs: 4, candidates: 50 + BULK, applications: 80 + 2 * BULK, users: 5, tags: 1, rejection_reasons: 4 });
+      assert.deepEqual(stats.read, {
+        jobs: 4,
+        candidates: 50 + BULK,
+        applications: 80 + 2 * BULK,
+        users: 5,
+        tags: 1,
+        rejection_reasons: 4,
+      });
       assert.deepEqual(stats.changed, stats.read);
       assert.equal(await count('candidates'), 50 + BULK);
       assert.equal(await count('applications'), 80 + 2 * BULK);

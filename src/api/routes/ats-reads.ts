@@ -17,7 +17,14 @@ import {
 import { listApplicationAttachments, listCandidateAttachments } from '../../writes/service.ts';
 import { inputInvalid } from '../../errors.ts';
 import { completeToSchema } from '../complete.ts';
-import { ApplicationsResponse, CandidatesResponse, JobsResponse, RejectionReasonsResponse, TagsResponse, UsersResponse } from '../responses.ts';
+import {
+  ApplicationsResponse,
+  CandidatesResponse,
+  JobsResponse,
+  RejectionReasonsResponse,
+  TagsResponse,
+  UsersResponse,
+} from '../responses.ts';
 
 const csv = (s: string | undefined) =>
   s === undefined

@@ -54,8 +54,8 @@ export function describePermission(p: AshbyPermission): string {
       : p === 'organizationRead'
         ? 'Organization: Read, for users'
         : p === 'hiringProcessMetadataWrite'
-        ? 'Hiring Process Metadata: Write'
-        : REQUIRED_PERMISSIONS[p];
+          ? 'Hiring Process Metadata: Write'
+          : REQUIRED_PERMISSIONS[p];
   return `${p} (${ui})`;
 }
 

@@ -101,6 +101,21 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'candidate' },
     // `filter[updated_at][gte]` on candidates and applications (README "Delta").
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        "atsgate's Pinpoint connector does not write tags yet: no Pinpoint API source for candidate tags has been checked, so no call is made.",
+      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
+    },
+    applicationStatus: {
+      stageMove: false,
+      reject: false,
+      rejectionReasons: false,
+      unavailable:
+        "atsgate's Pinpoint connector does not move or reject applications yet: no Pinpoint API source for stage changes or rejections has been checked, so no call is made.",
+      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+    },
     users: {
       read: false,
       summary:

@@ -147,6 +147,21 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'application', attachments: 'application' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     deltaSync: true,
+    tags: {
+      candidate: 'unsupported',
+      list: 'candidates',
+      unavailable:
+        "atsgate's UKG Pro Recruiting connector does not write tags yet: no UKG Pro Recruiting API source for candidate tags has been checked, so no call is made.",
+      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
+    },
+    applicationStatus: {
+      stageMove: false,
+      reject: false,
+      rejectionReasons: false,
+      unavailable:
+        "atsgate's UKG Pro Recruiting connector does not move or reject applications yet: no UKG Pro Recruiting API source for stage changes or rejections has been checked, so no call is made.",
+      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+    },
     users: {
       read: false,
       summary: "Not read yet: UKG's public Recruiting API pages name no endpoint listing recruiters or users; GET /v1/ats/users is empty.",

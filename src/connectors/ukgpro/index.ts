@@ -7,6 +7,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { accessToken, grants, ukgClient, ukgErrorMessage, type UkgContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
+import { addCandidateTag, moveApplicationToStage, rejectApplication, removeCandidateTag } from './status.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
   addApplicationAttachment,
@@ -77,6 +78,10 @@ async function checkCredentials(ctx: UkgContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  addCandidateTag,
+  removeCandidateTag,
+  moveApplicationToStage,
+  rejectApplication,
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,
