@@ -395,6 +395,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'smartrecruiters',
           'teamtailor',
           'workable',
+          'zohorecruit',
         ]);
         for (const t of res.data.tools) {
           const def = getConnector(t.id)!.definition;
