@@ -4,7 +4,7 @@
  */
 import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
-import { accessToken, zohoClient, type ZohoContext } from './client.ts';
+import { accessToken, zohoClient, zohoErrorMessage, type ZohoContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
@@ -41,8 +41,8 @@ async function checkCredentials(ctx: ZohoContext): Promise<void> {
     const res = await client.request<any>({ method: 'GET', path: probe.module, query: { per_page: '1' }, accept: [400, 401, 403] });
     if (res.status < 400) continue;
     const code = String(res.data?.code ?? '');
-    const message = typeof res.data?.message === 'string' ? res.data.message : '';
-    const detail = code ? ` (Zoho: ${[message, code].filter(Boolean).join(' ')})` : '';
+    const vendor = zohoErrorMessage(res.status, res.data, res.headers);
+    const detail = vendor ? ` (Zoho: ${vendor})` : '';
     if (code === 'OAUTH_SCOPE_MISMATCH') {
       throw new AtsgateError(
         'INTEGRATION.PERMISSION_MISSING',
