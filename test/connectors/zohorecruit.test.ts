@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/zohorecruit/index.ts';
 import { tokenUrl } from '../../src/connectors/zohorecruit/client.ts';
-import { outcomeOf } from '../../src/connectors/zohorecruit/read.ts';
+import { outcomeOf, toApplication } from '../../src/connectors/zohorecruit/read.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
@@ -153,6 +153,24 @@ describe('Zoho Recruit connector', () => {
       assert.ok(apps.some((a) => a.outcome === 'HIRED') && apps.some((a) => a.outcome === 'DECLINED'));
       assert.equal(outcomeOf('Interview-Scheduled'), 'PENDING');
       assert.equal(outcomeOf('Not Qualified'), 'DECLINED');
+      assert.equal(outcomeOf('Junk candidate'), 'DECLINED');
+    });
+
+    test('application lookups: $…_Id references first, lookup objects next, a bare title never taken for an id', () => {
+      const base = { id: 'a1', Application_Status: 'New' };
+      assert.deepEqual(
+        [
+          toApplication({ ...base, $Candidate_Id: 'c1', $Job_Opening_Id: 'j1', Job_Opening_Name: 'Engineer' }),
+          toApplication({ ...base, Candidate_Name: { name: 'Ada', id: 'c2' }, Job_Opening_Name: { name: 'Engineer', id: 'j2' } }),
+          toApplication({ ...base, Candidate_Name: { name: 'Ada', id: 'c3' }, Job_Opening_Name: 'Engineer' }),
+        ].map((a) => [a?.candidate_remote_id, a?.job_remote_id]),
+        [
+          ['c1', 'j1'],
+          ['c2', 'j2'],
+          ['c3', null],
+        ],
+      );
+      assert.equal(toApplication({ ...base, Candidate_Name: 'Ada' }), null, 'no candidate id: skipped');
     });
 
     test('delta: If-Modified-Since on every page; nothing changed (304) reads as empty', async () => {

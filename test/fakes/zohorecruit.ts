@@ -160,8 +160,11 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       const job = jobs[(i + k) % jobs.length];
       applications.set(aid, {
         id: aid,
+        // [TP-PY]: the job's id is the plain `$Job_Opening_Id`; `Job_Opening_Name` carries the
+        // title (the trap: a connector must not take it for an id).
         Candidate_Name: { name: `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}`, id },
-        Job_Opening_Name: { name: job.Posting_Title, id: job.id },
+        $Job_Opening_Id: job.id,
+        Job_Opening_Name: job.Posting_Title,
         Application_Status: statuses[(i + k) % statuses.length],
         Created_Time: created,
         Modified_Time: created,

@@ -101,32 +101,46 @@ export function toCandidate(r: ZohoRecord): RemoteCandidate {
 
 /**
  * The lookups of an Applications record. Zoho documents the module ([ZR-GET] "application")
- * but not its field API names in any source we have; the names below are those of the
- * Applications layout ("Candidate Name", "Job Opening Name") in the API-name form Zoho makes
- * from a label (spaces → underscores), with the shorter spellings as fallbacks (README).
+ * but not its field API names. A third-party v2 client reads the job as the plain id in
+ * `$Job_Opening_Id` and searches `Job_Opening_Name` by the job's title ([TP-PY]); so the `$…_Id`
+ * reference fields come first, and a `…_Name` field counts only as a lookup object
+ * (`{ name, id }`), never as a bare string (that would be a title, not an id). README "Data model".
  */
-const CANDIDATE_KEYS = ['Candidate_Name', '$Candidate_Id', 'Candidate_Id', 'Candidate'];
-const JOB_KEYS = ['Job_Opening_Name', '$Job_Opening_Id', 'Job_Opening_Id', 'Job_Opening', 'Posting_Title'];
-const firstId = (r: ZohoRecord, keys: string[]) => keys.map((k) => lookupId(r[k])).find((v) => v) ?? null;
+const CANDIDATE_KEYS = { ids: ['$Candidate_Id', 'Candidate_Id'], lookups: ['Candidate_Name', 'Candidate'] };
+const JOB_KEYS = { ids: ['$Job_Opening_Id', 'Job_Opening_Id'], lookups: ['Job_Opening_Name', 'Job_Opening'] };
+function referenceOf(r: ZohoRecord, keys: { ids: string[]; lookups: string[] }): string | null {
+  for (const k of keys.ids) {
+    const id = str(r[k]);
+    if (id) return id;
+  }
+  for (const k of keys.lookups) {
+    const v = r[k];
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const id = lookupId(v);
+      if (id) return id;
+    }
+  }
+  return null;
+}
 
 /** A status grouped into a Kombo outcome by its words (Zoho's status lists are per account; README "Outcomes"). */
 export function outcomeOf(status: string | null): Outcome | null {
   if (!status) return null;
   if (/\b(hired|joined|converted)\b/i.test(status)) return 'HIRED';
-  if (/reject|not[- ]?qualified|unqualified|no[- ]?show|declined|withdrawn|did not join|not interested|on hold/i.test(status))
+  if (/reject|junk|not[- ]?qualified|unqualified|no[- ]?show|declined|withdrawn|did not join|not interested|on hold/i.test(status))
     return 'DECLINED';
   return 'PENDING';
 }
 
 export function toApplication(r: ZohoRecord): RemoteApplication | null {
-  const candidate = firstId(r, CANDIDATE_KEYS);
+  const candidate = referenceOf(r, CANDIDATE_KEYS);
   if (!candidate) return null;
   const status = str(r.Application_Status) ?? str(r.Candidate_Status) ?? str(r.Status);
   const outcome = outcomeOf(status);
   return {
     remote_id: String(r.id),
     candidate_remote_id: candidate,
-    job_remote_id: firstId(r, JOB_KEYS),
+    job_remote_id: referenceOf(r, JOB_KEYS),
     current_stage: status ? { remote_id: status, name: status } : null,
     outcome,
     rejection_reason_name: outcome === 'DECLINED' ? status : null,
