@@ -106,6 +106,21 @@ describe('Zoho Recruit connector', () => {
       );
     });
 
+    test('a write without its scope is PERMISSION_MISSING naming the scope, with no pointless new token', async () => {
+      const ctx = ctxOf(fake.noNotesScopeCredentials);
+      await connector.checkCredentials(ctx);
+      const before = fake.tokensMinted();
+      const id = fake.candidateRemoteIds()[9];
+      const app = fake.applicationsOf(id)[0];
+      await rejectsWith(
+        connector.addApplicationNote(ctx, appRef(app, id), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'INTEGRATION.PERMISSION_MISSING',
+        /ZohoRecruit\.modules\.notes\.ALL/,
+      );
+      assert.equal(fake.tokensMinted(), before);
+      assert.deepEqual(fake.notesOn(id), []);
+    });
+
     test('an expired token (INVALID_TOKEN) is replaced once and the call goes through', async () => {
       const ctx = ctxOf();
       await collect(connector.readJobs(ctx, {}));

@@ -35,6 +35,8 @@ export interface ZohoRecruitFake extends VendorFake {
   noApplicationScopeCredentials: Record<string, unknown>;
   /** A refresh token of a user whose profile may not read Applications (NO_PERMISSION). */
   noPermissionCredentials: Record<string, unknown>;
+  /** A refresh token without the notes scope (reads work, notes answer OAUTH_SCOPE_MISMATCH). */
+  noNotesScopeCredentials: Record<string, unknown>;
   /** Makes every access token issued so far expire (INVALID_TOKEN on next use). */
   expireTokens(): void;
   tokensMinted(): number;
@@ -59,6 +61,7 @@ const REFRESH: Record<string, { scopes: string[]; denied: string[] }> = {
   '1000.refresh.live.7d2f': { scopes: ALL_SCOPES, denied: [] },
   '1000.refresh.noapp.91ab': { scopes: ALL_SCOPES.filter((s) => s !== 'application'), denied: [] },
   '1000.refresh.noperm.5e10': { scopes: ALL_SCOPES, denied: ['Applications'] },
+  '1000.refresh.nonotes.3c4d': { scopes: ALL_SCOPES.filter((s) => s !== 'notes'), denied: [] },
 };
 
 type Rec = Record<string, any>;
@@ -352,6 +355,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     badCredentials: { ...base, refresh_token: `1000.refresh.${randomBytes(4).toString('hex')}` },
     noApplicationScopeCredentials: { ...base, refresh_token: '1000.refresh.noapp.91ab' },
     noPermissionCredentials: { ...base, refresh_token: '1000.refresh.noperm.5e10' },
+    noNotesScopeCredentials: { ...base, refresh_token: '1000.refresh.nonotes.3c4d' },
     async stop() {
       await server.stop();
     },

@@ -6,11 +6,11 @@
  * ended by `info.more_records`.
  */
 import { AtsgateError } from '../../errors.ts';
-import type { HttpClient } from '../../http/client.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
 import { errorReader, transportBaseUrl } from '../../http/transport.ts';
 import { paginate } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
-import { definition, type ZohoCredentials } from './definition.ts';
+import { definition, SCOPES, type ZohoCredentials } from './definition.ts';
 
 export type ZohoContext = ConnectorContext<ZohoCredentials>;
 
@@ -110,17 +110,71 @@ async function mintToken(ctx: ZohoContext): Promise<Token> {
   return { accessToken: token, expiresAt: Date.now() + Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2) };
 }
 
-/** The API client: token minted here, everything else the definition's transport. */
+/** The OAuth scope a path needs, for the OAUTH_SCOPE_MISMATCH message. */
+export function scopeFor(path: string): string {
+  const parts = path
+    .replace(/^.*\/recruit\/v2\//, '')
+    .replace(/^\/+/, '')
+    .split(/[/?]/);
+  if (parts[2] === 'Attachments') return SCOPES.attachments;
+  const byModule: Record<string, string> = {
+    JobOpenings: SCOPES.jobs,
+    Candidates: SCOPES.candidates,
+    Applications: SCOPES.applications,
+    Notes: SCOPES.notes,
+    settings: SCOPES.fields,
+  };
+  return byModule[parts[0]] ?? 'ZohoRecruit.modules.ALL';
+}
+
+function errorCode(data: unknown): string | null {
+  let body = data;
+  if (Buffer.isBuffer(body)) {
+    try {
+      body = JSON.parse(body.toString('utf8'));
+    } catch {
+      return null;
+    }
+  }
+  const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
+
+/**
+ * The API client: token minted here, everything else the definition's transport. Zoho answers
+ * 401 for two different things ([ZR-NOTES] error tables): INVALID_TOKEN (the token is gone:
+ * mint once more and retry) and OAUTH_SCOPE_MISMATCH (the refresh token lacks a scope: a new
+ * token would not help). So 401s are read here rather than by the shared client's generic
+ * refresh: a scope mismatch is INTEGRATION.PERMISSION_MISSING naming the scope.
+ */
 export function zohoClient(ctx: ZohoContext): HttpClient {
-  return ctx.http({
-    token: () => accessToken(ctx),
-    onUnauthorized: async () => {
-      // INVALID_TOKEN on a token we believed valid (revoked, or the 31st token evicted it): mint once more.
+  const base = ctx.http({ token: () => accessToken(ctx) });
+  const send = base.request.bind(base);
+  const wrapped: HttpClient = Object.create(base);
+  wrapped.request = async <T = any>(req: HttpRequest): Promise<HttpResponse<T>> => {
+    const withUnauthorized = { ...req, accept: [...(req.accept ?? []), 401] };
+    let res = await send<T>(withUnauthorized);
+    if (res.status === 401 && errorCode(res.data) !== 'OAUTH_SCOPE_MISMATCH') {
       dropToken(ctx);
       await accessToken(ctx);
-      return true;
-    },
-  });
+      res = await send<T>(withUnauthorized);
+    }
+    if (res.status !== 401 || req.accept?.includes(401) || req.returnErrorResponse) return res;
+    const vendor = zohoErrorMessage(res.status, Buffer.isBuffer(res.data) ? undefined : res.data, res.headers);
+    const detail = vendor ? ` (Zoho: ${vendor})` : '';
+    if (errorCode(res.data) === 'OAUTH_SCOPE_MISMATCH') {
+      throw new AtsgateError(
+        'INTEGRATION.PERMISSION_MISSING',
+        `Zoho Recruit refused the call for lack of the OAuth scope ${scopeFor(req.path)}${detail}. ` +
+          'Generate a new refresh token with the scopes listed on the connect page.',
+      );
+    }
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `Zoho Recruit refused a freshly minted access token (HTTP 401)${detail}. Check that the data centre matches the account.`,
+    );
+  };
+  return wrapped;
 }
 
 // --------------------------------------------------------------------------------------------
