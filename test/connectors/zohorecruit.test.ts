@@ -9,6 +9,10 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } f
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
+import { formPage } from '../../src/connect/page.ts';
+import { connectorsTable } from '../../src/docs/connectors-table.ts';
+import { coverage } from '../../src/connectors/coverage.ts';
+import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
@@ -171,6 +175,18 @@ describe('Zoho Recruit connector', () => {
       assert.equal(outcomeOf('Junk candidate'), 'DECLINED');
     });
 
+    test('an empty list answered 204 is empty; 429s are waited out; a lasting 503 is REMOTE.SERVICE_UNAVAILABLE', async () => {
+      const id = fake.candidateRemoteIds()[11];
+      const mark = since();
+      assert.deepEqual((await connector.listCandidateAttachments(ctxOf(), candRef(id))).attachments, []);
+      assert.equal(requestsSince(mark).at(-1)!.path, `/recruit/v2/Candidates/${id}/Attachments`);
+      fake.failNext(2, 429);
+      assert.equal((await collect(connector.readJobs(ctxOf(), {}))).length, fake.jobRemoteIds().length);
+      fake.failNext(10, 503);
+      await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
+      fake.failNext(0, 503);
+    });
+
     test('application lookups: $…_Id references first, lookup objects next, a bare title never taken for an id', () => {
       const base = { id: 'a1', Application_Status: 'New' };
       assert.deepEqual(
@@ -326,6 +342,52 @@ describe('Zoho Recruit connector', () => {
           ['ats_candidates', 'Acme: Strength', 'Acme_Strength'],
           ['ats_applications', 'Acme: Score', 'Acme_App_Score'],
         ],
+      );
+    });
+  });
+  describe('what atsgate says about Zoho Recruit', () => {
+    test('connect page: data centre, client id, secret and refresh token with the scopes to grant', () => {
+      const now = new Date();
+      const l = {
+        id: 'l1',
+        account_id: 'default',
+        kind: 'CONNECT',
+        link_type: 'EMBEDDED',
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        end_user_origin_id: null,
+        integration_tool: 'zohorecruit',
+        integration_id: null,
+        options: {},
+        expires_at: new Date(now.getTime() + 3600_000),
+        created_at: now,
+        completed_at: null,
+      } as ConnectLink;
+      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      assert.match(html, /<label for="f-data_center">Data centre<\/label>/);
+      assert.match(html, /id="f-client_secret" name="cred_client_secret"[^>]*type="password"/);
+      assert.match(html, /id="f-refresh_token" name="cred_refresh_token"[^>]*type="password"/);
+      assert.match(html, /ZohoRecruit\.modules\.notes\.ALL/);
+      assert.match(html, /accounts\.zoho\.&lt;ending&gt;|accounts\.zoho\.<ending>/);
+    });
+
+    test('coverage and the README row: notes with field updates, files on applications', () => {
+      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      assert.deepEqual(cov, {
+        ats_add_candidate_result_link: 'SUPPORTED',
+        ats_add_application_result_link: 'SUPPORTED',
+        ats_add_candidate_attachment: 'SUPPORTED',
+        ats_get_candidate_attachments: 'SUPPORTED',
+        ats_add_note_to_application: 'SUPPORTED',
+        ats_add_application_attachment: 'SUPPORTED',
+        ats_get_application_attachments: 'SUPPORTED',
+      });
+      const row = connectorsTable()
+        .split('\n')
+        .find((r) => r.startsWith('| Zoho Recruit |'))!;
+      assert.match(
+        row,
+        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| yes \|$/,
       );
     });
   });
