@@ -320,6 +320,33 @@ describe('Zoho Recruit connector', () => {
       assert.equal(got.content_type, 'application/pdf');
     });
 
+    test('an account whose Applications refuse uploads gets the file on the candidate, with the shared warning', async () => {
+      const id = fake.candidateRemoteIds()[12];
+      const app = fake.applicationsOf(id)[0];
+      const orig = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'POST' && req.path.startsWith('/recruit/v2/Applications/')
+          ? {
+              status: 400,
+              json: { code: 'INVALID_MODULE', details: {}, message: 'The given module is not supported in API', status: 'error' },
+            }
+          : orig(req);
+      try {
+        const res = await connector.addApplicationAttachment(ctxOf(), appRef(app, id), file('late.pdf', Buffer.from('late')));
+        assert.ok(
+          res.warnings.some((w) => /keeps files on the candidate/.test(w) && w.includes(app)),
+          res.warnings.join('\n'),
+        );
+      } finally {
+        fake.server.before = orig;
+      }
+      assert.deepEqual(
+        fake.attachmentsOf('Candidates', id).map((a) => a.name),
+        ['late.pdf'],
+      );
+      assert.deepEqual(fake.attachmentsOf('Applications', app), []);
+    });
+
     test('the 16th upload in 5 minutes is refused by atsgate before Zoho blocks the API', async () => {
       const ctx = connectorContext(connector as any, fake.credentials, fake.url).ctx;
       const id = fake.candidateRemoteIds()[8];

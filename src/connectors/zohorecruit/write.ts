@@ -285,6 +285,7 @@ export async function addApplicationAttachment(
     checkRecordResult(res.data, `the file for application ${application.remote_id}`);
     return { warnings };
   }
+  takeUploadSlot(ctx); // a second upload call
   const fallback = await upload(client, 'Candidates', application.candidate_remote_id, attachment);
   checkRecordResult(fallback.data, `the file for candidate ${application.candidate_remote_id}`);
   return { warnings: [applicationWarn.fileOnCandidate(TOOL, application), ...warnings] };
