@@ -43,6 +43,8 @@ export interface Config {
   idempotencyTtlHours: number;
   /** How long a process holds a claimed write (idempotency key, outbox row) without renewing it. */
   writeLeaseSeconds: number;
+  /** PostgreSQL: how long a slot of the in-flight cap outlives its process (renewed every third of it). */
+  writeSlotLeaseSeconds: number;
   /** Where signed webhook notifications of asynchronous writes go (with webhookSecret), or null. */
   webhookUrl: string | null;
   webhookSecret: string | null;
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     idempotencyTtlHours: int('ATSGATE_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
     writeLeaseSeconds: int('ATSGATE_WRITE_LEASE_SECONDS', 60, 2, 3600),
+    writeSlotLeaseSeconds: int('ATSGATE_WRITE_SLOT_LEASE_SECONDS', 30, 2, 3600),
     webhookUrl,
     webhookSecret,
     // Generous by default: they stop a runaway client, not normal use (a sync-heavy customer

@@ -21,7 +21,7 @@ import { GraphileQueue } from './jobs/graphile.ts';
 import { PostgresRateLimiter } from './http/rate-limit-pg.ts';
 import { ReadBackQueue } from './writes/read-back.ts';
 import { DatabaseWindows, InMemoryWindows, InboundRateLimiter } from './limits/inbound.ts';
-import { InFlightWrites } from './writes/in-flight.ts';
+import { DatabaseWriteSlots, InProcessWriteSlots, type WriteSlots } from './writes/in-flight.ts';
 
 export interface Runtime {
   config: Config;
@@ -37,8 +37,8 @@ export interface Runtime {
   readBacks: ReadBackQueue;
   /** Inbound per-account and per-integration request limits (src/limits/inbound.ts). */
   inboundLimiter: InboundRateLimiter;
-  /** Synchronous writes in flight per integration, and their cap (src/writes/in-flight.ts). */
-  writesInFlight: InFlightWrites;
+  /** Actions (writes, asynchronous deliveries) in flight per integration, and their cap, for the deployment (src/writes/in-flight.ts). */
+  writesInFlight: WriteSlots;
   /** Where this server is reachable, for log_url and signed file URLs. */
   publicUrl(): string;
 }
@@ -72,7 +72,7 @@ export function createRuntime(config: Config, db: Db, opts: { publicUrl?: () => 
       },
       db.kind === 'postgres' ? new DatabaseWindows(db.relaxed) : new InMemoryWindows(),
     ),
-    writesInFlight: new InFlightWrites(),
+    writesInFlight: db.kind === 'postgres' ? new DatabaseWriteSlots(db.relaxed, config.writeSlotLeaseSeconds) : new InProcessWriteSlots(),
     publicUrl: opts.publicUrl ?? (() => config.publicUrl ?? `http://${config.host}:${config.port}`),
   };
 }

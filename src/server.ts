@@ -83,6 +83,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
         stopTempSweeper();
         await rt.readBacks.drain(); // candidates still to be re-read after writes
         await rt.jobs.stop(); // lets running background jobs finish
+        await rt.writesInFlight.close();
         await rt.db.close();
       })()),
   };

@@ -56,7 +56,13 @@ function limitsLine(usage: InboundUsage | undefined): Safe {
   return html`<p class="hint" id="request-limits">Request limits: ${acc}${each}. Over a limit the API answers 429 PLATFORM.RATE_LIMIT_EXCEEDED with Retry-After.</p>`;
 }
 
-export function integrationsPage(accountId: string, list: IntegrationSummary[], usage?: InboundUsage): string {
+/** Actions in flight per integration, deployment-wide (src/writes/in-flight.ts), and their cap. */
+export interface InFlightUsage {
+  counts: Map<string, number>;
+  max: number;
+}
+
+export function integrationsPage(accountId: string, list: IntegrationSummary[], usage?: InboundUsage, inFlight?: InFlightUsage): string {
   const rows = list.map(
     (i) => html`<tr>
       <td>${toolCell(i.tool)}</td>
@@ -69,6 +75,7 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[], 
       <td class="num">${i.records.applications}</td>
       <td class="num">${i.failedWrites24h > 0 ? html`<a href="/dashboard/logs?integration=${encodeURIComponent(i.id)}&amp;outcome=ERROR">${i.failedWrites24h}</a>` : '0'}</td>
       <td class="num">${usage?.integrations[i.id] ? `${usage.integrations[i.id].used} / ${usage.integrations[i.id].limit}` : '—'}</td>
+      <td class="num">${inFlight ? `${inFlight.counts.get(i.id) ?? 0} / ${inFlight.max}` : '—'}</td>
     </tr>`,
   );
   return page({
@@ -85,12 +92,13 @@ export function integrationsPage(accountId: string, list: IntegrationSummary[], 
           <th scope="col">Tool</th><th scope="col">Organisation</th><th scope="col">Status</th><th scope="col">Setup</th>
           <th scope="col">Last sync ended</th><th scope="col" class="num">Jobs</th><th scope="col" class="num">Candidates</th>
           <th scope="col" class="num">Applications</th><th scope="col" class="num">Failed writes (24 h)</th>
-          <th scope="col" class="num">Requests this window</th>
+          <th scope="col" class="num">Requests this window</th><th scope="col" class="num">Actions in flight</th>
         </tr></thead>
         <tbody>${rows}</tbody>
       </table>`
       }
-      ${limitsLine(usage)}`,
+      ${limitsLine(usage)}
+      <p class="hint" id="in-flight-cap">Actions in flight: writes being sent and asynchronous writes being delivered, counted across every atsgate process; beyond ${inFlight?.max ?? 30} per integration the API answers 429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED.</p>`,
   });
 }
 

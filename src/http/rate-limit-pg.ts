@@ -26,7 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { admitToWindow, observeWindow, type Admission } from '../store/rate-limit-windows.ts';
+import { admitToWindow, observeWindow, releaseFromWindow, type Admission } from '../store/rate-limit-windows.ts';
 import { SAME_WINDOW_SLACK_MS, sleep, type RateLimitFeedback, type RateLimiter, type RateLimitSpec } from './rate-limit.ts';
 
 interface Waiter {
@@ -41,6 +41,10 @@ interface KeyState {
   waiters: Waiter[];
   spare: number;
   spareUntil: number;
+  /** The database's date of the spares, to give back those never used. */
+  spareStamp: string | null;
+  /** Gives unused spares back when they expire after the last waiter left. */
+  dropTimer?: NodeJS.Timeout;
   pumping: boolean;
 }
 
@@ -57,7 +61,7 @@ export class PostgresRateLimiter implements RateLimiter {
   acquire(key: string, spec: RateLimitSpec, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let st = this.keys.get(key);
-    if (!st) this.keys.set(key, (st = { waiters: [], spare: 0, spareUntil: 0, pumping: false }));
+    if (!st) this.keys.set(key, (st = { waiters: [], spare: 0, spareUntil: 0, spareStamp: null, pumping: false }));
     const state = st;
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal };
@@ -83,7 +87,7 @@ export class PostgresRateLimiter implements RateLimiter {
     if (hold === null && limit === null && budget === null) return;
     // Admissions this process fetched ahead must not outlive a hold or a smaller budget.
     const st = this.keys.get(key);
-    if (st && (hold !== null || budget !== null)) st.spare = 0;
+    if (st && (hold !== null || budget !== null)) this.dropSpares(key, st);
     await observeWindow(this.db.relaxed, {
       key,
       limit,
@@ -115,7 +119,7 @@ export class PostgresRateLimiter implements RateLimiter {
           admit(st.waiters.shift()!);
           continue;
         }
-        st.spare = 0;
+        this.dropSpares(key, st);
         const want = Math.min(spec.requests, st.waiters.length + extra);
         let row: Admission;
         try {
@@ -135,11 +139,42 @@ export class PostgresRateLimiter implements RateLimiter {
         }
         st.spare = n;
         st.spareUntil = Date.now() + spareTtlMs;
+        st.spareStamp = row.stamp;
       }
     } finally {
       st.pumping = false;
-      if (!st.waiters.length && st.spare === 0) this.keys.delete(key);
+      if (!st.waiters.length) {
+        if (st.spare === 0) this.keys.delete(key);
+        else this.dropWhenExpired(key, st);
+      }
     }
+  }
+
+  /**
+   * Spares nobody used are given back to the shared window rather than left to count against
+   * the vendor's limit until they age out: with a low limit (100 a minute) and requests spaced
+   * wider than a spare lives, every statement would otherwise spend its spares on nothing.
+   */
+  private dropSpares(key: string, st: KeyState): void {
+    const count = st.spare;
+    const stamp = st.spareStamp;
+    st.spare = 0;
+    st.spareStamp = null;
+    if (count > 0 && stamp) releaseFromWindow(this.db.relaxed, { key, stamp, count }).catch(() => undefined);
+  }
+
+  private dropWhenExpired(key: string, st: KeyState): void {
+    clearTimeout(st.dropTimer);
+    st.dropTimer = setTimeout(
+      () => {
+        st.dropTimer = undefined;
+        if (st.pumping || st.waiters.length) return; // a new request came and uses (or dropped) them
+        this.dropSpares(key, st);
+        if (this.keys.get(key) === st) this.keys.delete(key);
+      },
+      Math.max(0, st.spareUntil - Date.now()),
+    );
+    st.dropTimer.unref();
   }
 }
 

@@ -12,7 +12,8 @@
  *  - sync durations: the observer in src/metrics/observers.ts, called by src/sync/run.ts;
  *  - sync lag and queue depth: computed when scraped (from the database / the job engine), so
  *    they are right even when another process ran the sync; re-reads pending after writes:
- *    this process's own queue, read when scraped.
+ *    this process's own queue, read when scraped; actions in flight: the deployment's count
+ *    (one total, no integration label), read when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../runtime.ts';
@@ -112,6 +113,16 @@ export class Metrics {
       registers,
       collect() {
         this.set(rt.readBacks.size);
+      },
+    });
+    new Gauge({
+      name: 'atsgate_writes_in_flight',
+      help: 'Actions (writes, asynchronous deliveries) in flight in the whole deployment, against the cap per integration (src/writes/in-flight.ts).',
+      registers,
+      async collect() {
+        let n = 0;
+        for (const count of (await rt.writesInFlight.inFlight()).values()) n += count;
+        this.set(n);
       },
     });
     callObservers.add(this.onCall);

@@ -114,6 +114,15 @@ export async function finishOutbox(
   return rows.length > 0;
 }
 
+/** The integration of a row still to deliver, or null when it is delivered, failed for good, or gone. */
+export async function openOutboxIntegration(db: Queryable, id: string): Promise<string | null> {
+  const { rows } = await db.query<{ integration_id: string }>(
+    `SELECT integration_id FROM write_outbox WHERE id = $1 AND state IN ('PENDING', 'DELIVERING')`,
+    [id],
+  );
+  return rows[0]?.integration_id ?? null;
+}
+
 /** Rows still to deliver, with the time each may next be tried (for re-queueing at start). */
 export async function openOutboxRows(db: Queryable): Promise<{ id: string; due: Date }[]> {
   const { rows } = await db.query<{ id: string; due: Date }>(

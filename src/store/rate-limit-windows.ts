@@ -22,6 +22,7 @@ const ADMIT = `
               FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept,
                            COALESCE(w.budget_until > clock_timestamp(), false) AS budgeted) k) r)
   RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
+    hits[cardinality(hits)]::text AS stamp,
     ceil(1000 * GREATEST(
       extract(epoch FROM (held_until - clock_timestamp())),
       CASE WHEN budget_left <= 0 THEN extract(epoch FROM (budget_until - clock_timestamp())) END,
@@ -48,6 +49,8 @@ const OBSERVE = `
 export interface Admission {
   admitted: boolean;
   granted: number;
+  /** When this statement's admissions are dated (all alike), as text to keep the microseconds. */
+  stamp: string | null;
   wait_ms: number | null;
 }
 
@@ -60,6 +63,21 @@ export async function admitToWindow(
   r: { key: string; windowMs: number; limit: number; token: string; want: number },
 ): Promise<Admission> {
   return (await q.query<Admission>(ADMIT, [r.key, r.windowMs, r.limit, r.token, r.want])).rows[0];
+}
+
+// Gives back up to $3 admissions dated $2 (spares fetched by one statement and never used):
+// only stamps of that exact instant go, so the window keeps every admission a request used.
+// A fixed-window budget they were counted against is not restored (conservative).
+const RELEASE = `
+  UPDATE rate_limit_windows w SET hits = ARRAY(
+    SELECT h FROM (SELECT h, ord, CASE WHEN h = $2::timestamptz THEN row_number() OVER (PARTITION BY h = $2::timestamptz ORDER BY ord DESC) END AS rn
+                     FROM unnest(w.hits) WITH ORDINALITY AS u(h, ord)) x
+     WHERE rn IS NULL OR rn > $3::int ORDER BY ord)
+  WHERE key = $1`;
+
+/** Returns `count` unused admissions of one statement (its `stamp`) to the window. */
+export async function releaseFromWindow(q: Queryable, r: { key: string; stamp: string; count: number }): Promise<void> {
+  await q.query(RELEASE, [r.key, r.stamp, r.count]);
 }
 
 /** Records what a vendor response said about its limit (see OBSERVE). */

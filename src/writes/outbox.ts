@@ -28,6 +28,7 @@ import {
   endAllOutboxLeases,
   finishOutbox,
   insertOutbox,
+  openOutboxIntegration,
   openOutboxRows,
   renewOutboxLease,
   scheduleRetry,
@@ -158,8 +159,31 @@ function keepLease(renew: () => Promise<void>, leaseSeconds: number): () => void
   return () => clearInterval(t);
 }
 
-/** One delivery attempt of one outbox row (the `deliver-write` task). */
+/** How soon a delivery that found its integration's actions in flight at the cap is tried again (plus up to as much jitter). */
+export const SLOT_WAIT_MS = 1000;
+
+/**
+ * One delivery attempt of one outbox row (the `deliver-write` task). It counts against the
+ * integration's cap on actions in flight (src/writes/in-flight.ts) like a synchronous write:
+ * the slot is taken before the row is claimed, and when the cap is full the job is queued again
+ * shortly, the row untouched (no attempt spent, no lease taken).
+ */
 export async function deliverWrite(rt: Runtime, id: string): Promise<void> {
+  const integrationId = await openOutboxIntegration(rt.db, id);
+  if (!integrationId) return; // delivered or failed for good already
+  const slot = await rt.writesInFlight.tryEnter(integrationId);
+  if (!slot) {
+    await queueDelivery(rt, id, new Date(Date.now() + SLOT_WAIT_MS * (1 + Math.random())));
+    return;
+  }
+  try {
+    await deliverClaimed(rt, id);
+  } finally {
+    await slot.release().catch(() => undefined);
+  }
+}
+
+async function deliverClaimed(rt: Runtime, id: string): Promise<void> {
   const lease = rt.config.writeLeaseSeconds;
   const row = await claimOutbox(rt.db, id, PROCESS_ID, lease);
   if (!row) return; // delivered already, not due yet, or being delivered by a live process

@@ -1,9 +1,9 @@
 /**
  * Every write-back goes through here, whatever the ATS:
  *   open the interaction log (before anything touches the ATS) → cap concurrency per
- *   integration → resolve atsgate IDs to remote ones from the synced tables → prepare input
- *   (decode or download files, enforce limits) → call the connector → refresh the record so
- *   the write is visible to readers → complete the log.
+ *   integration for the deployment (src/writes/in-flight.ts) → resolve atsgate IDs to remote
+ *   ones from the synced tables → prepare input (decode or download files, enforce limits) →
+ *   call the connector → refresh the record so the write is visible to readers → complete the log.
  * The route only validates the body shape and sends the envelope.
  * The two halves, prepareWrite (validate) and sendWrite (the ATS call), are also used apart by
  * asynchronous writes (src/writes/outbox.ts): validated now, stored, sent later. Idempotency
@@ -21,6 +21,7 @@ import { downloadDataUrl } from '../http/download.ts';
 import type { RequestFiles, TempFile } from '../uploads/temp-files.ts';
 import { AtsgateError, inputInvalid, notFoundInput } from '../errors.ts';
 import { assertEnabled } from '../integrations/enabled.ts';
+import type { WriteSlot } from './in-flight.ts';
 import type {
   AnyConnector,
   ConnectorContext,
@@ -240,12 +241,21 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
     () => undefined,
   );
   const journal = new CallJournal();
-  if (!rt.writesInFlight.tryEnter(it.integration.id)) {
-    const err = new AtsgateError(
-      'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED',
-      `More than ${rt.writesInFlight.max} actions are in flight for integration ${it.integration.id}; retry with backoff.`,
-      { headers: { 'retry-after': '1' } },
-    );
+  let slot: WriteSlot | null = null;
+  let failed: AtsgateError | null = null;
+  try {
+    slot = await rt.writesInFlight.tryEnter(it.integration.id);
+  } catch (e) {
+    failed = asAtsgateError(e); // the database could not be asked: nothing was sent
+  }
+  if (!slot) {
+    const err =
+      failed ??
+      new AtsgateError(
+        'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED',
+        `More than ${rt.writesInFlight.max} actions are in flight for integration ${it.integration.id}; retry with backoff.`,
+        { headers: { 'retry-after': '1' } },
+      );
     await completeLog(rt.db.relaxed, await opening, {
       statusCode: err.status,
       calls: [],
@@ -276,7 +286,9 @@ export async function interact(rt: Runtime, it: Interaction, req: WriteRequest):
       }).catch(() => undefined);
     throw e;
   } finally {
-    rt.writesInFlight.leave(it.integration.id);
+    // Before the answer, so that a client's next write after it finds the slot free; a release
+    // that fails leaves a lease that runs out by itself.
+    await slot.release().catch(() => undefined);
   }
 }
 

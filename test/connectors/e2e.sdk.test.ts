@@ -394,6 +394,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'sandbox',
           'smartrecruiters',
           'teamtailor',
+          'ukgpro',
           'workable',
           'zohorecruit',
         ]);

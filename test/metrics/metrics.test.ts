@@ -124,6 +124,7 @@ for (const kind of databaseKinds()) {
       assert.ok(lag !== undefined && lag >= 0, 'sync lag of the integration');
       assert.ok(sample(text, 'atsgate_job_queue_depth') !== undefined, 'queue depth');
       assert.ok(sample(text, 'atsgate_read_backs_pending') !== undefined, 're-reads pending after writes');
+      assert.equal(sample(text, 'atsgate_writes_in_flight'), 0, 'actions in flight, deployment-wide: the write is over');
 
       for (const secret of [s.apiKey, METRICS_TOKEN, s.env.ATSGATE_SECRET, String(fake.credentials.api_key)]) {
         assert.ok(!text.includes(secret), 'no secret in the scrape');

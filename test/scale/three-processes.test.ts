@@ -9,10 +9,15 @@
  *   wrote to each integration at once (the limit is shared through the database);
  * - no write was lost: each got a 200, a Kombo error, or (only the killed process) a broken
  *   connection, and every 200 is in the fake's own records.
+ * Then the cap on actions in flight per integration (Kombo's 30, PLATFORM.CONCURRENCY_LIMIT_EXCEEDED):
+ * - it is one cap for the deployment: 45 writes to one integration spread over three processes,
+ *   held at the vendor, are 30 in flight and 15 refused with 429 (per-process caps let all 45 in);
+ * - a process killed with SIGKILL while it holds slots gives them back when their lease runs out
+ *   (ATSGATE_WRITE_SLOT_LEASE_SECONDS, 3 s here).
  * PostgreSQL only: several processes cannot share the embedded database.
  */
 import '../support/fast-retries.ts';
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +31,7 @@ import { startLeverFake } from '../fakes/lever.ts';
 import { startAshbyFake } from '../fakes/ashby.ts';
 import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 import { startTeamtailorFake } from '../fakes/teamtailor.ts';
+import { MAX_IN_FLIGHT } from '../../src/writes/in-flight.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,7 +83,15 @@ describe('three processes on one PostgreSQL database', () => {
   const apiKey = 'test_' + randomBytes(16).toString('hex');
   let pg: { url: string; drop(): Promise<void> };
   let env: Record<string, string>;
-  const fakes: { fake: VendorFake; kind: (typeof KINDS)[number]; integrationId: string; slow: boolean; gate: Promise<void> | null }[] = [];
+  const fakes: {
+    fake: VendorFake;
+    kind: (typeof KINDS)[number];
+    integrationId: string;
+    slow: boolean;
+    gate: Promise<void> | null;
+    /** Requests waiting at the gate now. */
+    waiting: number;
+  }[] = [];
   const procs: Proc[] = [];
 
   before(async () => {
@@ -92,6 +106,7 @@ describe('three processes on one PostgreSQL database', () => {
       LOG_LEVEL: 'silent',
       ATSGATE_SYNC_LEASE_SECONDS: '3',
       ATSGATE_JOB_CONCURRENCY: '4',
+      ATSGATE_WRITE_SLOT_LEASE_SECONDS: '3',
     };
     // 20 integrations, created in this process against the same database (the CLI's way).
     const rt = await openRuntime(loadConfig(env));
@@ -101,13 +116,16 @@ describe('three processes on one PostgreSQL database', () => {
         const fake = await kind.start();
         // A slow vendor (every response 150 ms late) keeps syncs running long enough to be killed mid-way.
         // A gate holds every response until opened, so the test decides which syncs are mid-way when.
-        const entry: (typeof fakes)[number] = { fake, kind, integrationId: '', slow: false, gate: null };
+        const entry: (typeof fakes)[number] = { fake, kind, integrationId: '', slow: false, gate: null, waiting: 0 };
         const inner = fake.server.before;
         fake.server.before = async (req) => {
           // The fake counts the request on arrival (its rate window), then the answer is held.
           const early = await inner?.(req);
           if (early) return early;
-          await entry.gate;
+          if (entry.gate) {
+            entry.waiting++;
+            await entry.gate.finally(() => entry.waiting--);
+          }
           if (entry.slow) await sleep(150);
           return undefined;
         };
@@ -147,7 +165,7 @@ describe('three processes on one PostgreSQL database', () => {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as any, retryAfter: res.headers.get('retry-after') };
   };
   const q = async <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const { default: pgmod } = await import('pg');
@@ -271,5 +289,111 @@ describe('three processes on one PostgreSQL database', () => {
         f.fake.peakRate() <= f.kind.limit.requests,
         `${f.kind.tool} ${f.integrationId}: peak ${f.fake.peakRate()} in ${f.kind.limit.windowMs} ms, limit ${f.kind.limit.requests}`,
       );
+  });
+  /** Slots of the in-flight cap held now for the integration, in the whole deployment. */
+  const liveSlots = async (integrationId: string) =>
+    (
+      await q<{ n: number }>('SELECT count(*)::int AS n FROM write_slots WHERE integration_id = $1 AND expires_at > clock_timestamp()', [
+        integrationId,
+      ])
+    )[0].n;
+  /** Ashby allows 25 calls a second: 30 writes reach it quickly. */
+  const capped = () => fakes.find((f) => f.kind.tool === 'ashby')!;
+  const resultLink = async (p: Proc, f: (typeof fakes)[number], label: string) => {
+    const cands = (await call(p, 'GET', '/v1/ats/candidates?page_size=1', f.integrationId)).body.data.results;
+    return call(p, 'POST', `/v1/ats/candidates/${encodeURIComponent(cands[0].id)}/result-links`, f.integrationId, {
+      label,
+      url: 'https://assess.example.com/cap',
+    });
+  };
+
+  test('one cap per integration for the deployment: 45 writes over three processes, 30 in flight, 15 refused', async (t: TestContext) => {
+    const live = [procs[1], procs[2], await startProcess(env)];
+    procs.push(live[2]);
+    const f = capped();
+    const cands = (await call(live[0], 'GET', '/v1/ats/candidates?page_size=3', f.integrationId)).body.data.results;
+    // Slots the killed process of the first test may still hold run out with their lease first.
+    for (let i = 0; i < 100 && (await liveSlots(f.integrationId)) > 0; i++) await sleep(100);
+    let open!: () => void;
+    f.gate = new Promise<void>((r) => (open = r));
+    const N = MAX_IN_FLIGHT + 15;
+    let settled = 0;
+    const writes = Array.from({ length: N }, (_, n) =>
+      call(live[n % 3], 'POST', `/v1/ats/candidates/${encodeURIComponent(cands[n % cands.length].id)}/result-links`, f.integrationId, {
+        label: `Cap check #${n}`,
+        url: `https://assess.example.com/cap/${n}`,
+      }).finally(() => settled++),
+    );
+    // Until every write has either been answered or reached the vendor (where it waits).
+    for (let i = 0; i < 400 && settled + f.waiting < N; i++) await sleep(50);
+    const inFlightAtPeak = await liveSlots(f.integrationId);
+    const waitingAtPeak = f.waiting;
+    f.gate = null;
+    open();
+    const results = await Promise.all(writes);
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 429);
+    t.diagnostic(
+      `${N} writes: ${ok.length} succeeded, ${refused.length} refused; ${waitingAtPeak} at the vendor and ${inFlightAtPeak} slots held at the peak`,
+    );
+    assert.equal(ok.length, MAX_IN_FLIGHT, `exactly the cap succeeds (per-process caps let ${N} through)`);
+    assert.equal(refused.length, N - MAX_IN_FLIGHT);
+    assert.equal(waitingAtPeak, MAX_IN_FLIGHT, 'the 30 admitted were in flight at once, held at the vendor');
+    assert.equal(inFlightAtPeak, MAX_IN_FLIGHT);
+    for (const r of refused) {
+      assert.equal(r.body.error.code, 'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED');
+      assert.equal(
+        r.body.error.message,
+        `More than ${MAX_IN_FLIGHT} actions are in flight for integration ${f.integrationId}; retry with backoff.`,
+      );
+      assert.equal(r.retryAfter, '1');
+    }
+    const refusedBy = new Set(results.flatMap((r, n) => (r.status === 429 ? [n % 3] : [])));
+    t.diagnostic(`refusals answered by ${refusedBy.size} of the 3 processes`);
+    for (let i = 0; i < 100 && (await liveSlots(f.integrationId)) > 0; i++) await sleep(50);
+    assert.equal(await liveSlots(f.integrationId), 0, 'every slot given back');
+    assert.equal((await resultLink(live[1], f, 'Cap check after')).status, 200);
+  });
+
+  test('a process killed with slots held: they are free again when its lease runs out', async (t: TestContext) => {
+    const survivor = procs[1];
+    const doomed = await startProcess(env);
+    procs.push(doomed);
+    const f = capped();
+    const cands = (await call(doomed, 'GET', '/v1/ats/candidates?page_size=3', f.integrationId)).body.data.results;
+    let open!: () => void;
+    f.gate = new Promise<void>((r) => (open = r));
+    const writes = Array.from({ length: MAX_IN_FLIGHT }, (_, n) =>
+      call(doomed, 'POST', `/v1/ats/candidates/${encodeURIComponent(cands[n % cands.length].id)}/result-links`, f.integrationId, {
+        label: `Crash check #${n}`,
+        url: `https://assess.example.com/crash/${n}`,
+      }).catch(() => null),
+    );
+    for (let i = 0; i < 400 && f.waiting < MAX_IN_FLIGHT; i++) await sleep(50);
+    assert.equal(f.waiting, MAX_IN_FLIGHT, 'the doomed process holds every slot, its writes waiting at the vendor');
+    const whileAlive = await call(survivor, 'POST', `/v1/ats/candidates/${encodeURIComponent(cands[0].id)}/result-links`, f.integrationId, {
+      label: 'Refused while the holder lives',
+      url: 'https://assess.example.com/crash/refused',
+    });
+    assert.equal(whileAlive.status, 429);
+
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    const killedAt = Date.now();
+    assert.equal(await liveSlots(f.integrationId), MAX_IN_FLIGHT, "right after the kill the dead process's leases still hold");
+    f.gate = null;
+    open();
+    await Promise.all(writes);
+    let freedAfterMs = -1;
+    for (let i = 0; i < 200; i++) {
+      if ((await resultLink(survivor, f, `After the crash ${i}`)).status === 200) {
+        freedAfterMs = Date.now() - killedAt;
+        break;
+      }
+      await sleep(100);
+    }
+    t.diagnostic(`a write was admitted again ${freedAfterMs} ms after the kill (lease 3 s)`);
+    assert.ok(freedAfterMs >= 0, 'the slots of the killed process came free');
+    assert.equal(await liveSlots(f.integrationId), 0, 'and none stays taken');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { integrationSummary } from '../support/dashboard.ts';
 import { AtsgateError } from '../../src/errors.ts';
 import { InMemoryWindows, InboundRateLimiter } from '../../src/limits/inbound.ts';
 import { createApiKey } from '../../src/store/keys.ts';
@@ -144,17 +145,7 @@ describe('inbound limits on the dashboard', () => {
       account: { limit: 8, used: 4 },
       integrations: { 'lever:acme': { limit: 4, used: 3 }, 'ashby:acme': { limit: 4, used: 0 } },
     });
-    const summary = (id: string) => ({
-      id,
-      tool: id.split(':')[0],
-      organization_name: 'Acme',
-      status: 'ACTIVE',
-      setup_status: 'COMPLETED',
-      last_sync_ended_at: null,
-      records: { jobs: 0, candidates: 0, applications: 0 },
-      failedWrites24h: 0,
-    });
-    const html = integrationsPage('acme', [summary('lever:acme'), summary('ashby:acme')] as any, usage);
+    const html = integrationsPage('acme', [integrationSummary('lever:acme'), integrationSummary('ashby:acme')], usage);
     assert.match(html, /this account 4 of 8 requests this minute; each integration at most 4 per minute/);
     assert.match(html, />3 \/ 4<\/td>/);
     now += 60_000;

@@ -20,6 +20,7 @@ import { startPersonioFake } from '../fakes/personio.ts';
 import { startBambooHrFake } from '../fakes/bamboohr.ts';
 import { startPinpointFake } from '../fakes/pinpoint.ts';
 import { startZohoRecruitFake } from '../fakes/zohorecruit.ts';
+import { startUkgFake } from '../fakes/ukgpro.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -126,6 +127,14 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 4, windowMs: 1000 },
     start: () => startZohoRecruitFake({ candidateCount: 24, rateLimit: { limit: 4, windowMs: 1000 } }),
+  },
+  {
+    tool: 'ukgpro',
+    // UKG publishes no number (quotas "normally [per] 1 minute"); the fake enforces 20 per second,
+    // above atsgate's 5 + 2/s. Its 429s carry no Retry-After, as UKG's today.
+    timeScale: 1,
+    fakeLimit: { requests: 20, windowMs: 1000 },
+    start: () => startUkgFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 } }),
   },
 ];
 

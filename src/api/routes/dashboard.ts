@@ -263,7 +263,8 @@ export const dashboardRoutes =
         accountId,
         list.map((i) => i.id),
       );
-      return html(reply, 200, integrationsPage(accountId, list, usage));
+      const inFlight = await rt.writesInFlight.inFlight(list.map((i) => i.id));
+      return html(reply, 200, integrationsPage(accountId, list, usage, { counts: inFlight, max: rt.writesInFlight.max }));
     });
 
     app.get('/integrations/:id', SESSION, async (req, reply) => {

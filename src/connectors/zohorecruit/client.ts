@@ -8,6 +8,7 @@
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
 import { errorReader, transportBaseUrl } from '../../http/transport.ts';
+import { cachedToken, renewAt } from '../helpers/oauth-token.ts';
 import { paginate } from '../helpers/pagination.ts';
 import type { ConnectorContext } from '../types.ts';
 import { definition, SCOPES, type ZohoCredentials } from './definition.ts';
@@ -16,8 +17,6 @@ export type ZohoContext = ConnectorContext<ZohoCredentials>;
 
 /** [ZR-GET]: `per_page` defaults to and is capped at 200. */
 export const PAGE_SIZE = 200;
-/** Renew this long before the stated expiry, so no request leaves with a dying token. */
-const REFRESH_MARGIN_MS = 60_000;
 /** [ZR-REFRESH]: "Access tokens expire after an hour of generation." */
 const DEFAULT_TOKEN_LIFETIME_S = 3600;
 
@@ -47,22 +46,9 @@ function cacheKey(ctx: ZohoContext): string {
   return `zohorecruit:token:${tokenUrl(ctx)}:${ctx.credentials.client_id}`;
 }
 
-/** A valid access token; concurrent callers share one pending mint. */
+/** A valid access token; concurrent callers share one pending mint (helpers/oauth-token.ts). */
 export async function accessToken(ctx: ZohoContext): Promise<string> {
-  const key = cacheKey(ctx);
-  const cached = ctx.cache.get(key) as Promise<Token> | undefined;
-  if (cached) {
-    const token = await cached.catch(() => null);
-    if (token && Date.now() < token.expiresAt) return token.accessToken;
-    const current = ctx.cache.get(key) as Promise<Token> | undefined;
-    if (current && current !== cached) return (await current).accessToken;
-  }
-  const minted = mintToken(ctx);
-  ctx.cache.set(key, minted);
-  minted.catch(() => {
-    if (ctx.cache.get(key) === minted) ctx.cache.delete(key);
-  });
-  return (await minted).accessToken;
+  return (await cachedToken(ctx.cache, cacheKey(ctx), () => mintToken(ctx))).accessToken;
 }
 
 export function dropToken(ctx: ZohoContext): void {
@@ -107,7 +93,7 @@ async function mintToken(ctx: ZohoContext): Promise<Token> {
   }
   const stated = Number(res.data.expires_in);
   const lifetimeMs = (Number.isFinite(stated) && stated > 0 ? stated : DEFAULT_TOKEN_LIFETIME_S) * 1000;
-  return { accessToken: token, expiresAt: Date.now() + Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2) };
+  return { accessToken: token, expiresAt: renewAt(lifetimeMs) };
 }
 
 /** The OAuth scope a path needs, for the OAUTH_SCOPE_MISMATCH message. */
