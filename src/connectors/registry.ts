@@ -14,6 +14,7 @@ import { connector as teamtailor } from './teamtailor/index.ts';
 import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
 import { connector as pinpoint } from './pinpoint/index.ts';
+import { connector as zohorecruit } from './zohorecruit/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
 
 const CONNECTORS = [
@@ -28,6 +29,7 @@ const CONNECTORS = [
   personio,
   bamboohr,
   pinpoint,
+  zohorecruit,
   ukgpro,
 ] as unknown as AnyConnector[];
 

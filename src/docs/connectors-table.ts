@@ -20,7 +20,7 @@ export function connectorsTable(): string {
   });
   return [
     '| ATS | Result link: candidate / application | `details.attributes` | What a result link becomes | Attachments | Application note / file lands on | Tags | Stage move / rejection | Delta sync |',
-    '|---|---|---|---|---|---|---|---|',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

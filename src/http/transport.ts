@@ -28,9 +28,10 @@ export type TransportAuth<K extends string = string> =
   | { scheme: 'bearer'; token: K }
   /**
    * `Authorization: Bearer <token>` where the connector supplies the token (OAuth: minted, cached
-   * and refreshed by the connector); it passes `token` to ctx.http().
+   * and refreshed by the connector); it passes `token` to ctx.http(). `prefix` replaces "Bearer"
+   * for vendors with their own scheme word (Zoho: `Zoho-oauthtoken <token>`).
    */
-  | { scheme: 'bearer-provider' }
+  | { scheme: 'bearer-provider'; prefix?: string }
   /** Any header from a template: `X-SmartToken: {api_key}`, `Authorization: Token token={api_key}`. */
   | { scheme: 'header'; header: string; template: string };
 
@@ -130,7 +131,7 @@ export function transportClientOptions(
     headers: async () => {
       const out: Record<string, string> = Object.fromEntries(staticHeaders);
       if (fixedAuth !== undefined) out[credentialHeader] = fixedAuth;
-      else if (auth.scheme === 'bearer-provider' && token) out.authorization = `Bearer ${await token()}`;
+      else if (auth.scheme === 'bearer-provider' && token) out.authorization = `${auth.prefix ?? 'Bearer'} ${await token()}`;
       return out;
     },
     credentialHeaders: [credentialHeader.toLowerCase()],

@@ -410,6 +410,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'teamtailor',
           'ukgpro',
           'workable',
+          'zohorecruit',
         ]);
         for (const t of res.data.tools) {
           const def = getConnector(t.id)!.definition;

@@ -19,6 +19,7 @@ import { startRecruiteeFake } from '../fakes/recruitee.ts';
 import { startPersonioFake } from '../fakes/personio.ts';
 import { startBambooHrFake } from '../fakes/bamboohr.ts';
 import { startPinpointFake } from '../fakes/pinpoint.ts';
+import { startZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { startUkgFake } from '../fakes/ukgpro.ts';
 
 export interface ConnectorCase {
@@ -118,6 +119,14 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 10, windowMs: 1000 },
     start: () => startPinpointFake({ candidateCount: 24, rateLimit: { limit: 10, windowMs: 1000 } }),
+  },
+  {
+    tool: 'zohorecruit',
+    // Zoho counts daily credits and does not number its concurrency limits; the fake enforces
+    // 4 per second (above atsgate's 2/s). Files keep Zoho's categories (Resume, Others).
+    timeScale: 1,
+    fakeLimit: { requests: 4, windowMs: 1000 },
+    start: () => startZohoRecruitFake({ candidateCount: 24, rateLimit: { limit: 4, windowMs: 1000 } }),
   },
   {
     tool: 'ukgpro',

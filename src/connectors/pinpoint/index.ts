@@ -6,7 +6,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { pinpointClient, pinpointErrorMessage, type PinpointContext } from './client.ts';
 import { credentialSchema, definition, PERMISSION_AREAS } from './definition.ts';
-import { addCandidateTag, moveApplicationToStage, rejectApplication, removeCandidateTag } from './status.ts';
+import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
   addApplicationAttachment,
@@ -70,10 +70,7 @@ async function checkCredentials(ctx: PinpointContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
-  addCandidateTag,
-  removeCandidateTag,
-  moveApplicationToStage,
-  rejectApplication,
+  ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,

@@ -7,7 +7,7 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { accessToken, grants, ukgClient, ukgErrorMessage, type UkgContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
-import { addCandidateTag, moveApplicationToStage, rejectApplication, removeCandidateTag } from './status.ts';
+import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
 import {
   addApplicationAttachment,
@@ -78,10 +78,7 @@ async function checkCredentials(ctx: UkgContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
-  addCandidateTag,
-  removeCandidateTag,
-  moveApplicationToStage,
-  rejectApplication,
+  ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,

@@ -1,0 +1,421 @@
+import '../support/fast-retries.ts';
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connector } from '../../src/connectors/zohorecruit/index.ts';
+import { tokenUrl } from '../../src/connectors/zohorecruit/client.ts';
+import { outcomeOf, toApplication } from '../../src/connectors/zohorecruit/read.ts';
+import { transportBaseUrl } from '../../src/http/transport.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import { connectorContext, collect } from '../support/connector-context.ts';
+import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
+import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
+import { formPage } from '../../src/connect/page.ts';
+import { connectorsTable } from '../../src/docs/connectors-table.ts';
+import { coverage } from '../../src/connectors/coverage.ts';
+import type { ConnectLink } from '../../src/store/connect-links.ts';
+
+const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
+const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+  label: 'Acme assessment',
+  url: 'https://acme.example/results/7',
+  details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
+  remote_fields: {},
+  ...over,
+});
+const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
+  name,
+  type,
+  content_type: 'application/pdf',
+  file: new Blob([new Uint8Array(bytes)]),
+  remote_fields: {},
+});
+
+describe('Zoho Recruit connector', () => {
+  let fake: ZohoRecruitFake;
+  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
+  const ctxOf = (creds?: Record<string, unknown>) => {
+    const key = creds ?? fake.credentials;
+    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
+    return contexts.get(key)!;
+  };
+  const since = () => fake.server.journal.length;
+  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
+  const appRef = (id: string, candidate: string): ApplicationRef => ({
+    remote_id: id,
+    candidate_remote_id: candidate,
+    job_remote_id: null,
+    outcome: 'PENDING',
+  });
+  const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
+
+  before(async () => {
+    fake = await startZohoRecruitFake({ candidateCount: 450, rateLimit: { limit: 1000, windowMs: 1000 } });
+  });
+  after(() => fake.stop());
+
+  describe('auth and credentials', () => {
+    test('tokens are minted once from the refresh token and sent as Zoho-oauthtoken', async () => {
+      const mark = since();
+      const mintedBefore = fake.tokensMinted();
+      await connector.checkCredentials(ctxOf());
+      await connector.checkCredentials(ctxOf());
+      assert.equal(fake.tokensMinted() - mintedBefore, 1, 'the cached token is reused');
+      const reqs = requestsSince(mark);
+      const token = reqs.find((r) => r.path === '/oauth/v2/token')!;
+      assert.equal(token.method, 'POST');
+      assert.equal(token.query.get('refresh_token'), null, 'secrets travel in the body, not the URL');
+      assert.equal(token.form?.get('grant_type'), 'refresh_token');
+      const api = reqs.filter((r) => r.path.startsWith('/recruit/v2/'));
+      assert.deepEqual(
+        [...new Set(api.map((r) => r.path))],
+        ['/recruit/v2/JobOpenings', '/recruit/v2/Candidates', '/recruit/v2/Applications'],
+      );
+      for (const r of api) assert.match(String(r.headers.authorization), /^Zoho-oauthtoken 1000\./);
+    });
+
+    test('each data centre has its own API and Accounts host; an unknown one is refused', () => {
+      const def = connector.definition;
+      const creds = (data_center: string) => ({ ...fake.credentials, data_center });
+      const ctx = (dc: string) => ({ baseUrl: '', credentials: creds(dc) }) as any;
+      assert.equal(transportBaseUrl(def, ctx('eu')), 'https://recruit.zoho.eu/recruit/v2');
+      assert.equal(tokenUrl(ctx('eu')), 'https://accounts.zoho.eu/oauth/v2/token');
+      assert.equal(tokenUrl(ctx('com.au')), 'https://accounts.zoho.com.au/oauth/v2/token');
+      assert.equal(tokenUrl({ ...ctx('in'), baseUrl: def.defaultBaseUrl }), 'https://accounts.zoho.in/oauth/v2/token');
+      assert.throws(() => tokenUrl(ctx('de')), /data centre/);
+    });
+
+    test('a refused refresh token (HTTP 200 with error) is AUTHENTICATION_INVALID naming the data centre', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.badCredentials)),
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        /invalid_code.*data centre/s,
+      );
+      await rejectsWith(
+        connector.checkCredentials(ctxOf({ ...fake.credentials, client_secret: 'nope' })),
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        /invalid_client/,
+      );
+    });
+
+    test('OAUTH_SCOPE_MISMATCH names the missing scope; NO_PERMISSION names the module', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.noApplicationScopeCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        /ZohoRecruit\.modules\.application\.ALL/,
+      );
+      await rejectsWith(
+        connector.checkCredentials(ctxOf(fake.noPermissionCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        /Applications.*profile/s,
+      );
+    });
+
+    test('a write without its scope is PERMISSION_MISSING naming the scope, with no pointless new token', async () => {
+      const ctx = ctxOf(fake.noNotesScopeCredentials);
+      await connector.checkCredentials(ctx);
+      const before = fake.tokensMinted();
+      const id = fake.candidateRemoteIds()[9];
+      const app = fake.applicationsOf(id)[0];
+      await rejectsWith(
+        connector.addApplicationNote(ctx, appRef(app, id), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'INTEGRATION.PERMISSION_MISSING',
+        /ZohoRecruit\.modules\.notes\.ALL/,
+      );
+      assert.equal(fake.tokensMinted(), before);
+      assert.deepEqual(fake.notesOn(id), []);
+    });
+
+    test('an expired token (INVALID_TOKEN) is replaced once and the call goes through', async () => {
+      const ctx = ctxOf();
+      await collect(connector.readJobs(ctx, {}));
+      const before = fake.tokensMinted();
+      fake.expireTokens();
+      const jobs = await collect(connector.readJobs(ctx, {}));
+      assert.equal(jobs.length, fake.jobRemoteIds().length);
+      assert.equal(fake.tokensMinted() - before, 1);
+    });
+  });
+
+  describe('reads', () => {
+    test('candidates page by 200 while more_records is true', async () => {
+      const mark = since();
+      const cands = await collect(connector.readCandidates(ctxOf(), {}));
+      assert.equal(cands.length, 450);
+      const pages = requestsSince(mark).filter((r) => r.path === '/recruit/v2/Candidates');
+      assert.deepEqual(
+        pages.map((r) => r.query.get('page')),
+        ['1', '2', '3'],
+      );
+      assert.ok(pages.every((r) => r.query.get('per_page') === '200'));
+      const first = cands.find((x) => x.remote_id === fake.candidateRemoteIds()[0])!;
+      assert.equal(first.first_name, 'Avery');
+      assert.deepEqual(first.email_addresses, [{ email_address: 'candidate0@example.com', type: 'PRIMARY' }]);
+      assert.deepEqual(first.tags, [{ remote_id: '7001', name: 'Referral' }]);
+    });
+
+    test('jobs and applications map lookups, statuses and outcomes', async () => {
+      const jobs = await collect(connector.readJobs(ctxOf(), {}));
+      assert.deepEqual(
+        jobs.map((j) => [j.name, j.status, j.employment_type]),
+        [
+          ['Customer Success Manager', 'OPEN', 'FULL_TIME'],
+          ['Payroll Specialist', 'CLOSED', 'PART_TIME'],
+          ['Data Engineer', 'OPEN', 'CONTRACT'],
+        ],
+      );
+      const apps = await collect(connector.readApplications(ctxOf(), {}));
+      assert.equal(apps.length, fake.applicationRemoteIds().length);
+      const cand = fake.candidateRemoteIds()[0];
+      const mine = apps.filter((a) => a.candidate_remote_id === cand);
+      assert.equal(mine.length, 2);
+      assert.ok(mine.every((a) => fake.jobRemoteIds().includes(a.job_remote_id!)));
+      assert.ok(apps.some((a) => a.outcome === 'HIRED') && apps.some((a) => a.outcome === 'DECLINED'));
+      assert.equal(outcomeOf('Interview-Scheduled'), 'PENDING');
+      assert.equal(outcomeOf('Not Qualified'), 'DECLINED');
+      assert.equal(outcomeOf('Junk candidate'), 'DECLINED');
+    });
+
+    test('an empty list answered 204 is empty; 429s are waited out; a lasting 503 is REMOTE.SERVICE_UNAVAILABLE', async () => {
+      const id = fake.candidateRemoteIds()[11];
+      const mark = since();
+      assert.deepEqual((await connector.listCandidateAttachments(ctxOf(), candRef(id))).attachments, []);
+      assert.equal(requestsSince(mark).at(-1)!.path, `/recruit/v2/Candidates/${id}/Attachments`);
+      fake.failNext(2, 429);
+      assert.equal((await collect(connector.readJobs(ctxOf(), {}))).length, fake.jobRemoteIds().length);
+      fake.failNext(10, 503);
+      await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
+      fake.failNext(0, 503);
+    });
+
+    test('application lookups: $…_Id references first, lookup objects next, a bare title never taken for an id', () => {
+      const base = { id: 'a1', Application_Status: 'New' };
+      assert.deepEqual(
+        [
+          toApplication({ ...base, $Candidate_Id: 'c1', $Job_Opening_Id: 'j1', Job_Opening_Name: 'Engineer' }),
+          toApplication({ ...base, Candidate_Name: { name: 'Ada', id: 'c2' }, Job_Opening_Name: { name: 'Engineer', id: 'j2' } }),
+          toApplication({ ...base, Candidate_Name: { name: 'Ada', id: 'c3' }, Job_Opening_Name: 'Engineer' }),
+        ].map((a) => [a?.candidate_remote_id, a?.job_remote_id]),
+        [
+          ['c1', 'j1'],
+          ['c2', 'j2'],
+          ['c3', null],
+        ],
+      );
+      assert.equal(toApplication({ ...base, Candidate_Name: 'Ada' }), null, 'no candidate id: skipped');
+    });
+
+    test('delta: If-Modified-Since on every page; nothing changed (304) reads as empty', async () => {
+      const after = new Date(Date.now() - 1000);
+      const mark = since();
+      assert.deepEqual(await collect(connector.readCandidates(ctxOf(), { updatedAfter: after })), []);
+      const req = requestsSince(mark).find((r) => r.path === '/recruit/v2/Candidates')!;
+      assert.match(String(req.headers['if-modified-since']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+      const id = fake.candidateRemoteIds()[3];
+      fake.touchCandidate(id);
+      const changed = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
+      assert.deepEqual(
+        changed.map((x) => x.remote_id),
+        [id],
+      );
+    });
+  });
+
+  describe('writes', () => {
+    test('a candidate result link is a note; the attribute goes to the field labelled "<prefix> <key>"', async () => {
+      const id = fake.candidateRemoteIds()[1];
+      const res = await connector.addCandidateResultLink(
+        ctxOf(),
+        candRef(id),
+        link({
+          details: {
+            custom_field_name_prefix: 'Acme:',
+            attributes: [
+              { key: 'Score', value: '88%' },
+              { key: 'Strength', value: 'Focus' },
+              { key: 'Missing', value: 'x' },
+            ],
+          },
+        }),
+      );
+      const note = fake.notesOn(id).at(-1)!;
+      assert.equal(note.title, 'Acme assessment');
+      assert.match(note.content, /https:\/\/acme\.example\/results\/7/);
+      assert.match(note.content, /Acme: Missing: x/);
+      assert.deepEqual(fake.fieldValues('Candidates', id), { 'Acme: Score': '88%' });
+      const text = res.warnings.join('\n');
+      assert.match(text, /note on the candidate/);
+      assert.match(text, /"Acme: Strength" \(a date field/);
+      assert.match(text, /"Acme: Missing" \(no Candidates field/);
+    });
+
+    test('an application result link: note on the candidate with a warning, attributes on the application', async () => {
+      const id = fake.candidateRemoteIds()[2];
+      const app = fake.applicationsOf(id)[0];
+      const res = await connector.addApplicationResultLink(ctxOf(), appRef(app, id), link());
+      assert.equal(fake.notesOn(id).length, 1);
+      assert.deepEqual(fake.fieldValues('Applications', app), { 'Acme: Score': '88%' });
+      assert.ok(res.warnings.some((w) => w.includes(app) && /keeps notes on the candidate/.test(w)));
+    });
+
+    test('a failed field update never costs the note', async () => {
+      const id = fake.candidateRemoteIds()[5];
+      fake.failNext(0, 500);
+      const mark = since();
+      const orig = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'PUT' ? { status: 403, json: { code: 'NO_PERMISSION', message: 'Permission denied', status: 'error' } } : orig(req);
+      try {
+        const res = await connector.addCandidateResultLink(ctxOf(), candRef(id), link());
+        assert.equal(fake.notesOn(id).length, 1);
+        assert.ok(
+          res.warnings.some((w) => /Setting the Zoho Recruit Candidates fields "Acme: Score" failed/.test(w)),
+          res.warnings.join('\n'),
+        );
+      } finally {
+        fake.server.before = orig;
+      }
+      assert.ok(requestsSince(mark).some((r) => r.method === 'PUT'));
+    });
+
+    test('an application note goes to the candidate with a warning; a note on a missing candidate fails', async () => {
+      const id = fake.candidateRemoteIds()[6];
+      const app = fake.applicationsOf(id)[0];
+      const res = await connector.addApplicationNote(ctxOf(), appRef(app, id), {
+        content: 'Strong hire',
+        content_type: 'PLAIN_TEXT',
+        remote_fields: {},
+      });
+      assert.equal(fake.notesOn(id).at(-1)!.content, 'Strong hire');
+      assert.ok(res.warnings.some((w) => w.includes(app)));
+      await rejectsWith(
+        connector.addApplicationNote(ctxOf(), appRef(app, '999'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'REMOTE.INPUT_INVALID',
+      );
+    });
+
+    test('files: upload with category, list, download byte for byte; application files on the application', async () => {
+      const id = fake.candidateRemoteIds()[7];
+      const cv = Buffer.from('%PDF-1.4 cv %%EOF');
+      await connector.addCandidateAttachment(ctxOf(), candRef(id), file('cv.pdf', cv, 'CV'));
+      assert.deepEqual(fake.attachmentsOf('Candidates', id), [{ name: 'cv.pdf', category: 'Resume', data: cv }]);
+      const app = fake.applicationsOf(id)[0];
+      const report = Buffer.from('%PDF-1.4 report %%EOF');
+      const res = await connector.addApplicationAttachment(ctxOf(), appRef(app, id), file('report.pdf', report));
+      assert.deepEqual(res.warnings, []);
+      assert.equal(fake.attachmentsOf('Applications', app)[0].category, 'Others');
+
+      const listed = await connector.listApplicationAttachments(ctxOf(), appRef(app, id));
+      assert.deepEqual(
+        listed.attachments.map((a) => [a.file_name, a.type, a.application_remote_id]),
+        [
+          ['report.pdf', 'OTHER', app],
+          ['cv.pdf', 'CV', null],
+        ],
+      );
+      assert.ok(listed.warnings.some((w) => w.includes(id)));
+      const ref = decodeURIComponent(listed.attachments[1].data_url.split('/files/')[1]);
+      const got = await c.downloadAttachment(ctxOf(), ref);
+      assert.deepEqual(got.data, cv);
+      assert.equal(got.file_name, 'cv.pdf');
+      assert.equal(got.content_type, 'application/pdf');
+    });
+
+    test('an account whose Applications refuse uploads gets the file on the candidate, with the shared warning', async () => {
+      const id = fake.candidateRemoteIds()[12];
+      const app = fake.applicationsOf(id)[0];
+      const orig = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'POST' && req.path.startsWith('/recruit/v2/Applications/')
+          ? {
+              status: 400,
+              json: { code: 'INVALID_MODULE', details: {}, message: 'The given module is not supported in API', status: 'error' },
+            }
+          : orig(req);
+      try {
+        const res = await connector.addApplicationAttachment(ctxOf(), appRef(app, id), file('late.pdf', Buffer.from('late')));
+        assert.ok(
+          res.warnings.some((w) => /keeps files on the candidate/.test(w) && w.includes(app)),
+          res.warnings.join('\n'),
+        );
+      } finally {
+        fake.server.before = orig;
+      }
+      assert.deepEqual(
+        fake.attachmentsOf('Candidates', id).map((a) => a.name),
+        ['late.pdf'],
+      );
+      assert.deepEqual(fake.attachmentsOf('Applications', app), []);
+    });
+
+    test('the 16th upload in 5 minutes is refused by atsgate before Zoho blocks the API', async () => {
+      const ctx = connectorContext(connector as any, fake.credentials, fake.url).ctx;
+      const id = fake.candidateRemoteIds()[8];
+      for (let i = 0; i < 15; i++) await connector.addCandidateAttachment(ctx, candRef(id), file(`f${i}.pdf`, Buffer.from(`f${i}`)));
+      await rejectsWith(
+        connector.addCandidateAttachment(ctx, candRef(id), file('f15.pdf', Buffer.from('x'))),
+        'REMOTE.RATE_LIMIT_EXCEEDED',
+        /15 file uploads/,
+      );
+      assert.equal(fake.attachmentsOf('Candidates', id).length, 15);
+    });
+
+    test('custom fields are the Candidates and Applications fields marked custom', async () => {
+      const fields = await c.listCustomFields(ctxOf());
+      assert.deepEqual(
+        fields.map((f) => [f.model, f.name, f.remote_id]),
+        [
+          ['ats_candidates', 'Acme: Score', 'Acme_Score'],
+          ['ats_candidates', 'Acme: Level', 'Acme_Level'],
+          ['ats_candidates', 'Acme: Strength', 'Acme_Strength'],
+          ['ats_applications', 'Acme: Score', 'Acme_App_Score'],
+        ],
+      );
+    });
+  });
+  describe('what atsgate says about Zoho Recruit', () => {
+    test('connect page: data centre, client id, secret and refresh token with the scopes to grant', () => {
+      const now = new Date();
+      const l = {
+        id: 'l1',
+        account_id: 'default',
+        kind: 'CONNECT',
+        link_type: 'EMBEDDED',
+        end_user_email: 'a@b.example',
+        end_user_organization_name: 'Acme',
+        end_user_origin_id: null,
+        integration_tool: 'zohorecruit',
+        integration_id: null,
+        options: {},
+        expires_at: new Date(now.getTime() + 3600_000),
+        created_at: now,
+        completed_at: null,
+      } as ConnectLink;
+      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      assert.match(html, /<label for="f-data_center">Data centre<\/label>/);
+      assert.match(html, /id="f-client_secret" name="cred_client_secret"[^>]*type="password"/);
+      assert.match(html, /id="f-refresh_token" name="cred_refresh_token"[^>]*type="password"/);
+      assert.match(html, /ZohoRecruit\.modules\.notes\.ALL/);
+      assert.match(html, /accounts\.zoho\.&lt;ending&gt;|accounts\.zoho\.<ending>/);
+    });
+
+    test('coverage and the README row: notes with field updates, files on applications', () => {
+      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      assert.deepEqual(cov, {
+        ats_add_candidate_result_link: 'SUPPORTED',
+        ats_add_application_result_link: 'SUPPORTED',
+        ats_add_candidate_attachment: 'SUPPORTED',
+        ats_get_candidate_attachments: 'SUPPORTED',
+        ats_add_note_to_application: 'SUPPORTED',
+        ats_add_application_attachment: 'SUPPORTED',
+        ats_get_application_attachments: 'SUPPORTED',
+      });
+      const row = connectorsTable()
+        .split('\n')
+        .find((r) => r.startsWith('| Zoho Recruit |'))!;
+      assert.match(
+        row,
+        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| yes \|$/,
+      );
+    });
+  });
+});
