@@ -15,6 +15,7 @@ import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
 import { connector as pinpoint } from './pinpoint/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
+import { connector as icims } from './icims/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -29,6 +30,7 @@ const CONNECTORS = [
   bamboohr,
   pinpoint,
   ukgpro,
+  icims,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

@@ -387,6 +387,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'ashby',
           'bamboohr',
           'greenhouse',
+          'icims',
           'lever',
           'personio',
           'pinpoint',

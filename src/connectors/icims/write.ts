@@ -1,0 +1,275 @@
+/**
+ * Writing to iCIMS:
+ * - result links → an entry of the Recruiting Workflow's `assessmentresults` collection
+ *   (POST /applicantworkflows/{id}/fields/assessmentresults: assessmentname, assessmentresult,
+ *   assessmentscore, assessmentnotes, assessmentdate); a candidate-level link goes to the
+ *   candidate's current Recruiting Workflows;
+ * - files → the Person's binary fields (PATCH /people/{id}/fields/{field}/binary, multipart):
+ *   a CV to the standard `resume` field, any other file to the customer's file field
+ *   (`file_field`); an application's file goes to its person;
+ * - notes: iCIMS's REST API documents no notes endpoint, so application notes are not available.
+ */
+import { AtsgateError } from '../../errors.ts';
+import { FormData } from '../../http/client.ts';
+import { onCandidateFallback } from '../helpers/application-level.ts';
+import { attachmentBlob, contentTypeFromName } from '../helpers/files.ts';
+import { attributeFields, currentApplications, warn } from '../helpers/result-link.ts';
+import type {
+  ApplicationRef,
+  AttachmentInput,
+  CandidateRef,
+  NoteInput,
+  RemoteAttachment,
+  RemoteFields,
+  ResultLinkInput,
+  WriteResult,
+} from '../types.ts';
+import { icimsClient, icimsDateTime, type IcimsContext } from './client.ts';
+import { ASSESSMENT_NOTES_MAX, ASSESSMENT_RESULT_MAX } from './definition.ts';
+
+const TOOL = 'iCIMS';
+const RESUME_FIELD = 'resume';
+
+export const icimsWarn = {
+  nameNotInList: (label: string) =>
+    `${TOOL} refused "${label}" as Assessment Name (a list field: the name must exist in the customer's Assessment Name list); ` +
+    'the entry was saved without a name and the label was written into Assessment Notes.',
+  notesCut: () => `${TOOL}'s Assessment Notes hold at most ${ASSESSMENT_NOTES_MAX} characters; the notes were cut to fit.`,
+  urlInNotes: () =>
+    `${TOOL}'s Assessment Result holds at most ${ASSESSMENT_RESULT_MAX} characters; the URL was written into Assessment Notes instead.`,
+  resumeReplaced: (candidate: string) =>
+    `${TOOL} keeps one resume per person; the CV replaced the resume of candidate ${candidate}, if it had one.`,
+  fileReplaced: (candidate: string, field: string) =>
+    `${TOOL} file fields hold one file; the file replaced what field ${field} of candidate ${candidate} held, if anything.`,
+};
+
+function ignoredRemoteFields(fields: RemoteFields): string[] {
+  return Object.keys(fields)
+    .filter((tool) => tool !== 'icims' && fields[tool])
+    .map((tool) => warn.ignoredRemoteField(TOOL, tool));
+}
+
+// --------------------------------------------------------------------------------------------
+// Result links → assessmentresults
+// --------------------------------------------------------------------------------------------
+
+/** The first attribute whose key names a score and whose value is a number (`71%` → 71). */
+function scoreOf(link: ResultLinkInput): number | null {
+  for (const a of link.details?.attributes ?? []) {
+    if (!/score|percent|result/i.test(a.key)) continue;
+    const n = Number(a.value.trim().replace(/%$/, ''));
+    if (Number.isFinite(n)) return n;
+  }
+  return null;
+}
+
+/** The collection entry for one result link, and the warnings its fitting produced. */
+export function assessmentEntry(
+  link: ResultLinkInput,
+  withName: boolean,
+  now = new Date(),
+): { entry: Record<string, unknown>; warnings: string[] } {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  if (!withName) notes.push(link.label);
+  const urlFits = link.url.length <= ASSESSMENT_RESULT_MAX;
+  if (!urlFits) {
+    notes.push(link.url);
+    warnings.push(icimsWarn.urlInNotes());
+  }
+  for (const [name, value] of Object.entries(attributeFields(link))) notes.push(`${name}: ${value}`);
+  let noteText = notes.join('; ');
+  if (noteText.length > ASSESSMENT_NOTES_MAX) {
+    noteText = noteText.slice(0, ASSESSMENT_NOTES_MAX - 1) + '…';
+    warnings.push(icimsWarn.notesCut());
+  }
+  const score = scoreOf(link);
+  const entry: Record<string, unknown> = {
+    ...(withName ? { assessmentname: { value: link.label } } : {}),
+    ...(urlFits ? { assessmentresult: link.url } : {}),
+    ...(score !== null ? { assessmentscore: score } : {}),
+    ...(noteText ? { assessmentnotes: noteText } : {}),
+    assessmentdate: icimsDateTime(now),
+  };
+  return { entry, warnings };
+}
+
+/** Whether iCIMS's 400 names the assessmentname field (X-Error `<code>:assessmentname:<detail>` or the body's text). */
+function refusedName(res: { headers: Record<string, unknown>; data: unknown }): boolean {
+  const header = String(res.headers['x-error'] ?? '');
+  const body = JSON.stringify(res.data ?? '');
+  return /assessmentname/i.test(header) || /assessmentname/i.test(body);
+}
+
+/**
+ * POST the entry (Collection Fields: 201 Created with a Location). A name the customer's list
+ * lacks is refused (400); the entry is then saved without it, the label kept in the notes.
+ */
+async function addAssessmentResult(ctx: IcimsContext, workflowId: string, link: ResultLinkInput): Promise<string[]> {
+  const client = icimsClient(ctx);
+  const path = `applicantworkflows/${encodeURIComponent(workflowId)}/fields/assessmentresults`;
+  const first = assessmentEntry(link, true);
+  const res = await client.request({ method: 'POST', path, json: first.entry, accept: [400], notFound: `application ${workflowId}` });
+  if (res.status !== 400) return first.warnings;
+  if (!refusedName(res as { headers: Record<string, unknown>; data: unknown })) {
+    // Any other refusal is the caller's to see, with iCIMS's own words.
+    await client.request({ method: 'POST', path, json: first.entry, notFound: `application ${workflowId}` });
+    return first.warnings;
+  }
+  const second = assessmentEntry(link, false);
+  await client.request({ method: 'POST', path, json: second.entry, notFound: `application ${workflowId}` });
+  return [icimsWarn.nameNotInList(link.label), ...second.warnings];
+}
+
+export async function addApplicationResultLink(
+  ctx: IcimsContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
+  const warnings = await addAssessmentResult(ctx, application.remote_id, link);
+  return { warnings: [...warnings, ...ignoredRemoteFields(link.remote_fields)] };
+}
+
+/** iCIMS keeps assessment results on Recruiting Workflows: the link goes to the candidate's current ones. */
+export async function addCandidateResultLink(ctx: IcimsContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
+  const targets = currentApplications(candidate);
+  if (!targets.length) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `${TOOL} keeps assessment results on Recruiting Workflows (a candidate's application to a job); candidate ${candidate.remote_id} has none.`,
+    );
+  }
+  const warnings = new Set<string>();
+  for (const a of targets) for (const w of await addAssessmentResult(ctx, a.remote_id, link)) warnings.add(w);
+  return { warnings: [warn.fannedOut(TOOL, targets.length), ...warnings, ...ignoredRemoteFields(link.remote_fields)] };
+}
+
+export function addApplicationNote(_ctx: IcimsContext, _application: ApplicationRef, _note: NoteInput): Promise<WriteResult> {
+  return Promise.reject(
+    new AtsgateError(
+      'INTEGRATION.ACTION_NOT_AVAILABLE',
+      `${TOOL}'s REST API documents no way to add notes to a profile; use a result link (Assessment Results) instead.`,
+    ),
+  );
+}
+
+// --------------------------------------------------------------------------------------------
+// Files → Person binary fields
+// --------------------------------------------------------------------------------------------
+
+/** The customer's file field for non-CV files, checked (`field` + digits, as iCIMS names custom fields). */
+function fileField(ctx: IcimsContext): string | null {
+  const f = (ctx.credentials.file_field ?? '').trim().toLowerCase();
+  if (!f) return null;
+  if (!/^field[0-9]+$/.test(f)) {
+    throw new AtsgateError(
+      'INTEGRATION.SETUP_INCOMPLETE',
+      `The ${TOOL} integration's file field "${f}" is not a field ID such as field12345 (iCIMS names custom fields so).`,
+    );
+  }
+  return f;
+}
+
+function targetField(ctx: IcimsContext, attachment: AttachmentInput): string {
+  if (attachment.type === 'CV') return RESUME_FIELD;
+  const f = fileField(ctx);
+  if (!f) {
+    throw new AtsgateError(
+      'INTEGRATION.ACTION_NOT_AVAILABLE',
+      `${TOOL} stores files in fields of the person: CVs in Resume, other files in a file field the integration names ` +
+        '(its "Person file field" setting is empty, so only CVs can be attached).',
+    );
+  }
+  return f;
+}
+
+/** PATCH …/fields/{field}/binary, multipart (Binary Files: 204 No Content). */
+export async function addCandidateAttachment(
+  ctx: IcimsContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
+  const field = targetField(ctx, attachment);
+  const form = new FormData();
+  form.append('file', attachmentBlob(attachment), attachment.name);
+  await icimsClient(ctx).request({
+    method: 'PATCH',
+    path: `people/${encodeURIComponent(candidate.remote_id)}/fields/${field}/binary`,
+    body: form,
+    notFound: `candidate ${candidate.remote_id}`,
+  });
+  const replaced =
+    field === RESUME_FIELD ? icimsWarn.resumeReplaced(candidate.remote_id) : icimsWarn.fileReplaced(candidate.remote_id, field);
+  return { warnings: [replaced, ...ignoredRemoteFields(attachment.remote_fields)] };
+}
+
+/** A FILE field's value as iCIMS returns it on the profile: a name string or an object naming the file. */
+function fileNameOf(v: unknown): string | null {
+  if (typeof v === 'string' && v.trim()) return v.split('/').pop() ?? v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of ['filename', 'file', 'name', 'value']) if (typeof o[k] === 'string' && o[k]) return String(o[k]).split('/').pop()!;
+    return null;
+  }
+  return null;
+}
+
+/** The person's files: GET /people/{id}?fields=resume[,file_field]; a field with a value holds a file. */
+export async function listCandidateAttachments(
+  ctx: IcimsContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+  const other = fileField(ctx);
+  const fields = other ? [RESUME_FIELD, other] : [RESUME_FIELD];
+  const res = await icimsClient(ctx).request<Record<string, unknown>>({
+    method: 'GET',
+    path: `people/${encodeURIComponent(candidate.remote_id)}`,
+    query: { fields: fields.join(',') },
+    notFound: `candidate ${candidate.remote_id}`,
+  });
+  const attachments: RemoteAttachment[] = [];
+  for (const field of fields) {
+    const value = res.data?.[field];
+    if (value === undefined || value === null || value === '') continue;
+    const name = fileNameOf(value) ?? `${field}`;
+    attachments.push({
+      remote_id: `${candidate.remote_id}:${field}`,
+      application_remote_id: null,
+      type: field === RESUME_FIELD ? 'CV' : 'OTHER',
+      file_name: name,
+      content_type: contentTypeFromName(name),
+      data_url: ctx.signedFileUrl(`${candidate.remote_id}:${field}`),
+    });
+  }
+  return { attachments, warnings: [] };
+}
+
+const fallback = onCandidateFallback<IcimsContext>(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = fallback.addApplicationAttachment;
+export const listApplicationAttachments = fallback.listApplicationAttachments;
+
+/** The file name in a Content-Disposition header (`attachment; filename="resume.doc"`). */
+function dispositionName(header: string | undefined): string | null {
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header ?? '');
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** Serves `<personId>:<field>`: GET /people/{id}/fields/{field}/binary (the file, with its content type). */
+export async function downloadAttachment(
+  ctx: IcimsContext,
+  ref: string,
+): Promise<{ content_type: string; file_name: string; data: Buffer }> {
+  const [personId, field] = ref.split(':');
+  if (!personId || !(field === RESUME_FIELD || /^field[0-9]+$/.test(field ?? ''))) {
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `No ${TOOL} file ${ref}.`, { status: 404 });
+  }
+  const res = await icimsClient(ctx).request<Buffer>({
+    method: 'GET',
+    path: `people/${encodeURIComponent(personId)}/fields/${field}/binary`,
+    responseType: 'buffer',
+    notFound: `file ${field} of candidate ${personId}`,
+  });
+  const headers = res.headers as Record<string, string | undefined>;
+  const name = dispositionName(headers['content-disposition']) ?? field;
+  return { content_type: headers['content-type']?.split(';')[0] || contentTypeFromName(name), file_name: name, data: res.data };
+}
