@@ -239,6 +239,17 @@ describe('iCIMS connector', () => {
           ['report.pdf', 'OTHER'],
         ],
       );
+      // Further files take the next empty file field; when all are taken the first is replaced, with a warning.
+      const r3 = await connector.addCandidateAttachment(ctxOf(), candRef(cand), file('r2.pdf', 'two'));
+      const r4 = await connector.addCandidateAttachment(ctxOf(), candRef(cand), file('r3.pdf', 'three'));
+      assert.deepEqual([r3.warnings, r4.warnings], [[], []]);
+      assert.deepEqual(
+        ['field3456', 'field3457', 'field3458'].map((f) => fake.fileOf(cand, f)?.name),
+        ['report.pdf', 'r2.pdf', 'r3.pdf'],
+      );
+      const r5 = await connector.addCandidateAttachment(ctxOf(), candRef(cand), file('r4.pdf', 'four'));
+      assert.match(r5.warnings[0], /replaced the one in field field3456/);
+      assert.equal(fake.fileOf(cand, 'field3456')?.name, 'r4.pdf');
       const dl = await c.downloadAttachment(ctxOf(), `${cand}:resume`);
       assert.deepEqual(dl.data, cv);
       assert.equal(dl.file_name, 'cv.pdf');

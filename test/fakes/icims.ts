@@ -19,7 +19,7 @@
  *   Assessment Name list (400 naming the field otherwise); notes ≤ 192, result ≤ 128, score a
  *   number, date `yyyy-mm-dd hh:mm a`.
  * - Binary fields: `PATCH /people/{id}/fields/{field}/binary` multipart (204), only on FILE fields
- *   (`resume` and the fake's custom file field); GET returns the file with its content type.
+ *   (`resume` and the fake's three custom file fields); GET returns the file with its content type.
  * - Rate limiting: 429 with an X-Error, no Retry-After.
  */
 import { randomBytes } from 'node:crypto';
@@ -54,7 +54,8 @@ export interface IcimsFake extends VendorFake {
 }
 
 const CUSTOMER = '4711';
-const FILE_FIELD = 'field3456';
+/** The customer's custom FILE fields on the Person profile (one file each). */
+const FILE_FIELDS = ['field3456', 'field3457', 'field3458'];
 const AUDIENCE = 'https://api.icims.com/v1/';
 const SEARCH_CAP = 1000;
 interface Client {
@@ -300,7 +301,7 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
           },
         ],
         resume: fileValue('resume'),
-        [FILE_FIELD]: fileValue(FILE_FIELD),
+        ...Object.fromEntries(FILE_FIELDS.map((f) => [f, fileValue(f)])),
         createddate: p.createddate,
         updateddate: p.updateddate,
       },
@@ -368,7 +369,7 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
   server.route('PATCH', `${api}/people/:id/fields/:field/binary`, async (req) => {
     const p = people.get(Number(req.params.id));
     if (!p || p.deleted) return error(404, 2, 'Person not found.');
-    if (req.params.field !== 'resume' && req.params.field !== FILE_FIELD)
+    if (req.params.field !== 'resume' && !FILE_FIELDS.includes(req.params.field))
       return error(400, 9, 'Field is not a File type.', req.params.field);
     const f = req.form;
     if (!f || !String(req.headers['content-type']).startsWith('multipart/form-data')) return error(400, 1, 'multipart/form-data expected.');
@@ -398,7 +399,7 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
     customerId: CUSTOMER,
     server,
     url: server.url,
-    credentials: { ...base, client_secret: 's3cr3t-full', file_field: FILE_FIELD },
+    credentials: { ...base, client_secret: 's3cr3t-full', file_fields: FILE_FIELDS.join(', ') },
     badCredentials: { ...base, client_secret: `wrong-${randomBytes(4).toString('hex')}` },
     noSearchCredentials: { customer_id: CUSTOMER, client_id: 'acme-nosearch-client', client_secret: 's3cr3t-ns' },
     resumeOnlyCredentials: { ...base, client_secret: 's3cr3t-full' },

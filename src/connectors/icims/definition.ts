@@ -27,12 +27,12 @@ export const credentialSchema = Type.Object({
   client_id: Type.String({ minLength: 1 }),
   client_secret: Type.String({ minLength: 1 }),
   /** `us` (api.icims.com, default) or `eu` (api-eu.icims.com). */
-  region: Type.Optional(Type.String()),
+  region: Type.Optional(Type.Union([Type.Literal('us'), Type.Literal('eu')])),
   /**
-   * A Person file field (FILE type, `field12345`) for files that are not CVs; CVs go to the
-   * standard `resume` field. Without it, only CVs can be attached.
+   * Person file fields (FILE type, `field12345`, comma-separated) for files that are not CVs; CVs
+   * go to the standard `resume` field. Without them, only CVs can be attached.
    */
-  file_field: Type.Optional(Type.String()),
+  file_fields: Type.Optional(Type.String({ pattern: '^\\s*(field[0-9]+(\\s*,\\s*field[0-9]+)*)?\\s*$' })),
 });
 
 export type IcimsCredentials = Static<typeof credentialSchema>;
@@ -68,16 +68,17 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     {
       key: 'region',
       label: 'Data region',
-      help: 'Enter "eu" if your iCIMS is hosted in iCIMS\'s EU database (API host api-eu.icims.com); leave empty for api.icims.com.',
+      help: 'Enter "eu" if your iCIMS is hosted in iCIMS\'s EU database (API host api-eu.icims.com); "us" or empty for api.icims.com. Your iCIMS Integration Specialist knows which.',
       secret: false,
       optional: true,
     },
     {
-      key: 'file_field',
-      label: 'Person file field (optional)',
+      key: 'file_fields',
+      label: 'Person file fields (optional)',
       help:
-        'The field ID (such as field12345) of a file field on the Person profile for assessment reports and other documents. ' +
-        'CVs always go to the standard Resume field; without this field only CVs can be attached.',
+        'The field IDs (such as field12345, comma-separated) of file fields on the Person profile for assessment reports and ' +
+        'other documents; each holds one file, a new file takes the first empty one. Your iCIMS administrator finds them in the ' +
+        'Person profile field configuration. CVs always go to the standard Resume field; without these fields only CVs can be attached.',
       secret: false,
       optional: true,
     },

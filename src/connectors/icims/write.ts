@@ -5,8 +5,8 @@
  *   assessmentscore, assessmentnotes, assessmentdate); a candidate-level link goes to the
  *   candidate's current Recruiting Workflows;
  * - files → the Person's binary fields (PATCH /people/{id}/fields/{field}/binary, multipart):
- *   a CV to the standard `resume` field, any other file to the customer's file field
- *   (`file_field`); an application's file goes to its person;
+ *   a CV to the standard `resume` field, any other file to the first empty one of the customer's
+ *   file fields (`file_fields`); an application's file goes to its person;
  * - notes: iCIMS's REST API documents no notes endpoint, so application notes are not available.
  */
 import { AtsgateError } from '../../errors.ts';
@@ -24,7 +24,7 @@ import type {
   ResultLinkInput,
   WriteResult,
 } from '../types.ts';
-import { icimsClient, icimsDateTime, type IcimsContext } from './client.ts';
+import { icimsClient, icimsDateTime, icimsErrorMessage, type IcimsContext } from './client.ts';
 import { ASSESSMENT_NOTES_MAX, ASSESSMENT_RESULT_MAX } from './definition.ts';
 
 const TOOL = 'iCIMS';
@@ -40,7 +40,7 @@ export const icimsWarn = {
   resumeReplaced: (candidate: string) =>
     `${TOOL} keeps one resume per person; the CV replaced the resume of candidate ${candidate}, if it had one.`,
   fileReplaced: (candidate: string, field: string) =>
-    `${TOOL} file fields hold one file; the file replaced what field ${field} of candidate ${candidate} held, if anything.`,
+    `${TOOL} file fields hold one file each and all of candidate ${candidate}'s were taken; the file replaced the one in field ${field}.`,
 };
 
 function ignoredRemoteFields(fields: RemoteFields): string[] {
@@ -112,9 +112,9 @@ async function addAssessmentResult(ctx: IcimsContext, workflowId: string, link: 
   const res = await client.request({ method: 'POST', path, json: first.entry, accept: [400], notFound: `application ${workflowId}` });
   if (res.status !== 400) return first.warnings;
   if (!refusedName(res as { headers: Record<string, unknown>; data: unknown })) {
-    // Any other refusal is the caller's to see, with iCIMS's own words.
-    await client.request({ method: 'POST', path, json: first.entry, notFound: `application ${workflowId}` });
-    return first.warnings;
+    // Any other refusal is the caller's to see, with iCIMS's own words (X-Error or errors[]).
+    const why = icimsErrorMessage(res.status, res.data, res.headers as Record<string, string>);
+    throw new AtsgateError('REMOTE.INPUT_INVALID', `${TOOL} rejected the assessment result (HTTP 400)${why ? `: ${why}` : ''}`);
   }
   const second = assessmentEntry(link, false);
   await client.request({ method: 'POST', path, json: second.entry, notFound: `application ${workflowId}` });
@@ -157,30 +157,57 @@ export function addApplicationNote(_ctx: IcimsContext, _application: Application
 // Files → Person binary fields
 // --------------------------------------------------------------------------------------------
 
-/** The customer's file field for non-CV files, checked (`field` + digits, as iCIMS names custom fields). */
-function fileField(ctx: IcimsContext): string | null {
-  const f = (ctx.credentials.file_field ?? '').trim().toLowerCase();
-  if (!f) return null;
-  if (!/^field[0-9]+$/.test(f)) {
-    throw new AtsgateError(
-      'INTEGRATION.SETUP_INCOMPLETE',
-      `The ${TOOL} integration's file field "${f}" is not a field ID such as field12345 (iCIMS names custom fields so).`,
-    );
+/** The customer's file fields for non-CV files, checked (`field` + digits, as iCIMS names custom fields). */
+function fileFields(ctx: IcimsContext): string[] {
+  const fields = (ctx.credentials.file_fields ?? '')
+    .split(/[\s,]+/)
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  for (const f of fields) {
+    if (!/^field[0-9]+$/.test(f)) {
+      throw new AtsgateError(
+        'INTEGRATION.SETUP_INCOMPLETE',
+        `The ${TOOL} integration's file field "${f}" is not a field ID such as field12345 (iCIMS names custom fields so).`,
+      );
+    }
   }
-  return f;
+  return [...new Set(fields)];
 }
 
-function targetField(ctx: IcimsContext, attachment: AttachmentInput): string {
-  if (attachment.type === 'CV') return RESUME_FIELD;
-  const f = fileField(ctx);
-  if (!f) {
+/** GET /people/{id}?fields=…: which of the person's file fields hold a file, and its value. */
+async function fileValues(ctx: IcimsContext, personId: string, fields: string[]): Promise<Record<string, unknown>> {
+  const res = await icimsClient(ctx).request<Record<string, unknown>>({
+    method: 'GET',
+    path: `people/${encodeURIComponent(personId)}`,
+    query: { fields: fields.join(',') },
+    notFound: `candidate ${personId}`,
+  });
+  return res.data ?? {};
+}
+
+const holdsFile = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/**
+ * Where a file goes: a CV to `resume`; any other file to the first of the integration's file
+ * fields that is empty, else (all full) to the first of them, replacing its file.
+ */
+async function targetField(
+  ctx: IcimsContext,
+  personId: string,
+  attachment: AttachmentInput,
+): Promise<{ field: string; replaces: boolean }> {
+  if (attachment.type === 'CV') return { field: RESUME_FIELD, replaces: true };
+  const fields = fileFields(ctx);
+  if (!fields.length) {
     throw new AtsgateError(
       'INTEGRATION.ACTION_NOT_AVAILABLE',
-      `${TOOL} stores files in fields of the person: CVs in Resume, other files in a file field the integration names ` +
-        '(its "Person file field" setting is empty, so only CVs can be attached).',
+      `${TOOL} stores files in fields of the person: CVs in Resume, other files in file fields the integration names ` +
+        '(its "Person file fields" setting is empty, so only CVs can be attached).',
     );
   }
-  return f;
+  const values = await fileValues(ctx, personId, fields);
+  const empty = fields.find((f) => !holdsFile(values[f]));
+  return empty ? { field: empty, replaces: false } : { field: fields[0], replaces: true };
 }
 
 /** PATCH …/fields/{field}/binary, multipart (Binary Files: 204 No Content). */
@@ -189,7 +216,7 @@ export async function addCandidateAttachment(
   candidate: CandidateRef,
   attachment: AttachmentInput,
 ): Promise<WriteResult> {
-  const field = targetField(ctx, attachment);
+  const { field, replaces } = await targetField(ctx, candidate.remote_id, attachment);
   const form = new FormData();
   form.append('file', attachmentBlob(attachment), attachment.name);
   await icimsClient(ctx).request({
@@ -198,9 +225,13 @@ export async function addCandidateAttachment(
     body: form,
     notFound: `candidate ${candidate.remote_id}`,
   });
-  const replaced =
-    field === RESUME_FIELD ? icimsWarn.resumeReplaced(candidate.remote_id) : icimsWarn.fileReplaced(candidate.remote_id, field);
-  return { warnings: [replaced, ...ignoredRemoteFields(attachment.remote_fields)] };
+  const warnings =
+    field === RESUME_FIELD
+      ? [icimsWarn.resumeReplaced(candidate.remote_id)]
+      : replaces
+        ? [icimsWarn.fileReplaced(candidate.remote_id, field)]
+        : [];
+  return { warnings: [...warnings, ...ignoredRemoteFields(attachment.remote_fields)] };
 }
 
 /** A FILE field's value as iCIMS returns it on the profile: a name string or an object naming the file. */
@@ -214,24 +245,17 @@ function fileNameOf(v: unknown): string | null {
   return null;
 }
 
-/** The person's files: GET /people/{id}?fields=resume[,file_field]; a field with a value holds a file. */
+/** The person's files: GET /people/{id}?fields=resume,<file fields>; a field with a value holds a file. */
 export async function listCandidateAttachments(
   ctx: IcimsContext,
   candidate: CandidateRef,
 ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
-  const other = fileField(ctx);
-  const fields = other ? [RESUME_FIELD, other] : [RESUME_FIELD];
-  const res = await icimsClient(ctx).request<Record<string, unknown>>({
-    method: 'GET',
-    path: `people/${encodeURIComponent(candidate.remote_id)}`,
-    query: { fields: fields.join(',') },
-    notFound: `candidate ${candidate.remote_id}`,
-  });
+  const fields = [RESUME_FIELD, ...fileFields(ctx)];
+  const values = await fileValues(ctx, candidate.remote_id, fields);
   const attachments: RemoteAttachment[] = [];
   for (const field of fields) {
-    const value = res.data?.[field];
-    if (value === undefined || value === null || value === '') continue;
-    const name = fileNameOf(value) ?? `${field}`;
+    if (!holdsFile(values[field])) continue;
+    const name = fileNameOf(values[field]) ?? field;
     attachments.push({
       remote_id: `${candidate.remote_id}:${field}`,
       application_remote_id: null,
