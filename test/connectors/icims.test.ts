@@ -9,6 +9,11 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } f
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startIcimsFake, type IcimsFake } from '../fakes/icims.ts';
+import { formPage } from '../../src/connect/page.ts';
+import { connectorsTable } from '../../src/docs/connectors-table.ts';
+import { coverage } from '../../src/connectors/coverage.ts';
+import { pendingConnectLink } from '../support/connect-link.ts';
+import { passthroughUrl } from '../../src/passthrough/target.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
@@ -268,6 +273,59 @@ describe('iCIMS connector', () => {
       const out = await connector.addApplicationAttachment(ctxOf(), appRef(wf, cand), file('cv2.pdf', 'cv2', 'CV'));
       assert.match(out.warnings[0], /keeps files on the candidate/);
       assert.equal(fake.fileOf(cand, 'resume')?.name, 'cv2.pdf');
+    });
+  });
+
+  describe('errors, rate limits and passthrough', () => {
+    test("iCIMS's X-Error text reaches the caller; a 429 is waited out and the write goes through once", async () => {
+      const err = await collect(
+        connector.readJobs(connectorContext(connector as any, { ...fake.credentials, customer_id: '9999' }, fake.url).ctx, {}),
+      ).catch((e) => e);
+      assert.match(String(err.message), /Customer not found/);
+      const [wf] = fake.applicationRemoteIds();
+      const before = fake.assessmentsOf(wf).length;
+      fake.failNext(1, 429);
+      await connector.addApplicationResultLink(ctxOf(), appRef(wf), link());
+      assert.equal(fake.assessmentsOf(wf).length, before + 1);
+      fake.failNext(10, 503);
+      await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
+      fake.failNext(0, 503);
+    });
+
+    test("the `recruit` passthrough reaches the customer's API with the minted token, and only its paths", async () => {
+      const api = connector.definition.passthrough!.recruit;
+      const client = connector.passthroughClient!(ctxOf());
+      const url = passthroughUrl(client.baseUrl, api, '/jobs/11?fields=jobtitle');
+      assert.equal(url.pathname, `/customers/${fake.customerId}/jobs/11`);
+      const res = await client.request<any>({ method: 'GET', path: url.toString() });
+      assert.deepEqual(res.data, { jobtitle: 'Warehouse Associate' });
+      assert.throws(() => passthroughUrl(client.baseUrl, api, '/users/1'), /outside the paths this API allows/);
+    });
+  });
+
+  describe('what atsgate says about iCIMS', () => {
+    test('connect page: customer id, client, secret, region and file fields, each with where to find it', () => {
+      const l = pendingConnectLink('icims');
+      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      assert.match(html, /<label for="f-customer_id">Customer ID<\/label>/);
+      assert.match(html, /id="f-client_secret" name="cred_client_secret"[^>]*type="password"/);
+      assert.match(html, /Integration User group/);
+      assert.match(html, /api-eu\.icims\.com/);
+      assert.match(html, /field12345/);
+    });
+    test('coverage and the README row: native assessment results, files on the person, no notes', () => {
+      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      assert.equal(cov.ats_add_candidate_result_link, 'SUPPORTED');
+      assert.equal(cov.ats_add_application_result_link, 'SUPPORTED');
+      assert.equal(cov.ats_add_candidate_attachment, 'SUPPORTED');
+      assert.equal(cov.ats_add_note_to_application, 'UNSUPPORTED');
+      const row = connectorsTable()
+        .split('\n')
+        .find((x) => x.startsWith('| iCIMS |'))!;
+      assert.match(
+        row,
+        /^\| iCIMS \| native \/ native \| native \| An entry in the Recruiting Workflow's Assessment Results .* \| — \/ candidate \| yes \|$/,
+      );
     });
   });
 });
