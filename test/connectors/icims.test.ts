@@ -126,6 +126,7 @@ describe('iCIMS connector', () => {
         ],
       );
       assert.equal(jobs[0].remote_updated_at, '2026-09-01T12:00:00.000Z');
+      assert.equal(jobs[0].location?.raw, 'Holmdel, NJ', 'the Location profile link (ADDRESSLINK `location`)');
       const get = requestsSince(mark).find((r) => r.method === 'GET');
       assert.match(get!.query.get('fields') ?? '', /jobtitle/);
       const apps = (await collect(connector.readApplications(ctxOf(), {}))).flat();

@@ -270,7 +270,7 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
         jobid: j.jobid,
         folder: j.folder,
         department: { id: `D${j.id}`, value: j.dept },
-        joblocation: { id: 77, value: 'Holmdel, NJ', profile: `${api}/companies/77` },
+        location: { id: 77, value: 'Holmdel, NJ', profile: `${api}/companies/77` },
         createddate: '2026-08-01 09:00 AM',
         updateddate: '2026-09-01 12:00 PM',
       },

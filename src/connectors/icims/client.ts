@@ -199,7 +199,8 @@ export interface IcimsJob {
   jobid?: string | null;
   folder?: IcimsListValue | null;
   department?: IcimsListValue | null;
-  joblocation?: IcimsLink | null;
+  /** ADDRESSLINK to the job's Location profile (Job Profile data model). */
+  location?: IcimsLink | null;
   overview?: string | null;
   createddate?: string | null;
   updateddate?: string | null;

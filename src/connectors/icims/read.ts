@@ -25,7 +25,7 @@ import {
   type SearchFilter,
 } from './client.ts';
 
-export const JOB_FIELDS = ['jobtitle', 'jobid', 'folder', 'department', 'joblocation', 'overview', 'createddate', 'updateddate'];
+export const JOB_FIELDS = ['jobtitle', 'jobid', 'folder', 'department', 'location', 'overview', 'createddate', 'updateddate'];
 export const PERSON_FIELDS = ['firstname', 'lastname', 'email', 'phones', 'addresses', 'createddate', 'updateddate'];
 export const WORKFLOW_FIELDS = ['baseprofile', 'associatedprofile', 'status', 'createddate', 'updateddate'];
 
@@ -88,7 +88,7 @@ export function toJob(id: string, j: IcimsJob): RemoteJob {
     status: jobStatus(j),
     category: null,
     department: listText(j.department),
-    location: j.joblocation?.value ? { raw: j.joblocation.value } : null,
+    location: j.location?.value ? { raw: j.location.value } : null,
     opened_at: null,
     closed_at: null,
     remote_created_at: isoFromIcims(j.createddate),
