@@ -196,6 +196,24 @@ describe('iCIMS connector', () => {
       assert.match(String((entry as any).assessmentnotes), /^Other vendor test; Acme: Score: 88%/);
     });
 
+    test('remote_fields.icims.assessment_package_id names the Assessment Name node; an unknown one falls back with a warning', async () => {
+      const [, , wf] = fake.applicationRemoteIds();
+      const ok = await connector.addApplicationResultLink(
+        ctxOf(),
+        appRef(wf),
+        link({ label: 'Unlisted label', remote_fields: { icims: { assessment_package_id: 'C31337', other: 1 } } }),
+      );
+      assert.deepEqual((fake.assessmentsOf(wf).slice(-1)[0] as any).assessmentname, { id: 'C31337' });
+      assert.match(ok.warnings.join(' '), /remote_fields\.icims\.other/);
+      const bad = await connector.addApplicationResultLink(
+        ctxOf(),
+        appRef(wf),
+        link({ remote_fields: { icims: { assessment_package_id: 'C404' } } }),
+      );
+      assert.match(bad.warnings[0], /package C404/);
+      assert.equal((fake.assessmentsOf(wf).slice(-1)[0] as any).assessmentname, undefined);
+    });
+
     test('long URLs and notes are fitted to the 128 and 192 character limits, with warnings', () => {
       const long = link({
         url: `https://acme.example/${'r'.repeat(140)}`,

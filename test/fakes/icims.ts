@@ -58,6 +58,8 @@ const CUSTOMER = '4711';
 const FILE_FIELDS = ['field3456', 'field3457', 'field3458'];
 const AUDIENCE = 'https://api.icims.com/v1/';
 const SEARCH_CAP = 1000;
+/** Node ids of the Assessment Name list (what an assessment package id names). */
+const ASSESSMENT_NODES = new Set(['C31337']);
 interface Client {
   secret: string;
   integrationUser: boolean;
@@ -346,8 +348,10 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
     ];
     for (const k of Object.keys(e)) if (!allowed.includes(k)) return error(400, 4, 'Unknown field.', k);
     if (e.assessmentname !== undefined) {
-      const v = (e.assessmentname as { value?: unknown })?.value;
-      if (typeof v !== 'string' || !assessmentNames.has(v)) return error(400, 6, 'Value is not in the list.', 'assessmentname');
+      // A list field takes a node by its display value or by its id (Field Types, LISTEDITOR_SINGLE).
+      const { value, id } = (e.assessmentname ?? {}) as { value?: unknown; id?: unknown };
+      const known = typeof id === 'string' ? ASSESSMENT_NODES.has(id) : typeof value === 'string' && assessmentNames.has(value);
+      if (!known) return error(400, 6, 'Value is not in the list.', 'assessmentname');
     }
     if (e.assessmentnotes !== undefined && (typeof e.assessmentnotes !== 'string' || e.assessmentnotes.length > 192))
       return error(400, 8, 'Value exceeds the maximum length of 192.', 'assessmentnotes');

@@ -31,6 +31,9 @@ const TOOL = 'iCIMS';
 const RESUME_FIELD = 'resume';
 
 export const icimsWarn = {
+  packageNotInList: (packageId: string) =>
+    `${TOOL} refused assessment package ${packageId} as Assessment Name (not a node of the customer's Assessment Name list); ` +
+    'the entry was saved without a name and the label was written into Assessment Notes.',
   nameNotInList: (label: string) =>
     `${TOOL} refused "${label}" as Assessment Name (a list field: the name must exist in the customer's Assessment Name list); ` +
     'the entry was saved without a name and the label was written into Assessment Notes.',
@@ -47,6 +50,21 @@ function ignoredRemoteFields(fields: RemoteFields): string[] {
   return Object.keys(fields)
     .filter((tool) => tool !== 'icims' && fields[tool])
     .map((tool) => warn.ignoredRemoteField(TOOL, tool));
+}
+
+/**
+ * Kombo's `remote_fields.icims.assessment_package_id` ("the package ID of the assessment that the
+ * result link will be added to", application result links only): used as the Assessment Name
+ * list node, the field iCIMS's assessment packages fill (README). Other keys are not iCIMS's.
+ */
+function packageIdOf(fields: RemoteFields): { packageId: string | null; warnings: string[] } {
+  const own = fields.icims ?? {};
+  const raw = own.assessment_package_id;
+  const packageId = typeof raw === 'string' && raw.trim() ? raw.trim() : typeof raw === 'number' ? String(raw) : null;
+  const warnings = Object.keys(own)
+    .filter((k) => k !== 'assessment_package_id')
+    .map((k) => warn.ignoredRemoteField(TOOL, `icims.${k}`));
+  return { packageId, warnings };
 }
 
 // --------------------------------------------------------------------------------------------
@@ -68,6 +86,7 @@ export function assessmentEntry(
   link: ResultLinkInput,
   withName: boolean,
   now = new Date(),
+  packageId: string | null = null,
 ): { entry: Record<string, unknown>; warnings: string[] } {
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -85,7 +104,7 @@ export function assessmentEntry(
   }
   const score = scoreOf(link);
   const entry: Record<string, unknown> = {
-    ...(withName ? { assessmentname: { value: link.label } } : {}),
+    ...(withName ? { assessmentname: packageId ? { id: packageId } : { value: link.label } } : {}),
     ...(urlFits ? { assessmentresult: link.url } : {}),
     ...(score !== null ? { assessmentscore: score } : {}),
     ...(noteText ? { assessmentnotes: noteText } : {}),
@@ -105,10 +124,15 @@ function refusedName(res: { headers: Record<string, unknown>; data: unknown }): 
  * POST the entry (Collection Fields: 201 Created with a Location). A name the customer's list
  * lacks is refused (400); the entry is then saved without it, the label kept in the notes.
  */
-async function addAssessmentResult(ctx: IcimsContext, workflowId: string, link: ResultLinkInput): Promise<string[]> {
+async function addAssessmentResult(
+  ctx: IcimsContext,
+  workflowId: string,
+  link: ResultLinkInput,
+  packageId: string | null = null,
+): Promise<string[]> {
   const client = icimsClient(ctx);
   const path = `applicantworkflows/${encodeURIComponent(workflowId)}/fields/assessmentresults`;
-  const first = assessmentEntry(link, true);
+  const first = assessmentEntry(link, true, new Date(), packageId);
   const res = await client.request({ method: 'POST', path, json: first.entry, accept: [400], notFound: `application ${workflowId}` });
   if (res.status !== 400) return first.warnings;
   if (!refusedName(res as { headers: Record<string, unknown>; data: unknown })) {
@@ -118,7 +142,7 @@ async function addAssessmentResult(ctx: IcimsContext, workflowId: string, link: 
   }
   const second = assessmentEntry(link, false);
   await client.request({ method: 'POST', path, json: second.entry, notFound: `application ${workflowId}` });
-  return [icimsWarn.nameNotInList(link.label), ...second.warnings];
+  return [packageId ? icimsWarn.packageNotInList(packageId) : icimsWarn.nameNotInList(link.label), ...second.warnings];
 }
 
 export async function addApplicationResultLink(
@@ -126,8 +150,9 @@ export async function addApplicationResultLink(
   application: ApplicationRef,
   link: ResultLinkInput,
 ): Promise<WriteResult> {
-  const warnings = await addAssessmentResult(ctx, application.remote_id, link);
-  return { warnings: [...warnings, ...ignoredRemoteFields(link.remote_fields)] };
+  const { packageId, warnings: packageWarnings } = packageIdOf(link.remote_fields);
+  const warnings = await addAssessmentResult(ctx, application.remote_id, link, packageId);
+  return { warnings: [...warnings, ...packageWarnings, ...ignoredRemoteFields(link.remote_fields)] };
 }
 
 /** iCIMS keeps assessment results on Recruiting Workflows: the link goes to the candidate's current ones. */
