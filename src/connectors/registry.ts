@@ -16,6 +16,7 @@ import { connector as bamboohr } from './bamboohr/index.ts';
 import { connector as pinpoint } from './pinpoint/index.ts';
 import { connector as zohorecruit } from './zohorecruit/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
+import { connector as icims } from './icims/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -31,6 +32,7 @@ const CONNECTORS = [
   pinpoint,
   zohorecruit,
   ukgpro,
+  icims,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

@@ -143,11 +143,11 @@ for (const kind of databaseKinds()) {
           end_user_email: 'a@b.example',
           end_user_organization_name: 'Acme',
           integration_category: 'ATS',
-          integration_tool: 'icims',
+          integration_tool: 'jobvite',
         }),
         400,
         'PLATFORM.INPUT_INVALID',
-        /"icims" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
+        /"jobvite" is not a tool atsgate connects; use one of greenhouse, .*sandbox/,
       );
       await rejectsGeneral(
         kombo.connect.createConnectionLink({

@@ -401,6 +401,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'ashby',
           'bamboohr',
           'greenhouse',
+          'icims',
           'lever',
           'personio',
           'pinpoint',

@@ -67,6 +67,7 @@ test('every real connector names its passthrough APIs with sources, and the sand
     'recruitee',
     'pinpoint',
     'zohorecruit',
+    'icims',
   ]) {
     const apis = getConnector(tool)!.definition.passthrough ?? {};
     assert.ok(Object.keys(apis).length > 0, tool);
@@ -92,6 +93,7 @@ test('the README lists every passthrough API and its paths as the definitions sa
     'recruitee',
     'pinpoint',
     'zohorecruit',
+    'icims',
   ]) {
     for (const [name, a] of Object.entries(getConnector(tool)!.definition.passthrough ?? {})) {
       const line = section.split('\n').find((l) => l.includes(`\`${tool}/${name}\``));

@@ -21,6 +21,7 @@ import { startBambooHrFake } from '../fakes/bamboohr.ts';
 import { startPinpointFake } from '../fakes/pinpoint.ts';
 import { startZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { startUkgFake } from '../fakes/ukgpro.ts';
+import { startIcimsFake } from '../fakes/icims.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -135,6 +136,15 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 20, windowMs: 1000 },
     start: () => startUkgFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 } }),
+  },
+  {
+    tool: 'icims',
+    // iCIMS publishes a daily quota (10,000 calls), no per-second number; the fake enforces 20 per
+    // second, above atsgate's 5 + 2/s. Its 429s carry an X-Error and no Retry-After. Assessment
+    // names outside the customer's list are refused, so result links take the documented fallback.
+    timeScale: 1,
+    fakeLimit: { requests: 20, windowMs: 1000 },
+    start: () => startIcimsFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 } }),
   },
 ];
 
