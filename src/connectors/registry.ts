@@ -14,6 +14,7 @@ import { connector as teamtailor } from './teamtailor/index.ts';
 import { connector as personio } from './personio/index.ts';
 import { connector as bamboohr } from './bamboohr/index.ts';
 import { connector as pinpoint } from './pinpoint/index.ts';
+import { connector as bullhorn } from './bullhorn/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -27,6 +28,7 @@ const CONNECTORS = [
   personio,
   bamboohr,
   pinpoint,
+  bullhorn,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));
