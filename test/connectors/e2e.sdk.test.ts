@@ -386,6 +386,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
         assert.deepEqual(ids, [
           'ashby',
           'bamboohr',
+          'bullhorn',
           'greenhouse',
           'lever',
           'personio',

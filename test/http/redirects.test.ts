@@ -185,6 +185,30 @@ describe('redirects and credentials', () => {
     assert.equal(after307.body, '{"a":2}');
   });
 
+  test("a connector's own credential header (Bullhorn's BhRestToken session) is dropped across origins, kept on the same origin", async () => {
+    const def = getConnector('bullhorn')!.definition;
+    const client = vendorHttpClient(
+      def,
+      { credentials: {}, baseUrl: home.url },
+      { headers: () => ({ BhRestToken: 'session-1' }), credentialHeaders: ['bhresttoken'] },
+      {},
+    );
+    const before = elsewhere.seen.length;
+    await client.request({ method: 'GET', path: '/redirect/307/away' });
+    assert.equal(elsewhere.seen[before].headers.bhresttoken, undefined);
+    await client.request({ method: 'GET', path: '/redirect/307/home' });
+    assert.equal(home.seen[home.seen.length - 1].headers.bhresttoken, 'session-1');
+  });
+
+  test('followRedirects: false hands the redirect back (an OAuth code in its Location) and contacts nobody else', async () => {
+    const client = clientFor(SCHEMES[0]);
+    const before = elsewhere.seen.length;
+    const res = await client.request({ method: 'GET', path: '/redirect/302/away', followRedirects: false, accept: [302] });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.location, `${elsewhere.url}/landing`);
+    assert.equal(elsewhere.seen.length, before);
+  });
+
   test('a client without transport (pre-signed storage) sends no vendor credential at all', async () => {
     const def = getConnector('ashby')!.definition;
     const client = vendorHttpClient(def, { credentials: { api_key: 'ashby-secret' }, baseUrl: home.url }, { transport: false }, {});
