@@ -335,6 +335,18 @@ describe('Bullhorn connector', () => {
     });
   });
 
+  describe('passthrough', () => {
+    test('the passthrough client is the session client on the corporation URL, and logs in again on an expired session', async () => {
+      const ctx = ctxFor();
+      const client = await connector.passthroughClient!(ctx);
+      assert.equal(client.baseUrl, `${fake.url}/${fake.corpToken}/`);
+      fake.expireSessions();
+      const res = await client.request({ method: 'GET', path: 'meta/Candidate', query: { fields: '*' } });
+      assert.equal(res.status, 200);
+      assert.ok(Array.isArray(res.data.fields));
+    });
+  });
+
   describe('connect page and docs', () => {
     test('the connect page asks for client ID/secret, username and password (secrets as password fields)', () => {
       const l = { tool: 'bullhorn', end_user_origin_id: 'x', end_user_organization_name: 'Acme' } as unknown as ConnectLink;

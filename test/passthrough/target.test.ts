@@ -57,7 +57,7 @@ test('each refusal is PLATFORM.INPUT_INVALID with a reason', () => {
 });
 
 test('every real connector names its passthrough APIs with sources, and the sandbox has none', () => {
-  for (const tool of ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'teamtailor', 'recruitee', 'pinpoint']) {
+  for (const tool of ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'teamtailor', 'recruitee', 'pinpoint', 'bullhorn']) {
     const apis = getConnector(tool)!.definition.passthrough ?? {};
     assert.ok(Object.keys(apis).length > 0, tool);
     for (const [name, a] of Object.entries(apis)) {
@@ -72,7 +72,7 @@ test('the README lists every passthrough API and its paths as the definitions sa
   const { readFileSync } = await import('node:fs');
   const readme = readFileSync('README.md', 'utf8');
   const section = readme.slice(readme.indexOf('<!-- passthrough-apis:start -->'), readme.indexOf('<!-- passthrough-apis:end -->'));
-  for (const tool of ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'teamtailor', 'recruitee', 'pinpoint']) {
+  for (const tool of ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'teamtailor', 'recruitee', 'pinpoint', 'bullhorn']) {
     for (const [name, a] of Object.entries(getConnector(tool)!.definition.passthrough ?? {})) {
       const line = section.split('\n').find((l) => l.includes(`\`${tool}/${name}\``));
       assert.ok(line, `${tool}/${name} is listed`);

@@ -92,6 +92,22 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // `dateLastModified` in the search (Candidate) and query (JobSubmission) filters.
     deltaSync: true,
   },
+  // POST /v1/passthrough/bullhorn/default (Kombo's id `bullhorn/default`): the corporation's
+  // restUrl from the REST login, with the session's BhRestToken (index.ts passthroughClient).
+  passthrough: {
+    default: {
+      description:
+        "Bullhorn's REST API on the corporation's restUrl (https://rest{swimlane}.bullhornstaffing.com/rest-services/{corpToken}), with the integration's REST session.",
+      docs: [
+        'https://bullhorn.github.io/rest-api-docs/#entity',
+        'https://bullhorn.github.io/rest-api-docs/#search',
+        'https://bullhorn.github.io/rest-api-docs/#query',
+        'https://bullhorn.github.io/rest-api-docs/#meta',
+        'https://bullhorn.github.io/rest-api-docs/#file',
+      ],
+      paths: ['/entity', '/entityFiles', '/file', '/meta', '/query', '/search'],
+    },
+  },
   docs: [
     'https://bullhorn.github.io/Getting-Started-with-REST',
     'https://bullhorn.github.io/docs/oauth',

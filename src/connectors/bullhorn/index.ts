@@ -67,4 +67,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   listCustomFields,
+  passthroughClient: bullhornClient,
 };
