@@ -151,7 +151,7 @@ export interface ConnectorContext<C = Record<string, unknown>> {
 
 export type VendorHttpOptions = Omit<
   HttpClientOptions,
-  'baseUrl' | 'rateLimit' | 'limiterKey' | 'limiter' | 'recorder' | 'tool' | 'signal' | 'rateLimitHeaders'
+  'baseUrl' | 'rateLimit' | 'limiterKey' | 'limiter' | 'recorder' | 'tool' | 'signal' | 'credentialHeaders' | 'rateLimitHeaders'
 > &
   TransportRequestOptions & {
     /** Used as it is (no transport template): a token endpoint, a storage host. */

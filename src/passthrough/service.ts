@@ -151,7 +151,7 @@ export async function passthrough(
 
 function credentialHeaderOf(connector: AnyConnector): string | null {
   const auth = connector.definition.transport?.auth;
-  return auth?.scheme === 'header' ? auth.header.toLowerCase() : null;
+  return auth?.scheme === 'header' || auth?.scheme === 'header-provider' ? auth.header.toLowerCase() : null;
 }
 
 function forwardedHeaders(raw: Record<string, string>, credentialHeader: string | null, warnings: string[]): Record<string, string> {

@@ -98,7 +98,7 @@ function trustedUrl(ctx: BullhornContext, raw: unknown, what: string): string {
 
 /** A client for the discovery and OAuth hosts: no session header, its own base URL. */
 function plainClient(ctx: BullhornContext, baseUrl: string): HttpClient {
-  return ctx.http({ baseUrl, errorMessage: bullhornErrorMessage, rateLimitResetMs: () => RATE_LIMIT_WAIT_MS });
+  return ctx.http({ baseUrl, transport: false, errorMessage: bullhornErrorMessage, rateLimitResetMs: () => RATE_LIMIT_WAIT_MS });
 }
 
 /**
@@ -300,8 +300,7 @@ export async function bullhornClient(ctx: BullhornContext): Promise<HttpClient> 
   let current = await session(ctx);
   return ctx.http({
     baseUrl: current.restUrl.endsWith('/') ? current.restUrl : `${current.restUrl}/`,
-    headers: () => ({ BhRestToken: current.bhRestToken }),
-    credentialHeaders: ['bhresttoken'],
+    token: () => current.bhRestToken,
     errorMessage: bullhornErrorMessage,
     rateLimitResetMs: () => RATE_LIMIT_WAIT_MS,
     onUnauthorized: async () => {

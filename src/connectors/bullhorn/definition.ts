@@ -4,7 +4,8 @@
  * loginInfo → OAuth 2.0 → REST /login (BhRestToken). Facts, sources and open questions: ./README.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 export const credentialSchema = Type.Object({
   /** Issued by Bullhorn Support with the OAuth API key ("Client ID"). */
@@ -68,6 +69,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   // successful." Limits are per edition/client ID and not published; 5 requests per second per
   // integration stays polite, and a 429 waits at least one second (client.ts).
   rateLimit: { requests: 5, perMs: 1000 },
+  transport: {
+    // The REST session token as a header ([BH-AUTHZ]: "An HTTP header named BhRestToken"); the
+    // connector logs in for it (client.ts). The discovery and OAuth calls use no transport.
+    auth: { scheme: 'header-provider', header: 'BhRestToken' },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',

@@ -40,11 +40,6 @@ export function vendorHttpClient(
         ? async () => ({ ...(await transportHeaders()), ...(await extraHeaders()) })
         : (extraHeaders ?? transportHeaders),
     errorMessage: rest.errorMessage ?? fromTransport.errorMessage,
-    // A connector's own credential headers (a session token it sets itself) join the transport's.
-    credentialHeaders: [
-      ...(('credentialHeaders' in fromTransport && fromTransport.credentialHeaders) || []),
-      ...(rest.credentialHeaders ?? []),
-    ],
     tool: def.label,
     baseUrl,
     ...shared,
