@@ -129,6 +129,14 @@ describe('Bullhorn connector', () => {
       await rejectsWith(connector.checkCredentials(ctxFor(noPassword)), 'INTEGRATION.AUTHENTICATION_INVALID', 'password');
     });
 
+    test('an API user whose user type hides submissions: PERMISSION_MISSING naming JobSubmission', async () => {
+      await rejectsWith(
+        connector.checkCredentials(ctxFor(fake.limitedCredentials)),
+        'INTEGRATION.PERMISSION_MISSING',
+        'may not read submissions (JobSubmission)',
+      );
+    });
+
     test('the password never appears unredacted in a recorded call', async () => {
       const { ctx, calls } = connectorContext(connector as any, fake.credentials, fake.url);
       await connector.checkCredentials(ctx);

@@ -36,6 +36,8 @@ export interface BullhornFakeOptions {
 export interface BullhornFake extends VendorFake {
   /** Valid client and user, but the user never accepted the terms of service. */
   termsNotAcceptedCredentials: Record<string, unknown>;
+  /** A user whose user type may not see JobSubmission (403). */
+  limitedCredentials: Record<string, unknown>;
   /** Credentials with only a refresh token. */
   refreshTokenCredentials(): Record<string, unknown>;
   /** Every current BhRestToken stops working, as a timed-out session does. */
@@ -50,9 +52,11 @@ const CLIENT_ID = 'bh-client-7f3a2c';
 const CLIENT_SECRET = 'bh-secret-91c2e8d4';
 const CORP = 'x7b2q';
 const REDIRECT_URI = 'https://partner.example/bullhorn/callback';
-const USERS: Record<string, { password: string; termsAccepted: boolean }> = {
+const USERS: Record<string, { password: string; termsAccepted: boolean; hidden?: string[] }> = {
   'api.acme': { password: 'Pa55-word!', termsAccepted: true },
   'api.fresh': { password: 'Fresh-pass1', termsAccepted: false },
+  // A user type without access to submissions: Bullhorn answers 403 "hidden" [BH-ERR].
+  'api.limited': { password: 'Limited-pass1', termsAccepted: true, hidden: ['JobSubmission'] },
 };
 const DEFAULT_ACTIONS = ['Other', 'Interview', 'Assessment result'];
 
@@ -164,7 +168,7 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
   const codes = new Map<string, string>(); // code → username
   const accessTokens = new Map<string, { user: string; expires: number }>();
   const refreshTokens = new Map<string, { user: string; used: boolean }>();
-  const sessions = new Set<string>();
+  const sessions = new Map<string, string>(); // BhRestToken → username
   let loginCount = 0;
   const mint = (prefix: string) => `${prefix}${randomBytes(9).toString('hex')}`;
 
@@ -232,7 +236,7 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     if (!t || t.expires < Date.now()) return err(401, 'Invalid or expired OAuth access token.');
     loginCount++;
     const token = mint('');
-    sessions.add(token);
+    sessions.set(token, t.user);
     return { json: { BhRestToken: token, restUrl: `${server.url}/rest-services/${CORP}/` } };
   };
   server.route('GET', '/rest-services/login', restLogin);
@@ -259,7 +263,10 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     const cookie = /BhRestToken=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
     const token = String(req.headers.bhresttoken ?? req.query.get('BhRestToken') ?? cookie ?? '');
     if (!token) return err(412, 'Missing BhRestToken');
-    if (!sessions.has(token)) return err(401, "Bad 'BhRestToken' or timed-out.");
+    const user = sessions.get(token);
+    if (!user) return err(401, "Bad 'BhRestToken' or timed-out.");
+    const entity = /\/(?:search|query|entity|meta)\/([A-Za-z]+)/.exec(req.path)?.[1];
+    if (entity && USERS[user].hidden?.includes(entity)) return err(403, `The entity ${entity} is hidden for this user`);
     let w = windows.get(CORP);
     if (!w) windows.set(CORP, (w = new WindowCounter(rate.limit, rate.windowMs)));
     if (w.hit().over) return err(429, 'Rate Limited -- Wait 1 second then retry request.');
@@ -463,6 +470,7 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     credentials: good,
     badCredentials: { ...good, password: `wrong-${randomBytes(3).toString('hex')}` },
     termsNotAcceptedCredentials: { ...good, username: 'api.fresh', password: USERS['api.fresh'].password },
+    limitedCredentials: { ...good, username: 'api.limited', password: USERS['api.limited'].password },
     refreshTokenCredentials() {
       const { refresh_token } = issueTokens('api.acme');
       return { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, username: 'api.acme', refresh_token };
