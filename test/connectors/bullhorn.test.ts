@@ -89,6 +89,27 @@ describe('Bullhorn connector', () => {
       assert.equal(token.query.get('grant_type'), 'refresh_token', 'the refresh token from the first login, not the password');
     });
 
+    test('concurrent first calls share one login', async () => {
+      const ctx = ctxFor();
+      const before = fake.logins();
+      await Promise.all([
+        collect(connector.readJobs(ctx, {})),
+        collect(connector.readJobs(ctx, {})),
+        collect(connector.readCandidates(ctx, {})),
+      ]);
+      assert.equal(fake.logins() - before, 1);
+    });
+
+    test('a refused refresh token falls back to the password login', async () => {
+      const ctx = ctxFor({ ...fake.credentials, refresh_token: 'rt_spent_elsewhere' });
+      const mark = since();
+      await connector.checkCredentials(ctx);
+      const grants = requestsSince(mark)
+        .filter((r) => r.path === '/oauth/token')
+        .map((r) => r.query.get('grant_type'));
+      assert.deepEqual(grants, ['refresh_token', 'authorization_code']);
+    });
+
     test('a refresh token alone works, and is rotated: the second login uses the token the first returned', async () => {
       const creds = fake.refreshTokenCredentials();
       const ctx = ctxFor(creds);
