@@ -164,22 +164,15 @@ async function authorizationCode(ctx: BullhornContext, info: LoginInfo): Promise
     followRedirects: false,
     accept: [200, 400, 401, 403],
   });
-  const location = res.headers.location;
-  let code: string | null = null;
-  if (res.status >= 300 && res.status < 400 && location) {
-    try {
-      const target = new URL(location, info.oauthUrl);
-      code = target.searchParams.get('code');
-      const error = target.searchParams.get('error');
-      if (!code && error) {
-        throw new AtsgateError(
-          'INTEGRATION.AUTHENTICATION_INVALID',
-          `${TOOL} refused the OAuth client (${error}${target.searchParams.get('error_description') ? `: ${target.searchParams.get('error_description')}` : ''}). Check the client ID.`,
-        );
-      }
-    } catch (err) {
-      if (err instanceof AtsgateError) throw err;
-    }
+  const target = res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.location, info.oauthUrl) : null;
+  const code = target?.searchParams.get('code') ?? null;
+  const error = target?.searchParams.get('error');
+  if (!code && error) {
+    const description = target!.searchParams.get('error_description');
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `${TOOL} refused the OAuth client (${error}${description ? `: ${description}` : ''}). Check the client ID.`,
+    );
   }
   if (!code) {
     const why = res.status >= 400 ? bullhornErrorMessage(res.status, res.data) : undefined;
@@ -192,30 +185,44 @@ async function authorizationCode(ctx: BullhornContext, info: LoginInfo): Promise
   return code;
 }
 
+function redirectTarget(location: string | undefined, base: string): URL | null {
+  try {
+    return location ? new URL(location, base) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * An access token: the newest refresh token first (Bullhorn's refresh tokens are single-use, so
  * the one each refresh returns is kept for the next), then the password login.
  */
 async function accessToken(ctx: BullhornContext, info: LoginInfo): Promise<string> {
   const refreshKey = keyOf(ctx, 'refresh');
-  const refresh = (ctx.cache.get(refreshKey) as string | undefined) ?? ctx.credentials.refresh_token;
+  // The rotated token this process holds, then the one in the credentials (a customer may have
+  // pasted a new one since), each tried once.
+  const candidates = [...new Set([ctx.cache.get(refreshKey) as string | undefined, ctx.credentials.refresh_token])].filter(
+    (t): t is string => !!t,
+  );
   const hasPassword = !!ctx.credentials.password;
-  if (refresh) {
+  let refused: HttpResponse<any> | null = null;
+  for (const refresh of candidates) {
     const res = await tokenRequest(ctx, info, { grant_type: 'refresh_token', refresh_token: refresh });
     if (res.status < 400) {
       const tokens = tokensOf(res);
       if (tokens.refresh_token) ctx.cache.set(refreshKey, tokens.refresh_token);
       return tokens.access_token;
     }
-    ctx.cache.delete(refreshKey);
-    if (!hasPassword) {
-      const why = bullhornErrorMessage(res.status, res.data) ?? `HTTP ${res.status}`;
-      throw new AtsgateError(
-        'INTEGRATION.AUTHENTICATION_INVALID',
-        `${TOOL} refused the refresh token (${why}). Bullhorn refresh tokens work once; give the integration a new one, or the API ` +
-          "user's password so atsgate can log in by itself.",
-      );
-    }
+    refused = res;
+  }
+  ctx.cache.delete(refreshKey);
+  if (refused && !hasPassword) {
+    const why = bullhornErrorMessage(refused.status, refused.data) ?? `HTTP ${refused.status}`;
+    throw new AtsgateError(
+      'INTEGRATION.AUTHENTICATION_INVALID',
+      `${TOOL} refused the refresh token (${why}). Bullhorn refresh tokens work once; give the integration a new one, or the API ` +
+        "user's password so atsgate can log in by itself.",
+    );
   }
   if (!hasPassword) {
     throw new AtsgateError(
