@@ -17,6 +17,7 @@ import { connector as pinpoint } from './pinpoint/index.ts';
 import { connector as zohorecruit } from './zohorecruit/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
 import { connector as icims } from './icims/index.ts';
+import { connector as bullhorn } from './bullhorn/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -33,6 +34,7 @@ const CONNECTORS = [
   zohorecruit,
   ukgpro,
   icims,
+  bullhorn,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

@@ -486,9 +486,10 @@ export interface Connector<S extends TObject = TObject> {
   ): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null>;
   /**
    * Optional: the client a passthrough uses, where the transport alone cannot authenticate (an
-   * OAuth token the connector mints). Default: ctx.http({}), the transport's client.
+   * OAuth token the connector mints). Default: ctx.http({}), the transport's client. A promise
+   * where the base URL is known only after a login (Bullhorn's session restUrl).
    */
-  passthroughClient?(ctx: ConnectorContext<Static<S>>): HttpClient;
+  passthroughClient?(ctx: ConnectorContext<Static<S>>): HttpClient | Promise<HttpClient>;
   /**
    * Optional: the ATS's custom field definitions (GET /v1/integrations/:id/custom-fields), read
    * live with the same call the write path uses to find "<prefix> <key>" fields.

@@ -45,6 +45,11 @@ export interface HttpRequest {
    * 429 or 5xx gets, and after a 401's token refresh, the last answer is handed back as it is.
    */
   returnErrorResponse?: boolean;
+  /**
+   * false: a redirect is returned as it is, not followed (an OAuth authorize step whose
+   * Location carries the code and points at the partner's redirect URI).
+   */
+  followRedirects?: false;
 }
 
 export interface HttpResponse<T = any> {
@@ -258,7 +263,10 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
     const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
     try {
-      const res = await followRedirects({ url, method: req.method, headers, body, signal }, this.credentialHeaders());
+      const res = await followRedirects(
+        { url, method: req.method, headers, body, signal, maxRedirects: req.followRedirects === false ? 0 : MAX_REDIRECTS },
+        this.credentialHeaders(),
+      );
       const status = res.statusCode;
       const resHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -338,6 +346,7 @@ interface Outgoing {
   headers: Record<string, string>;
   body: string | Buffer | FormData | undefined;
   signal: AbortSignal;
+  maxRedirects: number;
 }
 
 /**
@@ -360,7 +369,7 @@ async function followRedirects(first: Outgoing, credentialHeaders: Set<string>):
       signal: first.signal,
     });
     const location = res.headers.location;
-    if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string' || hop >= MAX_REDIRECTS) return res;
+    if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string' || hop >= first.maxRedirects) return res;
     await res.body.dump();
     const next = new URL(location, url);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') return res;

@@ -33,7 +33,12 @@ export type TransportAuth<K extends string = string> =
    */
   | { scheme: 'bearer-provider'; prefix?: string }
   /** Any header from a template: `X-SmartToken: {api_key}`, `Authorization: Token token={api_key}`. */
-  | { scheme: 'header'; header: string; template: string };
+  | { scheme: 'header'; header: string; template: string }
+  /**
+   * `<header>: <token>` where the connector supplies the token (a session it logs in for:
+   * Bullhorn's `BhRestToken`); it passes `token` to ctx.http(). The header is a credential header.
+   */
+  | { scheme: 'header-provider'; header: string };
 
 /** How a value from the credentials is cleaned and checked before it goes into the base URL. */
 export interface UrlPlaceholder {
@@ -123,7 +128,7 @@ export function transportClientOptions(
   const { credentials } = input;
   const auth = transport.auth;
   const staticHeaders = Object.entries(transport.headers ?? {}).map(([k, v]) => [k, fill(v, credentials, input.label)] as const);
-  const credentialHeader = auth.scheme === 'header' ? auth.header : 'authorization';
+  const credentialHeader = auth.scheme === 'header' || auth.scheme === 'header-provider' ? auth.header : 'authorization';
   const fixedAuth = authValue(auth, credentials, input.label);
   const token = input.token;
   return {
@@ -132,6 +137,7 @@ export function transportClientOptions(
       const out: Record<string, string> = Object.fromEntries(staticHeaders);
       if (fixedAuth !== undefined) out[credentialHeader] = fixedAuth;
       else if (auth.scheme === 'bearer-provider' && token) out.authorization = `${auth.prefix ?? 'Bearer'} ${await token()}`;
+      else if (auth.scheme === 'header-provider' && token) out[credentialHeader] = await token();
       return out;
     },
     credentialHeaders: [credentialHeader.toLowerCase()],
@@ -152,6 +158,7 @@ function authValue(auth: TransportAuth, credentials: Record<string, unknown>, la
     case 'header':
       return fill(auth.template, credentials, label);
     case 'bearer-provider':
+    case 'header-provider':
       return undefined;
   }
 }

@@ -99,7 +99,7 @@ export async function passthrough(
     warnings.push(`api_options were ignored: ${connector.definition.label}'s passthrough takes none.`);
   const headers = forwardedHeaders(body.headers ?? {}, credentialHeaderOf(connector), warnings);
 
-  const client = connector.passthroughClient?.(ctx) ?? ctx.http({});
+  const client = (await connector.passthroughClient?.(ctx)) ?? ctx.http({});
   const url = passthroughUrl(client.baseUrl, chosen, body.path, body.params ?? {});
 
   const logId = await openLog(rt.db.relaxed, {
@@ -151,7 +151,7 @@ export async function passthrough(
 
 function credentialHeaderOf(connector: AnyConnector): string | null {
   const auth = connector.definition.transport?.auth;
-  return auth?.scheme === 'header' ? auth.header.toLowerCase() : null;
+  return auth?.scheme === 'header' || auth?.scheme === 'header-provider' ? auth.header.toLowerCase() : null;
 }
 
 function forwardedHeaders(raw: Record<string, string>, credentialHeader: string | null, warnings: string[]): Record<string, string> {

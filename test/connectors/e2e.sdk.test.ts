@@ -400,6 +400,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
         assert.deepEqual(ids, [
           'ashby',
           'bamboohr',
+          'bullhorn',
           'greenhouse',
           'icims',
           'lever',

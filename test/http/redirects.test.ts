@@ -91,6 +91,14 @@ const SCHEMES: {
   },
   { tool: 'smartrecruiters', scheme: 'header', credentials: { api_key: 'sr-secret' }, header: 'x-smarttoken', expect: 'sr-secret' },
   {
+    tool: 'bullhorn',
+    scheme: 'header-provider',
+    credentials: { client_id: 'c', client_secret: 's', username: 'u' },
+    header: 'bhresttoken',
+    expect: 'session-1',
+    opts: { token: () => 'session-1' },
+  },
+  {
     tool: 'teamtailor',
     scheme: 'header (template)',
     credentials: { api_key: 'tt-secret' },
@@ -183,6 +191,15 @@ describe('redirects and credentials', () => {
     const after307 = home.seen[home.seen.length - 1];
     assert.equal(after307.method, 'POST');
     assert.equal(after307.body, '{"a":2}');
+  });
+
+  test('followRedirects: false hands the redirect back (an OAuth code in its Location) and contacts nobody else', async () => {
+    const client = clientFor(SCHEMES[0]);
+    const before = elsewhere.seen.length;
+    const res = await client.request({ method: 'GET', path: '/redirect/302/away', followRedirects: false, accept: [302] });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.location, `${elsewhere.url}/landing`);
+    assert.equal(elsewhere.seen.length, before);
   });
 
   test('a client without transport (pre-signed storage) sends no vendor credential at all', async () => {

@@ -68,6 +68,7 @@ test('every real connector names its passthrough APIs with sources, and the sand
     'pinpoint',
     'zohorecruit',
     'icims',
+    'bullhorn',
   ]) {
     const apis = getConnector(tool)!.definition.passthrough ?? {};
     assert.ok(Object.keys(apis).length > 0, tool);
@@ -94,6 +95,7 @@ test('the README lists every passthrough API and its paths as the definitions sa
     'pinpoint',
     'zohorecruit',
     'icims',
+    'bullhorn',
   ]) {
     for (const [name, a] of Object.entries(getConnector(tool)!.definition.passthrough ?? {})) {
       const line = section.split('\n').find((l) => l.includes(`\`${tool}/${name}\``));

@@ -22,6 +22,7 @@ import { startPinpointFake } from '../fakes/pinpoint.ts';
 import { startZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { startUkgFake } from '../fakes/ukgpro.ts';
 import { startIcimsFake } from '../fakes/icims.ts';
+import { startBullhornFake } from '../fakes/bullhorn.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -145,6 +146,15 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 20, windowMs: 1000 },
     start: () => startIcimsFake({ candidateCount: 24, rateLimit: { limit: 20, windowMs: 1000 } }),
+  },
+  {
+    tool: 'bullhorn',
+    // Bullhorn publishes no number (429: "Wait 1 second"); the fake enforces 10 per second on the
+    // API (above atsgate's 5/s) and caps `count` at 10 so that paging by `total` is exercised.
+    // Files go to the candidate with the connector's `type` text.
+    timeScale: 1,
+    fakeLimit: { requests: 10, windowMs: 1000 },
+    start: () => startBullhornFake({ candidateCount: 24, pageCap: 10, rateLimit: { limit: 10, windowMs: 1000 } }),
   },
 ];
 
