@@ -313,7 +313,7 @@ describe('iCIMS connector', () => {
 
     test("the `recruit` passthrough reaches the customer's API with the minted token, and only its paths", async () => {
       const api = connector.definition.passthrough!.recruit;
-      const client = connector.passthroughClient!(ctxOf());
+      const client = await connector.passthroughClient!(ctxOf());
       const url = passthroughUrl(client.baseUrl, api, '/jobs/11?fields=jobtitle');
       assert.equal(url.pathname, `/customers/${fake.customerId}/jobs/11`);
       const res = await client.request<any>({ method: 'GET', path: url.toString() });

@@ -365,7 +365,7 @@ describe('UKG Pro Recruiting connector', () => {
   describe('passthrough', () => {
     test("Kombo's `recruting` API reaches the Recruiting resources under the tenant's base URL, with the minted token", async () => {
       const api = connector.definition.passthrough!.recruting;
-      const client = connector.passthroughClient!(ctxOf());
+      const client = await connector.passthroughClient!(ctxOf());
       const url = passthroughUrl(client.baseUrl, api, '/opportunities?per_page=2');
       assert.equal(url.pathname, `/talent/recruiting/v2/${fake.tenant}/api/opportunities`);
       const res = await client.request<any>({ method: 'GET', path: url.toString() });
