@@ -262,7 +262,7 @@ describe('Personio connector', () => {
       const cov = coverage(connector.definition);
       assert.deepEqual(
         cov.write_actions.map((w) => w.coverage_status),
-        Array(9).fill('UNSUPPORTED'),
+        Array(11).fill('UNSUPPORTED'),
       );
       assert.deepEqual(
         cov.read_models.map((m) => m.coverage_status),

@@ -466,7 +466,11 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     tool: 'bullhorn',
     userRemoteIds: () => [],
     tagsFor: () => [],
-    applicationStatus: () => null,
+    applicationStatus: (id: string) => {
+      const s = submissions.get(Number(id));
+      // A JobSubmission's stage is its status text; nothing here moves or rejects one.
+      return s ? { stage: s.status, rejected: /reject/i.test(s.status), reason: null } : null;
+    },
     server,
     url: `${server.url}/rest-services`,
     corpToken: CORP,

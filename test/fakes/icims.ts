@@ -402,7 +402,11 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
     tool: 'icims',
     userRemoteIds: () => [],
     tagsFor: () => [],
-    applicationStatus: () => null,
+    applicationStatus: (id: string) => {
+      const w = workflows.get(Number(id));
+      // iCIMS keeps a workflow's stage as its status list value; nothing here moves or rejects one.
+      return w && !w.deleted ? { stage: w.status.id, rejected: /reject|declin|withdr/i.test(w.status.value), reason: null } : null;
+    },
     customerId: CUSTOMER,
     server,
     url: server.url,

@@ -475,7 +475,11 @@ export async function startUkgFake(opts: UkgFakeOptions = {}): Promise<UkgFake> 
     tool: 'ukgpro',
     userRemoteIds: () => [],
     tagsFor: () => [],
-    applicationStatus: () => null,
+    applicationStatus: (id: string) => {
+      const a = applications.get(id);
+      // The application's step is its stage; a disposition is its rejection (nothing here sets one).
+      return a && !a.deleted ? { stage: a.step.id, rejected: a.disposition !== null, reason: a.disposition?.id ?? null } : null;
+    },
     tenant: TENANT,
     server,
     url: server.url,

@@ -42,9 +42,9 @@ for (const kind of databaseKinds()) {
         'ats_applications',
         'ats_candidates',
         'ats_jobs',
-        'ats_users',
-        'ats_tags',
         'ats_rejection_reasons',
+        'ats_tags',
+        'ats_users',
       ]);
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-atsgate-signature']));
       assert.ok(verifyWebhook(SECRET, first.raw, first.headers['x-kombo-signature']));
