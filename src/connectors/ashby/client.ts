@@ -30,6 +30,8 @@ const ENDPOINTS = {
   'file.createFileUploadHandle': { permission: 'candidatesWrite', read: false },
   'candidate.uploadFile': { permission: 'candidatesWrite', read: false },
   'candidate.uploadResume': { permission: 'candidatesWrite', read: false },
+  'webhook.create': { permission: 'apiKeysWrite', read: false },
+  'webhook.delete': { permission: 'apiKeysWrite', read: false },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;
@@ -40,7 +42,7 @@ export function permissionOf(endpoint: AshbyEndpoint): AshbyPermission {
 
 /** "candidatesWrite (Candidates: Write)": the API name plus where the admin ticks it. */
 export function describePermission(p: AshbyPermission): string {
-  const ui = p === 'apiKeysRead' ? 'API Keys: Read' : REQUIRED_PERMISSIONS[p];
+  const ui = p === 'apiKeysRead' ? 'API Keys: Read' : p === 'apiKeysWrite' ? 'API Keys: Write' : REQUIRED_PERMISSIONS[p];
   return `${p} (${ui})`;
 }
 

@@ -27,7 +27,8 @@ export const REQUIRED_PERMISSIONS = {
   hiringProcessMetadataRead: 'Hiring Process Metadata: Read',
 } as const;
 
-export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead';
+/** apiKeysWrite is optional: only webhook.create/delete need it (without it the customer adds the webhook by hand). */
+export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead' | 'apiKeysWrite';
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 

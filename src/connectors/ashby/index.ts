@@ -5,6 +5,7 @@ import type { Connector } from '../types.ts';
 import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -33,4 +34,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readApplications,
   readCandidate,
   listCustomFields,
+  webhooks,
 };

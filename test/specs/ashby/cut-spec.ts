@@ -16,6 +16,7 @@ export const KEPT = [
   'apiKey.info', 'candidate.list', 'candidate.info', 'application.list', 'application.info', 'file.info', 'job.list',
   'interviewStage.list', 'customField.list', 'customField.setValues', 'candidate.createNote',
   'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume',
+  'webhook.create', 'webhook.delete',
 ].map((op) => `/${op}`);
 
 type Json = any;

@@ -1,0 +1,25 @@
+/**
+ * The vendor fakes that model their vendor's webhooks, for the generic suite: how to start
+ * each, whether atsgate registers through the API or the customer pastes the URL, and which
+ * fake requests are a re-read of one candidate.
+ */
+import type { FakeRequest } from '../fakes/server.ts';
+import type { VendorFake } from '../fakes/types.ts';
+import { startAshbyFake } from '../fakes/ashby.ts';
+
+export interface WebhookVendor {
+  tool: string;
+  setup: 'api' | 'manual';
+  start(): Promise<VendorFake>;
+  /** Whether this request to the fake reads the candidate (the targeted re-read). */
+  isReadOf(req: FakeRequest, candidateRemoteId: string): boolean;
+}
+
+export const VENDOR_FAKES: WebhookVendor[] = [
+  {
+    tool: 'ashby',
+    setup: 'api',
+    start: () => startAshbyFake(),
+    isReadOf: (r, id) => r.path === '/candidate.info' && r.json?.id === id,
+  },
+];
