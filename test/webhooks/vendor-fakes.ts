@@ -6,6 +6,7 @@
 import type { FakeRequest } from '../fakes/server.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { startAshbyFake } from '../fakes/ashby.ts';
+import { startLeverFake } from '../fakes/lever.ts';
 
 export interface WebhookVendor {
   tool: string;
@@ -21,5 +22,11 @@ export const VENDOR_FAKES: WebhookVendor[] = [
     setup: 'api',
     start: () => startAshbyFake(),
     isReadOf: (r, id) => r.path === '/candidate.info' && r.json?.id === id,
+  },
+  {
+    tool: 'lever',
+    setup: 'api',
+    start: () => startLeverFake(),
+    isReadOf: (r, id) => r.method === 'GET' && r.path === '/v1/opportunities' && r.query.getAll('contact_id').includes(id),
   },
 ];

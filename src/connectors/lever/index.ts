@@ -6,6 +6,7 @@ import type { Connector } from '../types.ts';
 import { leverClient, type LeverContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -58,6 +59,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  webhooks,
 };
 
 export { definition };
