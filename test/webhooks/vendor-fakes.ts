@@ -7,6 +7,7 @@ import type { FakeRequest } from '../fakes/server.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { startAshbyFake } from '../fakes/ashby.ts';
 import { startLeverFake } from '../fakes/lever.ts';
+import { startWorkableFake } from '../fakes/workable.ts';
 
 export interface WebhookVendor {
   tool: string;
@@ -28,5 +29,11 @@ export const VENDOR_FAKES: WebhookVendor[] = [
     setup: 'api',
     start: () => startLeverFake(),
     isReadOf: (r, id) => r.method === 'GET' && r.path === '/v1/opportunities' && r.query.getAll('contact_id').includes(id),
+  },
+  {
+    tool: 'workable',
+    setup: 'api',
+    start: () => startWorkableFake(),
+    isReadOf: (r, id) => r.method === 'GET' && r.path.endsWith(`/candidates/${id}`),
   },
 ];

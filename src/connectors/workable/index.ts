@@ -5,6 +5,7 @@ import type { Connector } from '../types.ts';
 import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -41,6 +42,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  webhooks,
   listCustomFields,
 };
 
