@@ -732,7 +732,18 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // answers its signature token; DELETE /webhooks/:id removes it. A delivery's body carries
   // token, triggeredAt and signature = hex HMAC-SHA256(token + triggeredAt) under that token.
   const subscriptions = new SubscriptionList();
-  const LEVER_EVENTS = new Set(['applicationCreated', 'candidateHired', 'candidateStageChange', 'candidateArchiveChange', 'candidateDeleted', 'interviewCreated', 'interviewUpdated', 'interviewDeleted', 'contactCreated', 'contactUpdated']);
+  const LEVER_EVENTS = new Set([
+    'applicationCreated',
+    'candidateHired',
+    'candidateStageChange',
+    'candidateArchiveChange',
+    'candidateDeleted',
+    'interviewCreated',
+    'interviewUpdated',
+    'interviewDeleted',
+    'contactCreated',
+    'contactUpdated',
+  ]);
   server.route('POST', '/v1/webhooks', (req) => {
     const denied = permitted(req, 'webhooks:write');
     if (denied) return denied;

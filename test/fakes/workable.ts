@@ -570,7 +570,8 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       const { target, event, args } = req.json ?? {};
       if (typeof target !== 'string' || !/^https?:\/\//.test(target)) return invalid('target', 'is invalid');
       if (!['candidate_created', 'candidate_moved'].includes(event)) return invalid('event', 'is not included in the list');
-      if (args && (typeof args.job_shortcode !== 'string' || typeof args.stage_slug !== 'string')) return invalid('args', 'job_shortcode and stage_slug are required');
+      if (args && (typeof args.job_shortcode !== 'string' || typeof args.stage_slug !== 'string'))
+        return invalid('args', 'job_shortcode and stage_slug are required');
       if (subscriptions.list().some((x) => x.url === target)) return { status: 409, json: { error: 'Conflict' } };
       const s = subscriptions.add({ id: String(770000000 + subscriptions.list().length + 1), url: target, event, secret: bearer(req)! });
       return { status: 201, json: { id: Number(s.id) } };
@@ -592,7 +593,11 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
       const body = JSON.stringify(renderCandidate(c, true));
       const targets = manual ? [manual] : subscriptions.to('candidate_moved');
       return subscriptions.send(
-        targets.map((t) => ({ url: t.url, body, headers: { 'x-workable-signature': createHmac('sha256', t.secret).update(body).digest('hex') } })),
+        targets.map((t) => ({
+          url: t.url,
+          body,
+          headers: { 'x-workable-signature': createHmac('sha256', t.secret).update(body).digest('hex') },
+        })),
       );
     },
     redeliverLast: () => subscriptions.redeliverLast(),

@@ -8,6 +8,7 @@ import type { VendorFake } from '../fakes/types.ts';
 import { startAshbyFake } from '../fakes/ashby.ts';
 import { startLeverFake } from '../fakes/lever.ts';
 import { startWorkableFake } from '../fakes/workable.ts';
+import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
 
 export interface WebhookVendor {
   tool: string;
@@ -35,5 +36,11 @@ export const VENDOR_FAKES: WebhookVendor[] = [
     setup: 'api',
     start: () => startWorkableFake(),
     isReadOf: (r, id) => r.method === 'GET' && r.path.endsWith(`/candidates/${id}`),
+  },
+  {
+    tool: 'smartrecruiters',
+    setup: 'api',
+    start: () => startSmartRecruitersFake(),
+    isReadOf: (r, id) => r.method === 'GET' && r.path === `/candidates/${id}`,
   },
 ];

@@ -21,7 +21,13 @@ import type { LeverContext, LeverCredentials } from './client.ts';
 import { leverClient } from './client.ts';
 
 /** Events that change a candidate or application [LV, Webhooks]; interview/contact events are not synced data. */
-export const WEBHOOK_EVENTS = ['applicationCreated', 'candidateStageChange', 'candidateArchiveChange', 'candidateHired', 'candidateDeleted'] as const;
+export const WEBHOOK_EVENTS = [
+  'applicationCreated',
+  'candidateStageChange',
+  'candidateArchiveChange',
+  'candidateHired',
+  'candidateDeleted',
+] as const;
 
 interface CreatedWebhook {
   id?: string;

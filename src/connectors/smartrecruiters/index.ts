@@ -3,6 +3,7 @@ import type { Connector } from '../types.ts';
 import { smartRecruitersClient } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -50,4 +51,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  webhooks,
 };

@@ -30,7 +30,8 @@ export const webhooks: VendorWebhooks<WorkableCredentials> = {
   parse(req) {
     const body = req.json;
     const enveloped = dig(body, 'data');
-    const candidate = enveloped && typeof enveloped === 'object' ? (dig(enveloped, 'candidate') ?? enveloped) : (dig(body, 'candidate') ?? body);
+    const candidate =
+      enveloped && typeof enveloped === 'object' ? (dig(enveloped, 'candidate') ?? enveloped) : (dig(body, 'candidate') ?? body);
     const id = idOf(dig(candidate, 'id'));
     return {
       kind: 'event',
