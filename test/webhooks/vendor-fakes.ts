@@ -6,6 +6,7 @@
 import type { FakeRequest } from '../fakes/server.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { startAshbyFake } from '../fakes/ashby.ts';
+import { startGreenhouseFake } from '../fakes/greenhouse.ts';
 import { startLeverFake } from '../fakes/lever.ts';
 import { startWorkableFake } from '../fakes/workable.ts';
 import { startSmartRecruitersFake } from '../fakes/smartrecruiters.ts';
@@ -19,6 +20,12 @@ export interface WebhookVendor {
 }
 
 export const VENDOR_FAKES: WebhookVendor[] = [
+  {
+    tool: 'greenhouse',
+    setup: 'manual',
+    start: () => startGreenhouseFake(),
+    isReadOf: (r, id) => r.method === 'GET' && r.path === '/v3/candidates' && r.query.get('ids') === id,
+  },
   {
     tool: 'ashby',
     setup: 'api',
