@@ -14,6 +14,7 @@ import { databaseKinds } from '../support/databases.ts';
 import { webhookReceiver } from '../support/webhooks.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
+import { viewVendorWebhook } from '../../src/webhooks/vendor/endpoint.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { post } from '../fakes/webhook-sender.ts';
 import { VENDOR_FAKES } from './vendor-fakes.ts';
@@ -146,6 +147,19 @@ for (const kind of databaseKinds()) {
           [otherId],
         );
         assert.equal(rows[0].n, 1);
+        // A correctly signed event of this integration, sent to the other account's URL, is refused
+        // (Workable signs with the API token, which both share here: the same Workable account).
+        const other = await viewVendorWebhook(s.started.rt, 'other-account', { id: otherId, tool: v.tool });
+        assert.ok(other && other.url !== view.url);
+        const mine = v.setup === 'manual' ? view.secret! : fake.webhooks!.registered().find((x) => x.url === view.url)?.secret;
+        if (v.tool !== 'workable' && mine) {
+          const [a] = fake.candidateRemoteIds();
+          const crossed = await fake.webhooks!.changeCandidate(a, { url: other.url, secret: mine });
+          assert.ok(
+            crossed.every((x) => x === 401),
+            `crossed: ${crossed}`,
+          );
+        }
         const res = await s.call('GET', `/v1/integrations/${otherId}/vendor-webhook`);
         assert.equal(res.status, 404, 'like a missing integration');
         assert.equal(res.body.error.code, 'PLATFORM.INTEGRATION_NOT_FOUND');
