@@ -65,11 +65,12 @@ export const webhooks: VendorWebhooks<Static<typeof credentialSchema>> = {
     const id = idOf(created.data?.id);
     if (!id) throw new Error("SmartRecruiters' answer to POST /subscriptions had no id");
     try {
-      const key = await http.request<{ secretKey?: string; secret?: string; key?: string }>({
+      // SecretKeyPayload `{secretKey}` ([SR-RB] subscriptions_api.rb, models/secret_key_payload.rb).
+      const key = await http.request<{ secretKey?: string }>({
         method: 'POST',
         path: `${API}/${encodeURIComponent(id)}/secret-key`,
       });
-      const secret = key.data?.secretKey ?? key.data?.secret ?? key.data?.key;
+      const secret = key.data?.secretKey;
       if (!secret) throw new Error("SmartRecruiters' answer to POST /subscriptions/{id}/secret-key had no key");
       // SmartRecruiters calls the URL now (the X-Hook-Secret handshake) and answers 204 once it is echoed.
       await http.request({ method: 'PUT', path: `${API}/${encodeURIComponent(id)}/activation` });
