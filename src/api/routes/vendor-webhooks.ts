@@ -18,6 +18,8 @@ import { getIntegration } from '../../store/integrations.ts';
 import { receiveVendorWebhook } from '../../webhooks/vendor/receive.ts';
 import { viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
 
+const HIDDEN = { hide: true } as {};
+
 /** The parsed body: raw bytes kept non-enumerable, so generic input checks do not walk every byte. */
 interface RawBody {
   raw: Buffer;
@@ -48,7 +50,8 @@ export const vendorWebhookRoutes =
     // The token is the credential; the vendor's signature is checked by the connector's scheme.
     app.post(
       '/vendor-webhooks/:token',
-      { config: { auth: 'none' }, schema: { params: Type.Object({ token: Type.String({ maxLength: 200 }) }) } },
+      // Not in /v1/openapi.json: the ATSs call it, not API clients.
+      { config: { auth: 'none' }, schema: { params: Type.Object({ token: Type.String({ maxLength: 200 }) }), ...HIDDEN } },
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const raw = (req.body as RawBody | undefined)?.raw ?? Buffer.alloc(0);
@@ -76,15 +79,16 @@ export const vendorWebhookRoutes =
       },
     );
 
-    app.get('/integrations/:integration_id/vendor-webhook', { schema: { params: IdParam('integration_id') } }, async (req) => {
+    // An atsgate extension (Kombo has no such call), kept out of the Kombo-shaped OpenAPI document like the dashboard's routes.
+    app.get('/integrations/:integration_id/vendor-webhook', { schema: { params: IdParam('integration_id'), ...HIDDEN } }, async (req) => {
       const { integration_id } = req.params as { integration_id: string };
       const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
-      const view = i ? await viewVendorWebhook(rt, req.auth!.accountId, i) : null;
       if (!i)
         throw new AtsgateError(
           'PLATFORM.INTEGRATION_NOT_FOUND',
           `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`,
         );
+      const view = await viewVendorWebhook(rt, req.auth!.accountId, i);
       return ok(
         view ?? {
           setup: 'unsupported',
