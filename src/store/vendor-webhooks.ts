@@ -80,6 +80,11 @@ export async function claimVendorWebhookEvent(db: Queryable, integrationId: stri
   return res.rowCount > 0;
 }
 
+/** Un-takes an event whose re-read could not be queued, so the vendor's retry is not mistaken for a redelivery. */
+export async function releaseVendorWebhookEvent(db: Queryable, integrationId: string, eventKey: string): Promise<void> {
+  await db.query('DELETE FROM vendor_webhook_events WHERE integration_id = $1 AND event_key = $2', [integrationId, eventKey]);
+}
+
 /** Forgets events older than `days` (redeliveries stop long before). */
 export async function pruneVendorWebhookEvents(db: Queryable, days: number): Promise<number> {
   return (await db.query(`DELETE FROM vendor_webhook_events WHERE received_at < now() - make_interval(days => $1::int)`, [days])).rowCount;

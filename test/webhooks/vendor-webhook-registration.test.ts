@@ -2,7 +2,8 @@
  * A vendor that refuses atsgate's webhook registration never costs the integration: Ashby
  * without the optional apiKeysWrite permission keeps the integration (synced, usable), records
  * the refusal, registers nothing half-way, and shows the URL and secret to add by hand — and a
- * webhook the customer then adds with them is taken.
+ * webhook the customer then adds with them is taken. An event whose re-read cannot be queued
+ * is released (500), so the vendor's retry of it counts.
  */
 import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
@@ -54,6 +55,29 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(statuses, [200], 'the hand-added webhook verifies with the shown secret');
       const res = await s.call('GET', `/v1/integrations/${integration.id}`);
       assert.equal(res.status, 200, 'the integration is still there');
+
+      // The re-read cannot be queued (job engine down): 500, and the event is not taken, so the
+      // vendor's retry of the very same delivery is processed rather than taken for a duplicate.
+      const taken = async () =>
+        (
+          await s.started.db.query<{ n: number }>('SELECT count(*)::int AS n FROM vendor_webhook_events WHERE integration_id = $1', [
+            integration.id,
+          ])
+        ).rows[0].n;
+      const before = await taken();
+      const jobs = s.started.rt.jobs;
+      const add = jobs.add.bind(jobs);
+      jobs.add = async () => {
+        throw new Error('job engine unavailable');
+      };
+      try {
+        assert.deepEqual(await fake.webhooks!.changeCandidate(candidate, { url: view.url, secret: view.secret }), [500]);
+      } finally {
+        jobs.add = add;
+      }
+      assert.equal(await taken(), before, 'the failed event was released');
+      assert.deepEqual(await fake.webhooks!.redeliverLast(), [200]);
+      assert.equal(await taken(), before + 1, 'the retry was taken as a new event');
     });
   });
 }

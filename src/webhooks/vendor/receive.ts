@@ -8,9 +8,14 @@
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../../runtime.ts';
 import { getConnector } from '../../connectors/registry.ts';
-import type { InboundVendorRequest } from '../../connectors/types.ts';
+import type { InboundVendorRequest, VendorWebhookAnswer } from '../../connectors/types.ts';
 import { openCredentials, type IntegrationWithSecrets } from '../../store/integrations.ts';
-import { candidatesOfApplications, claimVendorWebhookEvent, findVendorWebhookEndpointByTokenHash } from '../../store/vendor-webhooks.ts';
+import {
+  candidatesOfApplications,
+  claimVendorWebhookEvent,
+  findVendorWebhookEndpointByTokenHash,
+  releaseVendorWebhookEvent,
+} from '../../store/vendor-webhooks.ts';
 import { openEndpoint, tokenHash } from './endpoint.ts';
 import { queueCandidateRefresh } from './refresh.ts';
 import { requestSync } from '../../jobs/sync-tasks.ts';
@@ -50,18 +55,31 @@ export async function receiveVendorWebhook(rt: Runtime, token: string, req: Inbo
   if (answer.kind === 'ping') return { kind: 'accepted', duplicate: false, refreshed: 0, resync: false, ignored: 'ping' };
   if (!row.enabled) return { kind: 'accepted', duplicate: false, refreshed: 0, resync: false, ignored: 'integration disabled' };
 
-  const key = answer.eventId ? `id:${answer.eventId}` : `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`;
-  if (!(await claimVendorWebhookEvent(rt.db, row.integration_id, key.slice(0, 300)))) {
+  const key = (answer.eventId ? `id:${answer.eventId}` : `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`).slice(0, 300);
+  if (!(await claimVendorWebhookEvent(rt.db, row.integration_id, key))) {
     return { kind: 'accepted', duplicate: true, refreshed: 0, resync: false };
   }
+  try {
+    return await queueRereads(rt, row.integration_id, answer);
+  } catch (err) {
+    // Nothing was queued: the event is not taken, and the vendor's retry (after our 500) is processed.
+    await releaseVendorWebhookEvent(rt.db, row.integration_id, key).catch(() => undefined);
+    throw err;
+  }
+}
 
+async function queueRereads(
+  rt: Runtime,
+  integrationId: string,
+  answer: Extract<VendorWebhookAnswer, { kind: 'event' }>,
+): Promise<ReceiveOutcome> {
   const apps = unique(answer.applications ?? []);
-  const known = await candidatesOfApplications(rt.db, row.integration_id, apps);
+  const known = await candidatesOfApplications(rt.db, integrationId, apps);
   const candidates = unique([...(answer.candidates ?? []), ...known.values()]);
   // An application atsgate has not synced (just created) has no candidate to re-read through.
   const resync = Boolean(answer.resync) || apps.some((a) => !known.has(a) && !(answer.candidates ?? []).length);
-  for (const c of candidates) await queueCandidateRefresh(rt, row.integration_id, c);
-  if (resync) await requestSync(rt, row.integration_id, 'DELTA');
+  for (const c of candidates) await queueCandidateRefresh(rt, integrationId, c);
+  if (resync) await requestSync(rt, integrationId, 'DELTA');
   return { kind: 'accepted', duplicate: false, refreshed: candidates.length, resync };
 }
 
