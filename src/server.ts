@@ -13,6 +13,7 @@ import { getIntegrationById } from './store/integrations.ts';
 import { failOrphanedSyncs } from './store/syncs.ts';
 import { connectIntegration } from './integrations/service.ts';
 import { registerSyncTask } from './jobs/sync-tasks.ts';
+import { registerVendorWebhookTasks } from './webhooks/vendor/refresh.ts';
 import { startLeaseReaper } from './sync/lease.ts';
 import { registerScheduler } from './sync/scheduler.ts';
 import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
@@ -58,6 +59,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   registerSyncTask(rt);
   registerScheduler(rt);
   registerWriteTasks(rt);
+  registerVendorWebhookTasks(rt);
   await rt.jobs.start();
   const stopReaper = startLeaseReaper(rt, config.syncLeaseSeconds * 1000);
   const address = await app.listen({ port: config.port, host: config.host });

@@ -25,6 +25,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { passthroughRoutes } from './routes/passthrough.ts';
 import { integrationSettingsRoutes } from './routes/integration-settings.ts';
+import { vendorWebhookRoutes } from './routes/vendor-webhooks.ts';
 
 export type { App } from './types.ts';
 
@@ -149,6 +150,7 @@ export async function buildApp(rt: Runtime, opts: { logger?: boolean | object } 
   await app.register(generalRoutes(rt), { prefix: '/v1' });
   await app.register(passthroughRoutes(rt), { prefix: '/v1' });
   await app.register(integrationSettingsRoutes(rt), { prefix: '/v1' });
+  await app.register(vendorWebhookRoutes(rt), { prefix: '/v1' });
   await app.register(toolRoutes(rt), { prefix: '/v1' });
   await app.register(logRoutes(rt), { prefix: '/v1' });
   await app.register(atsReadRoutes(rt), { prefix: '/v1/ats' });

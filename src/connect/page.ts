@@ -5,7 +5,7 @@
  */
 import type { ConnectorDefinition, CredentialField } from '../connectors/types.ts';
 import type { ConnectLink } from '../store/connect-links.ts';
-import { credentialInputName } from './service.ts';
+import { credentialInputName, type FlowStatus } from './service.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -146,13 +146,28 @@ ${progressSection(token, def, { hidden: true, relink })}`,
   );
 }
 
-function progressSection(token: string, def: ConnectorDefinition, o: { hidden: boolean; relink: boolean }): string {
+/** The ATS's own webhooks to add by hand (filled by connect.js from the status, or here on a reload). */
+function webhookBox(def: ConnectorDefinition, w: FlowStatus['webhook']): string {
+  return `<div id="vendor-webhook" class="help"${w ? '' : ' hidden'}>
+<h3>Send changes from ${esc(def.label)} within seconds</h3>
+<p id="vendor-webhook-text">${esc(w?.instructions ?? '')}</p>
+<p>URL: <code id="vendor-webhook-url">${esc(w?.url ?? '')}</code></p>
+<p id="vendor-webhook-secret-row"${w?.secret ? '' : ' hidden'}>Secret: <code id="vendor-webhook-secret">${esc(w?.secret ?? '')}</code></p>
+</div>`;
+}
+
+function progressSection(
+  token: string,
+  def: ConnectorDefinition,
+  o: { hidden: boolean; relink: boolean; webhook?: FlowStatus['webhook'] },
+): string {
   return `<section id="progress" data-status-url="/connect/${esc(token)}/status"${o.hidden ? ' hidden' : ''}>
 <p class="step">${o.relink ? 'Step 2 of 2' : 'Last step'}: first sync</p>
 <h2 id="progress-title" tabindex="-1">${esc(def.label)} is ${o.relink ? 'reconnected' : 'connected'}</h2>
 <p id="sync-text" aria-live="polite">Importing jobs, candidates and applications…</p>
 <progress id="sync-bar" aria-labelledby="sync-text"></progress>
 <p id="sync-counts" class="counts"></p>
+${webhookBox(def, o.webhook ?? null)}
 <div class="actions">
 <button type="button" id="done" class="button primary">Done</button>
 </div>
@@ -161,9 +176,9 @@ function progressSection(token: string, def: ConnectorDefinition, o: { hidden: b
 }
 
 /** The page of a link whose flow has finished (a reload, or the no-JavaScript path). */
-export function connectedPage(link: ConnectLink, token: string, def: ConnectorDefinition): string {
+export function connectedPage(link: ConnectLink, token: string, def: ConnectorDefinition, webhook: FlowStatus['webhook'] = null): string {
   return layout(
     link.kind === 'RELINK' ? `Reconnect ${def.label}` : `Connect ${def.label}`,
-    progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK' }),
+    progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK', webhook }),
   );
 }

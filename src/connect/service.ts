@@ -3,6 +3,7 @@
  * integration's credentials, the submission of credentials from the hosted page, the progress
  * of the first sync, and the activation token the embedding app exchanges for the integration.
  */
+import { viewVendorWebhook } from '../webhooks/vendor/endpoint.ts';
 import { Value } from '@sinclair/typebox/value';
 import type { Runtime } from '../runtime.ts';
 import { contextFor } from '../runtime.ts';
@@ -301,6 +302,12 @@ export interface FlowStatus {
   setup_status: Integration['setup_status'] | null;
   sync: { state: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; error: string | null } | null;
   records: { jobs: number; candidates: number; applications: number } | null;
+  /**
+   * Where the ATS must send its own webhooks, when the customer has to add them there (the
+   * vendor has no API for it, or refused atsgate's registration): the link holder is the
+   * customer's admin, the one who pastes them. Null when nothing is to be done.
+   */
+  webhook?: { url: string; secret: string | null; instructions: string } | null;
 }
 
 /** What the page shows while the first sync runs (no ids, no secrets: only the token holder asks). */
@@ -315,5 +322,16 @@ export async function flowStatus(rt: Runtime, link: ConnectLink): Promise<FlowSt
     setup_status: integration.setup_status,
     sync: last ? { state: last.state, error: last.error } : null,
     records: { jobs: records.jobs ?? 0, candidates: records.candidates ?? 0, applications: records.applications ?? 0 },
+    webhook: await webhookToPaste(rt, link.account_id, integration),
   };
+}
+
+/** The URL (and secret) the customer pastes into the ATS; null when atsgate registered it or the ATS sends none. */
+export async function webhookToPaste(
+  rt: Runtime,
+  accountId: string,
+  integration: { id: string; tool: string },
+): Promise<FlowStatus['webhook']> {
+  const v = await viewVendorWebhook(rt, accountId, integration);
+  return v && v.setup !== 'registered' ? { url: v.url, secret: v.secret, instructions: v.instructions } : null;
 }

@@ -495,6 +495,81 @@ export interface Connector<S extends TObject = TObject> {
    * live with the same call the write path uses to find "<prefix> <key>" fields.
    */
   listCustomFields?(ctx: ConnectorContext<Static<S>>): Promise<RemoteCustomField[]>;
+  /**
+   * Optional: the ATS's own webhooks (src/webhooks/vendor/), so that a change reaches atsgate
+   * within seconds instead of at the next delta sync. Facts and small functions only; the
+   * shared route, de-duplication and re-read are atsgate's.
+   */
+  webhooks?: VendorWebhooks<Static<S>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound vendor webhooks
+// ---------------------------------------------------------------------------------------------
+
+/** A request the vendor sent to the integration's webhook URL. */
+export interface InboundVendorRequest {
+  /** Header names lower-cased; repeated headers joined with ", ". */
+  headers: Record<string, string | undefined>;
+  /** The body exactly as received: signatures are computed over these bytes. */
+  rawBody: Buffer;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: unknown;
+}
+
+/**
+ * What an event asks atsgate to re-read. Only ids are taken from a payload: the records
+ * themselves are always read again from the vendor's API.
+ */
+export interface VendorEventTargets {
+  /** The vendor's own event id (de-duplication); absent: a hash of the signed content stands in. */
+  eventId?: string | null;
+  /** Candidate remote ids, re-read with `readCandidate`. */
+  candidates?: string[];
+  /** Application remote ids; re-read through their candidate (as synced), or by a delta sync if unknown. */
+  applications?: string[];
+  /** Something changed that no targeted read covers (a job, a record atsgate has not seen): queue a delta sync. */
+  resync?: boolean;
+}
+
+export type VendorWebhookAnswer =
+  /** A test or ping from the vendor: acknowledged, nothing is read. */
+  { kind: 'ping' } | ({ kind: 'event' } & VendorEventTargets);
+
+/** What a registration with the vendor produced. */
+export interface VendorWebhookRegistration {
+  /** Secrets the vendor issued (Lever's signatureToken, SmartRecruiters' secret key); accepted besides atsgate's own. */
+  secrets: string[];
+  /** The vendor's ids for what was registered (not secret), handed back to `unregister`. */
+  registrations: unknown[];
+}
+
+export interface VendorWebhooks<C = Record<string, unknown>> {
+  /** 'api': atsgate registers its URL through the vendor's API; 'manual': the customer pastes URL (and secret) into the ATS. */
+  setup: 'api' | 'manual';
+  /** For the connect page and dashboard: where in the ATS the URL goes and which events to tick. */
+  instructions: string;
+  /** Whether the customer must also paste atsgate's secret into the ATS (the vendor signs with a key the customer enters). */
+  showSecret: boolean;
+  /** Vendor documentation the signature, payloads and registration follow (cited in the README). */
+  docs: string[];
+  /**
+   * A set-up request that must be answered before any signature exists (SmartRecruiters'
+   * X-Hook-Secret handshake): the headers to answer with, or null when it is not one.
+   */
+  handshake?(req: InboundVendorRequest): Record<string, string> | null;
+  /**
+   * Whether the request is the vendor's: its signature checks out with one of the endpoint's
+   * secrets (atsgate's own, then the vendor-issued ones), or with the integration's credentials
+   * where the vendor signs with those (Workable). Never throws: a malformed header is `false`.
+   */
+  verify(req: InboundVendorRequest, secrets: readonly string[], credentials: () => C): boolean;
+  /** The ids to re-read, from a verified request. */
+  parse(req: InboundVendorRequest): VendorWebhookAnswer;
+  /** Registers `url` with the vendor (setup 'api'). Throws on refusal: the integration is kept, with a warning. */
+  register?(ctx: ConnectorContext<C>, endpoint: { url: string; secret: string }): Promise<VendorWebhookRegistration>;
+  /** Removes what `register` created (integration deleted). */
+  unregister?(ctx: ConnectorContext<C>, registrations: readonly unknown[]): Promise<void>;
 }
 
 /** A custom field definition of the ATS, on candidates or applications. */

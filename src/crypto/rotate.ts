@@ -6,6 +6,7 @@
  * with the new key are left alone, so an interrupted rotation can simply be run again.
  *
  * What else the key protects, and what rotation means for it:
+ *  - vendor webhook endpoints (URL token, signing secrets) are re-sealed in the same transaction;
  *  - signed file URLs and dashboard sessions use keys derived from it: links handed out before
  *    the rotation stop verifying (they expire within the hour anyway; sessions log in again);
  *  - the embedded default keeps the key in <data dir>/secret.key, which is replaced (the old
@@ -19,6 +20,7 @@ import type { Db } from '../store/db.ts';
 import { SecretBox } from './secretbox.ts';
 import { lockAllSealedCredentials, replaceSealedCredentials } from '../store/integrations.ts';
 import { lockSealedOutboxContent, replaceSealedOutboxContent } from '../store/outbox.ts';
+import { lockSealedVendorWebhookEndpoints, replaceSealedVendorWebhookEndpoint } from '../store/vendor-webhooks.ts';
 
 export interface RotationResult {
   /** Integrations whose credentials were re-sealed with the new key. */
@@ -83,6 +85,11 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
     for (const row of await lockedAccountWebhookSecrets(q)) {
       if (sealedKeyId(row.secret_sealed) === newBox.keyId) continue;
       await replaceAccountWebhookSecret(q, row.account_id, newBox.seal(oldBox.open(row.secret_sealed)));
+    }
+    // Vendor webhook endpoints: their URL token and signing secrets (src/webhooks/vendor/).
+    for (const row of await lockSealedVendorWebhookEndpoints(q)) {
+      if (sealedKeyId(row.sealed) === newBox.keyId) continue;
+      await replaceSealedVendorWebhookEndpoint(q, row.id, newBox.seal(oldBox.open(row.sealed)));
     }
     return { resealed, alreadyCurrent, oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
   });

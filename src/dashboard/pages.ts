@@ -9,6 +9,7 @@ import type { presentLog } from '../api/present-log.ts';
 import { badge, duration, html, page, prettyJson, Safe, when } from './html.ts';
 import { encodeCursor, type IntegrationSummary } from './queries.ts';
 import { COUNT_CAP, OUTCOME_FILTERS, type LogPage } from '../store/log-pages.ts';
+import type { VendorWebhookView } from '../webhooks/vendor/endpoint.ts';
 
 type PresentedLog = ReturnType<typeof presentLog>;
 
@@ -142,6 +143,28 @@ function logRows(entries: PresentedLog[], opts: { showIntegration: boolean; capt
   </table>`;
 }
 
+const WEBHOOK_SETUP: Record<string, string> = {
+  registered: 'Registered with the ATS by atsgate',
+  manual: 'To be added in the ATS by the customer',
+  failed: 'Registration refused by the ATS: add it by hand, or fix the permission and reconnect',
+};
+
+/** Where the ATS sends its own webhooks: changes arrive within seconds instead of at the next sync. */
+function vendorWebhookPanel(v: VendorWebhookView | null): Safe | string {
+  if (!v) return '';
+  return html`<section class="panel" aria-labelledby="vwh-h">
+        <h2 id="vwh-h">ATS webhooks</h2>
+        <dl class="facts">
+          <dt>State</dt><dd>${WEBHOOK_SETUP[v.setup] ?? v.setup}</dd>
+          <dt>Webhook URL</dt><dd class="mono">${v.url}</dd>
+          ${v.secret ? html`<dt>Secret</dt><dd class="mono">${v.secret}</dd>` : ''}
+          <dt>Last event</dt><dd>${v.last_event_at ? when(new Date(v.last_event_at)) : '—'}</dd>
+          ${v.last_error ? html`<dt>Last error</dt><dd>${v.last_error}</dd>` : ''}
+        </dl>
+        <p class="hint">${v.instructions} Until events arrive, changes come with the periodic sync.</p>
+      </section>`;
+}
+
 export function integrationPage(o: {
   accountId: string;
   integration: Integration;
@@ -150,6 +173,8 @@ export function integrationPage(o: {
   syncs: SyncRow[];
   recent: PresentedLog[];
   notice?: string;
+  /** The ATS's own webhooks (src/webhooks/vendor/); null: this ATS sends none atsgate takes. */
+  vendorWebhook?: VendorWebhookView | null;
 }): string {
   const i = o.integration;
   return page({
@@ -193,6 +218,7 @@ export function integrationPage(o: {
           <p class="hint">"Sync now" reads what changed since the last successful sync (a full sync when the tool cannot tell).</p>
         </section>
       </div>
+      ${vendorWebhookPanel(o.vendorWebhook ?? null)}
       <section aria-labelledby="syncs-h">
         <h2 id="syncs-h">Sync history</h2>
         ${syncRows(o.syncs)}

@@ -21,6 +21,7 @@ import { startSync, type SyncProgress } from '../sync/run.ts';
 import { requestSync } from '../jobs/sync-tasks.ts';
 import { AtsgateError, inputInvalid } from '../errors.ts';
 import { randomId } from '../ids.ts';
+import { setUpVendorWebhooks } from '../webhooks/vendor/endpoint.ts';
 
 export interface ConnectRequest {
   accountId: string;
@@ -81,6 +82,12 @@ export async function connectIntegration(rt: Runtime, r: ConnectRequest): Promis
   });
   if (event) await queueWebhook(rt, event);
   rt.caches.delete(probe.id);
+  // The ATS's own webhooks (changes within seconds); a refusal is logged and shown on the
+  // dashboard, and never costs the integration: the periodic sync stays the safety net.
+  await setUpVendorWebhooks(rt, (await getIntegrationById(rt.db, integration.id))!).then(
+    (warnings) => warnings.forEach((w) => logWarning(rt, integration.id, w)),
+    (err: unknown) => logWarning(rt, integration.id, `webhook set-up failed: ${(err as Error)?.message ?? String(err)}`),
+  );
   // The first sync runs inline when the caller waits for it (CLI, tests); otherwise it is queued
   // on the job engine like every other sync, and runs on whichever process is free.
   if (!r.waitForSync) await requestSync(rt, integration.id, 'FULL');
@@ -119,4 +126,9 @@ export async function setEnabled(rt: Runtime, integration: Integration, enabled:
     return recordStateChangedIfMoved(rt, q, before, { ...before, enabled });
   });
   if (event) await queueWebhook(rt, event);
+}
+
+function logWarning(rt: Runtime, integrationId: string, msg: string): void {
+  if (rt.config.logLevel === 'silent') return;
+  console.error(JSON.stringify({ level: 'warn', component: 'vendor-webhooks', integration_id: integrationId, msg }));
 }

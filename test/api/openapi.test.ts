@@ -413,6 +413,7 @@ describe('OpenAPI document and /docs', () => {
       'POST /connect/:token',
       'POST /dashboard/login',
       'POST /dashboard/logout',
+      'POST /v1/vendor-webhooks/:token',
     ]);
     assert.ok(
       mode('session').length >= 7 && mode('session').every((r) => /^\/dashboard(\/|$)/.test(r.split(' ')[1])),

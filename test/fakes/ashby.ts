@@ -11,11 +11,12 @@
  * documented pagination trap (see listPage); presigned uploads to an S3-like storage endpoint;
  * 429 + Retry-After when over the rate limit.
  */
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID, createHash, createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, basicUser, type FakeRequest, type FakeResponse } from './server.ts';
 import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 
 export interface AshbyFakeOptions {
   /** Ashby caps `limit` itself ("automatically capped by the API"); small here so reads need pages. */
@@ -532,6 +533,7 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     'hiringProcessMetadata:read',
     'organization:read',
     'hiringProcessMetadata:write',
+    'apiKeys:write',
   ]);
   // user.list / user.info results [AS-OAS]: globalRole is one of four values; isEnabled false = deactivated.
   const users = [
@@ -1241,11 +1243,46 @@ export async function startAshbyFake(opts: AshbyFakeOptions = {}): Promise<Ashby
     return { headers: { 'content-type': f.contentType, 'content-disposition': `attachment; filename="${f.name}"` }, body: f.data };
   });
 
+  // --- webhooks ---------------------------------------------------------------------------------
+  // https://developers.ashbyhq.com/reference/webhookcreate and webhookdelete (apiKeysWrite):
+  // one webhook setting per type; requests are signed `Ashby-Signature: sha256=<hex HMAC of the
+  // raw body>` with its secretToken (https://developers.ashbyhq.com/docs/authenticating-webhooks).
+  const subscriptions = new SubscriptionList();
+  rpc('webhook.create', 'apiKeys:write', (body) => {
+    const s = subscriptions.add({ url: String(body.requestUrl), event: String(body.webhookType), secret: String(body.secretToken) });
+    return { id: s.id, enabled: true, requestUrl: s.url, secretToken: s.secret, webhookType: s.event };
+  });
+  rpc('webhook.delete', 'apiKeys:write', (body) => {
+    const id = uuidOf(body, 'webhookId');
+    if (!subscriptions.remove(id)) throw new AshbyError('webhook_not_found', `Webhook ${id} was not found.`);
+    return { webhookId: id };
+  });
+  const webhookRequest = (url: string, secret: string, payload: Json) => {
+    const body = JSON.stringify(payload);
+    return { url, body, headers: { 'ashby-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } };
+  };
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => subscriptions.list(),
+    async changeCandidate(candidateId, manual) {
+      const app = applications.find((a) => a.candidateId === candidateId);
+      if (!app) throw new Error(`no application for candidate ${candidateId}`);
+      const stages = plans[jobs.find((j) => j.id === app.jobId)!.defaultInterviewPlanId];
+      const i = stages.findIndex((s) => s.id === app.stageId);
+      app.stageId = stages[(i + 1) % stages.length].id;
+      app.updatedAt = iso(Date.now());
+      const payload = { action: 'candidateStageChange', data: { application: applicationJson(app) } };
+      const targets = manual ? [manual] : subscriptions.to('candidateStageChange');
+      return subscriptions.send(targets.map((t) => webhookRequest(t.url, t.secret, payload)));
+    },
+    redeliverLast: () => subscriptions.redeliverLast(),
+  };
+
   await server.start();
 
   const fake: AshbyFake = {
     userRemoteIds: () => users.map((u) => u.id),
     tool: 'ashby',
+    webhooks,
     server,
     url: server.url,
     apiKey,

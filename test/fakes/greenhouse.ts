@@ -23,11 +23,12 @@
  *   record's values is not documented where we could read it, so the fake replaces by default
  *   (the harsher answer) and can merge (option `customFieldPatch`).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { FakeServer, type FakeRequest, type FakeResponse } from './server.ts';
 import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 
 export const ALL_SCOPES = [
   'harvest:jobs:list',
@@ -1232,9 +1233,61 @@ export async function startGreenhouseFake(opts: GreenhouseFakeOptions = {}): Pro
   const valuesByName = (custom: Map<number, string>) =>
     Object.fromEntries([...custom].map(([id, v]) => [customFields.find((f) => f.id === id)!.name, v]));
 
+  // Web hooks (https://developers.greenhouse.io/webhooks.html): configured in Greenhouse's UI
+  // only; deliveries carry `Signature: sha256 <hex HMAC of the body>` and `Greenhouse-Event-ID`.
+  const sent = new SubscriptionList();
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => [],
+    async changeCandidate(candidateId, manual) {
+      const app = applications.find((a) => a.candidate_id === Number(candidateId) && a.status === 'in_process');
+      if (!app) throw new Error(`no active application for candidate ${candidateId}`);
+      const jobStages = stages.filter((x) => x.job_id === app.job_id);
+      const open = applicationStages.filter((v) => v.application_id === app.id && !v.exited_at);
+      const now = new Date().toISOString();
+      const current = open[0] ? jobStages.findIndex((x) => x.id === open[0].job_interview_stage_id) : -1;
+      for (const v of open) Object.assign(v, { exited_at: now, updated_at: now });
+      const next = jobStages[(current + 1) % jobStages.length];
+      applicationStages.push({
+        id: nextVisitId++,
+        application_id: app.id,
+        job_interview_stage_id: next.id,
+        entered_at: now,
+        exited_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      app.updated_at = now;
+      const body = JSON.stringify({
+        action: 'candidate_stage_change',
+        payload: {
+          application: {
+            id: app.id,
+            status: 'active',
+            candidate: { id: app.candidate_id },
+            current_stage: { id: next.id, name: next.name },
+            jobs: [{ id: app.job_id }],
+          },
+        },
+      });
+      if (!manual) return [];
+      return sent.send([
+        {
+          url: manual.url,
+          body,
+          headers: {
+            'greenhouse-event-id': randomUUID(),
+            signature: `sha256 ${createHmac('sha256', manual.secret).update(body).digest('hex')}`,
+          },
+        },
+      ]);
+    },
+    redeliverLast: () => sent.redeliverLast(),
+  };
+
   const fake: GreenhouseFake = {
     // GET /v3/users hides service accounts unless asked [GH-V3T 0169]: the sync lists the people.
     userRemoteIds: () => users.filter((u) => !u.service_account).map((u) => String(u.id)),
+    webhooks,
     tool: 'greenhouse',
     server,
     url: `${base}/v3`,

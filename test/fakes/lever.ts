@@ -12,8 +12,10 @@
  * provenance table. Where Lever's exact error wording is not published, the messages here are
  * plausible stand-ins.
  */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { FakeServer, WindowCounter, basicUser, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 
 export interface LeverFakeOptions {
   /** Largest page served. Lever serves up to 100; tests pass a small value so reads need several pages. */
@@ -101,6 +103,7 @@ const ALL_PERMISSIONS = [
   'form_templates:read',
   'tags:read',
   'confidential',
+  'webhooks:write',
 ];
 const KEY_PERMISSIONS: Record<string, Set<string>> = {
   [API_KEY]: new Set(ALL_PERMISSIONS),
@@ -868,11 +871,64 @@ export async function startLeverFake(opts: LeverFakeOptions = {}): Promise<Lever
   // Archive Reasons → List all archive reasons (#list-all-archive-reasons).
   server.route('GET', '/v1/archive_reasons', (req) => permitted(req, 'archive_reasons:read') ?? page(req, archiveReasons));
 
+  // Webhooks (#webhooks, Subscription API): POST /webhooks {event, url} creates one webhook and
+  // answers its signature token; DELETE /webhooks/:id removes it. A delivery's body carries
+  // token, triggeredAt and signature = hex HMAC-SHA256(token + triggeredAt) under that token.
+  const subscriptions = new SubscriptionList();
+  const LEVER_EVENTS = new Set([
+    'applicationCreated',
+    'candidateHired',
+    'candidateStageChange',
+    'candidateArchiveChange',
+    'candidateDeleted',
+    'interviewCreated',
+    'interviewUpdated',
+    'interviewDeleted',
+    'contactCreated',
+    'contactUpdated',
+  ]);
+  server.route('POST', '/v1/webhooks', (req) => {
+    const denied = permitted(req, 'webhooks:write');
+    if (denied) return denied;
+    const { event, url } = req.json ?? {};
+    if (!LEVER_EVENTS.has(event)) return err(400, 'BadRequestError', 'event must be a supported webhook event.');
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return err(400, 'BadRequestError', 'url must be a URL.');
+    const s = subscriptions.add({ url, event, secret: randomBytes(16).toString('hex') });
+    return { status: 201, json: { data: { id: s.id, event, url, configuration: { signatureToken: s.secret }, createdAt: Date.now() } } };
+  });
+  server.route('DELETE', '/v1/webhooks/:id', (req) => {
+    const denied = permitted(req, 'webhooks:write');
+    if (denied) return denied;
+    return subscriptions.remove(req.params.id) ? { status: 204 } : err(404, 'ResourceNotFound', 'Webhook not found.');
+  });
+  const leverDelivery = (url: string, secret: string, event: string, data: Record<string, unknown>) => {
+    const token = randomBytes(12).toString('hex');
+    const triggeredAt = Date.now();
+    const signature = createHmac('sha256', secret).update(`${token}${triggeredAt}`).digest('hex');
+    return { url, headers: {}, body: JSON.stringify({ id: randomUUID(), event, triggeredAt, token, signature, data }) };
+  };
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => subscriptions.list(),
+    async changeCandidate(contactId, manual) {
+      const o = [...opportunities.values()].find((x) => x.contact === contactId && !x.deletedAt);
+      if (!o) throw new Error(`no opportunity for contact ${contactId}`);
+      const from = o.stage;
+      const movable = stages.filter((s) => !s.id.startsWith('lead-'));
+      o.stage = movable[(movable.findIndex((s) => s.id === o.stage) + 1) % movable.length].id;
+      o.updatedAt = Date.now();
+      const data = { opportunityId: o.id, candidateId: o.id, contactId, fromStageId: from, toStageId: o.stage };
+      const targets = manual ? [manual] : subscriptions.to('candidateStageChange');
+      return subscriptions.send(targets.map((t) => leverDelivery(t.url, t.secret, 'candidateStageChange', data)));
+    },
+    redeliverLast: () => subscriptions.redeliverLast(),
+  };
+
   const root = await server.start();
   const oppsOf = (contactId: string) => [...opportunities.values()].filter((o) => o.contact === contactId && !o.deletedAt);
 
   const fake: LeverFake = {
     userRemoteIds: () => users.map((u) => u.id),
+    webhooks,
     fileListStyle: 'envelope',
     tool: 'lever',
     server,

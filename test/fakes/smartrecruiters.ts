@@ -20,7 +20,9 @@
  * batch PUT refuses (`refusedProperties`).
  */
 import { fileURLToPath } from 'node:url';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse, type Handler } from './server.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
 
@@ -142,7 +144,9 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   const rate = opts.rateLimit ?? { requests: 10, perMs: 1000 };
   const server = new FakeServer({
     provenance: 'smartrecruiters',
-    spec: SpecCheck.fromFile(SPEC_FILE, { label: 'SmartRecruiters spec', strictPaths: true }),
+    // The Webhooks Subscription API is a separate spec SmartRecruiters does not publish as a file;
+    // its routes below follow the vendor's docs and demo client (see their comments).
+    spec: SpecCheck.fromFile(SPEC_FILE, { label: 'SmartRecruiters spec', strictPaths: true, ignorePaths: [/^\/webhooks-api\//] }),
   });
   const storage = new FakeServer();
   // SmartRecruiters counts the rate per credential (docs/rate-limiting), so one window per key.
@@ -616,6 +620,89 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     return { headers: { 'content-type': 'binary/octet-stream' }, body: f.data };
   });
 
+  // ---- webhooks (Webhooks Subscription API) ------------------------------------------------------
+  // https://dev.smartrecruiters.com/customer-api/webhooks/ and the vendor's demo client
+  // (smartrecruiters/sr-webhooks-client lib/api/router/users.js): POST /subscriptions
+  // {callbackUrl, events: [names]} → inactive; PUT /subscriptions/:id/activation POSTs an
+  // X-Hook-Secret to the URL and wants it echoed (docs/activating-webhook-subscriptions);
+  // POST /subscriptions/:id/secret-key issues the signing key (reference/subscriptionsgeneratesecretkey-1):
+  // smartrecruiters-signature v1 = HMAC-SHA256(timestamp.body.event-id.event-name.event-version.link).
+  const WH = '/webhooks-api/v201907/subscriptions';
+  const subscriptions = new SubscriptionList();
+  route('POST', WH, (req) => {
+    const { callbackUrl, events } = req.json ?? {};
+    if (typeof callbackUrl !== 'string' || !/^https?:\/\//.test(callbackUrl))
+      return error(400, 'INVALID_PARAMETER', 'callbackUrl must be a URL');
+    if (!Array.isArray(events) || !events.length || events.some((e: unknown) => typeof e !== 'string'))
+      return error(400, 'INVALID_PARAMETER', 'events must be a non-empty list of event names');
+    const sub = subscriptions.add({ url: callbackUrl, event: events.join(','), secret: '', active: false });
+    return {
+      status: 201,
+      json: { id: sub.id, callbackUrl, events: events.map((name: string) => ({ name, version: 'v201910' })), status: 'inactive' },
+    };
+  });
+  route('POST', `${WH}/:id/secret-key`, (req) => {
+    const sub = subscriptions.get(req.params.id);
+    if (!sub) return error(404, 'NOT_FOUND', 'Subscription not found');
+    sub.secret = randomBytes(16).toString('base64url');
+    return { status: 201, json: { secretKey: sub.secret } };
+  });
+  route('PUT', `${WH}/:id/activation`, async (req) => {
+    const sub = subscriptions.get(req.params.id);
+    if (!sub) return error(404, 'NOT_FOUND', 'Subscription not found');
+    const challenge = randomBytes(12).toString('hex');
+    const res = await fetch(sub.url, {
+      method: 'POST',
+      headers: { 'x-hook-secret': challenge },
+      signal: AbortSignal.timeout(20_000),
+    }).catch(() => null);
+    await res?.body?.cancel().catch(() => undefined);
+    if (!res || res.status !== 200 || res.headers.get('x-hook-secret') !== challenge)
+      return error(400, 'HANDSHAKE_FAILED', 'The callback URL did not answer the X-Hook-Secret handshake');
+    sub.active = true;
+    return { status: 204 };
+  });
+  route('DELETE', `${WH}/:id`, (req) =>
+    subscriptions.remove(req.params.id) ? { status: 204 } : error(404, 'NOT_FOUND', 'Subscription not found'),
+  );
+  const srDelivery = (target: { url: string; secret: string }, body: string, link: string) => {
+    const headers: Record<string, string> = {
+      'event-id': randomUUID(),
+      'event-name': 'application.status.updated',
+      'event-version': 'v201910',
+      link,
+      'smartrecruiters-timestamp': String(Math.floor(Date.now() / 1000)),
+    };
+    const signed = [
+      headers['smartrecruiters-timestamp'],
+      body,
+      headers['event-id'],
+      headers['event-name'],
+      headers['event-version'],
+      link,
+    ].join('.');
+    headers['smartrecruiters-signature'] = `v1=${createHmac('sha256', target.secret).update(signed).digest('hex')}`;
+    return { url: target.url, headers, body };
+  };
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => subscriptions.list(),
+    async changeCandidate(candidateId, manual) {
+      const c = candidates.get(candidateId);
+      if (!c || !c.assignments.length) throw new Error(`no application for candidate ${candidateId}`);
+      const a = c.assignments[0];
+      a.status = a.status === 'INTERVIEW' ? 'OFFERED' : 'INTERVIEW';
+      a.subStatus = null;
+      c.updatedOn = new Date().toISOString();
+      const body = JSON.stringify({ job_id: a.jobId, candidate_id: c.id });
+      const link = `<${server.url}/candidates/${c.id}/jobs/${a.jobId}>; rel=self`;
+      const targets = manual
+        ? [manual]
+        : subscriptions.list().filter((x) => x.active && x.event.split(',').includes('application.status.updated'));
+      return subscriptions.send(targets.map((t) => srDelivery(t, body, link)));
+    },
+    redeliverLast: () => subscriptions.redeliverLast(),
+  };
+
   const url = await server.start();
   await storage.start();
 
@@ -626,6 +713,7 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
   const refusedProperties = new Set<string>();
   const fake: SmartRecruitersFake = {
     userRemoteIds: () => users.map((u) => u.id),
+    webhooks,
     tool: 'smartrecruiters',
     server,
     storage,

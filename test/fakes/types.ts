@@ -4,6 +4,7 @@
  * connector's own test file.
  */
 import type { FakeServer } from './server.ts';
+import type { FakeVendorWebhooks } from './webhook-sender.ts';
 
 export interface VendorFake {
   tool: string;
@@ -42,4 +43,6 @@ export interface VendorFake {
   applicationStatus(applicationRemoteId: string): { stage: string | null; rejected: boolean; reason: string | null } | null;
   /** The largest number of requests the fake saw within its documented rate-limit window. */
   peakRate(): number;
+  /** The vendor's own webhooks, where the fake models them (src/webhooks/vendor/). */
+  webhooks?: FakeVendorWebhooks;
 }

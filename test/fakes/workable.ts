@@ -18,7 +18,9 @@
  * Assumed (no source): `validation_errors` on 422, the `source`/`kind` of files that came in as
  * comment attachments, and a 20 MB ceiling on a comment attachment.
  */
+import { createHmac } from 'node:crypto';
 import { FakeServer, bearer, type FakeRequest, type FakeResponse } from './server.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 import type { VendorFake } from './types.ts';
 
 const PREFIX = '/spi/v3';
@@ -654,11 +656,57 @@ export async function startWorkableFake(opts: WorkableFakeOptions = {}): Promise
     }),
   );
 
+  // https://workable.readme.io/reference/webhook-subscriptions — POST /subscriptions {target,
+  // event, args} (scope r_candidates; unique targets, 409 otherwise), DELETE /subscriptions/:id.
+  // Deliveries: the candidate, signed X-Workable-Signature = HMAC-SHA256(payload) keyed by the
+  // account token (https://workable.readme.io/reference/webhooks; hex here, the encoding is unstated).
+  const subscriptions = new SubscriptionList();
+  server.route(
+    'POST',
+    `${PREFIX}/subscriptions`,
+    api(['r_candidates'], (req) => {
+      const { target, event, args } = req.json ?? {};
+      if (typeof target !== 'string' || !/^https?:\/\//.test(target)) return invalid('target', 'is invalid');
+      if (!['candidate_created', 'candidate_moved'].includes(event)) return invalid('event', 'is not included in the list');
+      if (args && (typeof args.job_shortcode !== 'string' || typeof args.stage_slug !== 'string'))
+        return invalid('args', 'job_shortcode and stage_slug are required');
+      if (subscriptions.list().some((x) => x.url === target)) return { status: 409, json: { error: 'Conflict' } };
+      const s = subscriptions.add({ id: String(770000000 + subscriptions.list().length + 1), url: target, event, secret: bearer(req)! });
+      return { status: 201, json: { id: Number(s.id) } };
+    }),
+  );
+  server.route(
+    'DELETE',
+    `${PREFIX}/subscriptions/:id`,
+    api(['r_candidates'], (req) => (subscriptions.remove(req.params.id) ? { json: {} } : notFound())),
+  );
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => subscriptions.list().map((x) => ({ ...x, url: x.url.replace(/\?event=.*$/, '') })),
+    async changeCandidate(id, manual) {
+      const c = candidates.get(id);
+      if (!c) throw new Error(`no candidate ${id}`);
+      const stages = jobByShortcode(c.job)!.stages;
+      c.stage = stages[(stages.findIndex((s) => s.slug === c.stage) + 1) % stages.length].slug;
+      c.updated_at = new Date().toISOString();
+      const body = JSON.stringify(renderCandidate(c, true));
+      const targets = manual ? [manual] : subscriptions.to('candidate_moved');
+      return subscriptions.send(
+        targets.map((t) => ({
+          url: t.url,
+          body,
+          headers: { 'x-workable-signature': createHmac('sha256', t.secret).update(body).digest('hex') },
+        })),
+      );
+    },
+    redeliverLast: () => subscriptions.redeliverLast(),
+  };
+
   await server.start();
 
   const fake: WorkableFake = {
     // The sync lists every member (status=all), inactive ones included.
     userRemoteIds: () => members.map((m) => m.id),
+    webhooks,
     tool: 'workable',
     server,
     url: `${server.url}${PREFIX}`,

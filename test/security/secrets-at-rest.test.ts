@@ -174,6 +174,11 @@ for (const kind of databaseKinds()) {
       assert.ok(fake.notes.length > notes, 'the write reached the ATS with the re-sealed credentials');
       const after = await s.started.db.query<{ credentials_sealed: string }>('SELECT credentials_sealed FROM integrations');
       assert.ok(after.rows.every((r) => sealedKeyId(r.credentials_sealed) === s.started.rt.box.keyId));
+      // The ATS webhook endpoint's token and secret (Greenhouse: pasted by the customer) moved too.
+      const endpoints = await s.started.db.query<{ sealed: string }>('SELECT sealed FROM vendor_webhook_endpoints');
+      assert.ok(endpoints.rows.length >= 1, 'the greenhouse integration has a webhook endpoint');
+      assert.ok(endpoints.rows.every((r) => sealedKeyId(r.sealed) === s.started.rt.box.keyId));
+      assert.ok(endpoints.rows.every((r) => s.started.rt.box.openJson<{ secrets: string[] }>(r.sealed).secrets.length >= 1));
 
       // Running it again is harmless (an interrupted rotation can be resumed), rotating to the same key is refused.
       await s.close({ keepData: true });

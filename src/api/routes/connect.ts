@@ -22,6 +22,7 @@ import {
   integrationByActivationToken,
   submitCredentials,
   toolForLink,
+  webhookToPaste,
 } from '../../connect/service.ts';
 import { PAGE_HEADERS, connectedPage, formPage, invalidLinkPage, pickerPage } from '../../connect/page.ts';
 
@@ -128,8 +129,11 @@ export const connectRoutes =
       const picked = (req.query as { tool?: unknown }).tool;
       const pick = typeof picked === 'string' && getConnector(picked) ? picked : undefined;
       const def = toolForLink(link, pick);
-      if (link.completed_at)
-        return html(reply, 200, connectedPage(link, token, def ?? getConnector(link.integration_id!.split(':')[0])!.definition));
+      if (link.completed_at) {
+        const done = def ?? getConnector(link.integration_id!.split(':')[0])!.definition;
+        const webhook = link.integration_id ? await webhookToPaste(rt, link.account_id, { id: link.integration_id, tool: done.id }) : null;
+        return html(reply, 200, connectedPage(link, token, done, webhook));
+      }
       if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
       return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
     });

@@ -24,6 +24,7 @@ import { requestSync } from '../../jobs/sync-tasks.ts';
 import { presentLog } from '../present-log.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookieOptions, sessionKeyIsLive } from '../../dashboard/session.ts';
 import { decodeCursor, encodeCursor, integrationSummaries } from '../../dashboard/queries.ts';
+import { viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
 import {
   countLogs,
   failedWritesSince,
@@ -282,7 +283,16 @@ export const dashboardRoutes =
       return html(
         reply,
         200,
-        integrationPage({ accountId, integration, records, failed24h, syncs, recent: recent.entries.map(presentLog), notice }),
+        integrationPage({
+          accountId,
+          integration,
+          records,
+          failed24h,
+          syncs,
+          recent: recent.entries.map(presentLog),
+          notice,
+          vendorWebhook: await viewVendorWebhook(rt, accountId, integration),
+        }),
       );
     });
 

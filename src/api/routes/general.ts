@@ -9,6 +9,7 @@ import { ok } from '../envelope.ts';
 import { ForceSyncBody, IdParam } from '../schemas.ts';
 import { getIntegration, type Integration } from '../../store/integrations.ts';
 import { removeIntegration } from '../../integrations/service.ts';
+import { tearDownVendorWebhooks } from '../../webhooks/vendor/endpoint.ts';
 import { requestSync } from '../../jobs/sync-tasks.ts';
 import { coverage } from '../../connectors/coverage.ts';
 import { AtsgateError } from '../../errors.ts';
@@ -68,6 +69,9 @@ export const generalRoutes =
 
     app.delete('/integrations/:integration_id', { schema: { params: integrationParam, body: Type.Optional(Type.Any()) } }, async (req) => {
       const i = await scoped(req);
+      // What atsgate registered with the ATS goes first; a vendor that refuses does not keep the integration.
+      const problem = await tearDownVendorWebhooks(rt, i).catch((err: unknown) => (err as Error)?.message ?? String(err));
+      if (problem) req.log.warn({ integration_id: i.id, problem }, 'vendor webhook removal failed');
       await removeIntegration(rt, i);
       return ok({});
     });

@@ -103,6 +103,13 @@
               plural(s.records.applications, 'application') +
               ' synced';
           }
+          if (s.webhook) {
+            document.getElementById('vendor-webhook-text').textContent = s.webhook.instructions;
+            document.getElementById('vendor-webhook-url').textContent = s.webhook.url;
+            document.getElementById('vendor-webhook-secret').textContent = s.webhook.secret || '';
+            document.getElementById('vendor-webhook-secret-row').hidden = !s.webhook.secret;
+            document.getElementById('vendor-webhook').hidden = false;
+          }
           var state = s.sync ? s.sync.state : 'RUNNING';
           if (s.setup_status === 'COMPLETED' && state !== 'RUNNING') state = 'SUCCEEDED';
           if (state === 'SUCCEEDED') {

@@ -38,6 +38,8 @@ const ENDPOINTS = {
   'candidate.removeTag': { permission: 'candidatesWrite', read: false },
   'application.changeStage': { permission: 'candidatesWrite', read: false },
   'archiveReason.list': { permission: 'hiringProcessMetadataRead', read: true },
+  'webhook.create': { permission: 'apiKeysWrite', read: false },
+  'webhook.delete': { permission: 'apiKeysWrite', read: false },
 } as const satisfies Record<string, { permission: AshbyPermission; read: boolean }>;
 
 export type AshbyEndpoint = keyof typeof ENDPOINTS;
@@ -51,11 +53,13 @@ export function describePermission(p: AshbyPermission): string {
   const ui =
     p === 'apiKeysRead'
       ? 'API Keys: Read'
-      : p === 'organizationRead'
-        ? 'Organization: Read, for users'
-        : p === 'hiringProcessMetadataWrite'
-          ? 'Hiring Process Metadata: Write'
-          : REQUIRED_PERMISSIONS[p];
+      : p === 'apiKeysWrite'
+        ? 'API Keys: Write'
+        : p === 'organizationRead'
+          ? 'Organization: Read, for users'
+          : p === 'hiringProcessMetadataWrite'
+            ? 'Hiring Process Metadata: Write'
+            : REQUIRED_PERMISSIONS[p];
   return `${p} (${ui})`;
 }
 

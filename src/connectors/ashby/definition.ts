@@ -27,8 +27,16 @@ export const REQUIRED_PERMISSIONS = {
   hiringProcessMetadataRead: 'Hiring Process Metadata: Read',
 } as const;
 
-/** Not required up front: only creating a candidate tag that does not exist yet needs hiringProcessMetadataWrite. */
-export type AshbyPermission = keyof typeof REQUIRED_PERMISSIONS | 'apiKeysRead' | 'organizationRead' | 'hiringProcessMetadataWrite';
+/**
+ * Not required up front: only creating a candidate tag that does not exist yet needs hiringProcessMetadataWrite; apiKeysWrite
+ * only webhook.create/delete (without it the customer adds the webhook by hand); organizationRead only users.
+ */
+export type AshbyPermission =
+  | keyof typeof REQUIRED_PERMISSIONS
+  | 'apiKeysRead'
+  | 'apiKeysWrite'
+  | 'organizationRead'
+  | 'hiringProcessMetadataWrite';
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 

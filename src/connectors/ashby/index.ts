@@ -5,6 +5,7 @@ import type { Connector } from '../types.ts';
 import { checkCredentials } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -44,4 +45,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidate,
   readUsers,
   listCustomFields,
+  webhooks,
 };

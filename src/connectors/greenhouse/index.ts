@@ -6,6 +6,7 @@ import type { Connector } from '../types.ts';
 import { Harvest, type GreenhouseContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -97,6 +98,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readApplications,
   readCandidate,
   readUsers,
+  webhooks,
   // Bearer tokens are minted by the connector (OAuth client credentials), so a passthrough uses
   // the same Harvest session as the connector's own calls, token refresh on a 401 included.
   // (as the Site Admin reading user: v3 lists answer only to Site Admins).

@@ -6,6 +6,7 @@ import type { Connector } from '../types.ts';
 import { leverClient, type LeverContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -70,6 +71,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidate,
   readUsers,
   listCustomFields,
+  webhooks,
 };
 
 export { definition };

@@ -3,6 +3,7 @@ import type { Connector } from '../types.ts';
 import { smartRecruitersClient } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationResultLink,
   addCandidateAttachment,
@@ -60,4 +61,5 @@ export const connector: Connector<typeof credentialSchema> = {
   readApplications,
   readCandidate,
   readUsers,
+  webhooks,
 };

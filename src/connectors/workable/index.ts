@@ -6,6 +6,7 @@ import { withScope, workableClient, type WorkableContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { readApplications, readCandidate, readCandidates, readJobs } from './read.ts';
 import { readUsers } from './members.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -52,6 +53,7 @@ export const connector: Connector<typeof credentialSchema> = {
   readApplications,
   readCandidate,
   readUsers,
+  webhooks,
   listCustomFields,
 };
 

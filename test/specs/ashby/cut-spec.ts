@@ -18,6 +18,7 @@ export const KEPT = [
   'assessment.addCompletedToCandidate', 'file.createFileUploadHandle', 'candidate.uploadFile', 'candidate.uploadResume',
   'candidateTag.list', 'candidateTag.create', 'candidate.addTag', 'candidate.removeTag', 'user.list',
   'application.changeStage', 'archiveReason.list',
+  'webhook.create', 'webhook.delete',
 ].map((op) => `/${op}`);
 
 type Json = any;
