@@ -439,7 +439,11 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     tool: 'zohorecruit',
     userRemoteIds: () => users.map((u) => u.id),
     tagsFor: (candidateId) => (candidates.get(candidateId)?.Associated_Tags ?? []).map((t: { name: string }) => t.name),
-    applicationStatus: () => null,
+    applicationStatus: (id: string) => {
+      const a = liveApps().find((x) => x.id === id);
+      // The status is the application's stage (the connector reads it so); a rejecting status is its rejection.
+      return a ? { stage: a.Application_Status, rejected: /reject|junk/i.test(a.Application_Status), reason: null } : null;
+    },
     server,
     url: `${server.url}/recruit/v2`,
     credentials: { ...base, refresh_token: '1000.refresh.live.7d2f' },
