@@ -393,13 +393,17 @@ describe('Pinpoint connector', () => {
         ats_add_note_to_application: 'SUPPORTED',
         ats_add_application_attachment: 'SUPPORTED',
         ats_get_application_attachments: 'SUPPORTED',
+        ats_add_candidate_tag: 'UNSUPPORTED',
+        ats_remove_candidate_tag: 'UNSUPPORTED',
+        ats_move_application_to_stage: 'UNSUPPORTED',
+        ats_reject_application: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Pinpoint |'))!;
       assert.match(
         row,
-        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| yes \|$/,
+        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| Not written yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| Not yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| yes \|$/,
       );
     });
   });

@@ -394,6 +394,10 @@ describe('UKG Pro Recruiting connector', () => {
         ats_add_note_to_application: 'SUPPORTED',
         ats_add_application_attachment: 'SUPPORTED',
         ats_get_application_attachments: 'SUPPORTED',
+        ats_add_candidate_tag: 'UNSUPPORTED',
+        ats_remove_candidate_tag: 'UNSUPPORTED',
+        ats_move_application_to_stage: 'UNSUPPORTED',
+        ats_reject_application: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')

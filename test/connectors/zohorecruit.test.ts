@@ -372,6 +372,71 @@ describe('Zoho Recruit connector', () => {
       );
     });
   });
+  describe('tags and users', () => {
+    const tag = (name: string) => ({ name, remote_fields: {} });
+
+    test("a tag is matched to the account's spelling, added once, listed with its id, and removed", async () => {
+      const id = fake.candidateRemoteIds()[1];
+      assert.deepEqual(fake.tagsFor(id), []);
+      const mark = since();
+      const added = await connector.addCandidateTag!(ctxOf(), candRef(id), tag('india'));
+      assert.deepEqual(added.tag, { remote_id: '7002', name: 'India' }, "the account's tag, not a near-duplicate");
+      assert.deepEqual(fake.tagsFor(id), ['India']);
+      const call = requestsSince(mark).find((r) => r.path.endsWith('/actions/add_tags'))!;
+      assert.equal(call.method, 'POST');
+      assert.equal(call.query.get('tag_names'), 'India');
+
+      const mark2 = since();
+      await connector.addCandidateTag!(ctxOf(), candRef(id), tag('INDIA'));
+      assert.ok(!requestsSince(mark2).some((r) => r.path.endsWith('/add_tags')), 'a tag the candidate holds is not sent again');
+      assert.deepEqual(fake.tagsFor(id), ['India']);
+
+      const fresh = await connector.addCandidateTag!(ctxOf(), candRef(id), tag('Acme Assessed'));
+      assert.ok(fresh.tag?.remote_id, 'a tag Zoho created comes back with its id');
+      const listed = (await collect(connector.readTags!(ctxOf()))).map((t) => [t.remote_id, t.name]);
+      assert.ok(
+        listed.some(([rid, n]) => rid === fresh.tag!.remote_id && n === 'Acme Assessed'),
+        JSON.stringify(listed),
+      );
+      const synced = (await collect(connector.readCandidates(ctxOf(), {}))).find((c) => c.remote_id === id)!;
+      assert.deepEqual(
+        synced.tags!.map((t) => t.remote_id),
+        ['7002', fresh.tag!.remote_id],
+      );
+
+      const removed = await connector.removeCandidateTag!(ctxOf(), candRef(id), tag('acme assessed'));
+      assert.deepEqual(removed.warnings, []);
+      assert.deepEqual(fake.tagsFor(id), ['India']);
+      const again = await connector.removeCandidateTag!(ctxOf(), candRef(id), tag('Acme Assessed'));
+      assert.match(again.warnings[0], /nothing was removed/);
+    });
+
+    test('a tag name with a comma is refused before Zoho splits it; an unknown candidate is a 404', async () => {
+      const id = fake.candidateRemoteIds()[2];
+      await rejectsWith(connector.addCandidateTag!(ctxOf(), candRef(id), tag('a,b')), 'PLATFORM.INPUT_INVALID');
+      assert.deepEqual(fake.tagsFor(id), []);
+      await rejectsWith(connector.addCandidateTag!(ctxOf(), candRef('486812999999999999'), tag('x')), 'PLATFORM.INPUT_INVALID');
+      await rejectsWith(connector.removeCandidateTag!(ctxOf(), candRef('486812999999999999'), tag('x')), 'PLATFORM.INPUT_INVALID');
+    });
+
+    test('users: all of them, with status and profile/role; a token without the users scope reads none', async () => {
+      const users = await collect(connector.readUsers!(ctxOf(), {}));
+      assert.deepEqual(
+        users.map((u) => [u.remote_id, u.first_name, u.last_name, u.email, u.status]),
+        [
+          ['2445013000000114007', 'Patricia', 'Boyle', 'p.boyle@example.com', 'ACTIVE'],
+          ['2445013000000114019', 'Sam', 'Okafor', 's.okafor@example.com', 'INACTIVE'],
+        ],
+      );
+      assert.deepEqual(
+        users[0].system_roles!.map((r) => r.remote_label),
+        ['Administrator', 'Recruiter Admin'],
+      );
+      const call = fake.server.journal.filter((r) => r.path === '/recruit/v2/users').at(-1)!;
+      assert.equal(call.query.get('type'), 'AllUsers');
+      assert.deepEqual(await collect(connector.readUsers!(ctxOf(fake.noUsersScopeCredentials), {})), []);
+    });
+  });
   describe('what atsgate says about Zoho Recruit', () => {
     test('connect page: data centre, client id, secret and refresh token with the scopes to grant', () => {
       const now = new Date();
@@ -398,7 +463,7 @@ describe('Zoho Recruit connector', () => {
       assert.match(html, /accounts\.zoho\.&lt;ending&gt;|accounts\.zoho\.<ending>/);
     });
 
-    test('coverage and the README row: notes with field updates, files on applications', () => {
+    test('coverage and the README row: notes with field updates, files on applications, tags; no stage moves', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
@@ -408,13 +473,17 @@ describe('Zoho Recruit connector', () => {
         ats_add_note_to_application: 'SUPPORTED',
         ats_add_application_attachment: 'SUPPORTED',
         ats_get_application_attachments: 'SUPPORTED',
+        ats_add_candidate_tag: 'SUPPORTED',
+        ats_remove_candidate_tag: 'SUPPORTED',
+        ats_move_application_to_stage: 'UNSUPPORTED',
+        ats_reject_application: 'UNSUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Zoho Recruit |'))!;
       assert.match(
         row,
-        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| yes \|$/,
+        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| Zoho Recruit's candidate tags .* \| Not yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| yes \|$/,
       );
     });
   });

@@ -649,7 +649,12 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     tool: 'pinpoint',
     userRemoteIds: () => [],
     tagsFor: () => [],
-    applicationStatus: () => null,
+    applicationStatus: (id: string) => {
+      const a = applications.get(Number(id));
+      if (!a || candidates.get(a.candidate)?.deleted) return null;
+      // The application's stage; a stage in the "rejected" group is its rejection (no reason is modelled).
+      return { stage: String(a.stage), rejected: stages.find((s) => s.id === a.stage)?.group === 'rejected', reason: null };
+    },
     server,
     fileHost,
     url: base,

@@ -18,6 +18,12 @@
  *   `data[0]` with `status: "error"` ([ZR-UPD]).
  * - Attachments: multipart `file`, category from `attachments_category` (default Others),
  *   20 MB per record in total, 15 uploads per 5 minutes per token user ([ZR-UPLOAD-V1]).
+ * - Tags ([ZR-TAGS], [ZR-TAGS-LIST], [ZCRM-TAGS]): `tag_names` comma-separated, matched to the
+ *   account's tags by exact name (a new name creates a tag); the list answers `data.tags`. Tag
+ *   calls need the settings scope.
+ * - `GET /Candidates/{id}`: an unknown id answers 204 with no body (Zoho's lists answer so; the
+ *   single-record answer is not in our sources).
+ * - Users ([ZR-USERS]): `type` is required; users need their own scope (401 OAUTH_SCOPE_MISMATCH).
  * - 429 past the fake's request window.
  */
 import { randomBytes } from 'node:crypto';
@@ -37,6 +43,8 @@ export interface ZohoRecruitFake extends VendorFake {
   noPermissionCredentials: Record<string, unknown>;
   /** A refresh token without the notes scope (reads work, notes answer OAUTH_SCOPE_MISMATCH). */
   noNotesScopeCredentials: Record<string, unknown>;
+  /** A refresh token without the users scope (users answer OAUTH_SCOPE_MISMATCH). */
+  noUsersScopeCredentials: Record<string, unknown>;
   /** Makes every access token issued so far expire (INVALID_TOKEN on next use). */
   expireTokens(): void;
   tokensMinted(): number;
@@ -54,14 +62,16 @@ const SCOPE_OF: Record<string, string> = {
   Applications: 'application',
   Notes: 'notes',
   settings: 'settings',
+  users: 'users',
 };
-const ALL_SCOPES = ['jobopening', 'candidate', 'application', 'notes', 'attachments', 'settings'];
+const ALL_SCOPES = ['jobopening', 'candidate', 'application', 'notes', 'attachments', 'settings', 'users'];
 const CLIENT = { id: '1000.ZR7Q2XK0TEST', secret: 'f3c2a9b8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1' };
 const REFRESH: Record<string, { scopes: string[]; denied: string[] }> = {
   '1000.refresh.live.7d2f': { scopes: ALL_SCOPES, denied: [] },
   '1000.refresh.noapp.91ab': { scopes: ALL_SCOPES.filter((s) => s !== 'application'), denied: [] },
   '1000.refresh.noperm.5e10': { scopes: ALL_SCOPES, denied: ['Applications'] },
   '1000.refresh.nonotes.3c4d': { scopes: ALL_SCOPES.filter((s) => s !== 'notes'), denied: [] },
+  '1000.refresh.nousers.8e2a': { scopes: ALL_SCOPES.filter((s) => s !== 'users'), denied: [] },
 };
 
 type Rec = Record<string, any>;
@@ -117,6 +127,32 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
   const notes: { id: string; parent: string; module: string; title: string; content: string }[] = [];
   const files = new Map<string, Attachment[]>(); // key: module:id
   const deleted = new Set<string>();
+  const accountTags: { id: string; name: string }[] = [
+    { id: '7001', name: 'Referral' },
+    { id: '7002', name: 'India' },
+  ];
+  const users: Rec[] = [
+    {
+      id: '2445013000000114007',
+      first_name: 'Patricia',
+      last_name: 'Boyle',
+      full_name: 'Patricia Boyle',
+      email: 'p.boyle@example.com',
+      status: 'active',
+      role: { name: 'Recruiter Admin', id: '2445013000000026005' },
+      profile: { name: 'Administrator', id: '2445013000000026011' },
+    },
+    {
+      id: '2445013000000114019',
+      first_name: 'Sam',
+      last_name: 'Okafor',
+      full_name: 'Sam Okafor',
+      email: 's.okafor@example.com',
+      status: 'disabled',
+      role: { name: 'Recruiter', id: '2445013000000026007' },
+      profile: { name: 'Standard', id: '2445013000000026013' },
+    },
+  ];
   const fields: Record<'Candidates' | 'Applications', Rec[]> = {
     Candidates: [
       { id: '9001', api_name: 'First_Name', field_label: 'First Name', data_type: 'text', custom_field: false },
@@ -210,7 +246,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     if (!w) windows.set(t.refresh, (w = new WindowCounter(rate.limit, rate.windowMs)));
     if (w.hit().over) return err(429, 'TOO_MANY_REQUESTS', 'Too many requests');
     const parts = req.path.slice('/recruit/v2/'.length).split('/');
-    const scope = parts[2] === 'Attachments' ? 'attachments' : SCOPE_OF[parts[0]];
+    const scope = parts[2] === 'Attachments' ? 'attachments' : parts[2] === 'actions' ? 'settings' : SCOPE_OF[parts[0]];
     const grant = REFRESH[t.refresh];
     if (scope && !grant.scopes.includes(scope))
       return err(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized', { permissions: [`ZohoRecruit.modules.${scope}.ALL`] });
@@ -320,6 +356,58 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     });
   }
 
+  // ------------------------------------------------------------------------------------------
+  // One record, tags, users
+  // ------------------------------------------------------------------------------------------
+  server.route('GET', '/recruit/v2/Candidates/:id', (req) => {
+    const rec = recordOf('Candidates', req.params.id);
+    return rec ? { json: { data: [rec] } } : { status: 204 };
+  });
+  for (const action of ['add_tags', 'remove_tags'] as const) {
+    server.route('POST', `/recruit/v2/Candidates/:id/actions/${action}`, (req) => {
+      const rec = recordOf('Candidates', req.params.id);
+      if (!rec) return recordErr(400, 'INVALID_DATA', 'the related id given seems to be invalid', { api_name: 'id' });
+      const names = (req.query.get('tag_names') ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (!names.length) return err(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'tag_names' });
+      let held: { name: string; id: string }[] = rec.Associated_Tags ?? [];
+      for (const name of names) {
+        if (action === 'remove_tags') {
+          held = held.filter((t) => t.name !== name);
+          continue;
+        }
+        let tag = accountTags.find((t) => t.name === name);
+        if (!tag) accountTags.push((tag = { id: nextId(), name }));
+        if (!held.some((t) => t.id === tag.id)) held = [...held, { name: tag.name, id: tag.id }];
+      }
+      rec.Associated_Tags = held;
+      rec.Modified_Time = zt(Date.now());
+      return {
+        json: {
+          data: [
+            {
+              code: 'SUCCESS',
+              details: { id: rec.id, tags: held.map((t) => t.name) },
+              message: 'tags updated successfully',
+              status: 'success',
+            },
+          ],
+        },
+      };
+    });
+  }
+  server.route('GET', '/recruit/v2/settings/tags', (req) => {
+    if (!req.query.get('module'))
+      return err(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' });
+    return { json: { data: { tags: accountTags.map((t) => ({ ...t, color_code: '#F48435' })) } } };
+  });
+  server.route('GET', '/recruit/v2/users', (req) => {
+    if (!req.query.get('type')) return err(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'type' });
+    return { json: { users } };
+  });
+
   server.route('POST', '/recruit/v2/Notes', (req) => {
     const entry = req.json?.data?.[0];
     if (!entry) return err(400, 'INVALID_DATA', 'invalid data');
@@ -349,9 +437,13 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
 
   return {
     tool: 'zohorecruit',
-    userRemoteIds: () => [],
-    tagsFor: () => [],
-    applicationStatus: () => null,
+    userRemoteIds: () => users.map((u) => u.id),
+    tagsFor: (candidateId) => (candidates.get(candidateId)?.Associated_Tags ?? []).map((t: { name: string }) => t.name),
+    applicationStatus: (id: string) => {
+      const a = liveApps().find((x) => x.id === id);
+      // The status is the application's stage (the connector reads it so); a rejecting status is its rejection.
+      return a ? { stage: a.Application_Status, rejected: /reject|junk/i.test(a.Application_Status), reason: null } : null;
+    },
     server,
     url: `${server.url}/recruit/v2`,
     credentials: { ...base, refresh_token: '1000.refresh.live.7d2f' },
@@ -359,6 +451,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     noApplicationScopeCredentials: { ...base, refresh_token: '1000.refresh.noapp.91ab' },
     noPermissionCredentials: { ...base, refresh_token: '1000.refresh.noperm.5e10' },
     noNotesScopeCredentials: { ...base, refresh_token: '1000.refresh.nonotes.3c4d' },
+    noUsersScopeCredentials: { ...base, refresh_token: '1000.refresh.nousers.8e2a' },
     async stop() {
       await server.stop();
     },

@@ -105,7 +105,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       candidate: 'unsupported',
       list: 'candidates',
       unavailable:
-        "atsgate's Pinpoint connector does not write tags yet: no Pinpoint API source for candidate tags has been checked, so no call is made.",
+        "atsgate's Pinpoint connector does not write tags yet: Pinpoint documents tags on applications (with a context), not on candidates, and that mapping is not built, so no call is made.",
       summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
     },
     applicationStatus: {
@@ -113,7 +113,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       reject: false,
       rejectionReasons: false,
       unavailable:
-        "atsgate's Pinpoint connector does not move or reject applications yet: no Pinpoint API source for stage changes or rejections has been checked, so no call is made.",
+        "atsgate's Pinpoint connector does not move or reject applications yet: Pinpoint documents a stage change on PUT /applications/{id}, but the connector does not read jobs' stage lists to resolve a target, and no rejection call is documented, so no call is made.",
       summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
     },
     users: {

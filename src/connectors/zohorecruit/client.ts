@@ -109,7 +109,9 @@ export function scopeFor(path: string): string {
     Applications: SCOPES.applications,
     Notes: SCOPES.notes,
     settings: SCOPES.fields,
+    users: SCOPES.users,
   };
+  if (parts[2] === 'actions') return SCOPES.fields; // add_tags/remove_tags: the settings (tags) scope
   return byModule[parts[0]] ?? 'ZohoRecruit.modules.ALL';
 }
 

@@ -36,7 +36,10 @@ export const SCOPES = {
   applications: 'ZohoRecruit.modules.application.ALL',
   notes: 'ZohoRecruit.modules.notes.ALL',
   attachments: 'ZohoRecruit.modules.attachments.ALL',
+  /** Also the tag calls' scope ([ZR-TAGS]: ZohoRECRUIT.settings.all or settings.tags.*). */
   fields: 'ZohoRecruit.settings.ALL',
+  /** [ZR-USERS]: ZohoRecruit.users.{ALL|READ}. Without it GET /v1/ats/users stays empty. */
+  users: 'ZohoRecruit.users.READ',
 } as const;
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
@@ -123,15 +126,17 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // `If-Modified-Since` on record lists (README "Delta").
     deltaSync: true,
     users: {
-      read: false,
-      summary: 'Not read yet: the Zoho Recruit users API is not built into this connector; GET /v1/ats/users is empty.',
+      read: true,
+      summary:
+        'Read from GET /users?type=AllUsers (active and inactive; profile and role as system roles). A token without the ' +
+        'ZohoRecruit.users.READ scope reads none.',
     },
     tags: {
-      candidate: 'unsupported',
-      list: 'candidates',
-      unavailable:
-        "atsgate's Zoho Recruit connector does not write tags yet: its tag calls are cited in the README but not built, so no call is made.",
-      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
+      candidate: 'native',
+      list: 'native',
+      summary:
+        "Zoho Recruit's candidate tags (actions/add_tags, actions/remove_tags), matched to the account's tag list without regard to " +
+        "case; GET /ats/tags lists the account's candidate tags (GET /settings/tags?module=Candidates).",
     },
     applicationStatus: {
       stageMove: false,
@@ -167,5 +172,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     'https://www.zoho.com/recruit/developer-guide/apiv2/create-notes.html',
     'https://www.zoho.com/recruit/developer-guide/apiv2/module-meta.html',
     'https://www.zoho.com/recruit/developer-guide/apiv2/limits.html',
+    'https://www.zoho.com/recruit/developer-guide/apiv2/add-tags.html',
+    'https://www.zoho.com/recruit/developer-guide/apiv2/get-tag-list.html',
+    'https://www.zoho.com/recruit/developer-guide/apiv2/get-users.html',
   ],
 };

@@ -8,6 +8,8 @@ import { accessToken, zohoClient, zohoErrorMessage, type ZohoContext } from './c
 import { credentialSchema, definition, SCOPES } from './definition.ts';
 import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
 import { readApplications, readCandidates, readJobs } from './read.ts';
+import { addCandidateTag, readTags, removeCandidateTag } from './tags.ts';
+import { readUsers } from './users.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -70,6 +72,7 @@ async function checkCredentials(ctx: ZohoContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  // Stage moves and rejections stay unavailable (capabilities.applicationStatus); tags are native.
   ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,
@@ -83,6 +86,10 @@ export const connector: Connector<typeof credentialSchema> = {
   readJobs,
   readCandidates,
   readApplications,
+  readUsers,
+  addCandidateTag,
+  removeCandidateTag,
+  readTags,
   passthroughClient: zohoClient,
   listCustomFields,
 };

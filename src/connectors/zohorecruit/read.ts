@@ -16,7 +16,7 @@ export function lookupId(v: unknown): string | null {
   if (v && typeof v === 'object' && 'id' in v) return str((v as { id: unknown }).id);
   return str(v);
 }
-const lookupName = (v: unknown): string | null => (v && typeof v === 'object' && 'name' in v ? str((v as any).name) : str(v));
+export const lookupName = (v: unknown): string | null => (v && typeof v === 'object' && 'name' in v ? str((v as any).name) : str(v));
 
 /**
  * A module's records, changed since `updatedAfter` when given. The header asks Zoho to leave

@@ -41,7 +41,7 @@ function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {
  * record Zoho refused is `status: "error"` even where the HTTP status is not an error (the
  * multi-record APIs answer 202 or 207 for partial success), so the entry decides.
  */
-function checkRecordResult(data: any, what: string): string | null {
+export function checkRecordResult(data: any, what: string): string | null {
   const entry = Array.isArray(data?.data) ? data.data[0] : null;
   if (entry && String(entry.status).toLowerCase() === 'error') {
     throw new AtsgateError(
