@@ -334,11 +334,16 @@ for (const kind of databaseKinds()) {
       );
       assert.equal(second.body.data.next, null);
       assert.equal((await s.call('GET', `/v1/integrations/${srId}/custom-fields?cursor=abc`)).status, 400);
-      // A tool that cannot list them (Lever documents no custom field list): an empty page.
-      assert.deepEqual((await s.call('GET', `/v1/integrations/${leverId}/custom-fields`)).body, {
-        status: 'success',
-        data: { results: [], next_cursor: null, next: null },
-      });
+      // Lever: its profile form templates' fields, named "<template>: <field>", on applications.
+      const lever = (await s.call('GET', `/v1/integrations/${leverId}/custom-fields`)).body.data.results as {
+        label: string;
+        model: string;
+      }[];
+      assert.ok(lever.length > 0, 'Lever lists its form template fields');
+      for (const f of lever) {
+        assert.match(f.label, /^.+: .+$/);
+        assert.equal(f.model, 'ats_applications');
+      }
       const fields = await s.call('GET', `/v1/integrations/${srId}/integration-fields`);
       assert.deepEqual(fields.body, { status: 'success', data: { results: [], next_cursor: null, next: null } });
     });

@@ -386,11 +386,15 @@ describe('Bullhorn connector', () => {
     });
     test('coverage and the README row', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
-      assert.ok(Object.values(cov).every((v) => v === 'SUPPORTED'));
+      // Result links, files and notes; tags and stage moves are not built yet (they say so).
+      for (const [id, status] of Object.entries(cov)) assert.equal(status, /tag|stage|reject/.test(id) ? 'UNSUPPORTED' : 'SUPPORTED', id);
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Bullhorn |'))!;
-      assert.match(row, /^\| Bullhorn \| note \/ note \| custom fields \| A Note on the candidate .* \| candidate \/ candidate \| yes \|$/);
+      assert.match(
+        row,
+        /^\| Bullhorn \| note \/ note \| custom fields \| A Note on the candidate .* \| candidate \/ candidate \| Not written yet .* \| Not yet .* \| yes \|$/,
+      );
     });
   });
 });

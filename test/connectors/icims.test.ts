@@ -343,7 +343,7 @@ describe('iCIMS connector', () => {
         .find((x) => x.startsWith('| iCIMS |'))!;
       assert.match(
         row,
-        /^\| iCIMS \| native \/ native \| native \| An entry in the Recruiting Workflow's Assessment Results .* \| — \/ candidate \| yes \|$/,
+        /^\| iCIMS \| native \/ native \| native \| An entry in the Recruiting Workflow's Assessment Results .* \| — \/ candidate \| Not written yet .* \| Not yet .* \| yes \|$/,
       );
     });
   });
