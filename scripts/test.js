@@ -104,6 +104,9 @@ function readJson(path, fallback) {
  */
 const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
 
+/** Longest a test file may run (the slowest take about two minutes on an idle 2-core machine). */
+const FILE_TIMEOUT_S = Number(process.env.TEST_FILE_TIMEOUT_SECONDS ?? 900);
+
 /** Runs one test file in a process of its own; resolves with its counts, times and output. */
 function runFile(file) {
   return new Promise((resolve) => {
@@ -130,7 +133,14 @@ function runFile(file) {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
+    // A file that hangs (a test waiting forever, a handle that keeps the process alive) becomes
+    // one failure after FILE_TIMEOUT_S instead of holding the whole run until CI gives up.
+    const watchdog = setTimeout(() => {
+      output += `\ntimed out after ${FILE_TIMEOUT_S} s (TEST_FILE_TIMEOUT_SECONDS): killed\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_S * 1000);
     child.on('close', (code, signal) => {
+      clearTimeout(watchdog);
       const wall = (performance.now() - started) / 1000;
       let report = '';
       let passed = 0;
