@@ -100,7 +100,7 @@ function readJson(path, fallback) {
 
 /**
  * Wall seconds per file, only to start the longest files first: from the last run on this
- * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-04 23:20 UTC).
+ * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-05 01:10 UTC).
  */
 const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
 
