@@ -360,6 +360,8 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     job: { id: a.jobId, title: jobById(a.jobId)?.title ?? '', actions: { details: action(`/jobs/${a.jobId}`) } },
     status: a.status,
     ...subStatus(a),
+    // Assignment.reasonOfRejection (ModelProperty {id, label}): the reason a REJECTED status was set with.
+    ...(a.status === 'REJECTED' && a.reason ? { reasonOfRejection: { id: a.reason, label: reasonLabel(a.reason) } } : {}),
   });
   const candidateListItem = (c: Candidate) => ({
     id: c.id,
@@ -535,6 +537,9 @@ export async function startSmartRecruitersFake(opts: SmartRecruitersFakeOptions 
     { id: 'rr-skills', label: 'Insufficient skills' },
     { id: 'rr-culture', label: 'Not a culture fit' },
   ];
+  function reasonLabel(id: string): string {
+    return rejectionReasons.find((r) => r.id === id)?.label ?? id;
+  }
   route('GET', '/configuration/rejection-reasons', () => ({ json: { totalFound: rejectionReasons.length, content: rejectionReasons } }));
 
   // PUT /candidates/{id}/jobs/{jobId}/status — CandidateStatus {status, subStatus?, startsOn?, reason?} → 204.

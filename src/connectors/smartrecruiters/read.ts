@@ -69,6 +69,8 @@ export interface SrAssignment {
   job?: { id?: string; title?: string } | null;
   status?: string;
   subStatus?: string | null;
+  /** Assignment (CandidateDetails) only, not the list's CandidatePrimaryAssignment [SR-OAS ModelProperty {id, label}]. */
+  reasonOfRejection?: { id?: string; label?: string } | null;
 }
 export interface SrCandidate {
   id: string;
@@ -241,6 +243,9 @@ export function applicationsOf(c: SrCandidate): RemoteApplication[] {
       job_remote_id: jobId,
       current_stage: stage,
       outcome: outcomeOf(a.status),
+      // Only a candidate's details name the reason (the list does not): a one-candidate re-read
+      // after a rejection keeps the name atsgate set, a full sync from the list leaves it out.
+      ...(a.status === 'REJECTED' && a.reasonOfRejection?.label ? { rejection_reason_name: a.reasonOfRejection.label } : {}),
       // The list carries no per-application timestamps; the candidate's are the closest truth.
       remote_created_at: c.createdOn ?? null,
       remote_updated_at: c.updatedOn ?? null,
