@@ -255,8 +255,12 @@ describe('Bullhorn connector', () => {
   });
 
   describe('stages, rejections and users', () => {
+    // One session and no per-second cap: these tests are about what is sent, not about pacing.
+    let shared: ReturnType<typeof ctxFor> | undefined;
+    const fast = () =>
+      (shared ??= connectorContext(connector as any, fake.credentials, fake.url, { rateLimit: { requests: 1000, perMs: 1000 } }).ctx);
     test('every job lists the non-rejection statuses of settings/jobResponseStatusList as stages, in order', async () => {
-      const ctx = ctxFor();
+      const ctx = fast();
       const mark = since();
       const jobs = await collect(connector.readJobs(ctx, {}));
       const settings = requestsSince(mark).filter((r) => r.path.includes('/settings/'));
@@ -280,7 +284,7 @@ describe('Bullhorn connector', () => {
     });
 
     test('the rejection reasons are the rejection statuses', async () => {
-      const reasons = await collect(connector.readRejectionReasons!(ctxFor(), {}));
+      const reasons = await collect(connector.readRejectionReasons!(fast(), {}));
       assert.deepEqual(
         reasons.map((r) => [r.remote_id, r.name]),
         [
@@ -293,7 +297,7 @@ describe('Bullhorn connector', () => {
     test('an API user who may not read the setting (403) gets the statuses from meta/JobSubmission?fields=status', async () => {
       const hidden = await startBullhornFake({ candidateCount: 2, hideStatusSetting: true });
       try {
-        const ctx = connectorContext(connector as any, hidden.credentials, hidden.url).ctx;
+        const ctx = connectorContext(connector as any, hidden.credentials, hidden.url, { rateLimit: { requests: 1000, perMs: 1000 } }).ctx;
         const [job] = await collect(connector.readJobs(ctx, {}));
         assert.equal(job.stages!.length, 6);
         assert.ok(hidden.server.journal.some((r) => r.path.endsWith('/meta/JobSubmission') && r.query.get('fields') === 'status'));
@@ -304,7 +308,7 @@ describe('Bullhorn connector', () => {
     });
 
     test('a move POSTs the status to entity/JobSubmission/{id}; Bullhorn refusing a status not in the list is an error', async () => {
-      const ctx = ctxFor();
+      const ctx = fast();
       const id = fake.applicationRemoteIds()[4];
       assert.equal(fake.applicationStatus(id)!.stage, 'Submitted');
       const mark = since();
@@ -335,7 +339,7 @@ describe('Bullhorn connector', () => {
     });
 
     test('a rejection sets the rejection status; the note becomes a Note tied to the JobOrder, with a warning', async () => {
-      const ctx = ctxFor();
+      const ctx = fast();
       const id = fake.applicationRemoteIds()[10];
       const out = await connector.rejectApplication(ctx, appRef(id, '10110', '501'), {
         reason: { remote_id: 'Candidate Not Interested', name: 'Candidate Not Interested' },
@@ -355,7 +359,7 @@ describe('Bullhorn connector', () => {
     });
 
     test('a rejection whose note Bullhorn refuses still stands, with a warning', async () => {
-      const ctx = ctxFor();
+      const ctx = fast();
       const id = fake.applicationRemoteIds()[11];
       // The candidate of this submission is not the one named: the Note is refused (Invalid personReference).
       const out = await connector.rejectApplication(ctx, appRef(id, '999999', '501'), {
@@ -370,7 +374,7 @@ describe('Bullhorn connector', () => {
 
     test('users: CorporateUser through query, deleted ones left out; enabled → ACTIVE', async () => {
       const mark = since();
-      const users = await collect(connector.readUsers!(ctxFor(), {}));
+      const users = await collect(connector.readUsers!(fast(), {}));
       assert.deepEqual(
         users.map((u) => [u.remote_id, u.first_name, u.email, u.status]),
         [
@@ -385,7 +389,7 @@ describe('Bullhorn connector', () => {
 
     test('tags refuse with the reason: Bullhorn has no tag entity', async () => {
       await rejectsWith(
-        connector.addCandidateTag(ctxFor(), candRef('10100'), { name: 'x', remote_fields: {} }),
+        connector.addCandidateTag(fast(), candRef('10100'), { name: 'x', remote_fields: {} }),
         'INTEGRATION.ACTION_NOT_AVAILABLE',
         'no tag entity',
       );
