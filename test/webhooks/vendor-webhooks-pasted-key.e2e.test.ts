@@ -20,6 +20,8 @@ import type { VendorFake } from '../fakes/types.ts';
 import type { TeamtailorFake } from '../fakes/teamtailor.ts';
 import type { RecruiteeFake } from '../fakes/recruitee.ts';
 import { post } from '../fakes/webhook-sender.ts';
+import { startPersonioFake } from '../fakes/personio.ts';
+import { getConnector } from '../../src/connectors/registry.ts';
 
 const dataChanged = (raw: string, integrationId: string) => {
   const b = JSON.parse(raw);
@@ -165,6 +167,46 @@ describe('vendor webhooks with a key the ATS generates', { concurrency: 2 }, () 
         assert.deepEqual(await fake.webhooks!.changeCandidate(a, { url, secret: v.key(fake) }), [401], 'the replaced key no longer counts');
         assert.deepEqual(await fake.webhooks!.changeCandidate(a, { url, secret: next }), [200]);
       });
+
+      if (v.tool === 'teamtailor')
+        test("GET /v1/tools/ats names each ATS's webhook set-up, or why the periodic sync is the path", async () => {
+          const res = await s.call('GET', '/v1/tools/ats');
+          assert.equal(res.status, 200);
+          const byId = new Map(res.body.data.tools.map((t: { id: string; atsgate: unknown }) => [t.id, t.atsgate]));
+          const hooks = (id: string) => (byId.get(id) as { vendor_webhooks: Record<string, unknown> | null }).vendor_webhooks;
+          assert.deepEqual(hooks('teamtailor'), {
+            setup: 'manual',
+            vendor_secret: 'Teamtailor signature key',
+            docs: getConnector('teamtailor')!.webhooks!.docs,
+          });
+          assert.equal(hooks('recruitee')!.vendor_secret, 'Recruitee webhook secret');
+          assert.equal(hooks('greenhouse')!.vendor_secret, null, 'Greenhouse takes the secret atsgate shows');
+          for (const id of ['bamboohr', 'personio']) {
+            assert.equal(hooks(id)!.setup, 'unsupported');
+            assert.ok((hooks(id)!.docs as string[]).length > 0);
+          }
+          // And an integration of such an ATS says so in its vendor-webhook view.
+          const personio = await startPersonioFake();
+          try {
+            const p = await connectIntegration(s.started.rt, {
+              accountId: 'default',
+              tool: 'personio',
+              organizationName: 'Acme',
+              credentials: personio.credentials,
+              baseUrl: personio.url,
+            });
+            const view = await s.call('GET', `/v1/integrations/${p.id}/vendor-webhook`);
+            assert.equal(view.body.data.setup, 'unsupported');
+            assert.equal(view.body.data.url, null);
+            assert.match(view.body.data.instructions, /recruiting.*periodic sync/s);
+            assert.deepEqual(view.body.data.docs, getConnector('personio')!.webhooksUnavailable!.docs);
+            // Nothing to paste for it: a key is refused.
+            const put = await s.call('PUT', `/v1/integrations/${p.id}/vendor-webhook`, { body: { secret: 'some-key-123456' } });
+            assert.equal(put.status, 400);
+          } finally {
+            await personio.stop();
+          }
+        });
 
       test('deleting the integration makes its URL missing', async () => {
         const res = await s.call('DELETE', `/v1/integrations/${integrationId}`, { body: {} });
