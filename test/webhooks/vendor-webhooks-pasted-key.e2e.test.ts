@@ -22,6 +22,7 @@ import type { RecruiteeFake } from '../fakes/recruitee.ts';
 import { post } from '../fakes/webhook-sender.ts';
 import { startPersonioFake } from '../fakes/personio.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
+import { completeLink, createLink } from '../../src/store/connect-links.ts';
 
 const dataChanged = (raw: string, integrationId: string) => {
   const b = JSON.parse(raw);
@@ -207,6 +208,41 @@ describe('vendor webhooks with a key the ATS generates', { concurrency: 2 }, () 
             await personio.stop();
           }
         });
+
+      test("the connect page (after connecting) takes the key back from the customer's admin", async () => {
+        const { link, token } = await createLink(s.started.db, {
+          accountId: 'default',
+          kind: 'CONNECT',
+          linkType: 'EMBEDDED',
+          ttlMs: 3_600_000,
+          endUserEmail: null,
+          organizationName: 'Acme',
+          originId: null,
+          tool: v.tool,
+          integrationId: null,
+          options: {},
+        });
+        const send = (secret: string) =>
+          fetch(`${s.url}/connect/${token}/vendor-webhook-secret`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ secret }).toString(),
+          });
+        assert.equal((await send(v.key(fake))).status, 404, 'not before the link has connected an integration');
+        await completeLink(s.started.db, link.id, integrationId, 60_000);
+        const page = await (await fetch(`${s.url}/connect/${token}`)).text();
+        assert.match(page, /<form id="vendor-webhook-key" method="post"/);
+        const bad = await send('short');
+        assert.equal(bad.status, 400);
+        assert.match(await bad.text(), /8 to 500 characters/);
+        const ok = await send(v.key(fake));
+        assert.equal(ok.status, 200);
+        const html = await ok.text();
+        assert.match(html, /Saved: the webhooks are now accepted/);
+        assert.ok(!html.includes(v.key(fake)), 'the key is not echoed into the page');
+        const [a] = fake.candidateRemoteIds();
+        assert.deepEqual(await fake.webhooks!.changeCandidate(a, { url, secret: v.key(fake) }), [200]);
+      });
 
       test('deleting the integration makes its URL missing', async () => {
         const res = await s.call('DELETE', `/v1/integrations/${integrationId}`, { body: {} });
