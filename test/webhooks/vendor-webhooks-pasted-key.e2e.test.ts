@@ -112,6 +112,12 @@ describe('vendor webhooks with a key the ATS generates', { concurrency: 2 }, () 
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(res.body.data.vendor_secret.saved, true);
         assert.ok(!JSON.stringify(res.body).includes(v.key(fake)), 'the pasted key is not echoed');
+        const { rows } = await s.started.db.query<{ row: string }>(
+          'SELECT row_to_json(e)::text AS row FROM vendor_webhook_endpoints e WHERE integration_id = $1',
+          [integrationId],
+        );
+        assert.equal(rows.length, 1);
+        assert.ok(!rows[0].row.includes(v.key(fake)), 'the key is stored sealed, never in plaintext');
       });
 
       test('a signed change is re-read once and data-changed delivered once; a redelivery re-reads nothing', async () => {

@@ -53,7 +53,7 @@ export const webhooks: VendorWebhooks<Static<typeof credentialSchema>> = {
   vendorSecret: { label: 'Recruitee webhook secret' },
   instructions:
     'In Recruitee (a user whose hiring role has "Manage webhooks"): Settings > Apps and Plugins > Webhooks > + New webhook. ' +
-    'Use this URL as POST URL and select the candidate events (created, assigned, moved/stage changed, disqualified, requalified, deleted), ' +
+    'Use this URL as POST URL and select every candidate event Recruitee lists (a candidate created, assigned to a job, moved to another stage, disqualified, deleted...), ' +
     'then Verify and create. Paste the webhook secret Recruitee shows into atsgate (the field below, the dashboard, or ' +
     'PUT /v1/integrations/{id}/vendor-webhook): deliveries are refused until it is saved.',
   docs: ['https://docs.recruitee.com/docs/webhooks'],
