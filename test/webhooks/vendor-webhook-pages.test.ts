@@ -59,3 +59,89 @@ test('the dashboard shows a manual webhook with its secret, and a registered one
   const registered = integrationPage({ ...base, vendorWebhook: { ...view, setup: 'registered', secret: null } });
   assert.ok(registered.includes(URL_) && !registered.includes(SECRET) && registered.includes('Registered with the ATS by atsgate'));
 });
+
+test('where the ATS generates the signing key, the connect page and the dashboard ask for it', () => {
+  const tt = getConnector('teamtailor')!;
+  const label = tt.webhooks!.vendorSecret!.label;
+  const w = { url: URL_, secret: null, instructions: tt.webhooks!.instructions, vendor_secret: { label, saved: false } };
+  const connect = connectedPage({ kind: 'NEW' } as unknown as ConnectLink, 'tok', tt.definition, w);
+  assert.match(connect, /<form id="vendor-webhook-key" method="post" action="\/connect\/tok\/vendor-webhook-secret">/);
+  assert.ok(connect.includes(label));
+  const gh = connectedPage({ kind: 'NEW' } as unknown as ConnectLink, 'tok', getConnector('greenhouse')!.definition, {
+    url: URL_,
+    secret: SECRET,
+    instructions: 'Paste it.',
+  });
+  assert.match(gh, /<form id="vendor-webhook-key"[^>]* hidden>/, 'no key to take back where atsgate chose the secret');
+
+  const integration = {
+    id: 'teamtailor:abc',
+    tool: 'teamtailor',
+    organization_name: 'Acme',
+    status: 'ACTIVE',
+    setup_status: 'COMPLETED',
+    config: {},
+    created_at: new Date(),
+  };
+  const base = {
+    accountId: 'a',
+    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+    failed24h: 0,
+    syncs: [],
+    recent: [],
+  };
+  const view = {
+    setup: 'manual' as const,
+    url: URL_,
+    secret: null,
+    instructions: 'Add it.',
+    docs: [],
+    last_event_at: null,
+    last_error: null,
+  };
+  const unsaved = integrationPage({
+    ...base,
+    integration: integration as unknown as Integration,
+    vendorWebhook: { ...view, vendor_secret: { label, saved: false } },
+  });
+  assert.match(unsaved, /action="\/dashboard\/integrations\/teamtailor%3Aabc\/vendor-webhook-secret"/);
+  assert.match(unsaved, /Not saved yet/);
+  const saved = integrationPage({
+    ...base,
+    integration: integration as unknown as Integration,
+    vendorWebhook: { ...view, vendor_secret: { label, saved: true } },
+  });
+  assert.match(saved, /<dd>Saved<\/dd>/);
+});
+
+test('where the ATS has no webhook for recruiting records, the dashboard says the periodic sync is the path', () => {
+  for (const tool of ['bamboohr', 'personio']) {
+    const none = getConnector(tool)!.webhooksUnavailable!;
+    assert.ok(none.docs.length > 0 && /employee/i.test(none.reason), `${tool}: a reason and the vendor pages`);
+    const page = integrationPage({
+      accountId: 'a',
+      integration: {
+        id: `${tool}:x`,
+        tool,
+        organization_name: 'Acme',
+        status: 'ACTIVE',
+        setup_status: 'COMPLETED',
+        config: {},
+        created_at: new Date(),
+      } as unknown as Integration,
+      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+      failed24h: 0,
+      syncs: [],
+      recent: [],
+      vendorWebhook: null,
+    });
+    assert.match(page, /ATS webhooks/);
+    assert.match(page, /periodic sync/);
+    assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
+  }
+  // Every connector either has webhooks or says why not, or neither (not yet researched): never both.
+  for (const tool of ['teamtailor', 'recruitee', 'bamboohr', 'personio']) {
+    const c = getConnector(tool)!;
+    assert.ok(!!c.webhooks !== !!c.webhooksUnavailable, tool);
+  }
+});

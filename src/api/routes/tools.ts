@@ -21,7 +21,7 @@ export const toolRoutes =
         throw inputInvalid('Invalid path parameter: "category" must be one of ats, hris, assessment, lms.');
       if (category !== 'ats') return ok({ tools: [] });
       const base = baseUrlOf(rt, req);
-      const tools = [...connectors.values()].map(({ definition: d }) => {
+      const tools = [...connectors.values()].map(({ definition: d, webhooks, webhooksUnavailable }) => {
         const cov = coverage(d);
         return {
           id: d.id,
@@ -53,6 +53,12 @@ export const toolRoutes =
             delta_sync: d.capabilities.deltaSync,
             users: d.capabilities.users,
             credentials: d.credentialFields,
+            // The ATS's own webhooks (changes within seconds) or why there are none (the periodic sync is the path).
+            vendor_webhooks: webhooks
+              ? { setup: webhooks.setup, vendor_secret: webhooks.vendorSecret?.label ?? null, docs: webhooks.docs }
+              : webhooksUnavailable
+                ? { setup: 'unsupported', reason: webhooksUnavailable.reason, docs: webhooksUnavailable.docs }
+                : null,
           },
         };
       });
