@@ -13,13 +13,26 @@
 //   file with no measurement yet first of all). Each file uses its own databases, ports (0: the
 //   system's choice) and temporary directories; nothing is shared between files but the templates.
 // - files whose assertions are about real time or that need the whole machine (SERIAL below)
-//   run afterwards, one at a time, with nothing else running but the QUIET files: those spend
-//   their time waiting on vendor rate windows in real time and use a few percent of a core (no
-//   database, no server), so they take the serial lane's idle core instead of a parallel slot.
+//   run afterwards, a small group at a time, with nothing else running but the quiet files
+//   (isQuiet): those spend their time waiting on vendor rate windows in real time and use a few
+//   percent of a core (no database, no server), so they take the serial lane's idle core
+//   instead of a parallel slot.
 //
 // Pass file paths to run only those. TEST_CONCURRENCY=1 runs everything one file at a time.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync, statfsSync, readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, existsSync, accessSync, constants } from 'node:fs';
+import {
+  readdirSync,
+  statSync,
+  statfsSync,
+  readFileSync,
+  writeFileSync,
+  mkdtempSync,
+  mkdirSync,
+  rmSync,
+  existsSync,
+  accessSync,
+  constants,
+} from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -27,46 +40,44 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Files that run alone, after the others. Each needs the machine to itself or asserts about
- * real elapsed time, which a neighbour's CPU use would disturb. (The page tests run with the
- * others: they wait for what the page shows, with playwright's timeouts, never for a time.
- * So does soak/shutdown.test.ts: its server process is stopped mid-write with SIGTERM, and every
- * assertion is about what happens in what order, none about how long; it passed alone at load
- * average 24 from other sessions on 2 cores, 139 s for 10 s of CPU.)
+ * Files that run after the others, a group at a time, with nothing else running but the QUIET
+ * files. Each needs the machine to itself or asserts about real elapsed time, which a
+ * neighbour's CPU use would disturb; the files of one group are light enough to share it. (The
+ * page tests run with the others: they wait for what the page shows, with playwright's
+ * timeouts, never for a time. So does soak/shutdown.test.ts: its server process is stopped
+ * mid-write with SIGTERM, and every assertion is about what happens in what order, none about
+ * how long; it passed alone at load average 24 from other sessions on 2 cores, 139 s for 10 s
+ * of CPU.)
  */
 const SERIAL = [
-  // Needs a real load in its 6 s: with four files beside it at load average 24 it sent 27
-  // requests (it asserts more than 30) and drew no 429 among its injected faults.
-  'test/soak/soak.test.ts',
-  'test/scale/three-processes.test.ts', // three server processes on one database; counts vendor requests per real-time window too
-  'test/scale/rate-limit-pg.test.ts', // asserts admissions are >= perMs apart in real time
   // Counts each fake's requests per real-time window against the vendor's limit; a busy CPU
   // delays admitted requests and bunches them (seen: "lever: peak 11 in 1000 ms" at load 17).
-  'test/connectors/e2e.sdk.test.ts',
+  // Two shards of one suite, each a process using about 0.15 of a core: side by side they leave
+  // the machine as idle as one did, and each event loop as idle as the unsharded file's.
+  ['test/connectors/e2e.sdk.1.test.ts', 'test/connectors/e2e.sdk.2.test.ts'],
+  // Needs a real load in its 6 s: with four files beside it at load average 24 it sent 27
+  // requests (it asserts more than 30) and drew no 429 among its injected faults.
+  ['test/soak/soak.test.ts'],
+  ['test/scale/three-processes.test.ts'], // three server processes on one database; counts vendor requests per real-time window too
+  ['test/scale/rate-limit-pg.test.ts'], // asserts admissions are >= perMs apart in real time
 ];
 
 /**
- * Files that run beside the serial lane, one at a time (more once the serial lane is done). Each
- * tests one connector or the outbound HTTP client against an in-process fake, with no database
- * and no server, and spends most of its time waiting for the vendor's rate window to pass: on a
- * full run each used 1-3 s of CPU over 8-26 s (scripts/test.js prints both), under 0.2 of a core,
- * which leaves the serial file its core. In the parallel lane they held a slot each that a file
- * that computes could have used. When none of the SERIAL files is run, they run with the others.
+ * Quiet files run beside the serial lane, two at a time (more once the serial lane is done).
+ * A quiet file starts no server and no database: it tests a connector or the outbound HTTP
+ * client against an in-process fake, and spends most of its time waiting for a vendor's rate
+ * window to pass. On a full run each used 1-3 s of CPU over 8-48 s (scripts/test.js prints
+ * both), under 0.2 of a core, which leaves the serial files their machine. In the parallel lane
+ * they held a slot each that a file that computes could have used. The rule is read from the
+ * file (QUIET_WHEN_NOT_IMPORTING), so a new connector's test file is quiet without a list to
+ * keep. When none of the SERIAL files is run, they run with the others.
  */
-const QUIET = [
-  'test/connectors/ashby.test.ts',
-  'test/connectors/bamboohr.test.ts',
-  'test/connectors/greenhouse.test.ts',
-  'test/connectors/lever.test.ts',
-  'test/connectors/personio.test.ts',
-  'test/connectors/recruitee.test.ts',
-  'test/connectors/smartrecruiters.test.ts',
-  'test/connectors/teamtailor.test.ts',
-  'test/connectors/workable.test.ts',
-  'test/http/redirects.test.ts',
-  'test/http/transport.test.ts',
-  'test/passthrough/target.test.ts',
-];
+const QUIET_DIRS = ['test/connectors/', 'test/http/', 'test/passthrough/'];
+const QUIET_WHEN_NOT_IMPORTING = /support\/(server|databases|templates|browser|dashboard|e2e-sdk)\.ts|src\/server\.ts|src\/store\/db\.ts/;
+function isQuiet(file) {
+  if (!QUIET_DIRS.some((d) => file.startsWith(d)) || SERIAL.flat().includes(file)) return false;
+  return !QUIET_WHEN_NOT_IMPORTING.test(readFileSync(join(ROOT, file), 'utf8'));
+}
 
 function findTests(dir) {
   const out = [];
@@ -235,6 +246,18 @@ async function lane(name, list, width, widen = null, widenTo = width) {
   return { name, results, wall: (performance.now() - started) / 1000 };
 }
 
+/** The SERIAL groups one after another, each group's files side by side (one at a time with TEST_CONCURRENCY=1). */
+async function serialLane(list) {
+  const started = performance.now();
+  const results = [];
+  const groups = SERIAL.map((g) => g.filter((f) => list.includes(f))).filter((g) => g.length);
+  for (const group of groups) {
+    const l = await lane('serial', group, concurrency > 1 ? group.length : 1);
+    results.push(...l.results);
+  }
+  return { name: 'serial', results, wall: (performance.now() - started) / 1000 };
+}
+
 /** Builds the template databases once, before any file needs them, and finds (or installs) Chromium. */
 function prepare() {
   const needsBrowser = files.some((f) => readFileSync(join(ROOT, f), 'utf8').includes('support/browser.ts'));
@@ -246,10 +269,10 @@ function prepare() {
   if (r.status !== 0) console.log('Preparing the template databases failed (above); each test file will try again on its own.');
 }
 
-const serialFiles = files.filter((f) => SERIAL.includes(f));
+const serialFiles = files.filter((f) => SERIAL.flat().includes(f));
 // Quiet files keep the serial lane company; with no serial file to accompany, or one file at a
 // time asked for (TEST_CONCURRENCY=1), they run with the others.
-const quietFiles = serialFiles.length && concurrency > 1 ? files.filter((f) => QUIET.includes(f)) : [];
+const quietFiles = serialFiles.length && concurrency > 1 ? files.filter(isQuiet) : [];
 const started = performance.now();
 prepare();
 const parallel = await lane(
@@ -259,8 +282,8 @@ const parallel = await lane(
 );
 let serialDone;
 const serialOver = new Promise((r) => (serialDone = r));
-const serial = lane('serial', serialFiles, 1).finally(() => serialDone());
-const quiet = lane('beside serial', quietFiles, 1, serialOver, concurrency);
+const serial = serialLane(serialFiles).finally(() => serialDone());
+const quiet = lane('beside serial', quietFiles, Math.min(2, concurrency), serialOver, concurrency);
 const lanes = [parallel, await serial, await quiet];
 const wall = (performance.now() - started) / 1000;
 const all = lanes.flatMap((l) => l.results);

@@ -130,6 +130,14 @@ export async function lockSealedVendorWebhookEndpoints(q: Queryable): Promise<{ 
     .rows;
 }
 
+/** One endpoint's sealed value, locked until the transaction ends (a pasted key replacing the last). */
+export async function lockSealedVendorWebhookEndpoint(q: Queryable, integrationId: string): Promise<string | null> {
+  const r = await q.query<{ sealed: string }>('SELECT sealed FROM vendor_webhook_endpoints WHERE integration_id = $1 FOR UPDATE', [
+    integrationId,
+  ]);
+  return r.rows[0]?.sealed ?? null;
+}
+
 export async function replaceSealedVendorWebhookEndpoint(q: Queryable, integrationId: string, sealed: string): Promise<void> {
   await q.query('UPDATE vendor_webhook_endpoints SET sealed = $2 WHERE integration_id = $1', [integrationId, sealed]);
 }

@@ -6,7 +6,7 @@
  * person (capabilities.applicationWrites says 'candidate'), the answer must carry a warning;
  * where the ATS cannot take them at all ('unsupported'), the answer is Kombo's
  * INTEGRATION.ACTION_NOT_AVAILABLE and nothing reaches the ATS.
- * Every connector on PGlite, Greenhouse on PostgreSQL too (as test/connectors/e2e.sdk.test.ts).
+ * Every connector on PGlite, Greenhouse on PostgreSQL too (as the vendor suite, test/support/e2e-sdk.ts).
  */
 import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the vendor end-to-end suite (test/connectors/e2e.sdk.test.ts): one table row
+ * Shared pieces of the vendor end-to-end suite (test/support/e2e-sdk.ts, run as test/connectors/e2e.sdk.*.test.ts): one table row
  * per vendor connector saying how to start its fake and what rate limit that fake enforces, a
  * limiter wrapper that compresses time for slow vendors, and a loopback file server for
  * `data_url` attachments.

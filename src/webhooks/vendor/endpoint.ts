@@ -14,6 +14,7 @@ import { AtsgateError } from '../../errors.ts';
 import {
   getVendorWebhookEndpoint,
   replaceSealedVendorWebhookEndpoint,
+  lockSealedVendorWebhookEndpoint,
   upsertVendorWebhookEndpoint,
   type VendorWebhookEndpointRow,
   type VendorWebhookSetup,
@@ -156,7 +157,16 @@ export async function saveVendorWebhookSecret(
       'PLATFORM.INPUT_INVALID',
       `The ${spec.vendorSecret.label} must be 8 to 500 characters without spaces, as the ATS shows it.`,
     );
-  const sealed = openEndpoint(rt, row);
-  await replaceSealedVendorWebhookEndpoint(rt.db, integration.id, rt.box.sealJson({ ...sealed, pasted: value }));
+  // Read and rewrite under the row's lock, so that a key rotation re-sealing every endpoint at
+  // the same moment neither loses this key nor is overwritten with the old key's seal.
+  await rt.db.tx(async (tx) => {
+    const current = await lockSealedVendorWebhookEndpoint(tx, integration.id);
+    if (current === null) return;
+    await replaceSealedVendorWebhookEndpoint(
+      tx,
+      integration.id,
+      rt.box.sealJson({ ...openEndpoint(rt, { sealed: current }), pasted: value }),
+    );
+  });
   return (await viewVendorWebhook(rt, accountId, integration))!;
 }

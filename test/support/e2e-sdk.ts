@@ -1,26 +1,20 @@
 /**
+ * The vendor end-to-end suite (test/connectors/e2e.sdk.*.test.ts, each file one shard of it).
  * Every vendor connector end to end: its fake ATS, a real atsgate server, and the official
  * @kombo-api/sdk as a customer would use it. One generic scenario per connector: connect
  * (and refuse bad credentials), read everything with pagination, write result links and
  * attachments, survive a 429, surface a 503 storm as REMOTE.SERVICE_UNAVAILABLE, notice an
  * upstream deletion on a full sync, and never exceed the vendor's rate limit.
  */
-import '../support/fast-retries.ts';
+import './fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kombo } from '@kombo-api/sdk';
 import { KomboAtsError } from '@kombo-api/sdk/models/errors';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import {
-  CONNECTOR_CASES,
-  TimeScaledLimiter,
-  allPages,
-  eventually,
-  startFileServer,
-  type ConnectorCase,
-} from '../support/connector-suite.ts';
+import { startTestServer, type TestServer } from './server.ts';
+import { CONNECTOR_CASES, TimeScaledLimiter, allPages, eventually, startFileServer, type ConnectorCase } from './connector-suite.ts';
 import type { VendorFake } from '../fakes/types.ts';
-import { databaseKinds, type DbKind } from '../support/databases.ts';
+import { databaseKinds, type DbKind } from './databases.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import { AtsgateError } from '../../src/errors.ts';
@@ -367,7 +361,7 @@ function connectorScenario(c: ConnectorCase, env: () => { s: TestServer; files: 
   });
 }
 
-function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
+function suiteOn(kind: DbKind, cases: ConnectorCase[], withToolsTest: boolean) {
   // Connectors are independent (own fake, own integration, own rate-limit key) and mostly wait
   // on rate limits and backoff, so two run side by side; each one's steps run in order. Not
   // more: the fakes live in this process, and when many syncs keep the event loop busy a
@@ -390,7 +384,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
       await s?.close();
     });
 
-    if (kind === databaseKinds()[0]) {
+    if (withToolsTest) {
       test('GET /v1/tools/ats lists every tool with its coverage', async () => {
         const res = await s.sdk().general.getTools({ category: 'ats' });
         // atsgate's extension (the SDK strips it): whether each tool's users are read, and why not.
@@ -450,9 +444,21 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
   });
 }
 
-// The data layer is covered on both databases elsewhere: every connector runs on PGlite and one
-// on PostgreSQL too (all of them when TEST_DB=postgres narrows the run to PostgreSQL).
-const kinds = databaseKinds();
-for (const kind of kinds) {
-  suiteOn(kind, kind === 'postgres' && kinds.includes('pglite') ? CONNECTOR_CASES.filter((c) => c.tool === 'greenhouse') : CONNECTOR_CASES);
+/**
+ * Declares shard `shard` of `shards` of the suite. The data layer is covered on both databases
+ * elsewhere: every connector runs on PGlite and one on PostgreSQL too (all of them when
+ * TEST_DB=postgres narrows the run to PostgreSQL). The (database, connector) runs are dealt out
+ * in turn, so each shard gets every other one; the first shard also checks GET /v1/tools/ats.
+ * The shards are separate files so that they run as separate processes: each keeps its own event
+ * loop as idle as the unsharded file's was (see suiteOn), and scripts/test.js runs them side by side.
+ */
+export function vendorSuite(shard: number, shards: number): void {
+  const kinds = databaseKinds();
+  let n = 0;
+  for (const kind of kinds) {
+    const cases =
+      kind === 'postgres' && kinds.includes('pglite') ? CONNECTOR_CASES.filter((c) => c.tool === 'greenhouse') : CONNECTOR_CASES;
+    const mine = cases.filter(() => n++ % shards === shard);
+    if (mine.length || (shard === 0 && kind === kinds[0])) suiteOn(kind, mine, shard === 0 && kind === kinds[0]);
+  }
 }
