@@ -398,6 +398,7 @@ describe('Pinpoint connector', () => {
       assert.match(html, /id="f-api_key" name="cred_api_key"[^>]*type="password"/);
       assert.match(html, /Settings → API &amp; Webhooks/);
       assert.match(html, /Comment \(Write\)/);
+      assert.match(html, /User \(Read\) \(for the user list\)/);
     });
     test('coverage and the README row: comments with custom attributes, candidate documents', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));

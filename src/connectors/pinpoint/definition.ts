@@ -29,6 +29,7 @@ export const PERMISSION_AREAS = {
   candidates: 'Candidate (Read and Write)',
   comments: 'Comment (Write)',
   customFields: 'Custom Field / Custom Attribute (Read and Write), where your key screen lists them',
+  users: 'User (Read)',
 } as const;
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
@@ -48,7 +49,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       help:
         'In Pinpoint (as an administrator): Settings → API & Webhooks; switch the Pinpoint API on (top right), then API Keys → ' +
         `+ Create new. Set the permissions per area: ${PERMISSION_AREAS.jobs}, ${PERMISSION_AREAS.applications}, ` +
-        `${PERMISSION_AREAS.candidates}, ${PERMISSION_AREAS.comments} and, for result-link attributes, ${PERMISSION_AREAS.customFields}. ` +
+        `${PERMISSION_AREAS.candidates}, ${PERMISSION_AREAS.comments}, ${PERMISSION_AREAS.users} (for the user list) and, for result-link attributes, ${PERMISSION_AREAS.customFields}. ` +
         'Then copy the key.',
       secret: true,
     },
