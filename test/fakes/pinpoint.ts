@@ -1,8 +1,9 @@
 /**
  * A fake of Pinpoint's JSON:API (`https://{subdomain}.pinpointhq.com/api/v1`), written from
- * developers.pinpointhq.com and Pinpoint's help centre (the sources are listed in
- * src/connectors/pinpoint/README.md; Pinpoint publishes no machine-readable spec, so there is
- * no spec check). What it models, and the traps a connector must survive:
+ * developers.pinpointhq.com, Pinpoint's help centre and its reference OpenAPI (the sources are
+ * listed in src/connectors/pinpoint/README.md). Requests and responses of the operations in
+ * test/specs/pinpoint (jobs, users, application updates, comments) are checked against that
+ * document's cut. What it models, and the traps a connector must survive:
  * - `X-API-KEY` on every request; none or an unknown key → 401 ([PP-AUTH], [PP-ERR]); a key of
  *   a company whose Pinpoint API is switched off → 403 "Integration not enabled" ([PP-ERR]).
  *   Keys have per-area permissions ([PP-HELP]); an area the key lacks answers 403 (undocumented:
@@ -36,7 +37,9 @@
  * - `GET /users` lists the account's users ([PP-OAS] "List users").
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
+import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
 
 export interface PinpointFakeOptions {
@@ -155,7 +158,14 @@ const errors = (status: number, title: string, detail?: string, pointer?: string
 const doc = (json: unknown, status = 200): FakeResponse => ({ status, headers: { 'content-type': JSON_API }, json });
 
 export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise<PinpointFake> {
-  const server = new FakeServer({ provenance: 'pinpoint' });
+  const server = new FakeServer({
+    provenance: 'pinpoint',
+    // Pinpoint's reference OpenAPI, cut to the stage, rejection, user and comment operations
+    // (test/specs/pinpoint/PROVENANCE.md); other paths are checked by the provenance table only.
+    spec: SpecCheck.fromFile(fileURLToPath(new URL('../specs/pinpoint/pinpoint-openapi.cut.yaml', import.meta.url)), {
+      label: 'Pinpoint OpenAPI (cut)',
+    }),
+  });
   const fileHost = new FakeServer();
   const rate = opts.rateLimit ?? { limit: 10, windowMs: 1000 };
 
