@@ -459,7 +459,7 @@ describe('Zoho Recruit connector', () => {
           STATUSES.map((x) => [x, x]),
         );
     });
-    test('a token that may not read the fields metadata syncs jobs without stages', async () => {
+    test('a token that may not read the fields metadata syncs jobs without stages; an outage fails the read', async () => {
       const original = fake.server.before!;
       fake.server.before = (req) =>
         req.path === '/recruit/v2/settings/fields'
@@ -469,6 +469,8 @@ describe('Zoho Recruit connector', () => {
         const jobs = await collect(connector.readJobs(ctxOf(), {}));
         assert.equal(jobs.length, 3);
         assert.ok(jobs.every((j) => j.stages === undefined));
+        fake.failNext(4, 503);
+        await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
       } finally {
         fake.server.before = original;
       }

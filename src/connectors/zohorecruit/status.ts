@@ -50,15 +50,16 @@ export async function statusValues(client: HttpClient): Promise<string[]> {
 }
 
 /**
- * Jobs with the account's statuses as their stages. The status list is an extra: where it
- * cannot be read (the token lacks the settings scope) the jobs are synced without stages.
+ * Jobs with the account's statuses as their stages. The status list is an extra: where the token
+ * may not read it (no settings scope: PERMISSION_MISSING) the jobs are synced without stages. Any
+ * other failure fails the read, so a passing outage never syncs jobs without their stages.
  */
 export async function* readJobsWithStages(ctx: ZohoContext, opts: ReadOptions): PageStream<RemoteJob> {
   let stages: RemoteStage[] | null = null;
   try {
     stages = (await statusValues(zohoClient(ctx))).map((s, index) => ({ remote_id: s, name: s, index }));
   } catch (err) {
-    if (!(err instanceof AtsgateError)) throw err;
+    if (!(err instanceof AtsgateError && err.code === 'INTEGRATION.PERMISSION_MISSING')) throw err;
   }
   for await (const page of readJobs(ctx, opts)) {
     yield stages?.length ? page.map((j) => ({ ...j, stages: stages!.map((s) => ({ ...s })) })) : page;
