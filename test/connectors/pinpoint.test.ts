@@ -107,6 +107,9 @@ describe('Pinpoint connector', () => {
         calls.map((_, i) => String(i + 1)),
       );
       assert.ok(calls.every((r) => r.query.get('include') === 'candidate,job,stage' && r.query.get('page[size]') === '100'));
+      assert.ok(calls.every((r) => r.query.get('extra_fields[applications]') === 'tags'));
+      const declined = apps.filter((a) => a.outcome === 'DECLINED');
+      assert.ok(declined.length > 0 && declined.every((a) => a.rejection_reason_name), 'rejected applications carry their rejection tag');
       for (const a of apps) {
         assert.ok(a.candidate_remote_id && a.job_remote_id && a.current_stage?.name, `${a.remote_id} is linked`);
         const expected = a.current_stage!.name === 'Hired' ? 'HIRED' : a.current_stage!.name === 'Rejected' ? 'DECLINED' : 'PENDING';
@@ -146,6 +149,7 @@ describe('Pinpoint connector', () => {
       assert.equal(first.first_name, 'Blake');
       assert.deepEqual(first.email_addresses, [{ email_address: 'candidate1@example.com', type: null }]);
       assert.equal(first.phone_numbers?.length, 1);
+      const mark0 = since();
       const jobs = await collect(connector.readJobs(ctxOf(), {}));
       assert.deepEqual(
         jobs.map((j) => [j.remote_id, j.name, j.status, j.visibility, j.employment_type]),
@@ -156,6 +160,18 @@ describe('Pinpoint connector', () => {
         ],
       );
       assert.equal(jobs[2].confidential, true);
+      assert.equal(requestsSince(mark0)[0].query.get('include'), 'stages');
+      assert.deepEqual(
+        jobs[0].stages?.map((st) => [st.remote_id, st.name]),
+        [
+          ['111', 'Applied'],
+          ['112', 'Hiring Manager Review'],
+          ['113', 'First Interview'],
+          ['114', 'Hired'],
+          ['115', 'Rejected'],
+        ],
+        "each job's own workflow, in position order",
+      );
     });
     test('a delta read sends filter[updated_at][gte]; a refused filter falls back to filtering by updated_at', async () => {
       const after = new Date(Date.UTC(2026, 8, 6));
@@ -382,6 +398,7 @@ describe('Pinpoint connector', () => {
       assert.match(html, /id="f-api_key" name="cred_api_key"[^>]*type="password"/);
       assert.match(html, /Settings → API &amp; Webhooks/);
       assert.match(html, /Comment \(Write\)/);
+      assert.match(html, /User \(Read\) \(for the user list\)/);
     });
     test('coverage and the README row: comments with custom attributes, candidate documents', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
@@ -395,16 +412,127 @@ describe('Pinpoint connector', () => {
         ats_get_application_attachments: 'SUPPORTED',
         ats_add_candidate_tag: 'UNSUPPORTED',
         ats_remove_candidate_tag: 'UNSUPPORTED',
-        ats_move_application_to_stage: 'UNSUPPORTED',
-        ats_reject_application: 'UNSUPPORTED',
+        ats_move_application_to_stage: 'SUPPORTED',
+        ats_reject_application: 'SUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Pinpoint |'))!;
       assert.match(
         row,
-        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| Not written yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| Not yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| yes \|$/,
+        /^\| Pinpoint \| note \/ note \| custom fields \| A comment on the application .* \| json_base64, ≤ 10 MiB; CV→`document`.* \| application \/ candidate \| Not written \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| Moves set the application's stage .* \| yes \|$/,
       );
+    });
+  });
+
+  describe('stages, rejections and users', () => {
+    const pendingApp = async () => {
+      const apps = await collect(connector.readApplications(ctxOf(), {}));
+      return apps.find((a) => a.outcome === 'PENDING' && a.current_stage?.name === 'Applied')!;
+    };
+    test('a move is PUT /applications/{id} with only relationships.stage; Pinpoint then holds the stage', async () => {
+      const app = await pendingApp();
+      const target = String(Number(app.job_remote_id) * 10 + 3);
+      const mark = since();
+      const res = await connector.moveApplicationToStage(
+        ctxOf(),
+        { ...appRef(app.remote_id, app.candidate_remote_id), job_remote_id: app.job_remote_id! },
+        {
+          stage: { remote_id: target, name: 'First Interview' },
+          remote_fields: {},
+        },
+      );
+      assert.deepEqual(res.warnings, []);
+      const [put] = requestsSince(mark);
+      assert.equal(put.method, 'PUT');
+      assert.equal(put.path, `/api/v1/applications/${app.remote_id}`);
+      assert.equal(put.headers['content-type'], 'application/vnd.api+json');
+      assert.deepEqual(put.json, {
+        data: { id: app.remote_id, type: 'applications', relationships: { stage: { data: { type: 'stages', id: target } } } },
+      });
+      assert.deepEqual(fake.applicationStatus(app.remote_id), { stage: target, rejected: false, reason: null });
+    });
+    test("a stage of another job is Pinpoint's 422, surfaced as a refusal", async () => {
+      const app = await pendingApp();
+      const other = app.job_remote_id === '11' ? '123' : '113';
+      await rejectsWith(
+        connector.moveApplicationToStage(ctxOf(), appRef(app.remote_id, app.candidate_remote_id), {
+          stage: { remote_id: other, name: null },
+          remote_fields: {},
+        }),
+        'REMOTE.INPUT_INVALID',
+        'hiring workflow',
+      );
+    });
+    test('rejection reasons: the distinct rejection tags of rejected applications', async () => {
+      const mark = since();
+      const reasons = await collect(connector.readRejectionReasons!(ctxOf(), {}));
+      assert.deepEqual(reasons.map((r) => r.name).sort(), ['Candidate withdrew', 'Position filled', 'Under-qualified for this role']);
+      assert.ok(reasons.every((r) => r.remote_id === r.name));
+      const calls = requestsSince(mark);
+      assert.ok(
+        calls.every((r) => r.query.get('filter[stage_basic_type]') === 'rejected' && r.query.get('extra_fields[applications]') === 'tags'),
+      );
+    });
+    test("a rejection moves to the job's Rejected stage, then tags the reason and comments the note", async () => {
+      const app = await pendingApp();
+      const mark = since();
+      const res = await connector.rejectApplication(
+        ctxOf(),
+        { ...appRef(app.remote_id, app.candidate_remote_id), job_remote_id: app.job_remote_id! },
+        {
+          reason: { remote_id: 'Position filled', name: 'Position filled' },
+          note: 'Assessment below the bar.',
+          remote_fields: {},
+        },
+      );
+      assert.deepEqual(res.warnings, []);
+      const calls = requestsSince(mark);
+      assert.deepEqual(
+        calls.map((r) => `${r.method} ${r.path}`),
+        [
+          `GET /api/v1/jobs/${app.job_remote_id}`,
+          `PUT /api/v1/applications/${app.remote_id}`,
+          `PUT /api/v1/applications/${app.remote_id}`,
+          'POST /api/v1/comments',
+        ],
+      );
+      assert.equal(calls[0].query.get('include'), 'stages');
+      assert.deepEqual(calls[2].json.data.attributes, { add_tags_with_context: [{ tag: 'Position filled', context: 'rejection' }] });
+      const rejectedStage = String(Number(app.job_remote_id) * 10 + 5);
+      assert.deepEqual(fake.applicationStatus(app.remote_id), { stage: rejectedStage, rejected: true, reason: 'Position filled' });
+      assert.deepEqual(fake.commentsOn(app.remote_id).slice(-1), ['Assessment below the bar.']);
+    });
+    test('a refused reason tag is a warning: the rejection stands', async () => {
+      const app = await pendingApp();
+      const original = fake.server.before!;
+      fake.server.before = (req) =>
+        req.method === 'PUT' && req.json?.data?.attributes?.add_tags_with_context
+          ? { status: 400, json: { errors: [{ status: '400', title: 'Bad Request', detail: 'Unknown attribute add_tags_with_context' }] } }
+          : original(req);
+      try {
+        const res = await connector.rejectApplication(ctxOf(), appRef(app.remote_id, app.candidate_remote_id), {
+          reason: { remote_id: 'Position filled', name: 'Position filled' },
+          note: null,
+          remote_fields: {},
+        });
+        assert.equal(res.warnings.length, 1);
+        assert.match(res.warnings[0], /rejection reason "Position filled".*Unknown attribute.*without a reason/);
+        assert.equal(fake.applicationStatus(app.remote_id)?.rejected, true);
+      } finally {
+        fake.server.before = original;
+      }
+    });
+    test('users: GET /users mapped; a key without the user area reads none (PERMISSION_MISSING)', async () => {
+      const users = await collect(connector.readUsers!(ctxOf(), {}));
+      assert.deepEqual(
+        users.map((u) => [u.remote_id, u.first_name, u.last_name, u.email]),
+        [
+          ['1000337', 'Joe', 'Bloggs', 'joe.bloggs@acme.example'],
+          ['1000338', 'Priya', 'Shah', 'priya.shah@acme.example'],
+        ],
+      );
+      await rejectsWith(collect(connector.readUsers!(ctxOf(fake.jobsOnlyCredentials), {})), 'INTEGRATION.PERMISSION_MISSING', 'HTTP 403');
     });
   });
 });

@@ -404,5 +404,27 @@ describe('UKG Pro Recruiting connector', () => {
         .find((x) => x.startsWith('| UKG Pro Recruiting |'))!;
       assert.match(row, /^\| UKG Pro Recruiting \| note \/ note \| note \| A comment on the candidate or the application .* \| yes \|$/);
     });
+    test('stage moves, rejections and tags refuse with the precise reason, and nothing reaches UKG', async () => {
+      const ref = { remote_id: 'app-1', candidate_remote_id: 'cand-1', job_remote_id: null, outcome: 'PENDING' as const };
+      const mark = since();
+      const move = await rejectsWith(
+        connector.moveApplicationToStage(ctxOf(), ref, { stage: { remote_id: 'step-1', name: null }, remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
+      assert.match(move.message, /disposition-events/);
+      assert.match(move.message, /request body is not published/);
+      const reject = await rejectsWith(
+        connector.rejectApplication(ctxOf(), ref, { reason: { remote_id: 'r', name: 'r' }, note: null, remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
+      assert.equal(reject.message, move.message);
+      const tag = await rejectsWith(
+        connector.addCandidateTag(ctxOf(), { remote_id: 'cand-1', applications: [] }, { name: 'x', remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
+      assert.match(tag.message, /no operation that adds or removes a tag/);
+      assert.deepEqual(requestsSince(mark), [], 'no call reached UKG');
+      assert.equal(connector.definition.capabilities.users.read, false);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { connector } from '../../src/connectors/zohorecruit/index.ts';
 import { tokenUrl } from '../../src/connectors/zohorecruit/client.ts';
 import { outcomeOf, toApplication } from '../../src/connectors/zohorecruit/read.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteApplication, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
@@ -437,6 +437,106 @@ describe('Zoho Recruit connector', () => {
       assert.deepEqual(await collect(connector.readUsers!(ctxOf(fake.noUsersScopeCredentials), {})), []);
     });
   });
+  describe('statuses: stages, moves and rejections', () => {
+    const STATUSES = ['New', 'Screening', 'Interview-Scheduled', 'Hired', 'Rejected', 'Junk candidate', 'Not qualified'];
+    // One read for the block (Zoho's 2 requests a second make every read cost real time); each test takes its own application.
+    let apps: Promise<RemoteApplication[]> | null = null;
+    const taken = new Set<string>();
+    const pending = async () => {
+      apps ??= collect(connector.readApplications(ctxOf(), {}));
+      const app = (await apps).find((a) => a.current_stage?.name === 'New' && a.job_remote_id && !taken.has(a.remote_id))!;
+      taken.add(app.remote_id);
+      return app;
+    };
+    test("every job's stages are the account's Candidate_Status picklist (without -None-)", async () => {
+      const mark = since();
+      const jobs = await collect(connector.readJobs(ctxOf(), {}));
+      const meta = requestsSince(mark).find((r) => r.path === '/recruit/v2/settings/fields')!;
+      assert.equal(meta.query.get('module'), 'Candidates');
+      for (const j of jobs)
+        assert.deepEqual(
+          j.stages?.map((x) => [x.remote_id, x.name]),
+          STATUSES.map((x) => [x, x]),
+        );
+    });
+    test('a token that may not read the fields metadata syncs jobs without stages; an outage fails the read', async () => {
+      const original = fake.server.before!;
+      fake.server.before = (req) =>
+        req.path === '/recruit/v2/settings/fields'
+          ? { status: 403, json: { code: 'NO_PERMISSION', details: {}, message: 'permission denied', status: 'error' } }
+          : original(req);
+      try {
+        const jobs = await collect(connector.readJobs(ctxOf(), {}));
+        assert.equal(jobs.length, 3);
+        assert.ok(jobs.every((j) => j.stages === undefined));
+        fake.failNext(4, 503);
+        await rejectsWith(collect(connector.readJobs(ctxOf(), {})), 'REMOTE.SERVICE_UNAVAILABLE');
+      } finally {
+        fake.server.before = original;
+      }
+    });
+    test('rejection reasons are the rejecting statuses', async () => {
+      const reasons = await collect(connector.readRejectionReasons!(ctxOf(), {}));
+      assert.deepEqual(
+        reasons.map((r) => [r.remote_id, r.name]),
+        [
+          ['Rejected', 'Rejected'],
+          ['Junk candidate', 'Junk candidate'],
+          ['Not qualified', 'Not qualified'],
+        ],
+      );
+    });
+    test('a move is Change Status for the candidate with respect to the job opening', async () => {
+      const app = await pending();
+      const mark = since();
+      const res = await connector.moveApplicationToStage(
+        ctxOf(),
+        { ...appRef(app.remote_id, app.candidate_remote_id), job_remote_id: app.job_remote_id! },
+        { stage: { remote_id: 'Screening', name: 'Screening' }, remote_fields: {} },
+      );
+      assert.deepEqual(res.warnings, []);
+      const [put] = requestsSince(mark).filter((r) => r.path !== '/oauth/v2/token');
+      assert.equal(`${put.method} ${put.path}`, 'PUT /recruit/v2/Candidates/status');
+      assert.deepEqual(put.json, {
+        data: [{ ids: [app.candidate_remote_id], jobids: [app.job_remote_id], Candidate_Status: 'Screening' }],
+      });
+      assert.deepEqual(fake.applicationStatus(app.remote_id), { stage: 'Screening', rejected: false, reason: null });
+    });
+    test('a rejection is the change to the rejecting status, the note its comment; a refused status is REMOTE.INPUT_INVALID', async () => {
+      const app = await pending();
+      const ref = { ...appRef(app.remote_id, app.candidate_remote_id), job_remote_id: app.job_remote_id! };
+      const mark = since();
+      await connector.rejectApplication(ctxOf(), ref, {
+        reason: { remote_id: 'Not qualified', name: 'Not qualified' },
+        note: 'Below the bar.',
+        remote_fields: {},
+      });
+      const put = requestsSince(mark).find((r) => r.method === 'PUT')!;
+      assert.deepEqual(put.json.data[0], {
+        ids: [app.candidate_remote_id],
+        jobids: [app.job_remote_id],
+        Candidate_Status: 'Not qualified',
+        comments: 'Below the bar.',
+      });
+      assert.deepEqual(fake.applicationStatus(app.remote_id), { stage: 'Not qualified', rejected: true, reason: 'Not qualified' });
+      assert.ok(fake.resultTextFor(app.candidate_remote_id).includes('Below the bar.'));
+      await rejectsWith(
+        connector.moveApplicationToStage(ctxOf(), ref, { stage: { remote_id: 'Teleported', name: null }, remote_fields: {} }),
+        'REMOTE.INPUT_INVALID',
+        'refused the status "Teleported"',
+      );
+      await rejectsWith(
+        connector.moveApplicationToStage(
+          ctxOf(),
+          { ...ref, job_remote_id: null },
+          { stage: { remote_id: 'New', name: null }, remote_fields: {} },
+        ),
+        'PLATFORM.INPUT_INVALID',
+        'no job opening',
+      );
+    });
+  });
+
   describe('what atsgate says about Zoho Recruit', () => {
     test('connect page: data centre, client id, secret and refresh token with the scopes to grant', () => {
       const now = new Date();
@@ -463,7 +563,7 @@ describe('Zoho Recruit connector', () => {
       assert.match(html, /accounts\.zoho\.&lt;ending&gt;|accounts\.zoho\.<ending>/);
     });
 
-    test('coverage and the README row: notes with field updates, files on applications, tags; no stage moves', () => {
+    test('coverage and the README row: notes with field updates, files on applications, tags, status changes', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
@@ -475,15 +575,15 @@ describe('Zoho Recruit connector', () => {
         ats_get_application_attachments: 'SUPPORTED',
         ats_add_candidate_tag: 'SUPPORTED',
         ats_remove_candidate_tag: 'SUPPORTED',
-        ats_move_application_to_stage: 'UNSUPPORTED',
-        ats_reject_application: 'UNSUPPORTED',
+        ats_move_application_to_stage: 'SUPPORTED',
+        ats_reject_application: 'SUPPORTED',
       });
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Zoho Recruit |'))!;
       assert.match(
         row,
-        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| Zoho Recruit's candidate tags .* \| Not yet \(INTEGRATION\.ACTION_NOT_AVAILABLE\).* \| yes \|$/,
+        /^\| Zoho Recruit \| note \/ note \| custom fields \| A note on the candidate .* \| multipart, ≤ 20 MiB; CV→`Resume`.* \| candidate \/ application \| Zoho Recruit's candidate tags .* \| A move or rejection is Zoho's Change Status .* \| yes \|$/,
       );
     });
   });

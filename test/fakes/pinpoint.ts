@@ -1,8 +1,9 @@
 /**
  * A fake of Pinpoint's JSON:API (`https://{subdomain}.pinpointhq.com/api/v1`), written from
- * developers.pinpointhq.com and Pinpoint's help centre (the sources are listed in
- * src/connectors/pinpoint/README.md; Pinpoint publishes no machine-readable spec, so there is
- * no spec check). What it models, and the traps a connector must survive:
+ * developers.pinpointhq.com, Pinpoint's help centre and its reference OpenAPI (the sources are
+ * listed in src/connectors/pinpoint/README.md). Requests and responses of the operations in
+ * test/specs/pinpoint (jobs, users, application updates, comments) are checked against that
+ * document's cut. What it models, and the traps a connector must survive:
  * - `X-API-KEY` on every request; none or an unknown key → 401 ([PP-AUTH], [PP-ERR]); a key of
  *   a company whose Pinpoint API is switched off → 403 "Integration not enabled" ([PP-ERR]).
  *   Keys have per-area permissions ([PP-HELP]); an area the key lacks answers 403 (undocumented:
@@ -24,9 +25,21 @@
  * - `POST /custom_attributes`: the field's `resource_type` must match the resource, the value
  *   attribute must match the field's `field_type`, and a resource holds one value per field (422).
  * - 429 "Rate limit exceeded" past the fake's window, without a Retry-After (none is documented).
+ * - Stages belong to a job's hiring workflow ([PP-OAS] stage `stageable`; `GET /jobs?include=stages`),
+ *   each with `name`, `position` and `basic_type` (applied, review, interview, offer, hired,
+ *   rejected). `PUT /applications/{id}` takes `relationships.stage` ([PP-OAS]
+ *   `applications_relationships_put`): a stage of another job is refused (422); a stage of the
+ *   Rejected group sets `rejected_at`. Attributes outside the documented writable ones are refused
+ *   with 400 (JSON:API servers refuse unknown attributes); `add_tags_with_context` adds application
+ *   tags with a context ([PP-PUTAPP]).
+ * - `extra_fields[applications]=tags` adds `tags: [{ context, name }]` ([PP-OAS]; rejection reasons
+ *   are tags of context "rejection"); `filter[stage_basic_type]` filters applications by group.
+ * - `GET /users` lists the account's users ([PP-OAS] "List users").
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
+import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
 
 export interface PinpointFakeOptions {
@@ -50,8 +63,8 @@ export interface PinpointFake extends VendorFake {
 }
 
 const JSON_API = 'application/vnd.api+json';
-type Area = 'jobs' | 'candidates' | 'applications' | 'comments' | 'custom_fields' | 'custom_attributes';
-const ALL_AREAS: Area[] = ['jobs', 'candidates', 'applications', 'comments', 'custom_fields', 'custom_attributes'];
+type Area = 'jobs' | 'candidates' | 'applications' | 'comments' | 'custom_fields' | 'custom_attributes' | 'users';
+const ALL_AREAS: Area[] = ['jobs', 'candidates', 'applications', 'comments', 'custom_fields', 'custom_attributes', 'users'];
 const KEYS: Record<string, { enabled: boolean; areas: Area[] }> = {
   pp_live_7c1e90a4b2: { enabled: true, areas: ALL_AREAS },
   pp_disabled_11aa: { enabled: false, areas: ALL_AREAS },
@@ -60,9 +73,30 @@ const KEYS: Record<string, { enabled: boolean; areas: Area[] }> = {
 
 interface Stage {
   id: number;
+  job: number;
   name: string;
-  group: 'applied' | 'review' | 'interview' | 'hired' | 'rejected';
+  position: number;
+  basic_type: 'applied' | 'review' | 'interview' | 'offer' | 'hired' | 'rejected';
 }
+/** [PP-OAS] `applications_attributes_put` plus the tag operations of [PP-PUTAPP]. */
+const WRITABLE_APPLICATION_ATTRIBUTES = new Set([
+  'locale',
+  'phone_iso2',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'date_of_birth',
+  'linkedin_url',
+  'address1',
+  'address2',
+  'town',
+  'country',
+  'postcode',
+  'start_on',
+  'add_tags_with_context',
+  'remove_tag_with_context',
+]);
 interface Job {
   id: number;
   title: string;
@@ -93,6 +127,8 @@ interface Application {
   candidate: number;
   job: number;
   stage: number;
+  rejected_at: string | null;
+  tags: { context: string; name: string }[];
   created_at: string;
   updated_at: string;
   attachments: Doc[];
@@ -122,16 +158,28 @@ const errors = (status: number, title: string, detail?: string, pointer?: string
 const doc = (json: unknown, status = 200): FakeResponse => ({ status, headers: { 'content-type': JSON_API }, json });
 
 export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise<PinpointFake> {
-  const server = new FakeServer({ provenance: 'pinpoint' });
+  const server = new FakeServer({
+    provenance: 'pinpoint',
+    // Pinpoint's reference OpenAPI, cut to the stage, rejection, user and comment operations
+    // (test/specs/pinpoint/PROVENANCE.md); other paths are checked by the provenance table only.
+    spec: SpecCheck.fromFile(fileURLToPath(new URL('../specs/pinpoint/pinpoint-openapi.cut.yaml', import.meta.url)), {
+      label: 'Pinpoint OpenAPI (cut)',
+    }),
+  });
   const fileHost = new FakeServer();
   const rate = opts.rateLimit ?? { limit: 10, windowMs: 1000 };
 
-  const stages: Stage[] = [
-    { id: 1, name: 'Applied', group: 'applied' },
-    { id: 2, name: 'Hiring Manager Review', group: 'review' },
-    { id: 3, name: 'First Interview', group: 'interview' },
-    { id: 4, name: 'Hired', group: 'hired' },
-    { id: 5, name: 'Rejected', group: 'rejected' },
+  const WORKFLOW: [string, Stage['basic_type']][] = [
+    ['Applied', 'applied'],
+    ['Hiring Manager Review', 'review'],
+    ['First Interview', 'interview'],
+    ['Hired', 'hired'],
+    ['Rejected', 'rejected'],
+  ];
+  const REASONS = ['Under-qualified for this role', 'Position filled', 'Candidate withdrew'];
+  const users = [
+    { id: 1000337, email: 'joe.bloggs@acme.example', first_name: 'Joe', last_name: 'Bloggs' },
+    { id: 1000338, email: 'priya.shah@acme.example', first_name: 'Priya', last_name: 'Shah' },
   ];
   const jobs: Job[] = [
     {
@@ -159,6 +207,11 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
       created_at: iso(Date.UTC(2026, 6, 3)),
     },
   ];
+  // Every job has its own hiring workflow: stage ids are the job's id and the position.
+  const stages: Stage[] = jobs.flatMap((j) =>
+    WORKFLOW.map(([name, basic_type], k) => ({ id: j.id * 10 + k + 1, job: j.id, name, position: k + 1, basic_type })),
+  );
+  const stagesOfJob = (jobId: number) => stages.filter((s) => s.job === jobId);
   const candidates = new Map<number, Candidate>();
   const applications = new Map<number, Application>();
   const comments = new Map<number, { id: number; body_text: string }[]>();
@@ -194,11 +247,15 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
       const aid = 50_000 + i * 10 + k;
       // Every third candidate's second application is on the confidential job.
       const job = k === 1 && i % 3 === 0 ? 13 : jobs[(i + k) % 2].id;
+      const stage = stagesOfJob(job)[(i + k) % WORKFLOW.length];
+      const rejected = stage.basic_type === 'rejected';
       applications.set(aid, {
         id: aid,
         candidate: id,
         job,
-        stage: stages[(i + k) % stages.length].id,
+        stage: stage.id,
+        rejected_at: rejected ? created : null,
+        tags: rejected ? [{ context: 'rejection', name: REASONS[i % REASONS.length] }] : [],
         created_at: created,
         updated_at: created,
         attachments:
@@ -248,7 +305,7 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   const RELATIONSHIPS: Record<string, string[]> = {
     applications: ['candidate', 'job', 'stage', 'answers', 'custom_attributes', 'offers', 'structured_section_responses'],
     candidates: ['applications', 'custom_attributes'],
-    jobs: ['department', 'location', 'custom_attributes'],
+    jobs: ['department', 'location', 'custom_attributes', 'stages', 'hiring_manager_user', 'recruitment_manager_user'],
     custom_attributes: ['custom_field'],
   };
   const includesOf = (req: FakeRequest, type: string): string[][] | null => {
@@ -273,22 +330,46 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     context: d.context,
     url: `${fileHost.url}/files/${d.id}?expires=${Date.now() + 60_000}`,
   });
-  const wantsFiles = (req: FakeRequest, type: string) => (req.query.get(`extra_fields[${type}]`) ?? '').split(',').includes('attachments');
+  const extra = (req: FakeRequest, type: string, field: string) =>
+    (req.query.get(`extra_fields[${type}]`) ?? '').split(',').includes(field);
+  const wantsFiles = (req: FakeRequest, type: string) => extra(req, type, 'attachments');
 
-  const stageResource = (s: Stage) => ({ id: String(s.id), type: 'stages', attributes: { name: s.name } });
-  const jobResource = (j: Job) => ({
-    id: String(j.id),
-    type: 'jobs',
+  const stageResource = (s: Stage) => ({
+    id: String(s.id),
+    type: 'stages',
     attributes: {
-      title: j.title,
-      status: j.status,
-      visibility: j.visibility,
-      employment_type: j.employment_type,
-      created_at: j.created_at,
-      updated_at: j.created_at,
+      description: null,
+      name: s.name,
+      external_name: null,
+      visible: true,
+      position: s.position,
+      basic_type: s.basic_type,
+      created_at: iso(Date.UTC(2026, 5, 1)),
+      updated_at: iso(Date.UTC(2026, 5, 1)),
     },
-    relationships: { department: { meta: { included: false } }, location: { meta: { included: false } } },
+    relationships: { stageable: { meta: { included: false } }, applications: { meta: { included: false } } },
   });
+  const jobResource = (j: Job, inc: string[][] = [], included: unknown[] = []) => {
+    const withStages = inc.some((p) => p[0] === 'stages');
+    if (withStages) included.push(...stagesOfJob(j.id).map(stageResource));
+    return {
+      id: String(j.id),
+      type: 'jobs',
+      attributes: {
+        title: j.title,
+        status: j.status,
+        visibility: j.visibility,
+        employment_type: j.employment_type,
+        created_at: j.created_at,
+        updated_at: j.created_at,
+      },
+      relationships: {
+        department: { meta: { included: false } },
+        location: { meta: { included: false } },
+        stages: withStages ? { data: stagesOfJob(j.id).map((s) => ({ type: 'stages', id: String(s.id) })) } : { meta: { included: false } },
+      },
+    };
+  };
   const fieldResource = (f: CustomField) => ({
     id: String(f.id),
     type: 'custom_fields',
@@ -359,9 +440,13 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
         first_name: c.first_name,
         last_name: c.last_name,
         email: c.email,
+        job_id: String(a.job),
+        stage_id: String(a.stage),
+        rejected_at: a.rejected_at,
         created_at: a.created_at,
         updated_at: a.updated_at,
         ...(wantsFiles(req, 'applications') ? { attachments: a.attachments.map(fileEntry) } : {}),
+        ...(extra(req, 'applications', 'tags') ? { tags: a.tags.map((t) => ({ ...t })) } : {}),
       },
       relationships: {
         candidate: rel('candidate', 'candidates', a.candidate),
@@ -411,10 +496,40 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   // Routes
   // ------------------------------------------------------------------------------------------
   server.route('GET', '/api/v1/jobs', (req) => {
-    if (includesOf(req, 'jobs') === null) return badInclude(req, 'jobs');
+    const inc = includesOf(req, 'jobs');
+    if (inc === null) return badInclude(req, 'jobs');
     const rows = page(req, jobs);
     if (!Array.isArray(rows)) return rows;
-    return listDoc(rows, { data: rows.map(jobResource), meta: {} });
+    const included: unknown[] = [];
+    return listDoc(rows, { data: rows.map((j) => jobResource(j, inc, included)), included: unique(included), meta: {} });
+  });
+
+  server.route('GET', '/api/v1/jobs/:id', (req) => {
+    const inc = includesOf(req, 'jobs');
+    if (inc === null) return badInclude(req, 'jobs');
+    const j = jobs.find((x) => String(x.id) === req.params.id);
+    if (!j) return errors(404, 'Not Found', 'Record not found');
+    const included: unknown[] = [];
+    const data = jobResource(j, inc, included);
+    return doc({ data, included: unique(included), meta: {} });
+  });
+
+  server.route('GET', '/api/v1/users', (req) => {
+    const rows = page(req, users);
+    if (!Array.isArray(rows)) return rows;
+    const data = rows.map((u) => ({
+      id: String(u.id),
+      type: 'users',
+      attributes: {
+        created_at: iso(Date.UTC(2026, 0, 1)),
+        email: u.email,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        time_zone: 'Europe/London',
+        updated_at: iso(Date.UTC(2026, 0, 1)),
+      },
+    }));
+    return listDoc(rows, { data, meta: {} });
   });
 
   server.route('GET', '/api/v1/candidates', (req) => {
@@ -528,9 +643,11 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     const since = updatedSince(req);
     if (Number.isNaN(since)) return errors(400, 'Bad Request', 'Invalid filter value', '/filter/updated_at');
     const visibility = (req.query.get('filter[job_visibility]') ?? '').split(',').filter(Boolean);
+    const basicTypes = (req.query.get('filter[stage_basic_type]') ?? '').split(',').filter(Boolean);
     const live = [...applications.values()].filter((a) => {
       const job = jobs.find((j) => j.id === a.job)!;
       if (job.visibility === 'confidential' && !visibility.includes('confidential')) return false;
+      if (basicTypes.length && !basicTypes.includes(stages.find((s) => s.id === a.stage)!.basic_type)) return false;
       return !candidates.get(a.candidate)?.deleted && (since === null || Date.parse(a.updated_at) >= since!);
     });
     const rows = page(req, live);
@@ -558,8 +675,35 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
     // [PP-PUTAPP]: a CV cannot be submitted when updating an application.
     if (body.data.attributes?.cv_base64_data !== undefined)
       return errors(422, 'Unprocessable Entity', 'CV cannot be changed', '/data/attributes/cv_base64_data');
+    const attributes: Record<string, unknown> = body.data.attributes ?? {};
+    for (const k of Object.keys(attributes))
+      if (!WRITABLE_APPLICATION_ATTRIBUTES.has(k)) return errors(400, 'Bad Request', `Unknown attribute ${k}`, `/data/attributes/${k}`);
+    const stageRef = body.data.relationships?.stage?.data;
+    let target: Stage | undefined;
+    if (stageRef !== undefined) {
+      target = stages.find((s) => stageRef?.type === 'stages' && String(s.id) === String(stageRef?.id));
+      if (!target || target.job !== a.job)
+        return errors(422, 'Unprocessable Entity', 'stage must belong to the hiring workflow of the job', '/data/relationships/stage');
+    }
+    const add = attributes.add_tags_with_context;
+    if (add !== undefined) {
+      if (!Array.isArray(add) || add.some((t: any) => typeof t?.tag !== 'string' || !t.tag.trim() || typeof t?.context !== 'string'))
+        return errors(
+          422,
+          'Unprocessable Entity',
+          'add_tags_with_context entries need a tag and a context',
+          '/data/attributes/add_tags_with_context',
+        );
+    }
     const sideposted = sidepost(body, { type: 'applications', id: a.id }, 'application');
     if (sideposted) return sideposted;
+    if (target) {
+      a.stage = target.id;
+      a.rejected_at = target.basic_type === 'rejected' ? iso(Date.now()) : null;
+    }
+    for (const t of (add as { tag: string; context: string }[] | undefined) ?? []) {
+      if (!a.tags.some((x) => x.name === t.tag && x.context === t.context)) a.tags.push({ context: t.context, name: t.tag });
+    }
     a.updated_at = iso(Date.now());
     return doc({ data: applicationResource(a, req, [], []) });
   });
@@ -647,13 +791,14 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
 
   return {
     tool: 'pinpoint',
-    userRemoteIds: () => [],
+    userRemoteIds: () => users.map((u) => String(u.id)),
     tagsFor: () => [],
     applicationStatus: (id: string) => {
       const a = applications.get(Number(id));
       if (!a || candidates.get(a.candidate)?.deleted) return null;
-      // The application's stage; a stage in the "rejected" group is its rejection (no reason is modelled).
-      return { stage: String(a.stage), rejected: stages.find((s) => s.id === a.stage)?.group === 'rejected', reason: null };
+      // The application's stage; a stage of the Rejected group is its rejection, the reason its tag of context "rejection".
+      const rejected = stages.find((s) => s.id === a.stage)?.basic_type === 'rejected';
+      return { stage: String(a.stage), rejected, reason: rejected ? (a.tags.find((t) => t.context === 'rejection')?.name ?? null) : null };
     },
     server,
     fileHost,

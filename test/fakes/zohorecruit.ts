@@ -24,6 +24,13 @@
  * - `GET /Candidates/{id}`: an unknown id answers 204 with no body (Zoho's lists answer so; the
  *   single-record answer is not in our sources).
  * - Users ([ZR-USERS]): `type` is required; users need their own scope (401 OAUTH_SCOPE_MISMATCH).
+ * - Statuses: the account's candidate statuses are the `Candidate_Status` picklist of the fields
+ *   metadata (`pick_list_values` of `{ display_value, actual_value }`, [ZR-META], [ZCRM]). Change
+ *   Status ([ZR-STATUS]): `PUT /Candidates/status` with `data[0]` = `ids`, `jobids`,
+ *   `Candidate_Status`, `comments`; the status of each candidate with respect to each job opening
+ *   (its application) changes. A status outside the picklist or a candidate without an
+ *   application for the job is a per-record `status: "error"` (INVALID_DATA); the answer nests
+ *   its entries (`data: [[{ code, details, message, status }]]`, [ZR-STATUS] sample response).
  * - 429 past the fake's request window.
  */
 import { randomBytes } from 'node:crypto';
@@ -153,6 +160,8 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       profile: { name: 'Standard', id: '2445013000000026013' },
     },
   ];
+  const statuses = ['New', 'Screening', 'Interview-Scheduled', 'Hired', 'Rejected', 'Junk candidate', 'Not qualified'];
+  const picklist = statuses.map((v) => ({ display_value: v, actual_value: v }));
   const fields: Record<'Candidates' | 'Applications', Rec[]> = {
     Candidates: [
       { id: '9001', api_name: 'First_Name', field_label: 'First Name', data_type: 'text', custom_field: false },
@@ -162,16 +171,32 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       { id: '9005', api_name: 'Acme_Level', field_label: 'Acme: Level', data_type: 'textarea', custom_field: true },
       { id: '9006', api_name: 'Acme_Strength', field_label: 'Acme: Strength', data_type: 'date', custom_field: true },
       { id: '9007', api_name: 'Candidate_ID', field_label: 'Candidate ID', data_type: 'autonumber', custom_field: false, read_only: true },
+      {
+        id: '9008',
+        api_name: 'Candidate_Status',
+        field_label: 'Candidate Status',
+        data_type: 'picklist',
+        custom_field: false,
+        pick_list_values: [{ display_value: '-None-', actual_value: '-None-' }, ...picklist],
+      },
     ],
     Applications: [
-      { id: '9101', api_name: 'Application_Status', field_label: 'Application Status', data_type: 'picklist', custom_field: false },
+      {
+        id: '9101',
+        api_name: 'Application_Status',
+        field_label: 'Application Status',
+        data_type: 'picklist',
+        custom_field: false,
+        pick_list_values: picklist,
+      },
       { id: '9102', api_name: 'Acme_App_Score', field_label: 'Acme: Score', data_type: 'text', custom_field: true },
     ],
   };
 
   const n = opts.candidateCount ?? 24;
   const t0 = Date.UTC(2026, 8, 1);
-  const statuses = ['New', 'Screening', 'Interview-Scheduled', 'Hired', 'Rejected'];
+  const seeded = statuses.slice(0, 5);
+  const statusComments: { candidate: string; job: string; status: string; comments: string }[] = [];
   for (let i = 0; i < n; i++) {
     const id = nextId();
     const created = zt(t0 + i * 3_600_000);
@@ -204,7 +229,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
         Candidate_Name: { name: `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}`, id },
         $Job_Opening_Id: job.id,
         Job_Opening_Name: job.Posting_Title,
-        Application_Status: statuses[(i + k) % statuses.length],
+        Application_Status: seeded[(i + k) % seeded.length],
         Created_Time: created,
         Modified_Time: created,
       });
@@ -289,6 +314,35 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       : module === 'Applications'
         ? liveApps().find((a) => a.id === id)
         : undefined;
+
+  // Before `PUT /Candidates/:id`: the first matching route answers.
+  server.route('PUT', '/recruit/v2/Candidates/status', (req) => {
+    const entry = req.json?.data?.[0];
+    if (!entry || typeof entry !== 'object') return err(400, 'INVALID_DATA', 'invalid data');
+    const ids = entry.ids;
+    const status = entry.Candidate_Status;
+    if (!Array.isArray(ids) || !ids.length) return recordErr(400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'ids' });
+    if (typeof status !== 'string')
+      return recordErr(400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'Candidate_Status' });
+    const jobIds: string[] = Array.isArray(entry.jobids) ? entry.jobids.map(String) : [];
+    const results = ids.map((raw: unknown) => {
+      const id = String(raw);
+      const refuse = (message: string, api_name: string) => ({ code: 'INVALID_DATA', details: { api_name }, message, status: 'error' });
+      if (!recordOf('Candidates', id)) return refuse('the related id given seems to be invalid', 'ids');
+      if (!statuses.includes(status)) return refuse('invalid data', 'Candidate_Status');
+      const apps = liveApps().filter((a) => a.Candidate_Name.id === id && (!jobIds.length || jobIds.includes(a.$Job_Opening_Id)));
+      if (jobIds.length && !apps.length) return refuse('the related id given seems to be invalid', 'jobids');
+      const now = zt(Date.now());
+      for (const a of apps) {
+        a.Application_Status = status;
+        a.Modified_Time = now;
+        if (typeof entry.comments === 'string' && entry.comments)
+          statusComments.push({ candidate: id, job: a.$Job_Opening_Id, status, comments: entry.comments });
+      }
+      return { code: 'SUCCESS', details: { Modified_Time: now, id }, message: 'status changed', status: 'success' };
+    });
+    return { json: { data: [results] } };
+  });
 
   for (const module of ['Candidates', 'Applications'] as const) {
     server.route('PUT', `/recruit/v2/${module}/:id`, (req) => {
@@ -442,7 +496,10 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     applicationStatus: (id: string) => {
       const a = liveApps().find((x) => x.id === id);
       // The status is the application's stage (the connector reads it so); a rejecting status is its rejection.
-      return a ? { stage: a.Application_Status, rejected: /reject|junk/i.test(a.Application_Status), reason: null } : null;
+      if (!a) return null;
+      const rejected = /reject|junk|not qualified/i.test(a.Application_Status);
+      // The rejecting status is both the rejection and its reason (the connector reads it so).
+      return { stage: a.Application_Status, rejected, reason: rejected ? a.Application_Status : null };
     },
     server,
     url: `${server.url}/recruit/v2`,
@@ -465,7 +522,10 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       deleted.add(remoteId);
     },
     resultTextFor(candidateId) {
-      const texts = notes.filter((x) => x.module === 'Candidates' && x.parent === candidateId).map((x) => `${x.title}\n${x.content}`);
+      const texts = [
+        ...notes.filter((x) => x.module === 'Candidates' && x.parent === candidateId).map((x) => `${x.title}\n${x.content}`),
+        ...statusComments.filter((x) => x.candidate === candidateId).map((x) => `${x.status}: ${x.comments}`),
+      ];
       const values: string[] = [];
       const c = candidates.get(candidateId);
       for (const f of fields.Candidates)

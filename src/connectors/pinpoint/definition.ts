@@ -29,6 +29,7 @@ export const PERMISSION_AREAS = {
   candidates: 'Candidate (Read and Write)',
   comments: 'Comment (Write)',
   customFields: 'Custom Field / Custom Attribute (Read and Write), where your key screen lists them',
+  users: 'User (Read)',
 } as const;
 
 export const definition: ConnectorDefinition<typeof credentialSchema> = {
@@ -48,7 +49,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       help:
         'In Pinpoint (as an administrator): Settings → API & Webhooks; switch the Pinpoint API on (top right), then API Keys → ' +
         `+ Create new. Set the permissions per area: ${PERMISSION_AREAS.jobs}, ${PERMISSION_AREAS.applications}, ` +
-        `${PERMISSION_AREAS.candidates}, ${PERMISSION_AREAS.comments} and, for result-link attributes, ${PERMISSION_AREAS.customFields}. ` +
+        `${PERMISSION_AREAS.candidates}, ${PERMISSION_AREAS.comments}, ${PERMISSION_AREAS.users} (for the user list) and, for result-link attributes, ${PERMISSION_AREAS.customFields}. ` +
         'Then copy the key.',
       secret: true,
     },
@@ -105,21 +106,20 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       candidate: 'unsupported',
       list: 'candidates',
       unavailable:
-        "atsgate's Pinpoint connector does not write tags yet: Pinpoint documents tags on applications (with a context), not on candidates, and that mapping is not built, so no call is made.",
-      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
+        "Pinpoint keeps tags on applications, each with a context (PUT /applications/{id} add_tags_with_context), not on candidates; atsgate's Pinpoint connector does not map candidate tags onto them, so no call is made.",
+      summary:
+        'Not written (INTEGRATION.ACTION_NOT_AVAILABLE): Pinpoint tags belong to applications; GET /ats/tags lists the tags on synced candidates.',
     },
     applicationStatus: {
-      stageMove: false,
-      reject: false,
-      rejectionReasons: false,
-      unavailable:
-        "atsgate's Pinpoint connector does not move or reject applications yet: Pinpoint documents a stage change on PUT /applications/{id}, but the connector does not read jobs' stage lists to resolve a target, and no rejection call is documented, so no call is made.",
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "Moves set the application's stage (PUT /applications/{id}, stages read with the job); a rejection moves it to the job's stage of the Rejected group and adds the reason as an application tag of context \"rejection\", the note as a comment. Reasons: the rejection tags found on the account's rejected applications.",
     },
     users: {
-      read: false,
-      summary:
-        'Not read yet: the Pinpoint API pages atsgate follows (developers.pinpointhq.com) were not checked for a user list; GET /v1/ats/users is empty.',
+      read: true,
+      summary: 'GET /users: names and e-mail addresses (Pinpoint gives users no status or role).',
     },
   },
   // POST /v1/passthrough/pinpoint/v1 (Kombo's id `pinpoint/v1`): the resources this connector's README cites.
@@ -133,7 +133,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         'https://developers.pinpointhq.com/reference/custom-attributes',
         'https://developers.pinpointhq.com/reference/custom-fields',
       ],
-      paths: ['/applications', '/candidates', '/comments', '/custom_attributes', '/custom_fields', '/jobs'],
+      paths: ['/applications', '/candidates', '/comments', '/custom_attributes', '/custom_fields', '/jobs', '/users'],
     },
   },
   docs: [
@@ -149,5 +149,6 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     'https://developers.pinpointhq.com/reference/custom-attributes',
     'https://developers.pinpointhq.com/reference/post-custom-attributes',
     'https://help.pinpoint.support/en/articles/13560259-managing-monitoring-your-pinpoint-api',
+    'https://developers.pinpointhq.com/reference/get-jobs',
   ],
 };

@@ -7,7 +7,7 @@ import type { Connector } from '../types.ts';
 import { pinpointClient, pinpointErrorMessage, type PinpointContext } from './client.ts';
 import { credentialSchema, definition, PERMISSION_AREAS } from './definition.ts';
 import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
-import { readApplications, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidates, readJobs, readRejectionReasons, readUsers } from './read.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -18,6 +18,8 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
   listCustomFields,
+  moveApplicationToStage,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -71,6 +73,10 @@ async function checkCredentials(ctx: PinpointContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   ...unavailableTagAndStatusWrites(definition.capabilities),
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
+  readUsers,
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,

@@ -1,6 +1,6 @@
 /**
  * Reading Pinpoint. atsgate maps:
- *   job         = job (GET /jobs)
+ *   job         = job (GET /jobs?include=stages: the job's hiring-workflow stages)
  *   candidate   = candidate (GET /candidates; delta by `filter[updated_at][gte]`)
  *   application = application (GET /applications?include=candidate,job,stage; delta likewise)
  * Relationship linkage only appears for relationships named in `include` (JSON:API; Pinpoint's
@@ -10,10 +10,33 @@
  * linkedin_url, title); fields Pinpoint does not document in a response are read when present
  * and null otherwise (README "Data model").
  */
-import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage } from '../types.ts';
-import { Included, pinpointClient, pinpointDeltaPages, pinpointPages, relId, type PinpointContext, type Resource } from './client.ts';
+import type {
+  Outcome,
+  PageStream,
+  ReadOptions,
+  RemoteApplication,
+  RemoteCandidate,
+  RemoteJob,
+  RemoteRejectionReason,
+  RemoteStage,
+  RemoteUser,
+} from '../types.ts';
+import {
+  Included,
+  pinpointClient,
+  pinpointDeltaPages,
+  pinpointPages,
+  relId,
+  relIds,
+  type PinpointContext,
+  type Resource,
+} from './client.ts';
 
 export const APPLICATION_INCLUDE = 'candidate,job,stage';
+/** [PP-OAS] `applications_extra_fields`: `tags` (with their `context`, e.g. "rejection") on request. */
+export const APPLICATION_EXTRA_FIELDS = 'tags';
+/** [PP-OAS] `tag_object` context of a rejection reason (the spec's example: `{ context: rejection, name }`). */
+export const REJECTION_CONTEXT = 'rejection';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
 
@@ -21,11 +44,22 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? 
 // Jobs
 // --------------------------------------------------------------------------------------------
 
-/** Jobs are few and have no documented delta filter: every read returns all of them. */
+/**
+ * Jobs are few and are always read in full, with their stages (`include=stages`: [PP-OAS]
+ * `jobs_related` lists `stages`; [KOMBO] "Pinpoint exposes application stages as part of the job
+ * API response"). Stage moves and rejections resolve their target from these.
+ */
 export async function* readJobs(ctx: PinpointContext, _opts: ReadOptions): AsyncGenerator<RemoteJob[]> {
-  for await (const pages of pinpointPages(pinpointClient(ctx), 'jobs')) {
-    for (const page of pages) yield page.resources.map(toRemoteJob);
+  for await (const pages of pinpointPages(pinpointClient(ctx), 'jobs', { include: 'stages' })) {
+    for (const page of pages) yield page.resources.map((j) => toRemoteJob(j, page.included));
   }
+}
+
+/** A job's stages from its included `stages`, in their `position` order ([PP-OAS] stage attributes). */
+export function stagesOf(job: Resource, included: Included): Resource[] {
+  const stages = relIds(job, 'stages').flatMap((id) => included.get('stages', id) ?? []);
+  const pos = (s: Resource) => (typeof s.attributes?.position === 'number' ? s.attributes.position : Number.MAX_SAFE_INTEGER);
+  return stages.sort((a, b) => pos(a) - pos(b));
 }
 
 const JOB_STATUS: Record<string, RemoteJob['status']> = {
@@ -63,8 +97,11 @@ const key = (v: unknown) =>
     .toLowerCase()
     .replace(/[\s_-]+/g, '');
 
-export function toRemoteJob(job: Resource): RemoteJob {
+export function toRemoteJob(job: Resource, included: Included = new Included()): RemoteJob {
   const a = job.attributes ?? {};
+  const stages = stagesOf(job, included).map(
+    (s, index): RemoteStage => ({ remote_id: String(s.id), name: str(s.attributes?.name) ?? str(s.attributes?.external_name), index }),
+  );
   const visibility = VISIBILITY[key(a.visibility)] ?? null;
   return {
     remote_id: String(job.id),
@@ -81,6 +118,7 @@ export function toRemoteJob(job: Resource): RemoteJob {
     remote_updated_at: a.updated_at ?? null,
     opened_at: a.opened_at ?? a.published_at ?? null,
     closed_at: a.closed_at ?? null,
+    ...(relIds(job, 'stages').length ? { stages } : {}),
   };
 }
 
@@ -129,7 +167,7 @@ export function toRemoteCandidate(c: Resource): RemoteCandidate {
 // --------------------------------------------------------------------------------------------
 
 export async function* readApplications(ctx: PinpointContext, opts: ReadOptions): AsyncGenerator<RemoteApplication[]> {
-  const query = { include: APPLICATION_INCLUDE };
+  const query = { include: APPLICATION_INCLUDE, 'extra_fields[applications]': APPLICATION_EXTRA_FIELDS };
   for await (const pages of pinpointDeltaPages(pinpointClient(ctx), 'applications', query, opts.updatedAfter)) {
     for (const page of pages) {
       const out = page.resources.flatMap((r) => toRemoteApplication(r, page.included) ?? []);
@@ -141,14 +179,15 @@ export async function* readApplications(ctx: PinpointContext, opts: ReadOptions)
 /**
  * Pinpoint's default hiring workflow stages are Rejected, Applied, Review, Interview, (Offer)
  * and Hired, and every stage belongs to one of those "Workflow Stage Groups" (help centre,
- * "How is the Edit Hiring Workflow page structured?"). The API's name for a stage's group is not
- * documented, so the outcome is read from whichever of the plausible attributes the stage has,
- * and from its name when none is there (README "Outcome").
+ * "How is the Edit Hiring Workflow page structured?"). The API names a stage's group in its
+ * `basic_type` (applied, rejected, review, interview, hired, offer: [PP-OAS] stage resource and
+ * the `filter[stage_basic_type]` enum); older plausible spellings and the name are the fallback
+ * (README "Outcome").
  */
 export function outcomeOf(stage: Resource | undefined): Outcome {
   if (!stage) return 'PENDING';
   const a = stage.attributes ?? {};
-  for (const v of [a.stage_group, a.workflow_stage_group, a.group, a.stage_type, a.kind, a.type, a.name]) {
+  for (const v of [a.basic_type, a.stage_group, a.workflow_stage_group, a.group, a.stage_type, a.kind, a.type, a.name]) {
     const k = key(v);
     if (k === 'hired') return 'HIRED';
     if (k === 'rejected') return 'DECLINED';
@@ -170,10 +209,72 @@ export function toRemoteApplication(app: Resource, included: Included): RemoteAp
     job_remote_id: relId(app, 'job') ?? str(a.job_id),
     current_stage: current,
     outcome,
-    rejection_reason_name: outcome === 'DECLINED' ? (str(a.rejection_reason) ?? null) : null,
+    rejection_reason_name: outcome === 'DECLINED' ? (rejectionTagOf(app) ?? str(a.rejection_reason) ?? null) : null,
     rejected_at: outcome === 'DECLINED' ? (a.rejected_at ?? a.stage_changed_at ?? null) : null,
     remote_created_at: a.created_at ?? null,
     remote_updated_at: a.updated_at ?? null,
     remote_data: { '/applications': app },
+  };
+}
+
+/** The name of an application's rejection tag (`tags[]` entry with context "rejection", [PP-OAS]). */
+export function rejectionTagOf(app: Resource): string | null {
+  const tags = app.attributes?.tags;
+  if (!Array.isArray(tags)) return null;
+  const hit = tags.find((t: any) => t && typeof t === 'object' && key(t.context) === REJECTION_CONTEXT && str(t.name));
+  return hit ? str(hit.name) : null;
+}
+
+// --------------------------------------------------------------------------------------------
+// Rejection reasons
+// --------------------------------------------------------------------------------------------
+
+/**
+ * Pinpoint has no list of rejection reasons in its API; a rejection reason is a tag with the
+ * context "rejection" on the application ([PP-OAS] example `tags: [{ context: rejection, name }]`).
+ * The reasons listed are those on the account's rejected applications (`filter[stage_basic_type]=
+ * rejected`, `extra_fields[applications]=tags`), by name: a reason the account has never used is
+ * not listed (README "Rejections").
+ */
+export async function* readRejectionReasons(ctx: PinpointContext, _opts: ReadOptions): PageStream<RemoteRejectionReason> {
+  const seen = new Set<string>();
+  const query = { 'filter[stage_basic_type]': 'rejected', 'extra_fields[applications]': APPLICATION_EXTRA_FIELDS };
+  for await (const pages of pinpointPages(pinpointClient(ctx), 'applications', query)) {
+    const out: RemoteRejectionReason[] = [];
+    for (const page of pages) {
+      for (const app of page.resources) {
+        const name = rejectionTagOf(app);
+        if (!name || seen.has(name.toLowerCase())) continue;
+        seen.add(name.toLowerCase());
+        out.push({ remote_id: name, name, remote_data: { '/applications': { tag: { context: REJECTION_CONTEXT, name } } } });
+      }
+    }
+    if (out.length) yield out;
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------------------------
+
+/** `GET /users` ([PP-OAS] "List users": `email`, `first_name`, `last_name`, `time_zone`, dates). */
+export async function* readUsers(ctx: PinpointContext, _opts: ReadOptions): PageStream<RemoteUser> {
+  for await (const pages of pinpointPages(pinpointClient(ctx), 'users')) {
+    for (const page of pages) if (page.resources.length) yield page.resources.map(toRemoteUser);
+  }
+}
+
+export function toRemoteUser(u: Resource): RemoteUser {
+  const a = u.attributes ?? {};
+  return {
+    remote_id: String(u.id),
+    first_name: str(a.first_name),
+    last_name: str(a.last_name),
+    email: str(a.email),
+    // Pinpoint's user resource has no status attribute: the list holds the account's users.
+    status: null,
+    remote_created_at: a.created_at ?? null,
+    remote_updated_at: a.updated_at ?? null,
+    remote_data: { '/users': u },
   };
 }

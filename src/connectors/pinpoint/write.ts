@@ -21,8 +21,10 @@ import type {
   NoteInput,
   RemoteAttachment,
   RemoteCustomField,
+  RejectInput,
   RemoteFields,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
 import {
@@ -37,6 +39,7 @@ import {
   type PinpointContext,
   type Resource,
 } from './client.ts';
+import { REJECTION_CONTEXT, stagesOf } from './read.ts';
 
 const TOOL = 'Pinpoint';
 const seg = encodeURIComponent;
@@ -497,4 +500,101 @@ export async function listApplicationAttachments(
     );
   }
   return { attachments: filesOfApplication(attachments, application), warnings };
+}
+
+// --------------------------------------------------------------------------------------------
+// Stage moves and rejections
+// --------------------------------------------------------------------------------------------
+
+/** `PUT /applications/{id}` with only `relationships.stage` ([PP-OAS] `applications_relationships_put`, [PP-PUTAPP]). */
+async function setStage(client: HttpClient, applicationId: string, stageId: string): Promise<void> {
+  await sendDocument(
+    client,
+    'PUT',
+    `applications/${seg(applicationId)}`,
+    { data: { id: applicationId, type: 'applications', relationships: { stage: { data: { type: 'stages', id: stageId } } } } },
+    { notFound: `application ${applicationId}` },
+  );
+}
+
+export async function moveApplicationToStage(
+  ctx: PinpointContext,
+  application: ApplicationRef,
+  move: StageMoveInput,
+): Promise<WriteResult> {
+  await setStage(pinpointClient(ctx), application.remote_id, move.stage.remote_id);
+  return { warnings: ignoredRemoteFields(move.remote_fields) };
+}
+
+/** The job's first stage (by position) whose `basic_type` is "rejected", read live (`GET /jobs/{id}?include=stages`). */
+async function rejectedStageOf(client: HttpClient, application: ApplicationRef): Promise<Resource> {
+  let jobId = application.job_remote_id;
+  if (!jobId) {
+    const res = await client.request<JsonApiDocument<Resource>>({
+      method: 'GET',
+      path: `applications/${seg(application.remote_id)}`,
+      query: { include: 'job' },
+      notFound: `application ${application.remote_id}`,
+    });
+    const app = res.data?.data;
+    jobId = (app && relId(app, 'job')) ?? (app?.attributes?.job_id != null ? String(app.attributes.job_id) : null);
+  }
+  if (!jobId) throw new AtsgateError('REMOTE.INPUT_INVALID', `Pinpoint names no job for application ${application.remote_id}.`);
+  const res = await client.request<JsonApiDocument<Resource>>({
+    method: 'GET',
+    path: `jobs/${seg(jobId)}`,
+    query: { include: 'stages' },
+    notFound: `job ${jobId}`,
+  });
+  const stage = stagesOf(res.data.data, new Included(res.data?.included)).find(
+    (s) => String(s.attributes?.basic_type ?? '').toLowerCase() === 'rejected',
+  );
+  if (!stage) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Pinpoint job ${jobId} has no stage in the Rejected group of its hiring workflow, so application ${application.remote_id} cannot be rejected.`,
+    );
+  }
+  return stage;
+}
+
+/**
+ * A rejection in Pinpoint is a move to the job's stage of the Rejected group ([PP-OAS] stage
+ * `basic_type: rejected`; the application's `rejected_at` follows) with the reason as an
+ * application tag of context "rejection" ([PP-PUTAPP] `add_tags_with_context`). The move is the
+ * primary write; the reason tag and the note (a comment) are secondary steps, each a warning
+ * when refused, so a rejection that reached Pinpoint is never reported as a failure.
+ */
+export async function rejectApplication(ctx: PinpointContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const client = pinpointClient(ctx);
+  const warnings = ignoredRemoteFields(reject.remote_fields);
+  const stage = await rejectedStageOf(client, application);
+  await setStage(client, application.remote_id, String(stage.id));
+  const reason = reject.reason.name ?? reject.reason.remote_id;
+  await secondaryStep(
+    warnings,
+    `Adding the rejection reason "${reason}" to Pinpoint application ${application.remote_id}`,
+    () =>
+      sendDocument(
+        client,
+        'PUT',
+        `applications/${seg(application.remote_id)}`,
+        {
+          data: {
+            id: application.remote_id,
+            type: 'applications',
+            attributes: { add_tags_with_context: [{ tag: reason, context: REJECTION_CONTEXT }] },
+          },
+        },
+        { notFound: `application ${application.remote_id}` },
+      ),
+    { fallback: 'The application was moved to the rejected stage without a reason.' },
+  );
+  if (reject.note?.trim()) {
+    const note = reject.note;
+    await secondaryStep(warnings, `Adding the rejection note to Pinpoint application ${application.remote_id}`, () =>
+      comment(client, application.remote_id, note),
+    );
+  }
+  return { warnings };
 }

@@ -151,20 +151,23 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       candidate: 'unsupported',
       list: 'candidates',
       unavailable:
-        "atsgate's UKG Pro Recruiting connector does not write tags yet: no UKG Pro Recruiting API source for candidate tags has been checked, so no call is made.",
-      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
+        "UKG Pro Recruiting's public API reference (developer.ukg.com/hcm) documents no operation that adds or removes a tag on a candidate, so atsgate makes no call.",
+      summary:
+        'Not written (INTEGRATION.ACTION_NOT_AVAILABLE): no tag operation in UKG’s public reference; GET /ats/tags lists the tags on synced candidates.',
     },
     applicationStatus: {
       stageMove: false,
       reject: false,
       rejectionReasons: false,
       unavailable:
-        "atsgate's UKG Pro Recruiting connector does not move or reject applications yet: no UKG Pro Recruiting API source for stage changes or rejections has been checked, so no call is made.",
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+        "UKG Pro Recruiting moves and rejects applications with disposition events (POST /applications/{id}/disposition-events, developer.ukg.com/hcm/reference/dispositionapplicationbyid), but the request body is not published outside UKG's portal and Community, and no public operation lists an opportunity's recruiting process steps or the disposition reasons, so atsgate makes no call rather than guess.",
+      summary:
+        'Not available (INTEGRATION.ACTION_NOT_AVAILABLE): UKG’s disposition-events operation exists, but its body, the process steps and the disposition reasons are not publicly documented.',
     },
     users: {
       read: false,
-      summary: "Not read yet: UKG's public Recruiting API pages name no endpoint listing recruiters or users; GET /v1/ats/users is empty.",
+      summary:
+        "Not read: UKG's public Recruiting API reference names no operation listing recruiters or users (checked 2026-12-05); GET /v1/ats/users is empty.",
     },
   },
   docs: [

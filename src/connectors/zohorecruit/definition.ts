@@ -139,12 +139,11 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         "case; GET /ats/tags lists the account's candidate tags (GET /settings/tags?module=Candidates).",
     },
     applicationStatus: {
-      stageMove: false,
-      reject: false,
-      rejectionReasons: false,
-      unavailable:
-        "atsgate's Zoho Recruit connector does not move or reject applications yet: no Zoho Recruit API source for status changes has been built in, so no call is made.",
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "A move or rejection is Zoho's Change Status for the candidate with respect to the job opening (PUT /Candidates/status); stages are the account's candidate statuses, rejection reasons its rejecting statuses (Rejected, Junk, Not qualified, …), the note the change's comment.",
     },
   },
   // POST /v1/passthrough/zohorecruit/v2: the modules this connector's README cites.

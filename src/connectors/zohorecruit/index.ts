@@ -6,8 +6,8 @@ import { AtsgateError } from '../../errors.ts';
 import type { Connector } from '../types.ts';
 import { accessToken, zohoClient, zohoErrorMessage, type ZohoContext } from './client.ts';
 import { credentialSchema, definition, SCOPES } from './definition.ts';
-import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
-import { readApplications, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidates } from './read.ts';
+import { moveApplicationToStage, readJobsWithStages, readRejectionReasons, rejectApplication } from './status.ts';
 import { addCandidateTag, readTags, removeCandidateTag } from './tags.ts';
 import { readUsers } from './users.ts';
 import {
@@ -72,8 +72,6 @@ async function checkCredentials(ctx: ZohoContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
-  // Stage moves and rejections stay unavailable (capabilities.applicationStatus); tags are native.
-  ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,
@@ -83,13 +81,17 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
-  readJobs,
+  // Jobs carry the account's statuses as their stages (./status.ts).
+  readJobs: readJobsWithStages,
   readCandidates,
   readApplications,
   readUsers,
   addCandidateTag,
   removeCandidateTag,
   readTags,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   passthroughClient: zohoClient,
   listCustomFields,
 };
