@@ -409,6 +409,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'recruitee',
           'sandbox',
           'smartrecruiters',
+          'successfactors',
           'teamtailor',
           'ukgpro',
           'workable',

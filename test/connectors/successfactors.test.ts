@@ -42,7 +42,12 @@ describe('SAP SuccessFactors connector', () => {
   };
   const since = () => fake.server.journal.length;
   const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string, candidate = ''): ApplicationRef => ({ remote_id: id, candidate_remote_id: candidate, job_remote_id: null, outcome: 'PENDING' });
+  const appRef = (id: string, candidate = ''): ApplicationRef => ({
+    remote_id: id,
+    candidate_remote_id: candidate,
+    job_remote_id: null,
+    outcome: 'PENDING',
+  });
   const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
   /** An application with (or without) an assessment order. */
   const appWithOrder = (has: boolean) => fake.applicationRemoteIds().find((a) => fake.ordersOf(a).length > 0 === has)!;
@@ -77,7 +82,7 @@ describe('SAP SuccessFactors connector', () => {
       assert.equal(fake.tokensIssued(), issued + 1, 'the token is cached');
     });
 
-    test('a wrong API key or a key other than the registered certificate is AUTHENTICATION_INVALID with SAP\'s words; a role without JobApplication is PERMISSION_MISSING', async () => {
+    test("a wrong API key or a key other than the registered certificate is AUTHENTICATION_INVALID with SAP's words; a role without JobApplication is PERMISSION_MISSING", async () => {
       const bad = await connector.checkCredentials(ctxOf(fake.badCredentials)).catch((e) => e);
       assert.equal(bad.code, 'INTEGRATION.AUTHENTICATION_INVALID');
       assert.match(bad.message, /Invalid client ID/);
@@ -234,10 +239,15 @@ describe('SAP SuccessFactors connector', () => {
       const [app] = fake.applicationRemoteIds();
       await connector.addApplicationNote(ctxOf(), appRef(app), { content: 'Hello\nthere', content_type: 'PLAIN_TEXT', remote_fields: {} });
       assert.deepEqual(fake.commentsOf(app).at(-1), { commentator: 'sfapi', content: 'Hello\nthere' });
-      const err = await connector.addApplicationNote(ctxOf(), appRef('999999'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }).catch((e) => e);
+      const err = await connector
+        .addApplicationNote(ctxOf(), appRef('999999'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} })
+        .catch((e) => e);
       assert.equal(err.code, 'PLATFORM.INPUT_INVALID');
       assert.equal(err.status, 404);
-      await rejectsWith(connector.addApplicationNote(ctxOf(), appRef('1 or 1'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }), 'PLATFORM.INPUT_INVALID');
+      await rejectsWith(
+        connector.addApplicationNote(ctxOf(), appRef('1 or 1'), { content: 'x', content_type: 'PLAIN_TEXT', remote_fields: {} }),
+        'PLATFORM.INPUT_INVALID',
+      );
     });
 
     test('files: Attachment upsert linked as resume / coverLetter / attachment1, listed and downloaded byte for byte', async () => {
@@ -278,14 +288,20 @@ describe('SAP SuccessFactors connector', () => {
     test('stage moves, rejections and tags are not available and call nothing', async () => {
       const mark = since();
       const [app] = fake.applicationRemoteIds();
-      await rejectsWith(connector.rejectApplication(ctxOf(), appRef(app), { rejection_reason_remote_id: null, note: null } as any), 'INTEGRATION.ACTION_NOT_AVAILABLE');
-      await rejectsWith(connector.addCandidateTag(ctxOf(), candRef(fake.candidateRemoteIds()[0]), { name: 'x', remote_fields: {} }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      await rejectsWith(
+        connector.rejectApplication(ctxOf(), appRef(app), { rejection_reason_remote_id: null, note: null } as any),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
+      await rejectsWith(
+        connector.addCandidateTag(ctxOf(), candRef(fake.candidateRemoteIds()[0]), { name: 'x', remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
       assert.equal(requestsSince(mark).length, 0);
     });
   });
 
   describe('errors, rate limits and passthrough', () => {
-    test("the OData error text reaches the caller; a 429 is waited out (Retry-After) and the write goes through once; 503 on reads gives up", async () => {
+    test('the OData error text reaches the caller; a 429 is waited out (Retry-After) and the write goes through once; 503 on reads gives up', async () => {
       const app = appWithOrder(false);
       const before = fake.commentsOf(app).length;
       fake.failNext(1, 429);

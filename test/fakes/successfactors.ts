@@ -258,7 +258,13 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         violations.push(`${where}: ${entity} has no property or navigation ${k}`);
         continue;
       }
-      const items = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as Row).results) ? ((v as Row).results as Row[]) : v ? [v] : [];
+      const items = Array.isArray(v)
+        ? v
+        : v && typeof v === 'object' && Array.isArray((v as Row).results)
+          ? ((v as Row).results as Row[])
+          : v
+            ? [v]
+            : [];
       if (Array.isArray(v) || (v && typeof v === 'object' && 'results' in (v as Row))) {
         if (!nav.many) violations.push(`${where}: ${entity}.${k} is a to-one navigation, answered as a list`);
       }
@@ -280,7 +286,11 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       failures.n--;
       if (failures.status === 429)
         return odataError(429, 'COE_REQUEST_THROTTLED', 'Too many requests, please retry later.', { 'retry-after': retryAfter });
-      return odataError(failures.status, 'COE_GENERAL_SERVER_FAILURE', failures.status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+      return odataError(
+        failures.status,
+        'COE_GENERAL_SERVER_FAILURE',
+        failures.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+      );
     }
     if (req.path === '/oauth/token') return undefined;
     if (/^Basic /i.test(String(req.headers.authorization ?? '')))
@@ -290,7 +300,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     if (!t || t.expires <= Date.now()) return odataError(401, 'COE_AUTHENTICATION_FAILED', 'Invalid or expired access token.');
     let w = windows.get(t.user);
     if (!w) windows.set(t.user, (w = new WindowCounter(rate.limit, rate.windowMs)));
-    if (w.hit().over) return odataError(429, 'COE_REQUEST_THROTTLED', 'Too many requests, please retry later.', { 'retry-after': retryAfter });
+    if (w.hit().over)
+      return odataError(429, 'COE_REQUEST_THROTTLED', 'Too many requests, please retry later.', { 'retry-after': retryAfter });
     (req as FakeRequest & { user?: string }).user = t.user;
     return undefined;
   };
@@ -329,11 +340,15 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       return { status: 400, json: { error: 'invalid_request', error_description: 'form-encoded body expected' } };
     if (f.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:saml2-bearer')
       return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' } };
-    if (f.get('company_id') !== COMPANY) return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid company ID.' } };
-    if (f.get('client_id') !== CLIENT_ID) return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid client ID (API key).' } };
+    if (f.get('company_id') !== COMPANY)
+      return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid company ID.' } };
+    if (f.get('client_id') !== CLIENT_ID)
+      return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid client ID (API key).' } };
     const claims = verifyAssertion(String(f.get('assertion') ?? ''));
-    if (typeof claims === 'string') return { status: 401, json: { error: 'invalid_grant', error_description: `Invalid SAML assertion: ${claims}.` } };
-    if (claims.apiKey !== CLIENT_ID) return { status: 401, json: { error: 'invalid_grant', error_description: 'The api_key attribute is not the client.' } };
+    if (typeof claims === 'string')
+      return { status: 401, json: { error: 'invalid_grant', error_description: `Invalid SAML assertion: ${claims}.` } };
+    if (claims.apiKey !== CLIENT_ID)
+      return { status: 401, json: { error: 'invalid_grant', error_description: 'The api_key attribute is not the client.' } };
     const token = `sf_${randomBytes(16).toString('hex')}`;
     const lifetime = opts.tokenLifetimeS ?? 86_399;
     tokens.set(token, { user: claims.user, expires: Date.now() + lifetime * 1000 });
@@ -355,7 +370,12 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
   function candidateWithFiles(c: Row): Row {
     const l = links.get(String(c.candidateId))!;
     const file = (id: string | null) => (id ? (attachments.get(id) ?? null) : null);
-    return { ...c, resume: file(l.resume), coverLetter: file(l.coverLetter), attachment1: l.attachment1.map((id) => attachments.get(id)!).filter(Boolean) };
+    return {
+      ...c,
+      resume: file(l.resume),
+      coverLetter: file(l.coverLetter),
+      attachment1: l.attachment1.map((id) => attachments.get(id)!).filter(Boolean),
+    };
   }
 
   /** `$filter`: `<prop> gt datetimeoffset'…'` or `<prop> eq <int64>L`, joined by `and`. */
@@ -364,7 +384,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       const m = /^(\w+) (gt|ge|eq) (?:datetimeoffset'([^']+)'|(\d+)L?|'([^']*)')$/.exec(clause.trim());
       if (!m) return odataError(400, 'COE_BAD_REQUEST', `Unsupported filter: ${clause}`);
       const [, prop, op, date, num, str] = m;
-      if (!checkPath(entity, prop, where)) return odataError(400, 'COE_PROPERTY_NOT_FOUND', `[COE0021]Invalid property names: ${entity}/${prop}.`);
+      if (!checkPath(entity, prop, where))
+        return odataError(400, 'COE_PROPERTY_NOT_FOUND', `[COE0021]Invalid property names: ${entity}/${prop}.`);
       const type = entitySpec(entity).properties[prop].type;
       if (date !== undefined) {
         if (type !== 'Edm.DateTimeOffset') return odataError(400, 'COE_BAD_REQUEST', `${prop} is not an Edm.DateTimeOffset.`);
@@ -406,7 +427,11 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     if (!entitySpec(entity) || (!assessments && /^JobApplicationAssessment/.test(entity)))
       return odataError(404, 'COE_ENTITY_NOT_FOUND', `[COE0018]Entity ${entity} is not found. Check the spelling or use the $metadata.`);
     if (USERS[userOf(req)].deny.includes(entity))
-      return odataError(403, 'COE_GENERAL_FORBIDDEN', `[COE0022]You do not have permission to read ${entity}; check the role's OData API permissions.`);
+      return odataError(
+        403,
+        'COE_GENERAL_FORBIDDEN',
+        `[COE0022]You do not have permission to read ${entity}; check the role's OData API permissions.`,
+      );
     const host = String(req.headers.host);
     let q = req.query;
     let offset = 0;
@@ -417,9 +442,17 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       ({ q, offset } = page);
     }
     const where = `GET ${entity}`;
-    const select = (q.get('$select') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const expand = (q.get('$expand') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    for (const s of select) if (!checkPath(entity, s, where)) return odataError(400, 'COE_PROPERTY_NOT_FOUND', `[COE0021]Invalid property names: ${entity}/${s}.`);
+    const select = (q.get('$select') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const expand = (q.get('$expand') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const s of select)
+      if (!checkPath(entity, s, where))
+        return odataError(400, 'COE_PROPERTY_NOT_FOUND', `[COE0021]Invalid property names: ${entity}/${s}.`);
     for (const e of expand) {
       if (!entitySpec(entity).navigation[e]) {
         violations.push(`${where}: ${entity} has no navigation ${e} to expand`);
@@ -427,7 +460,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       }
     }
     for (const s of select.filter((x) => x.includes('/'))) {
-      if (!expand.includes(s.split('/')[0])) return odataError(400, 'COE_BAD_REQUEST', `${s} selects through a navigation that is not expanded.`);
+      if (!expand.includes(s.split('/')[0]))
+        return odataError(400, 'COE_BAD_REQUEST', `${s} selects through a navigation that is not expanded.`);
     }
     if (keyed) {
       const all = entity === 'Attachment' ? [...attachments.values()] : (ENTITY_SETS[entity]?.() ?? []);
@@ -470,18 +504,40 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     if (!body || typeof body !== 'object') return odataError(400, 'COE_BAD_REQUEST', 'A JSON entity is required.');
     checkEntity('JobApplicationComments', body, 'insert JobApplicationComments');
     const app = applications.get(String(body.applicationId));
-    if (!app || app.deleted) return odataError(404, 'COE_ENTITY_NOT_FOUND', `[COE0018]JobApplication(${String(body.applicationId)}L) not found.`);
+    if (!app || app.deleted)
+      return odataError(404, 'COE_ENTITY_NOT_FOUND', `[COE0018]JobApplication(${String(body.applicationId)}L) not found.`);
     if (typeof body.content !== 'string' || !body.content) return odataError(400, 'COE_BAD_REQUEST', 'content is required.');
     if (!USERS[String(body.commentator)]) return odataError(400, 'COE_BAD_REQUEST', `Invalid commentator ${String(body.commentator)}.`);
-    const row = { commentId: String(++seq), applicationId: String(body.applicationId), commentator: String(body.commentator), content: body.content };
+    const row = {
+      commentId: String(++seq),
+      applicationId: String(body.applicationId),
+      commentator: String(body.commentator),
+      content: body.content,
+    };
     comments.push(row);
     app.lastModifiedDateTime = dto(Date.now());
     return { status: 201, json: { d: { __metadata: { type: 'SFOData.JobApplicationComments' }, ...row } } };
   });
 
-  type UpsertResult = { key: string | null; status: 'OK' | 'ERROR'; editStatus: string | null; message: string | null; index: number; httpCode: number; inlineResults: null };
+  type UpsertResult = {
+    key: string | null;
+    status: 'OK' | 'ERROR';
+    editStatus: string | null;
+    message: string | null;
+    index: number;
+    httpCode: number;
+    inlineResults: null;
+  };
   function upsertOne(e: Row, index: number): UpsertResult {
-    const fail = (httpCode: number, message: string): UpsertResult => ({ key: null, status: 'ERROR', editStatus: null, message, index, httpCode, inlineResults: null });
+    const fail = (httpCode: number, message: string): UpsertResult => ({
+      key: null,
+      status: 'ERROR',
+      editStatus: null,
+      message,
+      index,
+      httpCode,
+      inlineResults: null,
+    });
     const meta = (e.__metadata ?? {}) as { uri?: string; type?: string };
     const m = /^(?:.*\/)?(\w+)(?:\((\d+)L?\))?$/.exec(String(meta.uri ?? meta.type?.replace(/^SFOData\./, '') ?? ''));
     if (!m) return fail(400, '__metadata.uri is required.');
@@ -489,7 +545,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     if (!entitySpec(entity)) return fail(400, `Entity ${entity} is not found.`);
     checkEntity(entity, e, `upsert ${entity}`);
     if (entity === 'Attachment' && !key) {
-      if (typeof e.fileName !== 'string' || typeof e.fileContent !== 'string' || !e.fileContent) return fail(400, 'fileName and fileContent are required.');
+      if (typeof e.fileName !== 'string' || typeof e.fileContent !== 'string' || !e.fileContent)
+        return fail(400, 'fileName and fileContent are required.');
       if (typeof e.module !== 'string') return fail(400, 'module is required.');
       const id = String(++seq);
       attachments.set(id, {
@@ -501,7 +558,15 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         createdDate: dto(Date.now()),
         lastModifiedDateTime: dto(Date.now()),
       });
-      return { key: `Attachment/attachmentId=${id}`, status: 'OK', editStatus: 'INSERTED', message: null, index, httpCode: 201, inlineResults: null };
+      return {
+        key: `Attachment/attachmentId=${id}`,
+        status: 'OK',
+        editStatus: 'INSERTED',
+        message: null,
+        index,
+        httpCode: 201,
+        inlineResults: null,
+      };
     }
     if (entity === 'JobApplicationAssessmentReport' && !key) {
       if (!assessments) return fail(404, 'Entity JobApplicationAssessmentReport is not found.');
@@ -509,16 +574,33 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       if (!order) return fail(404, `JobApplicationAssessmentOrder(${String(e.orderId)}L) not found.`);
       const id = String(++seq);
       const details = Array.isArray(e.assessmentReportDetail) ? (e.assessmentReportDetail as Row[]) : [];
-      reports.push({ id, orderId: String(e.orderId), applicationId: order.applicationId, reportURL: e.reportURL, statusDetails: e.statusDetails, statusDate: e.statusDate, details: details.map((d) => ({ scoreComponent: d.scoreComponent, scoreValue: d.scoreValue })) });
+      reports.push({
+        id,
+        orderId: String(e.orderId),
+        applicationId: order.applicationId,
+        reportURL: e.reportURL,
+        statusDetails: e.statusDetails,
+        statusDate: e.statusDate,
+        details: details.map((d) => ({ scoreComponent: d.scoreComponent, scoreValue: d.scoreValue })),
+      });
       const app = applications.get(String(order.applicationId));
       if (app) app.lastModifiedDateTime = dto(Date.now());
-      return { key: `JobApplicationAssessmentReport/id=${id}`, status: 'OK', editStatus: 'INSERTED', message: null, index, httpCode: 201, inlineResults: null };
+      return {
+        key: `JobApplicationAssessmentReport/id=${id}`,
+        status: 'OK',
+        editStatus: 'INSERTED',
+        message: null,
+        index,
+        httpCode: 201,
+        inlineResults: null,
+      };
     }
     if (entity === 'Candidate' && key) {
       const c = candidates.get(key);
       if (!c || c.deleted) return fail(404, `Candidate(${key}L) not found.`);
       const l = links.get(key)!;
-      const refId = (v: unknown): string | null => /Attachment\((\d+)L?\)$/.exec(String(((v ?? {}) as Row).__metadata ? (((v as Row).__metadata as Row).uri ?? '') : ''))?.[1] ?? null;
+      const refId = (v: unknown): string | null =>
+        /Attachment\((\d+)L?\)$/.exec(String(((v ?? {}) as Row).__metadata ? (((v as Row).__metadata as Row).uri ?? '') : ''))?.[1] ?? null;
       for (const nav of ['resume', 'coverLetter'] as const) {
         if (!(nav in e)) continue;
         const id = refId(e[nav]);
@@ -531,7 +613,15 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         l.attachment1 = list as string[];
       }
       c.lastModifiedDateTime = dto(Date.now());
-      return { key: `Candidate/candidateId=${key}`, status: 'OK', editStatus: 'UPDATED', message: null, index, httpCode: 204, inlineResults: null };
+      return {
+        key: `Candidate/candidateId=${key}`,
+        status: 'OK',
+        editStatus: 'UPDATED',
+        message: null,
+        index,
+        httpCode: 204,
+        inlineResults: null,
+      };
     }
     return fail(400, `This fake does not upsert ${meta.uri ?? entity}.`);
   }
@@ -571,7 +661,10 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     specViolations: violations,
     async stop() {
       await server.stop();
-      if (violations.length) throw new Error(`SuccessFactors fake: requests or answers outside the OData model:\n  ${[...new Set(violations)].slice(0, 20).join('\n  ')}`);
+      if (violations.length)
+        throw new Error(
+          `SuccessFactors fake: requests or answers outside the OData model:\n  ${[...new Set(violations)].slice(0, 20).join('\n  ')}`,
+        );
     },
     failNext(count, status) {
       failures = { n: count, status };
@@ -599,7 +692,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     },
     filesFor: base64Files,
     peakRate: () => Math.max(0, ...[...windows.values()].map((w) => w.peak)),
-    commentsOf: (id) => comments.filter((c) => c.applicationId === id).map((c) => ({ commentator: String(c.commentator), content: String(c.content) })),
+    commentsOf: (id) =>
+      comments.filter((c) => c.applicationId === id).map((c) => ({ commentator: String(c.commentator), content: String(c.content) })),
     reportsOf: (id) => reports.filter((r) => r.applicationId === id),
     ordersOf: (id) => [...orders.values()].filter((o) => o.applicationId === id).map((o) => String(o.id)),
     applicationsOf: (candidateId) => appsOf(candidateId).map((a) => String(a.applicationId)),

@@ -100,7 +100,10 @@ export function samlAssertion(creds: SuccessFactorsCredentials, recipient: strin
       digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
     });
     // The SAML schema puts ds:Signature right after Issuer.
-    sig.computeSignature(xml, { prefix: 'ds', location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+    sig.computeSignature(xml, {
+      prefix: 'ds',
+      location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' },
+    });
     signed = sig.getSignedXml();
   } catch (err) {
     throw new AtsgateError(
@@ -145,7 +148,8 @@ async function mintToken(ctx: SfContext): Promise<Token> {
     accept: [400, 401, 403, 404],
   });
   if (res.status >= 400) {
-    const why = sfErrorMessage(res.status, res.data, res.headers) ?? (typeof res.data === 'string' && res.data ? res.data : `HTTP ${res.status}`);
+    const why =
+      sfErrorMessage(res.status, res.data, res.headers) ?? (typeof res.data === 'string' && res.data ? res.data : `HTTP ${res.status}`);
     throw new AtsgateError(
       'INTEGRATION.AUTHENTICATION_INVALID',
       `SuccessFactors refused the OAuth token request (HTTP ${res.status}): ${String(why).replace(/\.+$/, '')}. ` +
@@ -228,7 +232,10 @@ export async function upsert(
   const first = res.data?.d?.[0];
   const status = first?.status ?? null;
   if (status && status !== 'OK') {
-    throw new AtsgateError('REMOTE.INPUT_INVALID', `SuccessFactors refused the ${what} (upsert ${status}): ${first?.message ?? 'no message'}`);
+    throw new AtsgateError(
+      'REMOTE.INPUT_INVALID',
+      `SuccessFactors refused the ${what} (upsert ${status}): ${first?.message ?? 'no message'}`,
+    );
   }
   return { key: first?.key ?? null, status, message: first?.message ?? null };
 }

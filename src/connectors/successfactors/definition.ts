@@ -154,7 +154,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
   passthrough: {
     odata: {
       description: "SuccessFactors' OData v2 API on https://{api_server}/odata/v2, with an OAuth token minted from the SAML assertion.",
-      docs: ['https://help.sap.com/docs/SAP_SUCCESSFACTORS_PLATFORM/28bc3c8e3f214ab487ec51b1b8709adc/03e1fc3791684367a6a76a614a2916de.html'],
+      docs: [
+        'https://help.sap.com/docs/SAP_SUCCESSFACTORS_PLATFORM/28bc3c8e3f214ab487ec51b1b8709adc/03e1fc3791684367a6a76a614a2916de.html',
+      ],
       paths: [
         '/Candidate',
         '/JobApplication',

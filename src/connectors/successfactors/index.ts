@@ -41,7 +41,10 @@ async function checkCredentials(ctx: SfContext): Promise<void> {
     const vendor = sfErrorMessage(res.status, res.data, res.headers);
     const detail = vendor ? ` (SuccessFactors: ${vendor})` : '';
     if (res.status === 401) {
-      throw new AtsgateError('INTEGRATION.AUTHENTICATION_INVALID', `SuccessFactors refused the access token minted for this client${detail}.`);
+      throw new AtsgateError(
+        'INTEGRATION.AUTHENTICATION_INVALID',
+        `SuccessFactors refused the access token minted for this client${detail}.`,
+      );
     }
     if (res.status === 403) {
       throw new AtsgateError(

@@ -45,7 +45,8 @@ function ignoredRemoteFields(fields: RemoteFields, own: string[] = []): string[]
   const out = Object.keys(fields)
     .filter((tool) => tool !== 'successfactors' && fields[tool])
     .map((tool) => warn.ignoredRemoteField(TOOL, tool));
-  for (const k of Object.keys(fields.successfactors ?? {})) if (!own.includes(k)) out.push(warn.ignoredRemoteField(TOOL, `successfactors.${k}`));
+  for (const k of Object.keys(fields.successfactors ?? {}))
+    if (!own.includes(k)) out.push(warn.ignoredRemoteField(TOOL, `successfactors.${k}`));
   return out;
 }
 
@@ -166,7 +167,9 @@ export async function addCandidateResultLink(ctx: SfContext, candidate: Candidat
   }
   const warnings = new Set<string>();
   for (const a of targets) for (const w of await addResult(ctx, a.remote_id, link)) warnings.add(w);
-  return { warnings: [warn.fannedOut(TOOL, targets.length), ...warnings, ...ignoredRemoteFields(link.remote_fields, ['assessment_package_id'])] };
+  return {
+    warnings: [warn.fannedOut(TOOL, targets.length), ...warnings, ...ignoredRemoteFields(link.remote_fields, ['assessment_package_id'])],
+  };
 }
 
 // --------------------------------------------------------------------------------------------
@@ -174,7 +177,11 @@ export async function addCandidateResultLink(ctx: SfContext, candidate: Candidat
 // --------------------------------------------------------------------------------------------
 
 /** Where each Kombo type is linked on the Candidate (its Attachment navigations). */
-const NAV: Record<AttachmentType, 'resume' | 'coverLetter' | 'attachment1'> = { CV: 'resume', COVER_LETTER: 'coverLetter', OTHER: 'attachment1' };
+const NAV: Record<AttachmentType, 'resume' | 'coverLetter' | 'attachment1'> = {
+  CV: 'resume',
+  COVER_LETTER: 'coverLetter',
+  OTHER: 'attachment1',
+};
 const NAV_TYPE: Record<string, AttachmentType> = { resume: 'CV', coverLetter: 'COVER_LETTER', attachment1: 'OTHER' };
 
 interface SfAttachment {
@@ -236,7 +243,11 @@ export async function addCandidateAttachment(ctx: SfContext, candidate: Candidat
     `file for candidate ${candidateId}`,
   );
   const attachmentId = attachmentIdFrom(stored.key);
-  if (!attachmentId) throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `${TOOL} stored the file but answered no attachment id (key ${stored.key ?? 'none'}).`);
+  if (!attachmentId)
+    throw new AtsgateError(
+      'REMOTE.UNKNOWN_HTTP_ERROR',
+      `${TOOL} stored the file but answered no attachment id (key ${stored.key ?? 'none'}).`,
+    );
   const ref = (id: string) => ({ __metadata: { uri: `Attachment(${id}L)` } });
   const others = manyOf(existing.attachment1)
     .map((a) => String(a.attachmentId ?? ''))
@@ -250,11 +261,16 @@ export async function addCandidateAttachment(ctx: SfContext, candidate: Candidat
     `link of the file to candidate ${candidateId}`,
   );
   const replaced = nav !== 'attachment1' && existing[nav]?.attachmentId;
-  const warnings = replaced ? [`${TOOL} keeps one ${nav === 'resume' ? 'resume' : 'cover letter'} per candidate; the file replaced the previous one.`] : [];
+  const warnings = replaced
+    ? [`${TOOL} keeps one ${nav === 'resume' ? 'resume' : 'cover letter'} per candidate; the file replaced the previous one.`]
+    : [];
   return { warnings: [...warnings, ...ignoredRemoteFields(attachment.remote_fields)] };
 }
 
-export async function listCandidateAttachments(ctx: SfContext, candidate: CandidateRef): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
+export async function listCandidateAttachments(
+  ctx: SfContext,
+  candidate: CandidateRef,
+): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const c = await candidateFiles(ctx, candidate.remote_id);
   const files: [string, SfAttachment][] = [
     ...(c.resume?.attachmentId ? [['resume', c.resume] as [string, SfAttachment]] : []),
