@@ -285,13 +285,82 @@ describe('SAP SuccessFactors connector', () => {
       assert.ok(fake.filesFor(cand).some((f) => f.name === 'cl.pdf' && f.type === 'coverLetter'));
     });
 
-    test('stage moves, rejections and tags are not available and call nothing', async () => {
-      const mark = since();
-      const [app] = fake.applicationRemoteIds();
-      await rejectsWith(
-        connector.rejectApplication(ctxOf(), appRef(app), { rejection_reason_remote_id: null, note: null } as any),
-        'INTEGRATION.ACTION_NOT_AVAILABLE',
+    test("jobs list their status set's statuses as stages; a move upserts appStatusSetItemId after checking the set", async () => {
+      const jobs = (await collect(connector.readJobs(ctxOf(), {}))).flat();
+      assert.deepEqual(
+        jobs[0].stages!.map((st) => [st.remote_id, st.name]),
+        [
+          ['101', 'Default'],
+          ['102', 'Phone Screen'],
+          ['103', 'Hired'],
+          ['104', 'Rejected'],
+          ['105', 'Forwarded'],
+        ],
       );
+      const app = fake.applicationRemoteIds().find((a) => fake.applicationStatus(a)!.stage === '101')!;
+      const mark = since();
+      const out = await connector.moveApplicationToStage(ctxOf(), appRef(app), {
+        stage: { remote_id: '102', name: 'Phone Screen' },
+        remote_fields: {},
+      });
+      assert.deepEqual(out.warnings, []);
+      assert.equal(fake.applicationStatus(app)!.stage, '102');
+      const upsert = requestsSince(mark).find((r) => r.path === '/odata/v2/upsert')!;
+      assert.deepEqual(upsert.json, {
+        __metadata: { uri: `JobApplication(${app}L)`, type: 'SFOData.JobApplication' },
+        appStatusSetItemId: '102',
+      });
+      const before = requestsSince(0).length;
+      await rejectsWith(
+        connector.moveApplicationToStage(ctxOf(), appRef(app), { stage: { remote_id: '999', name: 'Elsewhere' }, remote_fields: {} }),
+        'PLATFORM.INPUT_INVALID',
+      );
+      assert.ok(!requestsSince(before).some((r) => r.path === '/odata/v2/upsert'), 'a status of another set is never sent');
+      const sys = await connector
+        .moveApplicationToStage(ctxOf(), appRef(app), { stage: { remote_id: '105', name: 'Forwarded' }, remote_fields: {} })
+        .catch((e) => e);
+      assert.equal(sys.code, 'REMOTE.INPUT_INVALID');
+      assert.match(sys.message, /not allowed to change the candidate application status/);
+    });
+
+    test('rejection reasons are the disqualifying statuses; a rejection moves there and the note becomes a comment', async () => {
+      const reasons = (await collect(connector.readRejectionReasons!(ctxOf(), {}))).flat();
+      assert.deepEqual(
+        reasons.map((r) => [r.remote_id, r.name]),
+        [['104', 'Rejected']],
+      );
+      const app = fake.applicationRemoteIds().find((a) => !fake.applicationStatus(a)!.rejected)!;
+      const out = await connector.rejectApplication(ctxOf(), appRef(app), {
+        reason: reasons[0],
+        note: 'Below the bar.',
+        remote_fields: {},
+      });
+      assert.match(out.warnings[0], /rejection note was added as a comment/);
+      assert.deepEqual(fake.applicationStatus(app), { stage: '104', rejected: true, reason: '104' });
+      assert.equal(fake.commentsOf(app).at(-1)!.content, 'Below the bar.');
+      const [synced] = (await collect(connector.readApplications(ctxOf(), {}))).flat().filter((a) => a.remote_id === app);
+      assert.equal(synced.outcome, 'DECLINED');
+      assert.equal(synced.rejection_reason_name, 'Rejected');
+      await rejectsWith(
+        connector.rejectApplication(ctxOf(), appRef(app), {
+          reason: { remote_id: '999', name: 'Other set' },
+          note: null,
+          remote_fields: {},
+        }),
+        'PLATFORM.INPUT_INVALID',
+      );
+    });
+
+    test('users come from User; tags are not available and call nothing', async () => {
+      const users = (await collect(connector.readUsers!(ctxOf(), {}))).flat();
+      assert.deepEqual(
+        users.map((u) => [u.remote_id, u.email, u.status]),
+        [
+          ['sfapi', 'sfapi@acme.example', 'ACTIVE'],
+          ['sfnoapp', 'sfnoapp@acme.example', 'ACTIVE'],
+        ],
+      );
+      const mark = since();
       await rejectsWith(
         connector.addCandidateTag(ctxOf(), candRef(fake.candidateRemoteIds()[0]), { name: 'x', remote_fields: {} }),
         'INTEGRATION.ACTION_NOT_AVAILABLE',

@@ -80,6 +80,9 @@ const STATUSES = [
   { id: '103', name: 'Hired', status: 'Closed' },
   { id: '104', name: 'Rejected', status: 'Disqualified' },
 ];
+/** A system status of the set: no application may be moved into it (KBA 3151226). */
+const SYSTEM_STATUS = { id: '105', name: 'Forwarded', status: 'Open' };
+const STATUS_SET = '100';
 const PACKAGE = 'ACME-COG';
 const FIRST = ['Ada', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kira', 'Luis'];
 const LAST = ['Abbott', 'Baker', 'Chen', 'Dubois', 'Engel', 'Fox', 'Grant', 'Hale'];
@@ -148,6 +151,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     location_obj_code: ['BER', 'MUC', 'HAM'][i],
     country: 'DEU',
     defaultLanguage: 'en_US',
+    statusSetId: STATUS_SET,
     jobReqLocale: [
       { jobReqLocalId: String(9000 + i * 2), jobReqId: id, locale: 'de_DE', jobTitle: `${title} (DE)`, jobDescription: '<p>Stelle</p>' },
       { jobReqLocalId: String(9001 + i * 2), jobReqId: id, locale: 'en_US', jobTitle: title, jobDescription: `<p>${title}</p>` },
@@ -205,7 +209,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         appStatusSetItemId: st.id,
         applicationDate: dto(created),
         lastModifiedDateTime: dto(created),
-        jobAppStatus: { appStatusSetId: '100', appStatusId: st.id, appStatusName: st.name },
+        jobAppStatus: { appStatusSetId: STATUS_SET, appStatusId: st.id, appStatusName: st.name },
       });
       if (i % 2 === 0) {
         const orderId = String(80_000 + i * 10 + k);
@@ -366,6 +370,17 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     Candidate: () => liveCandidates().map(candidateWithFiles),
     JobApplication: liveApps,
     JobApplicationAssessmentOrder: () => [...orders.values()],
+    JobApplicationStatus: () =>
+      [...STATUSES, SYSTEM_STATUS].map((st) => ({ appStatusSetId: STATUS_SET, appStatusId: st.id, appStatusName: st.name })),
+    User: () =>
+      Object.entries(USERS).map(([userId, u]) => ({
+        userId,
+        firstName: u.name.split(' ')[0],
+        lastName: u.name.split(' ')[1],
+        email: `${userId}@acme.example`,
+        status: 't',
+        lastModifiedDateTime: dto(base),
+      })),
   };
   function candidateWithFiles(c: Row): Row {
     const l = links.get(String(c.candidateId))!;
@@ -481,7 +496,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       rows = r;
     }
     const keyProp = entitySpec(entity).key[0];
-    rows = [...rows].sort((a, b) => Number(a[keyProp]) - Number(b[keyProp]));
+    rows = [...rows].sort((a, b) => (a[keyProp] === b[keyProp] ? 0 : String(a[keyProp]) < String(b[keyProp]) ? -1 : 1));
     const top = q.get('$top');
     const size = top ? Math.min(Number(top), 1000) : pageSize;
     const page = rows.slice(offset, offset + size).map((r) => shape(entity, r, select, expand, host));
@@ -623,6 +638,27 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         inlineResults: null,
       };
     }
+    if (entity === 'JobApplication' && key) {
+      const app = applications.get(key);
+      if (!app || app.deleted) return fail(404, `JobApplication(${key}L) not found.`);
+      const target = [...STATUSES, SYSTEM_STATUS].find((st) => st.id === String(e.appStatusSetItemId));
+      // A status of another set is what KBA 2883239 warns about; this fake has one set, so any other id is foreign.
+      if (!target) return fail(400, `appStatusSetItemId ${String(e.appStatusSetItemId)} is not in the application's status set.`);
+      if (target === SYSTEM_STATUS) return fail(400, 'You are not allowed to change the candidate application status.');
+      app.appStatusSetItemId = target.id;
+      app.status = target.status;
+      app.jobAppStatus = { appStatusSetId: STATUS_SET, appStatusId: target.id, appStatusName: target.name };
+      app.lastModifiedDateTime = dto(Date.now());
+      return {
+        key: `JobApplication/applicationId=${key}`,
+        status: 'OK',
+        editStatus: 'UPDATED',
+        message: null,
+        index,
+        httpCode: 204,
+        inlineResults: null,
+      };
+    }
     return fail(400, `This fake does not upsert ${meta.uri ?? entity}.`);
   }
 
@@ -672,7 +708,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     candidateRemoteIds: () => liveCandidates().map((c) => String(c.candidateId)),
     applicationRemoteIds: () => liveApps().map((a) => String(a.applicationId)),
     jobRemoteIds: () => jobs.map((j) => String(j.jobReqId)),
-    userRemoteIds: () => [],
+    userRemoteIds: () => Object.keys(USERS),
     tagsFor: () => [],
     deleteCandidate(remoteId) {
       const c = candidates.get(remoteId);
@@ -681,7 +717,9 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     },
     applicationStatus: (id) => {
       const a = applications.get(id);
-      return a && !a.deleted ? { stage: String(a.appStatusSetItemId), rejected: a.status === 'Disqualified', reason: null } : null;
+      if (!a || a.deleted) return null;
+      const rejected = a.status === 'Disqualified';
+      return { stage: String(a.appStatusSetItemId), rejected, reason: rejected ? String(a.appStatusSetItemId) : null };
     },
     resultTextFor: (candidateId) => {
       const ids = new Set(appsOf(candidateId).map((a) => String(a.applicationId)));

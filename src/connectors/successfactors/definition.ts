@@ -126,8 +126,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     deltaSync: true,
     users: {
-      read: false,
-      summary: 'Not read yet: GET /v1/ats/users is empty.',
+      read: true,
+      summary: 'SuccessFactors users (User: user id, names, email, status), with delta on lastModifiedDateTime.',
     },
     tags: {
       candidate: 'unsupported',
@@ -136,13 +136,12 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE).',
     },
     applicationStatus: {
-      stageMove: false,
-      reject: false,
-      rejectionReasons: false,
-      unavailable:
-        "atsgate's SuccessFactors connector does not move or reject applications yet (a status change is a JobApplication " +
-        'update whose status set is per requisition; not built in yet), so no call is made.',
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "A stage is a status of the requisition's status set; a move or a rejection sets the application's appStatusSetItemId " +
+        '(checked against that set first). Rejection reasons are the disqualifying statuses; the note becomes a comment.',
     },
   },
   docs: [
@@ -164,7 +163,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         '/JobApplicationComments',
         '/JobApplicationAssessmentOrder',
         '/JobApplicationAssessmentReport',
+        '/JobApplicationStatus',
         '/Attachment',
+        '/User',
         '/upsert',
       ],
     },

@@ -7,7 +7,7 @@ import type { Connector } from '../types.ts';
 import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
 import { accessToken, odataQuery, sfClient, sfErrorMessage, type SfContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidates, readJobs, readUsers } from './read.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -17,6 +17,9 @@ import {
   downloadAttachment,
   listApplicationAttachments,
   listCandidateAttachments,
+  moveApplicationToStage,
+  readRejectionReasons,
+  rejectApplication,
 } from './write.ts';
 
 export { definition };
@@ -67,8 +70,12 @@ export const connector: Connector<typeof credentialSchema> = {
   addApplicationAttachment,
   listApplicationAttachments,
   downloadAttachment,
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
   readJobs,
   readCandidates,
   readApplications,
+  readUsers,
   passthroughClient: (ctx) => sfClient(ctx),
 };

@@ -7,8 +7,8 @@
  * `lastModifiedDateTime`, the field SAP recommends for incremental reads (KBA 2735876).
  */
 import type { HttpClient } from '../../http/client.ts';
-import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
-import { dateTimeOffsetLiteral, isoFromOData, odataPages, sfClient, type SfContext } from './client.ts';
+import type { Outcome, PageStream, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteStage, RemoteUser } from '../types.ts';
+import { dateTimeOffsetLiteral, isoFromOData, odataPages, odataQuery, sfClient, type SfContext } from './client.ts';
 
 export const JOB_SELECT = [
   'jobReqId',
@@ -23,6 +23,7 @@ export const JOB_SELECT = [
   'location_obj_code',
   'country',
   'defaultLanguage',
+  'statusSetId',
   'jobReqLocale/locale',
   'jobReqLocale/jobTitle',
   'jobReqLocale/externalTitle',
@@ -74,6 +75,7 @@ export interface SfJob {
   location_obj_code?: string | null;
   country?: string | null;
   defaultLanguage?: string | null;
+  statusSetId?: string | number | null;
   jobReqLocale?: { results?: SfJobLocale[] } | SfJobLocale[] | null;
 }
 export interface SfCandidate {
@@ -134,7 +136,7 @@ function jobStatus(j: SfJob): RemoteJob['status'] {
   return null;
 }
 
-export function toJob(j: SfJob): RemoteJob | null {
+export function toJob(j: SfJob, stages: RemoteStage[] = []): RemoteJob | null {
   const id = str(j.jobReqId);
   if (!id) return null;
   const locale = localeOf(j);
@@ -149,8 +151,38 @@ export function toJob(j: SfJob): RemoteJob | null {
     closed_at: isoFromOData(j.closedDateTime),
     remote_created_at: isoFromOData(j.createdDateTime),
     remote_updated_at: isoFromOData(j.lastModifiedDateTime) ?? isoFromOData(j.createdDateTime),
+    stages,
   };
 }
+
+export interface SfStatus {
+  appStatusSetId?: string | number | null;
+  appStatusId?: string | number | null;
+  appStatusName?: string | null;
+}
+
+/**
+ * The statuses of one application status set (`JobApplicationStatus?$filter=appStatusSetId eq …L`),
+ * in id order: a requisition's stages. An application's status (`appStatusSetItemId`, its
+ * `jobAppStatus`) is one of its requisition's set (KBA 2883239). Null when the entity cannot be
+ * read (403/404): the jobs then list no stages.
+ */
+export async function statusSet(client: HttpClient, setId: string): Promise<SfStatus[] | null> {
+  if (!/^[0-9]+$/.test(setId)) return null;
+  const res = await odataQuery<SfStatus>(
+    client,
+    'JobApplicationStatus',
+    { $filter: `appStatusSetId eq ${setId}L`, $select: 'appStatusSetId,appStatusId,appStatusName' },
+    [400, 403, 404],
+  );
+  if (res.status >= 400) return null;
+  return [...res.items].sort((a, b) => Number(a.appStatusId) - Number(b.appStatusId));
+}
+
+export const stagesOf = (statuses: SfStatus[]): RemoteStage[] =>
+  statuses
+    .filter((s) => s.appStatusId !== null && s.appStatusId !== undefined)
+    .map((s, index) => ({ remote_id: String(s.appStatusId), name: str(s.appStatusName), index }));
 
 export function toCandidate(c: SfCandidate): RemoteCandidate | null {
   const id = str(c.candidateId);
@@ -217,8 +249,20 @@ function list<V>(client: HttpClient, entity: string, select: string[], expand: s
   });
 }
 
-export function readJobs(ctx: SfContext, opts: ReadOptions): PageStream<RemoteJob> {
-  return mapped(list<SfJob>(sfClient(ctx), 'JobRequisition', JOB_SELECT, ['jobReqLocale'], opts), toJob);
+/** Jobs page by page, each with the stages of its status set (one read per set, kept for the whole sync). */
+export async function* readJobs(ctx: SfContext, opts: ReadOptions): PageStream<RemoteJob> {
+  const client = sfClient(ctx);
+  const sets = new Map<string, RemoteStage[]>();
+  for await (const page of list<SfJob>(client, 'JobRequisition', JOB_SELECT, ['jobReqLocale'], opts)) {
+    const out: RemoteJob[] = [];
+    for (const j of page) {
+      const setId = str(j.statusSetId);
+      if (setId && !sets.has(setId)) sets.set(setId, stagesOf((await statusSet(client, setId)) ?? []));
+      const job = toJob(j, setId ? sets.get(setId) : []);
+      if (job) out.push(job);
+    }
+    if (out.length) yield out;
+  }
 }
 
 export function readCandidates(ctx: SfContext, opts: ReadOptions): PageStream<RemoteCandidate> {
@@ -227,4 +271,42 @@ export function readCandidates(ctx: SfContext, opts: ReadOptions): PageStream<Re
 
 export function readApplications(ctx: SfContext, opts: ReadOptions): PageStream<RemoteApplication> {
   return mapped(list<SfApplication>(sfClient(ctx), 'JobApplication', APPLICATION_SELECT, ['jobAppStatus'], opts), toApplication);
+}
+
+export interface SfUser {
+  userId?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  status?: string | null;
+  lastModifiedDateTime?: string | null;
+}
+
+/** `User.status`: `t`/`active` → ACTIVE, `f`/`inactive` → INACTIVE (other values, e.g. pending, unknown). */
+function userStatus(v: string | null | undefined): RemoteUser['status'] {
+  if (!v) return null;
+  if (/^(t|active)$/i.test(v)) return 'ACTIVE';
+  if (/^(f|inactive)$/i.test(v)) return 'INACTIVE';
+  return null;
+}
+
+export function toUser(u: SfUser): RemoteUser | null {
+  const id = str(u.userId);
+  if (!id) return null;
+  return {
+    remote_id: id,
+    first_name: str(u.firstName),
+    last_name: str(u.lastName),
+    email: str(u.email),
+    status: userStatus(u.status),
+    remote_updated_at: isoFromOData(u.lastModifiedDateTime),
+  };
+}
+
+/** The platform's users (`User`): recruiters, hiring managers and commentators are users. */
+export function readUsers(ctx: SfContext, opts: ReadOptions): PageStream<RemoteUser> {
+  return mapped(
+    list<SfUser>(sfClient(ctx), 'User', ['userId', 'firstName', 'lastName', 'email', 'status', 'lastModifiedDateTime'], [], opts),
+    toUser,
+  );
 }

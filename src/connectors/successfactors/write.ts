@@ -7,7 +7,9 @@
  *   exists for the application) the link becomes a comment on the application, with a warning;
  * - notes → JobApplicationComments (insert);
  * - files → an Attachment (upsert, base64) linked to the candidate: a CV as its `resume`, a
- *   cover letter as its `coverLetter`, anything else added to its `attachment1` list.
+ *   cover letter as its `coverLetter`, anything else added to its `attachment1` list;
+ * - stage moves and rejections → the application's `appStatusSetItemId` (upsert), a status of
+ *   its requisition's status set; a rejection is a move to a disqualifying status, its note a comment.
  */
 import { AtsgateError } from '../../errors.ts';
 import { onCandidateFallback } from '../helpers/application-level.ts';
@@ -20,12 +22,17 @@ import type {
   AttachmentType,
   CandidateRef,
   NoteInput,
+  PageStream,
+  RejectInput,
   RemoteAttachment,
   RemoteFields,
+  RemoteRejectionReason,
   ResultLinkInput,
+  StageMoveInput,
   WriteResult,
 } from '../types.ts';
-import { int64Key, odataQuery, sfClient, sfErrorMessage, upsert, type SfContext } from './client.ts';
+import { int64Key, odataPages, odataQuery, sfClient, sfErrorMessage, upsert, type SfContext } from './client.ts';
+import { statusSet, type SfStatus } from './read.ts';
 
 const TOOL = 'SuccessFactors';
 
@@ -311,4 +318,114 @@ export async function downloadAttachment(ctx: SfContext, ref: string): Promise<{
   const a = res.data?.d ?? {};
   const name = a.fileName || `attachment-${ref}`;
   return { content_type: a.mimeType || contentTypeFromName(name), file_name: name, data: Buffer.from(a.fileContent ?? '', 'base64') };
+}
+
+// --------------------------------------------------------------------------------------------
+// Stage moves and rejections → appStatusSetItemId
+// --------------------------------------------------------------------------------------------
+
+/** Status names that disqualify (the rejection reasons): SuccessFactors' Disqualified statuses carry such names. */
+const DISQUALIFYING = /disqualif|reject|declin|not selected|unsuccessful|not suitable/i;
+
+/**
+ * The statuses the application may be moved to: those of its requisition's status set
+ * (GET /JobApplication → jobReqId, GET /JobRequisition → statusSetId, GET /JobApplicationStatus).
+ * KBA 2883239: a status of another set corrupts the application, so it is checked here first.
+ */
+async function statusesFor(ctx: SfContext, applicationId: string): Promise<SfStatus[]> {
+  const client = sfClient(ctx);
+  int64Key(applicationId, 'application');
+  const app = await odataQuery<{ jobReqId?: string | number | null }>(client, 'JobApplication', {
+    $filter: `applicationId eq ${applicationId}L`,
+    $select: 'applicationId,jobReqId',
+  });
+  const jobReqId = app.items[0]?.jobReqId;
+  if (!app.items.length)
+    throw new AtsgateError('PLATFORM.INPUT_INVALID', `application ${applicationId} was not found in ${TOOL}`, { status: 404 });
+  if (jobReqId === null || jobReqId === undefined)
+    throw new AtsgateError('REMOTE.INPUT_INVALID', `${TOOL} application ${applicationId} has no job requisition.`);
+  const job = await odataQuery<{ statusSetId?: string | number | null }>(client, 'JobRequisition', {
+    $filter: `jobReqId eq ${String(jobReqId)}L`,
+    $select: 'jobReqId,statusSetId',
+  });
+  const setId = job.items[0]?.statusSetId;
+  const statuses = setId === null || setId === undefined ? null : await statusSet(client, String(setId));
+  if (!statuses) {
+    throw new AtsgateError(
+      'INTEGRATION.PERMISSION_MISSING',
+      `${TOOL} did not let the API user read the application status set of requisition ${String(jobReqId)} (JobApplicationStatus); ` +
+        'grant its role the Recruiting OData permission for application statuses.',
+    );
+  }
+  return statuses;
+}
+
+/** POST /upsert `{ __metadata: { uri: "JobApplication(<id>L)" }, appStatusSetItemId }` (KBAs 2883239, 2868570). */
+async function setStatus(ctx: SfContext, applicationId: string, statusId: string): Promise<void> {
+  await upsert(
+    sfClient(ctx),
+    {
+      __metadata: { uri: `JobApplication(${int64Key(applicationId, 'application')})`, type: 'SFOData.JobApplication' },
+      appStatusSetItemId: statusId,
+    },
+    `status change of application ${applicationId}`,
+  );
+}
+
+export async function moveApplicationToStage(ctx: SfContext, application: ApplicationRef, move: StageMoveInput): Promise<WriteResult> {
+  const statuses = await statusesFor(ctx, application.remote_id);
+  if (!statuses.some((s) => String(s.appStatusId) === move.stage.remote_id)) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Stage ${move.stage.remote_id} is not of job ${application.job_remote_id ?? ''}: it is not in the status set of application ${application.remote_id}'s requisition.`,
+    );
+  }
+  await setStatus(ctx, application.remote_id, move.stage.remote_id);
+  return {
+    warnings:
+      application.outcome === 'PENDING' || application.outcome === null
+        ? []
+        : [`Application ${application.remote_id} was not in progress in ${TOOL}; it was moved to the status asked for.`],
+  };
+}
+
+/**
+ * A rejection moves the application to the disqualifying status the reason names (SuccessFactors
+ * then marks it Disqualified, KBA 2541688); the note, which a status change does not take, is
+ * added as a comment (a secondary step, with a warning saying so).
+ */
+export async function rejectApplication(ctx: SfContext, application: ApplicationRef, reject: RejectInput): Promise<WriteResult> {
+  const statuses = await statusesFor(ctx, application.remote_id);
+  if (!statuses.some((s) => String(s.appStatusId) === reject.reason.remote_id)) {
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `Rejection reason ${reject.reason.remote_id} (${reject.reason.name ?? ''}) is not a status of application ${application.remote_id}'s requisition status set.`,
+    );
+  }
+  await setStatus(ctx, application.remote_id, reject.reason.remote_id);
+  const warnings: string[] = [];
+  if (reject.note) {
+    const done = await secondaryStep(warnings, `Adding the rejection note to ${TOOL} application ${application.remote_id}`, () =>
+      addComment(ctx, application.remote_id, reject.note!),
+    );
+    if (done.ok) warnings.push(`${TOOL}'s status change takes no note; the rejection note was added as a comment on the application.`);
+  }
+  return { warnings };
+}
+
+/** The disqualifying statuses of every status set (GET /JobApplicationStatus): the rejection reasons. */
+export async function* readRejectionReasons(ctx: SfContext): PageStream<RemoteRejectionReason> {
+  const seen = new Set<string>();
+  for await (const page of odataPages<SfStatus>(sfClient(ctx), 'JobApplicationStatus', {
+    $select: 'appStatusSetId,appStatusId,appStatusName',
+  })) {
+    const out: RemoteRejectionReason[] = [];
+    for (const st of page) {
+      const id = st.appStatusId === null || st.appStatusId === undefined ? '' : String(st.appStatusId);
+      if (!id || seen.has(id) || !DISQUALIFYING.test(st.appStatusName ?? '')) continue;
+      seen.add(id);
+      out.push({ remote_id: id, name: st.appStatusName ?? null, remote_data: { '/JobApplicationStatus': st } });
+    }
+    if (out.length) yield out;
+  }
 }
