@@ -285,6 +285,31 @@ describe('SAP SuccessFactors connector', () => {
       assert.ok(fake.filesFor(cand).some((f) => f.name === 'cl.pdf' && f.type === 'coverLetter'));
     });
 
+    test('files carry module RECRUITING and their category; a tenant without attachment1 takes CVs and cover letters only', async () => {
+      const cand = fake.candidateRemoteIds()[4];
+      const mark = since();
+      await connector.addCandidateAttachment(ctxOf(), candRef(cand), file('cv.pdf', 'cv', 'CV'));
+      const stored = requestsSince(mark).find((r) => r.path === '/odata/v2/upsert' && r.json?.__metadata?.type === 'SFOData.Attachment')!;
+      assert.deepEqual(
+        [stored.json.module, stored.json.moduleCategory, stored.json.fileName, stored.json.userId],
+        ['RECRUITING', 'RESUME', 'cv.pdf', 'sfapi'],
+      );
+      const bare = await startSuccessFactorsFake({ candidateCount: 3, candidateAttachment1: false });
+      try {
+        const ctx = connectorContext(connector as any, bare.credentials, bare.url).ctx;
+        const [id] = bare.candidateRemoteIds();
+        const ref = { remote_id: id, applications: [] };
+        const before = bare.server.journal.length;
+        await rejectsWith(connector.addCandidateAttachment(ctx, ref, file('other.pdf', 'x')), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+        assert.ok(!bare.server.journal.slice(before).some((r) => r.path === '/odata/v2/upsert'), 'nothing was stored');
+        await connector.addCandidateAttachment(ctx, ref, file('cl.pdf', 'cl', 'COVER_LETTER'));
+        const { attachments } = await connector.listCandidateAttachments(ctx, ref);
+        assert.ok(attachments.some((a) => a.file_name === 'cl.pdf' && a.type === 'COVER_LETTER'));
+      } finally {
+        await bare.stop();
+      }
+    });
+
     test("jobs list their status set's statuses as stages; a move upserts appStatusSetItemId after checking the set", async () => {
       const jobs = (await collect(connector.readJobs(ctxOf(), {}))).flat();
       assert.deepEqual(

@@ -37,6 +37,8 @@ export interface SuccessFactorsFakeOptions {
   tokenLifetimeS?: number;
   /** false: JobApplicationAssessmentOrder/Report are not in the tenant's metadata. */
   assessmentIntegration?: boolean;
+  /** false: the tenant's candidate profile has no `attachment1` multi-attachment field. */
+  candidateAttachment1?: boolean;
 }
 
 export interface SuccessFactorsFake extends VendorFake {
@@ -127,6 +129,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
   const pageSize = opts.pageSize ?? 10;
   const rate = opts.rateLimit ?? { limit: 20, windowMs: 1000 };
   const assessments = opts.assessmentIntegration ?? true;
+  const attachment1 = opts.candidateAttachment1 ?? true;
   const api = '/odata/v2';
 
   // ------------------------------------------------------------------------------------------
@@ -457,6 +460,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       ({ q, offset } = page);
     }
     const where = `GET ${entity}`;
+    if (!attachment1 && entity === 'Candidate' && /(^|[,/])attachment1\b/.test(`${q.get('$expand') ?? ''},${q.get('$select') ?? ''}`))
+      return odataError(400, 'COE_PROPERTY_NOT_FOUND', '[COE0021]Invalid property names: Candidate/attachment1.');
     const select = (q.get('$select') ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -563,6 +568,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       if (typeof e.fileName !== 'string' || typeof e.fileContent !== 'string' || !e.fileContent)
         return fail(400, 'fileName and fileContent are required.');
       if (typeof e.module !== 'string') return fail(400, 'module is required.');
+      if (e.module !== 'RECRUITING') violations.push(`upsert Attachment: module ${String(e.module)} for a Recruiting file`);
       const id = String(++seq);
       attachments.set(id, {
         attachmentId: id,
@@ -570,6 +576,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         mimeType: e.fileName.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
         fileContent: e.fileContent,
         module: e.module,
+        moduleCategory: e.moduleCategory ?? null,
         createdDate: dto(Date.now()),
         lastModifiedDateTime: dto(Date.now()),
       });
@@ -623,6 +630,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         l[nav] = id;
       }
       if ('attachment1' in e) {
+        if (!attachment1) return fail(400, 'Candidate has no property attachment1.');
         const list = Array.isArray(e.attachment1) ? e.attachment1.map(refId) : [];
         if (list.some((id) => !id || !attachments.has(id))) return fail(400, 'attachment1: unknown attachment.');
         l.attachment1 = list as string[];

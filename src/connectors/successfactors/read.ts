@@ -172,7 +172,7 @@ export async function statusSet(client: HttpClient, setId: string): Promise<SfSt
   const res = await odataQuery<SfStatus>(
     client,
     'JobApplicationStatus',
-    { $filter: `appStatusSetId eq ${setId}L`, $select: 'appStatusSetId,appStatusId,appStatusName' },
+    { $filter: `appStatusSetId eq ${setId}`, $select: 'appStatusSetId,appStatusId,appStatusName' },
     [400, 403, 404],
   );
   if (res.status >= 400) return null;

@@ -106,7 +106,7 @@ async function ordersOf(ctx: SfContext, applicationId: string): Promise<{ orders
   const res = await odataQuery<AssessmentOrder>(
     sfClient(ctx),
     'JobApplicationAssessmentOrder',
-    { $filter: `applicationId eq ${applicationId}L`, $select: 'id,packageCode,vendorCode,lastModifiedDateTime' },
+    { $filter: `applicationId eq ${applicationId}`, $select: 'id,packageCode,vendorCode,lastModifiedDateTime' },
     [400, 403, 404],
   );
   if (res.status >= 400) {
@@ -208,19 +208,41 @@ interface SfCandidateFiles {
 
 const FILE_SELECT = ['attachmentId', 'fileName', 'mimeType', 'createdDate', 'lastModifiedDateTime'];
 
-/** The candidate's linked files: GET /Candidate?$filter=candidateId eq …&$expand=resume,coverLetter,attachment1. */
-async function candidateFiles(ctx: SfContext, candidateId: string): Promise<SfCandidateFiles> {
+/**
+ * The candidate's linked files: GET /Candidate?$filter=candidateId eq …&$expand=resume,coverLetter,attachment1.
+ * `attachment1` is a multi-attachment field of the candidate profile template that not every
+ * tenant has; where the tenant's metadata lacks it (400), the read is repeated without it.
+ */
+async function candidateFiles(ctx: SfContext, candidateId: string): Promise<{ files: SfCandidateFiles; hasAttachment1: boolean }> {
   int64Key(candidateId, 'candidate');
-  const navs = Object.values(NAV);
-  const res = await odataQuery<SfCandidateFiles>(sfClient(ctx), 'Candidate', {
-    $filter: `candidateId eq ${candidateId}L`,
-    $expand: navs.join(','),
-    $select: ['candidateId', ...navs.flatMap((n) => FILE_SELECT.map((f) => `${n}/${f}`))].join(','),
-  });
+  const read = (navs: string[]) =>
+    odataQuery<SfCandidateFiles>(
+      sfClient(ctx),
+      'Candidate',
+      {
+        $filter: `candidateId eq ${candidateId}`,
+        $expand: navs.join(','),
+        $select: ['candidateId', ...navs.flatMap((n) => FILE_SELECT.map((f) => `${n}/${f}`))].join(','),
+      },
+      [400],
+    );
+  let hasAttachment1 = true;
+  let res = await read(Object.values(NAV));
+  if (res.status === 400) {
+    hasAttachment1 = false;
+    res = await read(['resume', 'coverLetter']);
+    if (res.status === 400) {
+      const why = sfErrorMessage(res.status, res.data, res.headers) ?? 'HTTP 400';
+      throw new AtsgateError('REMOTE.INPUT_INVALID', `${TOOL} refused to read the files of candidate ${candidateId}: ${why}`);
+    }
+  }
   const c = res.items[0];
   if (!c) throw new AtsgateError('PLATFORM.INPUT_INVALID', `candidate ${candidateId} was not found in ${TOOL}`, { status: 404 });
-  return c;
+  return { files: c, hasAttachment1 };
 }
+
+/** Attachment.moduleCategory for each link, as Recruiting files are categorised. */
+const MODULE_CATEGORY: Record<AttachmentType, string> = { CV: 'RESUME', COVER_LETTER: 'COVERLETTER', OTHER: 'ATTACHMENTS' };
 
 const manyOf = (v: SfCandidateFiles['attachment1']): SfAttachment[] => (Array.isArray(v) ? v : (v?.results ?? []));
 
@@ -234,7 +256,14 @@ export async function addCandidateAttachment(ctx: SfContext, candidate: Candidat
   const candidateId = candidate.remote_id;
   const nav = NAV[attachment.type];
   // Read first: an unknown candidate fails before a file is stored, and `attachment1` keeps its files.
-  const existing = await candidateFiles(ctx, candidateId);
+  const { files: existing, hasAttachment1 } = await candidateFiles(ctx, candidateId);
+  if (nav === 'attachment1' && !hasAttachment1) {
+    throw new AtsgateError(
+      'INTEGRATION.ACTION_NOT_AVAILABLE',
+      `This ${TOOL} tenant's candidate profile has no multi-attachment field attachment1 (a field of the candidate profile template), ` +
+        'so only CVs (resume) and cover letters (coverLetter) can be attached. Nothing was stored.',
+    );
+  }
   const bytes = await attachmentBytes(attachment);
   const client = sfClient(ctx);
   const stored = await upsert(
@@ -244,6 +273,7 @@ export async function addCandidateAttachment(ctx: SfContext, candidate: Candidat
       fileName: attachment.name,
       fileContent: bytes.toString('base64'),
       module: 'RECRUITING',
+      moduleCategory: MODULE_CATEGORY[attachment.type],
       userId: ctx.credentials.user_id,
       viewable: true,
     },
@@ -278,7 +308,7 @@ export async function listCandidateAttachments(
   ctx: SfContext,
   candidate: CandidateRef,
 ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
-  const c = await candidateFiles(ctx, candidate.remote_id);
+  const { files: c } = await candidateFiles(ctx, candidate.remote_id);
   const files: [string, SfAttachment][] = [
     ...(c.resume?.attachmentId ? [['resume', c.resume] as [string, SfAttachment]] : []),
     ...(c.coverLetter?.attachmentId ? [['coverLetter', c.coverLetter] as [string, SfAttachment]] : []),
@@ -336,7 +366,7 @@ async function statusesFor(ctx: SfContext, applicationId: string): Promise<SfSta
   const client = sfClient(ctx);
   int64Key(applicationId, 'application');
   const app = await odataQuery<{ jobReqId?: string | number | null }>(client, 'JobApplication', {
-    $filter: `applicationId eq ${applicationId}L`,
+    $filter: `applicationId eq ${applicationId}`,
     $select: 'applicationId,jobReqId',
   });
   const jobReqId = app.items[0]?.jobReqId;
@@ -345,7 +375,7 @@ async function statusesFor(ctx: SfContext, applicationId: string): Promise<SfSta
   if (jobReqId === null || jobReqId === undefined)
     throw new AtsgateError('REMOTE.INPUT_INVALID', `${TOOL} application ${applicationId} has no job requisition.`);
   const job = await odataQuery<{ statusSetId?: string | number | null }>(client, 'JobRequisition', {
-    $filter: `jobReqId eq ${String(jobReqId)}L`,
+    $filter: `jobReqId eq ${String(jobReqId)}`,
     $select: 'jobReqId,statusSetId',
   });
   const setId = job.items[0]?.statusSetId;
