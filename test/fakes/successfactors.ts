@@ -286,6 +286,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
   let issued = 0;
   const windows = new Map<string, WindowCounter>();
   let failures: { n: number; status: 429 | 500 | 503 } | null = null;
+  // SAP recommends waiting 300 s on a 429 (KBA 3159263); tests compress it to 1 s by default.
   const retryAfter = String(opts.retryAfterSeconds ?? 1);
 
   server.before = (req) => {

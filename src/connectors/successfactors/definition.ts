@@ -74,7 +74,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     {
       key: 'certificate',
       label: 'X.509 certificate (PEM)',
-      help: 'The certificate registered with the OAuth2 client (-----BEGIN CERTIFICATE-----).',
+      help:
+        "The certificate registered with the OAuth2 client (-----BEGIN CERTIFICATE-----). SuccessFactors' registration form " +
+        'takes the certificate body without the BEGIN/END lines; paste the whole PEM here.',
       secret: false,
     },
     {
@@ -88,9 +90,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     },
   ],
   defaultBaseUrl: 'https://{api_server}',
-  // SAP publishes no request rate for the OData API; it throttles heavy use (KBA 2735876, 429 and
-  // 503 with Retry-After in the Developer Guide's throttling section). Kept polite: 5 at once
-  // plus 2 per second, and a 429/503 is waited out and retried.
+  // SAP announced rate limits for its APIs with 2H 2022 and postponed them indefinitely (KBA
+  // 3159263): no number to honour, but a 429 carries Retry-After (SAP recommends 300 s) and is
+  // waited out. Kept polite: 5 at once plus 2 per second (KBA 2735876: do not hammer the API).
   rateLimit: { requests: 5, perMs: 500 },
   transport: {
     // OAuth 2.0 SAML bearer assertion: ./client.ts signs the assertion and mints the token.
@@ -149,6 +151,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     'https://help.sap.com/docs/SAP_SUCCESSFACTORS_PLATFORM/28bc3c8e3f214ab487ec51b1b8709adc/03e1fc3791684367a6a76a614a2916de.html',
     'https://userapps.support.sap.com/sap/support/knowledge/en/3462403',
     'https://userapps.support.sap.com/sap/support/knowledge/en/2735876',
+    'https://userapps.support.sap.com/sap/support/knowledge/en/3159263',
+    'https://userapps.support.sap.com/sap/support/knowledge/en/2883239',
   ],
   passthrough: {
     odata: {
