@@ -61,6 +61,8 @@ export interface SuccessFactorsFake extends VendorFake {
 type Edm = { type: string; nullable: boolean };
 interface EntitySpec {
   key: string[];
+  /** From the generator's request builders, i.e. the metadata's sap:creatable/updatable/deletable. */
+  operations: string[];
   properties: Record<string, Edm>;
   navigation: Record<string, { target: string; many: boolean }>;
 }
@@ -524,6 +526,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     const body = req.json as Row | undefined;
     if (!body || typeof body !== 'object') return odataError(400, 'COE_BAD_REQUEST', 'A JSON entity is required.');
     checkEntity('JobApplicationComments', body, 'insert JobApplicationComments');
+    if (!entitySpec('JobApplicationComments').operations.includes('create'))
+      violations.push('insert JobApplicationComments: not creatable');
     const app = applications.get(String(body.applicationId));
     if (!app || app.deleted)
       return odataError(404, 'COE_ENTITY_NOT_FOUND', `[COE0018]JobApplication(${String(body.applicationId)}L) not found.`);
@@ -565,6 +569,11 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     const [, entity, key] = m;
     if (!entitySpec(entity)) return fail(400, `Entity ${entity} is not found.`);
     checkEntity(entity, e, `upsert ${entity}`);
+    const op = key ? 'update' : 'create';
+    if (!entitySpec(entity).operations.includes(op)) {
+      violations.push(`upsert ${entity}: the entity is not ${op === 'create' ? 'creatable' : 'updatable'}`);
+      return fail(400, `${entity} does not support ${op}.`);
+    }
     if (entity === 'Attachment' && !key) {
       if (typeof e.fileName !== 'string' || typeof e.fileContent !== 'string' || !e.fileContent)
         return fail(400, 'fileName and fileContent are required.');
