@@ -275,6 +275,7 @@ describe('SAP SuccessFactors connector', () => {
           ['more.pdf', 'OTHER'],
         ],
       );
+      assert.match(String(attachments[0].remote_created_at), /^\d{4}-\d{2}-\d{2}T/, 'OData dates become ISO-8601');
       const dl = await c.downloadAttachment(ctxOf(), attachments[1].remote_id);
       assert.deepEqual(dl.data, Buffer.from('report bytes'));
       assert.equal(dl.file_name, 'report.pdf');

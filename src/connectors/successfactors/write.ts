@@ -31,7 +31,7 @@ import type {
   StageMoveInput,
   WriteResult,
 } from '../types.ts';
-import { int64Key, odataPages, odataQuery, sfClient, sfErrorMessage, upsert, type SfContext } from './client.ts';
+import { int64Key, isoFromOData, odataPages, odataQuery, sfClient, sfErrorMessage, upsert, type SfContext } from './client.ts';
 import { statusSet, type SfStatus } from './read.ts';
 
 const TOOL = 'SuccessFactors';
@@ -325,8 +325,8 @@ export async function listCandidateAttachments(
         file_name: name,
         content_type: a.mimeType || contentTypeFromName(name),
         data_url: ctx.signedFileUrl(String(a.attachmentId)),
-        remote_created_at: a.createdDate ?? null,
-        remote_updated_at: a.lastModifiedDateTime ?? null,
+        remote_created_at: isoFromOData(a.createdDate),
+        remote_updated_at: isoFromOData(a.lastModifiedDateTime),
       } satisfies RemoteAttachment;
     });
   return { attachments, warnings: [] };
