@@ -415,6 +415,15 @@ describe('SAP SuccessFactors connector', () => {
       const res = await client.request<any>({ method: 'GET', path: url.toString() });
       assert.equal(res.data.d.results[0].jobReqId, '2001');
       assert.throws(() => passthroughUrl(client.baseUrl, api, '/EmpJob'), /outside the paths this API allows/);
+      const meta = await client.request<any>({
+        method: 'GET',
+        path: passthroughUrl(client.baseUrl, api, '/$metadata').toString(),
+        headers: { accept: 'application/xml' },
+      });
+      assert.match(
+        String(meta.data),
+        /<EntitySet Name="JobApplicationAssessmentReport" EntityType="SFOData.JobApplicationAssessmentReport" sap:creatable="true"/,
+      );
     });
   });
 

@@ -441,7 +441,43 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
   /** Page tokens name the query they continue (its entity, filter, select, expand) and the offset. */
   const pageQueries = new Map<string, { q: URLSearchParams; offset: number }>();
 
+  /**
+   * The tenant's `$metadata` (EDMX, OData v2): the entity model with this tenant's switches applied
+   * (no assessment entities without Assessment Integration, no `attachment1` without that field).
+   */
+  function metadataDocument(): FakeResponse {
+    const x = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const types: string[] = [];
+    const sets: string[] = [];
+    for (const [name, e] of Object.entries(SPEC.entities)) {
+      if (!assessments && /^JobApplicationAssessment/.test(name)) continue;
+      const props = Object.entries(e.properties).map(([p, t]) => `<Property Name="${x(p)}" Type="${t.type}" Nullable="${t.nullable}"/>`);
+      const navs = Object.entries(e.navigation)
+        .filter(([n]) => attachment1 || name !== 'Candidate' || n !== 'attachment1')
+        .map(
+          ([n, t]) =>
+            `<NavigationProperty Name="${x(n)}" Relationship="SFOData.${x(name)}_${x(n)}" FromRole="${x(name)}" ToRole="${x(t.target)}${t.many ? '_many' : ''}"/>`,
+        );
+      types.push(
+        `<EntityType Name="${x(name)}"><Key>${e.key.map((k) => `<PropertyRef Name="${x(k)}"/>`).join('')}</Key>${props.join('')}${navs.join('')}</EntityType>`,
+      );
+      const op = (o: string) => String(e.operations.includes(o));
+      sets.push(
+        `<EntitySet Name="${x(name)}" EntityType="SFOData.${x(name)}" sap:creatable="${op('create')}" sap:updatable="${op('update')}" sap:deletable="${op('delete')}"/>`,
+      );
+    }
+    const text =
+      '<?xml version="1.0" encoding="utf-8"?><edmx:Edmx Version="1.0" xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx">' +
+      '<edmx:DataServices m:DataServiceVersion="2.0" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">' +
+      '<Schema Namespace="SFOData" xmlns="http://schemas.microsoft.com/ado/2008/09/edm" xmlns:sap="http://www.sap.com/Protocols/SAPData">' +
+      types.join('') +
+      `<EntityContainer Name="EntityContainer" m:IsDefaultEntityContainer="true">${sets.join('')}</EntityContainer>` +
+      '</Schema></edmx:DataServices></edmx:Edmx>';
+    return { headers: { 'content-type': 'application/xml;charset=utf-8' }, text };
+  }
+
   server.route('GET', `${api}/:entity`, (req) => {
+    if (req.params.entity === '$metadata') return metadataDocument();
     let entity = req.params.entity;
     const keyed = /^(\w+)\((\d+)L?\)$/.exec(entity);
     if (keyed) entity = keyed[1];

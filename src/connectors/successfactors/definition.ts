@@ -171,6 +171,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         '/Attachment',
         '/User',
         '/upsert',
+        '/$metadata',
       ],
     },
   },
