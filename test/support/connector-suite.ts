@@ -23,6 +23,7 @@ import { startZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { startUkgFake } from '../fakes/ukgpro.ts';
 import { startIcimsFake } from '../fakes/icims.ts';
 import { startBullhornFake } from '../fakes/bullhorn.ts';
+import { startSuccessFactorsFake } from '../fakes/successfactors.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -155,6 +156,16 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 10, windowMs: 1000 },
     start: () => startBullhornFake({ candidateCount: 24, pageCap: 10, rateLimit: { limit: 10, windowMs: 1000 } }),
+  },
+  {
+    tool: 'successfactors',
+    // SAP publishes no request rate for the OData API (it throttles with 429 + Retry-After); the
+    // fake enforces 20 per second, above atsgate's 5 + 2/s, and pages 10 entities at a time so
+    // that `__next` paging is exercised. Files are linked to the candidate as resume, coverLetter
+    // or attachment1 (the connector's types).
+    timeScale: 1,
+    fakeLimit: { requests: 20, windowMs: 1000 },
+    start: () => startSuccessFactorsFake({ candidateCount: 24, pageSize: 10, rateLimit: { limit: 20, windowMs: 1000 } }),
   },
 ];
 

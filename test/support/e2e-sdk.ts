@@ -403,6 +403,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[], withToolsTest: boolean) {
           'recruitee',
           'sandbox',
           'smartrecruiters',
+          'successfactors',
           'teamtailor',
           'ukgpro',
           'workable',
