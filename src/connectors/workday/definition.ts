@@ -1,0 +1,135 @@
+/**
+ * Workday Recruiting: what the connector is, how a customer connects it and what it can do. The
+ * tool id is Kombo's slug for Workday (`workday`). Workday Recruiting speaks SOAP only (the
+ * Recruiting web service); facts, sources and open questions: ./README.md.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { ConnectorDefinition } from '../types.ts';
+
+/**
+ * The Recruiting WSDL/XSD this connector and its test fake follow (test/specs/workday/PROVENANCE.md).
+ * Sent as `wd:version` on every request and in the endpoint path unless the customer picks another.
+ */
+export const SCHEMA_VERSION = 'v26.1';
+/** Response_Filter/Count: the XSD allows 3 digits; Workday's documented page size maximum is 999, default 100. */
+export const PAGE_SIZE = 100;
+
+export const credentialSchema = Type.Object({
+  /** The web-services host: `wd2-impl-services1.workday.com`, `wd5-services1.myworkday.com`… */
+  host: Type.String({ minLength: 1 }),
+  tenant: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_\\-]+$' }),
+  /** The Integration System User; `@tenant` is added when missing (WS-Security user names are user@tenant). */
+  username: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+  /** `v26.1`, `v44.0`…; default SCHEMA_VERSION. */
+  api_version: Type.Optional(Type.String({ pattern: '^\\s*(v?[0-9]{1,2}\\.[0-9])?\\s*$' })),
+  /** Document_Category_ID for candidate-level files (Put_Candidate_Attachment requires a category). */
+  document_category: Type.String({ minLength: 1 }),
+});
+
+export type WorkdayCredentials = Static<typeof credentialSchema>;
+
+export const definition: ConnectorDefinition<typeof credentialSchema> = {
+  id: 'workday',
+  label: 'Workday',
+  credentialSchema,
+  credentialFields: [
+    {
+      key: 'host',
+      label: 'Web services host',
+      help:
+        'The host of your Workday web services endpoint, as in https://{host}/ccx/service/{tenant}/Recruiting/v26.1 — ' +
+        'in Workday, search for the task "Public Web Services", open Recruiting and "View WSDL": the address there starts with it ' +
+        '(for example wd2-impl-services1.workday.com).',
+      secret: false,
+    },
+    {
+      key: 'tenant',
+      label: 'Tenant',
+      help: 'Your tenant name, the part after /ccx/service/ in the same address (for example acme_preview or acme).',
+      secret: false,
+    },
+    {
+      key: 'username',
+      label: 'Integration System User',
+      help:
+        'The user name of an Integration System User (Create Integration System User) in an Integration System Security Group ' +
+        'with Get access to the Recruiting domains (job requisitions, candidates, candidate attachments) and Put access for candidate ' +
+        'attachments. atsgate signs in as user@tenant.',
+      secret: false,
+    },
+    { key: 'password', label: 'Password', help: "The Integration System User's password.", secret: true },
+    {
+      key: 'api_version',
+      label: 'API version (optional)',
+      help: `The Workday web-services version to call, such as v26.1 or v44.0; empty for ${SCHEMA_VERSION}, the version atsgate's Workday connector is built and tested against.`,
+      secret: false,
+      optional: true,
+    },
+    {
+      key: 'document_category',
+      label: 'Document category ID',
+      help:
+        'The Reference ID (Document_Category_ID) of the document category that files atsgate adds to candidates are filed under; ' +
+        'Workday requires one for every candidate attachment. Find it with the task "Maintain Document Categories" or the report ' +
+        '"Integration IDs" for the category you use for assessment reports.',
+      secret: false,
+    },
+  ],
+  // The host is a credential: the connector builds https://{host}/ccx/service/{tenant}/Recruiting/{version}
+  // itself (./client.ts). An integration's base-URL override replaces the https://{host} part.
+  defaultBaseUrl: 'https://wd2-impl-services1.workday.com',
+  // Workday publishes no request-rate number for SOAP web services (README); it throttles by
+  // concurrency. atsgate keeps to 5 calls at once plus 5 per second and waits out a 429.
+  rateLimit: { requests: 5, perMs: 1000 },
+  capabilities: {
+    resultLinks: {
+      candidate: 'note',
+      application: 'note',
+      attributes: 'note',
+      summary:
+        'A text file attached to the job application (Put_Candidate_Attachment, Job_Application_Attachment_Data) holding label, URL ' +
+        'and attributes, with label and URL in the attachment comment; a candidate-level link goes to the current job applications.',
+    },
+    attachments: {
+      candidate: true,
+      types: { CV: 'candidate attachment', COVER_LETTER: 'candidate attachment', OTHER: 'candidate attachment' },
+      // Workday documents no per-file limit for web-service attachments; 25 MB is within what its UI accepts.
+      maxBytes: 25 * 1024 * 1024,
+      upload: 'base64 in the SOAP body (Attachment_Data/File_Content)',
+    },
+    applicationWrites: { notes: 'application', attachments: 'application' },
+    reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
+    deltaSync: true,
+    users: {
+      read: false,
+      summary: 'Not read: the Recruiting web service has no list of recruiters or users (workers live in Human_Resources); GET /v1/ats/users is empty.',
+    },
+    tags: {
+      candidate: 'unsupported',
+      list: 'none',
+      unavailable:
+        "The Recruiting web service version atsgate's Workday connector follows (v26.1) has no operation that adds or removes candidate tags, so no call is made.",
+      summary: 'Not available (INTEGRATION.ACTION_NOT_AVAILABLE): the Recruiting web service has no tag operation.',
+    },
+    applicationStatus: {
+      stageMove: false,
+      reject: false,
+      rejectionReasons: false,
+      unavailable:
+        "atsgate's Workday connector does not move or disposition job applications yet: the Recruiting web service's Move_Candidate " +
+        '(v26.1) takes a business-process workflow step (Next_Step_Reference or Disposition_Step_Reference), not a recruiting stage, and ' +
+        'the web service lists neither the steps nor the dispositions a job offers, so no call is made.',
+      summary:
+        'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): Move_Candidate takes business-process workflow steps, which the Recruiting web service does not list.',
+    },
+  },
+  docs: [
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Recruiting.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Get_Job_Requisitions.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Get_Candidates.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Get_Candidate_Attachments.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Put_Candidate_Attachment.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Move_Candidate.html',
+  ],
+};
