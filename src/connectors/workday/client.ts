@@ -53,7 +53,7 @@ export function wsUsername(creds: Pick<WorkdayCredentials, 'username' | 'tenant'
   return u.includes('@') ? u : `${u}@${creds.tenant}`;
 }
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true });
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false });
 
 /** Prefixes every element with wd: and every attribute with wd: (the schema's attributeFormDefault is qualified). */
 function qualify(value: WdValue): unknown {
@@ -210,7 +210,8 @@ export function workdayClient(ctx: WorkdayContext): HttpClient {
 export async function call(ctx: WorkdayContext, operation: string, body: WdNode, client = workdayClient(ctx)): Promise<Record<string, any>> {
   const res = await client.request<string>({
     method: 'POST',
-    path: '',
+    // The service URL itself (a relative '' would gain a trailing slash).
+    path: client.baseUrl,
     headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: '' },
     body: envelope(ctx.credentials, operation, body),
     // Gets change nothing; a Put_Candidate_Attachment is not repeated after a lost answer.
