@@ -412,6 +412,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'teamtailor',
           'ukgpro',
           'workable',
+          'workday',
           'zohorecruit',
         ]);
         for (const t of res.data.tools) {

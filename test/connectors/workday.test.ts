@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/workday/index.ts';
 import { envelope, serviceUrl } from '../../src/connectors/workday/client.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteCandidate, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startWorkdayFake, type WorkdayFake } from '../fakes/workday.ts';
@@ -33,7 +33,12 @@ describe('Workday connector', () => {
   };
   const since = () => fake.server.journal.length;
   const bodiesSince = (mark: number) => fake.server.journal.slice(mark).map((r) => r.raw.toString('utf8'));
-  const appRef = (id: string, candidate: string): ApplicationRef => ({ remote_id: id, candidate_remote_id: candidate, job_remote_id: null, outcome: 'PENDING' });
+  const appRef = (id: string, candidate: string): ApplicationRef => ({
+    remote_id: id,
+    candidate_remote_id: candidate,
+    job_remote_id: null,
+    outcome: 'PENDING',
+  });
 
   before(async () => {
     fake = await startWorkdayFake({ candidateCount: 230, rateLimit: { limit: 5000, windowMs: 1000 } });
@@ -41,7 +46,7 @@ describe('Workday connector', () => {
   after(() => fake.stop());
 
   describe('auth and credentials', () => {
-    test('WS-Security UsernameToken (user@tenant, PasswordText) on the tenant\'s Recruiting endpoint; the probe reads jobs and candidates', async () => {
+    test("WS-Security UsernameToken (user@tenant, PasswordText) on the tenant's Recruiting endpoint; the probe reads jobs and candidates", async () => {
       const mark = since();
       await connector.checkCredentials(ctxOf());
       const calls = fake.server.journal.slice(mark);
@@ -69,7 +74,10 @@ describe('Workday connector', () => {
     test('the production URL comes from host, tenant and version; text is escaped by the XML builder', () => {
       const def = connector.definition;
       const creds = { host: 'https://wd5-services1.myworkday.com/', tenant: 'acme', username: 'u', password: 'p', document_category: 'X' };
-      assert.equal(serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: creds }), 'https://wd5-services1.myworkday.com/ccx/service/acme/Recruiting/v26.1');
+      assert.equal(
+        serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: creds }),
+        'https://wd5-services1.myworkday.com/ccx/service/acme/Recruiting/v26.1',
+      );
       assert.equal(
         serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: { ...creds, api_version: '44.0' } }),
         'https://wd5-services1.myworkday.com/ccx/service/acme/Recruiting/v44.0',
@@ -84,7 +92,7 @@ describe('Workday connector', () => {
   describe('reads', () => {
     test('candidates are paged with Response_Filter until Total_Pages, on one As_Of_Entry_DateTime', async () => {
       const mark = since();
-      const pages: Awaited<ReturnType<typeof collect>>[] = [];
+      const pages: RemoteCandidate[][] = [];
       for await (const p of connector.readCandidates(ctxOf(), {})) pages.push(p);
       assert.equal(pages.length, 3);
       const ids = pages.flat().map((c) => c.remote_id);
@@ -98,7 +106,7 @@ describe('Workday connector', () => {
         bodies.map((b) => /<wd:Page>(\d+)</.exec(b)?.[1]),
         ['1', '2', '3'],
       );
-      const c = pages[0][0] as { first_name?: string | null; email_addresses?: unknown };
+      const c = pages[0][0];
       assert.equal(c.first_name, 'Ada');
       assert.deepEqual(c.email_addresses, [{ email_address: 'candidate0@example.com', type: null }]);
     });
@@ -116,7 +124,10 @@ describe('Workday connector', () => {
       fake.touchJob(jobs[1].remote_id, new Date(Date.now() - 1000));
       const mark = since();
       const delta = (await collect(connector.readJobs(ctxOf(), { updatedAfter: new Date(Date.now() - 60_000) }))).flat();
-      assert.deepEqual(delta.map((j) => j.remote_id), [jobs[1].remote_id]);
+      assert.deepEqual(
+        delta.map((j) => j.remote_id),
+        [jobs[1].remote_id],
+      );
       assert.match(bodiesSince(mark)[0], /<wd:Transaction_Log_Criteria_Data><wd:Transaction_Date_Range_Data><wd:Updated_From>/);
     });
 
@@ -141,7 +152,10 @@ describe('Workday connector', () => {
       const ref: CandidateRef = { remote_id: cand, applications: [] };
       const res = await connector.addCandidateAttachment(ctxOf(), ref, file('report.pdf', '%PDF-1.4 report'));
       assert.deepEqual(res.warnings, []);
-      assert.deepEqual(fake.filesFor(cand).map((f) => [f.name, f.data.toString()]), [['report.pdf', '%PDF-1.4 report']]);
+      assert.deepEqual(
+        fake.filesFor(cand).map((f) => [f.name, f.data.toString()]),
+        [['report.pdf', '%PDF-1.4 report']],
+      );
       const listed = await connector.listCandidateAttachments(ctxOf(), ref);
       assert.equal(listed.attachments.length, 1);
       assert.equal(listed.attachments[0].file_name, 'report.pdf');
@@ -153,7 +167,11 @@ describe('Workday connector', () => {
     test('an unknown document category is refused by Workday: REMOTE.INPUT_INVALID with its validation message', async () => {
       const cand = fake.candidateRemoteIds()[4];
       const err = await connector
-        .addCandidateAttachment(ctxOf({ ...fake.credentials, document_category: 'Nope' }), { remote_id: cand, applications: [] }, file('a.pdf', 'x'))
+        .addCandidateAttachment(
+          ctxOf({ ...fake.credentials, document_category: 'Nope' }),
+          { remote_id: cand, applications: [] },
+          file('a.pdf', 'x'),
+        )
         .catch((e) => e);
       assert.equal(err.code, 'REMOTE.INPUT_INVALID');
       assert.match(err.message, /Nope.*Document_Category_ID/);
@@ -163,7 +181,11 @@ describe('Workday connector', () => {
       const cand = fake.candidateRemoteIds()[5];
       const mine = (await connector.readCandidate!(ctxOf(), cand))!.applications[0].remote_id;
       await connector.addApplicationAttachment(ctxOf(), appRef(mine, cand), file('cv.pdf', '%PDF cv'));
-      const note = await connector.addApplicationNote(ctxOf(), appRef(mine, cand), { content: 'Strong <candidate> & fit', content_type: 'PLAIN_TEXT', remote_fields: {} });
+      const note = await connector.addApplicationNote(ctxOf(), appRef(mine, cand), {
+        content: 'Strong <candidate> & fit',
+        content_type: 'PLAIN_TEXT',
+        remote_fields: {},
+      });
       assert.match(note.warnings.join(' '), /no note or comment operation/);
       const res = await connector.addApplicationResultLink(ctxOf(), appRef(mine, cand), link());
       assert.match(res.warnings.join(' '), /text attachment/);
@@ -179,7 +201,11 @@ describe('Workday connector', () => {
       const cand = fake.candidateRemoteIds()[10]; // i % 5 === 0: two applications
       const apps = (await connector.readCandidate!(ctxOf(), cand))!.applications;
       assert.equal(apps.length, 2);
-      const res = await connector.addCandidateResultLink(ctxOf(), { remote_id: cand, applications: apps.map((a) => appRef(a.remote_id, cand)) }, link());
+      const res = await connector.addCandidateResultLink(
+        ctxOf(),
+        { remote_id: cand, applications: apps.map((a) => appRef(a.remote_id, cand)) },
+        link(),
+      );
       assert.match(res.warnings.join(' '), /2 current job applications/);
       for (const a of apps) assert.equal(fake.applicationFiles(a.remote_id).length, 1);
       assert.ok(fake.resultTextFor(cand).includes('https://acme.example/results/7'));
@@ -187,14 +213,19 @@ describe('Workday connector', () => {
 
     test('tags, stage moves and rejections are not available, with the reason', async () => {
       const ref = appRef(fake.applicationRemoteIds()[0], fake.candidateRemoteIds()[0]);
-      const err = await connector.moveApplicationToStage(ctxOf(), ref, { stage: { remote_id: 'x', name: 'x' }, remote_fields: {} }).catch((e) => e);
+      const err = await connector
+        .moveApplicationToStage(ctxOf(), ref, { stage: { remote_id: 'x', name: 'x' }, remote_fields: {} })
+        .catch((e) => e);
       assert.equal(err.code, 'INTEGRATION.ACTION_NOT_AVAILABLE');
       assert.match(err.message, /Move_Candidate/);
-      await rejectsWith(connector.addCandidateTag(ctxOf(), { remote_id: 'x', applications: [] }, { name: 't', remote_fields: {} }), 'INTEGRATION.ACTION_NOT_AVAILABLE');
+      await rejectsWith(
+        connector.addCandidateTag(ctxOf(), { remote_id: 'x', applications: [] }, { name: 't', remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+      );
     });
   });
 
-  test('every SOAP document so far is valid against Workday\'s Recruiting XSD', async () => {
+  test("every SOAP document so far is valid against Workday's Recruiting XSD", async () => {
     assert.deepEqual(await fake.xsdViolations(), []);
   });
 });

@@ -105,7 +105,12 @@ const parser = new XMLParser({
   trimValues: true,
   isArray: (name) => ['ID', 'Job_Application_Attachment_Data', 'Candidate_Reference'].includes(name),
 });
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+});
 
 /** `{ a: { b: 1 } }` → wd:-prefixed elements and attributes, as Workday writes them. */
 function wd(v: unknown): unknown {
@@ -220,8 +225,10 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
     }
     if (failures.n > 0) {
       failures.n--;
-      if (failures.status === 429) return { status: 429, headers: { 'retry-after': '1', 'content-type': 'text/plain' }, text: 'Too Many Requests' };
-      if (failures.status === 503) return { status: 503, headers: { 'content-type': 'text/html' }, text: '<html><body>Service Unavailable</body></html>' };
+      if (failures.status === 429)
+        return { status: 429, headers: { 'retry-after': '1', 'content-type': 'text/plain' }, text: 'Too Many Requests' };
+      if (failures.status === 503)
+        return { status: 503, headers: { 'content-type': 'text/html' }, text: '<html><body>Service Unavailable</body></html>' };
       return fault('failNext', 'Server', 'An unexpected error occurred.');
     }
     void req;
@@ -347,11 +354,17 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
     },
     Get_Candidate_Attachments(req, user) {
       if (!user.candidates) return notAuthorized('Get_Candidate_Attachments');
-      let all: { c: Candidate; f: File }[] = live().flatMap((c) => c.files.map((f) => ({ c, f })));
+      // "returns attachments for a Candidate and/or a Candidate's Job Application" (WSDL): the job
+      // applications' files come back too, as Candidate_Attachment entries (the type names no application).
+      let all: { c: Candidate; f: File }[] = live().flatMap((c) =>
+        [...c.files, ...appsOf(c.wid).flatMap((a) => a.files)].map((f) => ({ c, f })),
+      );
       const byCandidate = req.Request_Criteria?.Candidate_Reference;
       if (byCandidate) {
         const wanted = (byCandidate as any[]).map((r) => idOf(r));
-        for (const w of wanted) if (!w || !candidates.has(w)) return unknownId('Get_Candidate_Attachments', 'WID', String(w), 'Request_Criteria/Candidate_Reference');
+        for (const w of wanted)
+          if (!w || !candidates.has(w))
+            return unknownId('Get_Candidate_Attachments', 'WID', String(w), 'Request_Criteria/Candidate_Reference');
         all = all.filter((x) => wanted.includes(x.c.wid));
       }
       const byRef = req.Request_References?.Candidate_Attachment_Reference;
@@ -385,12 +398,24 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       if (!c || c.deleted) return unknownId(op, 'WID', String(cw), 'Candidate_Reference');
       const file = (d: any, category: string | null): File | string => {
         if (!d?.Filename || d.File_Content === undefined) return 'Enter the Filename and File Content for the document you want to attach.';
-        return { wid: newWid(), name: String(d.Filename), data: Buffer.from(String(d.File_Content), 'base64'), comment: d.Comment ?? null, category };
+        return {
+          wid: newWid(),
+          name: String(d.Filename),
+          data: Buffer.from(String(d.File_Content), 'base64'),
+          comment: d.Comment ?? null,
+          category,
+        };
       };
-      const out: Record<string, unknown> = { Candidate_Reference: reference([['WID', c.wid], ['Candidate_ID', c.id]]) };
+      const out: Record<string, unknown> = {
+        Candidate_Reference: reference([
+          ['WID', c.wid],
+          ['Candidate_ID', c.id],
+        ]),
+      };
       if (req.Candidate_Attachment_Data) {
         const cat = idOf(req.Candidate_Attachment_Data.Document_Category_Reference, 'Document_Category_ID');
-        if (!cat || !CATEGORIES.has(cat)) return unknownId(op, 'Document_Category_ID', String(cat), 'Candidate_Attachment_Data/Document_Category_Reference');
+        if (!cat || !CATEGORIES.has(cat))
+          return unknownId(op, 'Document_Category_ID', String(cat), 'Candidate_Attachment_Data/Document_Category_Reference');
         const f = file(req.Candidate_Attachment_Data.Attachment_Data, cat);
         if (typeof f === 'string') return validation(op, f, 'Candidate_Attachment_Data/Attachment_Data');
         c.files.push(f);
@@ -400,11 +425,15 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       for (const d of (req.Job_Application_Attachment_Data ?? []) as any[]) {
         const aw = idOf(d.Job_Application_Reference);
         const a = aw ? applications.get(aw) : undefined;
-        if (!a || a.candidate !== c.wid) return unknownId(op, 'WID', String(aw), 'Job_Application_Attachment_Data/Job_Application_Reference');
+        if (!a || a.candidate !== c.wid)
+          return unknownId(op, 'WID', String(aw), 'Job_Application_Attachment_Data/Job_Application_Reference');
         const f = file(d.Attachment_Data, null);
         if (typeof f === 'string') return validation(op, f, 'Job_Application_Attachment_Data/Attachment_Data');
         a.files.push(f);
-        jobFiles.push({ Job_Application_Reference: reference([['WID', a.wid]]), Job_Application_Attachment_Reference: reference([['WID', f.wid]]) });
+        jobFiles.push({
+          Job_Application_Reference: reference([['WID', a.wid]]),
+          Job_Application_Attachment_Reference: reference([['WID', f.wid]]),
+        });
       }
       if (jobFiles.length) out.Job_Application_Attachment_Data = jobFiles;
       return response(op, out);
@@ -452,7 +481,13 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       password: 'Wd-s3cret!',
       document_category: 'Assessment_Reports',
     },
-    badCredentials: { host: 'wd2-impl-services1.workday.com', tenant: TENANT, username: 'isu_atsgate', password: 'wrong', document_category: 'Assessment_Reports' },
+    badCredentials: {
+      host: 'wd2-impl-services1.workday.com',
+      tenant: TENANT,
+      username: 'isu_atsgate',
+      password: 'wrong',
+      document_category: 'Assessment_Reports',
+    },
     noCandidateCredentials: {
       host: 'wd2-impl-services1.workday.com',
       tenant: TENANT,

@@ -40,7 +40,10 @@ export function serviceUrl(ctx: Pick<WorkdayContext, 'credentials' | 'baseUrl'>)
       .replace(/^https?:\/\//i, '')
       .replace(/\/.*$/, '');
     if (!/^[A-Za-z0-9.-]+$/.test(h)) {
-      throw new AtsgateError('INTEGRATION.SETUP_INCOMPLETE', 'The Workday integration has no valid web services host (such as wd2-impl-services1.workday.com).');
+      throw new AtsgateError(
+        'INTEGRATION.SETUP_INCOMPLETE',
+        'The Workday integration has no valid web services host (such as wd2-impl-services1.workday.com).',
+      );
     }
     origin = `https://${h}`;
   }
@@ -53,7 +56,12 @@ export function wsUsername(creds: Pick<WorkdayCredentials, 'username' | 'tenant'
   return u.includes('@') ? u : `${u}@${creds.tenant}`;
 }
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+});
 
 /** Prefixes every element with wd: and every attribute with wd: (the schema's attributeFormDefault is qualified). */
 function qualify(value: WdValue): unknown {
@@ -120,7 +128,8 @@ const parser = new XMLParser({
 export function parseBody(xml: string): Record<string, any> {
   const doc = parser.parse(xml);
   const body = doc?.Envelope?.Body;
-  if (!body || typeof body !== 'object') throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', 'Workday answered with something that is not a SOAP envelope.');
+  if (!body || typeof body !== 'object')
+    throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', 'Workday answered with something that is not a SOAP envelope.');
   return body;
 }
 
@@ -207,7 +216,12 @@ export function workdayClient(ctx: WorkdayContext): HttpClient {
  * One SOAP call: the `<operation>_Request` built from `body`, the `<operation>_Response` returned.
  * A fault (Workday's HTTP 500) becomes an AtsgateError; other 5xx and 429 are retried by the client.
  */
-export async function call(ctx: WorkdayContext, operation: string, body: WdNode, client = workdayClient(ctx)): Promise<Record<string, any>> {
+export async function call(
+  ctx: WorkdayContext,
+  operation: string,
+  body: WdNode,
+  client = workdayClient(ctx),
+): Promise<Record<string, any>> {
   const res = await client.request<string>({
     method: 'POST',
     // The service URL itself (a relative '' would gain a trailing slash).
@@ -224,7 +238,8 @@ export async function call(ctx: WorkdayContext, operation: string, body: WdNode,
   try {
     parsed = parseBody(text);
   } catch (err) {
-    if (res.status === 500) throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `Workday answered ${operation} with HTTP 500 and no SOAP fault.`);
+    if (res.status === 500)
+      throw new AtsgateError('REMOTE.UNKNOWN_HTTP_ERROR', `Workday answered ${operation} with HTTP 500 and no SOAP fault.`);
     throw err;
   }
   const fault = faultOf(parsed);

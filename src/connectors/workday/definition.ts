@@ -103,7 +103,8 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     deltaSync: true,
     users: {
       read: false,
-      summary: 'Not read: the Recruiting web service has no list of recruiters or users (workers live in Human_Resources); GET /v1/ats/users is empty.',
+      summary:
+        'Not read: the Recruiting web service has no list of recruiters or users (workers live in Human_Resources); GET /v1/ats/users is empty.',
     },
     tags: {
       candidate: 'unsupported',

@@ -157,7 +157,12 @@ export async function readCandidate(ctx: WorkdayContext, remoteId: string) {
   for await (const page of pages(
     ctx,
     'Get_Candidates',
-    { head: { Request_References: { '@_Skip_Non_Existing_Instances': true, Candidate_Reference: { ID: { '@_type': 'WID', '#text': remoteId } } } }, group: { Include_Reference: true } },
+    {
+      head: {
+        Request_References: { '@_Skip_Non_Existing_Instances': true, Candidate_Reference: { ID: { '@_type': 'WID', '#text': remoteId } } },
+      },
+      group: { Include_Reference: true },
+    },
     (d) => (Array.isArray(d.Candidate) ? d.Candidate : []),
   )) {
     for (const c of page) {

@@ -6,7 +6,9 @@
  * - notes and result links: the Recruiting web service has no note, comment or result operation,
  *   so each becomes a small text file on the job application (Job_Application_Attachment_Data) whose
  *   Comment carries the text, with a warning saying so;
- * - files are listed with Get_Candidate_Attachments and served through signed atsgate URLs.
+ * - files are listed with Get_Candidate_Attachments ("attachments for a Candidate and/or a Candidate's
+ *   Job Application", WSDL; its answer names no job application, so every file is the candidate's)
+ *   and served through signed atsgate URLs.
  */
 import { AtsgateError } from '../../errors.ts';
 import { attachmentBytes, contentTypeFromName } from '../helpers/files.ts';
@@ -37,9 +39,10 @@ export const workdayWarn = {
     '(label, URL and attributes) whose comment holds the label and URL.',
   fannedOut: (n: number) =>
     `${TOOL} keeps these files on job applications; the candidate-level result link was added to ${n} current job application${n === 1 ? '' : 's'}.`,
-  applicationFilesNotListed: (application: ApplicationRef) =>
-    `${TOOL}'s Get_Candidate_Attachments lists the candidate's attachments; these are the files of candidate ${application.candidate_remote_id}, ` +
-    `the candidate of job application ${application.remote_id} (files added to the job application itself are not in this list).`,
+  listedFromCandidate: (application: ApplicationRef) =>
+    `${TOOL}'s Get_Candidate_Attachments lists a candidate's files and its job applications' files together, without saying which ` +
+    `job application a file belongs to; these are all files of candidate ${application.candidate_remote_id}, the candidate of job ` +
+    `application ${application.remote_id}.`,
   ignoredRemoteFields: (tools: string[]) => `remote_fields.${tools.join(', remote_fields.')} do not apply to ${TOOL} and were ignored.`,
 };
 
@@ -83,7 +86,11 @@ async function putOnCandidate(ctx: WorkdayContext, candidateId: string, name: st
   });
 }
 
-export async function addCandidateAttachment(ctx: WorkdayContext, candidate: CandidateRef, attachment: AttachmentInput): Promise<WriteResult> {
+export async function addCandidateAttachment(
+  ctx: WorkdayContext,
+  candidate: CandidateRef,
+  attachment: AttachmentInput,
+): Promise<WriteResult> {
   await putOnCandidate(ctx, candidate.remote_id, attachment.name, await attachmentBytes(attachment));
   return { warnings: ignored(attachment.remote_fields) };
 }
@@ -113,7 +120,11 @@ function resultFile(link: ResultLinkInput): { name: string; data: Buffer; commen
   };
 }
 
-export async function addApplicationResultLink(ctx: WorkdayContext, application: ApplicationRef, link: ResultLinkInput): Promise<WriteResult> {
+export async function addApplicationResultLink(
+  ctx: WorkdayContext,
+  application: ApplicationRef,
+  link: ResultLinkInput,
+): Promise<WriteResult> {
   const f = resultFile(link);
   await putOnApplication(ctx, application, f.name, f.data, f.comment);
   return { warnings: [workdayWarn.resultAsFile(`job application ${application.remote_id}`), ...ignored(link.remote_fields)] };
@@ -168,7 +179,7 @@ export async function listCandidateAttachments(ctx: WorkdayContext, candidate: C
 
 export async function listApplicationAttachments(ctx: WorkdayContext, application: ApplicationRef) {
   const out = await listCandidateAttachments(ctx, { remote_id: application.candidate_remote_id, applications: [application] });
-  return { attachments: out.attachments, warnings: [workdayWarn.applicationFilesNotListed(application), ...out.warnings] };
+  return { attachments: out.attachments, warnings: [workdayWarn.listedFromCandidate(application), ...out.warnings] };
 }
 
 /** Serves a signed file URL: the attachment by its WID, content from Attachment_Data/File_Content. */
