@@ -7,6 +7,9 @@ import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteCandidate, Re
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startWorkdayFake, type WorkdayFake } from '../fakes/workday.ts';
+import { formPage } from '../../src/connect/page.ts';
+import { coverage } from '../../src/connectors/coverage.ts';
+import { pendingConnectLink } from '../support/connect-link.ts';
 
 const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
   label: 'Acme Cognitive Test',
@@ -222,6 +225,34 @@ describe('Workday connector', () => {
         connector.addCandidateTag(ctxOf(), { remote_id: 'x', applications: [] }, { name: 't', remote_fields: {} }),
         'INTEGRATION.ACTION_NOT_AVAILABLE',
       );
+    });
+  });
+
+  describe('faults and what atsgate says about Workday', () => {
+    test("a 429 is waited out and retried; a Server fault is REMOTE.UNKNOWN_HTTP_ERROR carrying Workday's text", async () => {
+      fake.failNext(1, 429);
+      const jobs = (await collect(connector.readJobs(ctxOf(), {}))).flat();
+      assert.equal(jobs.length, 3);
+      fake.failNext(1, 500);
+      const err = await collect(connector.readJobs(ctxOf(), {})).catch((e) => e);
+      assert.equal(err.code, 'REMOTE.UNKNOWN_HTTP_ERROR');
+      assert.match(err.message, /An unexpected error occurred/);
+    });
+
+    test('connect page: host, tenant, Integration System User, password, version and document category, each with where to find it', () => {
+      const html = formPage(pendingConnectLink('workday'), 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      assert.match(html, /<label for="f-host">Web services host<\/label>/);
+      assert.match(html, /id="f-password" name="cred_password"[^>]*type="password"/);
+      assert.match(html, /Integration System Security Group/);
+      assert.match(html, /Document_Category_ID/);
+    });
+
+    test('coverage: result links, files and notes supported (as files), tags and status changes not', () => {
+      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      assert.equal(cov.ats_add_candidate_result_link, 'SUPPORTED');
+      assert.equal(cov.ats_add_note_to_application, 'SUPPORTED');
+      assert.equal(cov.ats_move_application_to_stage, 'UNSUPPORTED');
+      assert.equal(cov.ats_reject_application, 'UNSUPPORTED');
     });
   });
 
