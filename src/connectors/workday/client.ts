@@ -177,22 +177,26 @@ export function faultError(fault: SoapFault, operation: string): AtsgateError {
 }
 
 /**
- * Which permission an operation needs, for PERMISSION_MISSING. Workday secures each operation by
- * a domain security policy; the names below are the Recruiting domains the operation's page
- * names as "Secured by" (README: domain names are version-dependent and marked unconfirmed).
+ * Which permission an operation needs, for PERMISSION_MISSING. Workday secures each operation by a
+ * domain security policy (and the candidate operations also by the Job Application business
+ * process's security policy); the names are those public integration guides list (README:
+ * Merge's and Apideck's Workday ATS permission guides; third-party, Workday's own lists are
+ * behind its login), so the message also names the task that shows the tenant's own answer.
  */
 const SECURED_BY: Record<string, string> = {
-  Get_Job_Requisitions: 'Get access to the "Job Requisition Data" domain (Recruiting)',
-  Get_Candidates: 'Get access to the "Candidate Data: Job Application" domain (Recruiting)',
-  Get_Candidate_Attachments: 'Get access to the "Candidate Data: Attachments" domain (Recruiting)',
-  Put_Candidate_Attachment: 'Put access to the "Candidate Data: Attachments" domain (Recruiting)',
+  Get_Job_Requisitions: 'Get access to the "Job Requisition Data" domain',
+  Get_Candidates:
+    'Get access to the "Candidate Data: Job Application" domain, and "Get_Candidates (Web Service)" in the Job Application business process security policy',
+  Get_Candidate_Attachments:
+    'Get access to the "Candidate Data: Attachments" domain, and "Get_Candidate_Attachments (Web Service)" in the Job Application business process security policy',
+  Put_Candidate_Attachment: 'Put access to the "Candidate Data: Attachments" domain',
 };
 
 export function permissionHint(operation: string): string {
   const what = SECURED_BY[operation] ?? `access to the domain that secures ${operation}`;
   return (
-    `Give the Integration System User's security group ${what} (task "View Security for Securable Item" on ${operation} shows the ` +
-    'exact domain in your tenant), then run "Activate Pending Security Policy Changes".'
+    `Give the Integration System User's security group ${what} (the task "View Security for Securable Item" on ${operation} shows ` +
+    'what secures it in your tenant), then run "Activate Pending Security Policy Changes".'
   );
 }
 

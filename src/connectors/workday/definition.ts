@@ -53,9 +53,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       key: 'username',
       label: 'Integration System User',
       help:
-        'The user name of an Integration System User (Create Integration System User) in an Integration System Security Group ' +
-        'with Get access to the Recruiting domains (job requisitions, candidates, candidate attachments) and Put access for candidate ' +
-        'attachments. atsgate signs in as user@tenant.',
+        'The user name of an Integration System User (task "Create Integration System User"; exempt it from password expiry with ' +
+        '"Maintain Password Rules") in an Integration System Security Group with Get access to the domains "Job Requisition Data" and ' +
+        '"Candidate Data: Job Application", Get and Put access to "Candidate Data: Attachments", and Get_Candidates and ' +
+        'Get_Candidate_Attachments (Web Service) in the Job Application business process policy. atsgate signs in as user@tenant.',
       secret: false,
     },
     { key: 'password', label: 'Password', help: "The Integration System User's password.", secret: true },
