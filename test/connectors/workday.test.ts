@@ -200,6 +200,44 @@ describe('Workday connector', () => {
       assert.match(files[2].data.toString(), /Acme: Score: 88%/);
     });
 
+    test('a result link is a candidate assessment (Assess_Candidate) where configured and the application is at its assessment step', async () => {
+      const cand = fake.candidateRemoteIds()[2]; // its application is at the Assessment stage
+      const app = (await connector.readCandidate!(ctxOf(), cand))!.applications[0];
+      assert.equal(app.current_stage?.name, 'Assessment');
+      const res = await connector.addApplicationResultLink(ctxOf(), appRef(app.remote_id, cand), link());
+      assert.deepEqual(res.warnings, []);
+      const [a] = fake.assessmentsOf(app.remote_id);
+      assert.equal(a.assessor, '21001');
+      assert.equal(a.status, 'Completed');
+      assert.match(a.date, /^\d{4}-\d{2}-\d{2}$/);
+      assert.equal(a.comment, 'Acme Cognitive Test: https://acme.example/results/7?a=1&b=<2>\nAcme: Score: 88%');
+      assert.equal(fake.applicationFiles(app.remote_id).length, 0, 'no fallback file');
+
+      // An unknown status is refused by Workday: the text file instead, with Workday's message.
+      const other = await connector.addApplicationResultLink(
+        ctxOf({ ...fake.credentials, assessment_status_id: 'Nope' }),
+        appRef(app.remote_id, cand),
+        link(),
+      );
+      assert.match(other.warnings.join(' '), /did not take a candidate assessment .*Nope/);
+      assert.equal(fake.applicationFiles(app.remote_id).length, 1);
+      // Not configured: the text file, and the warning says what to set.
+      const { assessor_employee_id: _a, assessment_status_id: _s, ...plain } = fake.credentials;
+      const bare = await connector.addApplicationResultLink(ctxOf(plain), appRef(app.remote_id, cand), link());
+      assert.match(bare.warnings.join(' '), /assessor and an assessment status/);
+      assert.equal(fake.assessmentsOf(app.remote_id).length, 1);
+    });
+
+    test('an application not at its assessment step: Workday refuses the assessment, the link becomes a text file', async () => {
+      const cand = fake.candidateRemoteIds()[6];
+      const app = (await connector.readCandidate!(ctxOf(), cand))!.applications[0];
+      assert.notEqual(app.current_stage?.name, 'Assessment');
+      const res = await connector.addApplicationResultLink(ctxOf(), appRef(app.remote_id, cand), link());
+      assert.match(res.warnings.join(' '), /never in the Assessment Business Process/);
+      assert.equal(fake.assessmentsOf(app.remote_id).length, 0);
+      assert.match(fake.applicationFiles(app.remote_id)[0].data.toString(), /Acme: Score: 88%/);
+    });
+
     test('a candidate-level result link fans out to the current job applications', async () => {
       const cand = fake.candidateRemoteIds()[10]; // i % 5 === 0: two applications
       const apps = (await connector.readCandidate!(ctxOf(), cand))!.applications;

@@ -15,6 +15,8 @@
  * - Get_ paging: Response_Filter{Page, Count} (Count ≤ 999, default 100) answered with
  *   Response_Results{Total_Results, Total_Pages, Page_Results, Page}; Get_Job_Requisitions honours
  *   Transaction_Log_Criteria_Data/Transaction_Date_Range_Data{Updated_From, Updated_Through}.
+ * - Assess_Candidate: assessor (Employee_ID), date and status required; refused with a validation
+ *   fault unless the job application is at its assessment step.
  * - Rate limiting: Workday documents no number; the fake answers 429 above `rateLimit` (unconfirmed).
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
@@ -33,6 +35,8 @@ export interface WorkdayFake extends VendorFake {
   noCandidateCredentials: Record<string, unknown>;
   /** Operations received, in order (from the Body's element). */
   operations(): string[];
+  /** Candidate assessments recorded on a job application (Assess_Candidate). */
+  assessmentsOf(applicationId: string): { assessor: string; status: string; date: string; comment: string | null }[];
   /** Job application attachments: file name, content, comment. */
   applicationFiles(applicationId: string): { name: string; data: Buffer; comment: string | null }[];
   touchJob(id: string, at: Date): void;
@@ -53,9 +57,13 @@ const CATEGORIES = new Set(['Assessment_Reports', 'Candidate_Documents']);
 const STAGES = [
   { wid: 'a1b2c3d4e5f60001', id: 'Review', name: 'Review' },
   { wid: 'a1b2c3d4e5f60002', id: 'Screen', name: 'Screen' },
+  { wid: 'a1b2c3d4e5f60005', id: 'Assessment', name: 'Assessment' },
   { wid: 'a1b2c3d4e5f60003', id: 'Interview', name: 'Interview' },
   { wid: 'a1b2c3d4e5f60004', id: 'Hired', name: 'Hired' },
 ];
+/** Workers who may be recorded as assessors (Employee_ID) and the tenant's Assessment_Status_IDs. */
+const WORKERS = new Set(['21001']);
+const ASSESSMENT_STATUSES = new Set(['Completed', 'Passed', 'Failed']);
 const DISPOSITION = { wid: 'd15p05171011', id: 'Not_Qualified', name: 'Not Qualified' };
 const FIRST = ['Ada', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana'];
 const LAST = ['Abbott', 'Baker', 'Chen', 'Dubois', 'Engel', 'Fox'];
@@ -83,6 +91,7 @@ interface Application {
   stage: (typeof STAGES)[number];
   disposition: boolean;
   files: File[];
+  assessments: { wid: string; assessor: string; status: string; date: string; comment: string | null }[];
 }
 interface Candidate {
   wid: string;
@@ -182,6 +191,7 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
         stage: STAGES[(i + k) % STAGES.length],
         disposition: (i + k) % 7 === 6,
         files: [],
+        assessments: [],
       };
       applications.set(a.wid, a);
     }
@@ -438,6 +448,46 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       if (jobFiles.length) out.Job_Application_Attachment_Data = jobFiles;
       return response(op, out);
     },
+    /**
+     * "Create or modify a Candidate Assessment. The Job Application business process relevant to the
+     * candidate must be in the Assess Candidate state" (WSDL); assessor, date and status are required.
+     */
+    Assess_Candidate(req, user) {
+      const op = 'Assess_Candidate';
+      if (!user.candidates) return notAuthorized(op);
+      const d = req.Assess_Candidate_Data ?? {};
+      const aw = idOf(d.Job_Application_Reference);
+      const a = aw ? applications.get(aw) : undefined;
+      if (!a || candidates.get(a.candidate)?.deleted)
+        return unknownId(op, 'WID', String(aw), 'Assess_Candidate_Data/Job_Application_Reference');
+      const data = d.Candidate_Assessment_Data ?? {};
+      const assessor = idOf(data.Assessed_By_Reference, 'Employee_ID');
+      if (!assessor || !WORKERS.has(assessor))
+        return unknownId(op, 'Employee_ID', String(assessor), 'Candidate_Assessment_Data/Assessed_By_Reference');
+      const status = idOf(data.Assessment_Status_Reference, 'Assessment_Status_ID');
+      if (!status || !ASSESSMENT_STATUSES.has(status)) {
+        return unknownId(op, 'Assessment_Status_ID', String(status), 'Candidate_Assessment_Data/Assessment_Status_Reference');
+      }
+      if (a.stage.id !== 'Assessment') {
+        return validation(
+          op,
+          'The Candidate was never in the Assessment Business Process to add or update a Candidate Assessment.',
+          'Assess_Candidate_Data',
+        );
+      }
+      const entry = {
+        wid: newWid(),
+        assessor,
+        status,
+        date: String(data.Assessed_On_Date ?? ''),
+        comment: data.Overall_Assessment_Comment ?? null,
+      };
+      a.assessments.push(entry);
+      return response(op, {
+        Candidate_Assessment_Event_Reference: reference([['WID', newWid()]]),
+        Candidate_Assessment_Reference: reference([['WID', entry.wid]]),
+      });
+    },
   };
 
   server.route('POST', '/ccx/service/:tenant/Recruiting/:version', (req: FakeRequest) => {
@@ -480,6 +530,8 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       username: 'isu_atsgate',
       password: 'Wd-s3cret!',
       document_category: 'Assessment_Reports',
+      assessor_employee_id: '21001',
+      assessment_status_id: 'Completed',
     },
     badCredentials: {
       host: 'wd2-impl-services1.workday.com',
@@ -514,9 +566,11 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       if (c) c.deleted = true;
     },
     resultTextFor: (cand) =>
-      allFiles(cand)
-        .map((f) => `${f.comment ?? ''}\n${f.data.toString('utf8')}`)
-        .join('\n'),
+      [
+        ...allFiles(cand).map((f) => `${f.comment ?? ''}\n${f.data.toString('utf8')}`),
+        ...appsOf(cand).flatMap((a) => a.assessments.map((x) => x.comment ?? '')),
+      ].join('\n'),
+    assessmentsOf: (id) => (applications.get(id)?.assessments ?? []).map(({ wid: _wid, ...rest }) => rest),
     filesFor: (cand) => allFiles(cand).map((f) => ({ name: f.name, type: 'candidate attachment', data: f.data })),
     applicationFiles: (id) => (applications.get(id)?.files ?? []).map((f) => ({ name: f.name, data: f.data, comment: f.comment })),
     applicationStatus: (id) => {

@@ -25,6 +25,12 @@ export const credentialSchema = Type.Object({
   api_version: Type.Optional(Type.String({ pattern: '^\\s*(v?[0-9]{1,2}\\.[0-9])?\\s*$' })),
   /** Document_Category_ID for candidate-level files (Put_Candidate_Attachment requires a category). */
   document_category: Type.String({ minLength: 1 }),
+  /**
+   * For result links as Workday candidate assessments (Assess_Candidate): the Employee_ID of the worker
+   * recorded as assessor and the Assessment_Status_ID to record; both required by the operation.
+   */
+  assessor_employee_id: Type.Optional(Type.String()),
+  assessment_status_id: Type.Optional(Type.String()),
 });
 
 export type WorkdayCredentials = Static<typeof credentialSchema>;
@@ -76,6 +82,23 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         '"Integration IDs" for the category you use for assessment reports.',
       secret: false,
     },
+    {
+      key: 'assessor_employee_id',
+      label: 'Assessor Employee ID (optional)',
+      help:
+        'For result links as candidate assessments (Assess_Candidate, shown on the job application): the Employee ID of the worker ' +
+        'Workday records as assessor. Without it, or when a job application is not at its Assess Candidate step, a result link is ' +
+        'attached to the job application as a text file.',
+      secret: false,
+      optional: true,
+    },
+    {
+      key: 'assessment_status_id',
+      label: 'Assessment status ID (optional)',
+      help: 'With the assessor: the Reference ID (Assessment_Status_ID) of the assessment status to record, such as Completed (task "Maintain Assessment Statuses").',
+      secret: false,
+      optional: true,
+    },
   ],
   // The host is a credential: the connector builds https://{host}/ccx/service/{tenant}/Recruiting/{version}
   // itself (./client.ts). An integration's base-URL override replaces the https://{host} part.
@@ -89,8 +112,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       application: 'note',
       attributes: 'note',
       summary:
-        'A text file attached to the job application (Put_Candidate_Attachment, Job_Application_Attachment_Data) holding label, URL ' +
-        'and attributes, with label and URL in the attachment comment; a candidate-level link goes to the current job applications.',
+        "A candidate assessment on the job application (Assess_Candidate: the connect page's assessor and status, the overall " +
+        'comment holding label, URL and attributes) where configured and the application is at its Assess Candidate step; otherwise a ' +
+        'text file attached to the job application (Put_Candidate_Attachment) with label and URL in its comment. A candidate-level link ' +
+        'goes to the current job applications.',
     },
     attachments: {
       candidate: true,
@@ -132,6 +157,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Get_Candidates.html',
     'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Get_Candidate_Attachments.html',
     'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Put_Candidate_Attachment.html',
+    'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Assess_Candidate.html',
     'https://community.workday.com/sites/default/files/file-hosting/productionapi/Recruiting/v26.1/Move_Candidate.html',
   ],
 };

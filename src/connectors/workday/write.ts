@@ -3,9 +3,11 @@
  * - files → Put_Candidate_Attachment: a candidate's file as Candidate_Attachment_Data (filed under
  *   the customer's document category, which Workday requires), an application's file as
  *   Job_Application_Attachment_Data on that job application;
- * - notes and result links: the Recruiting web service has no note, comment or result operation,
- *   so each becomes a small text file on the job application (Job_Application_Attachment_Data) whose
- *   Comment carries the text, with a warning saying so;
+ * - result links → a candidate assessment (Assess_Candidate) on the job application where the
+ *   connect page names assessor and status and the application is at its Assess Candidate step;
+ *   otherwise, like notes (the Recruiting web service has no note or comment operation), a small
+ *   text file on the job application (Job_Application_Attachment_Data) whose Comment carries the
+ *   text, with a warning saying so;
  * - files are listed with Get_Candidate_Attachments ("attachments for a Candidate and/or a Candidate's
  *   Job Application", WSDL; its answer names no job application, so every file is the candidate's)
  *   and served through signed atsgate URLs.
@@ -37,6 +39,12 @@ export const workdayWarn = {
   resultAsFile: (where: string) =>
     `${TOOL}'s Recruiting web service has no result-link feature; the result link was added to ${where} as a text attachment ` +
     '(label, URL and attributes) whose comment holds the label and URL.',
+  assessmentNotConfigured:
+    ' (Workday records results as candidate assessments only with an assessor and an assessment status, set on the connect page.)',
+  assessmentRefused: (application: string, why: string) =>
+    `${TOOL} did not take a candidate assessment on job application ${application} (${why.replace(/\.+$/, '')}; it takes one only at ` +
+    "the job application's Assess Candidate step, with a known assessor and status); the result link was added to it as a text " +
+    'attachment (label, URL and attributes) whose comment holds the label and URL.',
   fannedOut: (n: number) =>
     `${TOOL} keeps these files on job applications; the candidate-level result link was added to ${n} current job application${n === 1 ? '' : 's'}.`,
   listedFromCandidate: (application: ApplicationRef) =>
@@ -120,28 +128,66 @@ function resultFile(link: ResultLinkInput): { name: string; data: Buffer; commen
   };
 }
 
+/**
+ * A Workday candidate assessment (Assess_Candidate) on the job application, where the connect page
+ * names the assessor (Employee_ID) and status (Assessment_Status_ID) the operation requires: label,
+ * URL and attributes go into Overall_Assessment_Comment. Workday refuses it (a validation fault)
+ * unless the application's business process is at its Assess Candidate step; then, and where
+ * nothing is configured, the caller falls back to a text file. Returns the warning for a fallback,
+ * null when the assessment was recorded.
+ */
+async function assess(ctx: WorkdayContext, application: ApplicationRef, link: ResultLinkInput): Promise<string | null> {
+  const assessor = ctx.credentials.assessor_employee_id?.trim();
+  const status = ctx.credentials.assessment_status_id?.trim();
+  if (!assessor || !status)
+    return workdayWarn.resultAsFile(`job application ${application.remote_id}`) + workdayWarn.assessmentNotConfigured;
+  try {
+    await call(ctx, 'Assess_Candidate', {
+      Assess_Candidate_Data: {
+        Job_Application_Reference: ref('WID', application.remote_id),
+        Candidate_Assessment_Data: {
+          Assessed_By_Reference: ref('Employee_ID', assessor),
+          Assessed_On_Date: new Date().toISOString().slice(0, 10),
+          Assessment_Status_Reference: ref('Assessment_Status_ID', status),
+          Overall_Assessment_Comment: resultNoteText(link),
+        },
+      },
+    });
+    return null;
+  } catch (err) {
+    if (!(err instanceof AtsgateError) || err.code !== 'REMOTE.INPUT_INVALID') throw err;
+    return workdayWarn.assessmentRefused(application.remote_id, err.message);
+  }
+}
+
+async function resultOnApplication(ctx: WorkdayContext, application: ApplicationRef, link: ResultLinkInput): Promise<string[]> {
+  const fallback = await assess(ctx, application, link);
+  if (fallback === null) return [];
+  const f = resultFile(link);
+  await putOnApplication(ctx, application, f.name, f.data, f.comment);
+  return [fallback];
+}
+
 export async function addApplicationResultLink(
   ctx: WorkdayContext,
   application: ApplicationRef,
   link: ResultLinkInput,
 ): Promise<WriteResult> {
-  const f = resultFile(link);
-  await putOnApplication(ctx, application, f.name, f.data, f.comment);
-  return { warnings: [workdayWarn.resultAsFile(`job application ${application.remote_id}`), ...ignored(link.remote_fields)] };
+  return { warnings: [...(await resultOnApplication(ctx, application, link)), ...ignored(link.remote_fields)] };
 }
 
 /** On the candidate's current job applications; a candidate without any gets a candidate attachment. */
 export async function addCandidateResultLink(ctx: WorkdayContext, candidate: CandidateRef, link: ResultLinkInput): Promise<WriteResult> {
-  const f = resultFile(link);
   const targets = currentApplications(candidate);
   if (!targets.length) {
+    const f = resultFile(link);
     await putOnCandidate(ctx, candidate.remote_id, f.name, f.data, f.comment);
     return { warnings: [workdayWarn.resultAsFile(`candidate ${candidate.remote_id}`), ...ignored(link.remote_fields)] };
   }
-  for (const a of targets) await putOnApplication(ctx, a, f.name, f.data, f.comment);
-  const warnings = [workdayWarn.resultAsFile(targets.length === 1 ? `job application ${targets[0].remote_id}` : 'each job application')];
+  const warnings: string[] = [];
+  for (const a of targets) warnings.push(...(await resultOnApplication(ctx, a, link)));
   if (targets.length > 1 || candidate.applications.length > 1) warnings.push(workdayWarn.fannedOut(targets.length));
-  return { warnings: [...warnings, ...ignored(link.remote_fields)] };
+  return { warnings: [...new Set(warnings), ...ignored(link.remote_fields)] };
 }
 
 function typeOf(category: string | null, name: string): AttachmentType {

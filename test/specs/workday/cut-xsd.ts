@@ -15,6 +15,8 @@ const ROOTS = [
   'Get_Candidate_Attachments_Response',
   'Put_Candidate_Attachment_Request',
   'Put_Candidate_Attachment_Response',
+  'Assess_Candidate_Request',
+  'Assess_Candidate_Response',
   'Validation_Fault',
   'Processing_Fault',
 ];
