@@ -76,7 +76,7 @@ describe('Workday connector', () => {
 
     test('the production URL comes from host, tenant and version; text is escaped by the XML builder', () => {
       const def = connector.definition;
-      const creds = { host: 'https://wd5-services1.myworkday.com/', tenant: 'acme', username: 'u', password: 'p', document_category: 'X' };
+      const creds = { host: 'WD5-services1.myworkday.com', tenant: 'acme', username: 'u', password: 'p', document_category: 'X' };
       assert.equal(
         serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: creds }),
         'https://wd5-services1.myworkday.com/ccx/service/acme/Recruiting/v26.1',
@@ -85,7 +85,11 @@ describe('Workday connector', () => {
         serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: { ...creds, api_version: '44.0' } }),
         'https://wd5-services1.myworkday.com/ccx/service/acme/Recruiting/v44.0',
       );
-      assert.throws(() => serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: { ...creds, host: 'evil host' } }), /host/);
+      assert.throws(
+        () => serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: { ...creds, host: 'https://evil/x' } }),
+        /web services host/,
+      );
+      assert.throws(() => serviceUrl({ baseUrl: def.defaultBaseUrl, credentials: { ...creds, tenant: '../x' } }), /tenant/);
       const xml = envelope({ ...creds, password: 'a<b&c' }, 'Get_Candidates', { Request_Criteria: { Last_Name: '<x>&' } });
       assert.match(xml, /a&lt;b&amp;c/);
       assert.match(xml, /<wd:Last_Name>&lt;x&gt;&amp;<\/wd:Last_Name>/);

@@ -503,7 +503,9 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
     const op = opElement?.replace(/_Request$/, '') ?? 'unknown';
     ops.push(op);
     xsd.add(`${op}_Request`, xml);
+    // SOAP 1.1 over HTTP: text/xml and a SOAPAction header (SOAP 1.1 §6.1.1; Workday's binding declares no action).
     if (!/^text\/xml/.test(String(req.headers['content-type'] ?? ''))) return fault(op, 'Client', 'SOAP 1.1 requests are text/xml.');
+    if (req.headers.soapaction === undefined) return fault(op, 'Client', 'SOAP 1.1 requests carry a SOAPAction header.');
     const token = doc?.Envelope?.Header?.Security?.UsernameToken;
     const name = String(token?.Username ?? '');
     const pw = token?.Password;

@@ -8,6 +8,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { transportBaseUrl } from '../../http/transport.ts';
 import type { ConnectorContext } from '../types.ts';
 import { PAGE_SIZE, SCHEMA_VERSION, definition, type WorkdayCredentials } from './definition.ts';
 
@@ -29,25 +30,9 @@ export function apiVersion(creds: Pick<WorkdayCredentials, 'api_version'>): stri
   return v.startsWith('v') ? v : `v${v}`;
 }
 
-/** https://{host} (or the integration's override) + /ccx/service/{tenant}/Recruiting/{version}. */
+/** The transport's https://{host}/ccx/service/{tenant} (or the override + that path) + /Recruiting/{version}. */
 export function serviceUrl(ctx: Pick<WorkdayContext, 'credentials' | 'baseUrl'>): string {
-  const { host, tenant } = ctx.credentials;
-  let origin: string;
-  if (ctx.baseUrl && ctx.baseUrl !== definition.defaultBaseUrl) origin = ctx.baseUrl.replace(/\/+$/, '');
-  else {
-    const h = String(host ?? '')
-      .trim()
-      .replace(/^https?:\/\//i, '')
-      .replace(/\/.*$/, '');
-    if (!/^[A-Za-z0-9.-]+$/.test(h)) {
-      throw new AtsgateError(
-        'INTEGRATION.SETUP_INCOMPLETE',
-        'The Workday integration has no valid web services host (such as wd2-impl-services1.workday.com).',
-      );
-    }
-    origin = `https://${h}`;
-  }
-  return `${origin}/ccx/service/${encodeURIComponent(tenant)}/Recruiting/${apiVersion(ctx.credentials)}`;
+  return `${transportBaseUrl(definition, ctx)}/Recruiting/${apiVersion(ctx.credentials)}`;
 }
 
 /** WS-Security user names are user@tenant; the tenant is added when the customer typed only the user. */
@@ -200,10 +185,9 @@ export function permissionHint(operation: string): string {
   );
 }
 
-/** The client for the service URL; faults come back as responses (status 500) and are read here. */
+/** The client for the transport's base URL; faults come back as responses (status 500) and are read here. */
 export function workdayClient(ctx: WorkdayContext): HttpClient {
   return ctx.http({
-    baseUrl: serviceUrl(ctx),
     errorMessage: (_status, body) => {
       if (typeof body !== 'string') return undefined;
       try {
@@ -228,9 +212,7 @@ export async function call(
 ): Promise<Record<string, any>> {
   const res = await client.request<string>({
     method: 'POST',
-    // The service URL itself (a relative '' would gain a trailing slash).
-    path: client.baseUrl,
-    headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: '' },
+    path: `Recruiting/${apiVersion(ctx.credentials)}`,
     body: envelope(ctx.credentials, operation, body),
     // Gets change nothing; a Put_Candidate_Attachment is not repeated after a lost answer.
     idempotent: operation.startsWith('Get_'),

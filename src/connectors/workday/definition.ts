@@ -4,7 +4,8 @@
  * Recruiting web service); facts, sources and open questions: ./README.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ConnectorDefinition } from '../types.ts';
+import type { Transport } from '../../http/transport.ts';
+import type { ConnectorDefinition, CredentialKey } from '../types.ts';
 
 /**
  * The Recruiting WSDL/XSD this connector and its test fake follow (test/specs/workday/PROVENANCE.md).
@@ -44,7 +45,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       key: 'host',
       label: 'Web services host',
       help:
-        'The host of your Workday web services endpoint, as in https://{host}/ccx/service/{tenant}/Recruiting/v26.1 — ' +
+        'The host (without https://) of your Workday web services endpoint, as in https://{host}/ccx/service/{tenant}/Recruiting/v26.1 — ' +
         'in Workday, search for the task "Public Web Services", open Recruiting and "View WSDL": the address there starts with it ' +
         '(for example wd2-impl-services1.workday.com).',
       secret: false,
@@ -100,12 +101,29 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       optional: true,
     },
   ],
-  // The host is a credential: the connector builds https://{host}/ccx/service/{tenant}/Recruiting/{version}
-  // itself (./client.ts). An integration's base-URL override replaces the https://{host} part.
-  defaultBaseUrl: 'https://wd2-impl-services1.workday.com',
+  // https://{host}/ccx/service/{tenant}; the connector adds /Recruiting/{version} (./client.ts).
+  // An integration's base-URL override replaces the https://{host} part.
+  defaultBaseUrl: 'https://{host}',
   // Workday publishes no request-rate number for SOAP web services (README); it throttles by
   // concurrency. atsgate keeps to 5 calls at once plus 5 per second and waits out a 429.
   rateLimit: { requests: 5, perMs: 1000 },
+  transport: {
+    // WS-Security UsernameToken inside each SOAP envelope (./client.ts builds it).
+    auth: { scheme: 'in-body' },
+    // SOAP 1.1: text/xml and a SOAPAction header (Workday's binding declares no action, so it is empty).
+    headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: '""' },
+    baseUrl: {
+      path: '/ccx/service/{tenant}',
+      placeholders: {
+        host: {
+          lowercase: true,
+          pattern: /^[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+          invalid: 'no valid web services host (such as wd2-impl-services1.workday.com)',
+        },
+        tenant: { pattern: /^[A-Za-z0-9_-]+$/, invalid: 'no valid tenant name (the part after /ccx/service/ in the web services address)' },
+      },
+    },
+  } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
       candidate: 'note',
