@@ -116,6 +116,9 @@ describe('Workday connector', () => {
       const c = pages[0][0];
       assert.equal(c.first_name, 'Ada');
       assert.deepEqual(c.email_addresses, [{ email_address: 'candidate0@example.com', type: null }]);
+      const raw = JSON.stringify(c.remote_data);
+      assert.match(raw, /resume-C1000\.pdf/);
+      assert.doesNotMatch(raw, /File_Content/, 'inline file content is not kept');
     });
 
     test('jobs map from requisitions; a delta sends Transaction_Log_Criteria_Data and gets only what changed', async () => {

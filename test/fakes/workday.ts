@@ -300,7 +300,12 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       Name_Data: { First_Name: c.first, Last_Name: c.last },
       Contact_Data: { Phone_Number: c.phone ?? undefined, Email_Address: c.email },
       Status_Data: { Do_Not_Hire: false, Withdrawn: false },
-      Job_Application_Data: appsOf(c.wid).map(appXml),
+      // Workday returns the application's resume inline (Resume_Attachment_Data/File_Content).
+      Job_Application_Data: appsOf(c.wid).map((a, k) => ({
+        ...appXml(a),
+        Resume_Attachment_Data:
+          k === 0 ? { Filename: `resume-${c.id}.pdf`, File_Content: Buffer.from(`%PDF-1.4 ${c.id}`).toString('base64') } : undefined,
+      })),
     },
   });
 

@@ -66,6 +66,20 @@ function appliedTo(c: any): any[] {
   return apps.flatMap((a) => (Array.isArray(a.Job_Applied_To_Data) ? a.Job_Applied_To_Data : []));
 }
 
+/**
+ * The record for remote_data without inline file content: Get_Candidates v26.1 returns each job
+ * application's Resume_Attachment_Data with File_Content (base64) and cannot leave it out.
+ */
+function withoutFileContent(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutFileContent);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'File_Content')
+      .map(([k, x]) => [k, withoutFileContent(x)]),
+  );
+}
+
 const times = (xs: (string | null)[]) => xs.filter((x): x is string => !!x && !Number.isNaN(Date.parse(x))).sort();
 
 export function candidateFrom(c: any): RemoteCandidate | null {
@@ -100,7 +114,7 @@ export function candidateFrom(c: any): RemoteCandidate | null {
     remote_created_at: stamps[0] ?? null,
     remote_updated_at: stamps[stamps.length - 1] ?? null,
     tags: [],
-    remote_data: { Get_Candidates: c },
+    remote_data: { Get_Candidates: withoutFileContent(c) },
   };
 }
 
@@ -135,7 +149,7 @@ export function applicationsFrom(c: any): RemoteApplication[] {
       rejected_at: outcome === 'DECLINED' ? text(a.Status_Timestamp) : null,
       remote_created_at: text(a.Job_Application_Date),
       remote_updated_at: text(a.Status_Timestamp) ?? text(a.Job_Application_Date),
-      remote_data: { Get_Candidates: a },
+      remote_data: { Get_Candidates: withoutFileContent(a) },
     });
   }
   return out;
