@@ -19,6 +19,7 @@ import { connector as ukgpro } from './ukgpro/index.ts';
 import { connector as icims } from './icims/index.ts';
 import { connector as bullhorn } from './bullhorn/index.ts';
 import { connector as successfactors } from './successfactors/index.ts';
+import { connector as workday } from './workday/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -37,6 +38,7 @@ const CONNECTORS = [
   icims,
   bullhorn,
   successfactors,
+  workday,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

@@ -38,7 +38,12 @@ export type TransportAuth<K extends string = string> =
    * `<header>: <token>` where the connector supplies the token (a session it logs in for:
    * Bullhorn's `BhRestToken`); it passes `token` to ctx.http(). The header is a credential header.
    */
-  | { scheme: 'header-provider'; header: string };
+  | { scheme: 'header-provider'; header: string }
+  /**
+   * No auth header: the credentials travel inside every request body, which the connector builds
+   * (Workday's SOAP web services: a WS-Security UsernameToken in the envelope header).
+   */
+  | { scheme: 'in-body' };
 
 /** How a value from the credentials is cleaned and checked before it goes into the base URL. */
 export interface UrlPlaceholder {
@@ -159,6 +164,7 @@ function authValue(auth: TransportAuth, credentials: Record<string, unknown>, la
       return fill(auth.template, credentials, label);
     case 'bearer-provider':
     case 'header-provider':
+    case 'in-body':
       return undefined;
   }
 }

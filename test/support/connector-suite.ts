@@ -24,6 +24,7 @@ import { startUkgFake } from '../fakes/ukgpro.ts';
 import { startIcimsFake } from '../fakes/icims.ts';
 import { startBullhornFake } from '../fakes/bullhorn.ts';
 import { startSuccessFactorsFake } from '../fakes/successfactors.ts';
+import { startWorkdayFake } from '../fakes/workday.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -166,6 +167,15 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 20, windowMs: 1000 },
     start: () => startSuccessFactorsFake({ candidateCount: 24, pageSize: 10, rateLimit: { limit: 20, windowMs: 1000 } }),
+  },
+  {
+    tool: 'workday',
+    // Workday publishes no rate number for SOAP web services; the fake enforces 10 per second
+    // (above atsgate's 5/s). Every SOAP document is validated against the Recruiting XSD. Notes and
+    // result links become text files on the job application; all files are "candidate attachment"s.
+    timeScale: 1,
+    fakeLimit: { requests: 10, windowMs: 1000 },
+    start: () => startWorkdayFake({ candidateCount: 24, rateLimit: { limit: 10, windowMs: 1000 } }),
   },
 ];
 

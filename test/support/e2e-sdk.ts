@@ -407,6 +407,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[], withToolsTest: boolean) {
           'teamtailor',
           'ukgpro',
           'workable',
+          'workday',
           'zohorecruit',
         ]);
         for (const t of res.data.tools) {
