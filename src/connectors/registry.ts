@@ -18,6 +18,7 @@ import { connector as zohorecruit } from './zohorecruit/index.ts';
 import { connector as ukgpro } from './ukgpro/index.ts';
 import { connector as icims } from './icims/index.ts';
 import { connector as bullhorn } from './bullhorn/index.ts';
+import { connector as oraclerecruiting } from './oraclerecruiting/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -35,6 +36,7 @@ const CONNECTORS = [
   ukgpro,
   icims,
   bullhorn,
+  oraclerecruiting,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

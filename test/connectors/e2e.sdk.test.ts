@@ -404,6 +404,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[]) {
           'greenhouse',
           'icims',
           'lever',
+          'oraclerecruiting',
           'personio',
           'pinpoint',
           'recruitee',

@@ -1,0 +1,191 @@
+/**
+ * Reading Oracle Recruiting Cloud. atsgate maps:
+ *   job         = job requisition (GET /recruitingJobRequisitions), remote id = RequisitionNumber
+ *   candidate   = candidate (GET /recruitingCandidates), remote id = CandidateNumber
+ *   application = job application (GET /recruitingJobApplications), remote id = JobApplicationId
+ * Every read carries `onlyData=true` and pages by `limit`/`offset`/`hasMore`; candidates and
+ * applications take the `LastUpdateDate` delta filter (./client.ts). Attribute names follow
+ * Oracle's resource pages and HCM Data Loader objects; those no source we could read settles
+ * are read when present and null otherwise (README "Data model").
+ */
+import type { HttpClient } from '../../http/client.ts';
+import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
+import { oracleClient, oracleDeltaPages, oraclePages, type Collection, type OracleContext, type Row } from './client.ts';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
+const words = (...vs: unknown[]) =>
+  vs
+    .map((v) => (typeof v === 'string' ? v : ''))
+    .join(' ')
+    .toLowerCase();
+
+// --------------------------------------------------------------------------------------------
+// Jobs
+// --------------------------------------------------------------------------------------------
+
+/** Requisitions are few; Oracle's requisition page shows no delta filter, so every read returns all of them. */
+export async function* readJobs(ctx: OracleContext, _opts: ReadOptions): AsyncGenerator<RemoteJob[]> {
+  for await (const rows of oraclePages(oracleClient(ctx), 'recruitingJobRequisitions')) {
+    const jobs = rows.flatMap((r) => toRemoteJob(r) ?? []);
+    if (jobs.length) yield jobs;
+  }
+}
+
+/**
+ * A requisition's status from its current phase and state (Oracle's requisition phases include
+ * Draft, Pending Approval, Open and Closed; the attribute names are read in every plausible
+ * spelling, codes and names).
+ */
+export function jobStatus(r: Row): RemoteJob['status'] {
+  const text = words(r.CurrentPhaseName, r.CurrentPhaseCode, r.CurrentStateName, r.CurrentStateCode, r.PhaseName, r.StateName, r.Status);
+  if (!text.trim()) return null;
+  if (/cancel|delete|archiv/.test(text)) return 'ARCHIVED';
+  if (/clos|fill|complete/.test(text)) return 'CLOSED';
+  if (/draft|pending|approv|new/.test(text)) return 'DRAFT';
+  if (/open|post|sourcing/.test(text)) return 'OPEN';
+  return null;
+}
+
+export function toRemoteJob(r: Row): RemoteJob | null {
+  const number = str(r.RequisitionNumber);
+  if (!number) return null;
+  return {
+    remote_id: number,
+    name: str(r.Title) ?? str(r.RequisitionTitle),
+    job_code: number,
+    description: str(r.ExternalDescription) ?? str(r.InternalDescription) ?? str(r.ShortDescription),
+    status: jobStatus(r),
+    department: str(r.Department) ?? str(r.DepartmentName) ?? str(r.OrganizationName),
+    location: (str(r.PrimaryLocation) ?? str(r.PrimaryLocationName)) ? { raw: str(r.PrimaryLocation) ?? str(r.PrimaryLocationName) } : null,
+    remote_created_at: r.CreationDate ?? null,
+    remote_updated_at: r.LastUpdateDate ?? null,
+  };
+}
+
+// --------------------------------------------------------------------------------------------
+// Candidates
+// --------------------------------------------------------------------------------------------
+
+export async function* readCandidates(ctx: OracleContext, opts: ReadOptions): AsyncGenerator<RemoteCandidate[]> {
+  for await (const rows of oracleDeltaPages(oracleClient(ctx), 'recruitingCandidates', opts.updatedAfter)) {
+    const out = rows.flatMap((r) => toRemoteCandidate(r) ?? []);
+    if (out.length) yield out;
+  }
+}
+
+export function toRemoteCandidate(r: Row): RemoteCandidate | null {
+  const number = str(r.CandidateNumber);
+  if (!number) return null;
+  const email = str(r.Email) ?? str(r.EmailAddress);
+  const phone = str(r.PhoneNumber) ?? str(r.MobilePhoneNumber);
+  return {
+    remote_id: number,
+    first_name: str(r.FirstName) ?? str(r.KnownAs),
+    last_name: str(r.LastName),
+    email_addresses: email ? [{ email_address: email, type: null }] : [],
+    phone_numbers: phone ? [{ phone_number: phone, type: null }] : [],
+    source: str(r.SourceName) ?? str(r.Source),
+    remote_created_at: r.CreationDate ?? null,
+    remote_updated_at: r.LastUpdateDate ?? null,
+    remote_data: { '/recruitingCandidates': r },
+  };
+}
+
+// --------------------------------------------------------------------------------------------
+// Applications
+// --------------------------------------------------------------------------------------------
+
+/**
+ * An application names its candidate by CandidateNumber where the row has it; the job
+ * applications resource is documented with the candidate's person id (`CandidatePersonId`), so
+ * rows without the number are resolved through recruitingCandidates, a page's persons at once
+ * (`q=PersonId = a or PersonId = b …`, expression syntax) and each person once per read. A
+ * server that refuses the combined filter (400) is asked one person at a time.
+ */
+export async function* readApplications(ctx: OracleContext, opts: ReadOptions): AsyncGenerator<RemoteApplication[]> {
+  const client = oracleClient(ctx);
+  const numbers = new Map<string, string | null>();
+  for await (const rows of oracleDeltaPages(client, 'recruitingJobApplications', opts.updatedAfter)) {
+    const unknown = rows.filter((r) => !str(r.CandidateNumber)).map((r) => str(r.CandidatePersonId));
+    await resolvePersons(client, unknown, numbers);
+    const out: RemoteApplication[] = [];
+    for (const r of rows) {
+      const person = str(r.CandidatePersonId);
+      const candidate = str(r.CandidateNumber) ?? (person ? (numbers.get(person) ?? null) : null);
+      const app = candidate ? toRemoteApplication(r, candidate) : null;
+      if (app) out.push(app);
+    }
+    if (out.length) yield out;
+  }
+}
+
+/** Persons per combined lookup: keeps the URL short (a person id is up to 18 digits). */
+export const PERSONS_PER_LOOKUP = 25;
+
+async function resolvePersons(client: HttpClient, ids: (string | null)[], cache: Map<string, string | null>): Promise<void> {
+  const todo = [...new Set(ids.filter((id): id is string => !!id && /^[0-9]+$/.test(id) && !cache.has(id)))];
+  for (let i = 0; i < todo.length; i += PERSONS_PER_LOOKUP) {
+    const batch = todo.slice(i, i + PERSONS_PER_LOOKUP);
+    const found = await lookup(client, batch, true);
+    const rows = found ?? (await Promise.all(batch.map(async (id) => (await lookup(client, [id], false)) ?? []))).flat();
+    for (const id of batch) cache.set(id, null);
+    for (const r of rows) {
+      const person = str(r.PersonId);
+      const number = str(r.CandidateNumber);
+      if (person && number) cache.set(person, number);
+    }
+  }
+}
+
+/** Candidates of these persons (every page); null when the combined filter was refused. */
+async function lookup(client: HttpClient, persons: string[], combined: boolean): Promise<Row[] | null> {
+  const q = persons.map((id) => `PersonId = ${id}`).join(' or ');
+  const out: Row[] = [];
+  for (let offset = 0; ; ) {
+    const res = await client.request<Collection>({
+      method: 'GET',
+      path: 'recruitingCandidates',
+      query: { q, onlyData: 'true', limit: '100', offset: String(offset), fields: 'CandidateNumber,PersonId' },
+      accept: combined && persons.length > 1 ? [400] : undefined,
+    });
+    if (res.status === 400) return null;
+    const items = Array.isArray(res.data?.items) ? res.data.items : [];
+    out.push(...items);
+    if (!items.length || res.data?.hasMore !== true) return out;
+    offset += items.length;
+  }
+}
+
+/**
+ * Oracle's candidate selection process: a phase (New, Review, Interview and Selection, Offer,
+ * HR, Hired…) and a state within it; rejections and withdrawals are states ("Rejected by
+ * Employer", "Withdrawn by Candidate"). The names are customer-configurable, so the outcome is
+ * read from the names and the DisqualifiedFlag, hired wins.
+ */
+export function outcomeOf(r: Row): Outcome {
+  const text = words(r.PhaseName, r.StateName, r.PhaseCode, r.StateCode);
+  if (/\bhired?\b|hire completed/.test(text)) return 'HIRED';
+  if (/reject|withdr|declin|disqualif/.test(text) || r.DisqualifiedFlag === true || r.DisqualifiedFlag === 'Y') return 'DECLINED';
+  return 'PENDING';
+}
+
+export function toRemoteApplication(r: Row, candidateNumber: string): RemoteApplication | null {
+  const id = str(r.JobApplicationId);
+  if (!id) return null;
+  const phaseId = str(r.PhaseId);
+  const stateId = str(r.StateId);
+  const name = [str(r.PhaseName), str(r.StateName)].filter(Boolean).join(' - ') || null;
+  const outcome = outcomeOf(r);
+  return {
+    remote_id: id,
+    candidate_remote_id: candidateNumber,
+    job_remote_id: str(r.RequisitionNumber),
+    current_stage: phaseId || stateId ? { remote_id: `${phaseId ?? ''}:${stateId ?? ''}`, name } : null,
+    outcome,
+    rejection_reason_name: outcome === 'DECLINED' ? (str(r.ReasonName) ?? str(r.StateName)) : null,
+    rejected_at: outcome === 'DECLINED' ? (r.LastUpdateDate ?? null) : null,
+    remote_created_at: r.JobApplicationDate ?? r.CreationDate ?? null,
+    remote_updated_at: r.LastUpdateDate ?? null,
+    remote_data: { '/recruitingJobApplications': r },
+  };
+}
