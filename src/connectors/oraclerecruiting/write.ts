@@ -12,7 +12,7 @@
  */
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { candidateOf, filesOfApplication } from '../helpers/application-level.ts';
+import { onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName } from '../helpers/files.ts';
 import { attributeFields, warn } from '../helpers/result-link.ts';
 import type {
@@ -100,21 +100,6 @@ export async function addCandidateAttachment(
     FileContents: data,
   });
   return { warnings: [...multiPostWarning(attachment.remote_fields), ...warnings] };
-}
-
-export async function addApplicationAttachment(
-  ctx: OracleContext,
-  application: ApplicationRef,
-  attachment: AttachmentInput,
-): Promise<WriteResult> {
-  const out = await addCandidateAttachment(ctx, candidateOf(application), attachment);
-  return {
-    warnings: [
-      `${TOOL} documents attachments of job applications for reading only; the file was attached to candidate ${application.candidate_remote_id}, ` +
-        `the candidate of application ${application.remote_id}.`,
-      ...out.warnings,
-    ],
-  };
 }
 
 // --------------------------------------------------------------------------------------------
@@ -240,20 +225,14 @@ export async function listCandidateAttachments(
   return { attachments, warnings: [] };
 }
 
-export async function listApplicationAttachments(
-  ctx: OracleContext,
-  application: ApplicationRef,
-): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
-  const out = await listCandidateAttachments(ctx, candidateOf(application));
-  return {
-    attachments: filesOfApplication(out.attachments, application),
-    warnings: [
-      `${TOOL} keeps documents added through its API on the candidate; these are the files of candidate ${application.candidate_remote_id}, ` +
-        `the candidate of application ${application.remote_id}.`,
-      ...out.warnings,
-    ],
-  };
-}
+/**
+ * Application files: Oracle documents the job applications' `attachments` child for reading
+ * only, so a file for an application goes to its candidate and the candidate's files are listed
+ * for it, each with the shared warning.
+ */
+const onCandidate = onCandidateFallback<OracleContext>(TOOL, { addCandidateAttachment, listCandidateAttachments });
+export const addApplicationAttachment = onCandidate.addApplicationAttachment;
+export const listApplicationAttachments = onCandidate.listApplicationAttachments;
 
 /** Serves `<CandidateNumber>:<attachmentsUniqID>`: the row (name, type), then its FileContents enclosure. */
 export async function downloadAttachment(
