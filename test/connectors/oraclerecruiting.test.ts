@@ -182,9 +182,31 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(listed.type, 'CV');
       assert.ok(listed.data_url);
       const key = fake.attachmentsOf('1001').find((a) => a.FileName === 'cv.pdf')!.key;
-      const got = await connector.downloadAttachment!(ctxOf(), `1001:${key}`);
+      const got = await connector.downloadAttachment!(ctxOf(), `c:1001:${key}`);
       assert.deepEqual(got.data, bytes);
       assert.equal(got.file_name, 'cv.pdf');
+      assert.equal(got.content_type, 'application/pdf', "the row's content type, not the enclosure's octet-stream");
+    });
+    test("a candidate's files include those sent with its applications, keyed by the hash in links (not AttachedDocumentId)", async () => {
+      const apps = (await collect(connector.readApplications(ctxOf(), {}))).filter((a) => a.candidate_remote_id === '1003');
+      const cand: CandidateRef = { remote_id: '1003', applications: apps.map((a) => appRef(a.remote_id, '1003')) };
+      const mark = since();
+      const { attachments, warnings } = await connector.listCandidateAttachments(ctxOf(), cand);
+      assert.deepEqual(warnings, []);
+      const listing = requestsSince(mark);
+      assert.ok(
+        listing.every((r) => r.query.get('onlyData') === null),
+        'listings keep the links',
+      );
+      assert.ok(listing.some((r) => r.path === P(`recruitingJobApplications/${apps[0].remote_id}/child/attachments`)));
+      const fromApp = attachments.find((a) => a.application_remote_id === apps[0].remote_id)!;
+      assert.equal(fromApp.file_name, 'application-cv-3.pdf');
+      assert.equal(fromApp.type, 'CV');
+      const ref = decodeURIComponent(String(fromApp.data_url)).match(/a:\d+:[0-9A-F]+/)?.[0];
+      const got = await connector.downloadAttachment!(ctxOf(), ref ?? `a:${apps[0].remote_id}:x`);
+      assert.match(got.data.toString(), /CV sent with application/);
+      // A made-up key (the AttachedDocumentId) is not a file.
+      await rejectsWith(connector.downloadAttachment!(ctxOf(), `a:${apps[0].remote_id}:300000100001`), 'PLATFORM.INPUT_INVALID');
     });
     test('remote_fields.oracle.override_document_category wins; multi_post is reported as not applied', async () => {
       const res = await connector.addCandidateAttachment(

@@ -21,7 +21,11 @@
  * - POST …/child/attachments ([OR-ATT], [OR-WWA]): DatatypeCode FILE (FileName and base64
  *   FileContents required), WEB_PAGE (Url required) or TEXT; CategoryName one of Oracle's
  *   recruiting categories; Title at most 80 characters; a JSON media type. File bytes come back
- *   from `…/enclosure/FileContents`.
+ *   from `…/enclosure/FileContents` as application/octet-stream whatever the file is.
+ * - Attachment rows name their hash key only in `links` (`self`, and the `FileContents`
+ *   enclosure): never the AttachedDocumentId; `onlyData=true` strips it. Rows also carry a
+ *   signed `FileUrl` (third-party reports) that a client must not hand out.
+ * - Job applications have their own read-only `attachments` child (CVs sent with the application).
  * - 429 past the fake's window, without Retry-After (Oracle documents none).
  */
 import { randomBytes } from 'node:crypto';
@@ -87,6 +91,8 @@ interface Application {
   JobApplicationDate: string;
   CreationDate: string;
   LastUpdateDate: string;
+  /** Files sent with the application (its own `attachments` child, read-only here). */
+  attachments: Attachment[];
 }
 
 export const ORACLE_PATH = '/hcmRestApi/resources/11.13.18.05';
@@ -176,7 +182,26 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
         JobApplicationDate: created,
         CreationDate: created,
         LastUpdateDate: created,
+        attachments: [],
       });
+      // Every other application came with a CV, kept on the application.
+      if (i % 2 === 1 && k === 0) {
+        const fid = nextId++;
+        applications.get(id)!.attachments.push({
+          id: fid,
+          key: hashKey(fid),
+          DatatypeCode: 'FILE',
+          CategoryName: 'IRC_CANDIDATE_RESUME',
+          Title: `application-cv-${i}.pdf`,
+          FileName: `application-cv-${i}.pdf`,
+          Url: null,
+          Description: null,
+          UploadedText: null,
+          contentType: 'application/pdf',
+          data: Buffer.from(`%PDF-1.4 CV sent with application ${id} %%EOF`),
+          created,
+        });
+      }
     }
   }
 
@@ -280,7 +305,11 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     return (r) => tests.every((t) => t(r));
   }
 
-  function collection(req: FakeRequest, rows: Record<string, any>[], selfOf: (r: Record<string, any>) => string): FakeResponse {
+  function collection(
+    req: FakeRequest,
+    rows: Record<string, any>[],
+    linksOf: (r: Record<string, any>) => string | Record<string, string>[],
+  ): FakeResponse {
     const limitRaw = req.query.get('limit');
     const offsetRaw = req.query.get('offset');
     const limit = limitRaw === null ? 25 : Number(limitRaw);
@@ -293,7 +322,10 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     const fields = req.query.get('fields')?.split(',');
     const items = page.map((r) => {
       const data = fields ? Object.fromEntries(fields.map((f) => [f, r[f] ?? null])) : r;
-      return onlyData ? data : { ...data, links: [{ rel: 'self', href: selfOf(r), name: 'self', kind: 'item' }] };
+      const links = linksOf(r);
+      return onlyData
+        ? data
+        : { ...data, links: typeof links === 'string' ? [{ rel: 'self', href: links, name: 'self', kind: 'item' }] : links };
     });
     return {
       json: {
@@ -328,9 +360,25 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     UploadedText: a.UploadedText,
     UploadedFileContentType: a.contentType,
     UploadedFileLength: a.data?.length ?? null,
+    // A signed download URL that needs no credential (third-party reports): not for clients to forward.
+    FileUrl: a.data ? `${server.url}/cs/idcplg?IdcService=GET_FILE&dID=${a.id}&signature=${randomBytes(6).toString('hex')}` : null,
     CreationDate: a.created,
     LastUpdateDate: a.created,
   });
+  /** The row's links ([OR-ATT]): `self` and, for files, the FileContents enclosure; both hold the hash key. */
+  const attachmentLinks = (ownerPath: string, a: Attachment) => [
+    { rel: 'self', href: `${base()}/${ownerPath}/child/attachments/${a.key}`, name: 'attachments', kind: 'item' },
+    ...(a.data
+      ? [
+          {
+            rel: 'enclosure',
+            href: `${base()}/${ownerPath}/child/attachments/${a.key}/enclosure/FileContents`,
+            name: 'FileContents',
+            kind: 'other',
+          },
+        ]
+      : []),
+  ];
   const liveCandidates = () => [...candidates.values()].filter((c) => !c.deleted);
   const liveApps = () => {
     const persons = new Set(liveCandidates().map((c) => c.PersonId));
@@ -375,46 +423,55 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     return collection(
       req,
       liveApps()
-        .map((a) => ({ ...a }))
+        .map(({ attachments: _files, ...a }) => ({ ...a }))
         .filter((r) => f(r)),
       (r) => `${base()}/recruitingJobApplications/${r.JobApplicationId}`,
     );
   });
 
-  server.route('GET', `${ORACLE_PATH}/recruitingCandidates/:number/child/attachments`, (req) => {
+  /** The attachments of a candidate (`recruitingCandidates/{n}`) or of a job application (`recruitingJobApplications/{id}`). */
+  type Owner = { path: string; files: Attachment[] };
+  const candidateOwner = (req: FakeRequest): Owner | FakeResponse => {
     const c = candidateOr404(req);
-    if (!('attachments' in c)) return c;
-    const rows = c.attachments.map((a) => ({ ...attachmentRow(a), _key: a.key }));
-    const res = collection(req, rows, (r) => `${base()}/recruitingCandidates/${c.CandidateNumber}/child/attachments/${r._key}`);
-    for (const item of (res.json as any).items) delete item._key;
-    return res;
-  });
-
-  const attachmentOr404 = (req: FakeRequest): Attachment | FakeResponse => {
-    const c = candidateOr404(req);
-    if (!('attachments' in c)) return c;
-    const a = c.attachments.find((x) => x.key === req.params.key);
-    return a ?? error(req, 404, 'Not Found', `The requested resource ${req.params.key} was not found.`);
+    return 'attachments' in c ? { path: `recruitingCandidates/${c.CandidateNumber}`, files: c.attachments } : c;
   };
-
-  server.route('GET', `${ORACLE_PATH}/recruitingCandidates/:number/child/attachments/:key`, (req) => {
-    const a = attachmentOr404(req);
-    if (!('key' in a)) return a;
-    const row = attachmentRow(a);
-    return {
-      json:
-        req.query.get('onlyData') === 'true'
-          ? row
-          : { ...row, links: [{ rel: 'self', href: `${base()}/recruitingCandidates/${req.params.number}/child/attachments/${a.key}` }] },
+  const applicationOwner = (req: FakeRequest): Owner | FakeResponse => {
+    const a = applications.get(Number(req.params.id));
+    if (!a || !liveApps().includes(a)) return error(req, 404, 'Not Found', `The requested resource ${req.params.id} was not found.`);
+    return { path: `recruitingJobApplications/${a.JobApplicationId}`, files: a.attachments };
+  };
+  for (const [prefix, ownerOf] of [
+    [`${ORACLE_PATH}/recruitingCandidates/:number`, candidateOwner],
+    [`${ORACLE_PATH}/recruitingJobApplications/:id`, applicationOwner],
+  ] as const) {
+    const fileOf = (req: FakeRequest): { owner: Owner; file: Attachment } | FakeResponse => {
+      const owner = ownerOf(req);
+      if (!('files' in owner)) return owner;
+      const file = owner.files.find((x) => x.key === req.params.key);
+      return file ? { owner, file } : error(req, 404, 'Not Found', `The requested resource ${req.params.key} was not found.`);
     };
-  });
-
-  server.route('GET', `${ORACLE_PATH}/recruitingCandidates/:number/child/attachments/:key/enclosure/FileContents`, (req) => {
-    const a = attachmentOr404(req);
-    if (!('key' in a)) return a;
-    if (!a.data) return error(req, 404, 'Not Found', 'The attachment has no file contents.');
-    return { headers: { 'content-type': 'application/octet-stream' }, body: a.data };
-  });
+    server.route('GET', `${prefix}/child/attachments`, (req) => {
+      const owner = ownerOf(req);
+      if (!('files' in owner)) return owner;
+      const rows = owner.files.map((a) => ({ ...attachmentRow(a), _file: a }));
+      const res = collection(req, rows, (r) => attachmentLinks(owner.path, r._file));
+      for (const item of (res.json as any).items) delete item._file;
+      return res;
+    });
+    server.route('GET', `${prefix}/child/attachments/:key`, (req) => {
+      const got = fileOf(req);
+      if (!('file' in got)) return got;
+      const row = attachmentRow(got.file);
+      return { json: req.query.get('onlyData') === 'true' ? row : { ...row, links: attachmentLinks(got.owner.path, got.file) } };
+    });
+    server.route('GET', `${prefix}/child/attachments/:key/enclosure/FileContents`, (req) => {
+      const got = fileOf(req);
+      if (!('file' in got)) return got;
+      if (!got.file.data) return error(req, 404, 'Not Found', 'The attachment has no file contents.');
+      // Every enclosure is served as application/octet-stream, whatever the file is.
+      return { headers: { 'content-type': 'application/octet-stream' }, body: got.file.data };
+    });
+  }
 
   server.route('POST', `${ORACLE_PATH}/recruitingCandidates/:number/child/attachments`, (req) => {
     const c = candidateOr404(req);
@@ -457,7 +514,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
       status: 201,
       json: {
         ...attachmentRow(a),
-        links: [{ rel: 'self', href: `${base()}/recruitingCandidates/${c.CandidateNumber}/child/attachments/${a.key}` }],
+        links: attachmentLinks(`recruitingCandidates/${c.CandidateNumber}`, a),
       },
     };
   });
@@ -495,7 +552,12 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     },
     resultTextFor: (candidateNumber) => (candidates.get(candidateNumber)?.attachments ?? []).map(textOf).join('\n'),
     filesFor: (candidateNumber) =>
-      (candidates.get(candidateNumber)?.attachments ?? [])
+      [
+        ...(candidates.get(candidateNumber)?.attachments ?? []),
+        ...[...applications.values()]
+          .filter((a) => a.CandidatePersonId === candidates.get(candidateNumber)?.PersonId)
+          .flatMap((a) => a.attachments),
+      ]
         .filter((a) => a.DatatypeCode === 'FILE' && a.data)
         .map((a) => ({ name: a.FileName ?? '', type: a.CategoryName, data: a.data! })),
     applicationStatus(id) {

@@ -15,6 +15,7 @@ import type { HttpClient } from '../../http/client.ts';
 import { onCandidateFallback } from '../helpers/application-level.ts';
 import { attachmentBytes, contentTypeFromName } from '../helpers/files.ts';
 import { attributeFields, warn } from '../helpers/result-link.ts';
+import { secondaryStep } from '../helpers/secondary.ts';
 import type {
   ApplicationRef,
   AttachmentInput,
@@ -172,13 +173,13 @@ export async function addApplicationNote(ctx: OracleContext, application: Applic
 
 /**
  * The hash key Oracle uses for one attachment (`attachmentsUniqID`). Oracle says clients must not
- * build it but take it from the collection, so it is read from the row's `self` link.
+ * build it but take it from the collection: it is in the row's `links` only (the FileContents
+ * enclosure link, else `self`), which `onlyData=true` strips, so listings are read without it.
  */
 export function attachmentKey(row: Row): string | null {
-  const links: Row[] = Array.isArray(row.links) ? row.links : [];
-  const self = links.find((l) => l?.rel === 'self' && typeof l.href === 'string');
-  if (!self) return null;
-  const m = /\/child\/attachments\/([^/?#]+)/.exec(self.href);
+  const links: Row[] = Array.isArray(row.links) ? row.links.filter((l: Row) => typeof l?.href === 'string') : [];
+  const link = links.find((l) => l.name === 'FileContents') ?? links.find((l) => l.rel === 'self');
+  const m = link ? /\/child\/attachments\/([^/?#]+)/i.exec(link.href) : null;
   return m ? decodeURIComponent(m[1]) : null;
 }
 
@@ -188,41 +189,62 @@ function typeOf(category: unknown): AttachmentType {
   return 'OTHER';
 }
 
+/** Whose attachments child: a candidate's (`c`) or a job application's (`a`, files sent with the application). */
+type Owner = { kind: 'c' | 'a'; id: string };
+const ownerPath = (o: Owner) =>
+  o.kind === 'c' ? `recruitingCandidates/${seg(o.id)}/child/attachments` : `recruitingJobApplications/${seg(o.id)}/child/attachments`;
+const ownerName = (o: Owner) => (o.kind === 'c' ? `candidate ${o.id}` : `application ${o.id}`);
+
+async function ownerFiles(ctx: OracleContext, client: HttpClient, owner: Owner): Promise<RemoteAttachment[]> {
+  const out: RemoteAttachment[] = [];
+  for (let offset = 0; ; ) {
+    const res = await client.request<{ items?: Row[]; hasMore?: boolean }>({
+      method: 'GET',
+      path: ownerPath(owner),
+      query: { limit: '100', offset: String(offset) },
+      notFound: ownerName(owner),
+    });
+    const items = Array.isArray(res.data?.items) ? res.data.items : [];
+    for (const row of items) {
+      const key = attachmentKey(row);
+      // URL and text attachments (WEB_PAGE, TEXT) have no file to serve.
+      if (!key || (row.DatatypeCode && row.DatatypeCode !== 'FILE')) continue;
+      const name = String(row.FileName ?? row.UploadedFileName ?? row.Title ?? `attachment-${key}`);
+      out.push({
+        remote_id: `${owner.kind}${owner.id}-${row.AttachedDocumentId ?? key}`,
+        application_remote_id: owner.kind === 'a' ? owner.id : null,
+        type: typeOf(row.CategoryName),
+        file_name: name,
+        content_type: typeof row.UploadedFileContentType === 'string' ? row.UploadedFileContentType : contentTypeFromName(name),
+        data_url: ctx.signedFileUrl(`${owner.kind}:${owner.id}:${key}`),
+        remote_created_at: row.CreationDate ?? null,
+        remote_updated_at: row.LastUpdateDate ?? null,
+      });
+    }
+    if (!items.length || res.data?.hasMore !== true) return out;
+    offset += items.length;
+  }
+}
+
+/**
+ * The candidate's own attachments plus those of each of its job applications (a CV sent with an
+ * application is kept on the application). An application whose files cannot be read costs a
+ * warning, not the candidate's list.
+ */
 export async function listCandidateAttachments(
   ctx: OracleContext,
   candidate: CandidateRef,
 ): Promise<{ attachments: RemoteAttachment[]; warnings: string[] }> {
   const client = oracleClient(ctx);
-  const attachments: RemoteAttachment[] = [];
-  // Without onlyData: the rows' `links` carry the hash keys. Candidates have few attachments; still paged.
-  for (let offset = 0; ; ) {
-    const res = await client.request<{ items?: Row[]; hasMore?: boolean }>({
-      method: 'GET',
-      path: `recruitingCandidates/${seg(candidate.remote_id)}/child/attachments`,
-      query: { limit: '100', offset: String(offset) },
-      notFound: `candidate ${candidate.remote_id}`,
-    });
-    const items = Array.isArray(res.data?.items) ? res.data.items : [];
-    for (const row of items) {
-      const key = attachmentKey(row);
-      // Links and texts (WEB_PAGE, TEXT) have no file to serve.
-      if (!key || (row.DatatypeCode && row.DatatypeCode !== 'FILE')) continue;
-      const name = String(row.FileName ?? row.UploadedFileName ?? row.Title ?? `attachment-${key}`);
-      attachments.push({
-        remote_id: `${candidate.remote_id}-${row.AttachedDocumentId ?? key}`,
-        application_remote_id: null,
-        type: typeOf(row.CategoryName),
-        file_name: name,
-        content_type: typeof row.UploadedFileContentType === 'string' ? row.UploadedFileContentType : contentTypeFromName(name),
-        data_url: ctx.signedFileUrl(`${candidate.remote_id}:${key}`),
-        remote_created_at: row.CreationDate ?? null,
-        remote_updated_at: row.LastUpdateDate ?? null,
-      });
-    }
-    if (!items.length || res.data?.hasMore !== true) break;
-    offset += items.length;
+  const attachments = await ownerFiles(ctx, client, { kind: 'c', id: candidate.remote_id });
+  const warnings: string[] = [];
+  for (const app of candidate.applications) {
+    const got = await secondaryStep(warnings, `Reading the files of application ${app.remote_id}`, () =>
+      ownerFiles(ctx, client, { kind: 'a', id: app.remote_id }),
+    );
+    if (got.ok) attachments.push(...got.value!);
   }
-  return { attachments, warnings: [] };
+  return { attachments, warnings };
 }
 
 /**
@@ -234,18 +256,19 @@ const onCandidate = onCandidateFallback<OracleContext>(TOOL, { addCandidateAttac
 export const addApplicationAttachment = onCandidate.addApplicationAttachment;
 export const listApplicationAttachments = onCandidate.listApplicationAttachments;
 
-/** Serves `<CandidateNumber>:<attachmentsUniqID>`: the row (name, type), then its FileContents enclosure. */
+/** Serves `<c|a>:<CandidateNumber|JobApplicationId>:<attachmentsUniqID>`: the row (name, type), then its FileContents enclosure. */
 export async function downloadAttachment(
   ctx: OracleContext,
   ref: string,
 ): Promise<{ content_type: string; file_name: string; data: Buffer }> {
-  const cut = ref.indexOf(':');
-  if (cut <= 0 || cut === ref.length - 1) throw unknownFile(ref);
-  const candidate = ref.slice(0, cut);
-  const key = ref.slice(cut + 1);
+  const m = /^([ca]):([^:]+):(.+)$/.exec(ref);
+  if (!m) throw unknownFile(ref);
+  const owner: Owner = { kind: m[1] as Owner['kind'], id: m[2] };
+  const key = m[3];
   const client = oracleClient(ctx);
-  const path = `recruitingCandidates/${seg(candidate)}/child/attachments/${seg(key)}`;
+  const path = `${ownerPath(owner)}/${seg(key)}`;
   const row = await client.request<Row>({ method: 'GET', path, query: { onlyData: 'true' }, notFound: `file ${ref}` });
+  // Oracle serves every enclosure as application/octet-stream: the row's own content type wins.
   const res = await client.request<Buffer>({
     method: 'GET',
     path: `${path}/enclosure/FileContents`,
