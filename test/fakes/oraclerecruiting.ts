@@ -37,6 +37,8 @@ export interface OracleFakeOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Refuse `q` on recruitingCandidates' LastUpdateDate (400), so the connector's fallback runs. */
   candidatesRefuseDelta?: boolean;
+  /** Refuse ` or ` in `q` (400), as a server without the full expression grammar would. */
+  refuseOr?: boolean;
 }
 
 export interface OracleFake extends VendorFake {
@@ -274,6 +276,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     } else {
       // ` or ` between alternatives, ` and ` within one (no parentheses, as the connector sends them).
       const alternatives = q.split(/\s+or\s+/i);
+      if (alternatives.length > 1 && opts.refuseOr) return error(req, 400, 'Bad Request', `The query "${q}" is not supported.`);
       if (alternatives.length > 1) {
         const each: Filter[] = [];
         for (const alt of alternatives) {

@@ -95,9 +95,10 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         },
       },
     },
-    // Framework version 4 errors are JSON: `{ title, status, "o:errorDetails": [{ detail, "o:errorCode" }] }`;
-    // older answers (and the sign-in layer) are plain text, which the shared reader keeps as it is.
-    errors: { message: ['title', 'detail'], list: { path: 'o:errorDetails', text: ['detail'] } },
+    // Oracle's REST error body, `{ title, status, detail, "o:errorCode", "o:errorDetails": [{ detail, "o:errorCode" }] }`,
+    // where the framework answers JSON; plain-text answers (older framework versions, the sign-in
+    // layer) are kept as they are by the shared reader (README "Rate limits and errors").
+    errors: { message: ['detail', 'title'], code: ['o:errorCode'], list: { path: 'o:errorDetails', text: ['detail'] } },
   } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {
