@@ -142,14 +142,16 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(rejected.rejection_reason_name, 'Rejected by Employer');
       assert.equal(apps.find((a) => a.current_stage?.name === 'Hired - Hired')!.outcome, 'HIRED');
     });
-    test('a server that refuses the combined person lookup (400) is asked one person at a time', async () => {
+    test("a server that refuses the combined person lookup (400) gets one read of every candidate's number and person id", async () => {
       const mark = refusing.server.journal.length;
       const apps = await collect(connector.readApplications(ctxOf(undefined, refusing), {}));
       assert.deepEqual(apps.map((a) => a.remote_id).sort(), [...refusing.applicationRemoteIds()].sort());
       assert.ok(apps.every((a) => /^10\d\d$/.test(a.candidate_remote_id)));
       const lookups = refusing.server.journal.slice(mark).filter((r) => r.path === P('recruitingCandidates'));
-      const single = lookups.filter((r) => !(r.query.get('q') ?? '').includes(' or '));
-      assert.equal(single.length, 20, 'each person alone after the refusal');
+      assert.equal(lookups.length, 2, 'the refused lookup, then one page of all candidates');
+      assert.match(lookups[0].query.get('q') ?? '', / or /);
+      assert.equal(lookups[1].query.get('q'), null);
+      assert.equal(lookups[1].query.get('fields'), 'CandidateNumber,PersonId');
     });
     test("the passthrough client is rooted at the host, as Kombo's oraclerecruiting/rest is", () => {
       const client = connector.passthroughClient!(ctxOf()) as { baseUrl: string };

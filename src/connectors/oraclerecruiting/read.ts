@@ -10,7 +10,7 @@
  */
 import type { HttpClient } from '../../http/client.ts';
 import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
-import { oracleClient, oracleDeltaPages, oraclePages, type Collection, type OracleContext, type Row } from './client.ts';
+import { PAGE_SIZE, oracleClient, oracleDeltaPages, oraclePages, type Collection, type OracleContext, type Row } from './client.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
 const words = (...vs: unknown[]) =>
@@ -100,18 +100,21 @@ export function toRemoteCandidate(r: Row): RemoteCandidate | null {
  * applications resource is documented with the candidate's person id (`CandidatePersonId`), so
  * rows without the number are resolved through recruitingCandidates, a page's persons at once
  * (`q=PersonId = a or PersonId = b …`, expression syntax) and each person once per read. A
- * server that refuses the combined filter (400) is asked one person at a time.
+ * server that refuses the combined filter (400) gets one paged read of every candidate's
+ * CandidateNumber and PersonId instead (fewer calls than one per person). An application whose
+ * person is not among the candidates the user may see is left out, as Oracle's data security
+ * leaves the candidate out.
  */
 export async function* readApplications(ctx: OracleContext, opts: ReadOptions): AsyncGenerator<RemoteApplication[]> {
   const client = oracleClient(ctx);
-  const numbers = new Map<string, string | null>();
+  const persons: Persons = { numbers: new Map(), scanned: false };
   for await (const rows of oracleDeltaPages(client, 'recruitingJobApplications', opts.updatedAfter)) {
     const unknown = rows.filter((r) => !str(r.CandidateNumber)).map((r) => str(r.CandidatePersonId));
-    await resolvePersons(client, unknown, numbers);
+    await resolvePersons(client, unknown, persons);
     const out: RemoteApplication[] = [];
     for (const r of rows) {
       const person = str(r.CandidatePersonId);
-      const candidate = str(r.CandidateNumber) ?? (person ? (numbers.get(person) ?? null) : null);
+      const candidate = str(r.CandidateNumber) ?? (person ? (persons.numbers.get(person) ?? null) : null);
       const app = candidate ? toRemoteApplication(r, candidate) : null;
       if (app) out.push(app);
     }
@@ -121,38 +124,47 @@ export async function* readApplications(ctx: OracleContext, opts: ReadOptions): 
 
 /** Persons per combined lookup: keeps the URL short (a person id is up to 18 digits). */
 export const PERSONS_PER_LOOKUP = 25;
+const PERSON_FIELDS = 'CandidateNumber,PersonId';
 
-async function resolvePersons(client: HttpClient, ids: (string | null)[], cache: Map<string, string | null>): Promise<void> {
-  const todo = [...new Set(ids.filter((id): id is string => !!id && /^[0-9]+$/.test(id) && !cache.has(id)))];
+interface Persons {
+  /** PersonId → CandidateNumber (null: not among the candidates this user sees). */
+  numbers: Map<string, string | null>;
+  /** Every candidate was read once (the combined filter was refused): nothing more to ask. */
+  scanned: boolean;
+}
+
+async function resolvePersons(client: HttpClient, ids: (string | null)[], persons: Persons): Promise<void> {
+  if (persons.scanned) return;
+  const todo = [...new Set(ids.filter((id): id is string => !!id && /^[0-9]+$/.test(id) && !persons.numbers.has(id)))];
   for (let i = 0; i < todo.length; i += PERSONS_PER_LOOKUP) {
     const batch = todo.slice(i, i + PERSONS_PER_LOOKUP);
-    const found = await lookup(client, batch, true);
-    const rows = found ?? (await Promise.all(batch.map(async (id) => (await lookup(client, [id], false)) ?? []))).flat();
-    for (const id of batch) cache.set(id, null);
-    for (const r of rows) {
-      const person = str(r.PersonId);
-      const number = str(r.CandidateNumber);
-      if (person && number) cache.set(person, number);
+    const q = batch.map((id) => `PersonId = ${id}`).join(' or ');
+    for (const id of batch) persons.numbers.set(id, null);
+    for (let offset = 0; ; ) {
+      const res = await client.request<Collection>({
+        method: 'GET',
+        path: 'recruitingCandidates',
+        query: { q, onlyData: 'true', limit: String(PAGE_SIZE), offset: String(offset), fields: PERSON_FIELDS },
+        accept: offset === 0 ? [400] : undefined,
+      });
+      if (res.status === 400) {
+        for await (const rows of oraclePages(client, 'recruitingCandidates', { fields: PERSON_FIELDS })) remember(rows, persons);
+        persons.scanned = true;
+        return;
+      }
+      const items = Array.isArray(res.data?.items) ? res.data.items : [];
+      remember(items, persons);
+      if (!items.length || res.data?.hasMore !== true) break;
+      offset += items.length;
     }
   }
 }
 
-/** Candidates of these persons (every page); null when the combined filter was refused. */
-async function lookup(client: HttpClient, persons: string[], combined: boolean): Promise<Row[] | null> {
-  const q = persons.map((id) => `PersonId = ${id}`).join(' or ');
-  const out: Row[] = [];
-  for (let offset = 0; ; ) {
-    const res = await client.request<Collection>({
-      method: 'GET',
-      path: 'recruitingCandidates',
-      query: { q, onlyData: 'true', limit: '100', offset: String(offset), fields: 'CandidateNumber,PersonId' },
-      accept: combined && persons.length > 1 ? [400] : undefined,
-    });
-    if (res.status === 400) return null;
-    const items = Array.isArray(res.data?.items) ? res.data.items : [];
-    out.push(...items);
-    if (!items.length || res.data?.hasMore !== true) return out;
-    offset += items.length;
+function remember(rows: Row[], persons: Persons): void {
+  for (const r of rows) {
+    const person = str(r.PersonId);
+    const number = str(r.CandidateNumber);
+    if (person && number) persons.numbers.set(person, number);
   }
 }
 
