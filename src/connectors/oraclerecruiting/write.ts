@@ -7,8 +7,8 @@
  *   `remote_fields.oracle.override_document_category` says otherwise (Kombo's own behaviour);
  * - a note: Oracle documents no notes resource for candidates or applications outside the
  *   "Oracle internal use" ones, so it becomes an internal text file (IRC_INTERNAL), with a warning.
- * Files are listed from the same child and served through atsgate's signed URLs from its
- * FileContents enclosure.
+ * Files are listed from the same child and from each job application's own (read-only) one,
+ * and served through atsgate's signed URLs from their FileContents enclosures.
  */
 import { AtsgateError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
@@ -31,7 +31,7 @@ import { oracleClient, seg, type OracleContext, type Row } from './client.ts';
 import { CATEGORIES, definition, type Category } from './definition.ts';
 
 const TOOL = 'Oracle Recruiting Cloud';
-/** Attachment titles are at most 80 characters (the candidate attachment resources' Title). */
+/** Attachment titles are at most 80 characters (Title's maximum length on Oracle's candidate attachment resources, e.g. recruitingMyAttachments). */
 export const TITLE_MAX = 80;
 
 const clip = (s: string, n: number) => (s.length <= n ? s : s.slice(0, n - 1) + '…');
