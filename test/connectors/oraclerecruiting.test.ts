@@ -5,6 +5,7 @@ import { connector } from '../../src/connectors/oraclerecruiting/index.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { WALK_LIMITS } from '../../src/connectors/oraclerecruiting/client.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startOracleFake, ORACLE_PATH, type OracleFake } from '../fakes/oraclerecruiting.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -114,6 +115,7 @@ describe('Oracle Recruiting Cloud connector', () => {
         ['0', '50', '100'],
       );
       assert.ok(calls.every((r) => r.query.get('limit') === '100' && r.query.get('onlyData') === 'true'));
+      assert.ok(calls.every((r) => r.query.get('orderBy') === 'CandLastModifiedDate:asc' && r.query.get('q') === null));
       const c = cands.find((x) => x.remote_id === '1003')!;
       assert.equal(c.first_name, 'Devon');
       assert.deepEqual(c.email_addresses, [{ email_address: 'candidate3@example.com', type: null }]);
@@ -142,16 +144,37 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(rejected.rejection_reason_name, 'Rejected by Employer');
       assert.equal(apps.find((a) => a.current_stage?.name === 'Hired - Hired')!.outcome, 'HIRED');
     });
+    test('past the offset cap (hasMore false without an error) the walk continues in a new window from the latest date seen', async () => {
+      const capped = await startOracleFake({ candidateCount: 130, rateLimit: { limit: 1000, windowMs: 1000 }, offsetCap: 60 });
+      const saved = WALK_LIMITS.offsetCap;
+      WALK_LIMITS.offsetCap = 60;
+      try {
+        const ctx = connectorContext(connector as any, capped.credentials, capped.url, { rateLimit: { requests: 100, perMs: 1000 } }).ctx;
+        const cands = await collect(connector.readCandidates(ctx, {}));
+        assert.deepEqual(cands.map((c) => c.remote_id).sort(), [...capped.candidateRemoteIds()].sort(), 'every candidate, once');
+        const calls = capped.server.journal.filter((r) => r.path === P('recruitingCandidates'));
+        assert.ok(
+          calls.some((r) => (r.query.get('q') ?? '').startsWith("CandLastModifiedDate >= '")),
+          'a second window',
+        );
+        const apps = await collect(connector.readApplications(ctx, {}));
+        assert.deepEqual(apps.map((a) => a.remote_id).sort(), [...capped.applicationRemoteIds()].sort(), 'every application, once');
+        const appCalls = capped.server.journal.filter((r) => r.path === P('recruitingJobApplications'));
+        assert.equal(appCalls[0].query.get('orderBy'), 'LastModifiedDate:asc');
+        assert.equal(appCalls[1].query.get('orderBy'), 'LastUpdateDate:asc', 'LastModifiedDate refused, LastUpdateDate used');
+      } finally {
+        WALK_LIMITS.offsetCap = saved;
+        await capped.stop();
+      }
+    });
     test("a server that refuses the combined person lookup (400) gets one read of every candidate's number and person id", async () => {
       const mark = refusing.server.journal.length;
       const apps = await collect(connector.readApplications(ctxOf(undefined, refusing), {}));
       assert.deepEqual(apps.map((a) => a.remote_id).sort(), [...refusing.applicationRemoteIds()].sort());
       assert.ok(apps.every((a) => /^10\d\d$/.test(a.candidate_remote_id)));
       const lookups = refusing.server.journal.slice(mark).filter((r) => r.path === P('recruitingCandidates'));
-      assert.equal(lookups.length, 2, 'the refused lookup, then one page of all candidates');
-      assert.match(lookups[0].query.get('q') ?? '', / or /);
-      assert.equal(lookups[1].query.get('q'), null);
-      assert.equal(lookups[1].query.get('fields'), 'CandidateNumber,PersonId');
+      assert.match(lookups[0].query.get('q') ?? '', / or /, 'the combined lookup was refused');
+      assert.ok(lookups.length <= 5, `then one walk of all candidates (${lookups.length} calls)`);
     });
     test("the passthrough client is rooted at the host, as Kombo's oraclerecruiting/rest is", () => {
       const client = connector.passthroughClient!(ctxOf()) as { baseUrl: string };
@@ -168,13 +191,13 @@ describe('Oracle Recruiting Cloud connector', () => {
         ],
       );
     });
-    test("delta: q=LastUpdateDate >= '…' in expression syntax", async () => {
+    test("delta: q=CandLastModifiedDate >= '…' in expression syntax", async () => {
       const after = new Date(Date.UTC(2026, 8, 1) + 100 * 3_600_000);
       const mark = since();
       const cands = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
       assert.deepEqual(cands.map((c) => c.remote_id).sort(), Array.from({ length: 30 }, (_, i) => String(1100 + i)).sort());
       const calls = requestsSince(mark);
-      assert.ok(calls.every((r) => r.query.get('q') === `LastUpdateDate >= '${after.toISOString()}'`));
+      assert.ok(calls.every((r) => r.query.get('q') === `CandLastModifiedDate >= '${after.toISOString()}'`));
     });
     test('a resource that refuses the delta filter (400) is read in full and filtered by LastUpdateDate', async () => {
       const after = new Date(Date.UTC(2026, 8, 1) + 10 * 3_600_000);
@@ -182,10 +205,14 @@ describe('Oracle Recruiting Cloud connector', () => {
       const cands = await collect(connector.readCandidates(ctxOf(undefined, refusing), { updatedAfter: after }));
       assert.deepEqual(cands.map((c) => c.remote_id).sort(), Array.from({ length: 10 }, (_, i) => String(1010 + i)).sort());
       const calls = refusing.server.journal.slice(mark);
-      assert.ok(calls[0].query.get('q'), 'the filter was tried');
+      assert.deepEqual(
+        calls.slice(0, 2).map((r) => r.query.get('q')?.split(' ')[0]),
+        ['CandLastModifiedDate', 'LastUpdateDate'],
+        'each date attribute was tried',
+      );
       assert.ok(
-        calls.slice(1).every((r) => r.query.get('q') === null),
-        'then dropped',
+        calls.slice(2).every((r) => r.query.get('q') === null && r.query.get('orderBy') === null),
+        'then a plain walk',
       );
     });
   });

@@ -26,6 +26,11 @@
  *   enclosure): never the AttachedDocumentId; `onlyData=true` strips it. Rows also carry a
  *   signed `FileUrl` (third-party reports) that a client must not hand out.
  * - Job applications have their own read-only `attachments` child (CVs sent with the application).
+ * - The offset cap (third-party report): past offset 10,000 (`offsetCap`) a collection answers no
+ *   more rows and `hasMore: false`, without an error. `orderBy=<attr>:asc|desc` on the attributes
+ *   each resource allows (others → 400), which is how a client gets past the cap.
+ * - Candidates carry CandLastModifiedDate, which moves when a child (an attachment) changes;
+ *   LastUpdateDate does not. Applications carry LastModifiedDate, not filterable here.
  * - 429 past the fake's window, without Retry-After (Oracle documents none).
  */
 import { randomBytes } from 'node:crypto';
@@ -39,6 +44,8 @@ export interface OracleFakeOptions {
   candidatesRefuseDelta?: boolean;
   /** Refuse ` or ` in `q` (400), as a server without the full expression grammar would. */
   refuseOr?: boolean;
+  /** Past this offset a collection answers no rows and `hasMore: false`, silently (Oracle's is 10,000). */
+  offsetCap?: number;
 }
 
 export interface OracleFake extends VendorFake {
@@ -65,10 +72,12 @@ interface Requisition {
   RequisitionId: number;
   RequisitionNumber: string;
   Title: string;
-  CurrentPhaseName: string;
-  CurrentStateName: string;
+  PhaseName: string;
+  StateName: string;
+  FullTimeOrPartTime: string;
   CreationDate: string;
   LastUpdateDate: string;
+  RequisitionLastModifiedDate: string;
 }
 interface Candidate {
   CandidateNumber: string;
@@ -78,6 +87,8 @@ interface Candidate {
   Email: string;
   CreationDate: string;
   LastUpdateDate: string;
+  /** Moves with the candidate's children too (attachments here), unlike LastUpdateDate. */
+  CandLastModifiedDate: string;
   attachments: Attachment[];
   deleted?: boolean;
 }
@@ -93,6 +104,7 @@ interface Application {
   JobApplicationDate: string;
   CreationDate: string;
   LastUpdateDate: string;
+  LastModifiedDate: string;
   /** Files sent with the application (its own `attachments` child, read-only here). */
   attachments: Attachment[];
 }
@@ -132,10 +144,12 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     RequisitionId: 300_000_001_000 + i,
     RequisitionNumber: n,
     Title: title,
-    CurrentPhaseName: phase,
-    CurrentStateName: state,
+    PhaseName: phase,
+    StateName: state,
+    FullTimeOrPartTime: i === 1 ? 'PART_TIME' : 'FULL_TIME',
     CreationDate: iso(t0 - 86_400_000 * (10 - i)),
     LastUpdateDate: iso(t0 - 86_400_000 * (10 - i)),
+    RequisitionLastModifiedDate: iso(t0 - 86_400_000 * (10 - i)),
   }));
   const candidates = new Map<string, Candidate>();
   const applications = new Map<number, Application>();
@@ -150,6 +164,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
       Email: `candidate${i}@example.com`,
       CreationDate: created,
       LastUpdateDate: created,
+      CandLastModifiedDate: created,
       attachments: [],
     };
     if (i % 3 === 0) {
@@ -184,6 +199,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
         JobApplicationDate: created,
         CreationDate: created,
         LastUpdateDate: created,
+        LastModifiedDate: created,
         attachments: [],
       });
       // Every other application came with a CV, kept on the application.
@@ -312,6 +328,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     req: FakeRequest,
     rows: Record<string, any>[],
     linksOf: (r: Record<string, any>) => string | Record<string, string>[],
+    sortable: string[] = [],
   ): FakeResponse {
     const limitRaw = req.query.get('limit');
     const offsetRaw = req.query.get('offset');
@@ -319,7 +336,16 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     const offset = offsetRaw === null ? 0 : Number(offsetRaw);
     if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0)
       return error(req, 400, 'Bad Request', 'The limit and offset must be non-negative integers.');
-    const size = Math.min(limit, PAGE_CAP);
+    const orderBy = req.query.get('orderBy');
+    if (orderBy !== null) {
+      const m = /^(\w+)(?::(asc|desc))?$/.exec(orderBy);
+      if (!m || !sortable.includes(m[1])) return error(req, 400, 'Bad Request', `The attribute ${orderBy} cannot be used to order.`);
+      const dir = m[2] === 'desc' ? -1 : 1;
+      rows = [...rows].sort((x, y) => (String(x[m[1]]) < String(y[m[1]]) ? -dir : String(x[m[1]]) > String(y[m[1]]) ? dir : 0));
+    }
+    // The offset cap: nothing past it, and hasMore false at it, without an error.
+    const cap = opts.offsetCap ?? 10_000;
+    const size = Math.max(0, Math.min(limit, PAGE_CAP, cap - offset));
     const page = rows.slice(offset, offset + size);
     const onlyData = req.query.get('onlyData') === 'true';
     const fields = req.query.get('fields')?.split(',');
@@ -334,7 +360,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
       json: {
         items,
         count: items.length,
-        hasMore: offset + page.length < rows.length,
+        hasMore: offset + page.length < rows.length && offset + page.length < cap,
         limit: size,
         offset,
         ...(onlyData ? {} : { links: [{ rel: 'self', href: `${server.url}${req.path}`, name: 'self', kind: 'collection' }] }),
@@ -351,6 +377,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     Email: c.Email,
     CreationDate: c.CreationDate,
     LastUpdateDate: c.LastUpdateDate,
+    CandLastModifiedDate: c.CandLastModifiedDate,
   });
   const attachmentRow = (a: Attachment) => ({
     AttachedDocumentId: a.id,
@@ -396,20 +423,20 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
   // Routes
   // ------------------------------------------------------------------------------------------
   server.route('GET', `${ORACLE_PATH}/recruitingJobRequisitions`, (req) => {
-    const f = parseQ(req, ['RequisitionNumber', 'RequisitionId']);
+    const f = parseQ(req, ['RequisitionNumber', 'RequisitionId', 'RequisitionLastModifiedDate']);
     if (typeof f !== 'function') return f;
     return collection(
       req,
       requisitions.filter((r) => f(r)),
       (r) => `${base()}/recruitingJobRequisitions/${hashKey(r.RequisitionId)}`,
+      ['RequisitionNumber', 'RequisitionLastModifiedDate'],
     );
   });
 
   server.route('GET', `${ORACLE_PATH}/recruitingCandidates`, (req) => {
-    const f = parseQ(
-      req,
-      opts.candidatesRefuseDelta ? ['CandidateNumber', 'PersonId', 'Email'] : ['CandidateNumber', 'PersonId', 'Email', 'LastUpdateDate'],
-    );
+    // With candidatesRefuseDelta, neither date attribute can be filtered or ordered on.
+    const dates = opts.candidatesRefuseDelta ? [] : ['CandLastModifiedDate', 'LastUpdateDate'];
+    const f = parseQ(req, ['CandidateNumber', 'PersonId', 'Email', ...dates]);
     if (typeof f !== 'function') return f;
     return collection(
       req,
@@ -417,10 +444,12 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
         .map(candidateRow)
         .filter((r) => f(r)),
       (r) => `${base()}/recruitingCandidates/${r.CandidateNumber}`,
+      ['CandidateNumber', ...dates],
     );
   });
 
   server.route('GET', `${ORACLE_PATH}/recruitingJobApplications`, (req) => {
+    // LastModifiedDate is on the rows but (here) neither filterable nor sortable: the connector must fall back to LastUpdateDate.
     const f = parseQ(req, ['JobApplicationId', 'RequisitionNumber', 'CandidatePersonId', 'LastUpdateDate']);
     if (typeof f !== 'function') return f;
     return collection(
@@ -429,6 +458,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
         .map(({ attachments: _files, ...a }) => ({ ...a }))
         .filter((r) => f(r)),
       (r) => `${base()}/recruitingJobApplications/${r.JobApplicationId}`,
+      ['JobApplicationId', 'LastUpdateDate'],
     );
   });
 
@@ -512,7 +542,7 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
       created: iso(Date.now()),
     };
     c.attachments.push(a);
-    c.LastUpdateDate = iso(Date.now());
+    c.CandLastModifiedDate = iso(Date.now());
     return {
       status: 201,
       json: {

@@ -66,31 +66,105 @@ export function oraclePages(client: HttpClient, path: string, query: Record<stri
 export const oracleTime = (d: Date) => d.toISOString();
 
 /**
- * A collection read with a delta filter: `q=LastUpdateDate >= '<time>'` (the framework version 2+
- * expression syntax). Oracle answers 400 for an attribute a resource cannot filter on and does
- * not list per resource which attributes are queryable; so a refused filter is dropped and the
- * rows are filtered here by their own LastUpdateDate instead (README "Delta").
+ * The deepest offset a collection serves: past 10,000 rows Oracle answers `hasMore: false`
+ * without an error (third-party report, README "Paging and delta"), so a walk that reaches it
+ * has not necessarily seen everything.
  */
-export async function* oracleDeltaPages(client: HttpClient, path: string, updatedAfter: Date | undefined): AsyncGenerator<Row[]> {
-  if (!updatedAfter) {
-    yield* oraclePages(client, path);
-    return;
-  }
-  const probe = await client.request<Collection>({
-    method: 'GET',
-    path,
-    query: { q: `LastUpdateDate >= '${oracleTime(updatedAfter)}'`, onlyData: 'true', limit: '1', offset: '0' },
-    accept: [400],
-  });
-  if (probe.status !== 400) {
-    yield* oraclePages(client, path, { q: `LastUpdateDate >= '${oracleTime(updatedAfter)}'` });
+export const WALK_LIMITS = { offsetCap: 10_000 };
+
+export interface WalkSpec {
+  /** The row's own key (CandidateNumber, JobApplicationId…): rows seen twice across windows are yielded once. */
+  key: string;
+  /**
+   * Date attributes to order and window by, most precise first (CandLastModifiedDate before
+   * LastUpdateDate). Oracle does not list which attributes a resource can filter or sort on; the
+   * first the server accepts is used, and when it accepts none the walk is a plain offset walk.
+   */
+  dates: string[];
+}
+
+/**
+ * Every row of a collection (or those changed at or after `updatedAfter`), past the offset cap.
+ * Rows are read `orderBy=<date>:asc` in windows `q=<date> >= '<t>'`: a window is paged by
+ * `limit`/`offset`/`hasMore`; a window that ends at the offset cap starts the next window at
+ * the latest date it saw (rows of that instant come again and are skipped by key). A server that
+ * refuses the window filter or the order (400 on the first call) gets the next date attribute,
+ * then a plain offset walk, filtered here by LastUpdateDate when a delta was asked for.
+ */
+export async function* oracleWalk(client: HttpClient, path: string, spec: WalkSpec, updatedAfter?: Date): AsyncGenerator<Row[]> {
+  for (const attr of spec.dates) {
+    const walk = windows(client, path, spec.key, attr, updatedAfter ? oracleTime(updatedAfter) : null);
+    const first = await walk.next();
+    if (first.done) return;
+    if (first.value === REFUSED) continue;
+    yield first.value;
+    for await (const rows of walk) if (rows !== REFUSED) yield rows;
     return;
   }
   for await (const rows of oraclePages(client, path)) {
-    const kept = rows.filter((r) => {
-      const t = Date.parse(String(r.LastUpdateDate ?? ''));
-      return Number.isNaN(t) || t >= updatedAfter.getTime();
-    });
+    const kept = updatedAfter
+      ? rows.filter((r) => {
+          const t = Date.parse(String(r.LastUpdateDate ?? ''));
+          return Number.isNaN(t) || t >= updatedAfter.getTime();
+        })
+      : rows;
     if (kept.length) yield kept;
+  }
+}
+
+const REFUSED = Symbol('refused');
+
+async function* windows(
+  client: HttpClient,
+  path: string,
+  key: string,
+  attr: string,
+  from: string | null,
+): AsyncGenerator<Row[] | typeof REFUSED> {
+  const seen = new Set<string>();
+  let cursor = from;
+  let firstCall = true;
+  for (;;) {
+    let inWindow = 0;
+    let latest: string | null = null;
+    let fresh = 0;
+    for (let offset = 0; ; ) {
+      const res = await client.request<Collection>({
+        method: 'GET',
+        path,
+        query: {
+          ...(cursor ? { q: `${attr} >= '${cursor}'` } : {}),
+          orderBy: `${attr}:asc`,
+          onlyData: 'true',
+          limit: String(PAGE_SIZE),
+          offset: String(offset),
+        },
+        accept: firstCall ? [400] : undefined,
+      });
+      if (firstCall && res.status === 400) {
+        yield REFUSED;
+        return;
+      }
+      firstCall = false;
+      const items = Array.isArray(res.data?.items) ? res.data.items : [];
+      inWindow += items.length;
+      const out: Row[] = [];
+      for (const r of items) {
+        const t = typeof r[attr] === 'string' ? r[attr] : null;
+        if (t && (latest === null || Date.parse(t) > Date.parse(latest))) latest = t;
+        const k = String(r[key] ?? '');
+        if (k && seen.has(k)) continue;
+        if (k) seen.add(k);
+        out.push(r);
+      }
+      fresh += out.length;
+      if (out.length) yield out;
+      if (!items.length || res.data?.hasMore !== true) break;
+      offset += items.length;
+    }
+    // A window cut short by the offset cap continues from the latest date it saw; one that
+    // brought nothing new (more rows of one instant than the cap) cannot advance and ends.
+    if (inWindow < WALK_LIMITS.offsetCap || latest === null || fresh === 0 || latest === cursor) return;
+    cursor = latest;
   }
 }

@@ -10,22 +10,49 @@
  */
 import type { HttpClient } from '../../http/client.ts';
 import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
-import { PAGE_SIZE, oracleClient, oracleDeltaPages, oraclePages, type Collection, type OracleContext, type Row } from './client.ts';
+import {
+  PAGE_SIZE,
+  oracleClient,
+  oraclePages,
+  oracleWalk,
+  type Collection,
+  type OracleContext,
+  type Row,
+  type WalkSpec,
+} from './client.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
+/** The later of two Oracle timestamps (a row's own and its "last modified" one that children also move). */
+const later = (a: unknown, b: unknown): string | null => {
+  const [x, y] = [typeof a === 'string' ? a : null, typeof b === 'string' ? b : null];
+  if (!x || !y) return x ?? y;
+  return Date.parse(y) > Date.parse(x) ? y : x;
+};
 const words = (...vs: unknown[]) =>
   vs
     .map((v) => (typeof v === 'string' ? v : ''))
     .join(' ')
     .toLowerCase();
 
+/**
+ * How each collection is walked (./client.ts oracleWalk): its key, and the date attributes to
+ * window by, most precise first. CandLastModifiedDate and RequisitionLastModifiedDate are the
+ * ones a third-party loader filters and orders by ([TP-APEX] pkg_rest_recruiting); LastUpdateDate
+ * is on every row; LastModifiedDate is on job application rows ([TP-APEX]).
+ */
+export const WALKS: Record<'requisitions' | 'candidates' | 'applications', WalkSpec> = {
+  requisitions: { key: 'RequisitionNumber', dates: ['RequisitionLastModifiedDate', 'LastUpdateDate'] },
+  candidates: { key: 'CandidateNumber', dates: ['CandLastModifiedDate', 'LastUpdateDate'] },
+  applications: { key: 'JobApplicationId', dates: ['LastModifiedDate', 'LastUpdateDate'] },
+};
+
 // --------------------------------------------------------------------------------------------
 // Jobs
 // --------------------------------------------------------------------------------------------
 
-/** Requisitions are few; Oracle's requisition page shows no delta filter, so every read returns all of them. */
+/** Every read returns every requisition (the list is small next to candidates); the walk gets past the offset cap. */
 export async function* readJobs(ctx: OracleContext, _opts: ReadOptions): AsyncGenerator<RemoteJob[]> {
-  for await (const rows of oraclePages(oracleClient(ctx), 'recruitingJobRequisitions')) {
+  for await (const rows of oracleWalk(oracleClient(ctx), 'recruitingJobRequisitions', WALKS.requisitions)) {
     const jobs = rows.flatMap((r) => toRemoteJob(r) ?? []);
     if (jobs.length) yield jobs;
   }
@@ -55,10 +82,15 @@ export function toRemoteJob(r: Row): RemoteJob | null {
     job_code: number,
     description: str(r.ExternalDescription) ?? str(r.InternalDescription) ?? str(r.ShortDescription),
     status: jobStatus(r),
+    employment_type: /part/i.test(String(r.FullTimeOrPartTime ?? ''))
+      ? 'PART_TIME'
+      : /full/i.test(String(r.FullTimeOrPartTime ?? ''))
+        ? 'FULL_TIME'
+        : null,
     department: str(r.Department) ?? str(r.DepartmentName) ?? str(r.OrganizationName),
     location: (str(r.PrimaryLocation) ?? str(r.PrimaryLocationName)) ? { raw: str(r.PrimaryLocation) ?? str(r.PrimaryLocationName) } : null,
     remote_created_at: r.CreationDate ?? null,
-    remote_updated_at: r.LastUpdateDate ?? null,
+    remote_updated_at: later(r.LastUpdateDate, r.RequisitionLastModifiedDate),
   };
 }
 
@@ -67,7 +99,7 @@ export function toRemoteJob(r: Row): RemoteJob | null {
 // --------------------------------------------------------------------------------------------
 
 export async function* readCandidates(ctx: OracleContext, opts: ReadOptions): AsyncGenerator<RemoteCandidate[]> {
-  for await (const rows of oracleDeltaPages(oracleClient(ctx), 'recruitingCandidates', opts.updatedAfter)) {
+  for await (const rows of oracleWalk(oracleClient(ctx), 'recruitingCandidates', WALKS.candidates, opts.updatedAfter)) {
     const out = rows.flatMap((r) => toRemoteCandidate(r) ?? []);
     if (out.length) yield out;
   }
@@ -86,7 +118,7 @@ export function toRemoteCandidate(r: Row): RemoteCandidate | null {
     phone_numbers: phone ? [{ phone_number: phone, type: null }] : [],
     source: str(r.SourceName) ?? str(r.Source),
     remote_created_at: r.CreationDate ?? null,
-    remote_updated_at: r.LastUpdateDate ?? null,
+    remote_updated_at: later(r.LastUpdateDate, r.CandLastModifiedDate),
     remote_data: { '/recruitingCandidates': r },
   };
 }
@@ -108,7 +140,7 @@ export function toRemoteCandidate(r: Row): RemoteCandidate | null {
 export async function* readApplications(ctx: OracleContext, opts: ReadOptions): AsyncGenerator<RemoteApplication[]> {
   const client = oracleClient(ctx);
   const persons: Persons = { numbers: new Map(), scanned: false };
-  for await (const rows of oracleDeltaPages(client, 'recruitingJobApplications', opts.updatedAfter)) {
+  for await (const rows of oracleWalk(client, 'recruitingJobApplications', WALKS.applications, opts.updatedAfter)) {
     const unknown = rows.filter((r) => !str(r.CandidateNumber)).map((r) => str(r.CandidatePersonId));
     await resolvePersons(client, unknown, persons);
     const out: RemoteApplication[] = [];
@@ -148,7 +180,7 @@ async function resolvePersons(client: HttpClient, ids: (string | null)[], person
         accept: offset === 0 ? [400] : undefined,
       });
       if (res.status === 400) {
-        for await (const rows of oraclePages(client, 'recruitingCandidates', { fields: PERSON_FIELDS })) remember(rows, persons);
+        for await (const rows of oracleWalk(client, 'recruitingCandidates', WALKS.candidates)) remember(rows, persons);
         persons.scanned = true;
         return;
       }
@@ -197,7 +229,7 @@ export function toRemoteApplication(r: Row, candidateNumber: string): RemoteAppl
     rejection_reason_name: outcome === 'DECLINED' ? (str(r.ReasonName) ?? str(r.StateName)) : null,
     rejected_at: outcome === 'DECLINED' ? (r.LastUpdateDate ?? null) : null,
     remote_created_at: r.JobApplicationDate ?? r.CreationDate ?? null,
-    remote_updated_at: r.LastUpdateDate ?? null,
+    remote_updated_at: later(r.LastUpdateDate, r.LastModifiedDate),
     remote_data: { '/recruitingJobApplications': r },
   };
 }
