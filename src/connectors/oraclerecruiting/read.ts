@@ -10,16 +10,7 @@
  */
 import type { HttpClient } from '../../http/client.ts';
 import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
-import {
-  PAGE_SIZE,
-  oracleClient,
-  oraclePages,
-  oracleWalk,
-  type Collection,
-  type OracleContext,
-  type Row,
-  type WalkSpec,
-} from './client.ts';
+import { PAGE_SIZE, oracleClient, oracleWalk, type Collection, type OracleContext, type Row, type WalkSpec } from './client.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
 /** The later of two Oracle timestamps (a row's own and its "last modified" one that children also move). */
