@@ -20,6 +20,7 @@ import { connector as icims } from './icims/index.ts';
 import { connector as bullhorn } from './bullhorn/index.ts';
 import { connector as successfactors } from './successfactors/index.ts';
 import { connector as workday } from './workday/index.ts';
+import { connector as oraclerecruiting } from './oraclerecruiting/index.ts';
 
 const CONNECTORS = [
   sandbox,
@@ -39,6 +40,7 @@ const CONNECTORS = [
   bullhorn,
   successfactors,
   workday,
+  oraclerecruiting,
 ] as unknown as AnyConnector[];
 
 export const connectors = new Map<string, AnyConnector>(CONNECTORS.map((c) => [c.definition.id, c]));

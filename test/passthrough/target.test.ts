@@ -70,6 +70,7 @@ test('every real connector names its passthrough APIs with sources, and the sand
     'icims',
     'bullhorn',
     'successfactors',
+    'oraclerecruiting',
   ]) {
     const apis = getConnector(tool)!.definition.passthrough ?? {};
     assert.ok(Object.keys(apis).length > 0, tool);
@@ -98,6 +99,7 @@ test('the README lists every passthrough API and its paths as the definitions sa
     'icims',
     'bullhorn',
     'successfactors',
+    'oraclerecruiting',
   ]) {
     for (const [name, a] of Object.entries(getConnector(tool)!.definition.passthrough ?? {})) {
       const line = section.split('\n').find((l) => l.includes(`\`${tool}/${name}\``));

@@ -25,6 +25,7 @@ import { startIcimsFake } from '../fakes/icims.ts';
 import { startBullhornFake } from '../fakes/bullhorn.ts';
 import { startSuccessFactorsFake } from '../fakes/successfactors.ts';
 import { startWorkdayFake } from '../fakes/workday.ts';
+import { startOracleFake } from '../fakes/oraclerecruiting.ts';
 
 export interface ConnectorCase {
   tool: string;
@@ -176,6 +177,14 @@ export const CONNECTOR_CASES: ConnectorCase[] = [
     timeScale: 1,
     fakeLimit: { requests: 10, windowMs: 1000 },
     start: () => startWorkdayFake({ candidateCount: 24, rateLimit: { limit: 10, windowMs: 1000 } }),
+  },
+  {
+    tool: 'oraclerecruiting',
+    // Oracle publishes no HCM REST rate; the fake enforces 10 per second (above atsgate's 5/s) and
+    // caps pages at 50 rows. Files keep Oracle's document categories (IRC_CANDIDATE_RESUME, …).
+    timeScale: 1,
+    fakeLimit: { requests: 10, windowMs: 1000 },
+    start: () => startOracleFake({ candidateCount: 24, rateLimit: { limit: 10, windowMs: 1000 } }),
   },
 ];
 

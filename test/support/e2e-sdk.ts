@@ -398,6 +398,7 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[], withToolsTest: boolean) {
           'greenhouse',
           'icims',
           'lever',
+          'oraclerecruiting',
           'personio',
           'pinpoint',
           'recruitee',
