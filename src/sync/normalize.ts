@@ -229,6 +229,17 @@ export function normalizeTag(integrationId: string, t: RemoteTag): StoredRow & {
   return { id: komboId(integrationId, key), remote_id: key, ...withJson(data), remote_created_at: null, name: t.name };
 }
 
+/**
+ * The tag rows a freshly read candidate adds where GET /ats/tags is made of the candidates' tags
+ * (`capabilities.tags.list === 'candidates'`): a one-candidate read (after a write, or after a
+ * vendor webhook) keeps the list complete until the next sync. None where the ATS has a tag list
+ * of its own: the sync reads that.
+ */
+export function tagsOfCandidate(integrationId: string, tagList: string, candidate: RemoteCandidate): (StoredRow & { name: string })[] {
+  if (tagList !== 'candidates') return [];
+  return (candidate.tags ?? []).filter((t): t is RemoteTag => !!t.name).map((t) => normalizeTag(integrationId, t));
+}
+
 /** A rejection reason: Kombo's fields (changed_at and remote_deleted_at come from the row). */
 export function normalizeRejectionReason(integrationId: string, r: RemoteRejectionReason): StoredRow {
   const data = { remote_id: r.remote_id, name: nul(r.name), remote_data: nul(r.remote_data) };

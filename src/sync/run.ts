@@ -15,6 +15,7 @@ import {
   normalizeJob,
   normalizeRejectionReason,
   normalizeTag,
+  tagsOfCandidate,
   normalizeUser,
 } from './normalize.ts';
 import { AtsgateError } from '../errors.ts';
@@ -337,15 +338,8 @@ export async function refreshCandidate(
   await upsertRecords(rt.db, 'candidates', integrationId, null, [normalizeCandidate(integrationId, got.candidate)]);
   // Where GET /ats/tags is made of the candidates' tags, this candidate's count too (Workable's
   // list carries no tags: only this one-candidate read sees them).
-  const tags = (got.candidate.tags ?? []).filter((t): t is RemoteTag => !!t.name);
-  if (connector.definition.capabilities.tags.list === 'candidates' && tags.length)
-    await upsertRecords(
-      rt.db,
-      'tags',
-      integrationId,
-      null,
-      tags.map((t) => normalizeTag(integrationId, t)),
-    );
+  const tags = tagsOfCandidate(integrationId, connector.definition.capabilities.tags.list, got.candidate);
+  if (tags.length) await upsertRecords(rt.db, 'tags', integrationId, null, tags);
   if (got.applications.length) {
     await upsertRecords(
       rt.db,

@@ -11,7 +11,7 @@ import { contextFor } from '../../runtime.ts';
 import { getIntegrationById } from '../../store/integrations.ts';
 import { upsertRecords } from '../../store/records.ts';
 import { markCandidateDeleted, pruneVendorWebhookEvents } from '../../store/vendor-webhooks.ts';
-import { normalizeApplication, normalizeCandidate } from '../../sync/normalize.ts';
+import { normalizeApplication, normalizeCandidate, tagsOfCandidate } from '../../sync/normalize.ts';
 import { recordDataChanged, type SyncChanges } from '../data-changed.ts';
 import { queueWebhook } from '../deliver.ts';
 
@@ -53,8 +53,12 @@ export async function refreshCandidateFromVendor(rt: Runtime, integrationId: str
         null,
         got.applications.map((x) => normalizeApplication(integrationId, x)),
       );
+      // The candidate's tags, where GET /ats/tags is made of them (as after a write).
+      const tags = tagsOfCandidate(integrationId, connector.definition.capabilities.tags.list, got.candidate);
+      const t = tags.length ? await upsertRecords(q, 'tags', integrationId, null, tags) : { changed: 0 };
       changes.changed.candidates = c.changed;
       changes.changed.applications = a.changed;
+      changes.changed.tags = t.changed;
     }
     return recordDataChanged(rt, q, { id: integrationId, tool: connector.definition.id }, changes);
   });
