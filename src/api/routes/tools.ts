@@ -21,7 +21,7 @@ export const toolRoutes =
         throw inputInvalid('Invalid path parameter: "category" must be one of ats, hris, assessment, lms.');
       if (category !== 'ats') return ok({ tools: [] });
       const base = baseUrlOf(rt, req);
-      const tools = [...connectors.values()].map(({ definition: d }) => {
+      const tools = [...connectors.values()].map(({ definition: d, webhooks, webhooksUnavailable }) => {
         const cov = coverage(d);
         return {
           id: d.id,
@@ -53,6 +53,11 @@ export const toolRoutes =
             delta_sync: d.capabilities.deltaSync,
             users: d.capabilities.users,
             credentials: d.credentialFields,
+            // How changes reach atsgate within seconds: the ATS's own webhooks (registered by
+            // atsgate, pasted by the customer, or an event queue atsgate polls), or only the sync.
+            vendor_webhooks: webhooks
+              ? { setup: webhooks.poll ? 'polled' : webhooks.setup, docs: webhooks.docs }
+              : { setup: 'unsupported', reason: webhooksUnavailable?.reason ?? null, docs: webhooksUnavailable?.docs ?? [] },
           },
         };
       });

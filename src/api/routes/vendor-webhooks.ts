@@ -17,6 +17,7 @@ import { AtsgateError } from '../../errors.ts';
 import { getIntegration } from '../../store/integrations.ts';
 import { receiveVendorWebhook } from '../../webhooks/vendor/receive.ts';
 import { viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
+import { getConnector } from '../../connectors/registry.ts';
 
 const HIDDEN = { hide: true } as {};
 
@@ -58,7 +59,10 @@ export const vendorWebhookRoutes =
         const headers: Record<string, string | undefined> = {};
         for (const [k, v] of Object.entries(req.headers))
           headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : undefined;
-        const out = await receiveVendorWebhook(rt, token, { headers, rawBody: raw, json: parseJson(raw) });
+        const query: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>))
+          query[k] = Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'string' ? v : undefined;
+        const out = await receiveVendorWebhook(rt, token, { headers, rawBody: raw, json: parseJson(raw), query });
         if (out.kind === 'not_found')
           throw new AtsgateError('PLATFORM.INPUT_INVALID', 'No webhook endpoint exists at this URL.', { status: 404 });
         if (out.kind === 'unauthorized')
@@ -89,13 +93,17 @@ export const vendorWebhookRoutes =
           `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`,
         );
       const view = await viewVendorWebhook(rt, req.auth!.accountId, i);
+      // Where the connector says why the ATS has no webhooks to take, that reason and its sources.
+      const none = getConnector(i.tool)?.webhooksUnavailable;
       return ok(
         view ?? {
           setup: 'unsupported',
           url: null,
           secret: null,
-          instructions: 'This ATS sends no webhooks atsgate can take; changes arrive with the periodic sync.',
-          docs: [],
+          instructions: none
+            ? `${none.reason} Changes arrive with the periodic sync.`
+            : 'This ATS sends no webhooks atsgate can take; changes arrive with the periodic sync.',
+          docs: none?.docs ?? [],
           last_event_at: null,
           last_error: null,
         },

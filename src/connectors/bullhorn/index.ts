@@ -19,6 +19,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { webhooks } from './webhooks.ts';
 
 export { definition };
 
@@ -55,6 +56,7 @@ async function checkCredentials(ctx: BullhornContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  webhooks,
   ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,
