@@ -91,7 +91,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     const view = await viewOf(integration.id);
     assert.equal(view.setup, 'manual');
     assert.equal(view.secret, null, "Pinpoint signs with its own secret: atsgate's is not shown");
-    assert.match(view.instructions, /Settings → API & Webhooks → Webhooks/);
+    assert.match(view.instructions, /Company → Profile → Webhooks/);
     const [application] = pinpoint.applicationRemoteIds();
     // [PP-WH] payload {event, data}; [PP-WHV] base64 HMAC-SHA256 of the body.
     const body = JSON.stringify({

@@ -58,7 +58,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       key: 'webhook_signing_secret',
       label: 'Webhook signing secret (optional)',
       help:
-        'For changes within seconds: in Pinpoint, Settings → API & Webhooks → Webhooks, copy the signing secret shown there. ' +
+        'For changes within seconds: in Pinpoint, Company → Profile → Webhooks, copy the signing secret shown there. ' +
         'After connecting, add a webhook with the URL atsgate shows. Without it, changes arrive with the periodic sync.',
       secret: true,
       optional: true,

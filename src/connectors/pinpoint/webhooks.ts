@@ -1,6 +1,6 @@
 /**
- * Pinpoint's webhooks [PP-WH]: created only in Pinpoint (Settings → API & Webhooks → Webhooks →
- * New webhook, a URL, then the events to send); the API has no call to create them, so the
+ * Pinpoint's webhooks [PP-WH]: created only in Pinpoint (Company → Profile → Webhooks → New
+ * webhook, a URL, then the events to send); the API has no call to create them, so the
  * customer adds atsgate's URL there. Pinpoint signs every request with a signing secret it
  * generates and shows in the same place [PP-WHV]: `PINPOINT-HMAC-SHA256` is the base64 HMAC-SHA256
  * of the raw body keyed by that secret. atsgate cannot choose it, so the customer gives it as the
@@ -23,7 +23,7 @@ export const webhooks: VendorWebhooks<PinpointCredentials> = {
   setup: 'manual',
   showSecret: false,
   instructions:
-    'In Pinpoint, Settings → API & Webhooks → Webhooks: click New webhook, enter this URL, then tick the application and candidate events (application created, stage changed, hired, rejected, candidate updated). Pinpoint signs with its own signing secret: give it to atsgate as "Webhook signing secret" (reconnect with it) or the deliveries are refused.',
+    'In Pinpoint, Company → Profile → Webhooks (the API & Webhooks settings): click New webhook, enter this URL, then tick the events about applications and candidates. Pinpoint signs with its own signing secret: give it to atsgate as "Webhook signing secret" (reconnect with it) or the deliveries are refused.',
   docs: ['https://developers.pinpointhq.com/docs/webhooks-overview', 'https://developers.pinpointhq.com/docs/verifying-webhooks'],
   verify(req, _secrets, credentials) {
     const secret = credentials().webhook_signing_secret;
