@@ -60,6 +60,11 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     );
     return rows[0].n;
   };
+  const dataChanged = (integrationId: string) =>
+    receiver.received.filter((r) => {
+      const b = JSON.parse(r.raw);
+      return b.type === 'data-changed' && b.data.integration_id === integrationId;
+    }).length;
   /** Posts and returns the status and the body's data. */
   const send = async (url: string, headers: Record<string, string>, body: string | Buffer) => {
     const res = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
@@ -124,7 +129,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     assert.equal((await send(other.url!, { 'pinpoint-hmac-sha256': sign(PINPOINT_SIGNING_SECRET) }, body)).status, 401);
   });
 
-  test("iCIMS: Basic authentication with atsgate's secret as password verifies (plain or gzip'd JSON); others are 401", async () => {
+  test("iCIMS: Basic authentication with atsgate's secret as password verifies (plain or gzip'd JSON) and the re-read brings data-changed; others are 401", async () => {
     const integration = await connect('icims', icims);
     const view = await viewOf(integration.id);
     assert.equal(view.setup, 'manual');
@@ -151,11 +156,14 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     };
     const basic = (password: string) => 'Basic ' + Buffer.from(`atsgate:${password}`).toString('base64');
     const before = await deltaSyncs(integration.id);
+    await eventually("the first sync's data-changed", async () => dataChanged(integration.id) === 1);
+    icims.touchWorkflow(workflow, new Date()); // the status change in iCIMS
 
     const ok = await send(view.url!, { 'content-type': 'application/json', authorization: basic(view.secret!) }, JSON.stringify(event));
     assert.equal(ok.status, 200, JSON.stringify(ok));
     assert.equal(ok.data.delta_sync_queued, true);
     await eventually('the delta sync after the event', async () => (await deltaSyncs(integration.id)) > before);
+    await eventually('data-changed after the re-read', async () => dataChanged(integration.id) === 2);
 
     // Another move, delivered gzip'd ("GZIP'd RESTful JSON", [IC-EVBP]): taken as a new event.
     const zipped = gzipSync(Buffer.from(JSON.stringify({ ...event, oldStatus: 'C2', newStatus: 'C3' })));
@@ -178,6 +186,8 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     assert.ok(view.secret);
     const [candidate] = zoho.candidateRemoteIds();
     const before = await deltaSyncs(integration.id);
+    await eventually("the first sync's data-changed", async () => dataChanged(integration.id) === 1);
+    zoho.touchCandidate(candidate); // the edit in Zoho Recruit that fired the workflow rule
     // [ZR-WH]: entity and custom parameters as request parameters, here in a form body.
     const form = new URLSearchParams({
       atsgate_secret: view.secret!,
@@ -188,6 +198,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     assert.equal(ok.status, 200, JSON.stringify(ok));
     assert.equal(ok.data.delta_sync_queued, true);
     await eventually('the delta sync after the webhook', async () => (await deltaSyncs(integration.id)) > before);
+    await eventually('data-changed after the re-read', async () => dataChanged(integration.id) === 2);
     assert.equal((await send(view.url!, { 'content-type': 'application/x-www-form-urlencoded' }, form)).data.duplicate, true);
 
     // The same parameters appended to the URL (Zoho's Preview URL), a later modification: a new event.
@@ -211,11 +222,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
       const view = await viewOf(integration.id);
       assert.equal(view.setup, 'registered');
       assert.equal(bullhorn.eventSubscriptions().length, 1, 'one subscription for the integration');
-      const changed = () =>
-        receiver.received.filter((r) => {
-          const b = JSON.parse(r.raw);
-          return b.type === 'data-changed' && b.data.integration_id === integration.id;
-        }).length;
+      const changed = () => dataChanged(integration.id);
       // The first sync's own data-changed goes out first, so that the count below starts after it.
       await eventually("the first sync's data-changed", async () => changed() === 1);
       assert.equal(await pollVendorEvents(s.started.rt), 0, 'nothing happened yet (an empty answer is fine)');
