@@ -179,7 +179,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
     assert.equal((await send(view.url!, { authorization: 'Bearer ' + view.secret }, JSON.stringify(event))).status, 401);
   });
 
-  test('Zoho Recruit: the custom parameter atsgate_secret verifies (URL or form body); modified_time de-duplicates', async () => {
+  test('Zoho Recruit: the custom parameter atsgate_secret verifies (URL or form body) and the re-read brings data-changed; modified_time de-duplicates', async () => {
     const integration = await connect('zohorecruit', zoho);
     const view = await viewOf(integration.id);
     assert.equal(view.setup, 'manual');
