@@ -167,7 +167,11 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
 
     // Another move, delivered gzip'd ("GZIP'd RESTful JSON", [IC-EVBP]): taken as a new event.
     const zipped = gzipSync(Buffer.from(JSON.stringify({ ...event, oldStatus: 'C2', newStatus: 'C3' })));
-    const gz = await send(view.url!, { 'content-type': 'application/json', authorization: basic(view.secret!) }, zipped);
+    const gz = await send(
+      view.url!,
+      { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: basic(view.secret!) },
+      zipped,
+    );
     assert.equal(gz.status, 200);
     assert.equal(gz.data.duplicate, false);
     assert.equal(gz.data.delta_sync_queued, true);
