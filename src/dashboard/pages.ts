@@ -150,8 +150,17 @@ const WEBHOOK_SETUP: Record<string, string> = {
 };
 
 /** Where the ATS sends its own webhooks: changes arrive within seconds instead of at the next sync. */
-function vendorWebhookPanel(v: VendorWebhookView | null): Safe | string {
-  if (!v) return '';
+function vendorWebhookPanel(v: VendorWebhookView | null, tool: string): Safe | string {
+  if (!v) {
+    // An ATS without webhooks for its changes says why, with the vendor's documentation.
+    const none = getConnector(tool)?.webhooksUnavailable;
+    if (!none) return '';
+    return html`<section class="panel" aria-labelledby="vwh-h">
+        <h2 id="vwh-h">ATS webhooks</h2>
+        <p class="hint">${none.reason} Changes come with the periodic sync.</p>
+        <ul>${none.docs.map((d) => html`<li><a href="${d}" rel="noopener noreferrer">${d}</a></li>`)}</ul>
+      </section>`;
+  }
   return html`<section class="panel" aria-labelledby="vwh-h">
         <h2 id="vwh-h">ATS webhooks</h2>
         <dl class="facts">
@@ -218,7 +227,7 @@ export function integrationPage(o: {
           <p class="hint">"Sync now" reads what changed since the last successful sync (a full sync when the tool cannot tell).</p>
         </section>
       </div>
-      ${vendorWebhookPanel(o.vendorWebhook ?? null)}
+      ${vendorWebhookPanel(o.vendorWebhook ?? null, i.tool)}
       <section aria-labelledby="syncs-h">
         <h2 id="syncs-h">Sync history</h2>
         ${syncRows(o.syncs)}

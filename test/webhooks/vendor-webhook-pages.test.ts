@@ -59,3 +59,39 @@ test('the dashboard shows a manual webhook with its secret, and a registered one
   const registered = integrationPage({ ...base, vendorWebhook: { ...view, setup: 'registered', secret: null } });
   assert.ok(registered.includes(URL_) && !registered.includes(SECRET) && registered.includes('Registered with the ATS by atsgate'));
 });
+
+test('the dashboard says why an ATS without webhooks (UKG Pro Recruiting) relies on the periodic sync, with its docs', () => {
+  const integration = {
+    id: 'ukgpro:abc',
+    tool: 'ukgpro',
+    organization_name: 'Acme',
+    status: 'ACTIVE',
+    setup_status: 'COMPLETED',
+    config: {},
+    created_at: new Date(),
+  } as unknown as Integration;
+  const page = integrationPage({
+    accountId: 'a',
+    integration,
+    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+    failed24h: 0,
+    syncs: [],
+    recent: [],
+    vendorWebhook: null,
+  });
+  const none = getConnector('ukgpro')!.webhooksUnavailable!;
+  assert.ok(page.includes('ATS webhooks') && page.includes('periodic sync'), 'the panel is there');
+  assert.ok(page.includes('https://developer.ukg.com/general/docs/ukg-webhooks-events-catalog'), 'with the vendor docs');
+  assert.ok(none.reason.length > 20);
+  // A tool with neither webhooks nor a declaration shows no panel.
+  const sandbox = integrationPage({
+    accountId: 'a',
+    integration: { ...integration, id: 'sandbox:abc', tool: 'sandbox' } as Integration,
+    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+    failed24h: 0,
+    syncs: [],
+    recent: [],
+    vendorWebhook: null,
+  });
+  assert.ok(!sandbox.includes('ATS webhooks'));
+});

@@ -185,6 +185,7 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
       const integration = await connect('bullhorn', bullhorn);
       const view = await viewOf(integration.id);
       assert.equal(view.setup, 'registered');
+      assert.match(view.instructions, /event queue every minute/);
       assert.equal(bullhorn.eventSubscriptions().length, 1, 'one subscription for the integration');
       const changed = () => dataChanged(integration.id);
       // The first sync's own data-changed goes out first, so that the count below starts after it.
