@@ -147,19 +147,26 @@ ${progressSection(token, def, { hidden: true, relink })}`,
 }
 
 /** The ATS's own webhooks to add by hand (filled by connect.js from the status, or here on a reload). */
-function webhookBox(def: ConnectorDefinition, w: FlowStatus['webhook']): string {
+function webhookBox(token: string, def: ConnectorDefinition, w: FlowStatus['webhook'], keyNotice?: string): string {
+  const key = w?.vendor_secret ?? null;
   return `<div id="vendor-webhook" class="help"${w ? '' : ' hidden'}>
 <h3>Send changes from ${esc(def.label)} within seconds</h3>
 <p id="vendor-webhook-text">${esc(w?.instructions ?? '')}</p>
 <p>URL: <code id="vendor-webhook-url">${esc(w?.url ?? '')}</code></p>
 <p id="vendor-webhook-secret-row"${w?.secret ? '' : ' hidden'}>Secret: <code id="vendor-webhook-secret">${esc(w?.secret ?? '')}</code></p>
+<form id="vendor-webhook-key" method="post" action="/connect/${esc(token)}/vendor-webhook-secret"${key ? '' : ' hidden'}>
+<label for="vendor-webhook-key-input" id="vendor-webhook-key-label">${esc(key?.label ?? 'Signing key')}</label>
+<input id="vendor-webhook-key-input" name="secret" type="password" autocomplete="off" required minlength="8" maxlength="500">
+<button type="submit" class="button secondary">Save</button>
+<p id="vendor-webhook-key-state" aria-live="polite">${esc(keyNotice ?? (key?.saved ? 'Saved.' : ''))}</p>
+</form>
 </div>`;
 }
 
 function progressSection(
   token: string,
   def: ConnectorDefinition,
-  o: { hidden: boolean; relink: boolean; webhook?: FlowStatus['webhook'] },
+  o: { hidden: boolean; relink: boolean; webhook?: FlowStatus['webhook']; keyNotice?: string },
 ): string {
   return `<section id="progress" data-status-url="/connect/${esc(token)}/status"${o.hidden ? ' hidden' : ''}>
 <p class="step">${o.relink ? 'Step 2 of 2' : 'Last step'}: first sync</p>
@@ -167,7 +174,7 @@ function progressSection(
 <p id="sync-text" aria-live="polite">Importing jobs, candidates and applications…</p>
 <progress id="sync-bar" aria-labelledby="sync-text"></progress>
 <p id="sync-counts" class="counts"></p>
-${webhookBox(def, o.webhook ?? null)}
+${webhookBox(token, def, o.webhook ?? null, o.keyNotice)}
 <div class="actions">
 <button type="button" id="done" class="button primary">Done</button>
 </div>
@@ -176,9 +183,15 @@ ${webhookBox(def, o.webhook ?? null)}
 }
 
 /** The page of a link whose flow has finished (a reload, or the no-JavaScript path). */
-export function connectedPage(link: ConnectLink, token: string, def: ConnectorDefinition, webhook: FlowStatus['webhook'] = null): string {
+export function connectedPage(
+  link: ConnectLink,
+  token: string,
+  def: ConnectorDefinition,
+  webhook: FlowStatus['webhook'] = null,
+  keyNotice?: string,
+): string {
   return layout(
     link.kind === 'RELINK' ? `Reconnect ${def.label}` : `Connect ${def.label}`,
-    progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK', webhook }),
+    progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK', webhook, keyNotice }),
   );
 }

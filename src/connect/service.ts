@@ -307,7 +307,13 @@ export interface FlowStatus {
    * vendor has no API for it, or refused atsgate's registration): the link holder is the
    * customer's admin, the one who pastes them. Null when nothing is to be done.
    */
-  webhook?: { url: string; secret: string | null; instructions: string } | null;
+  webhook?: {
+    url: string;
+    secret: string | null;
+    instructions: string;
+    /** Where the ATS generates the signing key: its name, and whether it is saved in atsgate yet. */
+    vendor_secret?: { label: string; saved: boolean } | null;
+  } | null;
 }
 
 /** What the page shows while the first sync runs (no ids, no secrets: only the token holder asks). */
@@ -333,5 +339,7 @@ export async function webhookToPaste(
   integration: { id: string; tool: string },
 ): Promise<FlowStatus['webhook']> {
   const v = await viewVendorWebhook(rt, accountId, integration);
-  return v && v.setup !== 'registered' ? { url: v.url, secret: v.secret, instructions: v.instructions } : null;
+  return v && v.setup !== 'registered'
+    ? { url: v.url, secret: v.secret, instructions: v.instructions, vendor_secret: v.vendor_secret ?? null }
+    : null;
 }

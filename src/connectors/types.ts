@@ -502,9 +502,10 @@ export interface Connector<S extends TObject = TObject> {
    */
   webhooks?: VendorWebhooks<Static<S>>;
   /**
-   * Where the ATS sends no webhooks for ATS changes atsgate can take: why, with the vendor's
-   * documentation. Shown by GET /v1/integrations/:id/vendor-webhook and GET /v1/tools/ats;
-   * the periodic delta sync is the path for changes.
+   * Optional, where `webhooks` is absent: why the ATS sends no webhook atsgate could take for
+   * candidate or application changes (its webhooks cover other records only, or none exist),
+   * with the vendor pages that say so. Shown by GET /v1/tools/ats, the integration's
+   * vendor-webhook view and the dashboard: the periodic delta sync is the path for changes.
    */
   webhooksUnavailable?: { reason: string; docs: string[] };
 }
@@ -561,6 +562,14 @@ export interface VendorWebhooks<C = Record<string, unknown>> {
   showSecret: boolean;
   /** Vendor documentation the signature, payloads and registration follow (cited in the README). */
   docs: string[];
+  /**
+   * Where the ATS generates the signing key itself and shows it to the customer when the webhook
+   * is created in its UI (Teamtailor, Recruitee): the customer pastes that key into atsgate
+   * (PUT /v1/integrations/:id/vendor-webhook, the dashboard or the connect page). It is kept
+   * sealed and handed to `verify` after atsgate's own secret; until it is saved every delivery
+   * fails verification (401). `label` names the key as the ATS does.
+   */
+  vendorSecret?: { label: string };
   /**
    * A set-up request that must be answered before any signature exists (SmartRecruiters'
    * X-Hook-Secret handshake): the headers to answer with, or null when it is not one.

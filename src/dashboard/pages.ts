@@ -150,27 +150,38 @@ const WEBHOOK_SETUP: Record<string, string> = {
 };
 
 /** Where the ATS sends its own webhooks: changes arrive within seconds instead of at the next sync. */
-function vendorWebhookPanel(v: VendorWebhookView | null, tool: string): Safe | string {
+function vendorWebhookPanel(v: VendorWebhookView | null, tool: string, href: string): Safe | string {
   if (!v) {
-    // An ATS without webhooks for its changes says why, with the vendor's documentation.
+    // Declared by the connector: the ATS has no webhook for candidate or application changes.
     const none = getConnector(tool)?.webhooksUnavailable;
     if (!none) return '';
     return html`<section class="panel" aria-labelledby="vwh-h">
         <h2 id="vwh-h">ATS webhooks</h2>
-        <p class="hint">${none.reason} Changes come with the periodic sync.</p>
-        <ul>${none.docs.map((d) => html`<li><a href="${d}" rel="noopener noreferrer">${d}</a></li>`)}</ul>
+        <p>${none.reason} Changes arrive with the periodic sync.</p>
+        <p class="hint">${none.docs.map((d, n) => html`${n ? ' · ' : ''}<a href="${d}" rel="noreferrer">${d}</a>`)}</p>
       </section>`;
   }
+  const key = v.vendor_secret;
   return html`<section class="panel" aria-labelledby="vwh-h">
         <h2 id="vwh-h">ATS webhooks</h2>
         <dl class="facts">
           <dt>State</dt><dd>${WEBHOOK_SETUP[v.setup] ?? v.setup}</dd>
           <dt>Webhook URL</dt><dd class="mono">${v.url}</dd>
           ${v.secret ? html`<dt>Secret</dt><dd class="mono">${v.secret}</dd>` : ''}
+          ${key ? html`<dt>${key.label}</dt><dd>${key.saved ? 'Saved' : 'Not saved yet: deliveries are refused until it is'}</dd>` : ''}
           <dt>Last event</dt><dd>${v.last_event_at ? when(new Date(v.last_event_at)) : '—'}</dd>
           ${v.last_error ? html`<dt>Last error</dt><dd>${v.last_error}</dd>` : ''}
         </dl>
         <p class="hint">${v.instructions} Until events arrive, changes come with the periodic sync.</p>
+        ${
+          key
+            ? html`<form method="post" action="${href}/vendor-webhook-secret" class="actions">
+          <label for="vwh-secret">${key.label}</label>
+          <input id="vwh-secret" name="secret" type="password" autocomplete="off" required minlength="8" maxlength="500">
+          <button type="submit">${key.saved ? 'Replace' : 'Save'}</button>
+        </form>`
+            : ''
+        }
       </section>`;
 }
 
@@ -227,7 +238,7 @@ export function integrationPage(o: {
           <p class="hint">"Sync now" reads what changed since the last successful sync (a full sync when the tool cannot tell).</p>
         </section>
       </div>
-      ${vendorWebhookPanel(o.vendorWebhook ?? null, i.tool)}
+      ${vendorWebhookPanel(o.vendorWebhook ?? null, i.tool, integrationHref(i.id))}
       <section aria-labelledby="syncs-h">
         <h2 id="syncs-h">Sync history</h2>
         ${syncRows(o.syncs)}

@@ -411,6 +411,7 @@ describe('OpenAPI document and /docs', () => {
       'GET /v1/files/:token',
       'GET /v1/openapi.json',
       'POST /connect/:token',
+      'POST /connect/:token/vendor-webhook-secret',
       'POST /dashboard/login',
       'POST /dashboard/logout',
       'POST /v1/vendor-webhooks/:token',

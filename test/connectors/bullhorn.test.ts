@@ -2,7 +2,8 @@ import '../support/fast-retries.ts';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/bullhorn/index.ts';
-import { luceneDate, outcomeOf } from '../../src/connectors/bullhorn/read.ts';
+import { luceneDate } from '../../src/connectors/bullhorn/read.ts';
+import { outcomeOf } from '../../src/connectors/bullhorn/status.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
@@ -79,11 +80,12 @@ describe('Bullhorn connector', () => {
       const jobs = await collect(connector.readJobs(ctx, {}));
       assert.equal(jobs.length, 2);
       const paths = requestsSince(mark).map((r) => `${r.method} ${r.path}`);
+      // The sync's first call (the submission statuses) meets the expired session.
       assert.deepEqual(paths.slice(0, 4), [
-        `GET /rest-services/${fake.corpToken}/search/JobOrder`,
+        `GET /rest-services/${fake.corpToken}/settings/jobResponseStatusList`,
         'POST /oauth/token',
         'GET /rest-services/login',
-        `GET /rest-services/${fake.corpToken}/search/JobOrder`,
+        `GET /rest-services/${fake.corpToken}/settings/jobResponseStatusList`,
       ]);
       const token = requestsSince(mark).find((r) => r.path === '/oauth/token')!;
       assert.equal(token.query.get('grant_type'), 'refresh_token', 'the refresh token from the first login, not the password');
@@ -252,6 +254,149 @@ describe('Bullhorn connector', () => {
     });
   });
 
+  describe('stages, rejections and users', () => {
+    // One session and no per-second cap: these tests are about what is sent, not about pacing.
+    let shared: ReturnType<typeof ctxFor> | undefined;
+    const fast = () =>
+      (shared ??= connectorContext(connector as any, fake.credentials, fake.url, { rateLimit: { requests: 1000, perMs: 1000 } }).ctx);
+    test('every job lists the non-rejection statuses of settings/jobResponseStatusList as stages, in order', async () => {
+      const ctx = fast();
+      const mark = since();
+      const jobs = await collect(connector.readJobs(ctx, {}));
+      const settings = requestsSince(mark).filter((r) => r.path.includes('/settings/'));
+      assert.deepEqual(
+        settings.map((r) => r.path),
+        [`/rest-services/${fake.corpToken}/settings/jobResponseStatusList`],
+        'read once per sync',
+      );
+      const expected = ['New Lead', 'Submitted', 'Client Submission', 'Interview Scheduled', 'Offer Extended', 'Placed'];
+      for (const j of jobs) {
+        assert.deepEqual(
+          j.stages!.map((st) => st.remote_id),
+          expected,
+          j.remote_id,
+        );
+        assert.deepEqual(
+          j.stages!.map((st) => st.index),
+          expected.map((_, i) => i),
+        );
+      }
+    });
+
+    test('the rejection reasons are the rejection statuses', async () => {
+      const reasons = await collect(connector.readRejectionReasons!(fast(), {}));
+      assert.deepEqual(
+        reasons.map((r) => [r.remote_id, r.name]),
+        [
+          ['Client Rejected', 'Client Rejected'],
+          ['Candidate Not Interested', 'Candidate Not Interested'],
+        ],
+      );
+    });
+
+    test('an API user who may not read the setting (403) gets the statuses from meta/JobSubmission?fields=status', async () => {
+      const hidden = await startBullhornFake({ candidateCount: 2, hideStatusSetting: true });
+      try {
+        const ctx = connectorContext(connector as any, hidden.credentials, hidden.url, { rateLimit: { requests: 1000, perMs: 1000 } }).ctx;
+        const [job] = await collect(connector.readJobs(ctx, {}));
+        assert.equal(job.stages!.length, 6);
+        assert.ok(hidden.server.journal.some((r) => r.path.endsWith('/meta/JobSubmission') && r.query.get('fields') === 'status'));
+        assert.equal((await collect(connector.readRejectionReasons!(ctx, {}))).length, 2);
+      } finally {
+        await hidden.stop();
+      }
+    });
+
+    test('a move POSTs the status to entity/JobSubmission/{id}; Bullhorn refusing a status not in the list is an error', async () => {
+      const ctx = fast();
+      const id = fake.applicationRemoteIds()[4];
+      assert.equal(fake.applicationStatus(id)!.stage, 'Submitted');
+      const mark = since();
+      const out = await connector.moveApplicationToStage(ctx, appRef(id, '10104'), {
+        stage: { remote_id: 'Client Submission', name: 'Client Submission' },
+        remote_fields: {},
+      });
+      assert.deepEqual(out.warnings, []);
+      const [post] = requestsSince(mark).filter((r) => r.method === 'POST' && r.path.includes('/entity/'));
+      assert.equal(post.path, `/rest-services/${fake.corpToken}/entity/JobSubmission/${id}`);
+      assert.deepEqual(post.json, { status: 'Client Submission' });
+      assert.equal(fake.applicationStatus(id)!.stage, 'Client Submission');
+      await assert.rejects(
+        connector.moveApplicationToStage(ctx, appRef(id, '10104'), {
+          stage: { remote_id: 'No Such Status', name: null },
+          remote_fields: {},
+        }),
+        /Invalid value: No Such Status/,
+      );
+      await rejectsWith(
+        connector.moveApplicationToStage(ctx, appRef('123456789', '10100'), {
+          stage: { remote_id: 'Submitted', name: null },
+          remote_fields: {},
+        }),
+        'PLATFORM.INPUT_INVALID',
+        'application 123456789',
+      );
+    });
+
+    test('a rejection sets the rejection status; the note becomes a Note tied to the JobOrder, with a warning', async () => {
+      const ctx = fast();
+      const id = fake.applicationRemoteIds()[10];
+      const out = await connector.rejectApplication(ctx, appRef(id, '10110', '501'), {
+        reason: { remote_id: 'Candidate Not Interested', name: 'Candidate Not Interested' },
+        note: 'Chose another offer.',
+        remote_fields: {},
+      });
+      assert.deepEqual(fake.applicationStatus(id), {
+        stage: 'Candidate Not Interested',
+        rejected: true,
+        reason: 'Candidate Not Interested',
+      });
+      const note = fake.notesAbout('10110').find((n) => n.comments === 'Chose another offer.');
+      assert.ok(note, 'the note reached Bullhorn');
+      assert.equal(note.jobOrder, 501);
+      assert.equal(out.warnings.length, 1);
+      assert.match(out.warnings[0], /takes no note; the rejection note was added as a Note about the candidate, tied to job 501/);
+    });
+
+    test('a rejection whose note Bullhorn refuses still stands, with a warning', async () => {
+      const ctx = fast();
+      const id = fake.applicationRemoteIds()[11];
+      // The candidate of this submission is not the one named: the Note is refused (Invalid personReference).
+      const out = await connector.rejectApplication(ctx, appRef(id, '999999', '501'), {
+        reason: { remote_id: 'Client Rejected', name: 'Client Rejected' },
+        note: 'Not a fit.',
+        remote_fields: {},
+      });
+      assert.equal(fake.applicationStatus(id)!.rejected, true);
+      assert.equal(out.warnings.length, 1);
+      assert.match(out.warnings[0], /^Adding the rejection note as a Bullhorn Note failed: /);
+    });
+
+    test('users: CorporateUser through query, deleted ones left out; enabled → ACTIVE', async () => {
+      const mark = since();
+      const users = await collect(connector.readUsers!(fast(), {}));
+      assert.deepEqual(
+        users.map((u) => [u.remote_id, u.first_name, u.email, u.status]),
+        [
+          ['31', 'Api', 'api.acme@example.com', 'ACTIVE'],
+          ['32', 'Rita', 'rita@example.com', 'ACTIVE'],
+          ['33', 'Olaf', 'olaf@example.com', 'INACTIVE'],
+        ],
+      );
+      const q = requestsSince(mark).find((r) => r.path.endsWith('/query/CorporateUser'))!;
+      assert.equal(q.query.get('where'), 'isDeleted=false');
+    });
+
+    test('tags refuse with the reason: Bullhorn has no tag entity', async () => {
+      await rejectsWith(
+        connector.addCandidateTag(fast(), candRef('10100'), { name: 'x', remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        'no tag entity',
+      );
+      assert.match(connector.definition.capabilities.tags.unavailable!, /no tag entity/);
+    });
+  });
+
   describe('writes', () => {
     test('candidate result link: a Note with action "Assessment result"; the labelled customText field gets the score', async () => {
       const ctx = ctxFor();
@@ -386,14 +531,14 @@ describe('Bullhorn connector', () => {
     });
     test('coverage and the README row', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
-      // Result links, files and notes; tags and stage moves are not built yet (they say so).
-      for (const [id, status] of Object.entries(cov)) assert.equal(status, /tag|stage|reject/.test(id) ? 'UNSUPPORTED' : 'SUPPORTED', id);
+      // Result links, files, notes, stage moves and rejections; tags are not (Bullhorn has none, and says so).
+      for (const [id, status] of Object.entries(cov)) assert.equal(status, /candidate_tag/.test(id) ? 'UNSUPPORTED' : 'SUPPORTED', id);
       const row = connectorsTable()
         .split('\n')
         .find((r) => r.startsWith('| Bullhorn |'))!;
       assert.match(
         row,
-        /^\| Bullhorn \| note \/ note \| custom fields \| A Note on the candidate .* \| candidate \/ candidate \| Not written yet .* \| Not yet .* \| yes \|$/,
+        /^\| Bullhorn \| note \/ note \| custom fields \| A Note on the candidate .* \| candidate \/ candidate \| Not written yet .* \| A JobSubmission's status .* \| yes \|$/,
       );
     });
   });

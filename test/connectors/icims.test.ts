@@ -332,6 +332,34 @@ describe('iCIMS connector', () => {
       assert.match(html, /api-eu\.icims\.com/);
       assert.match(html, /field12345/);
     });
+    test('stage moves, rejections and tags refuse with what iCIMS lacks, before any call', async () => {
+      const ctx = ctxOf();
+      const mark = since();
+      const app = appRef(fake.applicationRemoteIds()[0]);
+      await rejectsWith(
+        connector.moveApplicationToStage(ctx, app, { stage: { remote_id: 'D10100', name: 'Recently Applied' }, remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        /no public call lists a customer's workflow statuses/,
+      );
+      await rejectsWith(
+        connector.rejectApplication(ctx, app, { reason: { remote_id: 'x', name: null }, note: null, remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        /no rejection-reason field/,
+      );
+      await rejectsWith(
+        connector.addCandidateTag(ctx, candRef(fake.candidateRemoteIds()[0]), { name: 'x', remote_fields: {} }),
+        'INTEGRATION.ACTION_NOT_AVAILABLE',
+        /no candidate tags/,
+      );
+      assert.deepEqual(requestsSince(mark), [], 'nothing reached iCIMS');
+      const caps = connector.definition.capabilities;
+      assert.deepEqual(
+        [caps.applicationStatus.stageMove, caps.applicationStatus.reject, caps.applicationStatus.rejectionReasons],
+        [false, false, false],
+      );
+      assert.equal(caps.users.read, false);
+      assert.match(caps.users.summary, /^Not read yet: .*no call that lists platform users.*; GET \/v1\/ats\/users is empty\.$/);
+    });
     test('coverage and the README row: native assessment results, files on the person, no notes', () => {
       const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
       assert.equal(cov.ats_add_candidate_result_link, 'SUPPORTED');

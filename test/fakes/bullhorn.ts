@@ -16,7 +16,10 @@
  * unknown `where`/`query` syntax → 400; unknown entity fields → 400 [BH-ENTITY]; Note `action`
  * outside the commentActionList → 400 (the fake's choice: Bullhorn does not say) [BH-NOTE];
  * file uploads need externalID, fileContent, name and fileType "SAMPLE" [BH-FILE]; 429 past the
- * window ("Wait 1 second", no Retry-After) [BH-ERR].
+ * window ("Wait 1 second", no Retry-After) [BH-ERR]; a JobSubmission `status` outside the
+ * settings/jobResponseStatusList values → 400 (the fake's choice: the entity reference says the
+ * allowable values come from that list) [BH-ENTREF], [BH-SETTINGS]; the `status` field's options
+ * in meta [BH-META]; CorporateUser through query, deleted users left out [BH-CORPUSER].
  * Event subscriptions [BH-EV]; [BH-EVS]: PUT/GET/DELETE /event/subscription/{id}; `maxEvents` is
  * required and capped at 100; a GET removes what it returns; at most 15 subscriptions per
  * database (the 16th → 400, the fake's wording); events are queued for changes made through
@@ -35,6 +38,8 @@ export interface BullhornFakeOptions {
   noteActions?: string[];
   /** Refuse the delta filters (400), as a Bullhorn that wants another literal form would. */
   refuseDateFilters?: boolean;
+  /** settings/jobResponseStatusList answers 403 (the API user may not read settings): meta has the statuses. */
+  hideStatusSetting?: boolean;
 }
 
 export interface BullhornFake extends VendorFake {
@@ -102,6 +107,24 @@ interface Note {
 const FIRST = ['Avery', 'Blake', 'Casey', 'Devon', 'Emerson', 'Finley', 'Gray', 'Harper'];
 const LAST = ['Adams', 'Brooks', 'Carter', 'Diaz', 'Ellis'];
 const STATUSES = ['Submitted', 'Interview Scheduled', 'Client Rejected', 'Placed'];
+/** The corporation's jobResponseStatusList (Bullhorn's defaults are of this kind; each customer edits them). */
+const STATUS_LIST = [
+  'New Lead',
+  'Submitted',
+  'Client Submission',
+  'Interview Scheduled',
+  'Offer Extended',
+  'Placed',
+  'Client Rejected',
+  'Candidate Not Interested',
+];
+/** CorporateUser rows: the API user, a recruiter, a disabled user and a deleted one. */
+const CORPORATE_USERS = [
+  { id: 31, firstName: 'Api', lastName: 'User', email: 'api.acme@example.com', enabled: true, isDeleted: false },
+  { id: 32, firstName: 'Rita', lastName: 'Recruiter', email: 'rita@example.com', enabled: true, isDeleted: false },
+  { id: 33, firstName: 'Olaf', lastName: 'Former', email: 'olaf@example.com', enabled: false, isDeleted: false },
+  { id: 34, firstName: 'Dee', lastName: 'Leted', email: 'dee@example.com', enabled: true, isDeleted: true },
+];
 
 /** Labels the fake's customer gave some customText fields (others are unlabelled). */
 const LABELS: Record<'Candidate' | 'JobSubmission', Record<string, string>> = {
@@ -378,10 +401,44 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
       ...Array.from({ length: r.block }, (_, i) => `customTextBlock${i + 1}`),
     ];
   };
+  server.route('GET', `${apiPrefix}settings/:names`, (req) => {
+    const names = req.params.names.split(',');
+    if (names.includes('jobResponseStatusList') && opts.hideStatusSetting)
+      return err(403, 'Access to setting jobResponseStatusList denied');
+    const known: Record<string, unknown> = { jobResponseStatusList: STATUS_LIST, commentActionList: actions };
+    const unknown = names.filter((n) => !(n in known));
+    if (unknown.length) return err(400, `Unknown setting: ${unknown.join(', ')}`);
+    return { json: Object.fromEntries(names.map((n) => [n, known[n]])) };
+  });
+
+  server.route('GET', `${apiPrefix}query/CorporateUser`, (req) => {
+    if (req.query.get('where') !== 'isDeleted=false') return err(400, `Invalid where clause: ${req.query.get('where')}`);
+    if (!req.query.get('fields')) return err(400, 'fields is required');
+    const rows = CORPORATE_USERS.filter((u) => !u.isDeleted);
+    return pageOf(req, rows, (u) => ({ ...u, dateLastModified: now - 864e5 }));
+  });
+
   server.route('GET', `${apiPrefix}meta/:entity`, (req) => {
     const entity = req.params.entity as 'Candidate' | 'JobSubmission';
     if (!FIELD_RANGES[entity]) return err(404, `Unknown entity ${entity}`);
     if (!req.query.get('fields')) return err(400, 'fields is required');
+    if (entity === 'JobSubmission' && req.query.get('fields') === 'status')
+      return {
+        json: {
+          entity,
+          label: entity,
+          fields: [
+            {
+              name: 'status',
+              type: 'SCALAR',
+              dataType: 'String',
+              maxLength: 30,
+              label: 'Status',
+              options: STATUS_LIST.map((v) => ({ value: v, label: v })),
+            },
+          ],
+        },
+      };
     const fields = [
       { name: 'id', type: 'ID', dataType: 'Integer' },
       ...customFieldNames(entity).map((name) => ({
@@ -426,9 +483,18 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     const row = entity === 'Candidate' ? candidates.get(id) : submissions.get(id);
     if (!row || (entity === 'Candidate' && (row as Candidate).isDeleted)) return err(404, `${entity} ${id} not found`);
     const names = new Set(customFieldNames(entity));
-    const unknown = Object.keys(req.json).filter((k) => !names.has(k));
+    const unknown = Object.keys(req.json).filter((k) => !names.has(k) && !(entity === 'JobSubmission' && k === 'status'));
     if (unknown.length) return err(400, `Unknown fields: ${unknown.join(', ')}`);
+    if ('status' in req.json) {
+      const status = req.json.status;
+      if (typeof status !== 'string' || !STATUS_LIST.includes(status))
+        return err(400, 'error persisting an entity of type: JobSubmission', {
+          errors: [{ propertyName: 'status', detailMessage: `Invalid value: ${String(status)}`, type: 'INVALID_VALUE' }],
+        });
+      (row as Submission).status = status;
+    }
     for (const [k, v] of Object.entries(req.json)) {
+      if (k === 'status') continue;
       if (typeof v !== 'string') return err(400, `${k} must be a string`);
       if (!k.startsWith('customTextBlock') && v.length > 100) return err(400, `${k} is longer than 100 characters`);
       row.custom[k] = v;
@@ -533,12 +599,13 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
 
   return {
     tool: 'bullhorn',
-    userRemoteIds: () => [],
+    userRemoteIds: () => CORPORATE_USERS.filter((u) => !u.isDeleted).map((u) => String(u.id)),
     tagsFor: () => [],
     applicationStatus: (id: string) => {
       const s = submissions.get(Number(id));
-      // A JobSubmission's stage is its status text; nothing here moves or rejects one.
-      return s ? { stage: s.status, rejected: /reject/i.test(s.status), reason: null } : null;
+      // A JobSubmission's stage is its status text; a rejection status is its own reason.
+      const rejected = /reject|not interested/i.test(s?.status ?? '');
+      return s ? { stage: s.status, rejected, reason: rejected ? s.status : null } : null;
     },
     server,
     url: `${server.url}/rest-services`,

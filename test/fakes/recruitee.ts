@@ -45,6 +45,8 @@
  */
 import { FakeServer, WindowCounter, bearer, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 
 export interface RecruiteeFakeOptions {
   /**
@@ -165,6 +167,10 @@ export interface RecruiteeFake extends VendorFake {
   touchCandidate(candidateId: string, at: Date): void;
   offerIds(): { jobs: string[]; talentPools: string[] };
   adminUrlOf(candidateId: string): string;
+  /** The secret Recruitee generates for a webhook created in its settings (the customer pastes it into atsgate). */
+  webhookSecret: string;
+  /** Recruitee's set-up test, `{"test":true}`, sent before the webhook (and its secret) is saved. */
+  sendWebhookTest(url: string): Promise<number>;
 }
 
 const COMPANY_ID = '71234';
@@ -728,7 +734,54 @@ export async function startRecruiteeFake(opts: RecruiteeFakeOptions = {}): Promi
   };
   const isPool = (offerId: number) => offers.find((o) => o.id === offerId)?.kind === 'talent_pool';
 
+  // Webhooks (https://docs.recruitee.com/docs/webhooks): created in Recruitee's settings, which
+  // generate the secret; each delivery's X-Recruitee-Signature is the hex HMAC-SHA256 of the raw
+  // body. A placement moved to another stage is `candidate_moved` / `stage_changed` whose payload
+  // names the candidate, the offer and the from/to stages (id, name, category) — the shape
+  // third-party integrations describe; the docs page could be read only in part (README).
+  const webhookSecret = 'rcwh_' + randomBytes(16).toString('hex');
+  const sent = new SubscriptionList();
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => [],
+    async changeCandidate(candidateId, manual) {
+      const c = mustGet(candidateId);
+      const p = c.placements.find((x) => !isPool(x.offer_id) && !x.disqualified_at && !x.hired_at);
+      if (!p) throw new Error(`no active placement for candidate ${candidateId}`);
+      const offer = offers.find((o) => o.id === p.offer_id)!;
+      const from = offer.stages.find((x) => x.id === p.stage_id)!;
+      const to = offer.stages[(offer.stages.indexOf(from) + 1) % offer.stages.length];
+      const now = new Date().toISOString();
+      Object.assign(p, { stage_id: to.id, updated_at: now });
+      c.updated_at = now;
+      const stage = (x: Stage) => ({ id: x.id, name: x.name, category: x.category });
+      const body = JSON.stringify({
+        event_type: 'candidate_moved',
+        event_subtype: 'stage_changed',
+        payload: {
+          candidate: { id: c.id, name: c.name, emails: c.emails },
+          offer: { id: offer.id, title: offer.title },
+          details: { from_stage: stage(from), to_stage: stage(to) },
+        },
+      });
+      if (!manual) return [];
+      const signature = createHmac('sha256', manual.secret).update(body).digest('hex');
+      return sent.send([{ url: manual.url, body, headers: { 'x-recruitee-signature': signature, 'user-agent': 'Recruitee-Webhooks' } }]);
+    },
+    redeliverLast: () => sent.redeliverLast(),
+  };
+
   const fake: RecruiteeFake = {
+    webhooks,
+    webhookSecret,
+    async sendWebhookTest(url) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Recruitee-Webhooks' },
+        body: '{"test":true}',
+      });
+      await res.body?.cancel().catch(() => undefined);
+      return res.status;
+    },
     // The connector reads no users (capabilities.users).
     userRemoteIds: () => [],
     tool: 'recruitee',

@@ -23,6 +23,8 @@
  */
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 
 export const TEAMTAILOR_ADMIN_KEY = 'tt-admin-rw-4f9c2b';
 export const TEAMTAILOR_PUBLIC_KEY = 'tt-public-r-77aa01';
@@ -139,6 +141,10 @@ export interface TeamtailorFake extends VendorFake {
   users: Map<string, TtUser>;
   /** The next n requests matching method and path fail with `status`. */
   failNextMatching(n: number, status: 429 | 500 | 503, method: string, path: RegExp): void;
+  /** The signature key Teamtailor generates for a Company Webhook (the customer pastes it into atsgate). */
+  webhookKey: string;
+  /** The Company Webhook's signature version setting (v2 unless a test picks the deprecated v1). */
+  setWebhookSignatureVersion(v: 'v1' | 'v2'): void;
 }
 
 const JSON_API = 'application/vnd.api+json';
@@ -958,10 +964,68 @@ export async function startTeamtailorFake(opts: TeamtailorFakeOptions = {}): Pro
     return { status: 200, headers: { 'content-type': f.contentType }, body: f.data };
   });
 
+  // Company Webhooks (Teamtailor/tt-partner-docs source/includes/company_webhooks/*): created in
+  // Teamtailor's UI, which generates the signature key. A job application moving to another stage
+  // is a `job_application.update` whose `data` is the application (id, type, the documented
+  // snake_case attributes); `TT-Signature` (and the body's `signature` for v1) is v2
+  // base64("t=<ts>,v2=<hex HMAC of '<ts>.<raw body>'>") or v1 base64(<hex HMAC of data.id>).
+  const webhookKey = 'ttsk_' + randomBytes(16).toString('hex');
+  let signatureVersion: 'v1' | 'v2' = 'v2';
+  const sent = new SubscriptionList();
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => [],
+    async changeCandidate(candidateId, manual) {
+      const app = [...applications.values()].find((a) => a.candidateId === candidateId && !a.rejectedAt);
+      if (!app) throw new Error(`no active application for candidate ${candidateId}`);
+      const jobStages = [...stages.values()].filter((x) => x.jobId === app.jobId).sort((a, b) => a.rowOrder - b.rowOrder);
+      const next = jobStages[(jobStages.findIndex((x) => x.id === app.stageId) + 1) % jobStages.length];
+      const now = new Date().toISOString();
+      Object.assign(app, { stageId: next.id, updatedAt: now });
+      const data = {
+        id: app.id,
+        type: 'job-applications',
+        attributes: {
+          id: app.id,
+          updated_at: now,
+          job_id: app.jobId,
+          job_title: jobs.get(app.jobId)?.title ?? null,
+          last_moved_at: now,
+          stage_name: next.name,
+          referring_site: null,
+          referring_url: null,
+          referer_id: null,
+          rejected_at: app.rejectedAt,
+          promotion_id: null,
+          company_uuid: 'c0ffee00-0000-4000-8000-000000000001',
+          transparent_recruiting_visible_at: null,
+        },
+      };
+      if (!manual) return [];
+      const hex = (text: string) => createHmac('sha256', manual.secret).update(text).digest('hex');
+      let body: string;
+      let signature: string;
+      if (signatureVersion === 'v1') {
+        signature = Buffer.from(hex(app.id)).toString('base64');
+        body = JSON.stringify({ payload: { event_name: 'job_application.update', data }, signature });
+      } else {
+        body = JSON.stringify({ payload: { event_name: 'job_application.update', data } });
+        const t = Math.floor(Date.now() / 1000);
+        signature = Buffer.from(`t=${t},v2=${hex(`${t}.${body}`)}`).toString('base64');
+      }
+      return sent.send([{ url: manual.url, body, headers: { 'tt-signature': signature } }]);
+    },
+    redeliverLast: () => sent.redeliverLast(),
+  };
+
   // ------------------------------------------------------------------------------------------
   // The VendorFake surface
   // ------------------------------------------------------------------------------------------
   return {
+    webhooks,
+    webhookKey,
+    setWebhookSignatureVersion(v) {
+      signatureVersion = v;
+    },
     userRemoteIds: () => [...users.keys()],
     tool: 'teamtailor',
     server,

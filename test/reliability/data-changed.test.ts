@@ -61,8 +61,11 @@ for (const kind of databaseKinds()) {
       const event = await eventually('a second data-changed event', async () => dataChanged()[before]);
       const body = JSON.parse(event.raw);
       assert.deepEqual(body.data.changed_models.map((m: { name: string }) => m.name).sort(), ['ats_applications', 'ats_candidates']);
-      const row = await s.started.db.query<{ state: string }>('SELECT state FROM webhook_deliveries WHERE id = $1', [body.id]);
-      assert.equal(row.rows[0].state, 'SENT');
+      // The receiver has the event before the sender has recorded its 2xx: wait for that record.
+      const stateOf = async () =>
+        (await s.started.db.query<{ state: string }>('SELECT state FROM webhook_deliveries WHERE id = $1', [body.id])).rows[0]?.state;
+      await eventually('the delivery is recorded as SENT', async () => ((await stateOf()) === 'SENT' ? true : null));
+      assert.equal(await stateOf(), 'SENT');
     });
   });
 }

@@ -60,38 +60,88 @@ test('the dashboard shows a manual webhook with its secret, and a registered one
   assert.ok(registered.includes(URL_) && !registered.includes(SECRET) && registered.includes('Registered with the ATS by atsgate'));
 });
 
-test('the dashboard says why an ATS without webhooks (UKG Pro Recruiting) relies on the periodic sync, with its docs', () => {
+test('where the ATS generates the signing key, the connect page and the dashboard ask for it', () => {
+  const tt = getConnector('teamtailor')!;
+  const label = tt.webhooks!.vendorSecret!.label;
+  const w = { url: URL_, secret: null, instructions: tt.webhooks!.instructions, vendor_secret: { label, saved: false } };
+  const connect = connectedPage({ kind: 'NEW' } as unknown as ConnectLink, 'tok', tt.definition, w);
+  assert.match(connect, /<form id="vendor-webhook-key" method="post" action="\/connect\/tok\/vendor-webhook-secret">/);
+  assert.ok(connect.includes(label));
+  const gh = connectedPage({ kind: 'NEW' } as unknown as ConnectLink, 'tok', getConnector('greenhouse')!.definition, {
+    url: URL_,
+    secret: SECRET,
+    instructions: 'Paste it.',
+  });
+  assert.match(gh, /<form id="vendor-webhook-key"[^>]* hidden>/, 'no key to take back where atsgate chose the secret');
+
   const integration = {
-    id: 'ukgpro:abc',
-    tool: 'ukgpro',
+    id: 'teamtailor:abc',
+    tool: 'teamtailor',
     organization_name: 'Acme',
     status: 'ACTIVE',
     setup_status: 'COMPLETED',
     config: {},
     created_at: new Date(),
-  } as unknown as Integration;
-  const page = integrationPage({
+  };
+  const base = {
     accountId: 'a',
-    integration,
     records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
     failed24h: 0,
     syncs: [],
     recent: [],
-    vendorWebhook: null,
+  };
+  const view = {
+    setup: 'manual' as const,
+    url: URL_,
+    secret: null,
+    instructions: 'Add it.',
+    docs: [],
+    last_event_at: null,
+    last_error: null,
+  };
+  const unsaved = integrationPage({
+    ...base,
+    integration: integration as unknown as Integration,
+    vendorWebhook: { ...view, vendor_secret: { label, saved: false } },
   });
-  const none = getConnector('ukgpro')!.webhooksUnavailable!;
-  assert.ok(page.includes('ATS webhooks') && page.includes('periodic sync'), 'the panel is there');
-  assert.ok(page.includes('https://developer.ukg.com/general/docs/ukg-webhooks-events-catalog'), 'with the vendor docs');
-  assert.ok(none.reason.length > 20);
-  // A tool with neither webhooks nor a declaration shows no panel.
-  const sandbox = integrationPage({
-    accountId: 'a',
-    integration: { ...integration, id: 'sandbox:abc', tool: 'sandbox' } as Integration,
-    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-    failed24h: 0,
-    syncs: [],
-    recent: [],
-    vendorWebhook: null,
+  assert.match(unsaved, /action="\/dashboard\/integrations\/teamtailor%3Aabc\/vendor-webhook-secret"/);
+  assert.match(unsaved, /Not saved yet/);
+  const saved = integrationPage({
+    ...base,
+    integration: integration as unknown as Integration,
+    vendorWebhook: { ...view, vendor_secret: { label, saved: true } },
   });
-  assert.ok(!sandbox.includes('ATS webhooks'));
+  assert.match(saved, /<dd>Saved<\/dd>/);
+});
+
+test('where the ATS has no webhook for recruiting records, the dashboard says the periodic sync is the path', () => {
+  for (const tool of ['bamboohr', 'personio', 'ukgpro']) {
+    const none = getConnector(tool)!.webhooksUnavailable!;
+    assert.ok(none.docs.length > 0 && /employee/i.test(none.reason), `${tool}: a reason and the vendor pages`);
+    const page = integrationPage({
+      accountId: 'a',
+      integration: {
+        id: `${tool}:x`,
+        tool,
+        organization_name: 'Acme',
+        status: 'ACTIVE',
+        setup_status: 'COMPLETED',
+        config: {},
+        created_at: new Date(),
+      } as unknown as Integration,
+      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+      failed24h: 0,
+      syncs: [],
+      recent: [],
+      vendorWebhook: null,
+    });
+    assert.match(page, /ATS webhooks/);
+    assert.match(page, /periodic sync/);
+    assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
+  }
+  // Every connector either has webhooks or says why not, or neither (not yet researched): never both.
+  for (const tool of ['teamtailor', 'recruitee', 'bamboohr', 'personio', 'pinpoint', 'icims', 'zohorecruit', 'bullhorn', 'ukgpro']) {
+    const c = getConnector(tool)!;
+    assert.ok(!!c.webhooks !== !!c.webhooksUnavailable, tool);
+  }
 });

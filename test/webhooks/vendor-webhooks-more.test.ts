@@ -118,22 +118,19 @@ describe('vendor webhooks: Pinpoint, iCIMS, Zoho Recruit, Bullhorn, UKG Pro', { 
   };
 
   test("Pinpoint: the change arrives signed with Pinpoint's signing secret (PINPOINT-HMAC-SHA256), once; others are 401", async () => {
-    const integration = await connect('pinpoint', pinpoint, { webhook_signing_secret: pinpoint.signingSecret });
+    const integration = await connect('pinpoint', pinpoint);
     const view = await viewOf(integration.id);
     assert.equal(view.setup, 'manual');
     assert.equal(view.secret, null, "Pinpoint signs with its own secret: atsgate's is not shown");
     assert.match(view.instructions, /Company → Profile → Webhooks/);
+    // Until Pinpoint's signing secret is pasted nothing verifies: 401, never a 500.
+    const second = pinpoint.candidateRemoteIds()[1];
+    assert.deepEqual(await pinpoint.webhooks!.changeCandidate(second, { url: view.url!, secret: pinpoint.signingSecret }), [401]);
+    const saved = await s.call('PUT', `/v1/integrations/${integration.id}/vendor-webhook`, { body: { secret: pinpoint.signingSecret } });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
     await pushedChangeArrives(integration.id, pinpoint, { url: view.url!, secret: pinpoint.signingSecret });
     assert.equal((await send(view.url!, { 'pinpoint-hmac-sha256': '%%%' }, '{"no json')).status, 401);
     assert.equal((await send(view.url!, {}, '{"event":"application_hired","data":{}}')).status, 401);
-
-    // Without Pinpoint's signing secret among the credentials nothing verifies: 401, never a 500.
-    const unsigned = await connect('pinpoint', pinpoint);
-    const other = await viewOf(unsigned.id);
-    assert.deepEqual(
-      await pinpoint.webhooks!.changeCandidate(pinpoint.candidateRemoteIds()[1], { url: other.url!, secret: pinpoint.signingSecret }),
-      [401],
-    );
   });
 
   test("iCIMS: a gzip'd Status Flow Update with Basic authentication (atsgate's secret as password) arrives once; others are 401", async () => {

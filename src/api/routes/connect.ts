@@ -25,6 +25,7 @@ import {
   webhookToPaste,
 } from '../../connect/service.ts';
 import { PAGE_HEADERS, connectedPage, formPage, invalidLinkPage, pickerPage } from '../../connect/page.ts';
+import { saveVendorWebhookSecret } from '../../webhooks/vendor/endpoint.ts';
 
 const Str = (max: number) => Type.String({ maxLength: max });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
@@ -182,6 +183,32 @@ export const connectRoutes =
         );
       }
     });
+
+    // The signing key the ATS generated for the webhook the admin just created there (Teamtailor,
+    // Recruitee): the admin holding the link pastes it here. Only for a link whose flow finished.
+    app.post(
+      '/connect/:token/vendor-webhook-secret',
+      { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH },
+      async (req, reply) => {
+        const { token } = req.params as { token: string };
+        const link = await linkOf(req);
+        if (!link || !link.completed_at || !link.integration_id) return html(reply, 404, invalidLinkPage());
+        const integration = { id: link.integration_id, tool: link.integration_id.split(':')[0] };
+        const def = getConnector(integration.tool)!.definition;
+        const form = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+        let notice = 'Saved: the webhooks are now accepted.';
+        let status = 200;
+        try {
+          await saveVendorWebhookSecret(rt, link.account_id, integration, typeof form.secret === 'string' ? form.secret : '');
+        } catch (err) {
+          if (!(err instanceof AtsgateError)) throw err;
+          notice = err.message;
+          status = 400;
+        }
+        const webhook = await webhookToPaste(rt, link.account_id, integration);
+        return html(reply, status, connectedPage(link, token, def, webhook, notice));
+      },
+    );
 
     app.get('/connect/:token/status', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
       const link = await linkOf(req);

@@ -24,7 +24,7 @@ import { requestSync } from '../../jobs/sync-tasks.ts';
 import { presentLog } from '../present-log.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, sessionCookieOptions, sessionKeyIsLive } from '../../dashboard/session.ts';
 import { decodeCursor, encodeCursor, integrationSummaries } from '../../dashboard/queries.ts';
-import { viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
+import { saveVendorWebhookSecret, viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
 import {
   countLogs,
   failedWritesSince,
@@ -70,6 +70,7 @@ const SECURITY_HEADERS = {
 const SYNC_NOTICES: Record<string, string> = {
   started: 'A sync has started. Reload this page to follow it in the sync history.',
   running: 'A sync of this integration is already running; it appears in the sync history.',
+  'secret-saved': "The ATS's webhook signing key is saved: its deliveries are now accepted.",
 };
 
 const isData = (req: FastifyRequest) => req.url.startsWith('/dashboard/data/');
@@ -294,6 +295,18 @@ export const dashboardRoutes =
           vendorWebhook: await viewVendorWebhook(rt, accountId, integration),
         }),
       );
+    });
+
+    // The signing key an ATS generated for the webhook the customer created there (Teamtailor, Recruitee).
+    app.post('/integrations/:id/vendor-webhook-secret', SESSION, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const integration = await getIntegration(rt.db, req.auth!.accountId, id);
+      if (!integration) throw notFound('integration');
+      const secret = ((req.body ?? {}) as Record<string, unknown>).secret;
+      if (typeof secret !== 'string' || !secret.trim())
+        throw new AtsgateError('PLATFORM.INPUT_INVALID', 'Paste the signing key the ATS shows.');
+      await saveVendorWebhookSecret(rt, req.auth!.accountId, integration, secret);
+      return reply.redirect(`/dashboard/integrations/${encodeURIComponent(integration.id)}?sync=secret-saved`, 303);
     });
 
     app.post('/integrations/:id/sync', SESSION, async (req, reply) => {

@@ -53,11 +53,16 @@ export const toolRoutes =
             delta_sync: d.capabilities.deltaSync,
             users: d.capabilities.users,
             credentials: d.credentialFields,
-            // How changes reach atsgate within seconds: the ATS's own webhooks (registered by
-            // atsgate, pasted by the customer, or an event queue atsgate polls), or only the sync.
+            // The ATS's own webhooks (changes within seconds) or why there are none (the periodic sync is the path).
             vendor_webhooks: webhooks
-              ? { setup: webhooks.poll ? 'polled' : webhooks.setup, docs: webhooks.docs }
-              : { setup: 'unsupported', reason: webhooksUnavailable?.reason ?? null, docs: webhooksUnavailable?.docs ?? [] },
+              ? {
+                  setup: webhooks.poll ? 'polled' : webhooks.setup,
+                  vendor_secret: webhooks.vendorSecret?.label ?? null,
+                  docs: webhooks.docs,
+                }
+              : webhooksUnavailable
+                ? { setup: 'unsupported', reason: webhooksUnavailable.reason, docs: webhooksUnavailable.docs }
+                : null,
           },
         };
       });

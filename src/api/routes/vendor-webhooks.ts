@@ -6,6 +6,9 @@
  *
  * GET /v1/integrations/:integration_id/vendor-webhook — the URL (and, where the customer pastes
  * it into the ATS, the secret) for this integration, and whether atsgate registered it itself.
+ *
+ * PUT /v1/integrations/:integration_id/vendor-webhook {secret} — the signing key an ATS
+ * generated for the webhook the customer created there (Teamtailor, Recruitee), saved sealed.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -16,7 +19,7 @@ import { IdParam } from '../schemas.ts';
 import { AtsgateError } from '../../errors.ts';
 import { getIntegration } from '../../store/integrations.ts';
 import { receiveVendorWebhook } from '../../webhooks/vendor/receive.ts';
-import { viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
+import { saveVendorWebhookSecret, viewVendorWebhook } from '../../webhooks/vendor/endpoint.ts';
 import { getConnector } from '../../connectors/registry.ts';
 
 const HIDDEN = { hide: true } as {};
@@ -84,29 +87,49 @@ export const vendorWebhookRoutes =
     );
 
     // An atsgate extension (Kombo has no such call), kept out of the Kombo-shaped OpenAPI document like the dashboard's routes.
-    app.get('/integrations/:integration_id/vendor-webhook', { schema: { params: IdParam('integration_id'), ...HIDDEN } }, async (req) => {
-      const { integration_id } = req.params as { integration_id: string };
-      const i = await getIntegration(rt.db, req.auth!.accountId, integration_id);
+    const integrationOf = async (accountId: string, integration_id: string) => {
+      const i = await getIntegration(rt.db, accountId, integration_id);
       if (!i)
         throw new AtsgateError(
           'PLATFORM.INTEGRATION_NOT_FOUND',
           `No integration with the id "${integration_id.slice(0, 100)}" exists for this API key.`,
         );
+      return i;
+    };
+
+    app.get('/integrations/:integration_id/vendor-webhook', { schema: { params: IdParam('integration_id'), ...HIDDEN } }, async (req) => {
+      const { integration_id } = req.params as { integration_id: string };
+      const i = await integrationOf(req.auth!.accountId, integration_id);
       const view = await viewVendorWebhook(rt, req.auth!.accountId, i);
-      // Where the connector says why the ATS has no webhooks to take, that reason and its sources.
       const none = getConnector(i.tool)?.webhooksUnavailable;
       return ok(
         view ?? {
           setup: 'unsupported',
           url: null,
           secret: null,
-          instructions: none
-            ? `${none.reason} Changes arrive with the periodic sync.`
-            : 'This ATS sends no webhooks atsgate can take; changes arrive with the periodic sync.',
+          instructions: `${none ? `${none.reason} ` : 'This ATS sends no webhooks atsgate can take; '}Changes arrive with the periodic sync.`,
           docs: none?.docs ?? [],
           last_event_at: null,
           last_error: null,
+          vendor_secret: null,
         },
       );
     });
+
+    app.put(
+      '/integrations/:integration_id/vendor-webhook',
+      {
+        // The body arrives unparsed in this plugin (the parser above): read as JSON here.
+        schema: { params: IdParam('integration_id'), ...HIDDEN },
+      },
+      async (req) => {
+        const { integration_id } = req.params as { integration_id: string };
+        const body = parseJson((req.body as RawBody | undefined)?.raw ?? Buffer.alloc(0));
+        const secret = body && typeof body === 'object' ? (body as { secret?: unknown }).secret : undefined;
+        if (typeof secret !== 'string' || !secret.trim())
+          throw new AtsgateError('PLATFORM.INPUT_INVALID', 'Invalid body: "secret" must be the signing key the ATS shows for the webhook.');
+        const i = await integrationOf(req.auth!.accountId, integration_id);
+        return ok(await saveVendorWebhookSecret(rt, req.auth!.accountId, i, secret));
+      },
+    );
   };

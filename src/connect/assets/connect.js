@@ -108,6 +108,11 @@
             document.getElementById('vendor-webhook-url').textContent = s.webhook.url;
             document.getElementById('vendor-webhook-secret').textContent = s.webhook.secret || '';
             document.getElementById('vendor-webhook-secret-row').hidden = !s.webhook.secret;
+            document.getElementById('vendor-webhook-key').hidden = !s.webhook.vendor_secret;
+            if (s.webhook.vendor_secret) {
+              document.getElementById('vendor-webhook-key-label').textContent = s.webhook.vendor_secret.label;
+              if (s.webhook.vendor_secret.saved) document.getElementById('vendor-webhook-key-state').textContent = 'Saved.';
+            }
             document.getElementById('vendor-webhook').hidden = false;
           }
           var state = s.sync ? s.sync.state : 'RUNNING';

@@ -56,6 +56,17 @@ async function checkCredentials(ctx: BambooHrContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   checkCredentials,
+  // BambooHR's webhooks watch employee records only (vendor OpenAPI, WebhookEventType; README).
+  webhooksUnavailable: {
+    reason:
+      "BambooHR's webhooks report changes to employees only (events employee.*, employee_with_fields.*, company.updated and " +
+      'company-integrations.updated; monitored fields are employee fields): nothing fires for applicants, applications or their statuses.',
+    docs: [
+      'https://documentation.bamboohr.com/docs/webhooks',
+      'https://documentation.bamboohr.com/docs/permissioned-webhooks',
+      'https://github.com/BambooHR/bhr-api-php/blob/main/specs/public.yaml',
+    ],
+  },
   addCandidateResultLink,
   addApplicationResultLink,
   addCandidateAttachment,

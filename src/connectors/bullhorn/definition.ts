@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Transport } from '../../http/transport.ts';
 import type { ConnectorDefinition, CredentialKey } from '../types.ts';
+import { tagsNotWritten } from '../helpers/unavailable-writes.ts';
 
 export const credentialSchema = Type.Object({
   /** Issued by Bullhorn Support with the OAuth API key ("Client ID"). */
@@ -98,23 +99,25 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     // `dateLastModified` in the search (Candidate) and query (JobSubmission) filters.
     deltaSync: true,
     users: {
-      read: false,
-      summary: 'Not read yet: no Bullhorn user list is built into this connector; GET /v1/ats/users is empty.',
+      read: true,
+      summary: 'CorporateUser (query/CorporateUser, not deleted): name, email; enabled → ACTIVE, otherwise INACTIVE.',
     },
-    tags: {
-      candidate: 'unsupported',
-      list: 'candidates',
-      unavailable:
-        "atsgate's Bullhorn connector does not write tags yet: no Bullhorn API source for candidate tags has been built in, so no call is made.",
-      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
-    },
+    // Bullhorn has no tag entity. The nearest are Tearsheets (shared, named candidate lists with
+    // recipients), Specialties and Skills (the corporation's managed vocabularies): none is a
+    // free tag a partner may create by name, so tags are not mapped onto them.
+    tags: tagsNotWritten(
+      'Bullhorn has no candidate tags: its REST API has no tag entity, and the nearest features (Tearsheets, shared named ' +
+        "candidate lists; Specialties and Skills, the corporation's managed vocabularies) are not tags a partner may create by " +
+        'name, so atsgate makes no call.',
+    ),
     applicationStatus: {
-      stageMove: false,
-      reject: false,
-      rejectionReasons: false,
-      unavailable:
-        "atsgate's Bullhorn connector does not move or reject applications yet: no Bullhorn API source for status changes has been built in, so no call is made.",
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
+      stageMove: true,
+      reject: true,
+      rejectionReasons: true,
+      summary:
+        "A JobSubmission's status (POST entity/JobSubmission/{id}): every job lists the corporation's submission statuses " +
+        '(settings/jobResponseStatusList) that are not rejections as its stages; the rejection reasons are the statuses that ' +
+        'are ("Client Rejected", …). A rejection note becomes a Note about the candidate tied to the JobOrder.',
     },
   },
   // POST /v1/passthrough/bullhorn/default (Kombo's id `bullhorn/default`): the corporation's
@@ -146,5 +149,7 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     'https://bullhorn.github.io/rest-api-docs/#errors',
     'https://bullhorn.github.io/rest-api-docs/entityref.html#note',
     'https://bullhorn.github.io/rest-api-docs/entityref.html#jobsubmission',
+    'https://bullhorn.github.io/rest-api-docs/entityref.html#corporateuser',
+    'https://bullhorn.github.io/rest-api-docs/#settings',
   ],
 };

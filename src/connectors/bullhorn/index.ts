@@ -7,7 +7,8 @@ import type { Connector } from '../types.ts';
 import { bullhornClient, type BullhornContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
 import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
-import { readApplications, readCandidates, readJobs } from './read.ts';
+import { readApplications, readCandidates, readJobs, readUsers } from './read.ts';
+import { moveApplicationToStage, readRejectionReasons, rejectApplication } from './status.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -57,7 +58,12 @@ async function checkCredentials(ctx: BullhornContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   webhooks,
+  // Tags refuse (Bullhorn has none); stage moves and rejections are the JobSubmission status.
   ...unavailableTagAndStatusWrites(definition.capabilities),
+  moveApplicationToStage,
+  rejectApplication,
+  readRejectionReasons,
+  readUsers,
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,

@@ -9,8 +9,9 @@
  * Bullhorn refuses (400) is dropped and the rows are filtered here by their dateLastModified.
  */
 import type { HttpClient } from '../../http/client.ts';
-import type { Outcome, ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob } from '../types.ts';
+import type { ReadOptions, RemoteApplication, RemoteCandidate, RemoteJob, RemoteUser } from '../types.ts';
 import { bullhornClient, bullhornPages, FilterRefused, timestamp, type BullhornContext, type Entity } from './client.ts';
+import { jobResponseStatuses, outcomeOf, stagesOf } from './status.ts';
 
 export const JOB_FIELDS =
   'id,title,description,publicDescription,status,isOpen,isPublic,employmentType,address,dateAdded,dateLastModified,dateClosed';
@@ -57,8 +58,10 @@ async function* withDelta(
 
 export async function* readJobs(ctx: BullhornContext, _opts: ReadOptions): AsyncGenerator<RemoteJob[]> {
   const client = await bullhornClient(ctx);
+  // The corporation's JobSubmission statuses are every job's stages (./status.ts).
+  const stages = stagesOf(await jobResponseStatuses(client));
   for await (const page of bullhornPages(client, 'search/JobOrder', { query: 'isDeleted:0', fields: JOB_FIELDS, sort: 'id' })) {
-    yield page.map(toRemoteJob);
+    yield page.map((j) => ({ ...toRemoteJob(j), stages }));
   }
 }
 
@@ -154,18 +157,6 @@ export async function* readApplications(ctx: BullhornContext, opts: ReadOptions)
   }
 }
 
-/**
- * JobSubmission `status` values come from the customer's jobResponseStatusList; Bullhorn's
- * defaults include "Placed" and rejection wording ("Client Rejected", "Candidate Rejected",
- * "Not Interested"). Anything else is pending (README "Outcome").
- */
-export function outcomeOf(status: string | null): Outcome {
-  if (!status) return 'PENDING';
-  if (/\bplaced\b|\bhired\b/i.test(status)) return 'HIRED';
-  if (/reject|declin|not interested|withdrawn/i.test(status)) return 'DECLINED';
-  return 'PENDING';
-}
-
 export function toRemoteApplication(s: Entity): RemoteApplication | null {
   const candidateId = idOf(s.candidate);
   if (!candidateId) return null;
@@ -183,5 +174,34 @@ export function toRemoteApplication(s: Entity): RemoteApplication | null {
     remote_created_at: timestamp(s.dateAdded),
     remote_updated_at: timestamp(s.dateLastModified),
     remote_data: { '/query/JobSubmission': s },
+  };
+}
+
+// --------------------------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------------------------
+
+export const USER_FIELDS = 'id,firstName,lastName,email,enabled,isDeleted,dateLastModified';
+
+/**
+ * GET /v1/ats/users: CorporateUser, "an internal user at an organization" (entity reference),
+ * through query (JPQL, `isDeleted=false`). `enabled`: "whether the CorporateUser may log in".
+ */
+export async function* readUsers(ctx: BullhornContext, _opts: ReadOptions): AsyncGenerator<RemoteUser[]> {
+  const client = await bullhornClient(ctx);
+  for await (const page of bullhornPages(client, 'query/CorporateUser', { where: 'isDeleted=false', fields: USER_FIELDS, orderBy: 'id' })) {
+    if (page.length) yield page.map(toRemoteUser);
+  }
+}
+
+export function toRemoteUser(u: Entity): RemoteUser {
+  return {
+    remote_id: String(u.id),
+    first_name: str(u.firstName),
+    last_name: str(u.lastName),
+    email: str(u.email),
+    status: u.enabled === true ? 'ACTIVE' : u.enabled === false ? 'INACTIVE' : null,
+    remote_updated_at: timestamp(u.dateLastModified),
+    remote_data: { '/query/CorporateUser': u },
   };
 }

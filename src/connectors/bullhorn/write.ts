@@ -52,7 +52,7 @@ function noteAction(remoteFields: RemoteFields | undefined, fallback: string | n
 // Notes
 // --------------------------------------------------------------------------------------------
 
-interface NoteTarget {
+export interface NoteTarget {
   candidateId: string;
   jobOrderId: string | null;
 }
@@ -63,7 +63,13 @@ interface NoteTarget {
  * `action` takes the values of the customer's commentActionList; whether another value is
  * refused is not documented, so a 400 with an action is retried once without it (warning).
  */
-async function addNote(client: HttpClient, target: NoteTarget, text: string, action: string | null, warnings: string[]): Promise<void> {
+export async function addNote(
+  client: HttpClient,
+  target: NoteTarget,
+  text: string,
+  action: string | null,
+  warnings: string[],
+): Promise<void> {
   const body: Record<string, unknown> = { personReference: ref(target.candidateId), comments: text };
   if (target.jobOrderId) body.jobOrder = ref(target.jobOrderId);
   const notFound = `candidate ${target.candidateId}`;

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Transport } from '../../http/transport.ts';
 import type { ConnectorDefinition, CredentialKey } from '../types.ts';
+import { statusNotWritten, tagsNotWritten, usersNotRead } from '../helpers/unavailable-writes.ts';
 
 /** iCIMS's two integration hosts (developer.icims.com, "Connecting, Authenticating and Identity"). */
 export const API_HOSTS = { us: 'https://api.icims.com', eu: 'https://api-eu.icims.com' } as const;
@@ -124,25 +125,21 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
     applicationWrites: { notes: 'unsupported', attachments: 'candidate' },
     reads: { jobs: true, candidates: true, applications: true, candidateAttachments: true },
     deltaSync: true,
-    users: {
-      read: false,
-      summary: 'Not read yet: no iCIMS user list is built into this connector; GET /v1/ats/users is empty.',
-    },
-    tags: {
-      candidate: 'unsupported',
-      list: 'candidates',
-      unavailable:
-        "atsgate's iCIMS connector does not write tags yet: no iCIMS API source for candidate tags has been built in, so no call is made.",
-      summary: 'Not written yet (INTEGRATION.ACTION_NOT_AVAILABLE); GET /ats/tags lists the tags on synced candidates.',
-    },
-    applicationStatus: {
-      stageMove: false,
-      reject: false,
-      rejectionReasons: false,
-      unavailable:
-        "atsgate's iCIMS connector does not move or reject applications yet: no iCIMS API source for status changes has been built in, so no call is made.",
-      summary: 'Not yet (INTEGRATION.ACTION_NOT_AVAILABLE): no stage move, rejection or rejection reasons.',
-    },
+    // Not built, for want of a vendor source (README "Not built"); each says what is missing.
+    users: usersNotRead(
+      "iCIMS's public REST documentation names no call that lists platform users (a user is a Person profile with a " +
+        'login, and neither the Search API filters nor the Person data model documented publicly single them out)',
+    ),
+    tags: tagsNotWritten(
+      'iCIMS has no candidate tags in its public REST documentation (Profiles, Search and List APIs, Person data model), ' +
+        'so atsgate makes no call.',
+    ),
+    applicationStatus: statusNotWritten(
+      "iCIMS documents a Recruiting Workflow's status as a list field ({ id, value }) that the Profiles API updates, but no " +
+        "public call lists a customer's workflow statuses (they are configured per customer and are not among the List " +
+        "API's lists), so atsgate has no stages to offer; a rejection is such a status, and no rejection-reason field on " +
+        'the workflow is documented. No call is made.',
+    ),
   },
   docs: [
     'https://developer.icims.com/REST-API/Connecting-Authenticating',

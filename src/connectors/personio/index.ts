@@ -54,6 +54,13 @@ async function checkCredentials(ctx: PersonioContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   checkCredentials,
+  // Personio's webhooks cover employees, absences, attendances and documents, not recruiting (README).
+  webhooksUnavailable: {
+    reason:
+      "Personio's webhooks (API v2) report changes to persons, employments, absences, attendances and employee documents only: " +
+      'no event fires for recruiting candidates, applications or jobs.',
+    docs: ['https://developer.personio.de/docs/event-driven-data-from-personio', 'https://developer.personio.de/v2.0/reference/webhooks'],
+  },
   addCandidateResultLink,
   addApplicationResultLink,
   addCandidateAttachment,

@@ -14,8 +14,6 @@ export const credentialSchema = Type.Object({
   /** The first label of the account's host: "acme" for https://acme.pinpointhq.com. */
   subdomain: Type.String({ minLength: 1 }),
   api_key: Type.String({ minLength: 1 }),
-  /** Pinpoint's webhook signing secret (Settings → API & Webhooks → Webhooks); optional: without it webhooks are refused and polling stays. */
-  webhook_signing_secret: Type.Optional(Type.String()),
 });
 
 /**
@@ -53,15 +51,6 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         `${PERMISSION_AREAS.candidates}, ${PERMISSION_AREAS.comments} and, for result-link attributes, ${PERMISSION_AREAS.customFields}. ` +
         'Then copy the key.',
       secret: true,
-    },
-    {
-      key: 'webhook_signing_secret',
-      label: 'Webhook signing secret (optional)',
-      help:
-        'For changes within seconds: in Pinpoint, Company → Profile → Webhooks, copy the signing secret shown there. ' +
-        'After connecting, add a webhook with the URL atsgate shows. Without it, changes arrive with the periodic sync.',
-      secret: true,
-      optional: true,
     },
   ],
   defaultBaseUrl: 'https://{subdomain}.pinpointhq.com/api/v1',

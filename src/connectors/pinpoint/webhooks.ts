@@ -3,9 +3,10 @@
  * webhook, a URL, then the events to send); the API has no call to create them, so the
  * customer adds atsgate's URL there. Pinpoint signs every request with a signing secret it
  * generates and shows in the same place [PP-WHV]: `PINPOINT-HMAC-SHA256` is the base64 HMAC-SHA256
- * of the raw body keyed by that secret. atsgate cannot choose it, so the customer gives it as the
- * optional `webhook_signing_secret` credential; without it every delivery is refused (401) and
- * polling stays the path. Retries: up to 10 over 24 hours [PP-WH].
+ * of the raw body keyed by that secret. atsgate cannot choose it, so the customer pastes it into
+ * atsgate (`vendorSecret`: connect page, dashboard or PUT /v1/integrations/:id/vendor-webhook);
+ * until then every delivery is refused (401) and polling stays the path. Retries: up to 10 over
+ * 24 hours [PP-WH].
  *
  * The payload is `{event, data}` with the records under `data` (`data.application.id` for the
  * application events: Pinpoint's own example integration reads it so). No event id is documented,
@@ -22,14 +23,13 @@ type PinpointCredentials = Static<typeof credentialSchema>;
 export const webhooks: VendorWebhooks<PinpointCredentials> = {
   setup: 'manual',
   showSecret: false,
+  vendorSecret: { label: 'Pinpoint webhook signing secret' },
   instructions:
-    'In Pinpoint, Company → Profile → Webhooks (the API & Webhooks settings): click New webhook, enter this URL, then tick the events about applications and candidates. Pinpoint signs with its own signing secret: give it to atsgate as "Webhook signing secret" (reconnect with it) or the deliveries are refused.',
+    'In Pinpoint, Company → Profile → Webhooks: click New webhook, enter this URL, then tick the events about applications and candidates. Pinpoint shows a signing secret in its webhook settings: paste it into atsgate, or the deliveries are refused.',
   docs: ['https://developers.pinpointhq.com/docs/webhooks-overview', 'https://developers.pinpointhq.com/docs/verifying-webhooks'],
-  verify(req, _secrets, credentials) {
-    const secret = credentials().webhook_signing_secret;
-    return (
-      typeof secret === 'string' && secret !== '' && signedByAny(req.headers['pinpoint-hmac-sha256'], [secret], req.rawBody, ['base64'])
-    );
+  verify(req, secrets) {
+    // atsgate's own secret (first) never signs Pinpoint's webhooks: only the pasted key counts.
+    return signedByAny(req.headers['pinpoint-hmac-sha256'], secrets.slice(1), req.rawBody, ['base64']);
   },
   parse(req) {
     const data = dig(req.json, 'data');

@@ -18,6 +18,8 @@ import {
 import { addApplicationAttachment, addApplicationNote, listApplicationAttachments, listCustomFields } from './write.ts';
 import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
+import { webhooks } from './webhooks.ts';
+
 export { definition };
 
 /**
@@ -58,6 +60,7 @@ async function checkCredentials(ctx: RecruiteeContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   checkCredentials,
+  webhooks,
   addCandidateResultLink,
   addApplicationResultLink,
   addCandidateAttachment,

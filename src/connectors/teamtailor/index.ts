@@ -23,6 +23,8 @@ import {
 } from './write.ts';
 import { addCandidateTag, removeCandidateTag } from './tags.ts';
 
+import { webhooks } from './webhooks.ts';
+
 export { definition };
 
 /**
@@ -59,6 +61,7 @@ async function checkCredentials(ctx: TeamtailorContext): Promise<void> {
 export const connector: Connector<typeof credentialSchema> = {
   definition,
   checkCredentials,
+  webhooks,
   addCandidateResultLink,
   addApplicationResultLink,
   addCandidateAttachment,

@@ -10,8 +10,10 @@ import type { Runtime } from '../../runtime.ts';
 import { contextFor } from '../../runtime.ts';
 import { getConnector } from '../../connectors/registry.ts';
 import type { IntegrationWithSecrets } from '../../store/integrations.ts';
+import { AtsgateError } from '../../errors.ts';
 import {
   getVendorWebhookEndpoint,
+  replaceSealedVendorWebhookEndpoint,
   upsertVendorWebhookEndpoint,
   type VendorWebhookEndpointRow,
   type VendorWebhookSetup,
@@ -24,7 +26,12 @@ export interface SealedEndpoint {
   token: string;
   /** atsgate's own secret first, then any the vendor issued. */
   secrets: string[];
+  /** The signing key the ATS generated and the customer pasted into atsgate (VendorWebhooks.vendorSecret). */
+  pasted?: string;
 }
+
+/** What `verify` is given: atsgate's own secret, those the vendor issued, then the pasted key. */
+export const verificationSecrets = (e: SealedEndpoint): string[] => (e.pasted ? [...e.secrets, e.pasted] : e.secrets);
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -97,6 +104,8 @@ export interface VendorWebhookView {
   docs: string[];
   last_event_at: string | null;
   last_error: string | null;
+  /** Where the ATS generates the signing key: its name there, and whether the customer has saved it in atsgate. */
+  vendor_secret?: { label: string; saved: boolean } | null;
 }
 
 export async function viewVendorWebhook(
@@ -122,5 +131,37 @@ export async function viewVendorWebhook(
     docs: spec.docs,
     last_event_at: row.last_event_at ? new Date(row.last_event_at).toISOString() : null,
     last_error: row.last_error,
+    vendor_secret: spec.vendorSecret ? { label: spec.vendorSecret.label, saved: !!sealed.pasted } : null,
   };
+}
+
+/**
+ * Saves the signing key the ATS generated (the customer copied it from the ATS's webhook
+ * settings), sealed with the endpoint; a new key replaces the previous one. Refused where the
+ * ATS signs with a secret atsgate chose or issued through its API.
+ */
+export async function saveVendorWebhookSecret(
+  rt: Runtime,
+  accountId: string,
+  integration: { id: string; tool: string },
+  secret: string,
+): Promise<VendorWebhookView> {
+  const spec = getConnector(integration.tool)?.webhooks;
+  const row = await getVendorWebhookEndpoint(rt.db, accountId, integration.id);
+  if (!spec?.vendorSecret || !row) {
+    const label = getConnector(integration.tool)?.definition.label ?? integration.tool;
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `${label} does not generate a webhook signing key for the customer to paste: there is nothing to save for this integration.`,
+    );
+  }
+  const value = secret.trim();
+  if (value.length < 8 || value.length > 500 || /\s/.test(value))
+    throw new AtsgateError(
+      'PLATFORM.INPUT_INVALID',
+      `The ${spec.vendorSecret.label} must be 8 to 500 characters without spaces, as the ATS shows it.`,
+    );
+  const sealed = openEndpoint(rt, row);
+  await replaceSealedVendorWebhookEndpoint(rt.db, integration.id, rt.box.sealJson({ ...sealed, pasted: value }));
+  return (await viewVendorWebhook(rt, accountId, integration))!;
 }

@@ -16,7 +16,7 @@ import {
   findVendorWebhookEndpointByTokenHash,
   releaseVendorWebhookEvent,
 } from '../../store/vendor-webhooks.ts';
-import { openEndpoint, tokenHash } from './endpoint.ts';
+import { openEndpoint, tokenHash, verificationSecrets } from './endpoint.ts';
 import { queueCandidateRefresh } from './refresh.ts';
 import { requestSync } from '../../jobs/sync-tasks.ts';
 
@@ -38,7 +38,7 @@ export async function receiveVendorWebhook(rt: Runtime, token: string, req: Inbo
   const handshake = spec.handshake?.(req);
   if (handshake) return { kind: 'handshake', headers: handshake };
 
-  const { secrets } = openEndpoint(rt, row);
+  const secrets = verificationSecrets(openEndpoint(rt, row));
   // Opened only for vendors that sign with the integration's own key (Workable).
   let creds: Record<string, unknown> | undefined;
   const credentials = () =>
