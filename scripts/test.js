@@ -19,7 +19,19 @@
 //
 // Pass file paths to run only those. TEST_CONCURRENCY=1 runs everything one file at a time.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync, statfsSync, readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, existsSync, accessSync, constants } from 'node:fs';
+import {
+  readdirSync,
+  statSync,
+  statfsSync,
+  readFileSync,
+  writeFileSync,
+  mkdtempSync,
+  mkdirSync,
+  rmSync,
+  existsSync,
+  accessSync,
+  constants,
+} from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
