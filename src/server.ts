@@ -14,6 +14,7 @@ import { failOrphanedSyncs } from './store/syncs.ts';
 import { connectIntegration } from './integrations/service.ts';
 import { registerSyncTask } from './jobs/sync-tasks.ts';
 import { registerVendorWebhookTasks } from './webhooks/vendor/refresh.ts';
+import { registerVendorEventPolling } from './webhooks/vendor/poll.ts';
 import { startLeaseReaper } from './sync/lease.ts';
 import { registerScheduler } from './sync/scheduler.ts';
 import { registerWriteTasks, resumeWriteDelivery } from './writes/outbox.ts';
@@ -60,6 +61,7 @@ export async function startServer(config: Config, opts: { memory?: boolean; logg
   registerScheduler(rt);
   registerWriteTasks(rt);
   registerVendorWebhookTasks(rt);
+  registerVendorEventPolling(rt);
   await rt.jobs.start();
   const stopReaper = startLeaseReaper(rt, config.syncLeaseSeconds * 1000);
   const address = await app.listen({ port: config.port, host: config.host });

@@ -522,6 +522,8 @@ export interface InboundVendorRequest {
   rawBody: Buffer;
   /** The body parsed as JSON (undefined when it is not JSON). */
   json: unknown;
+  /** The URL's query parameters (vendors that append their parameters to the URL: Zoho Recruit). */
+  query?: Record<string, string | undefined>;
 }
 
 /**
@@ -585,6 +587,13 @@ export interface VendorWebhooks<C = Record<string, unknown>> {
   register?(ctx: ConnectorContext<C>, endpoint: { url: string; secret: string }): Promise<VendorWebhookRegistration>;
   /** Removes what `register` created (integration deleted). */
   unregister?(ctx: ConnectorContext<C>, registrations: readonly unknown[]): Promise<void>;
+  /**
+   * Where the vendor queues events for the client to fetch instead of pushing them (Bullhorn's
+   * event subscriptions): what is new since the last call, each then handled like a pushed
+   * event (de-duplicated by event id, re-read). atsgate calls it every minute for each
+   * integration whose registration succeeded (src/webhooks/vendor/poll.ts).
+   */
+  poll?(ctx: ConnectorContext<C>, registrations: readonly unknown[]): Promise<VendorEventTargets[]>;
 }
 
 /** A custom field definition of the ATS, on candidates or applications. */

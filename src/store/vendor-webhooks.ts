@@ -141,3 +141,20 @@ export async function lockSealedVendorWebhookEndpoint(q: Queryable, integrationI
 export async function replaceSealedVendorWebhookEndpoint(q: Queryable, integrationId: string, sealed: string): Promise<void> {
   await q.query('UPDATE vendor_webhook_endpoints SET sealed = $2 WHERE integration_id = $1', [integrationId, sealed]);
 }
+
+/**
+ * Endpoints atsgate registered with a vendor that queues events to be fetched (Bullhorn's event
+ * subscriptions), of enabled integrations of the given tools: unscoped, for the poller.
+ */
+export async function listPolledVendorWebhookEndpoints(
+  db: Queryable,
+  tools: string[],
+): Promise<{ integration_id: string; registrations: unknown[] }[]> {
+  if (!tools.length) return [];
+  const { rows } = await db.query<{ integration_id: string; registrations: unknown[] }>(
+    `SELECT e.integration_id, e.registrations FROM vendor_webhook_endpoints e JOIN integrations i ON i.id = e.integration_id
+      WHERE e.setup = 'registered' AND i.enabled AND i.tool = ANY($1::text[]) ORDER BY e.integration_id`,
+    [tools],
+  );
+  return rows;
+}

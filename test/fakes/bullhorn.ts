@@ -20,6 +20,10 @@
  * settings/jobResponseStatusList values → 400 (the fake's choice: the entity reference says the
  * allowable values come from that list) [BH-ENTREF], [BH-SETTINGS]; the `status` field's options
  * in meta [BH-META]; CorporateUser through query, deleted users left out [BH-CORPUSER].
+ * Event subscriptions [BH-EV]; [BH-EVS]: PUT/GET/DELETE /event/subscription/{id}; `maxEvents` is
+ * required and capped at 100; a GET removes what it returns; at most 15 subscriptions per
+ * database (the 16th → 400, the fake's wording); events are queued for changes made through
+ * `changeCandidate` and through entity updates.
  */
 import { randomBytes } from 'node:crypto';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
@@ -51,6 +55,12 @@ export interface BullhornFake extends VendorFake {
   fieldsOf(entity: 'Candidate' | 'JobSubmission', id: string): Record<string, string>;
   logins(): number;
   corpToken: string;
+  /** Event subscriptions that exist, by id. */
+  eventSubscriptions(): string[];
+  /** A change in Bullhorn: the candidate's first submission moves to another status (events queued). */
+  changeCandidate(candidateId: string): void;
+  /** Fills the database's subscriptions up to Bullhorn's limit (15) with others' subscriptions. */
+  fillEventSubscriptions(): void;
 }
 
 const CLIENT_ID = 'bh-client-7f3a2c';
@@ -293,7 +303,12 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     let w = windows.get(CORP);
     if (!w) windows.set(CORP, (w = new WindowCounter(rate.limit, rate.windowMs)));
     if (w.hit().over) return err(429, 'Rate Limited -- Wait 1 second then retry request.');
-    if (['PUT', 'POST'].includes(req.method) && (req.json === undefined || typeof req.json !== 'object'))
+    // Subscriptions are created with query parameters only [BH-EV].
+    if (
+      ['PUT', 'POST'].includes(req.method) &&
+      !req.path.includes('/event/subscription/') &&
+      (req.json === undefined || typeof req.json !== 'object')
+    )
       return err(400, 'Malformed JSON body');
     return undefined;
   };
@@ -485,6 +500,7 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
       row.custom[k] = v;
     }
     row.dateLastModified = Date.now();
+    emit(entity, id, 'UPDATED', Object.keys(req.json));
     return { json: { changedEntityType: entity, changedEntityId: id, changeType: 'UPDATE', data: req.json } };
   });
 
@@ -522,6 +538,59 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
     const f = c?.files.find((x) => String(x.id) === req.params.fileId);
     if (!c || c.isDeleted || !f) return err(404, 'File not found');
     return { json: { File: { contentType: f.contentType, fileContent: f.data.toString('base64'), name: f.name } } };
+  });
+
+  // Event subscriptions [BH-EV]: a queue of entity events per subscription, emptied by GETs.
+  const MAX_SUBSCRIPTIONS = 15;
+  let eventSeq = 0;
+  let requestSeq = 0;
+  const subscriptions = new Map<string, { names: string[]; eventTypes: string[]; queue: Record<string, unknown>[] }>();
+  const emit = (entityName: string, entityId: number, entityEventType: 'INSERTED' | 'UPDATED' | 'DELETED', updatedProperties: string[]) => {
+    for (const sub of subscriptions.values()) {
+      if (!sub.names.includes(entityName) || !sub.eventTypes.includes(entityEventType)) continue;
+      sub.queue.push({
+        eventId: `ID:JBM-${40_000_000 + ++eventSeq}`,
+        eventType: 'ENTITY',
+        eventTimestamp: Date.now(),
+        eventMetadata: { PERSON_ID: '1314', TRANSACTION_ID: randomBytes(8).toString('hex') },
+        entityName,
+        entityId,
+        entityEventType,
+        ...(entityEventType === 'UPDATED' ? { updatedProperties } : {}),
+      });
+    }
+  };
+  server.route('PUT', `${apiPrefix}event/subscription/:id`, (req) => {
+    const id = req.params.id;
+    if (req.query.get('type') !== 'entity') return err(400, 'type must be entity, fieldMapChange or jobMatchSearch');
+    const names = (req.query.get('names') ?? '').split(',').filter(Boolean);
+    const eventTypes = (req.query.get('eventTypes') ?? '').split(',').filter(Boolean);
+    if (!names.length || !eventTypes.length) return err(400, 'names and eventTypes are required with type entity');
+    if (eventTypes.some((t) => !['INSERTED', 'UPDATED', 'DELETED'].includes(t))) return err(400, 'Unknown event type');
+    if (!subscriptions.has(id) && subscriptions.size >= MAX_SUBSCRIPTIONS) return err(400, 'Maximum number of subscriptions reached');
+    subscriptions.set(id, { names, eventTypes, queue: subscriptions.get(id)?.queue ?? [] });
+    return {
+      json: {
+        lastRequestId: 0,
+        subscriptionId: id,
+        createdOn: Date.now(),
+        jmsSelector: `JMSType='ENTITY' AND BhCorpId=44 AND BhEntityName IN (${names.map((n) => `'${n}'`).join(',')})`,
+      },
+    };
+  });
+  server.route('GET', `${apiPrefix}event/subscription/:id`, (req) => {
+    const sub = subscriptions.get(req.params.id);
+    if (!sub) return err(404, `No subscription ${req.params.id}`);
+    const max = Number(req.query.get('maxEvents'));
+    if (!Number.isInteger(max) || max < 1) return err(400, 'maxEvents is required');
+    const events = sub.queue.splice(0, Math.min(max, 100));
+    // With nothing queued the answer has no body (the fake's choice: Bullhorn's reference shows only a full answer).
+    if (!events.length) return { text: '' };
+    return { json: { requestId: ++requestSeq, events } };
+  });
+  server.route('DELETE', `${apiPrefix}event/subscription/:id`, (req) => {
+    if (!subscriptions.delete(req.params.id)) return err(404, `No subscription ${req.params.id}`);
+    return { json: { result: true } };
   });
 
   await server.start();
@@ -582,5 +651,24 @@ export async function startBullhornFake(opts: BullhornFakeOptions = {}): Promise
       return { ...(row?.custom ?? {}) };
     },
     logins: () => loginCount,
+    eventSubscriptions: () => [...subscriptions.keys()],
+    changeCandidate(candidateId) {
+      const id = Number(candidateId);
+      const sub = [...submissions.values()].find((x) => x.candidate === id);
+      if (sub) {
+        sub.status = sub.status === 'Interview Scheduled' ? 'Offer Extended' : 'Interview Scheduled';
+        sub.dateLastModified = Date.now();
+        emit('JobSubmission', sub.id, 'UPDATED', ['status']);
+      }
+      const c = candidates.get(id);
+      if (c) {
+        c.dateLastModified = Date.now();
+        emit('Candidate', id, 'UPDATED', ['status']);
+      }
+    },
+    fillEventSubscriptions() {
+      for (let i = 0; subscriptions.size < MAX_SUBSCRIPTIONS; i++)
+        subscriptions.set(`other${i}`, { names: ['Placement'], eventTypes: ['INSERTED'], queue: [] });
+    },
   };
 }

@@ -23,8 +23,10 @@
  * - Rate limiting: 429 with an X-Error, no Retry-After.
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { FakeServer, WindowCounter, bearer, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import type { ManualTarget } from './webhook-sender.ts';
 
 export interface IcimsFakeOptions {
   candidateCount?: number;
@@ -397,6 +399,48 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
 
   await server.start();
   const workflowsOf = (personId: string) => liveWorkflows().filter((w) => String(w.person) === personId);
+  // Event notifications [IC-EV]: configured on the Platform's Event Notifications page (no API), so
+  // the fake posts to the URL a test names: Status Flow Update, gzip'd JSON [IC-EVBP], Basic
+  // authentication with the configured password (`manual.secret`), the payload of [IC-WSU].
+  let lastDelivery: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+  const deliver = async (d: { url: string; headers: Record<string, string>; body: Buffer }) => {
+    lastDelivery = d;
+    const res = await fetch(d.url, { method: 'POST', headers: d.headers, body: new Uint8Array(d.body) });
+    await res.body?.cancel().catch(() => undefined);
+    return [res.status];
+  };
+  const statusFlowUpdate = async (personId: string, manual: ManualTarget | undefined): Promise<number[]> => {
+    const w = workflowsOf(personId)[0];
+    if (!w || !manual) return [];
+    const oldStatus = w.status.id;
+    w.status = oldStatus === STATUSES[1].id ? STATUSES[0] : STATUSES[1]; // Reviewed ⇄ Interview
+    w.updateddate = icimsDate(new Date());
+    const base = `https://api.icims.com/customers/${CUSTOMER}`;
+    const event = {
+      newStatus: w.status.id,
+      oldStatus,
+      customerId: CUSTOMER,
+      jobId: String(w.job),
+      userId: '1566',
+      personId: String(w.person),
+      systemId: String(w.id),
+      eventType: 'WorkFlowStatusChangeEvent',
+      links: [
+        { rel: 'applicantWorkflow', title: 'Applicant Workflow', url: `${base}/applicantworkflows/${w.id}` },
+        { rel: 'person', title: 'Person Profile', url: `${base}/people/${w.person}` },
+        { rel: 'job', title: 'Job Profile', url: `${base}/jobs/${w.job}` },
+      ],
+    };
+    return deliver({
+      url: manual.url,
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: 'Basic ' + Buffer.from(`atsgate:${manual.secret}`).toString('base64'),
+      },
+      body: gzipSync(Buffer.from(JSON.stringify(event))),
+    });
+  };
   const base = { customer_id: CUSTOMER, client_id: 'acme-icims-client' };
   return {
     tool: 'icims',
@@ -419,6 +463,11 @@ export async function startIcimsFake(opts: IcimsFakeOptions = {}): Promise<Icims
       failures = { n: count, status };
     },
     candidateRemoteIds: () => livePeople().map((p) => String(p.id)),
+    webhooks: {
+      registered: () => [],
+      changeCandidate: (personId, manual) => statusFlowUpdate(personId, manual),
+      redeliverLast: async () => (lastDelivery ? deliver(lastDelivery) : []),
+    },
     applicationRemoteIds: () => liveWorkflows().map((w) => String(w.id)),
     jobRemoteIds: () => jobs.map((j) => String(j.id)),
     deleteCandidate(remoteId) {

@@ -36,11 +36,12 @@
  *   are tags of context "rejection"); `filter[stage_basic_type]` filters applications by group.
  * - `GET /users` lists the account's users ([PP-OAS] "List users").
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
 import { SpecCheck } from './spec-check.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList } from './webhook-sender.ts';
 
 export interface PinpointFakeOptions {
   candidateCount?: number;
@@ -50,6 +51,8 @@ export interface PinpointFakeOptions {
 }
 
 export interface PinpointFake extends VendorFake {
+  /** The webhook signing secret Pinpoint shows in its webhook settings [PP-WHV] (Pinpoint's, not the subscriber's). */
+  signingSecret: string;
   /** A key of a company whose Pinpoint API integration is switched off (403). */
   disabledCredentials: Record<string, unknown>;
   /** A key with Job read only: candidates and applications answer 403. */
@@ -169,6 +172,10 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
   const fileHost = new FakeServer();
   const rate = opts.rateLimit ?? { limit: 10, windowMs: 1000 };
 
+  // Webhooks [PP-WH]: created in Pinpoint's UI only (no API), so the fake sends to the URL a test
+  // names; each delivery carries PINPOINT-HMAC-SHA256, base64 HMAC-SHA256 of the body [PP-WHV].
+  const signingSecret = 'pp_whsec_' + randomBytes(16).toString('hex');
+  const deliveries = new SubscriptionList();
   const WORKFLOW: [string, Stage['basic_type']][] = [
     ['Applied', 'applied'],
     ['Hiring Manager Review', 'review'],
@@ -791,6 +798,25 @@ export async function startPinpointFake(opts: PinpointFakeOptions = {}): Promise
 
   return {
     tool: 'pinpoint',
+    signingSecret,
+    webhooks: {
+      registered: () => [],
+      /** The candidate's first application moves to Hired; `application_hired` goes to the pasted URL, signed with `manual.secret`. */
+      async changeCandidate(candidateId, manual) {
+        const app = [...applications.values()].find((a) => a.candidate === Number(candidateId));
+        if (!app || !manual) return [];
+        app.stage = stagesOfJob(app.job).find((s) => s.basic_type === 'hired')!.id;
+        app.updated_at = iso(Date.now());
+        // The shape Pinpoint's own example integration reads: {event, data: {application: {id}}}.
+        const body = JSON.stringify({
+          event: 'application_hired',
+          data: { application: { id: app.id, candidate: { id: app.candidate } } },
+        });
+        const signature = createHmac('sha256', manual.secret).update(body).digest('base64');
+        return deliveries.send([{ url: manual.url, headers: { 'pinpoint-hmac-sha256': signature }, body }]);
+      },
+      redeliverLast: () => deliveries.redeliverLast(),
+    },
     userRemoteIds: () => users.map((u) => String(u.id)),
     tagsFor: () => [],
     applicationStatus: (id: string) => {

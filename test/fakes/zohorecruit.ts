@@ -36,6 +36,7 @@
 import { randomBytes } from 'node:crypto';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList } from './webhook-sender.ts';
 
 export interface ZohoRecruitFakeOptions {
   candidateCount?: number;
@@ -130,6 +131,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     Modified_Time: zt(Date.UTC(2026, 6, 1 + i)),
   }));
   const candidates = new Map<string, Rec>();
+  const zohoDeliveries = new SubscriptionList();
   const applications = new Map<string, Rec>();
   const notes: { id: string; parent: string; module: string; title: string; content: string }[] = [];
   const files = new Map<string, Attachment[]>(); // key: module:id
@@ -516,6 +518,24 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
       failures = { n: count, status };
     },
     candidateRemoteIds: () => liveCandidates().map((c) => c.id),
+    // Webhooks [ZR-WH]: set up in Zoho Recruit's workflow rules (no API), so the fake posts to the
+    // URL a test names when a candidate is edited: the custom parameter atsgate_secret
+    // (`manual.secret`) and the entity parameters candidate_id and modified_time, as a form body.
+    webhooks: {
+      registered: () => [],
+      async changeCandidate(id, manual) {
+        const c = candidates.get(id);
+        if (!c || !manual) return [];
+        c.Modified_Time = zt(Date.now());
+        const body = new URLSearchParams({
+          atsgate_secret: manual.secret,
+          candidate_id: String(c.id),
+          modified_time: String(c.Modified_Time),
+        }).toString();
+        return zohoDeliveries.send([{ url: manual.url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }]);
+      },
+      redeliverLast: () => zohoDeliveries.redeliverLast(),
+    },
     applicationRemoteIds: () => liveApps().map((a) => a.id),
     jobRemoteIds: () => jobs.map((j) => j.id),
     deleteCandidate(remoteId) {

@@ -115,7 +115,7 @@ test('where the ATS generates the signing key, the connect page and the dashboar
 });
 
 test('where the ATS has no webhook for recruiting records, the dashboard says the periodic sync is the path', () => {
-  for (const tool of ['bamboohr', 'personio']) {
+  for (const tool of ['bamboohr', 'personio', 'ukgpro']) {
     const none = getConnector(tool)!.webhooksUnavailable!;
     assert.ok(none.docs.length > 0 && /employee/i.test(none.reason), `${tool}: a reason and the vendor pages`);
     const page = integrationPage({
@@ -140,7 +140,7 @@ test('where the ATS has no webhook for recruiting records, the dashboard says th
     assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
   }
   // Every connector either has webhooks or says why not, or neither (not yet researched): never both.
-  for (const tool of ['teamtailor', 'recruitee', 'bamboohr', 'personio']) {
+  for (const tool of ['teamtailor', 'recruitee', 'bamboohr', 'personio', 'pinpoint', 'icims', 'zohorecruit', 'bullhorn', 'ukgpro']) {
     const c = getConnector(tool)!;
     assert.ok(!!c.webhooks !== !!c.webhooksUnavailable, tool);
   }

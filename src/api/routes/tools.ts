@@ -55,7 +55,11 @@ export const toolRoutes =
             credentials: d.credentialFields,
             // The ATS's own webhooks (changes within seconds) or why there are none (the periodic sync is the path).
             vendor_webhooks: webhooks
-              ? { setup: webhooks.setup, vendor_secret: webhooks.vendorSecret?.label ?? null, docs: webhooks.docs }
+              ? {
+                  setup: webhooks.poll ? 'polled' : webhooks.setup,
+                  vendor_secret: webhooks.vendorSecret?.label ?? null,
+                  docs: webhooks.docs,
+                }
               : webhooksUnavailable
                 ? { setup: 'unsupported', reason: webhooksUnavailable.reason, docs: webhooksUnavailable.docs }
                 : null,

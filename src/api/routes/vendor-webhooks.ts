@@ -62,7 +62,10 @@ export const vendorWebhookRoutes =
         const headers: Record<string, string | undefined> = {};
         for (const [k, v] of Object.entries(req.headers))
           headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : undefined;
-        const out = await receiveVendorWebhook(rt, token, { headers, rawBody: raw, json: parseJson(raw) });
+        const query: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>))
+          query[k] = Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'string' ? v : undefined;
+        const out = await receiveVendorWebhook(rt, token, { headers, rawBody: raw, json: parseJson(raw), query });
         if (out.kind === 'not_found')
           throw new AtsgateError('PLATFORM.INPUT_INVALID', 'No webhook endpoint exists at this URL.', { status: 404 });
         if (out.kind === 'unauthorized')

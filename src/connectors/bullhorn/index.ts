@@ -20,6 +20,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { webhooks } from './webhooks.ts';
 
 export { definition };
 
@@ -56,6 +57,7 @@ async function checkCredentials(ctx: BullhornContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  webhooks,
   // Tags refuse (Bullhorn has none); stage moves and rejections are the JobSubmission status.
   ...unavailableTagAndStatusWrites(definition.capabilities),
   moveApplicationToStage,

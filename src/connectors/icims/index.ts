@@ -18,6 +18,7 @@ import {
   listApplicationAttachments,
   listCandidateAttachments,
 } from './write.ts';
+import { webhooks } from './webhooks.ts';
 
 export { definition };
 
@@ -68,6 +69,7 @@ async function checkCredentials(ctx: IcimsContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  webhooks,
   ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,

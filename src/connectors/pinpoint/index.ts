@@ -21,6 +21,7 @@ import {
   moveApplicationToStage,
   rejectApplication,
 } from './write.ts';
+import { webhooks } from './webhooks.ts';
 
 export { definition };
 
@@ -72,6 +73,7 @@ async function checkCredentials(ctx: PinpointContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  webhooks,
   ...unavailableTagAndStatusWrites(definition.capabilities),
   moveApplicationToStage,
   rejectApplication,

@@ -78,6 +78,17 @@ async function checkCredentials(ctx: UkgContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  // UKG Webhooks (webhooks.ukg.net) publishes Pro HCM and WFM events (employee changes) only; its
+  // events catalog has no Recruiting candidate or application event, and the Recruiting API
+  // documents no subscription call (README, Webhooks).
+  webhooksUnavailable: {
+    reason:
+      "UKG Pro Recruiting publishes no webhooks for candidates or applications: UKG Webhooks' events catalog covers UKG Pro HCM and WFM events (employee changes) only.",
+    docs: [
+      'https://developer.ukg.com/general/docs/ukg-webhooks-events-catalog',
+      'https://developer.ukg.com/general/docs/ukg-webhooks-user-guide',
+    ],
+  },
   ...unavailableTagAndStatusWrites(definition.capabilities),
   checkCredentials,
   addCandidateResultLink,

@@ -21,6 +21,7 @@ import {
   listCandidateAttachments,
   listCustomFields,
 } from './write.ts';
+import { webhooks } from './webhooks.ts';
 
 export { definition };
 
@@ -72,6 +73,7 @@ async function checkCredentials(ctx: ZohoContext): Promise<void> {
 
 export const connector: Connector<typeof credentialSchema> = {
   definition,
+  webhooks,
   checkCredentials,
   addCandidateResultLink,
   addApplicationResultLink,

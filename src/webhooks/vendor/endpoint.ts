@@ -123,7 +123,12 @@ export async function viewVendorWebhook(
     setup: row.setup,
     url: endpointUrl(rt, sealed.token),
     secret: manual && spec.showSecret ? sealed.secrets[0] : null,
-    instructions: row.setup === 'registered' ? 'Registered with the ATS by atsgate; nothing to do.' : spec.instructions,
+    instructions:
+      row.setup !== 'registered'
+        ? spec.instructions
+        : spec.poll
+          ? "Registered with the ATS by atsgate, which fetches the ATS's event queue every minute; nothing to do."
+          : 'Registered with the ATS by atsgate; nothing to do.',
     docs: spec.docs,
     last_event_at: row.last_event_at ? new Date(row.last_event_at).toISOString() : null,
     last_error: row.last_error,

@@ -55,15 +55,29 @@ export async function receiveVendorWebhook(rt: Runtime, token: string, req: Inbo
   if (answer.kind === 'ping') return { kind: 'accepted', duplicate: false, refreshed: 0, resync: false, ignored: 'ping' };
   if (!row.enabled) return { kind: 'accepted', duplicate: false, refreshed: 0, resync: false, ignored: 'integration disabled' };
 
-  const key = (answer.eventId ? `id:${answer.eventId}` : `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`).slice(0, 300);
-  if (!(await claimVendorWebhookEvent(rt.db, row.integration_id, key))) {
+  return takeVendorEvent(rt, row.integration_id, row.tool, answer, createHash('sha256').update(req.rawBody).digest('hex'));
+}
+
+/**
+ * Takes one verified event (pushed, or fetched by the poller): once per event id (else per
+ * `contentHash`), then queues the re-read of what it names.
+ */
+export async function takeVendorEvent(
+  rt: Runtime,
+  integrationId: string,
+  tool: string,
+  answer: Extract<VendorWebhookAnswer, { kind: 'event' }>,
+  contentHash: string,
+): Promise<Extract<ReceiveOutcome, { kind: 'accepted' }>> {
+  const key = (answer.eventId ? `id:${answer.eventId}` : `sha256:${contentHash}`).slice(0, 300);
+  if (!(await claimVendorWebhookEvent(rt.db, integrationId, key))) {
     return { kind: 'accepted', duplicate: true, refreshed: 0, resync: false };
   }
   try {
-    return await queueRereads(rt, row.integration_id, answer);
+    return await queueRereads(rt, integrationId, answer, Boolean(getConnector(tool)?.readCandidate));
   } catch (err) {
     // Nothing was queued: the event is not taken, and the vendor's retry (after our 500) is processed.
-    await releaseVendorWebhookEvent(rt.db, row.integration_id, key).catch(() => undefined);
+    await releaseVendorWebhookEvent(rt.db, integrationId, key).catch(() => undefined);
     throw err;
   }
 }
@@ -72,7 +86,14 @@ async function queueRereads(
   rt: Runtime,
   integrationId: string,
   answer: Extract<VendorWebhookAnswer, { kind: 'event' }>,
-): Promise<ReceiveOutcome> {
+  targeted: boolean,
+): Promise<Extract<ReceiveOutcome, { kind: 'accepted' }>> {
+  // A connector without a one-candidate read (iCIMS, Pinpoint, Zoho Recruit...) re-reads with a
+  // delta sync queued at once: the change still arrives within seconds, with its data-changed.
+  if (!targeted) {
+    await requestSync(rt, integrationId, 'DELTA');
+    return { kind: 'accepted', duplicate: false, refreshed: 0, resync: true };
+  }
   const apps = unique(answer.applications ?? []);
   const known = await candidatesOfApplications(rt.db, integrationId, apps);
   const candidates = unique([...(answer.candidates ?? []), ...known.values()]);
