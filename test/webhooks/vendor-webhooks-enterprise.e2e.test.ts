@@ -4,8 +4,8 @@
  * event sent by an Integration Center REST integration with Basic authentication, the password
  * being atsgate's secret; a change is verified, the candidate re-read once through OData and
  * Kombo's `data-changed` follows once; a redelivery re-reads nothing; a missing or wrong password
- * is 401, never 500. Workday: no webhook atsgate could verify, said by GET /v1/tools/ats, the
- * integration's vendor-webhook view and the dashboard.
+ * is 401, never 500. Workday and Oracle Recruiting Cloud: no webhook atsgate could take, said by
+ * GET /v1/tools/ats and the dashboard.
  */
 import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
@@ -157,6 +157,10 @@ describe('vendor webhooks: successfactors on pglite', { concurrency: 1 }, () => 
     assert.equal(wd.setup, 'unsupported');
     assert.match(String(wd.reason), /Integration System/);
     assert.deepEqual(wd.docs, getConnector('workday')!.webhooksUnavailable!.docs);
+    const oracle = hooks('oraclerecruiting')!;
+    assert.equal(oracle.setup, 'unsupported');
+    assert.match(String(oracle.reason), /Atom feeds/);
+    assert.deepEqual(oracle.docs, getConnector('oraclerecruiting')!.webhooksUnavailable!.docs);
   });
 
   test('deleting the integration makes its URL missing', async () => {
@@ -166,28 +170,29 @@ describe('vendor webhooks: successfactors on pglite', { concurrency: 1 }, () => 
   });
 });
 
-test('Workday: the dashboard says the periodic sync is the path, with the pages it rests on', () => {
-  const c = getConnector('workday')!;
-  assert.ok(!c.webhooks && c.webhooksUnavailable, 'webhooks or a reason, never both');
-  const none = c.webhooksUnavailable!;
-  const page = integrationPage({
-    accountId: 'a',
-    integration: {
-      id: 'workday:x',
-      tool: 'workday',
-      organization_name: 'Acme',
-      status: 'ACTIVE',
-      setup_status: 'COMPLETED',
-      config: {},
-      created_at: new Date(),
-    } as unknown as Integration,
-    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-    failed24h: 0,
-    syncs: [],
-    recent: [],
-    vendorWebhook: null,
+for (const tool of ['workday', 'oraclerecruiting'])
+  test(`${tool}: the dashboard says the periodic sync is the path, with the pages it rests on`, () => {
+    const c = getConnector(tool)!;
+    assert.ok(!c.webhooks && c.webhooksUnavailable, 'webhooks or a reason, never both');
+    const none = c.webhooksUnavailable!;
+    const page = integrationPage({
+      accountId: 'a',
+      integration: {
+        id: `${tool}:x`,
+        tool,
+        organization_name: 'Acme',
+        status: 'ACTIVE',
+        setup_status: 'COMPLETED',
+        config: {},
+        created_at: new Date(),
+      } as unknown as Integration,
+      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
+      failed24h: 0,
+      syncs: [],
+      recent: [],
+      vendorWebhook: null,
+    });
+    assert.match(page, /periodic sync/);
+    assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
+    assert.ok(!getConnector('successfactors')!.webhooksUnavailable, 'SuccessFactors has webhooks, so no reason for none');
   });
-  assert.match(page, /periodic sync/);
-  assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
-  assert.ok(!getConnector('successfactors')!.webhooksUnavailable, 'SuccessFactors has webhooks, so no reason for none');
-});

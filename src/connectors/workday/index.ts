@@ -53,7 +53,7 @@ export const connector: Connector<typeof credentialSchema> = {
   webhooksUnavailable: {
     reason:
       "Workday sends no webhooks atsgate can take: its outbound notifications are subscriptions of an Integration System the customer's " +
-      "Workday team builds and maintains in the tenant (Edit Subscriptions, a notification URL and credentials), and Workday documents " +
+      'Workday team builds and maintains in the tenant (Edit Subscriptions, a notification URL and credentials), and Workday documents ' +
       'their message format and how the credentials are sent only behind its customer login, so atsgate has no public source to verify ' +
       'a delivery or to find the candidate or job application it names.',
     docs: [
