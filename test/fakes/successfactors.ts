@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { SignedXml } from 'xml-crypto';
 import { FakeServer, WindowCounter, bearer, type FakeRequest, type FakeResponse } from './server.ts';
 import type { VendorFake } from './types.ts';
+import { SubscriptionList, type FakeVendorWebhooks } from './webhook-sender.ts';
 import { CERT_A, KEY_A, KEY_B } from './successfactors-keys.ts';
 
 export interface SuccessFactorsFakeOptions {
@@ -738,10 +739,44 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     for (const id of l.attachment1) add(id, 'attachment1');
     return out;
   };
+  /**
+   * Intelligent Services through an Integration Center REST integration (SAP's "Create a New
+   * Integration" guide, SAP-docs/btp-neo-environment): a status change of one of the candidate's
+   * applications fires "Update of Job Application Status"; the integration POSTs the JSON the
+   * admin configured (here the fields atsgate's instructions name, nested as in Cronofy's guide)
+   * with the Basic credentials entered under Destination Settings.
+   */
+  const sent = new SubscriptionList();
+  const webhooks: FakeVendorWebhooks = {
+    registered: () => [],
+    async changeCandidate(candidateId, manual) {
+      const app = appsOf(candidateId).find((a) => a.status === 'Open');
+      if (!app) throw new Error(`no open application for candidate ${candidateId}`);
+      const next = STATUSES.find((st) => st.status === 'Open' && st.id !== String(app.appStatusSetItemId))!;
+      const now = Date.now();
+      Object.assign(app, {
+        appStatusSetItemId: next.id,
+        jobAppStatus: { appStatusSetId: STATUS_SET, appStatusId: next.id, appStatusName: next.name },
+        lastModifiedDateTime: dto(now),
+      });
+      if (!manual) return [];
+      const body = JSON.stringify({
+        jobApplication: {
+          applicationId: Number(app.applicationId),
+          candidateId: Number(app.candidateId),
+          lastModifiedDateTime: new Date(now).toISOString(),
+        },
+      });
+      const authorization = `Basic ${Buffer.from(`atsgate:${manual.secret}`).toString('base64')}`;
+      return sent.send([{ url: manual.url, body, headers: { authorization } }]);
+    },
+    redeliverLast: () => sent.redeliverLast(),
+  };
   const creds = { api_server: 'unused.example', company_id: COMPANY, client_id: CLIENT_ID, private_key: KEY_A, certificate: CERT_A };
   return {
     tool: 'successfactors',
     server,
+    webhooks,
     url: server.url,
     companyId: COMPANY,
     credentials: { ...creds, user_id: 'sfapi' },

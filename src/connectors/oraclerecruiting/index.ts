@@ -81,6 +81,18 @@ export const connector: Connector<typeof credentialSchema> = {
   readJobs,
   readCandidates,
   readApplications,
+  // Oracle HCM's change feeds are Atom feeds (polled) for worker and work-structure data only (README, Webhooks).
+  webhooksUnavailable: {
+    reason:
+      'Oracle Recruiting Cloud sends no webhooks atsgate could take: the change notifications Oracle HCM documents are Atom feeds, which are ' +
+      'polled, not pushed, and are published for worker and work-structure data (new hires, terminations, employee updates, jobs, locations, ' +
+      'positions…), not for candidates or job applications.',
+    docs: [
+      'https://docs.oracle.com/en/cloud/saas/human-resources/farws/Working_with_Atom.html',
+      'https://docs.oracle.com/en/cloud/saas/human-resources/24c/farws/Notifying_Downstream_Applications_of_Employee_and_Work_Structures_Changes.html',
+      'https://docs.oracle.com/en/cloud/saas/human-resources/farws/Workstructures_Atom_Feeds.html',
+    ],
+  },
   // Kombo's `oraclerecruiting/rest` passthrough is rooted at the host ("https://{company_url}").
   passthroughClient: (ctx) => oracleRootClient(ctx),
 };

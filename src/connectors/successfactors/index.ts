@@ -7,7 +7,8 @@ import type { Connector } from '../types.ts';
 import { unavailableTagAndStatusWrites } from '../helpers/unavailable-writes.ts';
 import { accessToken, odataQuery, sfClient, sfErrorMessage, type SfContext } from './client.ts';
 import { credentialSchema, definition } from './definition.ts';
-import { readApplications, readCandidates, readJobs, readUsers } from './read.ts';
+import { readApplications, readCandidate, readCandidates, readJobs, readUsers } from './read.ts';
+import { webhooks } from './webhooks.ts';
 import {
   addApplicationAttachment,
   addApplicationNote,
@@ -77,5 +78,9 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readUsers,
+  // A webhook's targeted re-read (src/webhooks/vendor/refresh.ts).
+  readCandidate,
+  // Intelligent Services events through an Integration Center REST integration, Basic auth with atsgate's secret (README, Webhooks).
+  webhooks,
   passthroughClient: (ctx) => sfClient(ctx),
 };

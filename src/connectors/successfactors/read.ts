@@ -273,6 +273,33 @@ export function readApplications(ctx: SfContext, opts: ReadOptions): PageStream<
   return mapped(list<SfApplication>(sfClient(ctx), 'JobApplication', APPLICATION_SELECT, ['jobAppStatus'], opts), toApplication);
 }
 
+/**
+ * One candidate and its applications, read again after a vendor webhook named them
+ * (src/webhooks/vendor/): `Candidate?$filter=candidateId eq …` and
+ * `JobApplication?$filter=candidateId eq …` (the same entities, selects and expand as the sync;
+ * filters on the Int64 key as the writes use them). Null: no such candidate (deleted).
+ */
+export async function readCandidate(
+  ctx: SfContext,
+  remoteId: string,
+): Promise<{ candidate: RemoteCandidate; applications: RemoteApplication[] } | null> {
+  if (!/^[0-9]{1,19}$/.test(remoteId)) return null; // SuccessFactors candidate ids are Int64
+  const client = sfClient(ctx);
+  const filter = `candidateId eq ${remoteId}`;
+  let candidate: RemoteCandidate | null = null;
+  for await (const page of odataPages<SfCandidate>(client, 'Candidate', { $select: CANDIDATE_SELECT.join(','), $filter: filter }))
+    for (const c of page) candidate ??= toCandidate(c);
+  if (!candidate) return null;
+  const applications: RemoteApplication[] = [];
+  const appQuery = { $select: APPLICATION_SELECT.join(','), $expand: 'jobAppStatus', $filter: filter };
+  for await (const page of odataPages<SfApplication>(client, 'JobApplication', appQuery))
+    for (const a of page) {
+      const app = toApplication(a);
+      if (app) applications.push(app);
+    }
+  return { candidate, applications };
+}
+
 export interface SfUser {
   userId?: string | null;
   firstName?: string | null;

@@ -49,4 +49,16 @@ export const connector: Connector<typeof credentialSchema> = {
   readCandidates,
   readApplications,
   readCandidate,
+  // Workday's outbound notifications are tenant-built integrations documented only behind Workday's login (README, Webhooks).
+  webhooksUnavailable: {
+    reason:
+      "Workday sends no webhooks atsgate can take: its outbound notifications are subscriptions of an Integration System the customer's " +
+      'Workday team builds and maintains in the tenant (Edit Subscriptions, a notification URL and credentials), and Workday documents ' +
+      'their message format and how the credentials are sent only behind its customer login, so atsgate has no public source to verify ' +
+      'a delivery or to find the candidate or job application it names.',
+    docs: [
+      'https://docs.tibco.com/pub/bwpluginworkday/6.0.1/doc/html/GUID-F32A0969-D440-45A3-99DC-31DD0F01DA02.html',
+      'https://docs.tibco.com/pub/bwmi/6.3.0/doc/html/GUID-E8025CB0-321B-4AB2-BAAD-FDCF9A453FDA.html',
+    ],
+  },
 };
