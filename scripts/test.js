@@ -52,9 +52,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERIAL = [
   // Counts each fake's requests per real-time window against the vendor's limit; a busy CPU
   // delays admitted requests and bunches them (seen: "lever: peak 11 in 1000 ms" at load 17).
-  // Two shards of one suite, each a process using about 0.15 of a core: side by side they leave
-  // the machine as idle as one did, and each event loop as idle as the unsharded file's.
-  ['test/connectors/e2e.sdk.1.test.ts', 'test/connectors/e2e.sdk.2.test.ts'],
+  // Three shards of one suite, each a process using about 0.15 of a core: side by side they leave
+  // the machine nearly as idle as one did, and each event loop as idle as the unsharded file's.
+  ['test/connectors/e2e.sdk.1.test.ts', 'test/connectors/e2e.sdk.2.test.ts', 'test/connectors/e2e.sdk.3.test.ts'],
   // Needs a real load in its 6 s: with four files beside it at load average 24 it sent 27
   // requests (it asserts more than 30) and drew no 429 among its injected faults.
   ['test/soak/soak.test.ts'],

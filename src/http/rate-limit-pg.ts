@@ -120,10 +120,11 @@ export class PostgresRateLimiter implements RateLimiter {
           continue;
         }
         this.dropSpares(key, st);
-        const want = Math.min(spec.requests, st.waiters.length + extra);
+        const need = Math.min(spec.requests, st.waiters.length);
+        const want = Math.min(spec.requests, need + extra);
         let row: Admission;
         try {
-          row = await admitToWindow(this.db.relaxed, { key, windowMs, limit: spec.requests, token: randomUUID(), want });
+          row = await admitToWindow(this.db.relaxed, { key, windowMs, limit: spec.requests, token: randomUUID(), want, need });
         } catch (err) {
           for (const w of st.waiters.splice(0)) fail(w, err);
           return;

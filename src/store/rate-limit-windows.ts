@@ -6,7 +6,9 @@ import type { Queryable } from './db.ts';
 
 // Grants up to $5 admissions at once (as many as there is room for), all dated now. `token`
 // is "<caller's random id>:<how many it got>", so the caller can tell whether its own statement
-// was admitted and for how many.
+// was admitted and for how many. While a fixed window's budget is running, at most $6 (the
+// requests actually waiting): spares given back later return to the sliding window, but the
+// budget they were counted against is not restored, so spares would spend it on nothing.
 const ADMIT = `
   INSERT INTO rate_limit_windows AS w (key, hits, token)
     VALUES ($1, array_fill(clock_timestamp(), ARRAY[LEAST($5::int, $3::int)]), $4 || ':' || LEAST($5::int, $3::int))
@@ -18,7 +20,7 @@ const ADMIT = `
                    CASE WHEN w.held_until > clock_timestamp() THEN 0
                         ELSE LEAST($5::int,
                                    LEAST($3::int, COALESCE(w.learned_limit, $3::int)) - cardinality(kept),
-                                   CASE WHEN budgeted THEN w.budget_left ELSE $5::int END) END AS n
+                                   CASE WHEN budgeted THEN LEAST(w.budget_left, $6::int) ELSE $5::int END) END AS n
               FROM (SELECT ARRAY(SELECT h FROM unnest(w.hits) h WHERE h > clock_timestamp() - $2::int * interval '1 millisecond') AS kept,
                            COALESCE(w.budget_until > clock_timestamp(), false) AS budgeted) k) r)
   RETURNING split_part(token, ':', 1) = $4 AS admitted, split_part(token, ':', 2)::int AS granted,
@@ -60,9 +62,9 @@ export interface Admission {
  */
 export async function admitToWindow(
   q: Queryable,
-  r: { key: string; windowMs: number; limit: number; token: string; want: number },
+  r: { key: string; windowMs: number; limit: number; token: string; want: number; need: number },
 ): Promise<Admission> {
-  return (await q.query<Admission>(ADMIT, [r.key, r.windowMs, r.limit, r.token, r.want])).rows[0];
+  return (await q.query<Admission>(ADMIT, [r.key, r.windowMs, r.limit, r.token, r.want, r.need])).rows[0];
 }
 
 // Gives back up to $3 admissions dated $2 (spares fetched by one statement and never used):

@@ -39,3 +39,29 @@ test('unused spares are given back: spaced requests under a 100-a-minute limit c
     await pg.drop();
   }
 });
+
+test("spares are not taken against a fixed window's budget: spaced requests spend it one each", async () => {
+  const pg = await freshPostgres();
+  const db = await openDb({ databaseUrl: pg.url, dataDir: '/nonexistent' });
+  try {
+    const spec = { requests: 100, perMs: 60_000 };
+    const limiter = new PostgresRateLimiter(db, { marginMs: 20 });
+    // Recruitee's plug: "x-ratelimit-remaining: 40, x-ratelimit-reset: 60" on a fixed window.
+    await limiter.acquire('integration-b', spec);
+    await limiter.observe('integration-b', { budget: { left: 40, forMs: 60_000 } });
+    for (let i = 0; i < 20; i++) {
+      await limiter.acquire('integration-b', spec);
+      await sleep(30); // wider than a spare lives
+    }
+    await sleep(50);
+    const left = Number(
+      (await db.query<{ n: number }>(`SELECT budget_left AS n FROM rate_limit_windows WHERE key = 'integration-b'`)).rows[0].n,
+    );
+    // Counting two spares per statement against the budget left 40 - 20 × 3 < 0 here: the 14th
+    // request waited for the vendor's window to end (a minute), though the vendor had room.
+    assert.equal(left, 20);
+  } finally {
+    await db.close();
+    await pg.drop();
+  }
+});

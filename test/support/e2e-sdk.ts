@@ -451,17 +451,19 @@ function suiteOn(kind: DbKind, cases: ConnectorCase[], withToolsTest: boolean) {
  * Declares shard `shard` of `shards` of the suite. The data layer is covered on both databases
  * elsewhere: every connector runs on PGlite and one on PostgreSQL too (all of them when
  * TEST_DB=postgres narrows the run to PostgreSQL). The (database, connector) runs are dealt out
- * in turn, so each shard gets every other one; the first shard also checks GET /v1/tools/ats.
- * The shards are separate files so that they run as separate processes: each keeps its own event
- * loop as idle as the unsharded file's was (see suiteOn), and scripts/test.js runs them side by side.
+ * in turn; the last shard, which gets the fewest, also checks GET /v1/tools/ats. The shards are
+ * separate files so that they run as separate processes: each keeps its own event loop as idle
+ * as the unsharded file's was (see suiteOn), and scripts/test.js runs them side by side.
  */
 export function vendorSuite(shard: number, shards: number): void {
   const kinds = databaseKinds();
+  const toolsTest = shard === shards - 1;
   let n = 0;
   for (const kind of kinds) {
     const cases =
       kind === 'postgres' && kinds.includes('pglite') ? CONNECTOR_CASES.filter((c) => c.tool === 'greenhouse') : CONNECTOR_CASES;
     const mine = cases.filter(() => n++ % shards === shard);
-    if (mine.length || (shard === 0 && kind === kinds[0])) suiteOn(kind, mine, shard === 0 && kind === kinds[0]);
+    const withTools = toolsTest && kind === kinds[0];
+    if (mine.length || withTools) suiteOn(kind, mine, withTools);
   }
 }
