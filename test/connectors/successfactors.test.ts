@@ -349,6 +349,27 @@ describe('SAP SuccessFactors connector', () => {
       assert.match(sys.message, /not allowed to change the candidate application status/);
     });
 
+    test("a refused upsert reads SAP's per-record message whether the answer is HTTP 500 (KBA 3069375) or 200", async () => {
+      const app = fake.applicationRemoteIds().find((a) => !fake.applicationStatus(a)!.rejected)!;
+      const at500 = await connector
+        .moveApplicationToStage(ctxOf(), appRef(app), { stage: { remote_id: '105', name: 'Forwarded' }, remote_fields: {} })
+        .catch((e) => e);
+      assert.equal(at500.code, 'REMOTE.INPUT_INVALID');
+      assert.match(at500.message, /upsert ERROR\): You are not allowed to change the candidate application status/);
+      const ok200 = await startSuccessFactorsFake({ candidateCount: 2, upsertFailureStatus: 200 });
+      try {
+        const ctx = connectorContext(connector as any, ok200.credentials, ok200.url).ctx;
+        const other = ok200.applicationRemoteIds()[0];
+        const at200 = await connector
+          .moveApplicationToStage(ctx, appRef(other), { stage: { remote_id: '105', name: 'Forwarded' }, remote_fields: {} })
+          .catch((e) => e);
+        assert.equal(at200.code, 'REMOTE.INPUT_INVALID');
+        assert.match(at200.message, /You are not allowed to change the candidate application status/);
+      } finally {
+        await ok200.stop();
+      }
+    });
+
     test('rejection reasons are the disqualifying statuses; a rejection moves there and the note becomes a comment', async () => {
       const reasons = (await collect(connector.readRejectionReasons!(ctxOf(), {}))).flat();
       assert.deepEqual(

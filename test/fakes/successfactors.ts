@@ -18,7 +18,11 @@
  *   user's role does not permit is 403; a property not in the metadata is 400.
  * - Assessment Integration: orders exist only for some applications; with
  *   `assessmentIntegration: false` the entity is not in the tenant's metadata (404).
- * - Upsert answers per entity (`d[]`: key, status, editStatus, message, httpCode).
+ * - Upsert answers per entity (`d[]`: key, status, editStatus, message, httpCode). A request
+ *   whose every record failed is answered HTTP 500 with that body (SAP KBA 3069375: a failed
+ *   upsert "returns 'HTTP response code: 500'"); integration vendors describe 200 with the failed
+ *   records in the body (Workato's SuccessFactors connector notes), so `upsertFailureStatus: 200`
+ *   serves that reading too.
  * - Throttling: 429 with Retry-After.
  */
 import { randomBytes } from 'node:crypto';
@@ -37,6 +41,8 @@ export interface SuccessFactorsFakeOptions {
   tokenLifetimeS?: number;
   /** false: JobApplicationAssessmentOrder/Report are not in the tenant's metadata. */
   assessmentIntegration?: boolean;
+  /** The HTTP status of an upsert whose every record failed: 500 (SAP KBA 3069375, default) or 200. */
+  upsertFailureStatus?: 200 | 500;
   /** false: the tenant's candidate profile has no `attachment1` multi-attachment field. */
   candidateAttachment1?: boolean;
 }
@@ -720,7 +726,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     const body = req.json as Row | Row[] | undefined;
     if (!body || typeof body !== 'object') return odataError(400, 'COE_BAD_REQUEST', 'A JSON entity is required.');
     const results = (Array.isArray(body) ? body : [body]).map((e, i) => upsertOne(e, i));
-    return { json: { d: results } };
+    const allFailed = results.every((r) => r.status === 'ERROR');
+    return { status: allFailed ? (opts.upsertFailureStatus ?? 500) : 200, json: { d: results } };
   });
 
   await server.start();
