@@ -88,7 +88,10 @@ describe('SAP SuccessFactors connector', () => {
       assert.match(bad.message, /Invalid client ID/);
       const wrongKey = await connector.checkCredentials(ctxOf(fake.wrongKeyCredentials)).catch((e) => e);
       assert.equal(wrongKey.code, 'INTEGRATION.AUTHENTICATION_INVALID');
-      assert.match(wrongKey.message, /signature is invalid/);
+      assert.match(wrongKey.message, /Unable to verify the signature of the SAML assertion/, "SAP's errorMessage (KBA 3336571)");
+      const noUser = await connector.checkCredentials(ctxOf({ ...fake.credentials, user_id: 'nobody' })).catch((e) => e);
+      assert.equal(noUser.code, 'INTEGRATION.AUTHENTICATION_INVALID');
+      assert.match(noUser.message, /Login failed - invalid user/, "SAP's errorMessage (KBA 2668018)");
       const err = await connector.checkCredentials(ctxOf(fake.noApplicationCredentials)).catch((e) => e);
       assert.equal(err.code, 'INTEGRATION.PERMISSION_MISSING');
       assert.match(err.message, /may not read JobApplication/);
