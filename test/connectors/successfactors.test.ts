@@ -227,7 +227,7 @@ describe('SAP SuccessFactors connector', () => {
       assert.match(out.warnings.join('\n'), /remote_fields\.successfactors\.other/);
       assert.equal(fake.reportsOf(app).length, 2);
       const body = reportBody('1', link(), new Date(5));
-      assert.equal(body.statusDate, '/Date(5)/');
+      assert.equal(body.statusDate, '/Date(5+0000)/', 'Edm.DateTimeOffset as SuccessFactors writes it');
     });
 
     test('a candidate-level link goes to each current application with a warning; none is INPUT_INVALID', async () => {
