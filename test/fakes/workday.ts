@@ -332,7 +332,7 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
   // ------------------------------------------------------------------------------------------
   // Operations
   // ------------------------------------------------------------------------------------------
-  type Op = (req: any, user: { candidates: boolean }) => FakeResponse;
+  type Op = (req: any, user: { candidates: boolean; assess?: boolean }) => FakeResponse;
   const notAuthorized = (op: string) =>
     fault(`${op} fault`, 'Client.processingFault', 'Processing error occurred. The task submitted is not authorized.', {
       Processing_Fault: { Detail_Message: 'The task submitted is not authorized.' },

@@ -249,7 +249,10 @@ export async function upsert(
     const why = sfErrorMessage(res.status, res.data, res.headers);
     throw res.status === 400
       ? new AtsgateError('REMOTE.INPUT_INVALID', `SuccessFactors rejected the ${what} (HTTP 400)${why ? `: ${why}` : '.'}`)
-      : new AtsgateError('REMOTE.SERVICE_UNAVAILABLE', `SuccessFactors failed with HTTP ${res.status} on the ${what}${why ? `: ${why}` : '.'}`);
+      : new AtsgateError(
+          'REMOTE.SERVICE_UNAVAILABLE',
+          `SuccessFactors failed with HTTP ${res.status} on the ${what}${why ? `: ${why}` : '.'}`,
+        );
   }
   return { key: first?.key ?? null, status, message: first?.message ?? null };
 }
