@@ -88,7 +88,10 @@ describe('SAP SuccessFactors connector', () => {
       assert.match(bad.message, /Invalid client ID/);
       const wrongKey = await connector.checkCredentials(ctxOf(fake.wrongKeyCredentials)).catch((e) => e);
       assert.equal(wrongKey.code, 'INTEGRATION.AUTHENTICATION_INVALID');
-      assert.match(wrongKey.message, /signature is invalid/);
+      assert.match(wrongKey.message, /Unable to verify the signature of the SAML assertion/, "SAP's errorMessage (KBA 3336571)");
+      const noUser = await connector.checkCredentials(ctxOf({ ...fake.credentials, user_id: 'nobody' })).catch((e) => e);
+      assert.equal(noUser.code, 'INTEGRATION.AUTHENTICATION_INVALID');
+      assert.match(noUser.message, /Login failed - invalid user/, "SAP's errorMessage (KBA 2668018)");
       const err = await connector.checkCredentials(ctxOf(fake.noApplicationCredentials)).catch((e) => e);
       assert.equal(err.code, 'INTEGRATION.PERMISSION_MISSING');
       assert.match(err.message, /may not read JobApplication/);
@@ -224,7 +227,7 @@ describe('SAP SuccessFactors connector', () => {
       assert.match(out.warnings.join('\n'), /remote_fields\.successfactors\.other/);
       assert.equal(fake.reportsOf(app).length, 2);
       const body = reportBody('1', link(), new Date(5));
-      assert.equal(body.statusDate, '/Date(5)/');
+      assert.equal(body.statusDate, '/Date(5+0000)/', 'Edm.DateTimeOffset as SuccessFactors writes it');
     });
 
     test('a candidate-level link goes to each current application with a warning; none is INPUT_INVALID', async () => {
@@ -347,6 +350,27 @@ describe('SAP SuccessFactors connector', () => {
         .catch((e) => e);
       assert.equal(sys.code, 'REMOTE.INPUT_INVALID');
       assert.match(sys.message, /not allowed to change the candidate application status/);
+    });
+
+    test("a refused upsert reads SAP's per-record message whether the answer is HTTP 500 (KBA 3069375) or 200", async () => {
+      const app = fake.applicationRemoteIds().find((a) => !fake.applicationStatus(a)!.rejected)!;
+      const at500 = await connector
+        .moveApplicationToStage(ctxOf(), appRef(app), { stage: { remote_id: '105', name: 'Forwarded' }, remote_fields: {} })
+        .catch((e) => e);
+      assert.equal(at500.code, 'REMOTE.INPUT_INVALID');
+      assert.match(at500.message, /upsert ERROR\): You are not allowed to change the candidate application status/);
+      const ok200 = await startSuccessFactorsFake({ candidateCount: 2, upsertFailureStatus: 200 });
+      try {
+        const ctx = connectorContext(connector as any, ok200.credentials, ok200.url).ctx;
+        const other = ok200.applicationRemoteIds()[0];
+        const at200 = await connector
+          .moveApplicationToStage(ctx, appRef(other), { stage: { remote_id: '105', name: 'Forwarded' }, remote_fields: {} })
+          .catch((e) => e);
+        assert.equal(at200.code, 'REMOTE.INPUT_INVALID');
+        assert.match(at200.message, /You are not allowed to change the candidate application status/);
+      } finally {
+        await ok200.stop();
+      }
     });
 
     test('rejection reasons are the disqualifying statuses; a rejection moves there and the note becomes a comment', async () => {

@@ -245,6 +245,17 @@ describe('Workday connector', () => {
       assert.match(fake.applicationFiles(app.remote_id)[0].data.toString(), /Acme: Score: 88%/);
     });
 
+    test('a user without the Assess Candidate permission: the refusal ("not authorized") also leaves the link as a text file', async () => {
+      const cand = fake.candidateRemoteIds()[2]; // at the Assessment stage
+      const app = (await connector.readCandidate!(ctxOf(), cand))!.applications[0];
+      const files = fake.applicationFiles(app.remote_id).length;
+      const assessed = fake.assessmentsOf(app.remote_id).length;
+      const res = await connector.addApplicationResultLink(ctxOf(fake.noAssessCredentials), appRef(app.remote_id, cand), link());
+      assert.match(res.warnings.join(' '), /did not take a candidate assessment .*not authorized/);
+      assert.equal(fake.assessmentsOf(app.remote_id).length, assessed);
+      assert.equal(fake.applicationFiles(app.remote_id).length, files + 1, 'the link was kept as a file');
+    });
+
     test('a candidate-level result link fans out to the current job applications', async () => {
       const cand = fake.candidateRemoteIds()[10]; // i % 5 === 0: two applications
       const apps = (await connector.readCandidate!(ctxOf(), cand))!.applications;

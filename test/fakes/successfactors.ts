@@ -18,7 +18,11 @@
  *   user's role does not permit is 403; a property not in the metadata is 400.
  * - Assessment Integration: orders exist only for some applications; with
  *   `assessmentIntegration: false` the entity is not in the tenant's metadata (404).
- * - Upsert answers per entity (`d[]`: key, status, editStatus, message, httpCode).
+ * - Upsert answers per entity (`d[]`: key, status, editStatus, message, httpCode). A request
+ *   whose every record failed is answered HTTP 500 with that body (SAP KBA 3069375: a failed
+ *   upsert "returns 'HTTP response code: 500'"); integration vendors describe 200 with the failed
+ *   records in the body (Workato's SuccessFactors connector notes), so `upsertFailureStatus: 200`
+ *   serves that reading too.
  * - Throttling: 429 with Retry-After.
  */
 import { randomBytes } from 'node:crypto';
@@ -38,6 +42,8 @@ export interface SuccessFactorsFakeOptions {
   tokenLifetimeS?: number;
   /** false: JobApplicationAssessmentOrder/Report are not in the tenant's metadata. */
   assessmentIntegration?: boolean;
+  /** The HTTP status of an upsert whose every record failed: 500 (SAP KBA 3069375, default) or 200. */
+  upsertFailureStatus?: 200 | 500;
   /** false: the tenant's candidate profile has no `attachment1` multi-attachment field. */
   candidateAttachment1?: boolean;
 }
@@ -345,21 +351,33 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     return { user, apiKey };
   }
 
+  /**
+   * The token endpoint's refusals, in the shape SAP's KBAs quote: `{ errorHttpCode, errorMessage }`
+   * (KBA 2668018: "Unable to authenticate the client (Login failed - invalid user)"; KBA 3336571:
+   * "Unable to verify the signature of the SAML assertion…"). Texts the KBAs do not quote (a wrong
+   * company or API key, an expired assertion) are this fake's own.
+   */
+  const tokenError = (status: number, message: string): FakeResponse => ({
+    status,
+    json: { errorHttpCode: String(status), errorMessage: message },
+  });
+  const SIGNATURE_ERROR =
+    'Unable to verify the signature of the SAML assertion. Please ensure that the assertion has a signature and the key pairs match the client ID';
+
   server.route('POST', '/oauth/token', (req) => {
     const f = req.form;
     if (!f || !String(req.headers['content-type']).includes('application/x-www-form-urlencoded'))
-      return { status: 400, json: { error: 'invalid_request', error_description: 'form-encoded body expected' } };
-    if (f.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:saml2-bearer')
-      return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'Unsupported grant type.' } };
-    if (f.get('company_id') !== COMPANY)
-      return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid company ID.' } };
-    if (f.get('client_id') !== CLIENT_ID)
-      return { status: 401, json: { error: 'invalid_client', error_description: 'Invalid client ID (API key).' } };
+      return tokenError(400, 'form-encoded body expected');
+    if (f.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:saml2-bearer') return tokenError(400, 'Unsupported grant type.');
+    if (f.get('company_id') !== COMPANY) return tokenError(401, 'Invalid company ID.');
+    if (f.get('client_id') !== CLIENT_ID) return tokenError(401, 'Invalid client ID (API key).');
     const claims = verifyAssertion(String(f.get('assertion') ?? ''));
-    if (typeof claims === 'string')
-      return { status: 401, json: { error: 'invalid_grant', error_description: `Invalid SAML assertion: ${claims}.` } };
-    if (claims.apiKey !== CLIENT_ID)
-      return { status: 401, json: { error: 'invalid_grant', error_description: 'The api_key attribute is not the client.' } };
+    if (typeof claims === 'string') {
+      if (/signature/.test(claims)) return tokenError(401, `${SIGNATURE_ERROR} (${claims})`);
+      if (/does not exist/.test(claims)) return tokenError(401, 'Unable to authenticate the client (Login failed - invalid user)');
+      return tokenError(401, `Invalid SAML assertion: ${claims}.`);
+    }
+    if (claims.apiKey !== CLIENT_ID) return tokenError(401, SIGNATURE_ERROR);
     const token = `sf_${randomBytes(16).toString('hex')}`;
     const lifetime = opts.tokenLifetimeS ?? 86_399;
     tokens.set(token, { user: claims.user, expires: Date.now() + lifetime * 1000 });
@@ -721,7 +739,8 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
     const body = req.json as Row | Row[] | undefined;
     if (!body || typeof body !== 'object') return odataError(400, 'COE_BAD_REQUEST', 'A JSON entity is required.');
     const results = (Array.isArray(body) ? body : [body]).map((e, i) => upsertOne(e, i));
-    return { json: { d: results } };
+    const allFailed = results.every((r) => r.status === 'ERROR');
+    return { status: allFailed ? (opts.upsertFailureStatus ?? 500) : 200, json: { d: results } };
   });
 
   await server.start();

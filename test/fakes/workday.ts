@@ -33,6 +33,8 @@ export interface WorkdayFake extends VendorFake {
   tenant: string;
   /** An Integration System User without the candidate domains (Get_Candidates is not authorized). */
   noCandidateCredentials: Record<string, unknown>;
+  /** An Integration System User who may read and attach but not use the Assess Candidate step. */
+  noAssessCredentials: Record<string, unknown>;
   /** Operations received, in order (from the Body's element). */
   operations(): string[];
   /** Candidate assessments recorded on a job application (Assess_Candidate). */
@@ -48,9 +50,15 @@ const TENANT = 'acme';
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 const WD = 'urn:com.workday/bsvc';
 const PASSWORD_TEXT = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
-const USERS: Record<string, { password: string; candidates: boolean }> = {
+/**
+ * `assess: false`: a security group without the Job Application business process's Assess
+ * Candidate action (Workday secures business-process steps by the business process security
+ * policy, not by a domain), which Workday refuses as "not authorized".
+ */
+const USERS: Record<string, { password: string; candidates: boolean; assess?: boolean }> = {
   [`isu_atsgate@${TENANT}`]: { password: 'Wd-s3cret!', candidates: true },
   [`isu_jobsonly@${TENANT}`]: { password: 'Wd-jobs!', candidates: false },
+  [`isu_noassess@${TENANT}`]: { password: 'Wd-files!', candidates: true, assess: false },
 };
 /** The tenant's document categories (Document_Category_ID). */
 const CATEGORIES = new Set(['Assessment_Reports', 'Candidate_Documents']);
@@ -324,7 +332,7 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
   // ------------------------------------------------------------------------------------------
   // Operations
   // ------------------------------------------------------------------------------------------
-  type Op = (req: any, user: { candidates: boolean }) => FakeResponse;
+  type Op = (req: any, user: { candidates: boolean; assess?: boolean }) => FakeResponse;
   const notAuthorized = (op: string) =>
     fault(`${op} fault`, 'Client.processingFault', 'Processing error occurred. The task submitted is not authorized.', {
       Processing_Fault: { Detail_Message: 'The task submitted is not authorized.' },
@@ -459,7 +467,7 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
      */
     Assess_Candidate(req, user) {
       const op = 'Assess_Candidate';
-      if (!user.candidates) return notAuthorized(op);
+      if (!user.candidates || user.assess === false) return notAuthorized(op);
       const d = req.Assess_Candidate_Data ?? {};
       const aw = idOf(d.Job_Application_Reference);
       const a = aw ? applications.get(aw) : undefined;
@@ -553,6 +561,15 @@ export async function startWorkdayFake(opts: WorkdayFakeOptions = {}): Promise<W
       username: `isu_jobsonly@${TENANT}`,
       password: 'Wd-jobs!',
       document_category: 'Assessment_Reports',
+    },
+    noAssessCredentials: {
+      host: 'wd2-impl-services1.workday.com',
+      tenant: TENANT,
+      username: `isu_noassess@${TENANT}`,
+      password: 'Wd-files!',
+      document_category: 'Assessment_Reports',
+      assessor_employee_id: '21001',
+      assessment_status_id: 'Completed',
     },
     async stop() {
       await server.stop();

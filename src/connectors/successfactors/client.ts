@@ -217,7 +217,13 @@ export async function odataQuery<T>(
   return { status: res.status, items, data: res.data, headers: res.headers as Record<string, string> };
 }
 
-/** Inserts or updates through `POST /upsert`; answers the per-entity results (`d[]`: key, status, message). */
+/**
+ * Inserts or updates through `POST /upsert`; answers the per-entity results (`d[]`: key, status,
+ * message). A refused record comes back as `status: "ERROR"` with SAP's message; the HTTP status
+ * of that answer is 500 in SAP's own KBA 3069375 (a failed upsert "returns 'HTTP response code:
+ * 500'") and 200 in integration vendors' notes (Workato: "returns a 200 OK response … even when
+ * individual record updates fail"), so both are read the same way: the record's message wins.
+ */
 export async function upsert(
   client: HttpClient,
   body: Record<string, unknown>,
@@ -228,14 +234,25 @@ export async function upsert(
     path: 'upsert',
     json: body,
     notFound: what,
+    accept: [400, 500],
   });
-  const first = res.data?.d?.[0];
+  const first = Array.isArray(res.data?.d) ? res.data.d[0] : undefined;
   const status = first?.status ?? null;
-  if (status && status !== 'OK') {
+  if ((status && status !== 'OK') || (res.status >= 400 && first)) {
     throw new AtsgateError(
       'REMOTE.INPUT_INVALID',
-      `SuccessFactors refused the ${what} (upsert ${status}): ${first?.message ?? 'no message'}`,
+      `SuccessFactors refused the ${what} (upsert ${status ?? `HTTP ${res.status}`}): ${first?.message || 'no message'}`,
     );
+  }
+  if (res.status >= 400) {
+    // No per-record result: an OData error envelope, handled as the shared client would.
+    const why = sfErrorMessage(res.status, res.data, res.headers);
+    throw res.status === 400
+      ? new AtsgateError('REMOTE.INPUT_INVALID', `SuccessFactors rejected the ${what} (HTTP 400)${why ? `: ${why}` : '.'}`)
+      : new AtsgateError(
+          'REMOTE.SERVICE_UNAVAILABLE',
+          `SuccessFactors failed with HTTP ${res.status} on the ${what}${why ? `: ${why}` : '.'}`,
+        );
   }
   return { key: first?.key ?? null, status, message: first?.message ?? null };
 }

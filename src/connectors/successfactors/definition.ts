@@ -104,8 +104,9 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
         api_server: { lowercase: true, pattern: HOST, invalid: 'no valid API server (a host name such as api4.successfactors.com)' },
       },
     },
-    // OData v2 error envelope: { error: { code, message: { lang, value } } }.
-    errors: { message: ['error.message.value', 'error_description', 'error'], code: ['error.code'] },
+    // OData v2 error envelope: { error: { code, message: { lang, value } } }; the token endpoint's
+    // own: { errorHttpCode, errorMessage } (SAP KBAs 2668018, 3336571), OAuth's error_description too.
+    errors: { message: ['error.message.value', 'errorMessage', 'error_description', 'error'], code: ['error.code'] },
   } satisfies Transport<CredentialKey<typeof credentialSchema>>,
   capabilities: {
     resultLinks: {

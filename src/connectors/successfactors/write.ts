@@ -57,8 +57,8 @@ function ignoredRemoteFields(fields: RemoteFields, own: string[] = []): string[]
   return out;
 }
 
-/** An OData v2 Edm.DateTime(Offset) value in JSON: `/Date(ms)/`. */
-const odataDate = (d: Date) => `/Date(${d.getTime()})/`;
+/** An Edm.DateTimeOffset value in OData v2 JSON, in the form SuccessFactors itself answers (`/Date(ms+0000)/`, README). */
+const odataDate = (d: Date) => `/Date(${d.getTime()}+0000)/`;
 
 // --------------------------------------------------------------------------------------------
 // Comments

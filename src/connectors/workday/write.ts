@@ -155,7 +155,10 @@ async function assess(ctx: WorkdayContext, application: ApplicationRef, link: Re
     });
     return null;
   } catch (err) {
-    if (!(err instanceof AtsgateError) || err.code !== 'REMOTE.INPUT_INVALID') throw err;
+    // A validation fault (not at the step, unknown assessor or status) or a security refusal (the
+    // user's groups lack the business process's Assess Candidate action): Workday's texts for
+    // either are not settled by the WSDL, so both keep the link as a file instead of losing it.
+    if (!(err instanceof AtsgateError) || (err.code !== 'REMOTE.INPUT_INVALID' && err.code !== 'INTEGRATION.PERMISSION_MISSING')) throw err;
     return workdayWarn.assessmentRefused(application.remote_id, err.message);
   }
 }
