@@ -54,16 +54,16 @@ const SERIAL = [
   // delays admitted requests and bunches them (seen: "lever: peak 11 in 1000 ms" at load 17).
   // Three shards of one suite, each a process using about 0.15 of a core: side by side they leave
   // the machine nearly as idle as one did, and each event loop as idle as the unsharded file's.
-  ['test/connectors/e2e.sdk.1.test.ts', 'test/connectors/e2e.sdk.2.test.ts', 'test/connectors/e2e.sdk.3.test.ts'],
-  // Needs a real load in its 6 s: with four files beside it at load average 24 it sent 27
-  // requests (it asserts more than 30) and drew no 429 among its injected faults.
-  ['test/soak/soak.test.ts'],
+  // The soak needs a real load in its 6 s: with four files beside it at load average 24 it sent
+  // 27 requests (it asserts more than 30) and drew no 429 among its injected faults. Beside the
+  // shards (together under half a core) it has a core to itself.
+  ['test/connectors/e2e.sdk.1.test.ts', 'test/connectors/e2e.sdk.2.test.ts', 'test/connectors/e2e.sdk.3.test.ts', 'test/soak/soak.test.ts'],
   ['test/scale/three-processes.test.ts'], // three server processes on one database; counts vendor requests per real-time window too
   ['test/scale/rate-limit-pg.test.ts'], // asserts admissions are >= perMs apart in real time
 ];
 
 /**
- * Quiet files run beside the serial lane, two at a time (more once the serial lane is done).
+ * Quiet files run beside the serial lane, three at a time (more once the serial lane is done).
  * A quiet file starts no server and no database: it tests a connector or the outbound HTTP
  * client against an in-process fake, and spends most of its time waiting for a vendor's rate
  * window to pass. On a full run each used 1-3 s of CPU over 8-48 s (scripts/test.js prints
@@ -151,7 +151,7 @@ function readJson(path, fallback) {
 
 /**
  * Wall seconds per file, only to start the longest files first: from the last run on this
- * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-05 01:10 UTC).
+ * machine (node_modules/.cache), else scripts/test-durations.json (a full run, 2026-12-05 22:22 UTC).
  */
 const knownDurations = { ...readJson(join(ROOT, 'scripts', 'test-durations.json'), {}), ...readJson(durationsFile, {}) };
 
@@ -283,7 +283,7 @@ const parallel = await lane(
 let serialDone;
 const serialOver = new Promise((r) => (serialDone = r));
 const serial = serialLane(serialFiles).finally(() => serialDone());
-const quiet = lane('beside serial', quietFiles, Math.min(2, concurrency), serialOver, concurrency);
+const quiet = lane('beside serial', quietFiles, Math.min(3, concurrency), serialOver, concurrency);
 const lanes = [parallel, await serial, await quiet];
 const wall = (performance.now() - started) / 1000;
 const all = lanes.flatMap((l) => l.results);
