@@ -18,7 +18,7 @@ import { CONNECTOR_CASES } from '../support/connector-suite.ts';
 import { closeConnectedCase, connectCaseOnPglite, isDataChanged } from '../support/vendor-webhook-e2e.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import { integrationPage } from '../../src/dashboard/pages.ts';
-import type { Integration } from '../../src/store/integrations.ts';
+import { integrationPageInput } from '../support/dashboard.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { post } from '../fakes/webhook-sender.ts';
 
@@ -148,23 +148,7 @@ for (const tool of ['workday', 'oraclerecruiting'])
     const c = getConnector(tool)!;
     assert.ok(!c.webhooks && c.webhooksUnavailable, 'webhooks or a reason, never both');
     const none = c.webhooksUnavailable!;
-    const page = integrationPage({
-      accountId: 'a',
-      integration: {
-        id: `${tool}:x`,
-        tool,
-        organization_name: 'Acme',
-        status: 'ACTIVE',
-        setup_status: 'COMPLETED',
-        config: {},
-        created_at: new Date(),
-      } as unknown as Integration,
-      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-      failed24h: 0,
-      syncs: [],
-      recent: [],
-      vendorWebhook: null,
-    });
+    const page = integrationPage({ ...integrationPageInput(`${tool}:x`), vendorWebhook: null });
     assert.match(page, /periodic sync/);
     assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
     assert.ok(!getConnector('successfactors')!.webhooksUnavailable, 'SuccessFactors has webhooks, so no reason for none');
