@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/bamboohr/index.ts';
 import { ATTACHMENTS_UNAVAILABLE } from '../../src/connectors/bamboohr/definition.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { CandidateRef } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startBambooHrFake, type BambooHrFake } from '../fakes/bamboohr.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -14,25 +15,16 @@ import { coverage } from '../../src/connectors/coverage.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
 
 describe('BambooHR connector', () => {
   let fake: BambooHrFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string): ApplicationRef => ({ remote_id: id, candidate_remote_id: '', job_remote_id: null, outcome: 'PENDING' });
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
 
   before(async () => {
     fake = await startBambooHrFake({ candidateCount: 45, rateLimit: { limit: 1000, windowMs: 1000 } });

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/bullhorn/index.ts';
 import { luceneDate } from '../../src/connectors/bullhorn/read.ts';
 import { outcomeOf } from '../../src/connectors/bullhorn/status.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { ApplicationRef, CandidateRef } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { journalMarks, resultLinkInput, attachmentInput } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startBullhornFake, type BullhornFake } from '../fakes/bullhorn.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -14,26 +15,17 @@ import { coverage } from '../../src/connectors/coverage.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
-const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
-  name,
-  type,
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(bytes)]),
-  remote_fields: {},
-});
+const file = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 
 describe('Bullhorn connector', () => {
   let fake: BullhornFake;
   const ctxFor = (creds: Record<string, unknown> = fake.credentials, url = fake.url) => connectorContext(connector as any, creds, url).ctx;
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
+  const { since, requestsSince } = journalMarks(() => fake);
   const appRef = (id: string, candidate: string, job: string | null = '501'): ApplicationRef => ({
     remote_id: id,
     candidate_remote_id: candidate,

@@ -1,16 +1,17 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/lever/index.ts';
-import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { ApplicationRef, CandidateRef } from '../../src/connectors/types.ts';
 import { warn } from '../../src/connectors/helpers/result-link.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput } from '../support/connector-unit.ts';
 import { startLeverFake, type LeverFake } from '../fakes/lever.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 
 // The optional operations are implemented by Lever; the non-null view keeps the tests terse.
 const c = { ...connector, readCandidate: connector.readCandidate!, downloadAttachment: connector.downloadAttachment! };
 
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment report',
   url: 'https://acme.example/results/42',
   details: {
@@ -20,19 +21,12 @@ const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
       { key: 'Level', value: 'Senior' },
     ],
   },
-  remote_fields: {},
-  ...over,
 });
 
 describe('Lever connector', () => {
   let fake: LeverFake;
   // One context per credentials, as in production: the client-side rate limiter is per integration.
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
+  const ctxOf = contextCache(connector as any, () => fake);
   const contactN = (n: number) => fake.contacts()[n - 1].id;
   const appRef = (oppId: string): ApplicationRef => ({
     remote_id: oppId,
@@ -53,8 +47,7 @@ describe('Lever connector', () => {
     };
   };
   let noPerformAs: Record<string, unknown> | undefined;
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
+  const { since, requestsSince } = journalMarks(() => fake);
 
   before(async () => {
     fake = await startLeverFake({ pageSize: 10 });

@@ -11,6 +11,7 @@ import { connectorsTable } from '../../src/docs/connectors-table.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
 import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startPersonioFake, type PersonioFake } from '../fakes/personio.ts';
 import { readFileSync } from 'node:fs';
@@ -31,14 +32,8 @@ const link: ResultLinkInput = { label: 'Acme test', url: 'https://acme.example/r
 
 describe('Personio connector', () => {
   let fake: PersonioFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
 
   before(async () => {
     // 450 candidates and 600 applications: three pages of 200 each.

@@ -3,8 +3,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/pinpoint/index.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { CandidateRef } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startPinpointFake, type PinpointFake } from '../fakes/pinpoint.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -13,37 +14,17 @@ import { coverage } from '../../src/connectors/coverage.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
-const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
-  name,
-  type,
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(bytes)]),
-  remote_fields: {},
-});
+const file = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 
 describe('Pinpoint connector', () => {
   let fake: PinpointFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string, candidate = ''): ApplicationRef => ({
-    remote_id: id,
-    candidate_remote_id: candidate,
-    job_remote_id: null,
-    outcome: 'PENDING',
-  });
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
   const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
 
   before(async () => {

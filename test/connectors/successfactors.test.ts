@@ -5,8 +5,9 @@ import { connector } from '../../src/connectors/successfactors/index.ts';
 import { isoFromOData, normalisePem, odataPages, samlAssertion, sfClient, tokenUrl } from '../../src/connectors/successfactors/client.ts';
 import { reportBody } from '../../src/connectors/successfactors/write.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { CandidateRef } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startSuccessFactorsFake, type SuccessFactorsFake } from '../fakes/successfactors.ts';
 import { KEY_A, CERT_A } from '../fakes/successfactors-keys.ts';
@@ -17,37 +18,17 @@ import { pendingConnectLink } from '../support/connect-link.ts';
 import { passthroughUrl } from '../../src/passthrough/target.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme Cognitive Test',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88' }] },
-  remote_fields: {},
-  ...over,
 });
-const file = (name: string, data: Buffer | string, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
-  name,
-  type,
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(typeof data === 'string' ? Buffer.from(data) : data)]),
-  remote_fields: {},
-});
+const file = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 
 describe('SAP SuccessFactors connector', () => {
   let fake: SuccessFactorsFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string, candidate = ''): ApplicationRef => ({
-    remote_id: id,
-    candidate_remote_id: candidate,
-    job_remote_id: null,
-    outcome: 'PENDING',
-  });
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
   const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
   /** An application with (or without) an assessment order. */
   const appWithOrder = (has: boolean) => fake.applicationRemoteIds().find((a) => fake.ordersOf(a).length > 0 === has)!;

@@ -3,45 +3,27 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/workday/index.ts';
 import { envelope, serviceUrl } from '../../src/connectors/workday/client.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteCandidate, ResultLinkInput } from '../../src/connectors/types.ts';
-import { connectorContext, collect } from '../support/connector-context.ts';
+import type { CandidateRef, RemoteCandidate } from '../../src/connectors/types.ts';
+import { collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startWorkdayFake, type WorkdayFake } from '../fakes/workday.ts';
 import { formPage } from '../../src/connect/page.ts';
 import { coverage } from '../../src/connectors/coverage.ts';
 import { pendingConnectLink } from '../support/connect-link.ts';
 
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme Cognitive Test',
   url: 'https://acme.example/results/7?a=1&b=<2>',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
-const file = (name: string, data: string): AttachmentInput => ({
-  name,
-  type: 'OTHER',
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(Buffer.from(data))]),
-  remote_fields: {},
-});
+const file = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 
 describe('Workday connector', () => {
   let fake: WorkdayFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const bodiesSince = (mark: number) => fake.server.journal.slice(mark).map((r) => r.raw.toString('utf8'));
-  const appRef = (id: string, candidate: string): ApplicationRef => ({
-    remote_id: id,
-    candidate_remote_id: candidate,
-    job_remote_id: null,
-    outcome: 'PENDING',
-  });
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
+  const bodiesSince = (mark: number) => requestsSince(mark).map((r) => r.raw.toString('utf8'));
 
   before(async () => {
     fake = await startWorkdayFake({ candidateCount: 230, rateLimit: { limit: 5000, windowMs: 1000 } });

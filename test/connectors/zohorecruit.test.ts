@@ -5,8 +5,9 @@ import { connector } from '../../src/connectors/zohorecruit/index.ts';
 import { tokenUrl } from '../../src/connectors/zohorecruit/client.ts';
 import { outcomeOf, toApplication } from '../../src/connectors/zohorecruit/read.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, RemoteApplication, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { CandidateRef, RemoteApplication } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
+import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -15,37 +16,17 @@ import { coverage } from '../../src/connectors/coverage.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
-const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER'): AttachmentInput => ({
-  name,
-  type,
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(bytes)]),
-  remote_fields: {},
-});
+const file = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 
 describe('Zoho Recruit connector', () => {
   let fake: ZohoRecruitFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>) => {
-    const key = creds ?? fake.credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, key, fake.url).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string, candidate: string): ApplicationRef => ({
-    remote_id: id,
-    candidate_remote_id: candidate,
-    job_remote_id: null,
-    outcome: 'PENDING',
-  });
+  const ctxOf = contextCache(connector as any, () => fake);
+  const { since, requestsSince } = journalMarks(() => fake);
   const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: fake.applicationsOf(id).map((a) => appRef(a, id)) });
 
   before(async () => {

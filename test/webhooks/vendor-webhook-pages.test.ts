@@ -9,7 +9,7 @@ import { connectedPage } from '../../src/connect/page.ts';
 import { integrationPage } from '../../src/dashboard/pages.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import type { ConnectLink } from '../../src/store/connect-links.ts';
-import type { Integration } from '../../src/store/integrations.ts';
+import { integrationPageInput } from '../support/dashboard.ts';
 
 const URL_ = 'https://atsgate.example.com/v1/vendor-webhooks/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
 const SECRET = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978';
@@ -28,23 +28,7 @@ test('the connect page shows the URL and secret to paste into Greenhouse', () =>
 });
 
 test('the dashboard shows a manual webhook with its secret, and a registered one without', () => {
-  const integration = {
-    id: 'greenhouse:abc',
-    tool: 'greenhouse',
-    organization_name: 'Acme',
-    status: 'ACTIVE',
-    setup_status: 'COMPLETED',
-    config: {},
-    created_at: new Date(),
-  } as unknown as Integration;
-  const base = {
-    accountId: 'a',
-    integration,
-    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-    failed24h: 0,
-    syncs: [],
-    recent: [],
-  };
+  const base = integrationPageInput('greenhouse:abc');
   const view = {
     setup: 'manual' as const,
     url: URL_,
@@ -74,22 +58,7 @@ test('where the ATS generates the signing key, the connect page and the dashboar
   });
   assert.match(gh, /<form id="vendor-webhook-key"[^>]* hidden>/, 'no key to take back where atsgate chose the secret');
 
-  const integration = {
-    id: 'teamtailor:abc',
-    tool: 'teamtailor',
-    organization_name: 'Acme',
-    status: 'ACTIVE',
-    setup_status: 'COMPLETED',
-    config: {},
-    created_at: new Date(),
-  };
-  const base = {
-    accountId: 'a',
-    records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-    failed24h: 0,
-    syncs: [],
-    recent: [],
-  };
+  const base = integrationPageInput('teamtailor:abc');
   const view = {
     setup: 'manual' as const,
     url: URL_,
@@ -101,14 +70,12 @@ test('where the ATS generates the signing key, the connect page and the dashboar
   };
   const unsaved = integrationPage({
     ...base,
-    integration: integration as unknown as Integration,
     vendorWebhook: { ...view, vendor_secret: { label, saved: false } },
   });
   assert.match(unsaved, /action="\/dashboard\/integrations\/teamtailor%3Aabc\/vendor-webhook-secret"/);
   assert.match(unsaved, /Not saved yet/);
   const saved = integrationPage({
     ...base,
-    integration: integration as unknown as Integration,
     vendorWebhook: { ...view, vendor_secret: { label, saved: true } },
   });
   assert.match(saved, /<dd>Saved<\/dd>/);
@@ -118,23 +85,7 @@ test('where the ATS has no webhook for recruiting records, the dashboard says th
   for (const tool of ['bamboohr', 'personio', 'ukgpro']) {
     const none = getConnector(tool)!.webhooksUnavailable!;
     assert.ok(none.docs.length > 0 && /employee/i.test(none.reason), `${tool}: a reason and the vendor pages`);
-    const page = integrationPage({
-      accountId: 'a',
-      integration: {
-        id: `${tool}:x`,
-        tool,
-        organization_name: 'Acme',
-        status: 'ACTIVE',
-        setup_status: 'COMPLETED',
-        config: {},
-        created_at: new Date(),
-      } as unknown as Integration,
-      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-      failed24h: 0,
-      syncs: [],
-      recent: [],
-      vendorWebhook: null,
-    });
+    const page = integrationPage({ ...integrationPageInput(`${tool}:x`), vendorWebhook: null });
     assert.match(page, /ATS webhooks/);
     assert.match(page, /periodic sync/);
     assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');

@@ -11,21 +11,17 @@ import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { webhookReceiver } from '../support/webhooks.ts';
 import { eventually } from '../support/eventually.ts';
-import { CONNECTOR_CASES, TimeScaledLimiter } from '../support/connector-suite.ts';
-import { connectIntegration } from '../../src/integrations/service.ts';
+import { CONNECTOR_CASES } from '../support/connector-suite.ts';
+import { closeConnectedCase, connectCaseOnPglite, isDataChanged } from '../support/vendor-webhook-e2e.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import { integrationPage } from '../../src/dashboard/pages.ts';
-import type { Integration } from '../../src/store/integrations.ts';
+import { integrationPageInput } from '../support/dashboard.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import { post } from '../fakes/webhook-sender.ts';
 
-const dataChanged = (raw: string, integrationId: string) => {
-  const b = JSON.parse(raw);
-  return b.type === 'data-changed' && b.data.integration_id === integrationId;
-};
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('vendor webhooks: successfactors on pglite', { concurrency: 1 }, () => {
@@ -40,35 +36,12 @@ describe('vendor webhooks: successfactors on pglite', { concurrency: 1 }, () => 
     fake.server.journal.filter(
       (r) => r.method === 'GET' && r.path.endsWith('/Candidate') && r.query.get('$filter') === `candidateId eq ${candidate}`,
     ).length;
-  const changes = () => receiver.received.filter((r) => dataChanged(r.raw, integrationId)).length;
+  const changes = () => receiver.received.filter((r) => isDataChanged(r.raw, integrationId)).length;
 
   before(async () => {
-    fake = await c.start();
-    receiver = await webhookReceiver();
-    s = await startTestServer('pglite', {
-      env: { ATSGATE_WEBHOOK_URL: receiver.url, ATSGATE_WEBHOOK_SECRET: 'whsec_' + randomBytes(12).toString('hex') },
-    });
-    s.started.rt.limiter = new TimeScaledLimiter(s.started.rt.limiter, { [c.tool]: c.timeScale });
-    integrationId = (
-      await connectIntegration(s.started.rt, {
-        accountId: 'default',
-        tool: c.tool,
-        organizationName: 'Acme',
-        credentials: fake.credentials,
-        baseUrl: fake.url,
-        waitForSync: true,
-      })
-    ).id;
-    await eventually("the first sync's webhook sent", async () => {
-      const { rows } = await s.started.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE state = 'PENDING'`);
-      return rows[0].n === 0;
-    });
+    ({ s, fake, receiver, integrationId } = await connectCaseOnPglite(c));
   });
-  after(async () => {
-    await s?.close();
-    await receiver?.close();
-    await fake?.stop();
-  });
+  after(() => closeConnectedCase({ s, fake, receiver }));
 
   test('the URL and the secret to enter as the Basic password are shown; nothing is asked back', async () => {
     const res = await s.call('GET', `/v1/integrations/${integrationId}/vendor-webhook`);
@@ -92,7 +65,7 @@ describe('vendor webhooks: successfactors on pglite', { concurrency: 1 }, () => 
     await eventually('data-changed after the change', async () => changes() === before + 1);
     const readsAfter = readsOf(a);
     assert.equal(readsAfter, readsBefore + 1, 'the candidate was re-read from OData');
-    const body = JSON.parse(receiver.received.filter((r) => dataChanged(r.raw, integrationId))[before].raw);
+    const body = JSON.parse(receiver.received.filter((r) => isDataChanged(r.raw, integrationId))[before].raw);
     assert.ok(
       body.data.changed_models.some((m: { name: string }) => m.name === 'ats_applications'),
       JSON.stringify(body.data),
@@ -175,23 +148,7 @@ for (const tool of ['workday', 'oraclerecruiting'])
     const c = getConnector(tool)!;
     assert.ok(!c.webhooks && c.webhooksUnavailable, 'webhooks or a reason, never both');
     const none = c.webhooksUnavailable!;
-    const page = integrationPage({
-      accountId: 'a',
-      integration: {
-        id: `${tool}:x`,
-        tool,
-        organization_name: 'Acme',
-        status: 'ACTIVE',
-        setup_status: 'COMPLETED',
-        config: {},
-        created_at: new Date(),
-      } as unknown as Integration,
-      records: { jobs: 0, candidates: 0, applications: 0, users: 0, tags: 0, rejection_reasons: 0 },
-      failed24h: 0,
-      syncs: [],
-      recent: [],
-      vendorWebhook: null,
-    });
+    const page = integrationPage({ ...integrationPageInput(`${tool}:x`), vendorWebhook: null });
     assert.match(page, /periodic sync/);
     assert.ok(page.includes(none.docs[0]), 'the vendor page is linked');
     assert.ok(!getConnector('successfactors')!.webhooksUnavailable, 'SuccessFactors has webhooks, so no reason for none');

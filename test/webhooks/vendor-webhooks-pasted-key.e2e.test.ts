@@ -11,10 +11,11 @@ import '../support/fast-retries.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { webhookReceiver } from '../support/webhooks.ts';
 import { eventually } from '../support/eventually.ts';
-import { CONNECTOR_CASES, TimeScaledLimiter } from '../support/connector-suite.ts';
+import { CONNECTOR_CASES } from '../support/connector-suite.ts';
+import { closeConnectedCase, connectCaseOnPglite, isDataChanged } from '../support/vendor-webhook-e2e.ts';
 import { connectIntegration } from '../../src/integrations/service.ts';
 import type { VendorFake } from '../fakes/types.ts';
 import type { TeamtailorFake } from '../fakes/teamtailor.ts';
@@ -23,11 +24,6 @@ import { post } from '../fakes/webhook-sender.ts';
 import { startPersonioFake } from '../fakes/personio.ts';
 import { getConnector } from '../../src/connectors/registry.ts';
 import { completeLink, createLink } from '../../src/store/connect-links.ts';
-
-const dataChanged = (raw: string, integrationId: string) => {
-  const b = JSON.parse(raw);
-  return b.type === 'data-changed' && b.data.integration_id === integrationId;
-};
 
 const VENDORS = [
   { tool: 'teamtailor', key: (f: VendorFake) => (f as TeamtailorFake).webhookKey },
@@ -45,37 +41,12 @@ describe('vendor webhooks with a key the ATS generates', { concurrency: 2 }, () 
       let url: string;
       const readsOf = (candidate: string) =>
         fake.server.journal.filter((r) => r.method === 'GET' && r.path.endsWith(`/candidates/${candidate}`)).length;
-      const changes = () => receiver.received.filter((r) => dataChanged(r.raw, integrationId)).length;
+      const changes = () => receiver.received.filter((r) => isDataChanged(r.raw, integrationId)).length;
 
       before(async () => {
-        fake = await c.start();
-        receiver = await webhookReceiver();
-        s = await startTestServer('pglite', {
-          env: { ATSGATE_WEBHOOK_URL: receiver.url, ATSGATE_WEBHOOK_SECRET: 'whsec_' + randomBytes(12).toString('hex') },
-        });
-        s.started.rt.limiter = new TimeScaledLimiter(s.started.rt.limiter, { [c.tool]: c.timeScale });
-        integrationId = (
-          await connectIntegration(s.started.rt, {
-            accountId: 'default',
-            tool: v.tool,
-            organizationName: 'Acme',
-            credentials: fake.credentials,
-            baseUrl: fake.url,
-            waitForSync: true,
-          })
-        ).id;
-        await eventually("the first sync's webhook sent", async () => {
-          const { rows } = await s.started.db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM webhook_deliveries WHERE state = 'PENDING'`,
-          );
-          return rows[0].n === 0;
-        });
+        ({ s, fake, receiver, integrationId } = await connectCaseOnPglite(c));
       });
-      after(async () => {
-        await s?.close();
-        await receiver?.close();
-        await fake?.stop();
-      });
+      after(() => closeConnectedCase({ s, fake, receiver }));
 
       test('the URL is shown for pasting, with no atsgate secret, and the key the ATS generates is asked for', async () => {
         const res = await s.call('GET', `/v1/integrations/${integrationId}/vendor-webhook`);
@@ -128,7 +99,7 @@ describe('vendor webhooks with a key the ATS generates', { concurrency: 2 }, () 
         await eventually('data-changed after the change', async () => changes() === before + 1);
         const readsAfter = readsOf(a);
         assert.ok(readsAfter > readsBefore, 'the candidate was re-read from the vendor API');
-        const body = JSON.parse(receiver.received.filter((r) => dataChanged(r.raw, integrationId))[before].raw);
+        const body = JSON.parse(receiver.received.filter((r) => isDataChanged(r.raw, integrationId))[before].raw);
         assert.ok(
           body.data.changed_models.some((m: { name: string }) => m.name === 'ats_applications'),
           JSON.stringify(body.data),
