@@ -6,6 +6,7 @@ import { transportBaseUrl } from '../../src/http/transport.ts';
 import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { WALK_LIMITS } from '../../src/connectors/oraclerecruiting/client.ts';
+import { DESCRIPTION_MAX } from '../../src/connectors/oraclerecruiting/write.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startOracleFake, ORACLE_PATH, type OracleFake } from '../fakes/oraclerecruiting.ts';
 import { formPage } from '../../src/connect/page.ts';
@@ -197,7 +198,12 @@ describe('Oracle Recruiting Cloud connector', () => {
       const cands = await collect(connector.readCandidates(ctxOf(), { updatedAfter: after }));
       assert.deepEqual(cands.map((c) => c.remote_id).sort(), Array.from({ length: 30 }, (_, i) => String(1100 + i)).sort());
       const calls = requestsSince(mark);
-      assert.ok(calls.every((r) => r.query.get('q') === `CandLastModifiedDate >= '${after.toISOString()}'`));
+      // Oracle's own timestamp form ("Navigate a Collection": 1998-03-17T14:53:51+00:00), not `.000Z`.
+      const literal = after.toISOString().replace('.000Z', '+00:00');
+      assert.ok(
+        calls.every((r) => r.query.get('q') === `CandLastModifiedDate >= '${literal}'`),
+        calls[0]?.query.get('q') ?? '',
+      );
     });
     test('a resource that refuses the delta filter (400) is read in full and filtered by LastUpdateDate', async () => {
       const after = new Date(Date.UTC(2026, 8, 1) + 10 * 3_600_000);
@@ -231,8 +237,13 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(listed.type, 'CV');
       assert.ok(listed.data_url);
       const key = fake.attachmentsOf('1001').find((a) => a.FileName === 'cv.pdf')!.key;
+      const mark = since();
       const got = await connector.downloadAttachment!(ctxOf(), `c:1001:${key}`);
       assert.deepEqual(got.data, bytes);
+      // farws "Get a FileContents" produces application/octet-stream only: the enclosure GET must
+      // not ask for JSON alone (the fake answers that with 406, as a negotiating server would).
+      const enclosure = requestsSince(mark).find((r) => r.path.endsWith('/enclosure/FileContents'))!;
+      assert.match(String(enclosure.headers.accept), /application\/octet-stream/);
       assert.equal(got.file_name, 'cv.pdf');
       assert.equal(got.content_type, 'application/pdf', "the row's content type, not the enclosure's octet-stream");
     });
@@ -277,6 +288,30 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(a.CategoryName, 'MISC');
       assert.equal(a.Description, 'Acme: Score: 88%');
       assert.ok(res.warnings.some((w) => /description/.test(w)));
+    });
+    test('a result link whose attributes exceed the 255-character Description is shortened with a warning, not refused', async () => {
+      const attributes = Array.from({ length: 20 }, (_, i) => ({ key: `Dimension ${i}`, value: 'x'.repeat(20) }));
+      const res = await connector.addCandidateResultLink(
+        ctxOf(),
+        candRef('1008'),
+        link({ details: { custom_field_name_prefix: '', attributes } }),
+      );
+      const a = fake.attachmentsOf('1008').at(-1)!;
+      assert.equal(a.DatatypeCode, 'WEB_PAGE');
+      assert.equal(a.Description!.length, DESCRIPTION_MAX);
+      assert.ok(a.Description!.startsWith('Dimension 0: '));
+      assert.ok(res.warnings.some((w) => /shortened to 255/.test(w)));
+    });
+    test('an enclosure request that accepts only JSON is refused by the fake (406), as farws documents octet-stream only', async () => {
+      const key = fake.attachmentsOf('1000')[0].key;
+      const res = await fetch(`${fake.url}/recruitingCandidates/1000/child/attachments/${key}/enclosure/FileContents`, {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${fake.credentials.username}:${fake.credentials.password}`).toString('base64')}`,
+          accept: 'application/json',
+          'rest-framework-version': '4',
+        },
+      });
+      assert.equal(res.status, 406);
     });
     test("an application's result link, file and note land on its candidate, with warnings naming the application", async () => {
       const app = appRef('300000090050', '1005');

@@ -22,6 +22,8 @@
  *   FileContents required), WEB_PAGE (Url required) or TEXT; CategoryName one of Oracle's
  *   recruiting categories; Title at most 80 characters; a JSON media type. File bytes come back
  *   from `…/enclosure/FileContents` as application/octet-stream whatever the file is.
+ * - `…/enclosure/FileContents` produces only application/octet-stream (farws "Get a FileContents"):
+ *   a request whose Accept admits only JSON gets 406.
  * - Attachment rows name their hash key only in `links` (`self`, and the `FileContents`
  *   enclosure): never the AttachedDocumentId; `onlyData=true` strips it. Rows also carry a
  *   signed `FileUrl` (third-party reports) that a client must not hand out.
@@ -129,6 +131,17 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00'
 const hashKey = (id: number) =>
   `00020000000EACED0005770800011${id.toString(16).toUpperCase().padStart(12, '0')}${randomBytes(4).toString('hex').toUpperCase()}`;
 const PAGE_CAP = 50;
+/** An Accept header that admits application/octet-stream (absent, `*\/*`, `application/*` or the type itself). */
+const acceptsOctetStream = (req: FakeRequest) => {
+  const accept = String(req.headers.accept ?? '');
+  if (!accept.trim()) return true;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    if (q && Number(q.slice(2)) === 0) return false;
+    return ['*/*', 'application/*', 'application/octet-stream'].includes(type.trim());
+  });
+};
 
 export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<OracleFake> {
   const server = new FakeServer({ provenance: 'oraclerecruiting' });
@@ -501,6 +514,9 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
       const got = fileOf(req);
       if (!('file' in got)) return got;
       if (!got.file.data) return error(req, 404, 'Not Found', 'The attachment has no file contents.');
+      // farws "Get a FileContents": the only response media type is application/octet-stream, so
+      // a request that accepts only JSON is not acceptable (406), as content negotiation answers.
+      if (!acceptsOctetStream(req)) return error(req, 406, 'Not Acceptable', 'The resource cannot produce the requested media type.');
       // Every enclosure is served as application/octet-stream, whatever the file is.
       return { headers: { 'content-type': 'application/octet-stream' }, body: got.file.data };
     });
@@ -516,6 +532,10 @@ export async function startOracleFake(opts: OracleFakeOptions = {}): Promise<Ora
     if (b.CategoryName !== undefined && !CATEGORIES.includes(b.CategoryName))
       return bad(`The value ${b.CategoryName} for CategoryName is not valid.`);
     if (typeof b.Title === 'string' && b.Title.length > 80) return bad('The value for Title exceeds the maximum length of 80.');
+    // Fusion's shared attachment resource limits Description to 255 characters; the recruiting
+    // page we hold is cut before its lengths, so this is the strictest plausible answer (README audit).
+    if (typeof b.Description === 'string' && b.Description.length > 255)
+      return bad('The value for Description exceeds the maximum length of 255.');
     let data: Buffer | null = null;
     if (type === 'FILE') {
       if (typeof b.FileName !== 'string' || !b.FileName) return bad('FileName is required for a file attachment.');

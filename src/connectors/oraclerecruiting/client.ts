@@ -62,8 +62,13 @@ export function oraclePages(client: HttpClient, path: string, query: Record<stri
   });
 }
 
-/** An Oracle timestamp literal for `q` expressions: ISO-8601 in UTC, as Oracle writes them back. */
-export const oracleTime = (d: Date) => d.toISOString();
+/**
+ * An Oracle timestamp literal for `q` expressions, in the form Oracle writes its own timestamps
+ * ("Navigate a Collection": `"LastUpdateDate": "1998-03-17T14:53:51+00:00"`): seconds and a
+ * `+00:00` offset, not JavaScript's `.000Z`. The milliseconds are dropped (rounded down), so a
+ * `>=` filter still takes every row at or after the instant.
+ */
+export const oracleTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 /**
  * The deepest offset a collection serves: past 10,000 rows Oracle answers `hasMore: false`

@@ -36,6 +36,17 @@ export const TITLE_MAX = 80;
 
 const clip = (s: string, n: number) => (s.length <= n ? s : s.slice(0, n - 1) + '…');
 
+/**
+ * The longest attachment Description written. The recruiting attachment page we hold is cut
+ * before its attribute lengths; 255 is the Description length of Fusion's shared attachment
+ * resource, so longer result-link details are shortened (with a warning) rather than risk
+ * Oracle's 400 (README "Independent audit").
+ */
+export const DESCRIPTION_MAX = 255;
+
+/** The enclosure's media type (farws "Get a FileContents": application/octet-stream), then anything. */
+const ENCLOSURE_ACCEPT = 'application/octet-stream, */*;q=0.1';
+
 /** remote_fields.oracle is Oracle's; say so for any sent for another ATS. */
 function ignoredRemoteFields(remoteFields: RemoteFields | undefined): string[] {
   return Object.entries(remoteFields ?? {})
@@ -111,6 +122,7 @@ async function resultLink(ctx: OracleContext, candidateNumber: string, link: Res
   warnings.push(...ignoredRemoteFields(link.remote_fields));
   const category = overrideCategory(link.remote_fields, warnings) ?? 'MISC';
   const attributes = Object.entries(attributeFields(link));
+  const description = attributes.map(([k, v]) => `${k}: ${v}`).join('\n');
   const title = clip(link.label, TITLE_MAX);
   if (title !== link.label)
     warnings.push(`The label was shortened to ${TITLE_MAX} characters, the longest attachment title ${TOOL} takes.`);
@@ -119,10 +131,13 @@ async function resultLink(ctx: OracleContext, candidateNumber: string, link: Res
     CategoryName: category,
     Title: title,
     Url: link.url,
-    ...(attributes.length ? { Description: attributes.map(([k, v]) => `${k}: ${v}`).join('\n') } : {}),
+    ...(description ? { Description: clip(description, DESCRIPTION_MAX) } : {}),
   });
   if (attributes.length) {
     warnings.push(`${TOOL} attachments have no fields for details.attributes; they were written into the link attachment's description.`);
+  }
+  if (description.length > DESCRIPTION_MAX) {
+    warnings.push(`The attributes were shortened to ${DESCRIPTION_MAX} characters, the longest attachment description ${TOOL} takes.`);
   }
   return { warnings: [...multiPostWarning(link.remote_fields), ...warnings] };
 }
@@ -269,9 +284,13 @@ export async function downloadAttachment(
   const path = `${ownerPath(owner)}/${seg(key)}`;
   const row = await client.request<Row>({ method: 'GET', path, query: { onlyData: 'true' }, notFound: `file ${ref}` });
   // Oracle serves every enclosure as application/octet-stream: the row's own content type wins.
+  // farws "Get a FileContents" lists application/octet-stream as the only response media type,
+  // so the transport's `Accept: application/json` is replaced here (a server that negotiates
+  // would answer 406 to it); `*/*` keeps a server that labels the bytes with the file's own type.
   const res = await client.request<Buffer>({
     method: 'GET',
     path: `${path}/enclosure/FileContents`,
+    headers: { accept: ENCLOSURE_ACCEPT },
     responseType: 'buffer',
     notFound: `file ${ref}`,
   });
