@@ -9,10 +9,8 @@ import { connectorContext, collect } from '../support/connector-context.ts';
 import { contextCache, journalMarks, resultLinkInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startBambooHrFake, type BambooHrFake } from '../fakes/bamboohr.ts';
-import { formPage } from '../../src/connect/page.ts';
+import { connectPage, writeCoverage } from '../support/connector-checks.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
-import { coverage } from '../../src/connectors/coverage.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment! };
 const link = resultLinkInput({
@@ -213,30 +211,14 @@ describe('BambooHR connector', () => {
 
   describe('what atsgate says about BambooHR', () => {
     test('connect page: subdomain and secret API key, each with where to find it', () => {
-      const now = new Date();
-      const link = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'bamboohr',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
-      const html = formPage(link, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      const html = connectPage(connector.definition);
       assert.match(html, /<label for="f-company_domain">Company subdomain<\/label>/);
       assert.match(html, /id="f-api_key" name="cred_api_key"[^>]*type="password"/);
       assert.match(html, /API Keys → Add New Key/);
       assert.match(html, /access to Hiring \(ATS settings\)/);
     });
     test('coverage and the README row: comments for result links and notes, no file uploads, files listed', () => {
-      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      const cov = writeCoverage(connector.definition);
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
         ats_add_application_result_link: 'SUPPORTED',

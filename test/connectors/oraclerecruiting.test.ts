@@ -3,50 +3,33 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connector } from '../../src/connectors/oraclerecruiting/index.ts';
 import { transportBaseUrl } from '../../src/http/transport.ts';
-import type { ApplicationRef, AttachmentInput, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
+import type { AttachmentInput, CandidateRef } from '../../src/connectors/types.ts';
+import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef } from '../support/connector-unit.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { WALK_LIMITS } from '../../src/connectors/oraclerecruiting/client.ts';
 import { DESCRIPTION_MAX } from '../../src/connectors/oraclerecruiting/write.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startOracleFake, ORACLE_PATH, type OracleFake } from '../fakes/oraclerecruiting.ts';
-import { formPage } from '../../src/connect/page.ts';
-import { coverage } from '../../src/connectors/coverage.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
+import { connectPage, writeCoverage } from '../support/connector-checks.ts';
 
-const link = (over: Partial<ResultLinkInput> = {}): ResultLinkInput => ({
+const link = resultLinkInput({
   label: 'Acme assessment',
   url: 'https://acme.example/results/7',
   details: { custom_field_name_prefix: 'Acme:', attributes: [{ key: 'Score', value: '88%' }] },
-  remote_fields: {},
-  ...over,
 });
+const pdf = attachmentInput({ content_type: 'application/pdf', type: 'OTHER' });
 const file = (name: string, bytes: Buffer, type: AttachmentInput['type'] = 'OTHER', remote_fields = {}): AttachmentInput => ({
-  name,
-  type,
-  content_type: 'application/pdf',
-  file: new Blob([new Uint8Array(bytes)]),
+  ...pdf(name, bytes, type),
   remote_fields,
 });
 
 describe('Oracle Recruiting Cloud connector', () => {
   let fake: OracleFake;
   let refusing: OracleFake;
-  const contexts = new Map<unknown, ReturnType<typeof connectorContext>['ctx']>();
-  const ctxOf = (creds?: Record<string, unknown>, f: OracleFake = fake) => {
-    const key = `${f.url}|${JSON.stringify(creds ?? f.credentials)}`;
-    // The fallback fake's tests count calls, not time: its context sends faster than Oracle's 5/s budget.
-    const overrides = f === fake ? {} : { rateLimit: { requests: 100, perMs: 1000 } };
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector as any, creds ?? f.credentials, f.url, overrides).ctx);
-    return contexts.get(key)!;
-  };
-  const since = () => fake.server.journal.length;
-  const requestsSince = (mark: number) => fake.server.journal.slice(mark);
-  const appRef = (id: string, candidate: string): ApplicationRef => ({
-    remote_id: id,
-    candidate_remote_id: candidate,
-    job_remote_id: null,
-    outcome: 'PENDING',
-  });
+  const ctxOf = contextCache(connector as any, () => fake);
+  // The fallback fake's tests count calls, not time: its context sends faster than Oracle's 5/s budget.
+  const refusingCtxOf = contextCache(connector as any, () => refusing, { rateLimit: { requests: 100, perMs: 1000 } });
+  const { since, requestsSince } = journalMarks(() => fake);
   const candRef = (id: string): CandidateRef => ({ remote_id: id, applications: [] });
   const P = (rest: string) => `${ORACLE_PATH}/${rest}`;
 
@@ -170,7 +153,7 @@ describe('Oracle Recruiting Cloud connector', () => {
     });
     test("a server that refuses the combined person lookup (400) gets one read of every candidate's number and person id", async () => {
       const mark = refusing.server.journal.length;
-      const apps = await collect(connector.readApplications(ctxOf(undefined, refusing), {}));
+      const apps = await collect(connector.readApplications(refusingCtxOf(), {}));
       assert.deepEqual(apps.map((a) => a.remote_id).sort(), [...refusing.applicationRemoteIds()].sort());
       assert.ok(apps.every((a) => /^10\d\d$/.test(a.candidate_remote_id)));
       const lookups = refusing.server.journal.slice(mark).filter((r) => r.path === P('recruitingCandidates'));
@@ -208,7 +191,7 @@ describe('Oracle Recruiting Cloud connector', () => {
     test('a resource that refuses the delta filter (400) is read in full and filtered by LastUpdateDate', async () => {
       const after = new Date(Date.UTC(2026, 8, 1) + 10 * 3_600_000);
       const mark = refusing.server.journal.length;
-      const cands = await collect(connector.readCandidates(ctxOf(undefined, refusing), { updatedAfter: after }));
+      const cands = await collect(connector.readCandidates(refusingCtxOf(), { updatedAfter: after }));
       assert.deepEqual(cands.map((c) => c.remote_id).sort(), Array.from({ length: 10 }, (_, i) => String(1010 + i)).sort());
       const calls = refusing.server.journal.slice(mark);
       assert.deepEqual(
@@ -249,7 +232,7 @@ describe('Oracle Recruiting Cloud connector', () => {
     });
     test("a candidate's files include those sent with its applications, keyed by the hash in links (not AttachedDocumentId)", async () => {
       const apps = (await collect(connector.readApplications(ctxOf(), {}))).filter((a) => a.candidate_remote_id === '1003');
-      const cand: CandidateRef = { remote_id: '1003', applications: apps.map((a) => appRef(a.remote_id, '1003')) };
+      const cand: CandidateRef = { remote_id: '1003', applications: apps.map((a) => applicationRef(a.remote_id, '1003')) };
       const mark = since();
       const { attachments, warnings } = await connector.listCandidateAttachments(ctxOf(), cand);
       assert.deepEqual(warnings, []);
@@ -314,7 +297,7 @@ describe('Oracle Recruiting Cloud connector', () => {
       assert.equal(res.status, 406);
     });
     test("an application's result link, file and note land on its candidate, with warnings naming the application", async () => {
-      const app = appRef('300000090050', '1005');
+      const app = applicationRef('300000090050', '1005');
       const r1 = await connector.addApplicationResultLink(ctxOf(), app, link({ label: 'x'.repeat(100), details: null }));
       assert.ok(r1.warnings.some((w) => w.includes('application 300000090050')));
       assert.ok(r1.warnings.some((w) => /shortened to 80/.test(w)));
@@ -344,7 +327,7 @@ describe('Oracle Recruiting Cloud connector', () => {
         'INTEGRATION.ACTION_NOT_AVAILABLE',
       );
       await rejectsWith(
-        connector.moveApplicationToStage(ctxOf(), appRef('300000090000', '1000'), {
+        connector.moveApplicationToStage(ctxOf(), applicationRef('300000090000', '1000'), {
           stage: { remote_id: '2:21', name: null },
           remote_fields: {},
         }),
@@ -392,29 +375,13 @@ describe('Oracle Recruiting Cloud connector', () => {
 
   describe('what atsgate says about Oracle Recruiting', () => {
     test('connect page: host, user and secret password, with the REST roles to grant', () => {
-      const now = new Date();
-      const l = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'oraclerecruiting',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
-      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      const html = connectPage(connector.definition);
       assert.match(html, /<label for="f-host">Oracle Cloud host<\/label>/);
       assert.match(html, /id="f-password" name="cred_password"[^>]*type="password"/);
       assert.match(html, /ORA_IRC_REST_SERVICE_ACCESS_CANDIDATES/);
     });
     test('coverage: result links, files, notes supported; tags and status changes not', () => {
-      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      const cov = writeCoverage(connector.definition);
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
         ats_add_application_result_link: 'SUPPORTED',

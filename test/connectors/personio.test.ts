@@ -5,10 +5,9 @@ import { connector } from '../../src/connectors/personio/index.ts';
 import { MISSING, RECRUITING_SCOPE } from '../../src/connectors/personio/definition.ts';
 import { parseTimestamp } from '../../src/connectors/personio/read.ts';
 import { coverage } from '../../src/connectors/coverage.ts';
-import { formPage } from '../../src/connect/page.ts';
+import { connectPage } from '../support/connector-checks.ts';
 import { connectableTools } from '../../src/connect/service.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
 import type { ApplicationRef, CandidateRef, ResultLinkInput } from '../../src/connectors/types.ts';
 import { connectorContext, collect } from '../support/connector-context.ts';
 import { contextCache, journalMarks } from '../support/connector-unit.ts';
@@ -330,23 +329,7 @@ describe('Personio connector', () => {
   describe('connect page', () => {
     test('Personio is offered, with a Client ID field and a secret field, each saying where to find it', () => {
       assert.ok(connectableTools().some((d) => d.id === 'personio'));
-      const now = new Date();
-      const link: ConnectLink = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'personio',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
-      const html = formPage(link, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      const html = connectPage(connector.definition);
       assert.match(html, /<label for="f-client_id">Client ID<\/label>/);
       assert.match(html, /id="f-client_secret" name="cred_client_secret"[^>]*type="password"/);
       assert.match(html, /Settings → Integrations → API credentials/);

@@ -8,10 +8,8 @@ import { connectorContext, collect } from '../support/connector-context.ts';
 import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startPinpointFake, type PinpointFake } from '../fakes/pinpoint.ts';
-import { formPage } from '../../src/connect/page.ts';
+import { connectPage, writeCoverage } from '../support/connector-checks.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
-import { coverage } from '../../src/connectors/coverage.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
 const link = resultLinkInput({
@@ -358,23 +356,7 @@ describe('Pinpoint connector', () => {
 
   describe('what atsgate says about Pinpoint', () => {
     test('connect page: subdomain and secret API key, with the permission areas to grant', () => {
-      const now = new Date();
-      const l = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'pinpoint',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
-      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      const html = connectPage(connector.definition);
       assert.match(html, /<label for="f-subdomain">Pinpoint subdomain<\/label>/);
       assert.match(html, /id="f-api_key" name="cred_api_key"[^>]*type="password"/);
       assert.match(html, /Settings → API &amp; Webhooks/);
@@ -382,7 +364,7 @@ describe('Pinpoint connector', () => {
       assert.match(html, /User \(Read\) \(for the user list\)/);
     });
     test('coverage and the README row: comments with custom attributes, candidate documents', () => {
-      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      const cov = writeCoverage(connector.definition);
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
         ats_add_application_result_link: 'SUPPORTED',

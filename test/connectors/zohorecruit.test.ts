@@ -10,10 +10,8 @@ import { connectorContext, collect } from '../support/connector-context.ts';
 import { contextCache, journalMarks, resultLinkInput, attachmentInput, applicationRef as appRef } from '../support/connector-unit.ts';
 import { rejectsWithCode as rejectsWith } from '../support/assertions.ts';
 import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
-import { formPage } from '../../src/connect/page.ts';
+import { connectPage, writeCoverage } from '../support/connector-checks.ts';
 import { connectorsTable } from '../../src/docs/connectors-table.ts';
-import { coverage } from '../../src/connectors/coverage.ts';
-import type { ConnectLink } from '../../src/store/connect-links.ts';
 
 const c = { ...connector, downloadAttachment: connector.downloadAttachment!, listCustomFields: connector.listCustomFields! };
 const link = resultLinkInput({
@@ -520,23 +518,7 @@ describe('Zoho Recruit connector', () => {
 
   describe('what atsgate says about Zoho Recruit', () => {
     test('connect page: data centre, client id, secret and refresh token with the scopes to grant', () => {
-      const now = new Date();
-      const l = {
-        id: 'l1',
-        account_id: 'default',
-        kind: 'CONNECT',
-        link_type: 'EMBEDDED',
-        end_user_email: 'a@b.example',
-        end_user_organization_name: 'Acme',
-        end_user_origin_id: null,
-        integration_tool: 'zohorecruit',
-        integration_id: null,
-        options: {},
-        expires_at: new Date(now.getTime() + 3600_000),
-        created_at: now,
-        completed_at: null,
-      } as ConnectLink;
-      const html = formPage(l, 'tok', connector.definition, { allowBaseUrl: false, picked: true });
+      const html = connectPage(connector.definition);
       assert.match(html, /<label for="f-data_center">Data centre<\/label>/);
       assert.match(html, /id="f-client_secret" name="cred_client_secret"[^>]*type="password"/);
       assert.match(html, /id="f-refresh_token" name="cred_refresh_token"[^>]*type="password"/);
@@ -545,7 +527,7 @@ describe('Zoho Recruit connector', () => {
     });
 
     test('coverage and the README row: notes with field updates, files on applications, tags, status changes', () => {
-      const cov = Object.fromEntries(coverage(connector.definition).write_actions.map((w) => [w.id, w.coverage_status]));
+      const cov = writeCoverage(connector.definition);
       assert.deepEqual(cov, {
         ats_add_candidate_result_link: 'SUPPORTED',
         ats_add_application_result_link: 'SUPPORTED',

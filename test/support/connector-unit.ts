@@ -12,12 +12,17 @@ type Ctx = ReturnType<typeof connectorContext>['ctx'];
 /**
  * One context per credentials object (the fake's own when none are given), as in production: the
  * client-side rate limiter and the token cache live per integration, so tests must not start afresh.
+ * `overrides` (e.g. a faster rate limit) apply to every context of this cache.
  */
-export function contextCache(connector: AnyConnector, fake: () => { credentials: Record<string, unknown>; url: string }) {
+export function contextCache(
+  connector: AnyConnector,
+  fake: () => { credentials: Record<string, unknown>; url: string },
+  overrides?: Parameters<typeof connectorContext>[3],
+) {
   const contexts = new Map<unknown, Ctx>();
   return (creds?: Record<string, unknown>): Ctx => {
     const key = creds ?? fake().credentials;
-    if (!contexts.has(key)) contexts.set(key, connectorContext(connector, key, fake().url).ctx);
+    if (!contexts.has(key)) contexts.set(key, connectorContext(connector, key, fake().url, overrides).ctx);
     return contexts.get(key)!;
   };
 }
