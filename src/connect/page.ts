@@ -83,6 +83,8 @@ export interface FormState {
   allowBaseUrl: boolean;
   /** The user picked the tool (so "Back" returns to the list). */
   picked: boolean;
+  /** Where the vendor sends the user back after signing in: registered in their OAuth client. */
+  oauthRedirectUri?: string;
 }
 
 function literalOptions(def: ConnectorDefinition, key: string): string[] | null {
@@ -130,6 +132,7 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
   const oauth = def.oauth
     ? `<form id="oauth-form" class="oauth" method="post" action="/connect/${esc(token)}/oauth">
 <input type="hidden" name="tool" value="${esc(def.id)}">
+${st.oauthRedirectUri ? `<p class="help">Sign in with ${esc(def.oauth.label)} instead of pasting a token. Your OAuth client must allow the redirect URL <code>${esc(st.oauthRedirectUri)}</code>.</p>` : ''}
 ${oauthInputFields(def)
   .map((f) => credentialInput(def, f, values[credentialInputName(f.key)] ?? '', 'o'))
   .join('\n')}

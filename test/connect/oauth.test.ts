@@ -79,6 +79,7 @@ describe('connect page: OAuth sign-in', () => {
     const page = await go(`${s.url}/connect/${token}`);
     assert.match(page.body, /<form id="oauth-form"[^>]*action="\/connect\/[^"]+\/oauth"/);
     assert.match(page.body, />Sign in with Zoho</);
+    assert.ok(page.body.includes(`the redirect URL <code>${s.url}/connect/oauth/callback</code>`), 'the URL to register in the client');
     const oauthForm = page.body.slice(page.body.indexOf('id="oauth-form"'), page.body.indexOf('</form>'));
     assert.doesNotMatch(oauthForm, /cred_refresh_token/, 'the refresh token comes from the sign-in');
     assert.match(oauthForm, /name="cred_client_id"/);

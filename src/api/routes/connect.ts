@@ -33,7 +33,7 @@ import {
   oauthRedirectPage,
   pickerPage,
 } from '../../connect/page.ts';
-import { finishOAuth, OAuthCallbackError, startOAuth } from '../../connect/oauth.ts';
+import { CALLBACK_PATH, finishOAuth, OAuthCallbackError, startOAuth } from '../../connect/oauth.ts';
 import { saveVendorWebhookSecret } from '../../webhooks/vendor/endpoint.ts';
 
 const Str = (max: number) => Type.String({ maxLength: max });
@@ -177,6 +177,7 @@ export const connectRoutes =
             values: fields,
             allowBaseUrl: allowBaseUrl(rt),
             picked: !link.integration_tool,
+            oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
           }),
         );
       }
@@ -195,7 +196,15 @@ export const connectRoutes =
         return html(reply, 200, connectedPage(link, token, done, webhook));
       }
       if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
-      return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
+      return html(
+        reply,
+        200,
+        formPage(link, token, def, {
+          allowBaseUrl: allowBaseUrl(rt),
+          picked: !link.integration_tool,
+          oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+        }),
+      );
     });
 
     app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
@@ -238,6 +247,7 @@ export const connectRoutes =
             values: fields,
             allowBaseUrl: allowBaseUrl(rt),
             picked: !link.integration_tool,
+            oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
           }),
         );
       }
