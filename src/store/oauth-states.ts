@@ -8,7 +8,9 @@ import type { Queryable } from './db.ts';
 
 const hashState = (state: string) => createHash('sha256').update(state, 'utf8').digest('hex');
 
+/** Stores a new state; states expired a day ago go at the same time (the table prunes itself). */
 export async function saveOAuthState(db: Queryable, state: string, linkId: string, sealed: string, ttlMs: number): Promise<void> {
+  await db.query(`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'`);
   await db.query(
     `INSERT INTO oauth_states (state_hash, link_id, sealed, expires_at)
      VALUES ($1, $2, $3, now() + ($4::bigint * interval '1 millisecond'))`,

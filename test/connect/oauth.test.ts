@@ -165,6 +165,14 @@ describe('connect page: OAuth sign-in', () => {
     assert.match(expired.body, /unknown, has expired or was already used/);
     const link = await go(`${s.url}/connect/${token}`);
     assert.match(link.body, /id="oauth-form"/, 'the link can still be used');
+
+    // Long-expired states are pruned when the next sign-in starts.
+    await s.started.db.query(`UPDATE oauth_states SET expires_at = now() - interval '2 days'`);
+    await signIn(token);
+    const left = await s.started.db.query<{ n: number; old: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE expires_at < now())::int AS old FROM oauth_states`,
+    );
+    assert.deepEqual(left.rows[0], { n: 1, old: 0 });
   });
 
   test('the vendor refuses the code or the user declines: the page says so, nothing is stored', async () => {
