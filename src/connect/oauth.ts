@@ -44,8 +44,18 @@ function fill(template: string, form: Record<string, string>, def: ConnectorDefi
  */
 const onOrigin = (url: string, baseUrl: string | null) => (baseUrl ? new URL(new URL(url).pathname, baseUrl).toString() : url);
 
-/** The fields the customer types before signing in: all but those the token answer fills. */
-export const oauthInputFields = (def: ConnectorDefinition) => def.credentialFields.filter((f) => !(f.key in (def.oauth?.fills ?? {})));
+/** The OAuth client's credential fields: the operator's client (config) stands in for them. */
+const CLIENT_FIELDS = ['client_id', 'client_secret'];
+
+/**
+ * The fields the customer types before signing in: all but those the token answer fills, and
+ * but the client's when the operator configured one for the tool.
+ */
+export const oauthInputFields = (def: ConnectorDefinition, operatorClient = false) =>
+  def.credentialFields.filter((f) => !(f.key in (def.oauth?.fills ?? {})) && !(operatorClient && CLIENT_FIELDS.includes(f.key)));
+
+/** The operator's OAuth client for a tool (ATSGATE_OAUTH_<TOOL>_CLIENT_ID / _SECRET), if any. */
+export const operatorClient = (rt: Runtime, tool: string) => rt.config.oauthClients[tool] ?? null;
 
 export interface OAuthStart {
   tool?: string;
@@ -64,10 +74,15 @@ export async function startOAuth(rt: Runtime, link: ConnectLink, token: string, 
   const oauth: OAuthConnect | undefined = def.oauth;
   if (!oauth) throw inputInvalid(`${def.label} has no sign-in: enter the credentials instead.`);
   const form: Record<string, string> = {};
-  for (const f of oauthInputFields(def)) {
+  const operator = operatorClient(rt, def.id);
+  for (const f of oauthInputFields(def, operator !== null)) {
     const v = (s.form[credentialInputName(f.key)] ?? '').trim();
     if (!v && !f.optional) throw inputInvalid(`"${f.label}" is required.`);
     if (v) form[credentialInputName(f.key)] = v;
+  }
+  if (operator) {
+    form[credentialInputName('client_id')] = operator.clientId;
+    form[credentialInputName('client_secret')] = operator.clientSecret;
   }
   const rawBase = (s.form.base_url ?? '').trim();
   if (rawBase && (!s.allowBaseUrl || link.kind === 'RELINK')) throw inputInvalid('This server does not accept a custom API base URL.');

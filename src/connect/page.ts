@@ -85,6 +85,8 @@ export interface FormState {
   picked: boolean;
   /** Where the vendor sends the user back after signing in: registered in their OAuth client. */
   oauthRedirectUri?: string;
+  /** The operator configured the OAuth client: the sign-in asks for none. */
+  oauthOperatorClient?: boolean;
 }
 
 function literalOptions(def: ConnectorDefinition, key: string): string[] | null {
@@ -132,8 +134,8 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
   const oauth = def.oauth
     ? `<form id="oauth-form" class="oauth" method="post" action="/connect/${esc(token)}/oauth">
 <input type="hidden" name="tool" value="${esc(def.id)}">
-${st.oauthRedirectUri ? `<p class="help">Sign in with ${esc(def.oauth.label)} instead of pasting a token. Your OAuth client must allow the redirect URL <code>${esc(st.oauthRedirectUri)}</code>.</p>` : ''}
-${oauthInputFields(def)
+${st.oauthRedirectUri && !st.oauthOperatorClient ? `<p class="help">Sign in with ${esc(def.oauth.label)} instead of pasting a token. Your OAuth client must allow the redirect URL <code>${esc(st.oauthRedirectUri)}</code>.</p>` : ''}
+${oauthInputFields(def, st.oauthOperatorClient)
   .map((f) => credentialInput(def, f, values[credentialInputName(f.key)] ?? '', 'o'))
   .join('\n')}
 ${baseUrl.replace(/f-base_url/g, 'of-base_url').replace(/h-base_url/g, 'oh-base_url')}

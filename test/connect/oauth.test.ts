@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { startZohoRecruitFake, type ZohoRecruitFake } from '../fakes/zohorecruit.ts';
 import { getIntegrationById, openCredentials } from '../../src/store/integrations.ts';
 import { callbackServer } from '../../src/connect/oauth.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { connector as zoho } from '../../src/connectors/zohorecruit/index.ts';
 
 describe('connect page: OAuth sign-in', () => {
@@ -203,6 +204,52 @@ describe('connect page: OAuth sign-in', () => {
     const empty = await signIn(token, { cred_client_id: '' });
     assert.equal(empty.status, 400);
     assert.match(empty.body, /&quot;Client ID&quot; is required/);
+  });
+
+  test("the operator's OAuth client (ATSGATE_OAUTH_ZOHORECRUIT_CLIENT_ID/SECRET): the customer only signs in", async () => {
+    const op = await startTestServer('pglite', {
+      env: {
+        ATSGATE_CONNECT_ALLOW_BASE_URL: 'true',
+        ATSGATE_OAUTH_ZOHORECRUIT_CLIENT_ID: fake.oauthClient.id,
+        ATSGATE_OAUTH_ZOHORECRUIT_CLIENT_SECRET: fake.oauthClient.secret,
+      },
+    });
+    try {
+      fake.registerRedirectUri(`${op.url}/connect/oauth/callback`);
+      const res = await op.call('POST', '/v1/connect/create-link', {
+        body: {
+          end_user_email: 'it@acme.example',
+          end_user_organization_name: 'Acme',
+          integration_category: 'ATS',
+          integration_tool: 'zohorecruit',
+        },
+      });
+      const token = new URL(res.body.data.link).pathname.split('/').pop()!;
+      const page = await go(`${op.url}/connect/${token}`);
+      const oauthForm = page.body.slice(page.body.indexOf('id="oauth-form"'), page.body.indexOf('</form>'));
+      assert.doesNotMatch(oauthForm, /cred_client_id|cred_client_secret/);
+      assert.match(oauthForm, /name="cred_data_center"/);
+      const start = await go(`${op.url}/connect/${token}/oauth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        // A client typed anyway is not the one used.
+        body: new URLSearchParams({ tool: 'zohorecruit', cred_data_center: 'com', cred_client_id: 'typed', base_url: fake.url }),
+      });
+      assert.equal(start.status, 200, start.body);
+      assert.equal(new URL(start.location!).searchParams.get('client_id'), fake.oauthClient.id);
+      const consent = await go(start.location!);
+      const done = await go(consent.location!);
+      assert.equal(done.status, 303, done.body);
+      const { rows } = await op.started.db.query<{ id: string }>("SELECT id FROM integrations WHERE tool = 'zohorecruit'");
+      const creds = openCredentials(op.started.rt.box, (await getIntegrationById(op.started.db, rows[0].id))!) as Record<string, string>;
+      assert.equal(creds.client_id, fake.oauthClient.id, "the operator's client refreshes the token later");
+    } finally {
+      await op.close();
+    }
+    assert.throws(
+      () => loadConfig({ ATSGATE_OAUTH_ZOHORECRUIT_CLIENT_ID: 'x' }),
+      (e: unknown) => e instanceof ConfigError && /ATSGATE_OAUTH_ZOHORECRUIT_CLIENT_SECRET is required/.test(e.problems.join(' ')),
+    );
   });
 
   test("Zoho's accounts-server is trusted only for Zoho's own hosts (the client secret is sent there)", () => {

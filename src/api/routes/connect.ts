@@ -33,7 +33,7 @@ import {
   oauthRedirectPage,
   pickerPage,
 } from '../../connect/page.ts';
-import { CALLBACK_PATH, finishOAuth, OAuthCallbackError, startOAuth } from '../../connect/oauth.ts';
+import { CALLBACK_PATH, finishOAuth, OAuthCallbackError, operatorClient, startOAuth } from '../../connect/oauth.ts';
 import { saveVendorWebhookSecret } from '../../webhooks/vendor/endpoint.ts';
 
 const Str = (max: number) => Type.String({ maxLength: max });
@@ -178,6 +178,7 @@ export const connectRoutes =
             allowBaseUrl: allowBaseUrl(rt),
             picked: !link.integration_tool,
             oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+            oauthOperatorClient: operatorClient(rt, def.id) !== null,
           }),
         );
       }
@@ -203,6 +204,7 @@ export const connectRoutes =
           allowBaseUrl: allowBaseUrl(rt),
           picked: !link.integration_tool,
           oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+          oauthOperatorClient: operatorClient(rt, def.id) !== null,
         }),
       );
     });
@@ -248,6 +250,7 @@ export const connectRoutes =
             allowBaseUrl: allowBaseUrl(rt),
             picked: !link.integration_tool,
             oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+            oauthOperatorClient: operatorClient(rt, def.id) !== null,
           }),
         );
       }
