@@ -125,7 +125,7 @@ export class OAuthCallbackError extends Error {
  * The vendor's redirect: takes the state (single use), exchanges the code, and connects like
  * the form does. Returns the link token, whose page shows the progress of the first sync.
  */
-export async function finishOAuth(rt: Runtime, query: Record<string, unknown>): Promise<{ token: string }> {
+export async function finishOAuth(rt: Runtime, query: Record<string, unknown>): Promise<{ token: string; activationToken: string }> {
   const str = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
   const state = str('state');
   const taken = state && state.length <= 200 ? await takeOAuthState(rt.db, state) : null;
@@ -154,17 +154,18 @@ export async function finishOAuth(rt: Runtime, query: Record<string, unknown>): 
     pending.form[credentialInputName(server.credential)] = server.value;
   }
   const fills = await exchange(def, pending, code);
+  let activationToken: string;
   try {
-    await submitCredentials(rt, link, {
+    ({ activationToken } = await submitCredentials(rt, link, {
       tool: pending.tool,
       form: { ...pending.form, ...fills, ...(pending.baseUrl ? { base_url: pending.baseUrl } : {}) },
       allowBaseUrl: pending.baseUrl !== null,
-    });
+    }));
   } catch (err) {
     if (err instanceof AtsgateError) throw new OAuthCallbackError(err.message, err.status >= 500 ? err.status : 400, pending.token);
     throw err;
   }
-  return { token: pending.token };
+  return { token: pending.token, activationToken };
 }
 
 /**

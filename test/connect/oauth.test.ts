@@ -109,7 +109,12 @@ describe('connect page: OAuth sign-in', () => {
     assert.equal(callback.searchParams.get('state'), q.get('state'));
     const done = await go(callback.toString());
     assert.equal(done.status, 303, done.body);
-    assert.equal(done.location, `/connect/${token}`);
+    assert.match(done.location!, new RegExp(`^/connect/${token}#activation_token=[A-Za-z0-9_-]+$`));
+    // The embedding app exchanges it as after the form (Kombo's integration-by-token).
+    const activation = done.location!.split('#activation_token=')[1];
+    const byToken = await s.call('GET', `/v1/connect/integration-by-token/${activation}`);
+    assert.equal(byToken.status, 200, JSON.stringify(byToken.body));
+    assert.equal(byToken.body.data.tool, 'zohorecruit');
 
     // The link's page now shows the connected state the embed's script follows.
     const connected = await go(`${s.url}/connect/${token}`);

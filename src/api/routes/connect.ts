@@ -136,8 +136,14 @@ export const connectRoutes =
     // before /connect/:token, and a static path: it is the redirect URL customers register.
     app.get('/connect/oauth/callback', { schema: { ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
       try {
-        const { token } = await finishOAuth(rt, (req.query ?? {}) as Record<string, unknown>);
-        return reply.code(303).header('location', `/connect/${token}`).header('cache-control', 'no-store').send();
+        const { token, activationToken } = await finishOAuth(rt, (req.query ?? {}) as Record<string, unknown>);
+        // The activation token rides in the fragment (never sent to a server): the page's script
+        // hands it to the embed, as it does after the form's in-place submission.
+        return reply
+          .code(303)
+          .header('location', `/connect/${token}#activation_token=${activationToken}`)
+          .header('cache-control', 'no-store')
+          .send();
       } catch (err) {
         if (!(err instanceof OAuthCallbackError)) throw err;
         return html(reply, err.status, oauthErrorPage(err.message, err.token));
