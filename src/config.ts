@@ -54,6 +54,11 @@ export interface Config {
   rateLimitPerIntegration: number;
   /** Length of the inbound rate-limit windows (fixed, aligned to the epoch), in seconds. */
   rateLimitWindowSeconds: number;
+  /**
+   * The operator's own OAuth clients per tool (ATSGATE_OAUTH_<TOOL>_CLIENT_ID / _SECRET): the
+   * connect page's sign-in then asks the customer for no client of their own.
+   */
+  oauthClients: Record<string, { clientId: string; clientSecret: string }>;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +117,15 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('ATSGATE_WEBHOOK_SECRET is required with ATSGATE_WEBHOOK_URL (webhooks are always signed).');
   if (webhookSecret !== null && webhookSecret.length < 16) problems.push('ATSGATE_WEBHOOK_SECRET must be at least 16 characters long.');
 
+  const oauthClients: Config['oauthClients'] = {};
+  for (const [key, id] of Object.entries(env)) {
+    const m = /^ATSGATE_OAUTH_([A-Z0-9]+)_CLIENT_ID$/.exec(key);
+    if (!m || !id) continue;
+    const secret = env[`ATSGATE_OAUTH_${m[1]}_CLIENT_SECRET`];
+    if (!secret) problems.push(`ATSGATE_OAUTH_${m[1]}_CLIENT_SECRET is required with ${key}.`);
+    else oauthClients[m[1].toLowerCase()] = { clientId: id, clientSecret: secret };
+  }
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -144,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerAccount: int('ATSGATE_RATE_LIMIT_PER_ACCOUNT', 6000, 0, 10_000_000),
     rateLimitPerIntegration: int('ATSGATE_RATE_LIMIT_PER_INTEGRATION', 3000, 0, 10_000_000),
     rateLimitWindowSeconds: int('ATSGATE_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    oauthClients,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,7 @@
 import type { ConnectorDefinition, CredentialField } from '../connectors/types.ts';
 import type { ConnectLink } from '../store/connect-links.ts';
 import { credentialInputName, type FlowStatus } from './service.ts';
+import { oauthInputFields } from './oauth.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -82,6 +83,10 @@ export interface FormState {
   allowBaseUrl: boolean;
   /** The user picked the tool (so "Back" returns to the list). */
   picked: boolean;
+  /** Where the vendor sends the user back after signing in: registered in their OAuth client. */
+  oauthRedirectUri?: string;
+  /** The operator configured the OAuth client: the sign-in asks for none. */
+  oauthOperatorClient?: boolean;
 }
 
 function literalOptions(def: ConnectorDefinition, key: string): string[] | null {
@@ -91,9 +96,10 @@ function literalOptions(def: ConnectorDefinition, key: string): string[] | null 
   return branches.map((b) => b.const as string);
 }
 
-function credentialInput(def: ConnectorDefinition, f: CredentialField, value: string): string {
-  const id = `f-${f.key}`;
-  const help = `h-${f.key}`;
+/** `prefix` keeps ids unique when a second form (the sign-in) shows the same field. */
+function credentialInput(def: ConnectorDefinition, f: CredentialField, value: string, prefix = ''): string {
+  const id = `${prefix}f-${f.key}`;
+  const help = `${prefix}h-${f.key}`;
   const name = credentialInputName(f.key);
   const common = `id="${id}" name="${esc(name)}" aria-describedby="${help}"${f.optional ? '' : ' required aria-required="true"'}`;
   const options = literalOptions(def, f.key);
@@ -123,6 +129,22 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
 </details>`
       : '';
   const title = relink ? `Reconnect ${def.label}` : `Connect ${def.label}`;
+  // A separate form (its own ids): connect.js only takes over #connect-form, so this one posts
+  // like a plain form and the answer sends the browser on to the vendor.
+  const oauth = def.oauth
+    ? `<form id="oauth-form" class="oauth" method="post" action="/connect/${esc(token)}/oauth">
+<input type="hidden" name="tool" value="${esc(def.id)}">
+${st.oauthRedirectUri && !st.oauthOperatorClient ? `<p class="help">Sign in with ${esc(def.oauth.label)} instead of pasting a token. Your OAuth client must allow the redirect URL <code>${esc(st.oauthRedirectUri)}</code>.</p>` : ''}
+${oauthInputFields(def, st.oauthOperatorClient)
+  .map((f) => credentialInput(def, f, values[credentialInputName(f.key)] ?? '', 'o'))
+  .join('\n')}
+${baseUrl.replace(/f-base_url/g, 'of-base_url').replace(/h-base_url/g, 'oh-base_url')}
+<div class="actions">
+<button type="submit" id="oauth-submit" class="button primary">Sign in with ${esc(def.oauth.label)}</button>
+</div>
+</form>
+<p class="help">Or paste the credentials yourself:</p>`
+    : '';
   const intro = relink
     ? `Enter new ${esc(def.label)} credentials. The connection keeps its data; only the credentials change.`
     : `Enter your ${esc(def.label)} credentials. They are checked with ${esc(def.label)} before anything is saved, and stored encrypted.`;
@@ -132,6 +154,7 @@ export function formPage(link: ConnectLink, token: string, def: ConnectorDefinit
 ${stepLine(relink || !st.picked ? 1 : 2, relink || !st.picked ? 2 : 3, 'enter your credentials')}
 <div class="tool-head"><img src="/v1/assets/tools/${encodeURIComponent(def.id)}.svg" alt="" width="40" height="40"><div><p class="org">For ${esc(link.end_user_organization_name)}</p><p class="lead">${intro}</p></div></div>
 <div id="form-error" class="error" role="alert" tabindex="-1"${st.error ? '' : ' hidden'}>${esc(st.error ?? '')}</div>
+${oauth}
 <form id="connect-form" method="post" action="/connect/${esc(token)}">
 <input type="hidden" name="tool" value="${esc(def.id)}">
 ${fields}
@@ -193,5 +216,29 @@ export function connectedPage(
   return layout(
     link.kind === 'RELINK' ? `Reconnect ${def.label}` : `Connect ${def.label}`,
     progressSection(token, def, { hidden: false, relink: link.kind === 'RELINK', webhook, keyNotice }),
+  );
+}
+
+/** A sign-in that could not finish; with the link's token, a way back to its form. */
+export function oauthErrorPage(message: string, token: string | null): string {
+  return layout(
+    'Sign-in failed',
+    `<div class="error" role="alert">${esc(message)}</div>
+${token ? `<div class="actions"><a class="button primary" href="/connect/${esc(token)}">Try again</a></div>` : '<p>Please ask the app that sent you here for a new link if this one has expired.</p>'}`,
+  );
+}
+
+/**
+ * On to the vendor's consent page. Not a redirect of the form's POST: the page's CSP allows
+ * forms to post to this origin only, and browsers apply that to where the POST redirects.
+ */
+export function oauthRedirectPage(url: string, vendor: string): string {
+  return layout(
+    `Sign in with ${vendor}`,
+    `<p class="lead">Taking you to ${esc(vendor)} to sign in…</p>
+<div class="actions"><a id="oauth-continue" class="button primary" href="${esc(url)}">Continue to ${esc(vendor)}</a></div>`,
+  ).replace(
+    '<meta name="robots" content="noindex">',
+    `<meta name="robots" content="noindex">\n<meta http-equiv="refresh" content="0;url=${esc(url)}">`,
   );
 }

@@ -99,6 +99,32 @@ export interface CredentialField {
 /** The credential fields of a connector's schema, for its transport. */
 export type CredentialKey<S extends TObject> = Extract<keyof Static<S>, string>;
 
+/**
+ * An OAuth 2.0 authorization-code connection the connect page runs (src/connect/oauth.ts), as
+ * data: `{placeholder}`s in the URLs are credential fields the customer enters before signing in.
+ */
+export interface OAuthConnect {
+  /** The vendor's consent page (`client_id`, `redirect_uri`, `state`, `scope` are added). */
+  authorizeUrl: string;
+  /** Where the code is exchanged (`grant_type=authorization_code`, form-encoded). */
+  tokenUrl: string;
+  scopes: string[];
+  /** How the vendor joins scopes (Zoho: ","; RFC 6749: " "). */
+  scopeSeparator: string;
+  /** Extra authorize parameters (Zoho: access_type=offline, prompt=consent). */
+  authorizeParams?: Record<string, string>;
+  /** Credential fields filled from the token answer (credential key -> token answer field). */
+  fills: Record<string, string>;
+  /** Button label: "Sign in with <label>". */
+  label: string;
+  /**
+   * Vendors that send the user's own accounts host back with the code (Zoho's
+   * `accounts-server`): the query parameter, the hosts trusted (the client secret goes there;
+   * group 1 is the value of `credential`), and the token path on that host.
+   */
+  callbackServer?: { param: string; pattern: RegExp; credential: string; tokenPath: string };
+}
+
 export interface ConnectorDefinition<S extends TObject = TObject> {
   /** Tool id, the prefix of integration ids: `greenhouse`, `lever`... */
   id: string;
@@ -107,6 +133,8 @@ export interface ConnectorDefinition<S extends TObject = TObject> {
   credentialSchema: S;
   /** Human guidance for each credential, in display order. */
   credentialFields: CredentialField[];
+  /** An OAuth sign-in the connect page offers instead of pasting the `fills` fields. */
+  oauth?: OAuthConnect;
   /** Production base URL; an integration may override it (regional hosts, tests). */
   defaultBaseUrl: string;
   /** Documented vendor rate limit, enforced by the shared client (per integration). */

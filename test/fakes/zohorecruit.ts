@@ -32,6 +32,13 @@
  *   application for the job is a per-record `status: "error"` (INVALID_DATA); the answer nests
  *   its entries (`data: [[{ code, details, message, status }]]`, [ZR-STATUS] sample response).
  * - 429 past the fake's request window.
+ * - Sign-in ([ZA-AUTH], [ZR-AUTH-REQ]): `GET /oauth/v2/auth` with client_id, response_type=code,
+ *   redirect_uri, scope (comma-separated) and access_type; the user "consents" at once and the
+ *   answer is the 302 to `{redirect_uri}?state&code&location=us&accounts-server=<origin>`. A
+ *   refresh token comes with the code's exchange only for access_type=offline, and, after the
+ *   client's first one, only with prompt=consent ([ZA-AUTH]). Codes ([ZA-TOKEN]): single use,
+ *   2 minutes, the same client (id and secret) and redirect_uri; anything else → HTTP 200
+ *   `{ "error": "invalid_code" | "invalid_client" | "invalid_redirect_uri" }`.
  */
 import { randomBytes } from 'node:crypto';
 import { FakeServer, WindowCounter, type FakeRequest, type FakeResponse } from './server.ts';
@@ -51,6 +58,13 @@ export interface ZohoRecruitFake extends VendorFake {
   noPermissionCredentials: Record<string, unknown>;
   /** A refresh token without the notes scope (reads work, notes answer OAUTH_SCOPE_MISMATCH). */
   noNotesScopeCredentials: Record<string, unknown>;
+  /** The OAuth client registered in the fake's API console, and its one allowed redirect URI. */
+  oauthClient: { id: string; secret: string };
+  registerRedirectUri(uri: string): void;
+  /** The answer of the user's next visit to the consent page: an error instead of a code. */
+  denyNextConsent(error: string): void;
+  /** Authorize requests seen (query strings), for assertions on what atsgate sent. */
+  authorizeRequests: URLSearchParams[];
   /** A refresh token without the users scope (users answer OAUTH_SCOPE_MISMATCH). */
   noUsersScopeCredentials: Record<string, unknown>;
   /** Makes every access token issued so far expire (INVALID_TOKEN on next use). */
@@ -247,12 +261,68 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
   const uploads = new Map<string, number[]>();
   let failures: { n: number; status: 429 | 500 | 503 } | null = null;
 
+  // Refresh tokens minted through the sign-in, next to the fixed ones.
+  const grants: Record<string, { scopes: string[]; denied: string[] }> = { ...REFRESH };
+  const codes = new Map<string, { redirectUri: string; offline: boolean; expiresAt: number }>();
+  const redirectUris = new Set<string>();
+  const authorizeRequests: URLSearchParams[] = [];
+  let refreshIssued = false;
+  let denyNext: string | null = null;
+
+  server.route('GET', '/oauth/v2/auth', (req) => {
+    const q = req.query;
+    authorizeRequests.push(q);
+    const redirectUri = q.get('redirect_uri') ?? '';
+    // Zoho shows its own error page (no redirect) for an unknown client or redirect URI.
+    if (q.get('client_id') !== CLIENT.id) return { status: 400, text: 'Invalid Client' };
+    if (!redirectUris.has(redirectUri)) return { status: 400, text: 'Invalid Redirect Uri' };
+    const back = new URL(redirectUri);
+    if (q.get('state') !== null) back.searchParams.set('state', q.get('state')!);
+    if (denyNext) {
+      back.searchParams.set('error', denyNext);
+      denyNext = null;
+      return { status: 302, headers: { location: back.toString() } };
+    }
+    if (q.get('response_type') !== 'code' || !q.get('scope')) return { status: 400, text: 'Invalid Request' };
+    const code = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
+    const offline = q.get('access_type') === 'offline' && (!refreshIssued || q.get('prompt') === 'consent');
+    codes.set(code, { redirectUri, offline, expiresAt: Date.now() + 2 * 60 * 1000 });
+    back.searchParams.set('code', code);
+    back.searchParams.set('location', 'us');
+    back.searchParams.set('accounts-server', server.url);
+    return { status: 302, headers: { location: back.toString() } };
+  });
+
   server.route('POST', '/oauth/v2/token', (req) => {
     const p = (k: string) => (req.form?.get(k) as string | null) ?? req.query.get(k);
+    if (p('grant_type') === 'authorization_code') {
+      if (p('client_id') !== CLIENT.id || p('client_secret') !== CLIENT.secret) return { json: { error: 'invalid_client' } };
+      const code = p('code') ?? '';
+      const c = codes.get(code);
+      codes.delete(code);
+      if (!c || c.expiresAt <= Date.now()) return { json: { error: 'invalid_code' } };
+      if (p('redirect_uri') !== c.redirectUri) return { json: { error: 'invalid_redirect_uri' } };
+      const token = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
+      tokens.set(token, { refresh: '', expiresAt: Date.now() + lifetime * 1000 });
+      const out: Record<string, unknown> = {
+        access_token: token,
+        api_domain: 'https://www.zohoapis.com',
+        token_type: 'Bearer',
+        expires_in: lifetime,
+      };
+      if (c.offline) {
+        const refresh = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
+        grants[refresh] = { scopes: ALL_SCOPES, denied: [] };
+        tokens.set(token, { refresh, expiresAt: Date.now() + lifetime * 1000 });
+        refreshIssued = true;
+        out.refresh_token = refresh;
+      }
+      return { json: out };
+    }
     if (p('grant_type') !== 'refresh_token') return { json: { error: 'unsupported_grant_type' } };
     if (p('client_id') !== CLIENT.id || p('client_secret') !== CLIENT.secret) return { json: { error: 'invalid_client' } };
     const refresh = p('refresh_token') ?? '';
-    if (!REFRESH[refresh]) return { json: { error: 'invalid_code' } };
+    if (!grants[refresh]) return { json: { error: 'invalid_code' } };
     const token = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
     tokens.set(token, { refresh, expiresAt: Date.now() + lifetime * 1000 });
     minted++;
@@ -274,7 +344,7 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     if (w.hit().over) return err(429, 'TOO_MANY_REQUESTS', 'Too many requests');
     const parts = req.path.slice('/recruit/v2/'.length).split('/');
     const scope = parts[2] === 'Attachments' ? 'attachments' : parts[2] === 'actions' ? 'settings' : SCOPE_OF[parts[0]];
-    const grant = REFRESH[t.refresh];
+    const grant = grants[t.refresh] ?? { scopes: [], denied: [] };
     if (scope && !grant.scopes.includes(scope))
       return err(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized', { permissions: [`ZohoRecruit.modules.${scope}.ALL`] });
     if (grant.denied.includes(parts[0])) return err(403, 'NO_PERMISSION', `Permission denied to read ${parts[0]}`);
@@ -510,6 +580,10 @@ export async function startZohoRecruitFake(opts: ZohoRecruitFakeOptions = {}): P
     noApplicationScopeCredentials: { ...base, refresh_token: '1000.refresh.noapp.91ab' },
     noPermissionCredentials: { ...base, refresh_token: '1000.refresh.noperm.5e10' },
     noNotesScopeCredentials: { ...base, refresh_token: '1000.refresh.nonotes.3c4d' },
+    oauthClient: { ...CLIENT },
+    registerRedirectUri: (uri) => void redirectUris.add(uri),
+    denyNextConsent: (error) => void (denyNext = error),
+    authorizeRequests,
     noUsersScopeCredentials: { ...base, refresh_token: '1000.refresh.nousers.8e2a' },
     async stop() {
       await server.stop();

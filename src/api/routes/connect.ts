@@ -24,7 +24,16 @@ import {
   toolForLink,
   webhookToPaste,
 } from '../../connect/service.ts';
-import { PAGE_HEADERS, connectedPage, formPage, invalidLinkPage, pickerPage } from '../../connect/page.ts';
+import {
+  PAGE_HEADERS,
+  connectedPage,
+  formPage,
+  invalidLinkPage,
+  oauthErrorPage,
+  oauthRedirectPage,
+  pickerPage,
+} from '../../connect/page.ts';
+import { CALLBACK_PATH, finishOAuth, OAuthCallbackError, operatorClient, startOAuth } from '../../connect/oauth.ts';
 import { saveVendorWebhookSecret } from '../../webhooks/vendor/endpoint.ts';
 
 const Str = (max: number) => Type.String({ maxLength: max });
@@ -123,6 +132,64 @@ export const connectRoutes =
     const linkOf = async (req: FastifyRequest): Promise<ConnectLink | null> =>
       findLinkByToken(rt.db, (req.params as { token: string }).token);
 
+    // The vendor's redirect after the customer signed in (OAuth authorization code). Registered
+    // before /connect/:token, and a static path: it is the redirect URL customers register.
+    app.get('/connect/oauth/callback', { schema: { ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      try {
+        const { token, activationToken } = await finishOAuth(rt, (req.query ?? {}) as Record<string, unknown>);
+        // The activation token rides in the fragment (never sent to a server): the page's script
+        // hands it to the embed, as it does after the form's in-place submission.
+        return reply
+          .code(303)
+          .header('location', `/connect/${token}#activation_token=${activationToken}`)
+          .header('cache-control', 'no-store')
+          .send();
+      } catch (err) {
+        if (!(err instanceof OAuthCallbackError)) throw err;
+        return html(reply, err.status, oauthErrorPage(err.message, err.token));
+      }
+    });
+
+    // "Sign in with <ATS>": the typed fields are kept with a fresh state, then off to the vendor.
+    app.post('/connect/:token/oauth', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
+      const { token } = req.params as { token: string };
+      const link = await linkOf(req);
+      if (!link) return html(reply, 404, invalidLinkPage());
+      const form = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+      const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      const tool = fields.tool || undefined;
+      try {
+        const location = await startOAuth(rt, link, token, {
+          tool,
+          form: fields,
+          allowBaseUrl: allowBaseUrl(rt),
+          publicBase: baseUrlOf(rt, req),
+        });
+        return html(
+          reply,
+          200,
+          oauthRedirectPage(location, getConnector(tool ?? link.integration_tool ?? '')?.definition.oauth?.label ?? 'your ATS'),
+        );
+      } catch (err) {
+        if (!(err instanceof AtsgateError)) throw err;
+        const def = toolForLink(link, tool && getConnector(tool) ? tool : undefined);
+        if (!def) return html(reply, 400, pickerPage(link, connectableTools()));
+        const status = err.status >= 500 ? err.status : err.status === 409 ? 409 : 400;
+        return html(
+          reply,
+          status,
+          formPage(link, token, def, {
+            error: err.message,
+            values: fields,
+            allowBaseUrl: allowBaseUrl(rt),
+            picked: !link.integration_tool,
+            oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+            oauthOperatorClient: operatorClient(rt, def.id) !== null,
+          }),
+        );
+      }
+    });
+
     app.get('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
       const { token } = req.params as { token: string };
       const link = await linkOf(req);
@@ -136,7 +203,16 @@ export const connectRoutes =
         return html(reply, 200, connectedPage(link, token, done, webhook));
       }
       if (!def) return html(reply, 200, pickerPage(link, connectableTools()));
-      return html(reply, 200, formPage(link, token, def, { allowBaseUrl: allowBaseUrl(rt), picked: !link.integration_tool }));
+      return html(
+        reply,
+        200,
+        formPage(link, token, def, {
+          allowBaseUrl: allowBaseUrl(rt),
+          picked: !link.integration_tool,
+          oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+          oauthOperatorClient: operatorClient(rt, def.id) !== null,
+        }),
+      );
     });
 
     app.post('/connect/:token', { schema: { params: TokenParam, ...HIDDEN }, config: PAGE_AUTH }, async (req, reply) => {
@@ -179,6 +255,8 @@ export const connectRoutes =
             values: fields,
             allowBaseUrl: allowBaseUrl(rt),
             picked: !link.integration_tool,
+            oauthRedirectUri: `${baseUrlOf(rt, req)}${CALLBACK_PATH}`,
+            oauthOperatorClient: operatorClient(rt, def.id) !== null,
           }),
         );
       }

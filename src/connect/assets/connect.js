@@ -7,6 +7,34 @@
   document.documentElement.classList.toggle('embedded', embedded);
   var activationToken = null;
 
+  // After "Sign in with <ATS>": atsgate's callback lands on this page with the activation token
+  // in the fragment. In the sign-in's popup (the embed's iframe cannot show the vendor's login
+  // page), hand it to the iframe that opened it and close; otherwise keep it for the embed.
+  var fromSignIn = /[#&]activation_token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  var opener = null;
+  if (fromSignIn) {
+    activationToken = fromSignIn[1];
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    try {
+      opener = window.opener && window.opener.location.origin === window.location.origin ? window.opener : null;
+    } catch {
+      opener = null;
+    }
+    if (opener) {
+      opener.postMessage({ type: 'atsgate-oauth', activation_token: activationToken }, window.location.origin);
+      window.close();
+    }
+  }
+  window.addEventListener('message', function (e) {
+    if (e.origin !== window.location.origin || !e.data || e.data.type !== 'atsgate-oauth') return;
+    // The link is connected now: show its progress page, keeping the token for the embed.
+    window.location.hash = 'activation_token=' + e.data.activation_token;
+    window.location.reload();
+  });
+  var oauthForm = document.getElementById('oauth-form');
+  // A named window, not _blank: browsers give _blank no opener, and the popup needs it.
+  if (oauthForm && embedded) oauthForm.target = 'atsgate-oauth';
+
   // The embed checks that messages come from its iframe (event.source), not their origin, and
   // cannot tell us its origin; the activation token is useless without the app's API key.
   function post(message) {

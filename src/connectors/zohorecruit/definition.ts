@@ -77,6 +77,25 @@ export const definition: ConnectorDefinition<typeof credentialSchema> = {
       secret: true,
     },
   ],
+  // [ZA-AUTH] / [ZA-TOKEN]: the web-app authorization-code flow of Zoho Accounts; offline access
+  // with prompt=consent so that Zoho answers a refresh token every time.
+  oauth: {
+    label: 'Zoho',
+    authorizeUrl: 'https://accounts.zoho.{data_center}/oauth/v2/auth',
+    tokenUrl: 'https://accounts.zoho.{data_center}/oauth/v2/token',
+    scopes: Object.values(SCOPES),
+    scopeSeparator: ',',
+    authorizeParams: { response_type: 'code', access_type: 'offline', prompt: 'consent' },
+    fills: { refresh_token: 'refresh_token' },
+    // [ZR-AUTH]: Zoho signs the user in at their own data centre and says which in the redirect;
+    // the code is exchanged there, and the API is called there.
+    callbackServer: {
+      param: 'accounts-server',
+      pattern: /^https:\/\/accounts\.zoho\.(com|eu|in|com\.au|jp|com\.cn)$/,
+      credential: 'data_center',
+      tokenPath: '/oauth/v2/token',
+    },
+  },
   defaultBaseUrl: 'https://recruit.zoho.{data_center}/recruit/v2',
   // Zoho counts API credits per 24 hours by edition ([ZR-LIMITS]: 5,000 on the free edition up to
   // 1,000,000; a record read costs 1 credit, more for some calls) and protects the service with
