@@ -6,13 +6,15 @@
  * with the new key are left alone, so an interrupted rotation can simply be run again.
  *
  * What else the key protects, and what rotation means for it:
- *  - vendor webhook endpoints (URL token, signing secrets) are re-sealed in the same transaction;
+ *  - vendor webhook endpoints (URL token, signing secrets) and OAuth sign-ins in progress on
+ *    connect pages are re-sealed in the same transaction;
  *  - signed file URLs and dashboard sessions use keys derived from it: links handed out before
  *    the rotation stop verifying (they expire within the hour anyway; sessions log in again);
  *  - the embedded default keeps the key in <data dir>/secret.key, which is replaced (the old
  *    file is kept as secret.key.old until the operator deletes it); with ATSGATE_SECRET the
  *    operator must update the variable before the next start.
  */
+import { lockSealedOAuthStates, replaceSealedOAuthState } from '../store/oauth-states.ts';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { lockedAccountWebhookSecrets, replaceAccountWebhookSecret } from '../store/webhooks.ts';
 import { join } from 'node:path';
@@ -90,6 +92,11 @@ export async function rotateCredentials(db: Db, oldBox: SecretBox, newBox: Secre
     for (const row of await lockSealedVendorWebhookEndpoints(q)) {
       if (sealedKeyId(row.sealed) === newBox.keyId) continue;
       await replaceSealedVendorWebhookEndpoint(q, row.id, newBox.seal(oldBox.open(row.sealed)));
+    }
+    // OAuth sign-ins in progress on connect pages (src/connect/oauth.ts): their link token and typed fields.
+    for (const row of await lockSealedOAuthStates(q)) {
+      if (sealedKeyId(row.sealed) === newBox.keyId) continue;
+      await replaceSealedOAuthState(q, row.state_hash, newBox.seal(oldBox.open(row.sealed)));
     }
     return { resealed, alreadyCurrent, oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
   });

@@ -28,3 +28,16 @@ export async function takeOAuthState(db: Queryable, state: string): Promise<{ li
   );
   return rows[0] ?? null;
 }
+
+/** Every pending sign-in's sealed value, locked until the transaction ends (key rotation). */
+export async function lockSealedOAuthStates(q: Queryable): Promise<{ state_hash: string; sealed: string }[]> {
+  return (
+    await q.query<{ state_hash: string; sealed: string }>(
+      'SELECT state_hash, sealed FROM oauth_states WHERE used_at IS NULL AND expires_at > now() FOR UPDATE',
+    )
+  ).rows;
+}
+
+export async function replaceSealedOAuthState(q: Queryable, stateHash: string, sealed: string): Promise<void> {
+  await q.query('UPDATE oauth_states SET sealed = $2 WHERE state_hash = $1', [stateHash, sealed]);
+}

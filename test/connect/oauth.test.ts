@@ -12,6 +12,9 @@ import { getIntegrationById, openCredentials } from '../../src/store/integration
 import { callbackServer } from '../../src/connect/oauth.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { connector as zoho } from '../../src/connectors/zohorecruit/index.ts';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/crypto/secretbox.ts';
+import { rotateCredentials, sealedKeyId } from '../../src/crypto/rotate.ts';
 
 describe('connect page: OAuth sign-in', () => {
   let s: TestServer;
@@ -153,6 +156,29 @@ describe('connect page: OAuth sign-in', () => {
     const again = await go(callback.toString());
     assert.equal(again.status, 400);
     assert.match(again.body, /unknown, has expired or was already used/);
+  });
+
+  test('a key rotation during a sign-in re-seals what the callback needs with the new key', async () => {
+    const token = await zohoLink();
+    const callback = await toCallback(token);
+    const pending = async () =>
+      (
+        await s.started.db.query<{ sealed: string }>(
+          'SELECT sealed FROM oauth_states WHERE used_at IS NULL AND link_id = (SELECT id FROM connect_links ORDER BY created_at DESC LIMIT 1)',
+        )
+      ).rows;
+    const [before] = await pending();
+    const oldBox = s.started.rt.box;
+    const newBox = new SecretBox(randomBytes(32));
+    await rotateCredentials(s.started.db, oldBox, newBox);
+    const [after] = await pending();
+    assert.equal(sealedKeyId(before.sealed), oldBox.keyId);
+    assert.equal(sealedKeyId(after.sealed), newBox.keyId, 'the pending sign-in is sealed with the new key');
+    assert.equal(newBox.open(after.sealed), oldBox.open(before.sealed), 'and holds the same fields');
+    // Back to the server's key, so that the rest of the file runs as before.
+    await rotateCredentials(s.started.db, newBox, oldBox);
+    const done = await go(callback.toString());
+    assert.equal(done.status, 303, done.body);
   });
 
   test('unknown, missing and expired states: a clear page, nothing connected', async () => {
