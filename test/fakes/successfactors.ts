@@ -618,6 +618,15 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       httpCode,
       inlineResults: null,
     });
+    const ok = (key: string, editStatus: 'INSERTED' | 'UPDATED', httpCode: number): UpsertResult => ({
+      key,
+      status: 'OK',
+      editStatus,
+      message: null,
+      index,
+      httpCode,
+      inlineResults: null,
+    });
     const meta = (e.__metadata ?? {}) as { uri?: string; type?: string };
     const m = /^(?:.*\/)?(\w+)(?:\((\d+)L?\))?$/.exec(String(meta.uri ?? meta.type?.replace(/^SFOData\./, '') ?? ''));
     if (!m) return fail(400, '__metadata.uri is required.');
@@ -645,15 +654,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         createdDate: dto(Date.now()),
         lastModifiedDateTime: dto(Date.now()),
       });
-      return {
-        key: `Attachment/attachmentId=${id}`,
-        status: 'OK',
-        editStatus: 'INSERTED',
-        message: null,
-        index,
-        httpCode: 201,
-        inlineResults: null,
-      };
+      return ok(`Attachment/attachmentId=${id}`, 'INSERTED', 201);
     }
     if (entity === 'JobApplicationAssessmentReport' && !key) {
       if (!assessments) return fail(404, 'Entity JobApplicationAssessmentReport is not found.');
@@ -672,15 +673,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       });
       const app = applications.get(String(order.applicationId));
       if (app) app.lastModifiedDateTime = dto(Date.now());
-      return {
-        key: `JobApplicationAssessmentReport/id=${id}`,
-        status: 'OK',
-        editStatus: 'INSERTED',
-        message: null,
-        index,
-        httpCode: 201,
-        inlineResults: null,
-      };
+      return ok(`JobApplicationAssessmentReport/id=${id}`, 'INSERTED', 201);
     }
     if (entity === 'Candidate' && key) {
       const c = candidates.get(key);
@@ -701,15 +694,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
         l.attachment1 = list as string[];
       }
       c.lastModifiedDateTime = dto(Date.now());
-      return {
-        key: `Candidate/candidateId=${key}`,
-        status: 'OK',
-        editStatus: 'UPDATED',
-        message: null,
-        index,
-        httpCode: 204,
-        inlineResults: null,
-      };
+      return ok(`Candidate/candidateId=${key}`, 'UPDATED', 204);
     }
     if (entity === 'JobApplication' && key) {
       const app = applications.get(key);
@@ -722,15 +707,7 @@ export async function startSuccessFactorsFake(opts: SuccessFactorsFakeOptions = 
       app.status = target.status;
       app.jobAppStatus = { appStatusSetId: STATUS_SET, appStatusId: target.id, appStatusName: target.name };
       app.lastModifiedDateTime = dto(Date.now());
-      return {
-        key: `JobApplication/applicationId=${key}`,
-        status: 'OK',
-        editStatus: 'UPDATED',
-        message: null,
-        index,
-        httpCode: 204,
-        inlineResults: null,
-      };
+      return ok(`JobApplication/applicationId=${key}`, 'UPDATED', 204);
     }
     return fail(400, `This fake does not upsert ${meta.uri ?? entity}.`);
   }
