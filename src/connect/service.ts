@@ -318,9 +318,14 @@ export interface FlowStatus {
 
 /** What the page shows while the first sync runs (no ids, no secrets: only the token holder asks). */
 export async function flowStatus(rt: Runtime, link: ConnectLink): Promise<FlowStatus> {
-  const integration = link.completed_at && link.integration_id ? await getIntegrationById(rt.db, link.integration_id) : null;
-  if (!integration) return { state: 'PENDING', tool: link.integration_tool, setup_status: null, sync: null, records: null };
-  const [last] = await listSyncs(rt.db, integration.id, 1);
+  const pending: FlowStatus = { state: 'PENDING', tool: link.integration_tool, setup_status: null, sync: null, records: null };
+  if (!link.completed_at || !link.integration_id) return pending;
+  // The sync before the integration: a sync's end and the integration's COMPLETED commit in one
+  // transaction, so read in this order a SUCCEEDED sync never comes with FINAL_SYNC_PENDING (read
+  // the other way round, a sync ending between the two reads did).
+  const [last] = await listSyncs(rt.db, link.integration_id, 1);
+  const integration = await getIntegrationById(rt.db, link.integration_id);
+  if (!integration) return pending;
   const records = await countRecords(rt.db, integration.id);
   return {
     state: 'CONNECTED',
